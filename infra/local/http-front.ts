@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
+import { routeKey, routes, type FunctionKey, type RouteSpec } from '../topology.ts';
+
+/** API Gateway's payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  key: string;
+  pattern: RegExp;
+  params: string[];
+}
+
+/** /v1/members/{memberId} → a regex with one capture per path parameter. */
+export function compileRoute(spec: RouteSpec): CompiledRoute {
+  const params: string[] = [];
+  const source = spec.path.split('/').map((segment) => {
+    const param = /^\{([A-Za-z0-9_]+)\}$/.exec(segment);
+    if (param?.[1]) { params.push(param[1]); return '([^/]+)'; }
+    return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }).join('/');
+  return { spec, key: routeKey(spec), pattern: new RegExp(`^${source}$`), params };
+}
+
+export interface MatchedRoute {
+  route: CompiledRoute;
+  pathParameters: Record<string, string>;
+}
+
+/**
+ * Picks the route API Gateway would: a literal segment beats a parameter (so /v1/claims/pre-settle
+ * is not read as /v1/claims/{providerCode}), then the method must match.
+ */
+export function matchRoute(compiled: CompiledRoute[], method: string, path: string): MatchedRoute | undefined {
+  const candidates = compiled
+    .filter((r) => r.spec.method === method)
+    .map((r) => ({ r, m: r.pattern.exec(path) }))
+    .filter((c): c is { r: CompiledRoute; m: RegExpExecArray } => c.m !== null)
+    .sort((a, b) => a.r.params.length - b.r.params.length);
+  const best = candidates[0];
+  if (!best) return undefined;
+  const pathParameters = Object.fromEntries(best.r.params.map((name, i) => [name, decodeURIComponent(best.m[i + 1] ?? '')]));
+  return { route: best.r, pathParameters };
+}
+
+export interface HttpFrontOptions {
+  port: number;
+  region: string;
+  account: string;
+  invoke: (fn: FunctionKey, event: unknown, trigger: 'http' | 'authorizer') => Promise<unknown>;
+  /** Extra endpoints of the local cloud itself (JWKS, schedule triggers): answered before the routes. */
+  local: (req: IncomingMessage, url: URL, body: Buffer) => Promise<{ statusCode: number; body: unknown } | undefined>;
+}
+
+export interface HttpFront {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const gatewayAnswer = (res: ServerResponse, statusCode: number, message: string) => {
+  // API Gateway's own rejections (no route, no token, denied) have this body, not the handlers' one.
+  res.writeHead(statusCode, { 'content-type': 'application/json', 'apigw-requestid': randomUUID() });
+  res.end(JSON.stringify({ message }));
+};
+
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name === 'cookie') continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
+}
+
+function isTextual(contentType: string | undefined): boolean {
+  return !contentType || /^(text\/|application\/(json|x-www-form-urlencoded|xml|.*\+json|x-ndjson|jsonl))/i.test(contentType);
+}
+
+/** The HTTP request as an API Gateway HTTP API (payload format 2.0) event. */
+export function toApiEvent(req: IncomingMessage, url: URL, body: Buffer, matched: MatchedRoute, account: string): APIGatewayProxyEventV2 {
+  const headers = headersOf(req);
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const textual = isTextual(headers['content-type']);
+  const now = Date.now();
+  const cookies = req.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  return {
+    version: '2.0',
+    routeKey: matched.route.key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies?.length ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(matched.route.params.length ? { pathParameters: matched.pathParameters } : {}),
+    requestContext: {
+      accountId: account,
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: matched.route.key,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+    ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !textual,
+  };
+}
+
+function toAuthorizerEvent(event: APIGatewayProxyEventV2, region: string, account: string): APIGatewayRequestAuthorizerEventV2 {
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:${region}:${account}:local/$default/${event.requestContext.http.method}${event.rawPath}`,
+    identitySource: [event.headers.authorization ?? ''],
+    routeKey: event.routeKey,
+    rawPath: event.rawPath,
+    rawQueryString: event.rawQueryString,
+    cookies: event.cookies ?? [],
+    headers: event.headers,
+    queryStringParameters: event.queryStringParameters ?? {},
+    requestContext: event.requestContext,
+    pathParameters: event.pathParameters ?? {},
+    stageVariables: {},
+  };
+}
+
+function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2) {
+  // HTTP API's rules: a bare string or object without statusCode is a 200 JSON body.
+  if (typeof result === 'string' || typeof result !== 'object' || result === null || !('statusCode' in result)) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(typeof result === 'string' ? result : JSON.stringify(result));
+    return;
+  }
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string> | undefined) };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  res.writeHead(result.statusCode ?? 200, headers);
+  const body = result.body ?? '';
+  res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+/**
+ * The local API Gateway: turns each request into the v2 event of its declared route, runs the
+ * authorizer first on authorized routes (401 without a token, 403 when it denies, its context
+ * passed on as requestContext.authorizer.lambda), then the route's function.
+ */
+export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFront> {
+  const compiled = routes.map(compileRoute);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) return gatewayAnswer(res, 413, 'Request Entity Too Large');
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks);
+
+    const local = await options.local(req, url, body);
+    if (local) {
+      res.writeHead(local.statusCode, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(local.body));
+      return;
+    }
+
+    const matched = matchRoute(compiled, req.method ?? 'GET', url.pathname);
+    if (!matched) return gatewayAnswer(res, 404, 'Not Found');
+    const event = toApiEvent(req, url, body, matched, options.account);
+
+    if (matched.route.spec.authorized) {
+      if (!event.headers.authorization) return gatewayAnswer(res, 401, 'Unauthorized');
+      let decision: APIGatewaySimpleAuthorizerWithContextResult<Record<string, unknown>>;
+      try {
+        decision = await options.invoke('authorizer', toAuthorizerEvent(event, options.region, options.account), 'authorizer') as typeof decision;
+      } catch {
+        return gatewayAnswer(res, 500, 'Internal Server Error');
+      }
+      if (!decision?.isAuthorized) return gatewayAnswer(res, 403, 'Forbidden');
+      (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: decision.context ?? {} };
+    }
+
+    try {
+      writeResult(res, await options.invoke(matched.route.spec.function, event, 'http') as APIGatewayProxyResultV2);
+    } catch {
+      gatewayAnswer(res, 500, 'Internal Server Error');
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => { if (!res.headersSent) gatewayAnswer(res, 500, 'Internal Server Error'); });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { functions, type FunctionKey } from '../topology.ts';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** One invocation, as the local runtime saw it: for `npm start`'s console and for tests. */
+export interface Invocation {
+  function: FunctionKey;
+  trigger: 'http' | 'authorizer' | 'sqs' | 'schedule';
+  startedAt: number;
+  durationMs: number;
+  ok: boolean;
+}
+
+/**
+ * Runs the functions' real handler modules in this process, with a Lambda-shaped context.
+ * A handler module is loaded once (its module scope is the "container"), as Lambda reuses a
+ * warm container; it reads the same environment variables it would on AWS.
+ */
+export class LocalLambda {
+  private readonly loaded = new Map<FunctionKey, Promise<Handler>>();
+  readonly invocations: Invocation[] = [];
+
+  constructor(private readonly root: string, private readonly region: string) {}
+
+  private load(fn: FunctionKey): Promise<Handler> {
+    let handler = this.loaded.get(fn);
+    if (!handler) {
+      const url = pathToFileURL(resolve(this.root, functions[fn].entry)).href;
+      handler = import(url).then((mod: { handler?: Handler }) => {
+        if (typeof mod.handler !== 'function') throw new Error(`${functions[fn].entry} exports no handler`);
+        return mod.handler;
+      });
+      this.loaded.set(fn, handler);
+    }
+    return handler;
+  }
+
+  async invoke(fn: FunctionKey, event: unknown, trigger: Invocation['trigger']): Promise<unknown> {
+    const spec = functions[fn];
+    const startedAt = Date.now();
+    const deadline = startedAt + spec.timeoutSeconds * 1000;
+    const context: Context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: `yibao-${fn}`,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:${this.region}:000000000000:function:yibao-${fn}`,
+      memoryLimitInMB: String(spec.memoryMb),
+      awsRequestId: randomUUID(),
+      logGroupName: `/aws/lambda/yibao-${fn}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    let ok = false;
+    try {
+      const handler = await this.load(fn);
+      const result = await handler(event, context);
+      ok = true;
+      return result;
+    } finally {
+      this.invocations.push({ function: fn, trigger, startedAt, durationMs: Date.now() - startedAt, ok });
+      if (this.invocations.length > 10_000) this.invocations.splice(0, 5_000);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import {
+  ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand,
+  type Message, type MessageAttributeValue, type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { LocalQueue } from './sqs.ts';
+
+/**
+ * The local stand-in for Lambda's SQS event source mapping: long-polls a queue, hands the consumer
+ * real SQS event records in batches, deletes what succeeded and leaves what failed to come back
+ * after the visibility timeout (and, after maxReceiveCount receives, to be moved to the DLQ by the
+ * queue's redrive policy), exactly as AWS does with ReportBatchItemFailures.
+ */
+export interface PollerOptions {
+  sqs: SQSClient;
+  queue: LocalQueue;
+  region: string;
+  batchSize: number;
+  invoke: (event: SQSEvent) => Promise<unknown>;
+  /**
+   * Seconds before a failed message may be received again. Unset: the queue's own visibility
+   * timeout, as on AWS. Tests set it low so a retry does not take minutes.
+   */
+  retryDelaySeconds?: number;
+  onError?: (error: unknown) => void;
+}
+
+function toRecordAttributes(attributes: Record<string, MessageAttributeValue> | undefined): SQSMessageAttributes {
+  const out: SQSMessageAttributes = {};
+  for (const [name, value] of Object.entries(attributes ?? {})) {
+    out[name] = {
+      dataType: value.DataType ?? 'String',
+      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+      ...(value.BinaryValue !== undefined ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') } : {}),
+      stringListValues: value.StringListValues ?? [],
+      binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
+    };
+  }
+  return out;
+}
+
+/** Builds the record Lambda would deliver, with every system attribute parsers expect. */
+export function toSqsRecord(message: Message, queue: LocalQueue, region: string): SQSRecord {
+  const a = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId!,
+    receiptHandle: message.ReceiptHandle!,
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+      SenderId: a.SenderId ?? '000000000000',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: toRecordAttributes(message.MessageAttributes),
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queue.arn,
+    awsRegion: region,
+  };
+}
+
+export function failedIds(result: unknown, records: SQSRecord[]): Set<string> {
+  const failures = (result as SQSBatchResponse | undefined)?.batchItemFailures;
+  if (!Array.isArray(failures)) return new Set();
+  return new Set(failures.map((f) => f.itemIdentifier).filter((id) => records.some((r) => r.messageId === id)));
+}
+
+export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
+  const abort = new AbortController();
+  const { sqs, queue } = options;
+
+  const pollOnce = async (): Promise<void> => {
+    const received = await sqs.send(new ReceiveMessageCommand({
+      QueueUrl: queue.url,
+      MaxNumberOfMessages: options.batchSize,
+      WaitTimeSeconds: 2,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }), { abortSignal: abort.signal });
+    const messages = received.Messages ?? [];
+    if (messages.length === 0) return;
+    const records = messages.map((m) => toSqsRecord(m, queue, options.region));
+
+    let failed: Set<string>;
+    try {
+      // A thrown error fails the whole batch, as on AWS.
+      failed = failedIds(await options.invoke({ Records: records }), records);
+    } catch (error) {
+      options.onError?.(error);
+      failed = new Set(records.map((r) => r.messageId));
+    }
+    const succeeded = records.filter((r) => !failed.has(r.messageId));
+    if (succeeded.length > 0) {
+      await sqs.send(new DeleteMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: succeeded.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+      }));
+    }
+    const retry = records.filter((r) => failed.has(r.messageId));
+    if (retry.length > 0 && options.retryDelaySeconds !== undefined) {
+      await sqs.send(new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queue.url,
+        Entries: retry.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle, VisibilityTimeout: options.retryDelaySeconds })),
+      }));
+    }
+  };
+
+  const loop = (async () => {
+    while (!abort.signal.aborted) {
+      try {
+        await pollOnce();
+      } catch (error) {
+        if (abort.signal.aborted) break;
+        options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  })();
+
+  return {
+    stop: async () => {
+      abort.abort();
+      await loop;
+    },
+  };
+}

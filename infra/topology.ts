@@ -1,0 +1,467 @@
+/**
+ * The one declaration of yibao's topology: tables, queues, rules, schedules, routes and functions.
+ *
+ * Both ways of running the platform read this file and nothing else:
+ *  - `infra/stack.ts` turns it into CloudFormation resources for AWS;
+ *  - `infra/local/` turns it into DynamoDB Local tables, fauxqs queues, local bus rules, a local
+ *    scheduler and an HTTP front on one machine.
+ * `test/stack/local-parity.test.ts` synthesises the stack and proves the local cloud built the same
+ * routes, queues, rules and schedules, so the two cannot drift apart.
+ *
+ * Everything here is plain data (no CDK, no SDK) so the local runtime can load it in milliseconds.
+ */
+import { DetailType, EventSource } from '../events/catalog.ts';
+import type { EventPattern } from './local/bus/pattern.ts';
+
+/** The one custom bus every event travels on. */
+export const BUS_NAME = 'yibao';
+
+// ---------------------------------------------------------------------------------------------
+// Tables. Every table uses generic string keys (pk/sk, gsiNpk/gsiNsk) so one table can hold the
+// few item kinds of its domain; the access patterns below say which keys serve which question.
+// ---------------------------------------------------------------------------------------------
+
+export interface IndexSpec {
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+  purpose: string;
+}
+
+export interface TableSpec {
+  purpose: string;
+  partitionKey: string;
+  sortKey?: string;
+  indexes: IndexSpec[];
+  /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item after it. */
+  timeToLiveAttribute?: string;
+  /**
+   * Data tables hold the fund's records: deletion protection on, retained if the stack goes.
+   * Only the idempotency cache, whose items expire anyway, is not a data table.
+   */
+  dataTable: boolean;
+  accessPatterns: string[];
+}
+
+export const tables = {
+  members: {
+    purpose: 'Persons, enrolments per insurance year, assistance categories, contributions, transfers, out-of-area registrations.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'byIdentity', partitionKey: 'gsi1pk', purpose: 'IDNO#<keyed hash of the ID number> → the person; the number itself is never a key' },
+      { name: 'byRegionYear', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'REGION#<code>#YEAR#<yyyy> → enrolments in a pooling region, by member id' },
+    ],
+    dataTable: true,
+    accessPatterns: [
+      'get a member: pk=MEMBER#<id>, sk=PROFILE',
+      'all of a member: pk=MEMBER#<id> (enrolments ENROL#<year>, categories CAT#<from>#<code>, contributions CONTRIB#<year>#<id>)',
+      'one active enrolment per person and year: pk=PERSON#<hash>, sk=YEAR#<yyyy> written in the same transaction as the enrolment',
+      'find by ID number: byIdentity gsi1pk=IDNO#<hash>',
+      'list a region: byRegionYear gsi2pk=REGION#<code>#YEAR#<yyyy>',
+    ],
+  },
+  claims: {
+    purpose: 'Claims with their settlement statements, and the append-only fund ledger (a reversal is a negative entry).',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'byMember', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'MEMBER#<id> → claims by date of service (cross-claim fraud rules, member history)' },
+      { name: 'byProviderYear', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'PROVIDER#<code>#YEAR#<yyyy> → claims by discharge date (provider history, capitation spend)' },
+    ],
+    dataTable: true,
+    accessPatterns: [
+      'get a claim: pk=CLAIM#<provider>#<claimNo>, sk=CLAIM (provider + claim number is the idempotency key)',
+      'its statements and ledger entries: pk=CLAIM#<provider>#<claimNo>, sk begins_with LEDGER#',
+      'a member\'s claims in a window: byMember gsi1pk=MEMBER#<id>, gsi1sk between dates',
+      'a provider\'s claims in a year: byProviderYear gsi2pk=PROVIDER#<code>#YEAR#<yyyy>',
+    ],
+  },
+  accumulators: {
+    purpose: 'A member\'s year-to-date totals per layer (deductible met, fund paid, caps used); moved only in the transaction that settles the claim.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    dataTable: true,
+    accessPatterns: [
+      'a member\'s year: pk=MEMBER#<id>, sk=YEAR#<yyyy>',
+      'the claims already applied (so a retry moves nothing twice): pk=MEMBER#<id>, sk=YEAR#<yyyy>#CLAIM#<provider>#<claimNo>',
+    ],
+  },
+  providers: {
+    purpose: 'Providers (定点医药机构), health communities, budgets, prepayment runs and year-end settlement reports.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'byRegion', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'REGION#<code> → providers of a pooling region' },
+      { name: 'byRun', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'RUN#<kind>#<region>#<period> → the per-provider lines of a run' },
+    ],
+    dataTable: true,
+    accessPatterns: [
+      'get a provider: pk=PROVIDER#<code>, sk=PROFILE',
+      'a provider\'s budget for a year: pk=PROVIDER#<code>, sk=BUDGET#<yyyy>',
+      'a provider\'s advances and settlements: pk=PROVIDER#<code>, sk begins_with LEDGER#<yyyy>',
+      'providers of a region: byRegion',
+      'the lines of one prepayment or year-end run: byRun',
+    ],
+  },
+  drgCases: {
+    purpose: 'Grouped inpatient cases with their DRG, points and the trace that explains them.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'byRegionYear', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'REGION#<code>#YEAR#<yyyy> → every case of the year (total points, point value)' },
+      { name: 'byMemberDrg', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'MEMBER#<id>#DRG#<code> → admissions by discharge date (readmission within 15 days)' },
+    ],
+    dataTable: true,
+    accessPatterns: [
+      'a provider\'s cases in a year: pk=PROVIDER#<code>#YEAR#<yyyy>, sk=CASE#<claimId>',
+      'all cases of a region\'s year: byRegionYear',
+      'a member\'s earlier admissions to the same DRG: byMemberDrg',
+    ],
+  },
+  alerts: {
+    purpose: 'Fraud-rule hits, claim and provider risk scores, alerts worked as cases, and regulator subscriptions.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'byRegion', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'REGION#<code> → alerts by raised time (the regulator\'s inbox, paged)' },
+      { name: 'bySubscriber', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'SUBSCRIBERS#<region> → subscriptions to match an alert against' },
+    ],
+    dataTable: true,
+    accessPatterns: [
+      'a claim\'s hits and score: pk=CLAIM#<provider>#<claimNo>, sk=SCORE',
+      'a provider\'s running risk: pk=PROVIDER#<code>, sk=RISK#<yyyy>',
+      'an alert and its case history: pk=ALERT#<id>, sk=ALERT | EVENT#<time>',
+      'a region\'s alerts: byRegion',
+      'subscriptions of a region: bySubscriber',
+    ],
+  },
+  policies: {
+    purpose: 'Versioned policy documents per pooling region, scheme and year (benefits, DRG, fraud rules, settlement), each citing its source document.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    dataTable: true,
+    accessPatterns: [
+      'versions of a policy: pk=POLICY#<kind>#<region>#<scheme>#<year>, sk=V#<effectiveFrom>#<version>',
+      'the version in force on a date: same pk, sk <= V#<date>, newest first',
+    ],
+  },
+  audit: {
+    purpose: 'Append-only archive of every business event on the bus, with its correlation id, for regulators and operators.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'byCorrelation', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'CORR#<correlationId> → every event one request caused' },
+    ],
+    dataTable: true,
+    accessPatterns: [
+      'events of a day: pk=DAY#<yyyy-mm-dd>, sk=<time>#<eventId>',
+      'the trail of one request: byCorrelation',
+    ],
+  },
+  idempotency: {
+    purpose: 'Responses of idempotent requests and processed-message markers, kept 48 hours.',
+    partitionKey: 'pk',
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    dataTable: false,
+    accessPatterns: ['a request or message already done: pk=<scope>#<key>'],
+  },
+} satisfies Record<string, TableSpec>;
+
+export type TableKey = keyof typeof tables;
+
+// ---------------------------------------------------------------------------------------------
+// Functions. Each names exactly what it may touch; the stack grants that and nothing more.
+// ---------------------------------------------------------------------------------------------
+
+export type Access = 'read' | 'readwrite';
+
+export type FunctionKey =
+  | 'authorizer' | 'platform' | 'enrolment' | 'adjudication' | 'drgGrouping' | 'fraudScoring'
+  | 'alertDelivery' | 'regulatorApi' | 'admin' | 'prepayment' | 'yearEndSettlement' | 'audit';
+
+export type QueueKey = 'drgGrouping' | 'fraudScoring' | 'alertDelivery' | 'prepaymentWork' | 'audit';
+
+export interface FunctionSpec {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  tables: Partial<Record<TableKey, Access>>;
+  /** May put events on the bus. */
+  publishes: boolean;
+  /** Queues it sends work to itself (fan-out), beyond the queue it consumes. */
+  sendsTo: QueueKey[];
+}
+
+export const functions = {
+  authorizer: {
+    entry: 'functions/authorizer/handler.ts',
+    description: 'Verifies bearer JWTs and hands the role, provider code and region to the routes.',
+    memoryMb: 256, timeoutSeconds: 5, tables: {}, publishes: false, sendsTo: [],
+  },
+  platform: {
+    entry: 'functions/platform/handler.ts',
+    description: 'Health check and the authenticated ping that traces a request across the bus.',
+    memoryMb: 256, timeoutSeconds: 10, tables: {}, publishes: true, sendsTo: [],
+  },
+  enrolment: {
+    entry: 'functions/enrolment/handler.ts',
+    description: 'Members, enrolments, contributions, categories, transfers, eligibility (参保登记).',
+    memoryMb: 512, timeoutSeconds: 29,
+    tables: { members: 'readwrite', accumulators: 'read', policies: 'read', idempotency: 'readwrite' },
+    publishes: true, sendsTo: [],
+  },
+  adjudication: {
+    entry: 'functions/adjudication/handler.ts',
+    description: 'One-stop settlement of a bill across every layer of cover; reversal and re-settlement.',
+    memoryMb: 1024, timeoutSeconds: 29,
+    tables: { claims: 'readwrite', accumulators: 'readwrite', members: 'read', policies: 'read', providers: 'read', idempotency: 'readwrite' },
+    publishes: true, sendsTo: [],
+  },
+  drgGrouping: {
+    entry: 'functions/drg-grouping/handler.ts',
+    description: 'CHS-DRG grouping: synchronous pre-grouping for providers, and points for settled inpatient cases.',
+    memoryMb: 1024, timeoutSeconds: 60,
+    tables: { drgCases: 'readwrite', policies: 'read', providers: 'read' },
+    publishes: true, sendsTo: [],
+  },
+  fraudScoring: {
+    entry: 'functions/fraud-scoring/handler.ts',
+    description: 'Runs the smart-audit rules (智能审核) over every settled claim and raises fraud alerts.',
+    memoryMb: 1024, timeoutSeconds: 60,
+    tables: { claims: 'read', drgCases: 'read', members: 'read', alerts: 'readwrite', policies: 'read' },
+    publishes: true, sendsTo: [],
+  },
+  alertDelivery: {
+    entry: 'functions/alert-delivery/handler.ts',
+    description: 'Delivers fraud alerts to the regulators\' signed webhooks, with retries.',
+    memoryMb: 256, timeoutSeconds: 30,
+    tables: { alerts: 'readwrite' },
+    publishes: false, sendsTo: [],
+  },
+  regulatorApi: {
+    entry: 'functions/regulator-api/handler.ts',
+    description: 'Regulators: alert inbox, case work, subscriptions, audit trail.',
+    memoryMb: 512, timeoutSeconds: 29,
+    tables: { alerts: 'readwrite', audit: 'read' },
+    publishes: false, sendsTo: [],
+  },
+  admin: {
+    entry: 'functions/admin/handler.ts',
+    description: 'Agency staff: providers, health communities, budgets and policy versions.',
+    memoryMb: 512, timeoutSeconds: 29,
+    tables: { providers: 'readwrite', policies: 'readwrite' },
+    publishes: false, sendsTo: [],
+  },
+  prepayment: {
+    entry: 'functions/prepayment/handler.ts',
+    description: 'Monthly prepayment (月度预拨): plans a run and fans it out per provider over SQS.',
+    memoryMb: 1024, timeoutSeconds: 300,
+    tables: { providers: 'readwrite', drgCases: 'read', policies: 'read' },
+    publishes: true, sendsTo: ['prepaymentWork'],
+  },
+  yearEndSettlement: {
+    entry: 'functions/year-end-settlement/handler.ts',
+    description: 'Year-end settlement (年终清算): point value, capitation surplus and overrun, net of advances.',
+    memoryMb: 2048, timeoutSeconds: 900,
+    tables: { providers: 'readwrite', drgCases: 'read', claims: 'read', policies: 'read' },
+    publishes: true, sendsTo: [],
+  },
+  audit: {
+    entry: 'functions/audit/handler.ts',
+    description: 'Archives every business event with its correlation id.',
+    memoryMb: 256, timeoutSeconds: 30,
+    tables: { audit: 'readwrite' },
+    publishes: false, sendsTo: [],
+  },
+} satisfies Record<FunctionKey, FunctionSpec>;
+
+// ---------------------------------------------------------------------------------------------
+// Queues. Each has one consumer and a dead-letter queue; a message that fails maxReceiveCount
+// times moves there, and an alarm fires when the DLQ holds anything.
+// ---------------------------------------------------------------------------------------------
+
+export interface QueueSpec {
+  purpose: string;
+  consumer: FunctionKey;
+  /** At least six times the consumer's timeout, as AWS advises for Lambda event sources. */
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** Alarm when the oldest message waits longer than this: the consumer is falling behind. */
+  maxAgeSeconds: number;
+}
+
+export const queues = {
+  drgGrouping: {
+    purpose: 'Settled inpatient claims to group and turn into points.',
+    consumer: 'drgGrouping', visibilityTimeoutSeconds: 360, maxReceiveCount: 3,
+    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 900,
+  },
+  fraudScoring: {
+    purpose: 'Every settled or reversed claim, to score against the fraud rules.',
+    consumer: 'fraudScoring', visibilityTimeoutSeconds: 360, maxReceiveCount: 3,
+    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 900,
+  },
+  alertDelivery: {
+    purpose: 'Fraud alerts to deliver to subscribed regulators.',
+    consumer: 'alertDelivery', visibilityTimeoutSeconds: 180, maxReceiveCount: 3,
+    batchSize: 5, maxBatchingWindowSeconds: 0, maxAgeSeconds: 600,
+  },
+  prepaymentWork: {
+    purpose: 'One message per provider of a prepayment run (fan-out keeps a large run inside Lambda limits).',
+    consumer: 'prepayment', visibilityTimeoutSeconds: 1800, maxReceiveCount: 3,
+    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 3600,
+  },
+  audit: {
+    purpose: 'Every business event, to archive.',
+    consumer: 'audit', visibilityTimeoutSeconds: 180, maxReceiveCount: 3,
+    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 900,
+  },
+} satisfies Record<QueueKey, QueueSpec>;
+
+// ---------------------------------------------------------------------------------------------
+// Rules on the bus: an event pattern and the queue it feeds.
+// ---------------------------------------------------------------------------------------------
+
+export interface RuleSpec {
+  description: string;
+  pattern: EventPattern;
+  target: QueueKey;
+}
+
+export const rules = {
+  inpatientClaimsToDrg: {
+    description: 'Settled inpatient claims go to DRG grouping and points.',
+    pattern: {
+      source: [EventSource.adjudication],
+      'detail-type': [DetailType.claimSettled],
+      detail: { visit: { type: ['inpatient'] } },
+    },
+    target: 'drgGrouping',
+  },
+  claimsToFraud: {
+    description: 'Every settled or reversed claim is scored against the fraud rules.',
+    pattern: {
+      source: [EventSource.adjudication],
+      'detail-type': [DetailType.claimSettled, DetailType.claimReversed],
+    },
+    target: 'fraudScoring',
+  },
+  fraudAlertsToDelivery: {
+    description: 'Raised fraud alerts go to the regulators who subscribed.',
+    pattern: { source: [EventSource.fraud], 'detail-type': [DetailType.fraudAlertRaised] },
+    target: 'alertDelivery',
+  },
+  everythingToAudit: {
+    description: 'Every yibao event is archived.',
+    pattern: { source: [{ prefix: 'yibao.' }] },
+    target: 'audit',
+  },
+} satisfies Record<string, RuleSpec>;
+
+export type RuleKey = keyof typeof rules;
+
+// ---------------------------------------------------------------------------------------------
+// Schedules (EventBridge Scheduler), in the agency's time zone.
+// ---------------------------------------------------------------------------------------------
+
+export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
+
+export interface ScheduleSpec {
+  description: string;
+  /** EventBridge Scheduler expression: cron(min hour day-of-month month day-of-week year) or rate(). */
+  expression: string;
+  target: FunctionKey;
+  /** The event the function receives; `<aws.scheduler.scheduled-time>` is filled in at each firing. */
+  input: Record<string, unknown>;
+}
+
+export const schedules = {
+  monthlyPrepayment: {
+    description: 'Monthly prepayment (月度预拨), 02:00 on the 1st: advances for the month that starts.',
+    expression: 'cron(0 2 1 * ? *)',
+    target: 'prepayment',
+    input: { trigger: 'schedule', schedule: 'monthlyPrepayment', scheduledTime: '<aws.scheduler.scheduled-time>' },
+  },
+  yearEndSettlement: {
+    description: 'Year-end settlement (年终清算), 03:00 on 1 April: the year just ended, once assessments are in (due end of March).',
+    expression: 'cron(0 3 1 4 ? *)',
+    target: 'yearEndSettlement',
+    input: { trigger: 'schedule', schedule: 'yearEndSettlement', scheduledTime: '<aws.scheduler.scheduled-time>' },
+  },
+} satisfies Record<string, ScheduleSpec>;
+
+export type ScheduleKey = keyof typeof schedules;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP routes (API Gateway HTTP API). All but the health check go through the JWT authorizer;
+// the role each route accepts is checked in its handler, next to the code it protects.
+// ---------------------------------------------------------------------------------------------
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway path template: /v1/members/{memberId} */
+  path: string;
+  function: FunctionKey;
+  authorized: boolean;
+}
+
+const route = (method: HttpMethod, path: string, fn: FunctionKey, authorized = true): RouteSpec => ({
+  method, path, function: fn, authorized,
+});
+
+export const routes: RouteSpec[] = [
+  route('GET', '/health', 'platform', false),
+  route('POST', '/v1/ping', 'platform'),
+
+  route('POST', '/v1/members', 'enrolment'),
+  route('GET', '/v1/members', 'enrolment'),
+  route('POST', '/v1/members/bulk', 'enrolment'),
+  route('GET', '/v1/members/{memberId}', 'enrolment'),
+  route('GET', '/v1/members/{memberId}/eligibility', 'enrolment'),
+  route('POST', '/v1/members/{memberId}/contributions', 'enrolment'),
+  route('POST', '/v1/members/{memberId}/categories', 'enrolment'),
+  route('POST', '/v1/members/{memberId}/transfers', 'enrolment'),
+  route('POST', '/v1/members/{memberId}/out-of-area', 'enrolment'),
+
+  route('POST', '/v1/claims/pre-settle', 'adjudication'),
+  route('POST', '/v1/claims', 'adjudication'),
+  route('GET', '/v1/claims/{providerCode}/{claimNo}', 'adjudication'),
+  route('POST', '/v1/claims/{providerCode}/{claimNo}/reversal', 'adjudication'),
+
+  route('POST', '/v1/drg/pre-group', 'drgGrouping'),
+
+  route('GET', '/v1/alerts', 'regulatorApi'),
+  route('GET', '/v1/alerts/{alertId}', 'regulatorApi'),
+  route('POST', '/v1/alerts/{alertId}/transitions', 'regulatorApi'),
+  route('GET', '/v1/subscriptions', 'regulatorApi'),
+  route('POST', '/v1/subscriptions', 'regulatorApi'),
+  route('DELETE', '/v1/subscriptions/{subscriptionId}', 'regulatorApi'),
+  route('GET', '/v1/audit/{correlationId}', 'regulatorApi'),
+
+  route('POST', '/v1/providers', 'admin'),
+  route('GET', '/v1/providers/{providerCode}', 'admin'),
+  route('POST', '/v1/policies', 'admin'),
+  route('GET', '/v1/policies/{kind}/{region}', 'admin'),
+
+  route('POST', '/v1/runs/prepayment', 'prepayment'),
+  route('POST', '/v1/runs/year-end', 'yearEndSettlement'),
+];
+
+export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+
+/** Physical names used on the local cloud (on AWS, CloudFormation names them). */
+export const localName = {
+  table: (key: TableKey): string => `yibao-${key}`,
+  queue: (key: QueueKey): string => `yibao-${key}`,
+  deadLetterQueue: (key: QueueKey): string => `yibao-${key}-dlq`,
+};

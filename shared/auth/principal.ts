@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { forbidden, unauthorized } from '../http/errors.ts';
+
+/**
+ * Who is calling. Three roles, each bound to what it may see:
+ *  - provider: a hospital or pharmacy system, bound to its provider code (it acts only for itself);
+ *  - staff: agency staff, with permissions;
+ *  - regulator: a supervision office, bound to its pooling region.
+ * The same shape is carried in the JWT claims and in the authorizer's context.
+ */
+export const ROLES = ['provider', 'staff', 'regulator'] as const;
+export type Role = (typeof ROLES)[number];
+
+const providerCode = z.string().regex(/^[A-Z0-9]{4,20}$/, 'a provider code is 4-20 upper-case letters or digits');
+const regionCode = z.string().regex(/^\d{6}$/, 'a region code is the 6-digit administrative division code');
+
+export const principalSchema = z.discriminatedUnion('role', [
+  z.object({ sub: z.string().min(1), role: z.literal('provider'), providerCode }),
+  z.object({ sub: z.string().min(1), role: z.literal('staff'), permissions: z.array(z.string()).default([]) }),
+  z.object({ sub: z.string().min(1), role: z.literal('regulator'), region: regionCode }),
+]);
+export type Principal = z.infer<typeof principalSchema>;
+
+/**
+ * The authorizer's context may carry only flat string values (API Gateway's rule), so permissions
+ * travel space-separated and are split again here.
+ */
+export function principalToContext(p: Principal): Record<string, string> {
+  switch (p.role) {
+    case 'provider': return { sub: p.sub, role: p.role, providerCode: p.providerCode };
+    case 'staff': return { sub: p.sub, role: p.role, permissions: p.permissions.join(' ') };
+    case 'regulator': return { sub: p.sub, role: p.role, region: p.region };
+  }
+}
+
+export function principalFromContext(context: Record<string, unknown> | undefined): Principal {
+  if (!context) throw unauthorized();
+  const raw = { ...context } as Record<string, unknown>;
+  if (typeof raw.permissions === 'string') raw.permissions = raw.permissions.split(' ').filter(Boolean);
+  const parsed = principalSchema.safeParse(raw);
+  if (!parsed.success) throw unauthorized('The token does not name a known role');
+  return parsed.data;
+}
+
+export function requireRole<R extends Role>(principal: Principal, ...roles: R[]): asserts principal is Extract<Principal, { role: R }> {
+  if (!(roles as Role[]).includes(principal.role)) {
+    throw forbidden(`This route is for ${roles.join(' or ')}; the caller is ${principal.role}`, { requiredRoles: roles });
+  }
+}
+
+/** A provider acts only for itself; staff act for any provider; regulators never act for one. */
+export function requireActingFor(principal: Principal, provider: string): void {
+  if (principal.role === 'staff') return;
+  if (principal.role === 'provider' && principal.providerCode === provider) return;
+  throw forbidden(`The caller may not act for provider ${provider}`, { field: 'providerCode' });
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import { badRequest } from './errors.ts';
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, prefixed by where it came from: body.visit.type */
+  field: string;
+  /** The rule it broke, in zod's vocabulary: invalid_type, too_small, invalid_format, custom … */
+  rule: string;
+  message: string;
+}
+
+/** Turns zod issues into the `details` of a 400: one entry per field, naming the field and the rule. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], where: string): FieldProblem[] {
+  return issues.map((issue) => ({
+    field: [where, ...issue.path.map(String)].filter(Boolean).join('.'),
+    rule: issue.code,
+    message: issue.message,
+  }));
+}
+
+/** Parses untrusted input at an edge; anything that does not fit is a 400, never a 500. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = describeIssues(result.error.issues, where);
+  const first = problems[0];
+  throw badRequest(
+    first ? `${first.field}: ${first.message}` : `Invalid ${where}`,
+    { problems },
+  );
+}

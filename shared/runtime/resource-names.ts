@@ -1,0 +1,25 @@
+/**
+ * How a function finds its resources: environment variables with the same names on AWS (set by the
+ * stack) and on the local cloud (set by the local runtime). Handlers never build a name themselves.
+ */
+const constantCase = (key: string): string => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+export const envName = {
+  table: (key: string): string => `TABLE_${constantCase(key)}`,
+  queueUrl: (key: string): string => `QUEUE_URL_${constantCase(key)}`,
+  busName: 'EVENT_BUS_NAME',
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
+  jwtJwksUrl: 'JWT_JWKS_URL',
+} as const;
+
+/** Reads a required setting; a missing one is a deployment fault, so it fails loudly at first use. */
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}: the stack or the local cloud must set it`);
+  return value;
+}
+
+export const tableName = (key: string): string => requireEnv(envName.table(key));
+export const queueUrl = (key: string): string => requireEnv(envName.queueUrl(key));
+export const busName = (): string => requireEnv(envName.busName);
