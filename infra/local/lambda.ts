@@ -23,6 +23,7 @@ export interface Invocation {
 export class LocalLambda {
   private readonly loaded = new Map<FunctionKey, Promise<Handler>>();
   readonly invocations: Invocation[] = [];
+  private readonly observers = new Set<(fn: FunctionKey, event: unknown, trigger: Invocation['trigger']) => void>();
 
   constructor(private readonly root: string, private readonly region: string) {}
 
@@ -39,7 +40,14 @@ export class LocalLambda {
     return handler;
   }
 
+  /** Sees every event a function is handed (tests use it to check what a consumer received). */
+  observe(listener: (fn: FunctionKey, event: unknown, trigger: Invocation['trigger']) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
+  }
+
   async invoke(fn: FunctionKey, event: unknown, trigger: Invocation['trigger']): Promise<unknown> {
+    this.observers.forEach((listener) => listener(fn, event, trigger));
     const spec = functions[fn];
     const startedAt = Date.now();
     const deadline = startedAt + spec.timeoutSeconds * 1000;

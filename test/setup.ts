@@ -1,0 +1,3 @@
+import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
+
+quietNodeVersionNotice();
