@@ -12,16 +12,15 @@ import type { LocalSqs } from './sqs.ts';
 type Snapshot = Record<string, { body: string; messageAttributes?: Record<string, MessageAttributeValue> }[]>;
 
 const fileIn = (dataDir: string) => join(dataDir, 'queues', 'messages.json');
+const queueUrls = (sqs: LocalSqs) => Object.values(sqs.queues).flatMap((q) => [q.url, q.deadLetterUrl]);
+const nameOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
 
 export function saveQueueSnapshot(dataDir: string, sqs: LocalSqs): number {
   const snapshot: Snapshot = {};
   let count = 0;
-  for (const queue of Object.values(sqs.queues)) {
-    for (const url of [queue.url, queue.deadLetterUrl]) {
-      const name = url.slice(url.lastIndexOf('/') + 1);
-      const messages = sqs.inspect(name);
-      if (messages.length) { snapshot[url] = messages; count += messages.length; }
-    }
+  for (const url of queueUrls(sqs)) {
+    const messages = sqs.inspect(nameOf(url));
+    if (messages.length) { snapshot[nameOf(url)] = messages; count += messages.length; }
   }
   mkdirSync(join(dataDir, 'queues'), { recursive: true });
   writeFileSync(fileIn(dataDir), JSON.stringify(snapshot));
@@ -32,10 +31,12 @@ export async function restoreQueueSnapshot(dataDir: string, sqs: LocalSqs): Prom
   const file = fileIn(dataDir);
   if (!existsSync(file)) return 0;
   const snapshot = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
-  const known = new Set(Object.values(sqs.queues).flatMap((q) => [q.url, q.deadLetterUrl]));
+  // Keyed by queue name: the emulator's port, and so every URL, changes from run to run.
+  const urlByName = new Map(queueUrls(sqs).map((url) => [nameOf(url), url]));
   let count = 0;
-  for (const [url, messages] of Object.entries(snapshot)) {
-    if (!known.has(url)) continue;
+  for (const [name, messages] of Object.entries(snapshot)) {
+    const url = urlByName.get(name);
+    if (!url) continue;
     for (let i = 0; i < messages.length; i += 10) {
       const batch = messages.slice(i, i + 10);
       await sqs.client.send(new SendMessageBatchCommand({

@@ -6,17 +6,26 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 /**
  * The real AWS SDK v3 clients, created once per container. On the local cloud they reach the
  * emulators through the standard AWS_ENDPOINT_URL_<SERVICE> variables, so nothing here knows
- * where it runs.
+ * where it runs. A client is remade only if that variable changes, which happens solely when one
+ * process hosts several local clouds one after another (the persistence tests).
  */
-let dynamo: DynamoDBDocumentClient | undefined;
-let eventBridge: EventBridgeClient | undefined;
-let sqs: SQSClient | undefined;
+function perEndpoint<T extends { destroy(): void }>(variable: string, create: () => T): () => T {
+  let client: T | undefined;
+  let endpoint: string | undefined;
+  return () => {
+    const current = process.env[variable];
+    if (!client || endpoint !== current) {
+      client?.destroy();
+      client = create();
+      endpoint = current;
+    }
+    return client;
+  };
+}
 
-export const dynamoDocumentClient = (): DynamoDBDocumentClient =>
-  (dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  }));
+export const dynamoDocumentClient = perEndpoint('AWS_ENDPOINT_URL_DYNAMODB', () =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }));
 
-export const eventBridgeClient = (): EventBridgeClient => (eventBridge ??= new EventBridgeClient({}));
+export const eventBridgeClient = perEndpoint('AWS_ENDPOINT_URL_EVENTBRIDGE', () => new EventBridgeClient({}));
 
-export const sqsClient = (): SQSClient => (sqs ??= new SQSClient({}));
+export const sqsClient = perEndpoint('AWS_ENDPOINT_URL_SQS', () => new SQSClient({}));
