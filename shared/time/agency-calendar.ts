@@ -1,5 +1,5 @@
 /**
- * The agency's calendar is China Standard Time (UTC+8, no daylight saving): a month or a year
+ * The agency's calendar is China Standard Time (UTC+8, no daylight saving since 1992): a month or a year
  * starts at local midnight, so a run fired at 02:00 on the 1st in Shanghai is 18:00 UTC on the
  * last day of the previous month. Periods are computed here, never from UTC dates.
  */
