@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { BUS_NAME, queues, routeKey, routes, rules, schedules, type FunctionKey, type QueueKey, type ScheduleKey, type TableKey, tables, localName } from '../topology.ts';
+import { BUS_NAME, queues, routeKey, rules, schedules, type FunctionKey, type QueueKey, type ScheduleKey, type TableKey, tables, localName } from '../topology.ts';
 import { envName } from '../../shared/runtime/resource-names.ts';
 import type { Principal } from '../../shared/auth/principal.ts';
 import { createTables, startDynamo, type LocalDynamo } from './dynamo.ts';
@@ -165,13 +165,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
 
     const describe = async (): Promise<LocalDescription> => ({
-      routes: routes.map((r) => ({ routeKey: routeKey(r), function: r.function, authorized: r.authorized })),
+      routes: front.routes.map((r) => ({ routeKey: routeKey(r), function: r.function, authorized: r.authorized })),
       tables: (Object.keys(tables) as TableKey[]).map((t) => ({ key: t, name: localName.table(t) })),
       queues: (Object.entries(queues) as [QueueKey, (typeof queues)[QueueKey]][]).map(([q, spec]) => ({
         key: q, url: sqs.queues[q].url, deadLetterUrl: sqs.queues[q].deadLetterUrl,
         maxReceiveCount: spec.maxReceiveCount, visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds, consumer: spec.consumer,
       })),
-      rules: busRules,
+      rules: [...bus.rules],
       schedules: scheduler.list(),
     });
 

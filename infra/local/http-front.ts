@@ -60,6 +60,8 @@ export interface HttpFrontOptions {
 
 export interface HttpFront {
   url: string;
+  /** The routes this front serves, as it matched them. */
+  routes: RouteSpec[];
   stop(): Promise<void>;
 }
 
@@ -213,6 +215,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    routes: compiled.map((r) => r.spec),
     stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

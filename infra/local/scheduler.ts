@@ -50,7 +50,7 @@ export interface ScheduleFiring {
 
 export interface LocalScheduler {
   /** The schedules as the local cloud runs them, with their next firing. */
-  list(): { key: ScheduleKey; expression: string; timeZone: string; target: FunctionKey; nextRun: string | null }[];
+  list(): { key: ScheduleKey; expression: string; timeZone: string; target: FunctionKey; input: Record<string, unknown>; nextRun: string | null }[];
   /** Fires a schedule now (or as if at `at`), exactly as its timer would. */
   fire(key: ScheduleKey, at?: Date): Promise<ScheduleFiring>;
   stop(): void;
@@ -100,6 +100,7 @@ export function startScheduler(options: {
       expression: spec.expression,
       timeZone: SCHEDULE_TIME_ZONE,
       target: spec.target,
+      input: spec.input,
       nextRun: jobs.get(key)?.nextRun()?.toISOString() ?? null,
     })),
     fire,

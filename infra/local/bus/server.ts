@@ -22,6 +22,8 @@ export interface LocalBusOptions {
 
 export interface LocalBus {
   endpoint: string;
+  /** The rules this bus runs. */
+  rules: readonly LocalRule[];
   /** Events accepted and, per rule, how many it delivered: for the console and for tests. */
   stats: { accepted: number; delivered: Record<string, number> };
   stop(): Promise<void>;
@@ -137,6 +139,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    rules: options.rules,
     stats,
     stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
