@@ -2,31 +2,89 @@ import { z } from 'zod';
 import { DetailType, EventSource } from './catalog.ts';
 import { defineEvent } from './contract.ts';
 
-/** Fields every claim event shares. No person's name or ID number: the member id only. */
+/**
+ * Claim events: what adjudication publishes once a settlement (or its reversal) is committed.
+ * They carry what DRG grouping and fraud scoring need (visit, diagnoses, procedures, lines,
+ * amounts, provider, member id) and never a person's name or ID number: sex and age are derived
+ * from the ID number at settlement and travel on their own.
+ */
 export const claimRef = z.object({
   providerCode: z.string().min(1),
   claimNo: z.string().min(1),
 });
 
 export const visitTypes = ['outpatient', 'chronic-outpatient', 'two-diseases-outpatient', 'inpatient', 'bed-day'] as const;
+export const hospitalLevels = ['primary', 'secondary', 'tertiary'] as const;
+export const itemClasses = ['A', 'B', 'C'] as const; // 甲, 乙, 丙 (out of catalogue)
 
-const money = z.number().int().nonnegative();
+const fen = z.number().int().nonnegative();
+const regionCode = z.string().regex(/^\d{6}$/, 'a 6-digit region code');
+const isoDate = z.iso.date();
+
+export const claimLineSchema = z.object({
+  lineNo: z.number().int().positive(),
+  itemCode: z.string().min(1),
+  itemName: z.string().max(200).optional(),
+  itemClass: z.enum(itemClasses),
+  /** drug, tcm-herbal, tcm-patent, tcm-service, material, exam, lab, treatment, surgery, bed, nursing, other */
+  category: z.string().min(1),
+  quantity: z.number().positive(),
+  unitPriceFen: fen,
+  amountFen: fen,
+  serviceDate: isoDate.optional(),
+  /** Days of supply for a drug line (超量开药). */
+  supplyDays: z.number().int().positive().optional(),
+  /** Drug traceability code (追溯码), scanned at dispensing (串换 detection). */
+  traceCode: z.string().optional(),
+});
+
+export const claimSettledPayload = z.object({
+  claim: claimRef,
+  memberId: z.string().min(1),
+  /** The member's pooling region (统筹区). */
+  region: regionCode,
+  scheme: z.enum(['employee', 'resident']).optional(),
+  provider: z.object({ code: z.string().min(1), level: z.enum(hospitalLevels), region: regionCode }).optional(),
+  visit: z.object({
+    type: z.enum(visitTypes),
+    serviceDate: isoDate,
+    admissionDate: isoDate.optional(),
+    dischargeDate: isoDate.optional(),
+    department: z.string().optional(),
+    emergency: z.boolean().optional(),
+  }),
+  patient: z.object({
+    sex: z.enum(['M', 'F']),
+    ageYears: z.number().int().nonnegative(),
+    ageDays: z.number().int().nonnegative().optional(),
+    birthWeightGrams: z.number().int().positive().optional(),
+  }).optional(),
+  diagnoses: z.object({ principal: z.string().min(1), secondary: z.array(z.string().min(1)) }).optional(),
+  /** ICD-9-CM-3 医保版 procedures; the first is the principal one. */
+  procedures: z.array(z.string().min(1)).optional(),
+  inpatient: z.object({
+    lengthOfStayDays: z.number().int().nonnegative(),
+    ventilationHours: z.number().nonnegative().optional(),
+    dischargeStatus: z.string().optional(),
+    bedDays: z.number().int().nonnegative().optional(),
+  }).optional(),
+  lines: z.array(claimLineSchema).optional(),
+  totals: z.object({
+    billedFen: fen,
+    fundPaidFen: fen,
+    patientPaidFen: fen,
+    /** What each layer paid: basic, catastrophic, assistance, supplementary. */
+    byLayer: z.record(z.string(), fen).optional(),
+  }),
+  settledAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type ClaimSettledPayload = z.infer<typeof claimSettledPayload>;
 
 export const ClaimSettled = defineEvent({
   source: EventSource.adjudication,
   detailType: DetailType.claimSettled,
   schemaVersion: 1,
-  payload: z.object({
-    claim: claimRef,
-    memberId: z.string().min(1),
-    region: z.string().regex(/^\d{6}$/),
-    visit: z.object({
-      type: z.enum(visitTypes),
-      serviceDate: z.iso.date(),
-      dischargeDate: z.iso.date().optional(),
-    }),
-    totals: z.object({ billedFen: money, fundPaidFen: money, patientPaidFen: money }),
-  }),
+  payload: claimSettledPayload,
 });
 
 export const ClaimReversed = defineEvent({
@@ -36,7 +94,10 @@ export const ClaimReversed = defineEvent({
   payload: z.object({
     claim: claimRef,
     memberId: z.string().min(1),
-    region: z.string().regex(/^\d{6}$/),
+    region: regionCode,
     reason: z.string().max(500),
+    /** The amounts the reversal takes back (the negative ledger entry, as positive numbers). */
+    totals: z.object({ billedFen: fen, fundPaidFen: fen, patientPaidFen: fen }).optional(),
+    reversedAt: z.iso.datetime({ offset: true }).optional(),
   }),
 });

@@ -1,0 +1,31 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
+import { tableName } from '../runtime/resource-names.ts';
+
+/**
+ * A member's year-to-date totals: named integer-fen counters (deductible met, each layer's payment,
+ * caps used…) with a version for optimistic locking. Settlement owns the counter names and moves
+ * them only in the transaction that settles a claim; enrolment's eligibility route reads them.
+ */
+export const yearAccumulatorSchema = z.object({
+  memberId: z.string(),
+  year: z.number().int(),
+  version: z.number().int().nonnegative(),
+  counters: z.record(z.string(), z.number().int()),
+  updatedAt: z.string().optional(),
+});
+export type YearAccumulator = z.infer<typeof yearAccumulatorSchema>;
+
+export const yearAccumulatorKey = (memberId: string, year: number) => ({ pk: `MEMBER#${memberId}`, sk: `YEAR#${year}` });
+
+/** The member's year so far; a year with no claim yet is all zeros at version 0. */
+export async function readYearAccumulator(memberId: string, year: number): Promise<YearAccumulator> {
+  const out = await dynamoDocumentClient().send(new GetCommand({
+    TableName: tableName('accumulators'),
+    Key: yearAccumulatorKey(memberId, year),
+    ConsistentRead: true,
+  }));
+  if (!out.Item) return { memberId, year, version: 0, counters: {} };
+  return yearAccumulatorSchema.parse(out.Item);
+}
