@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpApi } from '../../shared/http/api.ts';
 import { pendingRoutes } from '../../shared/http/pending.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';

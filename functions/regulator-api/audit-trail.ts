@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteHandler } from '../../shared/http/api.ts';
 import { requireRole } from '../../shared/auth/principal.ts';
 import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
 import { tableName } from '../runtime/resource-names.ts';
 

@@ -1,5 +1,5 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EventContract } from '../../events/contract.ts';
 import { eventBridgeClient } from '../runtime/aws-clients.ts';
 import { busName } from '../runtime/resource-names.ts';

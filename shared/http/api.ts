@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { HttpError, type ErrorBody, notFound, badRequest } from './errors.ts';
 import { parseInput } from './validation.ts';
 import { principalFromContext, type Principal } from '../auth/principal.ts';

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventBridgeEnvelopeSchema, eventMetaSchema, type EventBridgeEnvelope, type EventContract } from '../../events/contract.ts';
 import { describeIssues } from '../http/validation.ts';
 

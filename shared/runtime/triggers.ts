@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiEvent, ApiResult } from '../http/api.ts';
 
 /** What EventBridge Scheduler hands a function: the schedule's input with the firing time filled in. */
