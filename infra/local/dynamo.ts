@@ -28,6 +28,10 @@ export async function startDynamo(options: { dataDir?: string; credentials: { ac
   child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   child.stdout?.resume();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // The JVM does not notice its parent dying: take it down with us on any exit we get to see.
+  const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
   child.once('error', (error) => { stderr += String(error); });
 
   const endpoint = `http://127.0.0.1:${port}`;
