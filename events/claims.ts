@@ -52,6 +52,10 @@ export const claimSettledPayload = z.object({
     dischargeDate: isoDate.optional(),
     department: z.string().optional(),
     emergency: z.boolean().optional(),
+    /** The chronic or 两病 disease a chronic-outpatient or two-diseases-outpatient visit treats (a policy code). */
+    disease: z.string().optional(),
+    /** Per-bed-day stays: the programme (hospice, home-sickbed…) and the days paid. */
+    bedDay: z.object({ programme: z.string().min(1), days: z.number().int().positive() }).optional(),
   }),
   patient: z.object({
     sex: z.enum(['M', 'F']),
@@ -73,10 +77,16 @@ export const claimSettledPayload = z.object({
     billedFen: fen,
     fundPaidFen: fen,
     patientPaidFen: fen,
-    /** What each layer paid: basic, catastrophic, assistance, supplementary. */
+    /** What each layer paid: basic, catastrophic, assistance, assistanceTilted, supplementary, familyCap. */
     byLayer: z.record(z.string(), fen).optional(),
+    /** Cost above a per-bed-day standard, borne by the provider: billed = fundPaid + patientPaid + institution. */
+    institutionFen: fen.optional(),
   }),
   settledAt: z.iso.datetime({ offset: true }).optional(),
+  /** 1 for a claim's first settlement, +1 for each re-settlement after a reversal. */
+  settlementNo: z.number().int().positive().optional(),
+  /** The benefit policy version it was settled under. */
+  policy: z.object({ id: z.string().min(1), version: z.number().int().positive() }).optional(),
 });
 export type ClaimSettledPayload = z.infer<typeof claimSettledPayload>;
 
@@ -96,6 +106,8 @@ export const ClaimReversed = defineEvent({
     memberId: z.string().min(1),
     region: regionCode,
     reason: z.string().max(500),
+    /** The settlement this reversal takes back (the claim may be settled again as settlementNo + 1). */
+    settlementNo: z.number().int().positive().optional(),
     /** The amounts the reversal takes back (the negative ledger entry, as positive numbers). */
     totals: z.object({ billedFen: fen, fundPaidFen: fen, patientPaidFen: fen }).optional(),
     reversedAt: z.iso.datetime({ offset: true }).optional(),

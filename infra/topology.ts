@@ -72,7 +72,7 @@ export const tables = {
     dataTable: true,
     accessPatterns: [
       'get a claim: pk=CLAIM#<provider>#<claimNo>, sk=CLAIM (provider + claim number is the idempotency key)',
-      'its statements and ledger entries: pk=CLAIM#<provider>#<claimNo>, sk begins_with LEDGER#',
+      'its ledger, in order: pk=CLAIM#<provider>#<claimNo>, sk begins_with LEDGER# (LEDGER#<settlementNo>#0-SETTLEMENT, then #1-REVERSAL if reversed)',
       'a member\'s claims in a window: byMember gsi1pk=MEMBER#<id>, gsi1sk between dates',
       'a provider\'s claims in a year: byProviderYear gsi2pk=PROVIDER#<code>#YEAR#<yyyy>',
     ],
@@ -85,7 +85,7 @@ export const tables = {
     dataTable: true,
     accessPatterns: [
       'a member\'s year: pk=MEMBER#<id>, sk=YEAR#<yyyy>',
-      'the claims already applied (so a retry moves nothing twice): pk=MEMBER#<id>, sk=YEAR#<yyyy>#CLAIM#<provider>#<claimNo>',
+      'the claims already applied (so a retry moves nothing twice): pk=MEMBER#<id>, sk=YEAR#<yyyy>#CLAIM#<provider>#<claimNo> (state, settlementNo, the counters it moved)',
     ],
   },
   providers: {
@@ -103,6 +103,9 @@ export const tables = {
       'a provider\'s advances and settlements: pk=PROVIDER#<code>, sk begins_with LEDGER#<yyyy>',
       'providers of a region: byRegion',
       'the lines of one prepayment or year-end run: byRun',
+      'a provider\'s monthly points and fund payments (projected from events): pk=PROVIDER#<code>, sk begins_with TOTALS#<yyyy>',
+      'health communities of a region: byRegion gsi1sk begins_with HC#; a community\'s capitation spending: pk=HC#<id>, sk begins_with SPENT#<yyyy>',
+      'budget versions: pk=BUDGET#<region>#<yyyy>; run versions: pk=RUN#<kind>#<region>#<period> (every key: shared/budget/store/keys.ts)',
     ],
   },
   drgCases: {
@@ -115,9 +118,9 @@ export const tables = {
     ],
     dataTable: true,
     accessPatterns: [
-      'a provider\'s cases in a year: pk=PROVIDER#<code>#YEAR#<yyyy>, sk=CASE#<claimId>',
-      'all cases of a region\'s year: byRegionYear',
-      'a member\'s earlier admissions to the same DRG: byMemberDrg',
+      'a provider\'s cases in a year: pk=PROVIDER#<code>#YEAR#<yyyy>, sk=CASE#<claimNo> (a readmission cut to a case: sk=CASE#<claimNo>#READMISSION, negative points)',
+      'all cases of a region\'s year: byRegionYear (cases and cuts: the year\'s points are the sum of their centipoints)',
+      'a member\'s earlier admissions to the same DRG: byMemberDrg (DRG-paid cases only; gsi2sk=<discharge date>#<provider>#<claimNo>)',
     ],
   },
   alerts: {
@@ -130,11 +133,14 @@ export const tables = {
     ],
     dataTable: true,
     accessPatterns: [
-      'a claim\'s hits and score: pk=CLAIM#<provider>#<claimNo>, sk=SCORE',
-      'a provider\'s running risk: pk=PROVIDER#<code>, sk=RISK#<yyyy>',
-      'an alert and its case history: pk=ALERT#<id>, sk=ALERT | EVENT#<time>',
-      'a region\'s alerts: byRegion',
-      'subscriptions of a region: bySubscriber',
+      'a claim\'s hits and score: pk=CLAIM#<provider>#<claimNo>, sk=SCORE; the events applied to it: sk=EVENT#<eventId> (idempotency)',
+      'a member\'s claim summaries in a window (the fraud history projection): pk=MEMBER#<id>, sk between HIST#<from> and HIST#<to>; date of death: sk=DEATH',
+      'every scan of a drug trace code: pk=TRACE#<code>, sk=SCAN#<provider>#<claimNo>#<line>',
+      'a provider\'s running risk: pk=PROVIDER#<code>, sk=RISK#<yyyy>; its month counters: sk between STATS#<yyyy-mm>s; its DRG counters: sk begins_with DRG#<yyyy>#',
+      'peers\' month counters: pk=PEERS#<region>#<level>, sk=STATS#<yyyy-mm>; the region\'s DRG counters: pk=PEERS#<region>, sk begins_with DRG#<yyyy>#',
+      'an alert, its case history and deliveries: pk=ALERT#<id>, sk=ALERT | EVENT#<time>#<n> | DELIVERY#<subscription> | ATTEMPT#<subscription>#<n>',
+      'a region\'s alerts, newest first: byRegion gsi1pk=REGION#<code>, gsi1sk=<raisedAt>#<id>',
+      'a subscription: pk=SUB#<id>, sk=SUB; the active subscriptions of a region: bySubscriber gsi2pk=SUBSCRIBERS#<region>',
     ],
   },
   policies: {
@@ -144,8 +150,8 @@ export const tables = {
     indexes: [],
     dataTable: true,
     accessPatterns: [
-      'versions of a policy: pk=POLICY#<kind>#<region>#<scheme>#<year>, sk=V#<effectiveFrom>#<version>',
-      'the version in force on a date: same pk, sk <= V#<date>, newest first',
+      'versions of a policy: pk=POLICY#<kind>#<region>#<scheme>#<year>, sk=V#<effectiveFrom>#<version, 4 digits>',
+      'the version in force on a date: same pk, sk <= V#<date>#~, newest first, limit 1 (unless its effectiveTo is before the date)',
     ],
   },
   audit: {
@@ -183,7 +189,7 @@ export type FunctionKey =
   | 'authorizer' | 'platform' | 'enrolment' | 'adjudication' | 'drgGrouping' | 'fraudScoring'
   | 'alertDelivery' | 'regulatorApi' | 'admin' | 'prepayment' | 'yearEndSettlement' | 'audit';
 
-export type QueueKey = 'drgGrouping' | 'fraudScoring' | 'alertDelivery' | 'prepaymentWork' | 'audit';
+export type QueueKey = 'drgGrouping' | 'fraudScoring' | 'alertDelivery' | 'prepaymentWork' | 'paymentFacts' | 'audit';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -220,7 +226,8 @@ export const functions = {
     entry: 'functions/adjudication/handler.ts',
     description: 'One-stop settlement of a bill across every layer of cover; reversal and re-settlement.',
     memoryMb: 1024, timeoutSeconds: 29,
-    tables: { claims: 'readwrite', accumulators: 'readwrite', members: 'read', policies: 'read', providers: 'read', idempotency: 'readwrite' },
+    // Idempotent by the claim's natural key (provider + claim number) in the claims table: no idempotency table.
+    tables: { claims: 'readwrite', accumulators: 'readwrite', members: 'read', policies: 'read', providers: 'read' },
     publishes: true, sendsTo: [],
   },
   drgGrouping: {
@@ -234,7 +241,9 @@ export const functions = {
     entry: 'functions/fraud-scoring/handler.ts',
     description: 'Runs the smart-audit rules (智能审核) over every settled claim and raises fraud alerts.',
     memoryMb: 1024, timeoutSeconds: 60,
-    tables: { claims: 'read', drgCases: 'read', members: 'read', alerts: 'readwrite', policies: 'read' },
+    // Reads only its own history projection in the alerts table, never the claims table's layout;
+    // the rule catalogues travel in the bundle (policies/fraud).
+    tables: { alerts: 'readwrite' },
     publishes: true, sendsTo: [],
   },
   alertDelivery: {
@@ -260,7 +269,7 @@ export const functions = {
   },
   prepayment: {
     entry: 'functions/prepayment/handler.ts',
-    description: 'Monthly prepayment (月度预拨): plans a run and fans it out per provider over SQS.',
+    description: 'Budgets, health communities and monthly prepayment (月度预拨): plans a run and fans it out per provider over SQS; projects claims and grouped cases into monthly totals; fund early warning.',
     memoryMb: 1024, timeoutSeconds: 300,
     tables: { providers: 'readwrite', drgCases: 'read', policies: 'read' },
     publishes: true, sendsTo: ['prepaymentWork'],
@@ -310,13 +319,21 @@ export const queues = {
     batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 900,
   },
   alertDelivery: {
+    // Five attempts per alert: the consumer sets each failed message's visibility to a backoff
+    // (30 s, 2 min, 8 min, 32 min) before the DLQ takes it (shared/fraud/delivery.ts).
     purpose: 'Fraud alerts to deliver to subscribed regulators.',
-    consumer: 'alertDelivery', visibilityTimeoutSeconds: 180, maxReceiveCount: 3,
+    consumer: 'alertDelivery', visibilityTimeoutSeconds: 180, maxReceiveCount: 5,
     batchSize: 5, maxBatchingWindowSeconds: 0, maxAgeSeconds: 600,
   },
   prepaymentWork: {
     purpose: 'One message per provider of a prepayment run (fan-out keeps a large run inside Lambda limits).',
     consumer: 'prepayment', visibilityTimeoutSeconds: 1800, maxReceiveCount: 3,
+    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 3600,
+  },
+  paymentFacts: {
+    purpose: 'Settled and reversed claims and grouped cases, projected into per-provider monthly points and fund payments (what prepayment and year-end read).',
+    // Five receives: a readmission cut or a reversal that overtakes the fact it amends waits for it.
+    consumer: 'prepayment', visibilityTimeoutSeconds: 1800, maxReceiveCount: 5,
     batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 3600,
   },
   audit: {
@@ -358,6 +375,14 @@ export const rules = {
     description: 'Raised fraud alerts go to the regulators who subscribed.',
     pattern: { source: [EventSource.fraud], 'detail-type': [DetailType.fraudAlertRaised] },
     target: 'alertDelivery',
+  },
+  paymentFacts: {
+    description: 'Claims and grouped cases feed the per-provider monthly totals budgets, prepayment and year-end read.',
+    pattern: {
+      source: [EventSource.adjudication, EventSource.drg],
+      'detail-type': [DetailType.claimSettled, DetailType.claimReversed, DetailType.caseGrouped],
+    },
+    target: 'paymentFacts',
   },
   everythingToAudit: {
     description: 'Every yibao event is archived.',
@@ -426,6 +451,8 @@ export const routes: RouteSpec[] = [
   route('POST', '/v1/members', 'enrolment'),
   route('GET', '/v1/members', 'enrolment'),
   route('POST', '/v1/members/bulk', 'enrolment'),
+  // A POST so the ID number travels in the body, never in a URL an access log keeps.
+  route('POST', '/v1/members/lookup', 'enrolment'),
   route('GET', '/v1/members/{memberId}', 'enrolment'),
   route('GET', '/v1/members/{memberId}/eligibility', 'enrolment'),
   route('POST', '/v1/members/{memberId}/contributions', 'enrolment'),
@@ -453,8 +480,20 @@ export const routes: RouteSpec[] = [
   route('POST', '/v1/policies', 'admin'),
   route('GET', '/v1/policies/{kind}/{region}', 'admin'),
 
+  route('PUT', '/v1/budgets/{region}/{year}', 'prepayment'),
+  route('GET', '/v1/budgets/{region}/{year}', 'prepayment'),
+  route('POST', '/v1/health-communities', 'prepayment'),
+  route('GET', '/v1/health-communities/{communityId}', 'prepayment'),
+  route('PUT', '/v1/health-communities/{communityId}/assessments/{year}', 'prepayment'),
+  route('POST', '/v1/health-communities/{communityId}/capitated-members', 'prepayment'),
   route('POST', '/v1/runs/prepayment', 'prepayment'),
+  route('GET', '/v1/runs/prepayment/{region}/{period}', 'prepayment'),
+  route('GET', '/v1/reports/fund/{region}/{year}', 'prepayment'),
   route('POST', '/v1/runs/year-end', 'yearEndSettlement'),
+  route('GET', '/v1/runs/year-end/{region}/{year}', 'yearEndSettlement'),
+  route('GET', '/v1/reports/year-end/{region}/{year}/providers', 'yearEndSettlement'),
+  route('GET', '/v1/reports/year-end/{region}/{year}/health-communities', 'yearEndSettlement'),
+  route('GET', '/v1/reports/year-end/{region}/{year}/summary', 'yearEndSettlement'),
 ];
 
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.method} ${r.path}`;

@@ -1,9 +1,12 @@
 import { httpApi } from '../../shared/http/api.ts';
-import { pendingRoutes } from '../../shared/http/pending.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
+import { publishPolicy, readPolicies } from './policies.ts';
+import { providerRoutes } from './providers.ts';
 
 const logger = createLogger('admin');
 
-export const handler = httpApi(logger, pendingRoutes([
-  'POST /v1/providers', 'GET /v1/providers/{providerCode}', 'POST /v1/policies', 'GET /v1/policies/{kind}/{region}',
-], 'issues #4 and #7 (policies, providers and budgets)'));
+export const handler = httpApi(logger, {
+  ...providerRoutes,
+  'POST /v1/policies': publishPolicy,
+  'GET /v1/policies/{kind}/{region}': readPolicies,
+});

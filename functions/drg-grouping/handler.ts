@@ -1,16 +1,25 @@
 import { httpApi } from '../../shared/http/api.ts';
-import { pendingRoutes } from '../../shared/http/pending.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { eventConsumer } from '../../shared/queue/consumer.ts';
 import { byTrigger } from '../../shared/runtime/triggers.ts';
 import { ClaimSettled } from '../../events/claims.ts';
+import { preGroupRoute } from './pre-group.ts';
+import { recordSettledCase } from './record-case.ts';
 
 const logger = createLogger('drg-grouping');
 
+/**
+ * CHS-DRG grouping: the providers' synchronous pre-grouping route, and the consumer that turns
+ * every settled inpatient claim into a grouped case with points on the provider's year ledger.
+ */
 export const handler = byTrigger({
-  http: httpApi(logger, pendingRoutes(['POST /v1/drg/pre-group'], 'issue #5 (CHS-DRG grouping)')),
-  // Accepts and validates settled inpatient claims now; grouping and points arrive with issue #5.
-  sqs: eventConsumer(logger, [ClaimSettled], async ({ detail }) => {
-    logger.info('Inpatient claim received for grouping', { claim: detail.claim, visitType: detail.visit.type });
+  http: httpApi(logger, { 'POST /v1/drg/pre-group': preGroupRoute }),
+  sqs: eventConsumer(logger, [ClaimSettled], async ({ detail }, { correlationId }) => {
+    // The bus rule sends inpatient claims only; anything else is not a case to group.
+    if (detail.visit.type !== 'inpatient') {
+      logger.warn('Not an inpatient claim; ignored', { claim: detail.claim, visitType: detail.visit.type });
+      return;
+    }
+    await recordSettledCase(detail, correlationId, logger);
   }),
 });

@@ -1,10 +1,28 @@
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { eventConsumer } from '../../shared/queue/consumer.ts';
-import { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
+import { ClaimReversed, ClaimSettled, type ClaimSettledPayload } from '../../events/claims.ts';
+import { DetailType } from '../../events/catalog.ts';
+import { defaultDeps, scoreSettledClaim } from './score-claim.ts';
+import { reverseClaim } from './reverse-claim.ts';
 
 const logger = createLogger('fraud-scoring');
 
-// Accepts and validates every settled or reversed claim now; the rules arrive with issue #6.
-export const handler = eventConsumer(logger, [ClaimSettled, ClaimReversed], async ({ envelope, detail }) => {
-  logger.info('Claim received for scoring', { detailType: envelope['detail-type'], claim: detail.claim });
-});
+/**
+ * One claim at a time in a container: the records of a batch often share a provider (and always a
+ * region's peer counters), and transactions on the same item would only cancel each other.
+ */
+let tail: Promise<unknown> = Promise.resolve();
+function serially<T>(task: () => Promise<T>): Promise<T> {
+  const run = tail.then(task, task);
+  tail = run.catch(() => undefined);
+  return run;
+}
+
+/** Smart audit (智能审核) of every settled claim; a reversal takes the claim's score back. */
+export const handler = eventConsumer(logger, [ClaimSettled, ClaimReversed], ({ envelope, detail }, { correlationId }) => serially(async () => {
+  if (envelope['detail-type'] === DetailType.claimSettled) {
+    await scoreSettledClaim(detail as ClaimSettledPayload, envelope.id, correlationId, logger, defaultDeps);
+  } else {
+    await reverseClaim(detail as Parameters<typeof reverseClaim>[0], envelope.id, logger, defaultDeps.now);
+  }
+}));

@@ -2,9 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BUS_NAME, queues, routeKey, rules, schedules, type FunctionKey, type QueueKey, type ScheduleKey, type TableKey, tables, localName } from '../topology.ts';
 import { envName } from '../../shared/runtime/resource-names.ts';
+import { seedShippedPolicies } from '../../shared/settlement/policy-seed.ts';
 import type { Principal } from '../../shared/auth/principal.ts';
+import { ALLOW_LOCAL_WEBHOOKS_ENV } from '../../shared/fraud/subscription.ts';
 import { createTables, startDynamo, type LocalDynamo } from './dynamo.ts';
 import { startSqs, type LocalSqs } from './sqs.ts';
 import { startLocalBus, type LocalBus } from './bus/server.ts';
@@ -77,7 +80,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     ]);
     stops.push(() => dynamo.stop(), () => sqs.stop());
     const created = await createTables(dynamo.client);
+    // The benefit policies shipped in policies/benefits/: added if absent, never overwriting a published version.
+    const seeded = await seedShippedPolicies(DynamoDBDocumentClient.from(dynamo.client), localName.table('policies'));
     say(`DynamoDB Local at ${dynamo.endpoint} (${options.dataDir ? 'persisted' : 'in memory'}; ${created.length} tables created, ${Object.keys(tables).length - created.length} kept)`);
+    say(`Benefit policies: ${seeded.written} shipped version(s) seeded, ${seeded.kept} already in the policies table`);
     if (options.dataDir) {
       const restored = await restoreQueueSnapshot(options.dataDir, sqs);
       if (restored) say(`Restored ${restored} queued messages from the last run`);
@@ -105,10 +111,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         AWS_ENDPOINT_URL_SQS: sqs.endpoint,
         AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
         LOG_LEVEL: options.logLevel ?? 'INFO',
+        // Regulators' webhooks may be plain http to this machine here (never on AWS).
+        [ALLOW_LOCAL_WEBHOOKS_ENV]: 'true',
         [envName.busName]: BUS_NAME,
         [envName.jwtIssuer]: LOCAL_ISSUER,
         [envName.jwtAudience]: LOCAL_AUDIENCE,
         [envName.jwtJwksUrl]: `${apiUrl}/.well-known/jwks.json`,
+        // Keyed hash of ID numbers (enrolment). Local only; on AWS it comes from Secrets Manager.
+        ID_HASH_SECRET: process.env.ID_HASH_SECRET ?? 'yibao-local-only-id-hash-secret-never-use-in-aws',
       });
       for (const t of Object.keys(tables) as TableKey[]) process.env[envName.table(t)] = localName.table(t);
       for (const q of Object.keys(queues) as QueueKey[]) process.env[envName.queueUrl(q)] = sqs.queues[q].url;

@@ -4,7 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Tags } from 'aws-cdk-lib';
+import { Duration, SecretValue, Tags } from 'aws-cdk-lib';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -59,6 +59,9 @@ export function createFunctions(scope: Construct, deps: FunctionDeps): Functions
     for (const [table] of declaredTables) environment[envName.table(table)] = deps.tables[table].tableName;
     if (spec.publishes) environment[envName.busName] = deps.bus.eventBusName;
     for (const queue of spec.sendsTo) environment[envName.queueUrl(queue)] = deps.queues[queue].queueUrl;
+    // The keyed ID-number hash (shared/enrolment/identity.ts): a Secrets Manager dynamic reference,
+    // resolved by CloudFormation at deploy time; the secret yibao/id-hash-secret must exist first.
+    if (key === 'enrolment') environment.ID_HASH_SECRET = SecretValue.secretsManager('yibao/id-hash-secret').unsafeUnwrap();
     if (key === AUTHORIZER) {
       for (const [variable, contextKey] of Object.entries(JWT_CONTEXT)) environment[variable] = requireContext(scope, contextKey);
     }

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { DetailType, EventSource } from './catalog.ts';
+import { defineEvent } from './contract.ts';
+import { claimRef } from './claims.ts';
+
+/**
+ * CaseGrouped: a settled inpatient case was grouped and its points recorded on the provider's
+ * ledger for the year. Published once per case, after the record (and any readmission cut it made)
+ * is committed. Points are whole centipoints (0.01 point), as money is whole fen.
+ */
+const centipoints = z.number().int();
+
+export const CaseGrouped = defineEvent({
+  source: EventSource.drg,
+  detailType: DetailType.caseGrouped,
+  schemaVersion: 1,
+  payload: z.object({
+    claim: claimRef,
+    memberId: z.string().min(1),
+    region: z.string().regex(/^\d{6}$/),
+    /** The ledger year: the year of discharge. */
+    year: z.number().int(),
+    admissionDate: z.iso.date(),
+    dischargeDate: z.iso.date(),
+    grouping: z.object({
+      version: z.enum(['1.1', '2.0']),
+      mdc: z.string().nullable(),
+      adrg: z.string().nullable(),
+      drg: z.string(),
+      ccLevel: z.enum(['MCC', 'CC', 'none']).nullable(),
+      outcome: z.enum(['grouped', 'qy', 'ungroupable']),
+    }),
+    points: z.object({
+      pricing: z.enum(['drg', 'high-cost', 'low-cost', 'bed-day', 'cost-based']),
+      /** RW in basis points (0.7107 = 7107); null for a case without a weight. */
+      weight: z.number().int().nullable(),
+      baseCentipoints: centipoints,
+      coefficient: z.number().int(),
+      addOns: z.array(z.object({ kind: z.enum(['new-technology', 'grade-four-surgery', 'tcm-share']), share: z.number().int(), centipoints })),
+      centipoints,
+      review: z.boolean(),
+    }),
+    /** Readmission cuts this case made (to an earlier admission) or suffered (from a later one). */
+    readmissionCuts: z.array(z.object({
+      earlier: claimRef,
+      readmission: claimRef,
+      daysBetween: z.number().int(),
+      deltaCentipoints: centipoints,
+    })),
+    /** The policy the points were computed under. */
+    policy: z.object({ region: z.string(), year: z.number().int(), version: z.number().int() }),
+  }),
+});

@@ -1,0 +1,57 @@
+/**
+ * Reversal (冲正 / 退费) of a settled claim: a negative ledger entry, the member's accumulators
+ * moved back by exactly the deltas that settlement moved (under the same version check), the claim
+ * marked reversed so the same claim number can be settled again, then ClaimReversed.
+ *
+ * Repeating a reversal replays it; naming a settlement that is not the claim's current one is a
+ * 409, so a stale retry can never reverse a later re-settlement.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { conflict, notFound } from '../../shared/http/errors.ts';
+import { commitReversal, readClaim, readYearAccumulator, type ClaimRecord, type LedgerEntry } from '../../shared/settlement/claim-store.ts';
+import { claimReversedPayload } from './claim-events.ts';
+import { publishPending } from './publish-pending.ts';
+import { contention } from './requests.ts';
+import { backoff, MAX_ATTEMPTS } from './settle.ts';
+
+const negate = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, -v]));
+
+export interface ReverseRequest {
+  providerCode: string;
+  claimNo: string;
+  reason: string;
+  settlementNo?: number;
+}
+
+export async function reverseClaim(request: ReverseRequest, by: string, correlationId: string, logger: Logger, authorise: (record: ClaimRecord) => void): Promise<{ statusCode: 200; record: ClaimRecord; entry?: LedgerEntry; replay: boolean }> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const claim = await readClaim(request.providerCode, request.claimNo);
+    if (!claim) throw notFound(`no claim ${request.claimNo} of provider ${request.providerCode}`);
+    authorise(claim);
+    if (request.settlementNo !== undefined && request.settlementNo !== claim.settlementNo) {
+      throw conflict(`settlement ${request.settlementNo} is not the claim's current one (${claim.settlementNo}, ${claim.status})`, { field: 'body.settlementNo', rule: 'not_current' });
+    }
+    if (claim.status === 'reversed') {
+      await publishPending(claim, correlationId);
+      return { statusCode: 200, record: claim, replay: true };
+    }
+    const at = new Date().toISOString();
+    const t = claim.statement.totals;
+    const entry: LedgerEntry = {
+      settlementNo: claim.settlementNo, kind: 'reversal', at, by, memberId: claim.memberId, year: claim.year, reason: request.reason,
+      amounts: { billedFen: -t.billedFen, fundPaidFen: -t.fundPaidFen, institutionFen: -t.institutionFen, patientPaidFen: -t.patientPaidFen, byLayer: negate(t.byLayer) },
+      counterDeltas: negate(claim.statement.yearToDate.deltas),
+    };
+    const reversed: ClaimRecord = { ...claim, status: 'reversed', reversal: { reason: request.reason, reversedAt: at, reversedBy: by } };
+    reversed.pendingEvent = { name: 'ClaimReversed', payload: claimReversedPayload(reversed) };
+    const accumulator = await readYearAccumulator(claim.memberId, claim.year);
+    const outcome = await commitReversal(reversed, accumulator, entry);
+    if (outcome === 'committed') {
+      logger.info('Claim reversed', { claim: `${claim.providerCode}/${claim.claimNo}`, settlementNo: claim.settlementNo, memberId: claim.memberId, attempts: attempt + 1 });
+      await publishPending(reversed, correlationId);
+      return { statusCode: 200, record: reversed, entry, replay: false };
+    }
+    if (outcome !== 'claim-moved') await backoff(attempt);
+  }
+  throw contention();
+}

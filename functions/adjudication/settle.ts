@@ -1,0 +1,142 @@
+/**
+ * Pre-settlement and settlement of a bill: load what the engine needs (member as covered on the
+ * date of service, provider from the register, the policy in force on the settlement date), run
+ * the pure engine on the member's year so far, and, to settle, commit the claim, its ledger entry
+ * and the member's accumulators in one transaction, then publish ClaimSettled.
+ *
+ * Concurrency: the accumulators carry a version. Two claims of one member racing read the same
+ * version; one commits, the other's transaction fails its version check and it settles again on
+ * the fresh counters (with jittered backoff), so the year's counters always equal the sum of the
+ * statements. Idempotency: provider + claim number is the claim's key; the same bill again replays
+ * the stored statement, a different one is a 409.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { conflict } from '../../shared/http/errors.ts';
+import { settle } from '../../shared/settlement/engine.ts';
+import { settlementDate, type Bill } from '../../shared/settlement/bill.ts';
+import { commitSettlement, readClaim, readYearAccumulator, type ClaimRecord, type LedgerEntry } from '../../shared/settlement/claim-store.ts';
+import { loadSettlementMember } from '../../shared/settlement/member-source.ts';
+import type { MemberState, ProviderProfile } from '../../shared/settlement/member.ts';
+import type { BenefitPolicy } from '../../shared/settlement/policy.ts';
+import { findPolicyInForce } from '../../shared/settlement/policy-store.ts';
+import { loadProvider } from '../../shared/settlement/provider-register.ts';
+import { SettlementRefusal, type Statement } from '../../shared/settlement/statement.ts';
+import { claimSettledPayload } from './claim-events.ts';
+import { publishPending } from './publish-pending.ts';
+import { billHash, contention, refusalToHttp } from './requests.ts';
+
+/** Attempts before giving up on a member whose counters keep moving (each attempt is one read and one transaction). */
+export const MAX_ATTEMPTS = 40;
+
+/** Full-jitter exponential backoff, capped: racers spread out instead of colliding again in step. */
+export const backoff = (attempt: number) => sleep(Math.random() * Math.min(1_000, 10 * 2 ** attempt));
+
+/** The insurance year whose accumulators a bill moves: the year of its settlement (discharge) date. */
+const settlementYear = (bill: Bill): number => Number(settlementDate(bill).slice(0, 4));
+
+export interface SettlementContext {
+  bill: Bill;
+  member: MemberState;
+  provider: ProviderProfile;
+  policy: BenefitPolicy;
+}
+
+/** Everything the engine needs besides the year so far; a refusal (member not covered, no policy…) is a 400. */
+export async function loadContext(bill: Bill): Promise<SettlementContext> {
+  try {
+    const [member, provider] = await Promise.all([loadSettlementMember(bill), loadProvider(bill.providerCode)]);
+    const date = settlementDate(bill);
+    const policy = await findPolicyInForce(member.enrolment.region, member.enrolment.scheme, date);
+    if (!policy) {
+      const field = bill.visit.dischargeDate ? 'visit.dischargeDate' : 'visit.serviceDate';
+      throw new SettlementRefusal(field, 'no_policy', `no benefit policy of region ${member.enrolment.region} (${member.enrolment.scheme}) is in force on ${date}`);
+    }
+    return { bill, member, provider, policy };
+  } catch (error) {
+    return refusalToHttp(error);
+  }
+}
+
+export function statementFor(context: SettlementContext, yearToDate: Record<string, number>): Statement {
+  try {
+    return settle({ ...context, yearToDate });
+  } catch (error) {
+    return refusalToHttp(error);
+  }
+}
+
+/** 预结算: the statement the bill would get now, on the member's current year; nothing is stored. */
+export async function preSettle(bill: Bill): Promise<Statement> {
+  const [context, accumulator] = await Promise.all([loadContext(bill), readYearAccumulator(bill.memberId, settlementYear(bill))]);
+  return statementFor(context, accumulator.counters);
+}
+
+export interface SettleOutcome {
+  /** 201 for a new settlement, 200 for a replay of the stored one. */
+  statusCode: 200 | 201;
+  record: ClaimRecord;
+}
+
+function replayOrConflict(existing: ClaimRecord, hash: string): SettleOutcome {
+  if (existing.billHash !== hash) {
+    throw conflict(`claim ${existing.claimNo} of provider ${existing.providerCode} is already settled with a different bill; reverse it first to settle a corrected one`, {
+      field: 'body.claimNo', rule: 'different_bill', settlementNo: existing.settlementNo,
+    });
+  }
+  return { statusCode: 200, record: existing };
+}
+
+export async function settleClaim(bill: Bill, by: string, correlationId: string, logger: Logger): Promise<SettleOutcome> {
+  const hash = billHash(bill);
+  // First round: the claim, the context and the counters in parallel (one round trip, not three).
+  const [claimRead, contextRead, accumulatorRead] = await Promise.allSettled([
+    readClaim(bill.providerCode, bill.claimNo), loadContext(bill), readYearAccumulator(bill.memberId, settlementYear(bill)),
+  ]);
+  let existing = settledValue(claimRead);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (existing?.status === 'settled') {
+      // A replay answers from what is stored, even if the member or policy would refuse the bill today.
+      const replay = replayOrConflict(existing, hash);
+      await publishPending(replay.record, correlationId);
+      return replay;
+    }
+    const context = settledValue(contextRead);
+    // Settle on exactly the counters (and version) the transaction's check will guard.
+    const accumulator = attempt === 0 ? settledValue(accumulatorRead) : await readYearAccumulator(bill.memberId, settlementYear(bill));
+    const statement = statementFor(context, accumulator.counters);
+    const at = new Date().toISOString();
+    const record: ClaimRecord = {
+      providerCode: bill.providerCode, claimNo: bill.claimNo, memberId: bill.memberId,
+      region: context.member.enrolment.region, scheme: context.member.enrolment.scheme, year: statement.yearToDate.year,
+      status: 'settled', settlementNo: (existing?.settlementNo ?? 0) + 1, billHash: hash,
+      bill, statement, settledAt: at, settledBy: by,
+    };
+    record.pendingEvent = { name: 'ClaimSettled', payload: claimSettledPayload(record, context.member, context.provider) };
+    const t = statement.totals;
+    const entry: LedgerEntry = {
+      settlementNo: record.settlementNo, kind: 'settlement', at, by, memberId: record.memberId, year: record.year,
+      amounts: { billedFen: t.billedFen, fundPaidFen: t.fundPaidFen, institutionFen: t.institutionFen, patientPaidFen: t.patientPaidFen, byLayer: t.byLayer },
+      counterDeltas: statement.yearToDate.deltas,
+    };
+    const outcome = await commitSettlement(record, existing?.settlementNo, accumulator, entry);
+    if (outcome === 'committed') {
+      logger.info('Claim settled', { claim: `${record.providerCode}/${record.claimNo}`, settlementNo: record.settlementNo, memberId: record.memberId, attempts: attempt + 1, fundPaidFen: t.fundPaidFen });
+      await publishPending(record, correlationId);
+      return { statusCode: 201, record };
+    }
+    if (outcome === 'claim-moved') {
+      // Another request settled (or reversed) this claim meanwhile: answer from what it stored.
+      existing = await readClaim(bill.providerCode, bill.claimNo);
+    } else {
+      await backoff(attempt);
+    }
+  }
+  throw contention();
+}
+
+/** The value of a settled promise, or its error thrown (a refusal is already an HttpError). */
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}

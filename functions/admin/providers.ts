@@ -1,0 +1,40 @@
+/**
+ * The provider register (定点医药机构), kept by agency staff:
+ *   POST /v1/providers                  register a provider (the same registration again: 200, nothing written)
+ *   GET  /v1/providers/{providerCode}   a provider's profile (staff; a provider may read its own)
+ *
+ * Settlement reads a profile's level and region (shared/settlement/provider-register.ts); budgets,
+ * health communities and runs read its region (shared/budget/store/register.ts writes and reads it).
+ */
+import * as z from 'zod';
+import type { RouteHandler, RouteTable } from '../../shared/http/api.ts';
+import { conflict, notFound } from '../../shared/http/errors.ts';
+import { requireActingFor, requireRole } from '../../shared/auth/principal.ts';
+import { providerCodeSchema } from '../../shared/budget/budget.ts';
+import { providerInputSchema } from '../../shared/budget/provider.ts';
+import { getProvider, registerProvider } from '../../shared/budget/store/register.ts';
+
+const registerRoute: RouteHandler = async (request) => {
+  const principal = request.principal();
+  requireRole(principal, 'staff');
+  const profile = request.body(providerInputSchema);
+  const outcome = await registerProvider(profile, principal.sub, new Date().toISOString());
+  if (outcome === 'conflict') throw conflict(`Provider ${profile.providerCode} is already registered with other details`, { field: 'body.providerCode' });
+  request.logger.info('Provider registered', { providerCode: profile.providerCode, region: profile.region, outcome });
+  return { statusCode: outcome === 'created' ? 201 : 200, body: { outcome, provider: profile } };
+};
+
+const getRoute: RouteHandler = async (request) => {
+  const { providerCode } = request.params(z.object({ providerCode: providerCodeSchema }));
+  const principal = request.principal();
+  requireRole(principal, 'staff', 'provider');
+  requireActingFor(principal, providerCode);
+  const provider = await getProvider(providerCode);
+  if (!provider) throw notFound(`No provider ${providerCode} in the register`);
+  return { statusCode: 200, body: { provider } };
+};
+
+export const providerRoutes: RouteTable = {
+  'POST /v1/providers': registerRoute,
+  'GET /v1/providers/{providerCode}': getRoute,
+};

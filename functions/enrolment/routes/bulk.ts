@@ -1,0 +1,26 @@
+/**
+ * POST /v1/members/bulk: staff send a file (CSV or JSON-lines, up to 1,000 rows) or rows already
+ * read from one (what `npm run enrol:bulk` sends, a chunk at a time), and get a row-by-row report.
+ */
+import { requireRole } from '../../../shared/auth/principal.ts';
+import { badRequest } from '../../../shared/http/errors.ts';
+import type { RouteHandler } from '../../../shared/http/api.ts';
+import { MAX_ROWS_PER_REQUEST, readBulkText, type BulkRow } from '../../../shared/enrolment/bulk.ts';
+import { bulkRequestSchema } from '../schemas.ts';
+import { clockNow } from '../services/common.ts';
+import { runBulk } from '../services/bulk.ts';
+
+export const bulkRoute: RouteHandler = async (request) => {
+  requireRole(request.principal(), 'staff');
+  const body = request.body(bulkRequestSchema);
+  const read = body.content !== undefined
+    ? readBulkText(body.content, body.format!)
+    : { rows: body.rows!.map(({ rowNumber, ...record }): BulkRow => ({ rowNumber, record })), unreadable: [] };
+  if (read.rows.length + read.unreadable.length > MAX_ROWS_PER_REQUEST) {
+    const message = `at most ${MAX_ROWS_PER_REQUEST} rows per request; send a larger file in chunks (npm run enrol:bulk does)`;
+    throw badRequest(`body.content: ${message}`, { problems: [{ field: 'body.content', rule: 'too_many_rows', message }] });
+  }
+  const report = await runBulk(body.kind, read.rows, read.unreadable, { clock: clockNow(), correlationId: request.correlationId, dryRun: body.dryRun });
+  request.logger.info('Bulk', { kind: report.kind, received: report.received, written: report.written, unchanged: report.unchanged, rejected: report.rejected, dryRun: report.dryRun });
+  return { statusCode: 200, body: report };
+};

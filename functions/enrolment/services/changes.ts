@@ -1,0 +1,101 @@
+/**
+ * Changes to an enrolled member: a contribution, an assistance category, a transfer, an
+ * out-of-area registration. Each is read → plan (pure, shared/enrolment) → one conditional
+ * transaction → publish, retried from the read when a condition fails because someone else
+ * committed first.
+ */
+import { publish } from '../../../shared/events/publish.ts';
+import { planCategoryChange, type CategoryPlan, type CategoryRequest } from '../../../shared/enrolment/category-change.ts';
+import { planContribution, type ContributionPlan, type ContributionRequest } from '../../../shared/enrolment/contributions.ts';
+import { checkIdNumber } from '../../../shared/enrolment/id-number.ts';
+import { idHash } from '../../../shared/enrolment/identity.ts';
+import { planOutOfArea, type OutOfAreaPlan, type OutOfAreaRequest } from '../../../shared/enrolment/out-of-area.ts';
+import { contributionPolicy } from '../../../shared/enrolment/policies.ts';
+import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
+import { idHashSecret } from '../../../shared/enrolment/secret.ts';
+import {
+  findMemberIdByIdHash, readMemberItems, writeCategoryChange, writeContribution, writeOutOfArea, writeTransfer,
+} from '../../../shared/enrolment/store.ts';
+import { planTransfer, type TransferPlan, type TransferRequest } from '../../../shared/enrolment/transfer.ts';
+import type { ContributionRow } from '../../../shared/enrolment/bulk.ts';
+import type { ContributionItem, EnrolmentItem } from '../../../shared/enrolment/items.ts';
+import { ContributionRecorded, EnrolmentTransferred, MemberCategoryChanged } from '../../../events/enrolment.ts';
+import { memberNotFound, untilWritten, type OperationContext } from './common.ts';
+
+/** A recorded (or repeated) contribution; `valid` is a dry run's "would be recorded". */
+export type Recorded = Extract<ContributionPlan, { ok: true }> | { ok: true; outcome: 'valid'; contribution: ContributionItem; enrolment: EnrolmentItem };
+
+export async function recordContribution(memberId: string, request: ContributionRequest, ctx: OperationContext): Promise<Recorded | Refusal> {
+  return untilWritten<Recorded>(async () => {
+    const items = await readMemberItems(memberId);
+    if (!items.member) return memberNotFound(memberId);
+    const plan = planContribution(items, memberId, request, ctx.clock.today, ctx.clock.now);
+    if (!plan.ok || plan.outcome === 'unchanged') return plan;
+    if (ctx.dryRun) return { ok: true as const, outcome: 'valid' as const, contribution: plan.contribution, enrolment: plan.enrolment };
+    const written = await writeContribution(plan);
+    if (!written.ok) return { retry: written };
+    const e = plan.enrolment;
+    await publish(ContributionRecorded, {
+      memberId, enrolmentId: e.enrolmentId, contributionId: request.contributionId, year: request.year, region: e.region,
+      channel: request.channel, paidOn: request.paidOn, amountFen: request.amountFen, shares: plan.contribution.shares,
+      enrolmentStatus: e.status, activated: plan.activated, complete: plan.complete,
+    }, ctx.correlationId);
+    return plan;
+  }, 'contributionId');
+}
+
+/** A contribution row from the tax side names the person by ID number. */
+export async function recordContributionRow(row: ContributionRow, ctx: OperationContext): Promise<{ memberId: string; result: Recorded | Refusal } | Refusal> {
+  const id = checkIdNumber(row.idNumber, ctx.clock.today);
+  if (!id.ok) return refuse(400, [{ field: 'idNumber', rule: id.rule, message: id.message }]);
+  const memberId = await findMemberIdByIdHash(idHash(id.value.idNumber, idHashSecret()));
+  if (!memberId) return refuse(404, [{ field: 'idNumber', rule: 'not_enrolled', message: 'no member has this ID number' }]);
+  const { idNumber: _id, ...request } = row;
+  return { memberId, result: await recordContribution(memberId, request, ctx) };
+}
+
+export async function setCategory(memberId: string, request: CategoryRequest, ctx: OperationContext): Promise<Extract<CategoryPlan, { ok: true }> | Refusal> {
+  return untilWritten<Extract<CategoryPlan, { ok: true }>>(async () => {
+    const items = await readMemberItems(memberId);
+    if (!items.member) return memberNotFound(memberId);
+    const plan = planCategoryChange(items, memberId, request, contributionPolicy, ctx.clock.now);
+    if (!plan.ok || plan.outcome === 'unchanged') return plan;
+    const written = await writeCategoryChange(plan, items.member.categoriesVersion);
+    if (!written.ok) return { retry: written };
+    await publish(MemberCategoryChanged, {
+      memberId, region: plan.region, code: plan.category.code, validFrom: plan.category.validFrom, validTo: plan.category.validTo,
+      change: plan.outcome, recomputedEnrolments: plan.recomputed.map((r) => r.enrolment.enrolmentId),
+    }, ctx.correlationId);
+    return plan;
+  }, 'code');
+}
+
+export async function transferMember(memberId: string, request: TransferRequest, ctx: OperationContext): Promise<Extract<TransferPlan, { ok: true }> | Refusal> {
+  return untilWritten<Extract<TransferPlan, { ok: true }>>(async () => {
+    const items = await readMemberItems(memberId);
+    if (!items.member) return memberNotFound(memberId);
+    const plan = planTransfer(items, request, contributionPolicy, ctx.clock.now);
+    if (!plan.ok || plan.outcome === 'unchanged') return plan;
+    const written = await writeTransfer(plan);
+    if (!written.ok) return { retry: written };
+    await publish(EnrolmentTransferred, {
+      memberId, year: plan.to.year, region: plan.to.region, transferDate: plan.to.validFrom,
+      from: { enrolmentId: plan.from.enrolmentId, region: plan.from.region, validTo: plan.from.validTo },
+      to: { enrolmentId: plan.to.enrolmentId, region: plan.to.region, validFrom: plan.to.validFrom, status: plan.to.status },
+    }, ctx.correlationId);
+    return plan;
+  }, 'transferDate');
+}
+
+/** No event: the issue names none, and settlement reads registrations as of the date of care. */
+export async function registerOutOfArea(memberId: string, request: OutOfAreaRequest, ctx: OperationContext): Promise<Extract<OutOfAreaPlan, { ok: true }> | Refusal> {
+  return untilWritten<Extract<OutOfAreaPlan, { ok: true }>>(async () => {
+    const items = await readMemberItems(memberId);
+    if (!items.member) return memberNotFound(memberId);
+    const plan = planOutOfArea(items, memberId, request, ctx.clock.now);
+    if (!plan.ok || plan.outcome === 'unchanged') return plan;
+    const written = await writeOutOfArea(plan, items.member.outOfAreaVersion);
+    if (!written.ok) return { retry: written };
+    return plan;
+  }, 'validFrom');
+}

@@ -1,0 +1,71 @@
+/**
+ * What every enrolment operation shares: the clock (read once per request, in the agency's
+ * calendar), the retry loop around an optimistic write, and turning a domain refusal into the
+ * uniform HTTP error.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { agencyDate } from '../../../shared/time/agency-calendar.ts';
+import { badRequest, conflict, HttpError, notFound } from '../../../shared/http/errors.ts';
+import { refuse, type Problem, type Refusal } from '../../../shared/enrolment/problems.ts';
+import type { WriteResult } from '../../../shared/enrolment/store.ts';
+
+export interface Clock {
+  /** yyyy-mm-dd, Asia/Shanghai. */
+  today: string;
+  /** ISO instant, stamped on what is written. */
+  now: string;
+}
+
+export const clockNow = (): Clock => {
+  const instant = new Date();
+  return { today: agencyDate(instant), now: instant.toISOString() };
+};
+
+export interface OperationContext {
+  clock: Clock;
+  correlationId: string;
+  /** Check and decide, write nothing (the bulk endpoint's dry run). */
+  dryRun?: boolean;
+}
+
+const MAX_ATTEMPTS = 6;
+
+/**
+ * Runs read → decide → write until the write's conditions hold. A cancelled write means someone
+ * else committed in between (the racing enrolment, a category, a contribution): the next attempt
+ * reads what they wrote and decides again, so the loser of a race gets the answer the state now
+ * gives (unchanged, or 409 naming the winner) rather than an error.
+ */
+export async function untilWritten<T>(attempt: () => Promise<T | Refusal | { retry: WriteResult }>, field: string): Promise<T | Refusal> {
+  for (let n = 1; ; n++) {
+    const result = await attempt();
+    if (typeof result !== 'object' || result === null || !('retry' in result)) return result;
+    if (n >= MAX_ATTEMPTS) {
+      return refuse(409, [{ field, rule: 'concurrent_update', message: 'the member kept changing under this request; send it again' }]);
+    }
+    // Jittered, growing pause: two racers rarely collide twice.
+    await sleep(5 * n + Math.floor(Math.random() * 10 * n));
+  }
+}
+
+export const isRefusal = (value: unknown): value is Refusal => typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
+
+/** Fields from the path or query already say where they came from; body fields get the prefix. */
+const prefixed = (problems: Problem[], prefix: string) => problems.map((p) => ({
+  ...p,
+  field: prefix && !/^(path|query)\./.test(p.field) ? `${prefix}.${p.field}` : p.field,
+}));
+
+/** A domain refusal as the uniform error body, fields named as the request names them (body.idNumber). */
+export function toHttpError(refusal: Refusal, prefix = 'body'): HttpError {
+  const problems = prefixed(refusal.problems, prefix);
+  const first = problems[0];
+  const message = first ? `${first.field}: ${first.message}` : refusal.message;
+  const details = { problems, ...refusal.details };
+  if (refusal.status === 404) return notFound(message, details);
+  if (refusal.status === 409) return conflict(message, details);
+  return badRequest(message, details);
+}
+
+export const memberNotFound = (memberId: string): Refusal =>
+  refuse(404, [{ field: 'path.memberId', rule: 'not_found', message: `no member ${memberId}` }]);

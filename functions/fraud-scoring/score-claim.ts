@@ -1,0 +1,107 @@
+/**
+ * Scoring one settled claim: load what the rules look at, run them, commit the score and counters in
+ * one transaction, then publish the alerts it raised. The order matters for "nothing lost, nothing
+ * twice": the alerts are committed with the score (unpublished), published after, and marked
+ * published; a redelivered message finds the claim already scored and publishes whatever alert is
+ * still unmarked (an outbox), so a crash between commit and publish loses no alert.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ClaimSettledPayload } from '../../events/claims.ts';
+import { FraudAlertRaised, fraudAlertPayload } from '../../events/fraud.ts';
+import { publish } from '../../shared/events/publish.ts';
+import { PoisonMessageError } from '../../shared/queue/consumer.ts';
+import { claimAlert, providerAlert } from '../../shared/fraud/alert.ts';
+import { catalogueFor as defaultCatalogueFor, type CatalogueLookup } from '../../shared/fraud/catalogues.ts';
+import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
+import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';
+import { historyRange, providerMonthsNeeded, scoreClaim, scoreProvider } from '../../shared/fraud/engine.ts';
+import {
+  commitSettled, markPublished, readAlertItem, readClaimState, readMemberContext, readProviderContext, writeProjection,
+  type ClaimState,
+} from '../../shared/fraud/store/scoring.ts';
+
+export interface ScoringDeps {
+  now: () => string;
+  catalogueFor: CatalogueLookup;
+}
+
+export const defaultDeps: ScoringDeps = { now: () => new Date().toISOString(), catalogueFor: defaultCatalogueFor };
+
+/** Tries of the commit when another scoring of the same provider got in first. */
+const COMMIT_TRIES = 5;
+
+export type ScoringOutcome = { outcome: 'scored'; score: number; alerts: string[] } | { outcome: 'duplicate'; republished: string[] };
+
+/** Publishes the alerts a scoring raised that are not yet marked published. */
+export async function publishPending(alertIds: readonly (string | undefined)[], correlationId: string, now: () => string): Promise<string[]> {
+  const published: string[] = [];
+  for (const alertId of alertIds) {
+    if (!alertId) continue;
+    const item = await readAlertItem(alertId);
+    if (!item || item.publishedAt) continue;
+    await publish(FraudAlertRaised, fraudAlertPayload.parse(item), correlationId);
+    await markPublished(alertId, now());
+    published.push(alertId);
+  }
+  return published;
+}
+
+const alreadyApplied = (state: ClaimState, eventId: string) =>
+  state.appliedEvents.has(eventId) || (state.score !== undefined && !state.score.reversed);
+
+export async function scoreSettledClaim(
+  payload: ClaimSettledPayload,
+  eventId: string,
+  correlationId: string,
+  logger: Logger,
+  deps: ScoringDeps = defaultDeps,
+): Promise<ScoringOutcome> {
+  const claim = fromClaimSettled(payload);
+  const state = await readClaimState(claim.ref);
+  if (alreadyApplied(state, eventId)) {
+    const republished = await publishPending([state.score?.alertId, state.score?.providerAlertId], correlationId, deps.now);
+    return { outcome: 'duplicate', republished };
+  }
+
+  const catalogue = deps.catalogueFor(claim.region, claim.start);
+  if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
+  const member = await readMemberContext(claim, historyRange(catalogue, claim));
+  const score = scoreClaim(catalogue, claim, {
+    memberHistory: member.history, traceScans: member.traceScans, ...(member.deathDate ? { deathDate: member.deathDate } : {}),
+  });
+  const projection = await writeProjection(claim);
+
+  const counted = countedFor(claim, score);
+  const providerCatalogue = deps.catalogueFor(counted.providerRegion, claim.start) ?? catalogue;
+  const year = countingYear(claim);
+  for (let attempt = 1; ; attempt++) {
+    const at = deps.now();
+    const stored = await readProviderContext(
+      { code: claim.provider.code, region: counted.providerRegion, ...(counted.level ? { level: counted.level } : {}) },
+      providerMonthsNeeded(providerCatalogue, claim.end),
+      year,
+    );
+    const providerScore = scoreProvider(providerCatalogue, profileWithClaim(stored, claim, counted), {
+      claims: stored.year.claims + 1, scoreSum: stored.year.scoreSum + score.score,
+    });
+    const raise = providerScore.alert && !stored.year.alertId
+      ? providerAlert({ code: claim.provider.code, ...(claim.provider.level ? { level: claim.provider.level } : {}), region: counted.providerRegion }, year, providerScore, { region: providerCatalogue.region, version: providerCatalogue.version }, at)
+      : undefined;
+    const alert = score.alert ? claimAlert(claim, score, eventId, at) : undefined;
+    const outcome = await commitSettled({ claim, eventId, at, score, projection, counted, ...(alert ? { claimAlert: alert } : {}), provider: { year, score: providerScore, ...(raise ? { raise } : {}) } });
+    if (outcome === 'committed') {
+      const alerts = [alert?.alertId, raise?.alertId].filter((a): a is string => Boolean(a));
+      await publishPending(alerts, correlationId, deps.now);
+      logger.info('Claim scored', { claim: claim.ref, score: score.score, hits: score.hits.map((h) => h.ruleId), alerts, providerRisk: providerScore.score });
+      return { outcome: 'scored', score: score.score, alerts };
+    }
+    if (outcome === 'duplicate') {
+      const latest = await readClaimState(claim.ref);
+      return { outcome: 'duplicate', republished: await publishPending([latest.score?.alertId, latest.score?.providerAlertId], correlationId, deps.now) };
+    }
+    // Another claim of this provider committed first (or raised its alert): read again and redo.
+    if (attempt >= COMMIT_TRIES) throw new Error(`Scoring of ${claim.ref.providerCode}#${claim.ref.claimNo} kept conflicting (${outcome}); SQS will retry`);
+    await sleep(20 * attempt + Math.floor(Math.random() * 30));
+  }
+}

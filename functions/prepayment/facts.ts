@@ -1,0 +1,60 @@
+/**
+ * The paymentFacts consumer: ClaimSettled, ClaimReversed and CaseGrouped events projected into the
+ * monthly totals prepayment, warnings and the year-end read (shared/budget/facts.ts says what each
+ * adds; shared/budget/store/facts.ts makes each addition happen once). Owning this projection keeps
+ * budgets independent of how the claims and DRG tables are laid out.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
+import { CaseGrouped } from '../../events/drg.ts';
+import type { ReceivedEvent } from '../../shared/queue/consumer.ts';
+import { PoisonMessageError } from '../../shared/queue/consumer.ts';
+import { accountingDate, capitationExclusion, pooledFundPaid } from '../../shared/budget/facts.ts';
+import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { applyCase, applyClaimReversed, applyClaimSettled } from '../../shared/budget/store/facts.ts';
+import { capitationOf } from '../../shared/budget/store/register.ts';
+
+export const FACT_CONTRACTS = [ClaimSettled, ClaimReversed, CaseGrouped] as const;
+type FactContract = (typeof FACT_CONTRACTS)[number];
+
+export async function projectFact(event: ReceivedEvent<FactContract>, logger: Logger): Promise<void> {
+  const now = new Date().toISOString();
+  const detailType = event.contract.detailType;
+
+  if (detailType === CaseGrouped.detailType) {
+    const d = event.detail as ReceivedEvent<typeof CaseGrouped>['detail'];
+    // Only the cuts this case made: a cut it suffered was projected with the later case's event.
+    const cuts = d.readmissionCuts
+      .filter((c) => c.readmission.providerCode === d.claim.providerCode && c.readmission.claimNo === d.claim.claimNo && c.deltaCentipoints !== 0)
+      .map((c) => ({ earlier: c.earlier, deltaCentipoints: c.deltaCentipoints }));
+    const outcome = await applyCase({ providerCode: d.claim.providerCode, claimNo: d.claim.claimNo, month: d.dischargeDate.slice(0, 7), centipoints: d.points.centipoints }, cuts, now);
+    logger.info('Case projected', { outcome, centipoints: d.points.centipoints, cuts: cuts.length });
+    return;
+  }
+
+  if (detailType === ClaimSettled.detailType) {
+    const d = event.detail as ReceivedEvent<typeof ClaimSettled>['detail'];
+    const date = accountingDate(d.visit);
+    const year = Number(date.slice(0, 4));
+    const fundPaidFen = pooledFundPaid(d.totals);
+    let communityId: string | null = null;
+    const capitated = await capitationOf(d.memberId, year);
+    if (capitated) {
+      const policy = settlementPolicyFor(capitated.region, year);
+      if (!policy) throw new PoisonMessageError(`Member capitated in ${capitated.communityId} (${capitated.region}) but no settlement policy for ${year}`);
+      const excluded = capitationExclusion(d, policy);
+      if (excluded) logger.info('Claim outside the capitation package', { communityId: capitated.communityId, reason: excluded });
+      else communityId = capitated.communityId;
+    }
+    const outcome = await applyClaimSettled({
+      providerCode: d.claim.providerCode, claimNo: d.claim.claimNo, month: date.slice(0, 7), fundPaidFen,
+      inpatient: d.visit.type === 'inpatient', communityId, settledAt: d.settledAt ?? null,
+    }, now);
+    logger.info('Claim projected', { outcome, fundPaidFen, capitation: communityId });
+    return;
+  }
+
+  const d = event.detail as ReceivedEvent<typeof ClaimReversed>['detail'];
+  const outcome = await applyClaimReversed(d.claim.providerCode, d.claim.claimNo, now);
+  logger.info('Reversal projected', { outcome });
+}

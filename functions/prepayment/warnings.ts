@@ -1,0 +1,87 @@
+/**
+ * Fund early warning for a region through a month: the reserve's months of payment and each
+ * provider's budget execution (shared/budget/warnings.ts), read from the budget and the monthly
+ * totals. The monthly run evaluates the month before the one it advances, records each subject's
+ * level and raises FundWarningRaised where a level rose; the report route shows the same figures.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { FundWarningRaised } from '../../events/budget.ts';
+import { publish } from '../../shared/events/publish.ts';
+import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { crossed, fundStatus, type FundStatus, type Level } from '../../shared/budget/warnings.ts';
+import type { Budget } from '../../shared/budget/budget.ts';
+import type { SettlementPolicy } from '../../shared/budget/policy.ts';
+import { getBudget } from '../../shared/budget/store/budgets.ts';
+import { mapLimit } from '../../shared/budget/store/db.ts';
+import { monthsOfYear } from '../../shared/budget/store/facts.ts';
+import { getLevel, markLevelPublished, recordLevel } from '../../shared/budget/store/warnings.ts';
+
+/** The fund's state through a month, or undefined when the region has no budget or policy that year. */
+export async function loadFundStatus(region: string, throughMonth: string): Promise<{ status: FundStatus; budget: Budget; policy: SettlementPolicy } | undefined> {
+  const year = Number(throughMonth.slice(0, 4));
+  const [budget, policy] = [await getBudget(region, year), settlementPolicyFor(region, year)];
+  if (!budget || !policy) return undefined;
+  const providers = await mapLimit(budget.providers, 16, async (p) => {
+    const months = await monthsOfYear(p.providerCode, year);
+    const spentFen = months.filter((m) => m.month <= throughMonth).reduce((a, m) => a + m.fundPaidFen, 0);
+    return { providerCode: p.providerCode, globalBudgetFen: p.globalBudgetFen, spentFen };
+  });
+  const status = fundStatus({ region, year, throughMonth, policy, totalBudgetFen: budget.totalFen, reserve: budget.reserve, providers });
+  return { status, budget, policy };
+}
+
+interface Subject {
+  kind: 'reserve-months' | 'budget-execution';
+  subject: string;
+  providerCode?: string;
+  level: Level;
+  value: number;
+  threshold: number;
+  message: string;
+}
+
+function subjects(status: FundStatus, policy: SettlementPolicy): Subject[] {
+  const r = status.reserve;
+  const reserveLine = r.level === 'alert' ? policy.warnings.reserveMonths.alertBelow : policy.warnings.reserveMonths.watchBelow;
+  const out: Subject[] = [{
+    kind: 'reserve-months', subject: 'region', level: r.level, value: r.monthsCovered ?? 0, threshold: reserveLine,
+    message: `the reserve covers ${((r.monthsCovered ?? 0) / 100).toFixed(2)} months of payment (line: ${(reserveLine / 100).toFixed(2)})`,
+  }];
+  for (const p of status.providers) {
+    const line = p.level === 'alert' ? policy.warnings.budgetExecution.alertAt : policy.warnings.budgetExecution.watchAt;
+    out.push({
+      kind: 'budget-execution', subject: p.providerCode, providerCode: p.providerCode, level: p.level, value: p.ofPace ?? 0, threshold: line,
+      message: `${p.providerCode} has spent ${((p.ofPace ?? 0) / 100).toFixed(2)}% of its budget's pace through ${status.throughMonth} (line: ${(line / 100).toFixed(2)}%)`,
+    });
+  }
+  return out;
+}
+
+export async function evaluateWarnings(region: string, throughMonth: string, correlationId: string, logger: Logger): Promise<{ raised: number; evaluated: boolean }> {
+  const loaded = await loadFundStatus(region, throughMonth);
+  if (!loaded) return { raised: 0, evaluated: false };
+  const { status, policy } = loaded;
+  const now = new Date().toISOString();
+  let raised = 0;
+  await mapLimit(subjects(status, policy), 16, async (s) => {
+    const previous = await getLevel(region, status.year, s.kind, s.subject);
+    const previousLevel = previous?.level ?? 'none';
+    let toPublish = previous && !previous.published && previous.level !== 'none' && previous.level === s.level ? previous : undefined;
+    if (s.level !== previousLevel) {
+      const rises = crossed(previousLevel, s.level);
+      const next = { level: s.level, throughMonth: status.throughMonth, value: s.value, threshold: s.threshold, previousLevel, published: !rises };
+      if (!(await recordLevel(region, status.year, s.kind, s.subject, previous, next, now))) return; // another evaluation recorded it
+      toPublish = rises ? next : undefined;
+    }
+    if (!toPublish || toPublish.level === 'none') return;
+    const eventId = await publish(FundWarningRaised, {
+      region, year: status.year, throughMonth: toPublish.throughMonth, kind: s.kind,
+      ...(s.providerCode ? { providerCode: s.providerCode } : {}),
+      level: toPublish.level, previousLevel: toPublish.previousLevel, value: toPublish.value, threshold: toPublish.threshold, message: s.message,
+    }, correlationId);
+    await markLevelPublished(region, status.year, s.kind, s.subject, eventId);
+    raised++;
+    logger.info('Fund warning raised', { region, kind: s.kind, subject: s.subject, level: toPublish.level });
+  });
+  return { raised, evaluated: true };
+}

@@ -1,0 +1,83 @@
+/**
+ * One provider's line of a prepayment run version (a prepaymentWork message): compute the advance
+ * under the provider's agreement, subtract what earlier versions issued for the month, write the
+ * line and its ledger entry, publish PrepaymentIssued, and complete the version if this was its last
+ * line. A redelivered message finds its line and only finishes what the first attempt left undone.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { PrepaymentIssued } from '../../events/budget.ts';
+import { publish } from '../../shared/events/publish.ts';
+import { PoisonMessageError } from '../../shared/queue/consumer.ts';
+import { agreementOf, type Budget } from '../../shared/budget/budget.ts';
+import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { monthlyAdvance, monthOf, previousMonth, supersede, yearOf } from '../../shared/budget/prepayment.ts';
+import { getBudget } from '../../shared/budget/store/budgets.ts';
+import { monthTotals } from '../../shared/budget/store/facts.ts';
+import {
+  completeRun, getPrepaymentLine, getRunVersion, issuedForPeriod, markLinePublished, writePrepaymentLine, type PrepaymentLine,
+} from '../../shared/budget/store/runs.ts';
+import type { WorkItem } from './plan.ts';
+
+/** Budget versions never change: a warm container keeps the ones it read. */
+const budgets = new Map<string, Promise<Budget | undefined>>();
+const budgetVersion = (region: string, year: number, version: number) => {
+  const key = `${region}/${year}/${version}`;
+  let budget = budgets.get(key);
+  if (!budget) {
+    budget = getBudget(region, year, version);
+    budgets.set(key, budget);
+    void budget.catch(() => budgets.delete(key));
+  }
+  return budget;
+};
+
+async function publishLine(line: PrepaymentLine, correlationId: string): Promise<void> {
+  const eventId = await publish(PrepaymentIssued, {
+    runId: line.runId, region: line.region, period: line.period, version: line.version, providerCode: line.providerCode,
+    agreement: line.agreement, amountFen: line.amountFen, issuedBeforeFen: line.issuedBeforeFen, differenceFen: line.differenceFen,
+  }, correlationId);
+  await markLinePublished(line.providerCode, line.period, line.version, eventId);
+}
+
+export async function issueLine(item: WorkItem, logger: Logger): Promise<void> {
+  const { region, period, version, providerCode } = item;
+  const finish = () => completeRun('prepayment', region, period, version, new Date().toISOString(), { whenAllDone: true });
+
+  const existing = await getPrepaymentLine(providerCode, period, version);
+  if (existing) {
+    if (!existing.eventId) await publishLine(existing, item.correlationId);
+    await finish();
+    logger.info('Prepayment line already written', { providerCode, version });
+    return;
+  }
+
+  const run = await getRunVersion('prepayment', region, period, version);
+  if (!run) throw new PoisonMessageError(`No run ${item.runId} version ${version}`);
+  const year = yearOf(period);
+  const budget = await budgetVersion(region, year, run.budgetVersion);
+  const policy = settlementPolicyFor(region, year);
+  if (!budget || !policy) throw new PoisonMessageError(`Run ${item.runId} v${version}: budget v${run.budgetVersion} or the settlement policy is missing`);
+
+  const budgetLine = budget.providers.find((p) => p.providerCode === providerCode);
+  const agreement = agreementOf(budgetLine, policy);
+  const lastMonthCentipoints = agreement.kind === 'last-month-points' ? (await monthTotals(providerCode, previousMonth(period))).centipoints : 0;
+  const advance = budgetLine
+    ? monthlyAdvance(agreement, { globalBudgetFen: budgetLine.globalBudgetFen, month: monthOf(period), lastMonthCentipoints })
+    : { amountFen: 0, workings: [`not in budget version ${budget.version}: nothing advanced, earlier advances for the month recovered`] };
+  const amounts = supersede(advance.amountFen, await issuedForPeriod(providerCode, period));
+
+  const line: PrepaymentLine = {
+    runId: run.runId, region, period, version, providerCode,
+    agreement: { name: agreement.name, kind: agreement.kind },
+    ...amounts, workings: advance.workings, writtenAt: new Date().toISOString(),
+  };
+  const written = await writePrepaymentLine(line);
+  if (written === 'already-written') {
+    // Another delivery of this message wrote it between our read and our write: it publishes.
+    logger.info('Prepayment line written meanwhile by another delivery', { providerCode, version });
+    return;
+  }
+  logger.info('Prepayment line written', { providerCode, version, amountFen: line.amountFen, differenceFen: line.differenceFen });
+  await publishLine(line, item.correlationId);
+  await finish();
+}

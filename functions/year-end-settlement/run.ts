@@ -1,0 +1,150 @@
+/**
+ * A region's year-end settlement run: load the year's totals (a dozen monthly items and the ledger
+ * per provider, the spending of each community; never the individual cases), settle them
+ * (shared/budget/year-end.ts), store a report and a ledger entry per provider and a report per
+ * community, complete the version and publish YearEndSettled.
+ *
+ * Idempotent and versioned like the prepayment: running a settled year again changes nothing; a
+ * superseding run (a correction: a late assessment, a changed budget) is a new version whose ledger
+ * entries move only the difference from what earlier versions settled. A version that stopped half
+ * way (a timeout) is resumed by running it again: reports already written stand, the rest follow.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { YearEndSettled } from '../../events/budget.ts';
+import { publish } from '../../shared/events/publish.ts';
+import { CapitationRefusal, type CommunityYear } from '../../shared/budget/capitation.ts';
+import type { Budget } from '../../shared/budget/budget.ts';
+import { sumMonths } from '../../shared/budget/facts.ts';
+import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { settleYear, type ProviderYear, type YearEndResult } from '../../shared/budget/year-end.ts';
+import { getBudget } from '../../shared/budget/store/budgets.ts';
+import { mapLimit } from '../../shared/budget/store/db.ts';
+import { communitySpent, monthsOfYear } from '../../shared/budget/store/facts.ts';
+import { runId } from '../../shared/budget/store/keys.ts';
+import { getAssessment, getCommunity, providersOfRegion } from '../../shared/budget/store/register.ts';
+import {
+  completeRun, createRunVersion, getRunVersion, ledgerOfYear, markRunPublished, writeYearEndCommunity, writeYearEndProvider, type RunVersion,
+} from '../../shared/budget/store/runs.ts';
+
+export class YearEndRefusal extends Error {
+  constructor(readonly status: 404 | 409, message: string, readonly details: unknown = {}) {
+    super(message);
+    this.name = 'YearEndRefusal';
+  }
+}
+
+export interface YearEndRequest {
+  region: string;
+  year: number;
+  supersede: boolean;
+  reason: string | null;
+  requestedBy: string;
+  correlationId: string;
+}
+
+export interface YearEndOutcome {
+  outcome: 'settled' | 'existing' | 'resumed';
+  run: RunVersion;
+}
+
+/** The run's figures kept on its version item and carried by YearEndSettled. */
+export interface YearEndSummary {
+  policy: YearEndResult['policy'];
+  pointValue: YearEndResult['pointValue'];
+  totals: YearEndResult['totals'];
+  communities: number;
+}
+
+const PARALLEL = 16;
+
+/** Everything the settlement reads, for the version `version` (earlier versions' year-end entries are "settled before"). */
+export async function loadYear(region: string, year: number, budget: Budget, version: number): Promise<{ providers: ProviderYear[]; communities: CommunityYear[] }> {
+  const codes = new Set([...(await providersOfRegion(region)).map((p) => p.providerCode), ...budget.providers.map((p) => p.providerCode)]);
+  const communities = await mapLimit(budget.healthCommunities, PARALLEL, async (c): Promise<CommunityYear> => {
+    const [profile, spentFen, assessment] = await Promise.all([getCommunity(c.communityId), communitySpent(c.communityId, year), getAssessment(c.communityId, year)]);
+    if (!profile) throw new Error(`budget ${region}/${year} v${budget.version} names health community ${c.communityId}, which is not registered`);
+    for (const m of profile.members) codes.add(m.providerCode);
+    return { communityId: c.communityId, name: profile.name, members: profile.members, capitatedMembers: c.capitatedMembers, spentFen, assessment };
+  });
+  const providers = await mapLimit([...codes].sort(), PARALLEL, async (providerCode): Promise<ProviderYear> => {
+    const [months, ledger] = await Promise.all([monthsOfYear(providerCode, year), ledgerOfYear(providerCode, year)]);
+    const t = sumMonths(months, String(year));
+    return {
+      providerCode, centipoints: t.centipoints, cases: t.cases, fundPaidFen: t.fundPaidFen, inpatientFundPaidFen: t.inpatientFundPaidFen,
+      prepaidFen: ledger.filter((e) => e.kind === 'prepayment').reduce((a, e) => a + e.amountFen, 0),
+      settledBeforeFen: ledger.filter((e) => e.kind === 'year-end' && e.version < version).reduce((a, e) => a + e.amountFen, 0),
+    };
+  });
+  return { providers, communities };
+}
+
+async function settle(region: string, year: number, budget: Budget, version: number): Promise<YearEndResult> {
+  const policy = settlementPolicyFor(region, year);
+  if (!policy) throw new YearEndRefusal(409, `No settlement policy for region ${region} in ${year}`);
+  const { providers, communities } = await loadYear(region, year, budget, version);
+  try {
+    return settleYear({ region, year, policy, drgBudgetFen: budget.drgBudgetFen, providers, communities });
+  } catch (error) {
+    if (error instanceof CapitationRefusal) {
+      throw new YearEndRefusal(409, error.message, { communityId: error.communityId, fix: `PUT /v1/health-communities/${error.communityId}/assessments/${year}` });
+    }
+    throw error;
+  }
+}
+
+async function store(run: RunVersion, result: YearEndResult, correlationId: string, logger: Logger): Promise<RunVersion> {
+  const { region, version } = run;
+  const year = Number(run.period);
+  const now = new Date().toISOString();
+  const written = await mapLimit(result.providers, PARALLEL, (p) => writeYearEndProvider(region, year, version, { ...p }, now));
+  await mapLimit(result.communities, PARALLEL, (c) => writeYearEndCommunity(region, year, version, { ...c }, now));
+  await completeRun('year-end', region, run.period, version, now, { whenAllDone: false });
+  logger.info('Year-end reports stored', { region, year, version, written: written.filter((w) => w === 'written').length, providers: result.providers.length });
+
+  const settled = (await getRunVersion('year-end', region, run.period, version))!;
+  if (!settled.eventId) {
+    const summary = settled.summary as YearEndSummary;
+    const eventId = await publish(YearEndSettled, {
+      runId: settled.runId, region, year, version, policy: summary.policy, budgetVersion: settled.budgetVersion,
+      pointValue: summary.pointValue, providers: summary.totals.providers, communities: summary.communities,
+      totals: {
+        drgPaymentFen: summary.totals.drgPaymentFen, itemPaymentFen: summary.totals.itemPaymentFen, capitationFen: summary.totals.capitationFen,
+        entitlementFen: summary.totals.entitlementFen, prepaidFen: summary.totals.prepaidFen, toPayFen: summary.totals.toPayFen,
+        toRecoverFen: summary.totals.toRecoverFen, ledgerFen: summary.totals.ledgerFen,
+      },
+    }, correlationId);
+    await markRunPublished('year-end', region, run.period, version, eventId);
+    return { ...settled, eventId };
+  }
+  return settled;
+}
+
+export async function runYearEnd(request: YearEndRequest, logger: Logger): Promise<YearEndOutcome> {
+  const { region, year } = request;
+  const period = String(year);
+  const current = await getRunVersion('year-end', region, period);
+
+  if (current && !request.supersede) {
+    if (current.status === 'complete' && current.eventId) return { outcome: 'existing', run: current };
+    const budget = await getBudget(region, year, current.budgetVersion);
+    if (!budget) throw new Error(`${current.runId} v${current.version} pins budget v${current.budgetVersion}, which is missing`);
+    const result = await settle(region, year, budget, current.version);
+    return { outcome: 'resumed', run: await store(current, result, request.correlationId, logger) };
+  }
+  if (current && current.status !== 'complete') {
+    throw new YearEndRefusal(409, `${current.runId} version ${current.version} is still in progress: run it again to finish it, then supersede`);
+  }
+
+  const budget = await getBudget(region, year);
+  if (!budget) throw new YearEndRefusal(404, `No budget for region ${region} in ${year}`);
+  const version = (current?.version ?? 0) + 1;
+  const result = await settle(region, year, budget, version);
+  const summary: YearEndSummary = { policy: result.policy, pointValue: result.pointValue, totals: result.totals, communities: result.communities.length };
+  const created = await createRunVersion({
+    kind: 'year-end', region, period, expected: result.providers.length, budgetVersion: budget.version, policyVersion: result.policy.version,
+    reason: request.reason, requestedBy: request.requestedBy, createdAt: new Date().toISOString(), summary,
+  }, current);
+  if (created.outcome === 'conflict') throw new YearEndRefusal(409, `${runId('year-end', region, period)} was started by someone else meanwhile; read it and try again`);
+  logger.info('Year-end settled', { region, year, version, pointValue: result.pointValue.yuanPerPoint, providers: result.providers.length });
+  return { outcome: 'settled', run: await store(created.run, result, request.correlationId, logger) };
+}

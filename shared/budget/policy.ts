@@ -1,0 +1,194 @@
+/**
+ * A region's settlement policy as data: the capitation standard, how a capitation surplus is
+ * distributed and an overrun shared, the prepayment agreements, what the year-end settles, and the
+ * fund early-warning thresholds, for one pooling region and year. Every section names the document
+ * it comes from and says whether its figures are the region's own or illustrative stand-ins.
+ *
+ * Documents live in policies/settlement/<region>/<year>.json, figures written as people read them
+ * (yuan as strings, shares in percent, splits as the paper writes them: 2 : 6 : 2) and turned into
+ * integers here, once, so the arithmetic in this folder never touches a float.
+ *
+ * Regions differ in mechanism, not only in figures; the mechanisms are named options:
+ *  - surplus.distributed: "assessment-score" (Jin'an: score % of the surplus goes to the units, the
+ *    rest to the community's global settlement) or "all" (Honghe's 结余留用: the units keep it all);
+ *  - overrun.absorbedWhenRankAtMost: 6 (Jin'an: a unit ranked in the top six has its overrun absorbed
+ *    by the community's global settlement) or null (Honghe's 超支自担: always shared by the units).
+ */
+import * as z from 'zod';
+import { percentToBasisPoints, yuanToFen, type BasisPoints, type Fen } from '../money/fen.ts';
+import { visitTypes } from '../../events/claims.ts';
+
+const yuan = z.string().regex(/^\d+(\.\d{1,2})?$/, 'an amount in yuan with at most two decimals, as a string ("3070", "95.50")');
+const percent = z.number().nonnegative().max(100).refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places');
+const weight = z.number().int().nonnegative();
+/** Every section names its source (an id in `sources`) and says whether its figures are illustrative. */
+const cited = { source: z.string().min(1), illustrative: z.boolean(), note: z.string().optional() };
+
+/** The three tiers of a county health community (医共体): county hospital, township centres, village clinics. */
+export const TIERS = ['county', 'township', 'village'] as const;
+export type Tier = (typeof TIERS)[number];
+
+const tierSplit = z.strictObject({ county: weight, township: weight, village: weight })
+  .refine((s) => s.county + s.township + s.village > 0, 'a split needs at least one positive part');
+
+const agreementSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('budget-share'),
+    label: z.string(),
+    /** Share of the provider's annual global budget advanced over the year, in percent (the rest waits for the year-end). */
+    advancePercent: percent,
+    /** The advanced share is spread evenly over these months (12: monthly). */
+    months: z.literal(12),
+  }),
+  z.strictObject({
+    kind: z.literal('last-month-points'),
+    label: z.string(),
+    /** Share of the value of last month's points advanced, in percent. */
+    sharePercent: percent,
+    /** Provisional value of one point (预估点值) until the year-end fixes the real one. */
+    provisionalPointValueYuan: yuan,
+  }),
+]);
+
+export const settlementPolicySchema = z.strictObject({
+  kind: z.literal('settlement'),
+  region: z.string().regex(/^\d{6}$/),
+  regionName: z.string(),
+  year: z.number().int().min(2000).max(2100),
+  effectiveFrom: z.iso.date(),
+  version: z.number().int().positive(),
+  /** What a reader must know first, e.g. which figures are illustrative. */
+  summary: z.string(),
+  sources: z.array(z.strictObject({
+    id: z.string().min(1),
+    title: z.string().min(1),
+    /** 文号, e.g. 金医保发〔2023〕19号; null where the paper carries none (then `note` says so). */
+    documentNo: z.string().nullable(),
+    issuedBy: z.string(),
+    date: z.string(),
+    where: z.string(),
+    note: z.string().optional(),
+  })).min(1),
+  capitation: z.strictObject({
+    /** 人均包干基金指导标准: per capitated member per year. */
+    standardPerMemberYuan: yuan,
+    /** Claims of capitated members counted against the fund by discharge date (service date when there is none). */
+    accountedBy: z.literal('discharge-date'),
+    /** What the package leaves out (Jin'an 六(一): 意外伤害, 普通门诊, 两病门诊). */
+    excluded: z.strictObject({
+      visitTypes: z.array(z.enum(visitTypes)),
+      /** Principal diagnoses that mark accidental injury: ICD-10 chapter XIX (S, T). */
+      principalDiagnosisPrefixes: z.array(z.string().regex(/^[A-Z][0-9A-Z.]*$/)),
+    }),
+    ...cited,
+  }),
+  surplus: z.strictObject({
+    distributed: z.enum(['assessment-score', 'all']),
+    split: tierSplit,
+    ...cited,
+  }),
+  overrun: z.strictObject({
+    /** A community ranked at or above this place in the annual assessment has its overrun absorbed; null: never. */
+    absorbedWhenRankAtMost: z.number().int().positive().nullable(),
+    split: tierSplit,
+    ...cited,
+  }),
+  prepayment: z.strictObject({
+    /** The agreement of a provider whose budget line names none. */
+    defaultAgreement: z.string().min(1),
+    agreements: z.record(z.string().regex(/^[a-z0-9-]+$/), agreementSchema),
+    ...cited,
+  }),
+  yearEnd: z.strictObject({
+    /**
+     * Whether the year-end also settles the fund's fee-for-service payments (every claim that is not
+     * an inpatient DRG case). True where, as here, the platform pays providers only by advances and
+     * the year-end; false where those claims are paid monthly elsewhere.
+     */
+    includeItemPayments: z.boolean(),
+    ...cited,
+  }),
+  warnings: z.strictObject({
+    /** 累计结余可支付月数: warn when the reserve covers fewer months of payment than this. */
+    reserveMonths: z.strictObject({ watchBelow: z.number().positive(), alertBelow: z.number().positive() })
+      .refine((r) => r.alertBelow <= r.watchBelow, 'alertBelow must not exceed watchBelow'),
+    /** Budget execution against the calendar: spent ÷ (budget × months elapsed ÷ 12), in percent. */
+    budgetExecution: z.strictObject({ watchAtPercentOfPace: z.number().positive(), alertAtPercentOfPace: z.number().positive() })
+      .refine((b) => b.alertAtPercentOfPace >= b.watchAtPercentOfPace, 'alertAtPercentOfPace must not be below watchAtPercentOfPace'),
+    ...cited,
+  }),
+}).superRefine((doc, ctx) => {
+  const ids = new Set(doc.sources.map((s) => s.id));
+  for (const section of ['capitation', 'surplus', 'overrun', 'prepayment', 'yearEnd', 'warnings'] as const) {
+    if (!ids.has(doc[section].source)) ctx.addIssue({ code: 'custom', path: [section, 'source'], message: `cites unknown source ${doc[section].source}` });
+  }
+  if (!(doc.prepayment.defaultAgreement in doc.prepayment.agreements)) {
+    ctx.addIssue({ code: 'custom', path: ['prepayment', 'defaultAgreement'], message: `names no agreement in prepayment.agreements` });
+  }
+});
+export type SettlementPolicyDocument = z.infer<typeof settlementPolicySchema>;
+
+export type Agreement =
+  | { name: string; kind: 'budget-share'; advanceShare: BasisPoints; months: 12 }
+  | { name: string; kind: 'last-month-points'; share: BasisPoints; provisionalFenPerPoint: Fen };
+
+export type TierWeights = Readonly<Record<Tier, number>>;
+
+/** A policy with its figures as integers, ready for the arithmetic. */
+export interface SettlementPolicy {
+  document: SettlementPolicyDocument;
+  region: string;
+  year: number;
+  version: number;
+  capitation: {
+    standardPerMemberFen: Fen;
+    excludedVisitTypes: ReadonlySet<string>;
+    excludedDiagnosisPrefixes: readonly string[];
+  };
+  surplus: { distributed: 'assessment-score' | 'all'; split: TierWeights };
+  overrun: { absorbedWhenRankAtMost: number | null; split: TierWeights };
+  prepayment: { defaultAgreement: string; agreements: ReadonlyMap<string, Agreement> };
+  yearEnd: { includeItemPayments: boolean };
+  warnings: {
+    /** Hundredths of a month (9.88 months = 988). */
+    reserveMonths: { watchBelow: number; alertBelow: number };
+    /** Basis points of pace (110% = 11,000). */
+    budgetExecution: { watchAt: BasisPoints; alertAt: BasisPoints };
+  };
+}
+
+const hundredths = (x: number): number => Math.round(x * 100);
+
+export function compileSettlementPolicy(document: SettlementPolicyDocument): SettlementPolicy {
+  const agreements = new Map<string, Agreement>();
+  for (const [name, a] of Object.entries(document.prepayment.agreements)) {
+    agreements.set(name, a.kind === 'budget-share'
+      ? { name, kind: a.kind, advanceShare: percentToBasisPoints(a.advancePercent), months: a.months }
+      : { name, kind: a.kind, share: percentToBasisPoints(a.sharePercent), provisionalFenPerPoint: yuanToFen(a.provisionalPointValueYuan) });
+  }
+  const w = document.warnings;
+  return {
+    document,
+    region: document.region,
+    year: document.year,
+    version: document.version,
+    capitation: {
+      standardPerMemberFen: yuanToFen(document.capitation.standardPerMemberYuan),
+      excludedVisitTypes: new Set(document.capitation.excluded.visitTypes),
+      excludedDiagnosisPrefixes: document.capitation.excluded.principalDiagnosisPrefixes,
+    },
+    surplus: { distributed: document.surplus.distributed, split: document.surplus.split },
+    overrun: { absorbedWhenRankAtMost: document.overrun.absorbedWhenRankAtMost, split: document.overrun.split },
+    prepayment: { defaultAgreement: document.prepayment.defaultAgreement, agreements },
+    yearEnd: { includeItemPayments: document.yearEnd.includeItemPayments },
+    warnings: {
+      reserveMonths: { watchBelow: hundredths(w.reserveMonths.watchBelow), alertBelow: hundredths(w.reserveMonths.alertBelow) },
+      budgetExecution: { watchAt: percentToBasisPoints(w.budgetExecution.watchAtPercentOfPace), alertAt: percentToBasisPoints(w.budgetExecution.alertAtPercentOfPace) },
+    },
+  };
+}
+
+/** Parses and compiles a document; a document that does not parse throws zod's error. */
+export function parseSettlementPolicy(raw: unknown): SettlementPolicy {
+  return compileSettlementPolicy(settlementPolicySchema.parse(raw));
+}

@@ -1,0 +1,211 @@
+/**
+ * The CHS-DRG grouper: one case through the national chain, step by step, as the CMS MS-DRG
+ * grouper reads.
+ *
+ *   1. codes      validity of every code (codes.ts)
+ *   2. pre-MDC    MDCA  transplants, ECMO, ventilation ≥ 96 h   (by procedure)
+ *                 MDCP  newborns and infants: principal diagnosis perinatal and age < 1 year
+ *                 MDCY  HIV
+ *                 MDCZ  multiple serious trauma: principal is trauma, trauma in ≥ 2 body regions
+ *   3. MDC        the principal diagnosis opens the MDC (MDCM only for men, MDCN only for women)
+ *   4. ADRG       in the MDC, in published order: surgical (A–J), then non-OR procedure (K–Q);
+ *                 then, if the case has an operation none of those took, the MDC's QY group
+ *                 (歧义组, switchable per region); then medical (R–Z)
+ *   5. severity   CC / MCC from the secondary diagnoses, less the principal's exclusions (severity.ts)
+ *   6. DRG        the ADRG's split by severity: 1 with MCC, 3 with CC, 5 without, 9 unsplit
+ *
+ * A pre-MDC whose door opens but whose ADRGs all refuse the case lets it go on to the next step.
+ * No MDC, or no ADRG in the MDC, is `0000` (ungroupable). Every result carries the trace of the
+ * decisions that made it.
+ */
+import type { DrgCase, GroupOptions, GroupResult, TraceEntry } from './case.ts';
+import { codeCase, type CodedCase } from './codes.ts';
+import { severityOf } from './severity.ts';
+import type { Adrg, CodeSet, Mdc, RuleTables } from './tables.ts';
+import type { Range } from './package.ts';
+
+export const UNGROUPABLE = '0000';
+const ONE_YEAR_DAYS = 365;
+const NO_MDCA = 'no transplant, ECMO or ventilation ≥ 96 h: on to the next step';
+
+export class Grouper {
+  constructor(readonly tables: RuleTables) {}
+
+  get version() { return this.tables.version; }
+
+  group(input: DrgCase, options: GroupOptions = {}): GroupResult {
+    const trace: TraceEntry[] = [];
+    const coding = codeCase(this.tables, input, options, trace);
+    if (!coding.ok) {
+      trace.push({ step: 'codes', note: coding.reason });
+      return this.result(input, null, null, UNGROUPABLE, null, 'ungroupable', trace);
+    }
+    const c = coding.coded;
+    const qy = options.qy ?? true;
+    return this.preMdc(input, c, qy, trace) ?? this.byPrincipalDiagnosis(input, c, qy, trace);
+  }
+
+  // ---- step 2: pre-MDC ----------------------------------------------------------------------
+
+  private preMdc(input: DrgCase, c: CodedCase, qy: boolean, trace: TraceEntry[]): GroupResult | undefined {
+    const t = this.tables;
+    for (const mdc of t.preMdcs) {
+      const step = mdc.label as TraceEntry['step'];
+      // MDCA has no door: its ADRGs are tried on every case, by procedure.
+      if (mdc.code !== 'A') {
+        const door = this.preMdcDoor(mdc, c);
+        trace.push({ step, note: door.note });
+        if (!door.open) continue;
+      }
+      const at = trace.length;
+      const found = this.inMdc(input, mdc, c, qy, trace);
+      if (found) {
+        if (mdc.code === 'A') trace.splice(at, 0, { step, note: `${found.adrg} by procedure` });
+        return found;
+      }
+      trace.push({ step, note: mdc.code === 'A' ? NO_MDCA : `no ADRG of MDC${mdc.code} fits: on to the next step` });
+    }
+    return undefined;
+  }
+
+  private preMdcDoor(mdc: Mdc, c: CodedCase): { open: boolean; note: string } {
+    const t = this.tables;
+    const pdx = t.diagnoses[c.pdx];
+    switch (mdc.code) {
+      case 'P': {
+        if (!mdc.table!.has(c.pdx)) return { open: false, note: `principal ${pdx} is not a perinatal (MDCP) diagnosis` };
+        const infant = c.ageDays !== undefined ? c.ageDays < ONE_YEAR_DAYS : c.ageYears === 0;
+        return infant
+          ? { open: true, note: `principal ${pdx} is perinatal and the patient is ${c.ageDays !== undefined ? `${c.ageDays} days` : 'under 1 year'} old` }
+          : { open: false, note: `principal ${pdx} is perinatal but the patient is not under 1 year old` };
+      }
+      case 'Y': {
+        const hiv = mdc.table!.has(c.pdx) || (mdc.anyDiagnosis && someIn(mdc.table!, c.sdx));
+        return { open: hiv, note: hiv ? 'HIV diagnosis' : `no HIV diagnosis${mdc.anyDiagnosis ? '' : ' as principal'}` };
+      }
+      case 'Z': {
+        if (!mdc.table!.has(c.pdx)) return { open: false, note: `principal ${pdx} is not serious trauma` };
+        let regions = t.dxRegionMask[c.pdx]!;
+        for (const s of c.sdx) regions |= t.dxRegionMask[s]!;
+        const names = mdc.regions.filter((r) => regions & (1 << r.bit)).map((r) => r.name);
+        return names.length >= 2
+          ? { open: true, note: `serious trauma in ${names.length} body regions: ${names.join('、')}` }
+          : { open: false, note: `serious trauma in ${names.length} body region (${names.join('、')}); MDCZ needs 2 or more` };
+      }
+      default:
+        throw new Error(`MDC${mdc.code} is not a pre-MDC`);
+    }
+  }
+
+  // ---- step 3: MDC by principal diagnosis and sex ------------------------------------------
+
+  private byPrincipalDiagnosis(input: DrgCase, c: CodedCase, qy: boolean, trace: TraceEntry[]): GroupResult {
+    const t = this.tables;
+    const pdx = t.diagnoses[c.pdx];
+    // The MDCs the principal opens, less the pre-MDCs (tried already): usually one bit.
+    let mask = t.dxMdcMask[c.pdx]! & ~t.preMdcMask;
+    let chosen: Mdc | undefined;
+    let refusedBySex: Mdc | undefined;
+    while (mask !== 0) {
+      const bit = 31 - Math.clz32(mask & -mask);
+      mask &= mask - 1;
+      const m = t.mdcs[bit]!;
+      if (m.sex && m.sex !== c.sex) { refusedBySex ??= m; continue; }
+      // A code in a sex-specific MDC and another goes to the sex-specific one when the sex fits.
+      if (!chosen || (m.sex && !chosen.sex)) chosen = m;
+    }
+    if (!chosen) {
+      const note = refusedBySex
+        ? `principal ${pdx} belongs to MDC${refusedBySex.code}, which is for ${refusedBySex.sex === 'M' ? 'men' : 'women'}; the patient is ${c.sex === 'M' ? 'a man' : 'a woman'}`
+        : `principal ${pdx} opens no MDC`;
+      trace.push({ step: 'MDC', note });
+      return this.result(input, null, null, UNGROUPABLE, null, 'ungroupable', trace);
+    }
+    trace.push({ step: 'MDC', note: `${chosen.label} ${chosen.name}: principal ${pdx} is in its diagnosis table` });
+    const found = this.inMdc(input, chosen, c, qy, trace);
+    if (found) return found;
+    trace.push({ step: 'ADRG', note: `no ADRG of ${chosen.label} fits` });
+    return this.result(input, chosen.label, null, UNGROUPABLE, null, 'ungroupable', trace);
+  }
+
+  // ---- step 4: ADRG in the MDC; steps 5–6: severity and DRG ---------------------------------
+
+  private inMdc(input: DrgCase, mdc: Mdc, c: CodedCase, qy: boolean, trace: TraceEntry[]): GroupResult | undefined {
+    const t = this.tables;
+    const hasProcedure = c.procs.length > 0;
+    for (const adrg of mdc.procedural) {
+      if (adrg.needsProcedure && !hasProcedure) continue;
+      if (this.fits(adrg, c)) return this.finish(input, mdc, adrg, c, trace);
+    }
+    // MDCA has no QY group: it is entered by its procedures alone.
+    if (c.hasOperation && mdc.code !== 'A') {
+      if (qy) {
+        trace.push({ step: 'QY', note: `operation ${this.operationsOf(c)} fits no surgical or non-OR ADRG of ${mdc.label}: QY group` });
+        const severity = severityOf(t, c, trace);
+        return this.result(input, mdc.label, null, mdc.qyDrg, severity.level, 'qy', trace);
+      }
+      trace.push({ step: 'QY', note: `operation ${this.operationsOf(c)} fits no surgical or non-OR ADRG of ${mdc.label}; QY is switched off: grouped as medical` });
+    }
+    for (const adrg of mdc.medical) {
+      if (adrg.needsProcedure && !hasProcedure) continue;
+      if (this.fits(adrg, c)) return this.finish(input, mdc, adrg, c, trace);
+    }
+    return undefined;
+  }
+
+  private finish(input: DrgCase, mdc: Mdc, adrg: Adrg, c: CodedCase, trace: TraceEntry[]): GroupResult {
+    const t = this.tables;
+    trace.push({ step: 'ADRG', note: `${adrg.code} ${adrg.name} (${adrg.kind}): ${adrg.wording}` });
+    const severity = severityOf(t, c, trace);
+    const drg = adrg.drgs[severity.rank];
+    trace.push({ step: 'DRG', note: `${drg} ${t.drgNames.get(drg) ?? ''}`.trim() });
+    return this.result(input, mdc.label, adrg.code, drg, severity.level, 'grouped', trace);
+  }
+
+  /** Does some clause of the ADRG's rule hold, and the conditions its name adds? */
+  private fits(adrg: Adrg, c: CodedCase): boolean {
+    if (adrg.ageDays && !within(adrg.ageDays, c.ageDays)) return false;
+    if (adrg.birthWeightGrams && !within(adrg.birthWeightGrams, c.birthWeightGrams)) return false;
+    for (const clause of adrg.rule) {
+      let holds = true;
+      for (const atom of clause) {
+        const table = atom.table!;
+        switch (atom.on) {
+          case 'pdx': holds = table.has(c.pdx); break;
+          case 'sdx': holds = someIn(table, c.sdx); break;
+          case 'dx': holds = table.has(c.pdx) || someIn(table, c.sdx); break;
+          case 'pproc': holds = c.procs.length > 0 && table.has(c.procs[0]!); break;
+          case 'proc': holds = someIn(table, c.procs); break;
+          case 'anyOperation': holds = c.hasOperation; break;
+          case 'noOperation': holds = !c.hasOperation; break;
+        }
+        if (!holds) break;
+      }
+      if (holds) return true;
+    }
+    return false;
+  }
+
+  private operationsOf(c: CodedCase): string {
+    return c.procs.map((p) => this.tables.procedures[p]).join(' ');
+  }
+
+  private result(input: DrgCase, mdc: string | null, adrg: string | null, drg: string, ccLevel: GroupResult['ccLevel'], outcome: GroupResult['outcome'], trace: TraceEntry[]): GroupResult {
+    const version = this.tables.version;
+    // Two literal shapes rather than a spread: this runs once per case.
+    return input.id !== undefined
+      ? { id: input.id, version, mdc, adrg, drg, ccLevel, outcome, trace }
+      : { version, mdc, adrg, drg, ccLevel, outcome, trace };
+  }
+}
+
+function someIn(table: CodeSet, codes: readonly number[]): boolean {
+  for (let i = 0; i < codes.length; i++) if (table.has(codes[i]!)) return true;
+  return false;
+}
+
+/** An unknown value never satisfies a range: a newborn group needs the age in days it names. */
+function within(range: Range, value: number | undefined): boolean {
+  if (value === undefined) return false;
+  return (range.from === undefined || value >= range.from) && (range.below === undefined || value < range.below);
+}

@@ -1,0 +1,42 @@
+/**
+ * What the enrolment domain says about bad input: the field, the rule it broke and a sentence for
+ * a clerk. The same shape as the HTTP layer's FieldProblem, so a route passes it on unchanged
+ * (prefixing `body.`) and the bulk report lists it per row.
+ */
+import type { z } from 'zod';
+
+export interface Problem {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/**
+ * A refusal by the domain or by the state it met: 400 for input that can never succeed, 404 for
+ * a member or enrolment that is not there, 409 for input that contradicts what is stored.
+ */
+export interface Refusal {
+  ok: false;
+  status: 400 | 404 | 409;
+  message: string;
+  problems: Problem[];
+  /** Extra facts for the error body's details, such as the enrolment a 409 collided with. */
+  details?: Record<string, unknown>;
+}
+
+export const refuse = (status: Refusal['status'], problems: Problem[], details?: Record<string, unknown>): Refusal => ({
+  ok: false,
+  status,
+  message: problems[0] ? `${problems[0].field}: ${problems[0].message}` : 'refused',
+  problems,
+  ...(details ? { details } : {}),
+});
+
+/** zod's issues as problems, with the field paths the caller uses (`body.…` for a route, bare for a bulk row). */
+export function zodProblems(issues: readonly z.core.$ZodIssue[], prefix = ''): Problem[] {
+  return issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || 'row',
+    rule: issue.code,
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,92 @@
+/**
+ * A member as of a date: the pure half of `loadMemberState` (member-state.ts), which settlement
+ * and the eligibility route use. Given the items of one member partition it answers, for the
+ * date of care: which enrolment covered that day and in what state, which assistance categories
+ * held, and which out-of-area registrations held. No clock: the date is always the caller's.
+ */
+import { categoriesOn } from './categories.ts';
+import type { EmployeeKind, Scheme } from './contribution.ts';
+import type { MemberItems, EnrolmentItem } from './items.ts';
+import { contains, yearOf } from './periods.ts';
+
+export interface MemberState {
+  member: {
+    memberId: string;
+    sex: 'M' | 'F';
+    birthDate: string;
+    /** 5101**********1234: the only form of the ID number that leaves enrolment. */
+    maskedId: string;
+  };
+  /** The date asked about (yyyy-mm-dd, agency calendar). */
+  onDate: string;
+  /** The enrolment that covered onDate; null when the member was not enrolled on that day. */
+  enrolment: EnrolmentOnDate | null;
+  /** Assistance categories valid on onDate (drive the catastrophic and assistance layers). */
+  categories: { code: string; validFrom: string; validTo?: string | undefined }[];
+  /** Out-of-area registrations (异地就医备案) valid on onDate. */
+  outOfArea: { kind: string; region: string; validFrom: string; validTo?: string | undefined }[];
+}
+
+export interface EnrolmentOnDate {
+  enrolmentId: string;
+  year: number;
+  /** The pooling region (统筹区) whose policy settles care on that date. */
+  region: string;
+  scheme: Scheme;
+  /** Only for employees: through an employer, or as a flexible worker. */
+  employeeKind?: EmployeeKind | undefined;
+  /**
+   * As of onDate, not as of now:
+   *  - active: covered (contribution complete or fully subsidised, and onDate ≥ activeFrom);
+   *  - pending-contribution: enrolled on that day but not yet covered;
+   *  - closed: the year's enrolment had ended before onDate with nothing after it.
+   * An enrolment later closed by a transfer is still `active` for the days it covered.
+   */
+  status: 'active' | 'pending-contribution' | 'closed';
+  validFrom: string;
+  validTo: string;
+  activeFrom?: string | undefined;
+}
+
+function onDateView(e: EnrolmentItem, status: EnrolmentOnDate['status']): EnrolmentOnDate {
+  return {
+    enrolmentId: e.enrolmentId,
+    year: e.year,
+    region: e.region,
+    scheme: e.scheme,
+    ...(e.employeeKind ? { employeeKind: e.employeeKind } : {}),
+    status,
+    validFrom: e.validFrom,
+    validTo: e.validTo,
+    ...(e.activeFrom ? { activeFrom: e.activeFrom } : {}),
+  };
+}
+
+/** The enrolment covering a date, with its state on that date (see EnrolmentOnDate.status). */
+export function enrolmentOn(enrolments: readonly EnrolmentItem[], onDate: string): EnrolmentOnDate | null {
+  const ofYear = enrolments.filter((e) => e.year === yearOf(onDate));
+  const covering = ofYear.find((e) => contains(e, onDate));
+  if (covering) {
+    const active = covering.activeFrom !== undefined && covering.activeFrom <= onDate;
+    return onDateView(covering, active ? 'active' : 'pending-contribution');
+  }
+  // Ended earlier in the year with no successor (a transfer always opens the next one the next day).
+  const ended = ofYear.filter((e) => e.validTo < onDate).sort((a, b) => b.validTo.localeCompare(a.validTo))[0];
+  return ended ? onDateView(ended, 'closed') : null;
+}
+
+/** The member as of a date, from the items of its partition; undefined when there is no such member. */
+export function memberStateFrom(items: MemberItems, onDate: string): MemberState | undefined {
+  if (!items.member) return undefined;
+  const { memberId, sex, birthDate, maskedId } = items.member;
+  return {
+    member: { memberId, sex, birthDate, maskedId },
+    onDate,
+    enrolment: enrolmentOn(items.enrolments, onDate),
+    categories: categoriesOn(items.categories, onDate).map(({ code, validFrom, validTo }) => ({ code, validFrom, ...(validTo ? { validTo } : {}) })),
+    outOfArea: items.outOfArea
+      .filter((r) => contains(r, onDate))
+      .sort((a, b) => a.validFrom.localeCompare(b.validFrom))
+      .map((r) => ({ kind: r.registrationKind, region: r.region, validFrom: r.validFrom, ...(r.validTo ? { validTo: r.validTo } : {}) })),
+  };
+}

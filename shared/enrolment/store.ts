@@ -1,0 +1,236 @@
+/**
+ * The DynamoDB adapter of enrolment: reads a member's partition, and writes each change as one
+ * TransactWriteItems whose conditions make it all-or-nothing and safe under races. The plans it
+ * writes come from the pure modules beside it; this file decides nothing about the rules.
+ *
+ * A cancelled transaction is not an error here: the caller gets the per-item cancellation codes
+ * (ConditionalCheckFailed, TransactionConflict …), re-reads, and decides what the conflict means.
+ */
+import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
+import { tableName } from '../runtime/resource-names.ts';
+import type { CategoryPlan } from './category-change.ts';
+import type { ContributionPlan } from './contributions.ts';
+import type { EnrolmentPlan } from './enrol.ts';
+import {
+  enrolmentItemSchema, identityIndexKey, memberPk, personYearKey, PROFILE_SK, regionYearIndexKey, sortMemberItems,
+  type EnrolmentItem, type MemberItems,
+} from './items.ts';
+import type { OutOfAreaPlan } from './out-of-area.ts';
+import type { TransferPlan } from './transfer.ts';
+
+const table = () => tableName('members');
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Everything under MEMBER#<id>, read consistently (a write's conditions are built on it). */
+export async function readMemberItems(memberId: string): Promise<MemberItems> {
+  const raw: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamoDocumentClient().send(new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': memberPk(memberId) },
+      ConsistentRead: true,
+      ExclusiveStartKey: start,
+    }));
+    raw.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return sortMemberItems(raw);
+}
+
+/** The member id stored for a keyed ID-number hash (byIdentity index), if the person is known. */
+export async function findMemberIdByIdHash(idHash: string): Promise<string | undefined> {
+  const out = await dynamoDocumentClient().send(new QueryCommand({
+    TableName: table(),
+    IndexName: 'byIdentity',
+    KeyConditionExpression: 'gsi1pk = :k',
+    ExpressionAttributeValues: { ':k': identityIndexKey(idHash) },
+    Limit: 1,
+  }));
+  const id = out.Items?.[0]?.memberId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** One page of a region's enrolments in a year, by member id (byRegionYear index). */
+export async function listRegionYear(region: string, year: number, limit: number, startKey?: Record<string, unknown>): Promise<{ items: EnrolmentItem[]; next?: Record<string, unknown> | undefined }> {
+  const out = await dynamoDocumentClient().send(new QueryCommand({
+    TableName: table(),
+    IndexName: 'byRegionYear',
+    KeyConditionExpression: 'gsi2pk = :k',
+    ExpressionAttributeValues: { ':k': regionYearIndexKey(region, year) },
+    Limit: limit,
+    ExclusiveStartKey: startKey,
+  }));
+  return { items: (out.Items ?? []).map((i) => enrolmentItemSchema.parse(i)), next: out.LastEvaluatedKey };
+}
+
+export type WriteResult = { ok: true } | { ok: false; reasons: string[] };
+
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+async function transact(items: TransactItem[]): Promise<WriteResult> {
+  try {
+    await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    return { ok: true };
+  } catch (error) {
+    const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+    if (e.name === 'TransactionCanceledException') {
+      return { ok: false, reasons: (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None') };
+    }
+    // DynamoDB Local answers some same-item races with this instead of a cancellation.
+    if (e.name === 'TransactionConflictException') return { ok: false, reasons: ['TransactionConflict'] };
+    throw error;
+  }
+}
+
+const putNew = (item: Record<string, unknown>): TransactItem => ({
+  Put: { TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+});
+
+/** Replaces an enrolment only if nobody changed it since it was read at `expectedVersion`. */
+const putEnrolmentAt = (item: EnrolmentItem, expectedVersion: number): TransactItem => ({
+  Put: { TableName: table(), Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } },
+});
+
+/**
+ * An enrolment: the profile (created the first time, else checked to be the same person with the
+ * categories we read), the person-year lock (the one-enrolment-per-year rule: its condition is what
+ * makes the second of two racing requests fail), the enrolment and its new category periods.
+ * Order matters to the caller: index 1 is the lock.
+ */
+export function writeEnrolment(plan: EnrolmentPlan, expectedCategoriesVersion: number): Promise<WriteResult> {
+  return transact(enrolmentItems(plan, expectedCategoriesVersion));
+}
+
+/**
+ * Several enrolments of different people in one transaction (the bulk path's group commit: DynamoDB
+ * Local runs transactions one at a time, so one of 24 members costs little more than one of one).
+ * All commit or none; on a cancellation the reasons come back item by item, in the order of
+ * `enrolmentItemCount` per plan, so the caller can tell which members clashed.
+ */
+export function writeEnrolments(plans: readonly { plan: EnrolmentPlan; expectedCategoriesVersion: number }[]): Promise<WriteResult> {
+  const items = plans.flatMap((p) => enrolmentItems(p.plan, p.expectedCategoriesVersion));
+  if (items.length > MAX_TRANSACTION_ITEMS) throw new RangeError(`${items.length} items exceed one transaction`);
+  return transact(items);
+}
+
+/** Items one enrolment writes: profile, lock, enrolment, then its new categories. */
+export const enrolmentItemCount = (plan: EnrolmentPlan) => 3 + plan.categories.length;
+
+function enrolmentItems(plan: EnrolmentPlan, expectedCategoriesVersion: number): TransactItem[] {
+  const m = plan.member;
+  const values: Record<string, unknown> = {
+    ':kind': m.kind, ':memberId': m.memberId, ':idNumber': m.idNumber, ':idHash': m.idHash, ':gsi1pk': m.gsi1pk,
+    ':maskedId': m.maskedId, ':sex': m.sex, ':birthDate': m.birthDate, ':createdAt': m.createdAt, ':cv': expectedCategoriesVersion, ':zero': 0,
+  };
+  const sets = ['#kind = if_not_exists(#kind, :kind)', 'memberId = if_not_exists(memberId, :memberId)', 'idNumber = if_not_exists(idNumber, :idNumber)',
+    'idHash = if_not_exists(idHash, :idHash)', 'gsi1pk = if_not_exists(gsi1pk, :gsi1pk)', 'maskedId = if_not_exists(maskedId, :maskedId)',
+    'sex = if_not_exists(sex, :sex)', 'birthDate = if_not_exists(birthDate, :birthDate)', 'createdAt = if_not_exists(createdAt, :createdAt)',
+    'categoriesVersion = if_not_exists(categoriesVersion, :cv)', 'outOfAreaVersion = if_not_exists(outOfAreaVersion, :zero)'];
+  const names: Record<string, string> = { '#kind': 'kind' };
+  if (m.name) {
+    sets.push('#name = if_not_exists(#name, :name)');
+    names['#name'] = 'name';
+    values[':name'] = m.name;
+  }
+  return [
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: m.pk, sk: PROFILE_SK },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_not_exists(pk) OR (idHash = :idHash AND categoriesVersion = :cv)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    putNew(plan.lock),
+    putNew(plan.enrolment),
+    ...plan.categories.map(putNew),
+  ];
+}
+
+/** A contribution (new receipt only) and its enrolment's new account (at the version read). */
+export function writeContribution(plan: Extract<ContributionPlan, { outcome: 'recorded' }>): Promise<WriteResult> {
+  return transact([putNew(plan.contribution), putEnrolmentAt(plan.enrolment, plan.expectedVersion)]);
+}
+
+/**
+ * A category period (new, or replacing the stored one if its last day is still what we read), the
+ * profile's categories version (serialises category writes against enrolments), and any pending
+ * enrolments whose due it changes.
+ */
+export function writeCategoryChange(plan: Extract<CategoryPlan, { outcome: 'added' | 'period-changed' }>, expectedCategoriesVersion: number): Promise<WriteResult> {
+  const category: TransactItem = plan.previous
+    ? {
+      Put: {
+        TableName: table(), Item: plan.category,
+        ConditionExpression: plan.previous.validTo === undefined ? 'attribute_exists(pk) AND attribute_not_exists(validTo)' : 'validTo = :oldTo',
+        ...(plan.previous.validTo === undefined ? {} : { ExpressionAttributeValues: { ':oldTo': plan.previous.validTo } }),
+      },
+    }
+    : putNew(plan.category);
+  return transact([
+    category,
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: plan.category.pk, sk: PROFILE_SK },
+        UpdateExpression: 'SET categoriesVersion = :next',
+        ConditionExpression: 'categoriesVersion = :cv',
+        ExpressionAttributeValues: { ':cv': expectedCategoriesVersion, ':next': expectedCategoriesVersion + 1 },
+      },
+    },
+    ...plan.recomputed.map((r) => putEnrolmentAt(r.enrolment, r.expectedVersion)),
+  ]);
+}
+
+/** Closes the old enrolment, opens the new one and moves the person-year lock, together. */
+export function writeTransfer(plan: Extract<TransferPlan, { outcome: 'transferred' }>): Promise<WriteResult> {
+  return transact([
+    putEnrolmentAt(plan.from, plan.expectedVersion),
+    putNew(plan.to),
+    {
+      Update: {
+        TableName: table(),
+        Key: personYearKey(plan.idHash, plan.to.year),
+        UpdateExpression: 'SET enrolmentId = :to, #region = :region',
+        ConditionExpression: 'enrolmentId = :from',
+        ExpressionAttributeNames: { '#region': 'region' },
+        ExpressionAttributeValues: { ':to': plan.to.enrolmentId, ':from': plan.from.enrolmentId, ':region': plan.to.region },
+      },
+    },
+  ]);
+}
+
+/**
+ * A new registration, or a changed last day of the stored one (if it is still what we read), with
+ * the profile's registrations version, so two overlapping registrations cannot both pass.
+ */
+export function writeOutOfArea(plan: Extract<OutOfAreaPlan, { outcome: 'registered' | 'period-changed' }>, expectedOutOfAreaVersion: number): Promise<WriteResult> {
+  const oldTo = plan.previous?.validTo;
+  const registration: TransactItem = !plan.previous
+    ? putNew(plan.registration)
+    : {
+      Put: {
+        TableName: table(), Item: plan.registration,
+        ConditionExpression: oldTo === undefined ? 'attribute_exists(pk) AND attribute_not_exists(validTo)' : 'validTo = :oldTo',
+        ...(oldTo === undefined ? {} : { ExpressionAttributeValues: { ':oldTo': oldTo } }),
+      },
+    };
+  return transact([
+    registration,
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: plan.registration.pk, sk: PROFILE_SK },
+        UpdateExpression: 'SET outOfAreaVersion = :next',
+        ConditionExpression: 'outOfAreaVersion = :v',
+        ExpressionAttributeValues: { ':v': expectedOutOfAreaVersion, ':next': expectedOutOfAreaVersion + 1 },
+      },
+    },
+  ]);
+}

@@ -1,0 +1,50 @@
+/**
+ * The fraud-rule catalogues in force, read from `policies/fraud/*.json`. Imported (not read from
+ * disk) so a Lambda bundle carries them; validated when first asked for, so a bad document fails
+ * loudly at the first claim rather than scoring anything with it. `test/unit/fraud-catalogue.test.ts`
+ * proves every file in the folder is listed here and valid.
+ *
+ * A claim is scored with its region's newest version in force on its first day of care; a region
+ * without a catalogue of its own is scored with the national baseline (the document marked
+ * `fallback`), so no settled claim escapes the rules.
+ */
+import national1 from '../../policies/fraud/000000-national-v1.json' with { type: 'json' };
+import zhoushan1 from '../../policies/fraud/330900-zhoushan-v1.json' with { type: 'json' };
+import honghe1 from '../../policies/fraud/532500-honghe-v1.json' with { type: 'json' };
+import { catalogueSchema, type FraudCatalogue } from './catalogue.ts';
+
+export const CATALOGUE_FILES: Readonly<Record<string, unknown>> = {
+  '000000-national-v1.json': national1,
+  '330900-zhoushan-v1.json': zhoushan1,
+  '532500-honghe-v1.json': honghe1,
+};
+
+let loaded: FraudCatalogue[] | undefined;
+
+function all(): FraudCatalogue[] {
+  if (!loaded) {
+    loaded = Object.entries(CATALOGUE_FILES).map(([file, raw]) => {
+      const parsed = catalogueSchema.safeParse(raw);
+      if (!parsed.success) throw new Error(`policies/fraud/${file} is not a valid fraud-rule catalogue: ${parsed.error.message}`);
+      return parsed.data;
+    });
+  }
+  return loaded;
+}
+
+/** Every catalogue held, for listing and tests. */
+export const allCatalogues = (): FraudCatalogue[] => [...all()];
+
+/** The newest version of `catalogues` for `region` in force on `date`, else the fallback's. */
+export function pickCatalogue(catalogues: readonly FraudCatalogue[], region: string, date: string): FraudCatalogue | undefined {
+  const inForce = (c: FraudCatalogue) => c.effectiveFrom <= date;
+  const newest = (list: FraudCatalogue[]) =>
+    list.sort((a, b) => (a.effectiveFrom === b.effectiveFrom ? b.version - a.version : b.effectiveFrom.localeCompare(a.effectiveFrom)))[0];
+  return newest(catalogues.filter((c) => c.region === region && inForce(c)))
+    ?? newest(catalogues.filter((c) => c.fallback && inForce(c)));
+}
+
+export const catalogueFor = (region: string, date: string): FraudCatalogue | undefined => pickCatalogue(all(), region, date);
+
+/** How the consumer asks for a catalogue: a function, so tests can hand in their own documents. */
+export type CatalogueLookup = typeof catalogueFor;

@@ -1,0 +1,144 @@
+/**
+ * Alerts as the regulator API reads and works them: a region's inbox (newest first, paged, filtered),
+ * one alert with its case history and deliveries, and a case transition written together with its
+ * history record, conditional on the status the regulator saw.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import type { CaseChange } from '../case.ts';
+import { alertsTable, queryAll, type Item } from './dynamo.ts';
+import { keys } from './keys.ts';
+
+export interface InboxFilter {
+  status?: string;
+  minSeverity?: string[];
+  kind?: string;
+  providerCode?: string;
+  ruleType?: string;
+  claimNo?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface InboxPage {
+  items: Item[];
+  /** The key of the last item returned, to continue from; absent on the last page. */
+  next?: Record<string, unknown>;
+}
+
+/** Pages of the index are read until `limit` items pass the filter (or `maxReads` pages were read). */
+export async function regionInbox(region: string, filter: InboxFilter, limit: number, start?: Record<string, unknown>, maxReads = 10): Promise<InboxPage> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':pk': keys.regionInbox(region) };
+  const conditions: string[] = [];
+  const eq = (attr: string, value: string | undefined) => {
+    if (value === undefined) return;
+    names[`#${attr}`] = attr;
+    values[`:${attr}`] = value;
+    conditions.push(`#${attr} = :${attr}`);
+  };
+  eq('status', filter.status);
+  eq('kind', filter.kind);
+  eq('providerCode', filter.providerCode);
+  eq('claimNo', filter.claimNo);
+  if (filter.minSeverity) {
+    names['#severity'] = 'severity';
+    conditions.push(`#severity IN (${filter.minSeverity.map((s, i) => { values[`:sev${i}`] = s; return `:sev${i}`; }).join(', ')})`);
+  }
+  if (filter.ruleType) {
+    values[':ruleType'] = filter.ruleType;
+    conditions.push('contains(ruleTypes, :ruleType)');
+  }
+  let keyCondition = 'gsi1pk = :pk';
+  if (filter.from || filter.to) {
+    values[':from'] = filter.from ?? '0000';
+    values[':to'] = `${filter.to ?? '9999'}\uffff`;
+    keyCondition += ' AND gsi1sk BETWEEN :from AND :to';
+  }
+  const items: Item[] = [];
+  let cursor = start;
+  for (let reads = 0; reads < maxReads && items.length < limit; reads++) {
+    const out = await dynamoDocumentClient().send(new QueryCommand({
+      TableName: alertsTable(),
+      IndexName: 'byRegion',
+      KeyConditionExpression: keyCondition,
+      ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      Limit: Math.max(limit, 25),
+      ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+    }));
+    for (const item of out.Items ?? []) {
+      if (items.length === limit) {
+        // Stop at the last item handed out, so the next page starts right after it.
+        const last = items.at(-1)!;
+        return { items, next: { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk } };
+      }
+      items.push(item);
+    }
+    cursor = out.LastEvaluatedKey;
+    if (!cursor) return { items };
+  }
+  // Every item up to the cursor was handed out or filtered out: the next page starts there.
+  return { items, ...(cursor ? { next: cursor } : {}) };
+}
+
+export interface AlertCase {
+  alert: Item;
+  history: Item[];
+  deliveries: Item[];
+  attempts: Item[];
+}
+
+export async function readAlertCase(alertId: string): Promise<AlertCase | undefined> {
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.alert(alertId) }, ConsistentRead: true });
+  const alert = items.find((i) => i.sk === keys.alertItem);
+  if (!alert) return undefined;
+  const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
+  return { alert, history: of('EVENT#'), deliveries: of('DELIVERY#'), attempts: of('ATTEMPT#') };
+}
+
+export async function readAlert(alertId: string): Promise<Item | undefined> {
+  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: alertsTable(), Key: { pk: keys.alert(alertId), sk: keys.alertItem }, ConsistentRead: true }));
+  return out.Item;
+}
+
+/**
+ * Writes a case change and its history record together, only if the alert is still in the status
+ * (and version) the change was decided on: two regulators working one case cannot both win.
+ */
+export async function saveTransition(alertId: string, region: string, version: number, change: CaseChange): Promise<'saved' | 'stale'> {
+  const table = alertsTable();
+  try {
+    await dynamoDocumentClient().send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: table,
+            Key: { pk: keys.alert(alertId), sk: keys.alertItem },
+            UpdateExpression: `SET #status = :to, updatedAt = :at, updatedBy = :by, version = :next${change.recoveryFen !== undefined ? ', recoveryFen = :recovery' : ''}`,
+            ConditionExpression: '#status = :from AND version = :version AND #region = :region',
+            ExpressionAttributeNames: { '#status': 'status', '#region': 'region' },
+            ExpressionAttributeValues: {
+              ':to': change.to, ':from': change.from, ':at': change.at, ':by': change.by, ':version': version, ':next': version + 1, ':region': region,
+              ...(change.recoveryFen !== undefined ? { ':recovery': change.recoveryFen } : {}),
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: table,
+            Item: { pk: keys.alert(alertId), sk: keys.caseEvent(change.at, version), kind: 'transition', ...change },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    }));
+    return 'saved';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return 'stale';
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Delivery records, beside the alert they deliver: one state per subscription (what a retry reads to
+ * skip subscriptions already served) and one record per attempt (what an operator or the regulator
+ * reads to see what happened).
+ */
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { alertsTable, queryAll } from './dynamo.ts';
+import { keys } from './keys.ts';
+
+export type DeliveryStatus = 'delivered' | 'failing' | 'dead-lettered';
+
+export interface DeliveryState {
+  subscriptionId: string;
+  state: DeliveryStatus;
+  attempts: number;
+  lastAttemptAt: string;
+  lastStatus?: number;
+  lastError?: string;
+  deliveredAt?: string;
+  /** When the next attempt is due (the message's backoff), while failing. */
+  nextAttemptAt?: string;
+}
+
+export interface DeliveryAttempt {
+  subscriptionId: string;
+  attempt: number;
+  at: string;
+  ok: boolean;
+  status?: number;
+  error?: string;
+  durationMs: number;
+}
+
+export async function readDeliveries(alertId: string): Promise<Map<string, DeliveryState>> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.alert(alertId), ':prefix': 'DELIVERY#' },
+    ConsistentRead: true,
+  });
+  return new Map(items.map((i) => [String(i.subscriptionId), i as unknown as DeliveryState]));
+}
+
+export async function readAttempts(alertId: string): Promise<DeliveryAttempt[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.alert(alertId), ':prefix': 'ATTEMPT#' },
+  });
+  return items.map(({ subscriptionId, attempt, at, ok, status, error, durationMs }) => ({ subscriptionId, attempt, at, ok, status, error, durationMs }) as DeliveryAttempt);
+}
+
+/** The attempt and the subscription's new state, together. */
+export async function recordAttempt(alertId: string, attempt: DeliveryAttempt, state: DeliveryState): Promise<void> {
+  const table = alertsTable();
+  await dynamoDocumentClient().send(new TransactWriteCommand({
+    TransactItems: [
+      { Put: { TableName: table, Item: { pk: keys.alert(alertId), sk: keys.attempt(attempt.subscriptionId, attempt.attempt), kind: 'attempt', ...attempt } } },
+      { Put: { TableName: table, Item: { pk: keys.alert(alertId), sk: keys.delivery(state.subscriptionId), kind: 'delivery', ...state } } },
+    ],
+  }));
+}
+
+export async function markDeliveryState(alertId: string, subscriptionId: string, fields: { state: DeliveryStatus; nextAttemptAt?: string }): Promise<void> {
+  await dynamoDocumentClient().send(new UpdateCommand({
+    TableName: alertsTable(),
+    Key: { pk: keys.alert(alertId), sk: keys.delivery(subscriptionId) },
+    UpdateExpression: fields.nextAttemptAt ? 'SET #state = :s, nextAttemptAt = :n' : 'SET #state = :s REMOVE nextAttemptAt',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ':s': fields.state, ...(fields.nextAttemptAt ? { ':n': fields.nextAttemptAt } : {}) },
+  }));
+}

@@ -1,0 +1,63 @@
+/**
+ * Subscriptions in the alerts table. The signing secret is kept with the subscription because the
+ * delivery consumer must sign with it; it leaves the table only towards the signer, never in an API
+ * answer after the one that created it. A deleted subscription is kept (who deleted it, when) but
+ * taken out of the region's index, so no alert is matched against it again.
+ */
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import type { Subscription } from '../subscription.ts';
+import { alertsTable, queryAll, type Item } from './dynamo.ts';
+import { keys } from './keys.ts';
+
+export interface StoredSubscription extends Subscription {
+  secret: string;
+  status: 'active' | 'deleted';
+}
+
+/** What the API shows of a subscription: everything but the secret. */
+export function publicView(s: StoredSubscription | Item): Subscription & { status: string } {
+  const { subscriptionId, region, description, filter, target, createdBy, createdAt, status } = s as StoredSubscription;
+  return { subscriptionId, region, ...(description ? { description } : {}), filter, target, createdBy, createdAt, status };
+}
+
+export async function putSubscription(s: StoredSubscription): Promise<void> {
+  await dynamoDocumentClient().send(new PutCommand({
+    TableName: alertsTable(),
+    Item: { pk: keys.subscription(s.subscriptionId), sk: keys.subscriptionItem, gsi2pk: keys.subscribers(s.region), gsi2sk: `${s.createdAt}#${s.subscriptionId}`, ...s },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  }));
+}
+
+/** The region's active subscriptions (with their secrets: for the signer only). */
+export async function regionSubscriptions(region: string): Promise<StoredSubscription[]> {
+  const items = await queryAll({
+    IndexName: 'bySubscriber',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.subscribers(region) },
+  });
+  return items.filter((i) => i.status === 'active') as unknown as StoredSubscription[];
+}
+
+export async function getSubscription(subscriptionId: string): Promise<StoredSubscription | undefined> {
+  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: alertsTable(), Key: { pk: keys.subscription(subscriptionId), sk: keys.subscriptionItem } }));
+  return out.Item as StoredSubscription | undefined;
+}
+
+/** False when there was no active subscription of that region to delete. */
+export async function deleteSubscription(subscriptionId: string, region: string, by: string, at: string): Promise<boolean> {
+  try {
+    await dynamoDocumentClient().send(new UpdateCommand({
+      TableName: alertsTable(),
+      Key: { pk: keys.subscription(subscriptionId), sk: keys.subscriptionItem },
+      UpdateExpression: 'SET #status = :deleted, deletedBy = :by, deletedAt = :at REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: 'attribute_exists(pk) AND #region = :region AND #status = :active',
+      ExpressionAttributeNames: { '#status': 'status', '#region': 'region' },
+      ExpressionAttributeValues: { ':deleted': 'deleted', ':active': 'active', ':by': by, ':at': at, ':region': region },
+    }));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}

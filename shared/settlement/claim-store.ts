@@ -1,0 +1,231 @@
+/**
+ * Claims, their ledger, and the member's year accumulators (DynamoDB adapter).
+ *
+ * A settlement commits four items in one TransactWriteItems, or nothing:
+ *   claims        CLAIM#<provider>#<claimNo> / CLAIM                     the claim, now settled (settlement n)
+ *   claims        CLAIM#<provider>#<claimNo> / LEDGER#<n>#0-SETTLEMENT   the positive ledger entry
+ *   accumulators  MEMBER#<id> / YEAR#<yyyy>                              counters + deltas, if the version is still the one read
+ *   accumulators  MEMBER#<id> / YEAR#<yyyy>#CLAIM#<provider>#<claimNo>   which claim moved which counters
+ * A reversal commits the same four: the claim marked reversed, a negative LEDGER#<n>#1-REVERSAL entry,
+ * the counters minus that settlement's deltas (again under a version check), the marker reversed.
+ *
+ * Conditions make every write safe to race or repeat: the claim item is new, or the settlement it
+ * replaces is still the reversed one read; the accumulator's version is the one read. A lost race on
+ * the accumulator is retried by the caller with fresh counters; a lost race on the claim means
+ * another request settled it first, and the caller answers from what that one stored.
+ *
+ * Bill, statement and the pending event are stored gzipped (a 2,000-line statement stays far below
+ * DynamoDB's 400 KB item limit).
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { readYearAccumulator, yearAccumulatorKey, type YearAccumulator } from '../accumulators/year-accumulator.ts';
+import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
+import { tableName } from '../runtime/resource-names.ts';
+import type { Bill } from './bill.ts';
+import type { Statement } from './statement.ts';
+
+export type ClaimStatus = 'settled' | 'reversed';
+export type ClaimEventName = 'ClaimSettled' | 'ClaimReversed';
+
+export interface ClaimRecord {
+  providerCode: string;
+  claimNo: string;
+  memberId: string;
+  /** The member's pooling region and scheme (the policy's). */
+  region: string;
+  scheme: string;
+  /** The insurance year whose accumulators the claim moved. */
+  year: number;
+  status: ClaimStatus;
+  /** 1 for the first settlement, +1 for each settlement after a reversal. */
+  settlementNo: number;
+  billHash: string;
+  bill: Bill;
+  statement: Statement;
+  settledAt: string;
+  settledBy: string;
+  reversal?: { reason: string; reversedAt: string; reversedBy: string };
+  /** An event committed with the state but not yet confirmed on the bus; a replay publishes it. */
+  pendingEvent?: { name: ClaimEventName; payload: unknown };
+}
+
+export interface LedgerEntry {
+  settlementNo: number;
+  kind: 'settlement' | 'reversal';
+  at: string;
+  by: string;
+  memberId: string;
+  year: number;
+  /** Positive for a settlement, the same amounts negative for its reversal. */
+  amounts: { billedFen: number; fundPaidFen: number; institutionFen: number; patientPaidFen: number; byLayer: Record<string, number> };
+  /** The accumulator counters it moved (negative for a reversal). */
+  counterDeltas: Record<string, number>;
+  reason?: string;
+}
+
+const claimPk = (providerCode: string, claimNo: string) => `CLAIM#${providerCode}#${claimNo}`;
+const CLAIM_SK = 'CLAIM';
+/** LEDGER#0001#0-SETTLEMENT, LEDGER#0001#1-REVERSAL, LEDGER#0002#0-SETTLEMENT…: sorts in the order they happen. */
+const ledgerSk = (settlementNo: number, kind: LedgerEntry['kind']) => `LEDGER#${String(settlementNo).padStart(4, '0')}#${kind === 'settlement' ? '0-SETTLEMENT' : '1-REVERSAL'}`;
+const markerKey = (memberId: string, year: number, providerCode: string, claimNo: string) =>
+  ({ pk: `MEMBER#${memberId}`, sk: `YEAR#${year}#CLAIM#${providerCode}#${claimNo}` });
+
+const pack = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
+const unpack = <T>(value: unknown): T => JSON.parse(gunzipSync(value as Uint8Array).toString('utf8')) as T;
+
+function toItem(record: ClaimRecord): Record<string, unknown> {
+  const { bill, statement, pendingEvent, ...plain } = record;
+  return {
+    pk: claimPk(record.providerCode, record.claimNo),
+    sk: CLAIM_SK,
+    ...plain,
+    bill: pack(bill),
+    statement: pack(statement),
+    ...(pendingEvent ? { pendingEvent: pendingEvent.name, pendingPayload: pack(pendingEvent.payload) } : {}),
+    // Plain copies for queries and for readers that do not unpack the statement (year-end, fraud).
+    visitType: bill.visit.type,
+    serviceDate: bill.visit.serviceDate,
+    settlementDate: statement.visit.settlementDate,
+    totals: statement.totals,
+    gsi1pk: `MEMBER#${record.memberId}`,
+    gsi1sk: `${bill.visit.serviceDate}#${record.providerCode}#${record.claimNo}`,
+    gsi2pk: `PROVIDER#${record.providerCode}#YEAR#${record.year}`,
+    gsi2sk: `${statement.visit.settlementDate}#${record.claimNo}`,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): ClaimRecord {
+  const record: ClaimRecord = {
+    providerCode: item.providerCode as string,
+    claimNo: item.claimNo as string,
+    memberId: item.memberId as string,
+    region: item.region as string,
+    scheme: item.scheme as string,
+    year: item.year as number,
+    status: item.status as ClaimStatus,
+    settlementNo: item.settlementNo as number,
+    billHash: item.billHash as string,
+    bill: unpack<Bill>(item.bill),
+    statement: unpack<Statement>(item.statement),
+    settledAt: item.settledAt as string,
+    settledBy: item.settledBy as string,
+  };
+  if (item.reversal) record.reversal = item.reversal as ClaimRecord['reversal'];
+  if (item.pendingEvent) record.pendingEvent = { name: item.pendingEvent as ClaimEventName, payload: unpack(item.pendingPayload) };
+  return record;
+}
+
+export async function readClaim(providerCode: string, claimNo: string): Promise<ClaimRecord | undefined> {
+  const out = await dynamoDocumentClient().send(new GetCommand({
+    TableName: tableName('claims'), Key: { pk: claimPk(providerCode, claimNo), sk: CLAIM_SK }, ConsistentRead: true,
+  }));
+  return out.Item ? fromItem(out.Item) : undefined;
+}
+
+export async function readLedger(providerCode: string, claimNo: string): Promise<LedgerEntry[]> {
+  const out = await dynamoDocumentClient().send(new QueryCommand({
+    TableName: tableName('claims'),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ledger)',
+    ExpressionAttributeValues: { ':pk': claimPk(providerCode, claimNo), ':ledger': 'LEDGER#' },
+    ConsistentRead: true,
+  }));
+  return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...entry }) => entry as LedgerEntry);
+}
+
+export { readYearAccumulator };
+
+/** Why a commit did not happen: the counters moved since they were read, the claim did, or DynamoDB saw a conflict. */
+export type CommitOutcome = 'committed' | 'accumulator-moved' | 'claim-moved' | 'conflict';
+
+function outcomeOf(error: unknown): CommitOutcome {
+  if (!(error instanceof TransactionCanceledException)) throw error;
+  const reasons = error.CancellationReasons ?? [];
+  if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'claim-moved';
+  if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'accumulator-moved';
+  if (reasons.some((r) => r.Code === 'TransactionConflict') || reasons.length === 0) return 'conflict';
+  throw error;
+}
+
+function accumulatorPut(accumulator: YearAccumulator, counters: Record<string, number>, at: string) {
+  const fresh = accumulator.version === 0;
+  return {
+    Put: {
+      TableName: tableName('accumulators'),
+      Item: { ...yearAccumulatorKey(accumulator.memberId, accumulator.year), memberId: accumulator.memberId, year: accumulator.year, version: accumulator.version + 1, counters, updatedAt: at },
+      ConditionExpression: fresh ? 'attribute_not_exists(pk)' : 'version = :v',
+      ...(fresh ? {} : { ExpressionAttributeValues: { ':v': accumulator.version } }),
+    },
+  };
+}
+
+/** Counters plus (or minus) deltas; zero counters are kept so the item says what the year touched. */
+export function applyDeltas(counters: Record<string, number>, deltas: Record<string, number>, sign: 1 | -1): Record<string, number> {
+  const next = { ...counters };
+  for (const [name, delta] of Object.entries(deltas)) next[name] = (next[name] ?? 0) + sign * delta;
+  return next;
+}
+
+/**
+ * Commits a settlement: `record` is the claim as settled; `replacing` is the reversed settlement
+ * number it follows (re-settlement), or undefined for a first settlement.
+ */
+export async function commitSettlement(record: ClaimRecord, replacing: number | undefined, accumulator: YearAccumulator, entry: LedgerEntry): Promise<CommitOutcome> {
+  const claimCondition = replacing === undefined
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: '#status = :reversed AND settlementNo = :previous', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':reversed': 'reversed', ':previous': replacing } };
+  try {
+    await dynamoDocumentClient().send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName('claims'), Item: toItem(record), ...claimCondition } },
+        { Put: { TableName: tableName('claims'), Item: { pk: claimPk(record.providerCode, record.claimNo), sk: ledgerSk(entry.settlementNo, 'settlement'), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        accumulatorPut(accumulator, applyDeltas(accumulator.counters, entry.counterDeltas, 1), entry.at),
+        { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(record.memberId, record.year, record.providerCode, record.claimNo), state: 'applied', settlementNo: record.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
+      ],
+    }));
+    return 'committed';
+  } catch (error) {
+    return outcomeOf(error);
+  }
+}
+
+/** Commits the reversal of settlement `record.settlementNo`: `reversed` is the claim as reversed, `entry` the negative entry. */
+export async function commitReversal(reversed: ClaimRecord, accumulator: YearAccumulator, entry: LedgerEntry): Promise<CommitOutcome> {
+  try {
+    await dynamoDocumentClient().send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName('claims'), Item: toItem(reversed),
+            ConditionExpression: '#status = :settled AND settlementNo = :n',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':settled': 'settled', ':n': reversed.settlementNo },
+          },
+        },
+        { Put: { TableName: tableName('claims'), Item: { pk: claimPk(reversed.providerCode, reversed.claimNo), sk: ledgerSk(entry.settlementNo, 'reversal'), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        accumulatorPut(accumulator, applyDeltas(accumulator.counters, entry.counterDeltas, 1), entry.at),
+        { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(reversed.memberId, reversed.year, reversed.providerCode, reversed.claimNo), state: 'reversed', settlementNo: reversed.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
+      ],
+    }));
+    return 'committed';
+  } catch (error) {
+    return outcomeOf(error);
+  }
+}
+
+/** Clears the pending event once the bus has it (only if the claim is still at that settlement and event). */
+export async function markEventPublished(providerCode: string, claimNo: string, settlementNo: number, name: ClaimEventName): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(new UpdateCommand({
+      TableName: tableName('claims'),
+      Key: { pk: claimPk(providerCode, claimNo), sk: CLAIM_SK },
+      UpdateExpression: 'REMOVE pendingEvent, pendingPayload',
+      ConditionExpression: 'settlementNo = :n AND pendingEvent = :e',
+      ExpressionAttributeValues: { ':n': settlementNo, ':e': name },
+    }));
+  } catch (error) {
+    // Someone moved the claim on (or cleared it) meanwhile: nothing of ours left to clear.
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The settlement engine (一站式结算): bill + member state + the year so far + policy → statement.
+ * Pure: no I/O, no clock. The layers run in the order the papers settle them, each on what the
+ * patient still owes after the one before:
+ *   1 scope (目录外, 超限价, 乙类先行自付) → 2 basic (or a per-bed-day standard) → 3 catastrophic
+ *   → 4 assistance (and its tilted round) → 5 supplementary cover → family self-pay cap.
+ *
+ * THE ROUNDING RULE (the project's one rule, shared/money/fen.ts, applied here like this):
+ *   - a figure derived by a ratio is rounded half up to the fen, once, where it is computed:
+ *     a line's first self-pay, a layer's payment on each band portion, a deductible factor, the
+ *     fund's share of a bed-day standard. Nothing is rounded twice and no float touches money;
+ *   - a total is then shared over the lines by `allocate` (largest remainder), so the lines of a
+ *     statement add up to its totals exactly;
+ *   - the patient's share is never computed by a ratio: it is what is left of the bill after the
+ *     layers and the institution, so any remainder fen is the patient's and the parts add up to
+ *     the bill exactly.
+ */
+import type { Fen } from '../money/fen.ts';
+import { settlementDate, type Bill } from './bill.ts';
+import { LineCells } from './cells.ts';
+import type { ClaimFacts } from './conditions.ts';
+import { ageOn, regionCovers, type MemberState, type ProviderProfile } from './member.ts';
+import type { BenefitPolicy, LineCategory } from './policy.ts';
+import { scopeLine } from './scope.ts';
+import { layerKeys, SettlementRefusal, type LayerKey, type Statement, type StatementLine } from './statement.ts';
+import { YearToDate } from './year-to-date.ts';
+import { settleBasic, settleBedDay } from './layers/basic.ts';
+import { settleCatastrophic } from './layers/catastrophic.ts';
+import { settleAssistance } from './layers/assistance.ts';
+import { settleFamilyCap, settleSupplementary } from './layers/top-up.ts';
+import { yuan, type Work } from './work.ts';
+
+export const ROUNDING_RULE = 'Each figure derived by a ratio is rounded half up to the fen once, where it is computed; totals are shared over lines by largest remainder; the patient\'s share is the remainder, so every part adds up to the bill exactly.';
+
+export interface SettlementInput {
+  bill: Bill;
+  member: MemberState;
+  provider: ProviderProfile;
+  /** The member's counters for the settlement year (empty for a first claim). */
+  yearToDate: Readonly<Record<string, number>>;
+  policy: BenefitPolicy;
+}
+
+/** Checks the visit against what the policy covers; returns the line categories it limits cover to. */
+function coverOf(bill: Bill, member: MemberState, policy: BenefitPolicy): readonly LineCategory[] | undefined {
+  const type = bill.visit.type;
+  const cover = policy.visits[type];
+  if (!cover) throw new SettlementRefusal('visit.type', 'not_covered', `the ${policy.regionName} ${policy.year} policy (${policy.id} v${policy.version}) covers no ${type} visits`);
+  if (type === 'chronic-outpatient' || type === 'two-diseases-outpatient') {
+    const diseases = policy.visits[type]!.diseases;
+    const disease = diseases.find((d) => d.code === bill.visit.disease);
+    if (!disease) throw new SettlementRefusal('visit.disease', 'not_covered', `${bill.visit.disease} is not a ${type} disease of this policy: ${diseases.map((d) => d.code).join(', ')}`);
+    const approval = type === 'chronic-outpatient' && policy.visits['chronic-outpatient']!.requireApproval;
+    if (approval && member.approvedDiseases !== undefined && !member.approvedDiseases.includes(disease.code)) {
+      throw new SettlementRefusal('visit.disease', 'not_approved', `the member is not approved (未审批) for the chronic disease ${disease.code}`);
+    }
+  }
+  if (type === 'bed-day') {
+    const programmes = policy.visits['bed-day']!.programmes;
+    if (!programmes.some((p) => p.id === bill.visit.bedDay?.programme)) {
+      throw new SettlementRefusal('visit.bedDay.programme', 'not_covered', `no bed-day programme ${bill.visit.bedDay?.programme}: ${programmes.map((p) => p.id).join(', ')}`);
+    }
+  }
+  return cover.onlyCategories;
+}
+
+function factsOf(bill: Bill, member: MemberState, provider: ProviderProfile): ClaimFacts {
+  return {
+    visitType: bill.visit.type,
+    level: provider.level,
+    inRegion: regionCovers(member.enrolment.region, provider.region),
+    outOfAreaRegistered: member.outOfAreaRegions.some((r) => regionCovers(r, provider.region)),
+    familyDoctor: member.familyDoctorContract,
+    ageYears: ageOn(member.birthDate, bill.visit.serviceDate).years,
+    groups: member.groups,
+    categories: member.categories,
+    disease: bill.visit.disease,
+    programme: bill.visit.bedDay?.programme,
+    emergency: bill.visit.emergency ?? false,
+  };
+}
+
+export function settle(input: SettlementInput): Statement {
+  const { bill, member, provider, policy } = input;
+  const onlyCategories = coverOf(bill, member, policy);
+  const facts = factsOf(bill, member, provider);
+  const n = bill.lines.length;
+
+  // 1. Scope: what is the patient's before any layer.
+  const scoped = bill.lines.map((line) => scopeLine(line, policy, onlyCategories));
+  const cells = new LineCells(n, {
+    covered: scoped.map((s) => s.covered),
+    firstSelfPay: scoped.map((s) => s.firstSelfPay),
+    overLimit: scoped.map((s) => s.overLimit),
+    outOfCatalogue: scoped.map((s) => s.outOfCatalogue),
+  });
+  const zeros = () => new Array<Fen>(n).fill(0);
+  const work: Work = {
+    bill, member, policy, facts, cells,
+    ytd: new YearToDate(input.yearToDate),
+    steps: [],
+    paid: Object.fromEntries(layerKeys.map((k) => [k, zeros()])) as Record<LayerKey, Fen[]>,
+    deductible: zeros(),
+    institution: zeros(),
+  };
+  const sum = (values: readonly Fen[]) => values.reduce((a, b) => a + b, 0);
+  const billed = sum(bill.lines.map((l) => l.amountFen));
+  work.steps.push({
+    layer: 'scope', figure: 'policy-covered amount', amountFen: cells.total(['covered']), rule: 'items',
+    text: `billed ${yuan(billed)} = 目录外 ${yuan(cells.total(['outOfCatalogue']))} + 超限价 ${yuan(cells.total(['overLimit']))} + 先行自付 ${yuan(cells.total(['firstSelfPay']))} + covered ${yuan(cells.total(['covered']))}`,
+  });
+
+  // 2–5. The layers, each on what the one before left.
+  if (bill.visit.type === 'bed-day') settleBedDay(work);
+  else settleBasic(work);
+  settleCatastrophic(work);
+  settleAssistance(work);
+  settleSupplementary(work);
+  settleFamilyCap(work);
+
+  // The statement: per line, then totals as sums of the lines.
+  const owed = cells.owedPerLine();
+  const lines: StatementLine[] = bill.lines.map((line, i) => ({
+    lineNo: line.lineNo,
+    itemCode: line.itemCode,
+    itemClass: scoped[i]!.itemClass,
+    category: line.category,
+    amountFen: line.amountFen,
+    outOfCatalogueFen: scoped[i]!.outOfCatalogue,
+    overLimitFen: scoped[i]!.overLimit,
+    firstSelfPayFen: scoped[i]!.firstSelfPay,
+    coveredFen: scoped[i]!.covered,
+    deductibleFen: work.deductible[i]!,
+    paidFen: Object.fromEntries(layerKeys.map((k) => [k, work.paid[k][i]!])) as Record<LayerKey, Fen>,
+    institutionFen: work.institution[i]!,
+    patientFen: owed[i]!,
+    notes: scoped[i]!.notes,
+  }));
+  const byLayer = Object.fromEntries(layerKeys.map((k) => [k, sum(work.paid[k])])) as Record<LayerKey, Fen>;
+  const fundPaid = sum(Object.values(byLayer));
+  const institution = sum(work.institution);
+  const patientPaid = sum(owed);
+
+  work.ytd.add('claims', 1);
+  work.ytd.add('billed', billed);
+  work.ytd.add('fundPaid', fundPaid);
+  work.ytd.add('patientPaid', patientPaid);
+
+  return {
+    claim: { providerCode: bill.providerCode, claimNo: bill.claimNo },
+    memberId: member.memberId,
+    policy: {
+      id: policy.id, region: policy.region, scheme: policy.scheme, year: policy.year, version: policy.version,
+      effectiveFrom: policy.effectiveFrom, sources: policy.sources.map((s) => s.documentNo ?? s.title),
+    },
+    visit: {
+      type: bill.visit.type,
+      settlementDate: settlementDate(bill),
+      level: facts.level,
+      inRegion: facts.inRegion,
+      outOfAreaRegistered: facts.outOfAreaRegistered,
+      familyDoctor: facts.familyDoctor,
+      ageYears: facts.ageYears,
+      categories: [...facts.categories],
+      ...(facts.disease ? { disease: facts.disease } : {}),
+      ...(facts.programme ? { programme: facts.programme } : {}),
+    },
+    lines,
+    totals: {
+      billedFen: billed,
+      outOfCatalogueFen: sum(scoped.map((s) => s.outOfCatalogue)),
+      overLimitFen: sum(scoped.map((s) => s.overLimit)),
+      firstSelfPayFen: sum(scoped.map((s) => s.firstSelfPay)),
+      coveredFen: sum(scoped.map((s) => s.covered)),
+      deductibleFen: sum(work.deductible),
+      byLayer,
+      fundPaidFen: fundPaid,
+      institutionFen: institution,
+      patientPaidFen: patientPaid,
+    },
+    steps: work.steps,
+    yearToDate: { year: Number(settlementDate(bill).slice(0, 4)), ...work.ytd.summary() },
+    roundingRule: ROUNDING_RULE,
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Layer 2: basic medical insurance (基本医疗保险) on the policy-covered amount: the deductible
+ * (起付线) as the policy makes it repeat across the year, the ratio built from every rule that
+ * holds (levels, visit types, member groups, in/out of region, additions, bands), then the annual
+ * caps (封顶线).
+ */
+import { applyRatio, type BasisPoints, type Fen } from '../../money/fen.ts';
+import { payByBands, type Band } from '../bands.ts';
+import { shareOut } from '../cells.ts';
+import { holds } from '../conditions.ts';
+import { atLevel, type BenefitPolicy } from '../policy.ts';
+import { clampRatio, pay, pct, room, yuan, type Work } from '../work.ts';
+
+type DeductibleRule = BenefitPolicy['basic']['deductibles'][number];
+
+/** The deductible this claim owes under its rule and the year so far; moves the rule's counters. */
+function deductibleDue(work: Work, rule: DeductibleRule): { due: Fen; how: string } {
+  const { ytd, facts } = work;
+  const amount = atLevel(rule.amount, facts.level);
+  const pool = `basic.deductible.${rule.id}`;
+  const claimsBefore = ytd.get(`${pool}.claims`);
+  const paidBefore = ytd.get(`${pool}.paid`);
+  ytd.add(`${pool}.claims`, 1);
+  switch (rule.repeat.mode) {
+    case 'per-claim':
+      return { due: amount, how: `${yuan(amount)} on every claim at ${facts.level} level` };
+    case 'by-sequence': {
+      const factors = rule.repeat.factors;
+      const factor = factors[Math.min(claimsBefore, factors.length - 1)]!;
+      return { due: applyRatio(amount, factor), how: `claim no. ${claimsBefore + 1} of the year pays ${pct(factor)} of ${yuan(amount)}` };
+    }
+    case 'once-a-year': {
+      const target = claimsBefore === 0 ? amount : ytd.get(`${pool}.target`);
+      if (claimsBefore === 0) ytd.raiseTo(`${pool}.target`, target);
+      return { due: Math.max(0, target - paidBefore), how: `once a year: ${yuan(target)} for the year, ${yuan(paidBefore)} met before` };
+    }
+    case 'highest-level': {
+      const target = Math.max(ytd.get(`${pool}.target`), amount);
+      ytd.raiseTo(`${pool}.target`, target);
+      return { due: Math.max(0, target - paidBefore), how: `once a year at the highest level reached: ${yuan(target)}, ${yuan(paidBefore)} met before` };
+    }
+  }
+}
+
+/** The ratio (or bands) from every rule that holds: the last `set`/`bands` is the base, every `add` adds. */
+function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ruleId?: string; add: BasisPoints } {
+  const { policy, facts } = work;
+  let base: { bands: Band[]; measuredOn: 'claim' | 'year'; ruleId: string } | undefined;
+  let add = 0;
+  for (const rule of policy.basic.ratios) {
+    if (!holds(rule.when, facts)) continue;
+    const path = `basic.ratios[${rule.id}]`;
+    if (rule.set !== undefined) {
+      const ratio = atLevel(rule.set, facts.level);
+      base = { bands: [{ ratio }], measuredOn: 'claim', ruleId: rule.id };
+      work.steps.push({ layer: 'basic', figure: 'ratio', ratioBp: ratio, rule: path, basis: rule.basis, text: `ratio ${pct(ratio)} (${rule.id})` });
+    } else if (rule.bands !== undefined) {
+      base = { bands: rule.bands.bands, measuredOn: rule.bands.measuredOn, ruleId: rule.id };
+      work.steps.push({ layer: 'basic', figure: 'ratio', rule: path, basis: rule.basis, text: `ratio by band of the amount above the deductible (in the ${rule.bands.measuredOn}): ${rule.bands.bands.map((b) => `${b.upTo === undefined ? 'above' : `to ${yuan(b.upTo)}`} ${pct(b.ratio)}`).join(', ')}` });
+    } else if (rule.add !== undefined) {
+      const points = atLevel(rule.add, facts.level);
+      add += points;
+      work.steps.push({ layer: 'basic', figure: 'ratio addition', ratioBp: points, rule: path, basis: rule.basis, text: `${points >= 0 ? '+' : ''}${points / 100} points (${rule.id})` });
+    }
+  }
+  if (!base) return { bands: [{ ratio: 0 }], measuredOn: 'claim', add: 0 };
+  return { ...base, add };
+}
+
+export function settleBasic(work: Work): void {
+  const { policy, facts, ytd, cells } = work;
+  const covered = cells.total(['covered']);
+  const coveredPerLine = Array.from({ length: cells.lineCount }, (_, i) => cells.line('covered', i));
+
+  // Deductible (起付线).
+  let deductible = 0;
+  const rule = policy.basic.deductibles.find((d) => holds(d.when, facts));
+  if (rule) {
+    const { due, how } = deductibleDue(work, rule);
+    deductible = Math.min(covered, due);
+    ytd.add(`basic.deductible.${rule.id}.paid`, deductible);
+    work.steps.push({ layer: 'basic', figure: 'deductible', amountFen: deductible, rule: `basic.deductibles[${rule.id}]`, basis: rule.basis, text: `deductible ${yuan(deductible)} (${how}; due ${yuan(due)}, covered ${yuan(covered)})` });
+  }
+  work.deductible = shareOut(deductible, coveredPerLine);
+  const payable = covered - deductible;
+
+  // Ratio, possibly by bands.
+  const ratio = ratioFor(work);
+  if (!ratio.ruleId) work.steps.push({ layer: 'basic', figure: 'ratio', ratioBp: 0, rule: 'basic.ratios', text: 'no ratio rule of the policy holds for this claim: basic pays nothing' });
+  const bands = ratio.bands.map((b) => ({ ...b, ratio: clampRatio(b.ratio + ratio.add) }));
+  const bandCounter = ratio.ruleId ? `basic.band.${ratio.ruleId}` : undefined;
+  const start = ratio.measuredOn === 'year' && bandCounter ? ytd.get(bandCounter) : 0;
+  const banded = payByBands({ start, amount: payable, threshold: 0, origin: 0, bands });
+  if (ratio.measuredOn === 'year' && bandCounter) ytd.add(bandCounter, payable);
+  let amount = banded.pay;
+  const shown = banded.portions.map((p) => `${yuan(p.to - p.from)} × ${pct(p.ratio)} = ${yuan(p.pay)}`).join(' + ');
+  work.steps.push({ layer: 'basic', figure: 'payment before caps', amountFen: amount, rule: 'basic.ratios', text: `(covered ${yuan(covered)} − deductible ${yuan(deductible)}) → ${shown || '0.00'}` });
+
+  // Annual caps (封顶线).
+  const caps = policy.basic.caps.filter((c) => holds(c.when, facts) && !c.exemptCategories.some((x) => facts.categories.includes(x)));
+  for (const cap of caps) {
+    const left = room(cap.amount, ytd.get(`basic.cap.${cap.id}`));
+    if (amount > left) {
+      work.steps.push({ layer: 'basic', figure: 'cap', amountFen: left, rule: `basic.caps[${cap.id}]`, basis: cap.basis, text: `annual cap ${yuan(cap.amount)}: ${yuan(left)} left this year, payment cut from ${yuan(amount)}` });
+      amount = left;
+    }
+  }
+  for (const cap of caps) ytd.add(`basic.cap.${cap.id}`, amount);
+  ytd.add('basic.paid', amount);
+
+  // Shared over the lines by what each has above its share of the deductible.
+  const weights = coveredPerLine.map((c, i) => c - work.deductible[i]!);
+  const perLine = amount === 0 ? weights.map(() => 0) : cells.takeByWeights(amount, 'covered', weights);
+  perLine.forEach((v, i) => { work.paid.basic[i] = work.paid.basic[i]! + v; });
+  work.steps.push({ layer: 'basic', figure: 'payment', amountFen: amount, rule: 'basic', text: `基本医保 pays ${yuan(amount)}` });
+}
+
+/**
+ * Per-bed-day stays (按床日付费: hospice, home sickbed, elderly-care institutions): the stay is
+ * paid at the programme's standard × days; the patient and the fund share the standard by the
+ * patient's ratio; covered cost above the standard is the institution's.
+ */
+export function settleBedDay(work: Work): void {
+  const { policy, facts, ytd, cells, bill } = work;
+  const cover = policy.visits['bed-day']!;
+  const programme = cover.programmes.find((p) => p.id === bill.visit.bedDay!.programme)!;
+  const days = bill.visit.bedDay!.days;
+  const perDay = atLevel(programme.standardPerDay, facts.level);
+  const standard = perDay * days;
+  const covered = cells.total(['covered']);
+  const base = Math.min(covered, standard);
+  const institution = covered - base;
+  if (institution > 0) {
+    const perLine = cells.take(institution, ['covered']);
+    perLine.forEach((v, i) => { work.institution[i] = work.institution[i]! + v; });
+  }
+  let fund = applyRatio(base, 10_000 - programme.patientShare);
+  work.steps.push({
+    layer: 'bed-day', figure: 'standard', amountFen: base, rule: `visits.bed-day.programmes[${programme.id}]`, basis: programme.basis,
+    text: `${programme.name}: standard ${yuan(perDay)} × ${days} days = ${yuan(standard)}; covered ${yuan(covered)}; ${yuan(institution)} above the standard is the institution's; patient share ${pct(programme.patientShare)}, fund ${yuan(base)} × ${pct(10_000 - programme.patientShare)} = ${yuan(fund)}`,
+  });
+  const caps = policy.basic.caps.filter((c) => holds(c.when, facts) && !c.exemptCategories.some((x) => facts.categories.includes(x)));
+  for (const cap of caps) {
+    const left = room(cap.amount, ytd.get(`basic.cap.${cap.id}`));
+    if (fund > left) {
+      work.steps.push({ layer: 'basic', figure: 'cap', amountFen: left, rule: `basic.caps[${cap.id}]`, basis: cap.basis, text: `annual cap ${yuan(cap.amount)}: ${yuan(left)} left, payment cut from ${yuan(fund)}` });
+      fund = left;
+    }
+  }
+  for (const cap of caps) ytd.add(`basic.cap.${cap.id}`, fund);
+  ytd.add('basic.paid', fund);
+  pay(work, 'basic', fund, ['covered']);
+  work.steps.push({ layer: 'basic', figure: 'payment', amountFen: fund, rule: 'visits.bed-day', text: `基本医保 pays ${yuan(fund)} of the bed-day standard` });
+}

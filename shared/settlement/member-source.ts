@@ -1,0 +1,37 @@
+/**
+ * The engine's member, from enrolment's `loadMemberState` (the register's view of a member on a
+ * date). The conversion is pure and refuses, naming the field, a member the register does not know
+ * or who is not covered (active) on the date of service.
+ */
+import { loadMemberState, type MemberState as RegisterState } from '../enrolment/member-state.ts';
+import type { Bill } from './bill.ts';
+import type { MemberState } from './member.ts';
+import { SettlementRefusal } from './statement.ts';
+
+export function settlementMemberFrom(state: RegisterState | undefined, bill: Bill): MemberState {
+  const date = bill.visit.serviceDate;
+  if (!state) throw new SettlementRefusal('memberId', 'not_found', `no member ${bill.memberId} in the register`);
+  const enrolment = state.enrolment;
+  if (!enrolment || enrolment.status !== 'active') {
+    const why = !enrolment ? 'not enrolled' : enrolment.status === 'pending-contribution' ? 'enrolled but not yet covered (contribution incomplete)' : 'no longer enrolled (enrolment closed)';
+    throw new SettlementRefusal('memberId', 'not_enrolled', `member ${bill.memberId} is ${why} on the date of service ${date}`);
+  }
+  return {
+    memberId: state.member.memberId,
+    sex: state.member.sex,
+    birthDate: state.member.birthDate,
+    enrolment: { region: enrolment.region, scheme: enrolment.scheme, year: enrolment.year },
+    categories: state.categories.map((c) => c.code),
+    // The register records neither member groups (retired…), chronic-disease approvals nor
+    // supplementary plans yet: rules on them do not apply, and approval is not checked.
+    groups: [],
+    outOfAreaRegions: state.outOfArea.map((r) => r.region),
+    familyDoctorContract: bill.visit.familyDoctorContract ?? false,
+    supplementaryPlans: [],
+  };
+}
+
+/** The member as covered on the bill's date of service (admission, for a stay). */
+export async function loadSettlementMember(bill: Bill): Promise<MemberState> {
+  return settlementMemberFrom(await loadMemberState(bill.memberId, bill.visit.serviceDate), bill);
+}

@@ -1,0 +1,28 @@
+/**
+ * The provider's level and region from the provider register (providers table, PROFILE item,
+ * written by the admin function's provider routes). Settlement trusts only the register for them:
+ * the ratio a bill earns depends on the level, so a provider cannot declare its own.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { hospitalLevels } from '../../events/claims.ts';
+import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
+import { tableName } from '../runtime/resource-names.ts';
+import type { ProviderProfile } from './member.ts';
+import { SettlementRefusal } from './statement.ts';
+
+export const providerProfileKey = (code: string) => ({ pk: `PROVIDER#${code}`, sk: 'PROFILE' });
+
+/** What settlement reads of a profile; the register may hold much more. */
+const profileSchema = z.object({
+  level: z.enum(hospitalLevels),
+  region: z.string().regex(/^\d{6}$/),
+});
+
+export async function loadProvider(code: string): Promise<ProviderProfile> {
+  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: tableName('providers'), Key: providerProfileKey(code) }));
+  if (!out.Item) throw new SettlementRefusal('providerCode', 'not_registered', `provider ${code} is not in the provider register (定点医药机构)`);
+  const profile = profileSchema.safeParse(out.Item);
+  if (!profile.success) throw new Error(`provider ${code}: the register's profile lacks a level or region settlement can use`);
+  return { code, ...profile.data };
+}

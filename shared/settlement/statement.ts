@@ -1,0 +1,93 @@
+/**
+ * The settlement statement (结算单): what each layer paid and what the patient pays, per line and in
+ * total, with the step and the policy rule behind every figure, so a clerk can explain it.
+ *
+ * Two identities hold exactly, per line and in total (property-tested):
+ *   billed = outOfCatalogue + overLimit + firstSelfPay + covered              (what is in scope)
+ *   billed = Σ paid by layers + institution + patient                         (who pays)
+ */
+import type { BasisPoints, Fen } from '../money/fen.ts';
+import type { Basis, HospitalLevel, ItemClass, LineCategory, VisitType } from './policy.ts';
+
+export const layerKeys = ['basic', 'catastrophic', 'assistance', 'assistanceTilted', 'supplementary', 'familyCap'] as const;
+export type LayerKey = (typeof layerKeys)[number];
+
+export interface StatementStep {
+  layer: 'scope' | LayerKey | 'bed-day';
+  /** What the step decided: deductible, ratio, payment, cap… */
+  figure: string;
+  amountFen?: Fen;
+  ratioBp?: BasisPoints;
+  /** The policy rule, as a path into the document: basic.ratios[inpatient]. */
+  rule: string;
+  /** The paper clause behind the rule, or why its figure is illustrative. */
+  basis?: Basis;
+  /** The arithmetic in words, as a clerk would say it. */
+  text: string;
+}
+
+export interface StatementLine {
+  lineNo: number;
+  itemCode: string;
+  /** The class the settlement used (the region's catalogue may reclassify an item). */
+  itemClass: ItemClass;
+  category: LineCategory;
+  amountFen: Fen;
+  outOfCatalogueFen: Fen;
+  overLimitFen: Fen;
+  firstSelfPayFen: Fen;
+  coveredFen: Fen;
+  /** The part of the covered amount that fell under the basic deductible (the patient's, unless a later layer pays it). */
+  deductibleFen: Fen;
+  paidFen: Record<LayerKey, Fen>;
+  /** Cost above a per-bed-day standard: the institution's, neither the fund's nor the patient's. */
+  institutionFen: Fen;
+  patientFen: Fen;
+  /** How the line's scope figures were decided. */
+  notes: string[];
+}
+
+export interface StatementTotals {
+  billedFen: Fen;
+  outOfCatalogueFen: Fen;
+  overLimitFen: Fen;
+  firstSelfPayFen: Fen;
+  coveredFen: Fen;
+  deductibleFen: Fen;
+  byLayer: Record<LayerKey, Fen>;
+  /** Everything the layers paid (public funds and supplementary cover): the provider collects it from them. */
+  fundPaidFen: Fen;
+  institutionFen: Fen;
+  patientPaidFen: Fen;
+}
+
+export interface Statement {
+  claim: { providerCode: string; claimNo: string };
+  memberId: string;
+  policy: { id: string; region: string; scheme: 'employee' | 'resident'; year: number; version: number; effectiveFrom: string; sources: string[] };
+  visit: {
+    type: VisitType;
+    settlementDate: string;
+    level: HospitalLevel;
+    inRegion: boolean;
+    outOfAreaRegistered: boolean;
+    familyDoctor: boolean;
+    ageYears: number;
+    categories: string[];
+    disease?: string;
+    programme?: string;
+  };
+  lines: StatementLine[];
+  totals: StatementTotals;
+  steps: StatementStep[];
+  yearToDate: { year: number; before: Record<string, number>; deltas: Record<string, number>; after: Record<string, number> };
+  roundingRule: string;
+}
+
+/** A bill the policy cannot settle (a visit type it does not cover, a disease not approved…): a 400 naming the field. */
+export class SettlementRefusal extends Error {
+  constructor(readonly field: string, readonly rule: string, message: string) {
+    super(message);
+    this.name = 'SettlementRefusal';
+  }
+}

@@ -1,0 +1,43 @@
+import { fenToYuan, type BasisPoints, type Fen } from '../money/fen.ts';
+import type { Bill } from './bill.ts';
+import type { LineCells } from './cells.ts';
+import type { ClaimFacts } from './conditions.ts';
+import type { MemberState } from './member.ts';
+import type { BasePart, BenefitPolicy } from './policy.ts';
+import type { LayerKey, StatementStep } from './statement.ts';
+import type { YearToDate } from './year-to-date.ts';
+
+/** One settlement in progress: what every layer reads, and where it writes its figures. */
+export interface Work {
+  bill: Bill;
+  member: MemberState;
+  policy: BenefitPolicy;
+  facts: ClaimFacts;
+  cells: LineCells;
+  ytd: YearToDate;
+  steps: StatementStep[];
+  /** Per layer, what it paid on each line. */
+  paid: Record<LayerKey, Fen[]>;
+  /** Per line: the part of the covered amount under the basic deductible. */
+  deductible: Fen[];
+  /** Per line: cost above a bed-day standard, borne by the institution. */
+  institution: Fen[];
+}
+
+/** Records a layer's payment: out of the cells of its base, onto the layer's per-line figures. */
+export function pay(work: Work, layer: LayerKey, amount: Fen, parts: readonly BasePart[]): void {
+  const perLine = work.cells.take(amount, parts);
+  const into = work.paid[layer];
+  perLine.forEach((v, i) => { into[i] = into[i]! + v; });
+}
+
+export const yuan = (fen: Fen): string => fenToYuan(fen);
+export const pct = (bp: BasisPoints): string => `${bp / 100}%`;
+export const clampRatio = (bp: BasisPoints): BasisPoints => Math.min(10_000, Math.max(0, bp));
+
+/** The remaining room under an annual limit: never negative, even if a mid-year policy lowered it. */
+export const room = (limit: Fen, used: Fen): Fen => Math.max(0, limit - used);
+
+export const partsText = (parts: readonly BasePart[]): string => parts.map((p) => ({
+  covered: 'covered self-pay', firstSelfPay: '先行自付', overLimit: '超限价', outOfCatalogue: '目录外',
+}[p])).join(' + ');

@@ -1,0 +1,107 @@
+/**
+ * The DRG consumer's edges that the local cloud will not readily produce: a first attempt that
+ * stopped between recording a case and publishing it, a concurrent delivery winning the race, a
+ * region without a policy. aws-sdk-client-mock stands in for DynamoDB and EventBridge.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { Context, SQSRecord } from 'aws-lambda';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const events = mockClient(EventBridgeClient);
+const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+process.env.LOG_LEVEL = 'SILENT';
+beforeEach(() => {
+  process.env.TABLE_DRG_CASES = 'drg-cases';
+  process.env.EVENT_BUS_NAME = 'test-bus';
+  dynamo.reset();
+  events.reset();
+  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-1' }] });
+});
+afterEach(() => { dynamo.reset(); events.reset(); });
+
+const claim = (over: Record<string, unknown> = {}) => ({
+  claim: { providerCode: 'ZS0001', claimNo: 'C-1' },
+  memberId: 'M-1',
+  region: '330900',
+  visit: { type: 'inpatient', serviceDate: '2026-05-01', admissionDate: '2026-05-01', dischargeDate: '2026-05-06' },
+  patient: { sex: 'F', ageYears: 40 },
+  diagnoses: { principal: 'J18.900', secondary: [] },
+  totals: { billedFen: 500_000, fundPaidFen: 400_000, patientPaidFen: 100_000 },
+  meta: { schemaVersion: 1, correlationId: 'corr-1' },
+  ...over,
+});
+const record = (detail: unknown, id = 'm-1'): SQSRecord => ({
+  messageId: id, receiptHandle: `rh-${id}`,
+  body: JSON.stringify({ version: '0', id: `e-${id}`, 'detail-type': 'ClaimSettled', source: 'yibao.adjudication', account: '0', time: '2026-05-06T10:00:00Z', region: 'cn-north-1', resources: [], detail }),
+  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
+  messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:cn-north-1:0:yibao-drgGrouping', awsRegion: 'cn-north-1',
+});
+
+const storedCase = (published: boolean) => ({
+  pk: 'PROVIDER#ZS0001#YEAR#2026', sk: 'CASE#C-1', kind: 'case',
+  claim: { providerCode: 'ZS0001', claimNo: 'C-1' }, memberId: 'M-1', region: '330900', year: 2026,
+  admissionDate: '2026-05-01', dischargeDate: '2026-05-06',
+  grouping: { version: '1.1', mdc: 'MDCE', adrg: 'ES3', drg: 'ES35', ccLevel: 'none', outcome: 'grouped', trace: [] },
+  points: { pricing: 'drg', weight: 3_754, baseCentipoints: 3_754, coefficient: 10_500, averageCaseCostFen: 1_000_000, groupAverageCostFen: 375_400, addOns: [], centipoints: 3_942, review: false },
+  workings: [], centipoints: 3_942, drgPaid: true, policy: { region: '330900', year: 2026, version: 1 }, readmissionCuts: [], recordedAt: '2026-05-06T10:00:01Z',
+  ...(published ? { caseGroupedEventId: 'ev-0' } : {}),
+});
+
+describe('DRG consumer', () => {
+  it('changes nothing for a case already recorded and published', async () => {
+    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    dynamo.on(GetCommand).resolves({ Item: storedCase(true) });
+    const out = await handler({ Records: [record(claim())] }, context) as { batchItemFailures: unknown[] };
+    expect(out.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('publishes, from what was stored, a case recorded by an attempt that stopped before publishing', async () => {
+    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    dynamo.on(GetCommand).resolves({ Item: storedCase(false) });
+    dynamo.on(UpdateCommand).resolves({});
+    await handler({ Records: [record(claim())] }, context);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    const detail = JSON.parse(events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!);
+    expect(detail).toMatchObject({ grouping: { drg: 'ES35' }, points: { centipoints: 3_942 }, meta: { correlationId: 'corr-1' } });
+    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
+      Key: { pk: 'PROVIDER#ZS0001#YEAR#2026', sk: 'CASE#C-1' },
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(caseGroupedEventId)',
+      ExpressionAttributeValues: { ':e': 'ev-1' },
+    });
+  });
+
+  it('records a new case with a conditional put and publishes once; leaves publishing to a delivery that won the race', async () => {
+    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
+    await handler({ Records: [record(claim())] }, context);
+    const put = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!;
+    expect(put).toMatchObject({ TableName: 'drg-cases', ConditionExpression: 'attribute_not_exists(pk)', Item: { pk: 'PROVIDER#ZS0001#YEAR#2026', sk: 'CASE#C-1', gsi2pk: 'MEMBER#M-1#DRG#ES35' } });
+    expect(events.commandCalls(PutEventsCommand)).toHaveLength(1);
+
+    dynamo.reset(); events.reset();
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] }));
+    const out = await handler({ Records: [record(claim())] }, context) as { batchItemFailures: unknown[] };
+    expect(out.batchItemFailures).toEqual([]);
+    expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('fails the message (to be retried, then dead-lettered) when the region has no DRG policy for the year', async () => {
+    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    const out = await handler({ Records: [record(claim({ region: '110000' }), 'm-9')] }, context) as { batchItemFailures: { itemIdentifier: string }[] };
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm-9' }]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * The fraud handlers' edges that the local cloud does not readily show: the delivery consumer's
+ * backoff (the test cloud retries at once) and its last attempt, and the scoring consumer's outbox
+ * (an alert committed but never published, because the consumer died in between).
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { claimAlert } from '../../shared/fraud/alert.ts';
+import { scoreClaim } from '../../shared/fraud/engine.ts';
+import { alertItem } from '../../shared/fraud/store/scoring.ts';
+import { catalogueOf, claim, line, shippedRule } from './fraud-fixtures.ts';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const events = mockClient(EventBridgeClient);
+const sqs = mockClient(SQSClient);
+const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+process.env.LOG_LEVEL = 'SILENT';
+beforeEach(() => {
+  process.env.TABLE_ALERTS = 'alerts-table';
+  process.env.EVENT_BUS_NAME = 'test-bus';
+  delete process.env.AWS_ENDPOINT_URL_SQS;
+  dynamo.reset();
+  events.reset();
+  sqs.reset();
+});
+afterEach(() => vi.unstubAllGlobals());
+afterAll(() => { dynamo.restore(); events.restore(); sqs.restore(); });
+
+const alert = () => {
+  const c = claim({ lines: [line(1, '250101015', { category: 'lab' }), line(2, '250101015', { category: 'lab' })] });
+  return claimAlert(c, scoreClaim(catalogueOf([shippedRule('duplicate-charge')]), c, { memberHistory: [], traceScans: [] }), 'evt-1', '2026-03-10T08:00:00.000Z');
+};
+
+const record = (body: unknown, receiveCount: number): SQSRecord => ({
+  messageId: 'm-1', receiptHandle: 'rh-1', body: JSON.stringify(body),
+  attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
+  messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws-cn:sqs:cn-north-1:123456789012:yibao-alertDelivery', awsRegion: 'cn-north-1',
+});
+
+const raised = () => ({
+  version: '0', id: 'evt-alert', 'detail-type': 'FraudAlertRaised', source: 'yibao.fraud', account: '0', time: '2026-03-10T08:00:01Z', region: 'cn-north-1', resources: [],
+  detail: { ...alert(), meta: { schemaVersion: 2, correlationId: 'c-1' } },
+});
+
+describe('alert delivery', () => {
+  const subscription = {
+    pk: 'SUB#sub_1', sk: 'SUB', subscriptionId: 'sub_1', region: '330900', status: 'active', secret: 'whsec_test',
+    filter: { region: '330900', minSeverity: 'low' }, target: { type: 'webhook', url: 'https://supervision.example/hook' }, createdBy: 'reg', createdAt: '2026-01-01T00:00:00Z',
+  };
+
+  function wire(previousAttempts: number) {
+    dynamo.on(QueryCommand).callsFake((input: { IndexName?: string }) => input.IndexName === 'bySubscriber'
+      ? { Items: [subscription] }
+      : { Items: previousAttempts ? [{ subscriptionId: 'sub_1', state: 'failing', attempts: previousAttempts }] : [] });
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
+    sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/yibao-alertDelivery' });
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('down', { status: 502 })));
+  }
+
+  it('after a failed attempt pushes the message out by the backoff and reports it failed, recording the attempt', async () => {
+    wire(0);
+    const { handler } = await import('../../functions/alert-delivery/handler.ts');
+    const result = await handler({ Records: [record(raised(), 1)] } as SQSEvent, context);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(sqs.commandCalls(GetQueueUrlCommand)[0]!.args[0].input).toEqual({ QueueName: 'yibao-alertDelivery', QueueOwnerAWSAccountId: '123456789012' });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input).toEqual({
+      QueueUrl: 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/yibao-alertDelivery', ReceiptHandle: 'rh-1', VisibilityTimeout: 30,
+    });
+    const attempt = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!.map((t) => t.Put!.Item);
+    expect(attempt[0]).toMatchObject({ sk: 'ATTEMPT#sub_1#01', attempt: 1, ok: false, status: 502 });
+    expect(attempt[1]).toMatchObject({ sk: 'DELIVERY#sub_1', state: 'failing', attempts: 1, lastStatus: 502 });
+    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':s': 'failing', ':n': expect.any(String) });
+    // The signed request went to the subscriber.
+    const [url, init] = (fetch as unknown as { mock: { calls: [string, RequestInit][] } }).mock.calls[0]!;
+    expect(url).toBe('https://supervision.example/hook');
+    expect((init.headers as Record<string, string>)['x-yibao-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(init.redirect).toBe('manual');
+  });
+
+  it('backs off longer on each later receive', async () => {
+    wire(2);
+    const { handler } = await import('../../functions/alert-delivery/handler.ts');
+    await handler({ Records: [record(raised(), 3)] } as SQSEvent, context);
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input.VisibilityTimeout).toBe(480);
+  });
+
+  it('on the last attempt marks the delivery dead-lettered and lets SQS move the message to the DLQ at once', async () => {
+    wire(4);
+    const { handler } = await import('../../functions/alert-delivery/handler.ts');
+    const result = await handler({ Records: [record(raised(), 5)] } as SQSEvent, context);
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input.VisibilityTimeout).toBe(0);
+    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':s': 'dead-lettered' });
+    expect(dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item).toMatchObject({ sk: 'ATTEMPT#sub_1#05' });
+  });
+
+  it('skips a subscription that already took the alert and succeeds without calling anyone', async () => {
+    wire(0);
+    dynamo.on(QueryCommand).callsFake((input: { IndexName?: string }) => input.IndexName === 'bySubscriber'
+      ? { Items: [subscription] } : { Items: [{ subscriptionId: 'sub_1', state: 'delivered', attempts: 2 }] });
+    const { handler } = await import('../../functions/alert-delivery/handler.ts');
+    const result = await handler({ Records: [record(raised(), 3)] } as SQSEvent, context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(fetch).not.toHaveBeenCalled();
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+  });
+});
+
+describe('fraud scoring outbox', () => {
+  const settled = {
+    version: '0', id: 'evt-1', 'detail-type': 'ClaimSettled', source: 'yibao.adjudication', account: '0', time: '2026-03-10T08:00:00Z', region: 'cn-north-1', resources: [],
+    detail: {
+      claim: { providerCode: 'H0001', claimNo: 'C-1' }, memberId: 'M-1', region: '330900',
+      visit: { type: 'outpatient', serviceDate: '2026-03-10' }, totals: { billedFen: 2_000, fundPaidFen: 1_400, patientPaidFen: 600 },
+      meta: { schemaVersion: 1, correlationId: 'c-1' },
+    },
+  };
+
+  it('publishes, on redelivery, an alert the first delivery committed but never published, then marks it', async () => {
+    const a = alert();
+    dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'CLAIM#H0001#C-1', sk: 'SCORE', reversed: false, eventId: 'evt-1', alertId: a.alertId }, { pk: 'CLAIM#H0001#C-1', sk: 'EVENT#evt-1' }] });
+    dynamo.on(GetCommand).resolves({ Item: alertItem(a) });
+    dynamo.on(UpdateCommand).resolves({});
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-9' }] });
+    const { handler } = await import('../../functions/fraud-scoring/handler.ts');
+    const result = await handler({ Records: [record(settled, 2)] } as SQSEvent, context);
+    expect(result.batchItemFailures).toEqual([]);
+    const entry = events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
+    expect(entry).toMatchObject({ Source: 'yibao.fraud', DetailType: 'FraudAlertRaised' });
+    expect(JSON.parse(entry.Detail!)).toMatchObject({ alertId: a.alertId, score: 60, meta: { schemaVersion: 2, correlationId: 'c-1' } });
+    expect(JSON.parse(entry.Detail!)).not.toHaveProperty('gsi1pk');
+    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({ Key: { pk: `ALERT#${a.alertId}`, sk: 'ALERT' }, UpdateExpression: 'SET publishedAt = :at' });
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('publishes nothing again when the alert is already out', async () => {
+    const a = alert();
+    dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'CLAIM#H0001#C-1', sk: 'SCORE', reversed: false, eventId: 'evt-1', alertId: a.alertId }] });
+    dynamo.on(GetCommand).resolves({ Item: { ...alertItem(a), publishedAt: '2026-03-10T08:00:02Z' } });
+    const { handler } = await import('../../functions/fraud-scoring/handler.ts');
+    expect((await handler({ Records: [record(settled, 2)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
+    expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('reports a reversal that arrives before its settlement was scored as failed, for SQS to bring back', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const { handler } = await import('../../functions/fraud-scoring/handler.ts');
+    const reversal = { ...settled, id: 'evt-rev', 'detail-type': 'ClaimReversed', detail: { claim: { providerCode: 'H0001', claimNo: 'C-1' }, memberId: 'M-1', region: '330900', reason: 'x', meta: { schemaVersion: 1, correlationId: 'c-2' } } };
+    expect((await handler({ Records: [record(reversal, 1)] } as SQSEvent, context)).batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
