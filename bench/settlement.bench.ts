@@ -4,10 +4,7 @@
  * on the local cloud with 32 concurrent providers (authorizer, handler, policy and member reads,
  * the one-transaction commit, the event).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalCloud, type LocalCloud } from '../infra/local/cloud.ts';
-import { localName } from '../infra/topology.ts';
 import { checkCharacter } from '../shared/enrolment/id-number.ts';
 import { settle } from '../shared/settlement/engine.ts';
 import { billSchema, type Bill } from '../shared/settlement/bill.ts';
@@ -110,12 +107,13 @@ async function asProviders(perCaller: number, task: (provider: number, n: number
 
 async function apiBench(report: Report): Promise<void> {
   const cloud = await startLocalCloud({ logLevel: 'SILENT' });
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }));
   try {
-    // The provider register is written directly until its routes arrive (issue #7).
-    const providers = Array.from({ length: PROVIDERS }, (_, i) => ({ code: `H3309${String(i).padStart(7, '0')}`, level: LEVELS[i % 4]!, region: DISTRICTS[i % 4]! }));
-    await Promise.all(providers.map((p) => db.send(new PutCommand({ TableName: localName.table('providers'), Item: { pk: `PROVIDER#${p.code}`, sk: 'PROFILE', ...p } }))));
     const staff = await cloud.mint({ sub: 'bench-clerk', role: 'staff', permissions: [] });
+    const providers = Array.from({ length: PROVIDERS }, (_, i) => ({ code: `H3309${String(i).padStart(7, '0')}`, level: LEVELS[i % 4]!, region: DISTRICTS[i % 4]! }));
+    for (const p of providers) {
+      const res = await post(cloud, '/v1/providers', staff, { providerCode: p.code, name: `舟山定点医疗机构 ${p.code}`, level: p.level, region: p.region, kind: p.level === 'primary' ? 'township-centre' : 'hospital' });
+      if (res.status !== 201) throw new Error(`provider ${res.status}: ${JSON.stringify(res.body)}`);
+    }
     const members = await enrolMembers(cloud, staff);
     const tokens = await Promise.all(providers.map((p) => cloud.mint({ sub: `his-${p.code}`, role: 'provider', providerCode: p.code })));
     const random = seededRandom(2024);
@@ -138,7 +136,6 @@ async function apiBench(report: Report): Promise<void> {
     reportLatencies(report, `POST /v1/claims, ${PROVIDERS} concurrent providers (${settled.latenciesMs.length})`, settled, 'claims/s');
     report({ name: 'POST /v1/claims: p90 latency', value: percentile(settled.latenciesMs, 90), unit: 'ms', note });
   } finally {
-    db.destroy();
     await cloud.stop();
   }
 }

@@ -40,7 +40,12 @@ export const CaseGrouped = defineEvent({
       centipoints,
       review: z.boolean(),
     }),
-    /** Readmission cuts this case made (to an earlier admission) or suffered (from a later one). */
+    /**
+     * The readmission cuts recorded together with this case: to an earlier admission it readmits, or
+     * to itself when a readmission within the window was recorded before it (messages arrive in any
+     * order). Each cut is reported once, in the event of the case whose recording made it, so a
+     * projection applies every cut listed here, whichever side this case is on.
+     */
     readmissionCuts: z.array(z.object({
       earlier: claimRef,
       readmission: claimRef,

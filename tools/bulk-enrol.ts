@@ -2,7 +2,7 @@
  * `npm run enrol:bulk -- members.csv`: the yearly campaign's file, enrolled through the API.
  *
  *   npm run enrol:bulk -- <file.csv|file.jsonl> [--kind enrolment|contribution] [--format csv|jsonl]
- *        [--dry-run] [--api http://127.0.0.1:3000] [--token JWT] [--chunk 500] [--concurrency 2]
+ *        [--dry-run] [--api http://127.0.0.1:3000] [--token JWT] [--chunk 250] [--concurrency 2]
  *        [--report rejected.jsonl]
  *
  * It streams the file (CSV through csv-parse, JSON-lines line by line, both read exactly as the
@@ -55,6 +55,8 @@ export interface Summary {
   valid: number;
   rejected: number;
   rejectedRows: Extract<RowOutcome, { outcome: 'rejected' }>[];
+  /** Rows the API put off (out of time in that request) and that were sent again. */
+  deferredRows: number;
   wallMs: number;
 }
 
@@ -83,7 +85,7 @@ async function* readRows(file: string, format: BulkFormat, unreadable: RejectedR
   }
 }
 
-interface BulkAnswer { written: number; unchanged: number; valid: number; rejected: number; rows: RowOutcome[] }
+interface BulkAnswer { written: number; unchanged: number; valid: number; rejected: number; deferred: number; rows: RowOutcome[] }
 
 /** Sends one chunk; a network failure, a 429 or a 5xx is retried (every row is idempotent). */
 async function sendChunk(options: BulkFileOptions, rows: BulkRow[]): Promise<BulkAnswer> {
@@ -112,14 +114,14 @@ async function sendChunk(options: BulkFileOptions, rows: BulkRow[]): Promise<Bul
 /** Streams a file through the bulk endpoint and adds up the row-by-row reports. */
 export async function enrolFile(options: BulkFileOptions): Promise<Summary> {
   const started = performance.now();
-  const chunkSize = options.chunkSize ?? 500;
+  const chunkSize = options.chunkSize ?? 250;
   const concurrency = options.concurrency ?? 2;
-  const summary: Summary = { rows: 0, written: 0, unchanged: 0, valid: 0, rejected: 0, rejectedRows: [], wallMs: 0 };
+  const summary: Summary = { rows: 0, written: 0, unchanged: 0, valid: 0, rejected: 0, rejectedRows: [], deferredRows: 0, wallMs: 0 };
   const unreadable: RejectedRow[] = [];
   const inFlight = new Set<Promise<void>>();
 
   const take = (answer: BulkAnswer) => {
-    summary.rows += answer.rows.length;
+    summary.rows += answer.rows.length - answer.deferred;
     summary.written += answer.written;
     summary.unchanged += answer.unchanged;
     summary.valid += answer.valid;
@@ -127,8 +129,19 @@ export async function enrolFile(options: BulkFileOptions): Promise<Summary> {
     for (const row of answer.rows) if (row.outcome === 'rejected') summary.rejectedRows.push(row);
     options.onProgress?.(summary);
   };
+  /** A chunk to the end: rows the API deferred (its time budget ran out first) are sent again. */
+  const sendWhole = async (chunk: BulkRow[]) => {
+    let rows = chunk;
+    while (rows.length > 0) {
+      const answer = await sendChunk(options, rows);
+      take(answer);
+      const deferred = new Set(answer.rows.filter((r) => r.outcome === 'deferred').map((r) => r.rowNumber));
+      summary.deferredRows += deferred.size;
+      rows = rows.filter((r) => deferred.has(r.rowNumber));
+    }
+  };
   const dispatch = async (chunk: BulkRow[]) => {
-    const sent = sendChunk(options, chunk).then(take);
+    const sent = sendWhole(chunk);
     const tracked = sent.finally(() => inFlight.delete(tracked));
     // A failed chunk stops the run through the race below; the others must not be unhandled.
     tracked.catch(() => undefined);
@@ -186,7 +199,7 @@ async function main(): Promise<number> {
       format: { type: 'string' },
       api: { type: 'string' },
       token: { type: 'string' },
-      chunk: { type: 'string', default: '500' },
+      chunk: { type: 'string', default: '250' },
       concurrency: { type: 'string', default: '2' },
       'dry-run': { type: 'boolean', default: false },
       report: { type: 'string' },
@@ -194,7 +207,7 @@ async function main(): Promise<number> {
   });
   const file = positionals[0];
   if (!file || !existsSync(file)) {
-    process.stderr.write('usage: npm run enrol:bulk -- <file.csv|file.jsonl> [--kind enrolment|contribution] [--dry-run] [--api URL] [--token JWT] [--chunk 500] [--concurrency 2] [--report rejected.jsonl]\n');
+    process.stderr.write('usage: npm run enrol:bulk -- <file.csv|file.jsonl> [--kind enrolment|contribution] [--dry-run] [--api URL] [--token JWT] [--chunk 250] [--concurrency 2] [--report rejected.jsonl]\n');
     return 1;
   }
   const format = (values.format ?? (/\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'csv')) as BulkFormat;
@@ -232,6 +245,7 @@ async function main(): Promise<number> {
   process.stdout.write([
     `${resolve(file)}: ${summary.rows} rows in ${(summary.wallMs / 1000).toFixed(1)} s (${Math.round(summary.rows / (summary.wallMs / 1000))} rows/s)${values['dry-run'] ? ' — dry run, nothing written' : ''}`,
     `  ${values['dry-run'] ? 'valid' : verb} ${values['dry-run'] ? summary.valid : summary.written} · unchanged (already done) ${summary.unchanged} · rejected ${summary.rejected}`,
+    ...(summary.deferredRows > 0 ? [`  (${summary.deferredRows} rows were put off by a busy API and sent again)`] : []),
     ...summary.rejectedRows.slice(0, 10).map((r) => `  row ${r.rowNumber}: ${r.problems.map((p) => `${p.field} [${p.rule}] ${p.message}`).join('; ')}`),
     ...(summary.rejected > 10 ? [`  … ${summary.rejected - 10} more`] : []),
     `  rejected rows: ${resolve(reportFile)}`,

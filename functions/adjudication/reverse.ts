@@ -12,7 +12,8 @@ import { commitReversal, readClaim, readYearAccumulator, type ClaimRecord, type 
 import { claimReversedPayload } from './claim-events.ts';
 import { publishPending } from './publish-pending.ts';
 import { contention } from './requests.ts';
-import { backoff, MAX_ATTEMPTS } from './settle.ts';
+import { backoff, MAX_ATTEMPTS, RETRY_BUDGET_MS } from './settle.ts';
+import type { YearAccumulator } from '../../shared/accumulators/year-accumulator.ts';
 
 const negate = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, -v]));
 
@@ -24,7 +25,9 @@ export interface ReverseRequest {
 }
 
 export async function reverseClaim(request: ReverseRequest, by: string, correlationId: string, logger: Logger, authorise: (record: ClaimRecord) => void): Promise<{ statusCode: 200; record: ClaimRecord; entry?: LedgerEntry; replay: boolean }> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  const deadline = Date.now() + RETRY_BUDGET_MS;
+  let fresh: YearAccumulator | undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && Date.now() < deadline; attempt++) {
     const claim = await readClaim(request.providerCode, request.claimNo);
     if (!claim) throw notFound(`no claim ${request.claimNo} of provider ${request.providerCode}`);
     authorise(claim);
@@ -44,14 +47,16 @@ export async function reverseClaim(request: ReverseRequest, by: string, correlat
     };
     const reversed: ClaimRecord = { ...claim, status: 'reversed', reversal: { reason: request.reason, reversedAt: at, reversedBy: by } };
     reversed.pendingEvent = { name: 'ClaimReversed', payload: claimReversedPayload(reversed) };
-    const accumulator = await readYearAccumulator(claim.memberId, claim.year);
-    const outcome = await commitReversal(reversed, accumulator, entry);
-    if (outcome === 'committed') {
+    const accumulator = fresh ?? await readYearAccumulator(claim.memberId, claim.year);
+    fresh = undefined;
+    const commit = await commitReversal(reversed, accumulator, entry);
+    if (commit.outcome === 'committed') {
       logger.info('Claim reversed', { claim: `${claim.providerCode}/${claim.claimNo}`, settlementNo: claim.settlementNo, memberId: claim.memberId, attempts: attempt + 1 });
       await publishPending(reversed, correlationId);
       return { statusCode: 200, record: reversed, entry, replay: false };
     }
-    if (outcome !== 'claim-moved') await backoff(attempt);
+    if (commit.outcome === 'accumulator-moved') fresh = commit.current;
+    if (commit.outcome !== 'claim-moved') await backoff(attempt);
   }
   throw contention();
 }

@@ -16,6 +16,7 @@ import { conflict } from '../../shared/http/errors.ts';
 import { settle } from '../../shared/settlement/engine.ts';
 import { settlementDate, type Bill } from '../../shared/settlement/bill.ts';
 import { commitSettlement, readClaim, readYearAccumulator, type ClaimRecord, type LedgerEntry } from '../../shared/settlement/claim-store.ts';
+import type { YearAccumulator } from '../../shared/accumulators/year-accumulator.ts';
 import { loadSettlementMember } from '../../shared/settlement/member-source.ts';
 import type { MemberState, ProviderProfile } from '../../shared/settlement/member.ts';
 import type { BenefitPolicy } from '../../shared/settlement/policy.ts';
@@ -26,8 +27,15 @@ import { claimSettledPayload } from './claim-events.ts';
 import { publishPending } from './publish-pending.ts';
 import { billHash, contention, refusalToHttp } from './requests.ts';
 
-/** Attempts before giving up on a member whose counters keep moving (each attempt is one read and one transaction). */
+/** Attempts before giving up on a member whose counters keep moving (each attempt is at most one read and one transaction). */
 export const MAX_ATTEMPTS = 40;
+
+/**
+ * How long a request keeps retrying before it answers 503 CONTENTION (retry-safe: the request is
+ * idempotent). Well inside the function's 29-second timeout (infra/topology.ts), so a member under
+ * extreme contention gets a clear answer rather than a timeout.
+ */
+export const RETRY_BUDGET_MS = 20_000;
 
 /** Full-jitter exponential backoff, capped: racers spread out instead of colliding again in step. */
 export const backoff = (attempt: number) => sleep(Math.random() * Math.min(1_000, 10 * 2 ** attempt));
@@ -94,7 +102,9 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
     readClaim(bill.providerCode, bill.claimNo), loadContext(bill), readYearAccumulator(bill.memberId, settlementYear(bill)),
   ]);
   let existing = settledValue(claimRead);
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  let fresh: YearAccumulator | undefined = settledValue(accumulatorRead);
+  const deadline = Date.now() + RETRY_BUDGET_MS;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && Date.now() < deadline; attempt++) {
     if (existing?.status === 'settled') {
       // A replay answers from what is stored, even if the member or policy would refuse the bill today.
       const replay = replayOrConflict(existing, hash);
@@ -103,7 +113,8 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
     }
     const context = settledValue(contextRead);
     // Settle on exactly the counters (and version) the transaction's check will guard.
-    const accumulator = attempt === 0 ? settledValue(accumulatorRead) : await readYearAccumulator(bill.memberId, settlementYear(bill));
+    const accumulator = fresh ?? await readYearAccumulator(bill.memberId, settlementYear(bill));
+    fresh = undefined;
     const statement = statementFor(context, accumulator.counters);
     const at = new Date().toISOString();
     const record: ClaimRecord = {
@@ -119,16 +130,17 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
       amounts: { billedFen: t.billedFen, fundPaidFen: t.fundPaidFen, institutionFen: t.institutionFen, patientPaidFen: t.patientPaidFen, byLayer: t.byLayer },
       counterDeltas: statement.yearToDate.deltas,
     };
-    const outcome = await commitSettlement(record, existing?.settlementNo, accumulator, entry);
-    if (outcome === 'committed') {
+    const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry);
+    if (commit.outcome === 'committed') {
       logger.info('Claim settled', { claim: `${record.providerCode}/${record.claimNo}`, settlementNo: record.settlementNo, memberId: record.memberId, attempts: attempt + 1, fundPaidFen: t.fundPaidFen });
       await publishPending(record, correlationId);
       return { statusCode: 201, record };
     }
-    if (outcome === 'claim-moved') {
+    if (commit.outcome === 'claim-moved') {
       // Another request settled (or reversed) this claim meanwhile: answer from what it stored.
       existing = await readClaim(bill.providerCode, bill.claimNo);
     } else {
+      if (commit.outcome === 'accumulator-moved') fresh = commit.current;
       await backoff(attempt);
     }
   }

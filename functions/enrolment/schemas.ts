@@ -190,9 +190,11 @@ export const bulkResponse = z.object({
   /** Rows that passed every check (dry run: would be written). */
   valid: z.number().int(),
   rejected: z.number().int(),
+  /** Rows not started before the request's time budget ran out: nothing written; send them again. */
+  deferred: z.number().int(),
   rows: z.array(z.object({
     rowNumber: z.number().int(),
-    outcome: z.enum(['enrolled', 'recorded', 'unchanged', 'valid', 'rejected']),
+    outcome: z.enum(['enrolled', 'recorded', 'unchanged', 'valid', 'rejected', 'deferred']),
     memberId: z.string().optional(),
     enrolmentId: z.string().optional(),
     status: z.number().int().optional().meta({ description: 'For a rejected row: the status a single request would have had (400, 404, 409)' }),

@@ -21,7 +21,8 @@ export async function reverseClaim(payload: ReversalPayload, eventId: string, lo
     const state = await readClaimState(payload.claim);
     if (state.appliedEvents.has(eventId) || state.score?.reversed) return 'duplicate';
     if (!state.score) throw new ReversalBeforeScoringError(`Claim ${payload.claim.providerCode}#${payload.claim.claimNo} is not scored yet`);
-    await markProjectionReversed(payload.memberId, state.score);
+    // The scored claim's own member id keys its history (the reversal's copy is only a courtesy).
+    await markProjectionReversed(state.score.memberId, state.score);
     const outcome = await commitReversed({ ref: payload.claim, eventId, at: now(), reason: payload.reason, score: state.score });
     if (outcome === 'committed') {
       logger.info('Claim reversal applied', { claim: payload.claim, score: state.score.score, alertId: state.score.alertId });

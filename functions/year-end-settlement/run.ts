@@ -1,6 +1,6 @@
 /**
- * A region's year-end settlement run: load the year's totals (a dozen monthly items and the ledger
- * per provider, the spending of each community; never the individual cases), settle them
+ * A region's year-end settlement run: load the year's totals (one totals item and one ledger balance
+ * per provider, batch-read; the spending of each community; never the individual cases), settle them
  * (shared/budget/year-end.ts), store a report and a ledger entry per provider and a report per
  * community, complete the version and publish YearEndSettled.
  *
@@ -14,16 +14,15 @@ import { YearEndSettled } from '../../events/budget.ts';
 import { publish } from '../../shared/events/publish.ts';
 import { CapitationRefusal, type CommunityYear } from '../../shared/budget/capitation.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
-import { sumMonths } from '../../shared/budget/facts.ts';
 import { settlementPolicyFor } from '../../shared/budget/policies.ts';
 import { settleYear, type ProviderYear, type YearEndResult } from '../../shared/budget/year-end.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
-import { communitySpent, monthsOfYear } from '../../shared/budget/store/facts.ts';
+import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
 import { runId } from '../../shared/budget/store/keys.ts';
 import { getAssessment, getCommunity, providersOfRegion } from '../../shared/budget/store/register.ts';
 import {
-  completeRun, createRunVersion, getRunVersion, ledgerOfYear, markRunPublished, writeYearEndCommunity, writeYearEndProvider, type RunVersion,
+  balances, completeRun, createRunVersion, getRunVersion, markRunPublished, writeYearEndCommunity, writeYearEndProvider, type RunVersion,
 } from '../../shared/budget/store/runs.ts';
 
 export class YearEndRefusal extends Error {
@@ -66,13 +65,15 @@ export async function loadYear(region: string, year: number, budget: Budget, ver
     for (const m of profile.members) codes.add(m.providerCode);
     return { communityId: c.communityId, name: profile.name, members: profile.members, capitatedMembers: c.capitatedMembers, spentFen, assessment };
   });
-  const providers = await mapLimit([...codes].sort(), PARALLEL, async (providerCode): Promise<ProviderYear> => {
-    const [months, ledger] = await Promise.all([monthsOfYear(providerCode, year), ledgerOfYear(providerCode, year)]);
-    const t = sumMonths(months, String(year));
+  const sorted = [...codes].sort();
+  const [totals, ledger] = await Promise.all([yearTotals(sorted, year), balances(sorted, year)]);
+  const providers = sorted.map((providerCode): ProviderYear => {
+    const t = totals.get(providerCode)!;
+    const b = ledger.get(providerCode)!;
     return {
       providerCode, centipoints: t.centipoints, cases: t.cases, fundPaidFen: t.fundPaidFen, inpatientFundPaidFen: t.inpatientFundPaidFen,
-      prepaidFen: ledger.filter((e) => e.kind === 'prepayment').reduce((a, e) => a + e.amountFen, 0),
-      settledBeforeFen: ledger.filter((e) => e.kind === 'year-end' && e.version < version).reduce((a, e) => a + e.amountFen, 0),
+      prepaidFen: b.prepaidFen,
+      settledBeforeFen: [...b.yearEndByVersion].filter(([v]) => v < version).reduce((a, [, fen]) => a + fen, 0),
     };
   });
   return { providers, communities };

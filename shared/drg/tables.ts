@@ -87,7 +87,7 @@ export interface Adrg {
   name: string;
   mdc: string;
   kind: AdrgKind;
-  rule: { on: Atom['on']; table: CodeSet | undefined; tableId: number | undefined }[][];
+  rule: { on: Atom['on']; table: CodeSet | undefined }[][];
   /** Every clause asks for a procedure: a case without one cannot fit (a cheap early skip). */
   needsProcedure: boolean;
   ageDays: Range | undefined;
@@ -172,7 +172,6 @@ export function buildTables(data: PackageData): RuleTables {
     const rule = a.rule.map((clause) => clause.map((atom) => ({
       on: atom.on,
       table: atom.table === undefined ? undefined : tableSets[atom.table],
-      tableId: atom.table,
     })));
     return {
       code: a.code, name: a.name, mdc: a.mdc, kind: a.kind, rule,

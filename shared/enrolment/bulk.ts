@@ -142,7 +142,11 @@ export const contributionRowSchema = z.object({
 }).strict();
 export type ContributionRow = z.infer<typeof contributionRowSchema>;
 
-/** What a bulk request reports for each row. */
+/**
+ * What a bulk request reports for each row. `deferred`: the request ran out of its time budget
+ * before starting the row, which wrote nothing and should be sent again (the command does).
+ */
 export type RowOutcome =
   | { rowNumber: number; outcome: 'enrolled' | 'recorded' | 'unchanged' | 'valid'; memberId: string; enrolmentId?: string | undefined }
-  | { rowNumber: number; outcome: 'rejected'; status: number; problems: Problem[]; details?: Record<string, unknown> | undefined };
+  | { rowNumber: number; outcome: 'rejected'; status: number; problems: Problem[]; details?: Record<string, unknown> | undefined }
+  | { rowNumber: number; outcome: 'deferred' };

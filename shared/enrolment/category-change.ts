@@ -70,7 +70,8 @@ export function planCategoryChange(items: MemberItems, memberId: string, request
 
   const recomputed: { enrolment: EnrolmentItem; expectedVersion: number }[] = [];
   for (const e of items.enrolments) {
-    if (e.status !== 'pending-contribution' || totalOf(e.paid) !== 0) continue;
+    // Only a first enrolment with nothing paid: a transferred one carries the account it was given.
+    if (e.status !== 'pending-contribution' || totalOf(e.paid) !== 0 || e.transferredFrom) continue;
     const p = policies(e.region, e.year);
     if (!p) continue;
     const due = computeDue(p, {

@@ -12,7 +12,7 @@ import { allocate } from '../money/fen.ts';
 import { maskIdNumbersIn } from '../privacy/mask.ts';
 import type { CatalogueRule, FraudCatalogue } from './catalogue.ts';
 import { claimKey, countingYear, type ClaimSummary, type FraudClaim, type TraceScan } from './claim.ts';
-import { addDays, addMonths, monthOf, yearOf } from './dates.ts';
+import { addDays, addMonths, monthOf } from './dates.ts';
 import {
   SEVERITIES, type ClaimRuleType, type CrossClaimRuleType, type Finding, type ProviderProfile, type ProviderRuleType,
   type ResultKind, type RuleScope, type Severity,
@@ -237,4 +237,3 @@ export function scoreProvider(
   };
 }
 
-export const insuranceYear = (date: string): number => yearOf(date);

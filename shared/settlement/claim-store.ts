@@ -19,6 +19,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { readYearAccumulator, yearAccumulatorKey, type YearAccumulator } from '../accumulators/year-accumulator.ts';
 import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
@@ -136,15 +137,41 @@ export async function readLedger(providerCode: string, claimNo: string): Promise
 
 export { readYearAccumulator };
 
-/** Why a commit did not happen: the counters moved since they were read, the claim did, or DynamoDB saw a conflict. */
-export type CommitOutcome = 'committed' | 'accumulator-moved' | 'claim-moved' | 'conflict';
+/**
+ * Why a commit did not happen: the claim moved since it was read, the counters did (then `current`
+ * is the accumulator as it now stands, returned by the failed check, so a retry need not read it
+ * again), or DynamoDB saw a conflicting transaction.
+ */
+export type CommitOutcome =
+  | { outcome: 'committed' }
+  | { outcome: 'claim-moved' }
+  | { outcome: 'accumulator-moved'; current?: YearAccumulator }
+  | { outcome: 'conflict' };
+
+/** The accumulator a failed version check hands back, in DynamoDB's attribute-value form. */
+const returnedAccumulator = z.object({
+  memberId: z.object({ S: z.string() }),
+  year: z.object({ N: z.string() }),
+  version: z.object({ N: z.string() }),
+  counters: z.object({ M: z.record(z.string(), z.object({ N: z.string() })) }),
+});
+
+function currentAccumulator(item: unknown): YearAccumulator | undefined {
+  const parsed = returnedAccumulator.safeParse(item);
+  if (!parsed.success) return undefined;
+  const { memberId, year, version, counters } = parsed.data;
+  return {
+    memberId: memberId.S, year: Number(year.N), version: Number(version.N),
+    counters: Object.fromEntries(Object.entries(counters.M).map(([k, v]) => [k, Number(v.N)])),
+  };
+}
 
 function outcomeOf(error: unknown): CommitOutcome {
   if (!(error instanceof TransactionCanceledException)) throw error;
   const reasons = error.CancellationReasons ?? [];
-  if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'claim-moved';
-  if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'accumulator-moved';
-  if (reasons.some((r) => r.Code === 'TransactionConflict') || reasons.length === 0) return 'conflict';
+  if (reasons[0]?.Code === 'ConditionalCheckFailed') return { outcome: 'claim-moved' };
+  if (reasons[2]?.Code === 'ConditionalCheckFailed') return { outcome: 'accumulator-moved', current: currentAccumulator(reasons[2].Item) };
+  if (reasons.some((r) => r.Code === 'TransactionConflict') || reasons.length === 0) return { outcome: 'conflict' };
   throw error;
 }
 
@@ -156,6 +183,8 @@ function accumulatorPut(accumulator: YearAccumulator, counters: Record<string, n
       Item: { ...yearAccumulatorKey(accumulator.memberId, accumulator.year), memberId: accumulator.memberId, year: accumulator.year, version: accumulator.version + 1, counters, updatedAt: at },
       ConditionExpression: fresh ? 'attribute_not_exists(pk)' : 'version = :v',
       ...(fresh ? {} : { ExpressionAttributeValues: { ':v': accumulator.version } }),
+      // When the check fails, hand back the accumulator as it now stands: the retry settles on it at once.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     },
   };
 }
@@ -184,7 +213,7 @@ export async function commitSettlement(record: ClaimRecord, replacing: number | 
         { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(record.memberId, record.year, record.providerCode, record.claimNo), state: 'applied', settlementNo: record.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
       ],
     }));
-    return 'committed';
+    return { outcome: 'committed' };
   } catch (error) {
     return outcomeOf(error);
   }
@@ -208,7 +237,7 @@ export async function commitReversal(reversed: ClaimRecord, accumulator: YearAcc
         { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(reversed.memberId, reversed.year, reversed.providerCode, reversed.claimNo), state: 'reversed', settlementNo: reversed.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
       ],
     }));
-    return 'committed';
+    return { outcome: 'committed' };
   } catch (error) {
     return outcomeOf(error);
   }

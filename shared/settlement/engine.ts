@@ -80,6 +80,16 @@ function factsOf(bill: Bill, member: MemberState, provider: ProviderProfile): Cl
   };
 }
 
+/** The rules behind one line's non-zero figures: its own scope rules, then each layer's. */
+function lineRules(work: Work, i: number, scopeRules: Record<string, string>): Record<string, string> {
+  const rules = { ...scopeRules };
+  const figures: [string, Fen][] = [['deductible', work.deductible[i]!], ['institution', work.institution[i]!], ...layerKeys.map((k) => [k, work.paid[k][i]!] as [string, Fen])];
+  for (const [figure, amount] of figures) {
+    if (amount > 0 && work.rules[figure]) rules[figure] = work.rules[figure]!.join(' + ');
+  }
+  return rules;
+}
+
 export function settle(input: SettlementInput): Statement {
   const { bill, member, provider, policy } = input;
   const onlyCategories = coverOf(bill, member, policy);
@@ -102,6 +112,7 @@ export function settle(input: SettlementInput): Statement {
     paid: Object.fromEntries(layerKeys.map((k) => [k, zeros()])) as Record<LayerKey, Fen[]>,
     deductible: zeros(),
     institution: zeros(),
+    rules: {},
   };
   const sum = (values: readonly Fen[]) => values.reduce((a, b) => a + b, 0);
   const billed = sum(bill.lines.map((l) => l.amountFen));
@@ -135,6 +146,7 @@ export function settle(input: SettlementInput): Statement {
     institutionFen: work.institution[i]!,
     patientFen: owed[i]!,
     notes: scoped[i]!.notes,
+    rules: lineRules(work, i, scoped[i]!.rules),
   }));
   const byLayer = Object.fromEntries(layerKeys.map((k) => [k, sum(work.paid[k])])) as Record<LayerKey, Fen>;
   const fundPaid = sum(Object.values(byLayer));

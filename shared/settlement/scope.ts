@@ -20,6 +20,8 @@ export interface ScopedLine {
   firstSelfPay: Fen;
   covered: Fen;
   notes: string[];
+  /** The policy rule behind each non-zero scope figure (outOfCatalogue, overLimit, firstSelfPay). */
+  rules: Record<string, string>;
 }
 
 type CatalogueEntry = BenefitPolicy['items']['catalogue'][number];
@@ -56,36 +58,41 @@ export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories:
 
   if (itemClass === 'C') {
     notes.push(`丙类/目录外: ${fenToYuan(amount)} self-paid`);
-    return { itemClass, outOfCatalogue: amount, overLimit: 0, firstSelfPay: 0, covered: 0, notes };
+    return { itemClass, outOfCatalogue: amount, overLimit: 0, firstSelfPay: 0, covered: 0, notes, rules: { outOfCatalogue: entry?.class ? `items.catalogue[${line.itemCode}].class` : 'class C (丙类)' } };
   }
   if (onlyCategories && !onlyCategories.includes(line.category)) {
     notes.push(`${line.category} is not covered on this visit type: ${fenToYuan(amount)} self-paid`);
-    return { itemClass, outOfCatalogue: amount, overLimit: 0, firstSelfPay: 0, covered: 0, notes };
+    return { itemClass, outOfCatalogue: amount, overLimit: 0, firstSelfPay: 0, covered: 0, notes, rules: { outOfCatalogue: 'visits.onlyCategories' } };
   }
 
   // The stricter of the catalogue limit the HIS sent and the region's own.
   const limits = [line.priceLimitFen, entry?.priceLimit].filter((x): x is Fen => x !== undefined);
   let withinLimit = amount;
+  const rules: Record<string, string> = {};
   if (limits.length > 0) {
     const limit = Math.min(...limits);
     if (line.unitPriceFen > limit) {
       withinLimit = Math.min(amount, lineAmount(limit, line.quantity));
       notes.push(`超限价: unit price ${fenToYuan(line.unitPriceFen)} above the limit ${fenToYuan(limit)}; ${fenToYuan(amount - withinLimit)} self-paid`);
+      rules.overLimit = entry?.priceLimit === limit ? `items.catalogue[${line.itemCode}].priceLimit` : 'line priceLimitFen (the catalogue limit the HIS sent)';
     }
   }
   const overLimit = amount - withinLimit;
 
   let ratio: BasisPoints = 0;
   let why = '';
+  let rule = '';
   const special = policy.items.special.find((s) => matches(s, line));
-  if (entry?.firstSelfPay !== undefined) { ratio = entry.firstSelfPay; why = `item ${line.itemCode} (${describeBasis(entry.basis)})`; }
-  else if (special) { ratio = special.firstSelfPay; why = `special item ${special.name} (${describeBasis(special.basis)})`; }
+  if (entry?.firstSelfPay !== undefined) { ratio = entry.firstSelfPay; why = `item ${line.itemCode} (${describeBasis(entry.basis)})`; rule = `items.catalogue[${line.itemCode}].firstSelfPay`; }
+  else if (special) { ratio = special.firstSelfPay; why = `special item ${special.name} (${describeBasis(special.basis)})`; rule = `items.special[${special.id}]`; }
   else if (itemClass === 'B') {
     const byCategory = policy.items.classB.byCategory[line.category];
     ratio = byCategory ?? policy.items.classB.firstSelfPay;
     why = `${byCategory !== undefined ? `乙类 ${line.category}` : '乙类'} (${describeBasis(policy.items.classB.basis)})`;
+    rule = byCategory !== undefined ? `items.classB.byCategory.${line.category}` : 'items.classB.firstSelfPay';
   }
   const firstSelfPay = applyRatio(withinLimit, ratio);
   if (ratio > 0) notes.push(`先行自付 ${pct(ratio)} for ${why}: ${fenToYuan(firstSelfPay)}`);
-  return { itemClass, outOfCatalogue: 0, overLimit, firstSelfPay, covered: withinLimit - firstSelfPay, notes };
+  if (firstSelfPay > 0) rules.firstSelfPay = rule;
+  return { itemClass, outOfCatalogue: 0, overLimit, firstSelfPay, covered: withinLimit - firstSelfPay, notes, rules };
 }

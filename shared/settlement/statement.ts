@@ -43,8 +43,14 @@ export interface StatementLine {
   /** Cost above a per-bed-day standard: the institution's, neither the fund's nor the patient's. */
   institutionFen: Fen;
   patientFen: Fen;
-  /** How the line's scope figures were decided. */
+  /** How the line's scope figures were decided, in words. */
   notes: string[];
+  /**
+   * The policy rule behind each non-zero figure of the line, as paths into the policy document
+   * (firstSelfPay: items.classB.byCategory.material, basic: basic.ratios[inpatient] + basic.caps[annual]…).
+   * A layer's total is shared over the lines in proportion to what each still owed in its base.
+   */
+  rules: Record<string, string>;
 }
 
 export interface StatementTotals {

@@ -22,10 +22,19 @@ export interface Work {
   deductible: Fen[];
   /** Per line: cost above a bed-day standard, borne by the institution. */
   institution: Fen[];
+  /** The policy rules behind each layer's figure (and the deductible's, the institution's): for every line's `rules`. */
+  rules: Record<string, string[]>;
+}
+
+/** Notes a rule behind a figure (once). */
+export function because(work: Work, figure: string, rule: string): void {
+  const list = (work.rules[figure] ??= []);
+  if (!list.includes(rule)) list.push(rule);
 }
 
 /** Records a layer's payment: out of the cells of its base, onto the layer's per-line figures. */
-export function pay(work: Work, layer: LayerKey, amount: Fen, parts: readonly BasePart[]): void {
+export function pay(work: Work, layer: LayerKey, amount: Fen, parts: readonly BasePart[], rule?: string): void {
+  if (rule && amount > 0) because(work, layer, rule);
   const perLine = work.cells.take(amount, parts);
   const into = work.paid[layer];
   perLine.forEach((v, i) => { into[i] = into[i]! + v; });

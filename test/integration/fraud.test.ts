@@ -215,9 +215,9 @@ describe('the fraud-scoring consumer', () => {
     await eventually(() => getItem('CLAIM#HFR005#FR-5b', 'SCORE'), 'the marker claim');
     await eventually(async () => { const d = (await cloud.queueDepths()).fraudScoring!; return d.visible + d.inFlight === 0 ? true : undefined; }, 'the scoring queue to drain');
 
-    // Four deliveries of the claim in all: the original, two redeliveries and the republished event.
-    expect(handed(eventId)).toBe(3);
-    expect(seenClaims.filter((c) => c === 'FR-5')).toHaveLength(4);
+    // At least four deliveries of the claim: the original, two redeliveries and the republished event.
+    expect(handed(eventId)).toBeGreaterThanOrEqual(3);
+    expect(seenClaims.filter((c) => c === 'FR-5').length).toBeGreaterThanOrEqual(4);
     expect(await getItem('CLAIM#HFR005#FR-5', 'SCORE')).toEqual(scoreBefore);
     expect(await getItem('PROVIDER#HFR005', 'RISK#2026')).toMatchObject({ claims: Number(riskBefore!.claims) + 1, scoreSum: riskBefore!.scoreSum });
     const alerts = (await api(cloud, 'GET', '/v1/alerts?providerCode=HFR005', { token: await regulator() })).body.items;

@@ -1,12 +1,12 @@
 /**
  * One-stop settlement on the local cloud, through the HTTP front, the JWT authorizer and the real
- * handlers: members are enrolled through enrolment's API, policies are the shipped documents the
- * local cloud seeds, provider profiles are written into the register directly (its routes arrive
- * with issue #7). Worked figures are those of test/unit/settlement-engine.test.ts (Fuxin 2020).
+ * handlers: members are enrolled through enrolment's API, providers registered through the admin
+ * function's POST /v1/providers, policies are the shipped documents the local cloud seeds. Worked
+ * figures are those of test/unit/settlement-engine.test.ts (Fuxin 2020).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
@@ -37,11 +37,12 @@ beforeAll(async () => {
     for (const r of (event as SQSEvent).Records) { rawEvents.push(r.body); events.push(JSON.parse(r.body)); }
   });
   db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }));
-  // The provider register (定点医药机构): written directly until issue #7 serves POST /v1/providers.
-  for (const [code, level, region] of [[HOSPITAL, 'secondary', '210902'], [CLINIC, 'primary', '210921']] as const) {
-    await db.send(new PutCommand({ TableName: localName.table('providers'), Item: { pk: `PROVIDER#${code}`, sk: 'PROFILE', code, level, region } }));
-  }
   staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  // The provider register (定点医药机构): settlement takes level and region from it, never from the bill.
+  for (const [providerCode, level, region, name, kind] of [[HOSPITAL, 'secondary', '210902', '阜新市第二人民医院', 'hospital'], [CLINIC, 'primary', '210921', '阜蒙县某乡镇卫生院', 'township-centre']] as const) {
+    const res = await api(cloud, 'POST', '/v1/providers', { token: staff, body: { providerCode, name, level, region, kind } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
   hospital = await cloud.mint({ sub: 'his-hospital', role: 'provider', providerCode: HOSPITAL });
   clinic = await cloud.mint({ sub: 'his-clinic', role: 'provider', providerCode: CLINIC });
 });
@@ -90,6 +91,14 @@ function outpatientBill(memberId: string, claimNo: string, serviceDate = '2020-0
 }
 
 const settle = (bill: unknown, token = hospital) => api(cloud, 'POST', '/v1/claims', { token, body: bill });
+
+/** As a HIS does: a 503 (CONTENTION: the member's counters kept moving) is retried with the same, idempotent request. */
+async function settleRetrying(bill: unknown, token: string): Promise<ApiAnswer & { retries: number }> {
+  for (let retries = 0; ; retries++) {
+    const res = await settle(bill, token);
+    if (res.status !== 503 || retries === 5) return { ...res, retries };
+  }
+}
 const getClaim = (provider: string, claimNo: string, token = hospital) => api(cloud, 'GET', `/v1/claims/${provider}/${claimNo}`, { token });
 const reverse = (provider: string, claimNo: string, body: unknown, token = hospital) => api(cloud, 'POST', `/v1/claims/${provider}/${claimNo}/reversal`, { token, body });
 
@@ -231,7 +240,7 @@ describe('50 concurrent claims for one member', () => {
     const { memberId } = await poorMember('tekun');
     // Each visit: 100 yuan of 甲 drugs at a township centre, 50% basic → 50 yuan; the 1,000-yuan
     // outpatient pool is exhausted after 20 of them, whichever order they commit in.
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => settle(outpatientBill(memberId, `MZ-RACE-${String(i).padStart(2, '0')}`), clinic)));
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => settleRetrying(outpatientBill(memberId, `MZ-RACE-${String(i).padStart(2, '0')}`), clinic)));
     expect(answers.map((a) => a.status)).toEqual(new Array(50).fill(201));
     const statements: Statement[] = answers.map((a) => a.body.statement);
     const acc = await accumulator(memberId);

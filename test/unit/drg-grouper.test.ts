@@ -342,6 +342,12 @@ describe.each(['1.1', '2.0'] as const)('CHS-DRG %s', (version) => {
     });
   });
 
+  it('finds every code of the package by its index, and no code it does not hold', () => {
+    f.t.diagnoses.forEach((code, i) => expect(f.t.dxIndex.get(code)).toBe(i));
+    f.t.procedures.forEach((code, i) => expect(f.t.pxIndex.get(code)).toBe(i));
+    for (const absent of ['', 'J18.9', 'J18.9000', 'j18.900', '18.900', 'J18.900 ']) expect(f.t.dxIndex.get(absent)).toBeUndefined();
+  });
+
   it('carries a trace whose steps follow the chain', () => {
     const pdx = f.pick(f.table('FR1', 'pdx'), f.onlyIn('F'), 'an FR1 principal');
     const r = f.group({ id: 'trace-1', principalDiagnosis: pdx });

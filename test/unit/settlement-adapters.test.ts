@@ -64,21 +64,25 @@ describe('the settling transaction', () => {
 
   it('writes claim, ledger entry, accumulator (version-checked) and marker in one transaction', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
-    expect(await commitSettlement(record(), undefined, { memberId: 'M0001', year: 2023, version: 7, counters: { claims: 3 } }, entry)).toBe('committed');
+    expect(await commitSettlement(record(), undefined, { memberId: 'M0001', year: 2023, version: 7, counters: { claims: 3 } }, entry)).toEqual({ outcome: 'committed' });
     const items = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items.map((i) => [i.Put?.TableName, i.Put?.Item?.sk])).toEqual([['claims', 'CLAIM'], ['claims', 'LEDGER#0001#0-SETTLEMENT'], ['accumulators', 'YEAR#2023'], ['accumulators', 'YEAR#2023#CLAIM#H33090200001#C-0001']]);
     expect(items[0]!.Put!.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(items[2]!.Put).toMatchObject({ ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': 7 }, Item: { version: 8, counters: { claims: 4 } } });
+    expect(items[2]!.Put).toMatchObject({ ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': 7 }, Item: { version: 8, counters: { claims: 4 } }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
   });
 
-  it('tells the caller why a transaction was cancelled: the claim, the counters, or a conflict', async () => {
+  it('tells the caller why a transaction was cancelled: the claim, the counters (handing back the current ones), or a conflict', async () => {
     const fresh = { memberId: 'M0001', year: 2023, version: 0, counters: {} };
+    const moved = cancelled(['None', 'None', 'ConditionalCheckFailed', 'None']);
+    moved.CancellationReasons![2]!.Item = { memberId: { S: 'M0001' }, year: { N: '2023' }, version: { N: '9' }, counters: { M: { claims: { N: '4' }, 'basic.paid': { N: '1200' } } } };
     dynamo.on(TransactWriteCommand).rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'ConditionalCheckFailed', 'None']))
-      .rejectsOnce(cancelled(['None', 'None', 'ConditionalCheckFailed', 'None']))
+      .rejectsOnce(moved)
       .rejectsOnce(cancelled(['None', 'TransactionConflict', 'None', 'None']));
-    expect(await commitSettlement(record(), undefined, fresh, entry)).toBe('claim-moved');
-    expect(await commitSettlement(record(), undefined, fresh, entry)).toBe('accumulator-moved');
-    expect(await commitSettlement(record(), undefined, fresh, entry)).toBe('conflict');
+    expect(await commitSettlement(record(), undefined, fresh, entry)).toEqual({ outcome: 'claim-moved' });
+    expect(await commitSettlement(record(), undefined, fresh, entry)).toEqual({
+      outcome: 'accumulator-moved', current: { memberId: 'M0001', year: 2023, version: 9, counters: { claims: 4, 'basic.paid': 1_200 } },
+    });
+    expect(await commitSettlement(record(), undefined, fresh, entry)).toEqual({ outcome: 'conflict' });
   });
 
   it('restores the counters exactly when a reversal subtracts the deltas a settlement added', () => {

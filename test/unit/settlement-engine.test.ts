@@ -136,7 +136,7 @@ describe('visit types', () => {
     expect(fundOf(nearLimit).basic).toBe(y(20));
   });
 
-  it('settles a per-bed-day stay at the standard: the patient and the fund share it, the institution bears the rest (hospice, Zhoushan)', () => {
+  it('settles a per-bed-day stay at the standard: the patient and the fund share it, the institution bears the rest (hospice, home sickbed, elderly care)', () => {
     // 300 yuan a day at a secondary hospital × 10 days = 3,000; billed 3,500 (all 甲).
     const bill = exampleBill([exampleLine(1, 'A', 'bed', 150, 10), exampleLine(2, 'A', 'nursing', 1_000), exampleLine(3, 'A', 'drug', 1_000)], {
       visit: { type: 'bed-day', serviceDate: '2023-11-01', dischargeDate: '2023-11-11', bedDay: { programme: 'hospice', days: 10 } },
@@ -146,6 +146,11 @@ describe('visit types', () => {
     // Below the standard, the bill is the base: a 5-day home sickbed (80/day = 400) billed 300 → fund 80% = 240.
     const home = exampleBill([exampleLine(1, 'A', 'nursing', 300)], { visit: { type: 'bed-day', serviceDate: '2023-11-01', dischargeDate: '2023-11-06', bedDay: { programme: 'home-sickbed', days: 5 } } });
     expect(run(zhoushan, home, zhoushanMember(), inZhoushan('primary')).totals).toMatchObject({ institutionFen: 0, fundPaidFen: y(240), patientPaidFen: y(60) });
+    // A month in a medical-elderly-care institution at tertiary level: 300 × 30 = 9,000 standard, billed 8,000 → fund 85%.
+    const care = exampleBill([exampleLine(1, 'A', 'nursing', 8_000)], { visit: { type: 'bed-day', serviceDate: '2023-11-01', dischargeDate: '2023-12-01', bedDay: { programme: 'elderly-care', days: 30 } } });
+    const month = run(zhoushan, care, zhoushanMember(), inZhoushan('tertiary'));
+    expect(month.totals).toMatchObject({ institutionFen: 0, fundPaidFen: y(6_800), patientPaidFen: y(1_200) });
+    expect(month.lines[0]!.rules.basic).toBe('visits.bed-day.programmes[elderly-care]');
   });
 
   it('refuses a visit type the policy does not cover, naming the field', () => {
@@ -342,6 +347,11 @@ describe('the statement explains itself', () => {
     expect(s.steps.find((x) => x.figure === 'deductible')!.basis).toHaveProperty('illustrative');
     expect(s.policy).toMatchObject({ id: 'zhoushan-resident', version: 1, year: 2023 });
     expect(s.roundingRule).toMatch(/half up/);
+    expect(s.lines.map((l) => l.rules)).toEqual([
+      { deductible: 'basic.deductibles[inpatient]', basic: 'basic.ratios[inpatient]' },
+      { firstSelfPay: 'items.classB.firstSelfPay', deductible: 'basic.deductibles[inpatient]', basic: 'basic.ratios[inpatient]' },
+      { outOfCatalogue: 'class C (丙类)' },
+    ]);
   });
 
   it('adds up per line and in total, and reports the counters it moves', () => {

@@ -127,7 +127,7 @@ function statementFor(c: Case): { s: Statement; input: ReturnType<typeof build> 
 const RUNS = { numRuns: 400 };
 
 describe('settlement properties (fast-check, every shipped policy)', () => {
-  it('adds up to the bill exactly, per line and in total, in whole fen, with no negative figure', () => {
+  it('adds up to the bill exactly, per line and in total, in whole fen, with no negative figure and a rule for every figure', () => {
     fc.assert(fc.property(caseArb, (g) => {
       const c = withPolicy(g);
       const { s } = statementFor(c);
@@ -137,6 +137,10 @@ describe('settlement properties (fast-check, every shipped policy)', () => {
         expect(line.outOfCatalogueFen + line.overLimitFen + line.firstSelfPayFen + line.coveredFen).toBe(line.amountFen);
         expect(sum(Object.values(line.paidFen)) + line.institutionFen + line.patientFen).toBe(line.amountFen);
         expect(line.deductibleFen).toBeLessThanOrEqual(line.coveredFen);
+        // Every non-zero figure names the policy rule that produced it.
+        const named: [string, number][] = [['outOfCatalogue', line.outOfCatalogueFen], ['overLimit', line.overLimitFen], ['firstSelfPay', line.firstSelfPayFen],
+          ['deductible', line.deductibleFen], ['institution', line.institutionFen], ...Object.entries(line.paidFen)];
+        for (const [figure, amount] of named) if (amount > 0) expect(line.rules[figure], `${figure} of line ${line.lineNo}`).toBeTruthy();
       }
       const t = s.totals;
       expect(t.billedFen).toBe(sum(c.lines.map((l) => lineAmount(l.unitPriceFen, l.quantity))));

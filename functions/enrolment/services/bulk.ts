@@ -27,6 +27,8 @@ import { publishBatch } from './publish-batch.ts';
 
 /** Rows read and decided at once inside one request: enough to overlap DynamoDB round trips. */
 const ROW_CONCURRENCY = 16;
+/** Rows in hand at once: about two transactions' worth. */
+const WAVE_SIZE = 48;
 
 const rejected = (rowNumber: number, r: Refusal): RowOutcome => ({
   rowNumber, outcome: 'rejected', status: r.status, problems: r.problems, ...(r.details ? { details: r.details } : {}),
@@ -103,7 +105,23 @@ async function commitGroup(group: Decided[], committed: Decided[], depth = 0): P
   return [...clashed, ...await commitGroup(clean, committed, depth + 1)];
 }
 
-async function enrolRows(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[]): Promise<void> {
+/**
+ * Enrols rows in waves (read and decide a wave side by side, commit it in groups, publish its
+ * events, settle its clashes one by one), so that at any moment at most one wave is in hand: when
+ * the time budget runs out, the rows of later waves come back `deferred`, having written nothing.
+ */
+async function enrolRows(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[], deadline: number): Promise<void> {
+  for (let start = 0; start < rows.length; start += WAVE_SIZE) {
+    const wave = rows.slice(start, start + WAVE_SIZE);
+    if (Date.now() > deadline) {
+      for (const row of rows.slice(start)) outcomes.push({ rowNumber: row.rowNumber, outcome: 'deferred' });
+      return;
+    }
+    await enrolWave(wave, ctx, outcomes);
+  }
+}
+
+async function enrolWave(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[]): Promise<void> {
   const decided: Decided[] = [];
   await pool(rows, ROW_CONCURRENCY, async (row) => {
     const d = await decideRow(row, ctx);
@@ -118,6 +136,7 @@ async function enrolRows(rows: readonly BulkRow[], ctx: OperationContext, outcom
   // Published after the state they report is committed, in PutEvents calls of ten.
   await publishBatch(committed.flatMap((d) => enrolmentEvents(d.ready)), ctx.correlationId);
   for (const d of committed) outcomes.push(done(d.row.rowNumber, enrolledFrom(d.ready)));
+
   // The rest one by one, each re-read and decided again against what the groups wrote: a person's
   // rows in file order (so the earlier row wins), different people side by side.
   const byPerson = new Map<string, Decided[]>();
@@ -133,8 +152,9 @@ async function enrolRows(rows: readonly BulkRow[], ctx: OperationContext, outcom
   });
 }
 
-async function contributionRows(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[]): Promise<void> {
+async function contributionRows(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[], deadline: number): Promise<void> {
   await pool(rows, ROW_CONCURRENCY, async (row) => {
+    if (Date.now() > deadline) { outcomes.push({ rowNumber: row.rowNumber, outcome: 'deferred' }); return; }
     const parsed = contributionRowSchema.safeParse(contributionRowInput(row.record));
     if (!parsed.success) {
       outcomes.push({ rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) });
@@ -155,13 +175,19 @@ export interface BulkReport {
   unchanged: number;
   valid: number;
   rejected: number;
+  deferred: number;
   rows: RowOutcome[];
 }
 
-export async function runBulk(kind: BulkKind, rows: readonly BulkRow[], unreadable: readonly RejectedRow[], ctx: OperationContext): Promise<BulkReport> {
+/**
+ * @param deadline epoch ms after which no new row is started (they come back `deferred`): a
+ *   request must answer inside API Gateway's 29 s, whatever the load, or its caller would retry
+ *   rows that were in fact written and be told they were unchanged.
+ */
+export async function runBulk(kind: BulkKind, rows: readonly BulkRow[], unreadable: readonly RejectedRow[], ctx: OperationContext, deadline = Number.POSITIVE_INFINITY): Promise<BulkReport> {
   const outcomes: RowOutcome[] = unreadable.map((u) => ({ rowNumber: u.rowNumber, outcome: 'rejected', status: 400, problems: u.problems }));
-  if (kind === 'enrolment') await enrolRows(rows, ctx, outcomes);
-  else await contributionRows(rows, ctx, outcomes);
+  if (kind === 'enrolment') await enrolRows(rows, ctx, outcomes, deadline);
+  else await contributionRows(rows, ctx, outcomes, deadline);
   outcomes.sort((a, b) => a.rowNumber - b.rowNumber);
   const count = (...names: RowOutcome['outcome'][]) => outcomes.filter((o) => names.includes(o.outcome)).length;
   return {
@@ -172,6 +198,7 @@ export async function runBulk(kind: BulkKind, rows: readonly BulkRow[], unreadab
     unchanged: count('unchanged'),
     valid: count('enrolled', 'recorded', 'unchanged', 'valid'),
     rejected: count('rejected'),
+    deferred: count('deferred'),
     rows: outcomes,
   };
 }

@@ -1,6 +1,6 @@
 /** Small DynamoDB helpers the budget adapters share: the table, paged queries, bounded parallelism, condition failures. */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 
@@ -17,6 +17,23 @@ export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): 
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+/** Many items by key, 100 keys a request, consistent reads; the result is keyed `pk|sk`. */
+export async function batchGet(keyList: readonly { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
+  const table = providersTable();
+  const chunks: { pk: string; sk: string }[][] = [];
+  for (let i = 0; i < keyList.length; i += 100) chunks.push(keyList.slice(i, i + 100));
+  const found = new Map<string, Record<string, unknown>>();
+  await mapLimit(chunks, 4, async (chunk) => {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = { [table]: { Keys: chunk, ConsistentRead: true } };
+    while (request && Object.keys(request).length > 0) {
+      const out = await db().send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[table] ?? []) found.set(`${item.pk as string}|${item.sk as string}`, item);
+      request = out.UnprocessedKeys as typeof request;
+    }
+  });
+  return found;
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; results in input order. */

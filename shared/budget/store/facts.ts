@@ -10,23 +10,34 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Fen } from '../../money/fen.ts';
 import { emptyMonth, type MonthTotals } from '../facts.ts';
-import { db, isConditionFailure, providersTable, queryAll } from './db.ts';
+import { batchGet, db, isConditionFailure, providersTable, queryAll } from './db.ts';
 import { keys } from './keys.ts';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-const addTotals = (providerCode: string, month: string, add: Partial<Record<'centipoints' | 'cases' | 'claims' | 'fundPaidFen' | 'inpatientFundPaidFen', number>>): TransactItem => {
+type TotalsDelta = Partial<Record<'centipoints' | 'cases' | 'claims' | 'fundPaidFen' | 'inpatientFundPaidFen', number>>;
+
+const addTo = (providerCode: string, period: string, add: TotalsDelta): TransactItem => {
   const entries = Object.entries(add).filter(([, value]) => value !== 0);
   return {
     Update: {
       TableName: providersTable(),
-      Key: keys.totals(providerCode, month),
-      UpdateExpression: `SET providerCode = :code, #month = :month${entries.length ? ` ADD ${entries.map(([name]) => `#${name} :${name}`).join(', ')}` : ''}`,
-      ExpressionAttributeNames: { '#month': 'month', ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])) },
-      ExpressionAttributeValues: { ':code': providerCode, ':month': month, ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])) },
+      Key: keys.totals(providerCode, period),
+      UpdateExpression: `SET providerCode = :code, #period = :period${entries.length ? ` ADD ${entries.map(([name]) => `#${name} :${name}`).join(', ')}` : ''}`,
+      ExpressionAttributeNames: { '#period': period.length === 4 ? 'year' : 'month', ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])) },
+      ExpressionAttributeValues: { ':code': providerCode, ':period': period, ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])) },
     },
   };
 };
+
+/**
+ * A fact moves its month's totals and its year's: prepayment and warnings read months, the
+ * year-end reads one year item per provider (a batch read of 1,000 items, not 12,000).
+ */
+const addTotals = (providerCode: string, month: string, add: TotalsDelta): TransactItem[] => [
+  addTo(providerCode, month, add),
+  addTo(providerCode, month.slice(0, 4), add),
+];
 
 const addSpent = (communityId: string, month: string, fundPaidFen: Fen, claims: number): TransactItem => ({
   Update: {
@@ -96,7 +107,17 @@ export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: stri
     }));
     add(cut.earlier.providerCode, month, cut.deltaCentipoints, 0);
   }
-  const totals = [...deltas.values()].map((d) => addTotals(d.providerCode, d.month, { centipoints: d.centipoints, cases: d.cases }));
+  // A cut in another month of the same year moves that year item again: fold the year deltas too.
+  const years = new Map<string, { providerCode: string; year: string; centipoints: number; cases: number }>();
+  for (const d of deltas.values()) {
+    const key = `${d.providerCode}|${d.month.slice(0, 4)}`;
+    const y = years.get(key) ?? { providerCode: d.providerCode, year: d.month.slice(0, 4), centipoints: 0, cases: 0 };
+    years.set(key, { ...y, centipoints: y.centipoints + d.centipoints, cases: y.cases + d.cases });
+  }
+  const totals = [
+    ...[...deltas.values()].map((d) => addTo(d.providerCode, d.month, { centipoints: d.centipoints, cases: d.cases })),
+    ...[...years.values()].map((d) => addTo(d.providerCode, d.year, { centipoints: d.centipoints, cases: d.cases })),
+  ];
   return (await applyOnce([...markers, ...totals])) ? 'applied' : 'already-applied';
 }
 
@@ -130,11 +151,13 @@ export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'app
     marker
       ? putMarker(key, { ...f, state: 'settled', seq, updatedAt: now }, 'seq = :seq', { ':seq': marker.seq })
       : putMarker(key, { ...f, state: 'settled', seq, updatedAt: now }),
-    addTotals(f.providerCode, f.month, { claims: 1, fundPaidFen: f.fundPaidFen, inpatientFundPaidFen: f.inpatient ? f.fundPaidFen : 0 }),
+    ...addTotals(f.providerCode, f.month, { claims: 1, fundPaidFen: f.fundPaidFen, inpatientFundPaidFen: f.inpatient ? f.fundPaidFen : 0 }),
   ];
   if (f.communityId) items.push(addSpent(f.communityId, f.month, f.fundPaidFen, 1));
   if (await applyOnce(items)) return 'applied';
-  // Someone moved the marker meanwhile: let SQS retry against the new state.
+  // Someone moved the marker meanwhile: a duplicate delivery that won the race is done; anything else is retried against the new state.
+  const now2 = await getMarker(key) as ClaimMarker | undefined;
+  if (now2?.state === 'settled' && now2.settledAt === f.settledAt) return 'already-applied';
   throw new Error(`claim ${f.providerCode}/${f.claimNo} changed while being projected; retrying`);
 }
 
@@ -146,7 +169,7 @@ export async function applyClaimReversed(providerCode: string, claimNo: string, 
   if (marker.state === 'reversed') return 'already-applied';
   const items: TransactItem[] = [
     putMarker(key, { ...marker, state: 'reversed', seq: marker.seq + 1, updatedAt: now }, 'seq = :seq', { ':seq': marker.seq }),
-    addTotals(providerCode, marker.month, { claims: -1, fundPaidFen: -marker.fundPaidFen, inpatientFundPaidFen: marker.inpatient ? -marker.fundPaidFen : 0 }),
+    ...addTotals(providerCode, marker.month, { claims: -1, fundPaidFen: -marker.fundPaidFen, inpatientFundPaidFen: marker.inpatient ? -marker.fundPaidFen : 0 }),
   ];
   if (marker.communityId) items.push(addSpent(marker.communityId, marker.month, -marker.fundPaidFen, -1));
   if (await applyOnce(items)) return 'applied';
@@ -156,7 +179,7 @@ export async function applyClaimReversed(providerCode: string, claimNo: string, 
 // Reads ----------------------------------------------------------------------------------------------
 
 const monthOf = (item: Record<string, unknown>): MonthTotals => ({
-  ...emptyMonth(item.month as string),
+  ...emptyMonth((item.month ?? item.year) as string),
   centipoints: (item.centipoints as number | undefined) ?? 0,
   cases: (item.cases as number | undefined) ?? 0,
   claims: (item.claims as number | undefined) ?? 0,
@@ -170,6 +193,16 @@ export async function monthsOfYear(providerCode: string, year: number): Promise<
     KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': `PROVIDER#${providerCode}`, ':s': `TOTALS#${year}-` },
   });
   return items.map(monthOf);
+}
+
+/** Many providers' totals for a year, one item each (providers with no fact get zeros). */
+export async function yearTotals(providerCodes: readonly string[], year: number): Promise<Map<string, MonthTotals>> {
+  const found = await batchGet(providerCodes.map((c) => keys.totals(c, String(year))));
+  return new Map(providerCodes.map((c) => {
+    const key = keys.totals(c, String(year));
+    const item = found.get(`${key.pk}|${key.sk}`);
+    return [c, item ? monthOf(item) : emptyMonth(String(year))];
+  }));
 }
 
 export async function monthTotals(providerCode: string, month: string): Promise<MonthTotals> {

@@ -9,6 +9,8 @@
  *  budget version / head   BUDGET#<r>#<yyyy>            V#<0001> / HEAD
  *  regions with a budget   BUDGETS#<yyyy>               REGION#<r>
  *  monthly totals          PROVIDER#<code>              TOTALS#<yyyy-mm>            (points, fund paid: the projection)
+ *  year totals             PROVIDER#<code>              TOTALS#<yyyy>               (the same, for the year: what the year-end reads)
+ *  ledger balance          PROVIDER#<code>              BALANCE#<yyyy>              (advances of the year; each year-end version's entry)
  *  capitation spending     HC#<id>                      SPENT#<yyyy-mm>
  *  projection markers      FACT#CASE|CUT|CLAIM#<provider>#<claimNo>   FACT           (each fact applied once)
  *  run version / head      RUN#<kind>#<r>#<period>      V#<0001> / HEAD
@@ -29,7 +31,9 @@ export const keys = {
   budget: (region: string, year: number, version: number) => ({ pk: `BUDGET#${region}#${year}`, sk: v(version) }),
   budgetHead: (region: string, year: number) => ({ pk: `BUDGET#${region}#${year}`, sk: 'HEAD' }),
   budgetIndex: (region: string, year: number) => ({ pk: `BUDGETS#${year}`, sk: `REGION#${region}` }),
-  totals: (code: string, month: string) => ({ pk: `PROVIDER#${code}`, sk: `TOTALS#${month}` }),
+  /** A month (yyyy-mm) or a whole year (yyyy): the projection adds every fact to both. */
+  totals: (code: string, monthOrYear: string) => ({ pk: `PROVIDER#${code}`, sk: `TOTALS#${monthOrYear}` }),
+  balance: (code: string, year: number) => ({ pk: `PROVIDER#${code}`, sk: `BALANCE#${year}` }),
   spent: (communityId: string, month: string) => ({ pk: `HC#${communityId}`, sk: `SPENT#${month}` }),
   fact: (kind: 'CASE' | 'CUT' | 'CLAIM', provider: string, claimNo: string) => ({ pk: `FACT#${kind}#${provider}#${claimNo}`, sk: 'FACT' }),
   run: (kind: RunKind, region: string, period: string, version: number) => ({ pk: `RUN#${kind}#${region}#${period}`, sk: v(version) }),

@@ -3,7 +3,7 @@
  * one alert with its case history and deliveries, and a case transition written together with its
  * history record, conditional on the status the regulator saw.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import type { CaseChange } from '../case.ts';
@@ -98,11 +98,6 @@ export async function readAlertCase(alertId: string): Promise<AlertCase | undefi
   if (!alert) return undefined;
   const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
   return { alert, history: of('EVENT#'), deliveries: of('DELIVERY#'), attempts: of('ATTEMPT#') };
-}
-
-export async function readAlert(alertId: string): Promise<Item | undefined> {
-  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: alertsTable(), Key: { pk: keys.alert(alertId), sk: keys.alertItem }, ConsistentRead: true }));
-  return out.Item;
 }
 
 /**

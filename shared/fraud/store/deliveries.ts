@@ -41,14 +41,6 @@ export async function readDeliveries(alertId: string): Promise<Map<string, Deliv
   return new Map(items.map((i) => [String(i.subscriptionId), i as unknown as DeliveryState]));
 }
 
-export async function readAttempts(alertId: string): Promise<DeliveryAttempt[]> {
-  const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': keys.alert(alertId), ':prefix': 'ATTEMPT#' },
-  });
-  return items.map(({ subscriptionId, attempt, at, ok, status, error, durationMs }) => ({ subscriptionId, attempt, at, ok, status, error, durationMs }) as DeliveryAttempt);
-}
-
 /** The attempt and the subscription's new state, together. */
 export async function recordAttempt(alertId: string, attempt: DeliveryAttempt, state: DeliveryState): Promise<void> {
   const table = alertsTable();

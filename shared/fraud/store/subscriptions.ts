@@ -4,7 +4,7 @@
  * answer after the one that created it. A deleted subscription is kept (who deleted it, when) but
  * taken out of the region's index, so no alert is matched against it again.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import type { Subscription } from '../subscription.ts';
 import { alertsTable, queryAll, type Item } from './dynamo.ts';
@@ -37,11 +37,6 @@ export async function regionSubscriptions(region: string): Promise<StoredSubscri
     ExpressionAttributeValues: { ':pk': keys.subscribers(region) },
   });
   return items.filter((i) => i.status === 'active') as unknown as StoredSubscription[];
-}
-
-export async function getSubscription(subscriptionId: string): Promise<StoredSubscription | undefined> {
-  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: alertsTable(), Key: { pk: keys.subscription(subscriptionId), sk: keys.subscriptionItem } }));
-  return out.Item as StoredSubscription | undefined;
 }
 
 /** False when there was no active subscription of that region to delete. */

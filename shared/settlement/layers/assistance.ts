@@ -33,12 +33,13 @@ export function settleAssistance(work: Work): void {
 
   const major = majorDisease(work, terms);
   const ratio = major ? terms.majorDiseases!.ratio : category.ratio;
+  const rulePath = major ? `assistance.majorDiseases[${major.code}]` : `assistance.categories[${category.id}]`;
   let amount = applyRatio(base - deductible, ratio);
   work.steps.push({
     layer: 'assistance', figure: 'payment before limit', amountFen: amount, ratioBp: ratio,
-    rule: major ? `assistance.majorDiseases[${major.code}]` : `assistance.categories[${category.id}]`,
+    rule: rulePath,
     basis: major ? terms.majorDiseases!.basis : category.basis,
-    text: `${category.categories.join('/')}: (${partsText(parts)} ${yuan(base)} − deductible ${yuan(deductible)}) × ${pct(ratio)}${major ? ` (重特大疾病 ${major.name})` : ''} = ${yuan(amount)}`,
+    text: `category ${category.categories.filter((c) => facts.categories.includes(c)).join('/')} (terms ${category.id}): (${partsText(parts)} ${yuan(base)} − deductible ${yuan(deductible)}) × ${pct(ratio)}${major ? ` (重特大疾病 ${major.name})` : ''} = ${yuan(amount)}`,
   });
 
   const limited = major && terms.majorDiseases!.annualLimit !== undefined
@@ -53,7 +54,7 @@ export function settleAssistance(work: Work): void {
   }
   ytd.add('assistance.paid', amount);
   if (major) ytd.add('assistance.major.paid', amount);
-  pay(work, 'assistance', amount, parts);
+  pay(work, 'assistance', amount, parts, rulePath);
   work.steps.push({ layer: 'assistance', figure: 'payment', amountFen: amount, rule: 'assistance', text: `医疗救助 pays ${yuan(amount)}` });
 
   const tilted = terms.tilted;
@@ -65,7 +66,7 @@ export function settleAssistance(work: Work): void {
   ytd.add('assistance.tilted.base', remaining);
   if (tilted.annualLimit !== undefined) second = Math.min(second, room(tilted.annualLimit, ytd.get('assistance.tilted.paid')));
   ytd.add('assistance.tilted.paid', second);
-  pay(work, 'assistanceTilted', second, parts);
+  pay(work, 'assistanceTilted', second, parts, 'assistance.tilted');
   work.steps.push({
     layer: 'assistanceTilted', figure: 'payment', amountFen: second, ratioBp: tilted.ratio, rule: 'assistance.tilted', basis: tilted.basis,
     text: `倾斜救助: what remains (${yuan(remaining)}) takes the year from ${yuan(start)} to ${yuan(start + remaining)}; above ${yuan(tilted.threshold)} at ${pct(tilted.ratio)}${tilted.annualLimit !== undefined ? `, within ${yuan(tilted.annualLimit)} a year` : ''}: ${yuan(second)}`,

@@ -9,7 +9,7 @@ import { payByBands, type Band } from '../bands.ts';
 import { shareOut } from '../cells.ts';
 import { holds } from '../conditions.ts';
 import { atLevel, type BenefitPolicy } from '../policy.ts';
-import { clampRatio, pay, pct, room, yuan, type Work } from '../work.ts';
+import { because, clampRatio, pay, pct, room, yuan, type Work } from '../work.ts';
 
 type DeductibleRule = BenefitPolicy['basic']['deductibles'][number];
 
@@ -43,13 +43,15 @@ function deductibleDue(work: Work, rule: DeductibleRule): { due: Fen; how: strin
 }
 
 /** The ratio (or bands) from every rule that holds: the last `set`/`bands` is the base, every `add` adds. */
-function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ruleId?: string; add: BasisPoints } {
+function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ruleId?: string; add: BasisPoints; applied: string[] } {
   const { policy, facts } = work;
   let base: { bands: Band[]; measuredOn: 'claim' | 'year'; ruleId: string } | undefined;
   let add = 0;
+  const applied: string[] = [];
   for (const rule of policy.basic.ratios) {
     if (!holds(rule.when, facts)) continue;
     const path = `basic.ratios[${rule.id}]`;
+    applied.push(path);
     if (rule.set !== undefined) {
       const ratio = atLevel(rule.set, facts.level);
       base = { bands: [{ ratio }], measuredOn: 'claim', ruleId: rule.id };
@@ -63,8 +65,8 @@ function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ru
       work.steps.push({ layer: 'basic', figure: 'ratio addition', ratioBp: points, rule: path, basis: rule.basis, text: `${points >= 0 ? '+' : ''}${points / 100} points (${rule.id})` });
     }
   }
-  if (!base) return { bands: [{ ratio: 0 }], measuredOn: 'claim', add: 0 };
-  return { ...base, add };
+  if (!base) return { bands: [{ ratio: 0 }], measuredOn: 'claim', add: 0, applied: [] };
+  return { ...base, add, applied };
 }
 
 export function settleBasic(work: Work): void {
@@ -79,6 +81,7 @@ export function settleBasic(work: Work): void {
     const { due, how } = deductibleDue(work, rule);
     deductible = Math.min(covered, due);
     ytd.add(`basic.deductible.${rule.id}.paid`, deductible);
+    if (deductible > 0) because(work, 'deductible', `basic.deductibles[${rule.id}]`);
     work.steps.push({ layer: 'basic', figure: 'deductible', amountFen: deductible, rule: `basic.deductibles[${rule.id}]`, basis: rule.basis, text: `deductible ${yuan(deductible)} (${how}; due ${yuan(due)}, covered ${yuan(covered)})` });
   }
   work.deductible = shareOut(deductible, coveredPerLine);
@@ -102,6 +105,7 @@ export function settleBasic(work: Work): void {
     const left = room(cap.amount, ytd.get(`basic.cap.${cap.id}`));
     if (amount > left) {
       work.steps.push({ layer: 'basic', figure: 'cap', amountFen: left, rule: `basic.caps[${cap.id}]`, basis: cap.basis, text: `annual cap ${yuan(cap.amount)}: ${yuan(left)} left this year, payment cut from ${yuan(amount)}` });
+      because(work, 'basic', `basic.caps[${cap.id}]`);
       amount = left;
     }
   }
@@ -110,6 +114,7 @@ export function settleBasic(work: Work): void {
 
   // Shared over the lines by what each has above its share of the deductible.
   const weights = coveredPerLine.map((c, i) => c - work.deductible[i]!);
+  if (amount > 0) for (const path of ratio.applied) because(work, 'basic', path);
   const perLine = amount === 0 ? weights.map(() => 0) : cells.takeByWeights(amount, 'covered', weights);
   perLine.forEach((v, i) => { work.paid.basic[i] = work.paid.basic[i]! + v; });
   work.steps.push({ layer: 'basic', figure: 'payment', amountFen: amount, rule: 'basic', text: `基本医保 pays ${yuan(amount)}` });
@@ -130,7 +135,9 @@ export function settleBedDay(work: Work): void {
   const covered = cells.total(['covered']);
   const base = Math.min(covered, standard);
   const institution = covered - base;
+  const programmePath = `visits.bed-day.programmes[${programme.id}]`;
   if (institution > 0) {
+    because(work, 'institution', programmePath);
     const perLine = cells.take(institution, ['covered']);
     perLine.forEach((v, i) => { work.institution[i] = work.institution[i]! + v; });
   }
@@ -144,11 +151,12 @@ export function settleBedDay(work: Work): void {
     const left = room(cap.amount, ytd.get(`basic.cap.${cap.id}`));
     if (fund > left) {
       work.steps.push({ layer: 'basic', figure: 'cap', amountFen: left, rule: `basic.caps[${cap.id}]`, basis: cap.basis, text: `annual cap ${yuan(cap.amount)}: ${yuan(left)} left, payment cut from ${yuan(fund)}` });
+      because(work, 'basic', `basic.caps[${cap.id}]`);
       fund = left;
     }
   }
   for (const cap of caps) ytd.add(`basic.cap.${cap.id}`, fund);
   ytd.add('basic.paid', fund);
-  pay(work, 'basic', fund, ['covered']);
+  pay(work, 'basic', fund, ['covered'], programmePath);
   work.steps.push({ layer: 'basic', figure: 'payment', amountFen: fund, rule: 'visits.bed-day', text: `基本医保 pays ${yuan(fund)} of the bed-day standard` });
 }

@@ -7,7 +7,7 @@
 import { applyRatio } from '../../money/fen.ts';
 import { payByBands } from '../bands.ts';
 import type { BasePart } from '../policy.ts';
-import { clampRatio, pay, pct, room, yuan, partsText, type Work } from '../work.ts';
+import { because, clampRatio, pay, pct, room, yuan, partsText, type Work } from '../work.ts';
 
 export function settleCatastrophic(work: Work): void {
   const { policy, facts, ytd, cells } = work;
@@ -25,7 +25,7 @@ export function settleCatastrophic(work: Work): void {
   if (category) {
     work.steps.push({
       layer: 'catastrophic', figure: 'category terms', rule: `catastrophic.categoryTerms[${category.id}]`, basis: category.basis,
-      text: `${category.categories.join('/')} terms: deductible ${yuan(deductible)}${category.deductibleShare !== undefined ? ` (${pct(category.deductibleShare)} of ${yuan(terms.deductible)})` : ''}; bands ${bands.map((b) => pct(b.ratio)).join(', ')}${category.uncapped ? '; no cap' : ''}`,
+      text: `category ${category.categories.filter((c) => facts.categories.includes(c)).join('/')} (terms ${category.id}): deductible ${yuan(deductible)}${category.deductibleShare !== undefined ? ` (${pct(category.deductibleShare)} of ${yuan(terms.deductible)})` : ''}; bands ${bands.map((b) => pct(b.ratio)).join(', ')}${category.uncapped ? '; no cap' : ''}`,
     });
   }
 
@@ -44,10 +44,12 @@ export function settleCatastrophic(work: Work): void {
     const left = room(terms.cap, ytd.get('catastrophic.paid'));
     if (amount > left) {
       work.steps.push({ layer: 'catastrophic', figure: 'cap', amountFen: left, rule: 'catastrophic.cap', basis: terms.basis, text: `annual cap ${yuan(terms.cap)}: ${yuan(left)} left, payment cut from ${yuan(amount)}` });
+      because(work, 'catastrophic', 'catastrophic.cap');
       amount = left;
     }
   }
   ytd.add('catastrophic.paid', amount);
-  pay(work, 'catastrophic', amount, parts);
+  if (category && amount > 0) because(work, 'catastrophic', `catastrophic.categoryTerms[${category.id}]`);
+  pay(work, 'catastrophic', amount, parts, 'catastrophic.bands');
   work.steps.push({ layer: 'catastrophic', figure: 'payment', amountFen: amount, rule: 'catastrophic', text: `大病保险 pays ${yuan(amount)}` });
 }

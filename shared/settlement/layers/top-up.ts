@@ -21,7 +21,7 @@ export function settleSupplementary(work: Work): void {
     const computed = amount;
     if (plan.annualCap !== undefined) amount = Math.min(amount, room(plan.annualCap, ytd.get(`${counter}.paid`)));
     ytd.add(`${counter}.paid`, amount);
-    pay(work, 'supplementary', amount, plan.base);
+    pay(work, 'supplementary', amount, plan.base, `supplementary[${plan.id}]`);
     work.steps.push({
       layer: 'supplementary', figure: 'payment', amountFen: amount, ratioBp: plan.ratio, rule: `supplementary[${plan.id}]`, basis: plan.basis,
       text: `${plan.name}: (${partsText(plan.base)} ${yuan(base)} − deductible ${yuan(deductible)}) × ${pct(plan.ratio)} = ${yuan(computed)}${amount < computed ? `, cut to ${yuan(amount)} by the annual cap ${yuan(plan.annualCap!)}` : ''}`,
@@ -38,7 +38,7 @@ export function settleFamilyCap(work: Work): void {
   const { pay: amount } = payByBands({ start, amount: base, threshold: cap.annualCap, origin: cap.annualCap, bands: [{ ratio: 10_000 }] });
   ytd.add('familyCap.base', base);
   ytd.add('familyCap.paid', amount);
-  pay(work, 'familyCap', amount, cap.base);
+  pay(work, 'familyCap', amount, cap.base, 'familyCap');
   work.steps.push({
     layer: 'familyCap', figure: 'payment', amountFen: amount, rule: 'familyCap', basis: cap.basis,
     text: `家庭自付封顶 ${yuan(cap.annualCap)} a year on ${partsText(cap.base)}: the year goes from ${yuan(start)} to ${yuan(start + base)}; ${yuan(amount)} above the cap is paid`,
