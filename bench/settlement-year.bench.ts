@@ -4,12 +4,14 @@
  *
  *  1. The arithmetic alone, in memory: summing 1,000,000 case points to 1,000 providers, then
  *     settleYear (point value, DRG payments, capitation, netting) over the totals.
- *  2. The run on the local cloud, from stored data, through POST /v1/runs/year-end: what it reads is
- *     what the paymentFacts projection keeps — twelve monthly totals per provider (12,000 items whose
- *     `cases` add up to 1,000,000) and twelve prepayment ledger entries per provider (12,000 items),
- *     plus 360 monthly community spending items — never the cases themselves. Those items are seeded
- *     directly (what the projection would have written for 1,000,000 cases); the run then reads them,
- *     settles, and writes 1,000 reports with their ledger entries and 30 community reports.
+ *  2. The run on the local cloud, from stored data, through POST /v1/runs/year-end. It reads what
+ *     the paymentFacts projection and the prepayment runs keep up to date as facts arrive: one year
+ *     totals item per provider (points, cases, fund paid; their `cases` add up to 1,000,000) and one
+ *     ledger balance per provider (the year's advances), batch-read 100 at a time, plus each
+ *     community's monthly spending — never the cases themselves. Those items (and the monthly totals
+ *     and twelve ledger entries per provider beside them) are seeded directly, as the projection and
+ *     twelve monthly runs would have left them; the run then settles and writes 1,000 reports with
+ *     their ledger entries and 30 community reports.
  *  3. What the projection costs per case: CaseGrouped events through bus → queue → consumer →
  *     transaction, timed over a sample, so the incremental cost of keeping the totals is known.
  * Peak memory is this process's resident set (the handlers run in it; DynamoDB Local is a separate JVM).

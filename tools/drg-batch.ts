@@ -1,5 +1,7 @@
 /**
- * `npm run drg -- --version 1.1|2.0 [--no-qy] [--codes clinical] < cases.jsonl > groups.jsonl`
+ * `npm run -s drg -- --version 1.1|2.0 [--no-qy] [--codes clinical] < cases.jsonl > groups.jsonl`
+ * (`-s`: without it npm prints its "> yibao drg" banner on stdout, into the file; or give
+ * `--out groups.jsonl`, which writes the file itself)
  *
  * Groups one case per JSON line (`id, sex ("M"/"F" or "1"/"2"), ageYears, ageDays, birthWeightGrams,
  * principalDiagnosis, secondaryDiagnoses[], procedures[] (first = principal), ventilationHours,
@@ -8,7 +10,7 @@
  * run goes on. A progress bar on stderr follows the bytes read when the input is a file.
  */
 import { once } from 'node:events';
-import { fstatSync } from 'node:fs';
+import { createWriteStream, fstatSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,11 +88,11 @@ function idOf(raw: unknown): { id?: string } {
 // ---------------------------------------------------------------------------------------------
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run drg -- --version ${GROUPER_VERSIONS.join('|')} [--no-qy] [--codes yibao|clinical] [--no-progress] < cases.jsonl > groups.jsonl\n`);
+  process.stderr.write(`${message}\nusage: npm run -s drg -- --version ${GROUPER_VERSIONS.join('|')} [--no-qy] [--codes yibao|clinical] [--no-progress] [--out groups.jsonl] < cases.jsonl [> groups.jsonl]\n`);
   process.exit(2);
 }
 
-export function parseArgs(args: string[]): BatchOptions & { progress: boolean } {
+export function parseArgs(args: string[]): BatchOptions & { progress: boolean; out: string | undefined } {
   const value = (flag: string) => {
     const at = args.indexOf(flag);
     return at >= 0 ? args[at + 1] : undefined;
@@ -99,7 +101,7 @@ export function parseArgs(args: string[]): BatchOptions & { progress: boolean } 
   if (!version || !(GROUPER_VERSIONS as readonly string[]).includes(version)) usage(`--version must be one of ${GROUPER_VERSIONS.join(', ')}`);
   const codes = value('--codes') ?? 'yibao';
   if (codes !== 'yibao' && codes !== 'clinical') usage('--codes must be yibao or clinical (国临版, cross-walked to 医保版)');
-  return { version: version as GrouperVersion, qy: !args.includes('--no-qy'), codes, progress: !args.includes('--no-progress') };
+  return { version: version as GrouperVersion, qy: !args.includes('--no-qy'), codes, progress: !args.includes('--no-progress'), out: value('--out') };
 }
 
 async function main(): Promise<void> {
@@ -114,10 +116,12 @@ async function main(): Promise<void> {
     hideCursor: true,
   }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(size || 1, 0, { cases: 0 });
-  const stats = await runBatch(process.stdin, process.stdout, {
+  const output = options.out ? createWriteStream(options.out) : process.stdout;
+  const stats = await runBatch(process.stdin, output, {
     ...options,
     onProgress: (bytes, cases) => bar?.update(size > 0 ? Math.min(bytes, size) : 0, { cases }),
   });
+  if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
   bar?.stop();
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(`${stats.cases} cases grouped with CHS-DRG ${options.version} in ${seconds.toFixed(1)} s `

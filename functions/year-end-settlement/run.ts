@@ -22,7 +22,7 @@ import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
 import { runId } from '../../shared/budget/store/keys.ts';
 import { getAssessment, getCommunity, providersOfRegion } from '../../shared/budget/store/register.ts';
 import {
-  balances, completeRun, createRunVersion, getRunVersion, markRunPublished, writeYearEndCommunity, writeYearEndProvider, type RunVersion,
+  balances, completeRun, createRunVersion, getRunVersion, markRunPublished, writeYearEndCommunity, writeYearEndProviders, type RunVersion,
 } from '../../shared/budget/store/runs.ts';
 
 export class YearEndRefusal extends Error {
@@ -97,10 +97,10 @@ async function store(run: RunVersion, result: YearEndResult, correlationId: stri
   const { region, version } = run;
   const year = Number(run.period);
   const now = new Date().toISOString();
-  const written = await mapLimit(result.providers, PARALLEL, (p) => writeYearEndProvider(region, year, version, { ...p }, now));
+  const written = await writeYearEndProviders(region, year, version, result.providers.map((p) => ({ ...p })), now);
   await mapLimit(result.communities, PARALLEL, (c) => writeYearEndCommunity(region, year, version, { ...c }, now));
   await completeRun('year-end', region, run.period, version, now, { whenAllDone: false });
-  logger.info('Year-end reports stored', { region, year, version, written: written.filter((w) => w === 'written').length, providers: result.providers.length });
+  logger.info('Year-end reports stored', { region, year, version, ...written, providers: result.providers.length });
 
   const settled = (await getRunVersion('year-end', region, run.period, version))!;
   if (!settled.eventId) {

@@ -20,14 +20,25 @@ export function packageEnvelope(version: GrouperVersion): PackageEnvelope {
   return packageEnvelopeSchema.parse(ENVELOPES[version]);
 }
 
-/** Unpacks an envelope's payload, checking it is the one the envelope describes. */
+/**
+ * Unpacks an envelope's payload, checking it is the one the envelope describes.
+ *
+ * The payload is validated against `packageDataSchema` where it is made (tools/drg-compile.ts parses
+ * it before writing) and its SHA-256 is checked here: these are the validated bytes. Parsing it with
+ * the schema again would cost a Lambda tens of milliseconds at every cold start and prove nothing
+ * more; `validatePackage` does it for tests and tools.
+ */
 export function decodePackage(envelope: PackageEnvelope): PackageData {
   const json = gunzipSync(Buffer.from(envelope.payload.data, 'base64'));
   const sha256 = createHash('sha256').update(json).digest('hex');
   if (sha256 !== envelope.payload.sha256) throw new Error(`CHS-DRG ${envelope.version} package is corrupt: checksum ${sha256}, expected ${envelope.payload.sha256}`);
-  const data = packageDataSchema.parse(JSON.parse(json.toString('utf8')));
+  const data = JSON.parse(json.toString('utf8')) as PackageData;
   if (data.version !== envelope.version) throw new Error(`CHS-DRG package says ${envelope.version} outside and ${data.version} inside`);
   return data;
+}
+
+export function validatePackage(data: unknown): PackageData {
+  return packageDataSchema.parse(data);
 }
 
 export function loadGrouper(data: PackageData): Grouper {

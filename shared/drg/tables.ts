@@ -4,7 +4,7 @@
  * integers, each MDC's ADRGs in published order. Grouping a case then does one hash lookup per
  * code it carries and integer lookups after that: no parsing, no regular expressions.
  */
-import { decodeGaps, type AdrgKind, type Atom, type GrouperVersion, type PackageData, type Range } from './package.ts';
+import type { AdrgKind, Atom, GrouperVersion, PackageData, Range } from './package.ts';
 
 // Flags per diagnosis index.
 export const DX_LISTED = 1;
@@ -21,9 +21,14 @@ export const PX_GREY = 4;
  */
 export class CodeSet {
   private readonly words: Uint32Array;
-  constructor(size: number, members: Iterable<number>) {
+  /** From a gap-encoded list of members (package.ts, encodeGaps). */
+  constructor(size: number, gaps: readonly number[]) {
     this.words = new Uint32Array((size + 31) >>> 5);
-    for (const i of members) this.words[i >>> 5]! |= 1 << (i & 31);
+    let i = 0;
+    for (let k = 0; k < gaps.length; k++) {
+      i += gaps[k]!;
+      this.words[i >>> 5]! |= 1 << (i & 31);
+    }
   }
   has(i: number): boolean {
     return ((this.words[i >>> 5]! >>> (i & 31)) & 1) === 1;
@@ -149,22 +154,26 @@ export function buildTables(data: PackageData): RuleTables {
   const dxIndex = new CodeIndex(diagnoses);
   const pxIndex = new CodeIndex(procedures);
 
-  const flag = (into: Uint8Array, gaps: number[], bit: number) => { for (const i of decodeGaps(gaps)) into[i]! |= bit; };
+  // The lists are read straight from their gaps into typed arrays, with no list in between: this
+  // runs at a Lambda's cold start, much of it before the JIT has warmed up.
   const dxFlags = new Uint8Array(diagnoses.length);
-  flag(dxFlags, data.diagnosisSets.listed, DX_LISTED);
-  flag(dxFlags, data.diagnosisSets.grey, DX_GREY);
-  flag(dxFlags, data.diagnosisSets.notPrincipal, DX_NOT_PRINCIPAL);
+  flagAll(dxFlags, data.diagnosisSets.listed, DX_LISTED);
+  flagAll(dxFlags, data.diagnosisSets.grey, DX_GREY);
+  flagAll(dxFlags, data.diagnosisSets.notPrincipal, DX_NOT_PRINCIPAL);
   const pxFlags = new Uint8Array(procedures.length);
-  flag(pxFlags, data.procedureSets.listed, PX_LISTED);
-  flag(pxFlags, data.procedureSets.operations, PX_OPERATION);
-  flag(pxFlags, data.procedureSets.grey, PX_GREY);
+  flagAll(pxFlags, data.procedureSets.listed, PX_LISTED);
+  flagAll(pxFlags, data.procedureSets.operations, PX_OPERATION);
+  flagAll(pxFlags, data.procedureSets.grey, PX_GREY);
 
-  const tableCodes = data.tables.map((t) => decodeGaps(t.codes));
-  const tableSets = tableCodes.map((codes, i) => new CodeSet(data.tables[i]!.kind === 'dx' ? diagnoses.length : procedures.length, codes));
+  const tableSets = data.tables.map((t) => new CodeSet(t.kind === 'dx' ? diagnoses.length : procedures.length, t.codes));
 
   const severity = (s: { codes: number[]; tables: number[] }) => {
     const out = new Int16Array(diagnoses.length).fill(-1);
-    decodeGaps(s.codes).forEach((code, i) => { out[code] = s.tables[i]!; });
+    let code = 0;
+    for (let k = 0; k < s.codes.length; k++) {
+      code += s.codes[k]!;
+      out[code] = s.tables[k]!;
+    }
     return out;
   };
 
@@ -184,9 +193,9 @@ export function buildTables(data: PackageData): RuleTables {
   const dxMdcMask = new Uint32Array(diagnoses.length);
   const dxRegionMask = new Uint16Array(diagnoses.length);
   const mdcs: Mdc[] = data.mdcs.map((m, bit) => {
-    if (m.table !== undefined) for (const i of tableCodes[m.table]!) dxMdcMask[i]! |= 1 << bit;
+    if (m.table !== undefined) flagAll(dxMdcMask, data.tables[m.table]!.codes, 1 << bit);
     const regions = (m.regions ?? []).map((r, rbit) => {
-      for (const i of tableCodes[r.table]!) dxRegionMask[i]! |= 1 << rbit;
+      flagAll(dxRegionMask, data.tables[r.table]!.codes, 1 << rbit);
       return { name: r.name, bit: rbit };
     });
     const own = adrgs.filter((a) => a.mdc === m.code);
@@ -222,4 +231,13 @@ export function buildTables(data: PackageData): RuleTables {
     adrgs,
     drgNames: new Map(data.drgs.map((d) => [d.code, d.name])),
   };
+}
+
+/** Sets `bit` at every index of a gap-encoded list. */
+function flagAll(into: Uint8Array | Uint16Array | Uint32Array, gaps: readonly number[], bit: number): void {
+  let i = 0;
+  for (let k = 0; k < gaps.length; k++) {
+    i += gaps[k]!;
+    into[i] = into[i]! | bit;
+  }
 }

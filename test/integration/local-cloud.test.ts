@@ -108,10 +108,13 @@ describe('HTTP front and handlers', () => {
   });
 
   it('routes a literal path before a parameterised one, and answers an unknown route 404', async () => {
+    // /v1/claims/pre-settle must reach the pre-settlement route (which validates the bill), not be
+    // read as GET-style /v1/claims/{providerCode}/{claimNo}: an empty bill is a 400 in the handlers' body.
     const presettle = await api(cloud, 'POST', '/v1/claims/pre-settle', { token: await tokens.provider(), body: {} });
-    expect(presettle.status).toBe(501);
-    expect(presettle.body.error.message).toContain('POST /v1/claims/pre-settle');
+    expect(presettle.status).toBe(400);
+    expect(presettle.body.error.code).toBe('BAD_REQUEST');
     expect((await api(cloud, 'GET', '/v1/nothing-here')).status).toBe(404);
+    expect((await api(cloud, 'GET', '/v1/nothing-here')).body).toEqual({ message: 'Not Found' });
   });
 
   it('shows the audit trail to staff, only its own region\'s events to a regulator, and nothing to a provider', async () => {

@@ -3,6 +3,9 @@
  * gets its own error line and the run goes on.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseArgs, runBatch } from '../../tools/drg-batch.ts';
@@ -40,14 +43,19 @@ describe('npm run drg', () => {
   });
 
   it('reads its options', () => {
-    expect(parseArgs(['--version', '2.0'])).toMatchObject({ version: '2.0', qy: true, codes: 'yibao', progress: true });
-    expect(parseArgs(['--version', '1.1', '--no-qy', '--codes', 'clinical', '--no-progress'])).toMatchObject({ version: '1.1', qy: false, codes: 'clinical', progress: false });
+    expect(parseArgs(['--version', '2.0'])).toMatchObject({ version: '2.0', qy: true, codes: 'yibao', progress: true, out: undefined });
+    expect(parseArgs(['--version', '1.1', '--no-qy', '--codes', 'clinical', '--no-progress', '--out', 'g.jsonl'])).toMatchObject({ version: '1.1', qy: false, codes: 'clinical', progress: false, out: 'g.jsonl' });
   });
 
-  it('runs as the npm script, reading stdin and writing stdout, with its summary on stderr', () => {
+  it('runs as the npm script, reading stdin and writing stdout (or --out), with its summary on stderr', () => {
     const res = spawnSync('npm', ['run', '-s', 'drg', '--', '--version', '1.1'], { input: `${lines[0]}\n`, encoding: 'utf8', timeout: 60_000 });
     expect(res.status).toBe(0);
     expect(JSON.parse(res.stdout.trim())).toMatchObject({ id: 'pneumonia', drg: 'ES31' });
     expect(res.stderr).toContain('1 cases grouped with CHS-DRG 1.1');
+    // Without -s npm puts its banner on stdout; --out keeps the file clean anyway.
+    const out = join(mkdtempSync(join(tmpdir(), 'drg-batch-')), 'groups.jsonl');
+    const viaOut = spawnSync('npm', ['run', 'drg', '--', '--version', '2.0', '--out', out], { input: `${lines[0]}\n`, encoding: 'utf8', timeout: 60_000 });
+    expect(viaOut.status).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).drg)).toEqual(['ES31']);
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePackage, compileWeights, DEFAULT_SOURCE, PACKAGES_DIR, packageFileName, WEIGHT_LISTS, WEIGHTS_DIR } from '../../tools/drg-compile.ts';
 import type { GrouperVersion } from '../../shared/drg/package.ts';
-import { decodePackage, packageEnvelope } from '../../shared/drg/rule-packages.ts';
+import { decodePackage, packageEnvelope, validatePackage } from '../../shared/drg/rule-packages.ts';
 
 const decoded = { '1.1': decodePackage(packageEnvelope('1.1')), '2.0': decodePackage(packageEnvelope('2.0')) };
 const rules = (version: GrouperVersion, code: string) => {
@@ -26,6 +26,12 @@ describe('rule packages', () => {
     expect(packageEnvelope('2.0').counts).toMatchObject({ mdc: 26, adrg: 409, drg: 634, cc: 8_009, mcc: 4_477, exclusionTables: 211 });
     const data = decoded['2.0'];
     expect([data.mdcs.length, data.adrgs.length, data.drgs.length]).toEqual([26, 409, 634]);
+  });
+
+  it('carries payloads that fit the package schema (the loader trusts their checksum instead)', () => {
+    for (const version of ['1.1', '2.0'] as const) expect(() => validatePackage(decoded[version])).not.toThrow();
+    const tampered = { ...packageEnvelope('2.0'), payload: { ...packageEnvelope('2.0').payload, sha256: '0'.repeat(64) } };
+    expect(() => decodePackage(tampered)).toThrow(/corrupt/);
   });
 
   it('every DRG belongs to an ADRG, and every ADRG maps each severity to one of its DRGs', () => {
