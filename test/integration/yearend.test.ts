@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { eventually, startTestCloud } from '../support/local-cloud.ts';
 import { ledgerOfYear } from '../../shared/budget/store/runs.ts';
+import { yearEndDemo } from '../../functions/year-end-settlement/demo.ts';
 import {
   REGION, caseGrouped, claimReversed, claimSettled, factsProjected, firingFor, harness, put, registerJinan, runComplete, staffCall, type Harness,
 } from './prepayment-support.ts';
@@ -193,5 +194,18 @@ describe('year-end settlement', () => {
     expect((await fetch(`${cloud.apiUrl}${path}`, { headers: { authorization: `Bearer ${own}` } })).status).toBe(200);
     expect((await fetch(`${cloud.apiUrl}${path}`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(403);
     expect((await fetch(`${cloud.apiUrl}/v1/runs/year-end`, { method: 'POST', headers: { authorization: `Bearer ${own}`, 'content-type': 'application/json' }, body: JSON.stringify({ region: REGION, year: 2023 }) })).status).toBe(403);
+  });
+
+  it('tells the demo\'s story for Honghe 2025: overrun borne by the units (超支自担), and again without change', async () => {
+    const lines: string[] = [];
+    await yearEndDemo(cloud, (line) => lines.push(line));
+    const text = lines.join('\n');
+    // 2,000,000 yuan over 20,000 points; 600,000 spent against 200 × 2,800 = 560,000: 40,000 borne 4 : 5 : 1.
+    expect(text).toContain('= 100.0000 yuan a point');
+    expect(text).toContain('HH-HC-1 个旧市紧密型医共体: capitation 200 × 2800.00 = 560000.00, spent 600000.00 → overrun 40000.00: 40000.00 borne by the units');
+    expect(text).toContain('prepayment 532500 2025-02 (planned): 4 providers, 920500.00 yuan advanced');
+    const again: string[] = [];
+    await yearEndDemo(cloud, (line) => again.push(line));
+    expect(again.join('\n')).toContain('POST /v1/runs/year-end → existing, version 1');
   });
 });

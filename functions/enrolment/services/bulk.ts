@@ -114,6 +114,7 @@ async function commitGroup(group: Decided[], committed: Decided[], depth = 0): P
 async function enrolRows(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[], deadline: number): Promise<void> {
   // A wave's events go out while the next wave is read: PutEvents is slow on the local bus.
   const publishing: Promise<void>[] = [];
+  let failure: unknown;
   try {
     for (let start = 0; start < rows.length; start += WAVE_SIZE) {
       if (Date.now() > deadline) {
@@ -122,11 +123,13 @@ async function enrolRows(rows: readonly BulkRow[], ctx: OperationContext, outcom
       }
       publishing.push((await enrolWave(rows.slice(start, start + WAVE_SIZE), ctx, outcomes)).publishing);
     }
-  } finally {
-    // Every committed wave's events are out (or their failure reported) before the request answers.
-    const failed = (await Promise.allSettled(publishing)).find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+  } catch (error) {
+    failure = error;
   }
+  // Every committed wave's events are out (or their failure reported) before the request answers.
+  const unpublished = (await Promise.allSettled(publishing)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure;
+  if (unpublished) throw unpublished.reason;
 }
 
 /** Enrols one wave; returns the publishing of its events, already under way (wrapped, or await would wait for it). */

@@ -7,13 +7,13 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Budget } from '../budget.ts';
-import { db, isConditionFailure, providersTable, queryAll } from './db.ts';
+import { canonical, db, isConditionFailure, providersTable, queryAll } from './db.ts';
 import { keys } from './keys.ts';
 
 export type BudgetWrite = { outcome: 'created' | 'unchanged'; budget: Budget } | { outcome: 'conflict' };
 
 /** What identifies a budget's content (its version and bookkeeping aside). */
-const content = (b: Omit<Budget, 'version'>) => JSON.stringify({ ...b, version: undefined });
+const content = (b: Omit<Budget, 'version'>) => canonical({ ...b, version: undefined });
 
 export async function latestBudgetVersion(region: string, year: number): Promise<number | undefined> {
   const head = await db().send(new GetCommand({ TableName: providersTable(), Key: keys.budgetHead(region, year), ConsistentRead: true }));

@@ -7,6 +7,10 @@ import { tableName } from '../../runtime/resource-names.ts';
 export const db = () => dynamoDocumentClient();
 export const providersTable = () => tableName('providers');
 
+/** JSON with object keys sorted, to compare content: DynamoDB does not keep the order of a map's keys. */
+export const canonical = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (
+  v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+
 /** Every page of a query. */
 export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
   const items: T[] = [];

@@ -6,12 +6,12 @@
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Assessment, HealthCommunity } from '../community.ts';
 import type { ProviderProfile } from '../provider.ts';
-import { db, isConditionFailure, mapLimit, providersTable, queryAll } from './db.ts';
+import { canonical, db, isConditionFailure, mapLimit, providersTable, queryAll } from './db.ts';
 import { keys } from './keys.ts';
 
 export type WriteOutcome = 'created' | 'unchanged' | 'conflict';
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sameJson = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** Puts an item only if its key is free; if taken, says whether by the same content (the retry) or other content. */
 async function putOnce<T extends object>(key: { pk: string; sk: string }, item: T & Record<string, unknown>, content: (stored: Record<string, unknown>) => unknown, expected: unknown): Promise<WriteOutcome> {
