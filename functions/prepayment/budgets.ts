@@ -14,12 +14,12 @@ import { getCommunity, getProviders } from '../../shared/budget/store/register.t
 import { mapLimit } from '../../shared/budget/store/db.ts';
 
 export const yearParam = z.coerce.number().int().min(2000).max(2100);
-const params = z.object({ region: regionSchema, year: yearParam });
+export const budgetParams = z.object({ region: regionSchema, year: yearParam });
 
 export const putBudgetRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireStaff(principal);
-  const { region, year } = request.params(params);
+  const { region, year } = request.params(budgetParams);
   const input = request.body(budgetInputSchema);
   const policy = settlementPolicyFor(region, year);
   if (!policy) throw conflict(`No settlement policy for region ${region} in ${year}: add policies/settlement/${region}/${year}.json first`, { field: 'path.year' });
@@ -37,7 +37,7 @@ export const putBudgetRoute: RouteHandler = async (request) => {
 };
 
 export const getBudgetRoute: RouteHandler = async (request) => {
-  const { region, year } = request.params(params);
+  const { region, year } = request.params(budgetParams);
   requireReaderOf(request.principal(), region);
   const { version } = request.query(z.object({ version: z.coerce.number().int().positive().optional() }));
   const budget = await getBudget(region, year, version);

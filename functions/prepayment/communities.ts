@@ -14,7 +14,7 @@ import { requireReaderOf, requireStaff } from '../../shared/budget/access.ts';
 import { addCapitatedMembers, getCommunity, getProviders, putAssessment, registerCommunity } from '../../shared/budget/store/register.ts';
 import { yearParam } from './budgets.ts';
 
-const communityParams = z.object({ communityId: communityIdSchema });
+export const communityParams = z.object({ communityId: communityIdSchema });
 
 export const registerCommunityRoute: RouteHandler = async (request) => {
   const principal = request.principal();
@@ -51,7 +51,7 @@ export const putAssessmentRoute: RouteHandler = async (request) => {
   return { statusCode: 200, body: { communityId, year, ...input } };
 };
 
-const capitatedBody = z.strictObject({
+export const capitatedBody = z.strictObject({
   year: yearParam,
   memberIds: z.array(z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'a member id (not an ID number)')).min(1).max(1_000),
 });

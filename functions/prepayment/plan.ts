@@ -20,7 +20,8 @@ import type { Budget } from '../../shared/budget/budget.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { runId } from '../../shared/budget/store/keys.ts';
-import { createRunVersion, getRunVersion, prepaymentLines, type RunVersion } from '../../shared/budget/store/runs.ts';
+import { prepaymentLines } from '../../shared/budget/store/ledger.ts';
+import { createRunVersion, getRunVersion, type RunVersion } from '../../shared/budget/store/runs.ts';
 
 /** One provider's share of a run version, as the planner fans it out over the prepaymentWork queue. */
 export const workItemSchema = z.object({

@@ -15,18 +15,19 @@ import { csvResponse } from '../../shared/budget/http-text.ts';
 import { fenToYuan } from '../../shared/money/fen.ts';
 import { toCsv } from '../../shared/budget/report.ts';
 import { previousMonth } from '../../shared/budget/prepayment.ts';
-import { getRunVersion, prepaymentLines, type PrepaymentLine } from '../../shared/budget/store/runs.ts';
+import { prepaymentLines, type PrepaymentLine } from '../../shared/budget/store/ledger.ts';
+import { getRunVersion } from '../../shared/budget/store/runs.ts';
 import { agencyMonth } from '../../shared/time/agency-calendar.ts';
 import { planPrepayment, PlanRefusal } from './plan.ts';
 import { evaluateWarnings, loadFundStatus } from './warnings.ts';
 import { yearParam } from './budgets.ts';
 
-const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as yyyy-mm');
+export const periodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as yyyy-mm');
 const format = z.enum(['json', 'csv']).default('json');
 
-const runRequest = z.strictObject({
+export const prepaymentRunRequest = z.strictObject({
   region: regionSchema,
-  period,
+  period: periodSchema,
   /** A corrected run: a new version paying only the difference. */
   supersede: z.boolean().default(false),
   reason: z.string().min(1).max(500).optional(),
@@ -44,7 +45,7 @@ export async function runMonth(region: string, month: string, options: { superse
 export const postRunRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireStaff(principal);
-  const body = request.body(runRequest);
+  const body = request.body(prepaymentRunRequest);
   try {
     const out = await runMonth(body.region, body.period, { supersede: body.supersede, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId }, request.logger);
     return { statusCode: out.outcome === 'existing' ? 200 : 202, body: { outcome: out.outcome, run: out.run, messagesSent: out.messagesSent, warningsRaised: out.warningsRaised } };
@@ -64,7 +65,7 @@ const lineColumns = [
 ] as const;
 
 export const getRunRoute: RouteHandler = async (request) => {
-  const { region, period: month } = request.params(z.object({ region: regionSchema, period }));
+  const { region, period: month } = request.params(z.object({ region: regionSchema, period: periodSchema }));
   requireReaderOf(request.principal(), region);
   const q = request.query(z.object({ version: z.coerce.number().int().positive().optional(), format }));
   const run = await getRunVersion('prepayment', region, month, q.version);
@@ -81,7 +82,7 @@ export const getRunRoute: RouteHandler = async (request) => {
 export const fundReportRoute: RouteHandler = async (request) => {
   const { region, year } = request.params(z.object({ region: regionSchema, year: yearParam }));
   requireReaderOf(request.principal(), region);
-  const q = request.query(z.object({ through: period.optional(), format }));
+  const q = request.query(z.object({ through: periodSchema.optional(), format }));
   const current = agencyMonth(new Date());
   // Default: the last complete month of the year (the month before now, or December of a past year).
   const through = q.through ?? (Number(current.slice(0, 4)) > year ? `${year}-12` : previousMonth(current));

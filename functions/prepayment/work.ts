@@ -13,9 +13,8 @@ import { settlementPolicyFor } from '../../shared/budget/policies.ts';
 import { monthlyAdvance, monthOf, previousMonth, supersede, yearOf } from '../../shared/budget/prepayment.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { monthTotals } from '../../shared/budget/store/facts.ts';
-import {
-  completeRun, getPrepaymentLine, getRunVersion, issuedForPeriod, markLinePublished, writePrepaymentLine, type PrepaymentLine,
-} from '../../shared/budget/store/runs.ts';
+import { getPrepaymentLine, issuedForPeriod, markLinePublished, writePrepaymentLine, type PrepaymentLine } from '../../shared/budget/store/ledger.ts';
+import { completeRun, getRunVersion } from '../../shared/budget/store/runs.ts';
 import type { WorkItem } from './plan.ts';
 
 /** Budget versions never change: a warm container keeps the ones it read. */

@@ -15,14 +15,15 @@ import { csvResponse, textResponse } from '../../shared/budget/http-text.ts';
 import { communityColumns, providerColumns, toCsv, yearEndSummary } from '../../shared/budget/report.ts';
 import type { CapitationStatement } from '../../shared/budget/capitation.ts';
 import type { ProviderStatement } from '../../shared/budget/year-end.ts';
-import { getRunVersion, yearEndReports, type RunVersion } from '../../shared/budget/store/runs.ts';
+import { getRunVersion, type RunVersion } from '../../shared/budget/store/runs.ts';
+import { yearEndReports } from '../../shared/budget/store/year-end.ts';
 import { runYearEnd, YearEndRefusal, type YearEndSummary } from './run.ts';
 
 const year = z.coerce.number().int().min(2000).max(2100);
-const params = z.object({ region: regionSchema, year });
-const reportQuery = z.object({ version: z.coerce.number().int().positive().optional(), format: z.enum(['json', 'csv']).default('json') });
+export const yearParams = z.object({ region: regionSchema, year });
+export const reportQuery = z.object({ version: z.coerce.number().int().positive().optional(), format: z.enum(['json', 'csv']).default('json') });
 
-const runRequest = z.strictObject({
+export const yearEndRunRequest = z.strictObject({
   region: regionSchema,
   year: z.number().int().min(2000).max(2100),
   supersede: z.boolean().default(false),
@@ -32,7 +33,7 @@ const runRequest = z.strictObject({
 export const postYearEndRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireStaff(principal);
-  const body = request.body(runRequest);
+  const body = request.body(yearEndRunRequest);
   try {
     const out = await runYearEnd({ ...body, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId }, request.logger);
     return { statusCode: out.outcome === 'existing' ? 200 : 201, body: out };
@@ -49,14 +50,14 @@ async function versionOf(region: string, y: number, version: number | undefined)
 }
 
 export const getYearEndRoute: RouteHandler = async (request) => {
-  const { region, year: y } = request.params(params);
+  const { region, year: y } = request.params(yearParams);
   requireReaderOf(request.principal(), region);
   const { version } = request.query(reportQuery);
   return { statusCode: 200, body: { run: await versionOf(region, y, version) } };
 };
 
 export const providerReportRoute: RouteHandler = async (request) => {
-  const { region, year: y } = request.params(params);
+  const { region, year: y } = request.params(yearParams);
   requireReaderOf(request.principal(), region);
   const q = request.query(reportQuery);
   const run = await versionOf(region, y, q.version);
@@ -66,7 +67,7 @@ export const providerReportRoute: RouteHandler = async (request) => {
 };
 
 export const communityReportRoute: RouteHandler = async (request) => {
-  const { region, year: y } = request.params(params);
+  const { region, year: y } = request.params(yearParams);
   requireReaderOf(request.principal(), region);
   const q = request.query(reportQuery);
   const run = await versionOf(region, y, q.version);
@@ -87,7 +88,7 @@ export async function summaryLines(region: string, y: number, version?: number):
 }
 
 export const summaryRoute: RouteHandler = async (request) => {
-  const { region, year: y } = request.params(params);
+  const { region, year: y } = request.params(yearParams);
   requireReaderOf(request.principal(), region);
   const { version } = request.query(reportQuery);
   return textResponse(await summaryLines(region, y, version));

@@ -21,9 +21,9 @@ import { mapLimit } from '../../shared/budget/store/db.ts';
 import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
 import { runId } from '../../shared/budget/store/keys.ts';
 import { getAssessment, getCommunity, providersOfRegion } from '../../shared/budget/store/register.ts';
-import {
-  balances, completeRun, createRunVersion, getRunVersion, markRunPublished, writeYearEndCommunity, writeYearEndProviders, type RunVersion,
-} from '../../shared/budget/store/runs.ts';
+import { balances } from '../../shared/budget/store/ledger.ts';
+import { completeRun, createRunVersion, getRunVersion, markRunPublished, type RunVersion } from '../../shared/budget/store/runs.ts';
+import { writeYearEndCommunity, writeYearEndProviders } from '../../shared/budget/store/year-end.ts';
 
 export class YearEndRefusal extends Error {
   constructor(readonly status: 404 | 409, message: string, readonly details: unknown = {}) {

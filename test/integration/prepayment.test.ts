@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
-import { ledgerOfYear } from '../../shared/budget/store/runs.ts';
+import { ledgerOfYear } from '../../shared/budget/store/ledger.ts';
+import { monthTotals, yearTotals } from '../../shared/budget/store/facts.ts';
 import {
   REGION, caseGrouped, claimSettled, factsProjected, firingFor, harness, put, registerJinan, runComplete, staffCall, type Harness,
 } from './prepayment-support.ts';
@@ -81,7 +82,18 @@ describe('the monthly run', () => {
     await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('LA0009', 'C-0202', '2023-02-20', 63_456));
     await put(h, 'yibao.adjudication', 'ClaimSettled', claimSettled('JA0201', 'V-0201', 'M-OTHER-1', 'outpatient', '2023-02-11', y(13_000)));
     await put(h, 'yibao.adjudication', 'ClaimSettled', claimSettled('JA0201', 'V-0201', 'M-OTHER-1', 'outpatient', '2023-02-11', y(13_000)));
+    // A readmission on 5 January halves a case discharged on 28 December, delivered before it.
+    await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('JA0001', 'C-X2', '2023-01-05', 20_000, [{ earlier: 'C-X1', delta: -5_000 }]));
+    await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('JA0001', 'C-X1', '2022-12-28', 10_000));
     await factsProjected(cloud);
+  });
+
+  it('projects each fact once, a readmission cut into the earlier admission\'s month and year, whatever the order of delivery', async () => {
+    expect(await monthTotals('LA0009', '2023-02')).toMatchObject({ centipoints: 123_456, cases: 2 });
+    expect(await monthTotals('JA0201', '2023-02')).toMatchObject({ claims: 1, fundPaidFen: y(13_000), inpatientFundPaidFen: 0 });
+    expect(await monthTotals('JA0001', '2022-12')).toMatchObject({ centipoints: 5_000, cases: 1 });
+    expect(await monthTotals('JA0001', '2023-01')).toMatchObject({ centipoints: 20_000, cases: 1 });
+    expect((await yearTotals(['JA0001'], 2022)).get('JA0001')).toMatchObject({ centipoints: 5_000 });
   });
 
   it('fired by the schedule, advances each provider under its agreement, fanned out per provider', async () => {

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { eventually, startTestCloud } from '../support/local-cloud.ts';
-import { ledgerOfYear } from '../../shared/budget/store/runs.ts';
+import { ledgerOfYear } from '../../shared/budget/store/ledger.ts';
 import { yearEndDemo } from '../../functions/year-end-settlement/demo.ts';
 import {
   REGION, caseGrouped, claimReversed, claimSettled, factsProjected, firingFor, harness, put, registerJinan, runComplete, staffCall, type Harness,

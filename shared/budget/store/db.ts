@@ -1,10 +1,19 @@
 /** Small DynamoDB helpers the budget adapters share: the table, paged queries, bounded parallelism, condition failures. */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type QueryCommandInput, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 
 export const db = () => dynamoDocumentClient();
+
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/** An item as the domain sees it: without the table's keys. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _s1, gsi2pk: _g2, gsi2sk: _s2, ...rest } = item;
+  return rest as T;
+}
+
 export const providersTable = () => tableName('providers');
 
 /** JSON with object keys sorted, to compare content: DynamoDB does not keep the order of a map's keys. */

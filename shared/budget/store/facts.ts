@@ -10,10 +10,8 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Fen } from '../../money/fen.ts';
 import { emptyMonth, type MonthTotals } from '../facts.ts';
-import { batchGet, db, isConditionFailure, providersTable, queryAll } from './db.ts';
+import { batchGet, db, isConditionFailure, providersTable, queryAll, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 type TotalsDelta = Partial<Record<'centipoints' | 'cases' | 'claims' | 'fundPaidFen' | 'inpatientFundPaidFen', number>>;
 
