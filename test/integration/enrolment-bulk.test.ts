@@ -149,7 +149,7 @@ describe('POST /v1/members/bulk', () => {
 
   it('records contributions from the tax side, by ID number, idempotently', async () => {
     const lines = [
-      { idNumber: good[1], year: 2025, contributionId: 'TAX-B-1', amountFen: 600_00, paidOn: '2025-01-31' }, // one month: 480 employer + 160… split 6:2
+      { idNumber: good[1], year: 2025, contributionId: 'TAX-B-1', amountFen: 600_00, paidOn: '2025-01-31' }, // split 3 : 1 as owed (5,760 employer, 1,920 employee)
       { idNumber: person(), year: 2025, contributionId: 'TAX-B-2', amountFen: 400_00, paidOn: '2025-01-31' }, // nobody
       { idNumber: good[2], year: 2025, contributionId: 'TAX-B-3', amountFen: 999_00, paidOn: '2025-04-02' }, // more than payable
       { idNumber: good[2], year: 2025, contributionId: 'TAX-B-4', amountFen: 200_00, paidOn: '2025-04-02' },

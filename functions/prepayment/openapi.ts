@@ -1,0 +1,77 @@
+/**
+ * The budget, health-community and prepayment routes, documented from the schemas the handler
+ * validates with. `npm run openapi` collects this (tools/openapi.ts) into docs/openapi.json.
+ */
+import * as z from 'zod';
+import type { RouteDoc } from '../../tools/openapi.ts';
+import { budgetInputSchema, regionSchema } from '../../shared/budget/budget.ts';
+import { assessmentInputSchema, healthCommunityInputSchema } from '../../shared/budget/community.ts';
+import { budgetParams, yearParam } from './budgets.ts';
+import { capitatedBody, communityParams } from './communities.ts';
+import { periodSchema, prepaymentRunRequest } from './runs.ts';
+
+const tags = ['budgets and prepayment'];
+const format = z.object({ format: z.enum(['json', 'csv']).optional() });
+
+export const routeDocs: RouteDoc[] = [
+  {
+    method: 'PUT', path: '/v1/budgets/{region}/{year}', tags, roles: ['staff'],
+    summary: "Set a region's fund budget for a year and its split (总额预算)",
+    description: 'Global budgets per provider, the DRG budget point payment divides at the year-end, and each health community\'s '
+      + 'capitated members (its capitation fund = the policy\'s standard × members, drawn from its global budget). Every change is a new version; '
+      + 'the same budget again is 200 `unchanged`. Checked against the register and the region\'s settlement policy, naming every field that breaks a rule.',
+    request: { params: budgetParams, body: budgetInputSchema },
+    responses: { 201: { description: 'A new version' }, 200: { description: 'Unchanged' }, 409: { description: 'No settlement policy for the year, or changed meanwhile' } },
+  },
+  {
+    method: 'GET', path: '/v1/budgets/{region}/{year}', tags, roles: ['staff', 'regulator'],
+    summary: 'A budget version with its derived figures',
+    request: { params: budgetParams, query: z.object({ version: z.coerce.number().int().positive().optional() }) },
+    responses: { 200: { description: 'The budget' }, 404: { description: 'No budget' } },
+  },
+  {
+    method: 'POST', path: '/v1/health-communities', tags, roles: ['staff'],
+    summary: 'Register a county health community (医共体): county hospital, township centres, village clinics',
+    request: { body: healthCommunityInputSchema },
+    responses: { 201: { description: 'Registered' }, 200: { description: 'Already registered exactly so' }, 409: { description: 'The id is taken by other details' } },
+  },
+  {
+    method: 'GET', path: '/v1/health-communities/{communityId}', tags, roles: ['staff', 'regulator'],
+    summary: 'A health community and its members',
+    request: { params: communityParams },
+    responses: { 200: { description: 'The community' }, 404: { description: 'No such community' } },
+  },
+  {
+    method: 'PUT', path: '/v1/health-communities/{communityId}/assessments/{year}', tags, roles: ['staff'],
+    summary: "A community's annual assessment (年度考核): the score decides the surplus share, the rank the overrun rule",
+    request: { params: communityParams.extend({ year: yearParam }), body: assessmentInputSchema },
+    responses: { 200: { description: 'Recorded' }, 404: { description: 'No such community' } },
+  },
+  {
+    method: 'POST', path: '/v1/health-communities/{communityId}/capitated-members', tags, roles: ['staff'],
+    summary: 'Members whose claims of a year count against the community\'s capitation',
+    description: 'A member belongs to one community a year; one already capitated elsewhere is listed in `inOtherCommunity`, not moved.',
+    request: { params: communityParams, body: capitatedBody },
+    responses: { 200: { description: 'Counts of added, already recorded, and refused members' }, 404: { description: 'No such community' } },
+  },
+  {
+    method: 'POST', path: '/v1/runs/prepayment', tags, roles: ['staff'],
+    summary: "Run a region's monthly prepayment (月度预拨)",
+    description: 'Keyed by region and month: run again, nothing changes (200 `existing`; an unfinished version is resumed). With `supersede` '
+      + '(and a reason) a new version computes every advance afresh and moves only the difference on the ledger. Fans out one message per provider.',
+    request: { body: prepaymentRunRequest },
+    responses: { 202: { description: 'Planned (or resumed): lines follow as the work items are processed' }, 200: { description: 'Existing' }, 404: { description: 'No budget' }, 409: { description: 'A version is still in progress' } },
+  },
+  {
+    method: 'GET', path: '/v1/runs/prepayment/{region}/{period}', tags, roles: ['staff', 'regulator'],
+    summary: 'A prepayment run version and its lines (JSON or CSV)',
+    request: { params: z.object({ region: regionSchema, period: periodSchema }), query: format.extend({ version: z.coerce.number().int().positive().optional() }) },
+    responses: { 200: { description: 'The version, its totals and lines' }, 404: { description: 'No such run' } },
+  },
+  {
+    method: 'GET', path: '/v1/reports/fund/{region}/{year}', tags, roles: ['staff', 'regulator'],
+    summary: 'Fund early warning: months of payment the reserve covers, budget execution per provider (JSON or CSV)',
+    request: { params: budgetParams, query: format.extend({ through: periodSchema.optional() }) },
+    responses: { 200: { description: 'The fund status through the month' }, 404: { description: 'No budget or policy' } },
+  },
+];
