@@ -129,9 +129,19 @@ async function apiBench(report: Report): Promise<void> {
     };
 
     await asProviders(3, call('/v1/claims', 201)); // warm-up: handlers loaded, policies cached
+    // One request at a time: what a claim costs without queueing behind 31 others.
+    const alone: number[] = [];
+    for (let n = 0; n < 100; n++) {
+      const t0 = performance.now();
+      await call('/v1/claims', 201)(n % PROVIDERS);
+      alone.push(performance.now() - t0);
+    }
+    alone.sort((a, b) => a - b);
     const presettle = await asProviders(10, call('/v1/claims/pre-settle', 200));
     const settled = await asProviders(25, call('/v1/claims', 201));
     const note = `${PROVIDERS} providers (1 in 4 tertiary, 1 in 4 secondary: 30-line inpatient bills; the rest primary: 5-line outpatient), ${MEMBERS} members, Zhoushan 2024`;
+    report({ name: 'POST /v1/claims, one caller at a time: p50 latency', value: percentile(alone, 50), unit: 'ms', note: '100 claims' });
+    report({ name: 'POST /v1/claims, one caller at a time: p99 latency', value: percentile(alone, 99), unit: 'ms' });
     reportLatencies(report, `POST /v1/claims/pre-settle, ${PROVIDERS} concurrent providers (${presettle.latenciesMs.length})`, presettle, 'claims/s');
     reportLatencies(report, `POST /v1/claims, ${PROVIDERS} concurrent providers (${settled.latenciesMs.length})`, settled, 'claims/s');
     report({ name: 'POST /v1/claims: p90 latency', value: percentile(settled.latenciesMs, 90), unit: 'ms', note });

@@ -19,10 +19,22 @@ const profileSchema = z.object({
   region: z.string().regex(/^\d{6}$/),
 });
 
-export async function loadProvider(code: string): Promise<ProviderProfile> {
+/**
+ * Profiles found, kept a minute per container: the register does not change a registration (the
+ * same code with other details is refused), so this only spares a read per claim. A provider not
+ * (yet) registered is never cached.
+ */
+const CACHE_MS = 60_000;
+const cache = new Map<string, { profile: ProviderProfile; until: number }>();
+
+export async function loadProvider(code: string, now = Date.now()): Promise<ProviderProfile> {
+  const hit = cache.get(code);
+  if (hit && hit.until > now) return hit.profile;
   const out = await dynamoDocumentClient().send(new GetCommand({ TableName: tableName('providers'), Key: providerProfileKey(code) }));
   if (!out.Item) throw new SettlementRefusal('providerCode', 'not_registered', `provider ${code} is not in the provider register (定点医药机构)`);
-  const profile = profileSchema.safeParse(out.Item);
-  if (!profile.success) throw new Error(`provider ${code}: the register's profile lacks a level or region settlement can use`);
-  return { code, ...profile.data };
+  const parsed = profileSchema.safeParse(out.Item);
+  if (!parsed.success) throw new Error(`provider ${code}: the register's profile lacks a level or region settlement can use`);
+  const profile = { code, ...parsed.data };
+  cache.set(code, { profile, until: now + CACHE_MS });
+  return profile;
 }
