@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { functions, routeKey, routes, type FunctionKey, type HttpMethod } from '../infra/topology.ts';
 import type { Role } from '../shared/auth/principal.ts';
 

@@ -8,7 +8,7 @@
  * Kinds are dispatched through POLICY_KINDS: benefits is served here; the DRG, fraud-rule and
  * settlement kinds answer 501 until their issues register a publisher beside it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireRole, type Principal } from '../../shared/auth/principal.ts';
 import type { ApiRequest, ApiResponse } from '../../shared/http/api.ts';
 import { badRequest, conflict, forbidden, notImplemented } from '../../shared/http/errors.ts';

@@ -3,7 +3,7 @@
  * and a request are checked alike), path and query schemas, and the response schemas. The routes
  * validate with them and `openapi.ts` documents them, so the document cannot drift from the code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MEMBER_ID_PATTERN } from '../../shared/enrolment/identity.ts';
 import { ENROLMENT_STATUSES, OUT_OF_AREA_KINDS, CONTRIBUTION_CHANNELS } from '../../shared/enrolment/items.ts';
 import { BULK_FORMATS, BULK_KINDS, MAX_ROWS_PER_REQUEST } from '../../shared/enrolment/bulk.ts';

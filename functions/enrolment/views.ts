@@ -2,7 +2,7 @@
  * Stored items → what the API answers. The ID number never leaves: a member is shown by its
  * masked number; the name only to staff.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Principal } from '../../shared/auth/principal.ts';
 import { outstandingOf } from '../../shared/enrolment/contributions.ts';
 import { totalOf } from '../../shared/enrolment/contribution.ts';

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalCloud } from './cloud.ts';
+import { yearEndDemo } from '../../functions/year-end-settlement/demo.ts';
 
 /**
  * What `npm start` shows once the cloud is up: the health route, a provider's authenticated ping
@@ -47,6 +48,8 @@ export async function runDemo(cloud: LocalCloud, print: (line: string) => void):
 
   const firing = await cloud.scheduler.fire('monthlyPrepayment');
   print(`schedule monthlyPrepayment fired    → ${firing.function}: ${JSON.stringify(firing.result)}`);
+  print('── budgets, prepayment and year-end (Honghe 2025) ─────');
+  await yearEndDemo(cloud, print);
   print('──────────────────────────────────────────────────────');
   print('Ctrl-C stops the platform; data stays in the data folder.');
 }

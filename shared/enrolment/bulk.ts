@@ -13,7 +13,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Options } from 'csv-parse';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Problem } from './problems.ts';
 
 export const BULK_KINDS = ['enrolment', 'contribution'] as const;

@@ -5,7 +5,7 @@
  * The contribution id is the collection side's receipt number: recording the same receipt again
  * changes nothing; the same receipt with other figures is a conflict, never an overwrite.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordPayment, totalOf } from './contribution.ts';
 import { CONTRIBUTION_CHANNELS, contributionSk, memberPk, type ContributionItem, type EnrolmentItem, type MemberItems } from './items.ts';
 import { refuse, type Refusal } from './problems.ts';

@@ -13,7 +13,7 @@
  * The single route and the bulk command both come through `checkEnrolment`, so a row of a file is
  * refused for exactly the reasons a request would be.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORY_CODE_PATTERN, isStandardCategory, overlappingPeriod, type CategoryPeriod } from './categories.ts';
 import { computeDue, payableOf, ZERO_SHARES, type Due } from './contribution.ts';
 import { checkIdNumber, type IdNumberFacts } from './id-number.ts';

@@ -12,7 +12,7 @@
  * The profile carries gsi1pk = IDNO#<hash> (find by ID number); an enrolment carries
  * gsi2pk = REGION#<code>#YEAR#<yyyy> (list a region).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const memberPk = (memberId: string) => `MEMBER#${memberId}`;
 export const PROFILE_SK = 'PROFILE';

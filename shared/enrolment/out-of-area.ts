@@ -8,7 +8,7 @@
  *    it with another last day changes it (how a registration is ended).
  *  - A member is registered in one place at a time: registrations never overlap.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { regionCodeSchema } from './enrol.ts';
 import { memberPk, OUT_OF_AREA_KINDS, outOfAreaSk, type MemberItems, type OutOfAreaItem } from './items.ts';
 import { contains, overlaps } from './periods.ts';

@@ -6,7 +6,7 @@
  * domain/seeds state mechanisms, such as who pays a poor member's share, far more often than
  * amounts). The mechanism below reads only `value`; the provenance is for the people who check it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORY_CODE_PATTERN } from './categories.ts';
 
 const provenance = {

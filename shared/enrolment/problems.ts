@@ -3,7 +3,7 @@
  * a clerk. The same shape as the HTTP layer's FieldProblem, so a route passes it on unchanged
  * (prefixing `body.`) and the bulk report lists it per row.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export interface Problem {
   field: string;

@@ -11,7 +11,7 @@
  * The scheme stays the same (a change of scheme is a new enrolment next year); an employee
  * through an employer may name the new employer.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { regionCodeSchema } from './enrol.ts';
 import { openEnrolment } from './contributions.ts';
 import { enrolmentIdOf, enrolmentSk, regionYearIndexKey, type EnrolmentItem, type MemberItems } from './items.ts';

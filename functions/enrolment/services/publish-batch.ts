@@ -5,7 +5,7 @@
  * cost more than the enrolment itself. (A candidate for shared/events/publish.ts as publishMany.)
  */
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EventContract } from '../../../events/contract.ts';
 import { eventBridgeClient } from '../../../shared/runtime/aws-clients.ts';
 import { busName } from '../../../shared/runtime/resource-names.ts';
