@@ -21,8 +21,8 @@ import { LineCells } from './cells.ts';
 import type { ClaimFacts } from './conditions.ts';
 import { ageOn, regionCovers, type MemberState, type ProviderProfile } from './member.ts';
 import type { BenefitPolicy, LineCategory } from './policy.ts';
-import { scopeLine } from './scope.ts';
-import { layerKeys, SettlementRefusal, type LayerKey, type Statement, type StatementLine } from './statement.ts';
+import { scopeLine, type ScopedLine } from './scope.ts';
+import { layerKeys, SettlementRefusal, type LayerKey, type LineRules, type Statement, type StatementLine } from './statement.ts';
 import { YearToDate } from './year-to-date.ts';
 import { settleBasic, settleBedDay } from './layers/basic.ts';
 import { settleCatastrophic } from './layers/catastrophic.ts';
@@ -80,14 +80,23 @@ function factsOf(bill: Bill, member: MemberState, provider: ProviderProfile): Cl
   };
 }
 
-/** The rules behind one line's non-zero figures: its own scope rules, then each layer's. */
-function lineRules(work: Work, i: number, scopeRules: Record<string, string>): Record<string, string> {
-  const rules = { ...scopeRules };
-  const figures: [string, Fen][] = [['deductible', work.deductible[i]!], ['institution', work.institution[i]!], ...layerKeys.map((k) => [k, work.paid[k][i]!] as [string, Fen])];
-  for (const [figure, amount] of figures) {
-    if (amount > 0 && work.rules[figure]) rules[figure] = work.rules[figure]!.join(' + ');
-  }
-  return rules;
+/** What each layer paid on line i (a fixed shape: this runs for every line of every claim). */
+function paidOnLine(paid: Record<LayerKey, Fen[]>, i: number): Record<LayerKey, Fen> {
+  return {
+    basic: paid.basic[i]!, catastrophic: paid.catastrophic[i]!, assistance: paid.assistance[i]!,
+    assistanceTilted: paid.assistanceTilted[i]!, supplementary: paid.supplementary[i]!, familyCap: paid.familyCap[i]!,
+  };
+}
+
+/** The rules behind one line's non-zero figures (a fixed shape: this runs for every line of every claim). */
+function lineRules(joined: Readonly<Record<string, string>>, paid: Readonly<Record<LayerKey, Fen>>, deductible: Fen, institution: Fen, scope: ScopedLine['rules']): LineRules {
+  const when = (amount: Fen, figure: string) => (amount > 0 ? joined[figure] : undefined);
+  return {
+    outOfCatalogue: scope.outOfCatalogue, overLimit: scope.overLimit, firstSelfPay: scope.firstSelfPay,
+    deductible: when(deductible, 'deductible'), institution: when(institution, 'institution'),
+    basic: when(paid.basic, 'basic'), catastrophic: when(paid.catastrophic, 'catastrophic'), assistance: when(paid.assistance, 'assistance'),
+    assistanceTilted: when(paid.assistanceTilted, 'assistanceTilted'), supplementary: when(paid.supplementary, 'supplementary'), familyCap: when(paid.familyCap, 'familyCap'),
+  };
 }
 
 export function settle(input: SettlementInput): Statement {
@@ -131,23 +140,28 @@ export function settle(input: SettlementInput): Statement {
 
   // The statement: per line, then totals as sums of the lines.
   const owed = cells.owedPerLine();
-  const lines: StatementLine[] = bill.lines.map((line, i) => ({
-    lineNo: line.lineNo,
-    itemCode: line.itemCode,
-    itemClass: scoped[i]!.itemClass,
-    category: line.category,
-    amountFen: line.amountFen,
-    outOfCatalogueFen: scoped[i]!.outOfCatalogue,
-    overLimitFen: scoped[i]!.overLimit,
-    firstSelfPayFen: scoped[i]!.firstSelfPay,
-    coveredFen: scoped[i]!.covered,
-    deductibleFen: work.deductible[i]!,
-    paidFen: Object.fromEntries(layerKeys.map((k) => [k, work.paid[k][i]!])) as Record<LayerKey, Fen>,
-    institutionFen: work.institution[i]!,
-    patientFen: owed[i]!,
-    notes: scoped[i]!.notes,
-    rules: lineRules(work, i, scoped[i]!.rules),
-  }));
+  const joined: Record<string, string> = {};
+  for (const [figure, rules] of Object.entries(work.rules)) joined[figure] = rules.join(' + ');
+  const lines: StatementLine[] = bill.lines.map((line, i) => {
+    const paidFen = paidOnLine(work.paid, i);
+    return {
+      lineNo: line.lineNo,
+      itemCode: line.itemCode,
+      itemClass: scoped[i]!.itemClass,
+      category: line.category,
+      amountFen: line.amountFen,
+      outOfCatalogueFen: scoped[i]!.outOfCatalogue,
+      overLimitFen: scoped[i]!.overLimit,
+      firstSelfPayFen: scoped[i]!.firstSelfPay,
+      coveredFen: scoped[i]!.covered,
+      deductibleFen: work.deductible[i]!,
+      paidFen,
+      institutionFen: work.institution[i]!,
+      patientFen: owed[i]!,
+      notes: scoped[i]!.notes,
+      rules: lineRules(joined, paidFen, work.deductible[i]!, work.institution[i]!, scoped[i]!.rules),
+    };
+  });
   const byLayer = Object.fromEntries(layerKeys.map((k) => [k, sum(work.paid[k])])) as Record<LayerKey, Fen>;
   const fundPaid = sum(Object.values(byLayer));
   const institution = sum(work.institution);

@@ -20,8 +20,8 @@ export interface ScopedLine {
   firstSelfPay: Fen;
   covered: Fen;
   notes: string[];
-  /** The policy rule behind each non-zero scope figure (outOfCatalogue, overLimit, firstSelfPay). */
-  rules: Record<string, string>;
+  /** The policy rule behind each non-zero scope figure. */
+  rules: { outOfCatalogue?: string; overLimit?: string; firstSelfPay?: string };
 }
 
 type CatalogueEntry = BenefitPolicy['items']['catalogue'][number];
@@ -68,7 +68,7 @@ export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories:
   // The stricter of the catalogue limit the HIS sent and the region's own.
   const limits = [line.priceLimitFen, entry?.priceLimit].filter((x): x is Fen => x !== undefined);
   let withinLimit = amount;
-  const rules: Record<string, string> = {};
+  const rules: ScopedLine['rules'] = {};
   if (limits.length > 0) {
     const limit = Math.min(...limits);
     if (line.unitPriceFen > limit) {

@@ -50,8 +50,11 @@ export interface StatementLine {
    * (firstSelfPay: items.classB.byCategory.material, basic: basic.ratios[inpatient] + basic.caps[annual]…).
    * A layer's total is shared over the lines in proportion to what each still owed in its base.
    */
-  rules: Record<string, string>;
+  rules: LineRules;
 }
+
+/** A line's rules, by figure; a figure that is zero has none (undefined, left out of JSON). */
+export type LineRules = Partial<Record<'outOfCatalogue' | 'overLimit' | 'firstSelfPay' | 'deductible' | 'institution' | LayerKey, string>>;
 
 export interface StatementTotals {
   billedFen: Fen;
