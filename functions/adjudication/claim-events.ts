@@ -3,7 +3,7 @@
  * and fraud scoring need (visit, diagnoses, procedures, lines, amounts, provider, member id), never
  * a name or an ID number: sex and age travel on their own.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
 import type { ClaimRecord } from '../../shared/settlement/claim-store.ts';
 import { ageOn, daysBetween, type MemberState, type ProviderProfile } from '../../shared/settlement/member.ts';

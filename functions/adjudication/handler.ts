@@ -6,7 +6,7 @@
  *   POST /v1/claims/{providerCode}/{claimNo}/reversal       冲正/退费: negative ledger entry, accumulators restored
  * Providers act only for themselves; staff for any provider; regulators read their region's claims.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireActingFor, requireRole, type Principal } from '../../shared/auth/principal.ts';
 import { httpApi, type ApiRequest } from '../../shared/http/api.ts';
 import { forbidden, notFound } from '../../shared/http/errors.ts';

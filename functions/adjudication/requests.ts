@@ -4,7 +4,7 @@
  * zod's otherwise), never a 500.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { badRequest, HttpError } from '../../shared/http/errors.ts';
 import type { FieldProblem } from '../../shared/http/validation.ts';
 import { billSchema, claimNoSchema, providerCodeSchema, type Bill } from '../../shared/settlement/bill.ts';

@@ -36,7 +36,7 @@ export async function startDynamo(options: { dataDir?: string; credentials: { ac
 
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials, maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000; // a loaded CI machine can take a while to start a JVM
   for (;;) {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}). Is Java 17+ installed? ${stderr.slice(0, 500)}`);
     try {
@@ -45,7 +45,7 @@ export async function startDynamo(options: { dataDir?: string; credentials: { ac
     } catch {
       if (Date.now() > deadline) {
         child.kill();
-        throw new Error(`DynamoDB Local did not answer within 30 s: ${stderr.slice(0, 500)}`);
+        throw new Error(`DynamoDB Local did not answer within 90 s: ${stderr.slice(0, 500)}`);
       }
       await sleep(100);
     }

@@ -8,7 +8,7 @@
  * shape is checked here: the code tables belong to DRG grouping (shared/drg), which validates
  * codes against the 医保版 2.0 lists when it groups the case.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hospitalLevels, itemClasses, visitTypes } from '../../events/claims.ts';
 import { lineCategories } from './policy.ts';
 import { lineAmount } from './quantity.ts';

@@ -19,7 +19,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { readYearAccumulator, yearAccumulatorKey, type YearAccumulator } from '../accumulators/year-accumulator.ts';
 import { dynamoDocumentClient } from '../runtime/aws-clients.ts';

@@ -10,7 +10,7 @@
  * never sees a float. Every rule carries its `basis`: the clause of a cited paper, or the word
  * `illustrative` with the reason, so a figure the papers leave out can never pass for policy.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hospitalLevels, itemClasses, visitTypes } from '../../events/claims.ts';
 import { percentToBasisPoints, yuanToFen, type BasisPoints, type Fen } from '../money/fen.ts';
 

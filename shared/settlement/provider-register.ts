@@ -4,7 +4,7 @@
  * the ratio a bill earns depends on the level, so a provider cannot declare its own.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hospitalLevels } from '../../events/claims.ts';
 import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
 import { tableName } from '../runtime/resource-names.ts';

@@ -11,7 +11,7 @@ import type { MemberState, ProviderProfile } from '../../shared/settlement/membe
 import { lineCategories, type BenefitPolicy, type VisitType } from '../../shared/settlement/policy.ts';
 import { lineAmount } from '../../shared/settlement/quantity.ts';
 import { loadShippedPolicies } from '../../shared/settlement/shipped-policies.ts';
-import { layerKeys, type Statement } from '../../shared/settlement/statement.ts';
+import { layerKeys, type LineRules, type Statement } from '../../shared/settlement/statement.ts';
 
 const policies = loadShippedPolicies().map((p) => p.policy);
 const CATEGORIES = ['tekun', 'dibao', 'dibao-edge', 'monitored', 'registered-poor', 'severely-disabled'];
@@ -138,8 +138,8 @@ describe('settlement properties (fast-check, every shipped policy)', () => {
         expect(sum(Object.values(line.paidFen)) + line.institutionFen + line.patientFen).toBe(line.amountFen);
         expect(line.deductibleFen).toBeLessThanOrEqual(line.coveredFen);
         // Every non-zero figure names the policy rule that produced it.
-        const named: [string, number][] = [['outOfCatalogue', line.outOfCatalogueFen], ['overLimit', line.overLimitFen], ['firstSelfPay', line.firstSelfPayFen],
-          ['deductible', line.deductibleFen], ['institution', line.institutionFen], ...Object.entries(line.paidFen)];
+        const named: [keyof LineRules, number][] = [['outOfCatalogue', line.outOfCatalogueFen], ['overLimit', line.overLimitFen], ['firstSelfPay', line.firstSelfPayFen],
+          ['deductible', line.deductibleFen], ['institution', line.institutionFen], ...(Object.entries(line.paidFen) as [keyof LineRules, number][])];
         for (const [figure, amount] of named) if (amount > 0) expect(line.rules[figure], `${figure} of line ${line.lineNo}`).toBeTruthy();
       }
       const t = s.totals;
