@@ -17,6 +17,7 @@
 import * as z from 'zod';
 import { percentToBasisPoints, yuanToFen, type BasisPoints, type Fen } from '../money/fen.ts';
 import { visitTypes } from '../../events/claims.ts';
+import { policyHeader } from '../policy/document-header.ts';
 
 const yuan = z.string().regex(/^\d+(\.\d{1,2})?$/, 'an amount in yuan with at most two decimals, as a string ("3070", "95.50")');
 const percent = z.number().nonnegative().max(100).refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places');
@@ -51,24 +52,7 @@ const agreementSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const settlementPolicySchema = z.strictObject({
-  kind: z.literal('settlement'),
-  region: z.string().regex(/^\d{6}$/),
-  regionName: z.string(),
-  year: z.number().int().min(2000).max(2100),
-  effectiveFrom: z.iso.date(),
-  version: z.number().int().positive(),
-  /** What a reader must know first, e.g. which figures are illustrative. */
-  summary: z.string(),
-  sources: z.array(z.strictObject({
-    id: z.string().min(1),
-    title: z.string().min(1),
-    /** 文号, e.g. 金医保发〔2023〕19号; null where the paper carries none (then `note` says so). */
-    documentNo: z.string().nullable(),
-    issuedBy: z.string(),
-    date: z.string(),
-    where: z.string(),
-    note: z.string().optional(),
-  })).min(1),
+  ...policyHeader('settlement'),
   capitation: z.strictObject({
     /** 人均包干基金指导标准: per capitated member per year. */
     standardPerMemberYuan: yuan,

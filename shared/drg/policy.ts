@@ -11,6 +11,7 @@
 import * as z from 'zod';
 import { percentToBasisPoints, type BasisPoints, type Fen } from '../money/fen.ts';
 import { GROUPER_VERSIONS, type GrouperVersion } from './package.ts';
+import { policyHeader } from '../policy/document-header.ts';
 
 const fen = z.number().int().nonnegative();
 const drgCode = z.string().regex(/^([A-Z]{2}\d[1359]|[A-Z]QY|0000)$/, 'a DRG code (FR13), a QY group (FQY) or 0000');
@@ -24,25 +25,7 @@ export const hospitalLevels = ['primary', 'secondary', 'tertiary'] as const;
 export type HospitalLevel = (typeof hospitalLevels)[number];
 
 export const drgPolicySchema = z.strictObject({
-  kind: z.literal('drg'),
-  region: z.string().regex(/^\d{6}$/),
-  regionName: z.string(),
-  year: z.number().int().min(2000).max(2100),
-  effectiveFrom: z.iso.date(),
-  version: z.number().int().positive(),
-  /** What a reader must know first, e.g. that the figures are illustrative stand-ins. */
-  summary: z.string(),
-  sources: z.array(z.strictObject({
-    id: z.string().min(1),
-    title: z.string().min(1),
-    /** 文号, e.g. 浙政办发〔2023〕50号; null where the paper carries none (then `note` says so). */
-    documentNo: z.string().nullable(),
-    issuedBy: z.string(),
-    date: z.string(),
-    /** Where the text is: a seed paper in domain/seeds/, or a public reference. */
-    where: z.string(),
-    note: z.string().optional(),
-  })).min(1),
+  ...policyHeader('drg'),
   grouping: z.strictObject({
     version: z.enum(GROUPER_VERSIONS),
     /** Whether the region uses the QY (歧义组) branch. */

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { BatchGetCommand, QueryCommand, type QueryCommandInput, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
+import { mapLimit } from '../../runtime/concurrency.ts';
 
 export const db = () => dynamoDocumentClient();
 
@@ -49,20 +50,7 @@ export async function batchGet(keyList: readonly { pk: string; sk: string }[]): 
   return found;
 }
 
-/** Runs `task` over `items` with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= items.length) return;
-      out[i] = await task(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+export { mapLimit };
 
 /** A conditional write (or a transaction whose every cancellation is a condition) that found the state it guards against. */
 export function isConditionFailure(error: unknown): boolean {

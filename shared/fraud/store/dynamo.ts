@@ -33,17 +33,5 @@ export async function putAll(items: readonly Item[]): Promise<void> {
   }
 }
 
-/** Runs tasks with at most `limit` at once. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= items.length) return;
-      out[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+/** Runs tasks with at most `limit` at once (one helper for every store: shared/runtime/concurrency.ts). */
+export { mapLimit as inParallel } from '../../runtime/concurrency.ts';
