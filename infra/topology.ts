@@ -371,6 +371,11 @@ export const rules = {
     },
     target: 'fraudScoring',
   },
+  groupedCasesToFraud: {
+    description: 'Grouped inpatient cases feed the provider fraud rules that compare DRG results (CC/MCC share, cost and stay per DRG).',
+    pattern: { source: [EventSource.drg], 'detail-type': [DetailType.caseGrouped] },
+    target: 'fraudScoring',
+  },
   fraudAlertsToDelivery: {
     description: 'Raised fraud alerts go to the regulators who subscribed.',
     pattern: { source: [EventSource.fraud], 'detail-type': [DetailType.fraudAlertRaised] },

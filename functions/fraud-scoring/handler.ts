@@ -4,6 +4,8 @@ import { ClaimReversed, ClaimSettled, type ClaimSettledPayload } from '../../eve
 import { DetailType } from '../../events/catalog.ts';
 import { defaultDeps, scoreSettledClaim } from './score-claim.ts';
 import { reverseClaim } from './reverse-claim.ts';
+import { applyGrouping } from './apply-grouping.ts';
+import { CaseGrouped } from '../../events/drg.ts';
 
 const logger = createLogger('fraud-scoring');
 
@@ -18,11 +20,19 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-/** Smart audit (智能审核) of every settled claim; a reversal takes the claim's score back. */
-export const handler = eventConsumer(logger, [ClaimSettled, ClaimReversed], ({ envelope, detail }, { correlationId }) => serially(async () => {
-  if (envelope['detail-type'] === DetailType.claimSettled) {
-    await scoreSettledClaim(detail as ClaimSettledPayload, envelope.id, correlationId, logger, defaultDeps);
-  } else {
-    await reverseClaim(detail as Parameters<typeof reverseClaim>[0], envelope.id, logger, defaultDeps.now);
+/**
+ * Smart audit (智能审核) of every settled claim; a reversal takes the claim's score back; a grouped
+ * case feeds the provider rules that compare DRG results (CC/MCC share, cost and stay per DRG).
+ */
+export const handler = eventConsumer(logger, [ClaimSettled, ClaimReversed, CaseGrouped], ({ envelope, detail }, { correlationId }) => serially(async () => {
+  switch (envelope['detail-type']) {
+    case DetailType.claimSettled:
+      await scoreSettledClaim(detail as ClaimSettledPayload, envelope.id, correlationId, logger, defaultDeps);
+      return;
+    case DetailType.claimReversed:
+      await reverseClaim(detail as Parameters<typeof reverseClaim>[0], envelope.id, logger, defaultDeps.now);
+      return;
+    default:
+      await applyGrouping(detail as Parameters<typeof applyGrouping>[0], envelope.id, correlationId, logger, defaultDeps);
   }
 }));

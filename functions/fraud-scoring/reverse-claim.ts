@@ -28,7 +28,7 @@ export async function reverseClaim(payload: ReversalPayload, eventId: string, lo
       logger.info('Claim reversal applied', { claim: payload.claim, score: state.score.score, alertId: state.score.alertId });
       return 'reversed';
     }
-    if (outcome === 'duplicate') return 'duplicate';
+    // 'duplicate' may also mean the claim's grouped case was counted after the read: the next read tells.
     if (attempt >= 5) throw new Error('Reversal kept conflicting; SQS will retry');
     await sleep(20 * attempt + Math.floor(Math.random() * 30));
   }

@@ -50,6 +50,12 @@ export async function publishPending(alertIds: readonly (string | undefined)[], 
 const alreadyApplied = (state: ClaimState, eventId: string) =>
   state.appliedEvents.has(eventId) || (state.score !== undefined && !state.score.reversed);
 
+/** A redelivery: nothing to count, but any alert the first delivery raised and did not publish goes out now. */
+async function duplicateOf(state: ClaimState, correlationId: string, now: () => string): Promise<ScoringOutcome> {
+  const republished = await publishPending([state.score?.alertId, state.score?.providerAlertId, state.score?.groupingAlertId], correlationId, now);
+  return { outcome: 'duplicate', republished };
+}
+
 export async function scoreSettledClaim(
   payload: ClaimSettledPayload,
   eventId: string,
@@ -59,10 +65,7 @@ export async function scoreSettledClaim(
 ): Promise<ScoringOutcome> {
   const claim = fromClaimSettled(payload);
   const state = await readClaimState(claim.ref);
-  if (alreadyApplied(state, eventId)) {
-    const republished = await publishPending([state.score?.alertId, state.score?.providerAlertId], correlationId, deps.now);
-    return { outcome: 'duplicate', republished };
-  }
+  if (alreadyApplied(state, eventId)) return duplicateOf(state, correlationId, deps.now);
 
   const catalogue = deps.catalogueFor(claim.region, claim.start);
   if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
@@ -72,11 +75,18 @@ export async function scoreSettledClaim(
   });
   const projection = await writeProjection(claim);
 
-  const counted = countedFor(claim, score);
-  const providerCatalogue = deps.catalogueFor(counted.providerRegion, claim.start) ?? catalogue;
   const year = countingYear(claim);
+  let latest = state;
   for (let attempt = 1; ; attempt++) {
     const at = deps.now();
+    if (attempt > 1) {
+      latest = await readClaimState(claim.ref);
+      if (alreadyApplied(latest, eventId)) return duplicateOf(latest, correlationId, deps.now);
+    }
+    // The claim's case may already be grouped (CaseGrouped handled first): then it counts with its DRG.
+    const grouping = latest.grouping;
+    const counted = countedFor(grouping?.drg ? { ...claim, drg: grouping.drg } : claim, score);
+    const providerCatalogue = deps.catalogueFor(counted.providerRegion, claim.start) ?? catalogue;
     const stored = await readProviderContext(
       { code: claim.provider.code, region: counted.providerRegion, ...(counted.level ? { level: counted.level } : {}) },
       providerMonthsNeeded(providerCatalogue, claim.end),
@@ -89,18 +99,19 @@ export async function scoreSettledClaim(
       ? providerAlert({ code: claim.provider.code, ...(claim.provider.level ? { level: claim.provider.level } : {}), region: counted.providerRegion }, year, providerScore, { region: providerCatalogue.region, version: providerCatalogue.version }, at)
       : undefined;
     const alert = score.alert ? claimAlert(claim, score, eventId, at) : undefined;
-    const outcome = await commitSettled({ claim, eventId, at, score, projection, counted, ...(alert ? { claimAlert: alert } : {}), provider: { year, score: providerScore, ...(raise ? { raise } : {}) } });
+    const outcome = await commitSettled({
+      claim, eventId, at, score, projection, counted, ...(alert ? { claimAlert: alert } : {}),
+      provider: { year, score: providerScore, ...(raise ? { raise } : {}) }, ...(grouping ? { grouping } : {}),
+    });
     if (outcome === 'committed') {
       const alerts = [alert?.alertId, raise?.alertId].filter((a): a is string => Boolean(a));
       await publishPending(alerts, correlationId, deps.now);
       logger.info('Claim scored', { claim: claim.ref, score: score.score, hits: score.hits.map((h) => h.ruleId), alerts, providerRisk: providerScore.score });
       return { outcome: 'scored', score: score.score, alerts };
     }
-    if (outcome === 'duplicate') {
-      const latest = await readClaimState(claim.ref);
-      return { outcome: 'duplicate', republished: await publishPending([latest.score?.alertId, latest.score?.providerAlertId], correlationId, deps.now) };
-    }
-    // Another claim of this provider committed first (or raised its alert): read again and redo.
+    if (outcome === 'duplicate') return duplicateOf(await readClaimState(claim.ref), correlationId, deps.now);
+    // Another claim of this provider committed first (or raised its alert), or the claim's case was
+    // grouped meanwhile: read again and redo.
     if (attempt >= COMMIT_TRIES) throw new Error(`Scoring of ${claim.ref.providerCode}#${claim.ref.claimNo} kept conflicting (${outcome}); SQS will retry`);
     await sleep(20 * attempt + Math.floor(Math.random() * 30));
   }

@@ -91,9 +91,9 @@ function settled(providerCode: string, claimNo: string, o: Record<string, unknow
   };
 }
 
-async function putOnBus(detailType: string, detail: unknown): Promise<string> {
+async function putOnBus(detailType: string, detail: unknown, source = 'yibao.adjudication'): Promise<string> {
   const out = await bus.send(new PutEventsCommand({
-    Entries: [{ EventBusName: BUS_NAME, Source: 'yibao.adjudication', DetailType: detailType, Detail: JSON.stringify(detail) }],
+    Entries: [{ EventBusName: BUS_NAME, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
   }));
   expect(out.FailedEntryCount).toBe(0);
   return out.Entries![0]!.EventId!;
@@ -279,6 +279,127 @@ describe('the fraud-scoring consumer', () => {
     const providerAlerts = (await api(cloud, 'GET', '/v1/alerts?providerCode=HFR010&kind=provider', { token: await regulator() })).body.items;
     expect(providerAlerts).toHaveLength(1);
     expect(deliveriesTo('provider-risk')).toHaveLength(1);
+  });
+});
+
+/**
+ * The provider rules that compare DRG results, fed by CaseGrouped. An inpatient stay for J18.900
+ * (pneumonia) groups to ES35 under the Zhoushan policy; with J96.000 (respiratory failure, an MCC)
+ * to ES31. The stay below hits no per-claim rule (a drug line on every day of a 7-day stay), so any
+ * provider alert it leads to comes from the DRG comparisons alone.
+ */
+const STAY_DAYS = ['2026-10-05', '2026-10-06', '2026-10-07', '2026-10-08', '2026-10-09', '2026-10-10', '2026-10-11'];
+function stay(providerCode: string, claimNo: string, o: { mcc: boolean; billedFen: number }) {
+  const perDay = Math.floor(o.billedFen / STAY_DAYS.length);
+  const first = o.billedFen - perDay * (STAY_DAYS.length - 1);
+  const fund = Math.round(o.billedFen * 0.7);
+  return settled(providerCode, claimNo, {
+    provider: { code: providerCode, level: 'tertiary', region: '330900' },
+    visit: { type: 'inpatient', serviceDate: '2026-10-05', admissionDate: '2026-10-05', dischargeDate: '2026-10-12' },
+    patient: { sex: 'M', ageYears: 67 },
+    diagnoses: { principal: 'J18.900', secondary: o.mcc ? ['J96.000'] : [] },
+    procedures: [],
+    inpatient: { lengthOfStayDays: 7 },
+    lines: STAY_DAYS.map((serviceDate, i) => ({
+      lineNo: i + 1, itemCode: 'XJ01CA04', itemName: '阿莫西林', itemClass: 'A', category: 'drug', quantity: 1,
+      unitPriceFen: i === 0 ? first : perDay, amountFen: i === 0 ? first : perDay, serviceDate,
+    })),
+    totals: { billedFen: o.billedFen, fundPaidFen: fund, patientPaidFen: o.billedFen - fund },
+    settledAt: '2026-10-12T10:00:00+08:00',
+  });
+}
+
+/** ClaimSettled events ten to a PutEvents call, as a busy adjudication would publish them. */
+async function settleAll(details: readonly unknown[]): Promise<void> {
+  for (let i = 0; i < details.length; i += 10) {
+    const out = await bus.send(new PutEventsCommand({
+      Entries: details.slice(i, i + 10).map((d) => ({ EventBusName: BUS_NAME, Source: 'yibao.adjudication', DetailType: 'ClaimSettled', Detail: JSON.stringify(d) })),
+    }));
+    expect(out.FailedEntryCount).toBe(0);
+  }
+}
+
+const numberOf = async (pk: string, sk: string, attribute: string) => Number((await getItem(pk, sk))?.[attribute] ?? 0);
+
+/** Waits until the scoring and grouping queues are empty: every event so far is handled. */
+const quiet = () => eventually(async () => {
+  const depths = await cloud.queueDepths();
+  const busy = ['fraudScoring', 'drgGrouping'].some((q) => depths[q]!.visible + depths[q]!.inFlight > 0);
+  return busy ? undefined : true;
+}, 'the scoring and grouping queues to drain', 60_000);
+
+describe('the provider rules fed by DRG results (CaseGrouped)', () => {
+  it('counts a grouped case once whichever event comes first or again, and takes it back when the claim is reversed', async () => {
+    const provider = 'ZSG001';
+    const claim = stay(provider, 'G-1', { mcc: true, billedFen: 1_200_000 });
+    // CaseGrouped before the claim is scored (events may overtake each other), in the shape DRG publishes.
+    const grouped = {
+      claim: { providerCode: provider, claimNo: 'G-1' }, memberId: 'M-G-1', region: '330900', year: 2026,
+      admissionDate: '2026-10-05', dischargeDate: '2026-10-12',
+      grouping: { version: '1.1', mdc: 'MDCE', adrg: 'ES3', drg: 'ES31', ccLevel: 'MCC', outcome: 'grouped' },
+      points: { pricing: 'drg', weight: 8933, baseCentipoints: 8933, coefficient: 10000, addOns: [], centipoints: 8933, review: false },
+      readmissionCuts: [], policy: { region: '330900', year: 2026, version: 1 },
+      meta: { schemaVersion: 1, correlationId: 'corr-g-1' },
+    };
+    const groupedId = await putOnBus('CaseGrouped', grouped, 'yibao.drg');
+    await eventually(() => getItem('CLAIM#ZSG001#G-1', 'GROUPING'), 'the grouping kept beside the unscored claim');
+    expect(await getItem('PROVIDER#ZSG001', 'STATS#2026-10')).toBeUndefined();
+
+    // Then the claim: scored, and counted with its case. DRG grouping also groups it and publishes its own CaseGrouped.
+    await putOnBus('ClaimSettled', claim);
+    await eventually(() => getItem('CLAIM#ZSG001#G-1', 'SCORE'), 'the claim scored');
+    await quiet();
+    // The same CaseGrouped again, straight onto the queue (an SQS redelivery).
+    const envelope = { version: '0', id: groupedId, 'detail-type': 'CaseGrouped', source: 'yibao.drg', account: '000000000000', time: new Date().toISOString(), region: cloud.region, resources: [], detail: grouped };
+    await cloud.sqs.client.send(new SendMessageCommand({ QueueUrl: cloud.sqs.queues.fraudScoring.url, MessageBody: JSON.stringify(envelope) }));
+    await eventually(() => (seenByScoring.filter((id) => id === groupedId).length >= 2 ? true : undefined), 'the redelivery handled');
+    await quiet();
+
+    expect(await getItem('PROVIDER#ZSG001', 'STATS#2026-10')).toMatchObject({ claims: 1, groupedCases: 1, ccMccCases: 1 });
+    expect(await getItem('PROVIDER#ZSG001', 'DRG#2026#ES31')).toMatchObject({ cases: 1, costFenSum: 1_200_000, losDaysSum: 7 });
+    expect(await numberOf('PEERS#330900#tertiary', 'STATS#2026-10', 'groupedCases')).toBeGreaterThanOrEqual(1);
+    const score = await getItem('CLAIM#ZSG001#G-1', 'SCORE');
+    expect(score).toMatchObject({ score: 0, counted: { grouped: 1, ccMcc: 1, drg: 'ES31' } });
+
+    // A reversal takes the claim and its grouped case back out of every counter.
+    const regionBefore = await getItem('PEERS#330900', 'DRG#2026#ES31');
+    await putOnBus('ClaimReversed', { claim: { providerCode: provider, claimNo: 'G-1' }, memberId: 'M-G-1', region: '330900', reason: '撤销结算', meta: { schemaVersion: 1, correlationId: 'corr-g-rev' } });
+    await eventually(async () => ((await getItem('CLAIM#ZSG001#G-1', 'SCORE'))?.reversed === true ? true : undefined), 'the reversal');
+    expect(await getItem('PROVIDER#ZSG001', 'STATS#2026-10')).toMatchObject({ claims: 0, groupedCases: 0, ccMccCases: 0 });
+    expect(await getItem('PROVIDER#ZSG001', 'DRG#2026#ES31')).toMatchObject({ cases: 0, costFenSum: 0, losDaysSum: 0 });
+    expect(await getItem('PEERS#330900', 'DRG#2026#ES31')).toMatchObject({ cases: Number(regionBefore!.cases) - 1, costFenSum: Number(regionBefore!.costFenSum) - 1_200_000 });
+  });
+
+  it('raises a provider alert for 高编高套 and DRG cost far above the region, from settled stays grouped by the DRG consumer, to a signed webhook', async () => {
+    const { secret } = await subscribe('high-coding', { providerCode: 'ZSHC01', ruleTypes: ['high-coding'] });
+    // Five tertiary peers code 30 of their 100 cases with an MCC (ES31, 10,000 yuan) and the rest
+    // without (ES35, 6,000 yuan); then ZSHC01 codes every case with an MCC and bills 25,000 yuan for it.
+    const peers = Array.from({ length: 100 }, (_, i) => stay(`ZSPR0${(i % 5) + 1}`, `PR-${i + 1}`, i < 30 ? { mcc: true, billedFen: 1_000_000 } : { mcc: false, billedFen: 600_000 }));
+    await settleAll(peers);
+    await quiet();
+    const own = Array.from({ length: 30 }, (_, i) => stay('ZSHC01', `HC-${i + 1}`, { mcc: true, billedFen: 2_500_000 }));
+    await settleAll(own);
+
+    // The ES31 outlier rule can judge from the 10th case (weight 30, under the threshold of 50);
+    // the 30th grouped case lets 高编高套 judge too (weight 40): 70 raises the provider alert.
+    const delivery = await eventually(() => deliveriesTo('high-coding').find((r) => r.status === 200), 'the provider alert', 60_000);
+    expect(verifySignature(secret, { signature: delivery.headers[SIGNATURE_HEADER], timestamp: delivery.headers[TIMESTAMP_HEADER] }, delivery.body, Math.floor(Date.now() / 1000))).toBe(true);
+    const { alert } = JSON.parse(delivery.body);
+    expect(alert).toMatchObject({ kind: 'provider', providerCode: 'ZSHC01', region: '330900', year: 2026, score: 70, threshold: 50 });
+    expect(alert.rules).toEqual(expect.arrayContaining([
+      expect.objectContaining({ ruleId: 'ZS-HICODE-01', type: 'high-coding', explanations: ['近 3 个月 30 例入组病例中伴 CC/MCC 的占 100.0%，同级同地区机构为 30.0%。'] }),
+      expect.objectContaining({ ruleId: 'ZS-DRGOUT-01', type: 'drg-outlier', explanations: ['病组 ES31 的次均费用为 25000.00元（30 例），本地区其他机构为 10000.00元。'] }),
+    ]));
+    // The per-claim rules found nothing, and ClaimSettled carries no DRG: the grouped cases the alert
+    // counts came from CaseGrouped, and the alert is the DRG comparisons' own.
+    await quiet();
+    expect(await getItem('PROVIDER#ZSHC01', 'STATS#2026-10')).toMatchObject({ claims: 30, groupedCases: 30, ccMccCases: 30 });
+    expect(await getItem('PROVIDER#ZSHC01', 'DRG#2026#ES31')).toMatchObject({ cases: 30, costFenSum: 75_000_000, losDaysSum: 210 });
+    expect(await getItem('PROVIDER#ZSHC01', 'RISK#2026')).toMatchObject({ claims: 30, scoreSum: 0, riskScore: 70, alertId: alert.alertId });
+    const listed = (await api(cloud, 'GET', '/v1/alerts?providerCode=ZSHC01&kind=provider', { token: await regulator() })).body.items;
+    expect(listed).toHaveLength(1);
+    expect(deliveriesTo('high-coding')).toHaveLength(1);
+    expect((await api(cloud, 'GET', '/v1/alerts?providerCode=ZSHC01', { token: await regulator('532500') })).body.items).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { allCatalogues, pickCatalogue } from '../../shared/fraud/catalogues.ts';
 import { fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { explain, historyRange, providerMonths, providerMonthsNeeded, scoreClaim, scoreProvider } from '../../shared/fraud/engine.ts';
-import { profileWithClaim, countedFor } from '../../shared/fraud/counting.ts';
+import { profileWithClaim, profileWithGroupedCase, countedFor, withGrouping } from '../../shared/fraud/counting.ts';
 import { catalogueOf, claim, line, national, shippedRule, stay, summary } from './fraud-fixtures.ts';
 
 const empty = { memberHistory: [], traceScans: [] };
@@ -110,6 +110,28 @@ describe('provider risk', () => {
     expect(profile.own).toEqual([{ month: '2026-03', claims: 5, groupedCases: 3, ccMccCases: 1 }]);
     expect(profile.peers).toEqual([{ month: '2026-03', claims: 1, groupedCases: 1, ccMccCases: 1 }]);
     expect(profile.ownDrgs).toEqual([{ drg: 'FR13', cases: 1, costFenSum: c.totals.billedFen, losDaysSum: 4 }]);
+  });
+});
+
+describe('a grouped case counted after its claim (CaseGrouped)', () => {
+  const counted = countedFor(stay('2026-03-01', '2026-03-05'), scoreClaim(catalogueOf([]), stay('2026-03-01', '2026-03-05'), empty));
+  const stored = { own: [{ month: '2026-03', claims: 5, groupedCases: 2, ccMccCases: 0 }], peers: [{ month: '2026-03', claims: 50, groupedCases: 20, ccMccCases: 6 }], ownDrgs: [], regionDrgs: [] };
+
+  it('adds the case, its CC/MCC and its DRG\'s cost and stay, but not the claim a second time', () => {
+    expect(counted).toMatchObject({ grouped: 0, ccMcc: 0 });
+    expect(counted.drg).toBeUndefined();
+    const grouped = withGrouping(counted, { code: 'FR13', ccLevel: 'CC' });
+    expect(grouped).toMatchObject({ grouped: 1, ccMcc: 1, drg: 'FR13', costFen: counted.costFen, losDays: 4 });
+    const profile = profileWithGroupedCase(stored, { code: 'H0001', asOf: '2026-03-05' }, grouped);
+    expect(profile.own).toEqual([{ month: '2026-03', claims: 5, groupedCases: 3, ccMccCases: 1 }]);
+    expect(profile.peers).toEqual([{ month: '2026-03', claims: 50, groupedCases: 21, ccMccCases: 7 }]);
+    expect(profile.ownDrgs).toEqual([{ drg: 'FR13', cases: 1, costFenSum: counted.costFen, losDaysSum: 4 }]);
+    expect(profile.regionDrgs).toEqual(profile.ownDrgs);
+  });
+
+  it('counts a case without CC or MCC as grouped only', () => {
+    const profile = profileWithGroupedCase(stored, { code: 'H0001', asOf: '2026-03-05' }, withGrouping(counted, { code: 'FR15', ccLevel: 'none' }));
+    expect(profile.own).toEqual([{ month: '2026-03', claims: 5, groupedCases: 3, ccMccCases: 0 }]);
   });
 });
 

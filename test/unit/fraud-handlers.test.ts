@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -154,6 +154,72 @@ describe('fraud scoring outbox', () => {
     const { handler } = await import('../../functions/fraud-scoring/handler.ts');
     const reversal = { ...settled, id: 'evt-rev', 'detail-type': 'ClaimReversed', detail: { claim: { providerCode: 'H0001', claimNo: 'C-1' }, memberId: 'M-1', region: '330900', reason: 'x', meta: { schemaVersion: 1, correlationId: 'c-2' } } };
     expect((await handler({ Records: [record(reversal, 1)] } as SQSEvent, context)).batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
+
+describe('fraud scoring of a grouped case (CaseGrouped)', () => {
+  const caseGrouped = (grouping: Record<string, unknown>) => ({
+    version: '0', id: 'evt-grp', 'detail-type': 'CaseGrouped', source: 'yibao.drg', account: '0', time: '2026-03-12T08:00:00Z', region: 'cn-north-1', resources: [],
+    detail: {
+      claim: { providerCode: 'H0001', claimNo: 'C-1' }, memberId: 'M-1', region: '330900', year: 2026, admissionDate: '2026-03-01', dischargeDate: '2026-03-08',
+      grouping: { version: '2.0', mdc: 'MDCE', adrg: 'ES3', drg: 'ES31', ccLevel: 'MCC', outcome: 'grouped', ...grouping },
+      points: { pricing: 'drg', weight: 8933, baseCentipoints: 8933, coefficient: 10000, addOns: [], centipoints: 8933, review: false },
+      readmissionCuts: [], policy: { region: '330900', year: 2026, version: 1 }, meta: { schemaVersion: 1, correlationId: 'c-3' },
+    },
+  });
+  const scored = (o: Record<string, unknown> = {}) => ({
+    pk: 'CLAIM#H0001#C-1', sk: 'SCORE', eventId: 'evt-1', reversed: false, region: '330900', providerCode: 'H0001',
+    counted: { year: 2026, month: '2026-03', providerRegion: '330900', level: 'secondary', score: 0, flagged: 0, grouped: 0, ccMcc: 0, costFen: 800_000, losDays: 7 },
+    ...o,
+  });
+  const puts = () => dynamo.commandCalls(BatchWriteCommand).flatMap((c) => Object.values(c.args[0].input.RequestItems!).flat().map((r) => r.PutRequest!.Item!));
+
+  it('keeps the grouping beside a claim not yet scored, counting nothing (the scoring will count it)', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(BatchWriteCommand).resolves({});
+    const { handler } = await import('../../functions/fraud-scoring/handler.ts');
+    expect((await handler({ Records: [record(caseGrouped({}), 1)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
+    expect(puts()).toEqual([expect.objectContaining({ pk: 'CLAIM#H0001#C-1', sk: 'GROUPING', eventId: 'evt-grp', drg: { code: 'ES31', ccLevel: 'MCC' } })]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('counts nothing for a reversed claim, nor for a case that grouped into no DRG (QY)', async () => {
+    dynamo.on(BatchWriteCommand).resolves({});
+    const { handler } = await import('../../functions/fraud-scoring/handler.ts');
+    dynamo.on(QueryCommand).resolves({ Items: [scored({ reversed: true })] });
+    expect((await handler({ Records: [record(caseGrouped({}), 1)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
+    dynamo.on(QueryCommand).resolves({ Items: [scored()] });
+    expect((await handler({ Records: [record(caseGrouped({ drg: 'ESQY', ccLevel: null, outcome: 'qy' }), 1)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
+    expect(puts().at(-1)).not.toHaveProperty('drg');
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('adds a scored claim\'s case to the month and DRG counters once, without counting the claim again', async () => {
+    dynamo.on(BatchWriteCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [scored()] });
+    dynamo.on(GetCommand).resolves({ Item: { claims: 1, scoreSum: 0 } });
+    dynamo.on(TransactWriteCommand).resolves({});
+    const { handler } = await import('../../functions/fraud-scoring/handler.ts');
+    expect((await handler({ Records: [record(caseGrouped({}), 1)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
+    const items = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items[0]!.Put).toMatchObject({ Item: { sk: 'EVENT#evt-grp', kind: 'grouped' }, ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(items[1]!.Update).toMatchObject({ ConditionExpression: 'eventId = :scored AND reversed = :f AND attribute_not_exists(groupingEventId)' });
+    expect(items[1]!.Update!.ExpressionAttributeValues![':counted']).toMatchObject({ grouped: 1, ccMcc: 1, drg: 'ES31' });
+    const counters = items.filter((i) => i.Update?.UpdateExpression?.startsWith('ADD')).map((i) => ({ key: i.Update!.Key, values: i.Update!.ExpressionAttributeValues }));
+    expect(counters).toEqual([
+      { key: { pk: 'PROVIDER#H0001', sk: 'STATS#2026-03' }, values: expect.objectContaining({ ':c0': 0, ':c1': 1, ':c2': 1 }) },
+      { key: { pk: 'PEERS#330900#secondary', sk: 'STATS#2026-03' }, values: expect.objectContaining({ ':c0': 0, ':c1': 1, ':c2': 1 }) },
+      { key: { pk: 'PROVIDER#H0001', sk: 'DRG#2026#ES31' }, values: expect.objectContaining({ ':c0': 1, ':c1': 800_000, ':c2': 7 }) },
+      { key: { pk: 'PEERS#330900', sk: 'DRG#2026#ES31' }, values: expect.objectContaining({ ':c0': 1, ':c1': 800_000, ':c2': 7 }) },
+    ]);
+  });
+
+  it('changes nothing when the claim\'s score already counts a grouping', async () => {
+    dynamo.on(BatchWriteCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [scored({ groupingEventId: 'evt-grp', counted: { ...scored().counted, grouped: 1, ccMcc: 1, drg: 'ES31' } })] });
+    const { handler } = await import('../../functions/fraud-scoring/handler.ts');
+    expect((await handler({ Records: [record(caseGrouped({}), 2)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 });

@@ -5,6 +5,7 @@
  *
  *   CLAIM#<provider>#<claimNo>   SCORE                  hits and score of a claim
  *                                EVENT#<eventId>        an event already applied (idempotency)
+ *                                GROUPING               the claim's DRG result, as CaseGrouped reported it
  *   MEMBER#<memberId>            HIST#<start>#<p>#<n>   claim summary, by first day of care
  *                                DEATH                  the member's date of death, when a discharge says so
  *   TRACE#<traceCode>            SCAN#<p>#<n>#<line>    one scan of a drug traceability code
@@ -24,6 +25,7 @@ import type { ClaimRef } from '../claim.ts';
 export const keys = {
   claim: (ref: ClaimRef) => `CLAIM#${ref.providerCode}#${ref.claimNo}`,
   score: 'SCORE',
+  grouping: 'GROUPING',
   eventMarker: (eventId: string) => `EVENT#${eventId}`,
   member: (memberId: string) => `MEMBER#${memberId}`,
   history: (start: string, ref: ClaimRef) => `HIST#${start}#${ref.providerCode}#${ref.claimNo}`,

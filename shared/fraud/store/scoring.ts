@@ -16,7 +16,7 @@ import type { Alert } from '../alert.ts';
 import { summarise, traceScans, type ClaimRef, type ClaimSummary, type FraudClaim, type TraceScan } from '../claim.ts';
 import { addDays } from '../dates.ts';
 import type { ClaimScore, DateRange, ProviderScore, RuleHit } from '../engine.ts';
-import type { Counted } from '../counting.ts';
+import type { ClaimsAdded, Counted } from '../counting.ts';
 import type { DrgStats, ProviderMonthStats } from '../rules/define.ts';
 import { alertsTable, inParallel, putAll, queryAll, type Item } from './dynamo.ts';
 import { keys } from './keys.ts';
@@ -47,18 +47,43 @@ export interface StoredScore {
   traceKeys: { pk: string; sk: string }[];
   counted: Counted;
   scoredAt: string;
+  /** The CaseGrouped event whose DRG result is in `counted` (once a claim's case is grouped). */
+  groupingEventId?: string;
+  /** A provider alert that applying the grouped case raised. */
+  groupingAlertId?: string;
+}
+
+/**
+ * A claim's DRG result as CaseGrouped reported it, kept beside the claim's score. It is written
+ * before anything else looks at the claim, so whichever of ClaimSettled and CaseGrouped is handled
+ * first, the grouped case is counted exactly once (see functions/fraud-scoring/apply-grouping.ts).
+ */
+export interface StoredGrouping {
+  eventId: string;
+  /** Absent when the case did not group into a DRG (QY or ungroupable): nothing to count. */
+  drg?: NonNullable<FraudClaim['drg']>;
+  version: string;
+  groupedAt: string;
 }
 
 export interface ClaimState {
   score?: StoredScore;
+  grouping?: StoredGrouping;
   appliedEvents: Set<string>;
 }
 
 export async function readClaimState(ref: ClaimRef): Promise<ClaimState> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.claim(ref) } });
+  // Consistent: scoring and grouping decide from this read which of them counts the grouped case.
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.claim(ref) }, ConsistentRead: true });
   const score = items.find((i) => i.sk === keys.score) as (StoredScore & Item) | undefined;
+  const grouping = items.find((i) => i.sk === keys.grouping) as (StoredGrouping & Item) | undefined;
   const appliedEvents = new Set(items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => String(i.sk).slice('EVENT#'.length)));
-  return { ...(score ? { score } : {}), appliedEvents };
+  return { ...(score ? { score } : {}), ...(grouping ? { grouping } : {}), appliedEvents };
+}
+
+/** Records a claim's DRG result (the latest grouping of the claim wins; writing it again writes the same). */
+export async function writeGrouping(ref: ClaimRef, grouping: StoredGrouping): Promise<void> {
+  await putAll([{ pk: keys.claim(ref), sk: keys.grouping, kind: 'grouping', ...grouping }]);
 }
 
 export interface MemberContext {
@@ -198,7 +223,8 @@ export function alertItem(alert: Alert): Item {
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-const counterUpdates = (counted: Counted, providerCode: string, sign: 1 | -1, at: string): TransactItem[] => {
+/** The counter updates of one count; `claims` is 0 when only a claim's grouped case is added. */
+const counterUpdates = (counted: Counted, providerCode: string, sign: 1 | -1, at: string, claims: ClaimsAdded = 1): TransactItem[] => {
   const table = alertsTable();
   const add = (pk: string, sk: string, counters: Record<string, number>, set: Record<string, unknown>): TransactItem => {
     const names: Record<string, string> = {};
@@ -213,7 +239,7 @@ const counterUpdates = (counted: Counted, providerCode: string, sign: 1 | -1, at
       },
     };
   };
-  const month = { claims: 1, groupedCases: counted.grouped, ccMccCases: counted.ccMcc };
+  const month = { claims, groupedCases: counted.grouped, ccMccCases: counted.ccMcc };
   const items = [
     add(keys.provider(providerCode), keys.month(counted.month), month, { providerCode, region: counted.providerRegion, level: counted.level, updatedAt: at }),
     add(keys.peers(counted.providerRegion, counted.level), keys.month(counted.month), month, { region: counted.providerRegion, level: counted.level, updatedAt: at }),
@@ -236,6 +262,8 @@ function outcomeOf(error: unknown, roles: string[]): CommitOutcome {
   const failed = reasons.map((r, i) => (r.Code === 'ConditionalCheckFailed' ? roles[i] : undefined)).filter(Boolean);
   if (failed.includes('marker') || failed.includes('score') || failed.includes('alert')) return 'duplicate';
   if (failed.includes('risk')) return 'provider-alert-taken';
+  // A grouping landed between the read and the commit: read again and count it.
+  if (failed.includes('grouping')) return 'conflict';
   if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'conflict';
   throw error;
 }
@@ -249,6 +277,8 @@ export interface SettledCommit {
   counted: Counted;
   claimAlert?: Alert;
   provider: { year: number; score: ProviderScore; raise?: Alert };
+  /** The grouping the scoring read (and counted), or none: the commit fails if that changed meanwhile. */
+  grouping?: StoredGrouping;
 }
 
 export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
@@ -260,6 +290,7 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
     threshold: c.score.threshold, ...(c.claimAlert ? { alertId: c.claimAlert.alertId } : {}),
     ...(c.provider.raise ? { providerAlertId: c.provider.raise.alertId } : {}), reversed: false,
     historySk: c.projection.historySk, traceKeys: c.projection.traceKeys, counted: c.counted, scoredAt: c.at,
+    ...(c.grouping ? { groupingEventId: c.grouping.eventId } : {}),
   };
   const roles: string[] = [];
   const items: TransactItem[] = [];
@@ -267,6 +298,14 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
   push('marker', { Put: { TableName: table, Item: { pk, sk: keys.eventMarker(c.eventId), kind: 'settled', at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } });
   // A claim is scored once; again only after a reversal (a re-settlement).
   push('score', { Put: { TableName: table, Item: { pk, sk: keys.score, ...stored }, ConditionExpression: 'attribute_not_exists(pk) OR reversed = :t', ExpressionAttributeValues: { ':t': true } } });
+  push('grouping', {
+    ConditionCheck: {
+      TableName: table, Key: { pk, sk: keys.grouping },
+      ...(c.grouping
+        ? { ConditionExpression: 'eventId = :g', ExpressionAttributeValues: { ':g': c.grouping.eventId } }
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
+    },
+  });
   const p = c.provider;
   push('risk', {
     Update: {
@@ -314,8 +353,12 @@ export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> 
     Update: {
       TableName: table, Key: { pk, sk: keys.score },
       UpdateExpression: 'SET reversed = :t, reversedAt = :at, reversalEventId = :e',
-      ConditionExpression: 'attribute_exists(pk) AND reversed = :f AND eventId = :scored',
-      ExpressionAttributeValues: { ':t': true, ':f': false, ':at': c.at, ':e': c.eventId, ':scored': c.score.eventId },
+      // Takes back exactly what was read: a grouped case counted meanwhile fails this and is read again.
+      ConditionExpression: `attribute_exists(pk) AND reversed = :f AND eventId = :scored AND ${c.score.groupingEventId ? 'groupingEventId = :g' : 'attribute_not_exists(groupingEventId)'}`,
+      ExpressionAttributeValues: {
+        ':t': true, ':f': false, ':at': c.at, ':e': c.eventId, ':scored': c.score.eventId,
+        ...(c.score.groupingEventId ? { ':g': c.score.groupingEventId } : {}),
+      },
     },
   });
   const counted = c.score.counted;
@@ -336,6 +379,64 @@ export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> 
       },
     });
   }
+  try {
+    await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    return 'committed';
+  } catch (error) {
+    return outcomeOf(error, roles);
+  }
+}
+
+export interface GroupedCommit {
+  ref: ClaimRef;
+  eventId: string;
+  at: string;
+  /** The score as read: the commit holds only if it is still that scoring, unreversed and ungrouped. */
+  score: StoredScore;
+  /** The claim's counts with the grouped case in them. */
+  grouped: Counted;
+  provider: { year: number; score: ProviderScore; raise?: Alert };
+}
+
+/**
+ * Counts a scored claim's grouped case: the month's grouped and CC/MCC cases, the DRG's cases, cost
+ * and stay (for the provider and its peers), the provider's re-judged risk, and a provider alert if
+ * the case pushed it over the threshold; all at once, and only once per claim.
+ */
+export async function commitGrouped(c: GroupedCommit): Promise<CommitOutcome> {
+  const table = alertsTable();
+  const pk = keys.claim(c.ref);
+  const roles: string[] = [];
+  const items: TransactItem[] = [];
+  const push = (role: string, item: TransactItem) => { roles.push(role); items.push(item); };
+  push('marker', { Put: { TableName: table, Item: { pk, sk: keys.eventMarker(c.eventId), kind: 'grouped', at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  push('score', {
+    Update: {
+      TableName: table, Key: { pk, sk: keys.score },
+      UpdateExpression: `SET counted = :counted, groupingEventId = :e${c.provider.raise ? ', groupingAlertId = :alert' : ''}`,
+      ConditionExpression: 'eventId = :scored AND reversed = :f AND attribute_not_exists(groupingEventId)',
+      ExpressionAttributeValues: {
+        ':counted': c.grouped, ':e': c.eventId, ':scored': c.score.eventId, ':f': false,
+        ...(c.provider.raise ? { ':alert': c.provider.raise.alertId } : {}),
+      },
+    },
+  });
+  const p = c.provider;
+  push('risk', {
+    Update: {
+      TableName: table,
+      Key: { pk: keys.provider(c.score.providerCode), sk: keys.risk(p.year) },
+      UpdateExpression: `SET riskScore = :risk, claimComponent = :cc, providerHits = :hits, updatedAt = :at${p.raise ? ', alertId = :alert' : ''}`,
+      ConditionExpression: p.raise ? 'attribute_exists(pk) AND attribute_not_exists(alertId)' : 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':risk': p.score.score, ':cc': p.score.claimComponent, ':hits': p.score.hits, ':at': c.at,
+        ...(p.raise ? { ':alert': p.raise.alertId } : {}),
+      },
+    },
+  });
+  // Claims 0: the claim itself was counted when it was scored; its grouped case and DRG are new.
+  for (const item of counterUpdates(c.grouped, c.score.providerCode, 1, c.at, 0)) push('counter', item);
+  if (p.raise) push('alert', { Put: { TableName: table, Item: alertItem(p.raise), ConditionExpression: 'attribute_not_exists(pk)' } });
   try {
     await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
     return 'committed';

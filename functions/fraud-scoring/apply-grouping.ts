@@ -1,0 +1,97 @@
+/**
+ * Applying a grouped case (CaseGrouped) to the provider rules that read DRG results: 高编高套 (a
+ * CC/MCC share far above peers) and cost or stay far above the DRG's mean. ClaimSettled carries no
+ * DRG (grouping happens after settlement), so a claim is counted when it is scored, and its grouped
+ * case when its CaseGrouped comes.
+ *
+ * The two events come over one queue in either order, each possibly more than once, and the case
+ * must be counted exactly once:
+ *  1. the grouping is first written beside the claim (GROUPING), whatever else happens;
+ *  2. if the claim is not scored yet, that is all: the scoring reads GROUPING and counts the case
+ *     with the claim (its commit checks GROUPING is still what it read, so a grouping written
+ *     in between makes it read again);
+ *  3. if the claim is scored, the case is added to the counters, the provider re-judged and an alert
+ *     raised if it now passes the threshold, in one transaction conditional on the score not having
+ *     counted a grouping yet;
+ *  4. a reversed claim counts nothing; its grouping stays written for a re-settlement to count.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type * as z from 'zod';
+import type { CaseGrouped } from '../../events/drg.ts';
+import { providerAlert } from '../../shared/fraud/alert.ts';
+import type { FraudClaim } from '../../shared/fraud/claim.ts';
+import { PoisonMessageError } from '../../shared/queue/consumer.ts';
+import { profileWithGroupedCase, withGrouping } from '../../shared/fraud/counting.ts';
+import { providerMonthsNeeded, scoreProvider } from '../../shared/fraud/engine.ts';
+import { commitGrouped, readClaimState, readProviderContext, writeGrouping, type StoredGrouping } from '../../shared/fraud/store/scoring.ts';
+import { publishPending, type ScoringDeps } from './score-claim.ts';
+
+type CaseGroupedPayload = z.output<typeof CaseGrouped.payload>;
+
+export type GroupingOutcome =
+  | { outcome: 'counted'; providerRisk: number; alerts: string[] }
+  | { outcome: 'awaiting-scoring' | 'not-grouped' | 'reversed' | 'duplicate' };
+
+const COMMIT_TRIES = 5;
+
+/** The DRG result as the fraud rules count it: only a case grouped into a DRG has one. */
+export function drgOf(grouping: CaseGroupedPayload['grouping']): FraudClaim['drg'] {
+  if (grouping.outcome !== 'grouped') return undefined;
+  return { code: grouping.drg, ccLevel: grouping.ccLevel ?? 'none' };
+}
+
+export async function applyGrouping(
+  payload: CaseGroupedPayload,
+  eventId: string,
+  correlationId: string,
+  logger: Logger,
+  deps: Pick<ScoringDeps, 'now' | 'catalogueFor'>,
+): Promise<GroupingOutcome> {
+  const ref = payload.claim;
+  const drg = drgOf(payload.grouping);
+  const grouping: StoredGrouping = { eventId, version: payload.grouping.version, groupedAt: deps.now(), ...(drg ? { drg } : {}) };
+  const first = await readClaimState(ref);
+  if (first.appliedEvents.has(eventId) || (first.grouping?.eventId === eventId && first.score?.groupingEventId === eventId)) {
+    return { outcome: 'duplicate' };
+  }
+  if (first.grouping?.eventId !== eventId) await writeGrouping(ref, grouping);
+
+  for (let attempt = 1; ; attempt++) {
+    const state = attempt === 1 && first.grouping?.eventId === eventId ? first : await readClaimState(ref);
+    const score = state.score;
+    if (!score) return { outcome: 'awaiting-scoring' };
+    if (score.reversed) return { outcome: 'reversed' };
+    if (score.groupingEventId) {
+      // Counted already: by this event's earlier delivery, or by the scoring that read GROUPING.
+      await publishPending([score.groupingAlertId], correlationId, deps.now);
+      return { outcome: 'duplicate' };
+    }
+    if (!drg) return { outcome: 'not-grouped' };
+
+    const at = deps.now();
+    const grouped = withGrouping(score.counted, drg);
+    // The catalogue the claim was scored under judges its provider (the scoring refused any claim without one).
+    const catalogue = deps.catalogueFor(grouped.providerRegion, payload.admissionDate) ?? deps.catalogueFor(score.region, payload.admissionDate);
+    if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${grouped.providerRegion} on ${payload.admissionDate}`);
+    const asOf = payload.dischargeDate;
+    const provider = { code: score.providerCode, region: grouped.providerRegion, ...(grouped.level ? { level: grouped.level } : {}) };
+    const stored = await readProviderContext(provider, providerMonthsNeeded(catalogue, asOf), grouped.year);
+    const providerScore = scoreProvider(catalogue, profileWithGroupedCase(stored, { code: provider.code, asOf }, grouped), stored.year);
+    const raise = providerScore.alert && !stored.year.alertId
+      ? providerAlert(provider, grouped.year, providerScore, { region: catalogue.region, version: catalogue.version }, at)
+      : undefined;
+    const outcome = await commitGrouped({
+      ref, eventId, at, score, grouped,
+      provider: { year: grouped.year, score: providerScore, ...(raise ? { raise } : {}) },
+    });
+    if (outcome === 'committed') {
+      const alerts = raise ? await publishPending([raise.alertId], correlationId, deps.now) : [];
+      logger.info('Grouped case counted', { claim: ref, drg: drg.code, ccLevel: drg.ccLevel, providerRisk: providerScore.score, alerts });
+      return { outcome: 'counted', providerRisk: providerScore.score, alerts };
+    }
+    // 'duplicate': the score changed under us (scored with this grouping, reversed, re-scored); read again.
+    if (attempt >= COMMIT_TRIES) throw new Error(`Counting the grouped case of ${ref.providerCode}#${ref.claimNo} kept conflicting (${outcome}); SQS will retry`);
+    await sleep(20 * attempt + Math.floor(Math.random() * 30));
+  }
+}
