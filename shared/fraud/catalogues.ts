@@ -35,13 +35,20 @@ function all(): FraudCatalogue[] {
 /** Every catalogue held, for listing and tests. */
 export const allCatalogues = (): FraudCatalogue[] => [...all()];
 
-/** The newest version of `catalogues` for `region` in force on `date`, else the fallback's. */
+/**
+ * The newest version of `catalogues` for `region` in force on `date`, else the fallback's. A claim
+ * from before any catalogue was in force (a late submission, a migrated claim from 2019) is judged by
+ * the earliest baseline, retrospectively, as an audit looking back would: every claim is scored, and
+ * a dead-letter queue holds only what truly failed. The score names the catalogue it was judged by.
+ */
 export function pickCatalogue(catalogues: readonly FraudCatalogue[], region: string, date: string): FraudCatalogue | undefined {
   const inForce = (c: FraudCatalogue) => c.effectiveFrom <= date;
   const newest = (list: FraudCatalogue[]) =>
     list.sort((a, b) => (a.effectiveFrom === b.effectiveFrom ? b.version - a.version : b.effectiveFrom.localeCompare(a.effectiveFrom)))[0];
+  const fallbacks = catalogues.filter((c) => c.fallback);
   return newest(catalogues.filter((c) => c.region === region && inForce(c)))
-    ?? newest(catalogues.filter((c) => c.fallback && inForce(c)));
+    ?? newest(fallbacks.filter(inForce))
+    ?? fallbacks.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || a.version - b.version)[0];
 }
 
 export const catalogueFor = (region: string, date: string): FraudCatalogue | undefined => pickCatalogue(all(), region, date);

@@ -156,12 +156,14 @@ describe('the claim as the rules see it', () => {
 
 describe('catalogue choice', () => {
   const all = allCatalogues();
-  it('takes the region\'s own catalogue in force, else the national baseline; nothing before the baseline took effect', () => {
+  it('takes the region\'s own catalogue in force, else the national baseline, and the earliest baseline for a claim older than any', () => {
     expect(pickCatalogue(all, '330900', '2026-03-10')).toMatchObject({ region: '330900', version: 1 });
     expect(pickCatalogue(all, '532500', '2026-03-10')!.rules.find((r) => r.type === 'readmission')!.window).toEqual({ kind: 'days', days: 14 });
     expect(pickCatalogue(all, '110000', '2026-03-10')).toMatchObject({ region: '000000', fallback: true });
     expect(pickCatalogue(all, '330900', '2024-06-01')).toMatchObject({ region: '000000' });
-    expect(pickCatalogue(all, '330900', '2020-01-01')).toBeUndefined();
+    // Before any catalogue was in force, the earliest baseline judges the claim retrospectively.
+    expect(pickCatalogue(all, '210900', '2019-06-01')).toMatchObject({ region: '000000', version: 1, effectiveFrom: '2021-05-01' });
+    expect(pickCatalogue(all.filter((c) => !c.fallback), '330900', '2020-01-01')).toBeUndefined();
   });
 
   it('prefers the newest version in force', () => {
