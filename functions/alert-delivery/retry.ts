@@ -25,24 +25,9 @@ function queueUrlOf(arn: string): Promise<string> {
   return url;
 }
 
-/**
- * The URL as the client reaches it. On AWS, unchanged. On the local cloud the emulator names its
- * queues by a host other than its endpoint, and the SDK would warn on every call that it follows the
- * queue's host; the endpoint the environment names is the same server.
- */
-function viaConfiguredEndpoint(url: string): string {
-  const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
-  if (!endpoint) return url;
-  const u = new URL(url);
-  const e = new URL(endpoint);
-  u.protocol = e.protocol;
-  u.host = e.host;
-  return u.toString();
-}
-
 export async function retryAfter(record: SQSRecord, seconds: number): Promise<void> {
   await sqsClient().send(new ChangeMessageVisibilityCommand({
-    QueueUrl: viaConfiguredEndpoint(await queueUrlOf(record.eventSourceARN)),
+    QueueUrl: await queueUrlOf(record.eventSourceARN),
     ReceiptHandle: record.receiptHandle,
     VisibilityTimeout: seconds,
   }));

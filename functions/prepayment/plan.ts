@@ -11,7 +11,8 @@
  *                                 gets 0, so its advance is recovered); refused while the previous
  *                                 version is in progress
  */
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { sqsClient } from '../../shared/runtime/aws-clients.ts';
 import * as z from 'zod';
 import { queueUrl } from '../../shared/runtime/resource-names.ts';
 import { settlementPolicyFor } from '../../shared/budget/policies.ts';
@@ -64,28 +65,11 @@ async function providersOf(budget: Budget, region: string, period: string, previ
   return [...codes].sort();
 }
 
-/**
- * The client that sends work items. It sends to the SQS endpoint it is configured with and leaves
- * the queue URL as it is: the local emulator names its queues by a host that does not resolve (and
- * reads the region from it), so following the URL's host, as the SDK does by default, fails there;
- * on AWS the configured endpoint and the URL's host are the same service. Remade if the endpoint
- * changes (one process hosting several local clouds in turn).
- */
-let client: { endpoint: string | undefined; sqs: SQSClient } | undefined;
-function workQueueClient(): SQSClient {
-  const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
-  if (!client || client.endpoint !== endpoint) {
-    client?.sqs.destroy();
-    client = { endpoint, sqs: new SQSClient({ useQueueUrlAsEndpoint: false }) };
-  }
-  return client.sqs;
-}
-
 async function send(run: RunVersion, codes: readonly string[], correlationId: string): Promise<number> {
   const batches: string[][] = [];
   for (let i = 0; i < codes.length; i += 10) batches.push(codes.slice(i, i + 10));
   await mapLimit(batches, 8, async (batch) => {
-    const out = await workQueueClient().send(new SendMessageBatchCommand({
+    const out = await sqsClient().send(new SendMessageBatchCommand({
       QueueUrl: queueUrl('prepaymentWork'),
       Entries: batch.map((providerCode, i) => ({
         Id: String(i),

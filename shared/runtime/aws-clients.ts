@@ -28,4 +28,10 @@ export const dynamoDocumentClient = perEndpoint('AWS_ENDPOINT_URL_DYNAMODB', () 
 
 export const eventBridgeClient = perEndpoint('AWS_ENDPOINT_URL_EVENTBRIDGE', () => new EventBridgeClient({}));
 
-export const sqsClient = perEndpoint('AWS_ENDPOINT_URL_SQS', () => new SQSClient({}));
+/**
+ * The SQS client sends every call to its configured endpoint, not to the host a queue URL names.
+ * On AWS the two are the same regional service; on the local cloud the emulator names its queues
+ * `sqs.<region>.localhost`, a host that need not resolve, while the endpoint variable names the
+ * server itself. One setting here, so no handler has to know which of the two it runs on.
+ */
+export const sqsClient = perEndpoint('AWS_ENDPOINT_URL_SQS', () => new SQSClient({ useQueueUrlAsEndpoint: false }));
