@@ -5,7 +5,7 @@ import type { EventPayload } from '../../events/contract.ts';
 import { publish } from '../../shared/events/publish.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { admissionsToDrg, caseItem, cutItem, getCase, markPublished, recordCase, type CaseItem } from '../../shared/drg/case-store.ts';
-import { drgPolicyFor } from '../../shared/drg/policies.ts';
+import { drgPaymentFor } from '../../shared/drg/policies.ts';
 import { grouperFor } from '../../shared/drg/rule-packages.ts';
 import { cutsFor, paymentRegion, settleCase, stayDates } from '../../shared/drg/settled-case.ts';
 
@@ -20,8 +20,15 @@ import { cutsFor, paymentRegion, settleCase, stayDates } from '../../shared/drg/
 export async function recordSettledCase(claim: ClaimSettledPayload, correlationId: string, logger: Logger): Promise<void> {
   const { year } = stayDates(claim);
   const region = paymentRegion(claim);
-  const policy = drgPolicyFor(region, year);
-  if (!policy) throw new PoisonMessageError(`No DRG policy for region ${region} in ${year}: add policies/drg/${region}/${year}.json, then redrive`);
+  const payment = drgPaymentFor(region, year);
+  if (payment.kind === 'not-drg-paid') {
+    logger.info('Region does not pay this year\'s inpatient cases by DRG; not grouped', { region, year });
+    return;
+  }
+  if (payment.kind === 'policy-missing') {
+    throw new PoisonMessageError(`No DRG policy for region ${region} in ${year} (DRG payment since ${payment.since}): add policies/drg/${region}/${year}.json, then redrive`);
+  }
+  const { policy } = payment;
 
   const existing = await getCase(claim.claim.providerCode, year, claim.claim.claimNo);
   if (existing?.caseGroupedEventId) {

@@ -35,3 +35,21 @@ export function drgPolicyFor(region: string, year: number): DrgPolicy | undefine
 export function drgPolicies(): DrgPolicy[] {
   return [...all().values()];
 }
+
+/**
+ * Whether a region pays a year's inpatient cases by DRG points. DRG payment begins with a region's
+ * first policy: a case from a region (or a year) before that is not a DRG case and is left alone,
+ * as most regions paid by items or DIP before their reform. A year missing after DRG payment began
+ * is a gap in the policies this build carries, which an operator must fill.
+ */
+export type DrgPayment =
+  | { kind: 'drg'; policy: DrgPolicy }
+  | { kind: 'not-drg-paid' }
+  | { kind: 'policy-missing'; since: number };
+
+export function drgPaymentFor(region: string, year: number): DrgPayment {
+  const policy = drgPolicyFor(region, year);
+  if (policy) return { kind: 'drg', policy };
+  const earlier = drgPolicies().filter((p) => p.region === region && p.year < year).map((p) => p.year);
+  return earlier.length ? { kind: 'policy-missing', since: Math.min(...earlier) } : { kind: 'not-drg-paid' };
+}

@@ -187,6 +187,18 @@ describe('settled inpatient claims become grouped cases with points', () => {
   });
 });
 
+describe('regions and years not paid by DRG', () => {
+  it('leaves alone an inpatient claim of a region that does not pay by DRG: no case, no CaseGrouped, nothing dead-lettered', async () => {
+    const before = (await cloud.queueDepths()).drgGrouping!.deadLetters;
+    await putClaim({ ...inpatientClaim('HH-2025-0001', { provider: 'HH0001', correlationId: 'corr-not-drg' }), region: '532500', provider: { code: 'HH0001', level: 'secondary', region: '532500' } });
+    await eventually(() => drgRecords.find((r) => r.body.includes('HH-2025-0001')), 'the claim handed to DRG grouping');
+    await drained();
+    expect((await cloud.queueDepths()).drgGrouping!.deadLetters).toBe(before);
+    expect(await ledger('HH0001', 2026)).toEqual([]);
+    expect((await trail('corr-not-drg')).map((e) => e.detailType)).toEqual(['ClaimSettled']);
+  });
+});
+
 describe('POST /v1/drg/pre-group', () => {
   const body = { id: 'pre-1', sex: '1', ageYears: 67, principalDiagnosis: 'J18.900', secondaryDiagnoses: ['J96.000'], procedures: [] };
 

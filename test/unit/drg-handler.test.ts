@@ -1,7 +1,7 @@
 /**
  * The DRG consumer's edges that the local cloud will not readily produce: a first attempt that
  * stopped between recording a case and publishing it, a concurrent delivery winning the race, a
- * region without a policy. aws-sdk-client-mock stands in for DynamoDB and EventBridge.
+ * region or year without a policy. aws-sdk-client-mock stands in for DynamoDB and EventBridge.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -98,10 +98,31 @@ describe('DRG consumer', () => {
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
-  it('fails the message (to be retried, then dead-lettered) when the region has no DRG policy for the year', async () => {
+  it('fails the message (to be retried, then dead-lettered) when a region paying by DRG has no policy for the year', async () => {
     const { handler } = await import('../../functions/drg-grouping/handler.ts');
-    const out = await handler({ Records: [record(claim({ region: '110000' }), 'm-9')] }, context) as { batchItemFailures: { itemIdentifier: string }[] };
+    // Zhoushan pays by DRG from 2026 (its first policy); a 2027 case finds that year's policy missing.
+    const later = claim({ visit: { type: 'inpatient', serviceDate: '2027-05-01', admissionDate: '2027-05-01', dischargeDate: '2027-05-06' } });
+    const out = await handler({ Records: [record(later, 'm-9')] }, context) as { batchItemFailures: { itemIdentifier: string }[] };
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm-9' }]);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('leaves alone a case from a region, or a year, not paid by DRG: nothing recorded, nothing published, nothing failed', async () => {
+    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    const earlier = claim({ visit: { type: 'inpatient', serviceDate: '2025-05-01', admissionDate: '2025-05-01', dischargeDate: '2025-05-06' } });
+    const out = await handler({ Records: [record(claim({ region: '110000' }), 'm-7'), record(earlier, 'm-8')] }, context) as { batchItemFailures: unknown[] };
+    expect(out.batchItemFailures).toEqual([]);
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(events.calls()).toHaveLength(0);
+  });
+});
+
+describe('which cases DRG pays', () => {
+  it('pays from a region\'s first policy on; before it, or without one, nothing; a year missing after it is a gap', async () => {
+    const { drgPaymentFor } = await import('../../shared/drg/policies.ts');
+    expect(drgPaymentFor('330900', 2026)).toMatchObject({ kind: 'drg', policy: { region: '330900', year: 2026 } });
+    expect(drgPaymentFor('330900', 2025)).toEqual({ kind: 'not-drg-paid' });
+    expect(drgPaymentFor('532500', 2025)).toEqual({ kind: 'not-drg-paid' });
+    expect(drgPaymentFor('330900', 2027)).toEqual({ kind: 'policy-missing', since: 2026 });
   });
 });
