@@ -242,8 +242,8 @@ export const functions = {
     description: 'Runs the smart-audit rules (智能审核) over every settled claim and raises fraud alerts.',
     memoryMb: 1024, timeoutSeconds: 60,
     // Reads only its own history projection in the alerts table, never the claims table's layout;
-    // the rule catalogues travel in the bundle (policies/fraud).
-    tables: { alerts: 'readwrite' },
+    // the rule catalogues: the shipped first versions travel in the bundle, later ones in policies.
+    tables: { alerts: 'readwrite', policies: 'read' },
     publishes: true, sendsTo: [],
   },
   alertDelivery: {

@@ -72,7 +72,7 @@ export async function applyGrouping(
     const at = deps.now();
     const grouped = withGrouping(score.counted, drg);
     // The catalogue the claim was scored under judges its provider (the scoring refused any claim without one).
-    const catalogue = deps.catalogueFor(grouped.providerRegion, payload.admissionDate) ?? deps.catalogueFor(score.region, payload.admissionDate);
+    const catalogue = (await deps.catalogueFor(grouped.providerRegion, payload.admissionDate)) ?? (await deps.catalogueFor(score.region, payload.admissionDate));
     if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${grouped.providerRegion} on ${payload.admissionDate}`);
     const asOf = payload.dischargeDate;
     const provider = { code: score.providerCode, region: grouped.providerRegion, ...(grouped.level ? { level: grouped.level } : {}) };

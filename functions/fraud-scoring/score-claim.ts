@@ -12,7 +12,8 @@ import { FraudAlertRaised, fraudAlertPayload } from '../../events/fraud.ts';
 import { publish } from '../../shared/events/publish.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { claimAlert, providerAlert } from '../../shared/fraud/alert.ts';
-import { catalogueFor as defaultCatalogueFor, type CatalogueLookup } from '../../shared/fraud/catalogues.ts';
+import type { CatalogueLookup } from '../../shared/fraud/catalogues.ts';
+import { catalogueLookup } from '../../shared/fraud/store/catalogues.ts';
 import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';
 import { historyRange, providerMonthsNeeded, scoreClaim, scoreProvider } from '../../shared/fraud/engine.ts';
@@ -26,7 +27,8 @@ export interface ScoringDeps {
   catalogueFor: CatalogueLookup;
 }
 
-export const defaultDeps: ScoringDeps = { now: () => new Date().toISOString(), catalogueFor: defaultCatalogueFor };
+/** The clock, and the catalogues shipped and published (a region's list read at most once a minute). */
+export const defaultDeps: ScoringDeps = { now: () => new Date().toISOString(), catalogueFor: catalogueLookup() };
 
 /** Tries of the commit when another scoring of the same provider got in first. */
 const COMMIT_TRIES = 5;
@@ -67,7 +69,7 @@ export async function scoreSettledClaim(
   const state = await readClaimState(claim.ref);
   if (alreadyApplied(state, eventId)) return duplicateOf(state, correlationId, deps.now);
 
-  const catalogue = deps.catalogueFor(claim.region, claim.start);
+  const catalogue = await deps.catalogueFor(claim.region, claim.start);
   if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
   const member = await readMemberContext(claim, historyRange(catalogue, claim));
   const score = scoreClaim(catalogue, claim, {
@@ -86,7 +88,7 @@ export async function scoreSettledClaim(
     // The claim's case may already be grouped (CaseGrouped handled first): then it counts with its DRG.
     const grouping = latest.grouping;
     const counted = countedFor(grouping?.drg ? { ...claim, drg: grouping.drg } : claim, score);
-    const providerCatalogue = deps.catalogueFor(counted.providerRegion, claim.start) ?? catalogue;
+    const providerCatalogue = (await deps.catalogueFor(counted.providerRegion, claim.start)) ?? catalogue;
     const stored = await readProviderContext(
       { code: claim.provider.code, region: counted.providerRegion, ...(counted.level ? { level: counted.level } : {}) },
       providerMonthsNeeded(providerCatalogue, claim.end),

@@ -1,6 +1,7 @@
 /**
- * The fraud-rule catalogues in force, read from `policies/fraud/*.json`. Imported (not read from
- * disk) so a Lambda bundle carries them; validated when first asked for, so a bad document fails
+ * The fraud-rule catalogues this build ships, from `policies/fraud/*.json`: each region's first
+ * version (later versions are published into the policies table: store/catalogues.ts). Imported (not
+ * read from disk) so a Lambda bundle carries them; validated when first asked for, so a bad document fails
  * loudly at the first claim rather than scoring anything with it. `test/unit/fraud-catalogue.test.ts`
  * proves every file in the folder is listed here and valid.
  *
@@ -41,9 +42,11 @@ export const allCatalogues = (): FraudCatalogue[] => [...all()];
  * the earliest baseline, retrospectively, as an audit looking back would: every claim is scored, and
  * a dead-letter queue holds only what truly failed. The score names the catalogue it was judged by.
  */
-export function pickCatalogue(catalogues: readonly FraudCatalogue[], region: string, date: string): FraudCatalogue | undefined {
-  const inForce = (c: FraudCatalogue) => c.effectiveFrom <= date;
-  const newest = (list: FraudCatalogue[]) =>
+export function pickCatalogue<C extends Pick<FraudCatalogue, 'region' | 'version' | 'effectiveFrom' | 'fallback'>>(
+  catalogues: readonly C[], region: string, date: string,
+): C | undefined {
+  const inForce = (c: C) => c.effectiveFrom <= date;
+  const newest = (list: C[]) =>
     list.sort((a, b) => (a.effectiveFrom === b.effectiveFrom ? b.version - a.version : b.effectiveFrom.localeCompare(a.effectiveFrom)))[0];
   const fallbacks = catalogues.filter((c) => c.fallback);
   return newest(catalogues.filter((c) => c.region === region && inForce(c)))
@@ -51,7 +54,8 @@ export function pickCatalogue(catalogues: readonly FraudCatalogue[], region: str
     ?? fallbacks.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || a.version - b.version)[0];
 }
 
-export const catalogueFor = (region: string, date: string): FraudCatalogue | undefined => pickCatalogue(all(), region, date);
+/** The shipped catalogue in force (the published versions join in through store/catalogues.ts). */
+export const shippedCatalogueFor = (region: string, date: string): FraudCatalogue | undefined => pickCatalogue(all(), region, date);
 
-/** How the consumer asks for a catalogue: a function, so tests can hand in their own documents. */
-export type CatalogueLookup = typeof catalogueFor;
+/** How the consumer asks for the catalogue in force: a function, so tests can hand in their own documents. */
+export type CatalogueLookup = (region: string, date: string) => Promise<FraudCatalogue | undefined>;

@@ -5,6 +5,7 @@
  * Each test uses its own provider code and filters its subscriptions by it, so tests do not see each
  * other's alerts.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -400,6 +401,64 @@ describe('the provider rules fed by DRG results (CaseGrouped)', () => {
     expect(listed).toHaveLength(1);
     expect(deliveriesTo('high-coding')).toHaveLength(1);
     expect((await api(cloud, 'GET', '/v1/alerts?providerCode=ZSHC01', { token: await regulator('532500') })).body.items).toEqual([]);
+  });
+});
+
+describe('rule catalogues, versioned like policies', () => {
+  // Ningbo (330200) keeps no catalogue of its own: the national baseline judges its claims until it publishes one.
+  const shipped = JSON.parse(readFileSync('policies/fraud/330900-zhoushan-v1.json', 'utf8')) as { rules: { id: string; weight: number }[]; [k: string]: unknown };
+  const ningbo = (o: Record<string, unknown> = {}) => ({
+    ...shipped, region: '330200', regionName: '宁波市', version: 1, effectiveFrom: '2026-11-01',
+    rules: shipped.rules.map((r) => ({ ...r, id: r.id.replace(/^ZS-/, 'NB-'), ...(r.id === 'ZS-DUP-01' ? { weight: 70 } : {}) })),
+    ...o,
+  });
+  const ningboClaim = (claimNo: string, serviceDate: string) => settled('HNB001', claimNo, {
+    region: '330200', provider: { code: 'HNB001', level: 'secondary', region: '330200' }, visit: { type: 'outpatient', serviceDate },
+  });
+
+  it('lets staff publish a region\'s catalogue, which judges the claims from its effective date; the baseline judges those before', async () => {
+    const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: [] });
+    const published = await api(cloud, 'POST', '/v1/policies', { token: staff, body: ningbo() });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    expect(published.body.published).toMatchObject({ kind: 'fraud-rules', region: '330200', version: 1, effectiveFrom: '2026-11-01', source: 'published', publishedBy: 'clerk-fr', rules: 19 });
+
+    await putOnBus('ClaimSettled', ningboClaim('NB-1', '2026-10-31'));
+    await putOnBus('ClaimSettled', ningboClaim('NB-2', '2026-11-02'));
+    const before = await eventually(() => getItem('CLAIM#HNB001#NB-1', 'SCORE'), 'the October claim scored');
+    const after = await eventually(() => getItem('CLAIM#HNB001#NB-2', 'SCORE'), 'the November claim scored');
+    expect(before).toMatchObject({ score: 60, hits: [{ ruleId: 'CN-DUP-01', type: 'duplicate-charge' }] });
+    expect(after).toMatchObject({ score: 70, hits: [{ ruleId: 'NB-DUP-01', type: 'duplicate-charge', weight: 70 }] });
+
+    const read = await api(cloud, 'GET', '/v1/policies/fraud-rules/330200?on=2026-11-02', { token: await regulator('330200') });
+    expect(read.status).toBe(200);
+    expect(read.body.versions).toEqual([expect.objectContaining({ version: 1, source: 'published' })]);
+    expect(read.body.inForce).toMatchObject({ region: '330200', version: 1, source: 'published', document: { regionName: '宁波市' } });
+    const earlier = await api(cloud, 'GET', '/v1/policies/fraud-rules/330200?on=2026-10-31', { token: staff });
+    expect(earlier.body.inForce).toMatchObject({ region: '000000', version: 1, source: 'shipped' });
+    const zhoushan = await api(cloud, 'GET', '/v1/policies/fraud-rules/330900', { token: staff });
+    expect(zhoushan.body.versions).toEqual([expect.objectContaining({ version: 1, source: 'shipped', rules: 19 })]);
+  });
+
+  it('replays the same version, refuses a changed, an older or an invalid one, and lets only staff publish', async () => {
+    const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: [] });
+    const replay = await api(cloud, 'POST', '/v1/policies', { token: staff, body: ningbo() });
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('x-idempotent-replay')).toBe('true');
+    const changed = await api(cloud, 'POST', '/v1/policies', { token: staff, body: ningbo({ regionName: '宁波' }) });
+    expect(changed.status).toBe(409);
+    expect(changed.body.error.details).toMatchObject({ field: 'body.version', rule: 'version_exists' });
+    const overShipped = await api(cloud, 'POST', '/v1/policies', { token: staff, body: { ...ningbo(), region: '330900', effectiveFrom: '2027-01-01' } });
+    expect(overShipped.body.error.details).toMatchObject({ field: 'body.version', rule: 'not_newer', newestVersion: 1 });
+    const badRules = shipped.rules.map((r) => (r.id === 'ZS-DUP-01' ? { ...r, weight: 170 } : r));
+    const invalid = await api(cloud, 'POST', '/v1/policies', { token: staff, body: ningbo({ version: 2, rules: badRules }) });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details.problems[0]).toMatchObject({ field: expect.stringMatching(/^body\.rules\.\d+\.weight$/) });
+    const fallback = await api(cloud, 'POST', '/v1/policies', { token: staff, body: ningbo({ version: 2, fallback: true }) });
+    expect(fallback.body.error.details.problems[0]).toMatchObject({ field: 'body.fallback', rule: 'baseline_only' });
+    expect((await api(cloud, 'POST', '/v1/policies', { token: await regulator('330200'), body: ningbo({ version: 3 }) })).status).toBe(403);
+    // A regulator reads its own region and the national baseline, not another region.
+    expect((await api(cloud, 'GET', '/v1/policies/fraud-rules/330200', { token: await regulator('532500') })).status).toBe(403);
+    expect((await api(cloud, 'GET', '/v1/policies/fraud-rules/000000', { token: await regulator('532500') })).status).toBe(200);
   });
 });
 

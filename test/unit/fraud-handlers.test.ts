@@ -22,6 +22,7 @@ const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInM
 process.env.LOG_LEVEL = 'SILENT';
 beforeEach(() => {
   process.env.TABLE_ALERTS = 'alerts-table';
+  process.env.TABLE_POLICIES = 'policies-table';
   process.env.EVENT_BUS_NAME = 'test-bus';
   delete process.env.AWS_ENDPOINT_URL_SQS;
   dynamo.reset();
