@@ -150,7 +150,8 @@ export const tables = {
     indexes: [],
     dataTable: true,
     accessPatterns: [
-      'versions of a policy: pk=POLICY#<kind>#<region>#<scheme>#<year>, sk=V#<effectiveFrom>#<version, 4 digits>',
+      'versions of a benefit policy: pk=POLICY#benefits#<region>#<scheme>#<year>, sk=V#<effectiveFrom>#<version, 4 digits>',
+      'versions of a fraud-rule catalogue: pk=POLICY#fraud-rules#<region>, same sk (the shipped first versions are in the bundle)',
       'the version in force on a date: same pk, sk <= V#<date>#~, newest first, limit 1 (unless its effectiveTo is before the date)',
     ],
   },
@@ -165,6 +166,18 @@ export const tables = {
     accessPatterns: [
       'events of a day: pk=DAY#<yyyy-mm-dd>, sk=<time>#<eventId>',
       'the trail of one request: byCorrelation',
+    ],
+  },
+  outbox: {
+    purpose: 'Events committed in the same transaction as the state they report and not yet on the bus (transactional outbox); the relay publishes what a request left behind.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    // Holds events not yet delivered: losing it would lose them, so it is kept like a data table.
+    dataTable: true,
+    accessPatterns: [
+      'an event waiting: pk=OUTBOX#<shard 0..7 by key>, sk=<the fact it reports, e.g. claim/<provider>/<claimNo>/<settlementNo>/ClaimSettled>',
+      'what the relay publishes: each shard, createdAt older than the grace period (shared/events/outbox.ts)',
     ],
   },
   idempotency: {
@@ -212,14 +225,14 @@ export const functions = {
   },
   platform: {
     entry: 'functions/platform/handler.ts',
-    description: 'Health check and the authenticated ping that traces a request across the bus.',
-    memoryMb: 256, timeoutSeconds: 10, tables: {}, publishes: true, sendsTo: [],
+    description: 'Health check, the authenticated ping that traces a request across the bus, and the outbox relay.',
+    memoryMb: 256, timeoutSeconds: 60, tables: { outbox: 'readwrite' }, publishes: true, sendsTo: [],
   },
   enrolment: {
     entry: 'functions/enrolment/handler.ts',
     description: 'Members, enrolments, contributions, categories, transfers, eligibility (参保登记).',
     memoryMb: 512, timeoutSeconds: 29,
-    tables: { members: 'readwrite', accumulators: 'read', policies: 'read', idempotency: 'readwrite' },
+    tables: { members: 'readwrite', accumulators: 'read', policies: 'read', idempotency: 'readwrite', outbox: 'readwrite' },
     publishes: true, sendsTo: [],
   },
   adjudication: {
@@ -227,7 +240,7 @@ export const functions = {
     description: 'One-stop settlement of a bill across every layer of cover; reversal and re-settlement.',
     memoryMb: 1024, timeoutSeconds: 29,
     // Idempotent by the claim's natural key (provider + claim number) in the claims table: no idempotency table.
-    tables: { claims: 'readwrite', accumulators: 'readwrite', members: 'read', policies: 'read', providers: 'read' },
+    tables: { claims: 'readwrite', accumulators: 'readwrite', members: 'read', policies: 'read', providers: 'read', outbox: 'readwrite' },
     publishes: true, sendsTo: [],
   },
   drgGrouping: {
@@ -419,6 +432,12 @@ export const schedules = {
     expression: 'cron(0 2 1 * ? *)',
     target: 'prepayment',
     input: { trigger: 'schedule', schedule: 'monthlyPrepayment', scheduledTime: '<aws.scheduler.scheduled-time>' },
+  },
+  outboxRelay: {
+    description: 'Outbox relay, every minute: publishes the events a request committed but did not get onto the bus.',
+    expression: 'rate(1 minute)',
+    target: 'platform',
+    input: { trigger: 'schedule', schedule: 'outboxRelay', scheduledTime: '<aws.scheduler.scheduled-time>' },
   },
   yearEndSettlement: {
     description: 'Year-end settlement (年终清算), 03:00 on 1 April: the year just ended, once assessments are in (due end of March).',

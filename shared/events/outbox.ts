@@ -1,0 +1,142 @@
+/**
+ * The transactional outbox: an event is written in the same DynamoDB transaction as the state it
+ * reports, so it exists exactly when that state does. After the commit the request publishes it and
+ * deletes it; if the bus refuses, or the function stops in between, the entry stays, and the relay
+ * (a schedule, every minute) publishes what has waited longer than a request could still be busy
+ * with it. Nothing committed is lost; an event may reach the bus twice (a request and the relay in
+ * a race), which every consumer absorbs, as they already absorb SQS redeliveries.
+ *
+ *   pk = OUTBOX#<shard 0..7>    sk = <the event's key: what it reports, e.g. claim/H330/C-1/1/ClaimSettled>
+ *
+ * The key names the fact, so writing the same fact twice is refused by the transaction, and a
+ * replayed request can find its own entry. Eight shards spread the writes of a busy day.
+ */
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { BatchWriteCommand, GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod';
+import type { EventContract } from '../../events/contract.ts';
+import { dynamoDocumentClient, eventBridgeClient } from '../runtime/aws-clients.ts';
+import { mapLimit } from '../runtime/concurrency.ts';
+import { busName, tableName } from '../runtime/resource-names.ts';
+
+export const OUTBOX_SHARDS = 8;
+/** PutEvents takes at most ten entries a call. */
+const PUT_EVENTS_LIMIT = 10;
+
+export interface OutboxEntry {
+  key: string;
+  source: string;
+  detailType: string;
+  /** The detail as it goes on the bus: validated against its contract when the entry was made. */
+  detail: string;
+  createdAt: string;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** FNV-1a over the key: the same key always lands in the same shard. */
+export function shardOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % OUTBOX_SHARDS;
+}
+
+const itemKey = (key: string) => ({ pk: `OUTBOX#${shardOf(key)}`, sk: key });
+
+/** An event ready to commit: its detail validated now, so nothing off-contract is ever stored to send. */
+export function outboxEntry<C extends EventContract>(contract: C, payload: z.input<C['payload']>, correlationId: string, key: string, createdAt: string): OutboxEntry {
+  const detail = contract.detail.parse({ ...payload, meta: { schemaVersion: contract.schemaVersion, correlationId } });
+  return { key, source: contract.source, detailType: contract.detailType, detail: JSON.stringify(detail), createdAt };
+}
+
+/** The transaction item that writes an entry; it fails the transaction if the same fact is already waiting. */
+export function outboxPut(entry: OutboxEntry): TransactItem {
+  return { Put: { TableName: tableName('outbox'), Item: { ...itemKey(entry.key), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
+const toBusEntry = (e: OutboxEntry): PutEventsRequestEntry => ({ EventBusName: busName(), Source: e.source, DetailType: e.detailType, Detail: e.detail });
+
+/**
+ * Publishes entries and deletes those the bus took. Returns the keys left waiting (refused by the
+ * bus); a call that fails outright leaves every entry for the relay and throws.
+ */
+export async function deliver(entries: readonly OutboxEntry[]): Promise<{ delivered: string[]; waiting: string[] }> {
+  const batches: OutboxEntry[][] = [];
+  for (let i = 0; i < entries.length; i += PUT_EVENTS_LIMIT) batches.push(entries.slice(i, i + PUT_EVENTS_LIMIT));
+  const outcomes = await mapLimit(batches, 4, async (batch) => {
+    const out = await eventBridgeClient().send(new PutEventsCommand({ Entries: batch.map(toBusEntry) }));
+    // Result entries are in request order; one with an ErrorCode was not published.
+    const results = out.Entries ?? [];
+    return batch.map((e, i) => ({ key: e.key, ok: Boolean(results[i]?.EventId) && !results[i]?.ErrorCode }));
+  });
+  const flat = outcomes.flat();
+  const delivered = flat.filter((o) => o.ok).map((o) => o.key);
+  await removeEntries(delivered);
+  return { delivered, waiting: flat.filter((o) => !o.ok).map((o) => o.key) };
+}
+
+async function removeEntries(keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 25) {
+    let requests = keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: itemKey(key) } }));
+    for (let attempt = 0; requests.length > 0 && attempt < 8; attempt++) {
+      const out = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: { [tableName('outbox')]: requests } }));
+      requests = (out.UnprocessedItems?.[tableName('outbox')] ?? []) as typeof requests;
+    }
+    // An entry not deleted is published again by the relay: harmless, consumers are idempotent.
+  }
+}
+
+/** The entry still waiting under a key (a replayed request delivers what its first attempt left). */
+export async function waitingEntry(key: string): Promise<OutboxEntry | undefined> {
+  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: tableName('outbox'), Key: itemKey(key), ConsistentRead: true }));
+  return out.Item as OutboxEntry | undefined;
+}
+
+/** Delivers what a commit left behind; never fails the request that committed (the relay will). */
+export async function deliverAfterCommit(entries: readonly OutboxEntry[], warn: (message: string, extra: Record<string, unknown>) => void): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    const { waiting } = await deliver(entries);
+    if (waiting.length) warn('Events refused by the bus; the outbox relay will publish them', { waiting });
+  } catch (error) {
+    warn('Events not published yet; the outbox relay will publish them', { keys: entries.map((e) => e.key), error: String(error) });
+  }
+}
+
+export interface RelayReport {
+  /** Entries older than the grace period, found in the outbox. */
+  found: number;
+  delivered: number;
+  waiting: number;
+}
+
+/**
+ * The relay: every entry that has waited longer than `graceMs` (a request that committed it has
+ * long finished or died), published and deleted. Run by the outboxRelay schedule.
+ */
+export async function relayOutbox(now: Date, graceMs = 30_000): Promise<RelayReport> {
+  const cutoff = new Date(now.getTime() - graceMs).toISOString();
+  const perShard = await mapLimit(Array.from({ length: OUTBOX_SHARDS }, (_, i) => i), 4, async (shard) => {
+    const found: OutboxEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoDocumentClient().send(new QueryCommand({
+        TableName: tableName('outbox'),
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'createdAt < :cutoff',
+        ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}`, ':cutoff': cutoff },
+        ExclusiveStartKey: start,
+      }));
+      found.push(...(page.Items ?? []) as OutboxEntry[]);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
+  });
+  const due = perShard.flat();
+  if (due.length === 0) return { found: 0, delivered: 0, waiting: 0 };
+  const { delivered, waiting } = await deliver(due);
+  return { found: due.length, delivered: delivered.length, waiting: waiting.length };
+}
