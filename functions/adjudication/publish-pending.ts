@@ -1,23 +1,33 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type * as z from 'zod';
 import { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
-import { publish } from '../../shared/events/publish.ts';
-import { HttpError } from '../../shared/http/errors.ts';
-import { markEventPublished, type ClaimRecord } from '../../shared/settlement/claim-store.ts';
+import { deliverAfterCommit, outboxEntry, waitingEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
+import type { ClaimEventName, ClaimRecord } from '../../shared/settlement/claim-store.ts';
+
+/** The fact an event reports: one settlement (or its reversal) of one claim. */
+export const claimEventKey = (record: Pick<ClaimRecord, 'providerCode' | 'claimNo' | 'settlementNo'>, name: ClaimEventName) =>
+  `claim/${record.providerCode}/${record.claimNo}/${record.settlementNo}/${name}`;
+
+export const claimSettledEvent = (record: ClaimRecord, payload: z.input<typeof ClaimSettled.payload>, correlationId: string, at: string): OutboxEntry =>
+  outboxEntry(ClaimSettled, payload, correlationId, claimEventKey(record, 'ClaimSettled'), at);
+
+export const claimReversedEvent = (record: ClaimRecord, payload: z.input<typeof ClaimReversed.payload>, correlationId: string, at: string): OutboxEntry =>
+  outboxEntry(ClaimReversed, payload, correlationId, claimEventKey(record, 'ClaimReversed'), at);
 
 /**
- * Publishes the event a commit left pending, then clears it. The event was stored in the same
- * transaction as the state it reports, so it is never published for a state that did not commit
- * and never lost: if the bus refuses it now, the request fails with a 503 and repeating it (safe:
- * it replays) publishes it then. Consumers are idempotent, so a second publish changes nothing.
+ * Puts the claim's event on the bus. The event was committed in the outbox with the state it
+ * reports, so it is never published for a state that did not commit and never lost: after a commit
+ * the record carries it and it is delivered now; on a replay, whatever the first attempt left waiting
+ * is delivered. If the bus refuses, the answer stands (the state is committed) and the outbox relay
+ * publishes the event within a minute or two. Consumers are idempotent, so a second publish changes nothing.
  */
-export async function publishPending(record: ClaimRecord, correlationId: string): Promise<void> {
-  const pending = record.pendingEvent;
-  if (!pending) return;
-  try {
-    if (pending.name === 'ClaimSettled') await publish(ClaimSettled, pending.payload as never, correlationId);
-    else await publish(ClaimReversed, pending.payload as never, correlationId);
-  } catch (error) {
-    throw new HttpError(503, 'EVENT_PENDING', `${record.claimNo} is ${record.status} and stored, but its ${pending.name} event could not be published yet: repeat the same request to publish it`, { cause: String(error) });
+export async function publishPending(record: ClaimRecord, logger: Logger): Promise<void> {
+  const warn = (message: string, extra: Record<string, unknown>) => logger.warn(message, { claim: `${record.providerCode}/${record.claimNo}`, ...extra });
+  if (record.pendingEvent) {
+    await deliverAfterCommit([record.pendingEvent], warn);
+    delete record.pendingEvent;
+    return;
   }
-  await markEventPublished(record.providerCode, record.claimNo, record.settlementNo, pending.name);
-  delete record.pendingEvent;
+  const waiting = await waitingEntry(claimEventKey(record, record.status === 'settled' ? 'ClaimSettled' : 'ClaimReversed'));
+  if (waiting) await deliverAfterCommit([waiting], warn);
 }

@@ -10,7 +10,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { conflict, notFound } from '../../shared/http/errors.ts';
 import { commitReversal, readClaim, readYearAccumulator, type ClaimRecord, type LedgerEntry } from '../../shared/settlement/claim-store.ts';
 import { claimReversedPayload } from './claim-events.ts';
-import { publishPending } from './publish-pending.ts';
+import { claimReversedEvent, publishPending } from './publish-pending.ts';
 import { contention } from './requests.ts';
 import { backoff, MAX_ATTEMPTS, RETRY_BUDGET_MS } from './settle.ts';
 import type { YearAccumulator } from '../../shared/accumulators/year-accumulator.ts';
@@ -35,7 +35,7 @@ export async function reverseClaim(request: ReverseRequest, by: string, correlat
       throw conflict(`settlement ${request.settlementNo} is not the claim's current one (${claim.settlementNo}, ${claim.status})`, { field: 'body.settlementNo', rule: 'not_current' });
     }
     if (claim.status === 'reversed') {
-      await publishPending(claim, correlationId);
+      await publishPending(claim, logger);
       return { statusCode: 200, record: claim, replay: true };
     }
     const at = new Date().toISOString();
@@ -46,13 +46,13 @@ export async function reverseClaim(request: ReverseRequest, by: string, correlat
       counterDeltas: negate(claim.statement.yearToDate.deltas),
     };
     const reversed: ClaimRecord = { ...claim, status: 'reversed', reversal: { reason: request.reason, reversedAt: at, reversedBy: by } };
-    reversed.pendingEvent = { name: 'ClaimReversed', payload: claimReversedPayload(reversed) };
+    reversed.pendingEvent = claimReversedEvent(reversed, claimReversedPayload(reversed), correlationId, at);
     const accumulator = fresh ?? await readYearAccumulator(claim.memberId, claim.year);
     fresh = undefined;
     const commit = await commitReversal(reversed, accumulator, entry);
     if (commit.outcome === 'committed') {
       logger.info('Claim reversed', { claim: `${claim.providerCode}/${claim.claimNo}`, settlementNo: claim.settlementNo, memberId: claim.memberId, attempts: attempt + 1 });
-      await publishPending(reversed, correlationId);
+      await publishPending(reversed, logger);
       return { statusCode: 200, record: reversed, entry, replay: false };
     }
     if (commit.outcome === 'accumulator-moved') fresh = commit.current;

@@ -24,7 +24,7 @@ import { findPolicyInForce } from '../../shared/settlement/policy-store.ts';
 import { loadProvider } from '../../shared/settlement/provider-register.ts';
 import { SettlementRefusal, type Statement } from '../../shared/settlement/statement.ts';
 import { claimSettledPayload } from './claim-events.ts';
-import { publishPending } from './publish-pending.ts';
+import { claimSettledEvent, publishPending } from './publish-pending.ts';
 import { billHash, contention, refusalToHttp } from './requests.ts';
 
 /** Attempts before giving up on a member whose counters keep moving (each attempt is at most one read and one transaction). */
@@ -108,7 +108,7 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
     if (existing?.status === 'settled') {
       // A replay answers from what is stored, even if the member or policy would refuse the bill today.
       const replay = replayOrConflict(existing, hash);
-      await publishPending(replay.record, correlationId);
+      await publishPending(replay.record, logger);
       return replay;
     }
     const context = settledValue(contextRead);
@@ -123,7 +123,7 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
       status: 'settled', settlementNo: (existing?.settlementNo ?? 0) + 1, billHash: hash,
       bill, statement, settledAt: at, settledBy: by,
     };
-    record.pendingEvent = { name: 'ClaimSettled', payload: claimSettledPayload(record, context.member, context.provider) };
+    record.pendingEvent = claimSettledEvent(record, claimSettledPayload(record, context.member, context.provider), correlationId, at);
     const t = statement.totals;
     const entry: LedgerEntry = {
       settlementNo: record.settlementNo, kind: 'settlement', at, by, memberId: record.memberId, year: record.year,
@@ -133,7 +133,7 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
     const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry);
     if (commit.outcome === 'committed') {
       logger.info('Claim settled', { claim: `${record.providerCode}/${record.claimNo}`, settlementNo: record.settlementNo, memberId: record.memberId, attempts: attempt + 1, fundPaidFen: t.fundPaidFen });
-      await publishPending(record, correlationId);
+      await publishPending(record, logger);
       return { statusCode: 201, record };
     }
     if (commit.outcome === 'claim-moved') {

@@ -14,13 +14,17 @@
  * the accumulator is retried by the caller with fresh counters; a lost race on the claim means
  * another request settled it first, and the caller answers from what that one stored.
  *
- * Bill, statement and the pending event are stored gzipped (a 2,000-line statement stays far below
- * DynamoDB's 400 KB item limit).
+ * Each commit also writes the event it reports into the outbox (shared/events/outbox.ts), in the
+ * same transaction: the event exists exactly when the state does.
+ *
+ * Bill and statement are stored gzipped (a 2,000-line statement stays far below DynamoDB's 400 KB
+ * item limit).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { outboxPut, type OutboxEntry } from '../events/outbox.ts';
 import { readYearAccumulator, yearAccumulatorKey, type YearAccumulator } from '../accumulators/year-accumulator.ts';
 import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
 import { tableName } from '../runtime/resource-names.ts';
@@ -48,8 +52,8 @@ export interface ClaimRecord {
   settledAt: string;
   settledBy: string;
   reversal?: { reason: string; reversedAt: string; reversedBy: string };
-  /** An event committed with the state but not yet confirmed on the bus; a replay publishes it. */
-  pendingEvent?: { name: ClaimEventName; payload: unknown };
+  /** The event this commit writes to the outbox with the state (held in memory only, never on the claim item). */
+  pendingEvent?: OutboxEntry;
 }
 
 export interface LedgerEntry {
@@ -77,14 +81,13 @@ const pack = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
 const unpack = <T>(value: unknown): T => JSON.parse(gunzipSync(value as Uint8Array).toString('utf8')) as T;
 
 function toItem(record: ClaimRecord): Record<string, unknown> {
-  const { bill, statement, pendingEvent, ...plain } = record;
+  const { bill, statement, pendingEvent: _inOutbox, ...plain } = record;
   return {
     pk: claimPk(record.providerCode, record.claimNo),
     sk: CLAIM_SK,
     ...plain,
     bill: pack(bill),
     statement: pack(statement),
-    ...(pendingEvent ? { pendingEvent: pendingEvent.name, pendingPayload: pack(pendingEvent.payload) } : {}),
     // Plain copies for queries and for readers that do not unpack the statement (year-end, fraud).
     visitType: bill.visit.type,
     serviceDate: bill.visit.serviceDate,
@@ -114,7 +117,6 @@ function fromItem(item: Record<string, unknown>): ClaimRecord {
     settledBy: item.settledBy as string,
   };
   if (item.reversal) record.reversal = item.reversal as ClaimRecord['reversal'];
-  if (item.pendingEvent) record.pendingEvent = { name: item.pendingEvent as ClaimEventName, payload: unpack(item.pendingPayload) };
   return record;
 }
 
@@ -211,6 +213,7 @@ export async function commitSettlement(record: ClaimRecord, replacing: number | 
         { Put: { TableName: tableName('claims'), Item: { pk: claimPk(record.providerCode, record.claimNo), sk: ledgerSk(entry.settlementNo, 'settlement'), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
         accumulatorPut(accumulator, applyDeltas(accumulator.counters, entry.counterDeltas, 1), entry.at),
         { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(record.memberId, record.year, record.providerCode, record.claimNo), state: 'applied', settlementNo: record.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
+        ...(record.pendingEvent ? [outboxPut(record.pendingEvent)] : []),
       ],
     }));
     return { outcome: 'committed' };
@@ -235,26 +238,11 @@ export async function commitReversal(reversed: ClaimRecord, accumulator: YearAcc
         { Put: { TableName: tableName('claims'), Item: { pk: claimPk(reversed.providerCode, reversed.claimNo), sk: ledgerSk(entry.settlementNo, 'reversal'), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
         accumulatorPut(accumulator, applyDeltas(accumulator.counters, entry.counterDeltas, 1), entry.at),
         { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(reversed.memberId, reversed.year, reversed.providerCode, reversed.claimNo), state: 'reversed', settlementNo: reversed.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
+        ...(reversed.pendingEvent ? [outboxPut(reversed.pendingEvent)] : []),
       ],
     }));
     return { outcome: 'committed' };
   } catch (error) {
     return outcomeOf(error);
-  }
-}
-
-/** Clears the pending event once the bus has it (only if the claim is still at that settlement and event). */
-export async function markEventPublished(providerCode: string, claimNo: string, settlementNo: number, name: ClaimEventName): Promise<void> {
-  try {
-    await dynamoDocumentClient().send(new UpdateCommand({
-      TableName: tableName('claims'),
-      Key: { pk: claimPk(providerCode, claimNo), sk: CLAIM_SK },
-      UpdateExpression: 'REMOVE pendingEvent, pendingPayload',
-      ConditionExpression: 'settlementNo = :n AND pendingEvent = :e',
-      ExpressionAttributeValues: { ':n': settlementNo, ':e': name },
-    }));
-  } catch (error) {
-    // Someone moved the claim on (or cleared it) meanwhile: nothing of ours left to clear.
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
   }
 }

@@ -11,6 +11,7 @@ import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
+import { relayOutbox, shardOf } from '../../shared/events/outbox.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { loadShippedPolicies } from '../../shared/settlement/shipped-policies.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
@@ -322,3 +323,52 @@ describe('publishing a new policy version', () => {
     expect((await api(cloud, 'POST', '/v1/policies', { token: hospital, body: { ...v2(), version: 9 } })).status).toBe(403);
   });
 });
+
+describe('events survive a bus that refuses them (the transactional outbox)', () => {
+  /** The handlers run in this process: naming a bus that does not exist makes every PutEvents fail. */
+  async function withBusDown<T>(work: () => Promise<T>): Promise<T> {
+    const bus = process.env.EVENT_BUS_NAME;
+    process.env.EVENT_BUS_NAME = 'no-such-bus';
+    try {
+      return await work();
+    } finally {
+      process.env.EVENT_BUS_NAME = bus;
+    }
+  }
+  const waiting = async (key: string) =>
+    (await db.send(new GetCommand({ TableName: localName.table('outbox'), Key: { pk: `OUTBOX#${shardOf(key)}`, sk: key }, ConsistentRead: true }))).Item;
+
+  it('settles while the bus refuses ClaimSettled, keeps the event in the outbox, and a replay of the request publishes it', async () => {
+    const { memberId } = await poorMember('dibao');
+    const bill = outpatientBill(memberId, 'OB-1');
+    const first = await withBusDown(() => settle(bill, clinic));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const key = `claim/${CLINIC}/OB-1/1/ClaimSettled`;
+    expect(await waiting(key)).toMatchObject({ source: 'yibao.adjudication', detailType: 'ClaimSettled' });
+    expect(eventsOf('ClaimSettled', 'OB-1')).toEqual([]);
+
+    const again = await settle(bill, clinic);
+    expect(again.status).toBe(200);
+    expect(again.headers.get('x-idempotent-replay')).toBe('true');
+    const archived = await eventually(() => eventsOf('ClaimSettled', 'OB-1')[0], 'the ClaimSettled the outbox kept');
+    expect(archived.detail).toMatchObject({ claim: { providerCode: CLINIC, claimNo: 'OB-1' }, memberId, meta: { correlationId: expect.any(String) } });
+    expect(await waiting(key)).toBeUndefined();
+  });
+
+  it('publishes what no request came back for: the relay, after its grace period, settlement and reversal alike', async () => {
+    const { memberId } = await poorMember('dibao');
+    expect((await withBusDown(() => settle(outpatientBill(memberId, 'OB-2'), clinic))).status).toBe(201);
+    expect((await withBusDown(() => reverse(CLINIC, 'OB-2', { reason: '退费' }, clinic))).status).toBe(200);
+    const keys = [`claim/${CLINIC}/OB-2/1/ClaimSettled`, `claim/${CLINIC}/OB-2/1/ClaimReversed`];
+    for (const key of keys) expect(await waiting(key)).toBeDefined();
+
+    // The scheduled relay leaves entries younger than its grace period: their request may still be delivering them.
+    const early = await cloud.scheduler.fire('outboxRelay', new Date());
+    expect(early.result).toMatchObject({ run: 'outbox-relay', found: 0 });
+    // Later (here: as the relay will see it a minute on), it publishes both and empties the outbox.
+    expect(await relayOutbox(new Date(Date.now() + 60_000))).toEqual({ found: 2, delivered: 2, waiting: 0 });
+    await eventually(() => (eventsOf('ClaimSettled', 'OB-2').length && eventsOf('ClaimReversed', 'OB-2').length ? true : undefined), 'both events on the bus');
+    for (const key of keys) expect(await waiting(key)).toBeUndefined();
+  });
+});
+
