@@ -424,6 +424,8 @@ export interface ScheduleSpec {
   target: FunctionKey;
   /** The event the function receives; `<aws.scheduler.scheduled-time>` is filled in at each firing. */
   input: Record<string, unknown>;
+  /** A housekeeping schedule firing every minute or so: the local cloud reports its firings only when they fail. */
+  routine?: boolean;
 }
 
 export const schedules = {
@@ -438,6 +440,7 @@ export const schedules = {
     expression: 'rate(1 minute)',
     target: 'platform',
     input: { trigger: 'schedule', schedule: 'outboxRelay', scheduledTime: '<aws.scheduler.scheduled-time>' },
+    routine: true,
   },
   yearEndSettlement: {
     description: 'Year-end settlement (年终清算), 03:00 on 1 April: the year just ended, once assessments are in (due end of March).',

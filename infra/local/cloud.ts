@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BUS_NAME, queues, routeKey, rules, schedules, type FunctionKey, type QueueKey, type ScheduleKey, type TableKey, tables, localName } from '../topology.ts';
+import { BUS_NAME, queues, routeKey, rules, schedules, type FunctionKey, type QueueKey, type ScheduleKey, type ScheduleSpec, type TableKey, tables, localName } from '../topology.ts';
 import { envName } from '../../shared/runtime/resource-names.ts';
 import { seedShippedPolicies } from '../../shared/settlement/policy-seed.ts';
 import type { Principal } from '../../shared/auth/principal.ts';
@@ -12,7 +12,7 @@ import { createTables, startDynamo, type LocalDynamo } from './dynamo.ts';
 import { startSqs, type LocalSqs } from './sqs.ts';
 import { startLocalBus, type LocalBus } from './bus/server.ts';
 import { startPoller } from './poller.ts';
-import { startScheduler, type LocalScheduler, type ScheduleFiring } from './scheduler.ts';
+import { startScheduler, type LocalScheduler } from './scheduler.ts';
 import { startHttpFront } from './http-front.ts';
 import { LocalLambda } from './lambda.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, mintToken } from './signing-key.ts';
@@ -125,11 +125,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
 
     const lambda = new LocalLambda(ROOT, LOCAL_REGION);
-    const firings: ScheduleFiring[] = [];
     const scheduler = startScheduler({
       region: LOCAL_REGION, account: LOCAL_ACCOUNT, timers: options.scheduleTimers ?? false,
       invoke: (fn, event) => lambda.invoke(fn, event, 'schedule'),
-      onFiring: (firing) => { firings.push(firing); say(`schedule ${firing.schedule} → ${firing.function}: ${firing.ok ? 'ok' : `failed: ${firing.error}`}`); },
+      onFiring: (firing) => {
+        const routine = (schedules[firing.schedule] as ScheduleSpec).routine === true;
+        if (!routine || !firing.ok) say(`schedule ${firing.schedule} → ${firing.function}: ${firing.ok ? 'ok' : `failed: ${firing.error}`}`);
+      },
     });
     stops.push(() => scheduler.stop());
 
