@@ -10,7 +10,7 @@ import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
 import { ledgerOfYear } from '../../shared/budget/store/ledger.ts';
 import { monthTotals, yearTotals } from '../../shared/budget/store/facts.ts';
 import {
-  REGION, caseGrouped, claimSettled, factsProjected, firingFor, harness, put, registerJinan, runComplete, staffCall, type Harness,
+  REGION, caseGrouped, claimReversed, claimSettled, factsProjected, firingFor, harness, put, registerJinan, runComplete, staffCall, type Harness,
 } from './prepayment-support.ts';
 
 let cloud: LocalCloud;
@@ -194,6 +194,52 @@ describe('the monthly run', () => {
   it('refuses a run of a region without a budget', async () => {
     const res = await staffCall(h, 'POST', '/v1/runs/prepayment', { region: '532500', period: '2025-03' });
     expect(res.status).toBe(404);
+  });
+});
+
+describe('a reversed claim earns no points', () => {
+  // RV0001 (not in any budget): an admission discharged 10 May (400 points) and a readmission on
+  // 20 May (300 points) that halves it (−200): 500 points while both stand.
+  const inpatient = (claimNo: string, date: string, settledAt?: string) =>
+    ({ ...claimSettled('RV0001', claimNo, `M-${claimNo}`, 'inpatient', date, y(5_000)), ...(settledAt ? { settledAt } : {}) });
+  const may = () => monthTotals('RV0001', '2023-05');
+
+  it('withdraws the case\'s points and the cuts it made or suffered on reversal, and counts them again on re-settlement', async () => {
+    await put(h, 'yibao.adjudication', 'ClaimSettled', inpatient('RV-1', '2023-05-10'));
+    await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('RV0001', 'RV-1', '2023-05-10', 40_000));
+    await factsProjected(cloud);
+    await put(h, 'yibao.adjudication', 'ClaimSettled', inpatient('RV-2', '2023-05-20'));
+    await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('RV0001', 'RV-2', '2023-05-20', 30_000, [{ earlier: 'RV-1', delta: -20_000 }]));
+    await factsProjected(cloud);
+    expect(await may()).toMatchObject({ centipoints: 50_000, cases: 2, claims: 2 });
+
+    // The readmission reversed: its 300 points go, and the admission it halved gets its 200 back.
+    await put(h, 'yibao.adjudication', 'ClaimReversed', claimReversed('RV0001', 'RV-2', 'M-RV-2'));
+    await factsProjected(cloud);
+    expect(await may()).toMatchObject({ centipoints: 40_000, cases: 1, claims: 1 });
+    // Settled again (the DRG case is recorded once per claim): its points and its cut count again.
+    await put(h, 'yibao.adjudication', 'ClaimSettled', inpatient('RV-2', '2023-05-20', '2023-05-25T09:00:00+08:00'));
+    await factsProjected(cloud);
+    expect(await may()).toMatchObject({ centipoints: 50_000, cases: 2, claims: 2 });
+    // The first admission reversed: its 400 points go, with the 200 cut it suffered.
+    await put(h, 'yibao.adjudication', 'ClaimReversed', claimReversed('RV0001', 'RV-1', 'M-RV-1'));
+    await factsProjected(cloud);
+    expect(await may()).toMatchObject({ centipoints: 30_000, cases: 1, claims: 1 });
+    expect((await yearTotals(['RV0001'], 2023)).get('RV0001')).toMatchObject({ centipoints: 30_000, cases: 1, claims: 1 });
+  });
+
+  it('records a case grouped after its claim was reversed as withdrawn, and counts it if the claim is settled again', async () => {
+    const june = () => monthTotals('RV0001', '2023-06');
+    await put(h, 'yibao.adjudication', 'ClaimSettled', inpatient('RV-3', '2023-06-02'));
+    await factsProjected(cloud);
+    await put(h, 'yibao.adjudication', 'ClaimReversed', claimReversed('RV0001', 'RV-3', 'M-RV-3'));
+    await factsProjected(cloud);
+    await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('RV0001', 'RV-3', '2023-06-02', 12_345));
+    await factsProjected(cloud);
+    expect(await june()).toMatchObject({ centipoints: 0, cases: 0, claims: 0 });
+    await put(h, 'yibao.adjudication', 'ClaimSettled', inpatient('RV-3', '2023-06-02', '2023-06-09T09:00:00+08:00'));
+    await factsProjected(cloud);
+    expect(await june()).toMatchObject({ centipoints: 12_345, cases: 1, claims: 1 });
   });
 });
 

@@ -29,13 +29,26 @@ const addTo = (providerCode: string, period: string, add: TotalsDelta): Transact
 };
 
 /**
- * A fact moves its month's totals and its year's: prepayment and warnings read months, the
- * year-end reads one year item per provider (a batch read of 1,000 items, not 12,000).
+ * The totals a transaction moves, folded so it touches each item once (DynamoDB refuses a
+ * transaction that names an item twice): a fact moves its month's totals and its year's, since
+ * prepayment and warnings read months and the year-end reads one year item per provider.
  */
-const addTotals = (providerCode: string, month: string, add: TotalsDelta): TransactItem[] => [
-  addTo(providerCode, month, add),
-  addTo(providerCode, month.slice(0, 4), add),
-];
+class TotalsChanges {
+  private readonly byItem = new Map<string, { providerCode: string; period: string; delta: Required<TotalsDelta> }>();
+
+  add(providerCode: string, month: string, delta: TotalsDelta): void {
+    for (const period of [month, month.slice(0, 4)]) {
+      const key = `${providerCode}|${period}`;
+      const entry = this.byItem.get(key) ?? { providerCode, period, delta: { centipoints: 0, cases: 0, claims: 0, fundPaidFen: 0, inpatientFundPaidFen: 0 } };
+      for (const [name, value] of Object.entries(delta) as [keyof TotalsDelta, number][]) entry.delta[name] += value;
+      this.byItem.set(key, entry);
+    }
+  }
+
+  items(): TransactItem[] {
+    return [...this.byItem.values()].map((e) => addTo(e.providerCode, e.period, e.delta));
+  }
+}
 
 const addSpent = (communityId: string, month: string, fundPaidFen: Fen, claims: number): TransactItem => ({
   Update: {
@@ -79,44 +92,92 @@ export class FactNotYetKnown extends Error {
 }
 
 /**
+ * A case's points count while its claim stands: a reversal withdraws them, a re-settlement of the
+ * claim counts them again. A readmission cut counts only while both its cases count.
+ */
+type CaseState = 'counted' | 'withdrawn';
+interface CaseMarker {
+  kind: 'case'; providerCode: string; claimNo: string; month: string; centipoints: number;
+  /** The earlier admissions this case cut (markers written before this list existed have none). */
+  cutsMade?: { providerCode: string; claimNo: string }[];
+  state?: CaseState;
+  seq?: number;
+}
+interface CutMarker { kind: 'cut'; providerCode: string; claimNo: string; month: string; centipoints: number; byClaim: string; byProvider?: string }
+
+const isCounted = (m: CaseMarker | undefined): m is CaseMarker => m !== undefined && (m.state ?? 'counted') === 'counted';
+const caseKey = (providerCode: string, claimNo: string) => keys.fact('CASE', providerCode, claimNo);
+const readCase = async (providerCode: string, claimNo: string) => await getMarker(caseKey(providerCode, claimNo)) as CaseMarker | undefined;
+const seqCondition = (m: CaseMarker) => (m.seq === undefined ? { condition: 'attribute_not_exists(seq)' } : { condition: 'seq = :seq', values: { ':seq': m.seq } });
+
+/** Holds a transaction to another case's state as read: a cut is moved only while that case stays as it was. */
+const unchanged = (m: CaseMarker): TransactItem => {
+  const { condition, values } = seqCondition(m);
+  return { ConditionCheck: { TableName: providersTable(), Key: caseKey(m.providerCode, m.claimNo), ConditionExpression: condition, ...(values ? { ExpressionAttributeValues: values } : {}) } };
+};
+
+/**
+ * Moves a case to `to` (withdrawn on a reversal, counted again on a re-settlement), with the cuts that
+ * count only while it does: the cut it suffered from a later readmission and the cuts it made to
+ * earlier admissions, each only if the other case counts. Adds the items to the caller's transaction.
+ */
+async function caseTransition(providerCode: string, claimNo: string, to: CaseState, changes: TotalsChanges, items: TransactItem[], now: string): Promise<void> {
+  const marker = await readCase(providerCode, claimNo);
+  if (!marker || (marker.state ?? 'counted') === to) return;
+  const sign = to === 'counted' ? 1 : -1;
+  changes.add(marker.providerCode, marker.month, { centipoints: sign * marker.centipoints, cases: sign });
+  const { condition, values } = seqCondition(marker);
+  items.push(putMarker(caseKey(providerCode, claimNo), { ...marker, state: to, seq: (marker.seq ?? 0) + 1, updatedAt: now }, condition, values));
+
+  const others = new Map<string, CaseMarker>();
+  const suffered = await getMarker(keys.fact('CUT', providerCode, claimNo)) as CutMarker | undefined;
+  if (suffered) {
+    const readmission = await readCase(suffered.byProvider ?? providerCode, suffered.byClaim);
+    if (isCounted(readmission)) {
+      changes.add(suffered.providerCode, suffered.month, { centipoints: sign * suffered.centipoints });
+      others.set(`${readmission.providerCode}|${readmission.claimNo}`, readmission);
+    }
+  }
+  for (const made of marker.cutsMade ?? []) {
+    const [cut, earlier] = await Promise.all([getMarker(keys.fact('CUT', made.providerCode, made.claimNo)) as Promise<CutMarker | undefined>, readCase(made.providerCode, made.claimNo)]);
+    if (cut && isCounted(earlier)) {
+      changes.add(cut.providerCode, cut.month, { centipoints: sign * cut.centipoints });
+      others.set(`${earlier.providerCode}|${earlier.claimNo}`, earlier);
+    }
+  }
+  items.push(...[...others.values()].map(unchanged));
+}
+
+/**
  * A grouped case's points, and the cuts it made to earlier admissions, which are filed in those
  * admissions' months (a readmission on 3 January can halve a December case). An earlier admission
- * this projection has not seen yet makes the message fail, so SQS delivers it again later.
+ * this projection has not seen yet makes the message fail, so SQS delivers it again later. A case
+ * whose claim was already reversed is recorded withdrawn: it counts if the claim is settled again.
  */
 export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: string): Promise<'applied' | 'already-applied'> {
-  const markers: TransactItem[] = [
-    putMarker(keys.fact('CASE', c.providerCode, c.claimNo), { kind: 'case', providerCode: c.providerCode, claimNo: c.claimNo, month: c.month, centipoints: c.centipoints, appliedAt: now }),
+  const claim = await getMarker(keys.fact('CLAIM', c.providerCode, c.claimNo)) as { state?: string } | undefined;
+  const state: CaseState = claim?.state === 'reversed' ? 'withdrawn' : 'counted';
+  const items: TransactItem[] = [
+    putMarker(caseKey(c.providerCode, c.claimNo), {
+      kind: 'case', providerCode: c.providerCode, claimNo: c.claimNo, month: c.month, centipoints: c.centipoints,
+      cutsMade: cuts.map((cut) => cut.earlier), state, seq: 1, appliedAt: now,
+    }),
   ];
-  // One update per totals item: a transaction may not touch an item twice, and a cut to the same
-  // provider's case in the same month lands on the case's own totals.
-  const deltas = new Map<string, { providerCode: string; month: string; centipoints: number; cases: number }>();
-  const add = (providerCode: string, month: string, centipoints: number, cases: number) => {
-    const key = `${providerCode}|${month}`;
-    const d = deltas.get(key) ?? { providerCode, month, centipoints: 0, cases: 0 };
-    deltas.set(key, { ...d, centipoints: d.centipoints + centipoints, cases: d.cases + cases });
-  };
-  add(c.providerCode, c.month, c.centipoints, 1);
+  const changes = new TotalsChanges();
+  if (state === 'counted') changes.add(c.providerCode, c.month, { centipoints: c.centipoints, cases: 1 });
   for (const cut of cuts) {
-    const earlier = await getMarker(keys.fact('CASE', cut.earlier.providerCode, cut.earlier.claimNo));
+    const earlier = await readCase(cut.earlier.providerCode, cut.earlier.claimNo);
     if (!earlier) throw new FactNotYetKnown(`readmission cut to ${cut.earlier.providerCode}/${cut.earlier.claimNo}, whose case is not projected yet`);
-    const month = earlier.month as string;
-    markers.push(putMarker(keys.fact('CUT', cut.earlier.providerCode, cut.earlier.claimNo), {
-      kind: 'cut', providerCode: cut.earlier.providerCode, claimNo: cut.earlier.claimNo, month, centipoints: cut.deltaCentipoints, byClaim: c.claimNo, appliedAt: now,
+    items.push(putMarker(keys.fact('CUT', cut.earlier.providerCode, cut.earlier.claimNo), {
+      kind: 'cut', providerCode: cut.earlier.providerCode, claimNo: cut.earlier.claimNo, month: earlier.month, centipoints: cut.deltaCentipoints,
+      byClaim: c.claimNo, byProvider: c.providerCode, appliedAt: now,
     }));
-    add(cut.earlier.providerCode, month, cut.deltaCentipoints, 0);
+    if (state === 'counted' && isCounted(earlier)) {
+      changes.add(cut.earlier.providerCode, earlier.month, { centipoints: cut.deltaCentipoints });
+      items.push(unchanged(earlier));
+    }
   }
-  // A cut in another month of the same year moves that year item again: fold the year deltas too.
-  const years = new Map<string, { providerCode: string; year: string; centipoints: number; cases: number }>();
-  for (const d of deltas.values()) {
-    const key = `${d.providerCode}|${d.month.slice(0, 4)}`;
-    const y = years.get(key) ?? { providerCode: d.providerCode, year: d.month.slice(0, 4), centipoints: 0, cases: 0 };
-    years.set(key, { ...y, centipoints: y.centipoints + d.centipoints, cases: y.cases + d.cases });
-  }
-  const totals = [
-    ...[...deltas.values()].map((d) => addTo(d.providerCode, d.month, { centipoints: d.centipoints, cases: d.cases })),
-    ...[...years.values()].map((d) => addTo(d.providerCode, d.year, { centipoints: d.centipoints, cases: d.cases })),
-  ];
-  return (await applyOnce([...markers, ...totals])) ? 'applied' : 'already-applied';
+  return (await applyOnce([...items, ...changes.items()])) ? 'applied' : 'already-applied';
 }
 
 // Claims -------------------------------------------------------------------------------------------
@@ -137,7 +198,8 @@ interface ClaimMarker extends ClaimFact { state: 'settled' | 'reversed'; seq: nu
 /**
  * A settled claim's fund payment. The claim's marker is a small state machine (settled ⇄ reversed),
  * each change conditional on the sequence number read, so a settle–reverse–re-settle history is
- * counted as it happened and a stale redelivery (same settledAt) changes nothing.
+ * counted as it happened and a stale redelivery (same settledAt) changes nothing. A re-settlement
+ * counts the claim's grouped case again (the DRG case of a claim is recorded once).
  */
 export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
@@ -149,28 +211,33 @@ export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'app
     marker
       ? putMarker(key, { ...f, state: 'settled', seq, updatedAt: now }, 'seq = :seq', { ':seq': marker.seq })
       : putMarker(key, { ...f, state: 'settled', seq, updatedAt: now }),
-    ...addTotals(f.providerCode, f.month, { claims: 1, fundPaidFen: f.fundPaidFen, inpatientFundPaidFen: f.inpatient ? f.fundPaidFen : 0 }),
   ];
+  const changes = new TotalsChanges();
+  changes.add(f.providerCode, f.month, { claims: 1, fundPaidFen: f.fundPaidFen, inpatientFundPaidFen: f.inpatient ? f.fundPaidFen : 0 });
+  if (marker?.state === 'reversed') await caseTransition(f.providerCode, f.claimNo, 'counted', changes, items, now);
   if (f.communityId) items.push(addSpent(f.communityId, f.month, f.fundPaidFen, 1));
-  if (await applyOnce(items)) return 'applied';
+  if (await applyOnce([...items, ...changes.items()])) return 'applied';
   // Someone moved the marker meanwhile: a duplicate delivery that won the race is done; anything else is retried against the new state.
   const now2 = await getMarker(key) as ClaimMarker | undefined;
   if (now2?.state === 'settled' && now2.settledAt === f.settledAt) return 'already-applied';
   throw new Error(`claim ${f.providerCode}/${f.claimNo} changed while being projected; retrying`);
 }
 
-/** A reversal takes back exactly what the settlement added, from the month it was added to. */
+/**
+ * A reversal takes back exactly what the settlement added, from the month it was added to, and
+ * withdraws the claim's grouped case: a reversed claim earns no points.
+ */
 export async function applyClaimReversed(providerCode: string, claimNo: string, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', providerCode, claimNo);
   const marker = await getMarker(key) as ClaimMarker | undefined;
   if (!marker) throw new FactNotYetKnown(`reversal of ${providerCode}/${claimNo} before its settlement was projected`);
   if (marker.state === 'reversed') return 'already-applied';
-  const items: TransactItem[] = [
-    putMarker(key, { ...marker, state: 'reversed', seq: marker.seq + 1, updatedAt: now }, 'seq = :seq', { ':seq': marker.seq }),
-    ...addTotals(providerCode, marker.month, { claims: -1, fundPaidFen: -marker.fundPaidFen, inpatientFundPaidFen: marker.inpatient ? -marker.fundPaidFen : 0 }),
-  ];
+  const items: TransactItem[] = [putMarker(key, { ...marker, state: 'reversed', seq: marker.seq + 1, updatedAt: now }, 'seq = :seq', { ':seq': marker.seq })];
+  const changes = new TotalsChanges();
+  changes.add(providerCode, marker.month, { claims: -1, fundPaidFen: -marker.fundPaidFen, inpatientFundPaidFen: marker.inpatient ? -marker.fundPaidFen : 0 });
+  await caseTransition(providerCode, claimNo, 'withdrawn', changes, items, now);
   if (marker.communityId) items.push(addSpent(marker.communityId, marker.month, -marker.fundPaidFen, -1));
-  if (await applyOnce(items)) return 'applied';
+  if (await applyOnce([...items, ...changes.items()])) return 'applied';
   throw new Error(`claim ${providerCode}/${claimNo} changed while being projected; retrying`);
 }
 
