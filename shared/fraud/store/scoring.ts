@@ -268,6 +268,30 @@ function outcomeOf(error: unknown, roles: string[]): CommitOutcome {
   throw error;
 }
 
+/**
+ * A transaction whose items each carry a role, so a cancellation says which condition failed
+ * (outcomeOf); it starts with the marker that applies the event once.
+ */
+function eventTransaction(pk: string, eventId: string, kind: string, at: string) {
+  const table = alertsTable();
+  const roles: string[] = [];
+  const items: TransactItem[] = [];
+  const push = (role: string, item: TransactItem) => { roles.push(role); items.push(item); };
+  push('marker', { Put: { TableName: table, Item: { pk, sk: keys.eventMarker(eventId), kind, at }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  return {
+    table,
+    push,
+    async commit(): Promise<CommitOutcome> {
+      try {
+        await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (error) {
+        return outcomeOf(error, roles);
+      }
+    },
+  };
+}
+
 export interface SettledCommit {
   claim: FraudClaim;
   eventId: string;
@@ -282,7 +306,6 @@ export interface SettledCommit {
 }
 
 export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
-  const table = alertsTable();
   const pk = keys.claim(c.claim.ref);
   const stored: StoredScore = {
     ref: c.claim.ref, memberId: c.claim.memberId, region: c.claim.region, providerCode: c.claim.provider.code, eventId: c.eventId,
@@ -292,10 +315,7 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
     historySk: c.projection.historySk, traceKeys: c.projection.traceKeys, counted: c.counted, scoredAt: c.at,
     ...(c.grouping ? { groupingEventId: c.grouping.eventId } : {}),
   };
-  const roles: string[] = [];
-  const items: TransactItem[] = [];
-  const push = (role: string, item: TransactItem) => { roles.push(role); items.push(item); };
-  push('marker', { Put: { TableName: table, Item: { pk, sk: keys.eventMarker(c.eventId), kind: 'settled', at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  const { table, push, commit } = eventTransaction(pk, c.eventId, 'settled', c.at);
   // A claim is scored once; again only after a reversal (a re-settlement).
   push('score', { Put: { TableName: table, Item: { pk, sk: keys.score, ...stored }, ConditionExpression: 'attribute_not_exists(pk) OR reversed = :t', ExpressionAttributeValues: { ':t': true } } });
   push('grouping', {
@@ -326,12 +346,7 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
   for (const alert of [c.claimAlert, p.raise]) {
     if (alert) push('alert', { Put: { TableName: table, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } });
   }
-  try {
-    await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
-    return 'committed';
-  } catch (error) {
-    return outcomeOf(error, roles);
-  }
+  return commit();
 }
 
 export interface ReversedCommit {
@@ -343,12 +358,8 @@ export interface ReversedCommit {
 }
 
 export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> {
-  const table = alertsTable();
   const pk = keys.claim(c.ref);
-  const roles: string[] = [];
-  const items: TransactItem[] = [];
-  const push = (role: string, item: TransactItem) => { roles.push(role); items.push(item); };
-  push('marker', { Put: { TableName: table, Item: { pk, sk: keys.eventMarker(c.eventId), kind: 'reversed', at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  const { table, push, commit } = eventTransaction(pk, c.eventId, 'reversed', c.at);
   push('score', {
     Update: {
       TableName: table, Key: { pk, sk: keys.score },
@@ -379,12 +390,7 @@ export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> 
       },
     });
   }
-  try {
-    await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
-    return 'committed';
-  } catch (error) {
-    return outcomeOf(error, roles);
-  }
+  return commit();
 }
 
 export interface GroupedCommit {
@@ -404,12 +410,8 @@ export interface GroupedCommit {
  * the case pushed it over the threshold; all at once, and only once per claim.
  */
 export async function commitGrouped(c: GroupedCommit): Promise<CommitOutcome> {
-  const table = alertsTable();
   const pk = keys.claim(c.ref);
-  const roles: string[] = [];
-  const items: TransactItem[] = [];
-  const push = (role: string, item: TransactItem) => { roles.push(role); items.push(item); };
-  push('marker', { Put: { TableName: table, Item: { pk, sk: keys.eventMarker(c.eventId), kind: 'grouped', at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  const { table, push, commit } = eventTransaction(pk, c.eventId, 'grouped', c.at);
   push('score', {
     Update: {
       TableName: table, Key: { pk, sk: keys.score },
@@ -437,12 +439,7 @@ export async function commitGrouped(c: GroupedCommit): Promise<CommitOutcome> {
   // Claims 0: the claim itself was counted when it was scored; its grouped case and DRG are new.
   for (const item of counterUpdates(c.grouped, c.score.providerCode, 1, c.at, 0)) push('counter', item);
   if (p.raise) push('alert', { Put: { TableName: table, Item: alertItem(p.raise), ConditionExpression: 'attribute_not_exists(pk)' } });
-  try {
-    await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
-    return 'committed';
-  } catch (error) {
-    return outcomeOf(error, roles);
-  }
+  return commit();
 }
 
 /** Records that an alert's event is on the bus; an alert without it is published again on redelivery. */
