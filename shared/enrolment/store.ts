@@ -5,8 +5,13 @@
  *
  * A cancelled transaction is not an error here: the caller gets the per-item cancellation codes
  * (ConditionalCheckFailed, TransactionConflict …), re-reads, and decides what the conflict means.
+ *
+ * Every write takes the events that announce it, as outbox entries (shared/events/outbox.ts): they
+ * are put in the same transaction, after the state's own items, so an event exists exactly when the
+ * state it reports does, and the same fact cannot be announced twice (the entry's key names it).
  */
 import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { outboxPut, type OutboxEntry } from '../events/outbox.ts';
 import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
 import { tableName } from '../runtime/resource-names.ts';
 import type { CategoryPlan } from './category-change.ts';
@@ -95,32 +100,42 @@ const putEnrolmentAt = (item: EnrolmentItem, expectedVersion: number): TransactI
   Put: { TableName: table(), Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } },
 });
 
+/** The items that put a write's events into the outbox, after the state's own. */
+const withEvents = (items: TransactItem[], events: readonly OutboxEntry[]): TransactItem[] => [...items, ...events.map(outboxPut)];
+
+/** One enrolment to write: the plan, the categories version it is conditional on, and its events. */
+export interface EnrolmentWrite {
+  plan: EnrolmentPlan;
+  expectedCategoriesVersion: number;
+  events: readonly OutboxEntry[];
+}
+
 /**
  * An enrolment: the profile (created the first time, else checked to be the same person with the
  * categories we read), the person-year lock (the one-enrolment-per-year rule: its condition is what
- * makes the second of two racing requests fail), the enrolment and its new category periods.
- * Order matters to the caller: index 1 is the lock.
+ * makes the second of two racing requests fail), the enrolment, its new category periods, and the
+ * events announcing them. Order matters to the caller: index 1 is the lock.
  */
-export function writeEnrolment(plan: EnrolmentPlan, expectedCategoriesVersion: number): Promise<WriteResult> {
-  return transact(enrolmentItems(plan, expectedCategoriesVersion));
+export function writeEnrolment(plan: EnrolmentPlan, expectedCategoriesVersion: number, events: readonly OutboxEntry[] = []): Promise<WriteResult> {
+  return transact(enrolmentItems({ plan, expectedCategoriesVersion, events }));
 }
 
 /**
  * Several enrolments of different people in one transaction (the bulk path's group commit: DynamoDB
  * Local runs transactions one at a time, so one of 24 members costs little more than one of one).
  * All commit or none; on a cancellation the reasons come back item by item, in the order of
- * `enrolmentItemCount` per plan, so the caller can tell which members clashed.
+ * `enrolmentItemCount` per write (its events included), so the caller can tell which members clashed.
  */
-export function writeEnrolments(plans: readonly { plan: EnrolmentPlan; expectedCategoriesVersion: number }[]): Promise<WriteResult> {
-  const items = plans.flatMap((p) => enrolmentItems(p.plan, p.expectedCategoriesVersion));
+export function writeEnrolments(writes: readonly EnrolmentWrite[]): Promise<WriteResult> {
+  const items = writes.flatMap(enrolmentItems);
   if (items.length > MAX_TRANSACTION_ITEMS) throw new RangeError(`${items.length} items exceed one transaction`);
   return transact(items);
 }
 
-/** Items one enrolment writes: profile, lock, enrolment, then its new categories. */
-export const enrolmentItemCount = (plan: EnrolmentPlan) => 3 + plan.categories.length;
+/** Items one enrolment writes: profile, lock, enrolment, its new categories, then its events. */
+export const enrolmentItemCount = ({ plan, events }: Pick<EnrolmentWrite, 'plan' | 'events'>) => 3 + plan.categories.length + events.length;
 
-function enrolmentItems(plan: EnrolmentPlan, expectedCategoriesVersion: number): TransactItem[] {
+function enrolmentItems({ plan, expectedCategoriesVersion, events }: EnrolmentWrite): TransactItem[] {
   const m = plan.member;
   const values: Record<string, unknown> = {
     ':kind': m.kind, ':memberId': m.memberId, ':idNumber': m.idNumber, ':idHash': m.idHash, ':gsi1pk': m.gsi1pk,
@@ -136,7 +151,7 @@ function enrolmentItems(plan: EnrolmentPlan, expectedCategoriesVersion: number):
     names['#name'] = 'name';
     values[':name'] = m.name;
   }
-  return [
+  return withEvents([
     {
       Update: {
         TableName: table(),
@@ -150,12 +165,12 @@ function enrolmentItems(plan: EnrolmentPlan, expectedCategoriesVersion: number):
     putNew(plan.lock),
     putNew(plan.enrolment),
     ...plan.categories.map(putNew),
-  ];
+  ], events);
 }
 
 /** A contribution (new receipt only) and its enrolment's new account (at the version read). */
-export function writeContribution(plan: Extract<ContributionPlan, { outcome: 'recorded' }>): Promise<WriteResult> {
-  return transact([putNew(plan.contribution), putEnrolmentAt(plan.enrolment, plan.expectedVersion)]);
+export function writeContribution(plan: Extract<ContributionPlan, { outcome: 'recorded' }>, events: readonly OutboxEntry[] = []): Promise<WriteResult> {
+  return transact(withEvents([putNew(plan.contribution), putEnrolmentAt(plan.enrolment, plan.expectedVersion)], events));
 }
 
 /**
@@ -163,7 +178,9 @@ export function writeContribution(plan: Extract<ContributionPlan, { outcome: 're
  * profile's categories version (serialises category writes against enrolments), and any pending
  * enrolments whose due it changes.
  */
-export function writeCategoryChange(plan: Extract<CategoryPlan, { outcome: 'added' | 'period-changed' }>, expectedCategoriesVersion: number): Promise<WriteResult> {
+export function writeCategoryChange(
+  plan: Extract<CategoryPlan, { outcome: 'added' | 'period-changed' }>, expectedCategoriesVersion: number, events: readonly OutboxEntry[] = [],
+): Promise<WriteResult> {
   const category: TransactItem = plan.previous
     ? {
       Put: {
@@ -173,7 +190,7 @@ export function writeCategoryChange(plan: Extract<CategoryPlan, { outcome: 'adde
       },
     }
     : putNew(plan.category);
-  return transact([
+  return transact(withEvents([
     category,
     {
       Update: {
@@ -185,12 +202,12 @@ export function writeCategoryChange(plan: Extract<CategoryPlan, { outcome: 'adde
       },
     },
     ...plan.recomputed.map((r) => putEnrolmentAt(r.enrolment, r.expectedVersion)),
-  ]);
+  ], events));
 }
 
 /** Closes the old enrolment, opens the new one and moves the person-year lock, together. */
-export function writeTransfer(plan: Extract<TransferPlan, { outcome: 'transferred' }>): Promise<WriteResult> {
-  return transact([
+export function writeTransfer(plan: Extract<TransferPlan, { outcome: 'transferred' }>, events: readonly OutboxEntry[] = []): Promise<WriteResult> {
+  return transact(withEvents([
     putEnrolmentAt(plan.from, plan.expectedVersion),
     putNew(plan.to),
     {
@@ -203,14 +220,16 @@ export function writeTransfer(plan: Extract<TransferPlan, { outcome: 'transferre
         ExpressionAttributeValues: { ':to': plan.to.enrolmentId, ':from': plan.from.enrolmentId, ':region': plan.to.region },
       },
     },
-  ]);
+  ], events));
 }
 
 /**
  * A new registration, or a changed last day of the stored one (if it is still what we read), with
  * the profile's registrations version, so two overlapping registrations cannot both pass.
  */
-export function writeOutOfArea(plan: Extract<OutOfAreaPlan, { outcome: 'registered' | 'period-changed' }>, expectedOutOfAreaVersion: number): Promise<WriteResult> {
+export function writeOutOfArea(
+  plan: Extract<OutOfAreaPlan, { outcome: 'registered' | 'period-changed' }>, expectedOutOfAreaVersion: number, events: readonly OutboxEntry[] = [],
+): Promise<WriteResult> {
   const oldTo = plan.previous?.validTo;
   const registration: TransactItem = !plan.previous
     ? putNew(plan.registration)
@@ -221,7 +240,7 @@ export function writeOutOfArea(plan: Extract<OutOfAreaPlan, { outcome: 'register
         ...(oldTo === undefined ? {} : { ExpressionAttributeValues: { ':oldTo': oldTo } }),
       },
     };
-  return transact([
+  return transact(withEvents([
     registration,
     {
       Update: {
@@ -232,5 +251,5 @@ export function writeOutOfArea(plan: Extract<OutOfAreaPlan, { outcome: 'register
         ExpressionAttributeValues: { ':v': expectedOutOfAreaVersion, ':next': expectedOutOfAreaVersion + 1 },
       },
     },
-  ]);
+  ], events));
 }

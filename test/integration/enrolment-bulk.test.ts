@@ -11,7 +11,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
+import { readMemberItems } from '../../shared/enrolment/store.ts';
+import { waitingEntry } from '../../shared/events/outbox.ts';
 import { bulkResponse } from '../../functions/enrolment/schemas.ts';
+import { enrolmentEventKeys } from '../../functions/enrolment/services/events.ts';
 import { enrolFile } from '../../tools/bulk-enrol.ts';
 import { api, startTestCloud } from '../support/local-cloud.ts';
 
@@ -138,6 +141,30 @@ describe('POST /v1/members/bulk', () => {
     const sample = (await record((await lookup(people[0]!)).body.memberId)).body;
     expect(sample.enrolments).toHaveLength(1);
     expect(sample.categories).toHaveLength(1);
+  });
+
+  it('loses no event of a group commit the bus refused: sending the file again delivers them', async () => {
+    // 30 people, a third with a category: 140 items of state and outbox entries, so two group transactions.
+    const people = Array.from({ length: 30 }, () => person());
+    const content = `${HEADER}\n${people.map((p, i) => `${p},x,2025,330900,resident,,,,,${i % 3 === 0 ? 'dibao:2025-01-01' : ''}`).join('\n')}\n`;
+    // The handlers run in this process and read the bus name at every publish: the local bus refuses every entry for a bus that does not exist.
+    const saved = process.env.EVENT_BUS_NAME;
+    process.env.EVENT_BUS_NAME = 'no-such-bus';
+    const first = await bulk({ format: 'csv', content }).finally(() => { process.env.EVENT_BUS_NAME = saved; });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ written: 30, rejected: 0 });
+
+    const keys = (await Promise.all(first.body.rows.map(async (r: { memberId: string }) => {
+      const items = await readMemberItems(r.memberId);
+      return enrolmentEventKeys(items.enrolments[0]!, items.categories);
+    }))).flat();
+    expect(keys).toHaveLength(30 + 10);
+    const waiting = async () => (await Promise.all(keys.map(waitingEntry))).filter((e) => e !== undefined);
+    expect(await waiting()).toHaveLength(40);
+
+    const again = await bulk({ format: 'csv', content });
+    expect(again.body).toMatchObject({ written: 0, unchanged: 30 });
+    expect(await waiting()).toEqual([]);
   });
 
   it('validates without writing on a dry run', async () => {

@@ -14,7 +14,10 @@ import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { loadMemberState } from '../../shared/enrolment/member-state.ts';
+import { readMemberItems } from '../../shared/enrolment/store.ts';
+import { relayOutbox, waitingEntry } from '../../shared/events/outbox.ts';
 import { eligibilityResponse, enrolResponse, memberRecordResponse } from '../../functions/enrolment/schemas.ts';
+import { eventKeys } from '../../functions/enrolment/services/events.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
 
 let cloud: LocalCloud;
@@ -413,10 +416,111 @@ describe('events', () => {
     for (const e of mine) expect(JSON.stringify(e)).not.toContain(name);
   });
 
+  // The handlers run in this process and read the bus name at every publish: naming a bus that does
+  // not exist makes the local bus refuse each entry (ResourceNotFoundException), as EventBridge would.
+  async function whileTheBusRefuses<T>(work: () => Promise<T>): Promise<T> {
+    const saved = process.env.EVENT_BUS_NAME;
+    process.env.EVENT_BUS_NAME = 'no-such-bus';
+    try {
+      return await work();
+    } finally {
+      process.env.EVENT_BUS_NAME = saved;
+    }
+  }
+  const traced = (correlationId: string) => ({ token: staff, headers: { 'x-correlation-id': correlationId } });
+  /** The audit trail of a correlation id once it holds `count` events (every yibao event is archived there). */
+  const trailOf = (correlationId: string, count: number) => eventually(async () => {
+    const res = await api(cloud, 'GET', `/v1/audit/${correlationId}`, { token: staff });
+    const events = res.body.events as { detailType: string; detail: Record<string, any> }[];
+    return events.length >= count ? events : undefined;
+  }, `${count} events in the audit trail of ${correlationId}`);
+  const stillWaiting = async (keys: string[]) => (await Promise.all(keys.map(waitingEntry))).filter((e) => e !== undefined);
+
+  it('loses no enrolment event the bus refused after the commit: the repeated request delivers it', async () => {
+    const idNumber = person();
+    const body = resident(idNumber, { name: '外箱', categories: [{ code: 'dibao', validFrom: '2025-01-01' }] });
+    const correlationId = `outbox-enrol-${Date.now()}`;
+    const first = await whileTheBusRefuses(() => api(cloud, 'POST', '/v1/members', { ...traced(correlationId), body }));
+    // The state committed, so the request succeeded, though its events did not reach the bus.
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const { memberId, enrolmentId } = first.body.enrolment as { memberId: string; enrolmentId: string };
+    const category = (await readMemberItems(memberId)).categories[0]!;
+    const keys = [eventKeys.memberEnrolled(enrolmentId), eventKeys.categoryChanged(category)];
+    const waiting = await stillWaiting(keys);
+    expect(waiting.map((e) => e.detailType).sort()).toEqual(['MemberCategoryChanged', 'MemberEnrolled']);
+    for (const e of waiting) {
+      expect(e.detail).not.toContain(idNumber);
+      expect(e.detail).not.toContain('外箱');
+    }
+
+    const again = await enrol(body);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ outcome: 'unchanged', enrolment: { enrolmentId } });
+    // Delivered under the first request's correlation id: these are the events it committed.
+    const trail = await trailOf(correlationId, 2);
+    expect(trail.map((e) => e.detailType).sort()).toEqual(['MemberCategoryChanged', 'MemberEnrolled']);
+    expect(trail.find((e) => e.detailType === 'MemberEnrolled')!.detail).toMatchObject({ memberId, enrolmentId, categories: ['dibao'], meta: { correlationId } });
+    expect(await stillWaiting(keys)).toEqual([]);
+  });
+
+  it('loses no contribution, category or transfer event either: each repeated change delivers its own', async () => {
+    const { memberId, enrolmentId } = await enrolled(resident(person()));
+    const changes = [
+      ['contributions', { contributionId: 'OB-1', year: 2025, amountFen: 400_00, paidOn: '2025-01-10' }],
+      ['categories', { code: 'monitored', validFrom: '2025-02-01' }],
+      ['transfers', { toRegion: '330900', transferDate: '2025-06-01' }],
+    ] as const;
+    const correlationId = `outbox-changes-${Date.now()}`;
+    for (const [what, body] of changes) {
+      const res = await whileTheBusRefuses(() => api(cloud, 'POST', `/v1/members/${memberId}/${what}`, { ...traced(correlationId), body }));
+      expect(res.status, `${what} ${JSON.stringify(res.body)}`).toBe(201);
+    }
+    const items = await readMemberItems(memberId);
+    const to = items.enrolments.find((e) => e.transferredFrom?.enrolmentId === enrolmentId)!;
+    const keys = [
+      eventKeys.contributionRecorded({ memberId, year: 2025, contributionId: 'OB-1' }),
+      eventKeys.categoryChanged(items.categories.find((c) => c.code === 'monitored')!),
+      eventKeys.enrolmentTransferred(to.enrolmentId),
+    ];
+    expect(await stillWaiting(keys)).toHaveLength(3);
+
+    for (const [what, body] of changes) {
+      const res = await post(memberId, what, body);
+      expect(res.status, what).toBe(200);
+      expect(res.body.outcome, what).toBe('unchanged');
+    }
+    const trail = await trailOf(correlationId, 3);
+    expect(trail.map((e) => e.detailType).sort()).toEqual(['ContributionRecorded', 'EnrolmentTransferred', 'MemberCategoryChanged']);
+    expect(trail.find((e) => e.detailType === 'EnrolmentTransferred')!.detail).toMatchObject({ memberId, to: { enrolmentId: to.enrolmentId, region: '330900' } });
+    expect(await stillWaiting(keys)).toEqual([]);
+  });
+
+  it('leaves what no repeat comes for to the relay, which publishes it once the grace period is over', async () => {
+    const { memberId } = await enrolled(resident(person()));
+    const correlationId = `outbox-relay-${Date.now()}`;
+    const body = { contributionId: 'OB-R', year: 2025, amountFen: 100_00, paidOn: '2025-01-10' };
+    const paid = await whileTheBusRefuses(() => api(cloud, 'POST', `/v1/members/${memberId}/contributions`, { ...traced(correlationId), body }));
+    expect(paid.status).toBe(201);
+    const key = eventKeys.contributionRecorded({ memberId, year: 2025, contributionId: 'OB-R' });
+    expect(await stillWaiting([key])).toHaveLength(1);
+    // Within the grace period the relay leaves it alone (the request may still be delivering it).
+    await relayOutbox(new Date());
+    expect(await stillWaiting([key])).toHaveLength(1);
+
+    const report = await relayOutbox(new Date(Date.now() + 60_000));
+    expect(report).toMatchObject({ waiting: 0 });
+    expect(report.delivered).toBeGreaterThanOrEqual(1);
+    const trail = await trailOf(correlationId, 1);
+    expect(trail).toHaveLength(1);
+    expect(trail[0]).toMatchObject({ detailType: 'ContributionRecorded', detail: { memberId, contributionId: 'OB-R', meta: { correlationId } } });
+    expect(await stillWaiting([key])).toEqual([]);
+  });
+
   it('never puts a full ID number or a name on the bus, for any member of this file', async () => {
     await eventually(() => (eventBodies.length > 10 ? true : undefined), 'events in the audit queue');
     const all = eventBodies.join('\n');
     for (const idNumber of used) expect(all).not.toContain(idNumber);
     expect(all).not.toContain('张三');
+    expect(all).not.toContain('外箱');
   });
 });

@@ -27,7 +27,7 @@ export const bulkRoute: RouteHandler = async (request) => {
     throw badRequest(`body.content: ${message}`, { problems: [{ field: 'body.content', rule: 'too_many_rows', message }] });
   }
   const deadline = Date.now() + TIME_BUDGET_MS;
-  const report = await runBulk(body.kind, read.rows, read.unreadable, { clock: clockNow(), correlationId: request.correlationId, dryRun: body.dryRun }, deadline);
+  const report = await runBulk(body.kind, read.rows, read.unreadable, { clock: clockNow(), correlationId: request.correlationId, dryRun: body.dryRun, logger: request.logger }, deadline);
   request.logger.info('Bulk', { kind: report.kind, received: report.received, written: report.written, unchanged: report.unchanged, rejected: report.rejected, deferred: report.deferred, dryRun: report.dryRun });
   return { statusCode: 200, body: report };
 };

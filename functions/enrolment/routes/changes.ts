@@ -14,7 +14,7 @@ import { categoryView, contributionView, enrolmentView, outOfAreaView } from '..
 function staffChange(request: ApiRequest): { memberId: string; ctx: OperationContext } {
   requireRole(request.principal(), 'staff');
   const { memberId } = request.params(memberParams);
-  return { memberId, ctx: { clock: clockNow(), correlationId: request.correlationId } };
+  return { memberId, ctx: { clock: clockNow(), correlationId: request.correlationId, logger: request.logger } };
 }
 
 export const contributionRoute: RouteHandler = async (request) => {

@@ -19,7 +19,7 @@ export const enrolRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireRole(principal, 'staff');
   const body = request.body(enrolmentRequestSchema);
-  const result = await enrolMember(body, { clock: clockNow(), correlationId: request.correlationId });
+  const result = await enrolMember(body, { clock: clockNow(), correlationId: request.correlationId, logger: request.logger });
   if (isRefusal(result)) throw toHttpError(result);
   request.logger.info('Enrolment', { outcome: result.outcome, memberId: result.member.memberId, enrolmentId: result.enrolment.enrolmentId });
   return {

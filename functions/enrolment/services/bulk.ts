@@ -6,13 +6,17 @@
  * nothing, so running a file twice changes nothing the second time.
  *
  * Enrolments are committed in groups: the decided rows of a request go into transactions of up to
- * ~24 people (each person's profile, lock, enrolment and categories; DynamoDB takes 100 items).
+ * ~24 people (each person's profile, lock, enrolment, categories and the events announcing them,
+ * in the outbox; DynamoDB takes 100 items).
  * A group commits whole or not at all, so a row is never half-written; when a group is cancelled
  * the reasons name the clashing items, and exactly those rows go back through the single-request
  * path (re-read, decide again: enrolled, unchanged, or a 409 naming the winner), while the others
  * are committed again as a group. DynamoDB Local runs transactions one at a time (measured here:
  * ~64 a second whatever the concurrency), and one of 99 items costs about three of one of 3, so
  * grouping takes the transaction off the critical path; the identity read of each row remains.
+ *
+ * A row found already enrolled is a repeat: the events its first run committed and did not get
+ * onto the bus (still in the outbox) are delivered now, with the wave's new ones.
  */
 import {
   contributionRowInput, contributionRowSchema, enrolmentRowInput, type BulkKind, type BulkRow, type RejectedRow, type RowOutcome,
@@ -22,9 +26,9 @@ import { contributionPolicy } from '../../../shared/enrolment/policies.ts';
 import { zodProblems, type Refusal } from '../../../shared/enrolment/problems.ts';
 import { enrolmentItemCount, MAX_TRANSACTION_ITEMS, readMemberItems, writeEnrolments } from '../../../shared/enrolment/store.ts';
 import { isRefusal, type OperationContext } from './common.ts';
-import { decideOrPlan, enrolledFrom, enrolmentEvents, enrolMember, identify, NOTHING_HELD, type Enrolled, type ReadyToWrite } from './enrol.ts';
+import { decideOrPlan, enrolledFrom, enrolMember, identify, NOTHING_HELD, type Enrolled, type ReadyToWrite } from './enrol.ts';
 import { recordContributionRow } from './changes.ts';
-import { publishBatch } from './publish-batch.ts';
+import { deliverCommitted, deliverWaiting } from './events.ts';
 
 /** Rows read and decided at once inside one request: enough to overlap DynamoDB round trips. */
 const ROW_CONCURRENCY = 16;
@@ -43,22 +47,26 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
 }
 
 interface Decided { row: BulkRow; request: EnrolmentRequest; ready: ReadyToWrite }
+/** A row settled without a write; a repeat carries the keys its events were committed under. */
+interface Settled { outcome: RowOutcome; announced: readonly string[] }
+
+const settled = (outcome: RowOutcome, announced: readonly string[] = []): Settled => ({ outcome, announced });
 
 /** Check, identify, read and decide one row; a row to write comes back as Decided. */
-async function decideRow(row: BulkRow, ctx: OperationContext): Promise<RowOutcome | Decided> {
+async function decideRow(row: BulkRow, ctx: OperationContext): Promise<Settled | Decided> {
   const parsed = enrolmentRequestSchema.safeParse(enrolmentRowInput(row.record));
-  if (!parsed.success) return { rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) };
+  if (!parsed.success) return settled({ rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) });
   const checked = checkEnrolment(parsed.data, { today: ctx.clock.today, policies: contributionPolicy });
-  if (!checked.ok) return rejected(row.rowNumber, checked);
+  if (!checked.ok) return settled(rejected(row.rowNumber, checked));
   const identity = await identify(checked.value);
   const held = identity.known ? await readMemberItems(identity.memberId) : NOTHING_HELD;
   const step = decideOrPlan(checked.value, identity, held, ctx);
-  if (isRefusal(step)) return rejected(row.rowNumber, step);
-  if (step.outcome !== 'planned') return done(row.rowNumber, step);
+  if (isRefusal(step)) return settled(rejected(row.rowNumber, step));
+  if (step.outcome !== 'planned') return settled(done(row.rowNumber, step), step.announced);
   return { row, request: parsed.data, ready: step };
 }
 
-/** Splits decided rows into transactions: distinct people, at most MAX_TRANSACTION_ITEMS items. */
+/** Splits decided rows into transactions: distinct people, at most MAX_TRANSACTION_ITEMS items (outbox entries included). */
 function groups(decided: readonly Decided[]): { groups: Decided[][]; leftOver: Decided[] } {
   const out: Decided[][] = [];
   const leftOver: Decided[] = [];
@@ -70,7 +78,7 @@ function groups(decided: readonly Decided[]): { groups: Decided[][]; leftOver: D
     // The same person twice in one request: the later row goes the single way, after the groups.
     if (seen.has(memberId)) { leftOver.push(d); continue; }
     seen.add(memberId);
-    const count = enrolmentItemCount(d.ready.plan);
+    const count = enrolmentItemCount(d.ready);
     if (items + count > MAX_TRANSACTION_ITEMS - 1) { out.push(current); current = []; items = 0; }
     current.push(d);
     items += count;
@@ -80,8 +88,9 @@ function groups(decided: readonly Decided[]): { groups: Decided[][]; leftOver: D
 }
 
 /**
- * Commits a group; the committed rows go to `committed` (their events are published once every
- * group is in), and the rows whose items clashed come back, to go the single way.
+ * Commits a group; the committed rows go to `committed` (their events are delivered once every
+ * group is in), and the rows whose items clashed come back, to go the single way. An outbox item
+ * that clashed (the row's fact already announced) is the row's clash like any other.
  */
 async function commitGroup(group: Decided[], committed: Decided[], depth = 0): Promise<Decided[]> {
   if (group.length === 0) return [];
@@ -91,12 +100,13 @@ async function commitGroup(group: Decided[], committed: Decided[], depth = 0): P
     return [];
   }
   if (depth >= 2) return group;
-  // The reasons come item by item in the order written: each row's slice says whether it clashed.
+  // The reasons come item by item in the order written (a row's state, then its outbox entries):
+  // each row's slice says whether it clashed.
   const clashed: Decided[] = [];
   const clean: Decided[] = [];
   let at = 0;
   for (const d of group) {
-    const count = enrolmentItemCount(d.ready.plan);
+    const count = enrolmentItemCount(d.ready);
     const reasons = written.reasons.slice(at, at + count);
     at += count;
     (reasons.length < count || reasons.some((r) => r !== 'None') ? clashed : clean).push(d);
@@ -107,47 +117,50 @@ async function commitGroup(group: Decided[], committed: Decided[], depth = 0): P
 }
 
 /**
- * Enrols rows in waves (read and decide a wave side by side, commit it in groups, publish its
+ * Enrols rows in waves (read and decide a wave side by side, commit it in groups, deliver its
  * events, settle its clashes one by one), so that at any moment at most one wave is in hand: when
  * the time budget runs out, the rows of later waves come back `deferred`, having written nothing.
  */
 async function enrolRows(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[], deadline: number): Promise<void> {
   // A wave's events go out while the next wave is read: PutEvents is slow on the local bus.
-  const publishing: Promise<void>[] = [];
-  let failure: unknown;
+  const delivering: Promise<void>[] = [];
   try {
     for (let start = 0; start < rows.length; start += WAVE_SIZE) {
       if (Date.now() > deadline) {
         for (const row of rows.slice(start)) outcomes.push({ rowNumber: row.rowNumber, outcome: 'deferred' });
         break;
       }
-      publishing.push((await enrolWave(rows.slice(start, start + WAVE_SIZE), ctx, outcomes)).publishing);
+      delivering.push((await enrolWave(rows.slice(start, start + WAVE_SIZE), ctx, outcomes)).delivering);
     }
-  } catch (error) {
-    failure = error;
+  } finally {
+    // Every committed wave's events are out (or left in the outbox for the relay) before the request
+    // answers. Delivery never fails: the events were committed with their state.
+    await Promise.all(delivering);
   }
-  // Every committed wave's events are out (or their failure reported) before the request answers.
-  const unpublished = (await Promise.allSettled(publishing)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure !== undefined) throw failure;
-  if (unpublished) throw unpublished.reason;
 }
 
-/** Enrols one wave; returns the publishing of its events, already under way (wrapped, or await would wait for it). */
-async function enrolWave(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[]): Promise<{ publishing: Promise<void> }> {
+/** Enrols one wave; returns the delivery of its events, already under way (wrapped, or await would wait for it). */
+async function enrolWave(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[]): Promise<{ delivering: Promise<void> }> {
   const decided: Decided[] = [];
+  const announced: string[] = [];
   await pool(rows, ROW_CONCURRENCY, async (row) => {
     const d = await decideRow(row, ctx);
     if ('ready' in d) decided.push(d);
-    else outcomes.push(d);
+    else {
+      outcomes.push(d.outcome);
+      announced.push(...d.announced);
+    }
   });
   decided.sort((a, b) => a.row.rowNumber - b.row.rowNumber);
   const { groups: batches, leftOver } = groups(decided);
   const single: Decided[] = [];
   const committed: Decided[] = [];
   for (const group of batches) single.push(...await commitGroup(group, committed));
-  // Published after the state they report is committed, in PutEvents calls of ten.
-  const publishing = publishBatch(committed.flatMap((d) => enrolmentEvents(d.ready)), ctx.correlationId);
-  publishing.catch(() => undefined); // awaited (and its failure raised) by enrolRows
+  // The committed rows' events, in PutEvents calls of ten, and whatever the repeated rows' first run left waiting.
+  const delivering = Promise.all([
+    deliverCommitted(committed.flatMap((d) => d.ready.events), ctx),
+    deliverWaiting(announced, ctx),
+  ]).then(() => undefined);
   for (const d of committed) outcomes.push(done(d.row.rowNumber, enrolledFrom(d.ready)));
 
   // The rest one by one, each re-read and decided again against what the groups wrote: a person's
@@ -163,7 +176,7 @@ async function enrolWave(rows: readonly BulkRow[], ctx: OperationContext, outcom
       outcomes.push(isRefusal(result) ? rejected(d.row.rowNumber, result) : done(d.row.rowNumber, result));
     }
   });
-  return { publishing };
+  return { delivering };
 }
 
 async function contributionRows(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[], deadline: number): Promise<void> {

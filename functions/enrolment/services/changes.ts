@@ -1,10 +1,10 @@
 /**
  * Changes to an enrolled member: a contribution, an assistance category, a transfer, an
  * out-of-area registration. Each is read → plan (pure, shared/enrolment) → one conditional
- * transaction → publish, retried from the read when a condition fails because someone else
- * committed first.
+ * transaction, with its event in the outbox → deliver the event, retried from the read when a
+ * condition fails because someone else committed first. A repeat of a change already made
+ * delivers the change's event if it is still waiting (the first request's publish failed).
  */
-import { publish } from '../../../shared/events/publish.ts';
 import { planCategoryChange, type CategoryPlan, type CategoryRequest } from '../../../shared/enrolment/category-change.ts';
 import { planContribution, type ContributionPlan, type ContributionRequest } from '../../../shared/enrolment/contributions.ts';
 import { checkIdNumber } from '../../../shared/enrolment/id-number.ts';
@@ -19,8 +19,8 @@ import {
 import { planTransfer, type TransferPlan, type TransferRequest } from '../../../shared/enrolment/transfer.ts';
 import type { ContributionRow } from '../../../shared/enrolment/bulk.ts';
 import type { ContributionItem, EnrolmentItem } from '../../../shared/enrolment/items.ts';
-import { ContributionRecorded, EnrolmentTransferred, MemberCategoryChanged } from '../../../events/enrolment.ts';
 import { memberNotFound, untilWritten, type OperationContext } from './common.ts';
+import { categoryEvent, contributionEvent, deliverCommitted, eventKeys, repeated, transferEvent } from './events.ts';
 
 /** A recorded (or repeated) contribution; `valid` is a dry run's "would be recorded". */
 export type Recorded = Extract<ContributionPlan, { ok: true }> | { ok: true; outcome: 'valid'; contribution: ContributionItem; enrolment: EnrolmentItem };
@@ -30,16 +30,13 @@ export async function recordContribution(memberId: string, request: Contribution
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
     const plan = planContribution(items, memberId, request, ctx.clock.today, ctx.clock.now);
-    if (!plan.ok || plan.outcome === 'unchanged') return plan;
+    if (!plan.ok) return plan;
+    if (plan.outcome === 'unchanged') return repeated(plan, [eventKeys.contributionRecorded(plan.contribution)], ctx);
     if (ctx.dryRun) return { ok: true as const, outcome: 'valid' as const, contribution: plan.contribution, enrolment: plan.enrolment };
-    const written = await writeContribution(plan);
+    const events = [contributionEvent(plan, ctx.correlationId)];
+    const written = await writeContribution(plan, events);
     if (!written.ok) return { retry: written };
-    const e = plan.enrolment;
-    await publish(ContributionRecorded, {
-      memberId, enrolmentId: e.enrolmentId, contributionId: request.contributionId, year: request.year, region: e.region,
-      channel: request.channel, paidOn: request.paidOn, amountFen: request.amountFen, shares: plan.contribution.shares,
-      enrolmentStatus: e.status, activated: plan.activated, complete: plan.complete,
-    }, ctx.correlationId);
+    await deliverCommitted(events, ctx);
     return plan;
   }, 'contributionId');
 }
@@ -59,13 +56,12 @@ export async function setCategory(memberId: string, request: CategoryRequest, ct
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
     const plan = planCategoryChange(items, memberId, request, contributionPolicy, ctx.clock.now);
-    if (!plan.ok || plan.outcome === 'unchanged') return plan;
-    const written = await writeCategoryChange(plan, items.member.categoriesVersion);
+    if (!plan.ok) return plan;
+    if (plan.outcome === 'unchanged') return repeated(plan, [eventKeys.categoryChanged(plan.category)], ctx);
+    const events = [categoryEvent(plan, ctx.correlationId)];
+    const written = await writeCategoryChange(plan, items.member.categoriesVersion, events);
     if (!written.ok) return { retry: written };
-    await publish(MemberCategoryChanged, {
-      memberId, region: plan.region, code: plan.category.code, validFrom: plan.category.validFrom, validTo: plan.category.validTo,
-      change: plan.outcome, recomputedEnrolments: plan.recomputed.map((r) => r.enrolment.enrolmentId),
-    }, ctx.correlationId);
+    await deliverCommitted(events, ctx);
     return plan;
   }, 'code');
 }
@@ -75,14 +71,12 @@ export async function transferMember(memberId: string, request: TransferRequest,
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
     const plan = planTransfer(items, request, contributionPolicy, ctx.clock.now);
-    if (!plan.ok || plan.outcome === 'unchanged') return plan;
-    const written = await writeTransfer(plan);
+    if (!plan.ok) return plan;
+    if (plan.outcome === 'unchanged') return repeated(plan, [eventKeys.enrolmentTransferred(plan.to.enrolmentId)], ctx);
+    const events = [transferEvent(plan, ctx.correlationId)];
+    const written = await writeTransfer(plan, events);
     if (!written.ok) return { retry: written };
-    await publish(EnrolmentTransferred, {
-      memberId, year: plan.to.year, region: plan.to.region, transferDate: plan.to.validFrom,
-      from: { enrolmentId: plan.from.enrolmentId, region: plan.from.region, validTo: plan.from.validTo },
-      to: { enrolmentId: plan.to.enrolmentId, region: plan.to.region, validFrom: plan.to.validFrom, status: plan.to.status },
-    }, ctx.correlationId);
+    await deliverCommitted(events, ctx);
     return plan;
   }, 'transferDate');
 }

@@ -4,6 +4,7 @@
  * uniform HTTP error.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { agencyDate } from '../../../shared/time/agency-calendar.ts';
 import { badRequest, conflict, HttpError, notFound } from '../../../shared/http/errors.ts';
 import { refuse, type Problem, type Refusal } from '../../../shared/enrolment/problems.ts';
@@ -26,13 +27,16 @@ export interface OperationContext {
   correlationId: string;
   /** Check and decide, write nothing (the bulk endpoint's dry run). */
   dryRun?: boolean;
+  /** The request's logger: events the bus refuses after a commit are reported here (they wait in the outbox). */
+  logger: Pick<Logger, 'warn'>;
 }
 
 const MAX_ATTEMPTS = 6;
 
 /**
  * Runs read → decide → write until the write's conditions hold. A cancelled write means someone
- * else committed in between (the racing enrolment, a category, a contribution): the next attempt
+ * else committed in between (the racing enrolment, a category, a contribution; or the same fact,
+ * whose event is still waiting in the outbox under the key this write wanted): the next attempt
  * reads what they wrote and decides again, so the loser of a race gets the answer the state now
  * gives (unchanged, or 409 naming the winner) rather than an error.
  */

@@ -4,36 +4,39 @@
  *
  * check (pure) → find the person → read what they hold → decide against it (a repeat is a no-op;
  * another enrolment that year is a 409 naming it) → plan (pure) → one transaction with the
- * person-year lock → publish. Two racing requests for the same person and year both get past the
- * read; the lock's condition lets exactly one commit, and the other re-reads and is answered as a
- * repeat or a 409 naming the winner.
+ * person-year lock and the events → deliver the events. Two racing requests for the same person and
+ * year both get past the read; the lock's condition lets exactly one commit, and the other re-reads
+ * and is answered as a repeat or a 409 naming the winner. A repeat delivers whatever events of the
+ * first commit are still waiting in the outbox (that commit's publish failed).
  */
-import { checkEnrolment, codesOn, mergeCategories, planEnrolment, sameEnrolment, type CheckedEnrolment, type EnrolmentPlan, type EnrolmentRequest, type Identity } from '../../../shared/enrolment/enrol.ts';
+import { checkEnrolment, mergeCategories, planEnrolment, sameEnrolment, type CheckedEnrolment, type EnrolmentRequest, type Identity } from '../../../shared/enrolment/enrol.ts';
 import { openEnrolment } from '../../../shared/enrolment/contributions.ts';
 import { idHash, memberIdFor } from '../../../shared/enrolment/identity.ts';
 import type { EnrolmentItem, MemberItem, MemberItems } from '../../../shared/enrolment/items.ts';
 import { contributionPolicy } from '../../../shared/enrolment/policies.ts';
 import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
-import { findMemberIdByIdHash, readMemberItems, writeEnrolment } from '../../../shared/enrolment/store.ts';
-import { MemberCategoryChanged, MemberEnrolled } from '../../../events/enrolment.ts';
-import { untilWritten, type OperationContext } from './common.ts';
-import { event, publishBatch, type PendingEvent } from './publish-batch.ts';
+import { findMemberIdByIdHash, readMemberItems, writeEnrolment, type EnrolmentWrite } from '../../../shared/enrolment/store.ts';
+import { isRefusal, untilWritten, type OperationContext } from './common.ts';
+import { deliverCommitted, enrolmentEventKeys, enrolmentEvents, repeated } from './events.ts';
 
 export interface Enrolled {
   ok: true;
   outcome: 'enrolled' | 'unchanged' | 'valid';
   member: MemberItem;
   enrolment: EnrolmentItem;
+  /** A repeat: the keys its events were committed under (some may still wait in the outbox). */
+  announced?: readonly string[];
 }
 
-/** A decided write: the plan and the categories version the transaction is conditional on. */
-export interface ReadyToWrite {
+/**
+ * A decided write: the plan, the categories version the transaction is conditional on, and the
+ * events that go into the same transaction.
+ */
+export interface ReadyToWrite extends EnrolmentWrite {
   ok: true;
   outcome: 'planned';
-  plan: EnrolmentPlan;
   held: MemberItems;
-  expectedCategoriesVersion: number;
 }
 
 export const NOTHING_HELD: MemberItems = { enrolments: [], categories: [], contributions: [], outOfArea: [] };
@@ -56,7 +59,7 @@ export async function identify(checked: CheckedEnrolment): Promise<Identity & { 
   return { idHash: hash, memberId: stored ?? memberIdFor(checked.person.idNumber, secret), known: stored !== undefined };
 }
 
-/** A repeat, a second enrolment, a clash of categories, or the plan to write. */
+/** A repeat (with the keys its events went under), a second enrolment, a clash of categories, or the plan to write with its events. */
 export function decideOrPlan(checked: CheckedEnrolment, identity: Identity, held: MemberItems, ctx: OperationContext): Enrolled | Refusal | ReadyToWrite {
   const { request } = checked;
   if (held.member && held.member.idHash !== identity.idHash) {
@@ -69,8 +72,10 @@ export function decideOrPlan(checked: CheckedEnrolment, identity: Identity, held
     const same = ofYear.find((e) => sameEnrolment(e, request));
     const current = openEnrolment(held, request.year) ?? ofYear.at(-1)!;
     if (same && toWrite.length === 0 && held.member) {
-      // After a transfer the request names the closed enrolment: answer with the open one.
-      return { ok: true, outcome: 'unchanged', member: held.member, enrolment: same.status === 'closed' ? current : same };
+      // After a transfer the request names the closed enrolment: answer with the open one. Its
+      // events were announced under the enrolment the request names, and the categories it asked for.
+      const asked = held.categories.filter((h) => checked.categories.some((c) => c.code === h.code && c.validFrom === h.validFrom));
+      return { ok: true, outcome: 'unchanged', member: held.member, enrolment: same.status === 'closed' ? current : same, announced: enrolmentEventKeys(same, asked) };
     }
     return refuse(409, [{
       field: 'idNumber',
@@ -81,22 +86,10 @@ export function decideOrPlan(checked: CheckedEnrolment, identity: Identity, held
   if (conflicts.length > 0) return refuse(409, conflicts);
   const plan = planEnrolment(checked, identity, held, ctx.clock.now);
   if (ctx.dryRun) return { ok: true, outcome: 'valid', member: held.member ?? plan.member, enrolment: plan.enrolment };
-  return { ok: true, outcome: 'planned', plan, held, expectedCategoriesVersion: held.member?.categoriesVersion ?? 0 };
-}
-
-/** What a committed enrolment announces: MemberEnrolled, and MemberCategoryChanged for each new category. */
-export function enrolmentEvents({ plan, held }: Pick<ReadyToWrite, 'plan' | 'held'>): PendingEvent[] {
-  const e = plan.enrolment;
-  return [
-    event(MemberEnrolled, {
-      memberId: e.memberId, maskedId: e.maskedId, enrolmentId: e.enrolmentId, year: e.year, region: e.region,
-      scheme: e.scheme, employeeKind: e.employeeKind, validFrom: e.validFrom, validTo: e.validTo, status: e.status,
-      due: e.due, categories: codesOn([...held.categories, ...plan.categories], e.validFrom), subsidy: e.subsidy,
-    }),
-    ...plan.categories.map((c) => event(MemberCategoryChanged, {
-      memberId: e.memberId, region: e.region, code: c.code, validFrom: c.validFrom, validTo: c.validTo, change: 'added', recomputedEnrolments: [],
-    })),
-  ];
+  return {
+    ok: true, outcome: 'planned', plan, held, expectedCategoriesVersion: held.member?.categoriesVersion ?? 0,
+    events: enrolmentEvents(plan, held, ctx.correlationId),
+  };
 }
 
 export const enrolledFrom = (ready: ReadyToWrite): Enrolled => ({ ok: true, outcome: 'enrolled', member: ready.held.member ?? ready.plan.member, enrolment: ready.plan.enrolment });
@@ -111,10 +104,13 @@ export async function enrolMember(request: EnrolmentRequest, ctx: OperationConte
     const held = firstAttempt && !identity.known ? NOTHING_HELD : await readMemberItems(identity.memberId);
     firstAttempt = false;
     const step = decideOrPlan(checked.value, identity, held, ctx);
-    if (!step.ok || step.outcome !== 'planned') return step;
-    const written = await writeEnrolment(step.plan, step.expectedCategoriesVersion);
+    if (isRefusal(step)) return step;
+    if (step.outcome === 'unchanged') return repeated(step, step.announced ?? [], ctx);
+    if (step.outcome !== 'planned') return step;
+    // A cancellation may also be the outbox: the same fact already waiting. Read again and decide.
+    const written = await writeEnrolment(step.plan, step.expectedCategoriesVersion, step.events);
     if (!written.ok) return { retry: written };
-    await publishBatch(enrolmentEvents(step), ctx.correlationId);
+    await deliverCommitted(step.events, ctx);
     return enrolledFrom(step);
   }, 'idNumber');
 }
