@@ -85,7 +85,9 @@ function toRouteConfig(doc: RouteDoc, authorized: boolean): RouteConfig {
   for (const [status, r] of Object.entries(doc.responses)) {
     responses[status] = { description: r.description, ...(r.schema ? jsonContent(r.schema) : Number(status) >= 400 ? jsonContent(errorBodySchema) : {}) };
   }
-  for (const status of authorized ? [400, 401, 403] : [400]) {
+  // A route without a token or a request to check (the health check) cannot answer 400 either.
+  const refusals = authorized ? [400, 401, 403] : doc.request ? [400] : [];
+  for (const status of refusals) {
     // A missing or bad token is refused by the gateway itself, whose body is { message } only.
     responses[status] ??= { description: STANDARD_ERRORS[status]!, ...(status === 401 ? {} : jsonContent(errorBodySchema)) };
   }
@@ -93,7 +95,7 @@ function toRouteConfig(doc: RouteDoc, authorized: boolean): RouteConfig {
     method: doc.method.toLowerCase() as RouteConfig['method'],
     path: doc.path,
     summary: doc.summary,
-    description: [doc.description, `Roles: ${doc.roles.join(', ')}.`].filter(Boolean).join('\n\n'),
+    description: [doc.description, doc.roles.length ? `Roles: ${doc.roles.join(', ')}.` : 'No token needed.'].filter(Boolean).join('\n\n'),
     tags: doc.tags,
     ...(authorized ? { security: [{ bearer: [] }] } : {}),
     'x-roles': doc.roles,

@@ -92,8 +92,8 @@ export async function publishPolicy(request: ApiRequest): Promise<ApiResponse> {
   throw badRequest(`body.kind: no policy kind ${document.kind}`, { problems: [{ field: 'body.kind', rule: 'unknown_kind', message: `one of ${PUBLISHED_KINDS.join(', ')}` }] });
 }
 
-const readParams = z.object({ kind: z.string().min(1), region: z.string().regex(/^\d{6}$/, 'a 6-digit region code') });
-const readQuery = z.object({
+export const readParams = z.object({ kind: z.string().min(1), region: z.string().regex(/^\d{6}$/, 'a 6-digit region code') });
+export const readQuery = z.object({
   scheme: z.enum(['employee', 'resident']).optional(),
   year: z.coerce.number().int().min(2000).max(2100).optional(),
   /** Also return the version in force on this date, with its document. */
@@ -127,7 +127,11 @@ export async function readPolicies(request: ApiRequest): Promise<ApiResponse> {
   if (principal.role === 'regulator' && principal.region !== region && !(kind === CATALOGUE_KIND && region === NATIONAL_BASELINE)) {
     throw forbidden(`a regulator of ${principal.region} may not read ${region}'s policies`, { field: 'region' });
   }
-  if (kind === CATALOGUE_KIND) return readFraudCatalogues(region, request.query(readQuery).on);
+  if (kind === CATALOGUE_KIND) {
+    // The audit rules' thresholds are the regulator's tools: hospitals are not shown where they lie.
+    requireRole(principal, 'staff', 'regulator');
+    return readFraudCatalogues(region, request.query(readQuery).on);
+  }
   if (kind !== 'benefits') {
     if (SHIPPED_ONLY[kind]) throw notImplemented(SHIPPED_ONLY[kind]!);
     throw badRequest(`path.kind: no policy kind ${kind}`, { problems: [{ field: 'path.kind', rule: 'unknown_kind', message: `one of ${PUBLISHED_KINDS.join(', ')}` }] });

@@ -10,7 +10,7 @@ import { grouperFor } from '../../shared/drg/rule-packages.ts';
 /** The national version a caller gets when it names neither a version nor a region. */
 const DEFAULT_VERSION = '2.0';
 
-const query = z.strictObject({
+export const query = z.strictObject({
   /** Group with this CHS-DRG version … */
   version: z.enum(GROUPER_VERSIONS).optional(),
   /** … or as this region's newest DRG policy groups (its version, QY switch and code standard). */

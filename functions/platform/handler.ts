@@ -9,7 +9,7 @@ import { relayOutbox } from '../../shared/events/outbox.ts';
 
 const logger = createLogger('platform');
 
-const pingBody = z.object({
+export const pingBody = z.object({
   message: z.string().min(1).max(200).default('ping'),
   /** When set, the caller claims to act for this provider: a provider may only name itself. */
   providerCode: z.string().optional(),

@@ -14,9 +14,9 @@ import { FILTERABLE_RULE_TYPES } from '../../shared/fraud/subscription.ts';
 import { readAlertCase, regionInbox, saveTransition } from '../../shared/fraud/store/alerts.ts';
 import type { Item } from '../../shared/fraud/store/dynamo.ts';
 
-const alertParams = z.object({ alertId: z.string().regex(ALERT_ID_PATTERN, 'an alert id') });
+export const alertParams = z.object({ alertId: z.string().regex(ALERT_ID_PATTERN, 'an alert id') });
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   status: z.enum(ALERT_STATUSES).optional(),
   minSeverity: z.enum(SEVERITIES).optional(),
   kind: z.enum(['claim', 'provider']).optional(),

@@ -6,7 +6,7 @@ import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
 import { auditTrailKey } from '../../shared/audit/audit-item.ts';
 
-const params = z.object({ correlationId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'a correlation id') });
+export const auditParams = z.object({ correlationId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'a correlation id') });
 
 /**
  * Every event one request caused, oldest first. Staff see all; a regulator sees only the events
@@ -15,7 +15,7 @@ const params = z.object({ correlationId: z.string().regex(/^[A-Za-z0-9._:-]{1,12
 export const auditTrailRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireRole(principal, 'staff', 'regulator');
-  const { correlationId } = request.params(params);
+  const { correlationId } = request.params(auditParams);
   const out = await dynamoDocumentClient().send(new QueryCommand({
     TableName: tableName('audit'),
     IndexName: 'byCorrelation',

@@ -14,7 +14,7 @@ import { deleteSubscription, publicView, putSubscription, regionSubscriptions, t
 
 const allowLocal = () => process.env[ALLOW_LOCAL_WEBHOOKS_ENV] === 'true';
 
-const subscriptionParams = z.object({ subscriptionId: z.string().regex(/^sub_[0-9a-f]{32}$/, 'a subscription id') });
+export const subscriptionParams = z.object({ subscriptionId: z.string().regex(/^sub_[0-9a-f]{32}$/, 'a subscription id') });
 
 export const createSubscriptionRoute: RouteHandler = async (request) => {
   const principal = request.principal();

@@ -459,6 +459,8 @@ describe('rule catalogues, versioned like policies', () => {
     // A regulator reads its own region and the national baseline, not another region.
     expect((await api(cloud, 'GET', '/v1/policies/fraud-rules/330200', { token: await regulator('532500') })).status).toBe(403);
     expect((await api(cloud, 'GET', '/v1/policies/fraud-rules/000000', { token: await regulator('532500') })).status).toBe(200);
+    // A hospital is not shown the audit rules' thresholds.
+    expect((await api(cloud, 'GET', '/v1/policies/fraud-rules/330200', { token: await cloud.mint({ sub: 'his', role: 'provider', providerCode: 'HNB001' }) })).status).toBe(403);
   });
 });
 
