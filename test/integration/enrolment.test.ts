@@ -18,7 +18,7 @@ import { readMemberItems } from '../../shared/enrolment/store.ts';
 import { relayOutbox, waitingEntry } from '../../shared/events/outbox.ts';
 import { eligibilityResponse, enrolResponse, memberRecordResponse } from '../../functions/enrolment/schemas.ts';
 import { eventKeys } from '../../functions/enrolment/services/events.ts';
-import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { api, eventually, startTestCloud, whileTheBusRefuses } from '../support/local-cloud.ts';
 
 let cloud: LocalCloud;
 let staff: string;
@@ -416,17 +416,6 @@ describe('events', () => {
     for (const e of mine) expect(JSON.stringify(e)).not.toContain(name);
   });
 
-  // The handlers run in this process and read the bus name at every publish: naming a bus that does
-  // not exist makes the local bus refuse each entry (ResourceNotFoundException), as EventBridge would.
-  async function whileTheBusRefuses<T>(work: () => Promise<T>): Promise<T> {
-    const saved = process.env.EVENT_BUS_NAME;
-    process.env.EVENT_BUS_NAME = 'no-such-bus';
-    try {
-      return await work();
-    } finally {
-      process.env.EVENT_BUS_NAME = saved;
-    }
-  }
   const traced = (correlationId: string) => ({ token: staff, headers: { 'x-correlation-id': correlationId } });
   /** The audit trail of a correlation id once it holds `count` events (every yibao event is archived there). */
   const trailOf = (correlationId: string, count: number) => eventually(async () => {

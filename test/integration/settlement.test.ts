@@ -15,7 +15,7 @@ import { relayOutbox, shardOf } from '../../shared/events/outbox.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { loadShippedPolicies } from '../../shared/settlement/shipped-policies.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
-import { api, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { api, eventually, startTestCloud, whileTheBusRefuses, type ApiAnswer } from '../support/local-cloud.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 
@@ -325,23 +325,13 @@ describe('publishing a new policy version', () => {
 });
 
 describe('events survive a bus that refuses them (the transactional outbox)', () => {
-  /** The handlers run in this process: naming a bus that does not exist makes every PutEvents fail. */
-  async function withBusDown<T>(work: () => Promise<T>): Promise<T> {
-    const bus = process.env.EVENT_BUS_NAME;
-    process.env.EVENT_BUS_NAME = 'no-such-bus';
-    try {
-      return await work();
-    } finally {
-      process.env.EVENT_BUS_NAME = bus;
-    }
-  }
   const waiting = async (key: string) =>
     (await db.send(new GetCommand({ TableName: localName.table('outbox'), Key: { pk: `OUTBOX#${shardOf(key)}`, sk: key }, ConsistentRead: true }))).Item;
 
   it('settles while the bus refuses ClaimSettled, keeps the event in the outbox, and a replay of the request publishes it', async () => {
     const { memberId } = await poorMember('dibao');
     const bill = outpatientBill(memberId, 'OB-1');
-    const first = await withBusDown(() => settle(bill, clinic));
+    const first = await whileTheBusRefuses(() => settle(bill, clinic));
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     const key = `claim/${CLINIC}/OB-1/1/ClaimSettled`;
     expect(await waiting(key)).toMatchObject({ source: 'yibao.adjudication', detailType: 'ClaimSettled' });
@@ -357,8 +347,8 @@ describe('events survive a bus that refuses them (the transactional outbox)', ()
 
   it('publishes what no request came back for: the relay, after its grace period, settlement and reversal alike', async () => {
     const { memberId } = await poorMember('dibao');
-    expect((await withBusDown(() => settle(outpatientBill(memberId, 'OB-2'), clinic))).status).toBe(201);
-    expect((await withBusDown(() => reverse(CLINIC, 'OB-2', { reason: '退费' }, clinic))).status).toBe(200);
+    expect((await whileTheBusRefuses(() => settle(outpatientBill(memberId, 'OB-2'), clinic))).status).toBe(201);
+    expect((await whileTheBusRefuses(() => reverse(CLINIC, 'OB-2', { reason: '退费' }, clinic))).status).toBe(200);
     const keys = [`claim/${CLINIC}/OB-2/1/ClaimSettled`, `claim/${CLINIC}/OB-2/1/ClaimReversed`];
     for (const key of keys) expect(await waiting(key)).toBeDefined();
 

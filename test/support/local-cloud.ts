@@ -36,3 +36,18 @@ export async function eventually<T>(probe: () => Promise<T | undefined> | T | un
     await sleep(50);
   }
 }
+
+/**
+ * Runs `work` while the bus refuses every event. The handlers run in the test's process and read the
+ * bus name at each publish: naming a bus that does not exist makes the local bus refuse each entry
+ * (ResourceNotFoundException), as EventBridge would.
+ */
+export async function whileTheBusRefuses<T>(work: () => Promise<T>): Promise<T> {
+  const saved = process.env.EVENT_BUS_NAME;
+  process.env.EVENT_BUS_NAME = 'no-such-bus';
+  try {
+    return await work();
+  } finally {
+    process.env.EVENT_BUS_NAME = saved;
+  }
+}
