@@ -215,7 +215,25 @@ export interface FunctionSpec {
   publishes: boolean;
   /** Queues it sends work to itself (fan-out), beyond the queue it consumes. */
   sendsTo: QueueKey[];
+  /**
+   * Secrets it reads from its environment, by variable: the Secrets Manager secret the stack resolves
+   * at deploy time (it must exist first). The local cloud sets fixed local-only values instead.
+   */
+  secrets?: Record<string, string>;
 }
+
+/** The Secrets Manager secrets the platform needs; create them before the first deploy. */
+export const SECRETS = {
+  idHash: {
+    variable: 'ID_HASH_SECRET', secretName: 'yibao/id-hash-secret', purpose: 'the key of the ID-number hash (enrolment)',
+    localValue: 'yibao-local-only-id-hash-secret-never-use-in-aws',
+  },
+  webhookKey: {
+    variable: 'WEBHOOK_SECRET_KEY', secretName: 'yibao/webhook-secret-key', purpose: 'the key that seals webhook signing secrets at rest',
+    localValue: 'yibao-local-only-webhook-secret-key-never-use-in-aws',
+  },
+} as const;
+const secretEnv = (...keys: (keyof typeof SECRETS)[]) => Object.fromEntries(keys.map((k) => [SECRETS[k].variable, SECRETS[k].secretName]));
 
 export const functions = {
   authorizer: {
@@ -233,7 +251,7 @@ export const functions = {
     description: 'Members, enrolments, contributions, categories, transfers, eligibility (参保登记).',
     memoryMb: 512, timeoutSeconds: 29,
     tables: { members: 'readwrite', accumulators: 'read', policies: 'read', idempotency: 'readwrite', outbox: 'readwrite' },
-    publishes: true, sendsTo: [],
+    publishes: true, sendsTo: [], secrets: secretEnv('idHash'),
   },
   adjudication: {
     entry: 'functions/adjudication/handler.ts',
@@ -264,14 +282,14 @@ export const functions = {
     description: 'Delivers fraud alerts to the regulators\' signed webhooks, with retries.',
     memoryMb: 256, timeoutSeconds: 30,
     tables: { alerts: 'readwrite' },
-    publishes: false, sendsTo: [],
+    publishes: false, sendsTo: [], secrets: secretEnv('webhookKey'),
   },
   regulatorApi: {
     entry: 'functions/regulator-api/handler.ts',
     description: 'Regulators: alert inbox, case work, subscriptions, audit trail.',
     memoryMb: 512, timeoutSeconds: 29,
     tables: { alerts: 'readwrite', audit: 'read' },
-    publishes: false, sendsTo: [],
+    publishes: false, sendsTo: [], secrets: secretEnv('webhookKey'),
   },
   admin: {
     entry: 'functions/admin/handler.ts',

@@ -8,7 +8,7 @@ import { deliveryId, delivered, webhookBody } from '../../shared/fraud/delivery.
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature } from '../../shared/fraud/signing.ts';
 import { matchesFilter } from '../../shared/fraud/subscription.ts';
 import { readDeliveries, recordAttempt } from '../../shared/fraud/store/deliveries.ts';
-import { regionSubscriptions } from '../../shared/fraud/store/subscriptions.ts';
+import { regionSubscriptions, signingSecret } from '../../shared/fraud/store/subscriptions.ts';
 import type { Post } from './webhook.ts';
 
 export interface DeliveryOutcome {
@@ -33,7 +33,7 @@ export async function deliverAlert(alert: FraudAlertPayload, deps: { post: Post;
       [EVENT_HEADER]: 'fraud.alert.raised',
       [DELIVERY_HEADER]: deliveryId(alert.alertId, s.subscriptionId),
       [TIMESTAMP_HEADER]: String(timestamp),
-      [SIGNATURE_HEADER]: signature(s.secret, timestamp, body),
+      [SIGNATURE_HEADER]: signature(signingSecret(s), timestamp, body),
     });
     const ok = result.status !== undefined && delivered(result.status);
     const attempt = (previous?.attempts ?? 0) + 1;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BUS_NAME, queues, routeKey, rules, schedules, type FunctionKey, type QueueKey, type ScheduleKey, type ScheduleSpec, type TableKey, tables, localName } from '../topology.ts';
+import { BUS_NAME, SECRETS, queues, routeKey, rules, schedules, type FunctionKey, type QueueKey, type ScheduleKey, type ScheduleSpec, type TableKey, tables, localName } from '../topology.ts';
 import { envName } from '../../shared/runtime/resource-names.ts';
 import { seedShippedPolicies } from '../../shared/settlement/policy-seed.ts';
 import type { Principal } from '../../shared/auth/principal.ts';
@@ -117,8 +117,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         [envName.jwtIssuer]: LOCAL_ISSUER,
         [envName.jwtAudience]: LOCAL_AUDIENCE,
         [envName.jwtJwksUrl]: `${apiUrl}/.well-known/jwks.json`,
-        // Keyed hash of ID numbers (enrolment). Local only; on AWS it comes from Secrets Manager.
-        ID_HASH_SECRET: process.env.ID_HASH_SECRET ?? 'yibao-local-only-id-hash-secret-never-use-in-aws',
+        // Every secret of the topology, with a fixed local-only value; on AWS they come from Secrets Manager.
+        ...Object.fromEntries(Object.values(SECRETS).map((s) => [s.variable, process.env[s.variable] ?? s.localValue])),
       });
       for (const t of Object.keys(tables) as TableKey[]) process.env[envName.table(t)] = localName.table(t);
       for (const q of Object.keys(queues) as QueueKey[]) process.env[envName.queueUrl(q)] = sqs.queues[q].url;

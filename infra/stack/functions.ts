@@ -59,9 +59,11 @@ export function createFunctions(scope: Construct, deps: FunctionDeps): Functions
     for (const [table] of declaredTables) environment[envName.table(table)] = deps.tables[table].tableName;
     if (spec.publishes) environment[envName.busName] = deps.bus.eventBusName;
     for (const queue of spec.sendsTo) environment[envName.queueUrl(queue)] = deps.queues[queue].queueUrl;
-    // The keyed ID-number hash (shared/enrolment/identity.ts): a Secrets Manager dynamic reference,
-    // resolved by CloudFormation at deploy time; the secret yibao/id-hash-secret must exist first.
-    if (key === 'enrolment') environment.ID_HASH_SECRET = SecretValue.secretsManager('yibao/id-hash-secret').unsafeUnwrap();
+    // Secrets (the ID-number hash key, the webhook-secret sealing key): Secrets Manager dynamic
+    // references, resolved by CloudFormation at deploy time; each secret must exist first.
+    for (const [variable, secretName] of Object.entries(spec.secrets ?? {})) {
+      environment[variable] = SecretValue.secretsManager(secretName).unsafeUnwrap();
+    }
     if (key === AUTHORIZER) {
       for (const [variable, contextKey] of Object.entries(JWT_CONTEXT)) environment[variable] = requireContext(scope, contextKey);
     }

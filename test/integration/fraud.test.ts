@@ -518,6 +518,11 @@ describe('the regulator API', () => {
     const mine = listed.find((s: { subscriptionId: string }) => s.subscriptionId === created.subscriptionId);
     expect(mine).toMatchObject({ region: '330900', status: 'active', filter: { region: '330900', providerCode: 'HFR013', minSeverity: 'high', ruleTypes: ['trace-code-reuse'] } });
     expect(JSON.stringify(listed)).not.toContain(created.secret);
+    // At rest the secret is sealed: the table holds no copy a dump could sign alerts with.
+    const stored = await getItem(`SUB#${created.subscriptionId}`, 'SUB');
+    expect(stored).toMatchObject({ sealedSecret: expect.stringMatching(/^v1\./) });
+    expect(stored).not.toHaveProperty('secret');
+    expect(JSON.stringify(stored)).not.toContain(created.secret.slice(6));
     expect((await api(cloud, 'GET', '/v1/subscriptions', { token: await regulator('532500') })).body.items.map((s: { region: string }) => s.region)).toEqual(['532500']);
 
     expect((await api(cloud, 'DELETE', `/v1/subscriptions/${created.subscriptionId}`, { token: await regulator('532500') })).status).toBe(404);

@@ -489,6 +489,13 @@ describe('functions', () => {
       expect(props(logGroupId!).RetentionInDays).toBe(365);
     });
 
+    it('reads exactly its declared secrets, as Secrets Manager references resolved at deploy time (never a value in the template)', () => {
+      const declared = Object.entries(spec.secrets ?? {});
+      const secretVariables = Object.entries(env()).filter(([name]) => /(SECRET|_KEY)$/.test(name));
+      expect(secretVariables.map(([name]) => name).sort()).toEqual(declared.map(([name]) => name).sort());
+      for (const [name, secretName] of declared) expect(env()[name]).toBe(`{{resolve:secretsmanager:${secretName}:SecretString:::}}`);
+    });
+
     it('is told exactly the resources it is granted', () => {
       const expected: Record<string, Json> = {};
       for (const [table] of declaredTables(spec)) expected[envName.table(table)] = ref(tableId(table));

@@ -12,6 +12,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { claimAlert } from '../../shared/fraud/alert.ts';
 import { scoreClaim } from '../../shared/fraud/engine.ts';
 import { alertItem } from '../../shared/fraud/store/scoring.ts';
+import { WEBHOOK_KEY_ENV, sealSecret } from '../../shared/fraud/secret-box.ts';
 import { catalogueOf, claim, line, shippedRule } from './fraud-fixtures.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -49,8 +50,9 @@ const raised = () => ({
 });
 
 describe('alert delivery', () => {
+  process.env[WEBHOOK_KEY_ENV] = 'a-unit-test-key-long-enough-for-the-sealing-box';
   const subscription = {
-    pk: 'SUB#sub_1', sk: 'SUB', subscriptionId: 'sub_1', region: '330900', status: 'active', secret: 'whsec_test',
+    pk: 'SUB#sub_1', sk: 'SUB', subscriptionId: 'sub_1', region: '330900', status: 'active', sealedSecret: sealSecret('whsec_test', 'sub_1'),
     filter: { region: '330900', minSeverity: 'low' }, target: { type: 'webhook', url: 'https://supervision.example/hook' }, createdBy: 'reg', createdAt: '2026-01-01T00:00:00Z',
   };
 
