@@ -100,6 +100,33 @@ const putEnrolmentAt = (item: EnrolmentItem, expectedVersion: number): TransactI
   Put: { TableName: table(), Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } },
 });
 
+/**
+ * A dated period (a category, an out-of-area registration): new, or replacing the stored one only if
+ * its last day is still what we read (none: still open), so two changes of one period cannot both pass.
+ */
+const putPeriod = (item: Record<string, unknown>, previous: { validTo?: string | undefined } | undefined): TransactItem => {
+  if (!previous) return putNew(item);
+  const oldTo = previous.validTo;
+  return {
+    Put: {
+      TableName: table(), Item: item,
+      ConditionExpression: oldTo === undefined ? 'attribute_exists(pk) AND attribute_not_exists(validTo)' : 'validTo = :oldTo',
+      ...(oldTo === undefined ? {} : { ExpressionAttributeValues: { ':oldTo': oldTo } }),
+    },
+  };
+};
+
+/** Moves one of the profile's version counters on from the value read: writes of that kind serialise on it. */
+const bumpProfileVersion = (pk: string, counter: 'categoriesVersion' | 'outOfAreaVersion', expected: number): TransactItem => ({
+  Update: {
+    TableName: table(),
+    Key: { pk, sk: PROFILE_SK },
+    UpdateExpression: `SET ${counter} = :next`,
+    ConditionExpression: `${counter} = :v`,
+    ExpressionAttributeValues: { ':v': expected, ':next': expected + 1 },
+  },
+});
+
 /** The items that put a write's events into the outbox, after the state's own. */
 const withEvents = (items: TransactItem[], events: readonly OutboxEntry[]): TransactItem[] => [...items, ...events.map(outboxPut)];
 
@@ -181,26 +208,9 @@ export function writeContribution(plan: Extract<ContributionPlan, { outcome: 're
 export function writeCategoryChange(
   plan: Extract<CategoryPlan, { outcome: 'added' | 'period-changed' }>, expectedCategoriesVersion: number, events: readonly OutboxEntry[] = [],
 ): Promise<WriteResult> {
-  const category: TransactItem = plan.previous
-    ? {
-      Put: {
-        TableName: table(), Item: plan.category,
-        ConditionExpression: plan.previous.validTo === undefined ? 'attribute_exists(pk) AND attribute_not_exists(validTo)' : 'validTo = :oldTo',
-        ...(plan.previous.validTo === undefined ? {} : { ExpressionAttributeValues: { ':oldTo': plan.previous.validTo } }),
-      },
-    }
-    : putNew(plan.category);
   return transact(withEvents([
-    category,
-    {
-      Update: {
-        TableName: table(),
-        Key: { pk: plan.category.pk, sk: PROFILE_SK },
-        UpdateExpression: 'SET categoriesVersion = :next',
-        ConditionExpression: 'categoriesVersion = :cv',
-        ExpressionAttributeValues: { ':cv': expectedCategoriesVersion, ':next': expectedCategoriesVersion + 1 },
-      },
-    },
+    putPeriod(plan.category, plan.previous),
+    bumpProfileVersion(plan.category.pk, 'categoriesVersion', expectedCategoriesVersion),
     ...plan.recomputed.map((r) => putEnrolmentAt(r.enrolment, r.expectedVersion)),
   ], events));
 }
@@ -230,26 +240,8 @@ export function writeTransfer(plan: Extract<TransferPlan, { outcome: 'transferre
 export function writeOutOfArea(
   plan: Extract<OutOfAreaPlan, { outcome: 'registered' | 'period-changed' }>, expectedOutOfAreaVersion: number, events: readonly OutboxEntry[] = [],
 ): Promise<WriteResult> {
-  const oldTo = plan.previous?.validTo;
-  const registration: TransactItem = !plan.previous
-    ? putNew(plan.registration)
-    : {
-      Put: {
-        TableName: table(), Item: plan.registration,
-        ConditionExpression: oldTo === undefined ? 'attribute_exists(pk) AND attribute_not_exists(validTo)' : 'validTo = :oldTo',
-        ...(oldTo === undefined ? {} : { ExpressionAttributeValues: { ':oldTo': oldTo } }),
-      },
-    };
   return transact(withEvents([
-    registration,
-    {
-      Update: {
-        TableName: table(),
-        Key: { pk: plan.registration.pk, sk: PROFILE_SK },
-        UpdateExpression: 'SET outOfAreaVersion = :next',
-        ConditionExpression: 'outOfAreaVersion = :v',
-        ExpressionAttributeValues: { ':v': expectedOutOfAreaVersion, ':next': expectedOutOfAreaVersion + 1 },
-      },
-    },
+    putPeriod(plan.registration, plan.previous),
+    bumpProfileVersion(plan.registration.pk, 'outOfAreaVersion', expectedOutOfAreaVersion),
   ], events));
 }

@@ -199,20 +199,21 @@ export function applyDeltas(counters: Record<string, number>, deltas: Record<str
 }
 
 /**
- * Commits a settlement: `record` is the claim as settled; `replacing` is the reversed settlement
- * number it follows (re-settlement), or undefined for a first settlement.
+ * The four items every commit writes, and its event: the claim (on `claimCondition`), its ledger
+ * entry (new), the year accumulator moved by the entry's deltas (version-checked), the marker of
+ * which claim moved which counters, and the event in the outbox. Settlement and reversal differ only
+ * in the claim's condition, the entry's sign and the marker's state.
  */
-export async function commitSettlement(record: ClaimRecord, replacing: number | undefined, accumulator: YearAccumulator, entry: LedgerEntry): Promise<CommitOutcome> {
-  const claimCondition = replacing === undefined
-    ? { ConditionExpression: 'attribute_not_exists(pk)' }
-    : { ConditionExpression: '#status = :reversed AND settlementNo = :previous', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':reversed': 'reversed', ':previous': replacing } };
+async function commitClaim(
+  record: ClaimRecord, claimCondition: Record<string, unknown>, accumulator: YearAccumulator, entry: LedgerEntry, markerState: 'applied' | 'reversed',
+): Promise<CommitOutcome> {
   try {
     await dynamoDocumentClient().send(new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: tableName('claims'), Item: toItem(record), ...claimCondition } },
-        { Put: { TableName: tableName('claims'), Item: { pk: claimPk(record.providerCode, record.claimNo), sk: ledgerSk(entry.settlementNo, 'settlement'), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName('claims'), Item: { pk: claimPk(record.providerCode, record.claimNo), sk: ledgerSk(entry.settlementNo, entry.kind), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
         accumulatorPut(accumulator, applyDeltas(accumulator.counters, entry.counterDeltas, 1), entry.at),
-        { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(record.memberId, record.year, record.providerCode, record.claimNo), state: 'applied', settlementNo: record.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
+        { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(record.memberId, record.year, record.providerCode, record.claimNo), state: markerState, settlementNo: record.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
         ...(record.pendingEvent ? [outboxPut(record.pendingEvent)] : []),
       ],
     }));
@@ -222,27 +223,23 @@ export async function commitSettlement(record: ClaimRecord, replacing: number | 
   }
 }
 
+/**
+ * Commits a settlement: `record` is the claim as settled; `replacing` is the reversed settlement
+ * number it follows (re-settlement), or undefined for a first settlement.
+ */
+export function commitSettlement(record: ClaimRecord, replacing: number | undefined, accumulator: YearAccumulator, entry: LedgerEntry): Promise<CommitOutcome> {
+  const claimCondition = replacing === undefined
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: '#status = :reversed AND settlementNo = :previous', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':reversed': 'reversed', ':previous': replacing } };
+  return commitClaim(record, claimCondition, accumulator, entry, 'applied');
+}
+
 /** Commits the reversal of settlement `record.settlementNo`: `reversed` is the claim as reversed, `entry` the negative entry. */
-export async function commitReversal(reversed: ClaimRecord, accumulator: YearAccumulator, entry: LedgerEntry): Promise<CommitOutcome> {
-  try {
-    await dynamoDocumentClient().send(new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: tableName('claims'), Item: toItem(reversed),
-            ConditionExpression: '#status = :settled AND settlementNo = :n',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':settled': 'settled', ':n': reversed.settlementNo },
-          },
-        },
-        { Put: { TableName: tableName('claims'), Item: { pk: claimPk(reversed.providerCode, reversed.claimNo), sk: ledgerSk(entry.settlementNo, 'reversal'), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        accumulatorPut(accumulator, applyDeltas(accumulator.counters, entry.counterDeltas, 1), entry.at),
-        { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(reversed.memberId, reversed.year, reversed.providerCode, reversed.claimNo), state: 'reversed', settlementNo: reversed.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
-        ...(reversed.pendingEvent ? [outboxPut(reversed.pendingEvent)] : []),
-      ],
-    }));
-    return { outcome: 'committed' };
-  } catch (error) {
-    return outcomeOf(error);
-  }
+export function commitReversal(reversed: ClaimRecord, accumulator: YearAccumulator, entry: LedgerEntry): Promise<CommitOutcome> {
+  const claimCondition = {
+    ConditionExpression: '#status = :settled AND settlementNo = :n',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':settled': 'settled', ':n': reversed.settlementNo },
+  };
+  return commitClaim(reversed, claimCondition, accumulator, entry, 'reversed');
 }

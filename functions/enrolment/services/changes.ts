@@ -20,7 +20,7 @@ import { planTransfer, type TransferPlan, type TransferRequest } from '../../../
 import type { ContributionRow } from '../../../shared/enrolment/bulk.ts';
 import type { ContributionItem, EnrolmentItem } from '../../../shared/enrolment/items.ts';
 import { memberNotFound, untilWritten, type OperationContext } from './common.ts';
-import { categoryEvent, contributionEvent, deliverCommitted, eventKeys, repeated, transferEvent } from './events.ts';
+import { categoryEvent, commitThenDeliver, contributionEvent, eventKeys, repeated, transferEvent } from './events.ts';
 
 /** A recorded (or repeated) contribution; `valid` is a dry run's "would be recorded". */
 export type Recorded = Extract<ContributionPlan, { ok: true }> | { ok: true; outcome: 'valid'; contribution: ContributionItem; enrolment: EnrolmentItem };
@@ -33,11 +33,7 @@ export async function recordContribution(memberId: string, request: Contribution
     if (!plan.ok) return plan;
     if (plan.outcome === 'unchanged') return repeated(plan, [eventKeys.contributionRecorded(plan.contribution)], ctx);
     if (ctx.dryRun) return { ok: true as const, outcome: 'valid' as const, contribution: plan.contribution, enrolment: plan.enrolment };
-    const events = [contributionEvent(plan, ctx.correlationId)];
-    const written = await writeContribution(plan, events);
-    if (!written.ok) return { retry: written };
-    await deliverCommitted(events, ctx);
-    return plan;
+    return commitThenDeliver(plan, [contributionEvent(plan, ctx.correlationId)], (events) => writeContribution(plan, events), ctx);
   }, 'contributionId');
 }
 
@@ -58,11 +54,8 @@ export async function setCategory(memberId: string, request: CategoryRequest, ct
     const plan = planCategoryChange(items, memberId, request, contributionPolicy, ctx.clock.now);
     if (!plan.ok) return plan;
     if (plan.outcome === 'unchanged') return repeated(plan, [eventKeys.categoryChanged(plan.category)], ctx);
-    const events = [categoryEvent(plan, ctx.correlationId)];
-    const written = await writeCategoryChange(plan, items.member.categoriesVersion, events);
-    if (!written.ok) return { retry: written };
-    await deliverCommitted(events, ctx);
-    return plan;
+    const expectedVersion = items.member.categoriesVersion;
+    return commitThenDeliver(plan, [categoryEvent(plan, ctx.correlationId)], (events) => writeCategoryChange(plan, expectedVersion, events), ctx);
   }, 'code');
 }
 
@@ -73,11 +66,7 @@ export async function transferMember(memberId: string, request: TransferRequest,
     const plan = planTransfer(items, request, contributionPolicy, ctx.clock.now);
     if (!plan.ok) return plan;
     if (plan.outcome === 'unchanged') return repeated(plan, [eventKeys.enrolmentTransferred(plan.to.enrolmentId)], ctx);
-    const events = [transferEvent(plan, ctx.correlationId)];
-    const written = await writeTransfer(plan, events);
-    if (!written.ok) return { retry: written };
-    await deliverCommitted(events, ctx);
-    return plan;
+    return commitThenDeliver(plan, [transferEvent(plan, ctx.correlationId)], (events) => writeTransfer(plan, events), ctx);
   }, 'transferDate');
 }
 

@@ -18,7 +18,7 @@ import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
 import { findMemberIdByIdHash, readMemberItems, writeEnrolment, type EnrolmentWrite } from '../../../shared/enrolment/store.ts';
 import { isRefusal, untilWritten, type OperationContext } from './common.ts';
-import { deliverCommitted, enrolmentEventKeys, enrolmentEvents, repeated } from './events.ts';
+import { commitThenDeliver, enrolmentEventKeys, enrolmentEvents, repeated } from './events.ts';
 
 export interface Enrolled {
   ok: true;
@@ -108,9 +108,6 @@ export async function enrolMember(request: EnrolmentRequest, ctx: OperationConte
     if (step.outcome === 'unchanged') return repeated(step, step.announced ?? [], ctx);
     if (step.outcome !== 'planned') return step;
     // A cancellation may also be the outbox: the same fact already waiting. Read again and decide.
-    const written = await writeEnrolment(step.plan, step.expectedCategoriesVersion, step.events);
-    if (!written.ok) return { retry: written };
-    await deliverCommitted(step.events, ctx);
-    return enrolledFrom(step);
+    return commitThenDeliver(enrolledFrom(step), step.events, (events) => writeEnrolment(step.plan, step.expectedCategoriesVersion, events), ctx);
   }, 'idNumber');
 }

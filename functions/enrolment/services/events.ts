@@ -18,6 +18,7 @@ import type { CategoryPlan } from '../../../shared/enrolment/category-change.ts'
 import { codesOn, type EnrolmentPlan } from '../../../shared/enrolment/enrol.ts';
 import type { CategoryItem, ContributionItem, EnrolmentItem, MemberItems } from '../../../shared/enrolment/items.ts';
 import type { TransferPlan } from '../../../shared/enrolment/transfer.ts';
+import type { WriteResult } from '../../../shared/enrolment/store.ts';
 import { ContributionRecorded, EnrolmentTransferred, MemberCategoryChanged, MemberEnrolled } from '../../../events/enrolment.ts';
 
 /**
@@ -103,6 +104,19 @@ const warnOn = ({ logger }: Delivery) => (message: string, extra: Record<string,
  * what it refuses stays in the outbox, for a repeat of the request or the relay.
  */
 export const deliverCommitted = (events: readonly OutboxEntry[], via: Delivery): Promise<void> => deliverAfterCommit(events, warnOn(via));
+
+/**
+ * Commits a write with its events and delivers them: the answer is `answer`, or a retry (for
+ * untilWritten) when a condition of the write failed and nothing was committed.
+ */
+export async function commitThenDeliver<T>(
+  answer: T, events: readonly OutboxEntry[], write: (events: readonly OutboxEntry[]) => Promise<WriteResult>, via: Delivery,
+): Promise<T | { retry: WriteResult }> {
+  const written = await write(events);
+  if (!written.ok) return { retry: written };
+  await deliverCommitted(events, via);
+  return answer;
+}
 
 /** Outbox reads in flight at once: a repeated bulk wave asks about hundreds of keys. */
 const LOOKUPS_AT_ONCE = 16;
