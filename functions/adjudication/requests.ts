@@ -4,6 +4,7 @@
  * zod's otherwise), never a 500.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../shared/runtime/canonical-json.ts';
 import * as z from 'zod';
 import { badRequest, HttpError } from '../../shared/http/errors.ts';
 import type { FieldProblem } from '../../shared/http/validation.ts';
@@ -50,12 +51,7 @@ export const reversalBody = z.strictObject({
  * keys sorted, so the order a HIS writes its JSON in does not matter.
  */
 export function billHash(bill: Bill): string {
-  const canonical = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-    return value;
-  };
-  return createHash('sha256').update(JSON.stringify(canonical(bill))).digest('hex');
+  return createHash('sha256').update(canonicalJson(bill)).digest('hex');
 }
 
 /** The member's accumulators kept moving under us for every attempt: rare; the caller may retry at once. */

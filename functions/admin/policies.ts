@@ -19,7 +19,7 @@ import { badRequest, conflict, forbidden, notImplemented } from '../../shared/ht
 import { describeIssues } from '../../shared/http/validation.ts';
 import { benefitPolicySchema } from '../../shared/settlement/policy.ts';
 import { findPolicyInForce, listBenefitVersions, publishBenefitPolicy, readPublishedDocument } from '../../shared/settlement/policy-store.ts';
-import { canonicalDocument as canonical } from '../../shared/policy/version-store.ts';
+import { canonicalJson as canonical } from '../../shared/runtime/canonical-json.ts';
 import { catalogueSchema } from '../../shared/fraud/catalogue.ts';
 import { pickCatalogue } from '../../shared/fraud/catalogues.ts';
 import {

@@ -86,7 +86,3 @@ export async function readVersionDocument(pk: string, effectiveFrom: string, ver
   const out = await at.client.send(new GetCommand({ TableName: at.table, Key: { pk, sk: versionSk(effectiveFrom, version) } }));
   return typeof out.Item?.document === 'string' ? JSON.parse(out.Item.document) : undefined;
 }
-
-/** The same document, whatever order its keys were written in: a republished version is a replay only if this matches. */
-export const canonicalDocument = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) =>
-  (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v));

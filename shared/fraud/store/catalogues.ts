@@ -15,9 +15,10 @@ import type { FraudCatalogue } from '../catalogue.ts';
 import { catalogueSchema } from '../catalogue.ts';
 import { allCatalogues, CATALOGUE_FILES, pickCatalogue, type CatalogueLookup } from '../catalogues.ts';
 import {
-  canonicalDocument, listVersions, policiesTable, publishVersion, readVersionDocument, versionSk,
+  listVersions, policiesTable, publishVersion, readVersionDocument, versionSk,
   type PolicyTable, type PublishOutcome, type VersionSummary,
 } from '../../policy/version-store.ts';
+import { canonicalJson } from '../../runtime/canonical-json.ts';
 
 export const CATALOGUE_KIND = 'fraud-rules';
 export const NATIONAL_BASELINE = '000000';
@@ -65,7 +66,7 @@ export async function publishCatalogue(
   const shipped = shippedOf(catalogue.region);
   const sameShipped = shipped.find((c) => c.version === catalogue.version && c.effectiveFrom === catalogue.effectiveFrom);
   if (sameShipped) {
-    return canonicalDocument(shippedDocument(sameShipped)) === canonicalDocument(document)
+    return canonicalJson(shippedDocument(sameShipped)) === canonicalJson(document)
       ? { outcome: 'exists', summary: shippedSummary(sameShipped) }
       : { outcome: 'different-content' };
   }
@@ -74,7 +75,7 @@ export async function publishCatalogue(
   const result = await publishVersion(cataloguePk(catalogue.region), summaryOf(catalogue, 'published', publishedAt, by), document, at);
   if (result.outcome !== 'exists') return result;
   const stored = await readVersionDocument(cataloguePk(catalogue.region), catalogue.effectiveFrom, catalogue.version, at);
-  return canonicalDocument(stored) === canonicalDocument(document) ? result : { outcome: 'different-content' };
+  return canonicalJson(stored) === canonicalJson(document) ? result : { outcome: 'different-content' };
 }
 
 interface CachedRegion { readAt: number; catalogues: FraudCatalogue[] }
