@@ -54,8 +54,5 @@ export function pickCatalogue<C extends Pick<FraudCatalogue, 'region' | 'version
     ?? fallbacks.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || a.version - b.version)[0];
 }
 
-/** The shipped catalogue in force (the published versions join in through store/catalogues.ts). */
-export const shippedCatalogueFor = (region: string, date: string): FraudCatalogue | undefined => pickCatalogue(all(), region, date);
-
 /** How the consumer asks for the catalogue in force: a function, so tests can hand in their own documents. */
 export type CatalogueLookup = (region: string, date: string) => Promise<FraudCatalogue | undefined>;
