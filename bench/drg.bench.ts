@@ -18,7 +18,10 @@ const RUN_MS = 2_000;
 /** A deterministic pseudo-random sequence, so every run groups the same mix. */
 function lcg(seed: number) {
   let s = seed >>> 0;
-  return (n: number) => { s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0; return s % n; };
+  return (n: number) => {
+    s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0;
+    return s % n;
+  };
 }
 
 function caseMix(data: PackageData): DrgCase[] {
@@ -36,7 +39,14 @@ function caseMix(data: PackageData): DrgCase[] {
   for (let n = 0; out.length < CASES; n++) {
     const adrg = data.adrgs[n % data.adrgs.length]!;
     const clause = adrg.rule[rnd(adrg.rule.length)]!;
-    const c = { id: `c${n}`, sex: rnd(2) ? 'M' : 'F', ageYears: 20 + rnd(70), principalDiagnosis: '', secondaryDiagnoses: [] as string[], procedures: [] as string[] };
+    const c = {
+      id: `c${n}`,
+      sex: rnd(2) ? 'M' : 'F',
+      ageYears: 20 + rnd(70),
+      principalDiagnosis: '',
+      secondaryDiagnoses: [] as string[],
+      procedures: [] as string[],
+    };
     for (const atom of clause) {
       const list = atom.table === undefined ? [] : tableCodes[atom.table]!;
       if (atom.on === 'pdx' || (atom.on === 'dx' && !c.principalDiagnosis)) c.principalDiagnosis = anyOf(list);
@@ -51,7 +61,9 @@ function caseMix(data: PackageData): DrgCase[] {
     for (let k = 0; k < extra; k++) c.secondaryDiagnoses.push(anyOf(rnd(3) ? cc : mcc));
     if (rnd(50) === 0) c.secondaryDiagnoses.push('NOT.A.CODE');
     if (rnd(100) === 0) c.principalDiagnosis = 'X99.999x999';
-    out.push(drgCaseSchema.parse({ ...c, ...(adrg.mdc === 'P' ? { ageYears: 0, ageDays: rnd(40), birthWeightGrams: 1_000 + rnd(3_000) } : {}) }));
+    out.push(
+      drgCaseSchema.parse({ ...c, ...(adrg.mdc === 'P' ? { ageYears: 0, ageDays: rnd(40), birthWeightGrams: 1_000 + rnd(3_000) } : {}) }),
+    );
   }
   return out;
 }
@@ -60,7 +72,10 @@ function caseMix(data: PackageData): DrgCase[] {
  * CPU time of this process, in ms. Rates and load times are measured in CPU time, not wall time, so
  * a figure means "on one core" even on a machine other work shares (the wall rate is noted beside).
  */
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /** Runs `fn` over the items round and round for about `ms` of CPU; returns items per CPU second and per wall second. */
 function throughput<T>(items: T[], fn: (item: T) => unknown, ms = RUN_MS): { perCpuSecond: number; perWallSecond: number } {
@@ -83,16 +98,31 @@ export default async function drgBench(report: Report): Promise<void> {
   const loaded = new Map<GrouperVersion, PackageData>();
   for (const version of GROUPER_VERSIONS) {
     const envelope = packageEnvelope(version);
-    report({ name: `CHS-DRG ${version} package size (stored, gzip+base64)`, value: Buffer.byteLength(envelope.payload.data) / 1024, unit: 'KB', note: `${(envelope.payload.bytes / 1024).toFixed(0)} KB of JSON inside` });
+    report({
+      name: `CHS-DRG ${version} package size (stored, gzip+base64)`,
+      value: Buffer.byteLength(envelope.payload.data) / 1024,
+      unit: 'KB',
+      note: `${(envelope.payload.bytes / 1024).toFixed(0)} KB of JSON inside`,
+    });
     let cpu = cpuMs();
     let wall = performance.now();
     const data = decodePackage(envelope);
     loadGrouper(data);
-    report({ name: `CHS-DRG ${version} package load, first in process`, value: cpuMs() - cpu, unit: 'ms CPU', note: `base64 + gunzip + checksum + JSON + lookup tables; wall ${(performance.now() - wall).toFixed(0)} ms` });
+    report({
+      name: `CHS-DRG ${version} package load, first in process`,
+      value: cpuMs() - cpu,
+      unit: 'ms CPU',
+      note: `base64 + gunzip + checksum + JSON + lookup tables; wall ${(performance.now() - wall).toFixed(0)} ms`,
+    });
     cpu = cpuMs();
     wall = performance.now();
     for (let i = 0; i < 5; i++) loadGrouper(decodePackage(envelope));
-    report({ name: `CHS-DRG ${version} package load, again (mean of 5)`, value: (cpuMs() - cpu) / 5, unit: 'ms CPU', note: `wall ${((performance.now() - wall) / 5).toFixed(0)} ms` });
+    report({
+      name: `CHS-DRG ${version} package load, again (mean of 5)`,
+      value: (cpuMs() - cpu) / 5,
+      unit: 'ms CPU',
+      note: `wall ${((performance.now() - wall) / 5).toFixed(0)} ms`,
+    });
     loaded.set(version, data);
   }
 
@@ -102,7 +132,12 @@ export default async function drgBench(report: Report): Promise<void> {
     const mix = { grouped: 0, qy: 0, ungroupable: 0 };
     for (const c of cases) mix[grouper.group(c).outcome]++;
     const rate = throughput(cases, (c) => grouper.group(c));
-    report({ name: `CHS-DRG ${version} grouping, one core (with trace)`, value: rate.perCpuSecond, unit: 'cases/s', note: `${CASES.toLocaleString('en-US')} cases: ${mix.grouped} grouped, ${mix.qy} QY, ${mix.ungroupable} 0000; ${wallNote(rate)}` });
+    report({
+      name: `CHS-DRG ${version} grouping, one core (with trace)`,
+      value: rate.perCpuSecond,
+      unit: 'cases/s',
+      note: `${CASES.toLocaleString('en-US')} cases: ${mix.grouped} grouped, ${mix.qy} QY, ${mix.ungroupable} 0000; ${wallNote(rate)}`,
+    });
   }
 
   // Points: the 舟山 2026 policy over the 1.1 mix's results (DRG, outliers, add-ons, 0000).
@@ -114,18 +149,41 @@ export default async function drgBench(report: Report): Promise<void> {
     const r: GroupResult = grouper.group(c, { qy: policy.qy });
     const costFen = 50_000 + rnd(5_000_000);
     return {
-      drg: r.drg, outcome: r.outcome, mdc: r.mdc, adrg: r.adrg, costFen, tcmFen: rnd(4) === 0 ? rnd(costFen >> 2) : 0,
-      providerCode: rnd(10) === 0 ? 'ZS0001' : `H${rnd(50)}`, providerLevel: levels[rnd(4)], bedDays: rnd(40) === 0 ? 10 + rnd(60) : undefined, department: undefined,
+      drg: r.drg,
+      outcome: r.outcome,
+      mdc: r.mdc,
+      adrg: r.adrg,
+      costFen,
+      tcmFen: rnd(4) === 0 ? rnd(costFen >> 2) : 0,
+      providerCode: rnd(10) === 0 ? 'ZS0001' : `H${rnd(50)}`,
+      providerLevel: levels[rnd(4)],
+      bedDays: rnd(40) === 0 ? 10 + rnd(60) : undefined,
+      department: undefined,
     };
   });
   const pricing: Record<string, number> = {};
-  for (const i of inputs) { const p = casePoints(policy, i).pricing; pricing[p] = (pricing[p] ?? 0) + 1; }
+  for (const i of inputs) {
+    const p = casePoints(policy, i).pricing;
+    pricing[p] = (pricing[p] ?? 0) + 1;
+  }
   const points = throughput(inputs, (i) => casePoints(policy, i));
-  report({ name: 'DRG points, one core (舟山 2026 policy)', value: points.perCpuSecond, unit: 'cases/s', note: `${Object.entries(pricing).map(([k, v]) => `${v} ${k}`).join(', ')}; ${wallNote(points)}` });
+  report({
+    name: 'DRG points, one core (舟山 2026 policy)',
+    value: points.perCpuSecond,
+    unit: 'cases/s',
+    note: `${Object.entries(pricing)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}; ${wallNote(points)}`,
+  });
 
   // The batch command's work per line, without the I/O.
   const lines = caseMix(loaded.get('2.0')!).map((c) => JSON.stringify(c));
   const batch = grouperFor('2.0');
   const perLine = throughput(lines, (l) => JSON.stringify(batch.group(drgCaseSchema.parse(JSON.parse(l)))));
-  report({ name: 'batch line: JSON.parse + validate + group 2.0 + stringify', value: perLine.perCpuSecond, unit: 'lines/s', note: wallNote(perLine) });
+  report({
+    name: 'batch line: JSON.parse + validate + group 2.0 + stringify',
+    value: perLine.perCpuSecond,
+    unit: 'lines/s',
+    note: wallNote(perLine),
+  });
 }

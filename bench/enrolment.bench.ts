@@ -41,32 +41,61 @@ export default async function enrolmentBench(report: Report): Promise<void> {
     const provider = await cloud.mint({ sub: 'bench-his', role: 'provider', providerCode: 'H5325001' });
     const file = join(dir, 'campaign.csv');
     writeFileSync(file, campaignCsv(MEMBERS));
-    const options = { file, kind: 'enrolment' as const, format: 'csv' as const, apiUrl: cloud.apiUrl, token: staff, chunkSize: 250, concurrency: 2 };
+    const options = {
+      file,
+      kind: 'enrolment' as const,
+      format: 'csv' as const,
+      apiUrl: cloud.apiUrl,
+      token: staff,
+      chunkSize: 250,
+      concurrency: 2,
+    };
 
     const first = await enrolFile(options);
-    if (first.written !== MEMBERS) throw new Error(`expected ${MEMBERS} enrolled, got ${JSON.stringify({ ...first, rejectedRows: first.rejectedRows.slice(0, 3) })}`);
-    report({ name: `bulk enrolment, ${MEMBERS.toLocaleString('en-US')} new members (CSV → API)`, value: MEMBERS / (first.wallMs / 1000), unit: 'members/s', note: `${(first.wallMs / 1000).toFixed(1)} s; chunks of ${options.chunkSize}, ${options.concurrency} in flight; ${first.deferredRows} rows deferred and resent` });
+    if (first.written !== MEMBERS)
+      throw new Error(`expected ${MEMBERS} enrolled, got ${JSON.stringify({ ...first, rejectedRows: first.rejectedRows.slice(0, 3) })}`);
+    report({
+      name: `bulk enrolment, ${MEMBERS.toLocaleString('en-US')} new members (CSV → API)`,
+      value: MEMBERS / (first.wallMs / 1000),
+      unit: 'members/s',
+      note: `${(first.wallMs / 1000).toFixed(1)} s; chunks of ${options.chunkSize}, ${options.concurrency} in flight; ${first.deferredRows} rows deferred and resent`,
+    });
     const again = await enrolFile(options);
     if (again.unchanged !== MEMBERS) throw new Error(`a re-run should find every row done, found ${again.unchanged}`);
-    report({ name: 'bulk re-run of the same file (all rows unchanged)', value: MEMBERS / (again.wallMs / 1000), unit: 'members/s', note: `${(again.wallMs / 1000).toFixed(1)} s; nothing written` });
+    report({
+      name: 'bulk re-run of the same file (all rows unchanged)',
+      value: MEMBERS / (again.wallMs / 1000),
+      unit: 'members/s',
+      note: `${(again.wallMs / 1000).toFixed(1)} s; nothing written`,
+    });
 
     // Eligibility: the member ids the campaign made, asked about on random days of 2025.
     const listed: string[] = [];
     let cursor: string | undefined;
     do {
-      const res = await fetch(`${cloud.apiUrl}/v1/members?region=532500&year=2025&limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${staff}` } });
-      const page = await res.json() as { enrolments: { memberId: string }[]; nextCursor?: string };
+      const res = await fetch(`${cloud.apiUrl}/v1/members?region=532500&year=2025&limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
+        headers: { authorization: `Bearer ${staff}` },
+      });
+      const page = (await res.json()) as { enrolments: { memberId: string }[]; nextCursor?: string };
       listed.push(...page.enrolments.map((e) => e.memberId));
       cursor = page.nextCursor;
     } while (cursor && listed.length < 500);
     const check = (i: number) => {
       const day = String(1 + (i % 28)).padStart(2, '0');
       const month = String(1 + (i % 12)).padStart(2, '0');
-      return fetch(`${cloud.apiUrl}/v1/members/${listed[i % listed.length]}/eligibility?date=2025-${month}-${day}`, { headers: { authorization: `Bearer ${provider}` } })
-        .then(async (res) => { if (res.status !== 200) throw new Error(`eligibility ${res.status}`); await res.arrayBuffer(); });
+      return fetch(`${cloud.apiUrl}/v1/members/${listed[i % listed.length]}/eligibility?date=2025-${month}-${day}`, {
+        headers: { authorization: `Bearer ${provider}` },
+      }).then(async (res) => {
+        if (res.status !== 200) throw new Error(`eligibility ${res.status}`);
+        await res.arrayBuffer();
+      });
     };
     await runConcurrently(200, 8, check); // warm-up
-    reportLatencies(report, `GET eligibility, 32 concurrent callers (${ELIGIBILITY_CALLS.toLocaleString('en-US')} calls)`, await runConcurrently(ELIGIBILITY_CALLS, 32, check));
+    reportLatencies(
+      report,
+      `GET eligibility, 32 concurrent callers (${ELIGIBILITY_CALLS.toLocaleString('en-US')} calls)`,
+      await runConcurrently(ELIGIBILITY_CALLS, 32, check),
+    );
     report({ name: 'peak RSS of the bench process (local cloud in it)', value: peakRssMb(), unit: 'MB' });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,8 +18,22 @@ import { percentile, type Report } from './support.ts';
 /** A deterministic stream of claims: most outpatient with a few lines, one in ten a stay with many. */
 function claims(count: number): FraudClaim[] {
   let seed = 42;
-  const rand = (n: number) => { seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648; return seed % n; };
-  const codes = ['250101015', '250101001', '210300001', '120100002', 'XB05AAR001', 'XC09AA02', 'XJ01CA04', 'XA10AB01', 'XL01FF01', '311201001'];
+  const rand = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+  const codes = [
+    '250101015',
+    '250101001',
+    '210300001',
+    '120100002',
+    'XB05AAR001',
+    'XC09AA02',
+    'XJ01CA04',
+    'XA10AB01',
+    'XL01FF01',
+    '311201001',
+  ];
   const categories = ['lab', 'lab', 'exam', 'bed', 'drug', 'drug', 'drug', 'drug', 'drug', 'treatment'];
   const diagnoses = ['J20.900', 'K35.800', 'I10.x00', 'E11.900', 'O80.000', 'J06.900', 'M54.500'];
   return Array.from({ length: count }, (_, i) => {
@@ -29,19 +43,32 @@ function claims(count: number): FraudClaim[] {
       const unit = 500 + rand(5_000);
       const quantity = 1 + rand(3);
       return {
-        lineNo: j + 1, itemCode: codes[k]!, itemClass: (['A', 'B', 'C'] as const)[rand(3)]!, category: categories[k]!, quantity, unitPriceFen: unit,
-        amountFen: unit * quantity, date: `2026-03-${String(1 + rand(stay ? 9 : 1)).padStart(2, '0')}`,
+        lineNo: j + 1,
+        itemCode: codes[k]!,
+        itemClass: (['A', 'B', 'C'] as const)[rand(3)]!,
+        category: categories[k]!,
+        quantity,
+        unitPriceFen: unit,
+        amountFen: unit * quantity,
+        date: `2026-03-${String(1 + rand(stay ? 9 : 1)).padStart(2, '0')}`,
         ...(categories[k] === 'drug' ? { supplyDays: 1 + rand(30), traceCode: `84${i}${j}` } : {}),
       };
     });
     return {
       ref: { providerCode: `H${String(rand(50)).padStart(4, '0')}`, claimNo: `B-${i}` },
-      memberId: `M-${rand(5_000)}`, region: '330900',
+      memberId: `M-${rand(5_000)}`,
+      region: '330900',
       provider: { code: 'H0001', level: (['primary', 'secondary', 'tertiary'] as const)[rand(3)]!, region: '330900' },
-      visitType: stay ? 'inpatient' : 'outpatient', start: '2026-03-01', end: stay ? '2026-03-10' : '2026-03-01', emergency: rand(20) === 0,
-      patient: { sex: rand(2) ? 'F' : 'M', ageYears: rand(90) }, diagnoses: [diagnoses[rand(diagnoses.length)]!], procedures: stay && rand(2) ? ['47.0100'] : [],
+      visitType: stay ? 'inpatient' : 'outpatient',
+      start: '2026-03-01',
+      end: stay ? '2026-03-10' : '2026-03-01',
+      emergency: rand(20) === 0,
+      patient: { sex: rand(2) ? 'F' : 'M', ageYears: rand(90) },
+      diagnoses: [diagnoses[rand(diagnoses.length)]!],
+      procedures: stay && rand(2) ? ['47.0100'] : [],
       ...(stay ? { lengthOfStayDays: 9 } : {}),
-      lines, totals: { billedFen: lines.reduce((s, l) => s + l.amountFen, 0), fundPaidFen: 0, patientPaidFen: 0 },
+      lines,
+      totals: { billedFen: lines.reduce((s, l) => s + l.amountFen, 0), fundPaidFen: 0, patientPaidFen: 0 },
     };
   });
 }
@@ -63,17 +90,38 @@ function engineThroughput(report: Report): void {
     return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, hits };
   };
   const perClaim = time(perClaimOnly, () => empty);
-  report({ name: `scoring, ${perClaimOnly.rules.length} per-claim rules: throughput (CPU time)`, value: stream.length / (perClaim.cpuMs / 1000), unit: 'claims/s', note: `one core, ${stream.length.toLocaleString('en-US')} claims, ${perClaim.hits.toLocaleString('en-US')} hits` });
-  report({ name: `scoring, ${perClaimOnly.rules.length} per-claim rules: throughput (wall time)`, value: stream.length / (perClaim.ms / 1000), unit: 'claims/s' });
+  report({
+    name: `scoring, ${perClaimOnly.rules.length} per-claim rules: throughput (CPU time)`,
+    value: stream.length / (perClaim.cpuMs / 1000),
+    unit: 'claims/s',
+    note: `one core, ${stream.length.toLocaleString('en-US')} claims, ${perClaim.hits.toLocaleString('en-US')} hits`,
+  });
+  report({
+    name: `scoring, ${perClaimOnly.rules.length} per-claim rules: throughput (wall time)`,
+    value: stream.length / (perClaim.ms / 1000),
+    unit: 'claims/s',
+  });
   report({ name: 'scoring, per-claim rules: CPU time per claim', value: (perClaim.cpuMs * 1000) / stream.length, unit: 'µs' });
 
   const history: ClaimSummary[] = Array.from({ length: 20 }, (_, i) => ({
-    ref: { providerCode: 'H0002', claimNo: `P-${i}` }, memberId: 'M-1', providerCode: 'H0002', providerRegion: '330900',
-    visitType: i % 5 === 0 ? 'inpatient' : 'outpatient', start: `2026-02-${String(1 + i).padStart(2, '0')}`, end: `2026-02-${String(2 + i).padStart(2, '0')}`,
-    principalDiagnosis: 'K35.800', drugs: [{ itemCode: 'XC09AA02', date: `2026-02-${String(1 + i).padStart(2, '0')}`, supplyDays: 14 }], billedFen: 10_000,
+    ref: { providerCode: 'H0002', claimNo: `P-${i}` },
+    memberId: 'M-1',
+    providerCode: 'H0002',
+    providerRegion: '330900',
+    visitType: i % 5 === 0 ? 'inpatient' : 'outpatient',
+    start: `2026-02-${String(1 + i).padStart(2, '0')}`,
+    end: `2026-02-${String(2 + i).padStart(2, '0')}`,
+    principalDiagnosis: 'K35.800',
+    drugs: [{ itemCode: 'XC09AA02', date: `2026-02-${String(1 + i).padStart(2, '0')}`, supplyDays: 14 }],
+    billedFen: 10_000,
   }));
   const withHistory = time(national, () => ({ memberHistory: history, traceScans: [] }));
-  report({ name: `scoring, all ${national.rules.filter((r) => r.scope !== 'provider').length} claim rules + 20-claim history (CPU)`, value: stream.length / (withHistory.cpuMs / 1000), unit: 'claims/s', note: 'per-claim and cross-claim rules' });
+  report({
+    name: `scoring, all ${national.rules.filter((r) => r.scope !== 'provider').length} claim rules + 20-claim history (CPU)`,
+    value: stream.length / (withHistory.cpuMs / 1000),
+    unit: 'claims/s',
+    note: 'per-claim and cross-claim rules',
+  });
 }
 
 async function endToEnd(report: Report): Promise<void> {
@@ -94,7 +142,8 @@ async function endToEnd(report: Report): Promise<void> {
   try {
     const token = await cloud.mint({ sub: 'bench-regulator', role: 'regulator', region: '330900' });
     const res = await fetch(`${cloud.apiUrl}/v1/subscriptions`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ filter: {}, target: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` } }),
     });
     if (res.status !== 201) throw new Error(`subscription: ${res.status} ${await res.text()}`);
@@ -102,17 +151,37 @@ async function endToEnd(report: Report): Promise<void> {
     const settle = async (claimNo: string) => {
       const delivered = new Promise<void>((resolve) => waiting.set(claimNo, resolve));
       const t0 = performance.now();
-      await bus.send(new PutEventsCommand({ Entries: [{
-        EventBusName: BUS_NAME, Source: 'yibao.adjudication', DetailType: 'ClaimSettled',
-        Detail: JSON.stringify({
-          claim: { providerCode: 'HBENCH1', claimNo }, memberId: `M-${claimNo}`, region: '330900',
-          provider: { code: 'HBENCH1', level: 'secondary', region: '330900' },
-          visit: { type: 'outpatient', serviceDate: '2026-03-10' }, patient: { sex: 'F', ageYears: 40 }, diagnoses: { principal: 'J20.900', secondary: [] },
-          lines: [1, 2].map((lineNo) => ({ lineNo, itemCode: '250101015', itemClass: 'A', category: 'lab', quantity: 1, unitPriceFen: 2_000, amountFen: 2_000 })),
-          totals: { billedFen: 4_000, fundPaidFen: 2_800, patientPaidFen: 1_200 },
-          meta: { schemaVersion: 1, correlationId: `bench-${claimNo}` },
+      await bus.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: BUS_NAME,
+              Source: 'yibao.adjudication',
+              DetailType: 'ClaimSettled',
+              Detail: JSON.stringify({
+                claim: { providerCode: 'HBENCH1', claimNo },
+                memberId: `M-${claimNo}`,
+                region: '330900',
+                provider: { code: 'HBENCH1', level: 'secondary', region: '330900' },
+                visit: { type: 'outpatient', serviceDate: '2026-03-10' },
+                patient: { sex: 'F', ageYears: 40 },
+                diagnoses: { principal: 'J20.900', secondary: [] },
+                lines: [1, 2].map((lineNo) => ({
+                  lineNo,
+                  itemCode: '250101015',
+                  itemClass: 'A',
+                  category: 'lab',
+                  quantity: 1,
+                  unitPriceFen: 2_000,
+                  amountFen: 2_000,
+                })),
+                totals: { billedFen: 4_000, fundPaidFen: 2_800, patientPaidFen: 1_200 },
+                meta: { schemaVersion: 1, correlationId: `bench-${claimNo}` },
+              }),
+            },
+          ],
         }),
-      }] }));
+      );
       await delivered;
       return performance.now() - t0;
     };
@@ -121,7 +190,12 @@ async function endToEnd(report: Report): Promise<void> {
     const delays: number[] = [];
     for (let i = 0; i < total; i++) delays.push(await settle(`E-${i}`));
     delays.sort((a, b) => a - b);
-    report({ name: 'ClaimSettled on the bus → signed webhook received: p50', value: percentile(delays, 50), unit: 'ms', note: `${total} alerting claims, one at a time, local cloud` });
+    report({
+      name: 'ClaimSettled on the bus → signed webhook received: p50',
+      value: percentile(delays, 50),
+      unit: 'ms',
+      note: `${total} alerting claims, one at a time, local cloud`,
+    });
     report({ name: 'ClaimSettled on the bus → signed webhook received: p99', value: percentile(delays, 99), unit: 'ms' });
   } finally {
     bus.destroy();

@@ -14,9 +14,15 @@ export default async function platformBench(report: Report): Promise<void> {
   report({ name: 'local cloud start (in memory) to ready', value: performance.now() - started, unit: 'ms' });
   try {
     const token = await cloud.mint({ sub: 'bench', role: 'provider', providerCode: 'H0001' });
-    const ping = () => fetch(`${cloud.apiUrl}/v1/ping`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"message":"bench"}',
-    }).then(async (res) => { if (res.status !== 200) throw new Error(`ping ${res.status}`); await res.arrayBuffer(); });
+    const ping = () =>
+      fetch(`${cloud.apiUrl}/v1/ping`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"message":"bench"}',
+      }).then(async (res) => {
+        if (res.status !== 200) throw new Error(`ping ${res.status}`);
+        await res.arrayBuffer();
+      });
     await runConcurrently(200, 8, ping); // warm-up
     reportLatencies(report, 'POST /v1/ping, 32 concurrent callers (2,000 calls)', await runConcurrently(2000, 32, ping));
 
@@ -42,12 +48,28 @@ export default async function platformBench(report: Report): Promise<void> {
       const id = `bench-${i}`;
       const delivered = new Promise<void>((resolve) => waiting.set(id, resolve));
       const t0 = performance.now();
-      await bus.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS_NAME, Source: 'yibao.bench', DetailType: 'Bench', Detail: JSON.stringify({ meta: { schemaVersion: 1, correlationId: id } }) }] }));
+      await bus.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: BUS_NAME,
+              Source: 'yibao.bench',
+              DetailType: 'Bench',
+              Detail: JSON.stringify({ meta: { schemaVersion: 1, correlationId: id } }),
+            },
+          ],
+        }),
+      );
       await delivered;
       delays.push(performance.now() - t0);
     }
     delays.sort((a, b) => a - b);
-    report({ name: 'PutEvents → rule → SQS → consumer: p50', value: percentile(delays, 50), unit: 'ms', note: `${total} events, one at a time` });
+    report({
+      name: 'PutEvents → rule → SQS → consumer: p50',
+      value: percentile(delays, 50),
+      unit: 'ms',
+      note: `${total} events, one at a time`,
+    });
     report({ name: 'PutEvents → rule → SQS → consumer: p99', value: percentile(delays, 99), unit: 'ms' });
     bus.destroy();
   } finally {

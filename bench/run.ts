@@ -25,7 +25,7 @@ const format = (f: Figure) => {
 process.stdout.write(`yibao benchmarks on ${process.version}, ${process.platform}/${process.arch}\n`);
 for (const file of files) {
   process.stdout.write(`\n${file.replace('.bench.ts', '')}\n`);
-  const mod = await import(pathToFileURL(join(here, file)).href) as { default: (report: Report) => Promise<void> };
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: (report: Report) => Promise<void> };
   await mod.default((figure) => process.stdout.write(`${format(figure)}\n`));
 }
 process.exit(0);

@@ -18,7 +18,11 @@ export function percentile(sortedMs: number[], p: number): number {
 }
 
 /** Runs `task` `total` times with `concurrency` callers at once; returns each call's latency and the wall time. */
-export async function runConcurrently(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latenciesMs: number[]; wallMs: number }> {
+export async function runConcurrently(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<{ latenciesMs: number[]; wallMs: number }> {
   const latenciesMs: number[] = [];
   let next = 0;
   const started = performance.now();

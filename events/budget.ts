@@ -49,8 +49,14 @@ export const YearEndSettled = defineEvent({
     providers: z.number().int().nonnegative(),
     communities: z.number().int().nonnegative(),
     totals: z.object({
-      drgPaymentFen: fen, itemPaymentFen: fen, capitationFen: fen, entitlementFen: fen, prepaidFen: fen,
-      toPayFen: fen, toRecoverFen: fen, ledgerFen: fen,
+      drgPaymentFen: fen,
+      itemPaymentFen: fen,
+      capitationFen: fen,
+      entitlementFen: fen,
+      prepaidFen: fen,
+      toPayFen: fen,
+      toRecoverFen: fen,
+      ledgerFen: fen,
     }),
   }),
 });

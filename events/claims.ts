@@ -57,21 +57,25 @@ export const claimSettledPayload = z.object({
     /** Per-bed-day stays: the programme (hospice, home-sickbed…) and the days paid. */
     bedDay: z.object({ programme: z.string().min(1), days: z.number().int().positive() }).optional(),
   }),
-  patient: z.object({
-    sex: z.enum(['M', 'F']),
-    ageYears: z.number().int().nonnegative(),
-    ageDays: z.number().int().nonnegative().optional(),
-    birthWeightGrams: z.number().int().positive().optional(),
-  }).optional(),
+  patient: z
+    .object({
+      sex: z.enum(['M', 'F']),
+      ageYears: z.number().int().nonnegative(),
+      ageDays: z.number().int().nonnegative().optional(),
+      birthWeightGrams: z.number().int().positive().optional(),
+    })
+    .optional(),
   diagnoses: z.object({ principal: z.string().min(1), secondary: z.array(z.string().min(1)) }).optional(),
   /** ICD-9-CM-3 医保版 procedures; the first is the principal one. */
   procedures: z.array(z.string().min(1)).optional(),
-  inpatient: z.object({
-    lengthOfStayDays: z.number().int().nonnegative(),
-    ventilationHours: z.number().nonnegative().optional(),
-    dischargeStatus: z.string().optional(),
-    bedDays: z.number().int().nonnegative().optional(),
-  }).optional(),
+  inpatient: z
+    .object({
+      lengthOfStayDays: z.number().int().nonnegative(),
+      ventilationHours: z.number().nonnegative().optional(),
+      dischargeStatus: z.string().optional(),
+      bedDays: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
   lines: z.array(claimLineSchema).optional(),
   totals: z.object({
     billedFen: fen,

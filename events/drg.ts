@@ -36,7 +36,9 @@ export const CaseGrouped = defineEvent({
       weight: z.number().int().nullable(),
       baseCentipoints: centipoints,
       coefficient: z.number().int(),
-      addOns: z.array(z.object({ kind: z.enum(['new-technology', 'grade-four-surgery', 'tcm-share']), share: z.number().int(), centipoints })),
+      addOns: z.array(
+        z.object({ kind: z.enum(['new-technology', 'grade-four-surgery', 'tcm-share']), share: z.number().int(), centipoints }),
+      ),
       centipoints,
       review: z.boolean(),
     }),
@@ -46,12 +48,14 @@ export const CaseGrouped = defineEvent({
      * order). Each cut is reported once, in the event of the case whose recording made it, so a
      * projection applies every cut listed here, whichever side this case is on.
      */
-    readmissionCuts: z.array(z.object({
-      earlier: claimRef,
-      readmission: claimRef,
-      daysBetween: z.number().int(),
-      deltaCentipoints: centipoints,
-    })),
+    readmissionCuts: z.array(
+      z.object({
+        earlier: claimRef,
+        readmission: claimRef,
+        daysBetween: z.number().int(),
+        deltaCentipoints: centipoints,
+      }),
+    ),
     /** The policy the points were computed under. */
     policy: z.object({ region: z.string(), year: z.number().int(), version: z.number().int() }),
   }),

@@ -28,80 +28,88 @@ export const MemberEnrolled = defineEvent({
   source: EventSource.enrolment,
   detailType: DetailType.memberEnrolled,
   schemaVersion: 1,
-  payload: z.object({
-    memberId,
-    maskedId: maskedIdSchema,
-    enrolmentId: z.string().min(1),
-    year: z.number().int(),
-    /** The pooling region: the audit trail shows the event to that region's regulators. */
-    region: regionCode,
-    scheme: z.enum(['employee', 'resident']),
-    employeeKind: z.enum(['employer', 'flexible']).optional(),
-    validFrom: isoDate,
-    validTo: isoDate,
-    status: enrolmentStatus,
-    /** The year's contribution, share by share, as the region's policy splits it. */
-    due: sharesPayload,
-    /** Category codes holding on the first day of cover. */
-    categories: z.array(z.string()),
-    /** Set when a category subsidy relieves the member's individual share. */
-    subsidy: z.object({ category: z.string(), payer: z.enum(['government', 'assistance']), amountFen: fen }).optional(),
-  }).strict(),
+  payload: z
+    .object({
+      memberId,
+      maskedId: maskedIdSchema,
+      enrolmentId: z.string().min(1),
+      year: z.number().int(),
+      /** The pooling region: the audit trail shows the event to that region's regulators. */
+      region: regionCode,
+      scheme: z.enum(['employee', 'resident']),
+      employeeKind: z.enum(['employer', 'flexible']).optional(),
+      validFrom: isoDate,
+      validTo: isoDate,
+      status: enrolmentStatus,
+      /** The year's contribution, share by share, as the region's policy splits it. */
+      due: sharesPayload,
+      /** Category codes holding on the first day of cover. */
+      categories: z.array(z.string()),
+      /** Set when a category subsidy relieves the member's individual share. */
+      subsidy: z.object({ category: z.string(), payer: z.enum(['government', 'assistance']), amountFen: fen }).optional(),
+    })
+    .strict(),
 });
 
 export const ContributionRecorded = defineEvent({
   source: EventSource.enrolment,
   detailType: DetailType.contributionRecorded,
   schemaVersion: 1,
-  payload: z.object({
-    memberId,
-    enrolmentId: z.string().min(1),
-    contributionId: z.string().min(1),
-    year: z.number().int(),
-    region: regionCode,
-    channel: z.enum(['tax', 'counter', 'employer', 'subsidy']),
-    paidOn: isoDate,
-    amountFen: fen,
-    /** This contribution's split into the four shares (they add up to what it books). */
-    shares: sharesPayload,
-    /** The enrolment's state after it. */
-    enrolmentStatus: enrolmentStatus,
-    /** True when this contribution made the enrolment covered. */
-    activated: z.boolean(),
-    complete: z.boolean(),
-  }).strict(),
+  payload: z
+    .object({
+      memberId,
+      enrolmentId: z.string().min(1),
+      contributionId: z.string().min(1),
+      year: z.number().int(),
+      region: regionCode,
+      channel: z.enum(['tax', 'counter', 'employer', 'subsidy']),
+      paidOn: isoDate,
+      amountFen: fen,
+      /** This contribution's split into the four shares (they add up to what it books). */
+      shares: sharesPayload,
+      /** The enrolment's state after it. */
+      enrolmentStatus: enrolmentStatus,
+      /** True when this contribution made the enrolment covered. */
+      activated: z.boolean(),
+      complete: z.boolean(),
+    })
+    .strict(),
 });
 
 export const MemberCategoryChanged = defineEvent({
   source: EventSource.enrolment,
   detailType: DetailType.memberCategoryChanged,
   schemaVersion: 1,
-  payload: z.object({
-    memberId,
-    /** The member's pooling region when the category starts, if enrolled then. */
-    region: regionCode.optional(),
-    code: z.string().min(1),
-    validFrom: isoDate,
-    validTo: isoDate.optional(),
-    change: z.enum(['added', 'period-changed']),
-    /** Enrolments whose contribution was recomputed because of it (nothing paid yet). */
-    recomputedEnrolments: z.array(z.string()).default([]),
-  }).strict(),
+  payload: z
+    .object({
+      memberId,
+      /** The member's pooling region when the category starts, if enrolled then. */
+      region: regionCode.optional(),
+      code: z.string().min(1),
+      validFrom: isoDate,
+      validTo: isoDate.optional(),
+      change: z.enum(['added', 'period-changed']),
+      /** Enrolments whose contribution was recomputed because of it (nothing paid yet). */
+      recomputedEnrolments: z.array(z.string()).default([]),
+    })
+    .strict(),
 });
 
 export const EnrolmentTransferred = defineEvent({
   source: EventSource.enrolment,
   detailType: DetailType.enrolmentTransferred,
   schemaVersion: 1,
-  payload: z.object({
-    memberId,
-    year: z.number().int(),
-    /** The new pooling region (the audit trail files the event under it). */
-    region: regionCode,
-    transferDate: isoDate,
-    from: z.object({ enrolmentId: z.string(), region: regionCode, validTo: isoDate }),
-    to: z.object({ enrolmentId: z.string(), region: regionCode, validFrom: isoDate, status: enrolmentStatus }),
-  }).strict(),
+  payload: z
+    .object({
+      memberId,
+      year: z.number().int(),
+      /** The new pooling region (the audit trail files the event under it). */
+      region: regionCode,
+      transferDate: isoDate,
+      from: z.object({ enrolmentId: z.string(), region: regionCode, validTo: isoDate }),
+      to: z.object({ enrolmentId: z.string(), region: regionCode, validFrom: isoDate, status: enrolmentStatus }),
+    })
+    .strict(),
 });
 
 export const enrolmentEvents = [MemberEnrolled, ContributionRecorded, MemberCategoryChanged, EnrolmentTransferred] as const;

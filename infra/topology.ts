@@ -49,8 +49,17 @@ export const tables = {
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
-      { name: 'byIdentity', partitionKey: 'gsi1pk', purpose: 'IDNO#<keyed hash of the ID number> → the person; the number itself is never a key' },
-      { name: 'byRegionYear', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'REGION#<code>#YEAR#<yyyy> → enrolments in a pooling region, by member id' },
+      {
+        name: 'byIdentity',
+        partitionKey: 'gsi1pk',
+        purpose: 'IDNO#<keyed hash of the ID number> → the person; the number itself is never a key',
+      },
+      {
+        name: 'byRegionYear',
+        partitionKey: 'gsi2pk',
+        sortKey: 'gsi2sk',
+        purpose: 'REGION#<code>#YEAR#<yyyy> → enrolments in a pooling region, by member id',
+      },
     ],
     dataTable: true,
     accessPatterns: [
@@ -66,25 +75,36 @@ export const tables = {
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
-      { name: 'byMember', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'MEMBER#<id> → claims by date of service (cross-claim fraud rules, member history)' },
-      { name: 'byProviderYear', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'PROVIDER#<code>#YEAR#<yyyy> → claims by discharge date (provider history, capitation spend)' },
+      {
+        name: 'byMember',
+        partitionKey: 'gsi1pk',
+        sortKey: 'gsi1sk',
+        purpose: 'MEMBER#<id> → claims by date of service (cross-claim fraud rules, member history)',
+      },
+      {
+        name: 'byProviderYear',
+        partitionKey: 'gsi2pk',
+        sortKey: 'gsi2sk',
+        purpose: 'PROVIDER#<code>#YEAR#<yyyy> → claims by discharge date (provider history, capitation spend)',
+      },
     ],
     dataTable: true,
     accessPatterns: [
       'get a claim: pk=CLAIM#<provider>#<claimNo>, sk=CLAIM (provider + claim number is the idempotency key)',
       'its ledger, in order: pk=CLAIM#<provider>#<claimNo>, sk begins_with LEDGER# (LEDGER#<settlementNo>#0-SETTLEMENT, then #1-REVERSAL if reversed)',
-      'a member\'s claims in a window: byMember gsi1pk=MEMBER#<id>, gsi1sk between dates',
-      'a provider\'s claims in a year: byProviderYear gsi2pk=PROVIDER#<code>#YEAR#<yyyy>',
+      "a member's claims in a window: byMember gsi1pk=MEMBER#<id>, gsi1sk between dates",
+      "a provider's claims in a year: byProviderYear gsi2pk=PROVIDER#<code>#YEAR#<yyyy>",
     ],
   },
   accumulators: {
-    purpose: 'A member\'s year-to-date totals per layer (deductible met, fund paid, caps used); moved only in the transaction that settles the claim.',
+    purpose:
+      "A member's year-to-date totals per layer (deductible met, fund paid, caps used); moved only in the transaction that settles the claim.",
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
     dataTable: true,
     accessPatterns: [
-      'a member\'s year: pk=MEMBER#<id>, sk=YEAR#<yyyy>',
+      "a member's year: pk=MEMBER#<id>, sk=YEAR#<yyyy>",
       'the claims already applied (so a retry moves nothing twice): pk=MEMBER#<id>, sk=YEAR#<yyyy>#CLAIM#<provider>#<claimNo> (state, settlementNo, the counters it moved)',
     ],
   },
@@ -94,17 +114,22 @@ export const tables = {
     sortKey: 'sk',
     indexes: [
       { name: 'byRegion', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'REGION#<code> → providers of a pooling region' },
-      { name: 'byRun', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'RUN#<kind>#<region>#<period> → the per-provider lines of a run' },
+      {
+        name: 'byRun',
+        partitionKey: 'gsi2pk',
+        sortKey: 'gsi2sk',
+        purpose: 'RUN#<kind>#<region>#<period> → the per-provider lines of a run',
+      },
     ],
     dataTable: true,
     accessPatterns: [
       'get a provider: pk=PROVIDER#<code>, sk=PROFILE',
-      'a provider\'s budget for a year: pk=PROVIDER#<code>, sk=BUDGET#<yyyy>',
-      'a provider\'s advances and settlements: pk=PROVIDER#<code>, sk begins_with LEDGER#<yyyy>',
+      "a provider's budget for a year: pk=PROVIDER#<code>, sk=BUDGET#<yyyy>",
+      "a provider's advances and settlements: pk=PROVIDER#<code>, sk begins_with LEDGER#<yyyy>",
       'providers of a region: byRegion',
       'the lines of one prepayment or year-end run: byRun',
-      'a provider\'s monthly points and fund payments (projected from events): pk=PROVIDER#<code>, sk begins_with TOTALS#<yyyy>',
-      'health communities of a region: byRegion gsi1sk begins_with HC#; a community\'s capitation spending: pk=HC#<id>, sk begins_with SPENT#<yyyy>',
+      "a provider's monthly points and fund payments (projected from events): pk=PROVIDER#<code>, sk begins_with TOTALS#<yyyy>",
+      "health communities of a region: byRegion gsi1sk begins_with HC#; a community's capitation spending: pk=HC#<id>, sk begins_with SPENT#<yyyy>",
       'budget versions: pk=BUDGET#<region>#<yyyy>; run versions: pk=RUN#<kind>#<region>#<period> (every key: shared/budget/store/keys.ts)',
     ],
   },
@@ -113,14 +138,24 @@ export const tables = {
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
-      { name: 'byRegionYear', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'REGION#<code>#YEAR#<yyyy> → every case of the year (total points, point value)' },
-      { name: 'byMemberDrg', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'MEMBER#<id>#DRG#<code> → admissions by discharge date (readmission within 15 days)' },
+      {
+        name: 'byRegionYear',
+        partitionKey: 'gsi1pk',
+        sortKey: 'gsi1sk',
+        purpose: 'REGION#<code>#YEAR#<yyyy> → every case of the year (total points, point value)',
+      },
+      {
+        name: 'byMemberDrg',
+        partitionKey: 'gsi2pk',
+        sortKey: 'gsi2sk',
+        purpose: 'MEMBER#<id>#DRG#<code> → admissions by discharge date (readmission within 15 days)',
+      },
     ],
     dataTable: true,
     accessPatterns: [
-      'a provider\'s cases in a year: pk=PROVIDER#<code>#YEAR#<yyyy>, sk=CASE#<claimNo> (a readmission cut to a case: sk=CASE#<claimNo>#READMISSION, negative points)',
-      'all cases of a region\'s year: byRegionYear (cases and cuts: the year\'s points are the sum of their centipoints)',
-      'a member\'s earlier admissions to the same DRG: byMemberDrg (DRG-paid cases only; gsi2sk=<discharge date>#<provider>#<claimNo>)',
+      "a provider's cases in a year: pk=PROVIDER#<code>#YEAR#<yyyy>, sk=CASE#<claimNo> (a readmission cut to a case: sk=CASE#<claimNo>#READMISSION, negative points)",
+      "all cases of a region's year: byRegionYear (cases and cuts: the year's points are the sum of their centipoints)",
+      "a member's earlier admissions to the same DRG: byMemberDrg (DRG-paid cases only; gsi2sk=<discharge date>#<provider>#<claimNo>)",
     ],
   },
   alerts: {
@@ -128,23 +163,34 @@ export const tables = {
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
-      { name: 'byRegion', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'REGION#<code> → alerts by raised time (the regulator\'s inbox, paged)' },
-      { name: 'bySubscriber', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'SUBSCRIBERS#<region> → subscriptions to match an alert against' },
+      {
+        name: 'byRegion',
+        partitionKey: 'gsi1pk',
+        sortKey: 'gsi1sk',
+        purpose: "REGION#<code> → alerts by raised time (the regulator's inbox, paged)",
+      },
+      {
+        name: 'bySubscriber',
+        partitionKey: 'gsi2pk',
+        sortKey: 'gsi2sk',
+        purpose: 'SUBSCRIBERS#<region> → subscriptions to match an alert against',
+      },
     ],
     dataTable: true,
     accessPatterns: [
-      'a claim\'s hits and score: pk=CLAIM#<provider>#<claimNo>, sk=SCORE; the events applied to it: sk=EVENT#<eventId> (idempotency)',
-      'a member\'s claim summaries in a window (the fraud history projection): pk=MEMBER#<id>, sk between HIST#<from> and HIST#<to>; date of death: sk=DEATH',
+      "a claim's hits and score: pk=CLAIM#<provider>#<claimNo>, sk=SCORE; the events applied to it: sk=EVENT#<eventId> (idempotency)",
+      "a member's claim summaries in a window (the fraud history projection): pk=MEMBER#<id>, sk between HIST#<from> and HIST#<to>; date of death: sk=DEATH",
       'every scan of a drug trace code: pk=TRACE#<code>, sk=SCAN#<provider>#<claimNo>#<line>',
-      'a provider\'s running risk: pk=PROVIDER#<code>, sk=RISK#<yyyy>; its month counters: sk between STATS#<yyyy-mm>s; its DRG counters: sk begins_with DRG#<yyyy>#',
-      'peers\' month counters: pk=PEERS#<region>#<level>, sk=STATS#<yyyy-mm>; the region\'s DRG counters: pk=PEERS#<region>, sk begins_with DRG#<yyyy>#',
+      "a provider's running risk: pk=PROVIDER#<code>, sk=RISK#<yyyy>; its month counters: sk between STATS#<yyyy-mm>s; its DRG counters: sk begins_with DRG#<yyyy>#",
+      "peers' month counters: pk=PEERS#<region>#<level>, sk=STATS#<yyyy-mm>; the region's DRG counters: pk=PEERS#<region>, sk begins_with DRG#<yyyy>#",
       'an alert, its case history and deliveries: pk=ALERT#<id>, sk=ALERT | EVENT#<time>#<n> | DELIVERY#<subscription> | ATTEMPT#<subscription>#<n>',
-      'a region\'s alerts, newest first: byRegion gsi1pk=REGION#<code>, gsi1sk=<raisedAt>#<id>',
+      "a region's alerts, newest first: byRegion gsi1pk=REGION#<code>, gsi1sk=<raisedAt>#<id>",
       'a subscription: pk=SUB#<id>, sk=SUB; the active subscriptions of a region: bySubscriber gsi2pk=SUBSCRIBERS#<region>',
     ],
   },
   policies: {
-    purpose: 'Versioned policy documents per pooling region, scheme and year (benefits, DRG, fraud rules, settlement), each citing its source document.',
+    purpose:
+      'Versioned policy documents per pooling region, scheme and year (benefits, DRG, fraud rules, settlement), each citing its source document.',
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
@@ -160,16 +206,19 @@ export const tables = {
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
-      { name: 'byCorrelation', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'CORR#<correlationId> → every event one request caused' },
+      {
+        name: 'byCorrelation',
+        partitionKey: 'gsi1pk',
+        sortKey: 'gsi1sk',
+        purpose: 'CORR#<correlationId> → every event one request caused',
+      },
     ],
     dataTable: true,
-    accessPatterns: [
-      'events of a day: pk=DAY#<yyyy-mm-dd>, sk=<time>#<eventId>',
-      'the trail of one request: byCorrelation',
-    ],
+    accessPatterns: ['events of a day: pk=DAY#<yyyy-mm-dd>, sk=<time>#<eventId>', 'the trail of one request: byCorrelation'],
   },
   outbox: {
-    purpose: 'Events committed in the same transaction as the state they report and not yet on the bus (transactional outbox); the relay publishes what a request left behind.',
+    purpose:
+      'Events committed in the same transaction as the state they report and not yet on the bus (transactional outbox); the relay publishes what a request left behind.',
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
@@ -199,8 +248,18 @@ export type TableKey = keyof typeof tables;
 export type Access = 'read' | 'readwrite';
 
 export type FunctionKey =
-  | 'authorizer' | 'platform' | 'enrolment' | 'adjudication' | 'drgGrouping' | 'fraudScoring'
-  | 'alertDelivery' | 'regulatorApi' | 'admin' | 'prepayment' | 'yearEndSettlement' | 'audit';
+  | 'authorizer'
+  | 'platform'
+  | 'enrolment'
+  | 'adjudication'
+  | 'drgGrouping'
+  | 'fraudScoring'
+  | 'alertDelivery'
+  | 'regulatorApi'
+  | 'admin'
+  | 'prepayment'
+  | 'yearEndSettlement'
+  | 'audit';
 
 export type QueueKey = 'drgGrouping' | 'fraudScoring' | 'alertDelivery' | 'prepaymentWork' | 'paymentFacts' | 'audit';
 
@@ -225,11 +284,15 @@ export interface FunctionSpec {
 /** The Secrets Manager secrets the platform needs; create them before the first deploy. */
 export const SECRETS = {
   idHash: {
-    variable: 'ID_HASH_SECRET', secretName: 'yibao/id-hash-secret', purpose: 'the key of the ID-number hash (enrolment)',
+    variable: 'ID_HASH_SECRET',
+    secretName: 'yibao/id-hash-secret',
+    purpose: 'the key of the ID-number hash (enrolment)',
     localValue: 'yibao-local-only-id-hash-secret-never-use-in-aws',
   },
   webhookKey: {
-    variable: 'WEBHOOK_SECRET_KEY', secretName: 'yibao/webhook-secret-key', purpose: 'the key that seals webhook signing secrets at rest',
+    variable: 'WEBHOOK_SECRET_KEY',
+    secretName: 'yibao/webhook-secret-key',
+    purpose: 'the key that seals webhook signing secrets at rest',
     localValue: 'yibao-local-only-webhook-secret-key-never-use-in-aws',
   },
 } as const;
@@ -239,85 +302,117 @@ export const functions = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
     description: 'Verifies bearer JWTs and hands the role, provider code and region to the routes.',
-    memoryMb: 256, timeoutSeconds: 5, tables: {}, publishes: false, sendsTo: [],
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    tables: {},
+    publishes: false,
+    sendsTo: [],
   },
   platform: {
     entry: 'functions/platform/handler.ts',
     description: 'Health check, the authenticated ping that traces a request across the bus, and the outbox relay.',
-    memoryMb: 256, timeoutSeconds: 60, tables: { outbox: 'readwrite' }, publishes: true, sendsTo: [],
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    tables: { outbox: 'readwrite' },
+    publishes: true,
+    sendsTo: [],
   },
   enrolment: {
     entry: 'functions/enrolment/handler.ts',
     description: 'Members, enrolments, contributions, categories, transfers, eligibility (参保登记).',
-    memoryMb: 512, timeoutSeconds: 29,
+    memoryMb: 512,
+    timeoutSeconds: 29,
     tables: { members: 'readwrite', accumulators: 'read', policies: 'read', idempotency: 'readwrite', outbox: 'readwrite' },
-    publishes: true, sendsTo: [], secrets: secretEnv('idHash'),
+    publishes: true,
+    sendsTo: [],
+    secrets: secretEnv('idHash'),
   },
   adjudication: {
     entry: 'functions/adjudication/handler.ts',
     description: 'One-stop settlement of a bill across every layer of cover; reversal and re-settlement.',
-    memoryMb: 1024, timeoutSeconds: 29,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
     // Idempotent by the claim's natural key (provider + claim number) in the claims table: no idempotency table.
     tables: { claims: 'readwrite', accumulators: 'readwrite', members: 'read', policies: 'read', providers: 'read', outbox: 'readwrite' },
-    publishes: true, sendsTo: [],
+    publishes: true,
+    sendsTo: [],
   },
   drgGrouping: {
     entry: 'functions/drg-grouping/handler.ts',
     description: 'CHS-DRG grouping: synchronous pre-grouping for providers, and points for settled inpatient cases.',
-    memoryMb: 1024, timeoutSeconds: 60,
+    memoryMb: 1024,
+    timeoutSeconds: 60,
     tables: { drgCases: 'readwrite', policies: 'read', providers: 'read' },
-    publishes: true, sendsTo: [],
+    publishes: true,
+    sendsTo: [],
   },
   fraudScoring: {
     entry: 'functions/fraud-scoring/handler.ts',
     description: 'Runs the smart-audit rules (智能审核) over every settled claim and raises fraud alerts.',
-    memoryMb: 1024, timeoutSeconds: 60,
+    memoryMb: 1024,
+    timeoutSeconds: 60,
     // Reads only its own history projection in the alerts table, never the claims table's layout;
     // the rule catalogues: the shipped first versions travel in the bundle, later ones in policies.
     tables: { alerts: 'readwrite', policies: 'read' },
-    publishes: true, sendsTo: [],
+    publishes: true,
+    sendsTo: [],
   },
   alertDelivery: {
     entry: 'functions/alert-delivery/handler.ts',
-    description: 'Delivers fraud alerts to the regulators\' signed webhooks, with retries.',
-    memoryMb: 256, timeoutSeconds: 30,
+    description: "Delivers fraud alerts to the regulators' signed webhooks, with retries.",
+    memoryMb: 256,
+    timeoutSeconds: 30,
     tables: { alerts: 'readwrite' },
-    publishes: false, sendsTo: [], secrets: secretEnv('webhookKey'),
+    publishes: false,
+    sendsTo: [],
+    secrets: secretEnv('webhookKey'),
   },
   regulatorApi: {
     entry: 'functions/regulator-api/handler.ts',
     description: 'Regulators: alert inbox, case work, subscriptions, audit trail.',
-    memoryMb: 512, timeoutSeconds: 29,
+    memoryMb: 512,
+    timeoutSeconds: 29,
     tables: { alerts: 'readwrite', audit: 'read' },
-    publishes: false, sendsTo: [], secrets: secretEnv('webhookKey'),
+    publishes: false,
+    sendsTo: [],
+    secrets: secretEnv('webhookKey'),
   },
   admin: {
     entry: 'functions/admin/handler.ts',
     description: 'Agency staff: providers, health communities, budgets and policy versions.',
-    memoryMb: 512, timeoutSeconds: 29,
+    memoryMb: 512,
+    timeoutSeconds: 29,
     tables: { providers: 'readwrite', policies: 'readwrite' },
-    publishes: false, sendsTo: [],
+    publishes: false,
+    sendsTo: [],
   },
   prepayment: {
     entry: 'functions/prepayment/handler.ts',
-    description: 'Budgets, health communities and monthly prepayment (月度预拨): plans a run and fans it out per provider over SQS; projects claims and grouped cases into monthly totals; fund early warning.',
-    memoryMb: 1024, timeoutSeconds: 300,
+    description:
+      'Budgets, health communities and monthly prepayment (月度预拨): plans a run and fans it out per provider over SQS; projects claims and grouped cases into monthly totals; fund early warning.',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
     tables: { providers: 'readwrite', drgCases: 'read', policies: 'read' },
-    publishes: true, sendsTo: ['prepaymentWork'],
+    publishes: true,
+    sendsTo: ['prepaymentWork'],
   },
   yearEndSettlement: {
     entry: 'functions/year-end-settlement/handler.ts',
     description: 'Year-end settlement (年终清算): point value, capitation surplus and overrun, net of advances.',
-    memoryMb: 2048, timeoutSeconds: 900,
+    memoryMb: 2048,
+    timeoutSeconds: 900,
     tables: { providers: 'readwrite', drgCases: 'read', claims: 'read', policies: 'read' },
-    publishes: true, sendsTo: [],
+    publishes: true,
+    sendsTo: [],
   },
   audit: {
     entry: 'functions/audit/handler.ts',
     description: 'Archives every business event with its correlation id.',
-    memoryMb: 256, timeoutSeconds: 30,
+    memoryMb: 256,
+    timeoutSeconds: 30,
     tables: { audit: 'readwrite' },
-    publishes: false, sendsTo: [],
+    publishes: false,
+    sendsTo: [],
   },
 } satisfies Record<FunctionKey, FunctionSpec>;
 
@@ -341,36 +436,61 @@ export interface QueueSpec {
 export const queues = {
   drgGrouping: {
     purpose: 'Settled inpatient claims to group and turn into points.',
-    consumer: 'drgGrouping', visibilityTimeoutSeconds: 360, maxReceiveCount: 3,
-    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 900,
+    consumer: 'drgGrouping',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 3,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maxAgeSeconds: 900,
   },
   fraudScoring: {
     purpose: 'Every settled or reversed claim, to score against the fraud rules.',
-    consumer: 'fraudScoring', visibilityTimeoutSeconds: 360, maxReceiveCount: 3,
-    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 900,
+    consumer: 'fraudScoring',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 3,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maxAgeSeconds: 900,
   },
   alertDelivery: {
     // Five attempts per alert: the consumer sets each failed message's visibility to a backoff
     // (30 s, 2 min, 8 min, 32 min) before the DLQ takes it (shared/fraud/delivery.ts).
     purpose: 'Fraud alerts to deliver to subscribed regulators.',
-    consumer: 'alertDelivery', visibilityTimeoutSeconds: 180, maxReceiveCount: 5,
-    batchSize: 5, maxBatchingWindowSeconds: 0, maxAgeSeconds: 600,
+    consumer: 'alertDelivery',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 5,
+    maxBatchingWindowSeconds: 0,
+    maxAgeSeconds: 600,
   },
   prepaymentWork: {
     purpose: 'One message per provider of a prepayment run (fan-out keeps a large run inside Lambda limits).',
-    consumer: 'prepayment', visibilityTimeoutSeconds: 1800, maxReceiveCount: 3,
-    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 3600,
+    consumer: 'prepayment',
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 3,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maxAgeSeconds: 3600,
   },
   paymentFacts: {
-    purpose: 'Settled and reversed claims and grouped cases, projected into per-provider monthly points and fund payments (what prepayment and year-end read).',
+    purpose:
+      'Settled and reversed claims and grouped cases, projected into per-provider monthly points and fund payments (what prepayment and year-end read).',
     // Five receives: a readmission cut or a reversal that overtakes the fact it amends waits for it.
-    consumer: 'prepayment', visibilityTimeoutSeconds: 1800, maxReceiveCount: 5,
-    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 3600,
+    consumer: 'prepayment',
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maxAgeSeconds: 3600,
   },
   audit: {
     purpose: 'Every business event, to archive.',
-    consumer: 'audit', visibilityTimeoutSeconds: 180, maxReceiveCount: 3,
-    batchSize: 10, maxBatchingWindowSeconds: 1, maxAgeSeconds: 900,
+    consumer: 'audit',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 3,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maxAgeSeconds: 900,
   },
 } satisfies Record<QueueKey, QueueSpec>;
 
@@ -486,7 +606,10 @@ export interface RouteSpec {
 }
 
 const route = (method: HttpMethod, path: string, fn: FunctionKey, authorized = true): RouteSpec => ({
-  method, path, function: fn, authorized,
+  method,
+  path,
+  function: fn,
+  authorized,
 });
 
 export const routes: RouteSpec[] = [

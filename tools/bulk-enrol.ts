@@ -29,7 +29,14 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { parse } from 'csv-parse';
 import {
-  CSV_OPTIONS, csvRowNumber, readJsonLine, type BulkFormat, type BulkKind, type BulkRow, type RejectedRow, type RowOutcome,
+  CSV_OPTIONS,
+  csvRowNumber,
+  readJsonLine,
+  type BulkFormat,
+  type BulkKind,
+  type BulkRow,
+  type RejectedRow,
+  type RowOutcome,
 } from '../shared/enrolment/bulk.ts';
 import { loadOrCreateSigningKey, mintToken } from '../infra/local/signing-key.ts';
 
@@ -73,23 +80,39 @@ async function* readRows(file: string, format: BulkFormat, unreadable: RejectedR
     }
     return;
   }
-  const parser = createReadStream(file).pipe(parse({
-    ...CSV_OPTIONS,
-    on_skip: (error) => {
-      unreadable.push({ rowNumber: typeof error?.lines === 'number' ? error.lines : 0, problems: [{ field: 'row', rule: 'csv_syntax', message: error?.message ?? 'unreadable CSV record' }] });
-      return undefined;
-    },
-  }));
+  const parser = createReadStream(file).pipe(
+    parse({
+      ...CSV_OPTIONS,
+      on_skip: (error) => {
+        unreadable.push({
+          rowNumber: typeof error?.lines === 'number' ? error.lines : 0,
+          problems: [{ field: 'row', rule: 'csv_syntax', message: error?.message ?? 'unreadable CSV record' }],
+        });
+        return undefined;
+      },
+    }),
+  );
   for await (const r of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
     yield { rowNumber: csvRowNumber(r.info.lines, r.raw), record: r.record };
   }
 }
 
-interface BulkAnswer { written: number; unchanged: number; valid: number; rejected: number; deferred: number; rows: RowOutcome[] }
+interface BulkAnswer {
+  written: number;
+  unchanged: number;
+  valid: number;
+  rejected: number;
+  deferred: number;
+  rows: RowOutcome[];
+}
 
 /** Sends one chunk; a network failure, a 429 or a 5xx is retried (every row is idempotent). */
 async function sendChunk(options: BulkFileOptions, rows: BulkRow[]): Promise<BulkAnswer> {
-  const body = JSON.stringify({ kind: options.kind, dryRun: Boolean(options.dryRun), rows: rows.map((r) => ({ ...r.record, rowNumber: r.rowNumber })) });
+  const body = JSON.stringify({
+    kind: options.kind,
+    dryRun: Boolean(options.dryRun),
+    rows: rows.map((r) => ({ ...r.record, rowNumber: r.rowNumber })),
+  });
   for (let attempt = 1; ; attempt++) {
     let failure: string;
     try {
@@ -207,7 +230,9 @@ async function main(): Promise<number> {
   });
   const file = positionals[0];
   if (!file || !existsSync(file)) {
-    process.stderr.write('usage: npm run enrol:bulk -- <file.csv|file.jsonl> [--kind enrolment|contribution] [--dry-run] [--api URL] [--token JWT] [--chunk 250] [--concurrency 2] [--report rejected.jsonl]\n');
+    process.stderr.write(
+      'usage: npm run enrol:bulk -- <file.csv|file.jsonl> [--kind enrolment|contribution] [--dry-run] [--api URL] [--token JWT] [--chunk 250] [--concurrency 2] [--report rejected.jsonl]\n',
+    );
     return 1;
   }
   const format = (values.format ?? (/\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'csv')) as BulkFormat;
@@ -217,46 +242,66 @@ async function main(): Promise<number> {
     return 1;
   }
   const apiUrl = (values.api ?? process.env.YIBAO_API ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
-  const token = values.token ?? await defaultToken();
+  const token = values.token ?? (await defaultToken());
   const reportFile = values.report ?? `${file}.rejected.jsonl`;
 
   const total = await countRows(file, format);
-  const bar = new cliProgress.SingleBar({
-    format: ' {bar} {percentage}% | {value}/{total} rows | {speed} rows/s | written {written} · unchanged {unchanged} · rejected {rejected} | ETA {eta_formatted}',
-    hideCursor: true,
-    stream: process.stderr,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      format:
+        ' {bar} {percentage}% | {value}/{total} rows | {speed} rows/s | written {written} · unchanged {unchanged} · rejected {rejected} | ETA {eta_formatted}',
+      hideCursor: true,
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(total, 0, { speed: 0, written: 0, unchanged: 0, rejected: 0 });
   const started = performance.now();
   const summary = await enrolFile({
-    file, kind, format, apiUrl, token,
+    file,
+    kind,
+    format,
+    apiUrl,
+    token,
     dryRun: values['dry-run'],
     chunkSize: Math.min(1000, Math.max(1, Number(values.chunk))),
     concurrency: Math.max(1, Number(values.concurrency)),
     onProgress: (s) => {
       const seconds = (performance.now() - started) / 1000;
       bar.setTotal(Math.max(total, s.rows));
-      bar.update(s.rows, { speed: Math.round(s.rows / Math.max(seconds, 0.001)), written: s.written, unchanged: s.unchanged, rejected: s.rejected });
+      bar.update(s.rows, {
+        speed: Math.round(s.rows / Math.max(seconds, 0.001)),
+        written: s.written,
+        unchanged: s.unchanged,
+        rejected: s.rejected,
+      });
     },
   }).finally(() => bar.stop());
 
   writeFileSync(reportFile, summary.rejectedRows.map((r) => JSON.stringify(r)).join('\n') + (summary.rejectedRows.length ? '\n' : ''));
   const verb = kind === 'enrolment' ? 'enrolled' : 'recorded';
-  process.stdout.write([
-    `${resolve(file)}: ${summary.rows} rows in ${(summary.wallMs / 1000).toFixed(1)} s (${Math.round(summary.rows / (summary.wallMs / 1000))} rows/s)${values['dry-run'] ? ' — dry run, nothing written' : ''}`,
-    `  ${values['dry-run'] ? 'valid' : verb} ${values['dry-run'] ? summary.valid : summary.written} · unchanged (already done) ${summary.unchanged} · rejected ${summary.rejected}`,
-    ...(summary.deferredRows > 0 ? [`  (${summary.deferredRows} rows were put off by a busy API and sent again)`] : []),
-    ...summary.rejectedRows.slice(0, 10).map((r) => `  row ${r.rowNumber}: ${r.problems.map((p) => `${p.field} [${p.rule}] ${p.message}`).join('; ')}`),
-    ...(summary.rejected > 10 ? [`  … ${summary.rejected - 10} more`] : []),
-    `  rejected rows: ${resolve(reportFile)}`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `${resolve(file)}: ${summary.rows} rows in ${(summary.wallMs / 1000).toFixed(1)} s (${Math.round(summary.rows / (summary.wallMs / 1000))} rows/s)${values['dry-run'] ? ' — dry run, nothing written' : ''}`,
+      `  ${values['dry-run'] ? 'valid' : verb} ${values['dry-run'] ? summary.valid : summary.written} · unchanged (already done) ${summary.unchanged} · rejected ${summary.rejected}`,
+      ...(summary.deferredRows > 0 ? [`  (${summary.deferredRows} rows were put off by a busy API and sent again)`] : []),
+      ...summary.rejectedRows
+        .slice(0, 10)
+        .map((r) => `  row ${r.rowNumber}: ${r.problems.map((p) => `${p.field} [${p.rule}] ${p.message}`).join('; ')}`),
+      ...(summary.rejected > 10 ? [`  … ${summary.rejected - 10} more`] : []),
+      `  rejected rows: ${resolve(reportFile)}`,
+      '',
+    ].join('\n'),
+  );
   return summary.rejected > 0 ? 2 : 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().then((code) => process.exit(code), (error: unknown) => {
-    process.stderr.write(`enrol:bulk failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`enrol:bulk failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

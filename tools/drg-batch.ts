@@ -39,7 +39,9 @@ export async function runBatch(input: Readable, output: Writable, options: Batch
   const groupOptions: GroupOptions = { qy: options.qy ?? true, codes: options.codes ?? 'yibao' };
   const stats: BatchStats = { cases: 0, errors: 0, outcomes: { grouped: 0, qy: 0, ungroupable: 0 } };
   let bytesRead = 0;
-  input.on('data', (chunk: Buffer | string) => { bytesRead += chunk.length; });
+  input.on('data', (chunk: Buffer | string) => {
+    bytesRead += chunk.length;
+  });
 
   let pending = '';
   const flush = async () => {
@@ -65,7 +67,12 @@ export async function runBatch(input: Readable, output: Writable, options: Batch
         out = result;
       } else {
         stats.errors++;
-        out = { ...idOf(raw), version: options.version, line: lineNo, error: parsed.error.issues.map((i) => `${i.path.join('.') || 'case'}: ${i.message}`).join('; ') };
+        out = {
+          ...idOf(raw),
+          version: options.version,
+          line: lineNo,
+          error: parsed.error.issues.map((i) => `${i.path.join('.') || 'case'}: ${i.message}`).join('; '),
+        };
       }
     } catch {
       stats.errors++;
@@ -88,7 +95,9 @@ function idOf(raw: unknown): { id?: string } {
 // ---------------------------------------------------------------------------------------------
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run -s drg -- --version ${GROUPER_VERSIONS.join('|')} [--no-qy] [--codes yibao|clinical] [--no-progress] [--out groups.jsonl] < cases.jsonl [> groups.jsonl]\n`);
+  process.stderr.write(
+    `${message}\nusage: npm run -s drg -- --version ${GROUPER_VERSIONS.join('|')} [--no-qy] [--codes yibao|clinical] [--no-progress] [--out groups.jsonl] < cases.jsonl [> groups.jsonl]\n`,
+  );
   process.exit(2);
 }
 
@@ -98,10 +107,17 @@ export function parseArgs(args: string[]): BatchOptions & { progress: boolean; o
     return at >= 0 ? args[at + 1] : undefined;
   };
   const version = value('--version');
-  if (!version || !(GROUPER_VERSIONS as readonly string[]).includes(version)) usage(`--version must be one of ${GROUPER_VERSIONS.join(', ')}`);
+  if (!version || !(GROUPER_VERSIONS as readonly string[]).includes(version))
+    usage(`--version must be one of ${GROUPER_VERSIONS.join(', ')}`);
   const codes = value('--codes') ?? 'yibao';
   if (codes !== 'yibao' && codes !== 'clinical') usage('--codes must be yibao or clinical (国临版, cross-walked to 医保版)');
-  return { version: version as GrouperVersion, qy: !args.includes('--no-qy'), codes, progress: !args.includes('--no-progress'), out: value('--out') };
+  return {
+    version: version as GrouperVersion,
+    qy: !args.includes('--no-qy'),
+    codes,
+    progress: !args.includes('--no-progress'),
+    out: value('--out'),
+  };
 }
 
 async function main(): Promise<void> {
@@ -110,23 +126,34 @@ async function main(): Promise<void> {
   const stat = fstatSync(0);
   const size = stat.isFile() ? stat.size : 0;
   // A bar by bytes when the input is a file of known size; a running count when it is a pipe.
-  const bar = options.progress ? new cliProgress.SingleBar({
-    stream: process.stderr,
-    format: size > 0 ? `CHS-DRG ${options.version} [{bar}] {percentage}% | {cases} cases | ETA {eta_formatted}` : `CHS-DRG ${options.version} | {cases} cases`,
-    hideCursor: true,
-  }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = options.progress
+    ? new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format:
+            size > 0
+              ? `CHS-DRG ${options.version} [{bar}] {percentage}% | {cases} cases | ETA {eta_formatted}`
+              : `CHS-DRG ${options.version} | {cases} cases`,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(size || 1, 0, { cases: 0 });
   const output = options.out ? createWriteStream(options.out) : process.stdout;
   const stats = await runBatch(process.stdin, output, {
     ...options,
     onProgress: (bytes, cases) => bar?.update(size > 0 ? Math.min(bytes, size) : 0, { cases }),
   });
-  if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  if (output !== process.stdout)
+    await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
   bar?.stop();
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write(`${stats.cases} cases grouped with CHS-DRG ${options.version} in ${seconds.toFixed(1)} s `
-    + `(grouped ${stats.outcomes.grouped}, QY ${stats.outcomes.qy}, 0000 ${stats.outcomes.ungroupable})`
-    + `${stats.errors ? `; ${stats.errors} line(s) not a valid case (see their "error")` : ''}\n`);
+  process.stderr.write(
+    `${stats.cases} cases grouped with CHS-DRG ${options.version} in ${seconds.toFixed(1)} s ` +
+      `(grouped ${stats.outcomes.grouped}, QY ${stats.outcomes.qy}, 0000 ${stats.outcomes.ungroupable})` +
+      `${stats.errors ? `; ${stats.errors} line(s) not a valid case (see their "error")` : ''}\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

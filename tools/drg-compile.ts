@@ -18,7 +18,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import {
-  PACKAGE_FORMAT, encodeGaps, type AdrgKind, type Atom, type GrouperVersion, type PackageData, type PackageEnvelope, type Range,
+  PACKAGE_FORMAT,
+  encodeGaps,
+  type AdrgKind,
+  type Atom,
+  type GrouperVersion,
+  type PackageData,
+  type PackageEnvelope,
+  type Range,
   packageDataSchema,
 } from '../shared/drg/package.ts';
 
@@ -27,7 +34,12 @@ export const DEFAULT_SOURCE = resolve(REPO_ROOT, '../shared/data/chs-drg');
 export const PACKAGES_DIR = join(REPO_ROOT, 'shared/drg/packages');
 export const WEIGHTS_DIR = join(REPO_ROOT, 'policies/drg/weights');
 
-const LICENSE_FILES = ['LICENSE.OpenDRG-DRG_Rules', 'LICENSE.OpenDRG-DRG_Python', 'LICENSE.OpenDRG-DRG_Datas', 'LICENSE.weicong-OpenDRG_Rules'];
+const LICENSE_FILES = [
+  'LICENSE.OpenDRG-DRG_Rules',
+  'LICENSE.OpenDRG-DRG_Python',
+  'LICENSE.OpenDRG-DRG_Datas',
+  'LICENSE.weicong-OpenDRG_Rules',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Reading the transcriptions
@@ -44,7 +56,12 @@ class Reader {
   lines(path: string): string[] {
     const bytes = readFileSync(join(this.source, path));
     this.used.push({ path, sha256: createHash('sha256').update(bytes).digest('hex') });
-    return bytes.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    return bytes
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
   }
 
   /** `code rest…` lines → [code, rest]. */
@@ -56,17 +73,25 @@ class Reader {
   }
 
   files(folder: string): string[] {
-    return readdirSync(join(this.source, folder)).filter((f) => f.endsWith('.dat')).sort();
+    return readdirSync(join(this.source, folder))
+      .filter((f) => f.endsWith('.dat'))
+      .sort();
   }
 }
 
 /** Splits a table file into sections: each header line opens one, code lines fill the current one. */
-interface Section { header: string; codes: string[] }
+interface Section {
+  header: string;
+  codes: string[];
+}
 function sections(reader: Reader, path: string): Section[] {
   const out: Section[] = [];
   let commented = 0;
   for (const line of reader.lines(path)) {
-    if (line.startsWith('#')) { commented++; continue; } // struck out in the transcription
+    if (line.startsWith('#')) {
+      commented++;
+      continue;
+    } // struck out in the transcription
     if (CODE_LINE.test(line)) {
       const code = line.split(/\s/, 1)[0]!;
       if (out.length === 0) out.push({ header: '', codes: [] });
@@ -84,9 +109,14 @@ function sections(reader: Reader, path: string): Section[] {
 // ---------------------------------------------------------------------------------------------
 
 interface Layout {
-  mdcList: string; adrgList: string; drgList: string;
-  adrgFolder: string; mdcFolder: string;
-  cc: string; mcc: string; exclusions: string;
+  mdcList: string;
+  adrgList: string;
+  drgList: string;
+  adrgFolder: string;
+  mdcFolder: string;
+  cc: string;
+  mcc: string;
+  exclusions: string;
   /** 1.1: the procedures valid for grouping; 2.0: the ones invalid for it. */
   operations: { path: string; meaning: 'valid' | 'invalid' };
   /** 2.0 only: diagnoses that may not be principal. */
@@ -97,16 +127,26 @@ interface Layout {
 const LAYOUT: Record<GrouperVersion, Layout> = {
   '1.1': {
     title: 'CHS-DRG 1.1 (国家医疗保障疾病诊断相关分组 1.1 版)',
-    mdcList: 'v1.1/rules/1_MDC.txt', adrgList: 'v1.1/rules/2_ADRG.txt', drgList: 'v1.1/tables/DRG.dat',
-    adrgFolder: 'v1.1/rules/ADRG', mdcFolder: 'v1.1/rules/MDC',
-    cc: 'v1.1/tables/CC.dat', mcc: 'v1.1/tables/MCC.dat', exclusions: 'v1.1/tables/CCE.dat',
+    mdcList: 'v1.1/rules/1_MDC.txt',
+    adrgList: 'v1.1/rules/2_ADRG.txt',
+    drgList: 'v1.1/tables/DRG.dat',
+    adrgFolder: 'v1.1/rules/ADRG',
+    mdcFolder: 'v1.1/rules/MDC',
+    cc: 'v1.1/tables/CC.dat',
+    mcc: 'v1.1/tables/MCC.dat',
+    exclusions: 'v1.1/tables/CCE.dat',
     operations: { path: 'v1.1/tables/SS_VALID.dat', meaning: 'valid' },
   },
   '2.0': {
     title: 'CHS-DRG 2.0 (国家医疗保障疾病诊断相关分组 2.0 版, NHSA 2024-07)',
-    mdcList: 'v2.0/MDC.dat', adrgList: 'v2.0/ADRG.dat', drgList: 'v2.0/DRG.dat',
-    adrgFolder: 'v2.0/ADRG', mdcFolder: 'v2.0/MDC',
-    cc: 'v2.0/CC.dat', mcc: 'v2.0/MCC.dat', exclusions: 'v2.0/CCE.dat',
+    mdcList: 'v2.0/MDC.dat',
+    adrgList: 'v2.0/ADRG.dat',
+    drgList: 'v2.0/DRG.dat',
+    adrgFolder: 'v2.0/ADRG',
+    mdcFolder: 'v2.0/MDC',
+    cc: 'v2.0/CC.dat',
+    mcc: 'v2.0/MCC.dat',
+    exclusions: 'v2.0/CCE.dat',
     operations: { path: 'v2.0/SS_INVALID.dat', meaning: 'invalid' },
     notPrincipal: 'v2.0/ZD_INVALID.dat',
   },
@@ -127,17 +167,28 @@ const ICD = {
 // ---------------------------------------------------------------------------------------------
 
 /** A rule before interning: atoms name their table by its codes. */
-interface RawAtom { on: Atom['on']; kind?: 'dx' | 'px'; codes?: string[] }
+interface RawAtom {
+  on: Atom['on'];
+  kind?: 'dx' | 'px';
+  codes?: string[];
+}
 type RawRule = RawAtom[][];
 
 const KIND_OF: Record<string, Atom['on']> = {
-  主要诊断: 'pdx', 其他诊断: 'sdx', 主要手术或操作: 'pproc', 手术或操作: 'proc', 手术表: 'proc',
+  主要诊断: 'pdx',
+  其他诊断: 'sdx',
+  主要手术或操作: 'pproc',
+  手术或操作: 'proc',
+  手术表: 'proc',
 };
 const NAMED_TABLE = /^(主要诊断|其他诊断|主要手术或操作|手术或操作|手术表)\s*(\d*)：$/;
 const TERM_NAME = /(主要诊断|其他诊断|主要手术或操作|手术或操作|手术表)\s*(\d*)/g;
 
-const tableAtom = (on: Atom['on'], codes: string[]): RawAtom =>
-  ({ on, kind: on === 'pdx' || on === 'sdx' || on === 'dx' ? 'dx' : 'px', codes });
+const tableAtom = (on: Atom['on'], codes: string[]): RawAtom => ({
+  on,
+  kind: on === 'pdx' || on === 'sdx' || on === 'dx' ? 'dx' : 'px',
+  codes,
+});
 
 /**
  * Reads one ADRG file. Two shapes exist:
@@ -156,36 +207,72 @@ function adrgRule(secs: Section[], code: string, unionOf: (codes: string[]) => s
   for (const s of secs) {
     const h = s.header.replace(/\s+/g, ' ');
     const name = NAMED_TABLE.exec(h);
-    if (/^(或?入组条件|或?包含以下主要诊断\+)/.test(h)) { expressions.push(h); continue; }
-    if (name) { named.set(`${name[1]}${name[2]}`, s); continue; }
+    if (/^(或?入组条件|或?包含以下主要诊断\+)/.test(h)) {
+      expressions.push(h);
+      continue;
+    }
+    if (name) {
+      named.set(`${name[1]}${name[2]}`, s);
+      continue;
+    }
     switch (h) {
-      case '包含以下主要诊断：': current().push(tableAtom('pdx', s.codes)); break;
-      case '包含以下主要手术或操作：': current().push(tableAtom('pproc', s.codes)); break;
+      case '包含以下主要诊断：':
+        current().push(tableAtom('pdx', s.codes));
+        break;
+      case '包含以下主要手术或操作：':
+        current().push(tableAtom('pproc', s.codes));
+        break;
       case '包含以下主要诊断或其他诊断：':
       case '主要诊断或其他诊断中包含以下诊断：':
-      case '包含以下诊断：': current().push(tableAtom('dx', s.codes)); break;
-      case '包含以下其他诊断：': current().push(tableAtom('sdx', s.codes)); break;
-      case '或包含以下其他诊断：': clauses.push([tableAtom('sdx', s.codes)]); break;
-      case '包含以下手术或操作：': current().push(tableAtom('proc', s.codes)); break;
+      case '包含以下诊断：':
+        current().push(tableAtom('dx', s.codes));
+        break;
+      case '包含以下其他诊断：':
+        current().push(tableAtom('sdx', s.codes));
+        break;
+      case '或包含以下其他诊断：':
+        clauses.push([tableAtom('sdx', s.codes)]);
+        break;
+      case '包含以下手术或操作：':
+        current().push(tableAtom('proc', s.codes));
+        break;
       case '同时包含以下手术：':
-      case '同时包含以下手术或操作：': pendingBoth = tableAtom('proc', s.codes); current().push(pendingBoth); break;
+      case '同时包含以下手术或操作：':
+        pendingBoth = tableAtom('proc', s.codes);
+        current().push(pendingBoth);
+        break;
       case '和':
         if (!pendingBoth) throw new Error(`${code}: 和 without 同时包含`);
-        current().push(tableAtom('proc', s.codes)); pendingBoth = undefined; break;
+        current().push(tableAtom('proc', s.codes));
+        pendingBoth = undefined;
+        break;
       case '全部手术':
       case '包含全部手术':
-      case '包含全部手术或操作': current().push({ on: 'anyOperation' }); break;
+      case '包含全部手术或操作':
+        current().push({ on: 'anyOperation' });
+        break;
       case '符合 MDCZ 主诊表，且无手术':
-      case '符合 MDCZ 诊断表，且无手术或操作': current().push({ on: 'noOperation' }); break;
-      case '包含 WB1、WB2、WB3 的所有主要手术或操作': current().push(tableAtom('pproc', unionOf(['WB1', 'WB2', 'WB3']))); break;
-      default: throw new Error(`${code}: a table header the compiler does not know: "${h}"`);
+      case '符合 MDCZ 诊断表，且无手术或操作':
+        current().push({ on: 'noOperation' });
+        break;
+      case '包含 WB1、WB2、WB3 的所有主要手术或操作':
+        current().push(tableAtom('pproc', unionOf(['WB1', 'WB2', 'WB3'])));
+        break;
+      default:
+        throw new Error(`${code}: a table header the compiler does not know: "${h}"`);
     }
   }
 
   if (expressions.length === 0) {
     if (named.size > 0) throw new Error(`${code}: named tables without an entry condition`);
     const rule = clauses.filter((c) => c.length > 0);
-    return { rule, wording: secs.map((s) => s.header).filter(Boolean).join(' ') };
+    return {
+      rule,
+      wording: secs
+        .map((s) => s.header)
+        .filter(Boolean)
+        .join(' '),
+    };
   }
 
   // Entry conditions: clauses are separated by "或入组条件" or by a line starting with "或";
@@ -245,11 +332,16 @@ function severitySplit(adrg: string, drgs: { code: string; name: string }[]): [s
   const digits = [...by.keys()].sort().join('');
   const code = (d: string) => by.get(d)!.code;
   switch (digits) {
-    case '9': return [code('9'), code('9'), code('9')];
-    case '135': return [code('5'), code('3'), code('1')];
-    case '35': return [code('5'), code('3'), code('3')];
-    case '15': return by.get('5')!.name.includes('不伴严重') ? [code('5'), code('5'), code('1')] : [code('5'), code('1'), code('1')];
-    default: throw new Error(`${adrg}: DRGs ${digits} do not form a known split`);
+    case '9':
+      return [code('9'), code('9'), code('9')];
+    case '135':
+      return [code('5'), code('3'), code('1')];
+    case '35':
+      return [code('5'), code('3'), code('3')];
+    case '15':
+      return by.get('5')!.name.includes('不伴严重') ? [code('5'), code('5'), code('1')] : [code('5'), code('1'), code('1')];
+    default:
+      throw new Error(`${adrg}: DRGs ${digits} do not form a known split`);
   }
 }
 
@@ -257,7 +349,10 @@ function severitySplit(adrg: string, drgs: { code: string; name: string }[]): [s
 // One package
 // ---------------------------------------------------------------------------------------------
 
-export interface CompiledPackage { envelope: PackageEnvelope; data: PackageData }
+export interface CompiledPackage {
+  envelope: PackageEnvelope;
+  data: PackageData;
+}
 
 export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE): CompiledPackage {
   const reader = new Reader(source);
@@ -277,11 +372,18 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
     return `${layout.adrgFolder}/${own[0]}`;
   };
   const rules = new Map<string, { rule: RawRule; wording: string }>();
-  const unionOf = (codes: string[]) => [...new Set(codes.flatMap((c) => {
-    const r = rules.get(c);
-    if (!r) throw new Error(`${c} must be compiled before the ADRG that refers to it`);
-    return r.rule.flat().filter((a) => a.on === 'pproc').flatMap((a) => a.codes ?? []);
-  }))];
+  const unionOf = (codes: string[]) => [
+    ...new Set(
+      codes.flatMap((c) => {
+        const r = rules.get(c);
+        if (!r) throw new Error(`${c} must be compiled before the ADRG that refers to it`);
+        return r.rule
+          .flat()
+          .filter((a) => a.on === 'pproc')
+          .flatMap((a) => a.codes ?? []);
+      }),
+    ),
+  ];
   const ordered = [...adrgList].sort((a, b) => Number(a.code === 'WJ1') - Number(b.code === 'WJ1'));
   for (const { code } of ordered) rules.set(code, adrgRule(sections(reader, fileOf(code)), code, unionOf));
 
@@ -292,7 +394,10 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
     const file = mdcFiles.find((f) => f.startsWith(`MDC${letter}_`));
     if (!file) throw new Error(`${version} MDC${letter}: no diagnosis file`);
     const secs = sections(reader, `${layout.mdcFolder}/${file}`);
-    if (letter === 'A') { mdcTables.set(letter, { codes: [], anyDiagnosis: false }); continue; }
+    if (letter === 'A') {
+      mdcTables.set(letter, { codes: [], anyDiagnosis: false });
+      continue;
+    }
     if (letter === 'Z') {
       // Region name, then "包含以下（主要）诊断：", then its codes.
       const regions: { name: string; codes: string[] }[] = [];
@@ -325,7 +430,15 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
   const clinicalPx = reader.pairs(ICD.clinicalProcedures).filter(([from, to]) => from !== to);
 
   // Intern every code.
-  const dxCodes = new Set<string>([...listedDx, ...grey, ...notPrincipal, ...mcc.map(([c]) => c), ...cc.map(([c]) => c), ...exclusions.map(([c]) => c), ...clinicalDx.map(([, to]) => to)]);
+  const dxCodes = new Set<string>([
+    ...listedDx,
+    ...grey,
+    ...notPrincipal,
+    ...mcc.map(([c]) => c),
+    ...cc.map(([c]) => c),
+    ...exclusions.map(([c]) => c),
+    ...clinicalDx.map(([, to]) => to),
+  ]);
   const pxCodes = new Set<string>([...listedPx, ...greyPx, ...operationsList, ...clinicalPx.map(([, to]) => to)]);
   for (const t of mdcTables.values()) t.codes.forEach((c) => dxCodes.add(c));
   for (const r of rules.values()) {
@@ -341,14 +454,33 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
   const listedDxSet = new Set(listedDx);
   const listedPxSet = new Set(listedPx);
   const outside = (codes: Iterable<string>, listed: Set<string>) => [...new Set(codes)].filter((c) => !listed.has(c));
-  const tableDx = [...[...mdcTables.values()].flatMap((t) => t.codes), ...[...rules.values()].flatMap((r) => r.rule.flat().filter((a) => a.kind === 'dx').flatMap((a) => a.codes ?? []))];
-  const tablePx = [...rules.values()].flatMap((r) => r.rule.flat().filter((a) => a.kind === 'px').flatMap((a) => a.codes ?? []));
+  const tableDx = [
+    ...[...mdcTables.values()].flatMap((t) => t.codes),
+    ...[...rules.values()].flatMap((r) =>
+      r.rule
+        .flat()
+        .filter((a) => a.kind === 'dx')
+        .flatMap((a) => a.codes ?? []),
+    ),
+  ];
+  const tablePx = [...rules.values()].flatMap((r) =>
+    r.rule
+      .flat()
+      .filter((a) => a.kind === 'px')
+      .flatMap((a) => a.codes ?? []),
+  );
   const dxOutside = outside(tableDx, listedDxSet);
   const pxOutside = outside(tablePx, listedPxSet);
   // Codes the version's own tables use are valid for it even where the 医保版 list transcription
   // predates them (2.0 adds extension codes such as 37.5100x001): the grouping standard knows them.
-  if (dxOutside.length) reader.notes.push(`${dxOutside.length} diagnosis code(s) in the MDC/ADRG tables are not in the 医保版 2.0 list; accepted as valid for ${version}: ${dxOutside.slice(0, 8).join(' ')}${dxOutside.length > 8 ? ' …' : ''}`);
-  if (pxOutside.length) reader.notes.push(`${pxOutside.length} procedure code(s) in the ADRG tables are not in the 医保版 2.0 list; accepted as valid for ${version}: ${pxOutside.slice(0, 8).join(' ')}${pxOutside.length > 8 ? ' …' : ''}`);
+  if (dxOutside.length)
+    reader.notes.push(
+      `${dxOutside.length} diagnosis code(s) in the MDC/ADRG tables are not in the 医保版 2.0 list; accepted as valid for ${version}: ${dxOutside.slice(0, 8).join(' ')}${dxOutside.length > 8 ? ' …' : ''}`,
+    );
+  if (pxOutside.length)
+    reader.notes.push(
+      `${pxOutside.length} procedure code(s) in the ADRG tables are not in the 医保版 2.0 list; accepted as valid for ${version}: ${pxOutside.slice(0, 8).join(' ')}${pxOutside.length > 8 ? ' …' : ''}`,
+    );
 
   // Tables, deduplicated (the four PS tables are one list, for example).
   const tables: PackageData['tables'] = [];
@@ -357,7 +489,11 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
     const ids = kind === 'dx' ? dx(codes) : px(codes);
     const key = `${kind}:${ids.join(',')}`;
     let id = tableIds.get(key);
-    if (id === undefined) { id = tables.length; tables.push({ kind, codes: encodeGaps(ids) }); tableIds.set(key, id); }
+    if (id === undefined) {
+      id = tables.length;
+      tables.push({ kind, codes: encodeGaps(ids) });
+      tableIds.set(key, id);
+    }
     return id;
   };
 
@@ -380,7 +516,10 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
     const drgs = drgsByAdrg.get(code);
     if (!drgs) throw new Error(`${version} ${code}: no DRG`);
     return {
-      code, name, mdc: code[0]!, kind: adrgKind(code),
+      code,
+      name,
+      mdc: code[0]!,
+      kind: adrgKind(code),
       rule: rule.map((clause) => clause.map((a): Atom => (a.codes ? { on: a.on, table: tableOf(a.kind!, a.codes) } : { on: a.on }))),
       ...nameConditions(name),
       drgs: severitySplit(code, drgs),
@@ -391,9 +530,10 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
   if (unknownAdrg.length) throw new Error(`${version}: DRGs of unknown ADRGs ${unknownAdrg.join(' ')}`);
 
   const invalidOperations = new Set(operationsList);
-  const listedOperations = layout.operations.meaning === 'valid'
-    ? px(operationsList.filter((c) => pxIndex.has(c)))
-    : px([...listedPx, ...pxOutside].filter((c) => !invalidOperations.has(c)));
+  const listedOperations =
+    layout.operations.meaning === 'valid'
+      ? px(operationsList.filter((c) => pxIndex.has(c)))
+      : px([...listedPx, ...pxOutside].filter((c) => !invalidOperations.has(c)));
 
   const parallel = (pairs: [string, string][]) => {
     const sorted = pairs.map(([c, t]) => [dxIndex.get(c)!, Number(t)] as const).sort((a, b) => a[0] - b[0]);
@@ -403,13 +543,23 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
   const data: PackageData = packageDataSchema.parse({
     version,
     codes: { diagnoses, procedures },
-    diagnosisSets: { listed: encodeGaps(dx([...listedDx, ...dxOutside])), grey: encodeGaps(dx(grey)), notPrincipal: encodeGaps(dx(notPrincipal)) },
-    procedureSets: { listed: encodeGaps(px([...listedPx, ...pxOutside])), grey: encodeGaps(px(greyPx)), operations: encodeGaps(listedOperations) },
+    diagnosisSets: {
+      listed: encodeGaps(dx([...listedDx, ...dxOutside])),
+      grey: encodeGaps(dx(grey)),
+      notPrincipal: encodeGaps(dx(notPrincipal)),
+    },
+    procedureSets: {
+      listed: encodeGaps(px([...listedPx, ...pxOutside])),
+      grey: encodeGaps(px(greyPx)),
+      operations: encodeGaps(listedOperations),
+    },
     crosswalk: {
       clinicalDiagnoses: { from: clinicalDx.map(([from]) => from), to: clinicalDx.map(([, to]) => dxIndex.get(to)!) },
       clinicalProcedures: { from: clinicalPx.map(([from]) => from), to: clinicalPx.map(([, to]) => pxIndex.get(to)!) },
     },
-    tables, mdcs, adrgs,
+    tables,
+    mdcs,
+    adrgs,
     drgs: drgList,
     severity: { mcc: parallel(mcc), cc: parallel(cc), exclusions: parallel(exclusions) },
   });
@@ -420,19 +570,34 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
     format: PACKAGE_FORMAT,
     version,
     title: layout.title,
-    attribution: 'Compiled from transcriptions of the CHS-DRG tables and the 医保版 coding standards by OpenDRG/DRG_Rules, OpenDRG/DRG_Python, OpenDRG/DRG_Datas and weicong/OpenDRG_Rules (Apache-2.0). See NOTICE.md and the LICENSE.* files beside this file. Transcriptions, not the official publications: where they differ, the NHSA document wins.',
+    attribution:
+      'Compiled from transcriptions of the CHS-DRG tables and the 医保版 coding standards by OpenDRG/DRG_Rules, OpenDRG/DRG_Python, OpenDRG/DRG_Datas and weicong/OpenDRG_Rules (Apache-2.0). See NOTICE.md and the LICENSE.* files beside this file. Transcriptions, not the official publications: where they differ, the NHSA document wins.',
     counts: {
-      mdc: mdcs.length, adrg: adrgs.length, drg: drgList.length,
-      cc: cc.length, mcc: mcc.length, exclusionTables: new Set(exclusions.map(([, t]) => t)).size,
-      diagnoses: listedDx.length, procedures: listedPx.length,
-      greyDiagnoses: new Set(grey).size, greyProcedures: new Set(greyPx).size, notPrincipalDiagnoses: new Set(notPrincipal).size, operationProcedures: listedOperations.length,
-      crosswalkDiagnoses: clinicalDx.length, crosswalkProcedures: clinicalPx.length,
+      mdc: mdcs.length,
+      adrg: adrgs.length,
+      drg: drgList.length,
+      cc: cc.length,
+      mcc: mcc.length,
+      exclusionTables: new Set(exclusions.map(([, t]) => t)).size,
+      diagnoses: listedDx.length,
+      procedures: listedPx.length,
+      greyDiagnoses: new Set(grey).size,
+      greyProcedures: new Set(greyPx).size,
+      notPrincipalDiagnoses: new Set(notPrincipal).size,
+      operationProcedures: listedOperations.length,
+      crosswalkDiagnoses: clinicalDx.length,
+      crosswalkProcedures: clinicalPx.length,
     },
     compiledFrom: reader.used
       .filter((u, i, all) => all.findIndex((v) => v.path === u.path) === i)
       .sort((a, b) => a.path.localeCompare(b.path)),
     notes: reader.notes,
-    payload: { encoding: 'gzip+base64', bytes: json.length, sha256: createHash('sha256').update(json).digest('hex'), data: gz.toString('base64') },
+    payload: {
+      encoding: 'gzip+base64',
+      bytes: json.length,
+      sha256: createHash('sha256').update(json).digest('hex'),
+      data: gz.toString('base64'),
+    },
   };
   return { envelope, data };
 }
@@ -447,7 +612,10 @@ export const WEIGHT_LISTS = [
 ];
 
 export interface WeightList {
-  id: string; city: string; year: number; grouperVersion: GrouperVersion;
+  id: string;
+  city: string;
+  year: number;
+  grouperVersion: GrouperVersion;
   source: { path: string; sha256: string };
   attribution: string;
   /** DRG (or QY / 0000) code → relative weight as published, decimal. */
@@ -469,9 +637,13 @@ export function compileWeights(spec: (typeof WEIGHT_LISTS)[number], source = DEF
     weights[code] = Number(rw);
   }
   return {
-    id: spec.id, city: spec.city, year: spec.year, grouperVersion: spec.grouperVersion,
+    id: spec.id,
+    city: spec.city,
+    year: spec.year,
+    grouperVersion: spec.grouperVersion,
     source: reader.used[0]!,
-    attribution: 'From OpenDRG/DRG_Datas, Payment/ (Apache-2.0), via ../shared/data/chs-drg/weights. See NOTICE.md and LICENSE.OpenDRG-DRG_Datas beside this file.',
+    attribution:
+      'From OpenDRG/DRG_Datas, Payment/ (Apache-2.0), via ../shared/data/chs-drg/weights. See NOTICE.md and LICENSE.OpenDRG-DRG_Datas beside this file.',
     weights: Object.fromEntries(Object.entries(weights).sort(([a], [b]) => a.localeCompare(b))),
   };
 }
@@ -527,8 +699,10 @@ function main(): void {
     const file = join(PACKAGES_DIR, packageFileName(version));
     writeFileSync(file, `${JSON.stringify(envelope, null, 1)}\n`);
     const c = envelope.counts;
-    process.stdout.write(`${relative(REPO_ROOT, file)}: ${c.mdc} MDC / ${c.adrg} ADRG / ${c.drg} DRG, CC ${c.cc}, MCC ${c.mcc}, ${c.exclusionTables} exclusion tables; `
-      + `payload ${(envelope.payload.bytes / 1024).toFixed(0)} KB → ${(Buffer.byteLength(envelope.payload.data) / 1024).toFixed(0)} KB gzip+base64 (${(performance.now() - started).toFixed(0)} ms)\n`);
+    process.stdout.write(
+      `${relative(REPO_ROOT, file)}: ${c.mdc} MDC / ${c.adrg} ADRG / ${c.drg} DRG, CC ${c.cc}, MCC ${c.mcc}, ${c.exclusionTables} exclusion tables; ` +
+        `payload ${(envelope.payload.bytes / 1024).toFixed(0)} KB → ${(Buffer.byteLength(envelope.payload.data) / 1024).toFixed(0)} KB gzip+base64 (${(performance.now() - started).toFixed(0)} ms)\n`,
+    );
     for (const note of envelope.notes) process.stdout.write(`  note: ${note}\n`);
   }
   writeAttribution(PACKAGES_DIR, source, 'The rule packages in this folder are', LICENSE_FILES);

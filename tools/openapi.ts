@@ -40,19 +40,27 @@ export interface RouteDoc {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The one error body every route answers with (shared/http/errors.ts). */
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string().meta({ example: 'BAD_REQUEST' }),
-    message: z.string(),
-    details: z.object({
-      problems: z.array(z.object({
-        field: z.string().meta({ example: 'body.idNumber' }),
-        rule: z.string().meta({ example: 'id_check_digit' }),
-        message: z.string(),
-      })).optional(),
-    }).catchall(z.unknown()),
-  }),
-}).meta({ id: 'ErrorBody' });
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'BAD_REQUEST' }),
+      message: z.string(),
+      details: z
+        .object({
+          problems: z
+            .array(
+              z.object({
+                field: z.string().meta({ example: 'body.idNumber' }),
+                rule: z.string().meta({ example: 'id_check_digit' }),
+                message: z.string(),
+              }),
+            )
+            .optional(),
+        })
+        .catchall(z.unknown()),
+    }),
+  })
+  .meta({ id: 'ErrorBody' });
 
 const STANDARD_ERRORS: Record<number, string> = {
   400: 'Bad input: details.problems names each field and the rule it broke',
@@ -68,7 +76,7 @@ export async function collectRouteDocs(root = ROOT): Promise<{ folder: string; d
   for (const folder of readdirSync(join(root, 'functions')).sort()) {
     const file = join(root, 'functions', folder, 'openapi.ts');
     if (!existsSync(file)) continue;
-    const mod = await import(pathToFileURL(file).href) as { routeDocs?: RouteDoc[] };
+    const mod = (await import(pathToFileURL(file).href)) as { routeDocs?: RouteDoc[] };
     if (!Array.isArray(mod.routeDocs)) throw new Error(`functions/${folder}/openapi.ts must export routeDocs: RouteDoc[]`);
     out.push({ folder, docs: mod.routeDocs });
   }
@@ -76,14 +84,19 @@ export async function collectRouteDocs(root = ROOT): Promise<{ folder: string; d
 }
 
 const functionOfFolder = (folder: string): FunctionKey | undefined =>
-  (Object.entries(functions) as [FunctionKey, { entry: string }][]).find(([, spec]) => spec.entry === `functions/${folder}/handler.ts`)?.[0];
+  (Object.entries(functions) as [FunctionKey, { entry: string }][]).find(
+    ([, spec]) => spec.entry === `functions/${folder}/handler.ts`,
+  )?.[0];
 
 const jsonContent = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
 function toRouteConfig(doc: RouteDoc, authorized: boolean): RouteConfig {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(doc.responses)) {
-    responses[status] = { description: r.description, ...(r.schema ? jsonContent(r.schema) : Number(status) >= 400 ? jsonContent(errorBodySchema) : {}) };
+    responses[status] = {
+      description: r.description,
+      ...(r.schema ? jsonContent(r.schema) : Number(status) >= 400 ? jsonContent(errorBodySchema) : {}),
+    };
   }
   // A route without a token or a request to check (the health check) cannot answer 400 either.
   const refusals = authorized ? [400, 401, 403] : doc.request ? [400] : [];
@@ -112,8 +125,11 @@ function toRouteConfig(doc: RouteDoc, authorized: boolean): RouteConfig {
 export async function buildOpenApiDocument(root = ROOT) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
-    description: "A JWT from the agency's identity provider; its claims carry the role (provider, staff, regulator) and the provider code or region",
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      "A JWT from the agency's identity provider; its claims carry the role (provider, staff, regulator) and the provider code or region",
   });
 
   const documented = new Set<string>();
@@ -171,7 +187,9 @@ async function main() {
   const doc = JSON.parse(text) as { paths: Record<string, Record<string, { 'x-documented'?: boolean }>> };
   const operations = Object.values(doc.paths).flatMap((p) => Object.values(p));
   const stubs = operations.filter((o) => o['x-documented'] === false).length;
-  process.stdout.write(`wrote docs/openapi.json: ${operations.length} operations, ${operations.length - stubs} documented, ${stubs} not yet\n`);
+  process.stdout.write(
+    `wrote docs/openapi.json: ${operations.length} operations, ${operations.length - stubs} documented, ${stubs} not yet\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -40,14 +40,16 @@ export function claimSettledPayload(record: ClaimRecord, member: MemberState, pr
     },
     diagnoses: { principal: bill.diagnoses.principal, secondary: bill.diagnoses.secondary },
     procedures: bill.procedures,
-    ...(stay ? {
-      inpatient: {
-        lengthOfStayDays: daysBetween(visit.serviceDate, visit.dischargeDate!),
-        ...(visit.ventilationHours !== undefined ? { ventilationHours: visit.ventilationHours } : {}),
-        ...(visit.dischargeStatus ? { dischargeStatus: visit.dischargeStatus } : {}),
-        ...(visit.bedDay ? { bedDays: visit.bedDay.days } : {}),
-      },
-    } : {}),
+    ...(stay
+      ? {
+          inpatient: {
+            lengthOfStayDays: daysBetween(visit.serviceDate, visit.dischargeDate!),
+            ...(visit.ventilationHours !== undefined ? { ventilationHours: visit.ventilationHours } : {}),
+            ...(visit.dischargeStatus ? { dischargeStatus: visit.dischargeStatus } : {}),
+            ...(visit.bedDay ? { bedDays: visit.bedDay.days } : {}),
+          },
+        }
+      : {}),
     lines: bill.lines.map(({ priceLimitFen: _limit, ...line }) => line),
     totals: {
       billedFen: statement.totals.billedFen,

@@ -22,8 +22,13 @@ const logger = createLogger('adjudication');
 const replayHeaders = (replay: boolean): Record<string, string> => (replay ? { 'x-idempotent-replay': 'true' } : {});
 
 const claimView = (r: ClaimRecord) => ({
-  providerCode: r.providerCode, claimNo: r.claimNo, memberId: r.memberId, status: r.status,
-  settlementNo: r.settlementNo, settledAt: r.settledAt, ...(r.reversal ? { reversal: r.reversal } : {}),
+  providerCode: r.providerCode,
+  claimNo: r.claimNo,
+  memberId: r.memberId,
+  status: r.status,
+  settlementNo: r.settlementNo,
+  settledAt: r.settledAt,
+  ...(r.reversal ? { reversal: r.reversal } : {}),
 });
 
 /** A provider for itself, or staff; the bill names the provider it is for. */
@@ -67,7 +72,10 @@ export const handler = httpApi(logger, {
     const claim = await readClaim(providerCode, claimNo);
     if (!claim) throw notFound(`no claim ${claimNo} of provider ${providerCode}`);
     requireClaimVisible(principal, claim);
-    return { statusCode: 200, body: { claim: claimView(claim), statement: claim.statement, ledger: await readLedger(providerCode, claimNo) } };
+    return {
+      statusCode: 200,
+      body: { claim: claimView(claim), statement: claim.statement, ledger: await readLedger(providerCode, claimNo) },
+    };
   },
 
   'POST /v1/claims/{providerCode}/{claimNo}/reversal': async (request) => {
@@ -76,7 +84,13 @@ export const handler = httpApi(logger, {
     const { providerCode, claimNo } = request.params(claimParams);
     requireActingFor(principal, providerCode);
     const body = request.body(reversalBody);
-    const { record, entry, replay } = await reverseClaim({ providerCode, claimNo, ...body }, principal.sub, request.correlationId, logger, (claim) => requireClaimVisible(principal, claim));
+    const { record, entry, replay } = await reverseClaim(
+      { providerCode, claimNo, ...body },
+      principal.sub,
+      request.correlationId,
+      logger,
+      (claim) => requireClaimVisible(principal, claim),
+    );
     return {
       statusCode: 200,
       headers: replayHeaders(replay),

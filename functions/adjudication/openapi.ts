@@ -11,80 +11,111 @@ const tags = ['settlement'];
 const bill = billSchema.meta({ id: 'Bill' });
 
 /** What the claim in an answer holds (functions/adjudication/handler.ts, claimView). */
-const claimView = '`claim` is { providerCode, claimNo, memberId, status (settled | reversed), settlementNo, settledAt, reversal? { reason, reversedAt, reversedBy } }';
+const claimView =
+  '`claim` is { providerCode, claimNo, memberId, status (settled | reversed), settlementNo, settledAt, reversal? { reason, reversedAt, reversedBy } }';
 
 const refused = {
-  description: 'Bad bill, or one the registers or the policy refuse: details.problems names the field and the rule. '
-    + 'Shape and cross-field rules (invalid_format, too_small, line_total, bill_total, date_order, required, duplicate …) and refusals: '
-    + '`body.memberId` not_found / not_enrolled (not covered on the date of service), `body.providerCode` not_registered (not in the provider register), '
-    + '`body.visit.serviceDate` or `body.visit.dischargeDate` no_policy (no benefit policy in force on the settlement date), '
-    + '`body.visit.type` not_covered, `body.visit.disease` not_covered / not_approved, `body.visit.bedDay.programme` not_covered',
+  description:
+    'Bad bill, or one the registers or the policy refuse: details.problems names the field and the rule. ' +
+    'Shape and cross-field rules (invalid_format, too_small, line_total, bill_total, date_order, required, duplicate …) and refusals: ' +
+    '`body.memberId` not_found / not_enrolled (not covered on the date of service), `body.providerCode` not_registered (not in the provider register), ' +
+    '`body.visit.serviceDate` or `body.visit.dischargeDate` no_policy (no benefit policy in force on the settlement date), ' +
+    '`body.visit.type` not_covered, `body.visit.disease` not_covered / not_approved, `body.visit.bedDay.programme` not_covered',
 };
 const contention = {
-  description: "CONTENTION: the member's year-to-date accumulators changed under every attempt for about 20 seconds; "
-    + 'send the same request again (it is idempotent)',
+  description:
+    "CONTENTION: the member's year-to-date accumulators changed under every attempt for about 20 seconds; " +
+    'send the same request again (it is idempotent)',
 };
-const afterCommit = 'The event is written to a transactional outbox in the same transaction as the state it reports and published after the commit: '
-  + 'if the bus refuses it, the answer still stands (the state is committed) and the event is published by the next replay of the request '
-  + 'or by the outbox relay within a minute or two. A bus failure never fails the request.';
+const afterCommit =
+  'The event is written to a transactional outbox in the same transaction as the state it reports and published after the commit: ' +
+  'if the bus refuses it, the answer still stands (the state is committed) and the event is published by the next replay of the request ' +
+  'or by the outbox relay within a minute or two. A bus failure never fails the request.';
 
 export const routeDocs: RouteDoc[] = [
   {
-    method: 'POST', path: '/v1/claims/pre-settle', tags, roles: ['provider', 'staff'],
+    method: 'POST',
+    path: '/v1/claims/pre-settle',
+    tags,
+    roles: ['provider', 'staff'],
     summary: 'Pre-settle a bill (预结算): the statement it would get now, nothing stored',
-    description: 'The same checks and engine as settlement, run on the member\'s current year-to-date accumulators; nothing is written and no event '
-      + 'is published. A provider may pre-settle only its own bills (`providerCode` of the bill); staff any; regulators none.',
+    description:
+      "The same checks and engine as settlement, run on the member's current year-to-date accumulators; nothing is written and no event " +
+      'is published. A provider may pre-settle only its own bills (`providerCode` of the bill); staff any; regulators none.',
     request: { body: bill },
     responses: {
-      200: { description: '`{ preSettlement: true, statement }`: the statement (lines, totals by layer, the steps and rules applied, the year-to-date before, deltas and after)' },
+      200: {
+        description:
+          '`{ preSettlement: true, statement }`: the statement (lines, totals by layer, the steps and rules applied, the year-to-date before, deltas and after)',
+      },
       400: refused,
     },
   },
   {
-    method: 'POST', path: '/v1/claims', tags, roles: ['provider', 'staff'],
-    summary: 'Settle a bill (一站式结算): the claim, its ledger entry and the member\'s accumulators in one transaction',
-    description: 'Idempotent by provider + claim number. The first settlement is 201. The same bill again (compared on the parsed bill, key order ignored) '
-      + 'is 200 with header `x-idempotent-replay: true`, answered from what is stored even if the member or policy would refuse the bill today. '
-      + 'A different bill under a settled claim number is 409; reverse the claim first, then the number can be settled again (settlementNo + 1). '
-      + 'Concurrent claims of one member are serialised on the accumulators\' version, so the year\'s counters always equal the sum of the statements. '
-      + `Publishes ClaimSettled. ${afterCommit} `
-      + 'A provider may settle only its own bills; staff any; regulators none.',
+    method: 'POST',
+    path: '/v1/claims',
+    tags,
+    roles: ['provider', 'staff'],
+    summary: "Settle a bill (一站式结算): the claim, its ledger entry and the member's accumulators in one transaction",
+    description:
+      'Idempotent by provider + claim number. The first settlement is 201. The same bill again (compared on the parsed bill, key order ignored) ' +
+      'is 200 with header `x-idempotent-replay: true`, answered from what is stored even if the member or policy would refuse the bill today. ' +
+      'A different bill under a settled claim number is 409; reverse the claim first, then the number can be settled again (settlementNo + 1). ' +
+      "Concurrent claims of one member are serialised on the accumulators' version, so the year's counters always equal the sum of the statements. " +
+      `Publishes ClaimSettled. ${afterCommit} ` +
+      'A provider may settle only its own bills; staff any; regulators none.',
     request: { body: bill },
     responses: {
       201: { description: `Settled: \`{ claim, statement }\`; ${claimView}` },
       200: { description: 'Replay of the stored settlement (header `x-idempotent-replay: true`): the same `{ claim, statement }`' },
       400: refused,
-      409: { description: 'The claim number is already settled with a different bill: details { field: "body.claimNo", rule: "different_bill", settlementNo }' },
+      409: {
+        description:
+          'The claim number is already settled with a different bill: details { field: "body.claimNo", rule: "different_bill", settlementNo }',
+      },
       503: contention,
     },
   },
   {
-    method: 'GET', path: '/v1/claims/{providerCode}/{claimNo}', tags, roles: ['provider', 'staff', 'regulator'],
+    method: 'GET',
+    path: '/v1/claims/{providerCode}/{claimNo}',
+    tags,
+    roles: ['provider', 'staff', 'regulator'],
     summary: 'A claim, its statement and its ledger',
-    description: 'A provider reads its own claims, staff any, a regulator the claims of its own region (the member\'s pooling region; another region is 403). '
-      + 'The ledger lists the settlement entries and, for a reversed settlement, its negative reversal entry, in order.',
+    description:
+      "A provider reads its own claims, staff any, a regulator the claims of its own region (the member's pooling region; another region is 403). " +
+      'The ledger lists the settlement entries and, for a reversed settlement, its negative reversal entry, in order.',
     request: { params: claimParams },
     responses: {
-      200: { description: `\`{ claim, statement, ledger }\`; ${claimView}; each ledger entry is { settlementNo, kind (settlement | reversal), at, by, memberId, year, amounts, counterDeltas, reason? }` },
+      200: {
+        description: `\`{ claim, statement, ledger }\`; ${claimView}; each ledger entry is { settlementNo, kind (settlement | reversal), at, by, memberId, year, amounts, counterDeltas, reason? }`,
+      },
       404: { description: 'No such claim' },
     },
   },
   {
-    method: 'POST', path: '/v1/claims/{providerCode}/{claimNo}/reversal', tags, roles: ['provider', 'staff'],
+    method: 'POST',
+    path: '/v1/claims/{providerCode}/{claimNo}/reversal',
+    tags,
+    roles: ['provider', 'staff'],
     summary: 'Reverse a settled claim (冲正 / 退费): a negative ledger entry, the accumulators moved back',
-    description: 'Writes a negative ledger entry, moves the member\'s accumulators back by exactly what the settlement moved and marks the claim reversed, '
-      + 'so the same claim number can be settled again. Repeating it is 200 with header `x-idempotent-replay: true` and no `ledgerEntry`. '
-      + 'Naming a `settlementNo` that is not the claim\'s current one is 409, so a stale retry can never reverse a later re-settlement. '
-      + `Publishes ClaimReversed. ${afterCommit} `
-      + 'A provider may reverse only its own claims; staff any; regulators none.',
+    description:
+      "Writes a negative ledger entry, moves the member's accumulators back by exactly what the settlement moved and marks the claim reversed, " +
+      'so the same claim number can be settled again. Repeating it is 200 with header `x-idempotent-replay: true` and no `ledgerEntry`. ' +
+      "Naming a `settlementNo` that is not the claim's current one is 409, so a stale retry can never reverse a later re-settlement. " +
+      `Publishes ClaimReversed. ${afterCommit} ` +
+      'A provider may reverse only its own claims; staff any; regulators none.',
     request: { params: claimParams, body: reversalBody },
     responses: {
       200: {
-        description: `Reversed (or, with \`x-idempotent-replay: true\`, already reversed): \`{ claim, ledgerEntry?, yearToDateRestored }\`; ${claimView}; `
-          + 'ledgerEntry is the reversal\'s ledger entry (absent on a replay); yearToDateRestored the counters moved back, by counter',
+        description:
+          `Reversed (or, with \`x-idempotent-replay: true\`, already reversed): \`{ claim, ledgerEntry?, yearToDateRestored }\`; ${claimView}; ` +
+          "ledgerEntry is the reversal's ledger entry (absent on a replay); yearToDateRestored the counters moved back, by counter",
       },
       404: { description: 'No such claim' },
-      409: { description: 'settlementNo is not the claim\'s current settlement: details { field: "body.settlementNo", rule: "not_current" }' },
+      409: {
+        description: 'settlementNo is not the claim\'s current settlement: details { field: "body.settlementNo", rule: "not_current" }',
+      },
       503: contention,
     },
   },

@@ -8,11 +8,19 @@ import type { ClaimEventName, ClaimRecord } from '../../shared/settlement/claim-
 export const claimEventKey = (record: Pick<ClaimRecord, 'providerCode' | 'claimNo' | 'settlementNo'>, name: ClaimEventName) =>
   `claim/${record.providerCode}/${record.claimNo}/${record.settlementNo}/${name}`;
 
-export const claimSettledEvent = (record: ClaimRecord, payload: z.input<typeof ClaimSettled.payload>, correlationId: string, at: string): OutboxEntry =>
-  outboxEntry(ClaimSettled, payload, correlationId, claimEventKey(record, 'ClaimSettled'), at);
+export const claimSettledEvent = (
+  record: ClaimRecord,
+  payload: z.input<typeof ClaimSettled.payload>,
+  correlationId: string,
+  at: string,
+): OutboxEntry => outboxEntry(ClaimSettled, payload, correlationId, claimEventKey(record, 'ClaimSettled'), at);
 
-export const claimReversedEvent = (record: ClaimRecord, payload: z.input<typeof ClaimReversed.payload>, correlationId: string, at: string): OutboxEntry =>
-  outboxEntry(ClaimReversed, payload, correlationId, claimEventKey(record, 'ClaimReversed'), at);
+export const claimReversedEvent = (
+  record: ClaimRecord,
+  payload: z.input<typeof ClaimReversed.payload>,
+  correlationId: string,
+  at: string,
+): OutboxEntry => outboxEntry(ClaimReversed, payload, correlationId, claimEventKey(record, 'ClaimReversed'), at);
 
 /**
  * Puts the claim's event on the bus. The event was committed in the outbox with the state it
@@ -22,7 +30,8 @@ export const claimReversedEvent = (record: ClaimRecord, payload: z.input<typeof 
  * publishes the event within a minute or two. Consumers are idempotent, so a second publish changes nothing.
  */
 export async function publishPending(record: ClaimRecord, logger: Logger): Promise<void> {
-  const warn = (message: string, extra: Record<string, unknown>) => logger.warn(message, { claim: `${record.providerCode}/${record.claimNo}`, ...extra });
+  const warn = (message: string, extra: Record<string, unknown>) =>
+    logger.warn(message, { claim: `${record.providerCode}/${record.claimNo}`, ...extra });
   if (record.pendingEvent) {
     await deliverAfterCommit([record.pendingEvent], warn);
     delete record.pendingEvent;

@@ -55,4 +55,9 @@ export function billHash(bill: Bill): string {
 }
 
 /** The member's accumulators kept moving under us for every attempt: rare; the caller may retry at once. */
-export const contention = () => new HttpError(503, 'CONTENTION', 'The member\'s year-to-date accumulators changed under every attempt; retry the same request (it is idempotent)');
+export const contention = () =>
+  new HttpError(
+    503,
+    'CONTENTION',
+    "The member's year-to-date accumulators changed under every attempt; retry the same request (it is idempotent)",
+  );

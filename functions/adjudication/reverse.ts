@@ -24,7 +24,13 @@ export interface ReverseRequest {
   settlementNo?: number;
 }
 
-export async function reverseClaim(request: ReverseRequest, by: string, correlationId: string, logger: Logger, authorise: (record: ClaimRecord) => void): Promise<{ statusCode: 200; record: ClaimRecord; entry?: LedgerEntry; replay: boolean }> {
+export async function reverseClaim(
+  request: ReverseRequest,
+  by: string,
+  correlationId: string,
+  logger: Logger,
+  authorise: (record: ClaimRecord) => void,
+): Promise<{ statusCode: 200; record: ClaimRecord; entry?: LedgerEntry; replay: boolean }> {
   const deadline = Date.now() + RETRY_BUDGET_MS;
   let fresh: YearAccumulator | undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS && Date.now() < deadline; attempt++) {
@@ -32,7 +38,10 @@ export async function reverseClaim(request: ReverseRequest, by: string, correlat
     if (!claim) throw notFound(`no claim ${request.claimNo} of provider ${request.providerCode}`);
     authorise(claim);
     if (request.settlementNo !== undefined && request.settlementNo !== claim.settlementNo) {
-      throw conflict(`settlement ${request.settlementNo} is not the claim's current one (${claim.settlementNo}, ${claim.status})`, { field: 'body.settlementNo', rule: 'not_current' });
+      throw conflict(`settlement ${request.settlementNo} is not the claim's current one (${claim.settlementNo}, ${claim.status})`, {
+        field: 'body.settlementNo',
+        rule: 'not_current',
+      });
     }
     if (claim.status === 'reversed') {
       await publishPending(claim, logger);
@@ -41,17 +50,34 @@ export async function reverseClaim(request: ReverseRequest, by: string, correlat
     const at = new Date().toISOString();
     const t = claim.statement.totals;
     const entry: LedgerEntry = {
-      settlementNo: claim.settlementNo, kind: 'reversal', at, by, memberId: claim.memberId, year: claim.year, reason: request.reason,
-      amounts: { billedFen: -t.billedFen, fundPaidFen: -t.fundPaidFen, institutionFen: -t.institutionFen, patientPaidFen: -t.patientPaidFen, byLayer: negate(t.byLayer) },
+      settlementNo: claim.settlementNo,
+      kind: 'reversal',
+      at,
+      by,
+      memberId: claim.memberId,
+      year: claim.year,
+      reason: request.reason,
+      amounts: {
+        billedFen: -t.billedFen,
+        fundPaidFen: -t.fundPaidFen,
+        institutionFen: -t.institutionFen,
+        patientPaidFen: -t.patientPaidFen,
+        byLayer: negate(t.byLayer),
+      },
       counterDeltas: negate(claim.statement.yearToDate.deltas),
     };
     const reversed: ClaimRecord = { ...claim, status: 'reversed', reversal: { reason: request.reason, reversedAt: at, reversedBy: by } };
     reversed.pendingEvent = claimReversedEvent(reversed, claimReversedPayload(reversed), correlationId, at);
-    const accumulator = fresh ?? await readYearAccumulator(claim.memberId, claim.year);
+    const accumulator = fresh ?? (await readYearAccumulator(claim.memberId, claim.year));
     fresh = undefined;
     const commit = await commitReversal(reversed, accumulator, entry);
     if (commit.outcome === 'committed') {
-      logger.info('Claim reversed', { claim: `${claim.providerCode}/${claim.claimNo}`, settlementNo: claim.settlementNo, memberId: claim.memberId, attempts: attempt + 1 });
+      logger.info('Claim reversed', {
+        claim: `${claim.providerCode}/${claim.claimNo}`,
+        settlementNo: claim.settlementNo,
+        memberId: claim.memberId,
+        attempts: attempt + 1,
+      });
       await publishPending(reversed, logger);
       return { statusCode: 200, record: reversed, entry, replay: false };
     }

@@ -15,7 +15,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { conflict } from '../../shared/http/errors.ts';
 import { settle } from '../../shared/settlement/engine.ts';
 import { settlementDate, type Bill } from '../../shared/settlement/bill.ts';
-import { commitSettlement, readClaim, readYearAccumulator, type ClaimRecord, type LedgerEntry } from '../../shared/settlement/claim-store.ts';
+import {
+  commitSettlement,
+  readClaim,
+  readYearAccumulator,
+  type ClaimRecord,
+  type LedgerEntry,
+} from '../../shared/settlement/claim-store.ts';
 import type { YearAccumulator } from '../../shared/accumulators/year-accumulator.ts';
 import { loadSettlementMember } from '../../shared/settlement/member-source.ts';
 import type { MemberState, ProviderProfile } from '../../shared/settlement/member.ts';
@@ -58,7 +64,11 @@ export async function loadContext(bill: Bill): Promise<SettlementContext> {
     const policy = await findPolicyInForce(member.enrolment.region, member.enrolment.scheme, date);
     if (!policy) {
       const field = bill.visit.dischargeDate ? 'visit.dischargeDate' : 'visit.serviceDate';
-      throw new SettlementRefusal(field, 'no_policy', `no benefit policy of region ${member.enrolment.region} (${member.enrolment.scheme}) is in force on ${date}`);
+      throw new SettlementRefusal(
+        field,
+        'no_policy',
+        `no benefit policy of region ${member.enrolment.region} (${member.enrolment.scheme}) is in force on ${date}`,
+      );
     }
     return { bill, member, provider, policy };
   } catch (error) {
@@ -88,9 +98,14 @@ export interface SettleOutcome {
 
 function replayOrConflict(existing: ClaimRecord, hash: string): SettleOutcome {
   if (existing.billHash !== hash) {
-    throw conflict(`claim ${existing.claimNo} of provider ${existing.providerCode} is already settled with a different bill; reverse it first to settle a corrected one`, {
-      field: 'body.claimNo', rule: 'different_bill', settlementNo: existing.settlementNo,
-    });
+    throw conflict(
+      `claim ${existing.claimNo} of provider ${existing.providerCode} is already settled with a different bill; reverse it first to settle a corrected one`,
+      {
+        field: 'body.claimNo',
+        rule: 'different_bill',
+        settlementNo: existing.settlementNo,
+      },
+    );
   }
   return { statusCode: 200, record: existing };
 }
@@ -99,7 +114,9 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
   const hash = billHash(bill);
   // First round: the claim, the context and the counters in parallel (one round trip, not three).
   const [claimRead, contextRead, accumulatorRead] = await Promise.allSettled([
-    readClaim(bill.providerCode, bill.claimNo), loadContext(bill), readYearAccumulator(bill.memberId, settlementYear(bill)),
+    readClaim(bill.providerCode, bill.claimNo),
+    loadContext(bill),
+    readYearAccumulator(bill.memberId, settlementYear(bill)),
   ]);
   let existing = settledValue(claimRead);
   let fresh: YearAccumulator | undefined = settledValue(accumulatorRead);
@@ -113,26 +130,52 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
     }
     const context = settledValue(contextRead);
     // Settle on exactly the counters (and version) the transaction's check will guard.
-    const accumulator = fresh ?? await readYearAccumulator(bill.memberId, settlementYear(bill));
+    const accumulator = fresh ?? (await readYearAccumulator(bill.memberId, settlementYear(bill)));
     fresh = undefined;
     const statement = statementFor(context, accumulator.counters);
     const at = new Date().toISOString();
     const record: ClaimRecord = {
-      providerCode: bill.providerCode, claimNo: bill.claimNo, memberId: bill.memberId,
-      region: context.member.enrolment.region, scheme: context.member.enrolment.scheme, year: statement.yearToDate.year,
-      status: 'settled', settlementNo: (existing?.settlementNo ?? 0) + 1, billHash: hash,
-      bill, statement, settledAt: at, settledBy: by,
+      providerCode: bill.providerCode,
+      claimNo: bill.claimNo,
+      memberId: bill.memberId,
+      region: context.member.enrolment.region,
+      scheme: context.member.enrolment.scheme,
+      year: statement.yearToDate.year,
+      status: 'settled',
+      settlementNo: (existing?.settlementNo ?? 0) + 1,
+      billHash: hash,
+      bill,
+      statement,
+      settledAt: at,
+      settledBy: by,
     };
     record.pendingEvent = claimSettledEvent(record, claimSettledPayload(record, context.member, context.provider), correlationId, at);
     const t = statement.totals;
     const entry: LedgerEntry = {
-      settlementNo: record.settlementNo, kind: 'settlement', at, by, memberId: record.memberId, year: record.year,
-      amounts: { billedFen: t.billedFen, fundPaidFen: t.fundPaidFen, institutionFen: t.institutionFen, patientPaidFen: t.patientPaidFen, byLayer: t.byLayer },
+      settlementNo: record.settlementNo,
+      kind: 'settlement',
+      at,
+      by,
+      memberId: record.memberId,
+      year: record.year,
+      amounts: {
+        billedFen: t.billedFen,
+        fundPaidFen: t.fundPaidFen,
+        institutionFen: t.institutionFen,
+        patientPaidFen: t.patientPaidFen,
+        byLayer: t.byLayer,
+      },
       counterDeltas: statement.yearToDate.deltas,
     };
     const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry);
     if (commit.outcome === 'committed') {
-      logger.info('Claim settled', { claim: `${record.providerCode}/${record.claimNo}`, settlementNo: record.settlementNo, memberId: record.memberId, attempts: attempt + 1, fundPaidFen: t.fundPaidFen });
+      logger.info('Claim settled', {
+        claim: `${record.providerCode}/${record.claimNo}`,
+        settlementNo: record.settlementNo,
+        memberId: record.memberId,
+        attempts: attempt + 1,
+        fundPaidFen: t.fundPaidFen,
+      });
       await publishPending(record, logger);
       return { statusCode: 201, record };
     }

@@ -18,12 +18,21 @@ import type { ApiRequest, ApiResponse } from '../../shared/http/api.ts';
 import { badRequest, conflict, forbidden, notImplemented } from '../../shared/http/errors.ts';
 import { describeIssues } from '../../shared/http/validation.ts';
 import { benefitPolicySchema } from '../../shared/settlement/policy.ts';
-import { findPolicyInForce, listBenefitVersions, publishBenefitPolicy, readPublishedDocument } from '../../shared/settlement/policy-store.ts';
+import {
+  findPolicyInForce,
+  listBenefitVersions,
+  publishBenefitPolicy,
+  readPublishedDocument,
+} from '../../shared/settlement/policy-store.ts';
 import { canonicalJson as canonical } from '../../shared/runtime/canonical-json.ts';
 import { catalogueSchema } from '../../shared/fraud/catalogue.ts';
 import { pickCatalogue } from '../../shared/fraud/catalogues.ts';
 import {
-  CATALOGUE_KIND, NATIONAL_BASELINE, listCatalogueVersions, publishCatalogue, readCatalogueDocument,
+  CATALOGUE_KIND,
+  NATIONAL_BASELINE,
+  listCatalogueVersions,
+  publishCatalogue,
+  readCatalogueDocument,
 } from '../../shared/fraud/store/catalogues.ts';
 
 /** Kinds whose documents ship with the build and are not published through the API. */
@@ -47,12 +56,19 @@ async function publishBenefits(document: unknown, principal: Principal): Promise
     case 'published':
       return { statusCode: 201, body: { published: result.summary } };
     case 'stale-version':
-      throw conflict(`version ${policy.version} is not above version ${result.newestVersion}, already published for ${policy.region} ${policy.scheme} ${policy.year}`, { field: 'body.version', rule: 'not_newer', newestVersion: result.newestVersion });
+      throw conflict(
+        `version ${policy.version} is not above version ${result.newestVersion}, already published for ${policy.region} ${policy.scheme} ${policy.year}`,
+        { field: 'body.version', rule: 'not_newer', newestVersion: result.newestVersion },
+      );
     case 'exists': {
       // The same version again: a replay if it is the same document, a conflict if not (versions never change).
       const stored = await readPublishedDocument(policy.region, policy.scheme, policy.year, policy.effectiveFrom, policy.version);
-      if (canonical(stored) === canonical(document)) return { statusCode: 200, headers: { 'x-idempotent-replay': 'true' }, body: { published: result.summary } };
-      throw conflict(`version ${policy.version} effective ${policy.effectiveFrom} is already published with different content; publish a new version`, { field: 'body.version', rule: 'version_exists' });
+      if (canonical(stored) === canonical(document))
+        return { statusCode: 200, headers: { 'x-idempotent-replay': 'true' }, body: { published: result.summary } };
+      throw conflict(
+        `version ${policy.version} effective ${policy.effectiveFrom} is already published with different content; publish a new version`,
+        { field: 'body.version', rule: 'version_exists' },
+      );
     }
   }
 }
@@ -67,7 +83,9 @@ async function publishFraudCatalogue(document: unknown, principal: Principal): P
   if (!parsed.success) return refuseDocument(parsed.error.issues);
   const catalogue = parsed.data;
   if (catalogue.fallback && catalogue.region !== NATIONAL_BASELINE) {
-    throw badRequest(`body.fallback: only the national baseline (${NATIONAL_BASELINE}) is the fallback`, { problems: [{ field: 'body.fallback', rule: 'baseline_only', message: `only region ${NATIONAL_BASELINE} may be the fallback` }] });
+    throw badRequest(`body.fallback: only the national baseline (${NATIONAL_BASELINE}) is the fallback`, {
+      problems: [{ field: 'body.fallback', rule: 'baseline_only', message: `only region ${NATIONAL_BASELINE} may be the fallback` }],
+    });
   }
   const result = await publishCatalogue(document, catalogue, principal.sub, new Date().toISOString());
   switch (result.outcome) {
@@ -76,9 +94,16 @@ async function publishFraudCatalogue(document: unknown, principal: Principal): P
     case 'exists':
       return { statusCode: 200, headers: { 'x-idempotent-replay': 'true' }, body: { published: result.summary } };
     case 'different-content':
-      throw conflict(`version ${catalogue.version} effective ${catalogue.effectiveFrom} already exists with different content; publish a new version`, { field: 'body.version', rule: 'version_exists' });
+      throw conflict(
+        `version ${catalogue.version} effective ${catalogue.effectiveFrom} already exists with different content; publish a new version`,
+        { field: 'body.version', rule: 'version_exists' },
+      );
     case 'stale-version':
-      throw conflict(`version ${catalogue.version} is not above version ${result.newestVersion} of ${catalogue.region}'s catalogue`, { field: 'body.version', rule: 'not_newer', newestVersion: result.newestVersion });
+      throw conflict(`version ${catalogue.version} is not above version ${result.newestVersion} of ${catalogue.region}'s catalogue`, {
+        field: 'body.version',
+        rule: 'not_newer',
+        newestVersion: result.newestVersion,
+      });
   }
 }
 
@@ -89,7 +114,9 @@ export async function publishPolicy(request: ApiRequest): Promise<ApiResponse> {
   if (document.kind === 'benefits') return publishBenefits(document, principal);
   if (document.kind === CATALOGUE_KIND) return publishFraudCatalogue(document, principal);
   if (SHIPPED_ONLY[document.kind]) throw notImplemented(SHIPPED_ONLY[document.kind]!);
-  throw badRequest(`body.kind: no policy kind ${document.kind}`, { problems: [{ field: 'body.kind', rule: 'unknown_kind', message: `one of ${PUBLISHED_KINDS.join(', ')}` }] });
+  throw badRequest(`body.kind: no policy kind ${document.kind}`, {
+    problems: [{ field: 'body.kind', rule: 'unknown_kind', message: `one of ${PUBLISHED_KINDS.join(', ')}` }],
+  });
 }
 
 export const readParams = z.object({ kind: z.string().min(1), region: z.string().regex(/^\d{6}$/, 'a 6-digit region code') });
@@ -110,10 +137,16 @@ async function readFraudCatalogues(region: string, on: string | undefined): Prom
   const versions = await listCatalogueVersions(region);
   const body: Record<string, unknown> = { kind: CATALOGUE_KIND, region, versions };
   if (on) {
-    const candidates = region === NATIONAL_BASELINE ? versions : [...versions, ...await listCatalogueVersions(NATIONAL_BASELINE)];
+    const candidates = region === NATIONAL_BASELINE ? versions : [...versions, ...(await listCatalogueVersions(NATIONAL_BASELINE))];
     const chosen = pickCatalogue(candidates, region, on);
     body.inForce = chosen
-      ? { region: chosen.region, version: chosen.version, effectiveFrom: chosen.effectiveFrom, source: chosen.source, document: await readCatalogueDocument(chosen.region, chosen.effectiveFrom, chosen.version) }
+      ? {
+          region: chosen.region,
+          version: chosen.version,
+          effectiveFrom: chosen.effectiveFrom,
+          source: chosen.source,
+          document: await readCatalogueDocument(chosen.region, chosen.effectiveFrom, chosen.version),
+        }
       : { version: null };
   }
   return { statusCode: 200, body };
@@ -134,7 +167,9 @@ export async function readPolicies(request: ApiRequest): Promise<ApiResponse> {
   }
   if (kind !== 'benefits') {
     if (SHIPPED_ONLY[kind]) throw notImplemented(SHIPPED_ONLY[kind]!);
-    throw badRequest(`path.kind: no policy kind ${kind}`, { problems: [{ field: 'path.kind', rule: 'unknown_kind', message: `one of ${PUBLISHED_KINDS.join(', ')}` }] });
+    throw badRequest(`path.kind: no policy kind ${kind}`, {
+      problems: [{ field: 'path.kind', rule: 'unknown_kind', message: `one of ${PUBLISHED_KINDS.join(', ')}` }],
+    });
   }
   const query = request.query(benefitQuery);
   const year = query.year ?? Number(query.on!.slice(0, 4));
@@ -142,10 +177,19 @@ export async function readPolicies(request: ApiRequest): Promise<ApiResponse> {
   const versions = (await Promise.all(schemes.map((s) => listBenefitVersions(region, s, year)))).flat();
   const body: Record<string, unknown> = { kind, region, year, versions };
   if (query.on) {
-    body.inForce = await Promise.all(schemes.map(async (scheme) => {
-      const policy = await findPolicyInForce(region, scheme, query.on!);
-      return policy ? { scheme, version: policy.version, effectiveFrom: policy.effectiveFrom, document: await readPublishedDocument(region, scheme, policy.year, policy.effectiveFrom, policy.version) } : { scheme, version: null };
-    }));
+    body.inForce = await Promise.all(
+      schemes.map(async (scheme) => {
+        const policy = await findPolicyInForce(region, scheme, query.on!);
+        return policy
+          ? {
+              scheme,
+              version: policy.version,
+              effectiveFrom: policy.effectiveFrom,
+              document: await readPublishedDocument(region, scheme, policy.year, policy.effectiveFrom, policy.version),
+            }
+          : { scheme, version: null };
+      }),
+    );
   }
   return { statusCode: 200, body };
 }

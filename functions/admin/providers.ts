@@ -19,7 +19,8 @@ const registerRoute: RouteHandler = async (request) => {
   requireRole(principal, 'staff');
   const profile = request.body(providerInputSchema);
   const outcome = await registerProvider(profile, principal.sub, new Date().toISOString());
-  if (outcome === 'conflict') throw conflict(`Provider ${profile.providerCode} is already registered with other details`, { field: 'body.providerCode' });
+  if (outcome === 'conflict')
+    throw conflict(`Provider ${profile.providerCode} is already registered with other details`, { field: 'body.providerCode' });
   request.logger.info('Provider registered', { providerCode: profile.providerCode, region: profile.region, outcome });
   return { statusCode: outcome === 'created' ? 201 : 200, body: { outcome, provider: profile } };
 };

@@ -21,31 +21,51 @@ export async function deliverAlert(alert: FraudAlertPayload, deps: { post: Post;
   const subscriptions = (await regionSubscriptions(alert.region)).filter((s) => matchesFilter(s.filter, alert));
   const states = await readDeliveries(alert.alertId);
   const outcome: DeliveryOutcome = { delivered: [], failed: [], alreadyDelivered: [] };
-  await Promise.all(subscriptions.map(async (s) => {
-    const previous = states.get(s.subscriptionId);
-    if (previous?.state === 'delivered') { outcome.alreadyDelivered.push(s.subscriptionId); return; }
-    const body = webhookBody(alert, s.subscriptionId);
-    const now = deps.now();
-    const timestamp = Math.floor(now.getTime() / 1000);
-    const result = await deps.post(s.target.url, body, {
-      'content-type': 'application/json; charset=utf-8',
-      'user-agent': 'yibao-webhooks/1',
-      [EVENT_HEADER]: 'fraud.alert.raised',
-      [DELIVERY_HEADER]: deliveryId(alert.alertId, s.subscriptionId),
-      [TIMESTAMP_HEADER]: String(timestamp),
-      [SIGNATURE_HEADER]: signature(signingSecret(s), timestamp, body),
-    });
-    const ok = result.status !== undefined && delivered(result.status);
-    const attempt = (previous?.attempts ?? 0) + 1;
-    const at = now.toISOString();
-    await recordAttempt(alert.alertId,
-      { subscriptionId: s.subscriptionId, attempt, at, ok, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error } : {}), durationMs: result.durationMs },
-      {
-        subscriptionId: s.subscriptionId, state: ok ? 'delivered' : 'failing', attempts: attempt, lastAttemptAt: at,
-        ...(result.status !== undefined ? { lastStatus: result.status } : {}), ...(result.error ? { lastError: result.error } : {}), ...(ok ? { deliveredAt: at } : {}),
+  await Promise.all(
+    subscriptions.map(async (s) => {
+      const previous = states.get(s.subscriptionId);
+      if (previous?.state === 'delivered') {
+        outcome.alreadyDelivered.push(s.subscriptionId);
+        return;
+      }
+      const body = webhookBody(alert, s.subscriptionId);
+      const now = deps.now();
+      const timestamp = Math.floor(now.getTime() / 1000);
+      const result = await deps.post(s.target.url, body, {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'yibao-webhooks/1',
+        [EVENT_HEADER]: 'fraud.alert.raised',
+        [DELIVERY_HEADER]: deliveryId(alert.alertId, s.subscriptionId),
+        [TIMESTAMP_HEADER]: String(timestamp),
+        [SIGNATURE_HEADER]: signature(signingSecret(s), timestamp, body),
       });
-    if (ok) outcome.delivered.push(s.subscriptionId);
-    else outcome.failed.push({ subscriptionId: s.subscriptionId, attempts: attempt });
-  }));
+      const ok = result.status !== undefined && delivered(result.status);
+      const attempt = (previous?.attempts ?? 0) + 1;
+      const at = now.toISOString();
+      await recordAttempt(
+        alert.alertId,
+        {
+          subscriptionId: s.subscriptionId,
+          attempt,
+          at,
+          ok,
+          ...(result.status !== undefined ? { status: result.status } : {}),
+          ...(result.error ? { error: result.error } : {}),
+          durationMs: result.durationMs,
+        },
+        {
+          subscriptionId: s.subscriptionId,
+          state: ok ? 'delivered' : 'failing',
+          attempts: attempt,
+          lastAttemptAt: at,
+          ...(result.status !== undefined ? { lastStatus: result.status } : {}),
+          ...(result.error ? { lastError: result.error } : {}),
+          ...(ok ? { deliveredAt: at } : {}),
+        },
+      );
+      if (ok) outcome.delivered.push(s.subscriptionId);
+      else outcome.failed.push({ subscriptionId: s.subscriptionId, attempts: attempt });
+    }),
+  );
   return outcome;
 }

@@ -27,14 +27,22 @@ export const handler = eventConsumer(logger, [FraudAlertRaised], async ({ detail
   const alert = fraudAlertPayload.parse(detail);
   const receive = Number(record.attributes.ApproximateReceiveCount) || 1;
   const outcome = await deliverAlert(alert, { post, now: () => new Date() });
-  logger.info('Alert delivery', { alertId: alert.alertId, receive, delivered: outcome.delivered, failed: outcome.failed.map((f) => f.subscriptionId), alreadyDelivered: outcome.alreadyDelivered.length });
+  logger.info('Alert delivery', {
+    alertId: alert.alertId,
+    receive,
+    delivered: outcome.delivered,
+    failed: outcome.failed.map((f) => f.subscriptionId),
+    alreadyDelivered: outcome.alreadyDelivered.length,
+  });
   if (outcome.failed.length === 0) return;
 
   if (receive >= LAST_ATTEMPT) {
     await Promise.all(outcome.failed.map((f) => markDeliveryState(alert.alertId, f.subscriptionId, { state: 'dead-lettered' })));
     // Back at once, so SQS moves it to the dead-letter queue on the next receive rather than after the timeout.
     await retryAfter(record, 0);
-    throw new DeliveryFailedError(`Alert ${alert.alertId}: last attempt failed for ${outcome.failed.length} subscription(s); dead-lettering`);
+    throw new DeliveryFailedError(
+      `Alert ${alert.alertId}: last attempt failed for ${outcome.failed.length} subscription(s); dead-lettering`,
+    );
   }
   const delay = backoffSeconds(receive);
   const nextAttemptAt = new Date(Date.now() + delay * 1000).toISOString();

@@ -15,10 +15,12 @@ function queueUrlOf(arn: string): Promise<string> {
   let url = urls.get(arn);
   if (!url) {
     const [, , , , account, name] = arn.split(':');
-    url = sqsClient().send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account })).then((out) => {
-      if (!out.QueueUrl) throw new Error(`No queue URL for ${arn}`);
-      return out.QueueUrl;
-    });
+    url = sqsClient()
+      .send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }))
+      .then((out) => {
+        if (!out.QueueUrl) throw new Error(`No queue URL for ${arn}`);
+        return out.QueueUrl;
+      });
     url.catch(() => urls.delete(arn));
     urls.set(arn, url);
   }
@@ -26,9 +28,11 @@ function queueUrlOf(arn: string): Promise<string> {
 }
 
 export async function retryAfter(record: SQSRecord, seconds: number): Promise<void> {
-  await sqsClient().send(new ChangeMessageVisibilityCommand({
-    QueueUrl: await queueUrlOf(record.eventSourceARN),
-    ReceiptHandle: record.receiptHandle,
-    VisibilityTimeout: seconds,
-  }));
+  await sqsClient().send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: await queueUrlOf(record.eventSourceARN),
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: seconds,
+    }),
+  );
 }

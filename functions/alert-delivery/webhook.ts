@@ -22,7 +22,10 @@ export function postWebhook(timeoutMs = DEFAULT_TIMEOUT_MS): Post {
       return { status: res.status, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       const name = (error as { name?: string }).name;
-      const message = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const message =
+        name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
       return { error: message, durationMs: Math.round(performance.now() - started) };
     }
   };

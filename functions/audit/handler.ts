@@ -14,11 +14,13 @@ const logger = createLogger('audit');
  */
 export const handler = anyEventConsumer(logger, async (envelope, { correlationId }) => {
   try {
-    await dynamoDocumentClient().send(new PutCommand({
-      TableName: tableName('audit'),
-      Item: auditItem(envelope, correlationId),
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: tableName('audit'),
+        Item: auditItem(envelope, correlationId),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) {
       logger.info('Event already archived', { eventId: envelope.id });

@@ -12,29 +12,39 @@ import { query } from './pre-group.ts';
 const tags = ['DRG'];
 
 /** The grouper's answer (shared/drg/case.ts, GroupResult): typed against it, so it cannot claim a field the grouper does not return. */
-const groupResult: z.ZodType<GroupResult> = z.object({
-  id: z.string().optional().meta({ description: 'The case id, when the request sent one' }),
-  version: z.enum(GROUPER_VERSIONS),
-  mdc: z.string().nullable().meta({ description: '"MDCF"; null when no MDC was found' }),
-  adrg: z.string().nullable(),
-  drg: z.string().meta({ description: '"FR13", "FQY" (歧义组) or "0000" (ungroupable)' }),
-  ccLevel: z.enum(['MCC', 'CC', 'none']).nullable(),
-  outcome: z.enum(['grouped', 'qy', 'ungroupable']),
-  trace: z.array(z.object({
-    step: z.enum(['codes', 'MDCA', 'MDCP', 'MDCY', 'MDCZ', 'MDC', 'ADRG', 'QY', 'CC', 'DRG']),
-    note: z.string(),
-  })).meta({ description: 'Every decision of the chain, in the order the grouper made it' }),
-}).meta({ id: 'DrgGroupResult' });
+const groupResult: z.ZodType<GroupResult> = z
+  .object({
+    id: z.string().optional().meta({ description: 'The case id, when the request sent one' }),
+    version: z.enum(GROUPER_VERSIONS),
+    mdc: z.string().nullable().meta({ description: '"MDCF"; null when no MDC was found' }),
+    adrg: z.string().nullable(),
+    drg: z.string().meta({ description: '"FR13", "FQY" (歧义组) or "0000" (ungroupable)' }),
+    ccLevel: z.enum(['MCC', 'CC', 'none']).nullable(),
+    outcome: z.enum(['grouped', 'qy', 'ungroupable']),
+    trace: z
+      .array(
+        z.object({
+          step: z.enum(['codes', 'MDCA', 'MDCP', 'MDCY', 'MDCZ', 'MDC', 'ADRG', 'QY', 'CC', 'DRG']),
+          note: z.string(),
+        }),
+      )
+      .meta({ description: 'Every decision of the chain, in the order the grouper made it' }),
+  })
+  .meta({ id: 'DrgGroupResult' });
 
 export const routeDocs: RouteDoc[] = [
   {
-    method: 'POST', path: '/v1/drg/pre-group', tags, roles: ['provider', 'staff'],
+    method: 'POST',
+    path: '/v1/drg/pre-group',
+    tags,
+    roles: ['provider', 'staff'],
     summary: 'Pre-group an inpatient case (CHS-DRG): the group it would get, with the trace; nothing stored',
-    description: 'Synchronous; the case has the shape of the batch command\'s lines (`npm run drg`). The CHS-DRG version is `version`, '
-      + 'else that of the newest DRG policy of `region`, else 2.0; the QY switch and the code standard are `qy` and `codes`, '
-      + 'else the region\'s policy\'s, else QY on and 医保版 codes. '
-      + 'Codes the grouper does not know are not a 400: the answer is 200 with drg "0000", outcome `ungroupable` and the reason in the trace. '
-      + 'Unknown query parameters are refused (400).',
+    description:
+      "Synchronous; the case has the shape of the batch command's lines (`npm run drg`). The CHS-DRG version is `version`, " +
+      'else that of the newest DRG policy of `region`, else 2.0; the QY switch and the code standard are `qy` and `codes`, ' +
+      "else the region's policy's, else QY on and 医保版 codes. " +
+      'Codes the grouper does not know are not a 400: the answer is 200 with drg "0000", outcome `ungroupable` and the reason in the trace. ' +
+      'Unknown query parameters are refused (400).',
     request: { query, body: drgCaseSchema.meta({ id: 'DrgCase' }) },
     responses: {
       200: { description: 'The group and its trace', schema: groupResult },

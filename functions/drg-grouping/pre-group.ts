@@ -14,7 +14,10 @@ export const query = z.strictObject({
   /** Group with this CHS-DRG version … */
   version: z.enum(GROUPER_VERSIONS).optional(),
   /** … or as this region's newest DRG policy groups (its version, QY switch and code standard). */
-  region: z.string().regex(/^\d{6}$/, 'a 6-digit region code').optional(),
+  region: z
+    .string()
+    .regex(/^\d{6}$/, 'a 6-digit region code')
+    .optional(),
   qy: z.enum(['on', 'off']).optional(),
   codes: z.enum(['yibao', 'clinical']).optional(),
 });
@@ -28,14 +31,17 @@ export const preGroupRoute: RouteHandler = (request) => {
   const q = request.query(query);
   const drgCase = request.body(drgCaseSchema);
 
-  const policy = q.region === undefined ? undefined : drgPolicies()
-    .filter((p) => p.region === q.region)
-    .sort((a, b) => b.year - a.year)[0];
+  const policy =
+    q.region === undefined
+      ? undefined
+      : drgPolicies()
+          .filter((p) => p.region === q.region)
+          .sort((a, b) => b.year - a.year)[0];
   if (q.region !== undefined && !policy) throw notFound(`No DRG policy for region ${q.region}`, { field: 'query.region' });
 
   const version = q.version ?? policy?.grouperVersion ?? DEFAULT_VERSION;
   const result = grouperFor(version).group(drgCase, {
-    qy: q.qy === undefined ? policy?.qy ?? true : q.qy === 'on',
+    qy: q.qy === undefined ? (policy?.qy ?? true) : q.qy === 'on',
     codes: q.codes ?? policy?.codes ?? 'yibao',
   });
   return { statusCode: 200, body: result };

@@ -22,11 +22,13 @@ export async function recordSettledCase(claim: ClaimSettledPayload, correlationI
   const region = paymentRegion(claim);
   const payment = drgPaymentFor(region, year);
   if (payment.kind === 'not-drg-paid') {
-    logger.info('Region does not pay this year\'s inpatient cases by DRG; not grouped', { region, year });
+    logger.info("Region does not pay this year's inpatient cases by DRG; not grouped", { region, year });
     return;
   }
   if (payment.kind === 'policy-missing') {
-    throw new PoisonMessageError(`No DRG policy for region ${region} in ${year} (DRG payment since ${payment.since}): add policies/drg/${region}/${year}.json, then redrive`);
+    throw new PoisonMessageError(
+      `No DRG policy for region ${region} in ${year} (DRG payment since ${payment.since}): add policies/drg/${region}/${year}.json, then redrive`,
+    );
   }
   const { policy } = payment;
 
@@ -43,20 +45,29 @@ export async function recordSettledCase(claim: ClaimSettledPayload, correlationI
   const settled = settleCase(grouperFor(policy.grouperVersion), policy, claim);
   const others = settled.admission.drgPaid ? await admissionsToDrg(settled.memberId, settled.admission.drg) : [];
   // Each earlier admission is cut once: skip those another readmission already cut.
-  const cuts = cutsFor(policy, settled, others).filter((cut) => !others.some((o) => o.alreadyCut && o.claimNo === cut.earlier.claimNo && o.providerCode === cut.earlier.providerCode));
-  const regionOf = (providerCode: string, claimNo: string) => others.find((o) => o.providerCode === providerCode && o.claimNo === claimNo)?.region ?? settled.region;
+  const cuts = cutsFor(policy, settled, others).filter(
+    (cut) => !others.some((o) => o.alreadyCut && o.claimNo === cut.earlier.claimNo && o.providerCode === cut.earlier.providerCode),
+  );
+  const regionOf = (providerCode: string, claimNo: string) =>
+    others.find((o) => o.providerCode === providerCode && o.claimNo === claimNo)?.region ?? settled.region;
 
   const recordedAt = new Date().toISOString();
   const item = caseItem(settled, policy, cuts, recordedAt);
-  const outcome = await recordCase(item, cuts.map((cut) => cutItem(cut, regionOf(cut.earlier.providerCode, cut.earlier.claimNo), recordedAt)));
+  const outcome = await recordCase(
+    item,
+    cuts.map((cut) => cutItem(cut, regionOf(cut.earlier.providerCode, cut.earlier.claimNo), recordedAt)),
+  );
   if (outcome === 'already-recorded') {
     // Another delivery of the same message got there first; it publishes.
     logger.info('Case recorded meanwhile by another delivery', { claim: claim.claim });
     return;
   }
   logger.info('Case grouped and recorded', {
-    drg: settled.grouping.drg, outcome: settled.grouping.outcome, pricing: settled.points.pricing,
-    centipoints: settled.points.centipoints, readmissionCuts: cuts.length,
+    drg: settled.grouping.drg,
+    outcome: settled.grouping.outcome,
+    pricing: settled.points.pricing,
+    centipoints: settled.points.centipoints,
+    readmissionCuts: cuts.length,
   });
   await publishCaseGrouped(item, correlationId, logger);
 }
@@ -79,8 +90,13 @@ export function caseGroupedPayload(item: CaseItem): EventPayload<typeof CaseGrou
     dischargeDate: item.dischargeDate,
     grouping: { version: g.version, mdc: g.mdc, adrg: g.adrg, drg: g.drg, ccLevel: g.ccLevel, outcome: g.outcome },
     points: {
-      pricing: p.pricing, weight: p.weight, baseCentipoints: p.baseCentipoints, coefficient: p.coefficient,
-      addOns: p.addOns, centipoints: p.centipoints, review: p.review,
+      pricing: p.pricing,
+      weight: p.weight,
+      baseCentipoints: p.baseCentipoints,
+      coefficient: p.coefficient,
+      addOns: p.addOns,
+      centipoints: p.centipoints,
+      review: p.review,
     },
     readmissionCuts: item.readmissionCuts,
     policy: item.policy,

@@ -13,6 +13,9 @@ import type { Principal } from '../../shared/auth/principal.ts';
 export function requireRegionVisible(principal: Principal, regions: readonly (string | undefined)[]): void {
   if (principal.role !== 'regulator') return;
   if (!regions.includes(principal.region)) {
-    throw forbidden(`A regulator of ${principal.region} sees members enrolled in its own region only`, { field: 'region', rule: 'regulator_region' });
+    throw forbidden(`A regulator of ${principal.region} sees members enrolled in its own region only`, {
+      field: 'region',
+      rule: 'regulator_region',
+    });
   }
 }

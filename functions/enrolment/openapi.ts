@@ -4,9 +4,26 @@
  */
 import type { RouteDoc } from '../../tools/openapi.ts';
 import {
-  bulkRequestSchema, bulkResponse, categoryRequestSchema, categoryResponse, contributionRequestSchema, contributionResponse,
-  eligibilityQuery, eligibilityResponse, enrolmentRequestSchema, enrolResponse, listQuery, listResponse, lookupRequestSchema,
-  lookupResponse, memberParams, memberRecordResponse, outOfAreaRequestSchema, outOfAreaResponse, transferRequestSchema, transferResponse,
+  bulkRequestSchema,
+  bulkResponse,
+  categoryRequestSchema,
+  categoryResponse,
+  contributionRequestSchema,
+  contributionResponse,
+  eligibilityQuery,
+  eligibilityResponse,
+  enrolmentRequestSchema,
+  enrolResponse,
+  listQuery,
+  listResponse,
+  lookupRequestSchema,
+  lookupResponse,
+  memberParams,
+  memberRecordResponse,
+  outOfAreaRequestSchema,
+  outOfAreaResponse,
+  transferRequestSchema,
+  transferResponse,
 } from './schemas.ts';
 
 const tags = ['enrolment'];
@@ -14,12 +31,16 @@ const memberNotFound = { description: 'No such member' };
 
 export const routeDocs: RouteDoc[] = [
   {
-    method: 'POST', path: '/v1/members', tags, roles: ['staff'],
+    method: 'POST',
+    path: '/v1/members',
+    tags,
+    roles: ['staff'],
     summary: 'Enrol a person for an insurance year (参保登记)',
-    description: 'Validates the GB 11643 ID number (check character, birth date, province), takes birth date and sex from it, '
-      + 'and enrols the person in one pooling region and scheme for the year. One enrolment per person per year: a different '
-      + 'second enrolment is refused with 409 naming the existing one, also when two requests race; the same enrolment sent '
-      + 'again is answered 200 `unchanged`. The contribution due is split by the region\'s policy and the categories held on the first day.',
+    description:
+      'Validates the GB 11643 ID number (check character, birth date, province), takes birth date and sex from it, ' +
+      'and enrols the person in one pooling region and scheme for the year. One enrolment per person per year: a different ' +
+      'second enrolment is refused with 409 naming the existing one, also when two requests race; the same enrolment sent ' +
+      "again is answered 200 `unchanged`. The contribution due is split by the region's policy and the categories held on the first day.",
     request: { body: enrolmentRequestSchema },
     responses: {
       201: { description: 'Enrolled', schema: enrolResponse },
@@ -28,46 +49,70 @@ export const routeDocs: RouteDoc[] = [
     },
   },
   {
-    method: 'GET', path: '/v1/members', tags, roles: ['staff', 'regulator'],
+    method: 'GET',
+    path: '/v1/members',
+    tags,
+    roles: ['staff', 'regulator'],
     summary: "List a pooling region's enrolments in a year (a regulator: its own region)",
     request: { query: listQuery },
     responses: { 200: { description: 'One page; pass nextCursor for the next', schema: listResponse } },
   },
   {
-    method: 'POST', path: '/v1/members/lookup', tags, roles: ['staff', 'provider'],
+    method: 'POST',
+    path: '/v1/members/lookup',
+    tags,
+    roles: ['staff', 'provider'],
     summary: 'Find the member id for an ID number',
     description: 'The number travels in the body so that it never lands in an access log.',
     request: { body: lookupRequestSchema },
     responses: { 200: { description: 'The member', schema: lookupResponse }, 404: { description: 'No member has this ID number' } },
   },
   {
-    method: 'POST', path: '/v1/members/bulk', tags, roles: ['staff'],
+    method: 'POST',
+    path: '/v1/members/bulk',
+    tags,
+    roles: ['staff'],
     summary: 'Enrol (or record contributions for) many rows from a CSV or JSON-lines file',
-    description: 'Every row is checked as a single request would be and written in its own transaction (whole or not at all). '
-      + 'Rejected rows are reported by row number with field and rule; rows done by an earlier run are `unchanged`, so a file '
-      + 'sent twice changes nothing. Up to 1,000 rows per request; `npm run enrol:bulk` sends larger files in chunks.',
+    description:
+      'Every row is checked as a single request would be and written in its own transaction (whole or not at all). ' +
+      'Rejected rows are reported by row number with field and rule; rows done by an earlier run are `unchanged`, so a file ' +
+      'sent twice changes nothing. Up to 1,000 rows per request; `npm run enrol:bulk` sends larger files in chunks.',
     request: { body: bulkRequestSchema },
     responses: { 200: { description: 'The row-by-row report', schema: bulkResponse } },
   },
   {
-    method: 'GET', path: '/v1/members/{memberId}', tags, roles: ['staff', 'regulator'],
+    method: 'GET',
+    path: '/v1/members/{memberId}',
+    tags,
+    roles: ['staff', 'regulator'],
     summary: "A member's whole record: enrolments, categories, contributions, out-of-area registrations",
     request: { params: memberParams },
-    responses: { 200: { description: 'The member (the ID number masked; the name for staff only)', schema: memberRecordResponse }, 404: memberNotFound },
+    responses: {
+      200: { description: 'The member (the ID number masked; the name for staff only)', schema: memberRecordResponse },
+      404: memberNotFound,
+    },
   },
   {
-    method: 'GET', path: '/v1/members/{memberId}/eligibility', tags, roles: ['provider', 'staff', 'regulator'],
+    method: 'GET',
+    path: '/v1/members/{memberId}/eligibility',
+    tags,
+    roles: ['provider', 'staff', 'regulator'],
     summary: 'Eligibility on a date, as a hospital asks at admission',
-    description: 'Covered or not on the date, the enrolment (scheme, region) in force, the assistance categories and out-of-area '
-      + 'registrations holding that day, and the year-to-date accumulators settlement keeps.',
+    description:
+      'Covered or not on the date, the enrolment (scheme, region) in force, the assistance categories and out-of-area ' +
+      'registrations holding that day, and the year-to-date accumulators settlement keeps.',
     request: { params: memberParams, query: eligibilityQuery },
     responses: { 200: { description: 'The answer', schema: eligibilityResponse }, 404: memberNotFound },
   },
   {
-    method: 'POST', path: '/v1/members/{memberId}/contributions', tags, roles: ['staff'],
+    method: 'POST',
+    path: '/v1/members/{memberId}/contributions',
+    tags,
+    roles: ['staff'],
     summary: 'Record a contribution (缴费) against the year',
-    description: 'Split into individual, employer, government and assistance shares by the policy; the enrolment becomes active '
-      + 'when the payable part is in (or at once if fully subsidised). The receipt number is the idempotency key.',
+    description:
+      'Split into individual, employer, government and assistance shares by the policy; the enrolment becomes active ' +
+      'when the payable part is in (or at once if fully subsidised). The receipt number is the idempotency key.',
     request: { params: memberParams, body: contributionRequestSchema },
     responses: {
       201: { description: 'Recorded', schema: contributionResponse },
@@ -77,10 +122,14 @@ export const routeDocs: RouteDoc[] = [
     },
   },
   {
-    method: 'POST', path: '/v1/members/{memberId}/categories', tags, roles: ['staff'],
+    method: 'POST',
+    path: '/v1/members/{memberId}/categories',
+    tags,
+    roles: ['staff'],
     summary: 'Set an assistance category for a period (特困, 低保 …)',
-    description: 'A period is keyed by code and first day; post it with a validTo to end it. Periods of one code never overlap. '
-      + 'An enrolment with nothing paid yet is recomputed so the subsidy applies.',
+    description:
+      'A period is keyed by code and first day; post it with a validTo to end it. Periods of one code never overlap. ' +
+      'An enrolment with nothing paid yet is recomputed so the subsidy applies.',
     request: { params: memberParams, body: categoryRequestSchema },
     responses: {
       201: { description: 'Added or changed', schema: categoryResponse },
@@ -90,10 +139,14 @@ export const routeDocs: RouteDoc[] = [
     },
   },
   {
-    method: 'POST', path: '/v1/members/{memberId}/transfers', tags, roles: ['staff'],
+    method: 'POST',
+    path: '/v1/members/{memberId}/transfers',
+    tags,
+    roles: ['staff'],
     summary: 'Transfer to another pooling region (转移接续)',
-    description: 'Closes the current enrolment the day before and opens one in the new region to the end of the year, carrying '
-      + "the year's contribution account; the history is kept.",
+    description:
+      'Closes the current enrolment the day before and opens one in the new region to the end of the year, carrying ' +
+      "the year's contribution account; the history is kept.",
     request: { params: memberParams, body: transferRequestSchema },
     responses: {
       201: { description: 'Transferred', schema: transferResponse },
@@ -103,7 +156,10 @@ export const routeDocs: RouteDoc[] = [
     },
   },
   {
-    method: 'POST', path: '/v1/members/{memberId}/out-of-area', tags, roles: ['staff'],
+    method: 'POST',
+    path: '/v1/members/{memberId}/out-of-area',
+    tags,
+    roles: ['staff'],
     summary: 'Register out-of-area care (异地就医备案) for a period',
     request: { params: memberParams, body: outOfAreaRequestSchema },
     responses: {

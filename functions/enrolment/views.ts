@@ -47,15 +47,26 @@ export function enrolmentView(e: EnrolmentItem): z.infer<typeof enrolmentSchema>
 }
 
 export const categoryView = (c: CategoryItem): z.infer<typeof categorySchema> => ({
-  code: c.code, validFrom: c.validFrom, ...(c.validTo ? { validTo: c.validTo } : {}), ...(c.reference ? { reference: c.reference } : {}),
+  code: c.code,
+  validFrom: c.validFrom,
+  ...(c.validTo ? { validTo: c.validTo } : {}),
+  ...(c.reference ? { reference: c.reference } : {}),
 });
 
 export const contributionView = (c: ContributionItem): z.infer<typeof contributionSchema> => ({
-  contributionId: c.contributionId, enrolmentId: c.enrolmentId, year: c.year, amountFen: c.amountFen,
-  channel: c.channel, paidOn: c.paidOn, shares: c.shares,
+  contributionId: c.contributionId,
+  enrolmentId: c.enrolmentId,
+  year: c.year,
+  amountFen: c.amountFen,
+  channel: c.channel,
+  paidOn: c.paidOn,
+  shares: c.shares,
 });
 
 export const outOfAreaView = (r: OutOfAreaItem): z.infer<typeof outOfAreaSchema> => ({
-  kind: r.registrationKind, region: r.region, validFrom: r.validFrom,
-  ...(r.validTo ? { validTo: r.validTo } : {}), ...(r.reference ? { reference: r.reference } : {}),
+  kind: r.registrationKind,
+  region: r.region,
+  validFrom: r.validFrom,
+  ...(r.validTo ? { validTo: r.validTo } : {}),
+  ...(r.reference ? { reference: r.reference } : {}),
 });

@@ -24,7 +24,13 @@ import type { FraudClaim } from '../../shared/fraud/claim.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { profileWithGroupedCase, withGrouping } from '../../shared/fraud/counting.ts';
 import { providerMonthsNeeded, scoreProvider } from '../../shared/fraud/engine.ts';
-import { commitGrouped, readClaimState, readProviderContext, writeGrouping, type StoredGrouping } from '../../shared/fraud/store/scoring.ts';
+import {
+  commitGrouped,
+  readClaimState,
+  readProviderContext,
+  writeGrouping,
+  type StoredGrouping,
+} from '../../shared/fraud/store/scoring.ts';
 import { publishPending, type ScoringDeps } from './score-claim.ts';
 
 type CaseGroupedPayload = z.output<typeof CaseGrouped.payload>;
@@ -72,17 +78,25 @@ export async function applyGrouping(
     const at = deps.now();
     const grouped = withGrouping(score.counted, drg);
     // The catalogue the claim was scored under judges its provider (the scoring refused any claim without one).
-    const catalogue = (await deps.catalogueFor(grouped.providerRegion, payload.admissionDate)) ?? (await deps.catalogueFor(score.region, payload.admissionDate));
-    if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${grouped.providerRegion} on ${payload.admissionDate}`);
+    const catalogue =
+      (await deps.catalogueFor(grouped.providerRegion, payload.admissionDate)) ??
+      (await deps.catalogueFor(score.region, payload.admissionDate));
+    if (!catalogue)
+      throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${grouped.providerRegion} on ${payload.admissionDate}`);
     const asOf = payload.dischargeDate;
     const provider = { code: score.providerCode, region: grouped.providerRegion, ...(grouped.level ? { level: grouped.level } : {}) };
     const stored = await readProviderContext(provider, providerMonthsNeeded(catalogue, asOf), grouped.year);
     const providerScore = scoreProvider(catalogue, profileWithGroupedCase(stored, { code: provider.code, asOf }, grouped), stored.year);
-    const raise = providerScore.alert && !stored.year.alertId
-      ? providerAlert(provider, grouped.year, providerScore, { region: catalogue.region, version: catalogue.version }, at)
-      : undefined;
+    const raise =
+      providerScore.alert && !stored.year.alertId
+        ? providerAlert(provider, grouped.year, providerScore, { region: catalogue.region, version: catalogue.version }, at)
+        : undefined;
     const outcome = await commitGrouped({
-      ref, eventId, at, score, grouped,
+      ref,
+      eventId,
+      at,
+      score,
+      grouped,
       provider: { year: grouped.year, score: providerScore, ...(raise ? { raise } : {}) },
     });
     if (outcome === 'committed') {
@@ -91,7 +105,8 @@ export async function applyGrouping(
       return { outcome: 'counted', providerRisk: providerScore.score, alerts };
     }
     // 'duplicate': the score changed under us (scored with this grouping, reversed, re-scored); read again.
-    if (attempt >= COMMIT_TRIES) throw new Error(`Counting the grouped case of ${ref.providerCode}#${ref.claimNo} kept conflicting (${outcome}); SQS will retry`);
+    if (attempt >= COMMIT_TRIES)
+      throw new Error(`Counting the grouped case of ${ref.providerCode}#${ref.claimNo} kept conflicting (${outcome}); SQS will retry`);
     await sleep(20 * attempt + Math.floor(Math.random() * 30));
   }
 }

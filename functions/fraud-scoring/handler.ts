@@ -24,15 +24,17 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
  * Smart audit (智能审核) of every settled claim; a reversal takes the claim's score back; a grouped
  * case feeds the provider rules that compare DRG results (CC/MCC share, cost and stay per DRG).
  */
-export const handler = eventConsumer(logger, [ClaimSettled, ClaimReversed, CaseGrouped], ({ envelope, detail }, { correlationId }) => serially(async () => {
-  switch (envelope['detail-type']) {
-    case DetailType.claimSettled:
-      await scoreSettledClaim(detail as ClaimSettledPayload, envelope.id, correlationId, logger, defaultDeps);
-      return;
-    case DetailType.claimReversed:
-      await reverseClaim(detail as Parameters<typeof reverseClaim>[0], envelope.id, logger, defaultDeps.now);
-      return;
-    default:
-      await applyGrouping(detail as Parameters<typeof applyGrouping>[0], envelope.id, correlationId, logger, defaultDeps);
-  }
-}));
+export const handler = eventConsumer(logger, [ClaimSettled, ClaimReversed, CaseGrouped], ({ envelope, detail }, { correlationId }) =>
+  serially(async () => {
+    switch (envelope['detail-type']) {
+      case DetailType.claimSettled:
+        await scoreSettledClaim(detail as ClaimSettledPayload, envelope.id, correlationId, logger, defaultDeps);
+        return;
+      case DetailType.claimReversed:
+        await reverseClaim(detail as Parameters<typeof reverseClaim>[0], envelope.id, logger, defaultDeps.now);
+        return;
+      default:
+        await applyGrouping(detail as Parameters<typeof applyGrouping>[0], envelope.id, correlationId, logger, defaultDeps);
+    }
+  }),
+);

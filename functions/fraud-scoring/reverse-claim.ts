@@ -16,11 +16,17 @@ export class ReversalBeforeScoringError extends Error {
   override name = 'ReversalBeforeScoringError';
 }
 
-export async function reverseClaim(payload: ReversalPayload, eventId: string, logger: Logger, now: () => string): Promise<'reversed' | 'duplicate'> {
+export async function reverseClaim(
+  payload: ReversalPayload,
+  eventId: string,
+  logger: Logger,
+  now: () => string,
+): Promise<'reversed' | 'duplicate'> {
   for (let attempt = 1; ; attempt++) {
     const state = await readClaimState(payload.claim);
     if (state.appliedEvents.has(eventId) || state.score?.reversed) return 'duplicate';
-    if (!state.score) throw new ReversalBeforeScoringError(`Claim ${payload.claim.providerCode}#${payload.claim.claimNo} is not scored yet`);
+    if (!state.score)
+      throw new ReversalBeforeScoringError(`Claim ${payload.claim.providerCode}#${payload.claim.claimNo} is not scored yet`);
     // The scored claim's own member id keys its history (the reversal's copy is only a courtesy).
     await markProjectionReversed(state.score.memberId, state.score);
     const outcome = await commitReversed({ ref: payload.claim, eventId, at: now(), reason: payload.reason, score: state.score });

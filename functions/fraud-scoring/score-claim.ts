@@ -18,7 +18,13 @@ import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';
 import { historyRange, providerMonthsNeeded, scoreClaim, scoreProvider } from '../../shared/fraud/engine.ts';
 import {
-  commitSettled, markPublished, readAlertItem, readClaimState, readMemberContext, readProviderContext, writeProjection,
+  commitSettled,
+  markPublished,
+  readAlertItem,
+  readClaimState,
+  readMemberContext,
+  readProviderContext,
+  writeProjection,
   type ClaimState,
 } from '../../shared/fraud/store/scoring.ts';
 
@@ -36,7 +42,11 @@ const COMMIT_TRIES = 5;
 export type ScoringOutcome = { outcome: 'scored'; score: number; alerts: string[] } | { outcome: 'duplicate'; republished: string[] };
 
 /** Publishes the alerts a scoring raised that are not yet marked published. */
-export async function publishPending(alertIds: readonly (string | undefined)[], correlationId: string, now: () => string): Promise<string[]> {
+export async function publishPending(
+  alertIds: readonly (string | undefined)[],
+  correlationId: string,
+  now: () => string,
+): Promise<string[]> {
   const published: string[] = [];
   for (const alertId of alertIds) {
     if (!alertId) continue;
@@ -54,7 +64,11 @@ const alreadyApplied = (state: ClaimState, eventId: string) =>
 
 /** A redelivery: nothing to count, but any alert the first delivery raised and did not publish goes out now. */
 async function duplicateOf(state: ClaimState, correlationId: string, now: () => string): Promise<ScoringOutcome> {
-  const republished = await publishPending([state.score?.alertId, state.score?.providerAlertId, state.score?.groupingAlertId], correlationId, now);
+  const republished = await publishPending(
+    [state.score?.alertId, state.score?.providerAlertId, state.score?.groupingAlertId],
+    correlationId,
+    now,
+  );
   return { outcome: 'duplicate', republished };
 }
 
@@ -73,7 +87,9 @@ export async function scoreSettledClaim(
   if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
   const member = await readMemberContext(claim, historyRange(catalogue, claim));
   const score = scoreClaim(catalogue, claim, {
-    memberHistory: member.history, traceScans: member.traceScans, ...(member.deathDate ? { deathDate: member.deathDate } : {}),
+    memberHistory: member.history,
+    traceScans: member.traceScans,
+    ...(member.deathDate ? { deathDate: member.deathDate } : {}),
   });
   const projection = await writeProjection(claim);
 
@@ -95,26 +111,48 @@ export async function scoreSettledClaim(
       year,
     );
     const providerScore = scoreProvider(providerCatalogue, profileWithClaim(stored, claim, counted), {
-      claims: stored.year.claims + 1, scoreSum: stored.year.scoreSum + score.score,
+      claims: stored.year.claims + 1,
+      scoreSum: stored.year.scoreSum + score.score,
     });
-    const raise = providerScore.alert && !stored.year.alertId
-      ? providerAlert({ code: claim.provider.code, ...(claim.provider.level ? { level: claim.provider.level } : {}), region: counted.providerRegion }, year, providerScore, { region: providerCatalogue.region, version: providerCatalogue.version }, at)
-      : undefined;
+    const raise =
+      providerScore.alert && !stored.year.alertId
+        ? providerAlert(
+            { code: claim.provider.code, ...(claim.provider.level ? { level: claim.provider.level } : {}), region: counted.providerRegion },
+            year,
+            providerScore,
+            { region: providerCatalogue.region, version: providerCatalogue.version },
+            at,
+          )
+        : undefined;
     const alert = score.alert ? claimAlert(claim, score, eventId, at) : undefined;
     const outcome = await commitSettled({
-      claim, eventId, at, score, projection, counted, ...(alert ? { claimAlert: alert } : {}),
-      provider: { year, score: providerScore, ...(raise ? { raise } : {}) }, ...(grouping ? { grouping } : {}),
+      claim,
+      eventId,
+      at,
+      score,
+      projection,
+      counted,
+      ...(alert ? { claimAlert: alert } : {}),
+      provider: { year, score: providerScore, ...(raise ? { raise } : {}) },
+      ...(grouping ? { grouping } : {}),
     });
     if (outcome === 'committed') {
       const alerts = [alert?.alertId, raise?.alertId].filter((a): a is string => Boolean(a));
       await publishPending(alerts, correlationId, deps.now);
-      logger.info('Claim scored', { claim: claim.ref, score: score.score, hits: score.hits.map((h) => h.ruleId), alerts, providerRisk: providerScore.score });
+      logger.info('Claim scored', {
+        claim: claim.ref,
+        score: score.score,
+        hits: score.hits.map((h) => h.ruleId),
+        alerts,
+        providerRisk: providerScore.score,
+      });
       return { outcome: 'scored', score: score.score, alerts };
     }
     if (outcome === 'duplicate') return duplicateOf(await readClaimState(claim.ref), correlationId, deps.now);
     // Another claim of this provider committed first (or raised its alert), or the claim's case was
     // grouped meanwhile: read again and redo.
-    if (attempt >= COMMIT_TRIES) throw new Error(`Scoring of ${claim.ref.providerCode}#${claim.ref.claimNo} kept conflicting (${outcome}); SQS will retry`);
+    if (attempt >= COMMIT_TRIES)
+      throw new Error(`Scoring of ${claim.ref.providerCode}#${claim.ref.claimNo} kept conflicting (${outcome}); SQS will retry`);
     await sleep(20 * attempt + Math.floor(Math.random() * 30));
   }
 }

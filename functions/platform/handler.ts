@@ -9,11 +9,13 @@ import { relayOutbox } from '../../shared/events/outbox.ts';
 
 const logger = createLogger('platform');
 
-export const pingBody = z.object({
-  message: z.string().min(1).max(200).default('ping'),
-  /** When set, the caller claims to act for this provider: a provider may only name itself. */
-  providerCode: z.string().optional(),
-}).strict();
+export const pingBody = z
+  .object({
+    message: z.string().min(1).max(200).default('ping'),
+    /** When set, the caller claims to act for this provider: a provider may only name itself. */
+    providerCode: z.string().optional(),
+  })
+  .strict();
 
 const api = httpApi(logger, {
   'GET /health': () => ({ statusCode: 200, body: { status: 'ok', service: 'yibao' } }),
@@ -23,7 +25,8 @@ const api = httpApi(logger, {
     const principal = request.principal();
     const body = request.body(pingBody.default({ message: 'ping' }));
     if (body.providerCode) requireActingFor(principal, body.providerCode);
-    const actingFor = principal.role === 'provider' ? principal.providerCode : principal.role === 'regulator' ? principal.region : undefined;
+    const actingFor =
+      principal.role === 'provider' ? principal.providerCode : principal.role === 'regulator' ? principal.region : undefined;
     const eventId = await publish(PingReceived, { role: principal.role, actingFor, message: body.message }, request.correlationId);
     logger.info('Ping', { role: principal.role, eventId });
     return {

@@ -22,17 +22,30 @@ export const putBudgetRoute: RouteHandler = async (request) => {
   const { region, year } = request.params(budgetParams);
   const input = request.body(budgetInputSchema);
   const policy = settlementPolicyFor(region, year);
-  if (!policy) throw conflict(`No settlement policy for region ${region} in ${year}: add policies/settlement/${region}/${year}.json first`, { field: 'path.year' });
+  if (!policy)
+    throw conflict(`No settlement policy for region ${region} in ${year}: add policies/settlement/${region}/${year}.json first`, {
+      field: 'path.year',
+    });
 
   const providers = await getProviders(input.providers.map((p) => p.providerCode));
-  const communities = new Map((await mapLimit(input.healthCommunities, 8, (c) => getCommunity(c.communityId)))
-    .flatMap((c) => (c ? [[c.communityId, c] as const] : [])));
+  const communities = new Map(
+    (await mapLimit(input.healthCommunities, 8, (c) => getCommunity(c.communityId))).flatMap((c) =>
+      c ? [[c.communityId, c] as const] : [],
+    ),
+  );
   const checked = checkBudget(region, year, input, policy, { providers, communities });
   if (!checked.ok) throw badRequest(`${checked.problems[0]!.field}: ${checked.problems[0]!.message}`, { problems: checked.problems });
 
   const written = await putBudget(checked.budget, principal.sub, new Date().toISOString());
-  if (written.outcome === 'conflict') throw conflict(`The ${region} ${year} budget was changed by someone else meanwhile; read it and try again`);
-  request.logger.info('Budget set', { region, year, version: written.budget.version, outcome: written.outcome, providers: input.providers.length });
+  if (written.outcome === 'conflict')
+    throw conflict(`The ${region} ${year} budget was changed by someone else meanwhile; read it and try again`);
+  request.logger.info('Budget set', {
+    region,
+    year,
+    version: written.budget.version,
+    outcome: written.outcome,
+    providers: input.providers.length,
+  });
   return { statusCode: written.outcome === 'created' ? 201 : 200, body: { outcome: written.outcome, budget: written.budget } };
 };
 

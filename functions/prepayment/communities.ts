@@ -23,13 +23,28 @@ export const registerCommunityRoute: RouteHandler = async (request) => {
   const registered = await getProviders(community.members.map((m) => m.providerCode));
   const problems = community.members.flatMap((m, i) => {
     const p = registered.get(m.providerCode);
-    if (!p) return [{ field: `body.members.${i}.providerCode`, rule: 'not_registered', message: `provider ${m.providerCode} is not in the provider register` }];
-    if (p.region !== community.region) return [{ field: `body.members.${i}.providerCode`, rule: 'other_region', message: `provider ${m.providerCode} belongs to region ${p.region}` }];
+    if (!p)
+      return [
+        {
+          field: `body.members.${i}.providerCode`,
+          rule: 'not_registered',
+          message: `provider ${m.providerCode} is not in the provider register`,
+        },
+      ];
+    if (p.region !== community.region)
+      return [
+        {
+          field: `body.members.${i}.providerCode`,
+          rule: 'other_region',
+          message: `provider ${m.providerCode} belongs to region ${p.region}`,
+        },
+      ];
     return [];
   });
   if (problems.length > 0) throw badRequest(`${problems[0]!.field}: ${problems[0]!.message}`, { problems });
   const outcome = await registerCommunity(community, principal.sub, new Date().toISOString());
-  if (outcome === 'conflict') throw conflict(`Health community ${community.communityId} is already registered with other details`, { field: 'body.communityId' });
+  if (outcome === 'conflict')
+    throw conflict(`Health community ${community.communityId} is already registered with other details`, { field: 'body.communityId' });
   return { statusCode: outcome === 'created' ? 201 : 200, body: { outcome, community } };
 };
 
@@ -47,13 +62,22 @@ export const putAssessmentRoute: RouteHandler = async (request) => {
   const { communityId, year } = request.params(communityParams.extend({ year: yearParam }));
   const input = request.body(assessmentInputSchema);
   if (!(await getCommunity(communityId))) throw notFound(`No health community ${communityId}`);
-  await putAssessment(communityId, year, { ...toAssessment(input), ...(input.assessedOn ? { assessedOn: input.assessedOn } : {}) }, principal.sub, new Date().toISOString());
+  await putAssessment(
+    communityId,
+    year,
+    { ...toAssessment(input), ...(input.assessedOn ? { assessedOn: input.assessedOn } : {}) },
+    principal.sub,
+    new Date().toISOString(),
+  );
   return { statusCode: 200, body: { communityId, year, ...input } };
 };
 
 export const capitatedBody = z.strictObject({
   year: yearParam,
-  memberIds: z.array(z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'a member id (not an ID number)')).min(1).max(1_000),
+  memberIds: z
+    .array(z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'a member id (not an ID number)'))
+    .min(1)
+    .max(1_000),
 });
 
 export const addCapitatedMembersRoute: RouteHandler = async (request) => {
@@ -64,7 +88,13 @@ export const addCapitatedMembersRoute: RouteHandler = async (request) => {
   const community = await getCommunity(communityId);
   if (!community) throw notFound(`No health community ${communityId}`);
   const outcome = await addCapitatedMembers(community, year, memberIds, principal.sub, new Date().toISOString());
-  request.logger.info('Capitated members recorded', { communityId, year, added: outcome.added, already: outcome.already, refused: outcome.inOtherCommunity.length });
+  request.logger.info('Capitated members recorded', {
+    communityId,
+    year,
+    added: outcome.added,
+    already: outcome.already,
+    refused: outcome.inOtherCommunity.length,
+  });
   // Members already capitated elsewhere that year are listed, not moved: the rest are recorded.
   return { statusCode: 200, body: { communityId, year, ...outcome } };
 };

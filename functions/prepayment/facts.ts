@@ -25,9 +25,20 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
     const d = event.detail as ReceivedEvent<typeof CaseGrouped>['detail'];
     // Only the cuts this case made: a cut it suffered was projected with the later case's event.
     const cuts = d.readmissionCuts
-      .filter((c) => c.readmission.providerCode === d.claim.providerCode && c.readmission.claimNo === d.claim.claimNo && c.deltaCentipoints !== 0)
+      .filter(
+        (c) => c.readmission.providerCode === d.claim.providerCode && c.readmission.claimNo === d.claim.claimNo && c.deltaCentipoints !== 0,
+      )
       .map((c) => ({ earlier: c.earlier, deltaCentipoints: c.deltaCentipoints }));
-    const outcome = await applyCase({ providerCode: d.claim.providerCode, claimNo: d.claim.claimNo, month: d.dischargeDate.slice(0, 7), centipoints: d.points.centipoints }, cuts, now);
+    const outcome = await applyCase(
+      {
+        providerCode: d.claim.providerCode,
+        claimNo: d.claim.claimNo,
+        month: d.dischargeDate.slice(0, 7),
+        centipoints: d.points.centipoints,
+      },
+      cuts,
+      now,
+    );
     logger.info('Case projected', { outcome, centipoints: d.points.centipoints, cuts: cuts.length });
     return;
   }
@@ -41,15 +52,26 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
     const capitated = await capitationOf(d.memberId, year);
     if (capitated) {
       const policy = settlementPolicyFor(capitated.region, year);
-      if (!policy) throw new PoisonMessageError(`Member capitated in ${capitated.communityId} (${capitated.region}) but no settlement policy for ${year}`);
+      if (!policy)
+        throw new PoisonMessageError(
+          `Member capitated in ${capitated.communityId} (${capitated.region}) but no settlement policy for ${year}`,
+        );
       const excluded = capitationExclusion(d, policy);
       if (excluded) logger.info('Claim outside the capitation package', { communityId: capitated.communityId, reason: excluded });
       else communityId = capitated.communityId;
     }
-    const outcome = await applyClaimSettled({
-      providerCode: d.claim.providerCode, claimNo: d.claim.claimNo, month: date.slice(0, 7), fundPaidFen,
-      inpatient: d.visit.type === 'inpatient', communityId, settledAt: d.settledAt ?? null,
-    }, now);
+    const outcome = await applyClaimSettled(
+      {
+        providerCode: d.claim.providerCode,
+        claimNo: d.claim.claimNo,
+        month: date.slice(0, 7),
+        fundPaidFen,
+        inpatient: d.visit.type === 'inpatient',
+        communityId,
+        settledAt: d.settledAt ?? null,
+      },
+      now,
+    );
     logger.info('Claim projected', { outcome, fundPaidFen, capitation: communityId });
     return;
   }

@@ -18,11 +18,19 @@ import { FACT_CONTRACTS, projectFact } from './facts.ts';
 const logger = createLogger('prepayment');
 
 /** One provider's line of a run version, fanned out by the planner. */
-const work = queueConsumer(logger, (body) => {
-  const item = workItemSchema.safeParse(body);
-  if (!item.success) throw new PoisonMessageError('Not a prepayment work item', describeIssues(item.error.issues, 'message'));
-  return { value: item.data, correlationId: item.data.correlationId, logKeys: { runId: item.data.runId, providerCode: item.data.providerCode } };
-}, (item) => issueLine(item, logger));
+const work = queueConsumer(
+  logger,
+  (body) => {
+    const item = workItemSchema.safeParse(body);
+    if (!item.success) throw new PoisonMessageError('Not a prepayment work item', describeIssues(item.error.issues, 'message'));
+    return {
+      value: item.data,
+      correlationId: item.data.correlationId,
+      logKeys: { runId: item.data.runId, providerCode: item.data.providerCode },
+    };
+  },
+  (item) => issueLine(item, logger),
+);
 
 /** Claims and grouped cases, projected into monthly totals. */
 const facts = eventConsumer(logger, FACT_CONTRACTS, (event) => projectFact(event, logger));
@@ -64,8 +72,19 @@ export const handler = byTrigger({
     const regions = [];
     for (const region of await regionsWithBudget(yearOf(period))) {
       try {
-        const out = await runMonth(region, period, { supersede: false, reason: null, requestedBy: `schedule:${invocation.schedule}`, correlationId }, logger);
-        regions.push({ region, outcome: out.outcome, version: out.run.version, providers: out.run.expected, warningsRaised: out.warningsRaised });
+        const out = await runMonth(
+          region,
+          period,
+          { supersede: false, reason: null, requestedBy: `schedule:${invocation.schedule}`, correlationId },
+          logger,
+        );
+        regions.push({
+          region,
+          outcome: out.outcome,
+          version: out.run.version,
+          providers: out.run.expected,
+          warningsRaised: out.warningsRaised,
+        });
       } catch (error) {
         // One region's failure does not stop the others; the schedule's retry or staff re-run it.
         logger.error('Prepayment run failed for a region', { region, error: error instanceof Error ? error.message : String(error) });

@@ -36,7 +36,10 @@ export const workItemSchema = z.object({
 export type WorkItem = z.infer<typeof workItemSchema>;
 
 export class PlanRefusal extends Error {
-  constructor(readonly status: 404 | 409, message: string) {
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+  ) {
     super(message);
     this.name = 'PlanRefusal';
   }
@@ -69,14 +72,24 @@ async function send(run: RunVersion, codes: readonly string[], correlationId: st
   const batches: string[][] = [];
   for (let i = 0; i < codes.length; i += 10) batches.push(codes.slice(i, i + 10));
   await mapLimit(batches, 8, async (batch) => {
-    const out = await sqsClient().send(new SendMessageBatchCommand({
-      QueueUrl: queueUrl('prepaymentWork'),
-      Entries: batch.map((providerCode, i) => ({
-        Id: String(i),
-        MessageBody: JSON.stringify({ runId: run.runId, region: run.region, period: run.period, version: run.version, providerCode, correlationId } satisfies WorkItem),
-      })),
-    }));
-    if ((out.Failed ?? []).length > 0) throw new Error(`SQS refused ${out.Failed!.length} work items of ${run.runId} v${run.version}: ${out.Failed![0]!.Message ?? ''}`);
+    const out = await sqsClient().send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl('prepaymentWork'),
+        Entries: batch.map((providerCode, i) => ({
+          Id: String(i),
+          MessageBody: JSON.stringify({
+            runId: run.runId,
+            region: run.region,
+            period: run.period,
+            version: run.version,
+            providerCode,
+            correlationId,
+          } satisfies WorkItem),
+        })),
+      }),
+    );
+    if ((out.Failed ?? []).length > 0)
+      throw new Error(`SQS refused ${out.Failed!.length} work items of ${run.runId} v${run.version}: ${out.Failed![0]!.Message ?? ''}`);
   });
   return codes.length;
 }
@@ -96,7 +109,10 @@ export async function planPrepayment(request: PlanRequest): Promise<PlanOutcome>
     return { outcome: 'resumed', run: current, messagesSent: await send(current, missing, request.correlationId) };
   }
   if (current && current.status !== 'complete') {
-    throw new PlanRefusal(409, `${current.runId} version ${current.version} is still in progress (${current.done} of ${current.expected} providers): supersede it once it completes`);
+    throw new PlanRefusal(
+      409,
+      `${current.runId} version ${current.version} is still in progress (${current.done} of ${current.expected} providers): supersede it once it completes`,
+    );
   }
 
   const budget = await getBudget(region, year);
@@ -105,10 +121,21 @@ export async function planPrepayment(request: PlanRequest): Promise<PlanOutcome>
   if (!policy) throw new PlanRefusal(409, `No settlement policy for region ${region} in ${year}`);
 
   const codes = await providersOf(budget, region, period, current);
-  const created = await createRunVersion({
-    kind: 'prepayment', region, period, expected: codes.length, budgetVersion: budget.version, policyVersion: policy.version,
-    reason: request.reason, requestedBy: request.requestedBy, createdAt: request.now,
-  }, current);
-  if (created.outcome === 'conflict') throw new PlanRefusal(409, `${runId('prepayment', region, period)} was planned by someone else meanwhile; read it and try again`);
+  const created = await createRunVersion(
+    {
+      kind: 'prepayment',
+      region,
+      period,
+      expected: codes.length,
+      budgetVersion: budget.version,
+      policyVersion: policy.version,
+      reason: request.reason,
+      requestedBy: request.requestedBy,
+      createdAt: request.now,
+    },
+    current,
+  );
+  if (created.outcome === 'conflict')
+    throw new PlanRefusal(409, `${runId('prepayment', region, period)} was planned by someone else meanwhile; read it and try again`);
   return { outcome: 'planned', run: created.run, messagesSent: await send(created.run, codes, request.correlationId) };
 }

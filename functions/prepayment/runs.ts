@@ -25,18 +25,31 @@ import { yearParam } from './budgets.ts';
 export const periodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as yyyy-mm');
 const format = z.enum(['json', 'csv']).default('json');
 
-export const prepaymentRunRequest = z.strictObject({
-  region: regionSchema,
-  period: periodSchema,
-  /** A corrected run: a new version paying only the difference. */
-  supersede: z.boolean().default(false),
-  reason: z.string().min(1).max(500).optional(),
-}).refine((r) => !r.supersede || r.reason !== undefined, { path: ['reason'], message: 'a superseding run says why' });
+export const prepaymentRunRequest = z
+  .strictObject({
+    region: regionSchema,
+    period: periodSchema,
+    /** A corrected run: a new version paying only the difference. */
+    supersede: z.boolean().default(false),
+    reason: z.string().min(1).max(500).optional(),
+  })
+  .refine((r) => !r.supersede || r.reason !== undefined, { path: ['reason'], message: 'a superseding run says why' });
 
 /** Plans one region's month and evaluates its warnings; shared by the route and the schedule. */
-export async function runMonth(region: string, month: string, options: { supersede: boolean; reason: string | null; requestedBy: string; correlationId: string }, logger: Logger) {
+export async function runMonth(
+  region: string,
+  month: string,
+  options: { supersede: boolean; reason: string | null; requestedBy: string; correlationId: string },
+  logger: Logger,
+) {
   const planned = await planPrepayment({ region, period: month, ...options, now: new Date().toISOString() });
-  logger.info('Prepayment run', { region, period: month, outcome: planned.outcome, version: planned.run.version, messages: planned.messagesSent });
+  logger.info('Prepayment run', {
+    region,
+    period: month,
+    outcome: planned.outcome,
+    version: planned.run.version,
+    messages: planned.messagesSent,
+  });
   // The month the run advances has just begun: warnings look at the month before.
   const warnings = await evaluateWarnings(region, previousMonth(month), options.correlationId, logger);
   return { ...planned, warningsRaised: warnings.raised };
@@ -47,8 +60,16 @@ export const postRunRoute: RouteHandler = async (request) => {
   requireStaff(principal);
   const body = request.body(prepaymentRunRequest);
   try {
-    const out = await runMonth(body.region, body.period, { supersede: body.supersede, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId }, request.logger);
-    return { statusCode: out.outcome === 'existing' ? 200 : 202, body: { outcome: out.outcome, run: out.run, messagesSent: out.messagesSent, warningsRaised: out.warningsRaised } };
+    const out = await runMonth(
+      body.region,
+      body.period,
+      { supersede: body.supersede, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId },
+      request.logger,
+    );
+    return {
+      statusCode: out.outcome === 'existing' ? 200 : 202,
+      body: { outcome: out.outcome, run: out.run, messagesSent: out.messagesSent, warningsRaised: out.warningsRaised },
+    };
   } catch (error) {
     if (error instanceof PlanRefusal) throw new HttpError(error.status, error.status === 404 ? 'NOT_FOUND' : 'CONFLICT', error.message);
     throw error;
@@ -75,7 +96,11 @@ export const getRunRoute: RouteHandler = async (request) => {
   const total = (f: (l: PrepaymentLine) => number) => lines.reduce((a, l) => a + f(l), 0);
   return {
     statusCode: 200,
-    body: { run, totals: { amountFen: total((l) => l.amountFen), differenceFen: total((l) => l.differenceFen), lines: lines.length }, lines },
+    body: {
+      run,
+      totals: { amountFen: total((l) => l.amountFen), differenceFen: total((l) => l.differenceFen), lines: lines.length },
+      lines,
+    },
   };
 };
 
@@ -92,14 +117,20 @@ export const fundReportRoute: RouteHandler = async (request) => {
   const { status } = loaded;
   if (q.format === 'csv') {
     const pct = (bp: number | null) => (bp === null ? '' : (bp / 100).toFixed(2));
-    return csvResponse(toCsv([
-      ['provider_code', (p: (typeof status.providers)[number]) => p.providerCode],
-      ['global_budget_yuan', (p) => fenToYuan(p.globalBudgetFen)],
-      ['spent_yuan', (p) => fenToYuan(p.spentFen)],
-      ['of_budget_percent', (p) => pct(p.ofBudget)],
-      ['of_pace_percent', (p) => pct(p.ofPace)],
-      ['level', (p) => p.level],
-    ], status.providers), `fund-${region}-${through}.csv`);
+    return csvResponse(
+      toCsv(
+        [
+          ['provider_code', (p: (typeof status.providers)[number]) => p.providerCode],
+          ['global_budget_yuan', (p) => fenToYuan(p.globalBudgetFen)],
+          ['spent_yuan', (p) => fenToYuan(p.spentFen)],
+          ['of_budget_percent', (p) => pct(p.ofBudget)],
+          ['of_pace_percent', (p) => pct(p.ofPace)],
+          ['level', (p) => p.level],
+        ],
+        status.providers,
+      ),
+      `fund-${region}-${through}.csv`,
+    );
   }
   return { statusCode: 200, body: status };
 };

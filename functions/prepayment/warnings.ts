@@ -17,7 +17,10 @@ import { monthsOfYear } from '../../shared/budget/store/facts.ts';
 import { getLevel, markLevelPublished, recordLevel } from '../../shared/budget/store/warnings.ts';
 
 /** The fund's state through a month, or undefined when the region has no budget or policy that year. */
-export async function loadFundStatus(region: string, throughMonth: string): Promise<{ status: FundStatus; budget: Budget; policy: SettlementPolicy } | undefined> {
+export async function loadFundStatus(
+  region: string,
+  throughMonth: string,
+): Promise<{ status: FundStatus; budget: Budget; policy: SettlementPolicy } | undefined> {
   const year = Number(throughMonth.slice(0, 4));
   const [budget, policy] = [await getBudget(region, year), settlementPolicyFor(region, year)];
   if (!budget || !policy) return undefined;
@@ -43,21 +46,37 @@ interface Subject {
 function subjects(status: FundStatus, policy: SettlementPolicy): Subject[] {
   const r = status.reserve;
   const reserveLine = r.level === 'alert' ? policy.warnings.reserveMonths.alertBelow : policy.warnings.reserveMonths.watchBelow;
-  const out: Subject[] = [{
-    kind: 'reserve-months', subject: 'region', level: r.level, value: r.monthsCovered ?? 0, threshold: reserveLine,
-    message: `the reserve covers ${((r.monthsCovered ?? 0) / 100).toFixed(2)} months of payment (line: ${(reserveLine / 100).toFixed(2)})`,
-  }];
+  const out: Subject[] = [
+    {
+      kind: 'reserve-months',
+      subject: 'region',
+      level: r.level,
+      value: r.monthsCovered ?? 0,
+      threshold: reserveLine,
+      message: `the reserve covers ${((r.monthsCovered ?? 0) / 100).toFixed(2)} months of payment (line: ${(reserveLine / 100).toFixed(2)})`,
+    },
+  ];
   for (const p of status.providers) {
     const line = p.level === 'alert' ? policy.warnings.budgetExecution.alertAt : policy.warnings.budgetExecution.watchAt;
     out.push({
-      kind: 'budget-execution', subject: p.providerCode, providerCode: p.providerCode, level: p.level, value: p.ofPace ?? 0, threshold: line,
+      kind: 'budget-execution',
+      subject: p.providerCode,
+      providerCode: p.providerCode,
+      level: p.level,
+      value: p.ofPace ?? 0,
+      threshold: line,
       message: `${p.providerCode} has spent ${((p.ofPace ?? 0) / 100).toFixed(2)}% of its budget's pace through ${status.throughMonth} (line: ${(line / 100).toFixed(2)}%)`,
     });
   }
   return out;
 }
 
-export async function evaluateWarnings(region: string, throughMonth: string, correlationId: string, logger: Logger): Promise<{ raised: number; evaluated: boolean }> {
+export async function evaluateWarnings(
+  region: string,
+  throughMonth: string,
+  correlationId: string,
+  logger: Logger,
+): Promise<{ raised: number; evaluated: boolean }> {
   const loaded = await loadFundStatus(region, throughMonth);
   if (!loaded) return { raised: 0, evaluated: false };
   const { status, policy } = loaded;
@@ -69,16 +88,34 @@ export async function evaluateWarnings(region: string, throughMonth: string, cor
     let toPublish = previous && !previous.published && previous.level !== 'none' && previous.level === s.level ? previous : undefined;
     if (s.level !== previousLevel) {
       const rises = crossed(previousLevel, s.level);
-      const next = { level: s.level, throughMonth: status.throughMonth, value: s.value, threshold: s.threshold, previousLevel, published: !rises };
+      const next = {
+        level: s.level,
+        throughMonth: status.throughMonth,
+        value: s.value,
+        threshold: s.threshold,
+        previousLevel,
+        published: !rises,
+      };
       if (!(await recordLevel(region, status.year, s.kind, s.subject, previous, next, now))) return; // another evaluation recorded it
       toPublish = rises ? next : undefined;
     }
     if (!toPublish || toPublish.level === 'none') return;
-    const eventId = await publish(FundWarningRaised, {
-      region, year: status.year, throughMonth: toPublish.throughMonth, kind: s.kind,
-      ...(s.providerCode ? { providerCode: s.providerCode } : {}),
-      level: toPublish.level, previousLevel: toPublish.previousLevel, value: toPublish.value, threshold: toPublish.threshold, message: s.message,
-    }, correlationId);
+    const eventId = await publish(
+      FundWarningRaised,
+      {
+        region,
+        year: status.year,
+        throughMonth: toPublish.throughMonth,
+        kind: s.kind,
+        ...(s.providerCode ? { providerCode: s.providerCode } : {}),
+        level: toPublish.level,
+        previousLevel: toPublish.previousLevel,
+        value: toPublish.value,
+        threshold: toPublish.threshold,
+        message: s.message,
+      },
+      correlationId,
+    );
     await markLevelPublished(region, status.year, s.kind, s.subject, eventId);
     raised++;
     logger.info('Fund warning raised', { region, kind: s.kind, subject: s.subject, level: toPublish.level });

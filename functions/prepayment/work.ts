@@ -13,7 +13,13 @@ import { settlementPolicyFor } from '../../shared/budget/policies.ts';
 import { monthlyAdvance, monthOf, previousMonth, supersede, yearOf } from '../../shared/budget/prepayment.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { monthTotals } from '../../shared/budget/store/facts.ts';
-import { getPrepaymentLine, issuedForPeriod, markLinePublished, writePrepaymentLine, type PrepaymentLine } from '../../shared/budget/store/ledger.ts';
+import {
+  getPrepaymentLine,
+  issuedForPeriod,
+  markLinePublished,
+  writePrepaymentLine,
+  type PrepaymentLine,
+} from '../../shared/budget/store/ledger.ts';
 import { completeRun, getRunVersion } from '../../shared/budget/store/runs.ts';
 import type { WorkItem } from './plan.ts';
 
@@ -31,10 +37,21 @@ const budgetVersion = (region: string, year: number, version: number) => {
 };
 
 async function publishLine(line: PrepaymentLine, correlationId: string): Promise<void> {
-  const eventId = await publish(PrepaymentIssued, {
-    runId: line.runId, region: line.region, period: line.period, version: line.version, providerCode: line.providerCode,
-    agreement: line.agreement, amountFen: line.amountFen, issuedBeforeFen: line.issuedBeforeFen, differenceFen: line.differenceFen,
-  }, correlationId);
+  const eventId = await publish(
+    PrepaymentIssued,
+    {
+      runId: line.runId,
+      region: line.region,
+      period: line.period,
+      version: line.version,
+      providerCode: line.providerCode,
+      agreement: line.agreement,
+      amountFen: line.amountFen,
+      issuedBeforeFen: line.issuedBeforeFen,
+      differenceFen: line.differenceFen,
+    },
+    correlationId,
+  );
   await markLinePublished(line.providerCode, line.period, line.version, eventId);
 }
 
@@ -55,20 +72,28 @@ export async function issueLine(item: WorkItem, logger: Logger): Promise<void> {
   const year = yearOf(period);
   const budget = await budgetVersion(region, year, run.budgetVersion);
   const policy = settlementPolicyFor(region, year);
-  if (!budget || !policy) throw new PoisonMessageError(`Run ${item.runId} v${version}: budget v${run.budgetVersion} or the settlement policy is missing`);
+  if (!budget || !policy)
+    throw new PoisonMessageError(`Run ${item.runId} v${version}: budget v${run.budgetVersion} or the settlement policy is missing`);
 
   const budgetLine = budget.providers.find((p) => p.providerCode === providerCode);
   const agreement = agreementOf(budgetLine, policy);
-  const lastMonthCentipoints = agreement.kind === 'last-month-points' ? (await monthTotals(providerCode, previousMonth(period))).centipoints : 0;
+  const lastMonthCentipoints =
+    agreement.kind === 'last-month-points' ? (await monthTotals(providerCode, previousMonth(period))).centipoints : 0;
   const advance = budgetLine
     ? monthlyAdvance(agreement, { globalBudgetFen: budgetLine.globalBudgetFen, month: monthOf(period), lastMonthCentipoints })
     : { amountFen: 0, workings: [`not in budget version ${budget.version}: nothing advanced, earlier advances for the month recovered`] };
   const amounts = supersede(advance.amountFen, await issuedForPeriod(providerCode, period));
 
   const line: PrepaymentLine = {
-    runId: run.runId, region, period, version, providerCode,
+    runId: run.runId,
+    region,
+    period,
+    version,
+    providerCode,
     agreement: { name: agreement.name, kind: agreement.kind },
-    ...amounts, workings: advance.workings, writtenAt: new Date().toISOString(),
+    ...amounts,
+    workings: advance.workings,
+    writtenAt: new Date().toISOString(),
   };
   const written = await writePrepaymentLine(line);
   if (written === 'already-written') {

@@ -20,12 +20,21 @@ export const listQuery = z.strictObject({
   status: z.enum(ALERT_STATUSES).optional(),
   minSeverity: z.enum(SEVERITIES).optional(),
   kind: z.enum(['claim', 'provider']).optional(),
-  providerCode: z.string().regex(/^[A-Z0-9]{4,20}$/, 'a provider code').optional(),
+  providerCode: z
+    .string()
+    .regex(/^[A-Z0-9]{4,20}$/, 'a provider code')
+    .optional(),
   ruleType: z.enum(FILTERABLE_RULE_TYPES).optional(),
   claimNo: z.string().min(1).max(64).optional(),
   /** Raised on or after / on or before (dates or date-times). */
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'a date').optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'a date').optional(),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/, 'a date')
+    .optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/, 'a date')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(2000).optional(),
 });
@@ -43,7 +52,9 @@ function decodeCursor(cursor: string, region: string): Record<string, unknown> {
   }
   // A cursor of another region's inbox is no cursor of this one.
   if (!parsed || parsed.gsi1pk !== `REGION#${region}`) {
-    throw badRequest('query.cursor: not a cursor this list handed out', { problems: [{ field: 'query.cursor', rule: 'cursor', message: 'not a cursor this list handed out' }] });
+    throw badRequest('query.cursor: not a cursor this list handed out', {
+      problems: [{ field: 'query.cursor', rule: 'cursor', message: 'not a cursor this list handed out' }],
+    });
   }
   return parsed;
 }
@@ -64,17 +75,25 @@ export const listAlertsRoute: RouteHandler = async (request) => {
   requireRole(principal, 'regulator');
   const q = request.query(listQuery);
   const minSeverity = q.minSeverity ? SEVERITIES.slice(SEVERITIES.indexOf(q.minSeverity)) : undefined;
-  const page = await regionInbox(principal.region, {
-    ...(q.status ? { status: q.status } : {}),
-    ...(minSeverity ? { minSeverity: [...minSeverity] } : {}),
-    ...(q.kind ? { kind: q.kind } : {}),
-    ...(q.providerCode ? { providerCode: q.providerCode } : {}),
-    ...(q.ruleType ? { ruleType: q.ruleType } : {}),
-    ...(q.claimNo ? { claimNo: q.claimNo } : {}),
-    ...(q.from ? { from: q.from } : {}),
-    ...(q.to ? { to: q.to } : {}),
-  }, q.limit, q.cursor ? decodeCursor(q.cursor, principal.region) : undefined);
-  return { statusCode: 200, body: { region: principal.region, items: page.items.map(summary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) } };
+  const page = await regionInbox(
+    principal.region,
+    {
+      ...(q.status ? { status: q.status } : {}),
+      ...(minSeverity ? { minSeverity: [...minSeverity] } : {}),
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.providerCode ? { providerCode: q.providerCode } : {}),
+      ...(q.ruleType ? { ruleType: q.ruleType } : {}),
+      ...(q.claimNo ? { claimNo: q.claimNo } : {}),
+      ...(q.from ? { from: q.from } : {}),
+      ...(q.to ? { to: q.to } : {}),
+    },
+    q.limit,
+    q.cursor ? decodeCursor(q.cursor, principal.region) : undefined,
+  );
+  return {
+    statusCode: 200,
+    body: { region: principal.region, items: page.items.map(summary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) },
+  };
 };
 
 async function loadCase(alertId: string, region: string) {
@@ -88,7 +107,9 @@ function caseView(found: NonNullable<Awaited<ReturnType<typeof readAlertCase>>>)
   return {
     ...view(found.alert),
     history: found.history.map(strip),
-    deliveries: found.deliveries.map(strip).map((d) => ({ ...d, attempts: found.attempts.filter((a) => a.subscriptionId === d.subscriptionId).map(strip) })),
+    deliveries: found.deliveries
+      .map(strip)
+      .map((d) => ({ ...d, attempts: found.attempts.filter((a) => a.subscriptionId === d.subscriptionId).map(strip) })),
   };
 }
 

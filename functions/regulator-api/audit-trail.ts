@@ -16,12 +16,14 @@ export const auditTrailRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireRole(principal, 'staff', 'regulator');
   const { correlationId } = request.params(auditParams);
-  const out = await dynamoDocumentClient().send(new QueryCommand({
-    TableName: tableName('audit'),
-    IndexName: 'byCorrelation',
-    KeyConditionExpression: 'gsi1pk = :k',
-    ExpressionAttributeValues: { ':k': auditTrailKey(correlationId) },
-  }));
+  const out = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: tableName('audit'),
+      IndexName: 'byCorrelation',
+      KeyConditionExpression: 'gsi1pk = :k',
+      ExpressionAttributeValues: { ':k': auditTrailKey(correlationId) },
+    }),
+  );
   const events = (out.Items ?? [])
     .filter((item) => principal.role === 'staff' || item.region === principal.region)
     .map(({ eventId, source, detailType, time, detail }) => ({ eventId, source, detailType, time, detail }));

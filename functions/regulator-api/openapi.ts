@@ -16,7 +16,7 @@ import { auditParams } from './audit-trail.ts';
 
 const tags = ['fraud alerts (智能审核)'];
 const roles: RouteDoc['roles'] = ['regulator'];
-const ownRegion = 'A regulator is bound to one region: another region\'s alert answers 404, exactly as a missing one.';
+const ownRegion = "A regulator is bound to one region: another region's alert answers 404, exactly as a missing one.";
 
 const webhook = [
   `Each matching alert is POSTed to the webhook as JSON \`{ type: "fraud.alert.raised", deliveryId, subscriptionId, alert }\` (the alert as in FraudAlertRaised:`,
@@ -29,48 +29,83 @@ const webhook = [
 
 export const routeDocs: RouteDoc[] = [
   {
-    method: 'GET', path: '/v1/alerts', tags, roles,
+    method: 'GET',
+    path: '/v1/alerts',
+    tags,
+    roles,
     summary: "The region's fraud alerts, newest first, paged and filtered",
     description: `Claim alerts (a claim's score reached the threshold) and provider alerts (a provider's running risk did, once a year). \`cursor\` is the \`next\` of the previous page. ${ownRegion}`,
     request: { query: listQuery },
     responses: { 200: { description: '{ region, items: alert summaries (rules without explanations), nextCursor? }' } },
   },
   {
-    method: 'GET', path: '/v1/alerts/{alertId}', tags, roles,
+    method: 'GET',
+    path: '/v1/alerts/{alertId}',
+    tags,
+    roles,
     summary: 'One alert with its case history and deliveries',
     description: `The alert with every rule hit and its explanations, its case status and each change (who, when), and each subscription's delivery attempts. ${ownRegion}`,
     request: { params: alertParams },
-    responses: { 200: { description: 'The alert and its case', schema: fraudAlertPayload.extend({ status: z.string(), history: z.array(z.unknown()), deliveries: z.array(z.unknown()) }) }, 404: { description: 'No such alert in the regulator\'s region' } },
+    responses: {
+      200: {
+        description: 'The alert and its case',
+        schema: fraudAlertPayload.extend({ status: z.string(), history: z.array(z.unknown()), deliveries: z.array(z.unknown()) }),
+      },
+      404: { description: "No such alert in the regulator's region" },
+    },
   },
   {
-    method: 'POST', path: '/v1/alerts/{alertId}/transitions', tags, roles,
+    method: 'POST',
+    path: '/v1/alerts/{alertId}/transitions',
+    tags,
+    roles,
     summary: 'Work the case: open → investigating → confirmed (with the amount to recover) or dismissed',
     description: `Each change is recorded with who made it and when; a change the case's status does not allow answers 409 naming both. ${ownRegion}`,
     request: { params: alertParams, body: transitionRequestSchema },
-    responses: { 200: { description: 'The alert and its case, changed' }, 404: { description: 'No such alert in the regulator\'s region' }, 409: { description: 'Not allowed from the current status, or changed meanwhile' } },
+    responses: {
+      200: { description: 'The alert and its case, changed' },
+      404: { description: "No such alert in the regulator's region" },
+      409: { description: 'Not allowed from the current status, or changed meanwhile' },
+    },
   },
   {
-    method: 'POST', path: '/v1/subscriptions', tags, roles,
+    method: 'POST',
+    path: '/v1/subscriptions',
+    tags,
+    roles,
     summary: "Subscribe a webhook to the region's alerts, by filter (minimum severity, rule types, provider)",
     description: `Answers 201 with the signing secret, shown this once (lost: delete and subscribe again). ${webhook}`,
     request: { body: subscriptionRequestSchema },
-    responses: { 201: { description: 'The subscription, with its secret and how deliveries are signed' }, 403: { description: 'A filter naming another region' } },
+    responses: {
+      201: { description: 'The subscription, with its secret and how deliveries are signed' },
+      403: { description: 'A filter naming another region' },
+    },
   },
   {
-    method: 'GET', path: '/v1/subscriptions', tags, roles,
+    method: 'GET',
+    path: '/v1/subscriptions',
+    tags,
+    roles,
     summary: "The region's subscriptions (without their secrets)",
     responses: { 200: { description: '{ region, items }' } },
   },
   {
-    method: 'DELETE', path: '/v1/subscriptions/{subscriptionId}', tags, roles,
+    method: 'DELETE',
+    path: '/v1/subscriptions/{subscriptionId}',
+    tags,
+    roles,
     summary: 'Stop a subscription',
     request: { params: subscriptionParams },
-    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such subscription in the regulator\'s region' } },
+    responses: { 204: { description: 'Deleted' }, 404: { description: "No such subscription in the regulator's region" } },
   },
   {
-    method: 'GET', path: '/v1/audit/{correlationId}', tags: ['audit trail'], roles: ['staff', 'regulator'],
+    method: 'GET',
+    path: '/v1/audit/{correlationId}',
+    tags: ['audit trail'],
+    roles: ['staff', 'regulator'],
     summary: 'Every event one request caused, oldest first (the append-only audit trail)',
-    description: 'The correlation id is the `x-correlation-id` a request answered with (or sent). Staff see every event; a regulator only its region\'s. An unknown id answers an empty list.',
+    description:
+      "The correlation id is the `x-correlation-id` a request answered with (or sent). Staff see every event; a regulator only its region's. An unknown id answers an empty list.",
     request: { params: auditParams },
     responses: { 200: { description: '{ correlationId, events: [{ eventId, source, detailType, time, detail }] }' } },
   },

@@ -10,7 +10,13 @@ import { badRequest, forbidden, notFound } from '../../shared/http/errors.ts';
 import { requireRole } from '../../shared/auth/principal.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, secretFrom } from '../../shared/fraud/signing.ts';
 import { ALLOW_LOCAL_WEBHOOKS_ENV, subscriptionRequestSchema, webhookUrlProblem } from '../../shared/fraud/subscription.ts';
-import { deleteSubscription, publicView, putSubscription, regionSubscriptions, type StoredSubscription } from '../../shared/fraud/store/subscriptions.ts';
+import {
+  deleteSubscription,
+  publicView,
+  putSubscription,
+  regionSubscriptions,
+  type StoredSubscription,
+} from '../../shared/fraud/store/subscriptions.ts';
 
 const allowLocal = () => process.env[ALLOW_LOCAL_WEBHOOKS_ENV] === 'true';
 
@@ -24,7 +30,8 @@ export const createSubscriptionRoute: RouteHandler = async (request) => {
     throw forbidden(`A regulator of ${principal.region} subscribes to its own region's alerts only`, { field: 'body.filter.region' });
   }
   const problem = webhookUrlProblem(body.target.url, allowLocal());
-  if (problem) throw badRequest(`body.target.url: ${problem}`, { problems: [{ field: 'body.target.url', rule: 'webhook', message: problem }] });
+  if (problem)
+    throw badRequest(`body.target.url: ${problem}`, { problems: [{ field: 'body.target.url', rule: 'webhook', message: problem }] });
 
   const secret = secretFrom(randomBytes(32));
   const subscription: StoredSubscription = {

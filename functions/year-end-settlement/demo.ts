@@ -19,11 +19,13 @@ export async function yearEndDemo(cloud: LocalCloud, print: (line: string) => vo
   const staff = await cloud.mint({ sub: 'clerk-demo', role: 'staff', permissions: [] });
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${cloud.apiUrl}${path}`, {
-      method, headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      method,
+      headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
     if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-    return res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) as Record<string, any> : text;
+    return res.headers.get('content-type')?.startsWith('application/json') ? (JSON.parse(text) as Record<string, any>) : text;
   };
 
   const providers = [
@@ -34,11 +36,18 @@ export async function yearEndDemo(cloud: LocalCloud, print: (line: string) => vo
   ];
   for (const p of providers) await call('POST', '/v1/providers', { ...p, region: REGION });
   await call('POST', '/v1/health-communities', {
-    communityId: 'HH-HC-1', region: REGION, name: '个旧市紧密型医共体',
-    members: [{ providerCode: 'HH0001', tier: 'county' }, { providerCode: 'HH0101', tier: 'township' }, { providerCode: 'HH0201', tier: 'village' }],
+    communityId: 'HH-HC-1',
+    region: REGION,
+    name: '个旧市紧密型医共体',
+    members: [
+      { providerCode: 'HH0001', tier: 'county' },
+      { providerCode: 'HH0101', tier: 'township' },
+      { providerCode: 'HH0201', tier: 'village' },
+    ],
   });
   await call('PUT', `/v1/budgets/${REGION}/${YEAR}`, {
-    totalFen: yuan(50_000_000), drgBudgetFen: yuan(2_000_000),
+    totalFen: yuan(50_000_000),
+    drgBudgetFen: yuan(2_000_000),
     reserve: { balanceFen: yuan(2_441_000), asOf: '2024-12-31' },
     providers: [
       { providerCode: 'HH0001', globalBudgetFen: yuan(1_200_000) },
@@ -55,14 +64,26 @@ export async function yearEndDemo(cloud: LocalCloud, print: (line: string) => vo
   const bus = new EventBridgeClient({ endpoint: cloud.endpoints.eventbridge, region: cloud.region, credentials: cloud.credentials });
   const meta = { schemaVersion: 1, correlationId: 'demo-year-end' };
   const grouped = (providerCode: string, claimNo: string, date: string, centipoints: number) => ({
-    claim: { providerCode, claimNo }, memberId: 'M-HH-9', region: REGION, year: YEAR, admissionDate: date, dischargeDate: date,
+    claim: { providerCode, claimNo },
+    memberId: 'M-HH-9',
+    region: REGION,
+    year: YEAR,
+    admissionDate: date,
+    dischargeDate: date,
     grouping: { version: '1.1', mdc: 'F', adrg: 'FR1', drg: 'FR13', ccLevel: 'none', outcome: 'grouped' },
     points: { pricing: 'drg', weight: 10_000, baseCentipoints: centipoints, coefficient: 10_000, addOns: [], centipoints, review: false },
-    readmissionCuts: [], policy: { region: REGION, year: YEAR, version: 1 }, meta,
+    readmissionCuts: [],
+    policy: { region: REGION, year: YEAR, version: 1 },
+    meta,
   });
   const settled = (providerCode: string, claimNo: string, memberId: string, type: string, date: string, fen: number) => ({
-    claim: { providerCode, claimNo }, memberId, region: REGION, visit: { type, serviceDate: date, dischargeDate: date },
-    totals: { billedFen: fen * 2, fundPaidFen: fen, patientPaidFen: fen, byLayer: { basic: fen } }, settledAt: `${date}T09:00:00+08:00`, meta,
+    claim: { providerCode, claimNo },
+    memberId,
+    region: REGION,
+    visit: { type, serviceDate: date, dischargeDate: date },
+    totals: { billedFen: fen * 2, fundPaidFen: fen, patientPaidFen: fen, byLayer: { basic: fen } },
+    settledAt: `${date}T09:00:00+08:00`,
+    meta,
   });
   const entries = [
     ['yibao.drg', 'CaseGrouped', grouped('HH0001', 'HH-C-1', '2025-01-20', 500_000)],
@@ -71,28 +92,39 @@ export async function yearEndDemo(cloud: LocalCloud, print: (line: string) => vo
     ['yibao.adjudication', 'ClaimSettled', settled('HH0001', 'HH-K-1', 'M-HH-1', 'inpatient', '2025-03-03', yuan(450_000))],
     ['yibao.adjudication', 'ClaimSettled', settled('HH0101', 'HH-K-2', 'M-HH-2', 'chronic-outpatient', '2025-05-05', yuan(150_000))],
   ] as const;
-  await bus.send(new PutEventsCommand({ Entries: entries.map(([Source, DetailType, detail]) => ({ EventBusName: BUS_NAME, Source, DetailType, Detail: JSON.stringify(detail) })) }));
+  await bus.send(
+    new PutEventsCommand({
+      Entries: entries.map(([Source, DetailType, detail]) => ({
+        EventBusName: BUS_NAME,
+        Source,
+        DetailType,
+        Detail: JSON.stringify(detail),
+      })),
+    }),
+  );
   bus.destroy();
-  for (let quiet = 0; quiet < 3;) {
+  for (let quiet = 0; quiet < 3; ) {
     const d = (await cloud.queueDepths()).paymentFacts!;
     quiet = d.visible + d.inFlight === 0 ? quiet + 1 : 0;
     await sleep(100);
   }
 
   for (const period of ['2025-01', '2025-02']) {
-    const run = await call('POST', '/v1/runs/prepayment', { region: REGION, period }) as Record<string, any>;
+    const run = (await call('POST', '/v1/runs/prepayment', { region: REGION, period })) as Record<string, any>;
     for (let i = 0; i < 100; i++) {
-      const state = await call('GET', `/v1/runs/prepayment/${REGION}/${period}`) as Record<string, any>;
+      const state = (await call('GET', `/v1/runs/prepayment/${REGION}/${period}`)) as Record<string, any>;
       if (state.run.status === 'complete') {
-        print(`prepayment ${REGION} ${period} (${run.outcome}): ${state.totals.lines} providers, ${(state.totals.amountFen / 100).toFixed(2)} yuan advanced`);
+        print(
+          `prepayment ${REGION} ${period} (${run.outcome}): ${state.totals.lines} providers, ${(state.totals.amountFen / 100).toFixed(2)} yuan advanced`,
+        );
         break;
       }
       await sleep(100);
     }
   }
 
-  const yearEnd = await call('POST', '/v1/runs/year-end', { region: REGION, year: YEAR }) as Record<string, any>;
+  const yearEnd = (await call('POST', '/v1/runs/year-end', { region: REGION, year: YEAR })) as Record<string, any>;
   print(`POST /v1/runs/year-end → ${yearEnd.outcome}, version ${yearEnd.run.version}`);
-  const summary = await call('GET', `/v1/reports/year-end/${REGION}/${YEAR}/summary`) as string;
+  const summary = (await call('GET', `/v1/reports/year-end/${REGION}/${YEAR}/summary`)) as string;
   for (const line of summary.trimEnd().split('\n')) print(line);
 }

@@ -30,7 +30,10 @@ export const handler = byTrigger({
     const regions = [];
     for (const region of await regionsWithBudget(year)) {
       try {
-        const out = await runYearEnd({ region, year, supersede: false, reason: null, requestedBy: `schedule:${invocation.schedule}`, correlationId }, logger);
+        const out = await runYearEnd(
+          { region, year, supersede: false, reason: null, requestedBy: `schedule:${invocation.schedule}`, correlationId },
+          logger,
+        );
         regions.push({ region, outcome: out.outcome, version: out.run.version });
       } catch (error) {
         // A region waiting for an assessment does not hold up the others; staff run it once it is in.

@@ -10,34 +10,55 @@ const tags = ['year-end settlement'];
 
 export const routeDocs: RouteDoc[] = [
   {
-    method: 'POST', path: '/v1/runs/year-end', tags, roles: ['staff'],
+    method: 'POST',
+    path: '/v1/runs/year-end',
+    tags,
+    roles: ['staff'],
     summary: "Settle a region's year (年终清算)",
-    description: 'Point value = DRG budget ÷ the year\'s points; each provider\'s DRG payment, fee-for-service payments and capitation share, '
-      + 'net of the year\'s advances: to pay or to recover. Run again, nothing changes; `supersede` (with a reason) makes a new version whose '
-      + 'ledger entries move only the difference. Publishes YearEndSettled.',
+    description:
+      "Point value = DRG budget ÷ the year's points; each provider's DRG payment, fee-for-service payments and capitation share, " +
+      "net of the year's advances: to pay or to recover. Run again, nothing changes; `supersede` (with a reason) makes a new version whose " +
+      'ledger entries move only the difference. Publishes YearEndSettled.',
     request: { body: yearEndRunRequest },
-    responses: { 201: { description: 'Settled (or an unfinished version resumed)' }, 200: { description: 'Existing' }, 404: { description: 'No budget' }, 409: { description: 'An assessment is missing (details name the community), or a version is in progress' } },
+    responses: {
+      201: { description: 'Settled (or an unfinished version resumed)' },
+      200: { description: 'Existing' },
+      404: { description: 'No budget' },
+      409: { description: 'An assessment is missing (details name the community), or a version is in progress' },
+    },
   },
   {
-    method: 'GET', path: '/v1/runs/year-end/{region}/{year}', tags, roles: ['staff', 'regulator'],
+    method: 'GET',
+    path: '/v1/runs/year-end/{region}/{year}',
+    tags,
+    roles: ['staff', 'regulator'],
     summary: 'A year-end version: point value and totals',
     request: { params: yearParams, query: z.object({ version: z.coerce.number().int().positive().optional() }) },
     responses: { 200: { description: 'The version' }, 404: { description: 'Not settled yet' } },
   },
   {
-    method: 'GET', path: '/v1/reports/year-end/{region}/{year}/providers', tags, roles: ['staff', 'regulator'],
+    method: 'GET',
+    path: '/v1/reports/year-end/{region}/{year}/providers',
+    tags,
+    roles: ['staff', 'regulator'],
     summary: 'The year-end per provider (JSON or CSV)',
     request: { params: yearParams, query: reportQuery },
     responses: { 200: { description: 'One statement per provider' }, 404: { description: 'Not settled yet' } },
   },
   {
-    method: 'GET', path: '/v1/reports/year-end/{region}/{year}/health-communities', tags, roles: ['staff', 'regulator'],
+    method: 'GET',
+    path: '/v1/reports/year-end/{region}/{year}/health-communities',
+    tags,
+    roles: ['staff', 'regulator'],
     summary: 'The year-end per health community: capitation fund, spending, surplus or overrun and its shares (JSON or CSV)',
     request: { params: yearParams, query: reportQuery },
     responses: { 200: { description: 'One statement per community' }, 404: { description: 'Not settled yet' } },
   },
   {
-    method: 'GET', path: '/v1/reports/year-end/{region}/{year}/summary', tags, roles: ['staff', 'regulator'],
+    method: 'GET',
+    path: '/v1/reports/year-end/{region}/{year}/summary',
+    tags,
+    roles: ['staff', 'regulator'],
     summary: 'A readable summary of the year-end (text/plain)',
     request: { params: yearParams, query: z.object({ version: z.coerce.number().int().positive().optional() }) },
     responses: { 200: { description: 'The summary, a dozen lines' }, 404: { description: 'Not settled yet' } },

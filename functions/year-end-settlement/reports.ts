@@ -21,24 +21,33 @@ import { runYearEnd, YearEndRefusal, type YearEndSummary } from './run.ts';
 
 const year = z.coerce.number().int().min(2000).max(2100);
 export const yearParams = z.object({ region: regionSchema, year });
-export const reportQuery = z.object({ version: z.coerce.number().int().positive().optional(), format: z.enum(['json', 'csv']).default('json') });
+export const reportQuery = z.object({
+  version: z.coerce.number().int().positive().optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
 
-export const yearEndRunRequest = z.strictObject({
-  region: regionSchema,
-  year: z.number().int().min(2000).max(2100),
-  supersede: z.boolean().default(false),
-  reason: z.string().min(1).max(500).optional(),
-}).refine((r) => !r.supersede || r.reason !== undefined, { path: ['reason'], message: 'a superseding run says why' });
+export const yearEndRunRequest = z
+  .strictObject({
+    region: regionSchema,
+    year: z.number().int().min(2000).max(2100),
+    supersede: z.boolean().default(false),
+    reason: z.string().min(1).max(500).optional(),
+  })
+  .refine((r) => !r.supersede || r.reason !== undefined, { path: ['reason'], message: 'a superseding run says why' });
 
 export const postYearEndRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireStaff(principal);
   const body = request.body(yearEndRunRequest);
   try {
-    const out = await runYearEnd({ ...body, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId }, request.logger);
+    const out = await runYearEnd(
+      { ...body, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId },
+      request.logger,
+    );
     return { statusCode: out.outcome === 'existing' ? 200 : 201, body: out };
   } catch (error) {
-    if (error instanceof YearEndRefusal) throw new HttpError(error.status, error.status === 404 ? 'NOT_FOUND' : 'CONFLICT', error.message, error.details);
+    if (error instanceof YearEndRefusal)
+      throw new HttpError(error.status, error.status === 404 ? 'NOT_FOUND' : 'CONFLICT', error.message, error.details);
     throw error;
   }
 };
@@ -72,7 +81,8 @@ export const communityReportRoute: RouteHandler = async (request) => {
   const q = request.query(reportQuery);
   const run = await versionOf(region, y, q.version);
   const communities = await yearEndReports<CapitationStatement>(region, y, run.version, 'C');
-  if (q.format === 'csv') return csvResponse(toCsv(communityColumns, communities), `year-end-${region}-${y}-v${run.version}-health-communities.csv`);
+  if (q.format === 'csv')
+    return csvResponse(toCsv(communityColumns, communities), `year-end-${region}-${y}-v${run.version}-health-communities.csv`);
   return { statusCode: 200, body: { run, communities } };
 };
 
@@ -84,7 +94,16 @@ export async function summaryLines(region: string, y: number, version?: number):
     yearEndReports<ProviderStatement>(region, y, run.version, 'P'),
     yearEndReports<CapitationStatement>(region, y, run.version, 'C'),
   ]);
-  return yearEndSummary({ region, year: y, version: run.version, policy: summary.policy, pointValue: summary.pointValue, totals: summary.totals, providers, communities });
+  return yearEndSummary({
+    region,
+    year: y,
+    version: run.version,
+    policy: summary.policy,
+    pointValue: summary.pointValue,
+    totals: summary.totals,
+    providers,
+    communities,
+  });
 }
 
 export const summaryRoute: RouteHandler = async (request) => {

@@ -26,7 +26,11 @@ import { completeRun, createRunVersion, getRunVersion, markRunPublished, type Ru
 import { writeYearEndCommunity, writeYearEndProviders } from '../../shared/budget/store/year-end.ts';
 
 export class YearEndRefusal extends Error {
-  constructor(readonly status: 404 | 409, message: string, readonly details: unknown = {}) {
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+    readonly details: unknown = {},
+  ) {
     super(message);
     this.name = 'YearEndRefusal';
   }
@@ -57,13 +61,30 @@ export interface YearEndSummary {
 const PARALLEL = 16;
 
 /** Everything the settlement reads, for the version `version` (earlier versions' year-end entries are "settled before"). */
-export async function loadYear(region: string, year: number, budget: Budget, version: number): Promise<{ providers: ProviderYear[]; communities: CommunityYear[] }> {
+export async function loadYear(
+  region: string,
+  year: number,
+  budget: Budget,
+  version: number,
+): Promise<{ providers: ProviderYear[]; communities: CommunityYear[] }> {
   const codes = new Set([...(await providersOfRegion(region)).map((p) => p.providerCode), ...budget.providers.map((p) => p.providerCode)]);
   const communities = await mapLimit(budget.healthCommunities, PARALLEL, async (c): Promise<CommunityYear> => {
-    const [profile, spentFen, assessment] = await Promise.all([getCommunity(c.communityId), communitySpent(c.communityId, year), getAssessment(c.communityId, year)]);
-    if (!profile) throw new Error(`budget ${region}/${year} v${budget.version} names health community ${c.communityId}, which is not registered`);
+    const [profile, spentFen, assessment] = await Promise.all([
+      getCommunity(c.communityId),
+      communitySpent(c.communityId, year),
+      getAssessment(c.communityId, year),
+    ]);
+    if (!profile)
+      throw new Error(`budget ${region}/${year} v${budget.version} names health community ${c.communityId}, which is not registered`);
     for (const m of profile.members) codes.add(m.providerCode);
-    return { communityId: c.communityId, name: profile.name, members: profile.members, capitatedMembers: c.capitatedMembers, spentFen, assessment };
+    return {
+      communityId: c.communityId,
+      name: profile.name,
+      members: profile.members,
+      capitatedMembers: c.capitatedMembers,
+      spentFen,
+      assessment,
+    };
   });
   const sorted = [...codes].sort();
   const [totals, ledger] = await Promise.all([yearTotals(sorted, year), balances(sorted, year)]);
@@ -71,7 +92,11 @@ export async function loadYear(region: string, year: number, budget: Budget, ver
     const t = totals.get(providerCode)!;
     const b = ledger.get(providerCode)!;
     return {
-      providerCode, centipoints: t.centipoints, cases: t.cases, fundPaidFen: t.fundPaidFen, inpatientFundPaidFen: t.inpatientFundPaidFen,
+      providerCode,
+      centipoints: t.centipoints,
+      cases: t.cases,
+      fundPaidFen: t.fundPaidFen,
+      inpatientFundPaidFen: t.inpatientFundPaidFen,
       prepaidFen: b.prepaidFen,
       settledBeforeFen: [...b.yearEndByVersion].filter(([v]) => v < version).reduce((a, [, fen]) => a + fen, 0),
     };
@@ -87,7 +112,10 @@ async function settle(region: string, year: number, budget: Budget, version: num
     return settleYear({ region, year, policy, drgBudgetFen: budget.drgBudgetFen, providers, communities });
   } catch (error) {
     if (error instanceof CapitationRefusal) {
-      throw new YearEndRefusal(409, error.message, { communityId: error.communityId, fix: `PUT /v1/health-communities/${error.communityId}/assessments/${year}` });
+      throw new YearEndRefusal(409, error.message, {
+        communityId: error.communityId,
+        fix: `PUT /v1/health-communities/${error.communityId}/assessments/${year}`,
+      });
     }
     throw error;
   }
@@ -97,7 +125,13 @@ async function store(run: RunVersion, result: YearEndResult, correlationId: stri
   const { region, version } = run;
   const year = Number(run.period);
   const now = new Date().toISOString();
-  const written = await writeYearEndProviders(region, year, version, result.providers.map((p) => ({ ...p })), now);
+  const written = await writeYearEndProviders(
+    region,
+    year,
+    version,
+    result.providers.map((p) => ({ ...p })),
+    now,
+  );
   await mapLimit(result.communities, PARALLEL, (c) => writeYearEndCommunity(region, year, version, { ...c }, now));
   await completeRun('year-end', region, run.period, version, now, { whenAllDone: false });
   logger.info('Year-end reports stored', { region, year, version, ...written, providers: result.providers.length });
@@ -105,15 +139,31 @@ async function store(run: RunVersion, result: YearEndResult, correlationId: stri
   const settled = (await getRunVersion('year-end', region, run.period, version))!;
   if (!settled.eventId) {
     const summary = settled.summary as YearEndSummary;
-    const eventId = await publish(YearEndSettled, {
-      runId: settled.runId, region, year, version, policy: summary.policy, budgetVersion: settled.budgetVersion,
-      pointValue: summary.pointValue, providers: summary.totals.providers, communities: summary.communities,
-      totals: {
-        drgPaymentFen: summary.totals.drgPaymentFen, itemPaymentFen: summary.totals.itemPaymentFen, capitationFen: summary.totals.capitationFen,
-        entitlementFen: summary.totals.entitlementFen, prepaidFen: summary.totals.prepaidFen, toPayFen: summary.totals.toPayFen,
-        toRecoverFen: summary.totals.toRecoverFen, ledgerFen: summary.totals.ledgerFen,
+    const eventId = await publish(
+      YearEndSettled,
+      {
+        runId: settled.runId,
+        region,
+        year,
+        version,
+        policy: summary.policy,
+        budgetVersion: settled.budgetVersion,
+        pointValue: summary.pointValue,
+        providers: summary.totals.providers,
+        communities: summary.communities,
+        totals: {
+          drgPaymentFen: summary.totals.drgPaymentFen,
+          itemPaymentFen: summary.totals.itemPaymentFen,
+          capitationFen: summary.totals.capitationFen,
+          entitlementFen: summary.totals.entitlementFen,
+          prepaidFen: summary.totals.prepaidFen,
+          toPayFen: summary.totals.toPayFen,
+          toRecoverFen: summary.totals.toRecoverFen,
+          ledgerFen: summary.totals.ledgerFen,
+        },
       },
-    }, correlationId);
+      correlationId,
+    );
     await markRunPublished('year-end', region, run.period, version, eventId);
     return { ...settled, eventId };
   }
@@ -133,19 +183,45 @@ export async function runYearEnd(request: YearEndRequest, logger: Logger): Promi
     return { outcome: 'resumed', run: await store(current, result, request.correlationId, logger) };
   }
   if (current && current.status !== 'complete') {
-    throw new YearEndRefusal(409, `${current.runId} version ${current.version} is still in progress: run it again to finish it, then supersede`);
+    throw new YearEndRefusal(
+      409,
+      `${current.runId} version ${current.version} is still in progress: run it again to finish it, then supersede`,
+    );
   }
 
   const budget = await getBudget(region, year);
   if (!budget) throw new YearEndRefusal(404, `No budget for region ${region} in ${year}`);
   const version = (current?.version ?? 0) + 1;
   const result = await settle(region, year, budget, version);
-  const summary: YearEndSummary = { policy: result.policy, pointValue: result.pointValue, totals: result.totals, communities: result.communities.length };
-  const created = await createRunVersion({
-    kind: 'year-end', region, period, expected: result.providers.length, budgetVersion: budget.version, policyVersion: result.policy.version,
-    reason: request.reason, requestedBy: request.requestedBy, createdAt: new Date().toISOString(), summary,
-  }, current);
-  if (created.outcome === 'conflict') throw new YearEndRefusal(409, `${runId('year-end', region, period)} was started by someone else meanwhile; read it and try again`);
-  logger.info('Year-end settled', { region, year, version, pointValue: result.pointValue.yuanPerPoint, providers: result.providers.length });
+  const summary: YearEndSummary = {
+    policy: result.policy,
+    pointValue: result.pointValue,
+    totals: result.totals,
+    communities: result.communities.length,
+  };
+  const created = await createRunVersion(
+    {
+      kind: 'year-end',
+      region,
+      period,
+      expected: result.providers.length,
+      budgetVersion: budget.version,
+      policyVersion: result.policy.version,
+      reason: request.reason,
+      requestedBy: request.requestedBy,
+      createdAt: new Date().toISOString(),
+      summary,
+    },
+    current,
+  );
+  if (created.outcome === 'conflict')
+    throw new YearEndRefusal(409, `${runId('year-end', region, period)} was started by someone else meanwhile; read it and try again`);
+  logger.info('Year-end settled', {
+    region,
+    year,
+    version,
+    pointValue: result.pointValue.yuanPerPoint,
+    providers: result.providers.length,
+  });
   return { outcome: 'settled', run: await store(created.run, result, request.correlationId, logger) };
 }

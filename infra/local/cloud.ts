@@ -3,7 +3,21 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BUS_NAME, SECRETS, queues, routeKey, rules, schedules, type FunctionKey, type QueueKey, type ScheduleKey, type ScheduleSpec, type TableKey, tables, localName } from '../topology.ts';
+import {
+  BUS_NAME,
+  SECRETS,
+  queues,
+  routeKey,
+  rules,
+  schedules,
+  type FunctionKey,
+  type QueueKey,
+  type ScheduleKey,
+  type ScheduleSpec,
+  type TableKey,
+  tables,
+  localName,
+} from '../topology.ts';
 import { envName } from '../../shared/runtime/resource-names.ts';
 import { seedShippedPolicies } from '../../shared/settlement/policy-seed.ts';
 import type { Principal } from '../../shared/auth/principal.ts';
@@ -42,7 +56,14 @@ export interface LocalCloudOptions {
 export interface LocalDescription {
   routes: { routeKey: string; function: FunctionKey; authorized: boolean }[];
   tables: { key: TableKey; name: string }[];
-  queues: { key: QueueKey; url: string; deadLetterUrl: string; maxReceiveCount: number; visibilityTimeoutSeconds: number; consumer: FunctionKey }[];
+  queues: {
+    key: QueueKey;
+    url: string;
+    deadLetterUrl: string;
+    maxReceiveCount: number;
+    visibilityTimeoutSeconds: number;
+    consumer: FunctionKey;
+  }[];
   rules: { name: string; pattern: unknown; targetQueueUrl: string }[];
   schedules: ReturnType<LocalScheduler['list']>;
 }
@@ -71,18 +92,29 @@ export interface LocalCloud {
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const say = options.say ?? (() => undefined);
   const stops: (() => Promise<void> | void)[] = [];
-  const stopAll = async () => { for (const stop of stops.reverse()) await stop(); };
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
 
   try {
     const [dynamo, sqs] = await Promise.all([
-      startDynamo({ dataDir: options.dataDir ? resolve(options.dataDir, 'dynamodb') : undefined, credentials: CREDENTIALS, region: LOCAL_REGION }),
+      startDynamo({
+        dataDir: options.dataDir ? resolve(options.dataDir, 'dynamodb') : undefined,
+        credentials: CREDENTIALS,
+        region: LOCAL_REGION,
+      }),
       startSqs({ region: LOCAL_REGION, credentials: CREDENTIALS }),
     ]);
-    stops.push(() => dynamo.stop(), () => sqs.stop());
+    stops.push(
+      () => dynamo.stop(),
+      () => sqs.stop(),
+    );
     const created = await createTables(dynamo.client);
     // The benefit policies shipped in policies/benefits/: added if absent, never overwriting a published version.
     const seeded = await seedShippedPolicies(DynamoDBDocumentClient.from(dynamo.client), localName.table('policies'));
-    say(`DynamoDB Local at ${dynamo.endpoint} (${options.dataDir ? 'persisted' : 'in memory'}; ${created.length} tables created, ${Object.keys(tables).length - created.length} kept)`);
+    say(
+      `DynamoDB Local at ${dynamo.endpoint} (${options.dataDir ? 'persisted' : 'in memory'}; ${created.length} tables created, ${Object.keys(tables).length - created.length} kept)`,
+    );
     say(`Benefit policies: ${seeded.written} shipped version(s) seeded, ${seeded.kept} already in the policies table`);
     if (options.dataDir) {
       const restored = await restoreQueueSnapshot(options.dataDir, sqs);
@@ -90,9 +122,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     say(`SQS (fauxqs) at ${sqs.endpoint}: ${Object.keys(queues).length} queues, each with a DLQ`);
 
-    const busRules = Object.entries(rules).map(([name, rule]) => ({ name, pattern: rule.pattern, targetQueueUrl: sqs.queues[rule.target].url }));
+    const busRules = Object.entries(rules).map(([name, rule]) => ({
+      name,
+      pattern: rule.pattern,
+      targetQueueUrl: sqs.queues[rule.target].url,
+    }));
     const bus = await startLocalBus({
-      busName: BUS_NAME, region: LOCAL_REGION, account: LOCAL_ACCOUNT, rules: busRules, sqs: sqs.client,
+      busName: BUS_NAME,
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      rules: busRules,
+      sqs: sqs.client,
       onDeliveryError: (rule, error) => say(`bus: rule ${rule} could not deliver: ${String(error)}`),
     });
     stops.push(() => bus.stop());
@@ -126,11 +166,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const lambda = new LocalLambda(ROOT, LOCAL_REGION);
     const scheduler = startScheduler({
-      region: LOCAL_REGION, account: LOCAL_ACCOUNT, timers: options.scheduleTimers ?? false,
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      timers: options.scheduleTimers ?? false,
       invoke: (fn, event) => lambda.invoke(fn, event, 'schedule'),
       onFiring: (firing) => {
         const routine = (schedules[firing.schedule] as ScheduleSpec).routine === true;
-        if (!routine || !firing.ok) say(`schedule ${firing.schedule} → ${firing.function}: ${firing.ok ? 'ok' : `failed: ${firing.error}`}`);
+        if (!routine || !firing.ok)
+          say(`schedule ${firing.schedule} → ${firing.function}: ${firing.ok ? 'ok' : `failed: ${firing.error}`}`);
       },
     });
     stops.push(() => scheduler.stop());
@@ -141,10 +184,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (req.method === 'GET' && url.pathname === '/_local/queues') return { statusCode: 200, body: await queueDepths() };
       const fire = /^\/_local\/schedules\/([A-Za-z]+)$/.exec(url.pathname);
       if (req.method === 'POST' && fire?.[1]) {
-        if (!(fire[1] in schedules)) return { statusCode: 404, body: { error: { code: 'NOT_FOUND', message: `No schedule ${fire[1]}`, details: { schedules: Object.keys(schedules) } } } };
+        if (!(fire[1] in schedules))
+          return {
+            statusCode: 404,
+            body: { error: { code: 'NOT_FOUND', message: `No schedule ${fire[1]}`, details: { schedules: Object.keys(schedules) } } },
+          };
         const at = url.searchParams.get('at');
         const when = at ? new Date(at) : new Date();
-        if (Number.isNaN(when.getTime())) return { statusCode: 400, body: { error: { code: 'BAD_REQUEST', message: 'at: not a date-time', details: {} } } };
+        if (Number.isNaN(when.getTime()))
+          return { statusCode: 400, body: { error: { code: 'BAD_REQUEST', message: 'at: not a date-time', details: {} } } };
         return { statusCode: 200, body: await scheduler.fire(fire[1] as ScheduleKey, when) };
       }
       return undefined;
@@ -152,7 +200,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // The JWKS URL needs the API's port before the handlers first run: start the front, then set the env.
     const front = await startHttpFront({
-      port: apiPort, region: LOCAL_REGION, account: LOCAL_ACCOUNT,
+      port: apiPort,
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
       invoke: (fn, event, trigger) => lambda.invoke(fn, event, trigger),
       local: localEndpoints,
     });
@@ -161,35 +211,55 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     for (const [queueKey, spec] of Object.entries(queues) as [QueueKey, (typeof queues)[QueueKey]][]) {
       const poller = startPoller({
-        sqs: sqs.client, queue: sqs.queues[queueKey], region: LOCAL_REGION, batchSize: spec.batchSize,
+        sqs: sqs.client,
+        queue: sqs.queues[queueKey],
+        region: LOCAL_REGION,
+        batchSize: spec.batchSize,
         retryDelaySeconds: options.retryDelaySeconds,
         invoke: (event) => lambda.invoke(spec.consumer, event, 'sqs'),
         onError: (error) => say(`poller ${queueKey}: ${error instanceof Error ? error.message : String(error)}`),
       });
       stops.push(() => poller.stop());
     }
-    say(`Local bus "${BUS_NAME}" at ${bus.endpoint}: ${busRules.length} rules; scheduler: ${Object.keys(schedules).length} schedules (${options.scheduleTimers ? 'running' : 'fire by hand'})`);
+    say(
+      `Local bus "${BUS_NAME}" at ${bus.endpoint}: ${busRules.length} rules; scheduler: ${Object.keys(schedules).length} schedules (${options.scheduleTimers ? 'running' : 'fire by hand'})`,
+    );
 
     if (options.dataDir) {
       const dataDir = options.dataDir;
       // Runs after the pollers have stopped (stops run in reverse), before fauxqs goes.
-      stops.splice(2, 0, () => { const n = saveQueueSnapshot(dataDir, sqs); if (n) say(`Saved ${n} queued messages for the next start`); });
+      stops.splice(2, 0, () => {
+        const n = saveQueueSnapshot(dataDir, sqs);
+        if (n) say(`Saved ${n} queued messages for the next start`);
+      });
     }
 
     const describe = async (): Promise<LocalDescription> => ({
       routes: front.routes.map((r) => ({ routeKey: routeKey(r), function: r.function, authorized: r.authorized })),
       tables: (Object.keys(tables) as TableKey[]).map((t) => ({ key: t, name: localName.table(t) })),
       queues: (Object.entries(queues) as [QueueKey, (typeof queues)[QueueKey]][]).map(([q, spec]) => ({
-        key: q, url: sqs.queues[q].url, deadLetterUrl: sqs.queues[q].deadLetterUrl,
-        maxReceiveCount: spec.maxReceiveCount, visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds, consumer: spec.consumer,
+        key: q,
+        url: sqs.queues[q].url,
+        deadLetterUrl: sqs.queues[q].deadLetterUrl,
+        maxReceiveCount: spec.maxReceiveCount,
+        visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
+        consumer: spec.consumer,
       })),
       rules: [...bus.rules],
       schedules: scheduler.list(),
     });
 
     const depth = async (url: string) => {
-      const out = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-      return { visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0), inFlight: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) };
+      const out = await sqs.client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return {
+        visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0),
+        inFlight: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
     };
     const queueDepths = async () => {
       const out: Record<string, { visible: number; inFlight: number; deadLetters: number }> = {};
@@ -206,7 +276,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: bus.endpoint },
       region: LOCAL_REGION,
       credentials: CREDENTIALS,
-      dynamo, sqs, bus, lambda, scheduler,
+      dynamo,
+      sqs,
+      bus,
+      lambda,
+      scheduler,
       mint: (principal, ttl) => mintToken(key, principal, ttl),
       describe,
       queueDepths,

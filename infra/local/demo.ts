@@ -18,7 +18,7 @@ export async function runDemo(cloud: LocalCloud, print: (line: string) => void):
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, body: await res.json() as Record<string, unknown> };
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
   print('── demo ─────────────────────────────────────────────');
@@ -44,7 +44,9 @@ export async function runDemo(cloud: LocalCloud, print: (line: string) => void):
     await sleep(100);
   }
   const events = (trail.events as { detailType: string; source: string }[] | undefined) ?? [];
-  print(`GET /v1/audit/${correlationId} (staff) → ${events.length} event(s): ${events.map((e) => `${e.source} ${e.detailType}`).join(', ')}`);
+  print(
+    `GET /v1/audit/${correlationId} (staff) → ${events.length} event(s): ${events.map((e) => `${e.source} ${e.detailType}`).join(', ')}`,
+  );
 
   const firing = await cloud.scheduler.fire('monthlyPrepayment');
   print(`schedule monthlyPrepayment fired    → ${firing.function}: ${JSON.stringify(firing.result)}`);

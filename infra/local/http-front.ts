@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
-  APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { routeKey, routes, type FunctionKey, type RouteSpec } from '../topology.ts';
@@ -20,11 +22,17 @@ interface CompiledRoute {
 /** /v1/members/{memberId} → a regex with one capture per path parameter. */
 export function compileRoute(spec: RouteSpec): CompiledRoute {
   const params: string[] = [];
-  const source = spec.path.split('/').map((segment) => {
-    const param = /^\{([A-Za-z0-9_]+)\}$/.exec(segment);
-    if (param?.[1]) { params.push(param[1]); return '([^/]+)'; }
-    return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }).join('/');
+  const source = spec.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{([A-Za-z0-9_]+)\}$/.exec(segment);
+      if (param?.[1]) {
+        params.push(param[1]);
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
   return { spec, key: routeKey(spec), pattern: new RegExp(`^${source}$`), params };
 }
 
@@ -91,7 +99,10 @@ export function toApiEvent(req: IncomingMessage, url: URL, body: Buffer, matched
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const textual = isTextual(headers['content-type']);
   const now = Date.now();
-  const cookies = req.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  const cookies = req.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   return {
     version: '2.0',
     routeKey: matched.route.key,
@@ -190,7 +201,11 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       if (!event.headers.authorization) return gatewayAnswer(res, 401, 'Unauthorized');
       let decision: APIGatewaySimpleAuthorizerWithContextResult<Record<string, unknown>>;
       try {
-        decision = await options.invoke('authorizer', toAuthorizerEvent(event, options.region, options.account), 'authorizer') as typeof decision;
+        decision = (await options.invoke(
+          'authorizer',
+          toAuthorizerEvent(event, options.region, options.account),
+          'authorizer',
+        )) as typeof decision;
       } catch {
         return gatewayAnswer(res, 500, 'Internal Server Error');
       }
@@ -199,14 +214,16 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     }
 
     try {
-      writeResult(res, await options.invoke(matched.route.spec.function, event, 'http') as APIGatewayProxyResultV2);
+      writeResult(res, (await options.invoke(matched.route.spec.function, event, 'http')) as APIGatewayProxyResultV2);
     } catch {
       gatewayAnswer(res, 500, 'Internal Server Error');
     }
   };
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => { if (!res.headersSent) gatewayAnswer(res, 500, 'Internal Server Error'); });
+    handle(req, res).catch(() => {
+      if (!res.headersSent) gatewayAnswer(res, 500, 'Internal Server Error');
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -216,6 +233,10 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   return {
     url: `http://127.0.0.1:${port}`,
     routes: compiled.map((r) => r.spec),
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -25,7 +25,10 @@ export class LocalLambda {
   readonly invocations: Invocation[] = [];
   private readonly observers = new Set<(fn: FunctionKey, event: unknown, trigger: Invocation['trigger']) => void>();
 
-  constructor(private readonly root: string, private readonly region: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly region: string,
+  ) {}
 
   private load(fn: FunctionKey): Promise<Handler> {
     let handler = this.loaded.get(fn);

@@ -21,16 +21,18 @@ const cloud = await startLocalCloud({
 });
 const readyMs = Math.round(performance.now() - startedAt);
 say(`Ready in ${readyMs} ms`);
-process.stdout.write([
-  '',
-  `  yibao is running on the local cloud (ready in ${readyMs} ms)`,
-  `  API            ${cloud.apiUrl}        (try: curl ${cloud.apiUrl}/health)`,
-  `  Local control  ${cloud.apiUrl}/_local (routes, queues, rules, schedules)`,
-  `  Tokens         npm run token -- --role staff`,
-  `  Fire schedule  npm run trigger -- monthlyPrepayment`,
-  `  Data folder    ${dataDir}/`,
-  '',
-].join('\n') + '\n');
+process.stdout.write(
+  [
+    '',
+    `  yibao is running on the local cloud (ready in ${readyMs} ms)`,
+    `  API            ${cloud.apiUrl}        (try: curl ${cloud.apiUrl}/health)`,
+    `  Local control  ${cloud.apiUrl}/_local (routes, queues, rules, schedules)`,
+    `  Tokens         npm run token -- --role staff`,
+    `  Fire schedule  npm run trigger -- monthlyPrepayment`,
+    `  Data folder    ${dataDir}/`,
+    '',
+  ].join('\n') + '\n',
+);
 
 let stopping = false;
 const stop = async (signal: string) => {

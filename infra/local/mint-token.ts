@@ -25,7 +25,9 @@ const principal = principalSchema.safeParse({
   permissions: values.permissions ? values.permissions.split(',') : [],
 });
 if (!principal.success) {
-  process.stderr.write(`Cannot mint that token: ${principal.error.issues.map((i) => `${i.path.join('.') || 'role'}: ${i.message}`).join('; ')}\n`);
+  process.stderr.write(
+    `Cannot mint that token: ${principal.error.issues.map((i) => `${i.path.join('.') || 'role'}: ${i.message}`).join('; ')}\n`,
+  );
   process.stderr.write('Examples: --role staff | --role provider --provider H33090100001 | --role regulator --region 330900\n');
   process.exit(2);
 }

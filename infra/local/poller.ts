@@ -1,6 +1,10 @@
 import {
-  ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand,
-  type Message, type MessageAttributeValue, type SQSClient,
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type MessageAttributeValue,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { LocalQueue } from './sqs.ts';
@@ -71,13 +75,16 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
   const { sqs, queue } = options;
 
   const pollOnce = async (): Promise<void> => {
-    const received = await sqs.send(new ReceiveMessageCommand({
-      QueueUrl: queue.url,
-      MaxNumberOfMessages: options.batchSize,
-      WaitTimeSeconds: 2,
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    }), { abortSignal: abort.signal });
+    const received = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queue.url,
+        MaxNumberOfMessages: options.batchSize,
+        WaitTimeSeconds: 2,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: abort.signal },
+    );
     const messages = received.Messages ?? [];
     if (messages.length === 0) return;
     const records = messages.map((m) => toSqsRecord(m, queue, options.region));
@@ -92,17 +99,21 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
     }
     const succeeded = records.filter((r) => !failed.has(r.messageId));
     if (succeeded.length > 0) {
-      await sqs.send(new DeleteMessageBatchCommand({
-        QueueUrl: queue.url,
-        Entries: succeeded.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
-      }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queue.url,
+          Entries: succeeded.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+        }),
+      );
     }
     const retry = records.filter((r) => failed.has(r.messageId));
     if (retry.length > 0 && options.retryDelaySeconds !== undefined) {
-      await sqs.send(new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: queue.url,
-        Entries: retry.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle, VisibilityTimeout: options.retryDelaySeconds })),
-      }));
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queue.url,
+          Entries: retry.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle, VisibilityTimeout: options.retryDelaySeconds })),
+        }),
+      );
     }
   };
 

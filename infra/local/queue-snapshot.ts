@@ -20,7 +20,10 @@ export function saveQueueSnapshot(dataDir: string, sqs: LocalSqs): number {
   let count = 0;
   for (const url of queueUrls(sqs)) {
     const messages = sqs.inspect(nameOf(url));
-    if (messages.length) { snapshot[nameOf(url)] = messages; count += messages.length; }
+    if (messages.length) {
+      snapshot[nameOf(url)] = messages;
+      count += messages.length;
+    }
   }
   mkdirSync(join(dataDir, 'queues'), { recursive: true });
   writeFileSync(fileIn(dataDir), JSON.stringify(snapshot));
@@ -39,10 +42,12 @@ export async function restoreQueueSnapshot(dataDir: string, sqs: LocalSqs): Prom
     if (!url) continue;
     for (let i = 0; i < messages.length; i += 10) {
       const batch = messages.slice(i, i + 10);
-      await sqs.client.send(new SendMessageBatchCommand({
-        QueueUrl: url,
-        Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: m.body, MessageAttributes: m.messageAttributes })),
-      }));
+      await sqs.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: m.body, MessageAttributes: m.messageAttributes })),
+        }),
+      );
       count += batch.length;
     }
   }

@@ -50,7 +50,14 @@ export interface ScheduleFiring {
 
 export interface LocalScheduler {
   /** The schedules as the local cloud runs them, with their next firing. */
-  list(): { key: ScheduleKey; expression: string; timeZone: string; target: FunctionKey; input: Record<string, unknown>; nextRun: string | null }[];
+  list(): {
+    key: ScheduleKey;
+    expression: string;
+    timeZone: string;
+    target: FunctionKey;
+    input: Record<string, unknown>;
+    nextRun: string | null;
+  }[];
   /** Fires a schedule now (or as if at `at`), exactly as its timer would. */
   fire(key: ScheduleKey, at?: Date): Promise<ScheduleFiring>;
   stop(): void;
@@ -76,7 +83,13 @@ export function startScheduler(options: {
       const result = await options.invoke(spec.target, event);
       firing = { schedule: key, function: spec.target, scheduledTime: at.toISOString(), ok: true, result };
     } catch (error) {
-      firing = { schedule: key, function: spec.target, scheduledTime: at.toISOString(), ok: false, error: error instanceof Error ? error.message : String(error) };
+      firing = {
+        schedule: key,
+        function: spec.target,
+        scheduledTime: at.toISOString(),
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+      };
     }
     options.onFiring?.(firing);
     return firing;
@@ -88,21 +101,29 @@ export function startScheduler(options: {
     const parsed = parseScheduleExpression(spec.expression);
     if ('cron' in parsed) {
       const job = cronJob(spec.expression, SCHEDULE_TIME_ZONE, !options.timers);
-      if (options.timers) job.schedule(() => { void fire(key); });
+      if (options.timers)
+        job.schedule(() => {
+          void fire(key);
+        });
       jobs.set(key, job);
     } else if (options.timers) {
-      intervals.push(setInterval(() => { void fire(key); }, parsed.everyMs).unref());
+      intervals.push(
+        setInterval(() => {
+          void fire(key);
+        }, parsed.everyMs).unref(),
+      );
     }
   }
   return {
-    list: () => entries.map(([key, spec]) => ({
-      key,
-      expression: spec.expression,
-      timeZone: SCHEDULE_TIME_ZONE,
-      target: spec.target,
-      input: spec.input,
-      nextRun: jobs.get(key)?.nextRun()?.toISOString() ?? null,
-    })),
+    list: () =>
+      entries.map(([key, spec]) => ({
+        key,
+        expression: spec.expression,
+        timeZone: SCHEDULE_TIME_ZONE,
+        target: spec.target,
+        input: spec.input,
+        nextRun: jobs.get(key)?.nextRun()?.toISOString() ?? null,
+      })),
     fire,
     stop: () => {
       jobs.forEach((job) => job.stop());

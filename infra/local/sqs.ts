@@ -23,7 +23,10 @@ export interface LocalSqs {
  * Starts fauxqs in this process (SQS JSON protocol, visibility timeouts, DLQ redrive) and creates
  * every queue of the topology with its dead-letter queue, as the stack does.
  */
-export async function startSqs(options: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } }): Promise<LocalSqs> {
+export async function startSqs(options: {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}): Promise<LocalSqs> {
   const server = await startFauxqs({ port: 0, logger: false });
   const client = new SQSClient({ endpoint: server.address, region: options.region, credentials: options.credentials });
   const arnOf = async (url: string): Promise<string> => {
@@ -34,19 +37,23 @@ export async function startSqs(options: { region: string; credentials: { accessK
   };
   const created = {} as Record<QueueKey, LocalQueue>;
   for (const [key, spec] of Object.entries(queues) as [QueueKey, QueueSpec][]) {
-    const dlq = await client.send(new CreateQueueCommand({
-      QueueName: localName.deadLetterQueue(key),
-      Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) },
-    }));
+    const dlq = await client.send(
+      new CreateQueueCommand({
+        QueueName: localName.deadLetterQueue(key),
+        Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) },
+      }),
+    );
     const deadLetterUrl = dlq.QueueUrl!;
     const deadLetterArn = await arnOf(deadLetterUrl);
-    const queue = await client.send(new CreateQueueCommand({
-      QueueName: localName.queue(key),
-      Attributes: {
-        VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: spec.maxReceiveCount }),
-      },
-    }));
+    const queue = await client.send(
+      new CreateQueueCommand({
+        QueueName: localName.queue(key),
+        Attributes: {
+          VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: spec.maxReceiveCount }),
+        },
+      }),
+    );
     created[key] = { key, url: queue.QueueUrl!, arn: await arnOf(queue.QueueUrl!), deadLetterUrl, deadLetterArn };
   }
   return {
@@ -59,7 +66,9 @@ export async function startSqs(options: { region: string; credentials: { accessK
       const { ready, delayed, inflight } = state.messages;
       return [...ready, ...delayed, ...inflight.map((entry) => entry.message)].map((m) => ({
         body: m.body,
-        ...(m.messageAttributes && Object.keys(m.messageAttributes).length ? { messageAttributes: m.messageAttributes as Record<string, MessageAttributeValue> } : {}),
+        ...(m.messageAttributes && Object.keys(m.messageAttributes).length
+          ? { messageAttributes: m.messageAttributes as Record<string, MessageAttributeValue> }
+          : {}),
       }));
     },
     stop: async () => {

@@ -8,7 +8,9 @@ const { values, positionals } = parseArgs({ allowPositionals: true, options: { a
 const base = process.env.YIBAO_API ?? `http://127.0.0.1:${process.env.YIBAO_PORT ?? 3000}`;
 const name = positionals[0];
 if (!name) {
-  const listing = await fetch(`${base}/_local`).then((r) => r.json() as Promise<{ schedules: { key: string; expression: string; nextRun: string }[] }>);
+  const listing = await fetch(`${base}/_local`).then(
+    (r) => r.json() as Promise<{ schedules: { key: string; expression: string; nextRun: string }[] }>,
+  );
   process.stdout.write('Schedules:\n' + listing.schedules.map((s) => `  ${s.key}  ${s.expression}  next ${s.nextRun}`).join('\n') + '\n');
   process.exit(0);
 }

@@ -87,7 +87,8 @@ export function createFunctions(scope: Construct, deps: FunctionDeps): Functions
         target: 'node22',
         mainFields: ['module', 'main'],
         // ESM output has no `require`; CommonJS dependencies bundled in call it, so make one.
-        banner: "import { createRequire as __yibaoCreateRequire } from 'node:module'; const require = __yibaoCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __yibaoCreateRequire } from 'node:module'; const require = __yibaoCreateRequire(import.meta.url);",
         minify: true,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,

@@ -55,11 +55,13 @@ export function createQueues(scope: Construct, topic: Topic): Queues {
 /** Each queue's declared consumer polls it; failed records of a batch are reported one by one. */
 export function connectConsumers(queuesByKey: Queues, functionsByKey: Functions): void {
   for (const [key, spec] of entries<QueueKey, QueueSpec>(queues)) {
-    functionsByKey[spec.consumer].addEventSource(new SqsEventSource(queuesByKey[key], {
-      batchSize: spec.batchSize,
-      maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
-      reportBatchItemFailures: true,
-    }));
+    functionsByKey[spec.consumer].addEventSource(
+      new SqsEventSource(queuesByKey[key], {
+        batchSize: spec.batchSize,
+        maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
+        reportBatchItemFailures: true,
+      }),
+    );
   }
 }
 
@@ -79,11 +81,13 @@ export function createRules(scope: Construct, bus: EventBus, queuesByKey: Queues
       eventBus: bus,
       description: spec.description,
       eventPattern: spec.pattern as unknown as CdkEventPattern,
-      targets: [new SqsQueue(queuesByKey[spec.target], {
-        deadLetterQueue: undelivered,
-        retryAttempts: 185,
-        maxEventAge: Duration.hours(24),
-      })],
+      targets: [
+        new SqsQueue(queuesByKey[spec.target], {
+          deadLetterQueue: undelivered,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
     });
     // Replace the L2's rendering with the topology pattern as-is.
     (rule.node.defaultChild as CfnRule).eventPattern = structuredClone(spec.pattern);

@@ -21,11 +21,13 @@ export const yearAccumulatorKey = (memberId: string, year: number) => ({ pk: `ME
 
 /** The member's year so far; a year with no claim yet is all zeros at version 0. */
 export async function readYearAccumulator(memberId: string, year: number): Promise<YearAccumulator> {
-  const out = await dynamoDocumentClient().send(new GetCommand({
-    TableName: tableName('accumulators'),
-    Key: yearAccumulatorKey(memberId, year),
-    ConsistentRead: true,
-  }));
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({
+      TableName: tableName('accumulators'),
+      Key: yearAccumulatorKey(memberId, year),
+      ConsistentRead: true,
+    }),
+  );
   if (!out.Item) return { memberId, year, version: 0, counters: {} };
   return yearAccumulatorSchema.parse(out.Item);
 }

@@ -27,9 +27,12 @@ export type Principal = z.infer<typeof principalSchema>;
  */
 export function principalToContext(p: Principal): Record<string, string> {
   switch (p.role) {
-    case 'provider': return { sub: p.sub, role: p.role, providerCode: p.providerCode };
-    case 'staff': return { sub: p.sub, role: p.role, permissions: p.permissions.join(' ') };
-    case 'regulator': return { sub: p.sub, role: p.role, region: p.region };
+    case 'provider':
+      return { sub: p.sub, role: p.role, providerCode: p.providerCode };
+    case 'staff':
+      return { sub: p.sub, role: p.role, permissions: p.permissions.join(' ') };
+    case 'regulator':
+      return { sub: p.sub, role: p.role, region: p.region };
   }
 }
 

@@ -4,7 +4,8 @@
  * centipoints (≈10^10) times a budget in fen (≈10^11) does. BigInt inside, a safe number out.
  */
 export function mulDivRoundHalfUp(a: number, b: number, c: number): number {
-  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !Number.isSafeInteger(c)) throw new RangeError(`integers expected: ${a} × ${b} ÷ ${c}`);
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !Number.isSafeInteger(c))
+    throw new RangeError(`integers expected: ${a} × ${b} ÷ ${c}`);
   if (c <= 0) throw new RangeError('divisor must be positive');
   const n = BigInt(a) * BigInt(b);
   const negative = n < 0n;

@@ -23,36 +23,56 @@ export const communityIdSchema = z.string().regex(/^[A-Z0-9-]{3,40}$/, 'a commun
 export const regionSchema = z.string().regex(/^\d{6}$/, 'a region code is the 6-digit administrative division code');
 
 /** What staff send: PUT /v1/budgets/{region}/{year}. */
-export const budgetInputSchema = z.strictObject({
-  /** The region's fund budget for the year (统筹基金支出预算). */
-  totalFen: fen.positive(),
-  /** The pool DRG point payment divides at the year-end. */
-  drgBudgetFen: fen,
-  /** The fund's accumulated reserve (累计结余) and the date it was counted: for the months-of-payment warning. */
-  reserve: z.strictObject({ balanceFen: fen, asOf: z.iso.date() }).optional(),
-  providers: z.array(z.strictObject({
-    providerCode: providerCodeSchema,
-    globalBudgetFen: fen,
-    /** The prepayment agreement (a name in the policy's prepayment.agreements); the policy's default if absent. */
-    agreement: z.string().regex(/^[a-z0-9-]+$/).optional(),
-  })).max(20_000),
-  healthCommunities: z.array(z.strictObject({
-    communityId: communityIdSchema,
-    /** Members approved for the capitated chronic diseases when the budget is set. */
-    capitatedMembers: z.number().int().nonnegative(),
-  })).max(2_000).default([]),
-}).superRefine((b, ctx) => {
-  const seen = new Set<string>();
-  b.providers.forEach((p, i) => {
-    if (seen.has(p.providerCode)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'providerCode'], message: `provider ${p.providerCode} appears twice` });
-    seen.add(p.providerCode);
+export const budgetInputSchema = z
+  .strictObject({
+    /** The region's fund budget for the year (统筹基金支出预算). */
+    totalFen: fen.positive(),
+    /** The pool DRG point payment divides at the year-end. */
+    drgBudgetFen: fen,
+    /** The fund's accumulated reserve (累计结余) and the date it was counted: for the months-of-payment warning. */
+    reserve: z.strictObject({ balanceFen: fen, asOf: z.iso.date() }).optional(),
+    providers: z
+      .array(
+        z.strictObject({
+          providerCode: providerCodeSchema,
+          globalBudgetFen: fen,
+          /** The prepayment agreement (a name in the policy's prepayment.agreements); the policy's default if absent. */
+          agreement: z
+            .string()
+            .regex(/^[a-z0-9-]+$/)
+            .optional(),
+        }),
+      )
+      .max(20_000),
+    healthCommunities: z
+      .array(
+        z.strictObject({
+          communityId: communityIdSchema,
+          /** Members approved for the capitated chronic diseases when the budget is set. */
+          capitatedMembers: z.number().int().nonnegative(),
+        }),
+      )
+      .max(2_000)
+      .default([]),
+  })
+  .superRefine((b, ctx) => {
+    const seen = new Set<string>();
+    b.providers.forEach((p, i) => {
+      if (seen.has(p.providerCode))
+        ctx.addIssue({ code: 'custom', path: ['providers', i, 'providerCode'], message: `provider ${p.providerCode} appears twice` });
+      seen.add(p.providerCode);
+    });
+    const communities = new Set<string>();
+    b.healthCommunities.forEach((c, i) => {
+      if (communities.has(c.communityId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['healthCommunities', i, 'communityId'],
+          message: `community ${c.communityId} appears twice`,
+        });
+      communities.add(c.communityId);
+    });
   });
-  const communities = new Set<string>();
-  b.healthCommunities.forEach((c, i) => {
-    if (communities.has(c.communityId)) ctx.addIssue({ code: 'custom', path: ['healthCommunities', i, 'communityId'], message: `community ${c.communityId} appears twice` });
-    communities.add(c.communityId);
-  });
-});
 export type BudgetInput = z.infer<typeof budgetInputSchema>;
 
 export interface CommunityBudget {
@@ -89,9 +109,14 @@ export function checkBudget(region: string, year: number, input: BudgetInput, po
   input.providers.forEach((p, i) => {
     const registered = register.providers.get(p.providerCode);
     if (!registered) problem(`providers.${i}.providerCode`, 'not_registered', `provider ${p.providerCode} is not in the provider register`);
-    else if (registered.region !== region) problem(`providers.${i}.providerCode`, 'other_region', `provider ${p.providerCode} belongs to region ${registered.region}`);
+    else if (registered.region !== region)
+      problem(`providers.${i}.providerCode`, 'other_region', `provider ${p.providerCode} belongs to region ${registered.region}`);
     if (p.agreement !== undefined && !policy.prepayment.agreements.has(p.agreement)) {
-      problem(`providers.${i}.agreement`, 'unknown_agreement', `the ${region} ${year} settlement policy has no agreement ${p.agreement} (it has ${[...policy.prepayment.agreements.keys()].join(', ')})`);
+      problem(
+        `providers.${i}.agreement`,
+        'unknown_agreement',
+        `the ${region} ${year} settlement policy has no agreement ${p.agreement} (it has ${[...policy.prepayment.agreements.keys()].join(', ')})`,
+      );
     }
   });
 
@@ -100,25 +125,49 @@ export function checkBudget(region: string, year: number, input: BudgetInput, po
   const communities: CommunityBudget[] = [];
   input.healthCommunities.forEach((c, i) => {
     const community = register.communities.get(c.communityId);
-    if (!community) { problem(`healthCommunities.${i}.communityId`, 'not_registered', `health community ${c.communityId} is not registered`); return; }
-    if (community.region !== region) { problem(`healthCommunities.${i}.communityId`, 'other_region', `health community ${c.communityId} belongs to region ${community.region}`); return; }
+    if (!community) {
+      problem(`healthCommunities.${i}.communityId`, 'not_registered', `health community ${c.communityId} is not registered`);
+      return;
+    }
+    if (community.region !== region) {
+      problem(
+        `healthCommunities.${i}.communityId`,
+        'other_region',
+        `health community ${c.communityId} belongs to region ${community.region}`,
+      );
+      return;
+    }
     for (const m of community.members) {
       const other = communityOf.get(m.providerCode);
-      if (other) problem(`healthCommunities.${i}.communityId`, 'shared_member', `provider ${m.providerCode} is a member of both ${other} and ${c.communityId}`);
+      if (other)
+        problem(
+          `healthCommunities.${i}.communityId`,
+          'shared_member',
+          `provider ${m.providerCode} is a member of both ${other} and ${c.communityId}`,
+        );
       communityOf.set(m.providerCode, c.communityId);
     }
     const globalBudgetFen = sum(community.members.map((m) => budgetOf.get(m.providerCode) ?? 0));
     const capitationFundFen = policy.capitation.standardPerMemberFen * c.capitatedMembers;
     if (capitationFundFen > globalBudgetFen) {
-      problem(`healthCommunities.${i}.capitatedMembers`, 'capitation_exceeds_budget',
-        `capitation fund ${capitationFundFen} fen (${c.capitatedMembers} × ${policy.capitation.standardPerMemberFen}) exceeds the community's global budget ${globalBudgetFen} fen, from which it is drawn`);
+      problem(
+        `healthCommunities.${i}.capitatedMembers`,
+        'capitation_exceeds_budget',
+        `capitation fund ${capitationFundFen} fen (${c.capitatedMembers} × ${policy.capitation.standardPerMemberFen}) exceeds the community's global budget ${globalBudgetFen} fen, from which it is drawn`,
+      );
     }
     communities.push({ communityId: c.communityId, capitatedMembers: c.capitatedMembers, globalBudgetFen, capitationFundFen });
   });
 
   const providersBudgetFen = sum(input.providers.map((p) => p.globalBudgetFen));
-  if (providersBudgetFen > input.totalFen) problem('providers', 'exceeds_total', `the providers' global budgets add up to ${providersBudgetFen} fen, more than the total ${input.totalFen}`);
-  if (input.drgBudgetFen > input.totalFen) problem('drgBudgetFen', 'exceeds_total', `the DRG budget ${input.drgBudgetFen} fen exceeds the total ${input.totalFen}`);
+  if (providersBudgetFen > input.totalFen)
+    problem(
+      'providers',
+      'exceeds_total',
+      `the providers' global budgets add up to ${providersBudgetFen} fen, more than the total ${input.totalFen}`,
+    );
+  if (input.drgBudgetFen > input.totalFen)
+    problem('drgBudgetFen', 'exceeds_total', `the DRG budget ${input.drgBudgetFen} fen exceeds the total ${input.totalFen}`);
 
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, budget: { ...input, region, year, policyVersion: policy.version, communities, providersBudgetFen } };

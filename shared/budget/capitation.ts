@@ -30,7 +30,11 @@ export interface CommunityYear {
   assessment: Assessment | undefined;
 }
 
-export interface MemberShare { providerCode: string; tier: Tier; amountFen: Fen }
+export interface MemberShare {
+  providerCode: string;
+  tier: Tier;
+  amountFen: Fen;
+}
 
 export interface CapitationStatement {
   communityId: string;
@@ -59,7 +63,10 @@ export interface CapitationStatement {
 }
 
 export class CapitationRefusal extends Error {
-  constructor(readonly communityId: string, message: string) {
+  constructor(
+    readonly communityId: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'CapitationRefusal';
   }
@@ -77,20 +84,27 @@ export function splitByTiers(amountFen: Fen, members: readonly CommunityMember[]
   const perTier = present.some((w) => w > 0) ? allocate(amountFen, present) : undefined;
   const shares: MemberShare[] = [];
   if (!perTier) {
-    const parts = allocate(amountFen, members.map((m) => m.weight));
+    const parts = allocate(
+      amountFen,
+      members.map((m) => m.weight),
+    );
     members.forEach((m, i) => shares.push({ providerCode: m.providerCode, tier: m.tier, amountFen: parts[i]! }));
     return shares;
   }
   TIERS.forEach((tier, t) => {
     const inTier = members.filter((m) => m.tier === tier);
     if (inTier.length === 0) return;
-    const parts = allocate(perTier[t]!, inTier.map((m) => m.weight));
+    const parts = allocate(
+      perTier[t]!,
+      inTier.map((m) => m.weight),
+    );
     inTier.forEach((m, i) => shares.push({ providerCode: m.providerCode, tier, amountFen: parts[i]! }));
   });
   return shares;
 }
 
-const zeroShares = (members: readonly CommunityMember[]): MemberShare[] => members.map((m) => ({ providerCode: m.providerCode, tier: m.tier, amountFen: 0 }));
+const zeroShares = (members: readonly CommunityMember[]): MemberShare[] =>
+  members.map((m) => ({ providerCode: m.providerCode, tier: m.tier, amountFen: 0 }));
 
 const ratio = (w: TierWeights) => `${w.county} : ${w.township} : ${w.village}`;
 
@@ -98,9 +112,20 @@ export function settleCapitation(c: CommunityYear, policy: SettlementPolicy): Ca
   const standard = policy.capitation.standardPerMemberFen;
   const fundFen = standard * c.capitatedMembers;
   const base = {
-    communityId: c.communityId, name: c.name, capitatedMembers: c.capitatedMembers, standardPerMemberFen: standard,
-    fundFen, spentFen: c.spentFen, surplusFen: 0, distributedFen: 0, toGlobalSettlementFen: 0, overrunFen: 0,
-    absorbedFen: 0, borneByMembersFen: 0, scoreBasisPoints: c.assessment?.scoreBasisPoints ?? null, rank: c.assessment?.rank ?? null,
+    communityId: c.communityId,
+    name: c.name,
+    capitatedMembers: c.capitatedMembers,
+    standardPerMemberFen: standard,
+    fundFen,
+    spentFen: c.spentFen,
+    surplusFen: 0,
+    distributedFen: 0,
+    toGlobalSettlementFen: 0,
+    overrunFen: 0,
+    absorbedFen: 0,
+    borneByMembersFen: 0,
+    scoreBasisPoints: c.assessment?.scoreBasisPoints ?? null,
+    rank: c.assessment?.rank ?? null,
   };
 
   if (c.spentFen === fundFen) {
@@ -112,12 +137,21 @@ export function settleCapitation(c: CommunityYear, policy: SettlementPolicy): Ca
     let distributedFen = surplusFen;
     let rule = `surplus kept in full (结余留用), split ${ratio(policy.surplus.split)}`;
     if (policy.surplus.distributed === 'assessment-score') {
-      if (!c.assessment) throw new CapitationRefusal(c.communityId, `community ${c.communityId} has a surplus but no annual assessment: its score decides the share distributed`);
+      if (!c.assessment)
+        throw new CapitationRefusal(
+          c.communityId,
+          `community ${c.communityId} has a surplus but no annual assessment: its score decides the share distributed`,
+        );
       distributedFen = applyRatio(surplusFen, c.assessment.scoreBasisPoints);
       rule = `surplus × assessment score ${c.assessment.scoreBasisPoints / 100}% to the units, split ${ratio(policy.surplus.split)}; the rest to the community's global settlement`;
     }
     return {
-      ...base, outcome: 'surplus', surplusFen, distributedFen, toGlobalSettlementFen: surplusFen - distributedFen, rule,
+      ...base,
+      outcome: 'surplus',
+      surplusFen,
+      distributedFen,
+      toGlobalSettlementFen: surplusFen - distributedFen,
+      rule,
       shares: splitByTiers(distributedFen, c.members, policy.surplus.split),
     };
   }
@@ -125,10 +159,17 @@ export function settleCapitation(c: CommunityYear, policy: SettlementPolicy): Ca
   const overrunFen = c.spentFen - fundFen;
   const limit = policy.overrun.absorbedWhenRankAtMost;
   if (limit !== null) {
-    if (!c.assessment) throw new CapitationRefusal(c.communityId, `community ${c.communityId} has an overrun but no annual assessment: its rank decides who bears it`);
+    if (!c.assessment)
+      throw new CapitationRefusal(
+        c.communityId,
+        `community ${c.communityId} has an overrun but no annual assessment: its rank decides who bears it`,
+      );
     if (c.assessment.rank <= limit) {
       return {
-        ...base, outcome: 'overrun', overrunFen, absorbedFen: overrunFen,
+        ...base,
+        outcome: 'overrun',
+        overrunFen,
+        absorbedFen: overrunFen,
         rule: `overrun absorbed by the community's global settlement: ranked ${c.assessment.rank}, within the top ${limit}`,
         shares: zeroShares(c.members),
       };
@@ -136,10 +177,14 @@ export function settleCapitation(c: CommunityYear, policy: SettlementPolicy): Ca
   }
   const shares = splitByTiers(-overrunFen, c.members, policy.overrun.split);
   return {
-    ...base, outcome: 'overrun', overrunFen, borneByMembersFen: overrunFen,
-    rule: limit === null
-      ? `overrun borne by the units (超支自担), split ${ratio(policy.overrun.split)}`
-      : `overrun shared by the units ${ratio(policy.overrun.split)}: ranked ${c.assessment!.rank}, outside the top ${limit}`,
+    ...base,
+    outcome: 'overrun',
+    overrunFen,
+    borneByMembersFen: overrunFen,
+    rule:
+      limit === null
+        ? `overrun borne by the units (超支自担), split ${ratio(policy.overrun.split)}`
+        : `overrun shared by the units ${ratio(policy.overrun.split)}: ranked ${c.assessment!.rank}, outside the top ${limit}`,
     shares,
   };
 }

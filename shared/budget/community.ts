@@ -8,30 +8,51 @@ import * as z from 'zod';
 import { communityIdSchema, providerCodeSchema, regionSchema } from './budget.ts';
 import { TIERS, type Tier } from './policy.ts';
 
-export const healthCommunityInputSchema = z.strictObject({
-  communityId: communityIdSchema,
-  region: regionSchema,
-  name: z.string().min(1).max(100),
-  members: z.array(z.strictObject({
-    providerCode: providerCodeSchema,
-    tier: z.enum(TIERS),
-    weight: z.number().int().positive().max(1_000_000).default(1),
-  })).min(1).max(1_000),
-}).superRefine((c, ctx) => {
-  const seen = new Set<string>();
-  c.members.forEach((m, i) => {
-    if (seen.has(m.providerCode)) ctx.addIssue({ code: 'custom', path: ['members', i, 'providerCode'], message: `provider ${m.providerCode} is listed twice` });
-    seen.add(m.providerCode);
+export const healthCommunityInputSchema = z
+  .strictObject({
+    communityId: communityIdSchema,
+    region: regionSchema,
+    name: z.string().min(1).max(100),
+    members: z
+      .array(
+        z.strictObject({
+          providerCode: providerCodeSchema,
+          tier: z.enum(TIERS),
+          weight: z.number().int().positive().max(1_000_000).default(1),
+        }),
+      )
+      .min(1)
+      .max(1_000),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.members.forEach((m, i) => {
+      if (seen.has(m.providerCode))
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'providerCode'], message: `provider ${m.providerCode} is listed twice` });
+      seen.add(m.providerCode);
+    });
+    if (!c.members.some((m) => m.tier === 'county'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['members'],
+        message: 'a health community is led by a county hospital: one member must have tier "county"',
+      });
   });
-  if (!c.members.some((m) => m.tier === 'county')) ctx.addIssue({ code: 'custom', path: ['members'], message: 'a health community is led by a county hospital: one member must have tier "county"' });
-});
 export type HealthCommunity = z.output<typeof healthCommunityInputSchema>;
-export interface CommunityMember { providerCode: string; tier: Tier; weight: number }
+export interface CommunityMember {
+  providerCode: string;
+  tier: Tier;
+  weight: number;
+}
 
 /** The annual assessment (年度考核) of a community: its score decides the surplus share, its rank the overrun rule. */
 export const assessmentInputSchema = z.strictObject({
   /** Score out of 100, at most two decimals. */
-  score: z.number().min(0).max(100).refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places'),
+  score: z
+    .number()
+    .min(0)
+    .max(100)
+    .refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places'),
   /** Place in the region's annual assessment (1 = best). */
   rank: z.number().int().positive(),
   assessedOn: z.iso.date().optional(),

@@ -46,16 +46,26 @@ export interface MonthTotals {
   inpatientFundPaidFen: Fen;
 }
 
-export const emptyMonth = (month: string): MonthTotals => ({ month, centipoints: 0, cases: 0, claims: 0, fundPaidFen: 0, inpatientFundPaidFen: 0 });
+export const emptyMonth = (month: string): MonthTotals => ({
+  month,
+  centipoints: 0,
+  cases: 0,
+  claims: 0,
+  fundPaidFen: 0,
+  inpatientFundPaidFen: 0,
+});
 
 /** Sums months into a year (or any span). */
 export function sumMonths(months: readonly MonthTotals[], label: string): MonthTotals {
-  return months.reduce((a, m) => ({
-    month: label,
-    centipoints: a.centipoints + m.centipoints,
-    cases: a.cases + m.cases,
-    claims: a.claims + m.claims,
-    fundPaidFen: a.fundPaidFen + m.fundPaidFen,
-    inpatientFundPaidFen: a.inpatientFundPaidFen + m.inpatientFundPaidFen,
-  }), emptyMonth(label));
+  return months.reduce(
+    (a, m) => ({
+      month: label,
+      centipoints: a.centipoints + m.centipoints,
+      cases: a.cases + m.cases,
+      claims: a.claims + m.claims,
+      fundPaidFen: a.fundPaidFen + m.fundPaidFen,
+      inpatientFundPaidFen: a.inpatientFundPaidFen + m.inpatientFundPaidFen,
+    }),
+    emptyMonth(label),
+  );
 }

@@ -10,7 +10,13 @@ export const unwrapTextBodies: MiddlewareObj<ApiEvent, ApiResult> = {
   after: (request) => {
     const response = request.response;
     const type = response?.headers?.['content-type'];
-    if (response && typeof type === 'string' && type.startsWith('text/') && typeof response.body === 'string' && response.body.startsWith('"')) {
+    if (
+      response &&
+      typeof type === 'string' &&
+      type.startsWith('text/') &&
+      typeof response.body === 'string' &&
+      response.body.startsWith('"')
+    ) {
       response.body = JSON.parse(response.body) as string;
     }
   },

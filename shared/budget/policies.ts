@@ -28,7 +28,8 @@ function all(): Map<string, SettlementPolicy> {
       } catch (error) {
         throw new Error(`${file} does not parse: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (file !== `policies/settlement/${policy.region}/${policy.year}.json`) throw new Error(`${file} holds region ${policy.region} year ${policy.year}`);
+      if (file !== `policies/settlement/${policy.region}/${policy.year}.json`)
+        throw new Error(`${file} holds region ${policy.region} year ${policy.year}`);
       map.set(`${policy.region}/${policy.year}`, policy);
     }
     compiled = map;

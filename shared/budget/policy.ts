@@ -20,7 +20,11 @@ import { visitTypes } from '../../events/claims.ts';
 import { policyHeader } from '../policy/document-header.ts';
 
 const yuan = z.string().regex(/^\d+(\.\d{1,2})?$/, 'an amount in yuan with at most two decimals, as a string ("3070", "95.50")');
-const percent = z.number().nonnegative().max(100).refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places');
+const percent = z
+  .number()
+  .nonnegative()
+  .max(100)
+  .refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places');
 const weight = z.number().int().nonnegative();
 /** Every section names its source (an id in `sources`) and says whether its figures are illustrative. */
 const cited = { source: z.string().min(1), illustrative: z.boolean(), note: z.string().optional() };
@@ -29,7 +33,8 @@ const cited = { source: z.string().min(1), illustrative: z.boolean(), note: z.st
 export const TIERS = ['county', 'township', 'village'] as const;
 export type Tier = (typeof TIERS)[number];
 
-const tierSplit = z.strictObject({ county: weight, township: weight, village: weight })
+const tierSplit = z
+  .strictObject({ county: weight, township: weight, village: weight })
   .refine((s) => s.county + s.township + s.village > 0, 'a split needs at least one positive part');
 
 const agreementSchema = z.discriminatedUnion('kind', [
@@ -51,65 +56,70 @@ const agreementSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export const settlementPolicySchema = z.strictObject({
-  ...policyHeader('settlement'),
-  capitation: z.strictObject({
-    /** 人均包干基金指导标准: per capitated member per year. */
-    standardPerMemberYuan: yuan,
-    /** Claims of capitated members counted against the fund by discharge date (service date when there is none). */
-    accountedBy: z.literal('discharge-date'),
-    /** What the package leaves out (Jin'an 六(一): 意外伤害, 普通门诊, 两病门诊). */
-    excluded: z.strictObject({
-      visitTypes: z.array(z.enum(visitTypes)),
-      /** Principal diagnoses that mark accidental injury: ICD-10 chapter XIX (S, T). */
-      principalDiagnosisPrefixes: z.array(z.string().regex(/^[A-Z][0-9A-Z.]*$/)),
+export const settlementPolicySchema = z
+  .strictObject({
+    ...policyHeader('settlement'),
+    capitation: z.strictObject({
+      /** 人均包干基金指导标准: per capitated member per year. */
+      standardPerMemberYuan: yuan,
+      /** Claims of capitated members counted against the fund by discharge date (service date when there is none). */
+      accountedBy: z.literal('discharge-date'),
+      /** What the package leaves out (Jin'an 六(一): 意外伤害, 普通门诊, 两病门诊). */
+      excluded: z.strictObject({
+        visitTypes: z.array(z.enum(visitTypes)),
+        /** Principal diagnoses that mark accidental injury: ICD-10 chapter XIX (S, T). */
+        principalDiagnosisPrefixes: z.array(z.string().regex(/^[A-Z][0-9A-Z.]*$/)),
+      }),
+      ...cited,
     }),
-    ...cited,
-  }),
-  surplus: z.strictObject({
-    distributed: z.enum(['assessment-score', 'all']),
-    split: tierSplit,
-    ...cited,
-  }),
-  overrun: z.strictObject({
-    /** A community ranked at or above this place in the annual assessment has its overrun absorbed; null: never. */
-    absorbedWhenRankAtMost: z.number().int().positive().nullable(),
-    split: tierSplit,
-    ...cited,
-  }),
-  prepayment: z.strictObject({
-    /** The agreement of a provider whose budget line names none. */
-    defaultAgreement: z.string().min(1),
-    agreements: z.record(z.string().regex(/^[a-z0-9-]+$/), agreementSchema),
-    ...cited,
-  }),
-  yearEnd: z.strictObject({
-    /**
-     * Whether the year-end also settles the fund's fee-for-service payments (every claim that is not
-     * an inpatient DRG case). True where, as here, the platform pays providers only by advances and
-     * the year-end; false where those claims are paid monthly elsewhere.
-     */
-    includeItemPayments: z.boolean(),
-    ...cited,
-  }),
-  warnings: z.strictObject({
-    /** 累计结余可支付月数: warn when the reserve covers fewer months of payment than this. */
-    reserveMonths: z.strictObject({ watchBelow: z.number().positive(), alertBelow: z.number().positive() })
-      .refine((r) => r.alertBelow <= r.watchBelow, 'alertBelow must not exceed watchBelow'),
-    /** Budget execution against the calendar: spent ÷ (budget × months elapsed ÷ 12), in percent. */
-    budgetExecution: z.strictObject({ watchAtPercentOfPace: z.number().positive(), alertAtPercentOfPace: z.number().positive() })
-      .refine((b) => b.alertAtPercentOfPace >= b.watchAtPercentOfPace, 'alertAtPercentOfPace must not be below watchAtPercentOfPace'),
-    ...cited,
-  }),
-}).superRefine((doc, ctx) => {
-  const ids = new Set(doc.sources.map((s) => s.id));
-  for (const section of ['capitation', 'surplus', 'overrun', 'prepayment', 'yearEnd', 'warnings'] as const) {
-    if (!ids.has(doc[section].source)) ctx.addIssue({ code: 'custom', path: [section, 'source'], message: `cites unknown source ${doc[section].source}` });
-  }
-  if (!(doc.prepayment.defaultAgreement in doc.prepayment.agreements)) {
-    ctx.addIssue({ code: 'custom', path: ['prepayment', 'defaultAgreement'], message: `names no agreement in prepayment.agreements` });
-  }
-});
+    surplus: z.strictObject({
+      distributed: z.enum(['assessment-score', 'all']),
+      split: tierSplit,
+      ...cited,
+    }),
+    overrun: z.strictObject({
+      /** A community ranked at or above this place in the annual assessment has its overrun absorbed; null: never. */
+      absorbedWhenRankAtMost: z.number().int().positive().nullable(),
+      split: tierSplit,
+      ...cited,
+    }),
+    prepayment: z.strictObject({
+      /** The agreement of a provider whose budget line names none. */
+      defaultAgreement: z.string().min(1),
+      agreements: z.record(z.string().regex(/^[a-z0-9-]+$/), agreementSchema),
+      ...cited,
+    }),
+    yearEnd: z.strictObject({
+      /**
+       * Whether the year-end also settles the fund's fee-for-service payments (every claim that is not
+       * an inpatient DRG case). True where, as here, the platform pays providers only by advances and
+       * the year-end; false where those claims are paid monthly elsewhere.
+       */
+      includeItemPayments: z.boolean(),
+      ...cited,
+    }),
+    warnings: z.strictObject({
+      /** 累计结余可支付月数: warn when the reserve covers fewer months of payment than this. */
+      reserveMonths: z
+        .strictObject({ watchBelow: z.number().positive(), alertBelow: z.number().positive() })
+        .refine((r) => r.alertBelow <= r.watchBelow, 'alertBelow must not exceed watchBelow'),
+      /** Budget execution against the calendar: spent ÷ (budget × months elapsed ÷ 12), in percent. */
+      budgetExecution: z
+        .strictObject({ watchAtPercentOfPace: z.number().positive(), alertAtPercentOfPace: z.number().positive() })
+        .refine((b) => b.alertAtPercentOfPace >= b.watchAtPercentOfPace, 'alertAtPercentOfPace must not be below watchAtPercentOfPace'),
+      ...cited,
+    }),
+  })
+  .superRefine((doc, ctx) => {
+    const ids = new Set(doc.sources.map((s) => s.id));
+    for (const section of ['capitation', 'surplus', 'overrun', 'prepayment', 'yearEnd', 'warnings'] as const) {
+      if (!ids.has(doc[section].source))
+        ctx.addIssue({ code: 'custom', path: [section, 'source'], message: `cites unknown source ${doc[section].source}` });
+    }
+    if (!(doc.prepayment.defaultAgreement in doc.prepayment.agreements)) {
+      ctx.addIssue({ code: 'custom', path: ['prepayment', 'defaultAgreement'], message: `names no agreement in prepayment.agreements` });
+    }
+  });
 export type SettlementPolicyDocument = z.infer<typeof settlementPolicySchema>;
 
 export type Agreement =
@@ -146,9 +156,17 @@ const hundredths = (x: number): number => Math.round(x * 100);
 export function compileSettlementPolicy(document: SettlementPolicyDocument): SettlementPolicy {
   const agreements = new Map<string, Agreement>();
   for (const [name, a] of Object.entries(document.prepayment.agreements)) {
-    agreements.set(name, a.kind === 'budget-share'
-      ? { name, kind: a.kind, advanceShare: percentToBasisPoints(a.advancePercent), months: a.months }
-      : { name, kind: a.kind, share: percentToBasisPoints(a.sharePercent), provisionalFenPerPoint: yuanToFen(a.provisionalPointValueYuan) });
+    agreements.set(
+      name,
+      a.kind === 'budget-share'
+        ? { name, kind: a.kind, advanceShare: percentToBasisPoints(a.advancePercent), months: a.months }
+        : {
+            name,
+            kind: a.kind,
+            share: percentToBasisPoints(a.sharePercent),
+            provisionalFenPerPoint: yuanToFen(a.provisionalPointValueYuan),
+          },
+    );
   }
   const w = document.warnings;
   return {
@@ -167,7 +185,10 @@ export function compileSettlementPolicy(document: SettlementPolicyDocument): Set
     yearEnd: { includeItemPayments: document.yearEnd.includeItemPayments },
     warnings: {
       reserveMonths: { watchBelow: hundredths(w.reserveMonths.watchBelow), alertBelow: hundredths(w.reserveMonths.alertBelow) },
-      budgetExecution: { watchAt: percentToBasisPoints(w.budgetExecution.watchAtPercentOfPace), alertAt: percentToBasisPoints(w.budgetExecution.alertAtPercentOfPace) },
+      budgetExecution: {
+        watchAt: percentToBasisPoints(w.budgetExecution.watchAtPercentOfPace),
+        alertAt: percentToBasisPoints(w.budgetExecution.alertAtPercentOfPace),
+      },
     },
   };
 }

@@ -35,7 +35,10 @@ export function monthlyAdvance(agreement: Agreement, input: AdvanceInput): Advan
   if (!Number.isInteger(input.month) || input.month < 1 || input.month > 12) throw new RangeError(`month must be 1-12, got ${input.month}`);
   if (agreement.kind === 'budget-share') {
     const yearFen = applyRatio(input.globalBudgetFen, agreement.advanceShare);
-    const amountFen = allocate(yearFen, Array.from({ length: agreement.months }, () => 1))[input.month - 1]!;
+    const amountFen = allocate(
+      yearFen,
+      Array.from({ length: agreement.months }, () => 1),
+    )[input.month - 1]!;
     return {
       amountFen,
       workings: [

@@ -86,17 +86,25 @@ export function yearEndSummary(r: SummaryInput, options: { largest?: number } = 
     `  advanced during the year ${yuan(t.prepaidFen)} yuan → to pay ${yuan(t.toPayFen)}, to recover ${yuan(t.toRecoverFen)} yuan`,
   ];
   for (const c of r.communities) {
-    const outcome = c.outcome === 'surplus'
-      ? `surplus ${yuan(c.surplusFen)}: ${yuan(c.distributedFen)} to the units, ${yuan(c.toGlobalSettlementFen)} to the global settlement`
-      : c.outcome === 'overrun'
-        ? `overrun ${yuan(c.overrunFen)}: ${c.absorbedFen > 0 ? `${yuan(c.absorbedFen)} absorbed by the global settlement` : `${yuan(c.borneByMembersFen)} borne by the units`}`
-        : 'balanced';
-    lines.push(`  ${c.communityId} ${c.name}: capitation ${c.capitatedMembers} × ${yuan(c.standardPerMemberFen)} = ${yuan(c.fundFen)}, spent ${yuan(c.spentFen)} → ${outcome}`);
+    const outcome =
+      c.outcome === 'surplus'
+        ? `surplus ${yuan(c.surplusFen)}: ${yuan(c.distributedFen)} to the units, ${yuan(c.toGlobalSettlementFen)} to the global settlement`
+        : c.outcome === 'overrun'
+          ? `overrun ${yuan(c.overrunFen)}: ${c.absorbedFen > 0 ? `${yuan(c.absorbedFen)} absorbed by the global settlement` : `${yuan(c.borneByMembersFen)} borne by the units`}`
+          : 'balanced';
+    lines.push(
+      `  ${c.communityId} ${c.name}: capitation ${c.capitatedMembers} × ${yuan(c.standardPerMemberFen)} = ${yuan(c.fundFen)}, spent ${yuan(c.spentFen)} → ${outcome}`,
+    );
   }
   const largest = [...r.providers].sort((a, b) => Math.abs(b.netFen) - Math.abs(a.netFen)).slice(0, options.largest ?? 5);
   for (const p of largest) {
-    lines.push(`  ${p.providerCode.padEnd(14)} ${points(p.centipoints).padStart(12)} pts  entitled ${yuan(p.entitlementFen).padStart(14)}  advanced ${yuan(p.prepaidFen).padStart(14)}  ${p.netFen >= 0 ? 'pay    ' : 'recover'} ${yuan(Math.abs(p.netFen)).padStart(14)}`);
+    lines.push(
+      `  ${p.providerCode.padEnd(14)} ${points(p.centipoints).padStart(12)} pts  entitled ${yuan(p.entitlementFen).padStart(14)}  advanced ${yuan(p.prepaidFen).padStart(14)}  ${p.netFen >= 0 ? 'pay    ' : 'recover'} ${yuan(Math.abs(p.netFen)).padStart(14)}`,
+    );
   }
-  if (r.providers.length > largest.length) lines.push(`  … and ${r.providers.length - largest.length} more providers (GET /v1/reports/year-end/${r.region}/${r.year}/providers?format=csv)`);
+  if (r.providers.length > largest.length)
+    lines.push(
+      `  … and ${r.providers.length - largest.length} more providers (GET /v1/reports/year-end/${r.region}/${r.year}/providers?format=csv)`,
+    );
   return lines;
 }

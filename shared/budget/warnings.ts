@@ -67,7 +67,11 @@ export function executionLevel(execution: Execution, policy: SettlementPolicy): 
   return 'none';
 }
 
-export interface ProviderExecutionInput { providerCode: string; globalBudgetFen: Fen; spentFen: Fen }
+export interface ProviderExecutionInput {
+  providerCode: string;
+  globalBudgetFen: Fen;
+  spentFen: Fen;
+}
 
 export interface FundStatus {
   region: string;
@@ -93,12 +97,20 @@ export interface FundStatus {
  * elapsed, the budget's own monthly figure (total ÷ 12) stands in.
  */
 export function fundStatus(input: {
-  region: string; year: number; throughMonth: string; policy: SettlementPolicy;
-  totalBudgetFen: Fen; reserve: { balanceFen: Fen; asOf: string } | undefined;
+  region: string;
+  year: number;
+  throughMonth: string;
+  policy: SettlementPolicy;
+  totalBudgetFen: Fen;
+  reserve: { balanceFen: Fen; asOf: string } | undefined;
   providers: readonly ProviderExecutionInput[];
 }): FundStatus {
-  const monthsElapsed = Number(input.throughMonth.slice(0, 4)) < input.year ? 0
-    : Number(input.throughMonth.slice(0, 4)) > input.year ? 12 : Number(input.throughMonth.slice(5, 7));
+  const monthsElapsed =
+    Number(input.throughMonth.slice(0, 4)) < input.year
+      ? 0
+      : Number(input.throughMonth.slice(0, 4)) > input.year
+        ? 12
+        : Number(input.throughMonth.slice(5, 7));
   const paidFen = input.providers.reduce((a, p) => a + p.spentFen, 0);
   const average = averageMonthlyPayment(paidFen, monthsElapsed) ?? divideRoundHalfUp(input.totalBudgetFen, 12);
   const monthsCovered = input.reserve ? reserveMonthsCovered(input.reserve.balanceFen, average) : null;

@@ -90,7 +90,13 @@ export interface YearEndResult {
 }
 
 const emptyYear = (providerCode: string): ProviderYear => ({
-  providerCode, centipoints: 0, cases: 0, fundPaidFen: 0, inpatientFundPaidFen: 0, prepaidFen: 0, settledBeforeFen: 0,
+  providerCode,
+  centipoints: 0,
+  cases: 0,
+  fundPaidFen: 0,
+  inpatientFundPaidFen: 0,
+  prepaidFen: 0,
+  settledBeforeFen: 0,
 });
 
 export function settleYear(input: YearEndInput): YearEndResult {
@@ -106,11 +112,15 @@ export function settleYear(input: YearEndInput): YearEndResult {
   const years = [...byCode.values()].sort((a, b) => a.providerCode.localeCompare(b.providerCode));
 
   const pv = pointValue(input.drgBudgetFen, sum(years.map((p) => p.centipoints)));
-  const drg = drgPayments(input.drgBudgetFen, years.map((p) => p.centipoints));
+  const drg = drgPayments(
+    input.drgBudgetFen,
+    years.map((p) => p.centipoints),
+  );
 
   const communities = input.communities.map((c) => settleCapitation(c, policy));
   const capitationOf = new Map<string, Fen>();
-  for (const c of communities) for (const s of c.shares) capitationOf.set(s.providerCode, (capitationOf.get(s.providerCode) ?? 0) + s.amountFen);
+  for (const c of communities)
+    for (const s of c.shares) capitationOf.set(s.providerCode, (capitationOf.get(s.providerCode) ?? 0) + s.amountFen);
 
   const providers = years.map((p, i): ProviderStatement => {
     const drgPaymentFen = drg[i]!;
@@ -125,7 +135,10 @@ export function settleYear(input: YearEndInput): YearEndResult {
       tier: m?.tier ?? null,
       centipoints: p.centipoints,
       cases: p.cases,
-      drgPaymentFen, itemPaymentFen, capitationFen, entitlementFen,
+      drgPaymentFen,
+      itemPaymentFen,
+      capitationFen,
+      entitlementFen,
       prepaidFen: p.prepaidFen,
       netFen,
       toPayFen: Math.max(0, netFen),

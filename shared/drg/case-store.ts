@@ -18,10 +18,16 @@ import type { Admission, ReadmissionCut } from './readmission.ts';
 import type { SettledCase } from './settled-case.ts';
 
 const caseKey = (provider: string, year: number, claimNo: string) => ({ pk: `PROVIDER#${provider}#YEAR#${year}`, sk: `CASE#${claimNo}` });
-const cutKey = (provider: string, year: number, claimNo: string) => ({ pk: `PROVIDER#${provider}#YEAR#${year}`, sk: `CASE#${claimNo}#READMISSION` });
+const cutKey = (provider: string, year: number, claimNo: string) => ({
+  pk: `PROVIDER#${provider}#YEAR#${year}`,
+  sk: `CASE#${claimNo}#READMISSION`,
+});
 const yearOf = (isoDate: string) => Number(isoDate.slice(0, 4));
 
-interface ClaimKey { providerCode: string; claimNo: string }
+interface ClaimKey {
+  providerCode: string;
+  claimNo: string;
+}
 
 export interface CaseItem {
   pk: string;
@@ -46,17 +52,24 @@ export interface CaseItem {
   caseGroupedEventId?: string;
 }
 
-export function caseItem(settled: SettledCase, policy: DrgPolicy, cuts: readonly ReadmissionCut[], recordedAt: string): CaseItem & Record<string, unknown> {
+export function caseItem(
+  settled: SettledCase,
+  policy: DrgPolicy,
+  cuts: readonly ReadmissionCut[],
+  recordedAt: string,
+): CaseItem & Record<string, unknown> {
   const { workings, ...points } = settled.points;
   const a = settled.admission;
   return {
     ...caseKey(settled.providerCode, settled.year, settled.claimNo),
     gsi1pk: `REGION#${settled.region}#YEAR#${settled.year}`,
     gsi1sk: `CASE#${settled.providerCode}#${settled.claimNo}`,
-    ...(a.drgPaid ? {
-      gsi2pk: `MEMBER#${settled.memberId}#DRG#${a.drg}`,
-      gsi2sk: `${a.dischargeDate}#${settled.providerCode}#${settled.claimNo}`,
-    } : {}),
+    ...(a.drgPaid
+      ? {
+          gsi2pk: `MEMBER#${settled.memberId}#DRG#${a.drg}`,
+          gsi2sk: `${a.dischargeDate}#${settled.providerCode}#${settled.claimNo}`,
+        }
+      : {}),
     kind: 'case',
     claim: { providerCode: settled.providerCode, claimNo: settled.claimNo },
     memberId: settled.memberId,
@@ -98,13 +111,20 @@ export function cutItem(cut: ReadmissionCut, earlierRegion: string, recordedAt: 
 }
 
 export async function getCase(providerCode: string, year: number, claimNo: string): Promise<CaseItem | undefined> {
-  const out = await dynamoDocumentClient().send(new GetCommand({
-    TableName: tableName('drgCases'), Key: caseKey(providerCode, year, claimNo), ConsistentRead: true,
-  }));
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({
+      TableName: tableName('drgCases'),
+      Key: caseKey(providerCode, year, claimNo),
+      ConsistentRead: true,
+    }),
+  );
   return out.Item as CaseItem | undefined;
 }
 
-export interface OtherAdmission extends Admission { region: string; alreadyCut: boolean }
+export interface OtherAdmission extends Admission {
+  region: string;
+  alreadyCut: boolean;
+}
 
 /**
  * The member's recorded admissions to one DRG (byMemberDrg), with whether each was already cut.
@@ -116,25 +136,41 @@ export async function admissionsToDrg(memberId: string, drg: string): Promise<Ot
   const items: CaseItem[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const out = await client.send(new QueryCommand({
-      TableName: tableName('drgCases'), IndexName: 'byMemberDrg',
-      KeyConditionExpression: 'gsi2pk = :k', ExpressionAttributeValues: { ':k': `MEMBER#${memberId}#DRG#${drg}` },
-      ExclusiveStartKey: startKey,
-    }));
-    items.push(...(out.Items ?? []) as CaseItem[]);
+    const out = await client.send(
+      new QueryCommand({
+        TableName: tableName('drgCases'),
+        IndexName: 'byMemberDrg',
+        KeyConditionExpression: 'gsi2pk = :k',
+        ExpressionAttributeValues: { ':k': `MEMBER#${memberId}#DRG#${drg}` },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((out.Items ?? []) as CaseItem[]));
     startKey = out.LastEvaluatedKey;
   } while (startKey);
 
-  return Promise.all(items.map(async (item) => {
-    const cut = await client.send(new GetCommand({
-      TableName: tableName('drgCases'), Key: cutKey(item.claim.providerCode, item.year, item.claim.claimNo), ConsistentRead: true,
-    }));
-    return {
-      providerCode: item.claim.providerCode, claimNo: item.claim.claimNo, drg: item.grouping.drg,
-      admissionDate: item.admissionDate, dischargeDate: item.dischargeDate,
-      centipoints: item.centipoints, drgPaid: item.drgPaid, region: item.region, alreadyCut: cut.Item !== undefined,
-    };
-  }));
+  return Promise.all(
+    items.map(async (item) => {
+      const cut = await client.send(
+        new GetCommand({
+          TableName: tableName('drgCases'),
+          Key: cutKey(item.claim.providerCode, item.year, item.claim.claimNo),
+          ConsistentRead: true,
+        }),
+      );
+      return {
+        providerCode: item.claim.providerCode,
+        claimNo: item.claim.claimNo,
+        drg: item.grouping.drg,
+        admissionDate: item.admissionDate,
+        dischargeDate: item.dischargeDate,
+        centipoints: item.centipoints,
+        drgPaid: item.drgPaid,
+        region: item.region,
+        alreadyCut: cut.Item !== undefined,
+      };
+    }),
+  );
 }
 
 export type RecordOutcome = 'recorded' | 'already-recorded';
@@ -147,23 +183,29 @@ export type RecordOutcome = 'recorded' | 'already-recorded';
 export async function recordCase(item: CaseItem & Record<string, unknown>, cuts: Record<string, unknown>[]): Promise<RecordOutcome> {
   const table = tableName('drgCases');
   try {
-    await dynamoDocumentClient().send(new TransactWriteCommand({
-      TransactItems: [item, ...cuts].map((Item) => ({
-        Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
-      })),
-    }));
+    await dynamoDocumentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [item, ...cuts].map((Item) => ({
+          Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+        })),
+      }),
+    );
     return 'recorded';
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-recorded';
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+      return 'already-recorded';
     throw error;
   }
 }
 
 export async function markPublished(item: Pick<CaseItem, 'pk' | 'sk'>, eventId: string): Promise<void> {
-  await dynamoDocumentClient().send(new UpdateCommand({
-    TableName: tableName('drgCases'), Key: { pk: item.pk, sk: item.sk },
-    UpdateExpression: 'SET caseGroupedEventId = :e',
-    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(caseGroupedEventId)',
-    ExpressionAttributeValues: { ':e': eventId },
-  }));
+  await dynamoDocumentClient().send(
+    new UpdateCommand({
+      TableName: tableName('drgCases'),
+      Key: { pk: item.pk, sk: item.sk },
+      UpdateExpression: 'SET caseGroupedEventId = :e',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(caseGroupedEventId)',
+      ExpressionAttributeValues: { ':e': eventId },
+    }),
+  );
 }

@@ -20,7 +20,11 @@ export const drgCaseSchema = z.strictObject({
   secondaryDiagnoses: z.array(code).max(100).default([]),
   /** ICD-9-CM-3 医保版 procedures; the first is the principal one. */
   procedures: z.array(code).max(100).default([]),
-  ventilationHours: z.number().min(0).max(24 * 366).optional(),
+  ventilationHours: z
+    .number()
+    .min(0)
+    .max(24 * 366)
+    .optional(),
   lengthOfStayDays: z.number().int().min(0).max(3660).optional(),
   dischargeStatus: z.string().max(20).optional(),
 });

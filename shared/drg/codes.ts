@@ -53,8 +53,10 @@ export function codeCase(t: RuleTables, input: DrgCase, options: GroupOptions, t
   const principal = input.principalDiagnosis;
   const pdx = dxOf(t, principal, clinical);
   if (pdx === undefined) return { ok: false, reason: `principal diagnosis ${principal} is not an ICD-10 ${standard} code` };
-  if (t.dxFlags[pdx]! & DX_GREY) return { ok: false, reason: `principal diagnosis ${principal} is a grey code (灰码), which may not be principal` };
-  if (t.dxFlags[pdx]! & DX_NOT_PRINCIPAL) return { ok: false, reason: `principal diagnosis ${principal} may not be principal in CHS-DRG ${t.version}` };
+  if (t.dxFlags[pdx]! & DX_GREY)
+    return { ok: false, reason: `principal diagnosis ${principal} is a grey code (灰码), which may not be principal` };
+  if (t.dxFlags[pdx]! & DX_NOT_PRINCIPAL)
+    return { ok: false, reason: `principal diagnosis ${principal} may not be principal in CHS-DRG ${t.version}` };
 
   let dropped = '';
   const sdx: number[] = [];
@@ -87,16 +89,21 @@ export function codeCase(t: RuleTables, input: DrgCase, options: GroupOptions, t
   }
 
   let hasOperation = false;
-  for (const p of procs) if (t.pxFlags[p]! & PX_OPERATION) { hasOperation = true; break; }
+  for (const p of procs)
+    if (t.pxFlags[p]! & PX_OPERATION) {
+      hasOperation = true;
+      break;
+    }
 
   trace.push({
     step: 'codes',
-    note: `principal ${t.diagnoses[pdx]}, ${sdx.length} secondary, ${procs.length} procedure(s)`
-      + (procs.length ? ` (principal ${t.procedures[procs[0]!]}${hasOperation ? '' : ', none an operation'})` : '')
-      + (clinical && t.diagnoses[pdx] !== principal ? `; 国临版 ${principal} → ${t.diagnoses[pdx]}` : '')
-      + (dropped ? `; secondary not ${standard}, left out: ${dropped}` : '')
-      + (droppedProcs ? `; procedures not ${standard}, left out: ${droppedProcs}` : '')
-      + ventilationNote,
+    note:
+      `principal ${t.diagnoses[pdx]}, ${sdx.length} secondary, ${procs.length} procedure(s)` +
+      (procs.length ? ` (principal ${t.procedures[procs[0]!]}${hasOperation ? '' : ', none an operation'})` : '') +
+      (clinical && t.diagnoses[pdx] !== principal ? `; 国临版 ${principal} → ${t.diagnoses[pdx]}` : '') +
+      (dropped ? `; secondary not ${standard}, left out: ${dropped}` : '') +
+      (droppedProcs ? `; procedures not ${standard}, left out: ${droppedProcs}` : '') +
+      ventilationNote,
   });
 
   return {
@@ -106,7 +113,10 @@ export function codeCase(t: RuleTables, input: DrgCase, options: GroupOptions, t
       ageYears: input.ageYears,
       ageDays: input.ageDays,
       birthWeightGrams: input.birthWeightGrams,
-      pdx, sdx, procs, hasOperation,
+      pdx,
+      sdx,
+      procs,
+      hasOperation,
     },
   };
 }

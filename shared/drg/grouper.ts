@@ -31,7 +31,9 @@ const NO_MDCA = 'no transplant, ECMO or ventilation ≥ 96 h: on to the next ste
 export class Grouper {
   constructor(readonly tables: RuleTables) {}
 
-  get version() { return this.tables.version; }
+  get version() {
+    return this.tables.version;
+  }
 
   group(input: DrgCase, options: GroupOptions = {}): GroupResult {
     const trace: TraceEntry[] = [];
@@ -76,7 +78,10 @@ export class Grouper {
         if (!mdc.table!.has(c.pdx)) return { open: false, note: `principal ${pdx} is not a perinatal (MDCP) diagnosis` };
         const infant = c.ageDays !== undefined ? c.ageDays < ONE_YEAR_DAYS : c.ageYears === 0;
         return infant
-          ? { open: true, note: `principal ${pdx} is perinatal and the patient is ${c.ageDays !== undefined ? `${c.ageDays} days` : 'under 1 year'} old` }
+          ? {
+              open: true,
+              note: `principal ${pdx} is perinatal and the patient is ${c.ageDays !== undefined ? `${c.ageDays} days` : 'under 1 year'} old`,
+            }
           : { open: false, note: `principal ${pdx} is perinatal but the patient is not under 1 year old` };
       }
       case 'Y': {
@@ -110,7 +115,10 @@ export class Grouper {
       const bit = 31 - Math.clz32(mask & -mask);
       mask &= mask - 1;
       const m = t.mdcs[bit]!;
-      if (m.sex && m.sex !== c.sex) { refusedBySex ??= m; continue; }
+      if (m.sex && m.sex !== c.sex) {
+        refusedBySex ??= m;
+        continue;
+      }
       // A code in a sex-specific MDC and another goes to the sex-specific one when the sex fits.
       if (!chosen || (m.sex && !chosen.sex)) chosen = m;
     }
@@ -144,7 +152,10 @@ export class Grouper {
         const severity = severityOf(t, c, trace);
         return this.result(input, mdc.label, null, mdc.qyDrg, severity.level, 'qy', trace);
       }
-      trace.push({ step: 'QY', note: `operation ${this.operationsOf(c)} fits no surgical or non-OR ADRG of ${mdc.label}; QY is switched off: grouped as medical` });
+      trace.push({
+        step: 'QY',
+        note: `operation ${this.operationsOf(c)} fits no surgical or non-OR ADRG of ${mdc.label}; QY is switched off: grouped as medical`,
+      });
     }
     for (const adrg of mdc.medical) {
       if (adrg.needsProcedure && !hasProcedure) continue;
@@ -171,13 +182,27 @@ export class Grouper {
       for (const atom of clause) {
         const table = atom.table!;
         switch (atom.on) {
-          case 'pdx': holds = table.has(c.pdx); break;
-          case 'sdx': holds = someIn(table, c.sdx); break;
-          case 'dx': holds = table.has(c.pdx) || someIn(table, c.sdx); break;
-          case 'pproc': holds = c.procs.length > 0 && table.has(c.procs[0]!); break;
-          case 'proc': holds = someIn(table, c.procs); break;
-          case 'anyOperation': holds = c.hasOperation; break;
-          case 'noOperation': holds = !c.hasOperation; break;
+          case 'pdx':
+            holds = table.has(c.pdx);
+            break;
+          case 'sdx':
+            holds = someIn(table, c.sdx);
+            break;
+          case 'dx':
+            holds = table.has(c.pdx) || someIn(table, c.sdx);
+            break;
+          case 'pproc':
+            holds = c.procs.length > 0 && table.has(c.procs[0]!);
+            break;
+          case 'proc':
+            holds = someIn(table, c.procs);
+            break;
+          case 'anyOperation':
+            holds = c.hasOperation;
+            break;
+          case 'noOperation':
+            holds = !c.hasOperation;
+            break;
         }
         if (!holds) break;
       }
@@ -190,7 +215,15 @@ export class Grouper {
     return c.procs.map((p) => this.tables.procedures[p]).join(' ');
   }
 
-  private result(input: DrgCase, mdc: string | null, adrg: string | null, drg: string, ccLevel: GroupResult['ccLevel'], outcome: GroupResult['outcome'], trace: TraceEntry[]): GroupResult {
+  private result(
+    input: DrgCase,
+    mdc: string | null,
+    adrg: string | null,
+    drg: string,
+    ccLevel: GroupResult['ccLevel'],
+    outcome: GroupResult['outcome'],
+    trace: TraceEntry[],
+  ): GroupResult {
     const version = this.tables.version;
     // Two literal shapes rather than a spread: this runs once per case.
     return input.id !== undefined

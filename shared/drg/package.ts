@@ -53,7 +53,10 @@ export type AdrgKind = (typeof ADRG_KINDS)[number];
  */
 const isIndexList = (v: unknown): v is number[] => {
   if (!Array.isArray(v)) return false;
-  for (let i = 0; i < v.length; i++) { const x = v[i]; if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) return false; }
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) return false;
+  }
   return true;
 };
 const isStringList = (v: unknown): v is string[] => {
@@ -90,33 +93,37 @@ export const packageDataSchema = z.object({
     clinicalProcedures: z.object({ from: codeList, to: z.custom<number[]>(isIndexList) }),
   }),
   tables: z.array(z.object({ kind: z.enum(['dx', 'px']), codes: indices })),
-  mdcs: z.array(z.object({
-    code: z.string().regex(/^[A-Z]$/),
-    name: z.string(),
-    /** MDCM is for men, MDCN for women. */
-    sex: z.enum(['M', 'F']).optional(),
-    /** Principal diagnoses that open the MDC (absent for MDCA, which is opened by procedures). */
-    table: z.number().int().nonnegative().optional(),
-    /** 2.0 MDCY: any diagnosis, principal or secondary, opens it. */
-    anyDiagnosis: z.boolean().optional(),
-    /** MDCZ: the body regions; a case needs serious trauma in at least two. */
-    regions: z.array(z.object({ name: z.string(), table: z.number().int().nonnegative() })).optional(),
-  })),
-  adrgs: z.array(z.object({
-    code: z.string().regex(/^[A-Z]{2}\d$/),
-    name: z.string(),
-    mdc: z.string().regex(/^[A-Z]$/),
-    kind: z.enum(ADRG_KINDS),
-    /** Disjunctive normal form: the ADRG fits when every atom of some clause holds. */
-    rule: z.array(z.array(atomSchema).min(1)).min(1),
-    /** Conditions the ADRG's name states and its tables do not (MDCP: age in days, birth weight). */
-    ageDays: rangeSchema.optional(),
-    birthWeightGrams: rangeSchema.optional(),
-    /** The DRG for each severity: [no CC, CC, MCC]; the three are equal for a "9" (unsplit) ADRG. */
-    drgs: z.tuple([z.string(), z.string(), z.string()]),
-    /** The wording the rule was compiled from, for the trace and for review. */
-    wording: z.string(),
-  })),
+  mdcs: z.array(
+    z.object({
+      code: z.string().regex(/^[A-Z]$/),
+      name: z.string(),
+      /** MDCM is for men, MDCN for women. */
+      sex: z.enum(['M', 'F']).optional(),
+      /** Principal diagnoses that open the MDC (absent for MDCA, which is opened by procedures). */
+      table: z.number().int().nonnegative().optional(),
+      /** 2.0 MDCY: any diagnosis, principal or secondary, opens it. */
+      anyDiagnosis: z.boolean().optional(),
+      /** MDCZ: the body regions; a case needs serious trauma in at least two. */
+      regions: z.array(z.object({ name: z.string(), table: z.number().int().nonnegative() })).optional(),
+    }),
+  ),
+  adrgs: z.array(
+    z.object({
+      code: z.string().regex(/^[A-Z]{2}\d$/),
+      name: z.string(),
+      mdc: z.string().regex(/^[A-Z]$/),
+      kind: z.enum(ADRG_KINDS),
+      /** Disjunctive normal form: the ADRG fits when every atom of some clause holds. */
+      rule: z.array(z.array(atomSchema).min(1)).min(1),
+      /** Conditions the ADRG's name states and its tables do not (MDCP: age in days, birth weight). */
+      ageDays: rangeSchema.optional(),
+      birthWeightGrams: rangeSchema.optional(),
+      /** The DRG for each severity: [no CC, CC, MCC]; the three are equal for a "9" (unsplit) ADRG. */
+      drgs: z.tuple([z.string(), z.string(), z.string()]),
+      /** The wording the rule was compiled from, for the trace and for review. */
+      wording: z.string(),
+    }),
+  ),
   drgs: z.array(z.object({ code: z.string().regex(/^[A-Z]{2}\d[1359]$/), name: z.string() })),
   /** Parallel arrays: diagnosis index (gap-encoded) → exclusion-table id. */
   severity: z.object({

@@ -68,7 +68,8 @@ export interface CasePoints {
   workings: string[];
 }
 
-export const formatPoints = (cp: Centipoints): string => `${cp < 0 ? '-' : ''}${Math.floor(Math.abs(cp) / 100)}.${String(Math.abs(cp) % 100).padStart(2, '0')}`;
+export const formatPoints = (cp: Centipoints): string =>
+  `${cp < 0 ? '-' : ''}${Math.floor(Math.abs(cp) / 100)}.${String(Math.abs(cp) % 100).padStart(2, '0')}`;
 const pct = (bp: BasisPoints) => `${bp / 100}%`;
 const times = (bp: BasisPoints) => `×${bp / 10_000}`;
 
@@ -76,10 +77,21 @@ export function casePoints(policy: DrgPolicy, input: PointsInput): CasePoints {
   const averageCaseCostFen = policy.averageCostFen(input.providerLevel);
   const coefficient = policy.coefficient(input.providerCode, input.providerLevel);
   const costCentipoints = divideRoundHalfUp(input.costFen * 10_000, averageCaseCostFen);
-  const workings = [`average cost of a case ${input.providerLevel ?? 'all levels'} ${averageCaseCostFen} fen; cost ${input.costFen} fen = ${formatPoints(costCentipoints)} cost points`];
+  const workings = [
+    `average cost of a case ${input.providerLevel ?? 'all levels'} ${averageCaseCostFen} fen; cost ${input.costFen} fen = ${formatPoints(costCentipoints)} cost points`,
+  ];
   // Results are written out in full, not spread from a common part: this runs once per case.
   const byCost = (pricing: Pricing, centipoints: Centipoints, review: boolean): CasePoints => ({
-    pricing, weight: null, baseCentipoints: centipoints, coefficient, averageCaseCostFen, groupAverageCostFen: null, addOns: [], centipoints, review, workings,
+    pricing,
+    weight: null,
+    baseCentipoints: centipoints,
+    coefficient,
+    averageCaseCostFen,
+    groupAverageCostFen: null,
+    addOns: [],
+    centipoints,
+    review,
+    workings,
   });
 
   // A stay paid per bed-day converts by cost: its days at the daily standard, against a case's average.
@@ -87,13 +99,19 @@ export function casePoints(policy: DrgPolicy, input: PointsInput): CasePoints {
   if (bedDay && input.bedDays !== undefined) {
     const standardFen = input.bedDays * bedDay.dailyStandardFen;
     const centipoints = divideRoundHalfUp(standardFen * 10_000, averageCaseCostFen);
-    workings.push(`bed-day stay (${bedDay.label}): ${input.bedDays} days × ${bedDay.dailyStandardFen} fen = ${standardFen} fen → ${formatPoints(centipoints)} points`);
+    workings.push(
+      `bed-day stay (${bedDay.label}): ${input.bedDays} days × ${bedDay.dailyStandardFen} fen = ${standardFen} fen → ${formatPoints(centipoints)} points`,
+    );
     return byCost('bed-day', centipoints, false);
   }
 
   const weight = input.outcome === 'ungroupable' ? undefined : policy.weights.get(input.drg);
   if (weight === undefined) {
-    workings.push(input.outcome === 'ungroupable' ? 'no DRG (0000): paid by cost points' : `${input.drg} has no weight in the policy: paid by cost points`);
+    workings.push(
+      input.outcome === 'ungroupable'
+        ? 'no DRG (0000): paid by cost points'
+        : `${input.drg} has no weight in the policy: paid by cost points`,
+    );
     return byCost('cost-based', costCentipoints, true);
   }
 
@@ -101,7 +119,9 @@ export function casePoints(policy: DrgPolicy, input: PointsInput): CasePoints {
   const baseCentipoints = weight;
   const normal = applyRatio(baseCentipoints, coefficient);
   const groupAverageCostFen = applyRatio(averageCaseCostFen, weight);
-  workings.push(`${input.drg}: RW ${weight / 10_000} → base ${formatPoints(baseCentipoints)} points; × coefficient ${coefficient / 10_000} = ${formatPoints(normal)}; group average cost ${groupAverageCostFen} fen`);
+  workings.push(
+    `${input.drg}: RW ${weight / 10_000} → base ${formatPoints(baseCentipoints)} points; × coefficient ${coefficient / 10_000} = ${formatPoints(normal)}; group average cost ${groupAverageCostFen} fen`,
+  );
 
   const multiple = highCostMultiple(policy, baseCentipoints);
   let pricing: Pricing = 'drg';
@@ -110,7 +130,9 @@ export function casePoints(policy: DrgPolicy, input: PointsInput): CasePoints {
     const extra = costCentipoints - applyRatio(baseCentipoints, multiple);
     pricing = 'high-cost';
     centipoints = normal + extra;
-    workings.push(`high cost: cost above ${times(multiple)} the group average; extra ${formatPoints(costCentipoints)} − ${formatPoints(applyRatio(baseCentipoints, multiple))} = ${formatPoints(extra)} → ${formatPoints(centipoints)}`);
+    workings.push(
+      `high cost: cost above ${times(multiple)} the group average; extra ${formatPoints(costCentipoints)} − ${formatPoints(applyRatio(baseCentipoints, multiple))} = ${formatPoints(extra)} → ${formatPoints(centipoints)}`,
+    );
   } else if (input.costFen * 10_000 < policy.lowCostShare * groupAverageCostFen) {
     pricing = 'low-cost';
     centipoints = costCentipoints;
@@ -130,7 +152,18 @@ export function casePoints(policy: DrgPolicy, input: PointsInput): CasePoints {
     }
   }
   workings.push(`case points ${formatPoints(centipoints)} (${pricing})`);
-  return { pricing, weight, baseCentipoints, coefficient, averageCaseCostFen, groupAverageCostFen, addOns, centipoints, review: false, workings };
+  return {
+    pricing,
+    weight,
+    baseCentipoints,
+    coefficient,
+    averageCaseCostFen,
+    groupAverageCostFen,
+    addOns,
+    centipoints,
+    review: false,
+    workings,
+  };
 }
 
 function highCostMultiple(policy: DrgPolicy, baseCentipoints: Centipoints): BasisPoints {
@@ -141,8 +174,10 @@ function highCostMultiple(policy: DrgPolicy, baseCentipoints: Centipoints): Basi
 
 function bedDayStandard(policy: DrgPolicy, input: PointsInput) {
   const mdcLetter = input.mdc?.slice(3); // "MDCT" → "T"
-  return policy.bedDayStandards.find((s) =>
-    (mdcLetter !== undefined && s.mdcs.includes(mdcLetter))
-    || (input.adrg !== null && s.adrgs.includes(input.adrg))
-    || (input.department !== undefined && s.departments.includes(input.department)));
+  return policy.bedDayStandards.find(
+    (s) =>
+      (mdcLetter !== undefined && s.mdcs.includes(mdcLetter)) ||
+      (input.adrg !== null && s.adrgs.includes(input.adrg)) ||
+      (input.department !== undefined && s.departments.includes(input.department)),
+  );
 }

@@ -42,14 +42,13 @@ export function drgPolicies(): DrgPolicy[] {
  * as most regions paid by items or DIP before their reform. A year missing after DRG payment began
  * is a gap in the policies this build carries, which an operator must fill.
  */
-export type DrgPayment =
-  | { kind: 'drg'; policy: DrgPolicy }
-  | { kind: 'not-drg-paid' }
-  | { kind: 'policy-missing'; since: number };
+export type DrgPayment = { kind: 'drg'; policy: DrgPolicy } | { kind: 'not-drg-paid' } | { kind: 'policy-missing'; since: number };
 
 export function drgPaymentFor(region: string, year: number): DrgPayment {
   const policy = drgPolicyFor(region, year);
   if (policy) return { kind: 'drg', policy };
-  const earlier = drgPolicies().filter((p) => p.region === region && p.year < year).map((p) => p.year);
+  const earlier = drgPolicies()
+    .filter((p) => p.region === region && p.year < year)
+    .map((p) => p.year);
   return earlier.length ? { kind: 'policy-missing', since: Math.min(...earlier) } : { kind: 'not-drg-paid' };
 }

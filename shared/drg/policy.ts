@@ -16,8 +16,15 @@ import { policyHeader } from '../policy/document-header.ts';
 const fen = z.number().int().nonnegative();
 const drgCode = z.string().regex(/^([A-Z]{2}\d[1359]|[A-Z]QY|0000)$/, 'a DRG code (FR13), a QY group (FQY) or 0000');
 /** A decimal with at most 4 places (a weight, a coefficient, a multiple). */
-const decimal4 = z.number().nonnegative().refine((x) => Math.abs(Math.round(x * 10_000) - x * 10_000) < 1e-6, 'at most 4 decimal places');
-const percent = z.number().nonnegative().max(1000).refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places');
+const decimal4 = z
+  .number()
+  .nonnegative()
+  .refine((x) => Math.abs(Math.round(x * 10_000) - x * 10_000) < 1e-6, 'at most 4 decimal places');
+const percent = z
+  .number()
+  .nonnegative()
+  .max(1000)
+  .refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places');
 /** Every section names its source (an id in `sources`) and says whether its figures are illustrative. */
 const cited = { source: z.string().min(1), illustrative: z.boolean(), note: z.string().optional() };
 
@@ -70,15 +77,17 @@ export const drgPolicySchema = z.strictObject({
   }),
   bedDay: z.strictObject({
     /** A stay settled per bed-day (it carries bed days) of one of these kinds converts to points by cost. */
-    standards: z.array(z.strictObject({
-      kind: z.string().min(1),
-      label: z.string(),
-      /** Matched by MDC letter, ADRG or department (any of them). */
-      mdcs: z.array(z.string().regex(/^[A-Z]$/)).default([]),
-      adrgs: z.array(z.string().regex(/^[A-Z]{2}\d$/)).default([]),
-      departments: z.array(z.string()).default([]),
-      dailyStandardFen: fen.positive(),
-    })),
+    standards: z.array(
+      z.strictObject({
+        kind: z.string().min(1),
+        label: z.string(),
+        /** Matched by MDC letter, ADRG or department (any of them). */
+        mdcs: z.array(z.string().regex(/^[A-Z]$/)).default([]),
+        adrgs: z.array(z.string().regex(/^[A-Z]{2}\d$/)).default([]),
+        departments: z.array(z.string()).default([]),
+        dailyStandardFen: fen.positive(),
+      }),
+    ),
     ...cited,
   }),
   addOns: z.strictObject({
@@ -134,9 +143,12 @@ export const weightListSchema = z.object({
 export type WeightListDocument = z.infer<typeof weightListSchema>;
 
 export function compilePolicy(document: DrgPolicyDocument, list: WeightListDocument): DrgPolicy {
-  if (list.id !== document.weights.list) throw new Error(`DRG policy ${document.region}/${document.year} names weight list ${document.weights.list}, given ${list.id}`);
+  if (list.id !== document.weights.list)
+    throw new Error(`DRG policy ${document.region}/${document.year} names weight list ${document.weights.list}, given ${list.id}`);
   if (list.grouperVersion !== document.grouping.version) {
-    throw new Error(`DRG policy ${document.region}/${document.year} groups with CHS-DRG ${document.grouping.version} but weight list ${list.id} is for ${list.grouperVersion}`);
+    throw new Error(
+      `DRG policy ${document.region}/${document.year} groups with CHS-DRG ${document.grouping.version} but weight list ${list.id} is for ${list.grouperVersion}`,
+    );
   }
   const ids = new Set(document.sources.map((s) => s.id));
   for (const [section, value] of Object.entries(document)) {
@@ -157,9 +169,13 @@ export function compilePolicy(document: DrgPolicyDocument, list: WeightListDocum
     codes: document.grouping.codes,
     weights,
     averageCostFen: (level) => (level && avg.byLevel[level]) || avg.all,
-    coefficient: (provider, level) => decimalToBasisPoints(coef.byProvider[provider] ?? (level !== undefined ? coef.byLevel[level] : undefined) ?? coef.default),
+    coefficient: (provider, level) =>
+      decimalToBasisPoints(coef.byProvider[provider] ?? (level !== undefined ? coef.byLevel[level] : undefined) ?? coef.default),
     highCostMultiples: document.outliers.highCostMultiples
-      .map((m) => [m.basePointsUpTo === undefined ? Number.POSITIVE_INFINITY : m.basePointsUpTo * 100, decimalToBasisPoints(m.multiple)] as const)
+      .map(
+        (m) =>
+          [m.basePointsUpTo === undefined ? Number.POSITIVE_INFINITY : m.basePointsUpTo * 100, decimalToBasisPoints(m.multiple)] as const,
+      )
       .sort((a, b) => a[0] - b[0]),
     lowCostShare: percentToBasisPoints(document.outliers.lowCostSharePercent),
     readmission: {
@@ -168,8 +184,14 @@ export function compilePolicy(document: DrgPolicyDocument, list: WeightListDocum
       sameProviderOnly: document.readmission.sameProviderOnly,
     },
     bedDayStandards: document.bedDay.standards,
-    newTechnology: { share: percentToBasisPoints(document.addOns.newTechnology.percent), drgs: new Set(document.addOns.newTechnology.drgs) },
-    gradeFourSurgery: { share: percentToBasisPoints(document.addOns.gradeFourSurgery.percent), drgs: new Set(document.addOns.gradeFourSurgery.drgs) },
+    newTechnology: {
+      share: percentToBasisPoints(document.addOns.newTechnology.percent),
+      drgs: new Set(document.addOns.newTechnology.drgs),
+    },
+    gradeFourSurgery: {
+      share: percentToBasisPoints(document.addOns.gradeFourSurgery.percent),
+      drgs: new Set(document.addOns.gradeFourSurgery.drgs),
+    },
     tcmBands: document.addOns.tcmShare
       .map((b) => ({ above: percentToBasisPoints(b.abovePercent), share: percentToBasisPoints(b.percent) }))
       .sort((a, b) => b.above - a.above),

@@ -44,7 +44,9 @@ export function readmissionCuts(policy: DrgPolicy, current: Admission, others: r
   const rule = policy.readmission;
   if (!current.drgPaid) return [];
   const cut = (earlier: Admission, readmission: Admission, days: number): ReadmissionCut => ({
-    earlier, readmission, daysBetween: days,
+    earlier,
+    readmission,
+    daysBetween: days,
     deltaCentipoints: applyRatio(earlier.centipoints, rule.earlierShare) - earlier.centipoints,
   });
   const cuts: ReadmissionCut[] = [];
@@ -53,9 +55,15 @@ export function readmissionCuts(policy: DrgPolicy, current: Admission, others: r
     if (!other.drgPaid || other.drg !== current.drg || sameAdmission(other, current)) continue;
     if (rule.sameProviderOnly && other.providerCode !== current.providerCode) continue;
     const afterOther = daysBetween(other.dischargeDate, current.admissionDate);
-    if (afterOther >= 0 && afterOther <= rule.withinDays) { cuts.push(cut(other, current, afterOther)); continue; }
+    if (afterOther >= 0 && afterOther <= rule.withinDays) {
+      cuts.push(cut(other, current, afterOther));
+      continue;
+    }
     const beforeOther = daysBetween(current.dischargeDate, other.admissionDate);
-    if (!currentCut && beforeOther >= 0 && beforeOther <= rule.withinDays) { cuts.push(cut(current, other, beforeOther)); currentCut = true; }
+    if (!currentCut && beforeOther >= 0 && beforeOther <= rule.withinDays) {
+      cuts.push(cut(current, other, beforeOther));
+      currentCut = true;
+    }
   }
   return cuts;
 }

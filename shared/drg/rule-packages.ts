@@ -31,7 +31,8 @@ export function packageEnvelope(version: GrouperVersion): PackageEnvelope {
 export function decodePackage(envelope: PackageEnvelope): PackageData {
   const json = gunzipSync(Buffer.from(envelope.payload.data, 'base64'));
   const sha256 = createHash('sha256').update(json).digest('hex');
-  if (sha256 !== envelope.payload.sha256) throw new Error(`CHS-DRG ${envelope.version} package is corrupt: checksum ${sha256}, expected ${envelope.payload.sha256}`);
+  if (sha256 !== envelope.payload.sha256)
+    throw new Error(`CHS-DRG ${envelope.version} package is corrupt: checksum ${sha256}, expected ${envelope.payload.sha256}`);
   const data = JSON.parse(json.toString('utf8')) as PackageData;
   if (data.version !== envelope.version) throw new Error(`CHS-DRG package says ${envelope.version} outside and ${data.version} inside`);
   return data;

@@ -79,12 +79,17 @@ export function settleCase(grouper: Grouper, policy: DrgPolicy, claim: ClaimSett
     claimNo: claim.claim.claimNo,
     memberId: claim.memberId,
     region: paymentRegion(claim),
-    year, admissionDate, dischargeDate, grouping, points,
+    year,
+    admissionDate,
+    dischargeDate,
+    grouping,
+    points,
     admission: {
       providerCode: claim.claim.providerCode,
       claimNo: claim.claim.claimNo,
       drg: grouping.drg,
-      admissionDate, dischargeDate,
+      admissionDate,
+      dischargeDate,
       centipoints: points.centipoints,
       drgPaid: grouping.outcome !== 'ungroupable' && points.pricing !== 'bed-day' && points.pricing !== 'cost-based',
     },
@@ -99,5 +104,14 @@ export function cutsFor(policy: DrgPolicy, settled: SettledCase, others: readonl
 function missingClinicalData(grouper: Grouper, claim: ClaimSettledPayload): GroupResult {
   const missing = [!claim.patient && 'patient sex and age', !claim.diagnoses && 'diagnoses'].filter(Boolean).join(' and ');
   const trace: TraceEntry[] = [{ step: 'codes', note: `the settled claim carries no ${missing}: nothing to group` }];
-  return { id: `${claim.claim.providerCode}/${claim.claim.claimNo}`, version: grouper.version, mdc: null, adrg: null, drg: UNGROUPABLE, ccLevel: null, outcome: 'ungroupable', trace };
+  return {
+    id: `${claim.claim.providerCode}/${claim.claim.claimNo}`,
+    version: grouper.version,
+    mdc: null,
+    adrg: null,
+    drg: UNGROUPABLE,
+    ccLevel: null,
+    outcome: 'ungroupable',
+    trace,
+  };
 }

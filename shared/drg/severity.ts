@@ -29,17 +29,23 @@ export function severityOf(t: RuleTables, c: CodedCase, trace: TraceEntry[]): Se
       skipped += `${skipped ? ' ' : ''}${t.diagnoses[s]}`;
       continue;
     }
-    if (asMcc >= 0) { rank = 2; mcc += `${mcc ? ' ' : ''}${t.diagnoses[s]}`; }
-    else { if (rank < 1) rank = 1; cc += `${cc ? ' ' : ''}${t.diagnoses[s]}`; }
+    if (asMcc >= 0) {
+      rank = 2;
+      mcc += `${mcc ? ' ' : ''}${t.diagnoses[s]}`;
+    } else {
+      if (rank < 1) rank = 1;
+      cc += `${cc ? ' ' : ''}${t.diagnoses[s]}`;
+    }
   }
   const level: CcLevel = rank === 2 ? 'MCC' : rank === 1 ? 'CC' : 'none';
   trace.push({
     step: 'CC',
-    note: `${level}`
-      + (mcc ? `; MCC ${mcc}` : '')
-      + (cc ? `; CC ${cc}` : '')
-      + (skipped ? `; excluded by ${t.diagnoses[c.pdx]}'s exclusion table ${excluded}: ${skipped}` : '')
-      + (!mcc && !cc && !skipped ? (c.sdx.length ? '; no secondary diagnosis is a CC or MCC' : '; no secondary diagnosis') : ''),
+    note:
+      `${level}` +
+      (mcc ? `; MCC ${mcc}` : '') +
+      (cc ? `; CC ${cc}` : '') +
+      (skipped ? `; excluded by ${t.diagnoses[c.pdx]}'s exclusion table ${excluded}: ${skipped}` : '') +
+      (!mcc && !cc && !skipped ? (c.sdx.length ? '; no secondary diagnosis is a CC or MCC' : '; no secondary diagnosis') : ''),
   });
   return { level, rank };
 }

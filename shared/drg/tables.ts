@@ -80,7 +80,9 @@ function fnv1a(s: string): number {
 /** 国临版 code → 医保版 index: a CodeIndex over the changed codes, with their targets beside it. */
 export class Crosswalk {
   private readonly index: CodeIndex;
-  constructor(private readonly pairs: { from: string[]; to: number[] }) { this.index = new CodeIndex(pairs.from); }
+  constructor(private readonly pairs: { from: string[]; to: number[] }) {
+    this.index = new CodeIndex(pairs.from);
+  }
   get(code: string): number | undefined {
     const at = this.index.get(code);
     return at === undefined ? undefined : this.pairs.to[at];
@@ -178,15 +180,25 @@ export function buildTables(data: PackageData): RuleTables {
   };
 
   const adrgs: Adrg[] = data.adrgs.map((a) => {
-    const rule = a.rule.map((clause) => clause.map((atom) => ({
-      on: atom.on,
-      table: atom.table === undefined ? undefined : tableSets[atom.table],
-    })));
+    const rule = a.rule.map((clause) =>
+      clause.map((atom) => ({
+        on: atom.on,
+        table: atom.table === undefined ? undefined : tableSets[atom.table],
+      })),
+    );
     return {
-      code: a.code, name: a.name, mdc: a.mdc, kind: a.kind, rule,
-      needsProcedure: rule.every((clause) => clause.some((atom) => atom.on === 'pproc' || atom.on === 'proc' || atom.on === 'anyOperation')),
-      ageDays: a.ageDays, birthWeightGrams: a.birthWeightGrams,
-      drgs: a.drgs, wording: a.wording,
+      code: a.code,
+      name: a.name,
+      mdc: a.mdc,
+      kind: a.kind,
+      rule,
+      needsProcedure: rule.every((clause) =>
+        clause.some((atom) => atom.on === 'pproc' || atom.on === 'proc' || atom.on === 'anyOperation'),
+      ),
+      ageDays: a.ageDays,
+      birthWeightGrams: a.birthWeightGrams,
+      drgs: a.drgs,
+      wording: a.wording,
     };
   });
 
@@ -200,7 +212,12 @@ export function buildTables(data: PackageData): RuleTables {
     });
     const own = adrgs.filter((a) => a.mdc === m.code);
     return {
-      code: m.code, label: `MDC${m.code}`, qyDrg: `${m.code}QY`, bit, name: m.name, sex: m.sex,
+      code: m.code,
+      label: `MDC${m.code}`,
+      qyDrg: `${m.code}QY`,
+      bit,
+      name: m.name,
+      sex: m.sex,
       table: m.table === undefined ? undefined : tableSets[m.table],
       anyDiagnosis: m.anyDiagnosis ?? false,
       regions,
@@ -217,10 +234,16 @@ export function buildTables(data: PackageData): RuleTables {
 
   return {
     version: data.version,
-    diagnoses, procedures, dxIndex, pxIndex,
+    diagnoses,
+    procedures,
+    dxIndex,
+    pxIndex,
     clinicalDx: new Crosswalk(data.crosswalk.clinicalDiagnoses),
     clinicalPx: new Crosswalk(data.crosswalk.clinicalProcedures),
-    dxFlags, pxFlags, dxMdcMask, dxRegionMask,
+    dxFlags,
+    pxFlags,
+    dxMdcMask,
+    dxRegionMask,
     ccTable: severity(data.severity.cc),
     mccTable: severity(data.severity.mcc),
     exclusionTable: severity(data.severity.exclusions),

@@ -70,7 +70,10 @@ export function readBulkText(text: string, format: BulkFormat): { rows: BulkRow[
   const records = parse(text, {
     ...CSV_OPTIONS,
     on_skip: (error) => {
-      unreadable.push({ rowNumber: typeof error?.lines === 'number' ? error.lines : 0, problems: [{ field: 'row', rule: 'csv_syntax', message: error?.message ?? 'unreadable CSV record' }] });
+      unreadable.push({
+        rowNumber: typeof error?.lines === 'number' ? error.lines : 0,
+        problems: [{ field: 'row', rule: 'csv_syntax', message: error?.message ?? 'unreadable CSV record' }],
+      });
       return undefined;
     },
   }) as unknown as { record: Record<string, string>; raw: string; info: { lines: number } }[];
@@ -106,10 +109,14 @@ const toInteger = (v: unknown) => {
 export function parseCategoryCell(v: unknown): unknown {
   const value = blankToUndefined(v);
   if (typeof value !== 'string') return value;
-  return value.split(';').map((s) => s.trim()).filter(Boolean).map((item) => {
-    const [code, validFrom, validTo] = item.split(':').map((p) => p.trim());
-    return { code, validFrom, ...(validTo ? { validTo } : {}) };
-  });
+  return value
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [code, validFrom, validTo] = item.split(':').map((p) => p.trim());
+      return { code, validFrom, ...(validTo ? { validTo } : {}) };
+    });
 }
 
 function convertCells(record: Record<string, unknown>, convert: Record<string, (v: unknown) => unknown>) {
@@ -122,24 +129,36 @@ function convertCells(record: Record<string, unknown>, convert: Record<string, (
   return out;
 }
 
-export const ENROLMENT_COLUMNS = ['idNumber', 'name', 'year', 'region', 'scheme', 'employeeKind', 'employerCode', 'monthlyBaseFen', 'validFrom', 'categories'] as const;
+export const ENROLMENT_COLUMNS = [
+  'idNumber',
+  'name',
+  'year',
+  'region',
+  'scheme',
+  'employeeKind',
+  'employerCode',
+  'monthlyBaseFen',
+  'validFrom',
+  'categories',
+] as const;
 export const CONTRIBUTION_COLUMNS = ['idNumber', 'year', 'contributionId', 'amountFen', 'paidOn', 'channel'] as const;
 
 export const enrolmentRowInput = (record: Record<string, unknown>) =>
   convertCells(record, { year: toInteger, monthlyBaseFen: toInteger, categories: parseCategoryCell });
 
-export const contributionRowInput = (record: Record<string, unknown>) =>
-  convertCells(record, { year: toInteger, amountFen: toInteger });
+export const contributionRowInput = (record: Record<string, unknown>) => convertCells(record, { year: toInteger, amountFen: toInteger });
 
 /** A contribution row names the person by ID number: the tax side does not know member ids. */
-export const contributionRowSchema = z.object({
-  idNumber: z.string().min(1).max(40),
-  year: z.number().int().min(2000).max(2100),
-  contributionId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, '1-64 letters, digits or . _ : -'),
-  amountFen: z.number().int().nonnegative(),
-  paidOn: z.iso.date(),
-  channel: z.enum(['tax', 'counter', 'employer', 'subsidy']).default('tax'),
-}).strict();
+export const contributionRowSchema = z
+  .object({
+    idNumber: z.string().min(1).max(40),
+    year: z.number().int().min(2000).max(2100),
+    contributionId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, '1-64 letters, digits or . _ : -'),
+    amountFen: z.number().int().nonnegative(),
+    paidOn: z.iso.date(),
+    channel: z.enum(['tax', 'counter', 'employer', 'subsidy']).default('tax'),
+  })
+  .strict();
 export type ContributionRow = z.infer<typeof contributionRowSchema>;
 
 /**

@@ -25,21 +25,30 @@ export type CategoryRequest = CategoryInput;
 export type CategoryPlan =
   | { ok: true; outcome: 'unchanged'; category: CategoryItem }
   | {
-    ok: true;
-    outcome: 'added' | 'period-changed';
-    category: CategoryItem;
-    /** The stored period this one replaces (its validTo is the write's condition). */
-    previous?: CategoryItem | undefined;
-    /** Enrolments whose due changes, with the version each was read at. */
-    recomputed: { enrolment: EnrolmentItem; expectedVersion: number }[];
-    /** The member's region when the period starts, for the event. */
-    region?: string | undefined;
-  };
+      ok: true;
+      outcome: 'added' | 'period-changed';
+      category: CategoryItem;
+      /** The stored period this one replaces (its validTo is the write's condition). */
+      previous?: CategoryItem | undefined;
+      /** Enrolments whose due changes, with the version each was read at. */
+      recomputed: { enrolment: EnrolmentItem; expectedVersion: number }[];
+      /** The member's region when the period starts, for the event. */
+      region?: string | undefined;
+    };
 
-const sameShares = (a: Shares, b: Shares) => a.individualFen === b.individualFen && a.employerFen === b.employerFen
-  && a.governmentFen === b.governmentFen && a.assistanceFen === b.assistanceFen;
+const sameShares = (a: Shares, b: Shares) =>
+  a.individualFen === b.individualFen &&
+  a.employerFen === b.employerFen &&
+  a.governmentFen === b.governmentFen &&
+  a.assistanceFen === b.assistanceFen;
 
-export function planCategoryChange(items: MemberItems, memberId: string, request: CategoryRequest, policies: PolicyLookup, now: string): CategoryPlan | Refusal {
+export function planCategoryChange(
+  items: MemberItems,
+  memberId: string,
+  request: CategoryRequest,
+  policies: PolicyLookup,
+  now: string,
+): CategoryPlan | Refusal {
   if (request.validTo !== undefined && request.validTo < request.validFrom) {
     return refuse(400, [{ field: 'validTo', rule: 'period_order', message: 'validTo is before validFrom' }]);
   }
@@ -47,7 +56,13 @@ export function planCategoryChange(items: MemberItems, memberId: string, request
   const latest = items.enrolments.at(-1);
   const policy = (covering && policies(covering.region, covering.year)) ?? (latest && policies(latest.region, latest.year));
   if (!categoryKnown(request.code, policy)) {
-    return refuse(400, [{ field: 'code', rule: 'category_unknown', message: `${request.code} is neither a standard category nor one the member's region defines` }]);
+    return refuse(400, [
+      {
+        field: 'code',
+        rule: 'category_unknown',
+        message: `${request.code} is neither a standard category nor one the member's region defines`,
+      },
+    ]);
   }
 
   const previous = items.categories.find((c) => c.code === request.code && c.validFrom === request.validFrom);
@@ -56,14 +71,28 @@ export function planCategoryChange(items: MemberItems, memberId: string, request
   }
   const clash = overlappingPeriod(items.categories, request);
   if (clash) {
-    return refuse(409, [{ field: 'validFrom', rule: 'category_overlap', message: `${request.code} is already held from ${clash.validFrom}${clash.validTo ? ` to ${clash.validTo}` : ''}` }], { existing: { code: clash.code, validFrom: clash.validFrom, validTo: clash.validTo } });
+    return refuse(
+      409,
+      [
+        {
+          field: 'validFrom',
+          rule: 'category_overlap',
+          message: `${request.code} is already held from ${clash.validFrom}${clash.validTo ? ` to ${clash.validTo}` : ''}`,
+        },
+      ],
+      { existing: { code: clash.code, validFrom: clash.validFrom, validTo: clash.validTo } },
+    );
   }
 
   const category: CategoryItem = {
-    pk: memberPk(memberId), sk: categorySk(request.validFrom, request.code), kind: 'category', memberId,
-    code: request.code, validFrom: request.validFrom,
+    pk: memberPk(memberId),
+    sk: categorySk(request.validFrom, request.code),
+    kind: 'category',
+    memberId,
+    code: request.code,
+    validFrom: request.validFrom,
     ...(request.validTo ? { validTo: request.validTo } : {}),
-    ...(request.reference ? { reference: request.reference } : (previous?.reference ? { reference: previous.reference } : {})),
+    ...(request.reference ? { reference: request.reference } : previous?.reference ? { reference: previous.reference } : {}),
     recordedAt: now,
   };
   const after = [...items.categories.filter((c) => c !== previous), category];
@@ -75,8 +104,11 @@ export function planCategoryChange(items: MemberItems, memberId: string, request
     const p = policies(e.region, e.year);
     if (!p) continue;
     const due = computeDue(p, {
-      scheme: e.scheme, employeeKind: e.employeeKind, monthlyBaseFen: e.contributionBaseFen,
-      validFrom: e.validFrom, categories: codesOn(after, e.validFrom),
+      scheme: e.scheme,
+      employeeKind: e.employeeKind,
+      monthlyBaseFen: e.contributionBaseFen,
+      validFrom: e.validFrom,
+      categories: codesOn(after, e.validFrom),
     });
     if (sameShares(due.shares, e.due)) continue;
     const fullySubsidised = payableOf(due.shares) === 0;

@@ -114,15 +114,15 @@ export interface Account {
 
 export type ContributionOutcome =
   | {
-    ok: true;
-    /** This payment's split into the four shares (the public shares only on the completing one). */
-    split: Shares;
-    paidAfter: Shares;
-    /** Every share is now paid in full. */
-    complete: boolean;
-    /** The payable part paid so far reaches the activation threshold. */
-    covered: boolean;
-  }
+      ok: true;
+      /** This payment's split into the four shares (the public shares only on the completing one). */
+      split: Shares;
+      paidAfter: Shares;
+      /** Every share is now paid in full. */
+      complete: boolean;
+      /** The payable part paid so far reaches the activation threshold. */
+      covered: boolean;
+    }
   | { ok: false; rule: 'exceeds_outstanding' | 'nothing_to_record'; message: string; outstandingPayableFen: Fen };
 
 /**
@@ -140,10 +140,20 @@ export function recordPayment(account: Account, amountFen: Fen): ContributionOut
   const outstandingPayableFen = owedEmployer + owedIndividual;
   const publicBooked = paid.governmentFen === due.governmentFen && paid.assistanceFen === due.assistanceFen;
   if (amountFen > outstandingPayableFen) {
-    return { ok: false, rule: 'exceeds_outstanding', message: `the payment exceeds what is still payable (${outstandingPayableFen} fen)`, outstandingPayableFen };
+    return {
+      ok: false,
+      rule: 'exceeds_outstanding',
+      message: `the payment exceeds what is still payable (${outstandingPayableFen} fen)`,
+      outstandingPayableFen,
+    };
   }
   if (amountFen === 0 && (outstandingPayableFen > 0 || publicBooked)) {
-    return { ok: false, rule: 'nothing_to_record', message: 'a payment of 0 only books the public shares of a fully paid or fully subsidised enrolment', outstandingPayableFen };
+    return {
+      ok: false,
+      rule: 'nothing_to_record',
+      message: 'a payment of 0 only books the public shares of a fully paid or fully subsidised enrolment',
+      outstandingPayableFen,
+    };
   }
   const [employerFen, individualFen] = amountFen === 0 ? [0, 0] : allocate(amountFen, [owedEmployer, owedIndividual]);
   const completesPayable = amountFen === outstandingPayableFen;

@@ -13,9 +13,41 @@ import { maskIdNumber } from '../privacy/mask.ts';
 
 /** Province-level prefixes of GB/T 2260, plus 81/82/83 used on residence-permit numbers (HK, Macao, Taiwan). */
 export const PROVINCE_PREFIXES: ReadonlySet<string> = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65',
-  '71', '81', '82', '83',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+  '83',
 ]);
 
 /** Weights W(i) = 2^(17-i) mod 11 for positions 1..17 (ISO 7064 MOD 11-2). */
@@ -48,9 +80,7 @@ export interface IdNumberFacts {
   maskedId: string;
 }
 
-export type IdNumberCheck =
-  | { ok: true; value: IdNumberFacts }
-  | { ok: false; rule: IdNumberRule; message: string };
+export type IdNumberCheck = { ok: true; value: IdNumberFacts } | { ok: false; rule: IdNumberRule; message: string };
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -81,7 +111,11 @@ export function checkIdNumber(input: string, today: string): IdNumberCheck {
     return { ok: false, rule: 'id_birth_date', message: `the birth date ${birthDate} is not a calendar date` };
   }
   if (year < EARLIEST_BIRTH_YEAR || birthDate > today) {
-    return { ok: false, rule: 'id_birth_date', message: `the birth date ${birthDate} is impossible (before ${EARLIEST_BIRTH_YEAR} or after ${today})` };
+    return {
+      ok: false,
+      rule: 'id_birth_date',
+      message: `the birth date ${birthDate} is impossible (before ${EARLIEST_BIRTH_YEAR} or after ${today})`,
+    };
   }
   const expected = checkCharacter(idNumber.slice(0, 17));
   if (idNumber[17] !== expected) {

@@ -20,12 +20,16 @@ const BASE32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** The lookup key of an ID number: 64 hex characters. */
 export function idHash(idNumber: string, secret: string): string {
-  return createHmac('sha256', secret).update(ID_LABEL + idNumber).digest('hex');
+  return createHmac('sha256', secret)
+    .update(ID_LABEL + idNumber)
+    .digest('hex');
 }
 
 /** M + 16 base32 characters (80 bits): stable per person, meaningless without the secret. */
 export function memberIdFor(idNumber: string, secret: string): string {
-  const digest = createHmac('sha256', secret).update(MEMBER_LABEL + idNumber).digest();
+  const digest = createHmac('sha256', secret)
+    .update(MEMBER_LABEL + idNumber)
+    .digest();
   let bits = 0;
   let value = 0;
   let out = '';

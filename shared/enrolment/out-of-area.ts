@@ -14,13 +14,21 @@ import { memberPk, OUT_OF_AREA_KINDS, outOfAreaSk, type MemberItems, type OutOfA
 import { contains, overlaps } from './periods.ts';
 import { refuse, type Refusal } from './problems.ts';
 
-export const outOfAreaRequestSchema = z.object({
-  kind: z.enum(OUT_OF_AREA_KINDS).meta({ description: 'long-term-residence (异地长期居住), work-elsewhere (常驻异地工作), relocated-retiree (异地安置), referral (转诊转院), temporary (临时外出就医)' }),
-  region: regionCodeSchema.meta({ description: 'Where the member lives or works: a 6-digit region code' }),
-  validFrom: z.iso.date(),
-  validTo: z.iso.date().optional(),
-  reference: z.string().min(1).max(100).optional(),
-}).strict().meta({ id: 'OutOfAreaRequest' });
+export const outOfAreaRequestSchema = z
+  .object({
+    kind: z
+      .enum(OUT_OF_AREA_KINDS)
+      .meta({
+        description:
+          'long-term-residence (异地长期居住), work-elsewhere (常驻异地工作), relocated-retiree (异地安置), referral (转诊转院), temporary (临时外出就医)',
+      }),
+    region: regionCodeSchema.meta({ description: 'Where the member lives or works: a 6-digit region code' }),
+    validFrom: z.iso.date(),
+    validTo: z.iso.date().optional(),
+    reference: z.string().min(1).max(100).optional(),
+  })
+  .strict()
+  .meta({ id: 'OutOfAreaRequest' });
 export type OutOfAreaRequest = z.infer<typeof outOfAreaRequestSchema>;
 
 export type OutOfAreaPlan =
@@ -44,11 +52,22 @@ export function planOutOfArea(items: MemberItems, memberId: string, request: Out
   }
   const clash = items.outOfArea.find((r) => r !== previous && overlaps(r, request));
   if (clash) {
-    return refuse(409, [{ field: 'validFrom', rule: 'registration_overlap', message: `the member is already registered in ${clash.region} from ${clash.validFrom}${clash.validTo ? ` to ${clash.validTo}` : ''}` }]);
+    return refuse(409, [
+      {
+        field: 'validFrom',
+        rule: 'registration_overlap',
+        message: `the member is already registered in ${clash.region} from ${clash.validFrom}${clash.validTo ? ` to ${clash.validTo}` : ''}`,
+      },
+    ]);
   }
   const registration: OutOfAreaItem = {
-    pk: memberPk(memberId), sk: outOfAreaSk(request.validFrom, request.region), kind: 'out-of-area', memberId,
-    registrationKind: request.kind, region: request.region, validFrom: request.validFrom,
+    pk: memberPk(memberId),
+    sk: outOfAreaSk(request.validFrom, request.region),
+    kind: 'out-of-area',
+    memberId,
+    registrationKind: request.kind,
+    region: request.region,
+    validFrom: request.validFrom,
     ...(request.validTo ? { validTo: request.validTo } : {}),
     ...(request.reference ? { reference: request.reference } : {}),
     recordedAt: now,

@@ -19,98 +19,123 @@ const provenance = {
   note: z.string().optional(),
 };
 
-const provenanceRule = (f: { basis: 'paper' | 'illustrative'; source?: string | undefined; quote?: string | undefined; note?: string | undefined }) =>
-  f.basis === 'paper' ? Boolean(f.source && f.quote) : Boolean(f.note);
+const provenanceRule = (f: {
+  basis: 'paper' | 'illustrative';
+  source?: string | undefined;
+  quote?: string | undefined;
+  note?: string | undefined;
+}) => (f.basis === 'paper' ? Boolean(f.source && f.quote) : Boolean(f.note));
 const provenanceMessage = 'a paper figure names its source and quote; an illustrative one says why in a note';
 
 /** An amount in integer fen with its provenance. */
-const fenFigure = z.object({ value: z.number().int().nonnegative(), ...provenance }).strict()
+const fenFigure = z
+  .object({ value: z.number().int().nonnegative(), ...provenance })
+  .strict()
   .refine(provenanceRule, provenanceMessage);
 /** A ratio in basis points (10,000 = 100%) with its provenance. */
-const bpFigure = z.object({ value: z.number().int().min(0).max(10_000), ...provenance }).strict()
+const bpFigure = z
+  .object({ value: z.number().int().min(0).max(10_000), ...provenance })
+  .strict()
   .refine(provenanceRule, provenanceMessage);
 
 export const PAYERS = ['government', 'assistance'] as const;
 /** government: the finance bureau at the level the policy names (county, city…); assistance: the medical-assistance fund (医疗救助基金). */
 export type SubsidyPayer = (typeof PAYERS)[number];
 
-const subsidyRule = z.object({
-  category: z.string().regex(CATEGORY_CODE_PATTERN),
-  payer: z.enum(PAYERS),
-  /** Either a share of the individual contribution … */
-  ratio: bpFigure.optional(),
-  /** … or a fixed amount (never more than the individual contribution). */
-  fixed: fenFigure.optional(),
-  /** The paying level in words (县级财政, 医疗救助基金 …), for the people reading the statement. */
-  payerName: z.string().optional(),
-}).strict().refine((r) => (r.ratio === undefined) !== (r.fixed === undefined), 'a subsidy rule has exactly one of ratio or fixed');
+const subsidyRule = z
+  .object({
+    category: z.string().regex(CATEGORY_CODE_PATTERN),
+    payer: z.enum(PAYERS),
+    /** Either a share of the individual contribution … */
+    ratio: bpFigure.optional(),
+    /** … or a fixed amount (never more than the individual contribution). */
+    fixed: fenFigure.optional(),
+    /** The paying level in words (县级财政, 医疗救助基金 …), for the people reading the statement. */
+    payerName: z.string().optional(),
+  })
+  .strict()
+  .refine((r) => (r.ratio === undefined) !== (r.fixed === undefined), 'a subsidy rule has exactly one of ratio or fixed');
 
-export const contributionPolicySchema = z.object({
-  kind: z.literal('enrolment-contribution'),
-  region: z.string().regex(/^\d{6}$/),
-  regionName: z.string().min(1),
-  year: z.number().int().min(2000).max(2100),
-  version: z.number().int().positive(),
-  effectiveFrom: z.iso.date(),
-  /** The documents the figures rest on, each with its 文号 where it has one. */
-  sources: z.array(z.object({
-    id: z.string().min(1),
-    title: z.string().min(1),
-    /** 文号, e.g. 红政办发〔2022〕52号; null when the published text shows none (then `note` says so). */
-    documentNumber: z.string().min(1).nullable(),
-    issuer: z.string().min(1),
-    date: z.iso.date(),
-    /** The copy in the repository's domain papers, when there is one. */
-    seed: z.string().optional(),
-    note: z.string().optional(),
-  }).strict()).min(1),
-  /** Categories this region defines beyond the standard ones, with a name for each. */
-  categories: z.array(z.object({ code: z.string().regex(CATEGORY_CODE_PATTERN), name: z.string().min(1) }).strict()).default([]),
-  resident: z.object({
-    /** 个人缴费标准: what an unsubsidised resident pays for the year. */
-    individual: fenFigure,
-    /** 财政补助标准: the per-capita fiscal subsidy every resident's contribution receives. */
-    governmentSubsidy: fenFigure,
-    /** Who pays (part of) the individual contribution of members in a category. */
-    subsidies: z.array(subsidyRule),
-    /**
-     * How several categories combine: only the single most favourable rule applies (the papers
-     * speak of one 资助 per person; none adds them up).
-     */
-    combine: z.literal('most-favourable'),
-  }).strict(),
-  employee: z.object({
-    employerRate: bpFigure,
-    individualRate: bpFigure,
-    /** A flexible worker (灵活就业人员) pays the whole rate alone. */
-    flexibleRate: bpFigure,
-    /** The monthly contribution base is held between a floor and a ceiling (缴费基数上下限). */
-    monthlyBaseFloor: fenFigure,
-    monthlyBaseCeiling: fenFigure,
-    /**
-     * first-month-paid: covered once one month's contribution is in (employees pay monthly);
-     * full-year-paid: covered once the whole year's contribution is in.
-     */
-    activation: z.enum(['first-month-paid', 'full-year-paid']),
-  }).strict(),
-}).strict().superRefine((doc, ctx) => {
-  const ids = new Set(doc.sources.map((s) => s.id));
-  const check = (path: (string | number)[], figure: { basis: string; source?: string | undefined }) => {
-    if (figure.source && !ids.has(figure.source)) ctx.addIssue({ code: 'custom', path, message: `source ${figure.source} is not in sources` });
-  };
-  doc.resident.subsidies.forEach((s, i) => {
-    if (s.ratio) check(['resident', 'subsidies', i, 'ratio'], s.ratio);
-    if (s.fixed) check(['resident', 'subsidies', i, 'fixed'], s.fixed);
+export const contributionPolicySchema = z
+  .object({
+    kind: z.literal('enrolment-contribution'),
+    region: z.string().regex(/^\d{6}$/),
+    regionName: z.string().min(1),
+    year: z.number().int().min(2000).max(2100),
+    version: z.number().int().positive(),
+    effectiveFrom: z.iso.date(),
+    /** The documents the figures rest on, each with its 文号 where it has one. */
+    sources: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1),
+            title: z.string().min(1),
+            /** 文号, e.g. 红政办发〔2022〕52号; null when the published text shows none (then `note` says so). */
+            documentNumber: z.string().min(1).nullable(),
+            issuer: z.string().min(1),
+            date: z.iso.date(),
+            /** The copy in the repository's domain papers, when there is one. */
+            seed: z.string().optional(),
+            note: z.string().optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+    /** Categories this region defines beyond the standard ones, with a name for each. */
+    categories: z.array(z.object({ code: z.string().regex(CATEGORY_CODE_PATTERN), name: z.string().min(1) }).strict()).default([]),
+    resident: z
+      .object({
+        /** 个人缴费标准: what an unsubsidised resident pays for the year. */
+        individual: fenFigure,
+        /** 财政补助标准: the per-capita fiscal subsidy every resident's contribution receives. */
+        governmentSubsidy: fenFigure,
+        /** Who pays (part of) the individual contribution of members in a category. */
+        subsidies: z.array(subsidyRule),
+        /**
+         * How several categories combine: only the single most favourable rule applies (the papers
+         * speak of one 资助 per person; none adds them up).
+         */
+        combine: z.literal('most-favourable'),
+      })
+      .strict(),
+    employee: z
+      .object({
+        employerRate: bpFigure,
+        individualRate: bpFigure,
+        /** A flexible worker (灵活就业人员) pays the whole rate alone. */
+        flexibleRate: bpFigure,
+        /** The monthly contribution base is held between a floor and a ceiling (缴费基数上下限). */
+        monthlyBaseFloor: fenFigure,
+        monthlyBaseCeiling: fenFigure,
+        /**
+         * first-month-paid: covered once one month's contribution is in (employees pay monthly);
+         * full-year-paid: covered once the whole year's contribution is in.
+         */
+        activation: z.enum(['first-month-paid', 'full-year-paid']),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((doc, ctx) => {
+    const ids = new Set(doc.sources.map((s) => s.id));
+    const check = (path: (string | number)[], figure: { basis: string; source?: string | undefined }) => {
+      if (figure.source && !ids.has(figure.source))
+        ctx.addIssue({ code: 'custom', path, message: `source ${figure.source} is not in sources` });
+    };
+    doc.resident.subsidies.forEach((s, i) => {
+      if (s.ratio) check(['resident', 'subsidies', i, 'ratio'], s.ratio);
+      if (s.fixed) check(['resident', 'subsidies', i, 'fixed'], s.fixed);
+    });
+    check(['resident', 'individual'], doc.resident.individual);
+    check(['resident', 'governmentSubsidy'], doc.resident.governmentSubsidy);
+    for (const key of ['employerRate', 'individualRate', 'flexibleRate', 'monthlyBaseFloor', 'monthlyBaseCeiling'] as const) {
+      check(['employee', key], doc.employee[key]);
+    }
+    if (doc.employee.monthlyBaseFloor.value > doc.employee.monthlyBaseCeiling.value) {
+      ctx.addIssue({ code: 'custom', path: ['employee', 'monthlyBaseFloor'], message: 'the floor is above the ceiling' });
+    }
   });
-  check(['resident', 'individual'], doc.resident.individual);
-  check(['resident', 'governmentSubsidy'], doc.resident.governmentSubsidy);
-  for (const key of ['employerRate', 'individualRate', 'flexibleRate', 'monthlyBaseFloor', 'monthlyBaseCeiling'] as const) {
-    check(['employee', key], doc.employee[key]);
-  }
-  if (doc.employee.monthlyBaseFloor.value > doc.employee.monthlyBaseCeiling.value) {
-    ctx.addIssue({ code: 'custom', path: ['employee', 'monthlyBaseFloor'], message: 'the floor is above the ceiling' });
-  }
-});
 
 export type ContributionPolicy = z.infer<typeof contributionPolicySchema>;
 export type SubsidyRule = ContributionPolicy['resident']['subsidies'][number];

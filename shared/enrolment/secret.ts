@@ -10,7 +10,9 @@ const MIN_LENGTH = 32;
 export function idHashSecret(): string {
   const value = process.env[ID_HASH_SECRET_ENV];
   if (!value || value.length < MIN_LENGTH) {
-    throw new Error(`${ID_HASH_SECRET_ENV} must be set to a secret of at least ${MIN_LENGTH} characters (the stack or the local cloud sets it)`);
+    throw new Error(
+      `${ID_HASH_SECRET_ENV} must be set to a secret of at least ${MIN_LENGTH} characters (the stack or the local cloud sets it)`,
+    );
   }
   return value;
 }

@@ -83,7 +83,11 @@ export function memberStateFrom(items: MemberItems, onDate: string): MemberState
     member: { memberId, sex, birthDate, maskedId },
     onDate,
     enrolment: enrolmentOn(items.enrolments, onDate),
-    categories: categoriesOn(items.categories, onDate).map(({ code, validFrom, validTo }) => ({ code, validFrom, ...(validTo ? { validTo } : {}) })),
+    categories: categoriesOn(items.categories, onDate).map(({ code, validFrom, validTo }) => ({
+      code,
+      validFrom,
+      ...(validTo ? { validTo } : {}),
+    })),
     outOfArea: items.outOfArea
       .filter((r) => contains(r, onDate))
       .sort((a, b) => a.validFrom.localeCompare(b.validFrom))

@@ -18,8 +18,15 @@ import type { CategoryPlan } from './category-change.ts';
 import type { ContributionPlan } from './contributions.ts';
 import type { EnrolmentPlan } from './enrol.ts';
 import {
-  enrolmentItemSchema, identityIndexKey, memberPk, personYearKey, PROFILE_SK, regionYearIndexKey, sortMemberItems,
-  type EnrolmentItem, type MemberItems,
+  enrolmentItemSchema,
+  identityIndexKey,
+  memberPk,
+  personYearKey,
+  PROFILE_SK,
+  regionYearIndexKey,
+  sortMemberItems,
+  type EnrolmentItem,
+  type MemberItems,
 } from './items.ts';
 import type { OutOfAreaPlan } from './out-of-area.ts';
 import type { TransferPlan } from './transfer.ts';
@@ -32,13 +39,15 @@ export async function readMemberItems(memberId: string): Promise<MemberItems> {
   const raw: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await dynamoDocumentClient().send(new QueryCommand({
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': memberPk(memberId) },
-      ConsistentRead: true,
-      ExclusiveStartKey: start,
-    }));
+    const page = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': memberPk(memberId) },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
     raw.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -47,27 +56,36 @@ export async function readMemberItems(memberId: string): Promise<MemberItems> {
 
 /** The member id stored for a keyed ID-number hash (byIdentity index), if the person is known. */
 export async function findMemberIdByIdHash(idHash: string): Promise<string | undefined> {
-  const out = await dynamoDocumentClient().send(new QueryCommand({
-    TableName: table(),
-    IndexName: 'byIdentity',
-    KeyConditionExpression: 'gsi1pk = :k',
-    ExpressionAttributeValues: { ':k': identityIndexKey(idHash) },
-    Limit: 1,
-  }));
+  const out = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byIdentity',
+      KeyConditionExpression: 'gsi1pk = :k',
+      ExpressionAttributeValues: { ':k': identityIndexKey(idHash) },
+      Limit: 1,
+    }),
+  );
   const id = out.Items?.[0]?.memberId;
   return typeof id === 'string' ? id : undefined;
 }
 
 /** One page of a region's enrolments in a year, by member id (byRegionYear index). */
-export async function listRegionYear(region: string, year: number, limit: number, startKey?: Record<string, unknown>): Promise<{ items: EnrolmentItem[]; next?: Record<string, unknown> | undefined }> {
-  const out = await dynamoDocumentClient().send(new QueryCommand({
-    TableName: table(),
-    IndexName: 'byRegionYear',
-    KeyConditionExpression: 'gsi2pk = :k',
-    ExpressionAttributeValues: { ':k': regionYearIndexKey(region, year) },
-    Limit: limit,
-    ExclusiveStartKey: startKey,
-  }));
+export async function listRegionYear(
+  region: string,
+  year: number,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<{ items: EnrolmentItem[]; next?: Record<string, unknown> | undefined }> {
+  const out = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byRegionYear',
+      KeyConditionExpression: 'gsi2pk = :k',
+      ExpressionAttributeValues: { ':k': regionYearIndexKey(region, year) },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
   return { items: (out.Items ?? []).map((i) => enrolmentItemSchema.parse(i)), next: out.LastEvaluatedKey };
 }
 
@@ -109,7 +127,8 @@ const putPeriod = (item: Record<string, unknown>, previous: { validTo?: string |
   const oldTo = previous.validTo;
   return {
     Put: {
-      TableName: table(), Item: item,
+      TableName: table(),
+      Item: item,
       ConditionExpression: oldTo === undefined ? 'attribute_exists(pk) AND attribute_not_exists(validTo)' : 'validTo = :oldTo',
       ...(oldTo === undefined ? {} : { ExpressionAttributeValues: { ':oldTo': oldTo } }),
     },
@@ -143,7 +162,11 @@ export interface EnrolmentWrite {
  * makes the second of two racing requests fail), the enrolment, its new category periods, and the
  * events announcing them. Order matters to the caller: index 1 is the lock.
  */
-export function writeEnrolment(plan: EnrolmentPlan, expectedCategoriesVersion: number, events: readonly OutboxEntry[] = []): Promise<WriteResult> {
+export function writeEnrolment(
+  plan: EnrolmentPlan,
+  expectedCategoriesVersion: number,
+  events: readonly OutboxEntry[] = [],
+): Promise<WriteResult> {
   return transact(enrolmentItems({ plan, expectedCategoriesVersion, events }));
 }
 
@@ -165,38 +188,62 @@ export const enrolmentItemCount = ({ plan, events }: Pick<EnrolmentWrite, 'plan'
 function enrolmentItems({ plan, expectedCategoriesVersion, events }: EnrolmentWrite): TransactItem[] {
   const m = plan.member;
   const values: Record<string, unknown> = {
-    ':kind': m.kind, ':memberId': m.memberId, ':idNumber': m.idNumber, ':idHash': m.idHash, ':gsi1pk': m.gsi1pk,
-    ':maskedId': m.maskedId, ':sex': m.sex, ':birthDate': m.birthDate, ':createdAt': m.createdAt, ':cv': expectedCategoriesVersion, ':zero': 0,
+    ':kind': m.kind,
+    ':memberId': m.memberId,
+    ':idNumber': m.idNumber,
+    ':idHash': m.idHash,
+    ':gsi1pk': m.gsi1pk,
+    ':maskedId': m.maskedId,
+    ':sex': m.sex,
+    ':birthDate': m.birthDate,
+    ':createdAt': m.createdAt,
+    ':cv': expectedCategoriesVersion,
+    ':zero': 0,
   };
-  const sets = ['#kind = if_not_exists(#kind, :kind)', 'memberId = if_not_exists(memberId, :memberId)', 'idNumber = if_not_exists(idNumber, :idNumber)',
-    'idHash = if_not_exists(idHash, :idHash)', 'gsi1pk = if_not_exists(gsi1pk, :gsi1pk)', 'maskedId = if_not_exists(maskedId, :maskedId)',
-    'sex = if_not_exists(sex, :sex)', 'birthDate = if_not_exists(birthDate, :birthDate)', 'createdAt = if_not_exists(createdAt, :createdAt)',
-    'categoriesVersion = if_not_exists(categoriesVersion, :cv)', 'outOfAreaVersion = if_not_exists(outOfAreaVersion, :zero)'];
+  const sets = [
+    '#kind = if_not_exists(#kind, :kind)',
+    'memberId = if_not_exists(memberId, :memberId)',
+    'idNumber = if_not_exists(idNumber, :idNumber)',
+    'idHash = if_not_exists(idHash, :idHash)',
+    'gsi1pk = if_not_exists(gsi1pk, :gsi1pk)',
+    'maskedId = if_not_exists(maskedId, :maskedId)',
+    'sex = if_not_exists(sex, :sex)',
+    'birthDate = if_not_exists(birthDate, :birthDate)',
+    'createdAt = if_not_exists(createdAt, :createdAt)',
+    'categoriesVersion = if_not_exists(categoriesVersion, :cv)',
+    'outOfAreaVersion = if_not_exists(outOfAreaVersion, :zero)',
+  ];
   const names: Record<string, string> = { '#kind': 'kind' };
   if (m.name) {
     sets.push('#name = if_not_exists(#name, :name)');
     names['#name'] = 'name';
     values[':name'] = m.name;
   }
-  return withEvents([
-    {
-      Update: {
-        TableName: table(),
-        Key: { pk: m.pk, sk: PROFILE_SK },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_not_exists(pk) OR (idHash = :idHash AND categoriesVersion = :cv)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+  return withEvents(
+    [
+      {
+        Update: {
+          TableName: table(),
+          Key: { pk: m.pk, sk: PROFILE_SK },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(pk) OR (idHash = :idHash AND categoriesVersion = :cv)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
       },
-    },
-    putNew(plan.lock),
-    putNew(plan.enrolment),
-    ...plan.categories.map(putNew),
-  ], events);
+      putNew(plan.lock),
+      putNew(plan.enrolment),
+      ...plan.categories.map(putNew),
+    ],
+    events,
+  );
 }
 
 /** A contribution (new receipt only) and its enrolment's new account (at the version read). */
-export function writeContribution(plan: Extract<ContributionPlan, { outcome: 'recorded' }>, events: readonly OutboxEntry[] = []): Promise<WriteResult> {
+export function writeContribution(
+  plan: Extract<ContributionPlan, { outcome: 'recorded' }>,
+  events: readonly OutboxEntry[] = [],
+): Promise<WriteResult> {
   return transact(withEvents([putNew(plan.contribution), putEnrolmentAt(plan.enrolment, plan.expectedVersion)], events));
 }
 
@@ -206,31 +253,46 @@ export function writeContribution(plan: Extract<ContributionPlan, { outcome: 're
  * enrolments whose due it changes.
  */
 export function writeCategoryChange(
-  plan: Extract<CategoryPlan, { outcome: 'added' | 'period-changed' }>, expectedCategoriesVersion: number, events: readonly OutboxEntry[] = [],
+  plan: Extract<CategoryPlan, { outcome: 'added' | 'period-changed' }>,
+  expectedCategoriesVersion: number,
+  events: readonly OutboxEntry[] = [],
 ): Promise<WriteResult> {
-  return transact(withEvents([
-    putPeriod(plan.category, plan.previous),
-    bumpProfileVersion(plan.category.pk, 'categoriesVersion', expectedCategoriesVersion),
-    ...plan.recomputed.map((r) => putEnrolmentAt(r.enrolment, r.expectedVersion)),
-  ], events));
+  return transact(
+    withEvents(
+      [
+        putPeriod(plan.category, plan.previous),
+        bumpProfileVersion(plan.category.pk, 'categoriesVersion', expectedCategoriesVersion),
+        ...plan.recomputed.map((r) => putEnrolmentAt(r.enrolment, r.expectedVersion)),
+      ],
+      events,
+    ),
+  );
 }
 
 /** Closes the old enrolment, opens the new one and moves the person-year lock, together. */
-export function writeTransfer(plan: Extract<TransferPlan, { outcome: 'transferred' }>, events: readonly OutboxEntry[] = []): Promise<WriteResult> {
-  return transact(withEvents([
-    putEnrolmentAt(plan.from, plan.expectedVersion),
-    putNew(plan.to),
-    {
-      Update: {
-        TableName: table(),
-        Key: personYearKey(plan.idHash, plan.to.year),
-        UpdateExpression: 'SET enrolmentId = :to, #region = :region',
-        ConditionExpression: 'enrolmentId = :from',
-        ExpressionAttributeNames: { '#region': 'region' },
-        ExpressionAttributeValues: { ':to': plan.to.enrolmentId, ':from': plan.from.enrolmentId, ':region': plan.to.region },
-      },
-    },
-  ], events));
+export function writeTransfer(
+  plan: Extract<TransferPlan, { outcome: 'transferred' }>,
+  events: readonly OutboxEntry[] = [],
+): Promise<WriteResult> {
+  return transact(
+    withEvents(
+      [
+        putEnrolmentAt(plan.from, plan.expectedVersion),
+        putNew(plan.to),
+        {
+          Update: {
+            TableName: table(),
+            Key: personYearKey(plan.idHash, plan.to.year),
+            UpdateExpression: 'SET enrolmentId = :to, #region = :region',
+            ConditionExpression: 'enrolmentId = :from',
+            ExpressionAttributeNames: { '#region': 'region' },
+            ExpressionAttributeValues: { ':to': plan.to.enrolmentId, ':from': plan.from.enrolmentId, ':region': plan.to.region },
+          },
+        },
+      ],
+      events,
+    ),
+  );
 }
 
 /**
@@ -238,10 +300,14 @@ export function writeTransfer(plan: Extract<TransferPlan, { outcome: 'transferre
  * the profile's registrations version, so two overlapping registrations cannot both pass.
  */
 export function writeOutOfArea(
-  plan: Extract<OutOfAreaPlan, { outcome: 'registered' | 'period-changed' }>, expectedOutOfAreaVersion: number, events: readonly OutboxEntry[] = [],
+  plan: Extract<OutOfAreaPlan, { outcome: 'registered' | 'period-changed' }>,
+  expectedOutOfAreaVersion: number,
+  events: readonly OutboxEntry[] = [],
 ): Promise<WriteResult> {
-  return transact(withEvents([
-    putPeriod(plan.registration, plan.previous),
-    bumpProfileVersion(plan.registration.pk, 'outOfAreaVersion', expectedOutOfAreaVersion),
-  ], events));
+  return transact(
+    withEvents(
+      [putPeriod(plan.registration, plan.previous), bumpProfileVersion(plan.registration.pk, 'outOfAreaVersion', expectedOutOfAreaVersion)],
+      events,
+    ),
+  );
 }

@@ -19,12 +19,18 @@ import type { PolicyLookup } from './policies.ts';
 import { dayBefore, yearOf } from './periods.ts';
 import { refuse, type Problem, type Refusal } from './problems.ts';
 
-export const transferRequestSchema = z.object({
-  toRegion: regionCodeSchema.meta({ description: 'The pooling region the member moves to' }),
-  transferDate: z.iso.date().meta({ description: 'First day in the new region; the old enrolment ends the day before' }),
-  employerCode: z.string().regex(/^[0-9A-Z]{6,20}$/, '6-20 upper-case letters or digits (unified social credit code)').optional()
-    .meta({ description: 'Employees through an employer: the new employer, if it changes' }),
-}).strict().meta({ id: 'TransferRequest' });
+export const transferRequestSchema = z
+  .object({
+    toRegion: regionCodeSchema.meta({ description: 'The pooling region the member moves to' }),
+    transferDate: z.iso.date().meta({ description: 'First day in the new region; the old enrolment ends the day before' }),
+    employerCode: z
+      .string()
+      .regex(/^[0-9A-Z]{6,20}$/, '6-20 upper-case letters or digits (unified social credit code)')
+      .optional()
+      .meta({ description: 'Employees through an employer: the new employer, if it changes' }),
+  })
+  .strict()
+  .meta({ id: 'TransferRequest' });
 export type TransferRequest = z.infer<typeof transferRequestSchema>;
 
 export type TransferPlan =
@@ -35,7 +41,9 @@ export function planTransfer(items: MemberItems, request: TransferRequest, polic
   const year = yearOf(request.transferDate);
   const current = openEnrolment(items, year);
   if (!current) {
-    return refuse(409, [{ field: 'transferDate', rule: 'not_enrolled', message: `the member has no open enrolment in ${year} to transfer` }]);
+    return refuse(409, [
+      { field: 'transferDate', rule: 'not_enrolled', message: `the member has no open enrolment in ${year} to transfer` },
+    ]);
   }
   // A repeat of the transfer that made the current enrolment.
   if (current.transferredFrom && current.region === request.toRegion && current.validFrom === request.transferDate) {
@@ -47,10 +55,18 @@ export function planTransfer(items: MemberItems, request: TransferRequest, polic
     problems.push({ field: 'toRegion', rule: 'same_region', message: `the member is already enrolled in ${current.region}` });
   }
   if (request.transferDate <= current.validFrom) {
-    problems.push({ field: 'transferDate', rule: 'transfer_date', message: `a transfer must fall after the current enrolment starts (${current.validFrom})` });
+    problems.push({
+      field: 'transferDate',
+      rule: 'transfer_date',
+      message: `a transfer must fall after the current enrolment starts (${current.validFrom})`,
+    });
   }
   if (!policies(request.toRegion, year)) {
-    problems.push({ field: 'toRegion', rule: 'policy_missing', message: `the agency holds no contribution policy for region ${request.toRegion} in ${year}` });
+    problems.push({
+      field: 'toRegion',
+      rule: 'policy_missing',
+      message: `the agency holds no contribution policy for region ${request.toRegion} in ${year}`,
+    });
   }
   if (request.employerCode && current.employeeKind !== 'employer') {
     problems.push({ field: 'employerCode', rule: 'not_allowed', message: 'only an employee through an employer has an employer code' });

@@ -47,17 +47,30 @@ export function shardOf(key: string): number {
 const itemKey = (key: string) => ({ pk: `OUTBOX#${shardOf(key)}`, sk: key });
 
 /** An event ready to commit: its detail validated now, so nothing off-contract is ever stored to send. */
-export function outboxEntry<C extends EventContract>(contract: C, payload: z.input<C['payload']>, correlationId: string, key: string, createdAt: string): OutboxEntry {
+export function outboxEntry<C extends EventContract>(
+  contract: C,
+  payload: z.input<C['payload']>,
+  correlationId: string,
+  key: string,
+  createdAt: string,
+): OutboxEntry {
   const detail = contract.detail.parse({ ...payload, meta: { schemaVersion: contract.schemaVersion, correlationId } });
   return { key, source: contract.source, detailType: contract.detailType, detail: JSON.stringify(detail), createdAt };
 }
 
 /** The transaction item that writes an entry; it fails the transaction if the same fact is already waiting. */
 export function outboxPut(entry: OutboxEntry): TransactItem {
-  return { Put: { TableName: tableName('outbox'), Item: { ...itemKey(entry.key), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  return {
+    Put: { TableName: tableName('outbox'), Item: { ...itemKey(entry.key), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' },
+  };
 }
 
-const toBusEntry = (e: OutboxEntry): PutEventsRequestEntry => ({ EventBusName: busName(), Source: e.source, DetailType: e.detailType, Detail: e.detail });
+const toBusEntry = (e: OutboxEntry): PutEventsRequestEntry => ({
+  EventBusName: busName(),
+  Source: e.source,
+  DetailType: e.detailType,
+  Detail: e.detail,
+});
 
 /**
  * Publishes entries and deletes those the bus took. Returns the keys left waiting (refused by the
@@ -91,12 +104,17 @@ async function removeEntries(keys: readonly string[]): Promise<void> {
 
 /** The entry still waiting under a key (a replayed request delivers what its first attempt left). */
 export async function waitingEntry(key: string): Promise<OutboxEntry | undefined> {
-  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: tableName('outbox'), Key: itemKey(key), ConsistentRead: true }));
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: tableName('outbox'), Key: itemKey(key), ConsistentRead: true }),
+  );
   return out.Item as OutboxEntry | undefined;
 }
 
 /** Delivers what a commit left behind; never fails the request that committed (the relay will). */
-export async function deliverAfterCommit(entries: readonly OutboxEntry[], warn: (message: string, extra: Record<string, unknown>) => void): Promise<void> {
+export async function deliverAfterCommit(
+  entries: readonly OutboxEntry[],
+  warn: (message: string, extra: Record<string, unknown>) => void,
+): Promise<void> {
   if (entries.length === 0) return;
   try {
     const { waiting } = await deliver(entries);
@@ -119,22 +137,28 @@ export interface RelayReport {
  */
 export async function relayOutbox(now: Date, graceMs = 30_000): Promise<RelayReport> {
   const cutoff = new Date(now.getTime() - graceMs).toISOString();
-  const perShard = await mapLimit(Array.from({ length: OUTBOX_SHARDS }, (_, i) => i), 4, async (shard) => {
-    const found: OutboxEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamoDocumentClient().send(new QueryCommand({
-        TableName: tableName('outbox'),
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: 'createdAt < :cutoff',
-        ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}`, ':cutoff': cutoff },
-        ExclusiveStartKey: start,
-      }));
-      found.push(...(page.Items ?? []) as OutboxEntry[]);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return found;
-  });
+  const perShard = await mapLimit(
+    Array.from({ length: OUTBOX_SHARDS }, (_, i) => i),
+    4,
+    async (shard) => {
+      const found: OutboxEntry[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamoDocumentClient().send(
+          new QueryCommand({
+            TableName: tableName('outbox'),
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: 'createdAt < :cutoff',
+            ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}`, ':cutoff': cutoff },
+            ExclusiveStartKey: start,
+          }),
+        );
+        found.push(...((page.Items ?? []) as OutboxEntry[]));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return found;
+    },
+  );
   const due = perShard.flat();
   if (due.length === 0) return { found: 0, delivered: 0, waiting: 0 };
   const { delivered, waiting } = await deliver(due);

@@ -15,14 +15,18 @@ export async function publish<C extends EventContract>(
   correlationId: string,
 ): Promise<string> {
   const detail = contract.detail.parse({ ...payload, meta: { schemaVersion: contract.schemaVersion, correlationId } });
-  const out = await eventBridgeClient().send(new PutEventsCommand({
-    Entries: [{
-      EventBusName: busName(),
-      Source: contract.source,
-      DetailType: contract.detailType,
-      Detail: JSON.stringify(detail),
-    }],
-  }));
+  const out = await eventBridgeClient().send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          EventBusName: busName(),
+          Source: contract.source,
+          DetailType: contract.detailType,
+          Detail: JSON.stringify(detail),
+        },
+      ],
+    }),
+  );
   const entry = out.Entries?.[0];
   if ((out.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
     throw new Error(`PutEvents rejected ${contract.detailType}: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`);

@@ -43,14 +43,21 @@ export interface Alert {
 const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 20);
 
 /** One alert per scoring of a claim (a re-settlement after a reversal is scored, and may alert, anew). */
-export const claimAlertId = (ref: ClaimRef, scoringEventId: string): string => `C-${digest(`${ref.providerCode}#${ref.claimNo}#${scoringEventId}`)}`;
+export const claimAlertId = (ref: ClaimRef, scoringEventId: string): string =>
+  `C-${digest(`${ref.providerCode}#${ref.claimNo}#${scoringEventId}`)}`;
 /** One provider alert per provider and insurance year. */
 export const providerAlertId = (providerCode: string, year: number): string => `P-${digest(`${providerCode}#${year}`)}`;
 export const ALERT_ID_PATTERN = /^[CP]-[0-9a-f]{20}$/;
 
 const toRule = (h: RuleHit): AlertRule => ({
-  ruleId: h.ruleId, type: h.type, title: h.title, severity: h.severity, result: h.result, weight: h.weight,
-  explanations: h.explanations, amountFen: h.amountFen,
+  ruleId: h.ruleId,
+  type: h.type,
+  title: h.title,
+  severity: h.severity,
+  result: h.result,
+  weight: h.weight,
+  explanations: h.explanations,
+  amountFen: h.amountFen,
 });
 
 export function claimAlert(claim: FraudClaim, score: ClaimScore, scoringEventId: string, raisedAt: string): Alert {
@@ -80,10 +87,21 @@ export function providerAlert(
   catalogue: { region: string; version: number },
   raisedAt: string,
 ): Alert {
-  const claimRule: AlertRule[] = score.claimComponent > 0 ? [{
-    ruleId: 'PROVIDER-RISK', type: 'provider-risk', title: '机构风险评分', severity: score.severity, result: 'suspicious', weight: score.claimComponent,
-    explanations: [`${year} 年已结算病例的平均风险分为 ${score.claimComponent}。`], amountFen: 0,
-  }] : [];
+  const claimRule: AlertRule[] =
+    score.claimComponent > 0
+      ? [
+          {
+            ruleId: 'PROVIDER-RISK',
+            type: 'provider-risk',
+            title: '机构风险评分',
+            severity: score.severity,
+            result: 'suspicious',
+            weight: score.claimComponent,
+            explanations: [`${year} 年已结算病例的平均风险分为 ${score.claimComponent}。`],
+            amountFen: 0,
+          },
+        ]
+      : [];
   return {
     alertId: providerAlertId(provider.code, year),
     kind: 'provider',

@@ -40,12 +40,18 @@ export type TransitionOutcome = { ok: true; change: CaseChange } | { ok: false; 
 export function transition(current: AlertStatus, request: TransitionRequest, by: string, at: string): TransitionOutcome {
   if (!NEXT_STATUSES[current].includes(request.to)) {
     const allowed = NEXT_STATUSES[current];
-    return { ok: false, reason: `An alert that is ${current} can ${allowed.length ? `only become ${allowed.join(' or ')}` : 'no longer change'}` };
+    return {
+      ok: false,
+      reason: `An alert that is ${current} can ${allowed.length ? `only become ${allowed.join(' or ')}` : 'no longer change'}`,
+    };
   }
   return {
     ok: true,
     change: {
-      from: current, to: request.to, by, at,
+      from: current,
+      to: request.to,
+      by,
+      at,
       ...(request.note ? { note: request.note } : {}),
       ...(request.to === 'confirmed' ? { recoveryFen: request.recoveryFen } : {}),
     },

@@ -48,16 +48,28 @@ export const ruleSchema = ruleInputSchema.transform((rule, ctx) => {
   const params = type.parameters.safeParse(rule.parameters ?? {});
   if (!params.success) {
     for (const issue of params.error.issues) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: ['parameters', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))] });
+      ctx.addIssue({
+        code: 'custom',
+        message: issue.message,
+        path: ['parameters', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+      });
     }
     return z.NEVER;
   }
   if (!WINDOWS_BY_SCOPE[type.scope].includes(rule.window.kind)) {
-    ctx.addIssue({ code: 'custom', message: `a ${type.scope} rule looks at a window of ${WINDOWS_BY_SCOPE[type.scope].join(' or ')}`, path: ['window', 'kind'] });
+    ctx.addIssue({
+      code: 'custom',
+      message: `a ${type.scope} rule looks at a window of ${WINDOWS_BY_SCOPE[type.scope].join(' or ')}`,
+      path: ['window', 'kind'],
+    });
   }
   for (const [, name] of rule.explanation.matchAll(PLACEHOLDER)) {
     if (!type.facts.includes(name!)) {
-      ctx.addIssue({ code: 'custom', message: `{${name}} is not a fact of ${type.type} (it has ${type.facts.join(', ')})`, path: ['explanation'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `{${name}} is not a fact of ${type.type} (it has ${type.facts.join(', ')})`,
+        path: ['explanation'],
+      });
     }
   }
   return { ...rule, scope: type.scope, parameters: params.data as unknown };
@@ -78,37 +90,42 @@ const sourceSchema = z.strictObject({
 
 const severityBandSchema = z.strictObject({ minScore: z.number().int().min(0).max(100), severity: z.enum(SEVERITIES) });
 
-export const catalogueSchema = z.strictObject({
-  kind: z.literal('fraud-rules'),
-  region: z.string().regex(/^\d{6}$/, 'a 6-digit region code (000000: the national baseline)'),
-  regionName: z.string().min(1),
-  version: z.number().int().positive(),
-  effectiveFrom: z.iso.date(),
-  /** The baseline used for a region that keeps no catalogue of its own. */
-  fallback: z.boolean().default(false),
-  sources: z.array(sourceSchema).min(1),
-  thresholds: z.strictObject({
-    /** A claim whose score reaches this raises an alert. */
-    claimScore: z.number().int().min(1).max(100),
-    /** A provider whose running risk reaches this raises an alert (once per insurance year). */
-    providerScore: z.number().int().min(1).max(100),
-    /** Claims a provider must have in the year before its mean claim score counts towards its risk. */
-    providerMinClaims: z.number().int().positive(),
-  }),
-  /** An alert's severity from its score (the highest band reached), unless a hit's severity is higher. */
-  alertSeverity: z.array(severityBandSchema).min(1)
-    .refine((bands) => bands.some((b) => b.minScore === 0), 'one band must start at score 0'),
-  rules: z.array(ruleSchema).min(1),
-}).superRefine((doc, ctx) => {
-  const seen = new Set<string>();
-  doc.rules.forEach((rule, i) => {
-    if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `rule id ${rule.id} is used twice`, path: ['rules', i, 'id'] });
-    seen.add(rule.id);
+export const catalogueSchema = z
+  .strictObject({
+    kind: z.literal('fraud-rules'),
+    region: z.string().regex(/^\d{6}$/, 'a 6-digit region code (000000: the national baseline)'),
+    regionName: z.string().min(1),
+    version: z.number().int().positive(),
+    effectiveFrom: z.iso.date(),
+    /** The baseline used for a region that keeps no catalogue of its own. */
+    fallback: z.boolean().default(false),
+    sources: z.array(sourceSchema).min(1),
+    thresholds: z.strictObject({
+      /** A claim whose score reaches this raises an alert. */
+      claimScore: z.number().int().min(1).max(100),
+      /** A provider whose running risk reaches this raises an alert (once per insurance year). */
+      providerScore: z.number().int().min(1).max(100),
+      /** Claims a provider must have in the year before its mean claim score counts towards its risk. */
+      providerMinClaims: z.number().int().positive(),
+    }),
+    /** An alert's severity from its score (the highest band reached), unless a hit's severity is higher. */
+    alertSeverity: z
+      .array(severityBandSchema)
+      .min(1)
+      .refine((bands) => bands.some((b) => b.minScore === 0), 'one band must start at score 0'),
+    rules: z.array(ruleSchema).min(1),
+  })
+  .superRefine((doc, ctx) => {
+    const seen = new Set<string>();
+    doc.rules.forEach((rule, i) => {
+      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `rule id ${rule.id} is used twice`, path: ['rules', i, 'id'] });
+      seen.add(rule.id);
+    });
+    const cited = new Set(doc.sources.map((s) => s.id));
+    doc.rules.forEach((rule, i) => {
+      const cites = rule.basis?.match(/^\[([^\]]+)\]/)?.[1];
+      if (cites && !cited.has(cites))
+        ctx.addIssue({ code: 'custom', message: `basis cites [${cites}], which is not among the sources`, path: ['rules', i, 'basis'] });
+    });
   });
-  const cited = new Set(doc.sources.map((s) => s.id));
-  doc.rules.forEach((rule, i) => {
-    const cites = rule.basis?.match(/^\[([^\]]+)\]/)?.[1];
-    if (cites && !cited.has(cites)) ctx.addIssue({ code: 'custom', message: `basis cites [${cites}], which is not among the sources`, path: ['rules', i, 'basis'] });
-  });
-});
 export type FraudCatalogue = z.output<typeof catalogueSchema>;

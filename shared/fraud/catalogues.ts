@@ -43,15 +43,19 @@ export const allCatalogues = (): FraudCatalogue[] => [...all()];
  * a dead-letter queue holds only what truly failed. The score names the catalogue it was judged by.
  */
 export function pickCatalogue<C extends Pick<FraudCatalogue, 'region' | 'version' | 'effectiveFrom' | 'fallback'>>(
-  catalogues: readonly C[], region: string, date: string,
+  catalogues: readonly C[],
+  region: string,
+  date: string,
 ): C | undefined {
   const inForce = (c: C) => c.effectiveFrom <= date;
   const newest = (list: C[]) =>
     list.sort((a, b) => (a.effectiveFrom === b.effectiveFrom ? b.version - a.version : b.effectiveFrom.localeCompare(a.effectiveFrom)))[0];
   const fallbacks = catalogues.filter((c) => c.fallback);
-  return newest(catalogues.filter((c) => c.region === region && inForce(c)))
-    ?? newest(fallbacks.filter(inForce))
-    ?? fallbacks.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || a.version - b.version)[0];
+  return (
+    newest(catalogues.filter((c) => c.region === region && inForce(c))) ??
+    newest(fallbacks.filter(inForce)) ??
+    fallbacks.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || a.version - b.version)[0]
+  );
 }
 
 /** How the consumer asks for the catalogue in force: a function, so tests can hand in their own documents. */

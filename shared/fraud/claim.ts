@@ -59,8 +59,9 @@ export function fromClaimSettled(payload: ClaimSettledPayload, drg?: FraudClaim[
   const { visit } = payload;
   const start = visit.admissionDate ?? visit.serviceDate;
   const end = visit.dischargeDate ?? visit.serviceDate;
-  const lengthOfStayDays = payload.inpatient?.lengthOfStayDays
-    ?? (isStay(visit.type) && visit.admissionDate && visit.dischargeDate ? daysBetween(visit.admissionDate, visit.dischargeDate) : undefined);
+  const lengthOfStayDays =
+    payload.inpatient?.lengthOfStayDays ??
+    (isStay(visit.type) && visit.admissionDate && visit.dischargeDate ? daysBetween(visit.admissionDate, visit.dischargeDate) : undefined);
   return {
     ref: payload.claim,
     memberId: payload.memberId,

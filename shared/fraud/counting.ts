@@ -53,14 +53,23 @@ export type ClaimsAdded = 0 | 1;
 
 const addToMonth = (months: readonly ProviderMonthStats[], c: Counted, claims: ClaimsAdded): ProviderMonthStats[] => {
   const found = months.some((m) => m.month === c.month);
-  const bump = (m: ProviderMonthStats) => ({ ...m, claims: m.claims + claims, groupedCases: m.groupedCases + c.grouped, ccMccCases: m.ccMccCases + c.ccMcc });
-  return found ? months.map((m) => (m.month === c.month ? bump(m) : m)) : [...months, bump({ month: c.month, claims: 0, groupedCases: 0, ccMccCases: 0 })];
+  const bump = (m: ProviderMonthStats) => ({
+    ...m,
+    claims: m.claims + claims,
+    groupedCases: m.groupedCases + c.grouped,
+    ccMccCases: m.ccMccCases + c.ccMcc,
+  });
+  return found
+    ? months.map((m) => (m.month === c.month ? bump(m) : m))
+    : [...months, bump({ month: c.month, claims: 0, groupedCases: 0, ccMccCases: 0 })];
 };
 
 const addToDrgs = (drgs: readonly DrgStats[], c: Counted): DrgStats[] => {
   if (!c.drg) return [...drgs];
   const bump = (d: DrgStats) => ({ ...d, cases: d.cases + 1, costFenSum: d.costFenSum + c.costFen, losDaysSum: d.losDaysSum + c.losDays });
-  return drgs.some((d) => d.drg === c.drg) ? drgs.map((d) => (d.drg === c.drg ? bump(d) : d)) : [...drgs, bump({ drg: c.drg, cases: 0, costFenSum: 0, losDaysSum: 0 })];
+  return drgs.some((d) => d.drg === c.drg)
+    ? drgs.map((d) => (d.drg === c.drg ? bump(d) : d))
+    : [...drgs, bump({ drg: c.drg, cases: 0, costFenSum: 0, losDaysSum: 0 })];
 };
 
 type StoredProfile = Pick<ProviderProfile, 'own' | 'peers' | 'ownDrgs' | 'regionDrgs'>;
@@ -89,5 +98,8 @@ export const profileWithClaim = (stored: StoredProfile, claim: FraudClaim, count
   profileWith(stored, { code: claim.provider.code, asOf: claim.end }, counted, 1);
 
 /** The provider's profile as stored, plus the grouped case of a claim it already counts. */
-export const profileWithGroupedCase = (stored: StoredProfile, provider: { code: string; asOf: string }, grouped: Counted): ProviderProfile =>
-  profileWith(stored, provider, grouped, 0);
+export const profileWithGroupedCase = (
+  stored: StoredProfile,
+  provider: { code: string; asOf: string },
+  grouped: Counted,
+): ProviderProfile => profileWith(stored, provider, grouped, 0);

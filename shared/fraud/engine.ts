@@ -14,8 +14,15 @@ import type { CatalogueRule, FraudCatalogue } from './catalogue.ts';
 import { claimKey, countingYear, type ClaimSummary, type FraudClaim, type TraceScan } from './claim.ts';
 import { addDays, addMonths, monthOf } from './dates.ts';
 import {
-  SEVERITIES, type ClaimRuleType, type CrossClaimRuleType, type Finding, type ProviderProfile, type ProviderRuleType,
-  type ResultKind, type RuleScope, type Severity,
+  SEVERITIES,
+  type ClaimRuleType,
+  type CrossClaimRuleType,
+  type Finding,
+  type ProviderProfile,
+  type ProviderRuleType,
+  type ResultKind,
+  type RuleScope,
+  type Severity,
 } from './rules/define.ts';
 import { ruleTypeByName } from './rules/index.ts';
 
@@ -70,7 +77,10 @@ const compiled = new Map<string, (string | { fact: string })[]>();
 function parts(template: string) {
   let out = compiled.get(template);
   if (!out) {
-    out = template.split(/(\{[A-Za-z]+\})/).filter(Boolean).map((p) => (/^\{[A-Za-z]+\}$/.test(p) ? { fact: p.slice(1, -1) } : p));
+    out = template
+      .split(/(\{[A-Za-z]+\})/)
+      .filter(Boolean)
+      .map((p) => (/^\{[A-Za-z]+\}$/.test(p) ? { fact: p.slice(1, -1) } : p));
     compiled.set(template, out);
   }
   return out;
@@ -94,10 +104,14 @@ export function severityForScore(catalogue: FraudCatalogue, score: number): Seve
 }
 
 /** The date range of history a claim's cross-claim rules need: the union of their windows. */
-export interface DateRange { from: string; to: string }
+export interface DateRange {
+  from: string;
+  to: string;
+}
 
 export function ruleDateRange(rule: CatalogueRule, claim: Pick<FraudClaim, 'start' | 'end'>): DateRange & { days: number } {
-  if (rule.window.kind === 'days') return { from: addDays(claim.start, -rule.window.days), to: addDays(claim.end, rule.window.days), days: rule.window.days };
+  if (rule.window.kind === 'days')
+    return { from: addDays(claim.start, -rule.window.days), to: addDays(claim.end, rule.window.days), days: rule.window.days };
   const year = countingYear(claim);
   return { from: `${year}-01-01`, to: `${year}-12-31`, days: 366 };
 }
@@ -107,7 +121,13 @@ const enabled = (catalogue: FraudCatalogue, scope: RuleScope) => catalogue.rules
 export function historyRange(catalogue: FraudCatalogue, claim: Pick<FraudClaim, 'start' | 'end'>): DateRange | undefined {
   const ranges = enabled(catalogue, 'cross-claim').map((r) => ruleDateRange(r, claim));
   if (ranges.length === 0) return undefined;
-  return { from: ranges.map((r) => r.from).sort()[0]!, to: ranges.map((r) => r.to).sort().at(-1)! };
+  return {
+    from: ranges.map((r) => r.from).sort()[0]!,
+    to: ranges
+      .map((r) => r.to)
+      .sort()
+      .at(-1)!,
+  };
 }
 
 type LineAmounts = ReadonlyMap<number, number>;
@@ -125,9 +145,14 @@ function amounts(findings: readonly Finding[], claim: FraudClaim | undefined, li
       const lineFen = lines.map((n) => lineAmount.get(n)!);
       const amount = f.amountFen ?? lineFen.reduce((a, b) => a + b, 0);
       // Each line its own amount, unless the finding names a part of them (split by the lines' amounts).
-      const shares = f.amountFen === undefined ? lineFen
-        : lines.length === 1 ? [amount]
-          : lineFen.some((x) => x > 0) ? allocate(amount, lineFen) : lines.map((_, i) => (i === 0 ? amount : 0));
+      const shares =
+        f.amountFen === undefined
+          ? lineFen
+          : lines.length === 1
+            ? [amount]
+            : lineFen.some((x) => x > 0)
+              ? allocate(amount, lineFen)
+              : lines.map((_, i) => (i === 0 ? amount : 0));
       lines.forEach((n, i) => perLine.set(n, Math.max(perLine.get(n) ?? 0, shares[i]!)));
       hitTotal += amount;
     } else if (f.amountFen !== undefined) {
@@ -174,17 +199,26 @@ export function scoreClaim(catalogue: FraudCatalogue, claim: FraudClaim, context
     } else {
       const type = ruleTypeByName.get(rule.type) as CrossClaimRuleType<unknown>;
       const range = ruleDateRange(rule, claim);
-      const history = context.memberHistory.filter((h) => !h.reversed && !sameClaim(h, claim) && h.end >= range.from && h.start <= range.to);
-      const traceScans = context.traceScans.filter((s) => !s.reversed && !sameClaim(s, claim) && s.date >= range.from && s.date <= range.to);
+      const history = context.memberHistory.filter(
+        (h) => !h.reversed && !sameClaim(h, claim) && h.end >= range.from && h.start <= range.to,
+      );
+      const traceScans = context.traceScans.filter(
+        (s) => !s.reversed && !sameClaim(s, claim) && s.date >= range.from && s.date <= range.to,
+      );
       findings = type.evaluate(claim, rule.parameters, { history, traceScans, windowDays: range.days });
     }
     if (findings.length === 0) continue;
     hits.push(toHit(rule, findings, claim, lines));
     allFindings.push(...findings);
   }
-  const score = Math.min(100, hits.reduce((s, h) => s + h.weight, 0));
+  const score = Math.min(
+    100,
+    hits.reduce((s, h) => s + h.weight, 0),
+  );
   const { perLine, loose, wholeClaim } = amounts(allFindings, claim, lines);
-  const atStake = wholeClaim ? claim.totals.billedFen : Math.min(claim.totals.billedFen, [...perLine.values()].reduce((a, b) => a + b, 0) + loose);
+  const atStake = wholeClaim
+    ? claim.totals.billedFen
+    : Math.min(claim.totals.billedFen, [...perLine.values()].reduce((a, b) => a + b, 0) + loose);
   const alert = hits.length > 0 && score >= catalogue.thresholds.claimScore;
   return {
     catalogue: { region: catalogue.region, version: catalogue.version },
@@ -225,7 +259,8 @@ export function scoreProvider(
     const findings = type.evaluate(profile, rule.parameters, { months: providerMonths(rule, profile.asOf) });
     if (findings.length) hits.push(toHit(rule, findings, undefined, NO_LINES));
   }
-  const claimComponent = year.claims >= catalogue.thresholds.providerMinClaims && year.claims > 0 ? Math.round(year.scoreSum / year.claims) : 0;
+  const claimComponent =
+    year.claims >= catalogue.thresholds.providerMinClaims && year.claims > 0 ? Math.round(year.scoreSum / year.claims) : 0;
   const score = Math.min(100, claimComponent + hits.reduce((s, h) => s + h.weight, 0));
   return {
     hits,
@@ -236,4 +271,3 @@ export function scoreProvider(
     alert: score >= catalogue.thresholds.providerScore,
   };
 }
-

@@ -17,7 +17,9 @@ const VERSION = 'v1.';
 function key(): Buffer {
   const value = process.env[WEBHOOK_KEY_ENV];
   if (!value || value.length < MIN_KEY_LENGTH) {
-    throw new Error(`${WEBHOOK_KEY_ENV} must be set to a secret of at least ${MIN_KEY_LENGTH} characters (the stack or the local cloud sets it)`);
+    throw new Error(
+      `${WEBHOOK_KEY_ENV} must be set to a secret of at least ${MIN_KEY_LENGTH} characters (the stack or the local cloud sets it)`,
+    );
   }
   // The configured secret is a passphrase of any length; the cipher wants exactly 32 bytes.
   return createHash('sha256').update(value).digest();

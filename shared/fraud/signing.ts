@@ -37,9 +37,12 @@ export function verifySignature(
   const ts = Number(headers.timestamp);
   if (!headers.signature || !Number.isInteger(ts) || Math.abs(nowSeconds - ts) > toleranceSeconds) return false;
   const expected = Buffer.from(mac(secret, ts, body), 'hex');
-  return headers.signature.split(',').map((s) => s.trim()).some((part) => {
-    if (!part.startsWith('v1=')) return false;
-    const given = Buffer.from(part.slice(3), 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
+  return headers.signature
+    .split(',')
+    .map((s) => s.trim())
+    .some((part) => {
+      if (!part.startsWith('v1=')) return false;
+      const given = Buffer.from(part.slice(3), 'hex');
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    });
 }

@@ -19,10 +19,16 @@ export const ALLOW_LOCAL_WEBHOOKS_ENV = 'ALLOW_LOCAL_WEBHOOKS';
 export const FILTERABLE_RULE_TYPES = [...RULE_TYPE_NAMES, 'provider-risk'] as [string, ...string[]];
 
 export const subscriptionFilterSchema = z.strictObject({
-  region: z.string().regex(/^\d{6}$/, 'a 6-digit region code').optional(),
+  region: z
+    .string()
+    .regex(/^\d{6}$/, 'a 6-digit region code')
+    .optional(),
   minSeverity: z.enum(SEVERITIES).default('low'),
   ruleTypes: z.array(z.enum(FILTERABLE_RULE_TYPES)).min(1).max(30).optional(),
-  providerCode: z.string().regex(/^[A-Z0-9]{4,20}$/, 'a provider code is 4-20 upper-case letters or digits').optional(),
+  providerCode: z
+    .string()
+    .regex(/^[A-Z0-9]{4,20}$/, 'a provider code is 4-20 upper-case letters or digits')
+    .optional(),
 });
 export type SubscriptionFilter = z.output<typeof subscriptionFilterSchema>;
 
@@ -54,11 +60,26 @@ function isInternalAddress(host: string): boolean {
   if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
   if (isIP(bare) === 4) {
     const [a, b] = bare.split('.').map(Number) as [number, number];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   if (isIP(bare) === 6) {
     const lower = bare.toLowerCase();
-    return lower === '::1' || lower === '::' || lower.startsWith('fe80:') || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('::ffff:');
+    return (
+      lower === '::1' ||
+      lower === '::' ||
+      lower.startsWith('fe80:') ||
+      lower.startsWith('fc') ||
+      lower.startsWith('fd') ||
+      lower.startsWith('::ffff:')
+    );
   }
   return false;
 }
@@ -80,7 +101,8 @@ export function webhookUrlProblem(url: string, allowLocal: boolean): string | un
     return allowLocal && LOCAL_HOSTS.has(parsed.hostname) ? undefined : 'a webhook must use https';
   }
   if (parsed.protocol !== 'https:') return 'a webhook must use https';
-  if (isInternalAddress(parsed.hostname) && !(allowLocal && LOCAL_HOSTS.has(parsed.hostname))) return 'a webhook may not point at an internal address';
+  if (isInternalAddress(parsed.hostname) && !(allowLocal && LOCAL_HOSTS.has(parsed.hostname)))
+    return 'a webhook may not point at an internal address';
   return undefined;
 }
 

@@ -36,7 +36,9 @@ export type RouteTable = Record<string, RouteHandler>;
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
-interface Internal { correlationId: string }
+interface Internal {
+  correlationId: string;
+}
 type InternalContext = Context & { yibao?: Internal };
 
 /** Picks up (or starts) the correlation id and puts it on every log line of this invocation. */

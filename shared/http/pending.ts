@@ -6,7 +6,12 @@ import { notImplemented } from './errors.ts';
  * uniform error body, naming that issue, so an integrator sees a contract rather than a 404.
  */
 export function pendingRoutes(routeKeys: readonly string[], arrivesWith: string): RouteTable {
-  return Object.fromEntries(routeKeys.map((key) => [key, () => {
-    throw notImplemented(`${key} is declared but not built yet: it arrives with ${arrivesWith}`);
-  }]));
+  return Object.fromEntries(
+    routeKeys.map((key) => [
+      key,
+      () => {
+        throw notImplemented(`${key} is declared but not built yet: it arrives with ${arrivesWith}`);
+      },
+    ]),
+  );
 }

@@ -24,8 +24,5 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   if (result.success) return result.data;
   const problems = describeIssues(result.error.issues, where);
   const first = problems[0];
-  throw badRequest(
-    first ? `${first.field}: ${first.message}` : `Invalid ${where}`,
-    { problems },
-  );
+  throw badRequest(first ? `${first.field}: ${first.message}` : `Invalid ${where}`, { problems });
 }

@@ -57,7 +57,8 @@ function roundBig(numerator: bigint, denominator: bigint): bigint {
 export function allocate(total: Fen, weights: readonly number[]): Fen[] {
   assertFen(total, 'total');
   const weightSum = weights.reduce((a, b) => a + b, 0);
-  if (weights.some((w) => !Number.isInteger(w) || w < 0) || weightSum <= 0) throw new RangeError('weights must be whole numbers ≥ 0 with a positive sum');
+  if (weights.some((w) => !Number.isInteger(w) || w < 0) || weightSum <= 0)
+    throw new RangeError('weights must be whole numbers ≥ 0 with a positive sum');
   const sign = total < 0 ? -1 : 1;
   const magnitude = Math.abs(total);
   const exact = weights.map((w) => BigInt(magnitude) * BigInt(w));

@@ -43,12 +43,14 @@ export async function listVersions<S extends VersionSummary>(pk: string, at: Pol
   const versions: S[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await at.client.send(new QueryCommand({
-      TableName: at.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ExclusiveStartKey: start,
-    }));
+    const page = await at.client.send(
+      new QueryCommand({
+        TableName: at.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ExclusiveStartKey: start,
+      }),
+    );
     for (const item of page.Items ?? []) {
       const { pk: _pk, sk: _sk, document: _doc, ...summary } = item;
       versions.push(summary as S);
@@ -62,18 +64,25 @@ export async function listVersions<S extends VersionSummary>(pk: string, at: Pol
  * Writes a new version. Refused (no write) when the same effective date and version exist, or when
  * the version is not above every version already published under the key.
  */
-export async function publishVersion<S extends VersionSummary>(pk: string, summary: S, document: unknown, at: PolicyTable = policiesTable()): Promise<PublishOutcome<S>> {
+export async function publishVersion<S extends VersionSummary>(
+  pk: string,
+  summary: S,
+  document: unknown,
+  at: PolicyTable = policiesTable(),
+): Promise<PublishOutcome<S>> {
   const existing = await listVersions<S>(pk, at);
   const same = existing.find((v) => v.version === summary.version && v.effectiveFrom === summary.effectiveFrom);
   if (same) return { outcome: 'exists', summary: same };
   const newest = Math.max(0, ...existing.map((v) => v.version));
   if (summary.version <= newest) return { outcome: 'stale-version', newestVersion: newest };
   try {
-    await at.client.send(new PutCommand({
-      TableName: at.table,
-      Item: { pk, sk: versionSk(summary.effectiveFrom, summary.version), ...summary, document: JSON.stringify(document) },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await at.client.send(
+      new PutCommand({
+        TableName: at.table,
+        Item: { pk, sk: versionSk(summary.effectiveFrom, summary.version), ...summary, document: JSON.stringify(document) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return { outcome: 'exists', summary };
     throw error;
@@ -82,7 +91,12 @@ export async function publishVersion<S extends VersionSummary>(pk: string, summa
 }
 
 /** One stored version's document as published, or undefined. */
-export async function readVersionDocument(pk: string, effectiveFrom: string, version: number, at: PolicyTable = policiesTable()): Promise<unknown> {
+export async function readVersionDocument(
+  pk: string,
+  effectiveFrom: string,
+  version: number,
+  at: PolicyTable = policiesTable(),
+): Promise<unknown> {
   const out = await at.client.send(new GetCommand({ TableName: at.table, Key: { pk, sk: versionSk(effectiveFrom, version) } }));
   return typeof out.Item?.document === 'string' ? JSON.parse(out.Item.document) : undefined;
 }

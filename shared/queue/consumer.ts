@@ -7,7 +7,10 @@ import { describeIssues } from '../http/validation.ts';
 
 /** A message that can never succeed: it is reported failed, retried by SQS, then dead-lettered. */
 export class PoisonMessageError extends Error {
-  constructor(message: string, readonly details: unknown = {}) {
+  constructor(
+    message: string,
+    readonly details: unknown = {},
+  ) {
     super(message);
     this.name = 'PoisonMessageError';
   }
@@ -78,21 +81,25 @@ export function eventConsumer<C extends EventContract>(
   contracts: readonly C[],
   handle: (event: ReceivedEvent<C>, meta: { correlationId: string; record: SQSRecord }) => Promise<void>,
 ) {
-  return queueConsumer<ReceivedEvent<C>>(logger, (body) => {
-    const envelope = parseEnvelope(body);
-    const contract = contracts.find((c) => c.source === envelope.source && c.detailType === envelope['detail-type']);
-    if (!contract) throw new PoisonMessageError(`No contract for ${envelope.source} ${envelope['detail-type']}`);
-    const detail = contract.detail.safeParse(envelope.detail);
-    if (!detail.success) {
-      throw new PoisonMessageError(`${envelope['detail-type']} detail is off-contract`, describeIssues(detail.error.issues, 'detail'));
-    }
-    const { meta } = detail.data as { meta: z.infer<typeof eventMetaSchema> };
-    return {
-      value: { envelope, contract, detail: detail.data as z.output<C['detail']> },
-      correlationId: meta.correlationId,
-      logKeys: envelopeLogKeys(envelope),
-    };
-  }, handle);
+  return queueConsumer<ReceivedEvent<C>>(
+    logger,
+    (body) => {
+      const envelope = parseEnvelope(body);
+      const contract = contracts.find((c) => c.source === envelope.source && c.detailType === envelope['detail-type']);
+      if (!contract) throw new PoisonMessageError(`No contract for ${envelope.source} ${envelope['detail-type']}`);
+      const detail = contract.detail.safeParse(envelope.detail);
+      if (!detail.success) {
+        throw new PoisonMessageError(`${envelope['detail-type']} detail is off-contract`, describeIssues(detail.error.issues, 'detail'));
+      }
+      const { meta } = detail.data as { meta: z.infer<typeof eventMetaSchema> };
+      return {
+        value: { envelope, contract, detail: detail.data as z.output<C['detail']> },
+        correlationId: meta.correlationId,
+        logKeys: envelopeLogKeys(envelope),
+      };
+    },
+    handle,
+  );
 }
 
 /** A consumer of any yibao event: only the envelope and `detail.meta` are checked (the audit trail). */
@@ -101,10 +108,14 @@ export function anyEventConsumer(
   handle: (envelope: EventBridgeEnvelope, meta: { correlationId: string; record: SQSRecord }) => Promise<void>,
 ) {
   const withMeta = z.object({ meta: eventMetaSchema });
-  return queueConsumer<EventBridgeEnvelope>(logger, (body) => {
-    const envelope = parseEnvelope(body);
-    const detail = withMeta.safeParse(envelope.detail);
-    if (!detail.success) throw new PoisonMessageError('Event detail has no meta', describeIssues(detail.error.issues, 'detail'));
-    return { value: envelope, correlationId: detail.data.meta.correlationId, logKeys: envelopeLogKeys(envelope) };
-  }, handle);
+  return queueConsumer<EventBridgeEnvelope>(
+    logger,
+    (body) => {
+      const envelope = parseEnvelope(body);
+      const detail = withMeta.safeParse(envelope.detail);
+      if (!detail.success) throw new PoisonMessageError('Event detail has no meta', describeIssues(detail.error.issues, 'detail'));
+      return { value: envelope, correlationId: detail.data.meta.correlationId, logKeys: envelopeLogKeys(envelope) };
+    },
+    handle,
+  );
 }

@@ -24,7 +24,8 @@ function perEndpoint<T extends { destroy(): void }>(variable: string, create: ()
 }
 
 export const dynamoDocumentClient = perEndpoint('AWS_ENDPOINT_URL_DYNAMODB', () =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }));
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+);
 
 export const eventBridgeClient = perEndpoint('AWS_ENDPOINT_URL_EVENTBRIDGE', () => new EventBridgeClient({}));
 

@@ -22,7 +22,10 @@ export interface BandPortion {
  * gross base, the deductible when they are read on the part above it. Measuring the claim on the
  * year's axis is what makes the second claim of a year continue in the band the first one reached.
  */
-export function payByBands(input: { start: Fen; amount: Fen; threshold: Fen; origin: Fen; bands: readonly Band[] }): { pay: Fen; portions: BandPortion[] } {
+export function payByBands(input: { start: Fen; amount: Fen; threshold: Fen; origin: Fen; bands: readonly Band[] }): {
+  pay: Fen;
+  portions: BandPortion[];
+} {
   const { start, amount, threshold, origin, bands } = input;
   const low = Math.max(start, threshold);
   const high = start + amount;

@@ -25,9 +25,11 @@ export const providerCodeSchema = z.string().regex(/^[A-Z0-9]{4,20}$/, 'a provid
 export const claimNoSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a claim number is 1-64 letters, digits, _ or -');
 
 /** Quantities carry at most four decimals (0.5 box, 2.25 g), so amounts can be checked exactly. */
-const quantity = z.number().positive('a quantity is more than zero').max(1_000_000).refine(
-  (q) => Math.abs(q * 10_000 - Math.round(q * 10_000)) < 1e-6, 'at most four decimals',
-);
+const quantity = z
+  .number()
+  .positive('a quantity is more than zero')
+  .max(1_000_000)
+  .refine((q) => Math.abs(q * 10_000 - Math.round(q * 10_000)) < 1e-6, 'at most four decimals');
 
 export const billLineSchema = z.strictObject({
   lineNo: z.number().int().positive(),
@@ -49,68 +51,78 @@ export const billLineSchema = z.strictObject({
 });
 export type BillLine = z.infer<typeof billLineSchema>;
 
-export const billSchema = z.strictObject({
-  providerCode: providerCodeSchema,
-  claimNo: claimNoSchema,
-  memberId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a member id'),
-  visit: z.strictObject({
-    type: z.enum(visitTypes),
-    /** The visit's date; for a stay, the admission date. */
-    serviceDate: isoDate,
-    admissionDate: isoDate.optional(),
-    /** Required for stays: the policy and the year are those of the discharge date. */
-    dischargeDate: isoDate.optional(),
-    department: z.string().max(50).optional(),
-    emergency: z.boolean().optional(),
-    /** The chronic or 两病 disease the visit treats (a code of the policy's list). */
-    disease: z.string().regex(/^[a-z0-9-]{1,48}$/).optional(),
-    /** Per-bed-day stays: the programme (hospice, home sickbed…) and the days billed. */
-    bedDay: z.strictObject({ programme: z.string().regex(/^[a-z0-9-]{1,48}$/), days: z.number().int().positive().max(366) }).optional(),
-    /**
-     * The member's family-doctor contract (家庭医生签约), as the primary-care HIS that holds it sees
-     * it: the member register does not record contracts, so the provider declares it.
-     */
-    familyDoctorContract: z.boolean().optional(),
-    dischargeStatus: z.string().max(20).optional(),
-    ventilationHours: z.number().nonnegative().optional(),
-  }),
-  diagnoses: z.strictObject({ principal: icd10, secondary: z.array(icd10).max(50).default([]) }),
-  /** The first is the principal procedure. */
-  procedures: z.array(icd9cm3).max(50).default([]),
-  /** Newborns: birth weight for DRG grouping. */
-  birthWeightGrams: z.number().int().positive().max(10_000).optional(),
-  lines: z.array(billLineSchema).min(1).max(2_000),
-  /** If sent, must equal the sum of the lines. */
-  totalFen: fen.optional(),
-}).superRefine((bill, ctx) => {
-  const issue = (path: (string | number)[], rule: string, message: string) =>
-    ctx.addIssue({ code: 'custom', path, message, params: { rule } });
-  const seen = new Set<number>();
-  bill.lines.forEach((line, i) => {
-    if (seen.has(line.lineNo)) issue(['lines', i, 'lineNo'], 'duplicate', `line number ${line.lineNo} appears twice`);
-    seen.add(line.lineNo);
-    if (!(line.quantity > 0)) return; // already refused above; no total to check against
-    const expected = lineAmount(line.unitPriceFen, line.quantity);
-    if (expected !== line.amountFen) {
-      issue(['lines', i, 'amountFen'], 'line_total', `unit price × quantity is ${expected} fen, the line says ${line.amountFen}`);
-    }
+export const billSchema = z
+  .strictObject({
+    providerCode: providerCodeSchema,
+    claimNo: claimNoSchema,
+    memberId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a member id'),
+    visit: z.strictObject({
+      type: z.enum(visitTypes),
+      /** The visit's date; for a stay, the admission date. */
+      serviceDate: isoDate,
+      admissionDate: isoDate.optional(),
+      /** Required for stays: the policy and the year are those of the discharge date. */
+      dischargeDate: isoDate.optional(),
+      department: z.string().max(50).optional(),
+      emergency: z.boolean().optional(),
+      /** The chronic or 两病 disease the visit treats (a code of the policy's list). */
+      disease: z
+        .string()
+        .regex(/^[a-z0-9-]{1,48}$/)
+        .optional(),
+      /** Per-bed-day stays: the programme (hospice, home sickbed…) and the days billed. */
+      bedDay: z.strictObject({ programme: z.string().regex(/^[a-z0-9-]{1,48}$/), days: z.number().int().positive().max(366) }).optional(),
+      /**
+       * The member's family-doctor contract (家庭医生签约), as the primary-care HIS that holds it sees
+       * it: the member register does not record contracts, so the provider declares it.
+       */
+      familyDoctorContract: z.boolean().optional(),
+      dischargeStatus: z.string().max(20).optional(),
+      ventilationHours: z.number().nonnegative().optional(),
+    }),
+    diagnoses: z.strictObject({ principal: icd10, secondary: z.array(icd10).max(50).default([]) }),
+    /** The first is the principal procedure. */
+    procedures: z.array(icd9cm3).max(50).default([]),
+    /** Newborns: birth weight for DRG grouping. */
+    birthWeightGrams: z.number().int().positive().max(10_000).optional(),
+    lines: z.array(billLineSchema).min(1).max(2_000),
+    /** If sent, must equal the sum of the lines. */
+    totalFen: fen.optional(),
+  })
+  .superRefine((bill, ctx) => {
+    const issue = (path: (string | number)[], rule: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path, message, params: { rule } });
+    const seen = new Set<number>();
+    bill.lines.forEach((line, i) => {
+      if (seen.has(line.lineNo)) issue(['lines', i, 'lineNo'], 'duplicate', `line number ${line.lineNo} appears twice`);
+      seen.add(line.lineNo);
+      if (!(line.quantity > 0)) return; // already refused above; no total to check against
+      const expected = lineAmount(line.unitPriceFen, line.quantity);
+      if (expected !== line.amountFen) {
+        issue(['lines', i, 'amountFen'], 'line_total', `unit price × quantity is ${expected} fen, the line says ${line.amountFen}`);
+      }
+    });
+    const sum = bill.lines.reduce((a, l) => a + l.amountFen, 0);
+    if (bill.totalFen !== undefined && bill.totalFen !== sum)
+      issue(['totalFen'], 'bill_total', `the lines add up to ${sum} fen, totalFen says ${bill.totalFen}`);
+    const v = bill.visit;
+    const stay = v.type === 'inpatient' || v.type === 'bed-day';
+    if (stay && !v.dischargeDate)
+      issue(['visit', 'dischargeDate'], 'required', `a ${v.type} claim is settled on its discharge date: send it`);
+    if (v.dischargeDate && v.dischargeDate < v.serviceDate)
+      issue(['visit', 'dischargeDate'], 'date_order', 'discharge before the date of service');
+    if (v.admissionDate && v.admissionDate !== v.serviceDate && stay)
+      issue(['visit', 'admissionDate'], 'date_order', 'for a stay, serviceDate is the admission date');
+    if ((v.type === 'chronic-outpatient' || v.type === 'two-diseases-outpatient') && !v.disease)
+      issue(['visit', 'disease'], 'required', `a ${v.type} claim names the disease it treats`);
+    if (v.type === 'bed-day' && !v.bedDay) issue(['visit', 'bedDay'], 'required', 'a per-bed-day claim names its programme and days');
+    if (v.type !== 'bed-day' && v.bedDay) issue(['visit', 'bedDay'], 'not_allowed', 'only per-bed-day claims carry bedDay');
+    bill.lines.forEach((line, i) => {
+      if (line.serviceDate && (line.serviceDate < v.serviceDate || line.serviceDate > (v.dischargeDate ?? v.serviceDate))) {
+        issue(['lines', i, 'serviceDate'], 'date_order', 'outside the visit');
+      }
+    });
   });
-  const sum = bill.lines.reduce((a, l) => a + l.amountFen, 0);
-  if (bill.totalFen !== undefined && bill.totalFen !== sum) issue(['totalFen'], 'bill_total', `the lines add up to ${sum} fen, totalFen says ${bill.totalFen}`);
-  const v = bill.visit;
-  const stay = v.type === 'inpatient' || v.type === 'bed-day';
-  if (stay && !v.dischargeDate) issue(['visit', 'dischargeDate'], 'required', `a ${v.type} claim is settled on its discharge date: send it`);
-  if (v.dischargeDate && v.dischargeDate < v.serviceDate) issue(['visit', 'dischargeDate'], 'date_order', 'discharge before the date of service');
-  if (v.admissionDate && v.admissionDate !== v.serviceDate && stay) issue(['visit', 'admissionDate'], 'date_order', 'for a stay, serviceDate is the admission date');
-  if ((v.type === 'chronic-outpatient' || v.type === 'two-diseases-outpatient') && !v.disease) issue(['visit', 'disease'], 'required', `a ${v.type} claim names the disease it treats`);
-  if (v.type === 'bed-day' && !v.bedDay) issue(['visit', 'bedDay'], 'required', 'a per-bed-day claim names its programme and days');
-  if (v.type !== 'bed-day' && v.bedDay) issue(['visit', 'bedDay'], 'not_allowed', 'only per-bed-day claims carry bedDay');
-  bill.lines.forEach((line, i) => {
-    if (line.serviceDate && (line.serviceDate < v.serviceDate || line.serviceDate > (v.dischargeDate ?? v.serviceDate))) {
-      issue(['lines', i, 'serviceDate'], 'date_order', 'outside the visit');
-    }
-  });
-});
 export type Bill = z.output<typeof billSchema>;
 export type BillInput = z.input<typeof billSchema>;
 

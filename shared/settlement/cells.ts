@@ -11,8 +11,16 @@ import type { BasePart } from './policy.ts';
 export class LineCells {
   private readonly cells: Record<BasePart, Fen[]>;
 
-  constructor(readonly lineCount: number, initial: Record<BasePart, Fen[]>) {
-    this.cells = { covered: [...initial.covered], firstSelfPay: [...initial.firstSelfPay], overLimit: [...initial.overLimit], outOfCatalogue: [...initial.outOfCatalogue] };
+  constructor(
+    readonly lineCount: number,
+    initial: Record<BasePart, Fen[]>,
+  ) {
+    this.cells = {
+      covered: [...initial.covered],
+      firstSelfPay: [...initial.firstSelfPay],
+      overLimit: [...initial.overLimit],
+      outOfCatalogue: [...initial.outOfCatalogue],
+    };
   }
 
   total(parts: readonly BasePart[]): Fen {
@@ -27,7 +35,10 @@ export class LineCells {
 
   /** The patient's remaining amount on each line (all parts). */
   owedPerLine(): Fen[] {
-    return Array.from({ length: this.lineCount }, (_, i) => this.cells.covered[i]! + this.cells.firstSelfPay[i]! + this.cells.overLimit[i]! + this.cells.outOfCatalogue[i]!);
+    return Array.from(
+      { length: this.lineCount },
+      (_, i) => this.cells.covered[i]! + this.cells.firstSelfPay[i]! + this.cells.overLimit[i]! + this.cells.outOfCatalogue[i]!,
+    );
   }
 
   /** Takes `amount` out of the cells of `parts`, in proportion to what they hold; returns what each line gave. */
@@ -52,7 +63,9 @@ export class LineCells {
     if (amount === 0) return new Array<Fen>(this.lineCount).fill(0);
     const shares = allocate(amount, weights);
     const cells = this.cells[part];
-    shares.forEach((share, i) => { cells[i] = cells[i]! - share; });
+    shares.forEach((share, i) => {
+      cells[i] = cells[i]! - share;
+    });
     return shares;
   }
 }

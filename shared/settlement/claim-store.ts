@@ -73,9 +73,12 @@ export interface LedgerEntry {
 const claimPk = (providerCode: string, claimNo: string) => `CLAIM#${providerCode}#${claimNo}`;
 const CLAIM_SK = 'CLAIM';
 /** LEDGER#0001#0-SETTLEMENT, LEDGER#0001#1-REVERSAL, LEDGER#0002#0-SETTLEMENT…: sorts in the order they happen. */
-const ledgerSk = (settlementNo: number, kind: LedgerEntry['kind']) => `LEDGER#${String(settlementNo).padStart(4, '0')}#${kind === 'settlement' ? '0-SETTLEMENT' : '1-REVERSAL'}`;
-const markerKey = (memberId: string, year: number, providerCode: string, claimNo: string) =>
-  ({ pk: `MEMBER#${memberId}`, sk: `YEAR#${year}#CLAIM#${providerCode}#${claimNo}` });
+const ledgerSk = (settlementNo: number, kind: LedgerEntry['kind']) =>
+  `LEDGER#${String(settlementNo).padStart(4, '0')}#${kind === 'settlement' ? '0-SETTLEMENT' : '1-REVERSAL'}`;
+const markerKey = (memberId: string, year: number, providerCode: string, claimNo: string) => ({
+  pk: `MEMBER#${memberId}`,
+  sk: `YEAR#${year}#CLAIM#${providerCode}#${claimNo}`,
+});
 
 const pack = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
 const unpack = <T>(value: unknown): T => JSON.parse(gunzipSync(value as Uint8Array).toString('utf8')) as T;
@@ -121,19 +124,25 @@ function fromItem(item: Record<string, unknown>): ClaimRecord {
 }
 
 export async function readClaim(providerCode: string, claimNo: string): Promise<ClaimRecord | undefined> {
-  const out = await dynamoDocumentClient().send(new GetCommand({
-    TableName: tableName('claims'), Key: { pk: claimPk(providerCode, claimNo), sk: CLAIM_SK }, ConsistentRead: true,
-  }));
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({
+      TableName: tableName('claims'),
+      Key: { pk: claimPk(providerCode, claimNo), sk: CLAIM_SK },
+      ConsistentRead: true,
+    }),
+  );
   return out.Item ? fromItem(out.Item) : undefined;
 }
 
 export async function readLedger(providerCode: string, claimNo: string): Promise<LedgerEntry[]> {
-  const out = await dynamoDocumentClient().send(new QueryCommand({
-    TableName: tableName('claims'),
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ledger)',
-    ExpressionAttributeValues: { ':pk': claimPk(providerCode, claimNo), ':ledger': 'LEDGER#' },
-    ConsistentRead: true,
-  }));
+  const out = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: tableName('claims'),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ledger)',
+      ExpressionAttributeValues: { ':pk': claimPk(providerCode, claimNo), ':ledger': 'LEDGER#' },
+      ConsistentRead: true,
+    }),
+  );
   return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...entry }) => entry as LedgerEntry);
 }
 
@@ -163,7 +172,9 @@ function currentAccumulator(item: unknown): YearAccumulator | undefined {
   if (!parsed.success) return undefined;
   const { memberId, year, version, counters } = parsed.data;
   return {
-    memberId: memberId.S, year: Number(year.N), version: Number(version.N),
+    memberId: memberId.S,
+    year: Number(year.N),
+    version: Number(version.N),
     counters: Object.fromEntries(Object.entries(counters.M).map(([k, v]) => [k, Number(v.N)])),
   };
 }
@@ -182,7 +193,14 @@ function accumulatorPut(accumulator: YearAccumulator, counters: Record<string, n
   return {
     Put: {
       TableName: tableName('accumulators'),
-      Item: { ...yearAccumulatorKey(accumulator.memberId, accumulator.year), memberId: accumulator.memberId, year: accumulator.year, version: accumulator.version + 1, counters, updatedAt: at },
+      Item: {
+        ...yearAccumulatorKey(accumulator.memberId, accumulator.year),
+        memberId: accumulator.memberId,
+        year: accumulator.year,
+        version: accumulator.version + 1,
+        counters,
+        updatedAt: at,
+      },
       ConditionExpression: fresh ? 'attribute_not_exists(pk)' : 'version = :v',
       ...(fresh ? {} : { ExpressionAttributeValues: { ':v': accumulator.version } }),
       // When the check fails, hand back the accumulator as it now stands: the retry settles on it at once.
@@ -205,18 +223,41 @@ export function applyDeltas(counters: Record<string, number>, deltas: Record<str
  * in the claim's condition, the entry's sign and the marker's state.
  */
 async function commitClaim(
-  record: ClaimRecord, claimCondition: Record<string, unknown>, accumulator: YearAccumulator, entry: LedgerEntry, markerState: 'applied' | 'reversed',
+  record: ClaimRecord,
+  claimCondition: Record<string, unknown>,
+  accumulator: YearAccumulator,
+  entry: LedgerEntry,
+  markerState: 'applied' | 'reversed',
 ): Promise<CommitOutcome> {
   try {
-    await dynamoDocumentClient().send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: tableName('claims'), Item: toItem(record), ...claimCondition } },
-        { Put: { TableName: tableName('claims'), Item: { pk: claimPk(record.providerCode, record.claimNo), sk: ledgerSk(entry.settlementNo, entry.kind), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        accumulatorPut(accumulator, applyDeltas(accumulator.counters, entry.counterDeltas, 1), entry.at),
-        { Put: { TableName: tableName('accumulators'), Item: { ...markerKey(record.memberId, record.year, record.providerCode, record.claimNo), state: markerState, settlementNo: record.settlementNo, counterDeltas: entry.counterDeltas, at: entry.at } } },
-        ...(record.pendingEvent ? [outboxPut(record.pendingEvent)] : []),
-      ],
-    }));
+    await dynamoDocumentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName('claims'), Item: toItem(record), ...claimCondition } },
+          {
+            Put: {
+              TableName: tableName('claims'),
+              Item: { pk: claimPk(record.providerCode, record.claimNo), sk: ledgerSk(entry.settlementNo, entry.kind), ...entry },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          accumulatorPut(accumulator, applyDeltas(accumulator.counters, entry.counterDeltas, 1), entry.at),
+          {
+            Put: {
+              TableName: tableName('accumulators'),
+              Item: {
+                ...markerKey(record.memberId, record.year, record.providerCode, record.claimNo),
+                state: markerState,
+                settlementNo: record.settlementNo,
+                counterDeltas: entry.counterDeltas,
+                at: entry.at,
+              },
+            },
+          },
+          ...(record.pendingEvent ? [outboxPut(record.pendingEvent)] : []),
+        ],
+      }),
+    );
     return { outcome: 'committed' };
   } catch (error) {
     return outcomeOf(error);
@@ -227,10 +268,20 @@ async function commitClaim(
  * Commits a settlement: `record` is the claim as settled; `replacing` is the reversed settlement
  * number it follows (re-settlement), or undefined for a first settlement.
  */
-export function commitSettlement(record: ClaimRecord, replacing: number | undefined, accumulator: YearAccumulator, entry: LedgerEntry): Promise<CommitOutcome> {
-  const claimCondition = replacing === undefined
-    ? { ConditionExpression: 'attribute_not_exists(pk)' }
-    : { ConditionExpression: '#status = :reversed AND settlementNo = :previous', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':reversed': 'reversed', ':previous': replacing } };
+export function commitSettlement(
+  record: ClaimRecord,
+  replacing: number | undefined,
+  accumulator: YearAccumulator,
+  entry: LedgerEntry,
+): Promise<CommitOutcome> {
+  const claimCondition =
+    replacing === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: '#status = :reversed AND settlementNo = :previous',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':reversed': 'reversed', ':previous': replacing },
+        };
   return commitClaim(record, claimCondition, accumulator, entry, 'applied');
 }
 

@@ -15,22 +15,26 @@ export interface ClaimFacts {
   emergency: boolean;
 }
 
-const anyOf = (wanted: readonly string[] | undefined, have: readonly string[]) => wanted === undefined || wanted.some((w) => have.includes(w));
-const oneOf = <T>(wanted: readonly T[] | undefined, value: T | undefined) => wanted === undefined || (value !== undefined && wanted.includes(value));
+const anyOf = (wanted: readonly string[] | undefined, have: readonly string[]) =>
+  wanted === undefined || wanted.some((w) => have.includes(w));
+const oneOf = <T>(wanted: readonly T[] | undefined, value: T | undefined) =>
+  wanted === undefined || (value !== undefined && wanted.includes(value));
 const equals = (wanted: boolean | undefined, value: boolean) => wanted === undefined || wanted === value;
 
 /** True when every field the condition names holds for the claim. */
 export function holds(when: Condition, facts: ClaimFacts): boolean {
-  return oneOf(when.visitTypes, facts.visitType)
-    && oneOf(when.levels, facts.level)
-    && equals(when.inRegion, facts.inRegion)
-    && equals(when.outOfAreaRegistered, facts.outOfAreaRegistered)
-    && equals(when.familyDoctor, facts.familyDoctor)
-    && equals(when.emergency, facts.emergency)
-    && (when.ageFrom === undefined || facts.ageYears >= when.ageFrom)
-    && (when.ageBelow === undefined || facts.ageYears < when.ageBelow)
-    && anyOf(when.memberGroups, facts.groups)
-    && anyOf(when.categories, facts.categories)
-    && oneOf(when.diseases, facts.disease)
-    && oneOf(when.programmes, facts.programme);
+  return (
+    oneOf(when.visitTypes, facts.visitType) &&
+    oneOf(when.levels, facts.level) &&
+    equals(when.inRegion, facts.inRegion) &&
+    equals(when.outOfAreaRegistered, facts.outOfAreaRegistered) &&
+    equals(when.familyDoctor, facts.familyDoctor) &&
+    equals(when.emergency, facts.emergency) &&
+    (when.ageFrom === undefined || facts.ageYears >= when.ageFrom) &&
+    (when.ageBelow === undefined || facts.ageYears < when.ageBelow) &&
+    anyOf(when.memberGroups, facts.groups) &&
+    anyOf(when.categories, facts.categories) &&
+    oneOf(when.diseases, facts.disease) &&
+    oneOf(when.programmes, facts.programme)
+  );
 }

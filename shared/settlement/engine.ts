@@ -30,7 +30,8 @@ import { settleAssistance } from './layers/assistance.ts';
 import { settleFamilyCap, settleSupplementary } from './layers/top-up.ts';
 import { yuan, type Work } from './work.ts';
 
-export const ROUNDING_RULE = 'Each figure derived by a ratio is rounded half up to the fen once, where it is computed; totals are shared over lines by largest remainder; the patient\'s share is the remainder, so every part adds up to the bill exactly.';
+export const ROUNDING_RULE =
+  "Each figure derived by a ratio is rounded half up to the fen once, where it is computed; totals are shared over lines by largest remainder; the patient's share is the remainder, so every part adds up to the bill exactly.";
 
 export interface SettlementInput {
   bill: Bill;
@@ -45,20 +46,38 @@ export interface SettlementInput {
 function coverOf(bill: Bill, member: MemberState, policy: BenefitPolicy): readonly LineCategory[] | undefined {
   const type = bill.visit.type;
   const cover = policy.visits[type];
-  if (!cover) throw new SettlementRefusal('visit.type', 'not_covered', `the ${policy.regionName} ${policy.year} policy (${policy.id} v${policy.version}) covers no ${type} visits`);
+  if (!cover)
+    throw new SettlementRefusal(
+      'visit.type',
+      'not_covered',
+      `the ${policy.regionName} ${policy.year} policy (${policy.id} v${policy.version}) covers no ${type} visits`,
+    );
   if (type === 'chronic-outpatient' || type === 'two-diseases-outpatient') {
     const diseases = policy.visits[type]!.diseases;
     const disease = diseases.find((d) => d.code === bill.visit.disease);
-    if (!disease) throw new SettlementRefusal('visit.disease', 'not_covered', `${bill.visit.disease} is not a ${type} disease of this policy: ${diseases.map((d) => d.code).join(', ')}`);
+    if (!disease)
+      throw new SettlementRefusal(
+        'visit.disease',
+        'not_covered',
+        `${bill.visit.disease} is not a ${type} disease of this policy: ${diseases.map((d) => d.code).join(', ')}`,
+      );
     const approval = type === 'chronic-outpatient' && policy.visits['chronic-outpatient']!.requireApproval;
     if (approval && member.approvedDiseases !== undefined && !member.approvedDiseases.includes(disease.code)) {
-      throw new SettlementRefusal('visit.disease', 'not_approved', `the member is not approved (未审批) for the chronic disease ${disease.code}`);
+      throw new SettlementRefusal(
+        'visit.disease',
+        'not_approved',
+        `the member is not approved (未审批) for the chronic disease ${disease.code}`,
+      );
     }
   }
   if (type === 'bed-day') {
     const programmes = policy.visits['bed-day']!.programmes;
     if (!programmes.some((p) => p.id === bill.visit.bedDay?.programme)) {
-      throw new SettlementRefusal('visit.bedDay.programme', 'not_covered', `no bed-day programme ${bill.visit.bedDay?.programme}: ${programmes.map((p) => p.id).join(', ')}`);
+      throw new SettlementRefusal(
+        'visit.bedDay.programme',
+        'not_covered',
+        `no bed-day programme ${bill.visit.bedDay?.programme}: ${programmes.map((p) => p.id).join(', ')}`,
+      );
     }
   }
   return cover.onlyCategories;
@@ -83,19 +102,36 @@ function factsOf(bill: Bill, member: MemberState, provider: ProviderProfile): Cl
 /** What each layer paid on line i (a fixed shape: this runs for every line of every claim). */
 function paidOnLine(paid: Record<LayerKey, Fen[]>, i: number): Record<LayerKey, Fen> {
   return {
-    basic: paid.basic[i]!, catastrophic: paid.catastrophic[i]!, assistance: paid.assistance[i]!,
-    assistanceTilted: paid.assistanceTilted[i]!, supplementary: paid.supplementary[i]!, familyCap: paid.familyCap[i]!,
+    basic: paid.basic[i]!,
+    catastrophic: paid.catastrophic[i]!,
+    assistance: paid.assistance[i]!,
+    assistanceTilted: paid.assistanceTilted[i]!,
+    supplementary: paid.supplementary[i]!,
+    familyCap: paid.familyCap[i]!,
   };
 }
 
 /** The rules behind one line's non-zero figures (a fixed shape: this runs for every line of every claim). */
-function lineRules(joined: Readonly<Record<string, string>>, paid: Readonly<Record<LayerKey, Fen>>, deductible: Fen, institution: Fen, scope: ScopedLine['rules']): LineRules {
+function lineRules(
+  joined: Readonly<Record<string, string>>,
+  paid: Readonly<Record<LayerKey, Fen>>,
+  deductible: Fen,
+  institution: Fen,
+  scope: ScopedLine['rules'],
+): LineRules {
   const when = (amount: Fen, figure: string) => (amount > 0 ? joined[figure] : undefined);
   return {
-    outOfCatalogue: scope.outOfCatalogue, overLimit: scope.overLimit, firstSelfPay: scope.firstSelfPay,
-    deductible: when(deductible, 'deductible'), institution: when(institution, 'institution'),
-    basic: when(paid.basic, 'basic'), catastrophic: when(paid.catastrophic, 'catastrophic'), assistance: when(paid.assistance, 'assistance'),
-    assistanceTilted: when(paid.assistanceTilted, 'assistanceTilted'), supplementary: when(paid.supplementary, 'supplementary'), familyCap: when(paid.familyCap, 'familyCap'),
+    outOfCatalogue: scope.outOfCatalogue,
+    overLimit: scope.overLimit,
+    firstSelfPay: scope.firstSelfPay,
+    deductible: when(deductible, 'deductible'),
+    institution: when(institution, 'institution'),
+    basic: when(paid.basic, 'basic'),
+    catastrophic: when(paid.catastrophic, 'catastrophic'),
+    assistance: when(paid.assistance, 'assistance'),
+    assistanceTilted: when(paid.assistanceTilted, 'assistanceTilted'),
+    supplementary: when(paid.supplementary, 'supplementary'),
+    familyCap: when(paid.familyCap, 'familyCap'),
   };
 }
 
@@ -115,7 +151,11 @@ export function settle(input: SettlementInput): Statement {
   });
   const zeros = () => new Array<Fen>(n).fill(0);
   const work: Work = {
-    bill, member, policy, facts, cells,
+    bill,
+    member,
+    policy,
+    facts,
+    cells,
     ytd: new YearToDate(input.yearToDate),
     steps: [],
     paid: Object.fromEntries(layerKeys.map((k) => [k, zeros()])) as Record<LayerKey, Fen[]>,
@@ -126,7 +166,10 @@ export function settle(input: SettlementInput): Statement {
   const sum = (values: readonly Fen[]) => values.reduce((a, b) => a + b, 0);
   const billed = sum(bill.lines.map((l) => l.amountFen));
   work.steps.push({
-    layer: 'scope', figure: 'policy-covered amount', amountFen: cells.total(['covered']), rule: 'items',
+    layer: 'scope',
+    figure: 'policy-covered amount',
+    amountFen: cells.total(['covered']),
+    rule: 'items',
     text: `billed ${yuan(billed)} = 目录外 ${yuan(cells.total(['outOfCatalogue']))} + 超限价 ${yuan(cells.total(['overLimit']))} + 先行自付 ${yuan(cells.total(['firstSelfPay']))} + covered ${yuan(cells.total(['covered']))}`,
   });
 
@@ -176,8 +219,13 @@ export function settle(input: SettlementInput): Statement {
     claim: { providerCode: bill.providerCode, claimNo: bill.claimNo },
     memberId: member.memberId,
     policy: {
-      id: policy.id, region: policy.region, scheme: policy.scheme, year: policy.year, version: policy.version,
-      effectiveFrom: policy.effectiveFrom, sources: policy.sources.map((s) => s.documentNo ?? s.title),
+      id: policy.id,
+      region: policy.region,
+      scheme: policy.scheme,
+      year: policy.year,
+      version: policy.version,
+      effectiveFrom: policy.effectiveFrom,
+      sources: policy.sources.map((s) => s.documentNo ?? s.title),
     },
     visit: {
       type: bill.visit.type,

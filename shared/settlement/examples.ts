@@ -23,16 +23,33 @@ export function exampleMember(overrides: Partial<MemberState> = {}): MemberState
   };
 }
 
-export const exampleProvider = (level: HospitalLevel, region = '330902', code = 'H33090200001'): ProviderProfile => ({ code, level, region });
+export const exampleProvider = (level: HospitalLevel, region = '330902', code = 'H33090200001'): ProviderProfile => ({
+  code,
+  level,
+  region,
+});
 
 type LineInput = BillInput['lines'][number];
 
 /** A line of `yuan` (unit price × quantity), class and category as given. */
-export function exampleLine(lineNo: number, itemClass: ItemClass, category: LineCategory, unitYuan: number, quantity = 1, extra: Partial<LineInput> = {}): LineInput {
+export function exampleLine(
+  lineNo: number,
+  itemClass: ItemClass,
+  category: LineCategory,
+  unitYuan: number,
+  quantity = 1,
+  extra: Partial<LineInput> = {},
+): LineInput {
   const unitPriceFen = Math.round(unitYuan * 100);
   return {
-    lineNo, itemCode: extra.itemCode ?? `X${itemClass}${String(lineNo).padStart(4, '0')}`, itemClass, category,
-    quantity, unitPriceFen, amountFen: lineAmount(unitPriceFen, quantity), ...extra,
+    lineNo,
+    itemCode: extra.itemCode ?? `X${itemClass}${String(lineNo).padStart(4, '0')}`,
+    itemClass,
+    category,
+    quantity,
+    unitPriceFen,
+    amountFen: lineAmount(unitPriceFen, quantity),
+    ...extra,
   };
 }
 
@@ -87,7 +104,9 @@ function generatedLines(random: () => number, count: number, mix: typeof INPATIE
     const kind = mix[i % mix.length]!;
     const unitYuan = Math.round((kind.price[0] + random() * (kind.price[1] - kind.price[0])) * 100) / 100;
     const quantity = Math.max(kind.qty[0], Math.round(kind.qty[0] + random() * (kind.qty[1] - kind.qty[0])));
-    return exampleLine(i + 1, pick(kind.classes), kind.category, unitYuan, quantity, { itemCode: `${kind.category.slice(0, 2).toUpperCase()}${String(i + 1).padStart(6, '0')}` });
+    return exampleLine(i + 1, pick(kind.classes), kind.category, unitYuan, quantity, {
+      itemCode: `${kind.category.slice(0, 2).toUpperCase()}${String(i + 1).padStart(6, '0')}`,
+    });
   });
 }
 

@@ -13,7 +13,11 @@ export function settlementMemberFrom(state: RegisterState | undefined, bill: Bil
   if (!state) throw new SettlementRefusal('memberId', 'not_found', `no member ${bill.memberId} in the register`);
   const enrolment = state.enrolment;
   if (!enrolment || enrolment.status !== 'active') {
-    const why = !enrolment ? 'not enrolled' : enrolment.status === 'pending-contribution' ? 'enrolled but not yet covered (contribution incomplete)' : 'no longer enrolled (enrolment closed)';
+    const why = !enrolment
+      ? 'not enrolled'
+      : enrolment.status === 'pending-contribution'
+        ? 'enrolled but not yet covered (contribution incomplete)'
+        : 'no longer enrolled (enrolment closed)';
     throw new SettlementRefusal('memberId', 'not_enrolled', `member ${bill.memberId} is ${why} on the date of service ${date}`);
   }
   return {

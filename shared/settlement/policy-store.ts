@@ -11,7 +11,16 @@
  * safe because a version never changes.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { listVersions, policiesTable, publishVersion, readVersionDocument, versionSk, type PolicyTable, type PublishOutcome, type VersionSummary } from '../policy/version-store.ts';
+import {
+  listVersions,
+  policiesTable,
+  publishVersion,
+  readVersionDocument,
+  versionSk,
+  type PolicyTable,
+  type PublishOutcome,
+  type VersionSummary,
+} from '../policy/version-store.ts';
 import { benefitPolicySchema, type BenefitPolicy, type BenefitPolicyDocument } from './policy.ts';
 
 export { policiesTable, type PolicyTable } from '../policy/version-store.ts';
@@ -48,16 +57,23 @@ function parseStored(item: Pick<PolicyItem, 'pk' | 'sk' | 'document'>): BenefitP
 }
 
 /** The benefit policy in force on `date` for a region and scheme, or undefined. */
-export async function findPolicyInForce(region: string, scheme: string, date: string, at: PolicyTable = policiesTable()): Promise<BenefitPolicy | undefined> {
+export async function findPolicyInForce(
+  region: string,
+  scheme: string,
+  date: string,
+  at: PolicyTable = policiesTable(),
+): Promise<BenefitPolicy | undefined> {
   const pk = policyPk('benefits', region, scheme, Number(date.slice(0, 4)));
-  const out = await at.client.send(new QueryCommand({
-    TableName: at.table,
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-    ExpressionAttributeValues: { ':pk': pk, ':low': 'V#', ':high': `V#${date}#~` },
-    ScanIndexForward: false,
-    Limit: 1,
-    ProjectionExpression: 'pk, sk, effectiveTo',
-  }));
+  const out = await at.client.send(
+    new QueryCommand({
+      TableName: at.table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+      ExpressionAttributeValues: { ':pk': pk, ':low': 'V#', ':high': `V#${date}#~` },
+      ScanIndexForward: false,
+      Limit: 1,
+      ProjectionExpression: 'pk, sk, effectiveTo',
+    }),
+  );
   const newest = out.Items?.[0] as Pick<PolicyItem, 'pk' | 'sk' | 'effectiveTo'> | undefined;
   if (!newest || (newest.effectiveTo !== undefined && newest.effectiveTo < date)) return undefined;
   const cached = parsedCache.get(`${newest.pk}|${newest.sk}`);
@@ -70,21 +86,47 @@ export async function findPolicyInForce(region: string, scheme: string, date: st
  * Writes a new version. Refused (no write) when the same effective date and version exist, or
  * when the version is not above every version already published for that region, scheme and year.
  */
-export function publishBenefitPolicy(document: BenefitPolicyDocument, policy: BenefitPolicy, by: string, publishedAt: string, at: PolicyTable = policiesTable()): Promise<PublishOutcome<PolicyVersionSummary>> {
+export function publishBenefitPolicy(
+  document: BenefitPolicyDocument,
+  policy: BenefitPolicy,
+  by: string,
+  publishedAt: string,
+  at: PolicyTable = policiesTable(),
+): Promise<PublishOutcome<PolicyVersionSummary>> {
   const summary: PolicyVersionSummary = {
-    kind: 'benefits', region: policy.region, scheme: policy.scheme, year: policy.year, version: policy.version,
-    effectiveFrom: policy.effectiveFrom, ...(policy.effectiveTo ? { effectiveTo: policy.effectiveTo } : {}),
-    id: policy.id, title: policy.title, publishedAt, publishedBy: by,
+    kind: 'benefits',
+    region: policy.region,
+    scheme: policy.scheme,
+    year: policy.year,
+    version: policy.version,
+    effectiveFrom: policy.effectiveFrom,
+    ...(policy.effectiveTo ? { effectiveTo: policy.effectiveTo } : {}),
+    id: policy.id,
+    title: policy.title,
+    publishedAt,
+    publishedBy: by,
   };
   return publishVersion(policyPk('benefits', policy.region, policy.scheme, policy.year), summary, document, at);
 }
 
 /** Every version of a region's benefit policy for a year and scheme, oldest first. */
-export function listBenefitVersions(region: string, scheme: string, year: number, at: PolicyTable = policiesTable()): Promise<PolicyVersionSummary[]> {
+export function listBenefitVersions(
+  region: string,
+  scheme: string,
+  year: number,
+  at: PolicyTable = policiesTable(),
+): Promise<PolicyVersionSummary[]> {
   return listVersions<PolicyVersionSummary>(policyPk('benefits', region, scheme, year), at);
 }
 
 /** One stored version's document as published (for staff reading a policy back). */
-export function readPublishedDocument(region: string, scheme: string, year: number, effectiveFrom: string, version: number, at: PolicyTable = policiesTable()): Promise<unknown> {
+export function readPublishedDocument(
+  region: string,
+  scheme: string,
+  year: number,
+  effectiveFrom: string,
+  version: number,
+  at: PolicyTable = policiesTable(),
+): Promise<unknown> {
   return readVersionDocument(policyPk('benefits', region, scheme, year), effectiveFrom, version, at);
 }

@@ -20,7 +20,18 @@ export type ItemClass = (typeof itemClasses)[number];
 
 /** The kinds of line a bill may carry (the event contract documents the same list). */
 export const lineCategories = [
-  'drug', 'tcm-herbal', 'tcm-patent', 'tcm-service', 'material', 'exam', 'lab', 'treatment', 'surgery', 'bed', 'nursing', 'other',
+  'drug',
+  'tcm-herbal',
+  'tcm-patent',
+  'tcm-service',
+  'material',
+  'exam',
+  'lab',
+  'treatment',
+  'surgery',
+  'bed',
+  'nursing',
+  'other',
 ] as const;
 export type LineCategory = (typeof lineCategories)[number];
 
@@ -31,14 +42,16 @@ export type LineCategory = (typeof lineCategories)[number];
 const PERCENT = /^(-)?(\d{1,3})(\.\d{1,2})?%$/;
 
 /** "85%" → 8,500 basis points. Signed only where a rule adds to a ratio ("-10%"). */
-const percent = (opts: { signed?: boolean } = {}) => z.string()
-  .regex(PERCENT, 'a percentage written like "85%" or "72.5%"')
-  .transform((text, ctx): BasisPoints => {
-    const value = Number(text.slice(0, -1));
-    if (!opts.signed && value < 0) ctx.addIssue({ code: 'custom', message: 'a ratio cannot be negative' });
-    if (Math.abs(value) > 100) ctx.addIssue({ code: 'custom', message: 'a ratio is at most 100%' });
-    return percentToBasisPoints(value);
-  });
+const percent = (opts: { signed?: boolean } = {}) =>
+  z
+    .string()
+    .regex(PERCENT, 'a percentage written like "85%" or "72.5%"')
+    .transform((text, ctx): BasisPoints => {
+      const value = Number(text.slice(0, -1));
+      if (!opts.signed && value < 0) ctx.addIssue({ code: 'custom', message: 'a ratio cannot be negative' });
+      if (Math.abs(value) > 100) ctx.addIssue({ code: 'custom', message: 'a ratio is at most 100%' });
+      return percentToBasisPoints(value);
+    });
 
 /** Yuan as a number or a string with at most two decimals → integer fen. */
 const yuan = z.union([z.number(), z.string()]).transform((value, ctx): Fen => {
@@ -51,10 +64,7 @@ const yuan = z.union([z.number(), z.string()]).transform((value, ctx): Fen => {
 });
 
 /** One value for every hospital level, or one per level. */
-const byLevel = <S extends z.ZodType>(value: S) => z.union([
-  value,
-  z.strictObject({ primary: value, secondary: value, tertiary: value }),
-]);
+const byLevel = <S extends z.ZodType>(value: S) => z.union([value, z.strictObject({ primary: value, secondary: value, tertiary: value })]);
 export type ByLevel<T> = T | Record<HospitalLevel, T>;
 
 export function atLevel<T>(value: ByLevel<T>, level: HospitalLevel): T {
@@ -63,7 +73,12 @@ export function atLevel<T>(value: ByLevel<T>, level: HospitalLevel): T {
 }
 
 const isoDate = z.iso.date();
-const ruleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'a rule id: lower-case letters, digits and dashes (it names year-to-date counters, keep it stable across versions)');
+const ruleId = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,47}$/,
+    'a rule id: lower-case letters, digits and dashes (it names year-to-date counters, keep it stable across versions)',
+  );
 const code = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'a code: lower-case letters, digits and dashes');
 
 // ---------------------------------------------------------------------------------------------
@@ -84,21 +99,23 @@ export const basisSchema = z.union([
 ]);
 export type Basis = z.infer<typeof basisSchema>;
 
-export const sourceSchema = z.strictObject({
-  /** The paper's 文号, e.g. 金医保发〔2023〕19号. */
-  documentNo: z.string().min(1).optional(),
-  /** Where the published text prints no 文号 of its own: say so, and what it implements. */
-  documentNoNote: z.string().min(1).optional(),
-  title: z.string().min(1),
-  issuer: z.string().min(1),
-  published: isoDate.optional(),
-  effective: isoDate.optional(),
-  /** The file in domain/seeds/ this was read from. */
-  seed: z.string().optional(),
-}).refine((s) => s.documentNo !== undefined || s.documentNoNote !== undefined, {
-  message: 'cite the 文号, or explain in documentNoNote why the paper prints none',
-  path: ['documentNo'],
-});
+export const sourceSchema = z
+  .strictObject({
+    /** The paper's 文号, e.g. 金医保发〔2023〕19号. */
+    documentNo: z.string().min(1).optional(),
+    /** Where the published text prints no 文号 of its own: say so, and what it implements. */
+    documentNoNote: z.string().min(1).optional(),
+    title: z.string().min(1),
+    issuer: z.string().min(1),
+    published: isoDate.optional(),
+    effective: isoDate.optional(),
+    /** The file in domain/seeds/ this was read from. */
+    seed: z.string().optional(),
+  })
+  .refine((s) => s.documentNo !== undefined || s.documentNoNote !== undefined, {
+    message: 'cite the 文号, or explain in documentNoNote why the paper prints none',
+    path: ['documentNo'],
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Conditions: when a rule applies
@@ -133,11 +150,13 @@ export type Condition = z.infer<typeof conditionSchema>;
 // Items: classes, first self-pay, price limits, special items
 // ---------------------------------------------------------------------------------------------
 
-const itemMatchSchema = z.strictObject({
-  itemCodes: z.array(z.string().min(1)).min(1).optional(),
-  itemCodePrefixes: z.array(z.string().min(1)).min(1).optional(),
-  categories: z.array(z.enum(lineCategories)).min(1).optional(),
-}).refine((m) => m.itemCodes || m.itemCodePrefixes || m.categories, 'name item codes, code prefixes or categories');
+const itemMatchSchema = z
+  .strictObject({
+    itemCodes: z.array(z.string().min(1)).min(1).optional(),
+    itemCodePrefixes: z.array(z.string().min(1)).min(1).optional(),
+    categories: z.array(z.enum(lineCategories)).min(1).optional(),
+  })
+  .refine((m) => m.itemCodes || m.itemCodePrefixes || m.categories, 'name item codes, code prefixes or categories');
 
 export const itemsSchema = z.strictObject({
   /** 乙类先行自付: the share of a 乙 item the patient pays first, before any layer. */
@@ -148,22 +167,30 @@ export const itemsSchema = z.strictObject({
     basis: basisSchema,
   }),
   /** Items with their own first self-pay ratio (imported implants, relaxed exams…), 甲 or 乙. */
-  special: z.array(z.strictObject({
-    id: ruleId,
-    name: z.string().min(1),
-    match: itemMatchSchema,
-    firstSelfPay: percent(),
-    basis: basisSchema,
-  })).default([]),
+  special: z
+    .array(
+      z.strictObject({
+        id: ruleId,
+        name: z.string().min(1),
+        match: itemMatchSchema,
+        firstSelfPay: percent(),
+        basis: basisSchema,
+      }),
+    )
+    .default([]),
   /** Catalogue entries the region sets itself: class, first self-pay, price limit per unit (最高限价). */
-  catalogue: z.array(z.strictObject({
-    itemCode: z.string().min(1),
-    name: z.string().optional(),
-    class: z.enum(itemClasses).optional(),
-    firstSelfPay: percent().optional(),
-    priceLimit: yuan.optional(),
-    basis: basisSchema,
-  })).default([]),
+  catalogue: z
+    .array(
+      z.strictObject({
+        itemCode: z.string().min(1),
+        name: z.string().optional(),
+        class: z.enum(itemClasses).optional(),
+        firstSelfPay: percent().optional(),
+        priceLimit: yuan.optional(),
+        basis: basisSchema,
+      }),
+    )
+    .default([]),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -185,37 +212,51 @@ const visitCoverSchema = z.strictObject({
 
 export const visitsSchema = z.strictObject({
   outpatient: visitCoverSchema.optional(),
-  'chronic-outpatient': visitCoverSchema.extend({
-    diseases: z.array(diseaseSchema).min(1),
-    /** The member must be approved for the disease (审批通过) to use this cover. */
-    requireApproval: z.boolean().default(true),
-  }).optional(),
-  'two-diseases-outpatient': visitCoverSchema.extend({
-    diseases: z.array(diseaseSchema).min(1),
-  }).optional(),
+  'chronic-outpatient': visitCoverSchema
+    .extend({
+      diseases: z.array(diseaseSchema).min(1),
+      /** The member must be approved for the disease (审批通过) to use this cover. */
+      requireApproval: z.boolean().default(true),
+    })
+    .optional(),
+  'two-diseases-outpatient': visitCoverSchema
+    .extend({
+      diseases: z.array(diseaseSchema).min(1),
+    })
+    .optional(),
   inpatient: visitCoverSchema.optional(),
-  'bed-day': visitCoverSchema.extend({
-    programmes: z.array(z.strictObject({
-      id: code,
-      name: z.string().min(1),
-      /** The bed-day standard (床日费用标准) per day. */
-      standardPerDay: byLevel(yuan),
-      /** The patient's share of the standard; the fund pays the rest; cost above it is the institution's. */
-      patientShare: percent(),
-      basis: basisSchema,
-    })).min(1),
-  }).optional(),
+  'bed-day': visitCoverSchema
+    .extend({
+      programmes: z
+        .array(
+          z.strictObject({
+            id: code,
+            name: z.string().min(1),
+            /** The bed-day standard (床日费用标准) per day. */
+            standardPerDay: byLevel(yuan),
+            /** The patient's share of the standard; the fund pays the rest; cost above it is the institution's. */
+            patientShare: percent(),
+            basis: basisSchema,
+          }),
+        )
+        .min(1),
+    })
+    .optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
 // Layer 2: basic medical insurance
 // ---------------------------------------------------------------------------------------------
 
-const bandsSchema = z.array(z.strictObject({
-  /** Upper end of the band (exclusive of what lies above); the last band has none. */
-  upTo: yuan.optional(),
-  ratio: percent(),
-})).min(1);
+const bandsSchema = z
+  .array(
+    z.strictObject({
+      /** Upper end of the band (exclusive of what lies above); the last band has none. */
+      upTo: yuan.optional(),
+      ratio: percent(),
+    }),
+  )
+  .min(1);
 
 /**
  * How a deductible repeats within the year (the counter is per deductible rule id):
@@ -235,35 +276,52 @@ export type DeductibleRepeat = z.infer<typeof deductibleRepeatSchema>;
 
 export const basicSchema = z.strictObject({
   /** The first rule whose condition holds sets the claim's deductible (起付线); none → no deductible. */
-  deductibles: z.array(z.strictObject({
-    id: ruleId,
-    when: conditionSchema.default({}),
-    amount: byLevel(yuan),
-    repeat: deductibleRepeatSchema,
-    basis: basisSchema,
-  })).default([]),
+  deductibles: z
+    .array(
+      z.strictObject({
+        id: ruleId,
+        when: conditionSchema.default({}),
+        amount: byLevel(yuan),
+        repeat: deductibleRepeatSchema,
+        basis: basisSchema,
+      }),
+    )
+    .default([]),
   /**
    * Reimbursement ratio: every rule whose condition holds is applied in order. `set` replaces the
    * ratio, `add` adds points (family-doctor +3, out-of-region −10), `bands` makes it vary by band
    * of the amount above the deductible (in the claim, or in the year so far).
    */
-  ratios: z.array(z.strictObject({
-    id: ruleId,
-    when: conditionSchema.default({}),
-    set: byLevel(percent()).optional(),
-    add: byLevel(percent({ signed: true })).optional(),
-    bands: z.strictObject({ measuredOn: z.enum(['claim', 'year']), bands: bandsSchema }).optional(),
-    basis: basisSchema,
-  }).refine((r) => [r.set, r.add, r.bands].filter((x) => x !== undefined).length === 1, 'a ratio rule has exactly one of set, add or bands')).min(1),
+  ratios: z
+    .array(
+      z
+        .strictObject({
+          id: ruleId,
+          when: conditionSchema.default({}),
+          set: byLevel(percent()).optional(),
+          add: byLevel(percent({ signed: true })).optional(),
+          bands: z.strictObject({ measuredOn: z.enum(['claim', 'year']), bands: bandsSchema }).optional(),
+          basis: basisSchema,
+        })
+        .refine(
+          (r) => [r.set, r.add, r.bands].filter((x) => x !== undefined).length === 1,
+          'a ratio rule has exactly one of set, add or bands',
+        ),
+    )
+    .min(1),
   /** Annual caps (封顶线) on what basic pays; every cap whose condition holds applies. */
-  caps: z.array(z.strictObject({
-    id: ruleId,
-    when: conditionSchema.default({}),
-    amount: yuan,
-    /** Categories for whom this cap does not apply. */
-    exemptCategories: z.array(code).default([]),
-    basis: basisSchema,
-  })).default([]),
+  caps: z
+    .array(
+      z.strictObject({
+        id: ruleId,
+        when: conditionSchema.default({}),
+        amount: yuan,
+        /** Categories for whom this cap does not apply. */
+        exemptCategories: z.array(code).default([]),
+        basis: basisSchema,
+      }),
+    )
+    .default([]),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -285,18 +343,22 @@ export const catastrophicSchema = z.strictObject({
   /** Annual cap; absent = uncapped. */
   cap: yuan.optional(),
   /** Terms for categories (poor members: deductible halved, ratios raised, no cap). First match wins. */
-  categoryTerms: z.array(z.strictObject({
-    id: ruleId,
-    categories: z.array(code).min(1),
-    /** The category's deductible as a share of the ordinary one. */
-    deductibleShare: percent().optional(),
-    /** Points added to every band. */
-    ratioAdd: percent({ signed: true }).optional(),
-    /** No band pays less than this. */
-    ratioAtLeast: percent().optional(),
-    uncapped: z.boolean().default(false),
-    basis: basisSchema,
-  })).default([]),
+  categoryTerms: z
+    .array(
+      z.strictObject({
+        id: ruleId,
+        categories: z.array(code).min(1),
+        /** The category's deductible as a share of the ordinary one. */
+        deductibleShare: percent().optional(),
+        /** Points added to every band. */
+        ratioAdd: percent({ signed: true }).optional(),
+        /** No band pays less than this. */
+        ratioAtLeast: percent().optional(),
+        uncapped: z.boolean().default(false),
+        basis: basisSchema,
+      }),
+    )
+    .default([]),
   basis: basisSchema,
 });
 
@@ -308,36 +370,48 @@ export const assistanceSchema = z.strictObject({
   visitTypes: z.array(z.enum(visitTypes)).min(1),
   includeFirstSelfPay: z.boolean().default(false),
   /** Terms per category; a member in several takes the first listed (list the most generous first). */
-  categories: z.array(z.strictObject({
-    id: ruleId,
-    categories: z.array(code).min(1),
-    /** Annual deductible of the first round. */
-    deductible: yuan.default(0),
-    ratio: percent(),
-    annualLimit: yuan.optional(),
-    basis: basisSchema,
-  })).min(1),
+  categories: z
+    .array(
+      z.strictObject({
+        id: ruleId,
+        categories: z.array(code).min(1),
+        /** Annual deductible of the first round. */
+        deductible: yuan.default(0),
+        ratio: percent(),
+        annualLimit: yuan.optional(),
+        basis: basisSchema,
+      }),
+    )
+    .min(1),
   /** 重特大疾病: a principal diagnosis on the list is assisted at its own ratio, within its own limit. */
-  majorDiseases: z.strictObject({
-    ratio: percent(),
-    annualLimit: yuan.optional(),
-    diseases: z.array(z.strictObject({
-      code,
-      name: z.string().min(1),
-      icd10: z.array(z.string().min(1)).min(1),
-      ageBelow: z.number().int().positive().optional(),
-      sex: z.enum(['M', 'F']).optional(),
-    })).min(1),
-    basis: basisSchema,
-  }).optional(),
+  majorDiseases: z
+    .strictObject({
+      ratio: percent(),
+      annualLimit: yuan.optional(),
+      diseases: z
+        .array(
+          z.strictObject({
+            code,
+            name: z.string().min(1),
+            icd10: z.array(z.string().min(1)).min(1),
+            ageBelow: z.number().int().positive().optional(),
+            sex: z.enum(['M', 'F']).optional(),
+          }),
+        )
+        .min(1),
+      basis: basisSchema,
+    })
+    .optional(),
   /** A second, tilted round (倾斜救助) on the covered self-pay the first round leaves, above a yearly threshold. */
-  tilted: z.strictObject({
-    categories: z.array(code).min(1),
-    threshold: yuan,
-    ratio: percent(),
-    annualLimit: yuan.optional(),
-    basis: basisSchema,
-  }).optional(),
+  tilted: z
+    .strictObject({
+      categories: z.array(code).min(1),
+      threshold: yuan,
+      ratio: percent(),
+      annualLimit: yuan.optional(),
+      basis: basisSchema,
+    })
+    .optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -348,21 +422,25 @@ export const assistanceSchema = z.strictObject({
 export const baseParts = ['covered', 'firstSelfPay', 'overLimit', 'outOfCatalogue'] as const;
 export type BasePart = (typeof baseParts)[number];
 
-export const supplementarySchema = z.array(z.strictObject({
-  id: ruleId,
-  name: z.string().min(1),
-  /** Members in any of these plans (enrolled in 惠民保…) or categories are covered. */
-  eligibility: z.strictObject({
-    plans: z.array(code).min(1).optional(),
-    categories: z.array(code).min(1).optional(),
-  }).refine((e) => e.plans || e.categories, 'name plans or categories'),
-  visitTypes: z.array(z.enum(visitTypes)).min(1),
-  base: z.array(z.enum(baseParts)).min(1),
-  deductible: yuan.default(0),
-  ratio: percent(),
-  annualCap: yuan.optional(),
-  basis: basisSchema,
-}));
+export const supplementarySchema = z.array(
+  z.strictObject({
+    id: ruleId,
+    name: z.string().min(1),
+    /** Members in any of these plans (enrolled in 惠民保…) or categories are covered. */
+    eligibility: z
+      .strictObject({
+        plans: z.array(code).min(1).optional(),
+        categories: z.array(code).min(1).optional(),
+      })
+      .refine((e) => e.plans || e.categories, 'name plans or categories'),
+    visitTypes: z.array(z.enum(visitTypes)).min(1),
+    base: z.array(z.enum(baseParts)).min(1),
+    deductible: yuan.default(0),
+    ratio: percent(),
+    annualCap: yuan.optional(),
+    basis: basisSchema,
+  }),
+);
 
 export const familyCapSchema = z.strictObject({
   categories: z.array(code).min(1),
@@ -376,60 +454,79 @@ export const familyCapSchema = z.strictObject({
 // The document
 // ---------------------------------------------------------------------------------------------
 
-export const benefitPolicySchema = z.strictObject({
-  kind: z.literal('benefits'),
-  /** Stable name of the policy line, e.g. zhoushan-resident. */
-  id: code,
-  title: z.string().min(1),
-  /** The pooling region (统筹区): 6-digit administrative division code. */
-  region: z.string().regex(/^\d{6}$/, 'a 6-digit region code'),
-  regionName: z.string().min(1),
-  scheme: z.enum(['employee', 'resident']),
-  year: z.number().int().min(2000).max(2100),
-  version: z.number().int().positive(),
-  effectiveFrom: isoDate,
-  effectiveTo: isoDate.optional(),
-  sources: z.array(sourceSchema).min(1),
-  /** Free text for the reader: what the document covers and what it leaves out. */
-  notes: z.array(z.string()).default([]),
-  items: itemsSchema,
-  visits: visitsSchema,
-  basic: basicSchema,
-  catastrophic: catastrophicSchema.optional(),
-  assistance: assistanceSchema.optional(),
-  supplementary: supplementarySchema.default([]),
-  familyCap: familyCapSchema.optional(),
-}).superRefine((policy, ctx) => {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  if (!policy.effectiveFrom.startsWith(String(policy.year))) issue(['effectiveFrom'], 'must fall in the policy year');
-  if (policy.effectiveTo) {
-    if (!policy.effectiveTo.startsWith(String(policy.year))) issue(['effectiveTo'], 'must fall in the policy year');
-    if (policy.effectiveTo < policy.effectiveFrom) issue(['effectiveTo'], 'must not be before effectiveFrom');
-  }
-  const cited = new Set(policy.sources.flatMap((s) => [s.documentNo, s.title].filter((x): x is string => x !== undefined)));
-  forEachBasis(policy, (basis, path) => {
-    if ('source' in basis && !cited.has(basis.source)) issue([...path, 'source'], `cites "${basis.source}", which is not in sources`);
-  });
-  const checkBands = (bands: { upTo?: number }[], path: (string | number)[]) => {
-    bands.forEach((band, i) => {
-      const last = i === bands.length - 1;
-      if (last && band.upTo !== undefined) issue([...path, i, 'upTo'], 'the last band is open-ended: leave out upTo');
-      if (!last && band.upTo === undefined) issue([...path, i, 'upTo'], 'every band but the last needs upTo');
-      const previous = bands[i - 1]?.upTo;
-      if (band.upTo !== undefined && previous !== undefined && band.upTo <= previous) issue([...path, i, 'upTo'], 'bands must rise');
+export const benefitPolicySchema = z
+  .strictObject({
+    kind: z.literal('benefits'),
+    /** Stable name of the policy line, e.g. zhoushan-resident. */
+    id: code,
+    title: z.string().min(1),
+    /** The pooling region (统筹区): 6-digit administrative division code. */
+    region: z.string().regex(/^\d{6}$/, 'a 6-digit region code'),
+    regionName: z.string().min(1),
+    scheme: z.enum(['employee', 'resident']),
+    year: z.number().int().min(2000).max(2100),
+    version: z.number().int().positive(),
+    effectiveFrom: isoDate,
+    effectiveTo: isoDate.optional(),
+    sources: z.array(sourceSchema).min(1),
+    /** Free text for the reader: what the document covers and what it leaves out. */
+    notes: z.array(z.string()).default([]),
+    items: itemsSchema,
+    visits: visitsSchema,
+    basic: basicSchema,
+    catastrophic: catastrophicSchema.optional(),
+    assistance: assistanceSchema.optional(),
+    supplementary: supplementarySchema.default([]),
+    familyCap: familyCapSchema.optional(),
+  })
+  .superRefine((policy, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (!policy.effectiveFrom.startsWith(String(policy.year))) issue(['effectiveFrom'], 'must fall in the policy year');
+    if (policy.effectiveTo) {
+      if (!policy.effectiveTo.startsWith(String(policy.year))) issue(['effectiveTo'], 'must fall in the policy year');
+      if (policy.effectiveTo < policy.effectiveFrom) issue(['effectiveTo'], 'must not be before effectiveFrom');
+    }
+    const cited = new Set(policy.sources.flatMap((s) => [s.documentNo, s.title].filter((x): x is string => x !== undefined)));
+    forEachBasis(policy, (basis, path) => {
+      if ('source' in basis && !cited.has(basis.source)) issue([...path, 'source'], `cites "${basis.source}", which is not in sources`);
     });
-  };
-  policy.basic.ratios.forEach((r, i) => { if (r.bands) checkBands(r.bands.bands, ['basic', 'ratios', i, 'bands', 'bands']); });
-  if (policy.catastrophic) checkBands(policy.catastrophic.bands, ['catastrophic', 'bands']);
-  const unique = (ids: string[], path: string[]) => {
-    const seen = new Set<string>();
-    ids.forEach((id, i) => { if (seen.has(id)) issue([...path, i, 'id'], `duplicate id ${id}`); seen.add(id); });
-  };
-  unique(policy.basic.deductibles.map((d) => d.id), ['basic', 'deductibles']);
-  unique(policy.basic.ratios.map((r) => r.id), ['basic', 'ratios']);
-  unique(policy.basic.caps.map((c) => c.id), ['basic', 'caps']);
-  unique(policy.supplementary.map((s) => s.id), ['supplementary']);
-});
+    const checkBands = (bands: { upTo?: number }[], path: (string | number)[]) => {
+      bands.forEach((band, i) => {
+        const last = i === bands.length - 1;
+        if (last && band.upTo !== undefined) issue([...path, i, 'upTo'], 'the last band is open-ended: leave out upTo');
+        if (!last && band.upTo === undefined) issue([...path, i, 'upTo'], 'every band but the last needs upTo');
+        const previous = bands[i - 1]?.upTo;
+        if (band.upTo !== undefined && previous !== undefined && band.upTo <= previous) issue([...path, i, 'upTo'], 'bands must rise');
+      });
+    };
+    policy.basic.ratios.forEach((r, i) => {
+      if (r.bands) checkBands(r.bands.bands, ['basic', 'ratios', i, 'bands', 'bands']);
+    });
+    if (policy.catastrophic) checkBands(policy.catastrophic.bands, ['catastrophic', 'bands']);
+    const unique = (ids: string[], path: string[]) => {
+      const seen = new Set<string>();
+      ids.forEach((id, i) => {
+        if (seen.has(id)) issue([...path, i, 'id'], `duplicate id ${id}`);
+        seen.add(id);
+      });
+    };
+    unique(
+      policy.basic.deductibles.map((d) => d.id),
+      ['basic', 'deductibles'],
+    );
+    unique(
+      policy.basic.ratios.map((r) => r.id),
+      ['basic', 'ratios'],
+    );
+    unique(
+      policy.basic.caps.map((c) => c.id),
+      ['basic', 'caps'],
+    );
+    unique(
+      policy.supplementary.map((s) => s.id),
+      ['supplementary'],
+    );
+  });
 
 /** The document as staff write and publish it (percent strings, yuan). */
 export type BenefitPolicyDocument = z.input<typeof benefitPolicySchema>;
@@ -437,8 +534,15 @@ export type BenefitPolicyDocument = z.input<typeof benefitPolicySchema>;
 export type BenefitPolicy = z.output<typeof benefitPolicySchema>;
 
 /** Every `basis` in a document with its path: for the check above and for tests that list illustrative figures. */
-export function forEachBasis(value: unknown, visit: (basis: Basis, path: (string | number)[]) => void, path: (string | number)[] = []): void {
-  if (Array.isArray(value)) { value.forEach((v, i) => forEachBasis(v, visit, [...path, i])); return; }
+export function forEachBasis(
+  value: unknown,
+  visit: (basis: Basis, path: (string | number)[]) => void,
+  path: (string | number)[] = [],
+): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => forEachBasis(v, visit, [...path, i]));
+    return;
+  }
   if (value === null || typeof value !== 'object') return;
   for (const [key, v] of Object.entries(value)) {
     if (key === 'basis' && v && typeof v === 'object') visit(v as Basis, [...path, key]);

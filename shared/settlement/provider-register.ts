@@ -31,7 +31,8 @@ export async function loadProvider(code: string, now = Date.now()): Promise<Prov
   const hit = cache.get(code);
   if (hit && hit.until > now) return hit.profile;
   const out = await dynamoDocumentClient().send(new GetCommand({ TableName: tableName('providers'), Key: providerProfileKey(code) }));
-  if (!out.Item) throw new SettlementRefusal('providerCode', 'not_registered', `provider ${code} is not in the provider register (定点医药机构)`);
+  if (!out.Item)
+    throw new SettlementRefusal('providerCode', 'not_registered', `provider ${code} is not in the provider register (定点医药机构)`);
   const parsed = profileSchema.safeParse(out.Item);
   if (!parsed.success) throw new Error(`provider ${code}: the register's profile lacks a level or region settlement can use`);
   const profile = { code, ...parsed.data };

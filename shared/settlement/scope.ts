@@ -41,9 +41,11 @@ function catalogueOf(policy: BenefitPolicy): Map<string, CatalogueEntry> {
 
 const matches = (special: SpecialItem, line: BillLine): boolean => {
   const m = special.match;
-  return (m.itemCodes === undefined || m.itemCodes.includes(line.itemCode))
-    && (m.itemCodePrefixes === undefined || m.itemCodePrefixes.some((p) => line.itemCode.startsWith(p)))
-    && (m.categories === undefined || m.categories.includes(line.category));
+  return (
+    (m.itemCodes === undefined || m.itemCodes.includes(line.itemCode)) &&
+    (m.itemCodePrefixes === undefined || m.itemCodePrefixes.some((p) => line.itemCode.startsWith(p))) &&
+    (m.categories === undefined || m.categories.includes(line.category))
+  );
 };
 
 const pct = (bp: BasisPoints) => `${bp / 100}%`;
@@ -54,15 +56,32 @@ export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories:
   const entry = catalogueOf(policy).get(line.itemCode);
   const itemClass = entry?.class ?? line.itemClass;
   const notes: string[] = [];
-  if (entry?.class && entry.class !== line.itemClass) notes.push(`class ${entry.class} per the region's catalogue (billed as ${line.itemClass})`);
+  if (entry?.class && entry.class !== line.itemClass)
+    notes.push(`class ${entry.class} per the region's catalogue (billed as ${line.itemClass})`);
 
   if (itemClass === 'C') {
     notes.push(`丙类/目录外: ${fenToYuan(amount)} self-paid`);
-    return { itemClass, outOfCatalogue: amount, overLimit: 0, firstSelfPay: 0, covered: 0, notes, rules: { outOfCatalogue: entry?.class ? `items.catalogue[${line.itemCode}].class` : 'class C (丙类)' } };
+    return {
+      itemClass,
+      outOfCatalogue: amount,
+      overLimit: 0,
+      firstSelfPay: 0,
+      covered: 0,
+      notes,
+      rules: { outOfCatalogue: entry?.class ? `items.catalogue[${line.itemCode}].class` : 'class C (丙类)' },
+    };
   }
   if (onlyCategories && !onlyCategories.includes(line.category)) {
     notes.push(`${line.category} is not covered on this visit type: ${fenToYuan(amount)} self-paid`);
-    return { itemClass, outOfCatalogue: amount, overLimit: 0, firstSelfPay: 0, covered: 0, notes, rules: { outOfCatalogue: 'visits.onlyCategories' } };
+    return {
+      itemClass,
+      outOfCatalogue: amount,
+      overLimit: 0,
+      firstSelfPay: 0,
+      covered: 0,
+      notes,
+      rules: { outOfCatalogue: 'visits.onlyCategories' },
+    };
   }
 
   // The stricter of the catalogue limit the HIS sent and the region's own.
@@ -73,8 +92,13 @@ export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories:
     const limit = Math.min(...limits);
     if (line.unitPriceFen > limit) {
       withinLimit = Math.min(amount, lineAmount(limit, line.quantity));
-      notes.push(`超限价: unit price ${fenToYuan(line.unitPriceFen)} above the limit ${fenToYuan(limit)}; ${fenToYuan(amount - withinLimit)} self-paid`);
-      rules.overLimit = entry?.priceLimit === limit ? `items.catalogue[${line.itemCode}].priceLimit` : 'line priceLimitFen (the catalogue limit the HIS sent)';
+      notes.push(
+        `超限价: unit price ${fenToYuan(line.unitPriceFen)} above the limit ${fenToYuan(limit)}; ${fenToYuan(amount - withinLimit)} self-paid`,
+      );
+      rules.overLimit =
+        entry?.priceLimit === limit
+          ? `items.catalogue[${line.itemCode}].priceLimit`
+          : 'line priceLimitFen (the catalogue limit the HIS sent)';
     }
   }
   const overLimit = amount - withinLimit;
@@ -83,9 +107,15 @@ export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories:
   let why = '';
   let rule = '';
   const special = policy.items.special.find((s) => matches(s, line));
-  if (entry?.firstSelfPay !== undefined) { ratio = entry.firstSelfPay; why = `item ${line.itemCode} (${describeBasis(entry.basis)})`; rule = `items.catalogue[${line.itemCode}].firstSelfPay`; }
-  else if (special) { ratio = special.firstSelfPay; why = `special item ${special.name} (${describeBasis(special.basis)})`; rule = `items.special[${special.id}]`; }
-  else if (itemClass === 'B') {
+  if (entry?.firstSelfPay !== undefined) {
+    ratio = entry.firstSelfPay;
+    why = `item ${line.itemCode} (${describeBasis(entry.basis)})`;
+    rule = `items.catalogue[${line.itemCode}].firstSelfPay`;
+  } else if (special) {
+    ratio = special.firstSelfPay;
+    why = `special item ${special.name} (${describeBasis(special.basis)})`;
+    rule = `items.special[${special.id}]`;
+  } else if (itemClass === 'B') {
     const byCategory = policy.items.classB.byCategory[line.category];
     ratio = byCategory ?? policy.items.classB.firstSelfPay;
     why = `${byCategory !== undefined ? `乙类 ${line.category}` : '乙类'} (${describeBasis(policy.items.classB.basis)})`;

@@ -19,11 +19,13 @@ export interface ShippedPolicy {
 }
 
 function jsonFiles(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return jsonFiles(path);
-    return name.endsWith('.json') ? [path] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return jsonFiles(path);
+      return name.endsWith('.json') ? [path] : [];
+    });
 }
 
 /** Every shipped document, parsed; a document that does not parse is a build fault and throws, naming the file and field. */

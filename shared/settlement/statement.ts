@@ -73,7 +73,15 @@ export interface StatementTotals {
 export interface Statement {
   claim: { providerCode: string; claimNo: string };
   memberId: string;
-  policy: { id: string; region: string; scheme: 'employee' | 'resident'; year: number; version: number; effectiveFrom: string; sources: string[] };
+  policy: {
+    id: string;
+    region: string;
+    scheme: 'employee' | 'resident';
+    year: number;
+    version: number;
+    effectiveFrom: string;
+    sources: string[];
+  };
   visit: {
     type: VisitType;
     settlementDate: string;
@@ -95,7 +103,11 @@ export interface Statement {
 
 /** A bill the policy cannot settle (a visit type it does not cover, a disease not approved…): a 400 naming the field. */
 export class SettlementRefusal extends Error {
-  constructor(readonly field: string, readonly rule: string, message: string) {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'SettlementRefusal';
   }

@@ -37,7 +37,9 @@ export function pay(work: Work, layer: LayerKey, amount: Fen, parts: readonly Ba
   if (rule && amount > 0) because(work, layer, rule);
   const perLine = work.cells.take(amount, parts);
   const into = work.paid[layer];
-  perLine.forEach((v, i) => { into[i] = into[i]! + v; });
+  perLine.forEach((v, i) => {
+    into[i] = into[i]! + v;
+  });
 }
 
 export const yuan = (fen: Fen): string => fenToYuan(fen);
@@ -47,6 +49,15 @@ export const clampRatio = (bp: BasisPoints): BasisPoints => Math.min(10_000, Mat
 /** The remaining room under an annual limit: never negative, even if a mid-year policy lowered it. */
 export const room = (limit: Fen, used: Fen): Fen => Math.max(0, limit - used);
 
-export const partsText = (parts: readonly BasePart[]): string => parts.map((p) => ({
-  covered: 'covered self-pay', firstSelfPay: '先行自付', overLimit: '超限价', outOfCatalogue: '目录外',
-}[p])).join(' + ');
+export const partsText = (parts: readonly BasePart[]): string =>
+  parts
+    .map(
+      (p) =>
+        ({
+          covered: 'covered self-pay',
+          firstSelfPay: '先行自付',
+          overLimit: '超限价',
+          outOfCatalogue: '目录外',
+        })[p],
+    )
+    .join(' + ');

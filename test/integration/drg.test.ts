@@ -40,7 +40,10 @@ const tokens = {
   regulator: () => cloud.mint({ sub: 'reg-1', role: 'regulator', region: '330900' }),
 };
 
-function inpatientClaim(claimNo: string, over: { provider?: string; level?: string; memberId?: string; admission?: string; discharge?: string; correlationId?: string } = {}) {
+function inpatientClaim(
+  claimNo: string,
+  over: { provider?: string; level?: string; memberId?: string; admission?: string; discharge?: string; correlationId?: string } = {},
+) {
   const provider = over.provider ?? 'ZS0001';
   return {
     claim: { providerCode: provider, claimNo },
@@ -48,7 +51,13 @@ function inpatientClaim(claimNo: string, over: { provider?: string; level?: stri
     region: '330900',
     scheme: 'resident',
     provider: { code: provider, level: over.level ?? 'tertiary', region: '330900' },
-    visit: { type: 'inpatient', serviceDate: over.admission ?? '2026-03-01', admissionDate: over.admission ?? '2026-03-01', dischargeDate: over.discharge ?? '2026-03-10', department: 'respiratory' },
+    visit: {
+      type: 'inpatient',
+      serviceDate: over.admission ?? '2026-03-01',
+      admissionDate: over.admission ?? '2026-03-01',
+      dischargeDate: over.discharge ?? '2026-03-10',
+      department: 'respiratory',
+    },
     patient: { sex: 'M', ageYears: 67 },
     diagnoses: { principal: 'J18.900', secondary: ['J96.000'] },
     procedures: [],
@@ -63,22 +72,35 @@ function inpatientClaim(claimNo: string, over: { provider?: string; level?: stri
 }
 
 async function putClaim(detail: unknown): Promise<string> {
-  const out = await bus.send(new PutEventsCommand({
-    Entries: [{ EventBusName: BUS_NAME, Source: 'yibao.adjudication', DetailType: 'ClaimSettled', Detail: JSON.stringify(detail) }],
-  }));
+  const out = await bus.send(
+    new PutEventsCommand({
+      Entries: [{ EventBusName: BUS_NAME, Source: 'yibao.adjudication', DetailType: 'ClaimSettled', Detail: JSON.stringify(detail) }],
+    }),
+  );
   expect(out.FailedEntryCount).toBe(0);
   return out.Entries![0]!.EventId!;
 }
 
 async function ledger(provider: string, year: number) {
-  const out = await dynamoDocumentClient().send(new QueryCommand({
-    TableName: tableName('drgCases'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `PROVIDER#${provider}#YEAR#${year}` }, ConsistentRead: true,
-  }));
+  const out = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: tableName('drgCases'),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PROVIDER#${provider}#YEAR#${year}` },
+      ConsistentRead: true,
+    }),
+  );
   return out.Items ?? [];
 }
 
 async function caseItem(provider: string, claimNo: string) {
-  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: tableName('drgCases'), Key: { pk: `PROVIDER#${provider}#YEAR#2026`, sk: `CASE#${claimNo}` }, ConsistentRead: true }));
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({
+      TableName: tableName('drgCases'),
+      Key: { pk: `PROVIDER#${provider}#YEAR#2026`, sk: `CASE#${claimNo}` },
+      ConsistentRead: true,
+    }),
+  );
   return out.Item;
 }
 
@@ -106,9 +128,18 @@ describe('settled inpatient claims become grouped cases with points', () => {
       return item?.caseGroupedEventId ? item : undefined;
     }, 'the case recorded and published');
     expect(recorded).toMatchObject({
-      kind: 'case', region: '330900', year: 2026, memberId: 'M-DRG-1',
+      kind: 'case',
+      region: '330900',
+      year: 2026,
+      memberId: 'M-DRG-1',
       grouping: { version: '1.1', mdc: 'MDCE', adrg: 'ES3', drg: 'ES31', ccLevel: 'MCC', outcome: 'grouped' },
-      points: { pricing: 'drg', weight: 8_933, baseCentipoints: 8_933, coefficient: 10_500, addOns: [{ kind: 'tcm-share', share: 500, centipoints: 469 }] },
+      points: {
+        pricing: 'drg',
+        weight: 8_933,
+        baseCentipoints: 8_933,
+        coefficient: 10_500,
+        addOns: [{ kind: 'tcm-share', share: 500, centipoints: 469 }],
+      },
       centipoints: 9_849,
       gsi1pk: 'REGION#330900#YEAR#2026',
       gsi2pk: 'MEMBER#M-DRG-1#DRG#ES31',
@@ -126,7 +157,11 @@ describe('settled inpatient claims become grouped cases with points', () => {
 
     const items = (await ledger('ZS0001', 2026)).filter((i) => i.claim.claimNo === 'ZS-2026-0001');
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ centipoints: 9_849, caseGroupedEventId: recorded.caseGroupedEventId, recordedAt: recorded.recordedAt });
+    expect(items[0]).toMatchObject({
+      centipoints: 9_849,
+      caseGroupedEventId: recorded.caseGroupedEventId,
+      recordedAt: recorded.recordedAt,
+    });
 
     const events = await trail('corr-drg-once');
     const grouped = events.filter((e) => e.detailType === 'CaseGrouped');
@@ -148,19 +183,38 @@ describe('settled inpatient claims become grouped cases with points', () => {
 
   it('halves the earlier admission when the member is readmitted to the same DRG within 15 days', async () => {
     await putClaim(inpatientClaim('ZS-2026-0101', { memberId: 'M-READMIT', admission: '2026-04-01', discharge: '2026-04-08' }));
-    await eventually(async () => ((await caseItem('ZS0001', 'ZS-2026-0101'))?.caseGroupedEventId ? true : undefined), 'the first admission');
+    await eventually(
+      async () => ((await caseItem('ZS0001', 'ZS-2026-0101'))?.caseGroupedEventId ? true : undefined),
+      'the first admission',
+    );
     // Ten days later, to another provider (tertiary, coefficient 1.00), the same DRG.
-    await putClaim(inpatientClaim('ZS-2026-0102', { provider: 'ZS0002', memberId: 'M-READMIT', admission: '2026-04-18', discharge: '2026-04-25', correlationId: 'corr-readmit' }));
+    await putClaim(
+      inpatientClaim('ZS-2026-0102', {
+        provider: 'ZS0002',
+        memberId: 'M-READMIT',
+        admission: '2026-04-18',
+        discharge: '2026-04-25',
+        correlationId: 'corr-readmit',
+      }),
+    );
     const second = await eventually(async () => {
-      const item = await dynamoDocumentClient().send(new GetCommand({ TableName: tableName('drgCases'), Key: { pk: 'PROVIDER#ZS0002#YEAR#2026', sk: 'CASE#ZS-2026-0102' }, ConsistentRead: true }));
+      const item = await dynamoDocumentClient().send(
+        new GetCommand({
+          TableName: tableName('drgCases'),
+          Key: { pk: 'PROVIDER#ZS0002#YEAR#2026', sk: 'CASE#ZS-2026-0102' },
+          ConsistentRead: true,
+        }),
+      );
       return item.Item?.caseGroupedEventId ? item.Item : undefined;
     }, 'the readmission');
-    expect(second.readmissionCuts).toEqual([{
-      earlier: { providerCode: 'ZS0001', claimNo: 'ZS-2026-0101' },
-      readmission: { providerCode: 'ZS0002', claimNo: 'ZS-2026-0102' },
-      daysBetween: 10,
-      deltaCentipoints: -4_924, // 98.49 keeps 49.25 (49.245 rounded half up)
-    }]);
+    expect(second.readmissionCuts).toEqual([
+      {
+        earlier: { providerCode: 'ZS0001', claimNo: 'ZS-2026-0101' },
+        readmission: { providerCode: 'ZS0002', claimNo: 'ZS-2026-0102' },
+        daysBetween: 10,
+        deltaCentipoints: -4_924, // 98.49 keeps 49.25 (49.245 rounded half up)
+      },
+    ]);
 
     const first = (await ledger('ZS0001', 2026)).filter((i) => i.claim.claimNo === 'ZS-2026-0101');
     expect(first.map((i) => [i.sk, i.kind, i.centipoints])).toEqual([
@@ -182,7 +236,12 @@ describe('settled inpatient claims become grouped cases with points', () => {
       return i?.caseGroupedEventId ? i : undefined;
     }, 'the ungroupable case');
     // 1,000,000 fen against the tertiary average case of 1,200,000 fen: 83.33 cost points.
-    expect(item).toMatchObject({ grouping: { drg: '0000', outcome: 'ungroupable' }, points: { pricing: 'cost-based', review: true }, centipoints: 8_333, drgPaid: false });
+    expect(item).toMatchObject({
+      grouping: { drg: '0000', outcome: 'ungroupable' },
+      points: { pricing: 'cost-based', review: true },
+      centipoints: 8_333,
+      drgPaid: false,
+    });
     expect(item.gsi2pk).toBeUndefined();
   });
 });
@@ -190,7 +249,11 @@ describe('settled inpatient claims become grouped cases with points', () => {
 describe('regions and years not paid by DRG', () => {
   it('leaves alone an inpatient claim of a region that does not pay by DRG: no case, no CaseGrouped, nothing dead-lettered', async () => {
     const before = (await cloud.queueDepths()).drgGrouping!.deadLetters;
-    await putClaim({ ...inpatientClaim('HH-2025-0001', { provider: 'HH0001', correlationId: 'corr-not-drg' }), region: '532500', provider: { code: 'HH0001', level: 'secondary', region: '532500' } });
+    await putClaim({
+      ...inpatientClaim('HH-2025-0001', { provider: 'HH0001', correlationId: 'corr-not-drg' }),
+      region: '532500',
+      provider: { code: 'HH0001', level: 'secondary', region: '532500' },
+    });
     await eventually(() => drgRecords.find((r) => r.body.includes('HH-2025-0001')), 'the claim handed to DRG grouping');
     await drained();
     expect((await cloud.queueDepths()).drgGrouping!.deadLetters).toBe(before);
@@ -205,8 +268,26 @@ describe('POST /v1/drg/pre-group', () => {
   it('answers a provider synchronously with the group and its trace, as the region groups', async () => {
     const res = await api(cloud, 'POST', '/v1/drg/pre-group?region=330900', { token: await tokens.provider(), body });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: 'pre-1', version: '1.1', mdc: 'MDCE', adrg: 'ES3', drg: 'ES31', ccLevel: 'MCC', outcome: 'grouped' });
-    expect(res.body.trace.map((t: { step: string }) => t.step)).toEqual(['codes', 'MDCA', 'MDCP', 'MDCY', 'MDCZ', 'MDC', 'ADRG', 'CC', 'DRG']);
+    expect(res.body).toMatchObject({
+      id: 'pre-1',
+      version: '1.1',
+      mdc: 'MDCE',
+      adrg: 'ES3',
+      drg: 'ES31',
+      ccLevel: 'MCC',
+      outcome: 'grouped',
+    });
+    expect(res.body.trace.map((t: { step: string }) => t.step)).toEqual([
+      'codes',
+      'MDCA',
+      'MDCP',
+      'MDCY',
+      'MDCZ',
+      'MDC',
+      'ADRG',
+      'CC',
+      'DRG',
+    ]);
     const v20 = await api(cloud, 'POST', '/v1/drg/pre-group?version=2.0', { token: await tokens.provider(), body });
     expect(v20.status).toBe(200);
     expect(v20.body.version).toBe('2.0');

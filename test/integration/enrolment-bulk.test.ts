@@ -57,7 +57,14 @@ describe('POST /v1/members/bulk', () => {
 
   beforeAll(async () => {
     // Already enrolled in Honghe: a campaign row for Zhoushan must be refused, and write nothing.
-    expect((await api(cloud, 'POST', '/v1/members', { token: staff, body: { idNumber: taken, year: 2025, region: '532500', scheme: 'resident' } })).status).toBe(201);
+    expect(
+      (
+        await api(cloud, 'POST', '/v1/members', {
+          token: staff,
+          body: { idNumber: taken, year: 2025, region: '532500', scheme: 'resident' },
+        })
+      ).status,
+    ).toBe(201);
     csv = [
       HEADER,
       `${good[0]},甲,2025,330900,resident,,,,,dibao:2025-01-01`, //                                    row 2: enrolled, fully subsidised
@@ -104,7 +111,10 @@ describe('POST /v1/members/bulk', () => {
       categories: [{ code: 'dibao', validFrom: '2025-01-01' }],
     });
     const third = (await record((await lookup(good[2]!)).body.memberId)).body;
-    expect(third).toMatchObject({ enrolments: [{ validFrom: '2025-04-01', contribution: { due: { individualFen: 200_00, governmentFen: 900_00 } } }], categories: [{ code: 'severely-disabled' }] });
+    expect(third).toMatchObject({
+      enrolments: [{ validFrom: '2025-04-01', contribution: { due: { individualFen: 200_00, governmentFen: 900_00 } } }],
+      categories: [{ code: 'severely-disabled' }],
+    });
 
     for (const idNumber of [bad.check, bad.year, bad.employer, bad.category, bad.csv]) expect((await lookup(idNumber)).status).toBe(404);
     // The person enrolled elsewhere keeps exactly what they had: no Zhoushan enrolment, and not the row's 低保 either.
@@ -117,8 +127,9 @@ describe('POST /v1/members/bulk', () => {
     const members = await Promise.all(good.map(async (id) => (await record((await lookup(id)).body.memberId)).body));
     const res = await bulk({ format: 'csv', content: csv });
     expect(res.body).toMatchObject({ received: 10, written: 0, unchanged: 4, rejected: 6 });
-    expect(res.body.rows.filter((r: { outcome: string }) => r.outcome === 'rejected').map((r: { rowNumber: number }) => r.rowNumber))
-      .toEqual(firstReport.rows.filter((r) => r.outcome === 'rejected').map((r) => r.rowNumber));
+    expect(
+      res.body.rows.filter((r: { outcome: string }) => r.outcome === 'rejected').map((r: { rowNumber: number }) => r.rowNumber),
+    ).toEqual(firstReport.rows.filter((r) => r.outcome === 'rejected').map((r) => r.rowNumber));
     const after = await Promise.all(good.map(async (id) => (await record((await lookup(id)).body.memberId)).body));
     expect(after).toEqual(members);
   });
@@ -151,10 +162,14 @@ describe('POST /v1/members/bulk', () => {
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body).toMatchObject({ written: 30, rejected: 0 });
 
-    const keys = (await Promise.all(first.body.rows.map(async (r: { memberId: string }) => {
-      const items = await readMemberItems(r.memberId);
-      return enrolmentEventKeys(items.enrolments[0]!, items.categories);
-    }))).flat();
+    const keys = (
+      await Promise.all(
+        first.body.rows.map(async (r: { memberId: string }) => {
+          const items = await readMemberItems(r.memberId);
+          return enrolmentEventKeys(items.enrolments[0]!, items.categories);
+        }),
+      )
+    ).flat();
     expect(keys).toHaveLength(30 + 10);
     const waiting = async () => (await Promise.all(keys.map(waitingEntry))).filter((e) => e !== undefined);
     expect(await waiting()).toHaveLength(40);
@@ -166,7 +181,11 @@ describe('POST /v1/members/bulk', () => {
 
   it('validates without writing on a dry run', async () => {
     const fresh = person();
-    const res = await bulk({ format: 'jsonl', dryRun: true, content: `${JSON.stringify({ idNumber: fresh, year: 2025, region: '330900', scheme: 'resident' })}\n` });
+    const res = await bulk({
+      format: 'jsonl',
+      dryRun: true,
+      content: `${JSON.stringify({ idNumber: fresh, year: 2025, region: '330900', scheme: 'resident' })}\n`,
+    });
     expect(res.body).toMatchObject({ dryRun: true, received: 1, written: 0, valid: 1, rows: [{ rowNumber: 1, outcome: 'valid' }] });
     expect((await lookup(fresh)).status).toBe(404);
   });
@@ -177,13 +196,24 @@ describe('POST /v1/members/bulk', () => {
       { idNumber: person(), year: 2025, contributionId: 'TAX-B-2', amountFen: 400_00, paidOn: '2025-01-31' }, // nobody
       { idNumber: good[2], year: 2025, contributionId: 'TAX-B-3', amountFen: 999_00, paidOn: '2025-04-02' }, // more than payable
       { idNumber: good[2], year: 2025, contributionId: 'TAX-B-4', amountFen: 200_00, paidOn: '2025-04-02' },
-    ].map((l) => JSON.stringify(l)).join('\n');
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n');
     const res = await bulk({ kind: 'contribution', format: 'jsonl', content: lines });
     expect(res.body).toMatchObject({ kind: 'contribution', received: 4, written: 2, rejected: 2 });
-    expect(res.body.rows.map((r: { outcome: string; status?: number }) => `${r.outcome}${r.status ? `:${r.status}` : ''}`)).toEqual(['recorded', 'rejected:404', 'rejected:409', 'recorded']);
+    expect(res.body.rows.map((r: { outcome: string; status?: number }) => `${r.outcome}${r.status ? `:${r.status}` : ''}`)).toEqual([
+      'recorded',
+      'rejected:404',
+      'rejected:409',
+      'recorded',
+    ]);
     const third = (await record((await lookup(good[2]!)).body.memberId)).body;
     expect(third.enrolments[0]).toMatchObject({ status: 'active', activeFrom: '2025-04-02' });
-    expect((await bulk({ kind: 'contribution', format: 'jsonl', content: lines })).body).toMatchObject({ written: 0, unchanged: 2, rejected: 2 });
+    expect((await bulk({ kind: 'contribution', format: 'jsonl', content: lines })).body).toMatchObject({
+      written: 0,
+      unchanged: 2,
+      rejected: 2,
+    });
   });
 
   it('refuses a request it cannot take with a 400 naming field and rule', async () => {
@@ -191,20 +221,39 @@ describe('POST /v1/members/bulk', () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.details.problems[0]).toMatchObject({ field: 'body.rows', rule: 'too_big' });
     expect((await bulk({ content: 'x' })).body.error.details.problems[0]).toMatchObject({ field: 'body.format', rule: 'custom' });
-    expect((await bulk({ format: 'csv', content: `${HEADER}\n${Array.from({ length: 1001 }, () => `${person()},x,2025,330900,resident,,,,,`).join('\n')}` })).body.error.details.problems[0])
-      .toMatchObject({ field: 'body.content', rule: 'too_many_rows' });
+    expect(
+      (
+        await bulk({
+          format: 'csv',
+          content: `${HEADER}\n${Array.from({ length: 1001 }, () => `${person()},x,2025,330900,resident,,,,,`).join('\n')}`,
+        })
+      ).body.error.details.problems[0],
+    ).toMatchObject({ field: 'body.content', rule: 'too_many_rows' });
   });
 });
 
 describe('npm run enrol:bulk', () => {
   it('streams a file through the API in chunks and adds up the row-by-row reports; a second run changes nothing', async () => {
     const file = join(dir, 'campaign.csv');
-    const rows = Array.from({ length: 640 }, (_, i) => (i === 100 ? `${wrongCheck(person())},x,2025,330900,resident,,,,,` : `${person()},x,2025,330900,resident,,,,,`));
+    const rows = Array.from({ length: 640 }, (_, i) =>
+      i === 100 ? `${wrongCheck(person())},x,2025,330900,resident,,,,,` : `${person()},x,2025,330900,resident,,,,,`,
+    );
     writeFileSync(file, `${HEADER}\n${rows.join('\n')}\n`);
     const progress: number[] = [];
-    const first = await enrolFile({ file, kind: 'enrolment', format: 'csv', apiUrl: cloud.apiUrl, token: staff, chunkSize: 250, concurrency: 2, onProgress: (s) => progress.push(s.rows) });
+    const first = await enrolFile({
+      file,
+      kind: 'enrolment',
+      format: 'csv',
+      apiUrl: cloud.apiUrl,
+      token: staff,
+      chunkSize: 250,
+      concurrency: 2,
+      onProgress: (s) => progress.push(s.rows),
+    });
     expect(first).toMatchObject({ rows: 640, written: 639, unchanged: 0, rejected: 1 }); // deferred rows, if any, were sent again
-    expect(first.rejectedRows).toEqual([expect.objectContaining({ rowNumber: 102, problems: [expect.objectContaining({ field: 'idNumber', rule: 'id_check_digit' })] })]);
+    expect(first.rejectedRows).toEqual([
+      expect.objectContaining({ rowNumber: 102, problems: [expect.objectContaining({ field: 'idNumber', rule: 'id_check_digit' })] }),
+    ]);
     expect(progress.length).toBeGreaterThanOrEqual(3);
     const second = await enrolFile({ file, kind: 'enrolment', format: 'csv', apiUrl: cloud.apiUrl, token: staff, chunkSize: 250 });
     expect(second).toMatchObject({ rows: 640, written: 0, unchanged: 639, rejected: 1 });
@@ -217,12 +266,25 @@ describe('npm run enrol:bulk', () => {
       { idNumber: person(), year: 2025, region: '999999', scheme: 'resident' },
     ].map((l) => JSON.stringify(l));
     writeFileSync(file, `${lines.join('\n')}\nnot json\n`);
-    const run = promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'tools/bulk-enrol.ts'), file, '--api', cloud.apiUrl, '--token', staff], { cwd: ROOT });
-    const failure = await run.then(() => undefined, (error: { code: number; stdout: string }) => error);
+    const run = promisify(execFile)(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      [join(ROOT, 'tools/bulk-enrol.ts'), file, '--api', cloud.apiUrl, '--token', staff],
+      { cwd: ROOT },
+    );
+    const failure = await run.then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
     expect(failure?.code).toBe(2);
     expect(failure?.stdout).toContain('enrolled 1');
     expect(failure?.stdout).toContain('rejected 2');
-    const report = readFileSync(`${file}.rejected.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { rowNumber: number; problems: { rule: string }[] });
-    expect(report.map((r) => [r.rowNumber, r.problems[0]!.rule])).toEqual([[2, 'policy_missing'], [3, 'json']]);
+    const report = readFileSync(`${file}.rejected.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { rowNumber: number; problems: { rule: string }[] });
+    expect(report.map((r) => [r.rowNumber, r.problems[0]!.rule])).toEqual([
+      [2, 'policy_missing'],
+      [3, 'json'],
+    ]);
   });
 });

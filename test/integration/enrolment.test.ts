@@ -38,7 +38,9 @@ beforeAll(async () => {
   regulatorHonghe = await cloud.mint({ sub: 'reg-hh', role: 'regulator', region: '532500' });
   regulatorZhoushan = await cloud.mint({ sub: 'reg-zs', role: 'regulator', region: '330900' });
 });
-afterAll(async () => { await cloud?.stop(); });
+afterAll(async () => {
+  await cloud?.stop();
+});
 
 // ---- people: every test enrols people nobody else uses --------------------------------------
 
@@ -55,10 +57,18 @@ function person(sex: 'M' | 'F' = 'F'): string {
 }
 const birthDateOf = (idNumber: string) => `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
 
-const resident = (idNumber: string, over: Record<string, unknown> = {}) => ({ idNumber, year: 2025, region: '532500', scheme: 'resident', ...over });
+const resident = (idNumber: string, over: Record<string, unknown> = {}) => ({
+  idNumber,
+  year: 2025,
+  region: '532500',
+  scheme: 'resident',
+  ...over,
+});
 const enrol = (body: unknown, token = staff) => api(cloud, 'POST', '/v1/members', { token, body });
-const eligibility = (memberId: string, date: string, token = provider) => api(cloud, 'GET', `/v1/members/${memberId}/eligibility?date=${date}`, { token });
-const post = (memberId: string, what: string, body: unknown, token = staff) => api(cloud, 'POST', `/v1/members/${memberId}/${what}`, { token, body });
+const eligibility = (memberId: string, date: string, token = provider) =>
+  api(cloud, 'GET', `/v1/members/${memberId}/eligibility?date=${date}`, { token });
+const post = (memberId: string, what: string, body: unknown, token = staff) =>
+  api(cloud, 'POST', `/v1/members/${memberId}/${what}`, { token, body });
 
 async function enrolled(body: Record<string, unknown>): Promise<{ memberId: string; enrolmentId: string }> {
   const res = await enrol(body);
@@ -77,10 +87,25 @@ describe('members', () => {
     expect(enrolResponse.safeParse(res.body).success).toBe(true);
     expect(res.body).toMatchObject({
       outcome: 'enrolled',
-      member: { sex: 'M', birthDate: birthDateOf(idNumber), maskedId: `${idNumber.slice(0, 4)}**********${idNumber.slice(14)}`, name: '张三' },
+      member: {
+        sex: 'M',
+        birthDate: birthDateOf(idNumber),
+        maskedId: `${idNumber.slice(0, 4)}**********${idNumber.slice(14)}`,
+        name: '张三',
+      },
       enrolment: {
-        year: 2025, region: '532500', scheme: 'resident', validFrom: '2025-01-01', validTo: '2025-12-31', status: 'pending-contribution',
-        contribution: { due: { individualFen: 400_00, employerFen: 0, governmentFen: 700_00, assistanceFen: 0 }, totalDueFen: 1_100_00, outstandingFen: 1_100_00, activationThresholdFen: 400_00 },
+        year: 2025,
+        region: '532500',
+        scheme: 'resident',
+        validFrom: '2025-01-01',
+        validTo: '2025-12-31',
+        status: 'pending-contribution',
+        contribution: {
+          due: { individualFen: 400_00, employerFen: 0, governmentFen: 700_00, assistanceFen: 0 },
+          totalDueFen: 1_100_00,
+          outstandingFen: 1_100_00,
+          activationThresholdFen: 400_00,
+        },
       },
     });
     expect(JSON.stringify(res.body)).not.toContain(idNumber);
@@ -92,12 +117,39 @@ describe('members', () => {
     expect(JSON.stringify(record.body)).not.toContain(idNumber);
   });
 
-  it('enrols an employee through an employer and a flexible worker, with the policy\'s rates and base limits', async () => {
-    const employee = await enrol({ idNumber: person(), year: 2025, region: '532500', scheme: 'employee', employeeKind: 'employer', employerCode: '91532500MA6K', monthlyBaseFen: 6_000_00 });
+  it("enrols an employee through an employer and a flexible worker, with the policy's rates and base limits", async () => {
+    const employee = await enrol({
+      idNumber: person(),
+      year: 2025,
+      region: '532500',
+      scheme: 'employee',
+      employeeKind: 'employer',
+      employerCode: '91532500MA6K',
+      monthlyBaseFen: 6_000_00,
+    });
     expect(employee.status).toBe(201);
-    expect(employee.body.enrolment).toMatchObject({ employeeKind: 'employer', employerCode: '91532500MA6K', contribution: { due: { individualFen: 1_440_00, employerFen: 4_320_00 }, activationThresholdFen: 480_00, contributionBaseFen: 6_000_00 } });
-    const flexible = await enrol({ idNumber: person(), year: 2025, region: '532500', scheme: 'employee', employeeKind: 'flexible', monthlyBaseFen: 1_000_00, validFrom: '2025-10-01' });
-    expect(flexible.body.enrolment).toMatchObject({ validFrom: '2025-10-01', contribution: { due: { individualFen: 1_080_00, employerFen: 0 }, contributionBaseFen: 4_500_00 } });
+    expect(employee.body.enrolment).toMatchObject({
+      employeeKind: 'employer',
+      employerCode: '91532500MA6K',
+      contribution: {
+        due: { individualFen: 1_440_00, employerFen: 4_320_00 },
+        activationThresholdFen: 480_00,
+        contributionBaseFen: 6_000_00,
+      },
+    });
+    const flexible = await enrol({
+      idNumber: person(),
+      year: 2025,
+      region: '532500',
+      scheme: 'employee',
+      employeeKind: 'flexible',
+      monthlyBaseFen: 1_000_00,
+      validFrom: '2025-10-01',
+    });
+    expect(flexible.body.enrolment).toMatchObject({
+      validFrom: '2025-10-01',
+      contribution: { due: { individualFen: 1_080_00, employerFen: 0 }, contributionBaseFen: 4_500_00 },
+    });
   });
 
   it('refuses a bad ID number with a 400 that says which rule it broke', async () => {
@@ -135,16 +187,39 @@ describe('members', () => {
 
   it('never answers bad input with a 500, on any enrolment route', async () => {
     const { memberId } = await enrolled(resident(person()));
-    const junk = fc.oneof(fc.constant(null), fc.integer(), fc.string(), fc.array(fc.anything(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.anything(), { maxKeys: 4 }),
-      fc.record({ idNumber: fc.string(), year: fc.anything(), region: fc.anything(), scheme: fc.anything(), categories: fc.anything() }, { requiredKeys: [] }));
-    const targets = ['/v1/members', '/v1/members/bulk', '/v1/members/lookup', `/v1/members/${memberId}/contributions`, `/v1/members/${memberId}/categories`,
-      `/v1/members/${memberId}/transfers`, `/v1/members/${memberId}/out-of-area`];
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...targets), junk, async (path, body) => {
-      const res = await api(cloud, 'POST', path, { token: staff, rawBody: JSON.stringify(body) ?? 'null' });
-      expect(res.status, `${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
-      expect(res.status, `${path} ${JSON.stringify(body)}`).toBeLessThan(500);
-    }), { numRuns: 60 });
-    for (const path of [`/v1/members/not-a-member/eligibility`, `/v1/members/${memberId}/eligibility?date=2025-02-30`, '/v1/members?region=5325&year=x']) {
+    const junk = fc.oneof(
+      fc.constant(null),
+      fc.integer(),
+      fc.string(),
+      fc.array(fc.anything(), { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 8 }), fc.anything(), { maxKeys: 4 }),
+      fc.record(
+        { idNumber: fc.string(), year: fc.anything(), region: fc.anything(), scheme: fc.anything(), categories: fc.anything() },
+        { requiredKeys: [] },
+      ),
+    );
+    const targets = [
+      '/v1/members',
+      '/v1/members/bulk',
+      '/v1/members/lookup',
+      `/v1/members/${memberId}/contributions`,
+      `/v1/members/${memberId}/categories`,
+      `/v1/members/${memberId}/transfers`,
+      `/v1/members/${memberId}/out-of-area`,
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...targets), junk, async (path, body) => {
+        const res = await api(cloud, 'POST', path, { token: staff, rawBody: JSON.stringify(body) ?? 'null' });
+        expect(res.status, `${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${path} ${JSON.stringify(body)}`).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
+    );
+    for (const path of [
+      `/v1/members/not-a-member/eligibility`,
+      `/v1/members/${memberId}/eligibility?date=2025-02-30`,
+      '/v1/members?region=5325&year=x',
+    ]) {
       const res = await api(cloud, 'GET', path, { token: staff });
       expect(res.status, path).toBe(400);
     }
@@ -159,11 +234,19 @@ describe('one enrolment per person per year', () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ outcome: 'unchanged', enrolment: { enrolmentId: first.enrolmentId } });
 
-    for (const other of [resident(idNumber, { region: '330900' }), { idNumber, year: 2025, region: '532500', scheme: 'employee', employeeKind: 'flexible', monthlyBaseFen: 5_000_00 }]) {
+    for (const other of [
+      resident(idNumber, { region: '330900' }),
+      { idNumber, year: 2025, region: '532500', scheme: 'employee', employeeKind: 'flexible', monthlyBaseFen: 5_000_00 },
+    ]) {
       const second = await enrol(other);
       expect(second.status).toBe(409);
       expect(problemsOf(second)).toEqual(['body.idNumber:one_enrolment_per_year']);
-      expect(second.body.error.details.existing).toMatchObject({ enrolmentId: first.enrolmentId, memberId: first.memberId, region: '532500', scheme: 'resident' });
+      expect(second.body.error.details.existing).toMatchObject({
+        enrolmentId: first.enrolmentId,
+        memberId: first.memberId,
+        region: '532500',
+        scheme: 'resident',
+      });
       expect(second.body.error.message).toContain(first.enrolmentId);
     }
     // Another year is another enrolment.
@@ -173,9 +256,19 @@ describe('one enrolment per person per year', () => {
   it('holds when different enrolments for one person race: exactly one wins, every other is a 409 naming it', async () => {
     const idNumber = person();
     const attempts = [
-      resident(idNumber), resident(idNumber, { region: '330900' }), resident(idNumber, { region: '532500', validFrom: '2025-03-01' }),
+      resident(idNumber),
+      resident(idNumber, { region: '330900' }),
+      resident(idNumber, { region: '532500', validFrom: '2025-03-01' }),
       { idNumber, year: 2025, region: '532500', scheme: 'employee', employeeKind: 'flexible', monthlyBaseFen: 5_000_00 },
-      { idNumber, year: 2025, region: '330900', scheme: 'employee', employeeKind: 'employer', employerCode: 'EMP0001', monthlyBaseFen: 8_000_00 },
+      {
+        idNumber,
+        year: 2025,
+        region: '330900',
+        scheme: 'employee',
+        employeeKind: 'employer',
+        employerCode: 'EMP0001',
+        monthlyBaseFen: 8_000_00,
+      },
       resident(idNumber, { region: '330900', categories: [{ code: 'dibao', validFrom: '2025-01-01' }] }),
       { idNumber, year: 2025, region: '330900', scheme: 'employee', employeeKind: 'flexible', monthlyBaseFen: 6_000_00 },
       resident(idNumber, { categories: [{ code: 'tekun', validFrom: '2025-01-01' }] }),
@@ -197,7 +290,9 @@ describe('one enrolment per person per year', () => {
 
   it('holds when the same enrolment is sent many times at once: one 201, the rest 200 naming the same enrolment', async () => {
     const idNumber = person();
-    const answers = await Promise.all(Array.from({ length: 6 }, () => enrol(resident(idNumber, { categories: [{ code: 'dibao', validFrom: '2025-01-01' }] }))));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => enrol(resident(idNumber, { categories: [{ code: 'dibao', validFrom: '2025-01-01' }] }))),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
     expect(new Set(answers.map((a) => a.body.enrolment.enrolmentId)).size).toBe(1);
     const record = await api(cloud, 'GET', `/v1/members/${answers[0]!.body.member.memberId}`, { token: staff });
@@ -211,54 +306,127 @@ describe('contributions and eligibility', () => {
     const { memberId } = await enrolled(resident(person()));
     const part = await post(memberId, 'contributions', { contributionId: 'TAX-1', year: 2025, amountFen: 100_00, paidOn: '2025-01-05' });
     expect(part.status).toBe(201);
-    expect(part.body).toMatchObject({ outcome: 'recorded', contribution: { shares: { individualFen: 100_00, employerFen: 0, governmentFen: 0, assistanceFen: 0 } }, enrolment: { status: 'pending-contribution', contribution: { outstandingFen: 1_000_00 } } });
+    expect(part.body).toMatchObject({
+      outcome: 'recorded',
+      contribution: { shares: { individualFen: 100_00, employerFen: 0, governmentFen: 0, assistanceFen: 0 } },
+      enrolment: { status: 'pending-contribution', contribution: { outstandingFen: 1_000_00 } },
+    });
     const rest = await post(memberId, 'contributions', { contributionId: 'TAX-2', year: 2025, amountFen: 300_00, paidOn: '2025-02-10' });
-    expect(rest.body).toMatchObject({ contribution: { shares: { individualFen: 300_00, governmentFen: 700_00 } }, enrolment: { status: 'active', activeFrom: '2025-02-10', contribution: { outstandingFen: 0 } } });
+    expect(rest.body).toMatchObject({
+      contribution: { shares: { individualFen: 300_00, governmentFen: 700_00 } },
+      enrolment: { status: 'active', activeFrom: '2025-02-10', contribution: { outstandingFen: 0 } },
+    });
 
     // The same receipt again changes nothing; with other figures it is a conflict; more than is payable is refused.
-    expect((await post(memberId, 'contributions', { contributionId: 'TAX-2', year: 2025, amountFen: 300_00, paidOn: '2025-02-10' })).body.outcome).toBe('unchanged');
-    expect(problemsOf(await post(memberId, 'contributions', { contributionId: 'TAX-2', year: 2025, amountFen: 200_00, paidOn: '2025-02-10' }))).toEqual(['body.contributionId:contribution_id_reused']);
+    expect(
+      (await post(memberId, 'contributions', { contributionId: 'TAX-2', year: 2025, amountFen: 300_00, paidOn: '2025-02-10' })).body
+        .outcome,
+    ).toBe('unchanged');
+    expect(
+      problemsOf(await post(memberId, 'contributions', { contributionId: 'TAX-2', year: 2025, amountFen: 200_00, paidOn: '2025-02-10' })),
+    ).toEqual(['body.contributionId:contribution_id_reused']);
     const over = await post(memberId, 'contributions', { contributionId: 'TAX-3', year: 2025, amountFen: 1, paidOn: '2025-03-01' });
     expect(over.status).toBe(409);
     expect(problemsOf(over)).toEqual(['body.amountFen:exceeds_outstanding']);
-    expect((await post(memberId, 'contributions', { contributionId: 'TAX-4', year: 2024, amountFen: 1, paidOn: '2024-03-01' })).status).toBe(409);
+    expect(
+      (await post(memberId, 'contributions', { contributionId: 'TAX-4', year: 2024, amountFen: 1, paidOn: '2024-03-01' })).status,
+    ).toBe(409);
 
     const before = await eligibility(memberId, '2025-02-09');
     expect(before.body).toMatchObject({ eligible: false, reason: 'pending-contribution', enrolment: { status: 'pending-contribution' } });
     const after = await eligibility(memberId, '2025-02-10');
     expect(eligibilityResponse.safeParse(after.body).success).toBe(true);
-    expect(after.body).toMatchObject({ eligible: true, reason: 'active', enrolment: { region: '532500', scheme: 'resident', activeFrom: '2025-02-10' } });
+    expect(after.body).toMatchObject({
+      eligible: true,
+      reason: 'active',
+      enrolment: { region: '532500', scheme: 'resident', activeFrom: '2025-02-10' },
+    });
     expect((await eligibility(memberId, '2024-06-01')).body).toMatchObject({ eligible: false, reason: 'not-enrolled', enrolment: null });
   });
 
   it('covers a fully subsidised member (Fuxin 特困) from the first day; the subsidy side books the public shares with a payment of 0', async () => {
     const idNumber = person();
-    const res = await enrol({ idNumber, year: 2020, region: '210900', scheme: 'resident', categories: [{ code: 'tekun', validFrom: '2019-06-01', reference: 'MZ-2019-0042' }] });
+    const res = await enrol({
+      idNumber,
+      year: 2020,
+      region: '210900',
+      scheme: 'resident',
+      categories: [{ code: 'tekun', validFrom: '2019-06-01', reference: 'MZ-2019-0042' }],
+    });
     expect(res.status).toBe(201);
-    expect(res.body.enrolment).toMatchObject({ status: 'active', activeFrom: '2020-01-01', contribution: { due: { individualFen: 0, governmentFen: 550_00, assistanceFen: 280_00 }, subsidy: { category: 'tekun', payer: 'assistance', amountFen: 280_00 } } });
+    expect(res.body.enrolment).toMatchObject({
+      status: 'active',
+      activeFrom: '2020-01-01',
+      contribution: {
+        due: { individualFen: 0, governmentFen: 550_00, assistanceFen: 280_00 },
+        subsidy: { category: 'tekun', payer: 'assistance', amountFen: 280_00 },
+      },
+    });
     const memberId = res.body.member.memberId as string;
-    expect((await eligibility(memberId, '2020-01-01')).body).toMatchObject({ eligible: true, categories: [{ code: 'tekun', validFrom: '2019-06-01' }] });
-    const booked = await post(memberId, 'contributions', { contributionId: 'SUB-2020-1', year: 2020, amountFen: 0, paidOn: '2020-01-15', channel: 'subsidy' });
-    expect(booked.body).toMatchObject({ outcome: 'recorded', contribution: { shares: { individualFen: 0, employerFen: 0, governmentFen: 550_00, assistanceFen: 280_00 } }, enrolment: { contribution: { outstandingFen: 0 } } });
+    expect((await eligibility(memberId, '2020-01-01')).body).toMatchObject({
+      eligible: true,
+      categories: [{ code: 'tekun', validFrom: '2019-06-01' }],
+    });
+    const booked = await post(memberId, 'contributions', {
+      contributionId: 'SUB-2020-1',
+      year: 2020,
+      amountFen: 0,
+      paidOn: '2020-01-15',
+      channel: 'subsidy',
+    });
+    expect(booked.body).toMatchObject({
+      outcome: 'recorded',
+      contribution: { shares: { individualFen: 0, employerFen: 0, governmentFen: 550_00, assistanceFen: 280_00 } },
+      enrolment: { contribution: { outstandingFen: 0 } },
+    });
   });
 
   it('returns the year-to-date accumulators settlement keeps, as of the year asked about', async () => {
     const { memberId } = await enrolled(resident(person(), { categories: [{ code: 'tekun', validFrom: '2025-01-01' }] }));
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }));
-    await doc.send(new PutCommand({ TableName: localName.table('accumulators'), Item: { pk: `MEMBER#${memberId}`, sk: 'YEAR#2025', memberId, year: 2025, version: 3, counters: { deductibleMetFen: 800_00, basicFundPaidFen: 12_345_67 } } }));
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
+    );
+    await doc.send(
+      new PutCommand({
+        TableName: localName.table('accumulators'),
+        Item: {
+          pk: `MEMBER#${memberId}`,
+          sk: 'YEAR#2025',
+          memberId,
+          year: 2025,
+          version: 3,
+          counters: { deductibleMetFen: 800_00, basicFundPaidFen: 12_345_67 },
+        },
+      }),
+    );
     doc.destroy();
-    expect((await eligibility(memberId, '2025-05-01')).body.accumulators).toEqual({ year: 2025, version: 3, counters: { deductibleMetFen: 800_00, basicFundPaidFen: 12_345_67 } });
+    expect((await eligibility(memberId, '2025-05-01')).body.accumulators).toEqual({
+      year: 2025,
+      version: 3,
+      counters: { deductibleMetFen: 800_00, basicFundPaidFen: 12_345_67 },
+    });
     expect((await eligibility(memberId, '2024-05-01')).body.accumulators).toEqual({ year: 2024, version: 0, counters: {} });
   });
 
   it('gives settlement the member as of a date through loadMemberState', async () => {
     const idNumber = person('M');
-    const { memberId, enrolmentId } = await enrolled(resident(idNumber, { categories: [{ code: 'tekun', validFrom: '2025-01-01', validTo: '2025-06-30' }] }));
+    const { memberId, enrolmentId } = await enrolled(
+      resident(idNumber, { categories: [{ code: 'tekun', validFrom: '2025-01-01', validTo: '2025-06-30' }] }),
+    );
     const state = await loadMemberState(memberId, '2025-03-01');
     expect(state).toEqual({
       member: { memberId, sex: 'M', birthDate: birthDateOf(idNumber), maskedId: `${idNumber.slice(0, 4)}**********${idNumber.slice(14)}` },
       onDate: '2025-03-01',
-      enrolment: { enrolmentId, year: 2025, region: '532500', scheme: 'resident', status: 'active', validFrom: '2025-01-01', validTo: '2025-12-31', activeFrom: '2025-01-01' },
+      enrolment: {
+        enrolmentId,
+        year: 2025,
+        region: '532500',
+        scheme: 'resident',
+        status: 'active',
+        validFrom: '2025-01-01',
+        validTo: '2025-12-31',
+        activeFrom: '2025-01-01',
+      },
       categories: [{ code: 'tekun', validFrom: '2025-01-01', validTo: '2025-06-30' }],
       outOfArea: [],
     });
@@ -272,7 +440,10 @@ describe('assistance categories', () => {
     const { memberId } = await enrolled(resident(person()));
     const added = await post(memberId, 'categories', { code: 'dibao', validFrom: '2024-11-01', reference: 'MZ-DB-88' });
     expect(added.status).toBe(201);
-    expect(added.body).toMatchObject({ outcome: 'added', recomputedEnrolments: [{ contribution: { due: { individualFen: 40_00, assistanceFen: 360_00 } }, status: 'pending-contribution' }] });
+    expect(added.body).toMatchObject({
+      outcome: 'added',
+      recomputedEnrolments: [{ contribution: { due: { individualFen: 40_00, assistanceFen: 360_00 } }, status: 'pending-contribution' }],
+    });
     expect((await post(memberId, 'categories', { code: 'dibao', validFrom: '2024-11-01', reference: 'MZ-DB-88' })).status).toBe(200);
 
     const ended = await post(memberId, 'categories', { code: 'dibao', validFrom: '2024-11-01', validTo: '2025-05-31' });
@@ -281,10 +452,16 @@ describe('assistance categories', () => {
     expect(overlap.status).toBe(409);
     expect(problemsOf(overlap)).toEqual(['body.validFrom:category_overlap']);
     expect((await post(memberId, 'categories', { code: 'monitored', validFrom: '2025-06-01' })).status).toBe(201);
-    expect(problemsOf(await post(memberId, 'categories', { code: 'unheard-of', validFrom: '2025-06-01' }))).toEqual(['body.code:category_unknown']);
-    expect(problemsOf(await post(memberId, 'categories', { code: 'tekun', validFrom: '2025-06-01', validTo: '2025-01-01' }))).toEqual(['body.validTo:period_order']);
+    expect(problemsOf(await post(memberId, 'categories', { code: 'unheard-of', validFrom: '2025-06-01' }))).toEqual([
+      'body.code:category_unknown',
+    ]);
+    expect(problemsOf(await post(memberId, 'categories', { code: 'tekun', validFrom: '2025-06-01', validTo: '2025-01-01' }))).toEqual([
+      'body.validTo:period_order',
+    ]);
 
-    expect((await eligibility(memberId, '2025-03-01')).body.categories).toEqual([{ code: 'dibao', validFrom: '2024-11-01', validTo: '2025-05-31' }]);
+    expect((await eligibility(memberId, '2025-03-01')).body.categories).toEqual([
+      { code: 'dibao', validFrom: '2024-11-01', validTo: '2025-05-31' },
+    ]);
     expect((await eligibility(memberId, '2025-07-01')).body.categories).toEqual([{ code: 'monitored', validFrom: '2025-06-01' }]);
     expect((await post('M0000000000000000', 'categories', { code: 'dibao', validFrom: '2025-01-01' })).status).toBe(404);
   });
@@ -300,40 +477,100 @@ describe('transfers (转移接续) and out-of-area registration (异地就医备
     expect(moved.body).toMatchObject({
       outcome: 'transferred',
       from: { enrolmentId, region: '532500', status: 'closed', validTo: '2025-06-30', transferredTo: { region: '330900' } },
-      to: { region: '330900', status: 'active', validFrom: '2025-07-01', validTo: '2025-12-31', activeFrom: '2025-07-01', transferredFrom: { enrolmentId, region: '532500' }, contribution: { outstandingFen: 0 } },
+      to: {
+        region: '330900',
+        status: 'active',
+        validFrom: '2025-07-01',
+        validTo: '2025-12-31',
+        activeFrom: '2025-07-01',
+        transferredFrom: { enrolmentId, region: '532500' },
+        contribution: { outstandingFen: 0 },
+      },
     });
     const newId = moved.body.to.enrolmentId as string;
-    expect((await post(memberId, 'transfers', { toRegion: '330900', transferDate: '2025-07-01' })).body).toMatchObject({ outcome: 'unchanged', to: { enrolmentId: newId } });
+    expect((await post(memberId, 'transfers', { toRegion: '330900', transferDate: '2025-07-01' })).body).toMatchObject({
+      outcome: 'unchanged',
+      to: { enrolmentId: newId },
+    });
 
-    expect((await eligibility(memberId, '2025-06-30')).body).toMatchObject({ eligible: true, enrolment: { enrolmentId, region: '532500' } });
-    expect((await eligibility(memberId, '2025-07-01')).body).toMatchObject({ eligible: true, enrolment: { enrolmentId: newId, region: '330900' } });
+    expect((await eligibility(memberId, '2025-06-30')).body).toMatchObject({
+      eligible: true,
+      enrolment: { enrolmentId, region: '532500' },
+    });
+    expect((await eligibility(memberId, '2025-07-01')).body).toMatchObject({
+      eligible: true,
+      enrolment: { enrolmentId: newId, region: '330900' },
+    });
 
     const record = await api(cloud, 'GET', `/v1/members/${memberId}`, { token: staff });
-    expect(record.body.enrolments.map((e: { region: string; status: string }) => `${e.region}:${e.status}`)).toEqual(['532500:closed', '330900:active']);
+    expect(record.body.enrolments.map((e: { region: string; status: string }) => `${e.region}:${e.status}`)).toEqual([
+      '532500:closed',
+      '330900:active',
+    ]);
     // Still one open enrolment a year: a new enrolment is refused naming the new one; the old request is a repeat.
-    const again = await enrol({ idNumber, year: 2025, region: '330900', scheme: 'employee', employeeKind: 'flexible', monthlyBaseFen: 5_000_00 });
+    const again = await enrol({
+      idNumber,
+      year: 2025,
+      region: '330900',
+      scheme: 'employee',
+      employeeKind: 'flexible',
+      monthlyBaseFen: 5_000_00,
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.details.existing.enrolmentId).toBe(newId);
     expect((await enrol(resident(idNumber))).body).toMatchObject({ outcome: 'unchanged', enrolment: { enrolmentId: newId } });
 
-    expect(problemsOf(await post(memberId, 'transfers', { toRegion: '330900', transferDate: '2025-09-01' }))).toEqual(['body.toRegion:same_region']);
-    expect(problemsOf(await post(memberId, 'transfers', { toRegion: '110000', transferDate: '2025-09-01' }))).toEqual(['body.toRegion:policy_missing']);
+    expect(problemsOf(await post(memberId, 'transfers', { toRegion: '330900', transferDate: '2025-09-01' }))).toEqual([
+      'body.toRegion:same_region',
+    ]);
+    expect(problemsOf(await post(memberId, 'transfers', { toRegion: '110000', transferDate: '2025-09-01' }))).toEqual([
+      'body.toRegion:policy_missing',
+    ]);
     expect((await post(memberId, 'transfers', { toRegion: '532500', transferDate: '2024-09-01' })).status).toBe(409);
   });
 
   it('records where a member lives or works elsewhere, with dates, and shows it on the dates it holds', async () => {
     const { memberId } = await enrolled(resident(person()));
-    const reg = await post(memberId, 'out-of-area', { kind: 'work-elsewhere', region: '440300', validFrom: '2025-04-01', validTo: '2025-09-30', reference: 'BA-2025-7' });
+    const reg = await post(memberId, 'out-of-area', {
+      kind: 'work-elsewhere',
+      region: '440300',
+      validFrom: '2025-04-01',
+      validTo: '2025-09-30',
+      reference: 'BA-2025-7',
+    });
     expect(reg.status).toBe(201);
-    expect(reg.body).toMatchObject({ outcome: 'registered', registration: { kind: 'work-elsewhere', region: '440300', validFrom: '2025-04-01', validTo: '2025-09-30' } });
-    expect((await post(memberId, 'out-of-area', { kind: 'work-elsewhere', region: '440300', validFrom: '2025-04-01', validTo: '2025-09-30', reference: 'BA-2025-7' })).status).toBe(200);
-    expect((await eligibility(memberId, '2025-05-01')).body.outOfArea).toEqual([{ kind: 'work-elsewhere', region: '440300', validFrom: '2025-04-01', validTo: '2025-09-30' }]);
+    expect(reg.body).toMatchObject({
+      outcome: 'registered',
+      registration: { kind: 'work-elsewhere', region: '440300', validFrom: '2025-04-01', validTo: '2025-09-30' },
+    });
+    expect(
+      (
+        await post(memberId, 'out-of-area', {
+          kind: 'work-elsewhere',
+          region: '440300',
+          validFrom: '2025-04-01',
+          validTo: '2025-09-30',
+          reference: 'BA-2025-7',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await eligibility(memberId, '2025-05-01')).body.outOfArea).toEqual([
+      { kind: 'work-elsewhere', region: '440300', validFrom: '2025-04-01', validTo: '2025-09-30' },
+    ]);
     expect((await eligibility(memberId, '2025-10-01')).body.outOfArea).toEqual([]);
 
-    expect(problemsOf(await post(memberId, 'out-of-area', { kind: 'temporary', region: '532500', validFrom: '2025-11-01' }))).toEqual(['body.region:same_region']);
-    expect(problemsOf(await post(memberId, 'out-of-area', { kind: 'temporary', region: '310000', validFrom: '2025-09-01' }))).toEqual(['body.validFrom:registration_overlap']);
-    expect(problemsOf(await post(memberId, 'out-of-area', { kind: 'temporary', region: '310000', validFrom: '2024-09-01' }))).toEqual(['body.validFrom:not_enrolled']);
-    expect(problemsOf(await post(memberId, 'out-of-area', { kind: 'abroad', region: '310000', validFrom: '2025-11-01' }))).toEqual(['body.kind:invalid_value']);
+    expect(problemsOf(await post(memberId, 'out-of-area', { kind: 'temporary', region: '532500', validFrom: '2025-11-01' }))).toEqual([
+      'body.region:same_region',
+    ]);
+    expect(problemsOf(await post(memberId, 'out-of-area', { kind: 'temporary', region: '310000', validFrom: '2025-09-01' }))).toEqual([
+      'body.validFrom:registration_overlap',
+    ]);
+    expect(problemsOf(await post(memberId, 'out-of-area', { kind: 'temporary', region: '310000', validFrom: '2024-09-01' }))).toEqual([
+      'body.validFrom:not_enrolled',
+    ]);
+    expect(problemsOf(await post(memberId, 'out-of-area', { kind: 'abroad', region: '310000', validFrom: '2025-11-01' }))).toEqual([
+      'body.kind:invalid_value',
+    ]);
   });
 });
 
@@ -344,13 +581,19 @@ describe('roles', () => {
     const found = await api(cloud, 'POST', '/v1/members/lookup', { token: provider, body: { idNumber } });
     expect(found).toMatchObject({ status: 200, body: { memberId, maskedId: `${idNumber.slice(0, 4)}**********${idNumber.slice(14)}` } });
     expect((await api(cloud, 'POST', '/v1/members/lookup', { token: provider, body: { idNumber: person() } })).status).toBe(404);
-    expect(problemsOf(await api(cloud, 'POST', '/v1/members/lookup', { token: provider, body: { idNumber: '123' } }))).toEqual(['body.idNumber:id_format']);
+    expect(problemsOf(await api(cloud, 'POST', '/v1/members/lookup', { token: provider, body: { idNumber: '123' } }))).toEqual([
+      'body.idNumber:id_format',
+    ]);
     expect((await eligibility(memberId, '2025-03-01', provider)).status).toBe(200);
 
     for (const [method, path, body] of [
-      ['POST', '/v1/members', resident(person())], ['GET', `/v1/members/${memberId}`, undefined], ['GET', '/v1/members?region=532500&year=2025', undefined],
-      ['POST', '/v1/members/bulk', { rows: [{ rowNumber: 2 }] }], ['POST', `/v1/members/${memberId}/contributions`, { contributionId: 'X', year: 2025, amountFen: 1, paidOn: '2025-01-01' }],
-      ['POST', `/v1/members/${memberId}/categories`, { code: 'dibao', validFrom: '2025-01-01' }], ['POST', `/v1/members/${memberId}/transfers`, { toRegion: '330900', transferDate: '2025-05-01' }],
+      ['POST', '/v1/members', resident(person())],
+      ['GET', `/v1/members/${memberId}`, undefined],
+      ['GET', '/v1/members?region=532500&year=2025', undefined],
+      ['POST', '/v1/members/bulk', { rows: [{ rowNumber: 2 }] }],
+      ['POST', `/v1/members/${memberId}/contributions`, { contributionId: 'X', year: 2025, amountFen: 1, paidOn: '2025-01-01' }],
+      ['POST', `/v1/members/${memberId}/categories`, { code: 'dibao', validFrom: '2025-01-01' }],
+      ['POST', `/v1/members/${memberId}/transfers`, { toRegion: '330900', transferDate: '2025-05-01' }],
       ['POST', `/v1/members/${memberId}/out-of-area`, { kind: 'temporary', region: '310000', validFrom: '2025-05-01' }],
     ] as const) {
       const res = await api(cloud, method, path, { token: provider, ...(body ? { body } : {}) });
@@ -377,7 +620,7 @@ describe('roles', () => {
 });
 
 describe('listing a region', () => {
-  it('lists a region\'s enrolments for a year, page by page, with masked numbers only', async () => {
+  it("lists a region's enrolments for a year, page by page, with masked numbers only", async () => {
     const ids = [person(), person(), person()];
     for (const idNumber of ids) await enrolled({ idNumber, year: 2024, region: '330900', scheme: 'resident' });
     const first = await api(cloud, 'GET', '/v1/members?region=330900&year=2024&limit=2', { token: staff });
@@ -387,7 +630,12 @@ describe('listing a region', () => {
     const rest = await api(cloud, 'GET', `/v1/members?region=330900&year=2024&limit=2&cursor=${first.body.nextCursor}`, { token: staff });
     const all = [...first.body.enrolments, ...rest.body.enrolments];
     expect(all.length).toBeGreaterThanOrEqual(3);
-    expect(all.every((e: { region: string; year: number; maskedId: string }) => e.region === '330900' && e.year === 2024 && /^\d{4}\*{10}\d{3}[\dX]$/.test(e.maskedId))).toBe(true);
+    expect(
+      all.every(
+        (e: { region: string; year: number; maskedId: string }) =>
+          e.region === '330900' && e.year === 2024 && /^\d{4}\*{10}\d{3}[\dX]$/.test(e.maskedId),
+      ),
+    ).toBe(true);
     for (const idNumber of ids) expect(JSON.stringify(all)).not.toContain(idNumber);
     const other = await api(cloud, 'GET', `/v1/members?region=532500&year=2024&cursor=${first.body.nextCursor}`, { token: staff });
     expect(problemsOf(other)).toEqual(['query.cursor:cursor']);
@@ -404,25 +652,46 @@ describe('events', () => {
     await post(memberId, 'transfers', { toRegion: '330900', transferDate: '2025-04-01' });
 
     const mine = await eventually(() => {
-      const found = eventBodies.map((b) => JSON.parse(b) as { 'detail-type': string; source: string; detail: Record<string, unknown> })
+      const found = eventBodies
+        .map((b) => JSON.parse(b) as { 'detail-type': string; source: string; detail: Record<string, unknown> })
         .filter((e) => e.detail.memberId === memberId);
       return found.length >= 5 ? found : undefined;
-    }, 'the member\'s five events in the audit queue');
-    expect(mine.map((e) => e['detail-type']).sort()).toEqual(['ContributionRecorded', 'EnrolmentTransferred', 'MemberCategoryChanged', 'MemberCategoryChanged', 'MemberEnrolled']);
+    }, "the member's five events in the audit queue");
+    expect(mine.map((e) => e['detail-type']).sort()).toEqual([
+      'ContributionRecorded',
+      'EnrolmentTransferred',
+      'MemberCategoryChanged',
+      'MemberCategoryChanged',
+      'MemberEnrolled',
+    ]);
     expect(new Set(mine.map((e) => e.source))).toEqual(new Set(['yibao.enrolment']));
-    expect(mine.find((e) => e['detail-type'] === 'MemberEnrolled')!.detail).toMatchObject({ maskedId: `${idNumber.slice(0, 4)}**********${idNumber.slice(14)}`, status: 'pending-contribution', categories: ['monitored'], subsidy: { category: 'monitored', amountFen: 320_00 } });
-    expect(mine.find((e) => e['detail-type'] === 'ContributionRecorded')!.detail).toMatchObject({ shares: { individualFen: 80_00, governmentFen: 700_00, assistanceFen: 320_00 }, activated: true, complete: true });
-    expect(mine.find((e) => e['detail-type'] === 'EnrolmentTransferred')!.detail).toMatchObject({ region: '330900', from: { region: '532500', validTo: '2025-03-31' }, to: { region: '330900', validFrom: '2025-04-01' } });
+    expect(mine.find((e) => e['detail-type'] === 'MemberEnrolled')!.detail).toMatchObject({
+      maskedId: `${idNumber.slice(0, 4)}**********${idNumber.slice(14)}`,
+      status: 'pending-contribution',
+      categories: ['monitored'],
+      subsidy: { category: 'monitored', amountFen: 320_00 },
+    });
+    expect(mine.find((e) => e['detail-type'] === 'ContributionRecorded')!.detail).toMatchObject({
+      shares: { individualFen: 80_00, governmentFen: 700_00, assistanceFen: 320_00 },
+      activated: true,
+      complete: true,
+    });
+    expect(mine.find((e) => e['detail-type'] === 'EnrolmentTransferred')!.detail).toMatchObject({
+      region: '330900',
+      from: { region: '532500', validTo: '2025-03-31' },
+      to: { region: '330900', validFrom: '2025-04-01' },
+    });
     for (const e of mine) expect(JSON.stringify(e)).not.toContain(name);
   });
 
   const traced = (correlationId: string) => ({ token: staff, headers: { 'x-correlation-id': correlationId } });
   /** The audit trail of a correlation id once it holds `count` events (every yibao event is archived there). */
-  const trailOf = (correlationId: string, count: number) => eventually(async () => {
-    const res = await api(cloud, 'GET', `/v1/audit/${correlationId}`, { token: staff });
-    const events = res.body.events as { detailType: string; detail: Record<string, any> }[];
-    return events.length >= count ? events : undefined;
-  }, `${count} events in the audit trail of ${correlationId}`);
+  const trailOf = (correlationId: string, count: number) =>
+    eventually(async () => {
+      const res = await api(cloud, 'GET', `/v1/audit/${correlationId}`, { token: staff });
+      const events = res.body.events as { detailType: string; detail: Record<string, any> }[];
+      return events.length >= count ? events : undefined;
+    }, `${count} events in the audit trail of ${correlationId}`);
   const stillWaiting = async (keys: string[]) => (await Promise.all(keys.map(waitingEntry))).filter((e) => e !== undefined);
 
   it('loses no enrolment event the bus refused after the commit: the repeated request delivers it', async () => {
@@ -448,7 +717,12 @@ describe('events', () => {
     // Delivered under the first request's correlation id: these are the events it committed.
     const trail = await trailOf(correlationId, 2);
     expect(trail.map((e) => e.detailType).sort()).toEqual(['MemberCategoryChanged', 'MemberEnrolled']);
-    expect(trail.find((e) => e.detailType === 'MemberEnrolled')!.detail).toMatchObject({ memberId, enrolmentId, categories: ['dibao'], meta: { correlationId } });
+    expect(trail.find((e) => e.detailType === 'MemberEnrolled')!.detail).toMatchObject({
+      memberId,
+      enrolmentId,
+      categories: ['dibao'],
+      meta: { correlationId },
+    });
     expect(await stillWaiting(keys)).toEqual([]);
   });
 
@@ -480,7 +754,10 @@ describe('events', () => {
     }
     const trail = await trailOf(correlationId, 3);
     expect(trail.map((e) => e.detailType).sort()).toEqual(['ContributionRecorded', 'EnrolmentTransferred', 'MemberCategoryChanged']);
-    expect(trail.find((e) => e.detailType === 'EnrolmentTransferred')!.detail).toMatchObject({ memberId, to: { enrolmentId: to.enrolmentId, region: '330900' } });
+    expect(trail.find((e) => e.detailType === 'EnrolmentTransferred')!.detail).toMatchObject({
+      memberId,
+      to: { enrolmentId: to.enrolmentId, region: '330900' },
+    });
     expect(await stillWaiting(keys)).toEqual([]);
   });
 
@@ -488,7 +765,9 @@ describe('events', () => {
     const { memberId } = await enrolled(resident(person()));
     const correlationId = `outbox-relay-${Date.now()}`;
     const body = { contributionId: 'OB-R', year: 2025, amountFen: 100_00, paidOn: '2025-01-10' };
-    const paid = await whileTheBusRefuses(() => api(cloud, 'POST', `/v1/members/${memberId}/contributions`, { ...traced(correlationId), body }));
+    const paid = await whileTheBusRefuses(() =>
+      api(cloud, 'POST', `/v1/members/${memberId}/contributions`, { ...traced(correlationId), body }),
+    );
     expect(paid.status).toBe(201);
     const key = eventKeys.contributionRecorded({ memberId, year: 2025, contributionId: 'OB-R' });
     expect(await stillWaiting([key])).toHaveLength(1);
@@ -501,7 +780,10 @@ describe('events', () => {
     expect(report.delivered).toBeGreaterThanOrEqual(1);
     const trail = await trailOf(correlationId, 1);
     expect(trail).toHaveLength(1);
-    expect(trail[0]).toMatchObject({ detailType: 'ContributionRecorded', detail: { memberId, contributionId: 'OB-R', meta: { correlationId } } });
+    expect(trail[0]).toMatchObject({
+      detailType: 'ContributionRecorded',
+      detail: { memberId, contributionId: 'OB-R', meta: { correlationId } },
+    });
     expect(await stillWaiting([key])).toEqual([]);
   });
 

@@ -42,9 +42,11 @@ const claimSettled = (claimNo: string, visitType: string, extra: Record<string, 
 });
 
 async function putOnBus(detailType: string, detail: unknown, source = 'yibao.adjudication') {
-  const out = await bus.send(new PutEventsCommand({
-    Entries: [{ EventBusName: BUS_NAME, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
-  }));
+  const out = await bus.send(
+    new PutEventsCommand({
+      Entries: [{ EventBusName: BUS_NAME, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
+    }),
+  );
   expect(out.FailedEntryCount).toBe(0);
   return out.Entries![0]!.EventId!;
 }
@@ -61,7 +63,11 @@ describe('HTTP front and handlers', () => {
   });
 
   it('answers an authenticated ping through the authorizer and the handler, echoing the correlation id', async () => {
-    const res = await api(cloud, 'POST', '/v1/ping', { token: await tokens.provider(), body: { message: 'hi' }, headers: { 'x-correlation-id': 'req-ping-1' } });
+    const res = await api(cloud, 'POST', '/v1/ping', {
+      token: await tokens.provider(),
+      body: { message: 'hi' },
+      headers: { 'x-correlation-id': 'req-ping-1' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ pong: 'hi', caller: { role: 'provider', actingFor: 'H0001' }, correlationId: 'req-ping-1' });
     expect(res.headers.get('x-correlation-id')).toBe('req-ping-1');
@@ -117,9 +123,12 @@ describe('HTTP front and handlers', () => {
     expect((await api(cloud, 'GET', '/v1/nothing-here')).body).toEqual({ message: 'Not Found' });
   });
 
-  it('shows the audit trail to staff, only its own region\'s events to a regulator, and nothing to a provider', async () => {
+  it("shows the audit trail to staff, only its own region's events to a regulator, and nothing to a provider", async () => {
     await putOnBus('ClaimSettled', claimSettled('C-REGION-1', 'outpatient', { meta: { schemaVersion: 1, correlationId: 'corr-regions' } }));
-    await putOnBus('ClaimSettled', claimSettled('C-REGION-2', 'outpatient', { region: '110000', meta: { schemaVersion: 1, correlationId: 'corr-regions' } }));
+    await putOnBus(
+      'ClaimSettled',
+      claimSettled('C-REGION-2', 'outpatient', { region: '110000', meta: { schemaVersion: 1, correlationId: 'corr-regions' } }),
+    );
     const staff = await eventually(async () => {
       const res = await api(cloud, 'GET', '/v1/audit/corr-regions', { token: await tokens.staff() });
       return res.body.events.length === 2 ? res.body : undefined;
@@ -135,8 +144,14 @@ describe('bus, queues and consumers', () => {
   it('routes an event by pattern: an inpatient claim reaches DRG grouping and fraud scoring, an outpatient one only fraud scoring', async () => {
     const inpatient = await putOnBus('ClaimSettled', claimSettled('C-IN-1', 'inpatient'));
     const outpatient = await putOnBus('ClaimSettled', claimSettled('C-OUT-1', 'outpatient'));
-    await eventually(() => (eventIdsSeenBy('fraudScoring').includes(outpatient) && eventIdsSeenBy('fraudScoring').includes(inpatient) ? true : undefined), 'fraud scoring to receive both');
-    await eventually(() => (eventIdsSeenBy('drgGrouping').includes(inpatient) ? true : undefined), 'DRG grouping to receive the inpatient claim');
+    await eventually(
+      () => (eventIdsSeenBy('fraudScoring').includes(outpatient) && eventIdsSeenBy('fraudScoring').includes(inpatient) ? true : undefined),
+      'fraud scoring to receive both',
+    );
+    await eventually(
+      () => (eventIdsSeenBy('drgGrouping').includes(inpatient) ? true : undefined),
+      'DRG grouping to receive the inpatient claim',
+    );
     // Both went through the audit queue too; by then the DRG queue has long had its chance at the outpatient one.
     await eventually(() => (eventIdsSeenBy('audit').includes(outpatient) ? true : undefined), 'audit to receive the outpatient claim');
     expect(eventIdsSeenBy('drgGrouping')).not.toContain(outpatient);
@@ -151,7 +166,13 @@ describe('bus, queues and consumers', () => {
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     expect(batch.Records[0]!.eventSourceARN).toMatch(/^arn:aws:sqs:.*:yibao-drgGrouping$/);
     const envelope = JSON.parse(batch.Records.find((r) => r.body.includes(id))!.body);
-    expect(envelope).toMatchObject({ version: '0', id, 'detail-type': 'ClaimSettled', source: 'yibao.adjudication', detail: { claim: { claimNo: 'C-IN-2' } } });
+    expect(envelope).toMatchObject({
+      version: '0',
+      id,
+      'detail-type': 'ClaimSettled',
+      source: 'yibao.adjudication',
+      detail: { claim: { claimNo: 'C-IN-2' } },
+    });
   });
 
   it('moves a message its consumer fails three times to the DLQ, and leaves good messages alone', async () => {
@@ -162,9 +183,14 @@ describe('bus, queues and consumers', () => {
     const goodId = await putOnBus('ClaimSettled', claimSettled('C-GOOD-1', 'inpatient'));
 
     const dead = await eventually(async () => {
-      const out = await cloud.sqs.client.send(new ReceiveMessageCommand({
-        QueueUrl: cloud.sqs.queues.drgGrouping.deadLetterUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'],
-      }));
+      const out = await cloud.sqs.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: cloud.sqs.queues.drgGrouping.deadLetterUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 0,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
       return out.Messages?.find((m) => m.Body?.includes(poisonId));
     }, 'the poison message in the DLQ');
     expect(Number(dead.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(3);
@@ -175,24 +201,34 @@ describe('bus, queues and consumers', () => {
 
   it('carries the correlation id of a request through the bus and a queue into the audit trail', async () => {
     const correlationId = `trace-${Date.now()}`;
-    const ping = await api(cloud, 'POST', '/v1/ping', { token: await tokens.staff(), body: { message: 'trace me' }, headers: { 'x-correlation-id': correlationId } });
+    const ping = await api(cloud, 'POST', '/v1/ping', {
+      token: await tokens.staff(),
+      body: { message: 'trace me' },
+      headers: { 'x-correlation-id': correlationId },
+    });
     expect(ping.status).toBe(200);
     const trail = await eventually(async () => {
       const res = await api(cloud, 'GET', `/v1/audit/${correlationId}`, { token: await tokens.staff() });
       return res.body.events.length > 0 ? res.body : undefined;
     }, 'the audit trail');
     expect(trail.events).toHaveLength(1);
-    expect(trail.events[0]).toMatchObject({ eventId: ping.body.eventId, detailType: 'PingReceived', detail: { meta: { correlationId }, message: 'trace me' } });
+    expect(trail.events[0]).toMatchObject({
+      eventId: ping.body.eventId,
+      detailType: 'PingReceived',
+      detail: { meta: { correlationId }, message: 'trace me' },
+    });
   });
 
   it('rejects malformed entries per entry, as PutEvents does', async () => {
-    const out = await bus.send(new PutEventsCommand({
-      Entries: [
-        { EventBusName: BUS_NAME, Source: 'yibao.test', DetailType: 'X', Detail: '{not json' },
-        { EventBusName: 'no-such-bus', Source: 'yibao.test', DetailType: 'X', Detail: '{}' },
-        { EventBusName: BUS_NAME, Source: 'yibao.test', DetailType: 'X', Detail: '{}' },
-      ],
-    }));
+    const out = await bus.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: BUS_NAME, Source: 'yibao.test', DetailType: 'X', Detail: '{not json' },
+          { EventBusName: 'no-such-bus', Source: 'yibao.test', DetailType: 'X', Detail: '{}' },
+          { EventBusName: BUS_NAME, Source: 'yibao.test', DetailType: 'X', Detail: '{}' },
+        ],
+      }),
+    );
     expect(out.FailedEntryCount).toBe(2);
     expect(out.Entries![0]!.ErrorCode).toBe('MalformedDetail');
     expect(out.Entries![1]!.ErrorCode).toBe('ResourceNotFoundException');
@@ -204,8 +240,13 @@ describe('scheduler', () => {
   it('fires the monthly prepayment by hand over HTTP and invokes its function with the scheduled time', async () => {
     // 02:00 on 1 December in Shanghai is 18:00 UTC on 30 November.
     const res = await fetch(`${cloud.apiUrl}/_local/schedules/monthlyPrepayment?at=2026-11-30T18:00:00Z`, { method: 'POST' });
-    const firing = await res.json() as Record<string, unknown>;
-    expect(firing).toMatchObject({ schedule: 'monthlyPrepayment', function: 'prepayment', ok: true, result: { run: 'prepayment', period: '2026-12', scheduledTime: '2026-11-30T18:00:00Z' } });
+    const firing = (await res.json()) as Record<string, unknown>;
+    expect(firing).toMatchObject({
+      schedule: 'monthlyPrepayment',
+      function: 'prepayment',
+      ok: true,
+      result: { run: 'prepayment', period: '2026-12', scheduledTime: '2026-11-30T18:00:00Z' },
+    });
   });
 
   it('fires the year-end settlement for the year just ended', async () => {

@@ -12,10 +12,19 @@ describe('a local cloud with a data folder', () => {
   it('keeps tables, dead letters and the signing key across a restart', async () => {
     const first = await startTestCloud({ dataDir });
     const staffToken = await first.mint({ sub: 'clerk', role: 'staff', permissions: [] });
-    const ping = await api(first, 'POST', '/v1/ping', { token: staffToken, body: { message: 'before restart' }, headers: { 'x-correlation-id': 'persist-1' } });
+    const ping = await api(first, 'POST', '/v1/ping', {
+      token: staffToken,
+      body: { message: 'before restart' },
+      headers: { 'x-correlation-id': 'persist-1' },
+    });
     expect(ping.status).toBe(200);
-    await eventually(async () => ((await api(first, 'GET', '/v1/audit/persist-1', { token: staffToken })).body.events.length === 1 ? true : undefined), 'archived');
-    await first.sqs.client.send(new SendMessageCommand({ QueueUrl: first.sqs.queues.fraudScoring.deadLetterUrl, MessageBody: '{"left":"for the operator"}' }));
+    await eventually(
+      async () => ((await api(first, 'GET', '/v1/audit/persist-1', { token: staffToken })).body.events.length === 1 ? true : undefined),
+      'archived',
+    );
+    await first.sqs.client.send(
+      new SendMessageCommand({ QueueUrl: first.sqs.queues.fraudScoring.deadLetterUrl, MessageBody: '{"left":"for the operator"}' }),
+    );
     await first.stop();
 
     const second = await startTestCloud({ dataDir });
@@ -25,7 +34,9 @@ describe('a local cloud with a data folder', () => {
       expect(trail.status).toBe(200);
       expect(trail.body.events).toHaveLength(1);
       expect(trail.body.events[0].detail.message).toBe('before restart');
-      const dead = await second.sqs.client.send(new ReceiveMessageCommand({ QueueUrl: second.sqs.queues.fraudScoring.deadLetterUrl, MaxNumberOfMessages: 10 }));
+      const dead = await second.sqs.client.send(
+        new ReceiveMessageCommand({ QueueUrl: second.sqs.queues.fraudScoring.deadLetterUrl, MaxNumberOfMessages: 10 }),
+      );
       expect(dead.Messages?.map((m) => m.Body)).toEqual(['{"left":"for the operator"}']);
     } finally {
       await second.stop();
@@ -36,7 +47,10 @@ describe('a local cloud with a data folder', () => {
     const first = await startTestCloud();
     const token = await first.mint({ sub: 'clerk', role: 'staff', permissions: [] });
     await api(first, 'POST', '/v1/ping', { token, body: {}, headers: { 'x-correlation-id': 'memory-1' } });
-    await eventually(async () => ((await api(first, 'GET', '/v1/audit/memory-1', { token })).body.events.length === 1 ? true : undefined), 'archived');
+    await eventually(
+      async () => ((await api(first, 'GET', '/v1/audit/memory-1', { token })).body.events.length === 1 ? true : undefined),
+      'archived',
+    );
     await first.stop();
     const second = await startTestCloud();
     try {

@@ -10,7 +10,18 @@ import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
 import { ledgerOfYear } from '../../shared/budget/store/ledger.ts';
 import { monthTotals, yearTotals } from '../../shared/budget/store/facts.ts';
 import {
-  REGION, caseGrouped, claimReversed, claimSettled, factsProjected, firingFor, harness, put, registerJinan, runComplete, staffCall, type Harness,
+  REGION,
+  caseGrouped,
+  claimReversed,
+  claimSettled,
+  factsProjected,
+  firingFor,
+  harness,
+  put,
+  registerJinan,
+  runComplete,
+  staffCall,
+  type Harness,
 } from './prepayment-support.ts';
 
 let cloud: LocalCloud;
@@ -18,7 +29,8 @@ let h: Harness;
 const y = (yuan: number) => yuan * 100;
 
 const budget = (overrides: { JA0001?: number; dropVillage?: boolean } = {}) => ({
-  totalFen: y(20_000_000), drgBudgetFen: y(8_000_000),
+  totalFen: y(20_000_000),
+  drgBudgetFen: y(8_000_000),
   // The reserve covers 26,000 ÷ 6,500 a month = 4 months: under the (illustrative) 6-month watch line.
   reserve: { balanceFen: y(26_000), asOf: '2022-12-31' },
   providers: [
@@ -33,26 +45,39 @@ const budget = (overrides: { JA0001?: number; dropVillage?: boolean } = {}) => (
 beforeAll(async () => {
   cloud = await startTestCloud();
   h = await harness(cloud);
-  await registerJinan(h, [
-    { code: 'JA0001', name: '金安区人民医院', level: 'secondary', kind: 'hospital' },
-    { code: 'JA0101', name: '东桥镇卫生院', level: 'primary', kind: 'township-centre' },
-    { code: 'JA0201', name: '双峰村卫生室', level: 'primary', kind: 'village-clinic' },
-    { code: 'LA0009', name: '六安市人民医院', level: 'tertiary', kind: 'hospital' },
-  ], { id: 'JA-HC-1', members: [{ providerCode: 'JA0001', tier: 'county' }, { providerCode: 'JA0101', tier: 'township' }, { providerCode: 'JA0201', tier: 'village' }] });
+  await registerJinan(
+    h,
+    [
+      { code: 'JA0001', name: '金安区人民医院', level: 'secondary', kind: 'hospital' },
+      { code: 'JA0101', name: '东桥镇卫生院', level: 'primary', kind: 'township-centre' },
+      { code: 'JA0201', name: '双峰村卫生室', level: 'primary', kind: 'village-clinic' },
+      { code: 'LA0009', name: '六安市人民医院', level: 'tertiary', kind: 'hospital' },
+    ],
+    {
+      id: 'JA-HC-1',
+      members: [
+        { providerCode: 'JA0001', tier: 'county' },
+        { providerCode: 'JA0101', tier: 'township' },
+        { providerCode: 'JA0201', tier: 'village' },
+      ],
+    },
+  );
 });
 afterAll(async () => {
   h?.bus.destroy();
   await cloud?.stop();
 });
 
-const linesByCode = (body: { lines: { providerCode: string }[] }) => Object.fromEntries(body.lines.map((l) => [l.providerCode, l])) as Record<string, any>;
+const linesByCode = (body: { lines: { providerCode: string }[] }) =>
+  Object.fromEntries(body.lines.map((l) => [l.providerCode, l])) as Record<string, any>;
 
 describe('budgets', () => {
-  it('sets a year\'s budget with its split, and answers the same budget again without a new version', async () => {
+  it("sets a year's budget with its split, and answers the same budget again without a new version", async () => {
     const first = await staffCall(h, 'PUT', `/v1/budgets/${REGION}/2023`, budget());
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     expect(first.body.budget).toMatchObject({
-      version: 1, providersBudgetFen: y(7_500_000),
+      version: 1,
+      providersBudgetFen: y(7_500_000),
       // The community's budget is its members' (1,500,000); its capitation fund is 100 × 3,070.
       communities: [{ communityId: 'JA-HC-1', globalBudgetFen: y(1_500_000), capitationFundFen: y(307_000) }],
     });
@@ -62,11 +87,15 @@ describe('budgets', () => {
   });
 
   it('refuses a budget that breaks a rule, naming the field, and refuses non-staff', async () => {
-    const bad = await staffCall(h, 'PUT', `/v1/budgets/${REGION}/2023`, { ...budget(), drgBudgetFen: y(30_000_000), providers: [{ providerCode: 'NOPE0001', globalBudgetFen: 1 }] });
+    const bad = await staffCall(h, 'PUT', `/v1/budgets/${REGION}/2023`, {
+      ...budget(),
+      drgBudgetFen: y(30_000_000),
+      providers: [{ providerCode: 'NOPE0001', globalBudgetFen: 1 }],
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.problems.map((p: { field: string; rule: string }) => `${p.field} ${p.rule}`)).toEqual(expect.arrayContaining([
-      'body.drgBudgetFen exceeds_total', 'body.providers.0.providerCode not_registered',
-    ]));
+    expect(bad.body.error.details.problems.map((p: { field: string; rule: string }) => `${p.field} ${p.rule}`)).toEqual(
+      expect.arrayContaining(['body.drgBudgetFen exceeds_total', 'body.providers.0.providerCode not_registered']),
+    );
     const provider = await cloud.mint({ sub: 'his', role: 'provider', providerCode: 'JA0001' });
     expect((await api(cloud, 'PUT', `/v1/budgets/${REGION}/2023`, { token: provider, body: budget() })).status).toBe(403);
     expect((await staffCall(h, 'PUT', `/v1/budgets/${REGION}/1999`, budget())).status).toBe(400);
@@ -80,15 +109,25 @@ describe('the monthly run', () => {
     await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('LA0009', 'C-0201', '2023-02-10', 60_000));
     await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('LA0009', 'C-0202', '2023-02-20', 63_456));
     await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('LA0009', 'C-0202', '2023-02-20', 63_456));
-    await put(h, 'yibao.adjudication', 'ClaimSettled', claimSettled('JA0201', 'V-0201', 'M-OTHER-1', 'outpatient', '2023-02-11', y(13_000)));
-    await put(h, 'yibao.adjudication', 'ClaimSettled', claimSettled('JA0201', 'V-0201', 'M-OTHER-1', 'outpatient', '2023-02-11', y(13_000)));
+    await put(
+      h,
+      'yibao.adjudication',
+      'ClaimSettled',
+      claimSettled('JA0201', 'V-0201', 'M-OTHER-1', 'outpatient', '2023-02-11', y(13_000)),
+    );
+    await put(
+      h,
+      'yibao.adjudication',
+      'ClaimSettled',
+      claimSettled('JA0201', 'V-0201', 'M-OTHER-1', 'outpatient', '2023-02-11', y(13_000)),
+    );
     // A readmission on 5 January halves a case discharged on 28 December, delivered before it.
     await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('JA0001', 'C-X2', '2023-01-05', 20_000, [{ earlier: 'C-X1', delta: -5_000 }]));
     await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('JA0001', 'C-X1', '2022-12-28', 10_000));
     await factsProjected(cloud);
   });
 
-  it('projects each fact once, a readmission cut into the earlier admission\'s month and year, whatever the order of delivery', async () => {
+  it("projects each fact once, a readmission cut into the earlier admission's month and year, whatever the order of delivery", async () => {
     expect(await monthTotals('LA0009', '2023-02')).toMatchObject({ centipoints: 123_456, cases: 2 });
     expect(await monthTotals('JA0201', '2023-02')).toMatchObject({ claims: 1, fundPaidFen: y(13_000), inpatientFundPaidFen: 0 });
     expect(await monthTotals('JA0001', '2022-12')).toMatchObject({ centipoints: 5_000, cases: 1 });
@@ -99,12 +138,21 @@ describe('the monthly run', () => {
   it('fired by the schedule, advances each provider under its agreement, fanned out per provider', async () => {
     const fired = await cloud.scheduler.fire('monthlyPrepayment', firingFor('2023-03'));
     expect(fired.ok, fired.error).toBe(true);
-    expect(fired.result).toMatchObject({ run: 'prepayment', period: '2023-03', regions: [{ region: REGION, outcome: 'planned', version: 1, providers: 4 }] });
+    expect(fired.result).toMatchObject({
+      run: 'prepayment',
+      period: '2023-03',
+      regions: [{ region: REGION, outcome: 'planned', version: 1, providers: 4 }],
+    });
 
     const run = await runComplete(h, '2023-03', 1);
     const lines = linesByCode(run);
     // 90% of the global budget in twelve parts: 1,200,000 → 90,000; 240,000 → 18,000; 60,000 → 4,500.
-    expect(lines.JA0001).toMatchObject({ agreement: { name: 'monthly-budget' }, amountFen: y(90_000), issuedBeforeFen: 0, differenceFen: y(90_000) });
+    expect(lines.JA0001).toMatchObject({
+      agreement: { name: 'monthly-budget' },
+      amountFen: y(90_000),
+      issuedBeforeFen: 0,
+      differenceFen: y(90_000),
+    });
     expect(lines.JA0101.amountFen).toBe(y(18_000));
     expect(lines.JA0201.amountFen).toBe(y(4_500));
     // February's 1,234.56 points (the duplicate not counted) × 95 yuan × 80% = 93,826.56.
@@ -118,18 +166,39 @@ describe('the monthly run', () => {
   it('published one PrepaymentIssued per provider', async () => {
     const issued = await waitFor(() => h.seen.get('PrepaymentIssued')?.filter((d) => d.period === '2023-03'), 4);
     expect(issued.map((d) => d.providerCode).sort()).toEqual(['JA0001', 'JA0101', 'JA0201', 'LA0009']);
-    expect(issued.find((d) => d.providerCode === 'JA0001')).toMatchObject({ runId: `PREPAY#${REGION}#2023-03`, version: 1, amountFen: y(90_000), differenceFen: y(90_000) });
+    expect(issued.find((d) => d.providerCode === 'JA0001')).toMatchObject({
+      runId: `PREPAY#${REGION}#2023-03`,
+      version: 1,
+      amountFen: y(90_000),
+      differenceFen: y(90_000),
+    });
   });
 
-  it('raised fund warnings where a level was crossed: the village clinic\'s pace and the reserve', async () => {
+  it("raised fund warnings where a level was crossed: the village clinic's pace and the reserve", async () => {
     const warnings = await waitFor(() => h.seen.get('FundWarningRaised'), 2);
-    expect(warnings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'budget-execution', providerCode: 'JA0201', level: 'alert', previousLevel: 'none', value: 13_000, throughMonth: '2023-02' }),
-      expect.objectContaining({ kind: 'reserve-months', level: 'watch', value: 400 }),
-    ]));
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'budget-execution',
+          providerCode: 'JA0201',
+          level: 'alert',
+          previousLevel: 'none',
+          value: 13_000,
+          throughMonth: '2023-02',
+        }),
+        expect.objectContaining({ kind: 'reserve-months', level: 'watch', value: 400 }),
+      ]),
+    );
     const report = await staffCall(h, 'GET', `/v1/reports/fund/${REGION}/2023?through=2023-02`);
-    expect(report.body.reserve).toMatchObject({ paidFen: y(13_000), averageMonthlyPaymentFen: y(6_500), monthsCovered: 400, level: 'watch' });
-    const csv = await fetch(`${cloud.apiUrl}/v1/reports/fund/${REGION}/2023?through=2023-02&format=csv`, { headers: { authorization: `Bearer ${h.staff}` } });
+    expect(report.body.reserve).toMatchObject({
+      paidFen: y(13_000),
+      averageMonthlyPaymentFen: y(6_500),
+      monthsCovered: 400,
+      level: 'watch',
+    });
+    const csv = await fetch(`${cloud.apiUrl}/v1/reports/fund/${REGION}/2023?through=2023-02&format=csv`, {
+      headers: { authorization: `Bearer ${h.staff}` },
+    });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(await csv.text()).toContain('JA0201,60000.00,13000.00,21.67,130.00,alert');
   });
@@ -161,8 +230,15 @@ describe('the monthly run', () => {
     expect(missingReason.body.error.details.problems[0]).toMatchObject({ field: 'body.reason' });
 
     // The county hospital's budget goes up to 1,320,000 (99,000 a month); the village clinic leaves the budget.
-    expect((await staffCall(h, 'PUT', `/v1/budgets/${REGION}/2023`, budget({ JA0001: 1_320_000, dropVillage: true }))).body.budget.version).toBe(2);
-    const res = await staffCall(h, 'POST', '/v1/runs/prepayment', { region: REGION, period: '2023-03', supersede: true, reason: 'budget corrected' });
+    expect(
+      (await staffCall(h, 'PUT', `/v1/budgets/${REGION}/2023`, budget({ JA0001: 1_320_000, dropVillage: true }))).body.budget.version,
+    ).toBe(2);
+    const res = await staffCall(h, 'POST', '/v1/runs/prepayment', {
+      region: REGION,
+      period: '2023-03',
+      supersede: true,
+      reason: 'budget corrected',
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body.run).toMatchObject({ version: 2, budgetVersion: 2, reason: 'budget corrected', expected: 4 });
 
@@ -176,7 +252,10 @@ describe('the monthly run', () => {
 
     // The ledger is append-only: the first advance stands, the correction is a second entry.
     const ledger = (await ledgerOfYear('JA0001', 2023)).filter((e) => e.period === '2023-03');
-    expect(ledger.map((e) => [e.version, e.amountFen])).toEqual([[1, y(90_000)], [2, y(9_000)]]);
+    expect(ledger.map((e) => [e.version, e.amountFen])).toEqual([
+      [1, y(90_000)],
+      [2, y(9_000)],
+    ]);
     expect((await ledgerOfYear('JA0101', 2023)).filter((e) => e.period === '2023-03')).toHaveLength(1); // nothing moved, nothing written
 
     const issued = await waitFor(() => h.seen.get('PrepaymentIssued')?.filter((d) => d.period === '2023-03' && d.version === 2), 4);
@@ -184,11 +263,15 @@ describe('the monthly run', () => {
   });
 
   it('serves a run as CSV', async () => {
-    const res = await fetch(`${cloud.apiUrl}/v1/runs/prepayment/${REGION}/2023-03?version=2&format=csv`, { headers: { authorization: `Bearer ${h.staff}` } });
+    const res = await fetch(`${cloud.apiUrl}/v1/runs/prepayment/${REGION}/2023-03?version=2&format=csv`, {
+      headers: { authorization: `Bearer ${h.staff}` },
+    });
     expect(res.headers.get('content-type')).toContain('text/csv');
     const rows = (await res.text()).trim().split('\r\n');
     expect(rows[0]).toBe('provider_code,agreement,amount_yuan,issued_before_yuan,this_version_yuan,workings');
-    expect(rows).toContain('JA0201,monthly-budget,0.00,4500.00,-4500.00,"not in budget version 2: nothing advanced, earlier advances for the month recovered"');
+    expect(rows).toContain(
+      'JA0201,monthly-budget,0.00,4500.00,-4500.00,"not in budget version 2: nothing advanced, earlier advances for the month recovered"',
+    );
   });
 
   it('refuses a run of a region without a budget', async () => {
@@ -200,11 +283,13 @@ describe('the monthly run', () => {
 describe('a reversed claim earns no points', () => {
   // RV0001 (not in any budget): an admission discharged 10 May (400 points) and a readmission on
   // 20 May (300 points) that halves it (−200): 500 points while both stand.
-  const inpatient = (claimNo: string, date: string, settledAt?: string) =>
-    ({ ...claimSettled('RV0001', claimNo, `M-${claimNo}`, 'inpatient', date, y(5_000)), ...(settledAt ? { settledAt } : {}) });
+  const inpatient = (claimNo: string, date: string, settledAt?: string) => ({
+    ...claimSettled('RV0001', claimNo, `M-${claimNo}`, 'inpatient', date, y(5_000)),
+    ...(settledAt ? { settledAt } : {}),
+  });
   const may = () => monthTotals('RV0001', '2023-05');
 
-  it('withdraws the case\'s points and the cuts it made or suffered on reversal, and counts them again on re-settlement', async () => {
+  it("withdraws the case's points and the cuts it made or suffered on reversal, and counts them again on re-settlement", async () => {
     await put(h, 'yibao.adjudication', 'ClaimSettled', inpatient('RV-1', '2023-05-10'));
     await put(h, 'yibao.drg', 'CaseGrouped', caseGrouped('RV0001', 'RV-1', '2023-05-10', 40_000));
     await factsProjected(cloud);

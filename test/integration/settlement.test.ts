@@ -35,12 +35,20 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   cloud.lambda.observe((fn, event, trigger) => {
     if (fn !== 'audit' || trigger !== 'sqs') return;
-    for (const r of (event as SQSEvent).Records) { rawEvents.push(r.body); events.push(JSON.parse(r.body)); }
+    for (const r of (event as SQSEvent).Records) {
+      rawEvents.push(r.body);
+      events.push(JSON.parse(r.body));
+    }
   });
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }));
+  db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
+  );
   staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
   // The provider register (定点医药机构): settlement takes level and region from it, never from the bill.
-  for (const [providerCode, level, region, name, kind] of [[HOSPITAL, 'secondary', '210902', '阜新市第二人民医院', 'hospital'], [CLINIC, 'primary', '210921', '阜蒙县某乡镇卫生院', 'township-centre']] as const) {
+  for (const [providerCode, level, region, name, kind] of [
+    [HOSPITAL, 'secondary', '210902', '阜新市第二人民医院', 'hospital'],
+    [CLINIC, 'primary', '210921', '阜蒙县某乡镇卫生院', 'township-centre'],
+  ] as const) {
     const res = await api(cloud, 'POST', '/v1/providers', { token: staff, body: { providerCode, name, level, region, kind } });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
@@ -63,9 +71,15 @@ function idNumber(sex: 'M' | 'F'): string {
 }
 
 /** Enrols a Fuxin 2020 resident in a fully subsidised category (covered from 1 January). */
-async function poorMember(category: 'registered-poor' | 'tekun' | 'dibao', sex: 'M' | 'F' = 'F'): Promise<{ memberId: string; idNumber: string }> {
+async function poorMember(
+  category: 'registered-poor' | 'tekun' | 'dibao',
+  sex: 'M' | 'F' = 'F',
+): Promise<{ memberId: string; idNumber: string }> {
   const id = idNumber(sex);
-  const res = await api(cloud, 'POST', '/v1/members', { token: staff, body: { idNumber: id, year: 2020, region: '210900', scheme: 'resident', categories: [{ code: category, validFrom: '2019-01-01' }] } });
+  const res = await api(cloud, 'POST', '/v1/members', {
+    token: staff,
+    body: { idNumber: id, year: 2020, region: '210900', scheme: 'resident', categories: [{ code: category, validFrom: '2019-01-01' }] },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   expect(res.body.enrolment.status).toBe('active');
   return { memberId: res.body.member.memberId, idNumber: id };
@@ -73,7 +87,9 @@ async function poorMember(category: 'registered-poor' | 'tekun' | 'dibao', sex: 
 
 function inpatientBill(memberId: string, claimNo: string, extra: Record<string, unknown> = {}) {
   return {
-    providerCode: HOSPITAL, claimNo, memberId,
+    providerCode: HOSPITAL,
+    claimNo,
+    memberId,
     visit: { type: 'inpatient', serviceDate: '2020-06-01', dischargeDate: '2020-06-09', department: '普外科' },
     diagnoses: { principal: 'K35.800', secondary: ['I10.x00'] },
     procedures: ['47.0901'],
@@ -84,7 +100,9 @@ function inpatientBill(memberId: string, claimNo: string, extra: Record<string, 
 
 function outpatientBill(memberId: string, claimNo: string, serviceDate = '2020-05-11', yuan = 100) {
   return {
-    providerCode: CLINIC, claimNo, memberId,
+    providerCode: CLINIC,
+    claimNo,
+    memberId,
     visit: { type: 'outpatient', serviceDate },
     diagnoses: { principal: 'J06.900' },
     lines: [exampleLine(1, 'A', 'drug', yuan)],
@@ -101,14 +119,22 @@ async function settleRetrying(bill: unknown, token: string): Promise<ApiAnswer &
   }
 }
 const getClaim = (provider: string, claimNo: string, token = hospital) => api(cloud, 'GET', `/v1/claims/${provider}/${claimNo}`, { token });
-const reverse = (provider: string, claimNo: string, body: unknown, token = hospital) => api(cloud, 'POST', `/v1/claims/${provider}/${claimNo}/reversal`, { token, body });
+const reverse = (provider: string, claimNo: string, body: unknown, token = hospital) =>
+  api(cloud, 'POST', `/v1/claims/${provider}/${claimNo}/reversal`, { token, body });
 
 async function accumulator(memberId: string, year = 2020): Promise<{ version: number; counters: Record<string, number> }> {
-  const out = await db.send(new GetCommand({ TableName: localName.table('accumulators'), Key: { pk: `MEMBER#${memberId}`, sk: `YEAR#${year}` }, ConsistentRead: true }));
+  const out = await db.send(
+    new GetCommand({
+      TableName: localName.table('accumulators'),
+      Key: { pk: `MEMBER#${memberId}`, sk: `YEAR#${year}` },
+      ConsistentRead: true,
+    }),
+  );
   return out.Item ? { version: out.Item.version, counters: out.Item.counters } : { version: 0, counters: {} };
 }
 
-const problems = (res: ApiAnswer) => (res.body.error?.details?.problems ?? []).map((p: { field: string; rule: string }) => `${p.field}:${p.rule}`);
+const problems = (res: ApiAnswer) =>
+  (res.body.error?.details?.problems ?? []).map((p: { field: string; rule: string }) => `${p.field}:${p.rule}`);
 const eventsOf = (type: string, claimNo: string) => events.filter((e) => e['detail-type'] === type && e.detail.claim?.claimNo === claimNo);
 
 /** Sums the statements' counter deltas, counter by counter. */
@@ -125,8 +151,14 @@ describe('policies in the policies table', () => {
   it('holds the shipped documents, seeded at start, readable by version and in force on a date', async () => {
     const res = await api(cloud, 'GET', '/v1/policies/benefits/210900?year=2020&scheme=resident&on=2020-06-09', { token: staff });
     expect(res.status).toBe(200);
-    expect(res.body.versions).toEqual([expect.objectContaining({ version: 1, effectiveFrom: '2020-01-01', id: 'fuxin-resident', publishedBy: 'seed:policies/benefits' })]);
-    expect(res.body.inForce[0]).toMatchObject({ scheme: 'resident', version: 1, document: { sources: [{ title: '阜新市医疗保障扶贫三年行动实施方案(2018—2020年)' }] } });
+    expect(res.body.versions).toEqual([
+      expect.objectContaining({ version: 1, effectiveFrom: '2020-01-01', id: 'fuxin-resident', publishedBy: 'seed:policies/benefits' }),
+    ]);
+    expect(res.body.inForce[0]).toMatchObject({
+      scheme: 'resident',
+      version: 1,
+      document: { sources: [{ title: '阜新市医疗保障扶贫三年行动实施方案(2018—2020年)' }] },
+    });
   });
 });
 
@@ -152,7 +184,12 @@ describe('settle, replay, reverse and settle again', () => {
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     const statement: Statement = first.body.statement;
     // basic (30,000 − 500) × 70%; 大病 1,850 above the halved deductible at 70%; 救助 (8,055 − 1,000) × 60%; top-up 50% of the rest.
-    expect(statement.totals.byLayer).toMatchObject({ basic: y(20_650), catastrophic: y(1_295), assistance: y(4_233), supplementary: y(1_911) });
+    expect(statement.totals.byLayer).toMatchObject({
+      basic: y(20_650),
+      catastrophic: y(1_295),
+      assistance: y(4_233),
+      supplementary: y(1_911),
+    });
     expect(statement.totals.patientPaidFen).toBe(y(1_911));
     expect(statement.policy).toMatchObject({ id: 'fuxin-resident', version: 1, year: 2020 });
     expect(first.body.claim).toMatchObject({ status: 'settled', settlementNo: 1 });
@@ -160,12 +197,22 @@ describe('settle, replay, reverse and settle again', () => {
     expect(acc.version).toBe(1);
     expect(acc.counters).toEqual(statement.yearToDate.after);
 
-    const [event] = await eventually(() => (eventsOf('ClaimSettled', 'ZY-0001').length ? eventsOf('ClaimSettled', 'ZY-0001') : undefined), 'ClaimSettled');
+    const [event] = await eventually(
+      () => (eventsOf('ClaimSettled', 'ZY-0001').length ? eventsOf('ClaimSettled', 'ZY-0001') : undefined),
+      'ClaimSettled',
+    );
     expect(event!.detail).toMatchObject({
-      memberId, region: '210900', scheme: 'resident', settlementNo: 1, policy: { id: 'fuxin-resident', version: 1 },
+      memberId,
+      region: '210900',
+      scheme: 'resident',
+      settlementNo: 1,
+      policy: { id: 'fuxin-resident', version: 1 },
       provider: { code: HOSPITAL, level: 'secondary', region: '210902' },
       visit: { type: 'inpatient', admissionDate: '2020-06-01', dischargeDate: '2020-06-09' },
-      patient: { sex: 'F' }, diagnoses: { principal: 'K35.800' }, procedures: ['47.0901'], inpatient: { lengthOfStayDays: 8 },
+      patient: { sex: 'F' },
+      diagnoses: { principal: 'K35.800' },
+      procedures: ['47.0901'],
+      inpatient: { lengthOfStayDays: 8 },
       totals: { billedFen: y(30_000), fundPaidFen: y(28_089), patientPaidFen: y(1_911) },
     });
     expect(rawEvents.some((body) => body.includes(personId))).toBe(false);
@@ -186,10 +233,12 @@ describe('settle, replay, reverse and settle again', () => {
     expect((await accumulator(memberId)).version).toBe(1);
   });
 
-  it('shows the claim with its ledger to its provider, staff and the region\'s regulator, and to no one else', async () => {
+  it("shows the claim with its ledger to its provider, staff and the region's regulator, and to no one else", async () => {
     const own = await getClaim(HOSPITAL, 'ZY-0001');
     expect(own.status).toBe(200);
-    expect(own.body.ledger).toEqual([expect.objectContaining({ kind: 'settlement', settlementNo: 1, amounts: expect.objectContaining({ fundPaidFen: y(28_089) }) })]);
+    expect(own.body.ledger).toEqual([
+      expect.objectContaining({ kind: 'settlement', settlementNo: 1, amounts: expect.objectContaining({ fundPaidFen: y(28_089) }) }),
+    ]);
     expect((await getClaim(HOSPITAL, 'ZY-0001', staff)).status).toBe(200);
     expect((await getClaim(HOSPITAL, 'ZY-0001', await cloud.mint({ sub: 'r', role: 'regulator', region: '210900' }))).status).toBe(200);
     expect((await getClaim(HOSPITAL, 'ZY-0001', await cloud.mint({ sub: 'r', role: 'regulator', region: '330900' }))).status).toBe(403);
@@ -200,7 +249,10 @@ describe('settle, replay, reverse and settle again', () => {
     const res = await reverse(HOSPITAL, 'ZY-0001', { reason: '退费: 患者放弃手术', settlementNo: 1 });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.claim).toMatchObject({ status: 'reversed', settlementNo: 1, reversal: { reason: '退费: 患者放弃手术' } });
-    expect(res.body.ledgerEntry).toMatchObject({ kind: 'reversal', amounts: { billedFen: -y(30_000), fundPaidFen: -y(28_089), patientPaidFen: -y(1_911) } });
+    expect(res.body.ledgerEntry).toMatchObject({
+      kind: 'reversal',
+      amounts: { billedFen: -y(30_000), fundPaidFen: -y(28_089), patientPaidFen: -y(1_911) },
+    });
     const acc = await accumulator(memberId);
     expect(acc.version).toBe(2);
     expect(nonZero(acc.counters)).toEqual({});
@@ -222,9 +274,18 @@ describe('settle, replay, reverse and settle again', () => {
     expect(acc.counters).toEqual(res.body.statement.yearToDate.after);
     expect(acc.counters.billed).toBe(y(28_000));
     expect((await reverse(HOSPITAL, 'ZY-0001', { reason: 'late retry', settlementNo: 1 })).status).toBe(409);
-    const ledger = (await getClaim(HOSPITAL, 'ZY-0001')).body.ledger.map((e: { kind: string; settlementNo: number; amounts: { billedFen: number } }) => [e.kind, e.settlementNo, e.amounts.billedFen]);
-    expect(ledger).toEqual([['settlement', 1, y(30_000)], ['reversal', 1, -y(30_000)], ['settlement', 2, y(28_000)]]);
-    await eventually(() => (eventsOf('ClaimSettled', 'ZY-0001').some((e) => e.detail.settlementNo === 2) ? true : undefined), 'ClaimSettled of settlement 2');
+    const ledger = (await getClaim(HOSPITAL, 'ZY-0001')).body.ledger.map(
+      (e: { kind: string; settlementNo: number; amounts: { billedFen: number } }) => [e.kind, e.settlementNo, e.amounts.billedFen],
+    );
+    expect(ledger).toEqual([
+      ['settlement', 1, y(30_000)],
+      ['reversal', 1, -y(30_000)],
+      ['settlement', 2, y(28_000)],
+    ]);
+    await eventually(
+      () => (eventsOf('ClaimSettled', 'ZY-0001').some((e) => e.detail.settlementNo === 2) ? true : undefined),
+      'ClaimSettled of settlement 2',
+    );
   });
 
   it('settles a claim racing itself once: one 201, the rest replays', async () => {
@@ -241,7 +302,9 @@ describe('50 concurrent claims for one member', () => {
     const { memberId } = await poorMember('tekun');
     // Each visit: 100 yuan of 甲 drugs at a township centre, 50% basic → 50 yuan; the 1,000-yuan
     // outpatient pool is exhausted after 20 of them, whichever order they commit in.
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => settleRetrying(outpatientBill(memberId, `MZ-RACE-${String(i).padStart(2, '0')}`), clinic)));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => settleRetrying(outpatientBill(memberId, `MZ-RACE-${String(i).padStart(2, '0')}`), clinic)),
+    );
     expect(answers.map((a) => a.status)).toEqual(new Array(50).fill(201));
     const statements: Statement[] = answers.map((a) => a.body.statement);
     const acc = await accumulator(memberId);
@@ -259,42 +322,71 @@ describe('50 concurrent claims for one member', () => {
 
 describe('bad bills: a 400 naming the field', () => {
   let memberId: string;
-  beforeAll(async () => { ({ memberId } = await poorMember('dibao')); });
+  beforeAll(async () => {
+    ({ memberId } = await poorMember('dibao'));
+  });
 
   it('refuses a malformed diagnosis or procedure code, a negative quantity and a line total that does not match', async () => {
     const bill = inpatientBill(memberId, 'BAD-1', { diagnoses: { principal: 'K35' }, procedures: ['4709'] });
     expect(problems(await settle(bill))).toEqual(['body.diagnoses.principal:invalid_format', 'body.procedures.0:invalid_format']);
     const line = exampleLine(1, 'A', 'drug', 10, 3);
-    expect(problems(await settle(inpatientBill(memberId, 'BAD-2', { lines: [{ ...line, quantity: -3 }] })))).toEqual(['body.lines.0.quantity:too_small']);
-    expect(problems(await settle(inpatientBill(memberId, 'BAD-3', { lines: [{ ...line, amountFen: line.amountFen + 1 }] })))).toEqual(['body.lines.0.amountFen:line_total']);
+    expect(problems(await settle(inpatientBill(memberId, 'BAD-2', { lines: [{ ...line, quantity: -3 }] })))).toEqual([
+      'body.lines.0.quantity:too_small',
+    ]);
+    expect(problems(await settle(inpatientBill(memberId, 'BAD-3', { lines: [{ ...line, amountFen: line.amountFen + 1 }] })))).toEqual([
+      'body.lines.0.amountFen:line_total',
+    ]);
   });
 
   it('refuses a member not covered on the date of service, an unknown member, and an unregistered provider', async () => {
-    const before = await settle(inpatientBill(memberId, 'BAD-4', { visit: { type: 'inpatient', serviceDate: '2019-12-20', dischargeDate: '2020-01-03' } }));
+    const before = await settle(
+      inpatientBill(memberId, 'BAD-4', { visit: { type: 'inpatient', serviceDate: '2019-12-20', dischargeDate: '2020-01-03' } }),
+    );
     expect(before.status).toBe(400);
     expect(problems(before)).toEqual(['body.memberId:not_enrolled']);
     expect(problems(await settle(inpatientBill('MNOSUCHMEMBER0000', 'BAD-5')))).toEqual(['body.memberId:not_found']);
     const stranger = await cloud.mint({ sub: 'x', role: 'provider', providerCode: 'H21099999999' });
-    expect(problems(await settle({ ...inpatientBill(memberId, 'BAD-6'), providerCode: 'H21099999999' }, stranger))).toEqual(['body.providerCode:not_registered']);
+    expect(problems(await settle({ ...inpatientBill(memberId, 'BAD-6'), providerCode: 'H21099999999' }, stranger))).toEqual([
+      'body.providerCode:not_registered',
+    ]);
   });
 
   it('refuses a visit type the policy does not cover, and settles nothing for any refused bill', async () => {
-    const bedDay = inpatientBill(memberId, 'BAD-7', { visit: { type: 'bed-day', serviceDate: '2020-06-01', dischargeDate: '2020-06-09', bedDay: { programme: 'hospice', days: 8 } } });
+    const bedDay = inpatientBill(memberId, 'BAD-7', {
+      visit: { type: 'bed-day', serviceDate: '2020-06-01', dischargeDate: '2020-06-09', bedDay: { programme: 'hospice', days: 8 } },
+    });
     expect(problems(await settle(bedDay))).toEqual(['body.visit.type:not_covered']);
     expect((await accumulator(memberId)).version).toBe(0);
     expect(events.some((e) => String(e.detail.claim?.claimNo).startsWith('BAD-'))).toBe(false);
   });
 
   it('lets a provider settle only its own bills, and no regulator settle at all', async () => {
-    expect((await settle(inpatientBill(memberId, 'BAD-8'), clinic)).body.error).toMatchObject({ code: 'FORBIDDEN', details: { field: 'providerCode' } });
-    expect((await settle(inpatientBill(memberId, 'BAD-9'), await cloud.mint({ sub: 'r', role: 'regulator', region: '210900' }))).status).toBe(403);
+    expect((await settle(inpatientBill(memberId, 'BAD-8'), clinic)).body.error).toMatchObject({
+      code: 'FORBIDDEN',
+      details: { field: 'providerCode' },
+    });
+    expect(
+      (await settle(inpatientBill(memberId, 'BAD-9'), await cloud.mint({ sub: 'r', role: 'regulator', region: '210900' }))).status,
+    ).toBe(403);
   });
 });
 
 describe('publishing a new policy version', () => {
   const v2 = () => {
-    const document = structuredClone(loadShippedPolicies().find((p) => p.policy.id === 'fuxin-resident' && p.policy.year === 2020)!.document);
-    return { ...document, version: 2, effectiveFrom: '2020-07-01', basic: { ...document.basic, ratios: document.basic.ratios.map((r) => (r.id === 'outpatient' ? { ...r, set: { primary: '60%', secondary: '40%', tertiary: '30%' } } : r)) } };
+    const document = structuredClone(
+      loadShippedPolicies().find((p) => p.policy.id === 'fuxin-resident' && p.policy.year === 2020)!.document,
+    );
+    return {
+      ...document,
+      version: 2,
+      effectiveFrom: '2020-07-01',
+      basic: {
+        ...document.basic,
+        ratios: document.basic.ratios.map((r) =>
+          r.id === 'outpatient' ? { ...r, set: { primary: '60%', secondary: '40%', tertiary: '30%' } } : r,
+        ),
+      },
+    };
   };
 
   it('lets staff publish, keeps history, and settles each claim under the version in force on its date', async () => {
@@ -313,10 +405,20 @@ describe('publishing a new policy version', () => {
   it('replays the same version, and refuses a changed one, an older one, a bad document and a non-staff caller', async () => {
     expect((await api(cloud, 'POST', '/v1/policies', { token: staff, body: v2() })).status).toBe(200);
     const changed = { ...v2(), title: 'changed after publishing' };
-    expect((await api(cloud, 'POST', '/v1/policies', { token: staff, body: changed })).body.error.details).toMatchObject({ field: 'body.version', rule: 'version_exists' });
+    expect((await api(cloud, 'POST', '/v1/policies', { token: staff, body: changed })).body.error.details).toMatchObject({
+      field: 'body.version',
+      rule: 'version_exists',
+    });
     const older = { ...v2(), version: 1, effectiveFrom: '2020-09-01' };
-    expect((await api(cloud, 'POST', '/v1/policies', { token: staff, body: older })).body.error.details).toMatchObject({ field: 'body.version', rule: 'not_newer' });
-    const bad = { ...v2(), version: 3, basic: { ...v2().basic, ratios: [{ id: 'x', set: '0.85', basis: { illustrative: 'a ratio written as a fraction' } }] } };
+    expect((await api(cloud, 'POST', '/v1/policies', { token: staff, body: older })).body.error.details).toMatchObject({
+      field: 'body.version',
+      rule: 'not_newer',
+    });
+    const bad = {
+      ...v2(),
+      version: 3,
+      basic: { ...v2().basic, ratios: [{ id: 'x', set: '0.85', basis: { illustrative: 'a ratio written as a fraction' } }] },
+    };
     const refused = await api(cloud, 'POST', '/v1/policies', { token: staff, body: bad });
     expect(refused.status).toBe(400);
     expect(problems(refused)[0]).toMatch(/^body\.basic\.ratios\.0\.set:/);
@@ -326,7 +428,11 @@ describe('publishing a new policy version', () => {
 
 describe('events survive a bus that refuses them (the transactional outbox)', () => {
   const waiting = async (key: string) =>
-    (await db.send(new GetCommand({ TableName: localName.table('outbox'), Key: { pk: `OUTBOX#${shardOf(key)}`, sk: key }, ConsistentRead: true }))).Item;
+    (
+      await db.send(
+        new GetCommand({ TableName: localName.table('outbox'), Key: { pk: `OUTBOX#${shardOf(key)}`, sk: key }, ConsistentRead: true }),
+      )
+    ).Item;
 
   it('settles while the bus refuses ClaimSettled, keeps the event in the outbox, and a replay of the request publishes it', async () => {
     const { memberId } = await poorMember('dibao');
@@ -341,7 +447,11 @@ describe('events survive a bus that refuses them (the transactional outbox)', ()
     expect(again.status).toBe(200);
     expect(again.headers.get('x-idempotent-replay')).toBe('true');
     const archived = await eventually(() => eventsOf('ClaimSettled', 'OB-1')[0], 'the ClaimSettled the outbox kept');
-    expect(archived.detail).toMatchObject({ claim: { providerCode: CLINIC, claimNo: 'OB-1' }, memberId, meta: { correlationId: expect.any(String) } });
+    expect(archived.detail).toMatchObject({
+      claim: { providerCode: CLINIC, claimNo: 'OB-1' },
+      memberId,
+      meta: { correlationId: expect.any(String) },
+    });
     expect(await waiting(key)).toBeUndefined();
   });
 
@@ -357,8 +467,10 @@ describe('events survive a bus that refuses them (the transactional outbox)', ()
     expect(early.result).toMatchObject({ run: 'outbox-relay', found: 0 });
     // Later (here: as the relay will see it a minute on), it publishes both and empties the outbox.
     expect(await relayOutbox(new Date(Date.now() + 60_000))).toEqual({ found: 2, delivered: 2, waiting: 0 });
-    await eventually(() => (eventsOf('ClaimSettled', 'OB-2').length && eventsOf('ClaimReversed', 'OB-2').length ? true : undefined), 'both events on the bus');
+    await eventually(
+      () => (eventsOf('ClaimSettled', 'OB-2').length && eventsOf('ClaimReversed', 'OB-2').length ? true : undefined),
+      'both events on the bus',
+    );
     for (const key of keys) expect(await waiting(key)).toBeUndefined();
   });
 });
-

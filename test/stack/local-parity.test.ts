@@ -13,7 +13,10 @@ import { startTestCloud } from '../support/local-cloud.ts';
 import { synthTemplate } from './synth.ts';
 
 type Json = any;
-interface Resource { Type: string; Properties?: Record<string, Json> }
+interface Resource {
+  Type: string;
+  Properties?: Record<string, Json>;
+}
 
 let resources: Record<string, Resource>;
 let cloud: LocalCloud;
@@ -24,10 +27,13 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   local = await cloud.describe();
 });
-afterAll(async () => { await cloud?.stop(); });
+afterAll(async () => {
+  await cloud?.stop();
+});
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const tag = (r: Resource | undefined) => (r?.Properties?.Tags as { Key: string; Value: string }[] | undefined)?.find((t) => t.Key === KEY_TAG)?.Value;
+const tag = (r: Resource | undefined) =>
+  (r?.Properties?.Tags as { Key: string; Value: string }[] | undefined)?.find((t) => t.Key === KEY_TAG)?.Value;
 /** The topology key of the resource a Ref / Fn::GetAtt points at. */
 const keyOf = (ref: Json): string | undefined => {
   const id = ref?.Ref ?? ref?.['Fn::GetAtt']?.[0];
@@ -41,7 +47,11 @@ describe('local cloud ≡ synthesised stack', () => {
     const integrations = new Map(ofType('AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, keyOf(r.Properties!.IntegrationUri)]));
     const stackRoutes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => {
       const integrationId = (r.Properties!.Target['Fn::Join'][1] as Json[]).find((part) => part?.Ref)?.Ref as string;
-      return { routeKey: r.Properties!.RouteKey as string, function: integrations.get(integrationId), authorized: r.Properties!.AuthorizationType === 'CUSTOM' };
+      return {
+        routeKey: r.Properties!.RouteKey as string,
+        function: integrations.get(integrationId),
+        authorized: r.Properties!.AuthorizationType === 'CUSTOM',
+      };
     });
     expect(byName(stackRoutes, 'routeKey')).toEqual(byName(local.routes, 'routeKey'));
   });
@@ -55,7 +65,8 @@ describe('local cloud ≡ synthesised stack', () => {
       const name = local.tables.find((t) => t.key === tag(r))!.name;
       const described = (await cloud.dynamo.client.send(new DescribeTableCommand({ TableName: name }))).Table!;
       expect(described.KeySchema, name).toEqual(r.Properties!.KeySchema);
-      const indexes = (gsis: Json[] | undefined) => (gsis ?? []).map((g) => ({ name: g.IndexName, keys: g.KeySchema })).sort((a, b) => a.name.localeCompare(b.name));
+      const indexes = (gsis: Json[] | undefined) =>
+        (gsis ?? []).map((g) => ({ name: g.IndexName, keys: g.KeySchema })).sort((a, b) => a.name.localeCompare(b.name));
       expect(indexes(described.GlobalSecondaryIndexes), name).toEqual(indexes(r.Properties!.GlobalSecondaryIndexes));
     }
   });
@@ -64,7 +75,9 @@ describe('local cloud ≡ synthesised stack', () => {
     // The stack also has two delivery DLQs that only AWS services write to (failed rule targets,
     // failed schedule invocations); locally the bus and scheduler report such failures instead.
     const awsOnly = new Set([RULES_DLQ_KEY, SCHEDULER_DLQ_KEY]);
-    const consumers = new Map(ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => [keyOf(r.Properties!.EventSourceArn), keyOf(r.Properties!.FunctionName)]));
+    const consumers = new Map(
+      ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => [keyOf(r.Properties!.EventSourceArn), keyOf(r.Properties!.FunctionName)]),
+    );
     const stackQueues = ofType('AWS::SQS::Queue')
       .filter(([, r]) => r.Properties!.RedrivePolicy && !awsOnly.has(tag(r)!))
       .map(([, r]) => ({
@@ -74,18 +87,20 @@ describe('local cloud ≡ synthesised stack', () => {
         visibilityTimeoutSeconds: r.Properties!.VisibilityTimeout as number,
         consumer: consumers.get(tag(r)!),
       }));
-    const localQueues = await Promise.all(local.queues.map(async (q) => {
-      const { Attributes } = await cloud.sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['All'] }));
-      const redrive = JSON.parse(Attributes!.RedrivePolicy!) as { deadLetterTargetArn: string; maxReceiveCount: number | string };
-      const dlqName = redrive.deadLetterTargetArn.split(':').pop()!;
-      return {
-        key: q.key,
-        deadLetter: dlqName === `yibao-${q.key}-dlq` ? `${q.key}-dlq` : dlqName,
-        maxReceiveCount: Number(redrive.maxReceiveCount),
-        visibilityTimeoutSeconds: Number(Attributes!.VisibilityTimeout),
-        consumer: q.consumer,
-      };
-    }));
+    const localQueues = await Promise.all(
+      local.queues.map(async (q) => {
+        const { Attributes } = await cloud.sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['All'] }));
+        const redrive = JSON.parse(Attributes!.RedrivePolicy!) as { deadLetterTargetArn: string; maxReceiveCount: number | string };
+        const dlqName = redrive.deadLetterTargetArn.split(':').pop()!;
+        return {
+          key: q.key,
+          deadLetter: dlqName === `yibao-${q.key}-dlq` ? `${q.key}-dlq` : dlqName,
+          maxReceiveCount: Number(redrive.maxReceiveCount),
+          visibilityTimeoutSeconds: Number(Attributes!.VisibilityTimeout),
+          consumer: q.consumer,
+        };
+      }),
+    );
     expect(byName(localQueues, 'key')).toEqual(byName(stackQueues, 'key'));
   });
 
@@ -109,7 +124,13 @@ describe('local cloud ≡ synthesised stack', () => {
       target: keyOf(r.Properties!.Target.Arn),
       input: JSON.parse(r.Properties!.Target.Input as string),
     }));
-    const localSchedules = local.schedules.map(({ key, expression, timeZone, target, input }) => ({ key, expression, timeZone, target, input }));
+    const localSchedules = local.schedules.map(({ key, expression, timeZone, target, input }) => ({
+      key,
+      expression,
+      timeZone,
+      target,
+      input,
+    }));
     expect(byName(localSchedules, 'key')).toEqual(byName(stackSchedules, 'key'));
   });
 });

@@ -8,9 +8,26 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { envName } from '../../shared/runtime/resource-names.ts';
 import { dlqKey, KEY_TAG, RULES_DLQ_KEY, SCHEDULER_DLQ_KEY } from '../../infra/stack/keys.ts';
 import {
-  BUS_NAME, SCHEDULE_TIME_ZONE, functions, queues, routeKey, routes, rules, schedules, tables,
-  type Access, type FunctionKey, type FunctionSpec, type QueueKey, type QueueSpec, type RuleKey,
-  type RuleSpec, type ScheduleKey, type ScheduleSpec, type TableKey, type TableSpec,
+  BUS_NAME,
+  SCHEDULE_TIME_ZONE,
+  functions,
+  queues,
+  routeKey,
+  routes,
+  rules,
+  schedules,
+  tables,
+  type Access,
+  type FunctionKey,
+  type FunctionSpec,
+  type QueueKey,
+  type QueueSpec,
+  type RuleKey,
+  type RuleSpec,
+  type ScheduleKey,
+  type ScheduleSpec,
+  type TableKey,
+  type TableSpec,
 } from '../../infra/topology.ts';
 import { cdkJsonContext, synthTemplate } from './synth.ts';
 
@@ -69,7 +86,9 @@ function tagOf(resource: CfnResource): string | undefined {
 
 /** The logical id of the one resource of `type` tagged `yibao:key` = `key`. */
 function idByKey(type: string, key: string): string {
-  const found = ofType(type).filter(([, r]) => tagOf(r) === key).map(([id]) => id);
+  const found = ofType(type)
+    .filter(([, r]) => tagOf(r) === key)
+    .map(([id]) => id);
   if (found.length !== 1) throw new Error(`Expected one ${type} tagged ${KEY_TAG}=${key}, found ${found.length}`);
   return found[0]!;
 }
@@ -214,16 +233,22 @@ function topicId(): string {
 function alarmsOn(queueLogicalId: string, metricName: string): Array<Record<string, Json>> {
   return ofType('AWS::CloudWatch::Alarm')
     .map(([, r]) => r.Properties ?? {})
-    .filter((p) => p.MetricName === metricName && p.Namespace === 'AWS/SQS'
-      && asArray<Json>(p.Dimensions).some((d: Json) => d.Name === 'QueueName' && referencedId(d.Value) === queueLogicalId));
+    .filter(
+      (p) =>
+        p.MetricName === metricName &&
+        p.Namespace === 'AWS/SQS' &&
+        asArray<Json>(p.Dimensions).some((d: Json) => d.Name === 'QueueName' && referencedId(d.Value) === queueLogicalId),
+    );
 }
 
 function enforcesTls(queueLogicalId: string): boolean {
   return ofType('AWS::SQS::QueuePolicy')
     .filter(([, p]) => asArray(p.Properties?.Queues).some((q: Json) => referencedId(q) === queueLogicalId))
     .flatMap(([, p]) => asArray<Json>(p.Properties?.PolicyDocument?.Statement))
-    .some((s: Json) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'
-      && referencedId(s.Resource) === queueLogicalId);
+    .some(
+      (s: Json) =>
+        s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false' && referencedId(s.Resource) === queueLogicalId,
+    );
 }
 
 function expectDeadLetterAlarm(dlqLogicalId: string): void {
@@ -257,7 +282,8 @@ describe('queues', () => {
     });
 
     it(`is consumed by ${spec.consumer} only, in batches with partial failures`, () => {
-      const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties ?? {})
+      const mappings = ofType('AWS::Lambda::EventSourceMapping')
+        .map(([, r]) => r.Properties ?? {})
         .filter((p) => referencedId(p.EventSourceArn) === queueId(key));
       expect(mappings).toHaveLength(1);
       expect(mappings[0]).toMatchObject({
@@ -275,7 +301,11 @@ describe('queues', () => {
     it(`alarms the operators when its oldest message is older than ${spec.maxAgeSeconds} s`, () => {
       const alarms = alarmsOn(queueId(key), 'ApproximateAgeOfOldestMessage');
       expect(alarms).toHaveLength(1);
-      expect(alarms[0]).toMatchObject({ Threshold: spec.maxAgeSeconds, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [ref(topicId())] });
+      expect(alarms[0]).toMatchObject({
+        Threshold: spec.maxAgeSeconds,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [ref(topicId())],
+      });
     });
   });
 
@@ -396,7 +426,9 @@ describe('HTTP API', () => {
   };
 
   it('has exactly the topology routes', () => {
-    expect(sorted(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.RouteKey as string))).toEqual(sorted(routes.map(routeKey)));
+    expect(sorted(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.RouteKey as string))).toEqual(
+      sorted(routes.map(routeKey)),
+    );
   });
 
   it('authorizes with the authorizer function, simple responses, cached on the Authorization header', () => {
@@ -507,8 +539,9 @@ describe('functions', () => {
         expected[envName.jwtAudience] = context['yibao:jwtAudience'];
         expected[envName.jwtJwksUrl] = context['yibao:jwtJwksUrl'];
       }
-      const resourceVariables = Object.fromEntries(Object.entries(env())
-        .filter(([name]) => /^(TABLE_|QUEUE_URL_|EVENT_BUS_NAME$|JWT_)/.test(name)));
+      const resourceVariables = Object.fromEntries(
+        Object.entries(env()).filter(([name]) => /^(TABLE_|QUEUE_URL_|EVENT_BUS_NAME$|JWT_)/.test(name)),
+      );
       expect(resourceVariables).toEqual(expected);
       expect(env()).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: key });
     });
@@ -521,7 +554,8 @@ describe('functions', () => {
         expect(actions.has('dynamodb:GetItem')).toBe(true);
         expect(actions.has('dynamodb:Query')).toBe(true);
         for (const write of WRITE_ACTIONS) expect(actions.has(write)).toBe(access === 'readwrite');
-        const indexArns = statements().flatMap((s) => asArray<Json>(s.Resource))
+        const indexArns = statements()
+          .flatMap((s) => asArray<Json>(s.Resource))
           .filter((r: Json) => r?.['Fn::Join'] && referencedId(r) === tableId(table));
         expect(indexArns.length > 0).toBe(tables[table].indexes.length > 0);
       }

@@ -12,7 +12,12 @@ export interface ApiAnswer {
   body: any;
 }
 
-export async function api(cloud: LocalCloud, method: string, path: string, init: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
+export async function api(
+  cloud: LocalCloud,
+  method: string,
+  path: string,
+  init: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiAnswer> {
   const res = await fetch(`${cloud.apiUrl}${path}`, {
     method,
     headers: {

@@ -4,10 +4,12 @@ import { agencyDate, agencyMonth, previousAgencyYear } from '../../shared/time/a
 
 describe('agency calendar (China Standard Time: UTC+8 all year since 1992)', () => {
   it('is the UTC date eight hours on, for any instant', () => {
-    fc.assert(fc.property(fc.date({ min: new Date('1992-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }), (instant) => {
-      const shifted = new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-      expect(agencyDate(instant)).toBe(shifted);
-    }));
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1992-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }), (instant) => {
+        const shifted = new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+        expect(agencyDate(instant)).toBe(shifted);
+      }),
+    );
   });
 
   it('starts a month at 16:00 UTC on the last day of the month before', () => {

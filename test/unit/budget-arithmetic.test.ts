@@ -27,13 +27,18 @@ const members: CommunityMember[] = [
   { providerCode: 'JA0203', tier: 'village', weight: 1 },
 ];
 const community = (spentYuan: string, assessment?: { score: number; rank: number }): CommunityYear => ({
-  communityId: 'JA-HC-1', name: '金安区第一医共体', members, capitatedMembers: 1_000, spentFen: y(spentYuan),
+  communityId: 'JA-HC-1',
+  name: '金安区第一医共体',
+  members,
+  capitatedMembers: 1_000,
+  spentFen: y(spentYuan),
   assessment: assessment && { scoreBasisPoints: Math.round(assessment.score * 100), rank: assessment.rank },
 });
-const shareOf = (s: { shares: { providerCode: string; amountFen: number }[] }) => Object.fromEntries(s.shares.map((x) => [x.providerCode, x.amountFen]));
+const shareOf = (s: { shares: { providerCode: string; amountFen: number }[] }) =>
+  Object.fromEntries(s.shares.map((x) => [x.providerCode, x.amountFen]));
 
 describe('point value and DRG payment', () => {
-  it('divides the DRG budget by the year\'s points: 1,000,000 yuan ÷ 10,000 points = 100 yuan a point', () => {
+  it("divides the DRG budget by the year's points: 1,000,000 yuan ÷ 10,000 points = 100 yuan a point", () => {
     const pv = pointValue(y('1000000'), 1_000_000);
     expect(pv.yuanPerPoint).toBe('100.0000');
     // 6,000 / 3,000 / 1,000 points × 100 yuan.
@@ -55,19 +60,27 @@ describe('point value and DRG payment', () => {
   });
 });
 
-describe('capitation surplus (Jin\'an: score % to the units, 2 : 6 : 2)', () => {
-  it('distributes score × surplus and sends the rest to the community\'s global settlement', () => {
+describe("capitation surplus (Jin'an: score % to the units, 2 : 6 : 2)", () => {
+  it("distributes score × surplus and sends the rest to the community's global settlement", () => {
     // Fund 1,000 × 3,070 = 3,070,000; spent 2,570,000 → surplus 500,000; score 92.5 → 462,500 distributed, 37,500 kept.
     const s = settleCapitation(community('2570000', { score: 92.5, rank: 8 }), jinan);
     expect(s).toMatchObject({
-      outcome: 'surplus', fundFen: y('3070000'), spentFen: y('2570000'), surplusFen: y('500000'),
-      distributedFen: y('462500'), toGlobalSettlementFen: y('37500'), overrunFen: 0,
+      outcome: 'surplus',
+      fundFen: y('3070000'),
+      spentFen: y('2570000'),
+      surplusFen: y('500000'),
+      distributedFen: y('462500'),
+      toGlobalSettlementFen: y('37500'),
+      overrunFen: 0,
     });
     // 2 : 6 : 2 of 462,500 = 92,500 / 277,500 / 92,500; townships halve theirs, villages take a third each.
     expect(shareOf(s)).toEqual({
       JA0001: y('92500'),
-      JA0101: y('138750'), JA0102: y('138750'),
-      JA0201: 3_083_334, JA0202: 3_083_333, JA0203: 3_083_333, // 30,833.33⅓ yuan: the odd fen to the first
+      JA0101: y('138750'),
+      JA0102: y('138750'),
+      JA0201: 3_083_334,
+      JA0202: 3_083_333,
+      JA0203: 3_083_333, // 30,833.33⅓ yuan: the odd fen to the first
     });
   });
 
@@ -83,7 +96,7 @@ describe('capitation surplus (Jin\'an: score % to the units, 2 : 6 : 2)', () => 
   });
 });
 
-describe('capitation overrun (Jin\'an top-six rule)', () => {
+describe("capitation overrun (Jin'an top-six rule)", () => {
   it('a community ranked in the top six: the global settlement absorbs the overrun, the units bear nothing', () => {
     // Spent 3,270,000 against a fund of 3,070,000: overrun 200,000; ranked 4th.
     const s = settleCapitation(community('3270000', { score: 95, rank: 4 }), jinan);
@@ -101,8 +114,11 @@ describe('capitation overrun (Jin\'an top-six rule)', () => {
     // 4 : 5 : 1 of 200,000 = 80,000 / 100,000 / 20,000, borne (negative).
     expect(shareOf(s)).toEqual({
       JA0001: -y('80000'),
-      JA0101: -y('50000'), JA0102: -y('50000'),
-      JA0201: -666_667, JA0202: -666_667, JA0203: -666_666,
+      JA0101: -y('50000'),
+      JA0102: -y('50000'),
+      JA0201: -666_667,
+      JA0202: -666_667,
+      JA0203: -666_666,
     });
   });
 
@@ -120,15 +136,31 @@ describe('capitation overrun (Jin\'an top-six rule)', () => {
 
 describe('year-end netting of prepayments', () => {
   const provider = (code: string, p: Partial<ProviderYear>): ProviderYear => ({
-    providerCode: code, centipoints: 0, cases: 0, fundPaidFen: 0, inpatientFundPaidFen: 0, prepaidFen: 0, settledBeforeFen: 0, ...p,
+    providerCode: code,
+    centipoints: 0,
+    cases: 0,
+    fundPaidFen: 0,
+    inpatientFundPaidFen: 0,
+    prepaidFen: 0,
+    settledBeforeFen: 0,
+    ...p,
   });
 
   it('pays or recovers entitlement − advances per provider', () => {
     const result = settleYear({
-      region: '341502', year: 2023, policy: jinan, drgBudgetFen: y('1000000'),
+      region: '341502',
+      year: 2023,
+      policy: jinan,
+      drgBudgetFen: y('1000000'),
       providers: [
         // County hospital: 6,000 points (600,000 yuan), 50,000 yuan of outpatient claims (its 80,000 inpatient claims are paid by points), advanced 700,000.
-        provider('JA0001', { centipoints: 600_000, cases: 60, fundPaidFen: y('130000'), inpatientFundPaidFen: y('80000'), prepaidFen: y('700000') }),
+        provider('JA0001', {
+          centipoints: 600_000,
+          cases: 60,
+          fundPaidFen: y('130000'),
+          inpatientFundPaidFen: y('80000'),
+          prepaidFen: y('700000'),
+        }),
         // A city hospital outside the community: 4,000 points (400,000 yuan), advanced 460,000 → recover 60,000.
         provider('LA0009', { centipoints: 400_000, cases: 35, prepaidFen: y('460000') }),
       ],
@@ -138,19 +170,36 @@ describe('year-end netting of prepayments', () => {
     const byCode = Object.fromEntries(result.providers.map((p) => [p.providerCode, p]));
     // 600,000 + 50,000 + 92,500 (its 2/10 of the distributed surplus) − 700,000 = 42,500 to pay.
     expect(byCode.JA0001).toMatchObject({
-      drgPaymentFen: y('600000'), itemPaymentFen: y('50000'), capitationFen: y('92500'), entitlementFen: y('742500'),
-      prepaidFen: y('700000'), netFen: y('42500'), toPayFen: y('42500'), toRecoverFen: 0, ledgerFen: y('42500'),
-      communityId: 'JA-HC-1', tier: 'county',
+      drgPaymentFen: y('600000'),
+      itemPaymentFen: y('50000'),
+      capitationFen: y('92500'),
+      entitlementFen: y('742500'),
+      prepaidFen: y('700000'),
+      netFen: y('42500'),
+      toPayFen: y('42500'),
+      toRecoverFen: 0,
+      ledgerFen: y('42500'),
+      communityId: 'JA-HC-1',
+      tier: 'county',
     });
     expect(byCode.LA0009).toMatchObject({ drgPaymentFen: y('400000'), netFen: -y('60000'), toPayFen: 0, toRecoverFen: y('60000') });
     // Members with no totals still get their capitation share.
     expect(byCode.JA0101).toMatchObject({ capitationFen: y('138750'), netFen: y('138750') });
-    expect(result.totals).toMatchObject({ providers: 7, drgPaymentFen: y('1000000'), capitationFen: y('462500'), toGlobalSettlementFen: y('37500') });
+    expect(result.totals).toMatchObject({
+      providers: 7,
+      drgPaymentFen: y('1000000'),
+      capitationFen: y('462500'),
+      toGlobalSettlementFen: y('37500'),
+    });
   });
 
   it('a later version moves only the difference from what earlier versions settled', () => {
     const result = settleYear({
-      region: '341502', year: 2023, policy: jinan, drgBudgetFen: y('1000000'), communities: [],
+      region: '341502',
+      year: 2023,
+      policy: jinan,
+      drgBudgetFen: y('1000000'),
+      communities: [],
       providers: [provider('LA0009', { centipoints: 400_000, prepaidFen: y('300000'), settledBeforeFen: y('120000') })],
     });
     // All 1,000,000 to the only provider; net 700,000; 120,000 already paid → 580,000 now.
@@ -161,7 +210,14 @@ describe('year-end netting of prepayments', () => {
     const doc = structuredClone(jinan.document);
     doc.yearEnd.includeItemPayments = false;
     const policy: SettlementPolicy = compileSettlementPolicy(doc);
-    const result = settleYear({ region: '341502', year: 2023, policy, drgBudgetFen: 0, communities: [], providers: [provider('LA0009', { fundPaidFen: y('5000') })] });
+    const result = settleYear({
+      region: '341502',
+      year: 2023,
+      policy,
+      drgBudgetFen: 0,
+      communities: [],
+      providers: [provider('LA0009', { fundPaidFen: y('5000') })],
+    });
     expect(result.providers[0]!.itemPaymentFen).toBe(0);
   });
 });
@@ -179,13 +235,16 @@ describe('prepayment amounts', () => {
 
   it('puts the odd fen of the year in the first months, so the twelve advances add up', () => {
     // 10,000.01 yuan × 90% = 9,000.009 → 900,001 fen a year: 75,000.08⅓ fen a month.
-    const months = Array.from({ length: 12 }, (_, i) => monthlyAdvance(budgetShare, { globalBudgetFen: 1_000_001, month: i + 1, lastMonthCentipoints: 0 }).amountFen);
+    const months = Array.from(
+      { length: 12 },
+      (_, i) => monthlyAdvance(budgetShare, { globalBudgetFen: 1_000_001, month: i + 1, lastMonthCentipoints: 0 }).amountFen,
+    );
     expect(months[0]).toBe(75_001);
     expect(months.slice(1).every((m) => m === 75_000)).toBe(true);
     expect(months.reduce((a, b) => a + b, 0)).toBe(900_001);
   });
 
-  it('advances 80% of last month\'s points at the provisional 95 yuan a point', () => {
+  it("advances 80% of last month's points at the provisional 95 yuan a point", () => {
     // 1,234.56 points × 95 = 117,283.20 yuan; × 80% = 93,826.56 yuan.
     const a = monthlyAdvance(points, { globalBudgetFen: 0, month: 4, lastMonthCentipoints: 123_456 });
     expect(a.amountFen).toBe(9_382_656);

@@ -17,8 +17,12 @@ const jinan = settlementPolicyFor('341502', 2023)!;
 const y = yuanToFen;
 
 describe('settlement policies as data', () => {
-  it('ships Jin\'an 2023 with the paper\'s own figures and Honghe 2025 with its mechanisms', () => {
-    expect(settlementPolicies().map((p) => `${p.region}/${p.year}`).sort()).toEqual(['341502/2023', '532500/2025']);
+  it("ships Jin'an 2023 with the paper's own figures and Honghe 2025 with its mechanisms", () => {
+    expect(
+      settlementPolicies()
+        .map((p) => `${p.region}/${p.year}`)
+        .sort(),
+    ).toEqual(['341502/2023', '532500/2025']);
     expect(jinan.capitation.standardPerMemberFen).toBe(307_000);
     expect(jinan.surplus).toEqual({ distributed: 'assessment-score', split: { county: 2, township: 6, village: 2 } });
     expect(jinan.overrun).toEqual({ absorbedWhenRankAtMost: 6, split: { county: 4, township: 5, village: 1 } });
@@ -36,7 +40,9 @@ describe('settlement policies as data', () => {
     doc.prepayment.defaultAgreement = 'none';
     const parsed = settlementPolicySchema.safeParse(doc);
     expect(parsed.success).toBe(false);
-    expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['surplus.source', 'prepayment.defaultAgreement']));
+    expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual(
+      expect.arrayContaining(['surplus.source', 'prepayment.defaultAgreement']),
+    );
   });
 
   it('rejects a money figure written as a float and a split with no positive part', () => {
@@ -44,42 +50,67 @@ describe('settlement policies as data', () => {
     doc.capitation.standardPerMemberYuan = 3070.5;
     doc.overrun.split = { county: 0, township: 0, village: 0 };
     const parsed = settlementPolicySchema.safeParse(doc);
-    expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['capitation.standardPerMemberYuan', 'overrun.split']));
+    expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual(
+      expect.arrayContaining(['capitation.standardPerMemberYuan', 'overrun.split']),
+    );
   });
 });
 
 describe('budgets', () => {
   const community: HealthCommunity = healthCommunityInputSchema.parse({
-    communityId: 'JA-HC-1', region: '341502', name: '金安区第一医共体',
-    members: [{ providerCode: 'JA0001', tier: 'county' }, { providerCode: 'JA0101', tier: 'township' }],
+    communityId: 'JA-HC-1',
+    region: '341502',
+    name: '金安区第一医共体',
+    members: [
+      { providerCode: 'JA0001', tier: 'county' },
+      { providerCode: 'JA0101', tier: 'township' },
+    ],
   });
   const register: Register = {
-    providers: new Map([['JA0001', { region: '341502' }], ['JA0101', { region: '341502' }], ['LA0009', { region: '341502' }], ['HH0001', { region: '532500' }]]),
+    providers: new Map([
+      ['JA0001', { region: '341502' }],
+      ['JA0101', { region: '341502' }],
+      ['LA0009', { region: '341502' }],
+      ['HH0001', { region: '532500' }],
+    ]),
     communities: new Map([['JA-HC-1', community]]),
   };
 
-  it('derives each community\'s global budget and capitation fund', () => {
+  it("derives each community's global budget and capitation fund", () => {
     const input = budgetInputSchema.parse({
-      totalFen: y('10000000'), drgBudgetFen: y('6000000'),
-      providers: [{ providerCode: 'JA0001', globalBudgetFen: y('4000000') }, { providerCode: 'JA0101', globalBudgetFen: y('800000') }, { providerCode: 'LA0009', globalBudgetFen: y('3000000'), agreement: 'last-month-points' }],
+      totalFen: y('10000000'),
+      drgBudgetFen: y('6000000'),
+      providers: [
+        { providerCode: 'JA0001', globalBudgetFen: y('4000000') },
+        { providerCode: 'JA0101', globalBudgetFen: y('800000') },
+        { providerCode: 'LA0009', globalBudgetFen: y('3000000'), agreement: 'last-month-points' },
+      ],
       healthCommunities: [{ communityId: 'JA-HC-1', capitatedMembers: 1_000 }],
     });
     const checked = checkBudget('341502', 2023, input, jinan, register);
     expect(checked.ok).toBe(true);
     if (!checked.ok) return;
     // 4,800,000 of global budget; 1,000 × 3,070 = 3,070,000 of it is the capitation fund.
-    expect(checked.budget.communities).toEqual([{ communityId: 'JA-HC-1', capitatedMembers: 1_000, globalBudgetFen: y('4800000'), capitationFundFen: y('3070000') }]);
+    expect(checked.budget.communities).toEqual([
+      { communityId: 'JA-HC-1', capitatedMembers: 1_000, globalBudgetFen: y('4800000'), capitationFundFen: y('3070000') },
+    ]);
     expect(checked.budget.providersBudgetFen).toBe(y('7800000'));
   });
 
   it('names every field that breaks a rule', () => {
     const input = budgetInputSchema.parse({
-      totalFen: y('1000000'), drgBudgetFen: y('2000000'),
+      totalFen: y('1000000'),
+      drgBudgetFen: y('2000000'),
       providers: [
-        { providerCode: 'JA0001', globalBudgetFen: y('900000') }, { providerCode: 'HH0001', globalBudgetFen: y('200000') },
-        { providerCode: 'NOPE0001', globalBudgetFen: 0 }, { providerCode: 'LA0009', globalBudgetFen: 0, agreement: 'weekly' },
+        { providerCode: 'JA0001', globalBudgetFen: y('900000') },
+        { providerCode: 'HH0001', globalBudgetFen: y('200000') },
+        { providerCode: 'NOPE0001', globalBudgetFen: 0 },
+        { providerCode: 'LA0009', globalBudgetFen: 0, agreement: 'weekly' },
       ],
-      healthCommunities: [{ communityId: 'JA-HC-1', capitatedMembers: 1_000 }, { communityId: 'JA-HC-9', capitatedMembers: 1 }],
+      healthCommunities: [
+        { communityId: 'JA-HC-1', capitatedMembers: 1_000 },
+        { communityId: 'JA-HC-9', capitatedMembers: 1 },
+      ],
     });
     const checked = checkBudget('341502', 2023, input, jinan, register);
     expect(checked.ok).toBe(false);
@@ -96,8 +127,24 @@ describe('budgets', () => {
   });
 
   it('refuses a provider listed twice and a community without a county hospital', () => {
-    expect(budgetInputSchema.safeParse({ totalFen: 1, drgBudgetFen: 0, providers: [{ providerCode: 'JA0001', globalBudgetFen: 0 }, { providerCode: 'JA0001', globalBudgetFen: 0 }] }).success).toBe(false);
-    expect(healthCommunityInputSchema.safeParse({ communityId: 'X-1', region: '341502', name: 'x', members: [{ providerCode: 'JA0101', tier: 'township' }] }).success).toBe(false);
+    expect(
+      budgetInputSchema.safeParse({
+        totalFen: 1,
+        drgBudgetFen: 0,
+        providers: [
+          { providerCode: 'JA0001', globalBudgetFen: 0 },
+          { providerCode: 'JA0001', globalBudgetFen: 0 },
+        ],
+      }).success,
+    ).toBe(false);
+    expect(
+      healthCommunityInputSchema.safeParse({
+        communityId: 'X-1',
+        region: '341502',
+        name: 'x',
+        members: [{ providerCode: 'JA0101', tier: 'township' }],
+      }).success,
+    ).toBe(false);
   });
 });
 
@@ -112,7 +159,7 @@ describe('facts taken from claims', () => {
     expect(accountingDate({ type: 'outpatient', serviceDate: '2023-05-02' })).toBe('2023-05-02');
   });
 
-  it('counts the pooled fund\'s layer when the claim breaks its payment down', () => {
+  it("counts the pooled fund's layer when the claim breaks its payment down", () => {
     expect(pooledFundPaid({ billedFen: 100, fundPaidFen: 80, patientPaidFen: 20, byLayer: { basic: 60, catastrophic: 20 } })).toBe(60);
     expect(pooledFundPaid({ billedFen: 100, fundPaidFen: 80, patientPaidFen: 20 })).toBe(80);
   });
@@ -127,7 +174,7 @@ describe('facts taken from claims', () => {
 });
 
 describe('fund early warning', () => {
-  it('reproduces the Honghe plan\'s months of payment (end of 2020)', () => {
+  it("reproduces the Honghe plan's months of payment (end of 2020)", () => {
     // Residents: reserve 24.41亿 yuan, paying about 2.4706亿 a month → 9.88 months.
     expect(reserveMonthsCovered(y('2441000000'), y('247064777'))).toBe(988);
     // Employees: 14.66亿, about 0.9022亿 a month → 16.25 months.
@@ -160,12 +207,24 @@ describe('fund early warning', () => {
 
   it('puts it together through a month', () => {
     const status = fundStatus({
-      region: '341502', year: 2023, throughMonth: '2023-03', policy: jinan, totalBudgetFen: y('12000000'),
+      region: '341502',
+      year: 2023,
+      throughMonth: '2023-03',
+      policy: jinan,
+      totalBudgetFen: y('12000000'),
       reserve: { balanceFen: y('5000000'), asOf: '2022-12-31' },
-      providers: [{ providerCode: 'A001', globalBudgetFen: y('1200000'), spentFen: y('450000') }, { providerCode: 'B001', globalBudgetFen: y('2400000'), spentFen: y('600000') }],
+      providers: [
+        { providerCode: 'A001', globalBudgetFen: y('1200000'), spentFen: y('450000') },
+        { providerCode: 'B001', globalBudgetFen: y('2400000'), spentFen: y('600000') },
+      ],
     });
     // Paid 1,050,000 in three months → 350,000 a month; 5,000,000 covers 14.29 months.
-    expect(status.reserve).toMatchObject({ paidFen: y('1050000'), averageMonthlyPaymentFen: y('350000'), monthsCovered: 1429, level: 'none' });
+    expect(status.reserve).toMatchObject({
+      paidFen: y('1050000'),
+      averageMonthlyPaymentFen: y('350000'),
+      monthsCovered: 1429,
+      level: 'none',
+    });
     expect(status.providers.map((p) => p.level)).toEqual(['alert', 'none']);
   });
 });
@@ -179,12 +238,30 @@ describe('reports', () => {
 
   it('writes one CSV row per provider in yuan, and a readable summary', () => {
     const result = settleYear({
-      region: '341502', year: 2023, policy: jinan, drgBudgetFen: y('1000000'), communities: [],
-      providers: [{ providerCode: 'LA0009', centipoints: 400_000, cases: 35, fundPaidFen: 0, inpatientFundPaidFen: 0, prepaidFen: y('460000'), settledBeforeFen: 0 }],
+      region: '341502',
+      year: 2023,
+      policy: jinan,
+      drgBudgetFen: y('1000000'),
+      communities: [],
+      providers: [
+        {
+          providerCode: 'LA0009',
+          centipoints: 400_000,
+          cases: 35,
+          fundPaidFen: 0,
+          inpatientFundPaidFen: 0,
+          prepaidFen: y('460000'),
+          settledBeforeFen: 0,
+        },
+      ],
     });
     const csv = toCsv(providerColumns, result.providers);
-    expect(csv.split('\r\n')[0]).toBe('provider_code,community_id,tier,cases,points,drg_payment_yuan,item_payment_yuan,capitation_yuan,entitlement_yuan,prepaid_yuan,net_yuan,to_pay_yuan,to_recover_yuan,settled_before_yuan,this_version_yuan');
-    expect(csv.split('\r\n')[1]).toBe('LA0009,,,35,4000.00,1000000.00,0.00,0.00,1000000.00,460000.00,540000.00,540000.00,0.00,0.00,540000.00');
+    expect(csv.split('\r\n')[0]).toBe(
+      'provider_code,community_id,tier,cases,points,drg_payment_yuan,item_payment_yuan,capitation_yuan,entitlement_yuan,prepaid_yuan,net_yuan,to_pay_yuan,to_recover_yuan,settled_before_yuan,this_version_yuan',
+    );
+    expect(csv.split('\r\n')[1]).toBe(
+      'LA0009,,,35,4000.00,1000000.00,0.00,0.00,1000000.00,460000.00,540000.00,540000.00,0.00,0.00,540000.00',
+    );
     const text = yearEndSummary({ ...result, version: 1 }).join('\n');
     expect(text).toContain('point value: DRG budget 1000000.00 yuan ÷ 4000.00 points = 250.0000 yuan a point');
     expect(text).toContain('to pay 540000.00, to recover 0.00 yuan');

@@ -6,16 +6,26 @@ import { canonicalJson } from '../../shared/runtime/canonical-json.ts';
 /** The same value with every object's keys in reverse order. */
 const reordered = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(reordered);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).reverse().map((k) => [k, reordered((value as Record<string, unknown>)[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .reverse()
+        .map((k) => [k, reordered((value as Record<string, unknown>)[k])]),
+    );
   return value;
 };
 
 describe('canonical JSON', () => {
   it('gives the same text for the same data in any key order, and the data back when parsed', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => {
-      const text = canonicalJson(value);
-      return text === canonicalJson(reordered(value)) && JSON.stringify(JSON.parse(text)) === JSON.stringify(JSON.parse(canonicalJson(JSON.parse(text))));
-    }));
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        return (
+          text === canonicalJson(reordered(value)) &&
+          JSON.stringify(JSON.parse(text)) === JSON.stringify(JSON.parse(canonicalJson(JSON.parse(text))))
+        );
+      }),
+    );
   });
 
   it('sorts keys at every depth and keeps array order', () => {

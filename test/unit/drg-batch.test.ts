@@ -19,9 +19,21 @@ const lines = [
 
 async function run(input: string[], version: '1.1' | '2.0', extra: { qy?: boolean } = {}) {
   const chunks: string[] = [];
-  const output = new Writable({ write(chunk, _enc, done) { chunks.push(chunk.toString()); done(); } });
+  const output = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
   const stats = await runBatch(Readable.from(input.map((l) => `${l}\n`)), output, { version, ...extra });
-  return { stats, out: chunks.join('').trimEnd().split('\n').map((l) => JSON.parse(l)) };
+  return {
+    stats,
+    out: chunks
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+  };
 }
 
 describe('npm run drg', () => {
@@ -30,7 +42,15 @@ describe('npm run drg', () => {
     expect(stats).toEqual({ cases: 2, errors: 2, outcomes: { grouped: 1, qy: 0, ungroupable: 1 } });
     expect(out).toHaveLength(4);
     expect(Object.keys(out[0])).toEqual(['id', 'version', 'mdc', 'adrg', 'drg', 'ccLevel', 'outcome', 'trace']);
-    expect(out[0]).toMatchObject({ id: 'pneumonia', version: '1.1', mdc: 'MDCE', adrg: 'ES3', drg: 'ES31', ccLevel: 'MCC', outcome: 'grouped' });
+    expect(out[0]).toMatchObject({
+      id: 'pneumonia',
+      version: '1.1',
+      mdc: 'MDCE',
+      adrg: 'ES3',
+      drg: 'ES31',
+      ccLevel: 'MCC',
+      outcome: 'grouped',
+    });
     expect(out[1]).toMatchObject({ id: 'incomplete', line: 2 });
     expect(out[1].error).toContain('principalDiagnosis');
     expect(out[2]).toEqual({ version: '1.1', line: 3, error: 'not valid JSON' });
@@ -44,18 +64,37 @@ describe('npm run drg', () => {
 
   it('reads its options', () => {
     expect(parseArgs(['--version', '2.0'])).toMatchObject({ version: '2.0', qy: true, codes: 'yibao', progress: true, out: undefined });
-    expect(parseArgs(['--version', '1.1', '--no-qy', '--codes', 'clinical', '--no-progress', '--out', 'g.jsonl'])).toMatchObject({ version: '1.1', qy: false, codes: 'clinical', progress: false, out: 'g.jsonl' });
+    expect(parseArgs(['--version', '1.1', '--no-qy', '--codes', 'clinical', '--no-progress', '--out', 'g.jsonl'])).toMatchObject({
+      version: '1.1',
+      qy: false,
+      codes: 'clinical',
+      progress: false,
+      out: 'g.jsonl',
+    });
   });
 
   it('runs as the npm script, reading stdin and writing stdout (or --out), with its summary on stderr', () => {
-    const res = spawnSync('npm', ['run', '-s', 'drg', '--', '--version', '1.1'], { input: `${lines[0]}\n`, encoding: 'utf8', timeout: 60_000 });
+    const res = spawnSync('npm', ['run', '-s', 'drg', '--', '--version', '1.1'], {
+      input: `${lines[0]}\n`,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(res.status).toBe(0);
     expect(JSON.parse(res.stdout.trim())).toMatchObject({ id: 'pneumonia', drg: 'ES31' });
     expect(res.stderr).toContain('1 cases grouped with CHS-DRG 1.1');
     // Without -s npm puts its banner on stdout; --out keeps the file clean anyway.
     const out = join(mkdtempSync(join(tmpdir(), 'drg-batch-')), 'groups.jsonl');
-    const viaOut = spawnSync('npm', ['run', 'drg', '--', '--version', '2.0', '--out', out], { input: `${lines[0]}\n`, encoding: 'utf8', timeout: 60_000 });
+    const viaOut = spawnSync('npm', ['run', 'drg', '--', '--version', '2.0', '--out', out], {
+      input: `${lines[0]}\n`,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(viaOut.status).toBe(0);
-    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).drg)).toEqual(['ES31']);
+    expect(
+      readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).drg),
+    ).toEqual(['ES31']);
   });
 });

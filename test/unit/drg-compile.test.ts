@@ -5,7 +5,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compilePackage, compileWeights, DEFAULT_SOURCE, PACKAGES_DIR, packageFileName, WEIGHT_LISTS, WEIGHTS_DIR } from '../../tools/drg-compile.ts';
+import {
+  compilePackage,
+  compileWeights,
+  DEFAULT_SOURCE,
+  PACKAGES_DIR,
+  packageFileName,
+  WEIGHT_LISTS,
+  WEIGHTS_DIR,
+} from '../../tools/drg-compile.ts';
 import type { GrouperVersion } from '../../shared/drg/package.ts';
 import { decodePackage, packageEnvelope, validatePackage } from '../../shared/drg/rule-packages.ts';
 
@@ -75,14 +83,14 @@ describe('rule packages', () => {
     }
   });
 
-  it('reads each version\'s own split where only 1 and 5 exist', () => {
+  it("reads each version's own split where only 1 and 5 exist", () => {
     const ah = decoded['1.1'].adrgs.find((a) => a.code === 'AH1')!;
     expect(ah.drgs).toEqual(['AH15', 'AH11', 'AH11']); // 1.1: "AH15 … 不伴并发症或合并症"
     const ps = decoded['2.0'].adrgs.find((a) => a.code === 'PS1')!;
     expect(ps.drgs).toEqual(['PS15', 'PS15', 'PS11']); // 2.0: "PS15 … 不伴严重合并症或并发症"
   });
 
-  it('stays small: each package\'s payload is under 300 KB as stored', () => {
+  it("stays small: each package's payload is under 300 KB as stored", () => {
     for (const version of ['1.1', '2.0'] as const) {
       expect(Buffer.byteLength(packageEnvelope(version).payload.data)).toBeLessThan(300 * 1024);
     }

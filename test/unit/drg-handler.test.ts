@@ -22,7 +22,10 @@ beforeEach(() => {
   events.reset();
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-1' }] });
 });
-afterEach(() => { dynamo.reset(); events.reset(); });
+afterEach(() => {
+  dynamo.reset();
+  events.reset();
+});
 
 const claim = (over: Record<string, unknown> = {}) => ({
   claim: { providerCode: 'ZS0001', claimNo: 'C-1' },
@@ -36,19 +39,55 @@ const claim = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const record = (detail: unknown, id = 'm-1'): SQSRecord => ({
-  messageId: id, receiptHandle: `rh-${id}`,
-  body: JSON.stringify({ version: '0', id: `e-${id}`, 'detail-type': 'ClaimSettled', source: 'yibao.adjudication', account: '0', time: '2026-05-06T10:00:00Z', region: 'cn-north-1', resources: [], detail }),
+  messageId: id,
+  receiptHandle: `rh-${id}`,
+  body: JSON.stringify({
+    version: '0',
+    id: `e-${id}`,
+    'detail-type': 'ClaimSettled',
+    source: 'yibao.adjudication',
+    account: '0',
+    time: '2026-05-06T10:00:00Z',
+    region: 'cn-north-1',
+    resources: [],
+    detail,
+  }),
   attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
-  messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:cn-north-1:0:yibao-drgGrouping', awsRegion: 'cn-north-1',
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:cn-north-1:0:yibao-drgGrouping',
+  awsRegion: 'cn-north-1',
 });
 
 const storedCase = (published: boolean) => ({
-  pk: 'PROVIDER#ZS0001#YEAR#2026', sk: 'CASE#C-1', kind: 'case',
-  claim: { providerCode: 'ZS0001', claimNo: 'C-1' }, memberId: 'M-1', region: '330900', year: 2026,
-  admissionDate: '2026-05-01', dischargeDate: '2026-05-06',
+  pk: 'PROVIDER#ZS0001#YEAR#2026',
+  sk: 'CASE#C-1',
+  kind: 'case',
+  claim: { providerCode: 'ZS0001', claimNo: 'C-1' },
+  memberId: 'M-1',
+  region: '330900',
+  year: 2026,
+  admissionDate: '2026-05-01',
+  dischargeDate: '2026-05-06',
   grouping: { version: '1.1', mdc: 'MDCE', adrg: 'ES3', drg: 'ES35', ccLevel: 'none', outcome: 'grouped', trace: [] },
-  points: { pricing: 'drg', weight: 3_754, baseCentipoints: 3_754, coefficient: 10_500, averageCaseCostFen: 1_000_000, groupAverageCostFen: 375_400, addOns: [], centipoints: 3_942, review: false },
-  workings: [], centipoints: 3_942, drgPaid: true, policy: { region: '330900', year: 2026, version: 1 }, readmissionCuts: [], recordedAt: '2026-05-06T10:00:01Z',
+  points: {
+    pricing: 'drg',
+    weight: 3_754,
+    baseCentipoints: 3_754,
+    coefficient: 10_500,
+    averageCaseCostFen: 1_000_000,
+    groupAverageCostFen: 375_400,
+    addOns: [],
+    centipoints: 3_942,
+    review: false,
+  },
+  workings: [],
+  centipoints: 3_942,
+  drgPaid: true,
+  policy: { region: '330900', year: 2026, version: 1 },
+  readmissionCuts: [],
+  recordedAt: '2026-05-06T10:00:01Z',
   ...(published ? { caseGroupedEventId: 'ev-0' } : {}),
 });
 
@@ -56,7 +95,7 @@ describe('DRG consumer', () => {
   it('changes nothing for a case already recorded and published', async () => {
     const { handler } = await import('../../functions/drg-grouping/handler.ts');
     dynamo.on(GetCommand).resolves({ Item: storedCase(true) });
-    const out = await handler({ Records: [record(claim())] }, context) as { batchItemFailures: unknown[] };
+    const out = (await handler({ Records: [record(claim())] }, context)) as { batchItemFailures: unknown[] };
     expect(out.batchItemFailures).toEqual([]);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
@@ -86,14 +125,27 @@ describe('DRG consumer', () => {
     dynamo.on(UpdateCommand).resolves({});
     await handler({ Records: [record(claim())] }, context);
     const put = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!;
-    expect(put).toMatchObject({ TableName: 'drg-cases', ConditionExpression: 'attribute_not_exists(pk)', Item: { pk: 'PROVIDER#ZS0001#YEAR#2026', sk: 'CASE#C-1', gsi2pk: 'MEMBER#M-1#DRG#ES35' } });
+    expect(put).toMatchObject({
+      TableName: 'drg-cases',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: { pk: 'PROVIDER#ZS0001#YEAR#2026', sk: 'CASE#C-1', gsi2pk: 'MEMBER#M-1#DRG#ES35' },
+    });
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(1);
 
-    dynamo.reset(); events.reset();
+    dynamo.reset();
+    events.reset();
     dynamo.on(GetCommand).resolves({});
     dynamo.on(QueryCommand).resolves({ Items: [] });
-    dynamo.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] }));
-    const out = await handler({ Records: [record(claim())] }, context) as { batchItemFailures: unknown[] };
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+        }),
+      );
+    const out = (await handler({ Records: [record(claim())] }, context)) as { batchItemFailures: unknown[] };
     expect(out.batchItemFailures).toEqual([]);
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
@@ -101,16 +153,22 @@ describe('DRG consumer', () => {
   it('fails the message (to be retried, then dead-lettered) when a region paying by DRG has no policy for the year', async () => {
     const { handler } = await import('../../functions/drg-grouping/handler.ts');
     // Zhoushan pays by DRG from 2026 (its first policy); a 2027 case finds that year's policy missing.
-    const later = claim({ visit: { type: 'inpatient', serviceDate: '2027-05-01', admissionDate: '2027-05-01', dischargeDate: '2027-05-06' } });
-    const out = await handler({ Records: [record(later, 'm-9')] }, context) as { batchItemFailures: { itemIdentifier: string }[] };
+    const later = claim({
+      visit: { type: 'inpatient', serviceDate: '2027-05-01', admissionDate: '2027-05-01', dischargeDate: '2027-05-06' },
+    });
+    const out = (await handler({ Records: [record(later, 'm-9')] }, context)) as { batchItemFailures: { itemIdentifier: string }[] };
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm-9' }]);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('leaves alone a case from a region, or a year, not paid by DRG: nothing recorded, nothing published, nothing failed', async () => {
     const { handler } = await import('../../functions/drg-grouping/handler.ts');
-    const earlier = claim({ visit: { type: 'inpatient', serviceDate: '2025-05-01', admissionDate: '2025-05-01', dischargeDate: '2025-05-06' } });
-    const out = await handler({ Records: [record(claim({ region: '110000' }), 'm-7'), record(earlier, 'm-8')] }, context) as { batchItemFailures: unknown[] };
+    const earlier = claim({
+      visit: { type: 'inpatient', serviceDate: '2025-05-01', admissionDate: '2025-05-01', dischargeDate: '2025-05-06' },
+    });
+    const out = (await handler({ Records: [record(claim({ region: '110000' }), 'm-7'), record(earlier, 'm-8')] }, context)) as {
+      batchItemFailures: unknown[];
+    };
     expect(out.batchItemFailures).toEqual([]);
     expect(dynamo.calls()).toHaveLength(0);
     expect(events.calls()).toHaveLength(0);
@@ -118,7 +176,7 @@ describe('DRG consumer', () => {
 });
 
 describe('which cases DRG pays', () => {
-  it('pays from a region\'s first policy on; before it, or without one, nothing; a year missing after it is a gap', async () => {
+  it("pays from a region's first policy on; before it, or without one, nothing; a year missing after it is a gap", async () => {
     const { drgPaymentFor } = await import('../../shared/drg/policies.ts');
     expect(drgPaymentFor('330900', 2026)).toMatchObject({ kind: 'drg', policy: { region: '330900', year: 2026 } });
     expect(drgPaymentFor('330900', 2025)).toEqual({ kind: 'not-drg-paid' });

@@ -12,29 +12,53 @@ import { decodePackage, packageEnvelope } from '../../shared/drg/rule-packages.t
 
 const weights = { ES31: 1.2345, GZ19: 0.5, FL19: 2, BB21: 3.5, TR19: 1.7, XX11: 1, XX19: 1.0001 };
 const list = weightListSchema.parse({
-  id: 'test', city: 'test', year: 2026, grouperVersion: '1.1', source: { path: 'test', sha256: 'x' }, attribution: 'test', weights,
+  id: 'test',
+  city: 'test',
+  year: 2026,
+  grouperVersion: '1.1',
+  source: { path: 'test', sha256: 'x' },
+  attribution: 'test',
+  weights,
 });
 
 function testPolicy(change: (d: DrgPolicyDocument) => void = () => {}) {
   const document = drgPolicySchema.parse({
-    kind: 'drg', region: '999999', regionName: 'test', year: 2026, effectiveFrom: '2026-01-01', version: 1, summary: 'test figures',
+    kind: 'drg',
+    region: '999999',
+    regionName: 'test',
+    year: 2026,
+    effectiveFrom: '2026-01-01',
+    version: 1,
+    summary: 'test figures',
     sources: [{ id: 's', title: 't', documentNo: '测〔2026〕1号', issuedBy: 'x', date: '2026', where: 'test' }],
     grouping: { version: '1.1', qy: true, codes: 'yibao', source: 's', illustrative: true },
     weights: { list: 'test', source: 's', illustrative: true },
     averageCostPerCaseFen: { all: 1_000_000, byLevel: { tertiary: 1_200_000 }, source: 's', illustrative: true },
-    hospitalCoefficients: { default: 1, byLevel: { secondary: 0.9, tertiary: 1 }, byProvider: { P1: 1.05 }, source: 's', illustrative: true },
+    hospitalCoefficients: {
+      default: 1,
+      byLevel: { secondary: 0.9, tertiary: 1 },
+      byProvider: { P1: 1.05 },
+      source: 's',
+      illustrative: true,
+    },
     outliers: {
       highCostMultiples: [{ multiple: 1.5 }, { basePointsUpTo: 100, multiple: 3 }, { basePointsUpTo: 300, multiple: 2 }],
-      lowCostSharePercent: 40, source: 's', illustrative: true,
+      lowCostSharePercent: 40,
+      source: 's',
+      illustrative: true,
     },
     readmission: { withinDays: 15, earlierAdmissionSharePercent: 50, sameProviderOnly: false, source: 's', illustrative: true },
     bedDay: { standards: [{ kind: 'psychiatric', label: '精神', mdcs: ['T'], dailyStandardFen: 35_000 }], source: 's', illustrative: true },
     addOns: {
       newTechnology: { percent: 6, drgs: ['FL19'] },
       gradeFourSurgery: { percent: 6, drgs: ['BB21'] },
-      tcmShare: [{ abovePercent: 6, percent: 5 }, { abovePercent: 12, percent: 10 }],
+      tcmShare: [
+        { abovePercent: 6, percent: 5 },
+        { abovePercent: 12, percent: 10 },
+      ],
       tcmCategories: ['tcm-herbal', 'tcm-patent', 'tcm-service'],
-      source: 's', illustrative: false,
+      source: 's',
+      illustrative: false,
     },
     ungrouped: 'cost-based',
   });
@@ -44,14 +68,31 @@ function testPolicy(change: (d: DrgPolicyDocument) => void = () => {}) {
 
 const policy = testPolicy();
 const input = (over: Partial<PointsInput>): PointsInput => ({
-  drg: 'ES31', outcome: 'grouped', mdc: 'MDCE', adrg: 'ES3', costFen: 1_000_000, tcmFen: 0,
-  providerCode: 'P0', providerLevel: undefined, bedDays: undefined, department: undefined, ...over,
+  drg: 'ES31',
+  outcome: 'grouped',
+  mdc: 'MDCE',
+  adrg: 'ES3',
+  costFen: 1_000_000,
+  tcmFen: 0,
+  providerCode: 'P0',
+  providerLevel: undefined,
+  bedDays: undefined,
+  department: undefined,
+  ...over,
 });
 
 describe('DRG points (Zhejiang style)', () => {
   it('normal case: RW 1.2345 → 123.45 base points × coefficient 0.9 = 111.105, rounded half up to 111.11', () => {
     const p = casePoints(policy, input({ providerLevel: 'secondary' }));
-    expect(p).toMatchObject({ pricing: 'drg', weight: 12_345, baseCentipoints: 12_345, coefficient: 9_000, groupAverageCostFen: 1_234_500, centipoints: 11_111, review: false });
+    expect(p).toMatchObject({
+      pricing: 'drg',
+      weight: 12_345,
+      baseCentipoints: 12_345,
+      coefficient: 9_000,
+      groupAverageCostFen: 1_234_500,
+      centipoints: 11_111,
+      review: false,
+    });
     expect(p.workings.at(-1)).toBe('case points 111.11 (drg)');
   });
 
@@ -120,7 +161,14 @@ describe('DRG points (Zhejiang style)', () => {
 
 describe('readmission within 15 days to the same DRG', () => {
   const admission = (over: Partial<Admission>): Admission => ({
-    providerCode: 'P1', claimNo: 'C1', drg: 'ES31', admissionDate: '2026-03-01', dischargeDate: '2026-03-10', centipoints: 11_111, drgPaid: true, ...over,
+    providerCode: 'P1',
+    claimNo: 'C1',
+    drg: 'ES31',
+    admissionDate: '2026-03-01',
+    dischargeDate: '2026-03-10',
+    centipoints: 11_111,
+    drgPaid: true,
+    ...over,
   });
   const earlier = admission({});
 
@@ -135,7 +183,9 @@ describe('readmission within 15 days to the same DRG', () => {
     expect(readmissionCuts(policy, admission({ claimNo: 'C2', admissionDate: '2026-03-26' }), [earlier])).toEqual([]);
     expect(readmissionCuts(policy, admission({ claimNo: 'C2', admissionDate: '2026-03-20', drg: 'GZ19' }), [earlier])).toEqual([]);
     expect(readmissionCuts(policy, admission({ claimNo: 'C2', admissionDate: '2026-03-20', drgPaid: false }), [earlier])).toEqual([]);
-    expect(readmissionCuts(policy, admission({ claimNo: 'C2', admissionDate: '2026-03-20' }), [{ ...earlier, drgPaid: false }])).toEqual([]);
+    expect(readmissionCuts(policy, admission({ claimNo: 'C2', admissionDate: '2026-03-20' }), [{ ...earlier, drgPaid: false }])).toEqual(
+      [],
+    );
   });
 
   it('cuts the case being recorded when its readmission was recorded first (messages arrive in any order)', () => {
@@ -147,7 +197,9 @@ describe('readmission within 15 days to the same DRG', () => {
   it('counts readmissions to another provider unless the region limits the rule to the same one', () => {
     const elsewhere = admission({ providerCode: 'P2', claimNo: 'C9', admissionDate: '2026-03-12', dischargeDate: '2026-03-14' });
     expect(readmissionCuts(policy, elsewhere, [earlier])).toHaveLength(1);
-    const strict = testPolicy((d) => { d.readmission.sameProviderOnly = true; });
+    const strict = testPolicy((d) => {
+      d.readmission.sameProviderOnly = true;
+    });
     expect(readmissionCuts(strict, elsewhere, [earlier])).toEqual([]);
   });
 });
@@ -160,7 +212,10 @@ describe('the region DRG policy documents', () => {
     expect(zhoushan.readmission).toEqual({ withinDays: 15, earlierShare: 5_000, sameProviderOnly: false });
     expect(zhoushan.newTechnology.share).toBe(600);
     expect(zhoushan.gradeFourSurgery.share).toBe(600);
-    expect(zhoushan.tcmBands).toEqual([{ above: 1_200, share: 1_000 }, { above: 600, share: 500 }]);
+    expect(zhoushan.tcmBands).toEqual([
+      { above: 1_200, share: 1_000 },
+      { above: 600, share: 500 },
+    ]);
     expect(zhoushan.document.summary).toMatch(/^ILLUSTRATIVE/);
     const sources = zhoushan.document.sources;
     expect(sources.find((s) => s.id === zhoushan.document.addOns.source)!.where).toContain('domain/seeds/001');
@@ -171,12 +226,19 @@ describe('the region DRG policy documents', () => {
   it('have a weight for every DRG of the grouper version they use', () => {
     for (const p of drgPolicies()) {
       const drgs = decodePackage(packageEnvelope(p.grouperVersion)).drgs.map((d) => d.code);
-      expect(drgs.filter((d) => !p.weights.has(d)), `${p.region}/${p.year}`).toEqual([]);
+      expect(
+        drgs.filter((d) => !p.weights.has(d)),
+        `${p.region}/${p.year}`,
+      ).toEqual([]);
     }
   });
 
   it('refuse a section citing a source the document does not list, or a weight list of another version', () => {
-    expect(() => testPolicy((d) => { d.outliers.source = 'nowhere'; })).toThrow(/outliers cites unknown source nowhere/);
+    expect(() =>
+      testPolicy((d) => {
+        d.outliers.source = 'nowhere';
+      }),
+    ).toThrow(/outliers cites unknown source nowhere/);
     const document = drgPolicySchema.parse({ ...testPolicy().document, grouping: { ...testPolicy().document.grouping, version: '2.0' } });
     expect(() => compilePolicy(document, list)).toThrow(/weight list test is for 1.1/);
   });

@@ -3,7 +3,13 @@
  * line numbers, cells become the request a single route takes, unreadable lines become rejected rows.
  */
 import { describe, expect, it } from 'vitest';
-import { contributionRowInput, contributionRowSchema, enrolmentRowInput, parseCategoryCell, readBulkText } from '../../shared/enrolment/bulk.ts';
+import {
+  contributionRowInput,
+  contributionRowSchema,
+  enrolmentRowInput,
+  parseCategoryCell,
+  readBulkText,
+} from '../../shared/enrolment/bulk.ts';
 import { enrolmentRequestSchema } from '../../shared/enrolment/enrol.ts';
 import { zodProblems } from '../../shared/enrolment/problems.ts';
 
@@ -26,8 +32,15 @@ describe('reading a CSV file', () => {
   it('turns cells into the enrolment request: numbers, categories, blanks left out', () => {
     const { rows } = readBulkText(csv, 'csv');
     expect(enrolmentRequestSchema.parse(enrolmentRowInput(rows[0]!.record))).toEqual({
-      idNumber: '532501199001011239', name: '张三', year: 2025, region: '532500', scheme: 'resident',
-      categories: [{ code: 'dibao', validFrom: '2025-01-01', validTo: '2025-12-31' }, { code: 'tekun', validFrom: '2025-03-01' }],
+      idNumber: '532501199001011239',
+      name: '张三',
+      year: 2025,
+      region: '532500',
+      scheme: 'resident',
+      categories: [
+        { code: 'dibao', validFrom: '2025-01-01', validTo: '2025-12-31' },
+        { code: 'tekun', validFrom: '2025-03-01' },
+      ],
     });
     const bad = enrolmentRequestSchema.safeParse(enrolmentRowInput(rows[2]!.record));
     expect(bad.success).toBe(false);
@@ -43,24 +56,48 @@ describe('reading a CSV file', () => {
 
 describe('reading a JSON-lines file', () => {
   it('takes one object per line, and reports lines that are not one', () => {
-    const text = '{"idNumber":"532501199001011239","year":2025,"region":"532500","scheme":"resident","categories":[{"code":"dibao","validFrom":"2025-01-01"}]}\n\n{"idNumber":\n[1,2]\n';
+    const text =
+      '{"idNumber":"532501199001011239","year":2025,"region":"532500","scheme":"resident","categories":[{"code":"dibao","validFrom":"2025-01-01"}]}\n\n{"idNumber":\n[1,2]\n';
     const { rows, unreadable } = readBulkText(text, 'jsonl');
     expect(rows.map((r) => r.rowNumber)).toEqual([1]);
-    expect(enrolmentRequestSchema.parse(enrolmentRowInput(rows[0]!.record)).categories).toEqual([{ code: 'dibao', validFrom: '2025-01-01' }]);
-    expect(unreadable.map((u) => [u.rowNumber, u.problems[0]!.rule])).toEqual([[3, 'json'], [4, 'json_object']]);
+    expect(enrolmentRequestSchema.parse(enrolmentRowInput(rows[0]!.record)).categories).toEqual([
+      { code: 'dibao', validFrom: '2025-01-01' },
+    ]);
+    expect(unreadable.map((u) => [u.rowNumber, u.problems[0]!.rule])).toEqual([
+      [3, 'json'],
+      [4, 'json_object'],
+    ]);
   });
 });
 
 describe('cells', () => {
   it('reads a categories cell', () => {
     expect(parseCategoryCell(' dibao:2025-01-01 ; tekun:2025-02-01:2025-12-31 ')).toEqual([
-      { code: 'dibao', validFrom: '2025-01-01' }, { code: 'tekun', validFrom: '2025-02-01', validTo: '2025-12-31' },
+      { code: 'dibao', validFrom: '2025-01-01' },
+      { code: 'tekun', validFrom: '2025-02-01', validTo: '2025-12-31' },
     ]);
     expect(parseCategoryCell('')).toBeUndefined();
   });
 
   it('reads a contribution row, defaulting the channel to tax', () => {
-    expect(contributionRowSchema.parse(contributionRowInput({ idNumber: '532501199001011239', year: '2025', contributionId: 'T-1', amountFen: '40000', paidOn: '2025-01-05', channel: '' })))
-      .toEqual({ idNumber: '532501199001011239', year: 2025, contributionId: 'T-1', amountFen: 40000, paidOn: '2025-01-05', channel: 'tax' });
+    expect(
+      contributionRowSchema.parse(
+        contributionRowInput({
+          idNumber: '532501199001011239',
+          year: '2025',
+          contributionId: 'T-1',
+          amountFen: '40000',
+          paidOn: '2025-01-05',
+          channel: '',
+        }),
+      ),
+    ).toEqual({
+      idNumber: '532501199001011239',
+      year: 2025,
+      contributionId: 'T-1',
+      amountFen: 40000,
+      paidOn: '2025-01-05',
+      channel: 'tax',
+    });
   });
 });

@@ -9,9 +9,17 @@ import { routeKey, routes } from '../../infra/topology.ts';
 import { buildOpenApiDocument } from '../../tools/openapi.ts';
 
 const enrolled = {
-  memberId: 'M0123456789ABCDEF', maskedId: '5325**********1239', enrolmentId: 'M0123456789ABCDEF-2025-01', year: 2025, region: '532500',
-  scheme: 'resident', validFrom: '2025-01-01', validTo: '2025-12-31', status: 'pending-contribution',
-  due: { individualFen: 40000, employerFen: 0, governmentFen: 70000, assistanceFen: 0 }, categories: [],
+  memberId: 'M0123456789ABCDEF',
+  maskedId: '5325**********1239',
+  enrolmentId: 'M0123456789ABCDEF-2025-01',
+  year: 2025,
+  region: '532500',
+  scheme: 'resident',
+  validFrom: '2025-01-01',
+  validTo: '2025-12-31',
+  status: 'pending-contribution',
+  due: { individualFen: 40000, employerFen: 0, governmentFen: 70000, assistanceFen: 0 },
+  categories: [],
   meta: { schemaVersion: 1, correlationId: 'c-1' },
 };
 
@@ -35,8 +43,11 @@ describe('enrolment events carry no personal data', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('documents every enrolment route, with bearer auth and the roles, from the handler\'s schemas', async () => {
-    const doc = await buildOpenApiDocument() as unknown as { paths: Record<string, Record<string, Record<string, unknown>>>; components: { schemas: Record<string, unknown> } };
+  it("documents every enrolment route, with bearer auth and the roles, from the handler's schemas", async () => {
+    const doc = (await buildOpenApiDocument()) as unknown as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+      components: { schemas: Record<string, unknown> };
+    };
     const enrolmentRoutes = routes.filter((r) => r.function === 'enrolment');
     expect(enrolmentRoutes.length).toBeGreaterThanOrEqual(10);
     for (const route of enrolmentRoutes) {
@@ -47,12 +58,17 @@ describe('the OpenAPI document', () => {
       expect(op!['x-roles']).toEqual(expect.arrayContaining([expect.stringMatching(/^(staff|provider|regulator)$/)]));
       expect(Object.keys(op!.responses as object)).toEqual(expect.arrayContaining(['400', '401', '403']));
     }
-    expect(doc.paths['/v1/members']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/EnrolmentRequest' } } } });
-    expect(doc.components.schemas.EnrolmentRequest).toMatchObject({ required: ['idNumber', 'year', 'region', 'scheme'], additionalProperties: false });
+    expect(doc.paths['/v1/members']!.post!.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/EnrolmentRequest' } } },
+    });
+    expect(doc.components.schemas.EnrolmentRequest).toMatchObject({
+      required: ['idNumber', 'year', 'region', 'scheme'],
+      additionalProperties: false,
+    });
   });
 
   it('lists routes nobody has documented yet as stubs, so the whole surface shows', async () => {
-    const doc = await buildOpenApiDocument() as unknown as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = (await buildOpenApiDocument()) as unknown as { paths: Record<string, Record<string, Record<string, unknown>>> };
     const count = Object.values(doc.paths).reduce((n, p) => n + Object.keys(p).length, 0);
     expect(count).toBe(routes.length);
   });

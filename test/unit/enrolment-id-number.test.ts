@@ -15,10 +15,15 @@ const TODAY = '2026-11-23';
 const digits = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
 const province = fc.constantFrom(...PROVINCE_PREFIXES);
 /** A calendar date between 1900-01-01 and TODAY, as yyyymmdd. */
-const birthDate = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date(`${TODAY}T00:00:00Z`), noInvalidDate: true })
+const birthDate = fc
+  .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date(`${TODAY}T00:00:00Z`), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10));
 
-interface Generated { idNumber: string; birthDate: string; sex: 'M' | 'F' }
+interface Generated {
+  idNumber: string;
+  birthDate: string;
+  sex: 'M' | 'F';
+}
 
 const validNumber: fc.Arbitrary<Generated> = fc.tuple(province, digits(4), birthDate, digits(3)).map(([p, rest, date, seq]) => {
   const first17 = `${p}${rest}${date.replaceAll('-', '')}${seq}`;
@@ -33,7 +38,10 @@ describe('GB 11643 check character (ISO 7064 MOD 11-2)', () => {
 
   it('reads birth date, sex and the masked form from a valid number, accepting a lower-case x', () => {
     const id = checkIdNumber(' 11010519491231002x ', TODAY);
-    expect(id).toEqual({ ok: true, value: { idNumber: '11010519491231002X', addressCode: '110105', birthDate: '1949-12-31', sex: 'F', maskedId: '1101**********002X' } });
+    expect(id).toEqual({
+      ok: true,
+      value: { idNumber: '11010519491231002X', addressCode: '110105', birthDate: '1949-12-31', sex: 'F', maskedId: '1101**********002X' },
+    });
   });
 
   it('names the rule each kind of bad number breaks', () => {
@@ -55,73 +63,99 @@ describe('GB 11643 check character (ISO 7064 MOD 11-2)', () => {
 
 describe('ID validator, property-tested', () => {
   it('accepts every well-formed number and reads its birth date and sex from it', () => {
-    fc.assert(fc.property(validNumber, ({ idNumber, birthDate: date, sex }) => {
-      const id = checkIdNumber(idNumber, TODAY);
-      expect(id.ok).toBe(true);
-      if (id.ok) {
-        expect(id.value.birthDate).toBe(date);
-        expect(id.value.sex).toBe(sex);
-        expect(id.value.maskedId).toBe(`${idNumber.slice(0, 4)}**********${idNumber.slice(14)}`);
-      }
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(validNumber, ({ idNumber, birthDate: date, sex }) => {
+        const id = checkIdNumber(idNumber, TODAY);
+        expect(id.ok).toBe(true);
+        if (id.ok) {
+          expect(id.value.birthDate).toBe(date);
+          expect(id.value.sex).toBe(sex);
+          expect(id.value.maskedId).toBe(`${idNumber.slice(0, 4)}**********${idNumber.slice(14)}`);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('refuses every single-character change of the body with id_check_digit or a more specific rule', () => {
     // MOD 11-2 detects every single substitution: a changed digit never keeps the same check character.
-    fc.assert(fc.property(validNumber, fc.integer({ min: 0, max: 16 }), fc.integer({ min: 1, max: 9 }), ({ idNumber }, position, delta) => {
-      const changed = (Number(idNumber[position]) + delta) % 10;
-      const damaged = idNumber.slice(0, position) + changed + idNumber.slice(position + 1);
-      const id = checkIdNumber(damaged, TODAY);
-      expect(id.ok).toBe(false);
-      if (!id.ok) {
-        const expected = position < 2 && !PROVINCE_PREFIXES.has(damaged.slice(0, 2)) ? 'id_region'
-          : position >= 6 && position < 14 ? ['id_birth_date', 'id_check_digit'] : 'id_check_digit';
-        if (Array.isArray(expected)) expect(expected).toContain(id.rule);
-        else expect(id.rule).toBe(expected);
-      }
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(validNumber, fc.integer({ min: 0, max: 16 }), fc.integer({ min: 1, max: 9 }), ({ idNumber }, position, delta) => {
+        const changed = (Number(idNumber[position]) + delta) % 10;
+        const damaged = idNumber.slice(0, position) + changed + idNumber.slice(position + 1);
+        const id = checkIdNumber(damaged, TODAY);
+        expect(id.ok).toBe(false);
+        if (!id.ok) {
+          const expected =
+            position < 2 && !PROVINCE_PREFIXES.has(damaged.slice(0, 2))
+              ? 'id_region'
+              : position >= 6 && position < 14
+                ? ['id_birth_date', 'id_check_digit']
+                : 'id_check_digit';
+          if (Array.isArray(expected)) expect(expected).toContain(id.rule);
+          else expect(id.rule).toBe(expected);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('refuses every wrong check character', () => {
-    fc.assert(fc.property(validNumber, fc.constantFrom(...'0123456789X'), ({ idNumber }, check) => {
-      fc.pre(check !== idNumber[17]);
-      expect(checkIdNumber(idNumber.slice(0, 17) + check, TODAY)).toMatchObject({ ok: false, rule: 'id_check_digit' });
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(validNumber, fc.constantFrom(...'0123456789X'), ({ idNumber }, check) => {
+        fc.pre(check !== idNumber[17]);
+        expect(checkIdNumber(idNumber.slice(0, 17) + check, TODAY)).toMatchObject({ ok: false, rule: 'id_check_digit' });
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('refuses impossible birth dates whatever the check character', () => {
     const impossible = fc.oneof(
       fc.tuple(fc.integer({ min: 1900, max: 2026 }), fc.constantFrom(0, 13, 19, 99), fc.integer({ min: 1, max: 28 })),
       fc.tuple(fc.integer({ min: 1900, max: 2026 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom(0, 32, 45, 99)),
-      fc.tuple(fc.integer({ min: 1900, max: 2026 }).filter((y) => !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))), fc.constant(2), fc.constant(29)),
+      fc.tuple(
+        fc.integer({ min: 1900, max: 2026 }).filter((y) => !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))),
+        fc.constant(2),
+        fc.constant(29),
+      ),
       fc.tuple(fc.integer({ min: 1000, max: 1899 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })),
       fc.tuple(fc.integer({ min: 2027, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })),
     );
-    fc.assert(fc.property(province, digits(4), impossible, digits(3), (p, rest, [y, m, d], seq) => {
-      const first17 = `${p}${rest}${String(y).padStart(4, '0')}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${seq}`;
-      expect(checkIdNumber(first17 + checkCharacter(first17), TODAY)).toMatchObject({ ok: false, rule: 'id_birth_date' });
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(province, digits(4), impossible, digits(3), (p, rest, [y, m, d], seq) => {
+        const first17 = `${p}${rest}${String(y).padStart(4, '0')}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${seq}`;
+        expect(checkIdNumber(first17 + checkCharacter(first17), TODAY)).toMatchObject({ ok: false, rule: 'id_birth_date' });
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('refuses malformed text with id_format and never throws', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 30 }), (text) => {
-      const id = checkIdNumber(text, TODAY);
-      if (!/^\d{17}[\dXx]$/.test(text.trim())) expect(id).toMatchObject({ ok: false, rule: 'id_format' });
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), (text) => {
+        const id = checkIdNumber(text, TODAY);
+        if (!/^\d{17}[\dXx]$/.test(text.trim())) expect(id).toMatchObject({ ok: false, rule: 'id_format' });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe('keyed identity', () => {
   const secret = 'test-secret-test-secret-test-secret';
   it('gives one stable member id per person, different per secret, that says nothing of the number', () => {
-    fc.assert(fc.property(validNumber, validNumber, (a, b) => {
-      const idA = memberIdFor(a.idNumber, secret);
-      expect(idA).toMatch(MEMBER_ID_PATTERN);
-      expect(memberIdFor(a.idNumber, secret)).toBe(idA);
-      expect(memberIdFor(a.idNumber, `${secret}!`)).not.toBe(idA);
-      if (a.idNumber !== b.idNumber) expect(memberIdFor(b.idNumber, secret)).not.toBe(idA);
-      expect(idHash(a.idNumber, secret)).toMatch(/^[0-9a-f]{64}$/);
-      expect(idHash(a.idNumber, secret)).not.toContain(a.idNumber.slice(6, 14));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(validNumber, validNumber, (a, b) => {
+        const idA = memberIdFor(a.idNumber, secret);
+        expect(idA).toMatch(MEMBER_ID_PATTERN);
+        expect(memberIdFor(a.idNumber, secret)).toBe(idA);
+        expect(memberIdFor(a.idNumber, `${secret}!`)).not.toBe(idA);
+        if (a.idNumber !== b.idNumber) expect(memberIdFor(b.idNumber, secret)).not.toBe(idA);
+        expect(idHash(a.idNumber, secret)).toMatch(/^[0-9a-f]{64}$/);
+        expect(idHash(a.idNumber, secret)).not.toContain(a.idNumber.slice(6, 14));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

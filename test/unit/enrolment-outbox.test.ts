@@ -7,7 +7,14 @@
  */
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { checkEnrolment, enrolmentRequestSchema, planEnrolment, type EnrolmentPlan } from '../../shared/enrolment/enrol.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
@@ -22,7 +29,10 @@ import { contributionEvent, enrolmentEvents, eventKeys } from '../../functions/e
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const bus = mockClient(EventBridgeClient);
-afterAll(() => { dynamo.restore(); bus.restore(); });
+afterAll(() => {
+  dynamo.restore();
+  bus.restore();
+});
 
 const SECRET = 'unit-test-secret-unit-test-secret-123';
 const NOW = '2026-11-23T10:00:00.000Z';
@@ -40,17 +50,24 @@ beforeEach(() => {
 });
 
 function planFor(idNumber: string, categories: { code: string; validFrom: string }[]): EnrolmentPlan {
-  const checked = checkEnrolment(enrolmentRequestSchema.parse({ idNumber, name: '测试', year: 2025, region: '532500', scheme: 'resident', categories }), { today: '2026-11-23', policies: contributionPolicy });
+  const checked = checkEnrolment(
+    enrolmentRequestSchema.parse({ idNumber, name: '测试', year: 2025, region: '532500', scheme: 'resident', categories }),
+    { today: '2026-11-23', policies: contributionPolicy },
+  );
   if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
   return planEnrolment(checked.value, { idHash: idHash(idNumber, SECRET), memberId: memberIdFor(idNumber, SECRET) }, NOTHING, NOW);
 }
 
-const writeOf = (plan: EnrolmentPlan): EnrolmentWrite => ({ plan, expectedCategoriesVersion: 0, events: enrolmentEvents(plan, NOTHING, 'corr-1', NOW) });
+const writeOf = (plan: EnrolmentPlan): EnrolmentWrite => ({
+  plan,
+  expectedCategoriesVersion: 0,
+  events: enrolmentEvents(plan, NOTHING, 'corr-1', NOW),
+});
 type Item = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 const tableOf = (item: Item) => item.Put?.TableName ?? item.Update?.TableName;
 
 describe('the transaction of an enrolment', () => {
-  it('puts each enrolment\'s events right after its own items, so a cancellation reason falls in that enrolment\'s slice', async () => {
+  it("puts each enrolment's events right after its own items, so a cancellation reason falls in that enrolment's slice", async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     const writes = [writeOf(planFor(PEOPLE[0]!, [{ code: 'dibao', validFrom: '2025-01-01' }])), writeOf(planFor(PEOPLE[1]!, []))];
     expect(writes.map((w) => w.events.length)).toEqual([2, 1]);
@@ -66,14 +83,21 @@ describe('the transaction of an enrolment', () => {
       const outbox = slice.slice(state.length);
       expect(state.every((i) => tableOf(i) === 'members-table')).toBe(true);
       expect(state).toHaveLength(3 + w.plan.categories.length);
-      expect(outbox.map((i) => i.Put)).toEqual(w.events.map((e) => ({
-        TableName: 'outbox-table', Item: { pk: `OUTBOX#${shardOf(e.key)}`, sk: e.key, ...e }, ConditionExpression: 'attribute_not_exists(pk)',
-      })));
+      expect(outbox.map((i) => i.Put)).toEqual(
+        w.events.map((e) => ({
+          TableName: 'outbox-table',
+          Item: { pk: `OUTBOX#${shardOf(e.key)}`, sk: e.key, ...e },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        })),
+      );
     }
   });
 
   it('names each fact once: the enrolment by its id, each new category by its period and when it was recorded', () => {
-    const plan = planFor(PEOPLE[0]!, [{ code: 'dibao', validFrom: '2025-01-01' }, { code: 'tekun', validFrom: '2025-03-01' }]);
+    const plan = planFor(PEOPLE[0]!, [
+      { code: 'dibao', validFrom: '2025-01-01' },
+      { code: 'tekun', validFrom: '2025-03-01' },
+    ]);
     const events = enrolmentEvents(plan, NOTHING, 'corr-1', NOW);
     expect(events.map((e) => e.key)).toEqual([
       `enrolment/${plan.enrolment.enrolmentId}/MemberEnrolled`,
@@ -90,7 +114,10 @@ describe('the transaction of an enrolment', () => {
   it('refuses a group larger than one transaction, counting the outbox items', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     const base = planFor(PEOPLE[0]!, [{ code: 'dibao', validFrom: '2025-01-01' }]);
-    const plan = { ...base, categories: Array.from({ length: 10 }, (_, i) => ({ ...base.categories[0]!, code: `code${i}`, sk: `CAT#2025-01-01#code${i}` })) };
+    const plan = {
+      ...base,
+      categories: Array.from({ length: 10 }, (_, i) => ({ ...base.categories[0]!, code: `code${i}`, sk: `CAT#2025-01-01#code${i}` })),
+    };
     const write = writeOf(plan);
     // Profile, lock, enrolment and 10 categories; then MemberEnrolled and a MemberCategoryChanged for each category.
     expect(enrolmentItemCount(write)).toBe(3 + 10 + 11);
@@ -99,11 +126,17 @@ describe('the transaction of an enrolment', () => {
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
-  it('passes a contribution\'s event to the same transaction, keyed by member, year and receipt', async () => {
+  it("passes a contribution's event to the same transaction, keyed by member, year and receipt", async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     const plan = planFor(PEOPLE[0]!, []);
     const held: MemberItems = { ...NOTHING, member: plan.member, enrolments: [plan.enrolment] };
-    const recorded = planContribution(held, plan.member.memberId, { contributionId: 'TAX-1', year: 2025, amountFen: 400_00, paidOn: '2025-01-05', channel: 'tax' }, '2026-11-23', NOW);
+    const recorded = planContribution(
+      held,
+      plan.member.memberId,
+      { contributionId: 'TAX-1', year: 2025, amountFen: 400_00, paidOn: '2025-01-05', channel: 'tax' },
+      '2026-11-23',
+      NOW,
+    );
     if (!recorded.ok || recorded.outcome !== 'recorded') throw new Error('not recorded');
     const event = contributionEvent(recorded, 'corr-2', NOW);
     expect(event.key).toBe(eventKeys.contributionRecorded({ memberId: plan.member.memberId, year: 2025, contributionId: 'TAX-1' }));
@@ -136,12 +169,16 @@ describe('delivering after the commit', () => {
   });
 
   it('still answers enrolled when the bus refuses, leaves the event in the outbox and says so in the log', async () => {
-    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ResourceNotFoundException', ErrorMessage: 'no bus' }] });
+    bus
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ResourceNotFoundException', ErrorMessage: 'no bus' }] });
     const warn = vi.fn();
     const result = await enrolMember(request(), context(warn));
     expect(result).toMatchObject({ ok: true, outcome: 'enrolled' });
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('outbox relay'), { waiting: [expect.stringMatching(/^enrolment\/.+\/MemberEnrolled$/)] });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('outbox relay'), {
+      waiting: [expect.stringMatching(/^enrolment\/.+\/MemberEnrolled$/)],
+    });
   });
 
   it('still answers enrolled when the bus cannot be reached at all', async () => {
@@ -154,11 +191,16 @@ describe('delivering after the commit', () => {
   it('reads again and decides again when the outbox refused the same fact: the repeat delivers what waits', async () => {
     const plan = planFor(PEOPLE[1]!, []);
     // The first commit is cancelled on its outbox item; the re-read finds the enrolment another request wrote.
-    dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error('cancelled'), {
-      name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-    }));
+    dynamo.on(TransactWriteCommand).rejects(
+      Object.assign(new Error('cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
     dynamo.on(QueryCommand, { IndexName: 'byIdentity' }).resolves({ Items: [] });
-    dynamo.on(QueryCommand, { KeyConditionExpression: 'pk = :pk' }).resolves({ Items: [{ ...plan.member, name: undefined }, plan.enrolment] });
+    dynamo
+      .on(QueryCommand, { KeyConditionExpression: 'pk = :pk' })
+      .resolves({ Items: [{ ...plan.member, name: undefined }, plan.enrolment] });
     const waiting = enrolmentEvents(plan, NOTHING, 'corr-first', NOW)[0]!;
     dynamo.on(GetCommand).resolves({ Item: { pk: `OUTBOX#${shardOf(waiting.key)}`, sk: waiting.key, ...waiting } });
     bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-2' }] });
@@ -167,7 +209,9 @@ describe('delivering after the commit', () => {
     expect(result).toMatchObject({ ok: true, outcome: 'unchanged', enrolment: { enrolmentId: plan.enrolment.enrolmentId } });
     expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input.Key).toEqual({ pk: `OUTBOX#${shardOf(waiting.key)}`, sk: waiting.key });
     // The waiting entry, as its first request committed it (its correlation id), not a new one.
-    expect(bus.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries).toEqual([expect.objectContaining({ DetailType: 'MemberEnrolled', Detail: waiting.detail })]);
+    expect(bus.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries).toEqual([
+      expect.objectContaining({ DetailType: 'MemberEnrolled', Detail: waiting.detail }),
+    ]);
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(1);
   });
 });

@@ -15,12 +15,21 @@ const FOLDER = join(ROOT, 'policies', 'enrolment');
 /** The domain papers live beside the repository (../shared/domain/seeds); absent elsewhere, those checks skip. */
 const SEEDS = resolve(ROOT, '..', 'shared');
 
-interface Figure { value: number; basis: 'paper' | 'illustrative'; source?: string; quote?: string; note?: string }
+interface Figure {
+  value: number;
+  basis: 'paper' | 'illustrative';
+  source?: string;
+  quote?: string;
+  note?: string;
+}
 
 function figuresOf(p: ContributionPolicy): [string, Figure][] {
   const out: [string, Figure][] = [
-    ['resident.individual', p.resident.individual], ['resident.governmentSubsidy', p.resident.governmentSubsidy],
-    ...(['employerRate', 'individualRate', 'flexibleRate', 'monthlyBaseFloor', 'monthlyBaseCeiling'] as const).map((k): [string, Figure] => [`employee.${k}`, p.employee[k]]),
+    ['resident.individual', p.resident.individual],
+    ['resident.governmentSubsidy', p.resident.governmentSubsidy],
+    ...(['employerRate', 'individualRate', 'flexibleRate', 'monthlyBaseFloor', 'monthlyBaseCeiling'] as const).map(
+      (k): [string, Figure] => [`employee.${k}`, p.employee[k]],
+    ),
   ];
   p.resident.subsidies.forEach((s, i) => out.push([`resident.subsidies.${i}(${s.category})`, (s.ratio ?? s.fixed)!]));
   return out;
@@ -28,7 +37,11 @@ function figuresOf(p: ContributionPolicy): [string, Figure][] {
 
 describe('contribution policies (policies/enrolment)', () => {
   it('ships every file in the folder, and nothing else', () => {
-    expect(Object.keys(POLICY_FILES).sort()).toEqual(readdirSync(FOLDER).filter((f) => f.endsWith('.json')).sort());
+    expect(Object.keys(POLICY_FILES).sort()).toEqual(
+      readdirSync(FOLDER)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    );
   });
 
   it.each(Object.keys(POLICY_FILES))('%s is valid, and named for its region and year', (file) => {
@@ -66,7 +79,9 @@ describe('contribution policies (policies/enrolment)', () => {
   });
 
   it('refuses a paper figure without its quote, and an unknown source', () => {
-    const base = JSON.parse(readFileSync(join(FOLDER, '210900-fuxin-2020.json'), 'utf8')) as { resident: { subsidies: { ratio: Record<string, unknown> }[] } };
+    const base = JSON.parse(readFileSync(join(FOLDER, '210900-fuxin-2020.json'), 'utf8')) as {
+      resident: { subsidies: { ratio: Record<string, unknown> }[] };
+    };
     const noQuote = structuredClone(base);
     delete noQuote.resident.subsidies[0]!.ratio.quote;
     expect(contributionPolicySchema.safeParse(noQuote).success).toBe(false);

@@ -19,8 +19,16 @@ describe('alerts', () => {
     const { c, score } = scored();
     const alert = claimAlert(c, score, 'evt-1', '2026-03-10T08:00:00.000Z');
     expect(alert).toMatchObject({
-      kind: 'claim', region: '330900', providerCode: 'H0001', providerLevel: 'secondary', claim: c.ref, memberId: 'M-1',
-      severity: 'high', score: 60, threshold: 60, result: 'violation',
+      kind: 'claim',
+      region: '330900',
+      providerCode: 'H0001',
+      providerLevel: 'secondary',
+      claim: c.ref,
+      memberId: 'M-1',
+      severity: 'high',
+      score: 60,
+      threshold: 60,
+      result: 'violation',
       amounts: { billedFen: 2_000, fundPaidFen: 7_000, atStakeFen: 1_000 },
       rules: [{ ruleId: 'CN-DUP-01', type: 'duplicate-charge', explanations: [expect.stringContaining('收费 2 次')], amountFen: 1_000 }],
     });
@@ -38,7 +46,11 @@ describe('alerts', () => {
   });
 
   it('for a provider, show the mean claim score as a rule of its own', () => {
-    const p = scoreProvider(catalogueOf([shippedRule('volume-surge')]), { providerCode: 'H0001', region: '330900', asOf: '2026-03-15', own: [], peers: [], ownDrgs: [], regionDrgs: [] }, { claims: 40, scoreSum: 2_400 });
+    const p = scoreProvider(
+      catalogueOf([shippedRule('volume-surge')]),
+      { providerCode: 'H0001', region: '330900', asOf: '2026-03-15', own: [], peers: [], ownDrgs: [], regionDrgs: [] },
+      { claims: 40, scoreSum: 2_400 },
+    );
     const alert = providerAlert({ code: 'H0001', region: '330900' }, 2026, p, { region: '330900', version: 1 }, '2026-03-15T00:00:00.000Z');
     expect(alert).toMatchObject({ kind: 'provider', year: 2026, score: 60, rules: [{ type: 'provider-risk', weight: 60 }] });
     expect(fraudAlertPayload.safeParse(alert).success).toBe(true);
@@ -50,14 +62,30 @@ describe('case work', () => {
   it('goes open → investigating → confirmed with the amount to recover, recording who and when', () => {
     const first = transition('open', transitionRequestSchema.parse({ to: 'investigating' }), 'reg-1', at);
     expect(first).toEqual({ ok: true, change: { from: 'open', to: 'investigating', by: 'reg-1', at } });
-    const second = transition('investigating', transitionRequestSchema.parse({ to: 'confirmed', recoveryFen: 12_345, note: '现场核查属实' }), 'reg-2', at);
-    expect(second).toEqual({ ok: true, change: { from: 'investigating', to: 'confirmed', by: 'reg-2', at, recoveryFen: 12_345, note: '现场核查属实' } });
-    expect(transition('investigating', transitionRequestSchema.parse({ to: 'dismissed', note: '合理用药' }), 'reg-1', at)).toMatchObject({ ok: true });
+    const second = transition(
+      'investigating',
+      transitionRequestSchema.parse({ to: 'confirmed', recoveryFen: 12_345, note: '现场核查属实' }),
+      'reg-2',
+      at,
+    );
+    expect(second).toEqual({
+      ok: true,
+      change: { from: 'investigating', to: 'confirmed', by: 'reg-2', at, recoveryFen: 12_345, note: '现场核查属实' },
+    });
+    expect(transition('investigating', transitionRequestSchema.parse({ to: 'dismissed', note: '合理用药' }), 'reg-1', at)).toMatchObject({
+      ok: true,
+    });
   });
 
   it('refuses skipping investigation, leaving a final state, confirming without an amount, dismissing without a reason', () => {
-    expect(transition('open', { to: 'confirmed', recoveryFen: 1 }, 'r', at)).toEqual({ ok: false, reason: 'An alert that is open can only become investigating' });
-    expect(transition('dismissed', { to: 'investigating' }, 'r', at)).toEqual({ ok: false, reason: 'An alert that is dismissed can no longer change' });
+    expect(transition('open', { to: 'confirmed', recoveryFen: 1 }, 'r', at)).toEqual({
+      ok: false,
+      reason: 'An alert that is open can only become investigating',
+    });
+    expect(transition('dismissed', { to: 'investigating' }, 'r', at)).toEqual({
+      ok: false,
+      reason: 'An alert that is dismissed can no longer change',
+    });
     expect(transitionRequestSchema.safeParse({ to: 'confirmed' }).success).toBe(false);
     expect(transitionRequestSchema.safeParse({ to: 'confirmed', recoveryFen: 12.5 }).success).toBe(false);
     expect(transitionRequestSchema.safeParse({ to: 'dismissed' }).success).toBe(false);
@@ -75,7 +103,13 @@ describe('subscriptions', () => {
   });
 
   it('refuse internal addresses, credentials in the URL, and what is not a URL', () => {
-    for (const url of ['https://169.254.169.254/latest', 'https://10.1.2.3/x', 'https://192.168.1.1/x', 'https://[::1]/x', 'https://localhost/x']) {
+    for (const url of [
+      'https://169.254.169.254/latest',
+      'https://10.1.2.3/x',
+      'https://192.168.1.1/x',
+      'https://[::1]/x',
+      'https://localhost/x',
+    ]) {
       expect(webhookUrlProblem(url, false), url).toBe('a webhook may not point at an internal address');
     }
     expect(webhookUrlProblem('https://user:pw@example.com/x', false)).toMatch(/credentials/);
@@ -85,7 +119,10 @@ describe('subscriptions', () => {
 
   it('match an alert on region, minimum severity, rule types and provider', () => {
     const alert = { region: '330900', severity: 'high' as const, providerCode: 'H0001', rules: [{ type: 'duplicate-charge' }] };
-    const filter = (f: object) => ({ ...subscriptionRequestSchema.parse({ filter: f, target: { url: 'https://x' } }).filter, region: '330900' });
+    const filter = (f: object) => ({
+      ...subscriptionRequestSchema.parse({ filter: f, target: { url: 'https://x' } }).filter,
+      region: '330900',
+    });
     expect(matchesFilter(filter({}), alert)).toBe(true);
     expect(matchesFilter(filter({ minSeverity: 'high' }), alert)).toBe(true);
     expect(matchesFilter(filter({ minSeverity: 'critical' }), alert)).toBe(false);
@@ -93,7 +130,9 @@ describe('subscriptions', () => {
     expect(matchesFilter(filter({ ruleTypes: ['readmission'] }), alert)).toBe(false);
     expect(matchesFilter(filter({ providerCode: 'H0002' }), alert)).toBe(false);
     expect(matchesFilter(filter({}), { ...alert, region: '532500' })).toBe(false);
-    expect(subscriptionRequestSchema.safeParse({ filter: { ruleTypes: ['gut-feeling'] }, target: { url: 'https://x' } }).success).toBe(false);
+    expect(subscriptionRequestSchema.safeParse({ filter: { ruleTypes: ['gut-feeling'] }, target: { url: 'https://x' } }).success).toBe(
+      false,
+    );
   });
 });
 
@@ -118,7 +157,7 @@ describe('webhook signatures', () => {
 });
 
 describe('delivery policy', () => {
-  it('backs off 30 s, 2, 8 and 32 minutes, never beyond SQS\'s 12 hours', () => {
+  it("backs off 30 s, 2, 8 and 32 minutes, never beyond SQS's 12 hours", () => {
     expect([1, 2, 3, 4].map((n) => backoffSeconds(n))).toEqual([30, 120, 480, 1_920]);
     expect(backoffSeconds(20)).toBe(43_200);
   });
@@ -127,6 +166,11 @@ describe('delivery policy', () => {
     const { c, score } = scored();
     const alert = claimAlert(c, score, 'evt-1', '2026-03-10T08:00:00.000Z');
     expect(webhookBody(alert, 'sub_1')).toBe(webhookBody(alert, 'sub_1'));
-    expect(JSON.parse(webhookBody(alert, 'sub_1'))).toMatchObject({ type: 'fraud.alert.raised', deliveryId: `${alert.alertId}.sub_1`, subscriptionId: 'sub_1', alert: { alertId: alert.alertId } });
+    expect(JSON.parse(webhookBody(alert, 'sub_1'))).toMatchObject({
+      type: 'fraud.alert.raised',
+      deliveryId: `${alert.alertId}.sub_1`,
+      subscriptionId: 'sub_1',
+      alert: { alertId: alert.alertId },
+    });
   });
 });

@@ -13,7 +13,9 @@ const problemsOf = (doc: unknown) => {
 
 describe('the shipped catalogues', () => {
   it('lists every file of policies/fraud, and each is valid', () => {
-    const files = readdirSync(new URL('../../policies/fraud/', import.meta.url)).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(new URL('../../policies/fraud/', import.meta.url))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(Object.keys(CATALOGUE_FILES).sort()).toEqual(files);
     expect(allCatalogues()).toHaveLength(files.length);
   });
@@ -23,7 +25,11 @@ describe('the shipped catalogues', () => {
       expect(new Set(c.rules.map((r) => r.type))).toEqual(new Set(RULE_TYPE_NAMES));
       expect(c.rules.every((r) => r.basis && r.explanation)).toBe(true);
     }
-    expect(allCatalogues().filter((c) => c.fallback).map((c) => c.region)).toEqual(['000000']);
+    expect(
+      allCatalogues()
+        .filter((c) => c.fallback)
+        .map((c) => c.region),
+    ).toEqual(['000000']);
   });
 
   it('gives every per-claim and cross-claim rule both result kinds between them, and a weight', () => {
@@ -35,24 +41,64 @@ describe('the shipped catalogues', () => {
 
 describe('the catalogue schema refuses', () => {
   it('parameters that do not fit the rule type, naming the parameter', () => {
-    const problems = problemsOf(rawCatalogue((d) => { d.rules.find((r: { type: string }) => r.type === 'excess-quantity').parameters.maxSupplyDays = -7; }));
+    const problems = problemsOf(
+      rawCatalogue((d) => {
+        d.rules.find((r: { type: string }) => r.type === 'excess-quantity').parameters.maxSupplyDays = -7;
+      }),
+    );
     expect(problems).toContainEqual(expect.objectContaining({ path: expect.stringMatching(/^rules\.\d+\.parameters\.maxSupplyDays$/) }));
   });
 
-  it('a window the rule\'s scope cannot look at', () => {
-    const problems = problemsOf(rawCatalogue((d) => { d.rules.find((r: { type: string }) => r.type === 'readmission').window = { kind: 'claim' }; }));
-    expect(problems).toContainEqual(expect.objectContaining({ path: expect.stringMatching(/window\.kind$/), message: expect.stringContaining('cross-claim') }));
+  it("a window the rule's scope cannot look at", () => {
+    const problems = problemsOf(
+      rawCatalogue((d) => {
+        d.rules.find((r: { type: string }) => r.type === 'readmission').window = { kind: 'claim' };
+      }),
+    );
+    expect(problems).toContainEqual(
+      expect.objectContaining({ path: expect.stringMatching(/window\.kind$/), message: expect.stringContaining('cross-claim') }),
+    );
   });
 
   it('an explanation quoting a fact the rule type does not provide', () => {
-    const problems = problemsOf(rawCatalogue((d) => { d.rules[0].explanation = '患者 {patientName} 重复收费'; }));
-    expect(problems).toContainEqual(expect.objectContaining({ path: 'rules.0.explanation', message: expect.stringContaining('{patientName}') }));
+    const problems = problemsOf(
+      rawCatalogue((d) => {
+        d.rules[0].explanation = '患者 {patientName} 重复收费';
+      }),
+    );
+    expect(problems).toContainEqual(
+      expect.objectContaining({ path: 'rules.0.explanation', message: expect.stringContaining('{patientName}') }),
+    );
   });
 
   it('a rule id used twice, an unknown rule type, a basis citing no listed source, and a severity scale without a floor', () => {
-    expect(problemsOf(rawCatalogue((d) => { d.rules[1].id = d.rules[0].id; }))).toContainEqual(expect.objectContaining({ path: 'rules.1.id' }));
-    expect(problemsOf(rawCatalogue((d) => { d.rules[0].type = 'gut-feeling'; }))).toContainEqual(expect.objectContaining({ path: 'rules.0.type' }));
-    expect(problemsOf(rawCatalogue((d) => { d.rules[0].basis = '[no-such-paper] because'; }))).toContainEqual(expect.objectContaining({ path: 'rules.0.basis' }));
-    expect(problemsOf(rawCatalogue((d) => { d.alertSeverity = [{ minScore: 50, severity: 'high' }]; }))).toContainEqual(expect.objectContaining({ path: 'alertSeverity' }));
+    expect(
+      problemsOf(
+        rawCatalogue((d) => {
+          d.rules[1].id = d.rules[0].id;
+        }),
+      ),
+    ).toContainEqual(expect.objectContaining({ path: 'rules.1.id' }));
+    expect(
+      problemsOf(
+        rawCatalogue((d) => {
+          d.rules[0].type = 'gut-feeling';
+        }),
+      ),
+    ).toContainEqual(expect.objectContaining({ path: 'rules.0.type' }));
+    expect(
+      problemsOf(
+        rawCatalogue((d) => {
+          d.rules[0].basis = '[no-such-paper] because';
+        }),
+      ),
+    ).toContainEqual(expect.objectContaining({ path: 'rules.0.basis' }));
+    expect(
+      problemsOf(
+        rawCatalogue((d) => {
+          d.alertSeverity = [{ minScore: 50, severity: 'high' }];
+        }),
+      ),
+    ).toContainEqual(expect.objectContaining({ path: 'alertSeverity' }));
   });
 });

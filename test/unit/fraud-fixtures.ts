@@ -30,7 +30,17 @@ export function rawCatalogue(edit: (doc: Record<string, any>) => void = () => un
 export const parseCatalogue = (doc: unknown) => catalogueSchema.safeParse(doc);
 
 export function line(lineNo: number, itemCode: string, o: Partial<FraudLine> = {}): FraudLine {
-  return { lineNo, itemCode, itemClass: 'A', category: 'drug', quantity: 1, unitPriceFen: 1_000, amountFen: 1_000, date: '2026-03-10', ...o };
+  return {
+    lineNo,
+    itemCode,
+    itemClass: 'A',
+    category: 'drug',
+    quantity: 1,
+    unitPriceFen: 1_000,
+    amountFen: 1_000,
+    date: '2026-03-10',
+    ...o,
+  };
 }
 
 export function claim(o: Partial<FraudClaim> = {}): FraudClaim {
@@ -61,8 +71,15 @@ export function stay(admission: string, discharge: string, o: Partial<FraudClaim
 export function summary(claimNo: string, o: Partial<ClaimSummary> = {}): ClaimSummary {
   return {
     ref: { providerCode: o.providerCode ?? 'H0001', claimNo },
-    memberId: 'M-1', providerCode: 'H0001', providerRegion: '330900', visitType: 'outpatient',
-    start: '2026-03-01', end: '2026-03-01', drugs: [], billedFen: 5_000, ...o,
+    memberId: 'M-1',
+    providerCode: 'H0001',
+    providerRegion: '330900',
+    visitType: 'outpatient',
+    start: '2026-03-01',
+    end: '2026-03-01',
+    drugs: [],
+    billedFen: 5_000,
+    ...o,
   };
 }
 

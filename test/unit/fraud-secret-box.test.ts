@@ -8,15 +8,21 @@ import fc from 'fast-check';
 import { WEBHOOK_KEY_ENV, openSecret, sealSecret } from '../../shared/fraud/secret-box.ts';
 
 const KEY = 'a-test-key-that-is-long-enough-to-be-used-0001';
-beforeEach(() => { process.env[WEBHOOK_KEY_ENV] = KEY; });
-afterEach(() => { delete process.env[WEBHOOK_KEY_ENV]; });
+beforeEach(() => {
+  process.env[WEBHOOK_KEY_ENV] = KEY;
+});
+afterEach(() => {
+  delete process.env[WEBHOOK_KEY_ENV];
+});
 
 describe('sealed webhook secrets', () => {
   it('open to the secret they sealed, and never show it', () => {
-    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 80 }), fc.stringMatching(/^sub_[0-9a-f]{32}$/), (secret, id) => {
-      const sealed = sealSecret(secret, id);
-      return sealed.startsWith('v1.') && !sealed.includes(secret.length > 8 ? secret : '\u0000') && openSecret(sealed, id) === secret;
-    }));
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 80 }), fc.stringMatching(/^sub_[0-9a-f]{32}$/), (secret, id) => {
+        const sealed = sealSecret(secret, id);
+        return sealed.startsWith('v1.') && !sealed.includes(secret.length > 8 ? secret : '\u0000') && openSecret(sealed, id) === secret;
+      }),
+    );
   });
 
   it('seal the same secret differently each time (a fresh IV), so equal secrets do not show as equal', () => {

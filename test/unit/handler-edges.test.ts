@@ -25,15 +25,32 @@ beforeEach(() => {
   dynamo.reset();
   events.reset();
 });
-afterEach(() => { dynamo.reset(); events.reset(); });
+afterEach(() => {
+  dynamo.reset();
+  events.reset();
+});
 
 const record = (messageId: string, body: unknown): SQSRecord => ({
-  messageId, receiptHandle: `rh-${messageId}`, body: typeof body === 'string' ? body : JSON.stringify(body),
+  messageId,
+  receiptHandle: `rh-${messageId}`,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
   attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
-  messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:cn-north-1:0:yibao-audit', awsRegion: 'cn-north-1',
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:cn-north-1:0:yibao-audit',
+  awsRegion: 'cn-north-1',
 });
 const envelope = (id: string, detail: Record<string, unknown> = { meta: { schemaVersion: 1, correlationId: `c-${id}` } }) => ({
-  version: '0', id, 'detail-type': 'PingReceived', source: 'yibao.platform', account: '0', time: '2026-11-23T10:00:00Z', region: 'cn-north-1', resources: [], detail,
+  version: '0',
+  id,
+  'detail-type': 'PingReceived',
+  source: 'yibao.platform',
+  account: '0',
+  time: '2026-11-23T10:00:00Z',
+  region: 'cn-north-1',
+  resources: [],
+  detail,
 });
 
 describe('audit consumer', () => {
@@ -45,19 +62,25 @@ describe('audit consumer', () => {
       return {};
     });
 
-    const event: SQSEvent = { Records: [
-      record('m1', envelope('dup')),
-      record('m2', envelope('throttled')),
-      record('m3', envelope('fresh')),
-      record('m4', '{"not":"an event"}'),
-      record('m5', envelope('no-meta', { region: '330900' })),
-    ] };
+    const event: SQSEvent = {
+      Records: [
+        record('m1', envelope('dup')),
+        record('m2', envelope('throttled')),
+        record('m3', envelope('fresh')),
+        record('m4', '{"not":"an event"}'),
+        record('m5', envelope('no-meta', { region: '330900' })),
+      ],
+    };
     const result = await handler(event, context);
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m2', 'm4', 'm5']);
     const writes = dynamo.commandCalls(PutCommand);
     expect(writes).toHaveLength(3);
     const fresh = writes.find((w) => w.args[0].input.Item?.eventId === 'fresh')!.args[0].input;
-    expect(fresh).toMatchObject({ TableName: 'audit-table', ConditionExpression: 'attribute_not_exists(pk)', Item: { pk: 'DAY#2026-11-23', gsi1pk: 'CORR#c-fresh' } });
+    expect(fresh).toMatchObject({
+      TableName: 'audit-table',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: { pk: 'DAY#2026-11-23', gsi1pk: 'CORR#c-fresh' },
+    });
   });
 });
 
@@ -82,24 +105,44 @@ describe('publish', () => {
 });
 
 describe('httpApi', () => {
-  const apiEvent = (routeKey: string, headers: Record<string, string> = {}) => ({
-    version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers, isBase64Encoded: false,
-    requestContext: { requestId: 'req-1', routeKey, http: { method: 'GET', path: '/', protocol: 'HTTP/1.1', sourceIp: '1', userAgent: '' } },
-  }) as never;
+  const apiEvent = (routeKey: string, headers: Record<string, string> = {}) =>
+    ({
+      version: '2.0',
+      routeKey,
+      rawPath: '/',
+      rawQueryString: '',
+      headers,
+      isBase64Encoded: false,
+      requestContext: {
+        requestId: 'req-1',
+        routeKey,
+        http: { method: 'GET', path: '/', protocol: 'HTTP/1.1', sourceIp: '1', userAgent: '' },
+      },
+    }) as never;
   const handler = httpApi(createLogger('test'), {
-    'GET /boom': () => { throw new Error('secret internals: 110101199003077777'); },
-    'GET /bad': () => { throw badRequest('query.year: too small', { problems: [] }); },
+    'GET /boom': () => {
+      throw new Error('secret internals: 110101199003077777');
+    },
+    'GET /bad': () => {
+      throw badRequest('query.year: too small', { problems: [] });
+    },
   });
 
   it('answers an unexpected error with a 500 that leaks nothing', async () => {
-    const res = await handler(apiEvent('GET /boom', { 'x-correlation-id': 'c-42' }), context) as { statusCode: number; body: string; headers: Record<string, string> };
+    const res = (await handler(apiEvent('GET /boom', { 'x-correlation-id': 'c-42' }), context)) as {
+      statusCode: number;
+      body: string;
+      headers: Record<string, string>;
+    };
     expect(res.statusCode).toBe(500);
-    expect(JSON.parse(res.body)).toEqual({ error: { code: 'INTERNAL', message: 'Internal error; quote the correlation id to support', details: {} } });
+    expect(JSON.parse(res.body)).toEqual({
+      error: { code: 'INTERNAL', message: 'Internal error; quote the correlation id to support', details: {} },
+    });
     expect(res.headers['x-correlation-id']).toBe('c-42');
   });
 
   it('answers a refused request in the uniform body, and starts a correlation id when none is sent', async () => {
-    const res = await handler(apiEvent('GET /bad'), context) as { statusCode: number; body: string; headers: Record<string, string> };
+    const res = (await handler(apiEvent('GET /bad'), context)) as { statusCode: number; body: string; headers: Record<string, string> };
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body).error.code).toBe('BAD_REQUEST');
     expect(res.headers['x-correlation-id']).toBe('req-1');

@@ -11,11 +11,13 @@ describe('ID-number masking', () => {
   });
 
   it('leaves no full ID number in any text, and keeps the text around it', () => {
-    fc.assert(fc.property(idNumbers, fc.string(), fc.string(), (id, before, after) => {
-      const masked = maskIdNumbersIn(`${before} ${id} ${after}`);
-      expect(masked).not.toContain(id);
-      expect(masked).toContain(`${id.slice(0, 4)}**********${id.slice(14)}`);
-    }));
+    fc.assert(
+      fc.property(idNumbers, fc.string(), fc.string(), (id, before, after) => {
+        const masked = maskIdNumbersIn(`${before} ${id} ${after}`);
+        expect(masked).not.toContain(id);
+        expect(masked).toContain(`${id.slice(0, 4)}**********${id.slice(14)}`);
+      }),
+    );
   });
 
   it('does not touch longer digit runs or ordinary amounts', () => {

@@ -12,12 +12,14 @@ describe('money: integer fen, one rounding rule', () => {
   });
 
   it('keeps a ratio result between floor and ceiling of the exact product, for any amount', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.integer({ min: 0, max: 10_000 }), (amount, ratio) => {
-      const got = applyRatio(amount, ratio);
-      const exact = (BigInt(amount) * BigInt(ratio) * 2n + 10_000n) / 20_000n; // half up
-      expect(BigInt(got)).toBe(exact);
-      expect(got).toBeLessThanOrEqual(amount);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.integer({ min: 0, max: 10_000 }), (amount, ratio) => {
+        const got = applyRatio(amount, ratio);
+        const exact = (BigInt(amount) * BigInt(ratio) * 2n + 10_000n) / 20_000n; // half up
+        expect(BigInt(got)).toBe(exact);
+        expect(got).toBeLessThanOrEqual(amount);
+      }),
+    );
   });
 
   it('splits a total by weights into parts that add up exactly', () => {
@@ -25,14 +27,20 @@ describe('money: integer fen, one rounding rule', () => {
     expect(allocate(101, [2, 6, 2])).toEqual([20, 61, 20]);
     expect(allocate(1, [1, 1, 1])).toEqual([1, 0, 0]);
     expect(allocate(-101, [4, 5, 1])).toEqual([-40, -51, -10]);
-    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 8 }).filter((w) => w.some((x) => x > 0)), (total, weights) => {
-      const parts = allocate(total, weights);
-      expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
-      parts.forEach((p, i) => {
-        const exact = (total * weights[i]!) / weights.reduce((a, b) => a + b, 0);
-        expect(Math.abs(p - exact)).toBeLessThan(1 + 1e-6);
-      });
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e12, max: 1e12 }),
+        fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 8 }).filter((w) => w.some((x) => x > 0)),
+        (total, weights) => {
+          const parts = allocate(total, weights);
+          expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+          parts.forEach((p, i) => {
+            const exact = (total * weights[i]!) / weights.reduce((a, b) => a + b, 0);
+            expect(Math.abs(p - exact)).toBeLessThan(1 + 1e-6);
+          });
+        },
+      ),
+    );
   });
 
   it('converts yuan text to fen exactly and back', () => {
@@ -40,7 +48,11 @@ describe('money: integer fen, one rounding rule', () => {
     expect(yuanToFen('0.1')).toBe(10);
     expect(yuanToFen('12.05')).toBe(1_205);
     expect(() => yuanToFen('1.005')).toThrow();
-    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (fen) => { expect(yuanToFen(fenToYuan(fen))).toBe(fen); }));
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (fen) => {
+        expect(yuanToFen(fenToYuan(fen))).toBe(fen);
+      }),
+    );
   });
 
   it('reads policy percentages as basis points', () => {

@@ -18,35 +18,49 @@ beforeEach(() => {
   dynamo.reset();
   bus.reset();
 });
-afterAll(() => { dynamo.restore(); bus.restore(); });
+afterAll(() => {
+  dynamo.restore();
+  bus.restore();
+});
 
-const entry = (n: number) => outboxEntry(PingReceived, { role: 'staff', message: `m-${n}` }, 'corr-1', `ping/${n}`, '2026-11-24T01:00:00.000Z');
+const entry = (n: number) =>
+  outboxEntry(PingReceived, { role: 'staff', message: `m-${n}` }, 'corr-1', `ping/${n}`, '2026-11-24T01:00:00.000Z');
 
 describe('the outbox', () => {
   it('puts every key in one of its shards, always the same one', () => {
-    fc.assert(fc.property(fc.string(), (key) => {
-      const shard = shardOf(key);
-      return Number.isInteger(shard) && shard >= 0 && shard < OUTBOX_SHARDS && shardOf(key) === shard;
-    }));
+    fc.assert(
+      fc.property(fc.string(), (key) => {
+        const shard = shardOf(key);
+        return Number.isInteger(shard) && shard >= 0 && shard < OUTBOX_SHARDS && shardOf(key) === shard;
+      }),
+    );
   });
 
   it('validates an event when it is made, so nothing off-contract is ever stored to send', () => {
     expect(() => outboxEntry(PingReceived, { role: 'nobody' } as never, 'corr-1', 'ping/x', '2026-11-24T01:00:00.000Z')).toThrow();
-    expect(outboxPut(entry(1)).Put).toMatchObject({ TableName: 'outbox', Item: { pk: `OUTBOX#${shardOf('ping/1')}`, sk: 'ping/1', detailType: 'PingReceived' }, ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(outboxPut(entry(1)).Put).toMatchObject({
+      TableName: 'outbox',
+      Item: { pk: `OUTBOX#${shardOf('ping/1')}`, sk: 'ping/1', detailType: 'PingReceived' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   });
 
   it('publishes ten entries a call, deletes those the bus took and leaves those it refused', async () => {
     bus.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
       FailedEntryCount: input.Entries.length === 10 ? 1 : 0,
       // The bus refuses the fourth entry of the first call.
-      Entries: input.Entries.map((_, i) => (input.Entries.length === 10 && i === 3 ? { ErrorCode: 'ThrottlingException' } : { EventId: `e-${i}` })),
+      Entries: input.Entries.map((_, i) =>
+        input.Entries.length === 10 && i === 3 ? { ErrorCode: 'ThrottlingException' } : { EventId: `e-${i}` },
+      ),
     }));
     dynamo.on(BatchWriteCommand).resolves({});
     const result = await deliver(Array.from({ length: 12 }, (_, i) => entry(i)));
     expect(bus.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 2]);
     expect(result.waiting).toEqual(['ping/3']);
     expect(result.delivered).toHaveLength(11);
-    const deleted = dynamo.commandCalls(BatchWriteCommand).flatMap((c) => c.args[0].input.RequestItems!.outbox!.map((r) => r.DeleteRequest!.Key!.sk));
+    const deleted = dynamo
+      .commandCalls(BatchWriteCommand)
+      .flatMap((c) => c.args[0].input.RequestItems!.outbox!.map((r) => r.DeleteRequest!.Key!.sk));
     expect(deleted.sort()).toEqual(result.delivered.sort());
     expect(deleted).not.toContain('ping/3');
   });
@@ -55,7 +69,9 @@ describe('the outbox', () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
     expect(await relayOutbox(new Date('2026-11-24T01:00:30.000Z'), 30_000)).toEqual({ found: 0, delivered: 0, waiting: 0 });
     const queries = dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input);
-    expect(queries.map((q) => q.ExpressionAttributeValues![':pk']).sort()).toEqual(Array.from({ length: OUTBOX_SHARDS }, (_, i) => `OUTBOX#${i}`).sort());
+    expect(queries.map((q) => q.ExpressionAttributeValues![':pk']).sort()).toEqual(
+      Array.from({ length: OUTBOX_SHARDS }, (_, i) => `OUTBOX#${i}`).sort(),
+    );
     expect(new Set(queries.map((q) => q.ExpressionAttributeValues![':cutoff']))).toEqual(new Set(['2026-11-24T01:00:00.000Z']));
     expect(bus.commandCalls(PutEventsCommand)).toHaveLength(0);
   });

@@ -4,22 +4,37 @@ import { principalFromContext, principalToContext, requireActingFor, requireRole
 import { HttpError } from '../../shared/http/errors.ts';
 
 const principals: fc.Arbitrary<Principal> = fc.oneof(
-  fc.record({ sub: fc.string({ minLength: 1 }), role: fc.constant('provider' as const), providerCode: fc.stringMatching(/^[A-Z0-9]{4,20}$/) }),
-  fc.record({ sub: fc.string({ minLength: 1 }), role: fc.constant('staff' as const), permissions: fc.array(fc.stringMatching(/^[a-z:]{1,12}$/), { maxLength: 4 }) }),
+  fc.record({
+    sub: fc.string({ minLength: 1 }),
+    role: fc.constant('provider' as const),
+    providerCode: fc.stringMatching(/^[A-Z0-9]{4,20}$/),
+  }),
+  fc.record({
+    sub: fc.string({ minLength: 1 }),
+    role: fc.constant('staff' as const),
+    permissions: fc.array(fc.stringMatching(/^[a-z:]{1,12}$/), { maxLength: 4 }),
+  }),
   fc.record({ sub: fc.string({ minLength: 1 }), role: fc.constant('regulator' as const), region: fc.stringMatching(/^\d{6}$/) }),
 );
 
 const statusOf = (fn: () => void) => {
-  try { fn(); return 200; } catch (e) { return e instanceof HttpError ? e.statusCode : 500; }
+  try {
+    fn();
+    return 200;
+  } catch (e) {
+    return e instanceof HttpError ? e.statusCode : 500;
+  }
 };
 
 describe('principal', () => {
   it('survives the trip through the authorizer context (flat strings only)', () => {
-    fc.assert(fc.property(principals, (p) => {
-      const context = principalToContext(p);
-      expect(Object.values(context).every((v) => typeof v === 'string')).toBe(true);
-      expect(principalFromContext(context)).toEqual(p);
-    }));
+    fc.assert(
+      fc.property(principals, (p) => {
+        const context = principalToContext(p);
+        expect(Object.values(context).every((v) => typeof v === 'string')).toBe(true);
+        expect(principalFromContext(context)).toEqual(p);
+      }),
+    );
   });
 
   it('refuses a context without a role, or a provider without its code', () => {

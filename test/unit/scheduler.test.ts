@@ -45,7 +45,11 @@ describe('EventBridge Scheduler expressions on the local scheduler', () => {
       scheduleArn: 'arn:aws:scheduler:cn-north-1:0:schedule/default/monthlyPrepayment',
     });
     expect(input).toEqual({ trigger: 'schedule', schedule: 'monthlyPrepayment', scheduledTime: '2026-11-30T18:00:00Z' });
-    expect(renderInput({ a: '<aws.scheduler.schedule-arn>', n: '<aws.scheduler.attempt-number>' }, { scheduledTime: new Date(0), scheduleArn: 'arn:x' }))
-      .toEqual({ a: 'arn:x', n: '1' });
+    expect(
+      renderInput(
+        { a: '<aws.scheduler.schedule-arn>', n: '<aws.scheduler.attempt-number>' },
+        { scheduledTime: new Date(0), scheduleArn: 'arn:x' },
+      ),
+    ).toEqual({ a: 'arn:x', n: '1' });
   });
 });

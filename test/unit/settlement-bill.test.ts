@@ -7,7 +7,9 @@ import { exampleLine } from '../../shared/settlement/examples.ts';
 import { lineAmount } from '../../shared/settlement/quantity.ts';
 
 const good = (): BillInput => ({
-  providerCode: 'H33090200001', claimNo: 'IP-2023-0001', memberId: 'M0001',
+  providerCode: 'H33090200001',
+  claimNo: 'IP-2023-0001',
+  memberId: 'M0001',
   visit: { type: 'inpatient', serviceDate: '2023-11-01', dischargeDate: '2023-11-08' },
   diagnoses: { principal: 'K35.800', secondary: ['I10.x00', 'A18.100+N33.0*'] },
   procedures: ['47.0901', '01.6x00'],
@@ -30,14 +32,20 @@ describe('bill validation', () => {
     const bill = good();
     bill.diagnoses.principal = 'K35';
     bill.procedures = ['47.0901', '4709'];
-    expect(problems(bill)).toEqual([['diagnoses.principal', 'invalid_format'], ['procedures.1', 'invalid_format']]);
+    expect(problems(bill)).toEqual([
+      ['diagnoses.principal', 'invalid_format'],
+      ['procedures.1', 'invalid_format'],
+    ]);
   });
 
   it('refuses a negative or zero quantity and a line total that does not match unit price × quantity', () => {
     const bill = good();
     bill.lines[0] = { ...bill.lines[0]!, quantity: -1 };
     bill.lines[1] = { ...bill.lines[1]!, amountFen: bill.lines[1]!.amountFen + 1 };
-    expect(problems(bill)).toEqual([['lines.0.quantity', 'too_small'], ['lines.1.amountFen', 'line_total']]);
+    expect(problems(bill)).toEqual([
+      ['lines.0.quantity', 'too_small'],
+      ['lines.1.amountFen', 'line_total'],
+    ]);
   });
 
   it('rounds unit price × a fractional quantity half up to the fen', () => {
@@ -56,7 +64,10 @@ describe('bill validation', () => {
     const dup = good();
     dup.lines[1] = { ...dup.lines[1]!, lineNo: 1 };
     dup.totalFen = 1;
-    expect(problems(dup)).toEqual([['lines.1.lineNo', 'duplicate'], ['totalFen', 'bill_total']]);
+    expect(problems(dup)).toEqual([
+      ['lines.1.lineNo', 'duplicate'],
+      ['totalFen', 'bill_total'],
+    ]);
   });
 
   it('refuses unknown fields and an item class outside 甲/乙/丙', () => {

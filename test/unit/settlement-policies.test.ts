@@ -10,8 +10,10 @@ import { loadShippedPolicies, shippedPolicy } from '../../shared/settlement/ship
 const shipped = loadShippedPolicies();
 
 describe('the shipped policies', () => {
-  it('are the ones the papers give: Zhoushan residents from 2023-10-01 (carried into 2024 and 2025), Fuxin 2019 and 2020, Jin\'an 2023', () => {
-    expect(shipped.map((p) => `${p.file} ${p.policy.region} ${p.policy.scheme} ${p.policy.effectiveFrom}..${p.policy.effectiveTo}`)).toEqual([
+  it("are the ones the papers give: Zhoushan residents from 2023-10-01 (carried into 2024 and 2025), Fuxin 2019 and 2020, Jin'an 2023", () => {
+    expect(
+      shipped.map((p) => `${p.file} ${p.policy.region} ${p.policy.scheme} ${p.policy.effectiveFrom}..${p.policy.effectiveTo}`),
+    ).toEqual([
       '210900-fuxin/2019-resident.json 210900 resident 2019-01-01..2019-12-31',
       '210900-fuxin/2020-resident.json 210900 resident 2020-01-01..2020-12-31',
       '330900-zhoushan/2023-resident.json 330900 resident 2023-10-01..2023-12-31',
@@ -20,7 +22,9 @@ describe('the shipped policies', () => {
       '341502-jinan/2023-resident.json 341502 resident 2023-01-01..2023-12-31',
     ]);
     // The later Zhoushan years repeat the 2023 terms: same rules, same citations.
-    const zhoushan = shipped.filter((p) => p.policy.id === 'zhoushan-resident').map((p) => ({ ...p.policy, year: 0, title: '', effectiveFrom: '', effectiveTo: '', notes: [] }));
+    const zhoushan = shipped
+      .filter((p) => p.policy.id === 'zhoushan-resident')
+      .map((p) => ({ ...p.policy, year: 0, title: '', effectiveFrom: '', effectiveTo: '', notes: [] }));
     expect(zhoushan[1]).toEqual(zhoushan[0]);
     expect(zhoushan[2]).toEqual(zhoushan[0]);
   });
@@ -31,7 +35,10 @@ describe('the shipped policies', () => {
       for (const source of policy.sources) expect(source.documentNo ?? source.documentNoNote).toBeTruthy();
       const bases: Basis[] = [];
       forEachBasis(document, (b) => bases.push(b));
-      expect(bases.some((b) => 'source' in b), `${policy.id} ${policy.year} cites its paper somewhere`).toBe(true);
+      expect(
+        bases.some((b) => 'source' in b),
+        `${policy.id} ${policy.year} cites its paper somewhere`,
+      ).toBe(true);
       for (const b of bases) {
         if ('illustrative' in b) expect(b.illustrative.length).toBeGreaterThan(10);
         else expect(policy.sources.some((s) => s.documentNo === b.source || s.title === b.source)).toBe(true);
@@ -40,7 +47,7 @@ describe('the shipped policies', () => {
     expect(shippedPolicy('jinan-resident', 2023).sources[0]!.documentNo).toBe('金医保发〔2023〕19号');
   });
 
-  it('carry the papers\' own figures where the papers give them', () => {
+  it("carry the papers' own figures where the papers give them", () => {
     const zhoushan = shippedPolicy('zhoushan-resident', 2023);
     const rule = (id: string) => zhoushan.basic.ratios.find((r) => r.id === id)!;
     expect(rule('inpatient').set).toEqual({ primary: 8_500, secondary: 7_500, tertiary: 6_500 });
@@ -58,13 +65,27 @@ describe('the shipped policies', () => {
       expect(year === 2019 ? poor.ratioAdd : poor.ratioAtLeast).toBe(year === 2019 ? 1_000 : 7_000);
       expect(fuxin.assistance!.majorDiseases!.ratio).toBe(year === 2019 ? 6_500 : 7_000);
       expect(fuxin.assistance!.majorDiseases!.diseases.map((d) => d.code)).toEqual([
-        'childhood-leukaemia', 'childhood-chd', 'esrd', 'breast-cancer', 'cervical-cancer', 'severe-mental-illness', 'mdr-tb', 'aids-opportunistic',
+        'childhood-leukaemia',
+        'childhood-chd',
+        'esrd',
+        'breast-cancer',
+        'cervical-cancer',
+        'severe-mental-illness',
+        'mdr-tb',
+        'aids-opportunistic',
       ]);
     }
 
     const jinan = shippedPolicy('jinan-resident', 2023);
     expect(jinan.visits['chronic-outpatient']!.diseases.map((d) => d.name)).toEqual([
-      '高血压', '高血压伴并发症', '糖尿病', '糖尿病胰岛素治疗', '心功能不全', '冠心病', '脑卒中', '慢性阻塞性肺疾病',
+      '高血压',
+      '高血压伴并发症',
+      '糖尿病',
+      '糖尿病胰岛素治疗',
+      '心功能不全',
+      '冠心病',
+      '脑卒中',
+      '慢性阻塞性肺疾病',
     ]);
     expect(jinan.visits['chronic-outpatient']!.requireApproval).toBe(true);
   });
@@ -73,7 +94,10 @@ describe('the shipped policies', () => {
     const modes = shipped.map((p) => p.policy.basic.deductibles.find((d) => d.id === 'inpatient')!.repeat.mode);
     expect(new Set(modes)).toEqual(new Set(['per-claim', 'by-sequence', 'highest-level']));
     expect(shippedPolicy('zhoushan-resident', 2023).catastrophic).toMatchObject({ bandsMeasuredOn: 'gross', includeFirstSelfPay: true });
-    expect(shippedPolicy('fuxin-resident', 2020).catastrophic).toMatchObject({ bandsMeasuredOn: 'above-deductible', includeFirstSelfPay: false });
+    expect(shippedPolicy('fuxin-resident', 2020).catastrophic).toMatchObject({
+      bandsMeasuredOn: 'above-deductible',
+      includeFirstSelfPay: false,
+    });
   });
 });
 

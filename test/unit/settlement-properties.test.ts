@@ -24,10 +24,16 @@ function counterNames(policy: BenefitPolicy): string[] {
     ...policy.basic.caps.map((c) => `basic.cap.${c.id}`),
     ...policy.basic.deductibles.flatMap((d) => [`basic.deductible.${d.id}.paid`, `basic.deductible.${d.id}.target`]),
     ...policy.basic.ratios.filter((r) => r.bands).map((r) => `basic.band.${r.id}`),
-    'catastrophic.base', 'catastrophic.paid',
-    'assistance.deductible', 'assistance.paid', 'assistance.major.paid', 'assistance.tilted.base', 'assistance.tilted.paid',
+    'catastrophic.base',
+    'catastrophic.paid',
+    'assistance.deductible',
+    'assistance.paid',
+    'assistance.major.paid',
+    'assistance.tilted.base',
+    'assistance.tilted.paid',
     ...policy.supplementary.flatMap((s) => [`supplementary.${s.id}.deductible`, `supplementary.${s.id}.paid`]),
-    'familyCap.base', 'familyCap.paid',
+    'familyCap.base',
+    'familyCap.paid',
   ];
 }
 
@@ -36,7 +42,10 @@ const fenAmount = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 2_000_000 }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 500_000_000 }) },
 );
-const quantity = fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 400 }).map((q) => q / 4));
+const quantity = fc.oneof(
+  fc.integer({ min: 1, max: 30 }),
+  fc.integer({ min: 1, max: 400 }).map((q) => q / 4),
+);
 
 const lineArb = fc.record({
   itemClass: fc.constantFrom('A', 'B', 'C' as const),
@@ -91,11 +100,19 @@ function build(c: Case): { bill: Bill; member: MemberState; provider: ProviderPr
     visit.bedDay = { programme: programmes[c.programmeIndex % programmes.length]!.id, days: c.days };
   }
   const bill = billSchema.parse({
-    providerCode: 'H0001', claimNo: 'P-1', memberId: 'M-1', visit,
+    providerCode: 'H0001',
+    claimNo: 'P-1',
+    memberId: 'M-1',
+    visit,
     diagnoses: { principal: c.principal },
     lines: c.lines.map((l, i) => ({
-      lineNo: i + 1, itemCode: l.itemCode, itemClass: l.itemClass, category: l.category, quantity: l.quantity,
-      unitPriceFen: l.unitPriceFen, amountFen: lineAmount(l.unitPriceFen, l.quantity),
+      lineNo: i + 1,
+      itemCode: l.itemCode,
+      itemClass: l.itemClass,
+      category: l.category,
+      quantity: l.quantity,
+      unitPriceFen: l.unitPriceFen,
+      amountFen: lineAmount(l.unitPriceFen, l.quantity),
       ...(l.priceLimit !== undefined ? { priceLimitFen: l.priceLimit } : {}),
     })),
   });
@@ -106,10 +123,15 @@ function build(c: Case): { bill: Bill; member: MemberState; provider: ProviderPr
   return {
     bill,
     member: {
-      memberId: 'M-1', sex: c.sex, birthDate: `${c.birthYear}-06-15`,
+      memberId: 'M-1',
+      sex: c.sex,
+      birthDate: `${c.birthYear}-06-15`,
       enrolment: { region: policy.region, scheme: policy.scheme, year: policy.year },
-      categories: c.categories, groups: [], outOfAreaRegions: c.registered ? ['110000'] : [],
-      familyDoctorContract: c.familyDoctor, supplementaryPlans: c.plans,
+      categories: c.categories,
+      groups: [],
+      outOfAreaRegions: c.registered ? ['110000'] : [],
+      familyDoctorContract: c.familyDoctor,
+      supplementaryPlans: c.plans,
     },
     provider: { code: 'H0001', level: c.level, region: providerRegion },
     yearToDate,
@@ -128,78 +150,106 @@ const RUNS = { numRuns: 400 };
 
 describe('settlement properties (fast-check, every shipped policy)', () => {
   it('adds up to the bill exactly, per line and in total, in whole fen, with no negative figure and a rule for every figure', () => {
-    fc.assert(fc.property(caseArb, (g) => {
-      const c = withPolicy(g);
-      const { s } = statementFor(c);
-      for (const line of s.lines) {
-        const figures = [line.amountFen, line.outOfCatalogueFen, line.overLimitFen, line.firstSelfPayFen, line.coveredFen, line.deductibleFen, line.institutionFen, line.patientFen, ...Object.values(line.paidFen)];
-        for (const f of figures) { expect(Number.isSafeInteger(f)).toBe(true); expect(f).toBeGreaterThanOrEqual(0); }
-        expect(line.outOfCatalogueFen + line.overLimitFen + line.firstSelfPayFen + line.coveredFen).toBe(line.amountFen);
-        expect(sum(Object.values(line.paidFen)) + line.institutionFen + line.patientFen).toBe(line.amountFen);
-        expect(line.deductibleFen).toBeLessThanOrEqual(line.coveredFen);
-        // Every non-zero figure names the policy rule that produced it.
-        const named: [keyof LineRules, number][] = [['outOfCatalogue', line.outOfCatalogueFen], ['overLimit', line.overLimitFen], ['firstSelfPay', line.firstSelfPayFen],
-          ['deductible', line.deductibleFen], ['institution', line.institutionFen], ...(Object.entries(line.paidFen) as [keyof LineRules, number][])];
-        for (const [figure, amount] of named) if (amount > 0) expect(line.rules[figure], `${figure} of line ${line.lineNo}`).toBeTruthy();
-      }
-      const t = s.totals;
-      expect(t.billedFen).toBe(sum(c.lines.map((l) => lineAmount(l.unitPriceFen, l.quantity))));
-      expect(t.outOfCatalogueFen + t.overLimitFen + t.firstSelfPayFen + t.coveredFen).toBe(t.billedFen);
-      expect(t.fundPaidFen + t.institutionFen + t.patientPaidFen).toBe(t.billedFen);
-      expect(t.fundPaidFen).toBe(sum(Object.values(t.byLayer)));
-      for (const key of layerKeys) {
-        expect(t.byLayer[key]).toBeGreaterThanOrEqual(0);
-        expect(t.byLayer[key]).toBe(sum(s.lines.map((l) => l.paidFen[key])));
-      }
-      expect(t.patientPaidFen).toBe(sum(s.lines.map((l) => l.patientFen)));
-      expect(t.deductibleFen).toBe(sum(s.lines.map((l) => l.deductibleFen)));
-      // Basic pays only within the covered amount left after the deductible.
-      expect(t.byLayer.basic).toBeLessThanOrEqual(t.coveredFen - t.deductibleFen);
-    }), RUNS);
+    fc.assert(
+      fc.property(caseArb, (g) => {
+        const c = withPolicy(g);
+        const { s } = statementFor(c);
+        for (const line of s.lines) {
+          const figures = [
+            line.amountFen,
+            line.outOfCatalogueFen,
+            line.overLimitFen,
+            line.firstSelfPayFen,
+            line.coveredFen,
+            line.deductibleFen,
+            line.institutionFen,
+            line.patientFen,
+            ...Object.values(line.paidFen),
+          ];
+          for (const f of figures) {
+            expect(Number.isSafeInteger(f)).toBe(true);
+            expect(f).toBeGreaterThanOrEqual(0);
+          }
+          expect(line.outOfCatalogueFen + line.overLimitFen + line.firstSelfPayFen + line.coveredFen).toBe(line.amountFen);
+          expect(sum(Object.values(line.paidFen)) + line.institutionFen + line.patientFen).toBe(line.amountFen);
+          expect(line.deductibleFen).toBeLessThanOrEqual(line.coveredFen);
+          // Every non-zero figure names the policy rule that produced it.
+          const named: [keyof LineRules, number][] = [
+            ['outOfCatalogue', line.outOfCatalogueFen],
+            ['overLimit', line.overLimitFen],
+            ['firstSelfPay', line.firstSelfPayFen],
+            ['deductible', line.deductibleFen],
+            ['institution', line.institutionFen],
+            ...(Object.entries(line.paidFen) as [keyof LineRules, number][]),
+          ];
+          for (const [figure, amount] of named) if (amount > 0) expect(line.rules[figure], `${figure} of line ${line.lineNo}`).toBeTruthy();
+        }
+        const t = s.totals;
+        expect(t.billedFen).toBe(sum(c.lines.map((l) => lineAmount(l.unitPriceFen, l.quantity))));
+        expect(t.outOfCatalogueFen + t.overLimitFen + t.firstSelfPayFen + t.coveredFen).toBe(t.billedFen);
+        expect(t.fundPaidFen + t.institutionFen + t.patientPaidFen).toBe(t.billedFen);
+        expect(t.fundPaidFen).toBe(sum(Object.values(t.byLayer)));
+        for (const key of layerKeys) {
+          expect(t.byLayer[key]).toBeGreaterThanOrEqual(0);
+          expect(t.byLayer[key]).toBe(sum(s.lines.map((l) => l.paidFen[key])));
+        }
+        expect(t.patientPaidFen).toBe(sum(s.lines.map((l) => l.patientFen)));
+        expect(t.deductibleFen).toBe(sum(s.lines.map((l) => l.deductibleFen)));
+        // Basic pays only within the covered amount left after the deductible.
+        expect(t.byLayer.basic).toBeLessThanOrEqual(t.coveredFen - t.deductibleFen);
+      }),
+      RUNS,
+    );
   });
 
   it('never takes a cap or limit past its amount, and moves counters only upwards by whole fen', () => {
-    fc.assert(fc.property(caseArb, (g) => {
-      const c = withPolicy(g);
-      const { s, input } = statementFor(c);
-      const { policy } = c;
-      const { before, deltas, after } = s.yearToDate;
-      for (const [name, delta] of Object.entries(deltas)) {
-        expect(Number.isSafeInteger(delta)).toBe(true);
-        expect(delta).toBeGreaterThanOrEqual(0);
-        expect(after[name]).toBe((input.yearToDate[name] ?? 0) + delta);
-        expect(before[name]).toBe(input.yearToDate[name] ?? 0);
-      }
-      const within = (name: string, limit: number | undefined) => {
-        if (limit === undefined || !(name in deltas)) return;
-        expect(after[name]!).toBeLessThanOrEqual(Math.max(before[name]!, limit));
-      };
-      for (const cap of policy.basic.caps) within(`basic.cap.${cap.id}`, cap.amount);
-      const cat = policy.catastrophic;
-      const catTerms = cat?.categoryTerms.find((t) => t.categories.some((x) => c.categories.includes(x)));
-      if (cat && !catTerms?.uncapped) within('catastrophic.paid', cat.cap);
-      const major = (deltas['assistance.major.paid'] ?? 0) > 0;
-      const category = policy.assistance?.categories.find((t) => t.categories.some((x) => c.categories.includes(x)));
-      if (major) within('assistance.major.paid', policy.assistance?.majorDiseases?.annualLimit);
-      else within('assistance.paid', category?.annualLimit);
-      within('assistance.tilted.paid', policy.assistance?.tilted?.annualLimit);
-      for (const plan of policy.supplementary) within(`supplementary.${plan.id}.paid`, plan.annualCap);
-      const cap = policy.familyCap;
-      if (cap && 'familyCap.base' in deltas) {
-        // What the member still counts this claim never takes the year past the cap (unless it already was).
-        const counted = deltas['familyCap.base']! - deltas['familyCap.paid']!;
-        expect(Math.min(before['familyCap.base']!, cap.annualCap) + counted).toBeLessThanOrEqual(cap.annualCap);
-      }
-      expect(deltas.claims).toBe(1);
-      expect(deltas.billed).toBe(s.totals.billedFen);
-      expect(deltas.fundPaid).toBe(s.totals.fundPaidFen);
-    }), RUNS);
+    fc.assert(
+      fc.property(caseArb, (g) => {
+        const c = withPolicy(g);
+        const { s, input } = statementFor(c);
+        const { policy } = c;
+        const { before, deltas, after } = s.yearToDate;
+        for (const [name, delta] of Object.entries(deltas)) {
+          expect(Number.isSafeInteger(delta)).toBe(true);
+          expect(delta).toBeGreaterThanOrEqual(0);
+          expect(after[name]).toBe((input.yearToDate[name] ?? 0) + delta);
+          expect(before[name]).toBe(input.yearToDate[name] ?? 0);
+        }
+        const within = (name: string, limit: number | undefined) => {
+          if (limit === undefined || !(name in deltas)) return;
+          expect(after[name]!).toBeLessThanOrEqual(Math.max(before[name]!, limit));
+        };
+        for (const cap of policy.basic.caps) within(`basic.cap.${cap.id}`, cap.amount);
+        const cat = policy.catastrophic;
+        const catTerms = cat?.categoryTerms.find((t) => t.categories.some((x) => c.categories.includes(x)));
+        if (cat && !catTerms?.uncapped) within('catastrophic.paid', cat.cap);
+        const major = (deltas['assistance.major.paid'] ?? 0) > 0;
+        const category = policy.assistance?.categories.find((t) => t.categories.some((x) => c.categories.includes(x)));
+        if (major) within('assistance.major.paid', policy.assistance?.majorDiseases?.annualLimit);
+        else within('assistance.paid', category?.annualLimit);
+        within('assistance.tilted.paid', policy.assistance?.tilted?.annualLimit);
+        for (const plan of policy.supplementary) within(`supplementary.${plan.id}.paid`, plan.annualCap);
+        const cap = policy.familyCap;
+        if (cap && 'familyCap.base' in deltas) {
+          // What the member still counts this claim never takes the year past the cap (unless it already was).
+          const counted = deltas['familyCap.base']! - deltas['familyCap.paid']!;
+          expect(Math.min(before['familyCap.base']!, cap.annualCap) + counted).toBeLessThanOrEqual(cap.annualCap);
+        }
+        expect(deltas.claims).toBe(1);
+        expect(deltas.billed).toBe(s.totals.billedFen);
+        expect(deltas.fundPaid).toBe(s.totals.fundPaidFen);
+      }),
+      RUNS,
+    );
   });
 
   it('gives the same statement for the same input (pure)', () => {
-    fc.assert(fc.property(caseArb, (g) => {
-      const c = withPolicy(g);
-      expect(statementFor(c).s).toEqual(statementFor(c).s);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(caseArb, (g) => {
+        const c = withPolicy(g);
+        expect(statementFor(c).s).toEqual(statementFor(c).s);
+      }),
+      { numRuns: 50 },
+    );
   });
 });

@@ -19,15 +19,30 @@ const TIME_BUDGET_MS = 12_000;
 export const bulkRoute: RouteHandler = async (request) => {
   requireRole(request.principal(), 'staff');
   const body = request.body(bulkRequestSchema);
-  const read = body.content !== undefined
-    ? readBulkText(body.content, body.format!)
-    : { rows: body.rows!.map(({ rowNumber, ...record }): BulkRow => ({ rowNumber, record })), unreadable: [] };
+  const read =
+    body.content !== undefined
+      ? readBulkText(body.content, body.format!)
+      : { rows: body.rows!.map(({ rowNumber, ...record }): BulkRow => ({ rowNumber, record })), unreadable: [] };
   if (read.rows.length + read.unreadable.length > MAX_ROWS_PER_REQUEST) {
     const message = `at most ${MAX_ROWS_PER_REQUEST} rows per request; send a larger file in chunks (npm run enrol:bulk does)`;
     throw badRequest(`body.content: ${message}`, { problems: [{ field: 'body.content', rule: 'too_many_rows', message }] });
   }
   const deadline = Date.now() + TIME_BUDGET_MS;
-  const report = await runBulk(body.kind, read.rows, read.unreadable, { clock: clockNow(), correlationId: request.correlationId, dryRun: body.dryRun, logger: request.logger }, deadline);
-  request.logger.info('Bulk', { kind: report.kind, received: report.received, written: report.written, unchanged: report.unchanged, rejected: report.rejected, deferred: report.deferred, dryRun: report.dryRun });
+  const report = await runBulk(
+    body.kind,
+    read.rows,
+    read.unreadable,
+    { clock: clockNow(), correlationId: request.correlationId, dryRun: body.dryRun, logger: request.logger },
+    deadline,
+  );
+  request.logger.info('Bulk', {
+    kind: report.kind,
+    received: report.received,
+    written: report.written,
+    unchanged: report.unchanged,
+    rejected: report.rejected,
+    deferred: report.deferred,
+    dryRun: report.dryRun,
+  });
   return { statusCode: 200, body: report };
 };

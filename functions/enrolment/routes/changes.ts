@@ -5,7 +5,11 @@
 import { requireRole } from '../../../shared/auth/principal.ts';
 import type { ApiRequest, RouteHandler } from '../../../shared/http/api.ts';
 import {
-  categoryRequestSchema, contributionRequestSchema, memberParams, outOfAreaRequestSchema, transferRequestSchema,
+  categoryRequestSchema,
+  contributionRequestSchema,
+  memberParams,
+  outOfAreaRequestSchema,
+  transferRequestSchema,
 } from '../schemas.ts';
 import { clockNow, isRefusal, toHttpError, type OperationContext } from '../services/common.ts';
 import { recordContribution, registerOutOfArea, setCategory, transferMember } from '../services/changes.ts';
@@ -55,5 +59,8 @@ export const outOfAreaRoute: RouteHandler = async (request) => {
   const { memberId, ctx } = staffChange(request);
   const result = await registerOutOfArea(memberId, request.body(outOfAreaRequestSchema), ctx);
   if (isRefusal(result)) throw toHttpError(result);
-  return { statusCode: result.outcome === 'unchanged' ? 200 : 201, body: { outcome: result.outcome, registration: outOfAreaView(result.registration) } };
+  return {
+    statusCode: result.outcome === 'unchanged' ? 200 : 201,
+    body: { outcome: result.outcome, registration: outOfAreaView(result.registration) },
+  };
 };

@@ -21,7 +21,11 @@ export const enrolRoute: RouteHandler = async (request) => {
   const body = request.body(enrolmentRequestSchema);
   const result = await enrolMember(body, { clock: clockNow(), correlationId: request.correlationId, logger: request.logger });
   if (isRefusal(result)) throw toHttpError(result);
-  request.logger.info('Enrolment', { outcome: result.outcome, memberId: result.member.memberId, enrolmentId: result.enrolment.enrolmentId });
+  request.logger.info('Enrolment', {
+    outcome: result.outcome,
+    memberId: result.member.memberId,
+    enrolmentId: result.enrolment.enrolmentId,
+  });
   return {
     statusCode: result.outcome === 'enrolled' ? 201 : 200,
     body: { outcome: result.outcome, member: memberView(result.member, principal), enrolment: enrolmentView(result.enrolment) },
@@ -35,7 +39,10 @@ export const memberRoute: RouteHandler = async (request) => {
   const { memberId } = request.params(memberParams);
   const items = await readMemberItems(memberId);
   if (!items.member) throw toHttpError(memberNotFound(memberId));
-  requireRegionVisible(principal, items.enrolments.map((e) => e.region));
+  requireRegionVisible(
+    principal,
+    items.enrolments.map((e) => e.region),
+  );
   return {
     statusCode: 200,
     body: {
@@ -55,8 +62,12 @@ function decodeCursor(cursor: string, region: string, year: number): Record<stri
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
     // A cursor only continues the list it came from.
     if (typeof key === 'object' && key !== null && key.gsi2pk === `REGION#${region}#YEAR#${year}`) return key;
-  } catch { /* answered below */ }
-  throw badRequest('query.cursor: not a cursor of this list', { problems: [{ field: 'query.cursor', rule: 'cursor', message: 'not a cursor of this list' }] });
+  } catch {
+    /* answered below */
+  }
+  throw badRequest('query.cursor: not a cursor of this list', {
+    problems: [{ field: 'query.cursor', rule: 'cursor', message: 'not a cursor of this list' }],
+  });
 }
 
 /** GET /v1/members?region=&year=: a region's enrolments in a year, paged (staff; a regulator for its own region). */
@@ -65,7 +76,12 @@ export const listRoute: RouteHandler = async (request) => {
   requireRole(principal, 'staff', 'regulator');
   const query = request.query(listQuery);
   requireRegionVisible(principal, [query.region]);
-  const page = await listRegionYear(query.region, query.year, query.limit, query.cursor ? decodeCursor(query.cursor, query.region, query.year) : undefined);
+  const page = await listRegionYear(
+    query.region,
+    query.year,
+    query.limit,
+    query.cursor ? decodeCursor(query.cursor, query.region, query.year) : undefined,
+  );
   return {
     statusCode: 200,
     body: {
@@ -86,8 +102,12 @@ export const lookupRoute: RouteHandler = async (request) => {
   requireRole(principal, 'staff', 'provider');
   const { idNumber } = request.body(lookupRequestSchema);
   const id = checkIdNumber(idNumber, clockNow().today);
-  if (!id.ok) throw badRequest(`body.idNumber: ${id.message}`, { problems: [{ field: 'body.idNumber', rule: id.rule, message: id.message }] });
+  if (!id.ok)
+    throw badRequest(`body.idNumber: ${id.message}`, { problems: [{ field: 'body.idNumber', rule: id.rule, message: id.message }] });
   const memberId = await findMemberIdByIdHash(idHash(id.value.idNumber, idHashSecret()));
-  if (!memberId) throw notFound('No member has this ID number', { problems: [{ field: 'body.idNumber', rule: 'not_enrolled', message: 'no member has this ID number' }] });
+  if (!memberId)
+    throw notFound('No member has this ID number', {
+      problems: [{ field: 'body.idNumber', rule: 'not_enrolled', message: 'no member has this ID number' }],
+    });
   return { statusCode: 200, body: { memberId, maskedId: id.value.maskedId } };
 };

@@ -19,7 +19,13 @@
  * onto the bus (still in the outbox) are delivered now, with the wave's new ones.
  */
 import {
-  contributionRowInput, contributionRowSchema, enrolmentRowInput, type BulkKind, type BulkRow, type RejectedRow, type RowOutcome,
+  contributionRowInput,
+  contributionRowSchema,
+  enrolmentRowInput,
+  type BulkKind,
+  type BulkRow,
+  type RejectedRow,
+  type RowOutcome,
 } from '../../../shared/enrolment/bulk.ts';
 import { checkEnrolment, enrolmentRequestSchema, type EnrolmentRequest } from '../../../shared/enrolment/enrol.ts';
 import { contributionPolicy } from '../../../shared/enrolment/policies.ts';
@@ -36,26 +42,45 @@ const ROW_CONCURRENCY = 16;
 const WAVE_SIZE = 48;
 
 const rejected = (rowNumber: number, r: Refusal): RowOutcome => ({
-  rowNumber, outcome: 'rejected', status: r.status, problems: r.problems, ...(r.details ? { details: r.details } : {}),
+  rowNumber,
+  outcome: 'rejected',
+  status: r.status,
+  problems: r.problems,
+  ...(r.details ? { details: r.details } : {}),
 });
-const done = (rowNumber: number, r: Enrolled): RowOutcome => ({ rowNumber, outcome: r.outcome, memberId: r.member.memberId, enrolmentId: r.enrolment.enrolmentId });
+const done = (rowNumber: number, r: Enrolled): RowOutcome => ({
+  rowNumber,
+  outcome: r.outcome,
+  memberId: r.member.memberId,
+  enrolmentId: r.enrolment.enrolmentId,
+});
 
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  const worker = async () => { for (let i = next++; i < items.length; i = next++) await work(items[i]!); };
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i]!);
+  };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-interface Decided { row: BulkRow; request: EnrolmentRequest; ready: ReadyToWrite }
+interface Decided {
+  row: BulkRow;
+  request: EnrolmentRequest;
+  ready: ReadyToWrite;
+}
 /** A row settled without a write; a repeat carries the keys its events were committed under. */
-interface Settled { outcome: RowOutcome; announced: readonly string[] }
+interface Settled {
+  outcome: RowOutcome;
+  announced: readonly string[];
+}
 
 const settled = (outcome: RowOutcome, announced: readonly string[] = []): Settled => ({ outcome, announced });
 
 /** Check, identify, read and decide one row; a row to write comes back as Decided. */
 async function decideRow(row: BulkRow, ctx: OperationContext): Promise<Settled | Decided> {
   const parsed = enrolmentRequestSchema.safeParse(enrolmentRowInput(row.record));
-  if (!parsed.success) return settled({ rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) });
+  if (!parsed.success)
+    return settled({ rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) });
   const checked = checkEnrolment(parsed.data, { today: ctx.clock.today, policies: contributionPolicy });
   if (!checked.ok) return settled(rejected(row.rowNumber, checked));
   const identity = await identify(checked.value);
@@ -76,10 +101,17 @@ function groups(decided: readonly Decided[]): { groups: Decided[][]; leftOver: D
   for (const d of decided) {
     const memberId = d.ready.plan.member.memberId;
     // The same person twice in one request: the later row goes the single way, after the groups.
-    if (seen.has(memberId)) { leftOver.push(d); continue; }
+    if (seen.has(memberId)) {
+      leftOver.push(d);
+      continue;
+    }
     seen.add(memberId);
     const count = enrolmentItemCount(d.ready);
-    if (items + count > MAX_TRANSACTION_ITEMS - 1) { out.push(current); current = []; items = 0; }
+    if (items + count > MAX_TRANSACTION_ITEMS - 1) {
+      out.push(current);
+      current = [];
+      items = 0;
+    }
     current.push(d);
     items += count;
   }
@@ -113,7 +145,7 @@ async function commitGroup(group: Decided[], committed: Decided[], depth = 0): P
   }
   // A cancellation that names no item: nobody to blame, so everyone goes the single way.
   if (clashed.length === 0) return group;
-  return [...clashed, ...await commitGroup(clean, committed, depth + 1)];
+  return [...clashed, ...(await commitGroup(clean, committed, depth + 1))];
 }
 
 /**
@@ -155,10 +187,13 @@ async function enrolWave(rows: readonly BulkRow[], ctx: OperationContext, outcom
   const { groups: batches, leftOver } = groups(decided);
   const single: Decided[] = [];
   const committed: Decided[] = [];
-  for (const group of batches) single.push(...await commitGroup(group, committed));
+  for (const group of batches) single.push(...(await commitGroup(group, committed)));
   // The committed rows' events, in PutEvents calls of ten, and whatever the repeated rows' first run left waiting.
   const delivering = Promise.all([
-    deliverCommitted(committed.flatMap((d) => d.ready.events), ctx),
+    deliverCommitted(
+      committed.flatMap((d) => d.ready.events),
+      ctx,
+    ),
     deliverWaiting(announced, ctx),
   ]).then(() => undefined);
   for (const d of committed) outcomes.push(done(d.row.rowNumber, enrolledFrom(d.ready)));
@@ -181,7 +216,10 @@ async function enrolWave(rows: readonly BulkRow[], ctx: OperationContext, outcom
 
 async function contributionRows(rows: readonly BulkRow[], ctx: OperationContext, outcomes: RowOutcome[], deadline: number): Promise<void> {
   await pool(rows, ROW_CONCURRENCY, async (row) => {
-    if (Date.now() > deadline) { outcomes.push({ rowNumber: row.rowNumber, outcome: 'deferred' }); return; }
+    if (Date.now() > deadline) {
+      outcomes.push({ rowNumber: row.rowNumber, outcome: 'deferred' });
+      return;
+    }
     const parsed = contributionRowSchema.safeParse(contributionRowInput(row.record));
     if (!parsed.success) {
       outcomes.push({ rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) });
@@ -190,7 +228,13 @@ async function contributionRows(rows: readonly BulkRow[], ctx: OperationContext,
     const found = await recordContributionRow(parsed.data, ctx);
     if (isRefusal(found)) outcomes.push(rejected(row.rowNumber, found));
     else if (isRefusal(found.result)) outcomes.push(rejected(row.rowNumber, found.result));
-    else outcomes.push({ rowNumber: row.rowNumber, outcome: found.result.outcome, memberId: found.memberId, enrolmentId: found.result.enrolment.enrolmentId });
+    else
+      outcomes.push({
+        rowNumber: row.rowNumber,
+        outcome: found.result.outcome,
+        memberId: found.memberId,
+        enrolmentId: found.result.enrolment.enrolmentId,
+      });
   });
 }
 
@@ -211,8 +255,19 @@ export interface BulkReport {
  *   request must answer inside API Gateway's 29 s, whatever the load, or its caller would retry
  *   rows that were in fact written and be told they were unchanged.
  */
-export async function runBulk(kind: BulkKind, rows: readonly BulkRow[], unreadable: readonly RejectedRow[], ctx: OperationContext, deadline = Number.POSITIVE_INFINITY): Promise<BulkReport> {
-  const outcomes: RowOutcome[] = unreadable.map((u) => ({ rowNumber: u.rowNumber, outcome: 'rejected', status: 400, problems: u.problems }));
+export async function runBulk(
+  kind: BulkKind,
+  rows: readonly BulkRow[],
+  unreadable: readonly RejectedRow[],
+  ctx: OperationContext,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<BulkReport> {
+  const outcomes: RowOutcome[] = unreadable.map((u) => ({
+    rowNumber: u.rowNumber,
+    outcome: 'rejected',
+    status: 400,
+    problems: u.problems,
+  }));
   if (kind === 'enrolment') await enrolRows(rows, ctx, outcomes, deadline);
   else await contributionRows(rows, ctx, outcomes, deadline);
   outcomes.sort((a, b) => a.rowNumber - b.rowNumber);

@@ -14,7 +14,12 @@ import { contributionPolicy } from '../../../shared/enrolment/policies.ts';
 import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
 import {
-  findMemberIdByIdHash, readMemberItems, writeCategoryChange, writeContribution, writeOutOfArea, writeTransfer,
+  findMemberIdByIdHash,
+  readMemberItems,
+  writeCategoryChange,
+  writeContribution,
+  writeOutOfArea,
+  writeTransfer,
 } from '../../../shared/enrolment/store.ts';
 import { planTransfer, type TransferPlan, type TransferRequest } from '../../../shared/enrolment/transfer.ts';
 import type { ContributionRow } from '../../../shared/enrolment/bulk.ts';
@@ -23,9 +28,15 @@ import { memberNotFound, untilWritten, type OperationContext } from './common.ts
 import { categoryEvent, commitThenDeliver, contributionEvent, eventKeys, repeated, transferEvent } from './events.ts';
 
 /** A recorded (or repeated) contribution; `valid` is a dry run's "would be recorded". */
-export type Recorded = Extract<ContributionPlan, { ok: true }> | { ok: true; outcome: 'valid'; contribution: ContributionItem; enrolment: EnrolmentItem };
+export type Recorded =
+  | Extract<ContributionPlan, { ok: true }>
+  | { ok: true; outcome: 'valid'; contribution: ContributionItem; enrolment: EnrolmentItem };
 
-export async function recordContribution(memberId: string, request: ContributionRequest, ctx: OperationContext): Promise<Recorded | Refusal> {
+export async function recordContribution(
+  memberId: string,
+  request: ContributionRequest,
+  ctx: OperationContext,
+): Promise<Recorded | Refusal> {
   return untilWritten<Recorded>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
@@ -38,7 +49,10 @@ export async function recordContribution(memberId: string, request: Contribution
 }
 
 /** A contribution row from the tax side names the person by ID number. */
-export async function recordContributionRow(row: ContributionRow, ctx: OperationContext): Promise<{ memberId: string; result: Recorded | Refusal } | Refusal> {
+export async function recordContributionRow(
+  row: ContributionRow,
+  ctx: OperationContext,
+): Promise<{ memberId: string; result: Recorded | Refusal } | Refusal> {
   const id = checkIdNumber(row.idNumber, ctx.clock.today);
   if (!id.ok) return refuse(400, [{ field: 'idNumber', rule: id.rule, message: id.message }]);
   const memberId = await findMemberIdByIdHash(idHash(id.value.idNumber, idHashSecret()));
@@ -47,7 +61,11 @@ export async function recordContributionRow(row: ContributionRow, ctx: Operation
   return { memberId, result: await recordContribution(memberId, request, ctx) };
 }
 
-export async function setCategory(memberId: string, request: CategoryRequest, ctx: OperationContext): Promise<Extract<CategoryPlan, { ok: true }> | Refusal> {
+export async function setCategory(
+  memberId: string,
+  request: CategoryRequest,
+  ctx: OperationContext,
+): Promise<Extract<CategoryPlan, { ok: true }> | Refusal> {
   return untilWritten<Extract<CategoryPlan, { ok: true }>>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
@@ -55,11 +73,20 @@ export async function setCategory(memberId: string, request: CategoryRequest, ct
     if (!plan.ok) return plan;
     if (plan.outcome === 'unchanged') return repeated(plan, [eventKeys.categoryChanged(plan.category)], ctx);
     const expectedVersion = items.member.categoriesVersion;
-    return commitThenDeliver(plan, [categoryEvent(plan, ctx.correlationId)], (events) => writeCategoryChange(plan, expectedVersion, events), ctx);
+    return commitThenDeliver(
+      plan,
+      [categoryEvent(plan, ctx.correlationId)],
+      (events) => writeCategoryChange(plan, expectedVersion, events),
+      ctx,
+    );
   }, 'code');
 }
 
-export async function transferMember(memberId: string, request: TransferRequest, ctx: OperationContext): Promise<Extract<TransferPlan, { ok: true }> | Refusal> {
+export async function transferMember(
+  memberId: string,
+  request: TransferRequest,
+  ctx: OperationContext,
+): Promise<Extract<TransferPlan, { ok: true }> | Refusal> {
   return untilWritten<Extract<TransferPlan, { ok: true }>>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
@@ -71,7 +98,11 @@ export async function transferMember(memberId: string, request: TransferRequest,
 }
 
 /** No event: the issue names none, and settlement reads registrations as of the date of care. */
-export async function registerOutOfArea(memberId: string, request: OutOfAreaRequest, ctx: OperationContext): Promise<Extract<OutOfAreaPlan, { ok: true }> | Refusal> {
+export async function registerOutOfArea(
+  memberId: string,
+  request: OutOfAreaRequest,
+  ctx: OperationContext,
+): Promise<Extract<OutOfAreaPlan, { ok: true }> | Refusal> {
   return untilWritten<Extract<OutOfAreaPlan, { ok: true }>>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);

@@ -52,13 +52,15 @@ export async function untilWritten<T>(attempt: () => Promise<T | Refusal | { ret
   }
 }
 
-export const isRefusal = (value: unknown): value is Refusal => typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
+export const isRefusal = (value: unknown): value is Refusal =>
+  typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
 
 /** Fields from the path or query already say where they came from; body fields get the prefix. */
-const prefixed = (problems: Problem[], prefix: string) => problems.map((p) => ({
-  ...p,
-  field: prefix && !/^(path|query)\./.test(p.field) ? `${prefix}.${p.field}` : p.field,
-}));
+const prefixed = (problems: Problem[], prefix: string) =>
+  problems.map((p) => ({
+    ...p,
+    field: prefix && !/^(path|query)\./.test(p.field) ? `${prefix}.${p.field}` : p.field,
+  }));
 
 /** A domain refusal as the uniform error body, fields named as the request names them (body.idNumber). */
 export function toHttpError(refusal: Refusal, prefix = 'body'): HttpError {

@@ -9,7 +9,15 @@
  * and is answered as a repeat or a 409 naming the winner. A repeat delivers whatever events of the
  * first commit are still waiting in the outbox (that commit's publish failed).
  */
-import { checkEnrolment, mergeCategories, planEnrolment, sameEnrolment, type CheckedEnrolment, type EnrolmentRequest, type Identity } from '../../../shared/enrolment/enrol.ts';
+import {
+  checkEnrolment,
+  mergeCategories,
+  planEnrolment,
+  sameEnrolment,
+  type CheckedEnrolment,
+  type EnrolmentRequest,
+  type Identity,
+} from '../../../shared/enrolment/enrol.ts';
 import { openEnrolment } from '../../../shared/enrolment/contributions.ts';
 import { idHash, memberIdFor } from '../../../shared/enrolment/identity.ts';
 import type { EnrolmentItem, MemberItem, MemberItems } from '../../../shared/enrolment/items.ts';
@@ -43,8 +51,13 @@ export const NOTHING_HELD: MemberItems = { enrolments: [], categories: [], contr
 
 /** The enrolment a 409 names: enough for a clerk to find it, nothing personal. */
 export const enrolmentRef = (e: EnrolmentItem) => ({
-  enrolmentId: e.enrolmentId, memberId: e.memberId, year: e.year, region: e.region, scheme: e.scheme,
-  ...(e.employeeKind ? { employeeKind: e.employeeKind } : {}), status: e.status,
+  enrolmentId: e.enrolmentId,
+  memberId: e.memberId,
+  year: e.year,
+  region: e.region,
+  scheme: e.scheme,
+  ...(e.employeeKind ? { employeeKind: e.employeeKind } : {}),
+  status: e.status,
 });
 
 /**
@@ -60,11 +73,22 @@ export async function identify(checked: CheckedEnrolment): Promise<Identity & { 
 }
 
 /** A repeat (with the keys its events went under), a second enrolment, a clash of categories, or the plan to write with its events. */
-export function decideOrPlan(checked: CheckedEnrolment, identity: Identity, held: MemberItems, ctx: OperationContext): Enrolled | Refusal | ReadyToWrite {
+export function decideOrPlan(
+  checked: CheckedEnrolment,
+  identity: Identity,
+  held: MemberItems,
+  ctx: OperationContext,
+): Enrolled | Refusal | ReadyToWrite {
   const { request } = checked;
   if (held.member && held.member.idHash !== identity.idHash) {
     // Two ID numbers mapping to one member id (80 bits): never expected, never silently merged.
-    return refuse(409, [{ field: 'idNumber', rule: 'member_id_collision', message: 'this number maps to a member id already held by another person; report to support' }]);
+    return refuse(409, [
+      {
+        field: 'idNumber',
+        rule: 'member_id_collision',
+        message: 'this number maps to a member id already held by another person; report to support',
+      },
+    ]);
   }
   const { toWrite, conflicts } = mergeCategories(held.categories, checked.categories);
   const ofYear = held.enrolments.filter((e) => e.year === request.year);
@@ -75,24 +99,45 @@ export function decideOrPlan(checked: CheckedEnrolment, identity: Identity, held
       // After a transfer the request names the closed enrolment: answer with the open one. Its
       // events were announced under the enrolment the request names, and the categories it asked for.
       const asked = held.categories.filter((h) => checked.categories.some((c) => c.code === h.code && c.validFrom === h.validFrom));
-      return { ok: true, outcome: 'unchanged', member: held.member, enrolment: same.status === 'closed' ? current : same, announced: enrolmentEventKeys(same, asked) };
+      return {
+        ok: true,
+        outcome: 'unchanged',
+        member: held.member,
+        enrolment: same.status === 'closed' ? current : same,
+        announced: enrolmentEventKeys(same, asked),
+      };
     }
-    return refuse(409, [{
-      field: 'idNumber',
-      rule: 'one_enrolment_per_year',
-      message: `the person already has enrolment ${current.enrolmentId} for ${request.year} (region ${current.region}, ${current.scheme})`,
-    }], { existing: enrolmentRef(current) });
+    return refuse(
+      409,
+      [
+        {
+          field: 'idNumber',
+          rule: 'one_enrolment_per_year',
+          message: `the person already has enrolment ${current.enrolmentId} for ${request.year} (region ${current.region}, ${current.scheme})`,
+        },
+      ],
+      { existing: enrolmentRef(current) },
+    );
   }
   if (conflicts.length > 0) return refuse(409, conflicts);
   const plan = planEnrolment(checked, identity, held, ctx.clock.now);
   if (ctx.dryRun) return { ok: true, outcome: 'valid', member: held.member ?? plan.member, enrolment: plan.enrolment };
   return {
-    ok: true, outcome: 'planned', plan, held, expectedCategoriesVersion: held.member?.categoriesVersion ?? 0,
+    ok: true,
+    outcome: 'planned',
+    plan,
+    held,
+    expectedCategoriesVersion: held.member?.categoriesVersion ?? 0,
     events: enrolmentEvents(plan, held, ctx.correlationId),
   };
 }
 
-export const enrolledFrom = (ready: ReadyToWrite): Enrolled => ({ ok: true, outcome: 'enrolled', member: ready.held.member ?? ready.plan.member, enrolment: ready.plan.enrolment });
+export const enrolledFrom = (ready: ReadyToWrite): Enrolled => ({
+  ok: true,
+  outcome: 'enrolled',
+  member: ready.held.member ?? ready.plan.member,
+  enrolment: ready.plan.enrolment,
+});
 
 export async function enrolMember(request: EnrolmentRequest, ctx: OperationContext): Promise<Enrolled | Refusal> {
   const checked = checkEnrolment(request, { today: ctx.clock.today, policies: contributionPolicy });
@@ -108,6 +153,11 @@ export async function enrolMember(request: EnrolmentRequest, ctx: OperationConte
     if (step.outcome === 'unchanged') return repeated(step, step.announced ?? [], ctx);
     if (step.outcome !== 'planned') return step;
     // A cancellation may also be the outbox: the same fact already waiting. Read again and decide.
-    return commitThenDeliver(enrolledFrom(step), step.events, (events) => writeEnrolment(step.plan, step.expectedCategoriesVersion, events), ctx);
+    return commitThenDeliver(
+      enrolledFrom(step),
+      step.events,
+      (events) => writeEnrolment(step.plan, step.expectedCategoriesVersion, events),
+      ctx,
+    );
   }, 'idNumber');
 }

@@ -48,46 +48,125 @@ const madeNow = () => new Date().toISOString();
 export function enrolmentEvents(plan: EnrolmentPlan, held: MemberItems, correlationId: string, createdAt = madeNow()): OutboxEntry[] {
   const e = plan.enrolment;
   return [
-    outboxEntry(MemberEnrolled, {
-      memberId: e.memberId, maskedId: e.maskedId, enrolmentId: e.enrolmentId, year: e.year, region: e.region,
-      scheme: e.scheme, employeeKind: e.employeeKind, validFrom: e.validFrom, validTo: e.validTo, status: e.status,
-      due: e.due, categories: codesOn([...held.categories, ...plan.categories], e.validFrom), subsidy: e.subsidy,
-    }, correlationId, eventKeys.memberEnrolled(e.enrolmentId), createdAt),
-    ...plan.categories.map((c) => outboxEntry(MemberCategoryChanged, {
-      memberId: e.memberId, region: e.region, code: c.code, validFrom: c.validFrom, validTo: c.validTo, change: 'added', recomputedEnrolments: [],
-    }, correlationId, eventKeys.categoryChanged(c), createdAt)),
+    outboxEntry(
+      MemberEnrolled,
+      {
+        memberId: e.memberId,
+        maskedId: e.maskedId,
+        enrolmentId: e.enrolmentId,
+        year: e.year,
+        region: e.region,
+        scheme: e.scheme,
+        employeeKind: e.employeeKind,
+        validFrom: e.validFrom,
+        validTo: e.validTo,
+        status: e.status,
+        due: e.due,
+        categories: codesOn([...held.categories, ...plan.categories], e.validFrom),
+        subsidy: e.subsidy,
+      },
+      correlationId,
+      eventKeys.memberEnrolled(e.enrolmentId),
+      createdAt,
+    ),
+    ...plan.categories.map((c) =>
+      outboxEntry(
+        MemberCategoryChanged,
+        {
+          memberId: e.memberId,
+          region: e.region,
+          code: c.code,
+          validFrom: c.validFrom,
+          validTo: c.validTo,
+          change: 'added',
+          recomputedEnrolments: [],
+        },
+        correlationId,
+        eventKeys.categoryChanged(c),
+        createdAt,
+      ),
+    ),
   ];
 }
 
 /** The keys an enrolment's events were committed under: the enrolment, and the categories it asked for. */
-export const enrolmentEventKeys = (enrolment: EnrolmentItem, categories: readonly CategoryItem[]): string[] =>
-  [eventKeys.memberEnrolled(enrolment.enrolmentId), ...categories.map(eventKeys.categoryChanged)];
+export const enrolmentEventKeys = (enrolment: EnrolmentItem, categories: readonly CategoryItem[]): string[] => [
+  eventKeys.memberEnrolled(enrolment.enrolmentId),
+  ...categories.map(eventKeys.categoryChanged),
+];
 
-export function contributionEvent(plan: Extract<ContributionPlan, { outcome: 'recorded' }>, correlationId: string, createdAt = madeNow()): OutboxEntry {
+export function contributionEvent(
+  plan: Extract<ContributionPlan, { outcome: 'recorded' }>,
+  correlationId: string,
+  createdAt = madeNow(),
+): OutboxEntry {
   const c = plan.contribution;
   const e = plan.enrolment;
-  return outboxEntry(ContributionRecorded, {
-    memberId: c.memberId, enrolmentId: e.enrolmentId, contributionId: c.contributionId, year: c.year, region: e.region,
-    channel: c.channel, paidOn: c.paidOn, amountFen: c.amountFen, shares: c.shares,
-    enrolmentStatus: e.status, activated: plan.activated, complete: plan.complete,
-  }, correlationId, eventKeys.contributionRecorded(c), createdAt);
+  return outboxEntry(
+    ContributionRecorded,
+    {
+      memberId: c.memberId,
+      enrolmentId: e.enrolmentId,
+      contributionId: c.contributionId,
+      year: c.year,
+      region: e.region,
+      channel: c.channel,
+      paidOn: c.paidOn,
+      amountFen: c.amountFen,
+      shares: c.shares,
+      enrolmentStatus: e.status,
+      activated: plan.activated,
+      complete: plan.complete,
+    },
+    correlationId,
+    eventKeys.contributionRecorded(c),
+    createdAt,
+  );
 }
 
-export function categoryEvent(plan: Extract<CategoryPlan, { outcome: 'added' | 'period-changed' }>, correlationId: string, createdAt = madeNow()): OutboxEntry {
+export function categoryEvent(
+  plan: Extract<CategoryPlan, { outcome: 'added' | 'period-changed' }>,
+  correlationId: string,
+  createdAt = madeNow(),
+): OutboxEntry {
   const c = plan.category;
-  return outboxEntry(MemberCategoryChanged, {
-    memberId: c.memberId, region: plan.region, code: c.code, validFrom: c.validFrom, validTo: c.validTo,
-    change: plan.outcome, recomputedEnrolments: plan.recomputed.map((r) => r.enrolment.enrolmentId),
-  }, correlationId, eventKeys.categoryChanged(c), createdAt);
+  return outboxEntry(
+    MemberCategoryChanged,
+    {
+      memberId: c.memberId,
+      region: plan.region,
+      code: c.code,
+      validFrom: c.validFrom,
+      validTo: c.validTo,
+      change: plan.outcome,
+      recomputedEnrolments: plan.recomputed.map((r) => r.enrolment.enrolmentId),
+    },
+    correlationId,
+    eventKeys.categoryChanged(c),
+    createdAt,
+  );
 }
 
-export function transferEvent(plan: Extract<TransferPlan, { outcome: 'transferred' }>, correlationId: string, createdAt = madeNow()): OutboxEntry {
+export function transferEvent(
+  plan: Extract<TransferPlan, { outcome: 'transferred' }>,
+  correlationId: string,
+  createdAt = madeNow(),
+): OutboxEntry {
   const { from, to } = plan;
-  return outboxEntry(EnrolmentTransferred, {
-    memberId: to.memberId, year: to.year, region: to.region, transferDate: to.validFrom,
-    from: { enrolmentId: from.enrolmentId, region: from.region, validTo: from.validTo },
-    to: { enrolmentId: to.enrolmentId, region: to.region, validFrom: to.validFrom, status: to.status },
-  }, correlationId, eventKeys.enrolmentTransferred(to.enrolmentId), createdAt);
+  return outboxEntry(
+    EnrolmentTransferred,
+    {
+      memberId: to.memberId,
+      year: to.year,
+      region: to.region,
+      transferDate: to.validFrom,
+      from: { enrolmentId: from.enrolmentId, region: from.region, validTo: from.validTo },
+      to: { enrolmentId: to.enrolmentId, region: to.region, validFrom: to.validFrom, status: to.status },
+    },
+    correlationId,
+    eventKeys.enrolmentTransferred(to.enrolmentId),
+    createdAt,
+  );
 }
 
 /** Where delivery problems are told: the request's logger (they never fail the request). */
@@ -97,7 +176,10 @@ export interface Delivery {
   dryRun?: boolean | undefined;
 }
 
-const warnOn = ({ logger }: Delivery) => (message: string, extra: Record<string, unknown>) => logger.warn(message, extra);
+const warnOn =
+  ({ logger }: Delivery) =>
+  (message: string, extra: Record<string, unknown>) =>
+    logger.warn(message, extra);
 
 /**
  * Delivers events whose state has just committed. The request has succeeded whatever the bus says:
@@ -110,7 +192,10 @@ export const deliverCommitted = (events: readonly OutboxEntry[], via: Delivery):
  * untilWritten) when a condition of the write failed and nothing was committed.
  */
 export async function commitThenDeliver<T>(
-  answer: T, events: readonly OutboxEntry[], write: (events: readonly OutboxEntry[]) => Promise<WriteResult>, via: Delivery,
+  answer: T,
+  events: readonly OutboxEntry[],
+  write: (events: readonly OutboxEntry[]) => Promise<WriteResult>,
+  via: Delivery,
 ): Promise<T | { retry: WriteResult }> {
   const written = await write(events);
   if (!written.ok) return { retry: written };

@@ -53,16 +53,7 @@ type JsonObject = { [key: string]: unknown };
 
 const OR_KEY = '$or';
 
-const OPERATORS = [
-  'prefix',
-  'suffix',
-  'equals-ignore-case',
-  'anything-but',
-  'numeric',
-  'exists',
-  'cidr',
-  'wildcard',
-] as const;
+const OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'anything-but', 'numeric', 'exists', 'cidr', 'wildcard'] as const;
 type Operator = (typeof OPERATORS)[number];
 
 /** Numeric matching is limited to -5.0e9..+5.0e9 inclusive (docs: Numeric matching). */
@@ -379,7 +370,7 @@ function matchWildcard(arg: unknown, value: ScalarValue): boolean {
  * field present with JSON null exists.
  */
 function matchExists(expected: unknown, leaves: readonly ScalarValue[]): boolean {
-  return (leaves.length > 0) === expected;
+  return leaves.length > 0 === expected;
 }
 
 // ---------------------------------------------------------------------------
@@ -558,8 +549,7 @@ function validateNumeric(arg: unknown): string | null {
   if (equals && arg.length > 2) return '"=" cannot be combined with other operators';
   if (lowerBound && upperBound) {
     const empty =
-      lowerBound.value > upperBound.value ||
-      (lowerBound.value === upperBound.value && !(lowerBound.inclusive && upperBound.inclusive));
+      lowerBound.value > upperBound.value || (lowerBound.value === upperBound.value && !(lowerBound.inclusive && upperBound.inclusive));
     if (empty) return 'range is empty (lower bound is above upper bound)';
   }
   return null;

@@ -65,13 +65,17 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
         stats.delivered[rule.name] = (stats.delivered[rule.name] ?? 0) + 1;
         return;
       } catch (error) {
-        if (attempt >= 3) { options.onDeliveryError?.(rule.name, error); return; }
+        if (attempt >= 3) {
+          options.onDeliveryError?.(rule.name, error);
+          return;
+        }
       }
     }
   };
 
   const putOne = async (entry: PutEventsEntry): Promise<EntryResult> => {
-    if (!isOurBus(entry.EventBusName)) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${entry.EventBusName} does not exist.` };
+    if (!isOurBus(entry.EventBusName))
+      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${entry.EventBusName} does not exist.` };
     if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
       return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameters Source, DetailType and Detail are required.' };
     }
@@ -115,7 +119,10 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target !== 'AWSEvents.PutEvents') {
-      return answer(res, 400, { __type: 'UnknownOperationException', message: `The local bus serves PutEvents only, not ${target || 'this request'}` });
+      return answer(res, 400, {
+        __type: 'UnknownOperationException',
+        message: `The local bus serves PutEvents only, not ${target || 'this request'}`,
+      });
     }
     let input: { Entries?: PutEventsEntry[] };
     try {
@@ -141,6 +148,10 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
     endpoint: `http://127.0.0.1:${port}`,
     rules: options.rules,
     stats,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -21,7 +21,7 @@ export async function latestBudgetVersion(region: string, year: number): Promise
 }
 
 export async function getBudget(region: string, year: number, version?: number): Promise<Budget | undefined> {
-  const n = version ?? await latestBudgetVersion(region, year);
+  const n = version ?? (await latestBudgetVersion(region, year));
   if (n === undefined) return undefined;
   const out = await db().send(new GetCommand({ TableName: providersTable(), Key: keys.budget(region, year, n), ConsistentRead: true }));
   if (!out.Item) return undefined;
@@ -39,22 +39,36 @@ export async function putBudget(budget: Omit<Budget, 'version'>, by: string, now
   const version = (latest ?? 0) + 1;
   const stored: Budget = { ...budget, version };
   try {
-    await db().send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: {
-          TableName: providersTable(),
-          Item: { ...keys.budget(region, year, version), region, year, version, setAt: now, setBy: by, document: gzipSync(JSON.stringify(stored)) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        } },
-        { Put: {
-          TableName: providersTable(),
-          Item: { ...keys.budgetHead(region, year), region, year, latest: version, updatedAt: now },
-          ConditionExpression: latest === undefined ? 'attribute_not_exists(pk)' : 'latest = :previous',
-          ...(latest === undefined ? {} : { ExpressionAttributeValues: { ':previous': latest } }),
-        } },
-        { Put: { TableName: providersTable(), Item: { ...keys.budgetIndex(region, year), region, year } } },
-      ],
-    }));
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: providersTable(),
+              Item: {
+                ...keys.budget(region, year, version),
+                region,
+                year,
+                version,
+                setAt: now,
+                setBy: by,
+                document: gzipSync(JSON.stringify(stored)),
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: providersTable(),
+              Item: { ...keys.budgetHead(region, year), region, year, latest: version, updatedAt: now },
+              ConditionExpression: latest === undefined ? 'attribute_not_exists(pk)' : 'latest = :previous',
+              ...(latest === undefined ? {} : { ExpressionAttributeValues: { ':previous': latest } }),
+            },
+          },
+          { Put: { TableName: providersTable(), Item: { ...keys.budgetIndex(region, year), region, year } } },
+        ],
+      }),
+    );
   } catch (error) {
     if (isConditionFailure(error)) return { outcome: 'conflict' };
     throw error;
@@ -64,6 +78,9 @@ export async function putBudget(budget: Omit<Budget, 'version'>, by: string, now
 
 /** Regions with a budget for a year: the ones the monthly schedule and the year-end run for. */
 export async function regionsWithBudget(year: number): Promise<string[]> {
-  const items = await queryAll<{ region: string }>({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `BUDGETS#${year}` } });
+  const items = await queryAll<{ region: string }>({
+    KeyConditionExpression: 'pk = :p',
+    ExpressionAttributeValues: { ':p': `BUDGETS#${year}` },
+  });
   return items.map((i) => i.region).sort();
 }

@@ -18,8 +18,12 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
 export const providersTable = () => tableName('providers');
 
 /** JSON with object keys sorted, to compare content: DynamoDB does not keep the order of a map's keys. */
-export const canonical = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (
-  v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+export const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 
 /** Every page of a query. */
 export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
@@ -40,7 +44,9 @@ export async function batchGet(keyList: readonly { pk: string; sk: string }[]): 
   for (let i = 0; i < keyList.length; i += 100) chunks.push(keyList.slice(i, i + 100));
   const found = new Map<string, Record<string, unknown>>();
   await mapLimit(chunks, 4, async (chunk) => {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = { [table]: { Keys: chunk, ConsistentRead: true } };
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [table]: { Keys: chunk, ConsistentRead: true },
+    };
     while (request && Object.keys(request).length > 0) {
       const out = await db().send(new BatchGetCommand({ RequestItems: request }));
       for (const item of out.Responses?.[table] ?? []) found.set(`${item.pk as string}|${item.sk as string}`, item);
@@ -57,7 +63,10 @@ export function isConditionFailure(error: unknown): boolean {
   if (error instanceof ConditionalCheckFailedException) return true;
   if (error instanceof TransactionCanceledException) {
     const reasons = error.CancellationReasons ?? [];
-    return reasons.some((r) => r.Code === 'ConditionalCheckFailed') && reasons.every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None');
+    return (
+      reasons.some((r) => r.Code === 'ConditionalCheckFailed') &&
+      reasons.every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None')
+    );
   }
   return false;
 }

@@ -22,8 +22,15 @@ const addTo = (providerCode: string, period: string, add: TotalsDelta): Transact
       TableName: providersTable(),
       Key: keys.totals(providerCode, period),
       UpdateExpression: `SET providerCode = :code, #period = :period${entries.length ? ` ADD ${entries.map(([name]) => `#${name} :${name}`).join(', ')}` : ''}`,
-      ExpressionAttributeNames: { '#period': period.length === 4 ? 'year' : 'month', ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])) },
-      ExpressionAttributeValues: { ':code': providerCode, ':period': period, ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])) },
+      ExpressionAttributeNames: {
+        '#period': period.length === 4 ? 'year' : 'month',
+        ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+      },
+      ExpressionAttributeValues: {
+        ':code': providerCode,
+        ':period': period,
+        ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+      },
     },
   };
 };
@@ -39,7 +46,11 @@ class TotalsChanges {
   add(providerCode: string, month: string, delta: TotalsDelta): void {
     for (const period of [month, month.slice(0, 4)]) {
       const key = `${providerCode}|${period}`;
-      const entry = this.byItem.get(key) ?? { providerCode, period, delta: { centipoints: 0, cases: 0, claims: 0, fundPaidFen: 0, inpatientFundPaidFen: 0 } };
+      const entry = this.byItem.get(key) ?? {
+        providerCode,
+        period,
+        delta: { centipoints: 0, cases: 0, claims: 0, fundPaidFen: 0, inpatientFundPaidFen: 0 },
+      };
       for (const [name, value] of Object.entries(delta) as [keyof TotalsDelta, number][]) entry.delta[name] += value;
       this.byItem.set(key, entry);
     }
@@ -60,8 +71,18 @@ const addSpent = (communityId: string, month: string, fundPaidFen: Fen, claims: 
   },
 });
 
-const putMarker = (key: { pk: string; sk: string }, item: Record<string, unknown>, condition = 'attribute_not_exists(pk)', values?: Record<string, unknown>): TransactItem => ({
-  Put: { TableName: providersTable(), Item: { ...key, ...item }, ConditionExpression: condition, ...(values ? { ExpressionAttributeValues: values } : {}) },
+const putMarker = (
+  key: { pk: string; sk: string },
+  item: Record<string, unknown>,
+  condition = 'attribute_not_exists(pk)',
+  values?: Record<string, unknown>,
+): TransactItem => ({
+  Put: {
+    TableName: providersTable(),
+    Item: { ...key, ...item },
+    ConditionExpression: condition,
+    ...(values ? { ExpressionAttributeValues: values } : {}),
+  },
 });
 
 /** Runs a projection transaction; false when a marker showed the fact was already applied. */
@@ -81,8 +102,16 @@ async function getMarker(key: { pk: string; sk: string }): Promise<Record<string
 
 // Grouped cases ----------------------------------------------------------------------------------
 
-export interface CaseFact { providerCode: string; claimNo: string; month: string; centipoints: number }
-export interface CutFact { earlier: { providerCode: string; claimNo: string }; deltaCentipoints: number }
+export interface CaseFact {
+  providerCode: string;
+  claimNo: string;
+  month: string;
+  centipoints: number;
+}
+export interface CutFact {
+  earlier: { providerCode: string; claimNo: string };
+  deltaCentipoints: number;
+}
 
 export class FactNotYetKnown extends Error {
   constructor(message: string) {
@@ -97,23 +126,44 @@ export class FactNotYetKnown extends Error {
  */
 type CaseState = 'counted' | 'withdrawn';
 interface CaseMarker {
-  kind: 'case'; providerCode: string; claimNo: string; month: string; centipoints: number;
+  kind: 'case';
+  providerCode: string;
+  claimNo: string;
+  month: string;
+  centipoints: number;
   /** The earlier admissions this case cut (markers written before this list existed have none). */
   cutsMade?: { providerCode: string; claimNo: string }[];
   state?: CaseState;
   seq?: number;
 }
-interface CutMarker { kind: 'cut'; providerCode: string; claimNo: string; month: string; centipoints: number; byClaim: string; byProvider?: string }
+interface CutMarker {
+  kind: 'cut';
+  providerCode: string;
+  claimNo: string;
+  month: string;
+  centipoints: number;
+  byClaim: string;
+  byProvider?: string;
+}
 
 const isCounted = (m: CaseMarker | undefined): m is CaseMarker => m !== undefined && (m.state ?? 'counted') === 'counted';
 const caseKey = (providerCode: string, claimNo: string) => keys.fact('CASE', providerCode, claimNo);
-const readCase = async (providerCode: string, claimNo: string) => await getMarker(caseKey(providerCode, claimNo)) as CaseMarker | undefined;
-const seqCondition = (m: CaseMarker) => (m.seq === undefined ? { condition: 'attribute_not_exists(seq)' } : { condition: 'seq = :seq', values: { ':seq': m.seq } });
+const readCase = async (providerCode: string, claimNo: string) =>
+  (await getMarker(caseKey(providerCode, claimNo))) as CaseMarker | undefined;
+const seqCondition = (m: CaseMarker) =>
+  m.seq === undefined ? { condition: 'attribute_not_exists(seq)' } : { condition: 'seq = :seq', values: { ':seq': m.seq } };
 
 /** Holds a transaction to another case's state as read: a cut is moved only while that case stays as it was. */
 const unchanged = (m: CaseMarker): TransactItem => {
   const { condition, values } = seqCondition(m);
-  return { ConditionCheck: { TableName: providersTable(), Key: caseKey(m.providerCode, m.claimNo), ConditionExpression: condition, ...(values ? { ExpressionAttributeValues: values } : {}) } };
+  return {
+    ConditionCheck: {
+      TableName: providersTable(),
+      Key: caseKey(m.providerCode, m.claimNo),
+      ConditionExpression: condition,
+      ...(values ? { ExpressionAttributeValues: values } : {}),
+    },
+  };
 };
 
 /**
@@ -121,16 +171,25 @@ const unchanged = (m: CaseMarker): TransactItem => {
  * count only while it does: the cut it suffered from a later readmission and the cuts it made to
  * earlier admissions, each only if the other case counts. Adds the items to the caller's transaction.
  */
-async function caseTransition(providerCode: string, claimNo: string, to: CaseState, changes: TotalsChanges, items: TransactItem[], now: string): Promise<void> {
+async function caseTransition(
+  providerCode: string,
+  claimNo: string,
+  to: CaseState,
+  changes: TotalsChanges,
+  items: TransactItem[],
+  now: string,
+): Promise<void> {
   const marker = await readCase(providerCode, claimNo);
   if (!marker || (marker.state ?? 'counted') === to) return;
   const sign = to === 'counted' ? 1 : -1;
   changes.add(marker.providerCode, marker.month, { centipoints: sign * marker.centipoints, cases: sign });
   const { condition, values } = seqCondition(marker);
-  items.push(putMarker(caseKey(providerCode, claimNo), { ...marker, state: to, seq: (marker.seq ?? 0) + 1, updatedAt: now }, condition, values));
+  items.push(
+    putMarker(caseKey(providerCode, claimNo), { ...marker, state: to, seq: (marker.seq ?? 0) + 1, updatedAt: now }, condition, values),
+  );
 
   const others = new Map<string, CaseMarker>();
-  const suffered = await getMarker(keys.fact('CUT', providerCode, claimNo)) as CutMarker | undefined;
+  const suffered = (await getMarker(keys.fact('CUT', providerCode, claimNo))) as CutMarker | undefined;
   if (suffered) {
     const readmission = await readCase(suffered.byProvider ?? providerCode, suffered.byClaim);
     if (isCounted(readmission)) {
@@ -139,7 +198,10 @@ async function caseTransition(providerCode: string, claimNo: string, to: CaseSta
     }
   }
   for (const made of marker.cutsMade ?? []) {
-    const [cut, earlier] = await Promise.all([getMarker(keys.fact('CUT', made.providerCode, made.claimNo)) as Promise<CutMarker | undefined>, readCase(made.providerCode, made.claimNo)]);
+    const [cut, earlier] = await Promise.all([
+      getMarker(keys.fact('CUT', made.providerCode, made.claimNo)) as Promise<CutMarker | undefined>,
+      readCase(made.providerCode, made.claimNo),
+    ]);
     if (cut && isCounted(earlier)) {
       changes.add(cut.providerCode, cut.month, { centipoints: sign * cut.centipoints });
       others.set(`${earlier.providerCode}|${earlier.claimNo}`, earlier);
@@ -155,23 +217,39 @@ async function caseTransition(providerCode: string, claimNo: string, to: CaseSta
  * whose claim was already reversed is recorded withdrawn: it counts if the claim is settled again.
  */
 export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: string): Promise<'applied' | 'already-applied'> {
-  const claim = await getMarker(keys.fact('CLAIM', c.providerCode, c.claimNo)) as { state?: string } | undefined;
+  const claim = (await getMarker(keys.fact('CLAIM', c.providerCode, c.claimNo))) as { state?: string } | undefined;
   const state: CaseState = claim?.state === 'reversed' ? 'withdrawn' : 'counted';
   const items: TransactItem[] = [
     putMarker(caseKey(c.providerCode, c.claimNo), {
-      kind: 'case', providerCode: c.providerCode, claimNo: c.claimNo, month: c.month, centipoints: c.centipoints,
-      cutsMade: cuts.map((cut) => cut.earlier), state, seq: 1, appliedAt: now,
+      kind: 'case',
+      providerCode: c.providerCode,
+      claimNo: c.claimNo,
+      month: c.month,
+      centipoints: c.centipoints,
+      cutsMade: cuts.map((cut) => cut.earlier),
+      state,
+      seq: 1,
+      appliedAt: now,
     }),
   ];
   const changes = new TotalsChanges();
   if (state === 'counted') changes.add(c.providerCode, c.month, { centipoints: c.centipoints, cases: 1 });
   for (const cut of cuts) {
     const earlier = await readCase(cut.earlier.providerCode, cut.earlier.claimNo);
-    if (!earlier) throw new FactNotYetKnown(`readmission cut to ${cut.earlier.providerCode}/${cut.earlier.claimNo}, whose case is not projected yet`);
-    items.push(putMarker(keys.fact('CUT', cut.earlier.providerCode, cut.earlier.claimNo), {
-      kind: 'cut', providerCode: cut.earlier.providerCode, claimNo: cut.earlier.claimNo, month: earlier.month, centipoints: cut.deltaCentipoints,
-      byClaim: c.claimNo, byProvider: c.providerCode, appliedAt: now,
-    }));
+    if (!earlier)
+      throw new FactNotYetKnown(`readmission cut to ${cut.earlier.providerCode}/${cut.earlier.claimNo}, whose case is not projected yet`);
+    items.push(
+      putMarker(keys.fact('CUT', cut.earlier.providerCode, cut.earlier.claimNo), {
+        kind: 'cut',
+        providerCode: cut.earlier.providerCode,
+        claimNo: cut.earlier.claimNo,
+        month: earlier.month,
+        centipoints: cut.deltaCentipoints,
+        byClaim: c.claimNo,
+        byProvider: c.providerCode,
+        appliedAt: now,
+      }),
+    );
     if (state === 'counted' && isCounted(earlier)) {
       changes.add(cut.earlier.providerCode, earlier.month, { centipoints: cut.deltaCentipoints });
       items.push(unchanged(earlier));
@@ -193,7 +271,10 @@ export interface ClaimFact {
   settledAt: string | null;
 }
 
-interface ClaimMarker extends ClaimFact { state: 'settled' | 'reversed'; seq: number }
+interface ClaimMarker extends ClaimFact {
+  state: 'settled' | 'reversed';
+  seq: number;
+}
 
 /**
  * A settled claim's fund payment. The claim's marker is a small state machine (settled ⇄ reversed),
@@ -203,7 +284,7 @@ interface ClaimMarker extends ClaimFact { state: 'settled' | 'reversed'; seq: nu
  */
 export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
-  const marker = await getMarker(key) as ClaimMarker | undefined;
+  const marker = (await getMarker(key)) as ClaimMarker | undefined;
   if (marker?.state === 'settled') return 'already-applied';
   if (marker?.state === 'reversed' && marker.settledAt === f.settledAt) return 'already-applied';
   const seq = (marker?.seq ?? 0) + 1;
@@ -218,7 +299,7 @@ export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'app
   if (f.communityId) items.push(addSpent(f.communityId, f.month, f.fundPaidFen, 1));
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
   // Someone moved the marker meanwhile: a duplicate delivery that won the race is done; anything else is retried against the new state.
-  const now2 = await getMarker(key) as ClaimMarker | undefined;
+  const now2 = (await getMarker(key)) as ClaimMarker | undefined;
   if (now2?.state === 'settled' && now2.settledAt === f.settledAt) return 'already-applied';
   throw new Error(`claim ${f.providerCode}/${f.claimNo} changed while being projected; retrying`);
 }
@@ -229,12 +310,18 @@ export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'app
  */
 export async function applyClaimReversed(providerCode: string, claimNo: string, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', providerCode, claimNo);
-  const marker = await getMarker(key) as ClaimMarker | undefined;
+  const marker = (await getMarker(key)) as ClaimMarker | undefined;
   if (!marker) throw new FactNotYetKnown(`reversal of ${providerCode}/${claimNo} before its settlement was projected`);
   if (marker.state === 'reversed') return 'already-applied';
-  const items: TransactItem[] = [putMarker(key, { ...marker, state: 'reversed', seq: marker.seq + 1, updatedAt: now }, 'seq = :seq', { ':seq': marker.seq })];
+  const items: TransactItem[] = [
+    putMarker(key, { ...marker, state: 'reversed', seq: marker.seq + 1, updatedAt: now }, 'seq = :seq', { ':seq': marker.seq }),
+  ];
   const changes = new TotalsChanges();
-  changes.add(providerCode, marker.month, { claims: -1, fundPaidFen: -marker.fundPaidFen, inpatientFundPaidFen: marker.inpatient ? -marker.fundPaidFen : 0 });
+  changes.add(providerCode, marker.month, {
+    claims: -1,
+    fundPaidFen: -marker.fundPaidFen,
+    inpatientFundPaidFen: marker.inpatient ? -marker.fundPaidFen : 0,
+  });
   await caseTransition(providerCode, claimNo, 'withdrawn', changes, items, now);
   if (marker.communityId) items.push(addSpent(marker.communityId, marker.month, -marker.fundPaidFen, -1));
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
@@ -255,7 +342,8 @@ const monthOf = (item: Record<string, unknown>): MonthTotals => ({
 /** A provider's months of a year (only months with facts). */
 export async function monthsOfYear(providerCode: string, year: number): Promise<MonthTotals[]> {
   const items = await queryAll<Record<string, unknown>>({
-    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': `PROVIDER#${providerCode}`, ':s': `TOTALS#${year}-` },
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': `PROVIDER#${providerCode}`, ':s': `TOTALS#${year}-` },
   });
   return items.map(monthOf);
 }
@@ -263,11 +351,13 @@ export async function monthsOfYear(providerCode: string, year: number): Promise<
 /** Many providers' totals for a year, one item each (providers with no fact get zeros). */
 export async function yearTotals(providerCodes: readonly string[], year: number): Promise<Map<string, MonthTotals>> {
   const found = await batchGet(providerCodes.map((c) => keys.totals(c, String(year))));
-  return new Map(providerCodes.map((c) => {
-    const key = keys.totals(c, String(year));
-    const item = found.get(`${key.pk}|${key.sk}`);
-    return [c, item ? monthOf(item) : emptyMonth(String(year))];
-  }));
+  return new Map(
+    providerCodes.map((c) => {
+      const key = keys.totals(c, String(year));
+      const item = found.get(`${key.pk}|${key.sk}`);
+      return [c, item ? monthOf(item) : emptyMonth(String(year))];
+    }),
+  );
 }
 
 export async function monthTotals(providerCode: string, month: string): Promise<MonthTotals> {
@@ -277,11 +367,13 @@ export async function monthTotals(providerCode: string, month: string): Promise<
 
 /** What a community's capitated members cost the pooled fund in a year, optionally only through a month. */
 export async function communitySpent(communityId: string, year: number, throughMonth?: string): Promise<Fen> {
-  const out = await db().send(new QueryCommand({
-    TableName: providersTable(),
-    KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':p': `HC#${communityId}`, ':from': `SPENT#${year}-01`, ':to': `SPENT#${throughMonth ?? `${year}-12`}` },
-    ConsistentRead: true,
-  }));
+  const out = await db().send(
+    new QueryCommand({
+      TableName: providersTable(),
+      KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':p': `HC#${communityId}`, ':from': `SPENT#${year}-01`, ':to': `SPENT#${throughMonth ?? `${year}-12`}` },
+      ConsistentRead: true,
+    }),
+  );
   return (out.Items ?? []).reduce((a, i) => a + ((i.fundPaidFen as number | undefined) ?? 0), 0);
 }

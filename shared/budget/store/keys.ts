@@ -40,11 +40,18 @@ export const keys = {
   runHead: (kind: RunKind, region: string, period: string) => ({ pk: `RUN#${kind}#${region}#${period}`, sk: 'HEAD' }),
   runIndex: (kind: RunKind, region: string, period: string) => `RUN#${kind}#${region}#${period}`,
   prepaymentLine: (code: string, period: string, version: number) => ({ pk: `PROVIDER#${code}`, sk: `PREPAY#${period}#${v(version)}` }),
-  yearEndReport: (owner: 'PROVIDER' | 'HC', id: string, year: number, version: number) => ({ pk: `${owner}#${id}`, sk: `YEAREND#${year}#${v(version)}` }),
-  prepaymentLedger: (code: string, period: string, version: number) => ({ pk: `PROVIDER#${code}`, sk: `LEDGER#${period.slice(0, 4)}#PREPAY#${period}#${v(version)}` }),
+  yearEndReport: (owner: 'PROVIDER' | 'HC', id: string, year: number, version: number) => ({
+    pk: `${owner}#${id}`,
+    sk: `YEAREND#${year}#${v(version)}`,
+  }),
+  prepaymentLedger: (code: string, period: string, version: number) => ({
+    pk: `PROVIDER#${code}`,
+    sk: `LEDGER#${period.slice(0, 4)}#PREPAY#${period}#${v(version)}`,
+  }),
   yearEndLedger: (code: string, year: number, version: number) => ({ pk: `PROVIDER#${code}`, sk: `LEDGER#${year}#YEAREND#${v(version)}` }),
   warning: (region: string, year: number, kind: string, subject: string) => ({ pk: `WARN#${region}#${year}`, sk: `${kind}#${subject}` }),
 };
 
 /** The run id events and reports carry: PREPAY#341502#2023-03, YEAREND#341502#2023. */
-export const runId = (kind: RunKind, region: string, period: string): string => `${kind === 'prepayment' ? 'PREPAY' : 'YEAREND'}#${region}#${period}`;
+export const runId = (kind: RunKind, region: string, period: string): string =>
+  `${kind === 'prepayment' ? 'PREPAY' : 'YEAREND'}#${region}#${period}`;

@@ -28,25 +28,35 @@ export interface PrepaymentLine {
 }
 
 export async function getPrepaymentLine(providerCode: string, period: string, version: number): Promise<PrepaymentLine | undefined> {
-  const out = await db().send(new GetCommand({ TableName: providersTable(), Key: keys.prepaymentLine(providerCode, period, version), ConsistentRead: true }));
+  const out = await db().send(
+    new GetCommand({ TableName: providersTable(), Key: keys.prepaymentLine(providerCode, period, version), ConsistentRead: true }),
+  );
   return out.Item ? withoutKeys<PrepaymentLine>(out.Item) : undefined;
 }
 
 /** The lines of one version, by provider code. */
 export async function prepaymentLines(region: string, period: string, version: number): Promise<PrepaymentLine[]> {
   const items = await queryAll<PrepaymentLine & Record<string, unknown>>({
-    IndexName: 'byRun', KeyConditionExpression: 'gsi2pk = :r AND begins_with(gsi2sk, :v)',
+    IndexName: 'byRun',
+    KeyConditionExpression: 'gsi2pk = :r AND begins_with(gsi2sk, :v)',
     ExpressionAttributeValues: { ':r': keys.runIndex('prepayment', region, period), ':v': `${v(version)}#P#` },
   });
   return items.map((i) => withoutKeys<PrepaymentLine>(i));
 }
 
-interface LedgerEntry { amountFen: Fen; kind: 'prepayment' | 'year-end'; runId: string; version: number; period: string }
+interface LedgerEntry {
+  amountFen: Fen;
+  kind: 'prepayment' | 'year-end';
+  runId: string;
+  version: number;
+  period: string;
+}
 
 /** Ledger entries of a provider's year: every advance, every year-end version. */
 export async function ledgerOfYear(providerCode: string, year: number): Promise<LedgerEntry[]> {
   return queryAll<LedgerEntry>({
-    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': `PROVIDER#${providerCode}`, ':s': `LEDGER#${year}#` },
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': `PROVIDER#${providerCode}`, ':s': `LEDGER#${year}#` },
     ConsistentRead: true,
   });
 }
@@ -67,21 +77,26 @@ export interface Balance {
  */
 export async function balances(providerCodes: readonly string[], year: number): Promise<Map<string, Balance>> {
   const found = await batchGet(providerCodes.map((c) => keys.balance(c, year)));
-  return new Map(providerCodes.map((c) => {
-    const key = keys.balance(c, year);
-    const item = found.get(`${key.pk}|${key.sk}`) ?? {};
-    const yearEndByVersion = new Map(Object.entries(item).flatMap(([name, value]) => {
-      const m = /^yearEndV(\d{4})$/.exec(name);
-      return m ? [[Number(m[1]), value as number] as const] : [];
-    }));
-    return [c, { prepaidFen: (item.prepaidFen as number | undefined) ?? 0, yearEndByVersion }];
-  }));
+  return new Map(
+    providerCodes.map((c) => {
+      const key = keys.balance(c, year);
+      const item = found.get(`${key.pk}|${key.sk}`) ?? {};
+      const yearEndByVersion = new Map(
+        Object.entries(item).flatMap(([name, value]) => {
+          const m = /^yearEndV(\d{4})$/.exec(name);
+          return m ? [[Number(m[1]), value as number] as const] : [];
+        }),
+      );
+      return [c, { prepaidFen: (item.prepaidFen as number | undefined) ?? 0, yearEndByVersion }];
+    }),
+  );
 }
 
 /** What earlier versions of a month's run issued to a provider. */
 export async function issuedForPeriod(providerCode: string, period: string): Promise<Fen> {
   const entries = await queryAll<LedgerEntry>({
-    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': `PROVIDER#${providerCode}`, ':s': `LEDGER#${period.slice(0, 4)}#PREPAY#${period}#` },
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': `PROVIDER#${providerCode}`, ':s': `LEDGER#${period.slice(0, 4)}#PREPAY#${period}#` },
     ConsistentRead: true,
   });
   return entries.reduce((a, e) => a + e.amountFen, 0);
@@ -92,28 +107,64 @@ export async function issuedForPeriod(providerCode: string, period: string): Pro
  * count, in one transaction; 'already-written' when the line exists (a redelivered message).
  */
 export async function writePrepaymentLine(line: PrepaymentLine): Promise<'written' | 'already-written'> {
-  const ledger = line.differenceFen !== 0 ? [{ Put: {
-    TableName: providersTable(),
-    Item: { ...keys.prepaymentLedger(line.providerCode, line.period, line.version), kind: 'prepayment', amountFen: line.differenceFen, runId: line.runId, version: line.version, period: line.period, providerCode: line.providerCode, writtenAt: line.writtenAt },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  } }, { Update: {
-    TableName: providersTable(), Key: keys.balance(line.providerCode, Number(line.period.slice(0, 4))),
-    UpdateExpression: 'SET providerCode = :code ADD prepaidFen :amount',
-    ExpressionAttributeValues: { ':code': line.providerCode, ':amount': line.differenceFen },
-  } }] : [];
+  const ledger =
+    line.differenceFen !== 0
+      ? [
+          {
+            Put: {
+              TableName: providersTable(),
+              Item: {
+                ...keys.prepaymentLedger(line.providerCode, line.period, line.version),
+                kind: 'prepayment',
+                amountFen: line.differenceFen,
+                runId: line.runId,
+                version: line.version,
+                period: line.period,
+                providerCode: line.providerCode,
+                writtenAt: line.writtenAt,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: providersTable(),
+              Key: keys.balance(line.providerCode, Number(line.period.slice(0, 4))),
+              UpdateExpression: 'SET providerCode = :code ADD prepaidFen :amount',
+              ExpressionAttributeValues: { ':code': line.providerCode, ':amount': line.differenceFen },
+            },
+          },
+        ]
+      : [];
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: [
-      { Put: {
-        TableName: providersTable(),
-        Item: { ...keys.prepaymentLine(line.providerCode, line.period, line.version), ...line, gsi2pk: keys.runIndex('prepayment', line.region, line.period), gsi2sk: `${v(line.version)}#P#${line.providerCode}` },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      } },
-      ...ledger,
-      { Update: {
-        TableName: providersTable(), Key: keys.run('prepayment', line.region, line.period, line.version),
-        UpdateExpression: 'ADD done :one', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':one': 1 },
-      } },
-    ] }));
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: providersTable(),
+              Item: {
+                ...keys.prepaymentLine(line.providerCode, line.period, line.version),
+                ...line,
+                gsi2pk: keys.runIndex('prepayment', line.region, line.period),
+                gsi2sk: `${v(line.version)}#P#${line.providerCode}`,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...ledger,
+          {
+            Update: {
+              TableName: providersTable(),
+              Key: keys.run('prepayment', line.region, line.period, line.version),
+              UpdateExpression: 'ADD done :one',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+        ],
+      }),
+    );
     return 'written';
   } catch (error) {
     if (isConditionFailure(error)) return 'already-written';
@@ -122,8 +173,12 @@ export async function writePrepaymentLine(line: PrepaymentLine): Promise<'writte
 }
 
 export async function markLinePublished(providerCode: string, period: string, version: number, eventId: string): Promise<void> {
-  await db().send(new UpdateCommand({
-    TableName: providersTable(), Key: keys.prepaymentLine(providerCode, period, version),
-    UpdateExpression: 'SET eventId = :e', ExpressionAttributeValues: { ':e': eventId },
-  }));
+  await db().send(
+    new UpdateCommand({
+      TableName: providersTable(),
+      Key: keys.prepaymentLine(providerCode, period, version),
+      UpdateExpression: 'SET eventId = :e',
+      ExpressionAttributeValues: { ':e': eventId },
+    }),
+  );
 }

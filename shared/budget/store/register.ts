@@ -14,9 +14,16 @@ export type WriteOutcome = 'created' | 'unchanged' | 'conflict';
 const sameJson = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** Puts an item only if its key is free; if taken, says whether by the same content (the retry) or other content. */
-async function putOnce<T extends object>(key: { pk: string; sk: string }, item: T & Record<string, unknown>, content: (stored: Record<string, unknown>) => unknown, expected: unknown): Promise<WriteOutcome> {
+async function putOnce<T extends object>(
+  key: { pk: string; sk: string },
+  item: T & Record<string, unknown>,
+  content: (stored: Record<string, unknown>) => unknown,
+  expected: unknown,
+): Promise<WriteOutcome> {
   try {
-    await db().send(new PutCommand({ TableName: providersTable(), Item: { ...key, ...item }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await db().send(
+      new PutCommand({ TableName: providersTable(), Item: { ...key, ...item }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
     return 'created';
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -28,14 +35,26 @@ async function putOnce<T extends object>(key: { pk: string; sk: string }, item: 
 // Providers ---------------------------------------------------------------------------------
 
 const profileOf = (item: Record<string, unknown>): ProviderProfile => ({
-  providerCode: item.providerCode as string, name: item.name as string, region: item.region as string,
-  level: item.level as ProviderProfile['level'], kind: item.kind as ProviderProfile['kind'],
+  providerCode: item.providerCode as string,
+  name: item.name as string,
+  region: item.region as string,
+  level: item.level as ProviderProfile['level'],
+  kind: item.kind as ProviderProfile['kind'],
 });
 
 export function registerProvider(profile: ProviderProfile, registeredBy: string, now: string): Promise<WriteOutcome> {
-  return putOnce(keys.provider(profile.providerCode), {
-    ...profile, gsi1pk: `REGION#${profile.region}`, gsi1sk: `PROVIDER#${profile.providerCode}`, registeredAt: now, registeredBy,
-  }, profileOf, profile);
+  return putOnce(
+    keys.provider(profile.providerCode),
+    {
+      ...profile,
+      gsi1pk: `REGION#${profile.region}`,
+      gsi1sk: `PROVIDER#${profile.providerCode}`,
+      registeredAt: now,
+      registeredBy,
+    },
+    profileOf,
+    profile,
+  );
 }
 
 export async function getProvider(code: string): Promise<ProviderProfile | undefined> {
@@ -50,7 +69,9 @@ export async function getProviders(codes: readonly string[]): Promise<Map<string
   for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
   const found = new Map<string, ProviderProfile>();
   await mapLimit(chunks, 4, async (chunk) => {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [providersTable()]: { Keys: chunk.map((c) => keys.provider(c)) } };
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [providersTable()]: { Keys: chunk.map((c) => keys.provider(c)) },
+    };
     while (request && Object.keys(request).length > 0) {
       const out = await db().send(new BatchGetCommand({ RequestItems: request }));
       for (const item of out.Responses?.[providersTable()] ?? []) found.set(item.providerCode as string, profileOf(item));
@@ -62,7 +83,8 @@ export async function getProviders(codes: readonly string[]): Promise<Map<string
 
 export async function providersOfRegion(region: string): Promise<ProviderProfile[]> {
   const items = await queryAll<Record<string, unknown>>({
-    IndexName: 'byRegion', KeyConditionExpression: 'gsi1pk = :r AND begins_with(gsi1sk, :p)',
+    IndexName: 'byRegion',
+    KeyConditionExpression: 'gsi1pk = :r AND begins_with(gsi1sk, :p)',
     ExpressionAttributeValues: { ':r': `REGION#${region}`, ':p': 'PROVIDER#' },
   });
   return items.map(profileOf);
@@ -71,13 +93,25 @@ export async function providersOfRegion(region: string): Promise<ProviderProfile
 // Health communities ------------------------------------------------------------------------
 
 const communityOf = (item: Record<string, unknown>): HealthCommunity => ({
-  communityId: item.communityId as string, region: item.region as string, name: item.name as string, members: item.members as HealthCommunity['members'],
+  communityId: item.communityId as string,
+  region: item.region as string,
+  name: item.name as string,
+  members: item.members as HealthCommunity['members'],
 });
 
 export function registerCommunity(community: HealthCommunity, registeredBy: string, now: string): Promise<WriteOutcome> {
-  return putOnce(keys.community(community.communityId), {
-    ...community, gsi1pk: `REGION#${community.region}`, gsi1sk: `HC#${community.communityId}`, registeredAt: now, registeredBy,
-  }, communityOf, community);
+  return putOnce(
+    keys.community(community.communityId),
+    {
+      ...community,
+      gsi1pk: `REGION#${community.region}`,
+      gsi1sk: `HC#${community.communityId}`,
+      registeredAt: now,
+      registeredBy,
+    },
+    communityOf,
+    community,
+  );
 }
 
 export async function getCommunity(id: string): Promise<HealthCommunity | undefined> {
@@ -87,7 +121,8 @@ export async function getCommunity(id: string): Promise<HealthCommunity | undefi
 
 export async function communitiesOfRegion(region: string): Promise<HealthCommunity[]> {
   const items = await queryAll<Record<string, unknown>>({
-    IndexName: 'byRegion', KeyConditionExpression: 'gsi1pk = :r AND begins_with(gsi1sk, :p)',
+    IndexName: 'byRegion',
+    KeyConditionExpression: 'gsi1pk = :r AND begins_with(gsi1sk, :p)',
     ExpressionAttributeValues: { ':r': `REGION#${region}`, ':p': 'HC#' },
   });
   return items.map(communityOf);
@@ -99,28 +134,56 @@ export async function communitiesOfRegion(region: string): Promise<HealthCommuni
  * The annual assessment of a community. Staff may correct it (the year-end then needs a superseding
  * run to apply the correction); each write keeps the time and author.
  */
-export async function putAssessment(communityId: string, year: number, assessment: Assessment & { assessedOn?: string }, by: string, now: string): Promise<void> {
-  await db().send(new PutCommand({ TableName: providersTable(), Item: { ...keys.assessment(communityId, year), communityId, year, ...assessment, recordedAt: now, recordedBy: by } }));
+export async function putAssessment(
+  communityId: string,
+  year: number,
+  assessment: Assessment & { assessedOn?: string },
+  by: string,
+  now: string,
+): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: providersTable(),
+      Item: { ...keys.assessment(communityId, year), communityId, year, ...assessment, recordedAt: now, recordedBy: by },
+    }),
+  );
 }
 
 export async function getAssessment(communityId: string, year: number): Promise<Assessment | undefined> {
-  const out = await db().send(new GetCommand({ TableName: providersTable(), Key: keys.assessment(communityId, year), ConsistentRead: true }));
+  const out = await db().send(
+    new GetCommand({ TableName: providersTable(), Key: keys.assessment(communityId, year), ConsistentRead: true }),
+  );
   return out.Item ? { scoreBasisPoints: out.Item.scoreBasisPoints as number, rank: out.Item.rank as number } : undefined;
 }
 
 // Capitated members -------------------------------------------------------------------------
 
-export interface CapitatedOutcome { added: number; already: number; inOtherCommunity: { memberId: string; communityId: string }[] }
+export interface CapitatedOutcome {
+  added: number;
+  already: number;
+  inOtherCommunity: { memberId: string; communityId: string }[];
+}
 
 /**
  * Records which community a capitated member's claims count against, for a year. A member belongs
  * to one community a year: a member already with another is reported, not moved.
  */
-export async function addCapitatedMembers(community: Pick<HealthCommunity, 'communityId' | 'region'>, year: number, memberIds: readonly string[], by: string, now: string): Promise<CapitatedOutcome> {
+export async function addCapitatedMembers(
+  community: Pick<HealthCommunity, 'communityId' | 'region'>,
+  year: number,
+  memberIds: readonly string[],
+  by: string,
+  now: string,
+): Promise<CapitatedOutcome> {
   const { communityId, region } = community;
   const outcome: CapitatedOutcome = { added: 0, already: 0, inOtherCommunity: [] };
   await mapLimit([...new Set(memberIds)], 16, async (memberId) => {
-    const written = await putOnce(keys.capitated(memberId, year), { memberId, year, communityId, region, recordedAt: now, recordedBy: by }, (s) => s.communityId, communityId);
+    const written = await putOnce(
+      keys.capitated(memberId, year),
+      { memberId, year, communityId, region, recordedAt: now, recordedBy: by },
+      (s) => s.communityId,
+      communityId,
+    );
     if (written === 'created') outcome.added++;
     else if (written === 'unchanged') outcome.already++;
     else outcome.inOtherCommunity.push({ memberId, communityId: (await capitationOf(memberId, year))?.communityId ?? '?' });

@@ -36,11 +36,15 @@ export interface RunVersion {
 export async function getRunVersion(kind: RunKind, region: string, period: string, version?: number): Promise<RunVersion | undefined> {
   let n = version;
   if (n === undefined) {
-    const head = await db().send(new GetCommand({ TableName: providersTable(), Key: keys.runHead(kind, region, period), ConsistentRead: true }));
+    const head = await db().send(
+      new GetCommand({ TableName: providersTable(), Key: keys.runHead(kind, region, period), ConsistentRead: true }),
+    );
     n = head.Item?.latest as number | undefined;
     if (n === undefined) return undefined;
   }
-  const out = await db().send(new GetCommand({ TableName: providersTable(), Key: keys.run(kind, region, period, n), ConsistentRead: true }));
+  const out = await db().send(
+    new GetCommand({ TableName: providersTable(), Key: keys.run(kind, region, period, n), ConsistentRead: true }),
+  );
   return out.Item ? withoutKeys<RunVersion>(out.Item) : undefined;
 }
 
@@ -48,25 +52,51 @@ export type CreateOutcome = { outcome: 'created'; run: RunVersion } | { outcome:
 
 /** Creates version `previous + 1`; a conflict if another version was created meanwhile or the previous one is not complete. */
 export async function createRunVersion(
-  run: Omit<RunVersion, 'runId' | 'status' | 'done' | 'version'>, previous: RunVersion | undefined,
+  run: Omit<RunVersion, 'runId' | 'status' | 'done' | 'version'>,
+  previous: RunVersion | undefined,
 ): Promise<CreateOutcome> {
   const version = (previous?.version ?? 0) + 1;
-  const item: RunVersion = { ...run, runId: runId(run.kind, run.region, run.period), version, status: run.expected === 0 ? 'complete' : 'in-progress', done: 0 };
+  const item: RunVersion = {
+    ...run,
+    runId: runId(run.kind, run.region, run.period),
+    version,
+    status: run.expected === 0 ? 'complete' : 'in-progress',
+    done: 0,
+  };
   if (item.status === 'complete') item.completedAt = run.createdAt;
   const transact: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-    { Put: { TableName: providersTable(), Item: { ...keys.run(run.kind, run.region, run.period, version), ...item }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    { Put: {
-      TableName: providersTable(),
-      Item: { ...keys.runHead(run.kind, run.region, run.period), kind: run.kind, region: run.region, period: run.period, latest: version },
-      ConditionExpression: previous ? 'latest = :previous' : 'attribute_not_exists(pk)',
-      ...(previous ? { ExpressionAttributeValues: { ':previous': previous.version } } : {}),
-    } },
+    {
+      Put: {
+        TableName: providersTable(),
+        Item: { ...keys.run(run.kind, run.region, run.period, version), ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: providersTable(),
+        Item: {
+          ...keys.runHead(run.kind, run.region, run.period),
+          kind: run.kind,
+          region: run.region,
+          period: run.period,
+          latest: version,
+        },
+        ConditionExpression: previous ? 'latest = :previous' : 'attribute_not_exists(pk)',
+        ...(previous ? { ExpressionAttributeValues: { ':previous': previous.version } } : {}),
+      },
+    },
   ];
   if (previous) {
-    transact.push({ ConditionCheck: {
-      TableName: providersTable(), Key: keys.run(run.kind, run.region, run.period, previous.version),
-      ConditionExpression: '#status = :complete', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':complete': 'complete' },
-    } });
+    transact.push({
+      ConditionCheck: {
+        TableName: providersTable(),
+        Key: keys.run(run.kind, run.region, run.period, previous.version),
+        ConditionExpression: '#status = :complete',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':complete': 'complete' },
+      },
+    });
   }
   try {
     await db().send(new TransactWriteCommand({ TransactItems: transact }));
@@ -82,15 +112,30 @@ export async function createRunVersion(
  * tries after its line, and only the one that sees done = expected succeeds. A year-end version is
  * written by one invocation, which completes it (with its summary) after its last report.
  */
-export async function completeRun(kind: RunKind, region: string, period: string, version: number, now: string, options: { whenAllDone: boolean; summary?: unknown }): Promise<boolean> {
+export async function completeRun(
+  kind: RunKind,
+  region: string,
+  period: string,
+  version: number,
+  now: string,
+  options: { whenAllDone: boolean; summary?: unknown },
+): Promise<boolean> {
   try {
-    await db().send(new UpdateCommand({
-      TableName: providersTable(), Key: keys.run(kind, region, period, version),
-      UpdateExpression: `SET #status = :complete, completedAt = :now${options.summary === undefined ? '' : ', summary = :summary'}`,
-      ConditionExpression: `#status = :inProgress${options.whenAllDone ? ' AND done >= expected' : ''}`,
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':complete': 'complete', ':inProgress': 'in-progress', ':now': now, ...(options.summary === undefined ? {} : { ':summary': options.summary }) },
-    }));
+    await db().send(
+      new UpdateCommand({
+        TableName: providersTable(),
+        Key: keys.run(kind, region, period, version),
+        UpdateExpression: `SET #status = :complete, completedAt = :now${options.summary === undefined ? '' : ', summary = :summary'}`,
+        ConditionExpression: `#status = :inProgress${options.whenAllDone ? ' AND done >= expected' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':complete': 'complete',
+          ':inProgress': 'in-progress',
+          ':now': now,
+          ...(options.summary === undefined ? {} : { ':summary': options.summary }),
+        },
+      }),
+    );
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
@@ -99,8 +144,12 @@ export async function completeRun(kind: RunKind, region: string, period: string,
 }
 
 export async function markRunPublished(kind: RunKind, region: string, period: string, version: number, eventId: string): Promise<void> {
-  await db().send(new UpdateCommand({
-    TableName: providersTable(), Key: keys.run(kind, region, period, version),
-    UpdateExpression: 'SET eventId = :e', ExpressionAttributeValues: { ':e': eventId },
-  }));
+  await db().send(
+    new UpdateCommand({
+      TableName: providersTable(),
+      Key: keys.run(kind, region, period, version),
+      UpdateExpression: 'SET eventId = :e',
+      ExpressionAttributeValues: { ':e': eventId },
+    }),
+  );
 }

@@ -19,19 +19,33 @@ export interface RecordedLevel {
 }
 
 export async function getLevel(region: string, year: number, kind: string, subject: string): Promise<RecordedLevel | undefined> {
-  const out = await db().send(new GetCommand({ TableName: providersTable(), Key: keys.warning(region, year, kind, subject), ConsistentRead: true }));
+  const out = await db().send(
+    new GetCommand({ TableName: providersTable(), Key: keys.warning(region, year, kind, subject), ConsistentRead: true }),
+  );
   return out.Item as RecordedLevel | undefined;
 }
 
 /** Records a new level if the stored one is still `previous`; false if another evaluation got there first. */
-export async function recordLevel(region: string, year: number, kind: string, subject: string, previous: RecordedLevel | undefined, next: Omit<RecordedLevel, 'published'> & { published: boolean }, now: string): Promise<boolean> {
+export async function recordLevel(
+  region: string,
+  year: number,
+  kind: string,
+  subject: string,
+  previous: RecordedLevel | undefined,
+  next: Omit<RecordedLevel, 'published'> & { published: boolean },
+  now: string,
+): Promise<boolean> {
   try {
-    await db().send(new PutCommand({
-      TableName: providersTable(),
-      Item: { ...keys.warning(region, year, kind, subject), region, year, kind, subject, ...next, recordedAt: now },
-      ConditionExpression: previous ? '#level = :previous' : 'attribute_not_exists(pk)',
-      ...(previous ? { ExpressionAttributeNames: { '#level': 'level' }, ExpressionAttributeValues: { ':previous': previous.level } } : {}),
-    }));
+    await db().send(
+      new PutCommand({
+        TableName: providersTable(),
+        Item: { ...keys.warning(region, year, kind, subject), region, year, kind, subject, ...next, recordedAt: now },
+        ConditionExpression: previous ? '#level = :previous' : 'attribute_not_exists(pk)',
+        ...(previous
+          ? { ExpressionAttributeNames: { '#level': 'level' }, ExpressionAttributeValues: { ':previous': previous.level } }
+          : {}),
+      }),
+    );
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
@@ -40,8 +54,12 @@ export async function recordLevel(region: string, year: number, kind: string, su
 }
 
 export async function markLevelPublished(region: string, year: number, kind: string, subject: string, eventId: string): Promise<void> {
-  await db().send(new UpdateCommand({
-    TableName: providersTable(), Key: keys.warning(region, year, kind, subject),
-    UpdateExpression: 'SET published = :t, eventId = :e', ExpressionAttributeValues: { ':t': true, ':e': eventId },
-  }));
+  await db().send(
+    new UpdateCommand({
+      TableName: providersTable(),
+      Key: keys.warning(region, year, kind, subject),
+      UpdateExpression: 'SET published = :t, eventId = :e',
+      ExpressionAttributeValues: { ':t': true, ':e': eventId },
+    }),
+  );
 }

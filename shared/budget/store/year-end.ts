@@ -11,25 +11,55 @@ import { yearEndAttribute } from './ledger.ts';
 /** A provider's year-end report, its ledger entry and its balance, as transaction items conditional on the report being new. */
 function yearEndItems(region: string, year: number, version: number, statement: YearEndStatement, now: string): TransactItem[] {
   const id = runId('year-end', region, String(year));
-  const ledger: TransactItem[] = statement.ledgerFen !== 0 ? [{ Put: {
-    TableName: providersTable(),
-    Item: { ...keys.yearEndLedger(statement.providerCode, year, version), kind: 'year-end', amountFen: statement.ledgerFen, runId: id, version, period: String(year), providerCode: statement.providerCode, writtenAt: now },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  } }, { Update: {
-    TableName: providersTable(), Key: keys.balance(statement.providerCode, year),
-    UpdateExpression: 'SET providerCode = :code, #version = :amount',
-    ExpressionAttributeNames: { '#version': yearEndAttribute(version) },
-    ExpressionAttributeValues: { ':code': statement.providerCode, ':amount': statement.ledgerFen },
-  } }] : [];
+  const ledger: TransactItem[] =
+    statement.ledgerFen !== 0
+      ? [
+          {
+            Put: {
+              TableName: providersTable(),
+              Item: {
+                ...keys.yearEndLedger(statement.providerCode, year, version),
+                kind: 'year-end',
+                amountFen: statement.ledgerFen,
+                runId: id,
+                version,
+                period: String(year),
+                providerCode: statement.providerCode,
+                writtenAt: now,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: providersTable(),
+              Key: keys.balance(statement.providerCode, year),
+              UpdateExpression: 'SET providerCode = :code, #version = :amount',
+              ExpressionAttributeNames: { '#version': yearEndAttribute(version) },
+              ExpressionAttributeValues: { ':code': statement.providerCode, ':amount': statement.ledgerFen },
+            },
+          },
+        ]
+      : [];
   return [
-    { Put: {
-      TableName: providersTable(),
-      Item: {
-        ...keys.yearEndReport('PROVIDER', statement.providerCode, year, version), ...statement, kind: 'year-end-provider', runId: id, region, year, version, writtenAt: now,
-        gsi2pk: keys.runIndex('year-end', region, String(year)), gsi2sk: `${v(version)}#P#${statement.providerCode}`,
+    {
+      Put: {
+        TableName: providersTable(),
+        Item: {
+          ...keys.yearEndReport('PROVIDER', statement.providerCode, year, version),
+          ...statement,
+          kind: 'year-end-provider',
+          runId: id,
+          region,
+          year,
+          version,
+          writtenAt: now,
+          gsi2pk: keys.runIndex('year-end', region, String(year)),
+          gsi2sk: `${v(version)}#P#${statement.providerCode}`,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    } },
+    },
     ...ledger,
   ];
 }
@@ -37,7 +67,13 @@ function yearEndItems(region: string, year: number, version: number, statement: 
 export type YearEndStatement = { providerCode: string; ledgerFen: Fen } & Record<string, unknown>;
 
 /** One provider's report and ledger entry in one transaction; 'already-written' when the report exists (a resumed run). */
-export async function writeYearEndProvider(region: string, year: number, version: number, statement: YearEndStatement, now: string): Promise<'written' | 'already-written'> {
+export async function writeYearEndProvider(
+  region: string,
+  year: number,
+  version: number,
+  statement: YearEndStatement,
+  now: string,
+): Promise<'written' | 'already-written'> {
   try {
     await db().send(new TransactWriteCommand({ TransactItems: yearEndItems(region, year, version, statement, now) }));
     return 'written';
@@ -53,7 +89,13 @@ export async function writeYearEndProvider(region: string, year: number, version
  * report conditional on being new; a transaction that meets a report already written (a resumed
  * run) is replayed provider by provider, skipping those.
  */
-export async function writeYearEndProviders(region: string, year: number, version: number, statements: readonly YearEndStatement[], now: string): Promise<{ written: number; already: number }> {
+export async function writeYearEndProviders(
+  region: string,
+  year: number,
+  version: number,
+  statements: readonly YearEndStatement[],
+  now: string,
+): Promise<{ written: number; already: number }> {
   const chunks: YearEndStatement[][] = [];
   for (let i = 0; i < statements.length; i += 33) chunks.push(statements.slice(i, i + 33));
   const counts = await mapLimit(chunks, 4, async (chunk) => {
@@ -69,17 +111,32 @@ export async function writeYearEndProviders(region: string, year: number, versio
   return counts.reduce((a, c) => ({ written: a.written + c.written, already: a.already + c.already }), { written: 0, already: 0 });
 }
 
-export async function writeYearEndCommunity(region: string, year: number, version: number, statement: { communityId: string } & Record<string, unknown>, now: string): Promise<void> {
+export async function writeYearEndCommunity(
+  region: string,
+  year: number,
+  version: number,
+  statement: { communityId: string } & Record<string, unknown>,
+  now: string,
+): Promise<void> {
   try {
-    await db().send(new PutCommand({
-      TableName: providersTable(),
-      Item: {
-        ...keys.yearEndReport('HC', statement.communityId, year, version), ...statement, kind: 'year-end-community',
-        runId: runId('year-end', region, String(year)), region, year, version, writtenAt: now,
-        gsi2pk: keys.runIndex('year-end', region, String(year)), gsi2sk: `${v(version)}#C#${statement.communityId}`,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await db().send(
+      new PutCommand({
+        TableName: providersTable(),
+        Item: {
+          ...keys.yearEndReport('HC', statement.communityId, year, version),
+          ...statement,
+          kind: 'year-end-community',
+          runId: runId('year-end', region, String(year)),
+          region,
+          year,
+          version,
+          writtenAt: now,
+          gsi2pk: keys.runIndex('year-end', region, String(year)),
+          gsi2sk: `${v(version)}#C#${statement.communityId}`,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
@@ -88,7 +145,8 @@ export async function writeYearEndCommunity(region: string, year: number, versio
 /** A year-end version's stored reports: providers (P) or communities (C), by code. */
 export async function yearEndReports<T>(region: string, year: number, version: number, owner: 'P' | 'C'): Promise<T[]> {
   const items = await queryAll<T & Record<string, unknown>>({
-    IndexName: 'byRun', KeyConditionExpression: 'gsi2pk = :r AND begins_with(gsi2sk, :v)',
+    IndexName: 'byRun',
+    KeyConditionExpression: 'gsi2pk = :r AND begins_with(gsi2sk, :v)',
     ExpressionAttributeValues: { ':r': keys.runIndex('year-end', region, String(year)), ':v': `${v(version)}#${owner}#` },
   });
   return items.map((i) => withoutKeys<T>(i));

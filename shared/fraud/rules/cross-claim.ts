@@ -31,7 +31,8 @@ export const readmission = defineCrossClaimRule({
   evaluate(claim, p, { history, windowDays }) {
     const principal = claim.diagnoses[0];
     if (claim.visitType !== 'inpatient' || !principal || matchesAny(p.excludeDiagnoses, principal)) return [];
-    const same = (other: string) => (p.matchOn === 'category' ? diagnosisCategory(other) === diagnosisCategory(principal) : other === principal);
+    const same = (other: string) =>
+      p.matchOn === 'category' ? diagnosisCategory(other) === diagnosisCategory(principal) : other === principal;
     const findings: Finding[] = [];
     for (const h of history) {
       if (h.visitType !== 'inpatient' || !h.principalDiagnosis || !same(h.principalDiagnosis)) continue;
@@ -66,7 +67,11 @@ export const overlappingVisits = defineCrossClaimRule({
       if (!(a0 < b1 && b0 < a1)) continue;
       if (!isStay(claim.visitType) && !isStay(h.visitType)) {
         if (p.outpatientSameDay === 'never') continue;
-        if (p.outpatientSameDay === 'different-region' && (!h.providerRegion || !claim.provider.region || h.providerRegion === claim.provider.region)) continue;
+        if (
+          p.outpatientSameDay === 'different-region' &&
+          (!h.providerRegion || !claim.provider.region || h.providerRegion === claim.provider.region)
+        )
+          continue;
       }
       findings.push({ facts: { otherClaim: h.ref.claimNo, otherProvider: h.providerCode, otherStart: h.start, otherEnd: h.end } });
     }
@@ -111,14 +116,21 @@ export const earlyRefill = defineCrossClaimRule({
         for (const d of h.drugs) {
           if (d.itemCode !== line.itemCode) continue;
           // Whichever purchase came first: how much of its supply was left on the day of the other.
-          const remaining = d.date <= line.date ? d.supplyDays - daysBetween(d.date, line.date) : line.supplyDays - daysBetween(line.date, d.date);
+          const remaining =
+            d.date <= line.date ? d.supplyDays - daysBetween(d.date, line.date) : line.supplyDays - daysBetween(line.date, d.date);
           if (remaining > p.graceDays && (!worst || remaining > worst.remaining)) worst = { h, date: d.date, remaining };
         }
       }
       if (!worst) continue;
       const overlap = Math.min(worst.remaining, line.supplyDays);
       findings.push({
-        facts: { itemCode: line.itemCode, itemName: line.itemName ?? line.itemCode, otherClaim: worst.h.ref.claimNo, otherDate: worst.date, remainingDays: worst.remaining },
+        facts: {
+          itemCode: line.itemCode,
+          itemName: line.itemName ?? line.itemCode,
+          otherClaim: worst.h.ref.claimNo,
+          otherDate: worst.date,
+          remainingDays: worst.remaining,
+        },
         lines: [line.lineNo],
         amountFen: divideRoundHalfUp(line.amountFen * overlap, line.supplyDays),
       });
@@ -138,15 +150,20 @@ export const traceCodeReuse = defineCrossClaimRule({
     const coded = claim.lines.filter((l) => l.traceCode);
     for (const line of coded) {
       const sameClaim = coded.filter((l) => l.traceCode === line.traceCode && l.lineNo !== line.lineNo);
-      const elsewhere = traceScans.filter((s) => s.traceCode === line.traceCode && !(s.ref.providerCode === claim.ref.providerCode && s.ref.claimNo === claim.ref.claimNo));
+      const elsewhere = traceScans.filter(
+        (s) => s.traceCode === line.traceCode && !(s.ref.providerCode === claim.ref.providerCode && s.ref.claimNo === claim.ref.claimNo),
+      );
       if (sameClaim.length === 0 && elsewhere.length === 0) continue;
       // Within one claim the first line of a repeated code stands; the later ones are the repeats.
       if (elsewhere.length === 0 && sameClaim.every((l) => l.lineNo > line.lineNo)) continue;
       const others = [...new Set(elsewhere.map((s) => s.ref.claimNo))];
       findings.push({
         facts: {
-          traceCode: line.traceCode!, itemCode: line.itemCode, itemName: line.itemName ?? line.itemCode,
-          times: 1 + sameClaim.length + elsewhere.length, otherClaims: others.length ? others.join('、') : '本单',
+          traceCode: line.traceCode!,
+          itemCode: line.itemCode,
+          itemName: line.itemName ?? line.itemCode,
+          times: 1 + sameClaim.length + elsewhere.length,
+          otherClaims: others.length ? others.join('、') : '本单',
         },
         lines: [line.lineNo],
       });

@@ -20,7 +20,8 @@ const byKey = <T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> 
   for (const item of items) {
     const k = key(item);
     const list = out.get(k);
-    if (list) list.push(item); else out.set(k, [item]);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
   return out;
 };
@@ -56,19 +57,28 @@ export const priceLimit = defineClaimRule({
   type: 'price-limit',
   title: '超标准收费',
   parameters: z.strictObject({
-    limits: z.array(z.strictObject({ itemCode: codePattern, maxUnitPriceFen: z.number().int().nonnegative(), level: level.optional() })).min(1),
+    limits: z
+      .array(z.strictObject({ itemCode: codePattern, maxUnitPriceFen: z.number().int().nonnegative(), level: level.optional() }))
+      .min(1),
   }),
   facts: ['itemCode', 'itemName', 'unitPrice', 'limit', 'excess'],
   evaluate(claim, p) {
     const findings: Finding[] = [];
     for (const line of claim.lines) {
       const candidates = p.limits.filter((l) => matchesCode(l.itemCode, line.itemCode));
-      const limit = candidates.find((l) => l.level !== undefined && l.level === claim.provider.level) ?? candidates.find((l) => l.level === undefined);
+      const limit =
+        candidates.find((l) => l.level !== undefined && l.level === claim.provider.level) ?? candidates.find((l) => l.level === undefined);
       if (!limit || line.unitPriceFen <= limit.maxUnitPriceFen) continue;
       const excess = Math.max(0, line.amountFen - fenForQuantity(limit.maxUnitPriceFen, line.quantity));
       if (excess === 0) continue;
       findings.push({
-        facts: { itemCode: line.itemCode, itemName: line.itemName ?? line.itemCode, unitPrice: yuan(line.unitPriceFen), limit: yuan(limit.maxUnitPriceFen), excess: yuan(excess) },
+        facts: {
+          itemCode: line.itemCode,
+          itemName: line.itemName ?? line.itemCode,
+          unitPrice: yuan(line.unitPriceFen),
+          limit: yuan(limit.maxUnitPriceFen),
+          excess: yuan(excess),
+        },
         lines: [line.lineNo],
         amountFen: excess,
       });
@@ -82,13 +92,22 @@ export const sexAgeRestriction = defineClaimRule({
   type: 'sex-age-restriction',
   title: '性别/年龄限定',
   parameters: z.strictObject({
-    restrictions: z.array(z.strictObject({
-      code: codePattern,
-      on: z.enum(['item', 'diagnosis', 'procedure']),
-      sex: z.enum(['M', 'F']).optional(),
-      minAgeYears: z.number().int().nonnegative().optional(),
-      maxAgeYears: z.number().int().nonnegative().optional(),
-    }).refine((r) => r.sex !== undefined || r.minAgeYears !== undefined || r.maxAgeYears !== undefined, 'a restriction names a sex or an age bound')).min(1),
+    restrictions: z
+      .array(
+        z
+          .strictObject({
+            code: codePattern,
+            on: z.enum(['item', 'diagnosis', 'procedure']),
+            sex: z.enum(['M', 'F']).optional(),
+            minAgeYears: z.number().int().nonnegative().optional(),
+            maxAgeYears: z.number().int().nonnegative().optional(),
+          })
+          .refine(
+            (r) => r.sex !== undefined || r.minAgeYears !== undefined || r.maxAgeYears !== undefined,
+            'a restriction names a sex or an age bound',
+          ),
+      )
+      .min(1),
   }),
   facts: ['code', 'allowed', 'sex', 'ageYears'],
   evaluate(claim, p) {
@@ -97,12 +116,16 @@ export const sexAgeRestriction = defineClaimRule({
     const findings: Finding[] = [];
     for (const r of p.restrictions) {
       const sexOk = r.sex === undefined || r.sex === patient.sex;
-      const ageOk = (r.minAgeYears === undefined || patient.ageYears >= r.minAgeYears) && (r.maxAgeYears === undefined || patient.ageYears <= r.maxAgeYears);
+      const ageOk =
+        (r.minAgeYears === undefined || patient.ageYears >= r.minAgeYears) &&
+        (r.maxAgeYears === undefined || patient.ageYears <= r.maxAgeYears);
       if (sexOk && ageOk) continue;
       const allowed = [
         r.sex ? (r.sex === 'F' ? '限女性' : '限男性') : '',
         r.minAgeYears !== undefined || r.maxAgeYears !== undefined ? `限${r.minAgeYears ?? 0}–${r.maxAgeYears ?? '∞'}岁` : '',
-      ].filter(Boolean).join('，');
+      ]
+        .filter(Boolean)
+        .join('，');
       const facts = { code: r.code.replace('*', ''), allowed, sex: patient.sex === 'F' ? '女' : '男', ageYears: patient.ageYears };
       if (r.on === 'item') {
         const lines = claim.lines.filter((l) => matchesCode(r.code, l.itemCode));
@@ -117,7 +140,11 @@ export const sexAgeRestriction = defineClaimRule({
   },
 });
 
-const restrictedItems = (claim: { diagnoses: string[]; lines: FraudLine[] }, items: { itemCode: string; diagnoses: string[]; indication?: string | undefined }[], fundLinesOnly: boolean): Finding[] => {
+const restrictedItems = (
+  claim: { diagnoses: string[]; lines: FraudLine[] },
+  items: { itemCode: string; diagnoses: string[]; indication?: string | undefined }[],
+  fundLinesOnly: boolean,
+): Finding[] => {
   const findings: Finding[] = [];
   for (const item of items) {
     if (claim.diagnoses.some((d) => matchesAny(item.diagnoses, d))) continue;
@@ -141,7 +168,9 @@ export const indicationRestriction = defineClaimRule({
   type: 'indication-restriction',
   title: '限定适应症',
   parameters: z.strictObject({
-    items: z.array(z.strictObject({ itemCode: codePattern, diagnoses: z.array(codePattern).min(1), indication: z.string().max(200).optional() })).min(1),
+    items: z
+      .array(z.strictObject({ itemCode: codePattern, diagnoses: z.array(codePattern).min(1), indication: z.string().max(200).optional() }))
+      .min(1),
   }),
   facts: ['itemCode', 'itemName', 'indication', 'diagnoses'],
   // Self-paid (丙类) lines are the patient's own business: the restriction is on fund payment.
@@ -165,7 +194,12 @@ export const levelRestriction = defineClaimRule({
       const lines = claim.lines.filter((l) => matchesCode(item.itemCode, l.itemCode) && l.itemClass !== 'C');
       if (lines.length === 0) continue;
       findings.push({
-        facts: { itemCode: lines[0]!.itemCode, itemName: lines[0]!.itemName ?? lines[0]!.itemCode, level: LEVEL_NAME[providerLevel], minLevel: `${LEVEL_NAME[item.minLevel]}及以上` },
+        facts: {
+          itemCode: lines[0]!.itemCode,
+          itemName: lines[0]!.itemName ?? lines[0]!.itemCode,
+          level: LEVEL_NAME[providerLevel],
+          minLevel: `${LEVEL_NAME[item.minLevel]}及以上`,
+        },
         lines: lines.map((l) => l.lineNo),
       });
     }
@@ -215,11 +249,20 @@ export const excessQuantity = defineClaimRule({
     const findings: Finding[] = [];
     const allowed = claim.emergency
       ? p.emergencyMaxSupplyDays
-      : p.longPrescription && p.longPrescription.visitTypes.includes(claim.visitType) ? p.longPrescription.maxSupplyDays : p.maxSupplyDays;
+      : p.longPrescription && p.longPrescription.visitTypes.includes(claim.visitType)
+        ? p.longPrescription.maxSupplyDays
+        : p.maxSupplyDays;
     for (const line of claim.lines) {
       if (!p.drugCategories.includes(line.category) || line.supplyDays === undefined || line.supplyDays <= allowed) continue;
       findings.push({
-        facts: { itemCode: line.itemCode, itemName: line.itemName ?? line.itemCode, date: line.date, quantity: line.supplyDays, limit: allowed, unit: '天用量' },
+        facts: {
+          itemCode: line.itemCode,
+          itemName: line.itemName ?? line.itemCode,
+          date: line.date,
+          quantity: line.supplyDays,
+          limit: allowed,
+          unit: '天用量',
+        },
         lines: [line.lineNo],
         // The days beyond the limit, as their share of the line.
         amountFen: divideRoundHalfUp(line.amountFen * (line.supplyDays - allowed), line.supplyDays),
@@ -232,7 +275,14 @@ export const excessQuantity = defineClaimRule({
         if (quantity <= limit.maxPerDay) continue;
         const amount = day.reduce((sum, l) => sum + l.amountFen, 0);
         findings.push({
-          facts: { itemCode: day[0]!.itemCode, itemName: day[0]!.itemName ?? day[0]!.itemCode, date: day[0]!.date, quantity, limit: limit.maxPerDay, unit: '次/日' },
+          facts: {
+            itemCode: day[0]!.itemCode,
+            itemName: day[0]!.itemName ?? day[0]!.itemCode,
+            date: day[0]!.date,
+            quantity,
+            limit: limit.maxPerDay,
+            unit: '次/日',
+          },
           lines: day.map((l) => l.lineNo),
           amountFen: divideRoundHalfUp(amount * Math.round((quantity - limit.maxPerDay) * 10_000), Math.round(quantity * 10_000)),
         });
@@ -247,12 +297,16 @@ export const splitCharge = defineClaimRule({
   type: 'split-charge',
   title: '分解收费',
   parameters: z.strictObject({
-    bundles: z.array(z.strictObject({
-      bundleCode: codePattern,
-      componentCodes: z.array(codePattern).min(1),
-      /** Without the bundle on the bill, this many of its components on one day is a split charge. */
-      minComponentsWithoutBundle: z.number().int().min(2).optional(),
-    })).min(1),
+    bundles: z
+      .array(
+        z.strictObject({
+          bundleCode: codePattern,
+          componentCodes: z.array(codePattern).min(1),
+          /** Without the bundle on the bill, this many of its components on one day is a split charge. */
+          minComponentsWithoutBundle: z.number().int().min(2).optional(),
+        }),
+      )
+      .min(1),
   }),
   facts: ['bundleCode', 'components', 'date'],
   evaluate(claim, p) {
@@ -262,7 +316,9 @@ export const splitCharge = defineClaimRule({
         const hasBundle = day.some((l) => matchesCode(bundle.bundleCode, l.itemCode));
         const components = day.filter((l) => matchesAny(bundle.componentCodes, l.itemCode));
         const distinct = new Set(components.map((l) => l.itemCode));
-        const split = hasBundle ? components.length > 0 : bundle.minComponentsWithoutBundle !== undefined && distinct.size >= bundle.minComponentsWithoutBundle;
+        const split = hasBundle
+          ? components.length > 0
+          : bundle.minComponentsWithoutBundle !== undefined && distinct.size >= bundle.minComponentsWithoutBundle;
         if (!split) continue;
         findings.push({
           facts: { bundleCode: bundle.bundleCode.replace('*', ''), components: [...distinct].join('、'), date: day[0]!.date },
@@ -315,10 +371,12 @@ export const ghostBed = defineClaimRule({
     const bedShare = shareBp(bedFen, claim.totals.billedFen);
     const fewCareDays = dated && shareBp(careDates.size, los) < p.minCareDayShareBp;
     if (!fewCareDays && bedShare < p.maxBedShareBp) return [];
-    return [{
-      facts: { lengthOfStay: los, careDays: dated ? careDates.size : '未知', bedShare: percent(bedShare) },
-      lines: bedLines.map((l) => l.lineNo),
-    }];
+    return [
+      {
+        facts: { lengthOfStay: los, careDays: dated ? careDates.size : '未知', bedShare: percent(bedShare) },
+        lines: bedLines.map((l) => l.lineNo),
+      },
+    ];
   },
 });
 
@@ -339,13 +397,25 @@ export const lowAdmissionStandard = defineClaimRule({
     const los = claim.lengthOfStayDays;
     if (los === undefined || los > p.maxLengthOfStayDays) return [];
     const principal = claim.diagnoses[0] ?? '';
-    const examShare = shareBp(claim.lines.filter((l) => p.examCategories.includes(l.category)).reduce((s, l) => s + l.amountFen, 0), claim.totals.billedFen);
+    const examShare = shareBp(
+      claim.lines.filter((l) => p.examCategories.includes(l.category)).reduce((s, l) => s + l.amountFen, 0),
+      claim.totals.billedFen,
+    );
     if (!matchesAny(p.outpatientDiagnoses, principal) && examShare < p.minExamShareBp) return [];
     return [{ facts: { lengthOfStay: los, diagnosis: principal || '无诊断', examShare: percent(examShare) } }];
   },
 });
 
 export const perClaimRuleTypes = [
-  duplicateCharge, priceLimit, sexAgeRestriction, indicationRestriction, levelRestriction, diagnosisMismatch,
-  excessQuantity, splitCharge, serviceAfterDeath, ghostBed, lowAdmissionStandard,
+  duplicateCharge,
+  priceLimit,
+  sexAgeRestriction,
+  indicationRestriction,
+  levelRestriction,
+  diagnosisMismatch,
+  excessQuantity,
+  splitCharge,
+  serviceAfterDeath,
+  ghostBed,
+  lowAdmissionStandard,
 ] as const;

@@ -12,10 +12,13 @@ const ratioBp = z.number().int().min(10_000, 'a ratio of at least 1× (10000 bas
 
 const sumMonths = (stats: readonly ProviderMonthStats[], months: readonly string[]) => {
   const wanted = new Set(months);
-  return stats.filter((s) => wanted.has(s.month)).reduce(
-    (acc, s) => ({ claims: acc.claims + s.claims, grouped: acc.grouped + s.groupedCases, ccMcc: acc.ccMcc + s.ccMccCases }),
-    { claims: 0, grouped: 0, ccMcc: 0 },
-  );
+  return stats
+    .filter((s) => wanted.has(s.month))
+    .reduce((acc, s) => ({ claims: acc.claims + s.claims, grouped: acc.grouped + s.groupedCases, ccMcc: acc.ccMcc + s.ccMccCases }), {
+      claims: 0,
+      grouped: 0,
+      ccMcc: 0,
+    });
 };
 
 // 高编高套: a share of cases grouped with CC/MCC far above the peers'.
@@ -40,7 +43,12 @@ export const highCoding = defineProviderRule({
     const ownShare = shareBp(own.ccMcc, own.grouped);
     const peerShare = shareBp(peerCc, peerGrouped);
     if (ownShare * 10_000 < peerShare * p.ratioBp || ownShare - peerShare < p.minExcessBp) return [];
-    return [{ facts: { ownShare: percent(ownShare), peerShare: percent(peerShare), cases: own.grouped, months: window.months.length }, amountFen: 0 }];
+    return [
+      {
+        facts: { ownShare: percent(ownShare), peerShare: percent(peerShare), cases: own.grouped, months: window.months.length },
+        amountFen: 0,
+      },
+    ];
   },
 });
 
@@ -110,7 +118,17 @@ export const volumeSurge = defineProviderRule({
     const expectedNumerator = baselineTotal * day;
     const expectedDenominator = baselineMonths.length * daysInMonth(current);
     if (claims < p.minClaims || claims * expectedDenominator * 10_000 < expectedNumerator * p.ratioBp) return [];
-    return [{ facts: { month: current, claims, expected: Math.round(expectedNumerator / expectedDenominator), baselineMonths: baselineMonths.length }, amountFen: 0 }];
+    return [
+      {
+        facts: {
+          month: current,
+          claims,
+          expected: Math.round(expectedNumerator / expectedDenominator),
+          baselineMonths: baselineMonths.length,
+        },
+        amountFen: 0,
+      },
+    ];
   },
 });
 

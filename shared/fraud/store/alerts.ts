@@ -28,7 +28,13 @@ export interface InboxPage {
 }
 
 /** Pages of the index are read until `limit` items pass the filter (or `maxReads` pages were read). */
-export async function regionInbox(region: string, filter: InboxFilter, limit: number, start?: Record<string, unknown>, maxReads = 10): Promise<InboxPage> {
+export async function regionInbox(
+  region: string,
+  filter: InboxFilter,
+  limit: number,
+  start?: Record<string, unknown>,
+  maxReads = 10,
+): Promise<InboxPage> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':pk': keys.regionInbox(region) };
   const conditions: string[] = [];
@@ -44,7 +50,14 @@ export async function regionInbox(region: string, filter: InboxFilter, limit: nu
   eq('claimNo', filter.claimNo);
   if (filter.minSeverity) {
     names['#severity'] = 'severity';
-    conditions.push(`#severity IN (${filter.minSeverity.map((s, i) => { values[`:sev${i}`] = s; return `:sev${i}`; }).join(', ')})`);
+    conditions.push(
+      `#severity IN (${filter.minSeverity
+        .map((s, i) => {
+          values[`:sev${i}`] = s;
+          return `:sev${i}`;
+        })
+        .join(', ')})`,
+    );
   }
   if (filter.ruleType) {
     values[':ruleType'] = filter.ruleType;
@@ -59,17 +72,19 @@ export async function regionInbox(region: string, filter: InboxFilter, limit: nu
   const items: Item[] = [];
   let cursor = start;
   for (let reads = 0; reads < maxReads && items.length < limit; reads++) {
-    const out = await dynamoDocumentClient().send(new QueryCommand({
-      TableName: alertsTable(),
-      IndexName: 'byRegion',
-      KeyConditionExpression: keyCondition,
-      ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
-      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-      ExpressionAttributeValues: values,
-      ScanIndexForward: false,
-      Limit: Math.max(limit, 25),
-      ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-    }));
+    const out = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: alertsTable(),
+        IndexName: 'byRegion',
+        KeyConditionExpression: keyCondition,
+        ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: Math.max(limit, 25),
+        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+      }),
+    );
     for (const item of out.Items ?? []) {
       if (items.length === limit) {
         // Stop at the last item handed out, so the next page starts right after it.
@@ -93,7 +108,11 @@ export interface AlertCase {
 }
 
 export async function readAlertCase(alertId: string): Promise<AlertCase | undefined> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.alert(alertId) }, ConsistentRead: true });
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.alert(alertId) },
+    ConsistentRead: true,
+  });
   const alert = items.find((i) => i.sk === keys.alertItem);
   if (!alert) return undefined;
   const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
@@ -107,30 +126,38 @@ export async function readAlertCase(alertId: string): Promise<AlertCase | undefi
 export async function saveTransition(alertId: string, region: string, version: number, change: CaseChange): Promise<'saved' | 'stale'> {
   const table = alertsTable();
   try {
-    await dynamoDocumentClient().send(new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: table,
-            Key: { pk: keys.alert(alertId), sk: keys.alertItem },
-            UpdateExpression: `SET #status = :to, updatedAt = :at, updatedBy = :by, version = :next${change.recoveryFen !== undefined ? ', recoveryFen = :recovery' : ''}`,
-            ConditionExpression: '#status = :from AND version = :version AND #region = :region',
-            ExpressionAttributeNames: { '#status': 'status', '#region': 'region' },
-            ExpressionAttributeValues: {
-              ':to': change.to, ':from': change.from, ':at': change.at, ':by': change.by, ':version': version, ':next': version + 1, ':region': region,
-              ...(change.recoveryFen !== undefined ? { ':recovery': change.recoveryFen } : {}),
+    await dynamoDocumentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: keys.alert(alertId), sk: keys.alertItem },
+              UpdateExpression: `SET #status = :to, updatedAt = :at, updatedBy = :by, version = :next${change.recoveryFen !== undefined ? ', recoveryFen = :recovery' : ''}`,
+              ConditionExpression: '#status = :from AND version = :version AND #region = :region',
+              ExpressionAttributeNames: { '#status': 'status', '#region': 'region' },
+              ExpressionAttributeValues: {
+                ':to': change.to,
+                ':from': change.from,
+                ':at': change.at,
+                ':by': change.by,
+                ':version': version,
+                ':next': version + 1,
+                ':region': region,
+                ...(change.recoveryFen !== undefined ? { ':recovery': change.recoveryFen } : {}),
+              },
             },
           },
-        },
-        {
-          Put: {
-            TableName: table,
-            Item: { pk: keys.alert(alertId), sk: keys.caseEvent(change.at, version), kind: 'transition', ...change },
-            ConditionExpression: 'attribute_not_exists(pk)',
+          {
+            Put: {
+              TableName: table,
+              Item: { pk: keys.alert(alertId), sk: keys.caseEvent(change.at, version), kind: 'transition', ...change },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
-        },
-      ],
-    }));
+        ],
+      }),
+    );
     return 'saved';
   } catch (error) {
     if (error instanceof TransactionCanceledException) return 'stale';

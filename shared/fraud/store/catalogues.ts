@@ -15,8 +15,14 @@ import type { FraudCatalogue } from '../catalogue.ts';
 import { catalogueSchema } from '../catalogue.ts';
 import { allCatalogues, CATALOGUE_FILES, pickCatalogue, type CatalogueLookup } from '../catalogues.ts';
 import {
-  listVersions, policiesTable, publishVersion, readVersionDocument, versionSk,
-  type PolicyTable, type PublishOutcome, type VersionSummary,
+  listVersions,
+  policiesTable,
+  publishVersion,
+  readVersionDocument,
+  versionSk,
+  type PolicyTable,
+  type PublishOutcome,
+  type VersionSummary,
 } from '../../policy/version-store.ts';
 import { canonicalJson } from '../../runtime/canonical-json.ts';
 
@@ -32,25 +38,46 @@ export interface CatalogueVersionSummary extends VersionSummary {
   source: 'shipped' | 'published';
 }
 
-const summaryOf = (c: FraudCatalogue, source: CatalogueVersionSummary['source'], publishedAt: string, publishedBy: string): CatalogueVersionSummary => ({
-  kind: CATALOGUE_KIND, region: c.region, regionName: c.regionName, version: c.version, effectiveFrom: c.effectiveFrom,
-  fallback: c.fallback, rules: c.rules.length, source, publishedAt, publishedBy,
+const summaryOf = (
+  c: FraudCatalogue,
+  source: CatalogueVersionSummary['source'],
+  publishedAt: string,
+  publishedBy: string,
+): CatalogueVersionSummary => ({
+  kind: CATALOGUE_KIND,
+  region: c.region,
+  regionName: c.regionName,
+  version: c.version,
+  effectiveFrom: c.effectiveFrom,
+  fallback: c.fallback,
+  rules: c.rules.length,
+  source,
+  publishedAt,
+  publishedBy,
 });
 
 const shippedOf = (region: string) => allCatalogues().filter((c) => c.region === region);
 const shippedSummary = (c: FraudCatalogue) => summaryOf(c, 'shipped', 'build', 'policies/fraud');
 const shippedDocument = (c: FraudCatalogue): unknown =>
-  Object.values(CATALOGUE_FILES).find((raw) => (raw as { region?: string; version?: number }).region === c.region && (raw as { version?: number }).version === c.version);
+  Object.values(CATALOGUE_FILES).find(
+    (raw) => (raw as { region?: string; version?: number }).region === c.region && (raw as { version?: number }).version === c.version,
+  );
 
 /** Every version of a region's catalogue, shipped and published, oldest first. */
 export async function listCatalogueVersions(region: string, at: PolicyTable = policiesTable()): Promise<CatalogueVersionSummary[]> {
   const published = await listVersions<CatalogueVersionSummary>(cataloguePk(region), at);
-  return [...shippedOf(region).map(shippedSummary), ...published]
-    .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || a.version - b.version);
+  return [...shippedOf(region).map(shippedSummary), ...published].sort(
+    (a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || a.version - b.version,
+  );
 }
 
 /** One version's document as published or shipped, or undefined. */
-export async function readCatalogueDocument(region: string, effectiveFrom: string, version: number, at: PolicyTable = policiesTable()): Promise<unknown> {
+export async function readCatalogueDocument(
+  region: string,
+  effectiveFrom: string,
+  version: number,
+  at: PolicyTable = policiesTable(),
+): Promise<unknown> {
   const shipped = shippedOf(region).find((c) => c.version === version && c.effectiveFrom === effectiveFrom);
   return shipped ? shippedDocument(shipped) : readVersionDocument(cataloguePk(region), effectiveFrom, version, at);
 }
@@ -61,7 +88,11 @@ export async function readCatalogueDocument(region: string, effectiveFrom: strin
  * only if it is the same document.
  */
 export async function publishCatalogue(
-  document: unknown, catalogue: FraudCatalogue, by: string, publishedAt: string, at: PolicyTable = policiesTable(),
+  document: unknown,
+  catalogue: FraudCatalogue,
+  by: string,
+  publishedAt: string,
+  at: PolicyTable = policiesTable(),
 ): Promise<PublishOutcome<CatalogueVersionSummary> | { outcome: 'different-content' }> {
   const shipped = shippedOf(catalogue.region);
   const sameShipped = shipped.find((c) => c.version === catalogue.version && c.effectiveFrom === catalogue.effectiveFrom);
@@ -78,7 +109,10 @@ export async function publishCatalogue(
   return canonicalJson(stored) === canonicalJson(document) ? result : { outcome: 'different-content' };
 }
 
-interface CachedRegion { readAt: number; catalogues: FraudCatalogue[] }
+interface CachedRegion {
+  readAt: number;
+  catalogues: FraudCatalogue[];
+}
 
 /**
  * The consumer's lookup: the region's and the national baseline's versions, shipped and published,

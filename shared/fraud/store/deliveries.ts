@@ -44,21 +44,36 @@ export async function readDeliveries(alertId: string): Promise<Map<string, Deliv
 /** The attempt and the subscription's new state, together. */
 export async function recordAttempt(alertId: string, attempt: DeliveryAttempt, state: DeliveryState): Promise<void> {
   const table = alertsTable();
-  await dynamoDocumentClient().send(new TransactWriteCommand({
-    TransactItems: [
-      { Put: { TableName: table, Item: { pk: keys.alert(alertId), sk: keys.attempt(attempt.subscriptionId, attempt.attempt), kind: 'attempt', ...attempt } } },
-      { Put: { TableName: table, Item: { pk: keys.alert(alertId), sk: keys.delivery(state.subscriptionId), kind: 'delivery', ...state } } },
-    ],
-  }));
+  await dynamoDocumentClient().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: table,
+            Item: { pk: keys.alert(alertId), sk: keys.attempt(attempt.subscriptionId, attempt.attempt), kind: 'attempt', ...attempt },
+          },
+        },
+        {
+          Put: { TableName: table, Item: { pk: keys.alert(alertId), sk: keys.delivery(state.subscriptionId), kind: 'delivery', ...state } },
+        },
+      ],
+    }),
+  );
 }
 
-export async function markDeliveryState(alertId: string, subscriptionId: string, fields: { state: DeliveryStatus; nextAttemptAt?: string }): Promise<void> {
-  await dynamoDocumentClient().send(new UpdateCommand({
-    TableName: alertsTable(),
-    Key: { pk: keys.alert(alertId), sk: keys.delivery(subscriptionId) },
-    UpdateExpression: fields.nextAttemptAt ? 'SET #state = :s, nextAttemptAt = :n' : 'SET #state = :s REMOVE nextAttemptAt',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeNames: { '#state': 'state' },
-    ExpressionAttributeValues: { ':s': fields.state, ...(fields.nextAttemptAt ? { ':n': fields.nextAttemptAt } : {}) },
-  }));
+export async function markDeliveryState(
+  alertId: string,
+  subscriptionId: string,
+  fields: { state: DeliveryStatus; nextAttemptAt?: string },
+): Promise<void> {
+  await dynamoDocumentClient().send(
+    new UpdateCommand({
+      TableName: alertsTable(),
+      Key: { pk: keys.alert(alertId), sk: keys.delivery(subscriptionId) },
+      UpdateExpression: fields.nextAttemptAt ? 'SET #state = :s, nextAttemptAt = :n' : 'SET #state = :s REMOVE nextAttemptAt',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':s': fields.state, ...(fields.nextAttemptAt ? { ':n': fields.nextAttemptAt } : {}) },
+    }),
+  );
 }

@@ -13,7 +13,9 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, maxI
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await dynamoDocumentClient().send(new QueryCommand({ TableName: alertsTable(), ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    const out = await dynamoDocumentClient().send(
+      new QueryCommand({ TableName: alertsTable(), ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start && items.length < maxItems);

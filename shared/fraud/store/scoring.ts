@@ -74,7 +74,11 @@ export interface ClaimState {
 
 export async function readClaimState(ref: ClaimRef): Promise<ClaimState> {
   // Consistent: scoring and grouping decide from this read which of them counts the grouped case.
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.claim(ref) }, ConsistentRead: true });
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.claim(ref) },
+    ConsistentRead: true,
+  });
   const score = items.find((i) => i.sk === keys.score) as (StoredScore & Item) | undefined;
   const grouping = items.find((i) => i.sk === keys.grouping) as (StoredGrouping & Item) | undefined;
   const appliedEvents = new Set(items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => String(i.sk).slice('EVENT#'.length)));
@@ -95,17 +99,23 @@ export interface MemberContext {
 export async function readMemberContext(claim: FraudClaim, range: DateRange | undefined): Promise<MemberContext> {
   const history = range
     ? await queryAll({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': keys.member(claim.memberId),
-        ':from': keys.historyBound(addDays(range.from, -STAY_LOOKBACK_DAYS), false),
-        ':to': keys.historyBound(range.to, true),
-      },
-    })
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.member(claim.memberId),
+          ':from': keys.historyBound(addDays(range.from, -STAY_LOOKBACK_DAYS), false),
+          ':to': keys.historyBound(range.to, true),
+        },
+      })
     : [];
   const codes = [...new Set(claim.lines.map((l) => l.traceCode).filter((c): c is string => Boolean(c)))];
-  const scans = (await inParallel(codes, 8, (code) => queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.trace(code) } }, 50))).flat();
-  const death = await dynamoDocumentClient().send(new GetCommand({ TableName: alertsTable(), Key: { pk: keys.member(claim.memberId), sk: keys.death } }));
+  const scans = (
+    await inParallel(codes, 8, (code) =>
+      queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.trace(code) } }, 50),
+    )
+  ).flat();
+  const death = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: alertsTable(), Key: { pk: keys.member(claim.memberId), sk: keys.death } }),
+  );
   return {
     history: history.map((i) => i.summary as ClaimSummary),
     traceScans: scans.map((i) => i.scan as TraceScan),
@@ -123,21 +133,32 @@ export interface ProviderContext {
 
 const toMonth = (i: Item): ProviderMonthStats => ({
   month: String(i.sk).slice('STATS#'.length),
-  claims: Number(i.claims ?? 0), groupedCases: Number(i.groupedCases ?? 0), ccMccCases: Number(i.ccMccCases ?? 0),
+  claims: Number(i.claims ?? 0),
+  groupedCases: Number(i.groupedCases ?? 0),
+  ccMccCases: Number(i.ccMccCases ?? 0),
 });
 const toDrg = (i: Item): DrgStats => ({
-  drg: String(i.sk).split('#')[2]!, cases: Number(i.cases ?? 0), costFenSum: Number(i.costFenSum ?? 0), losDaysSum: Number(i.losDaysSum ?? 0),
+  drg: String(i.sk).split('#')[2]!,
+  cases: Number(i.cases ?? 0),
+  costFenSum: Number(i.costFenSum ?? 0),
+  losDaysSum: Number(i.losDaysSum ?? 0),
 });
 
-export async function readProviderContext(p: { code: string; region: string; level?: string }, months: string[], year: number): Promise<ProviderContext> {
-  const monthRange = (pk: string) => queryAll({
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': pk, ':from': keys.month(months[0]!), ':to': keys.month(months.at(-1)!) },
-  });
-  const drgs = (pk: string) => queryAll({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.drgYear(year) },
-  });
+export async function readProviderContext(
+  p: { code: string; region: string; level?: string },
+  months: string[],
+  year: number,
+): Promise<ProviderContext> {
+  const monthRange = (pk: string) =>
+    queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': keys.month(months[0]!), ':to': keys.month(months.at(-1)!) },
+    });
+  const drgs = (pk: string) =>
+    queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.drgYear(year) },
+    });
   const [own, peers, ownDrgs, risk] = await Promise.all([
     monthRange(keys.provider(p.code)),
     monthRange(keys.peers(p.region, p.level)),
@@ -172,13 +193,15 @@ export async function writeProjection(claim: FraudClaim): Promise<{ historySk: s
   if (claim.dischargeStatus && DEATH_DISCHARGE_STATUSES.includes(claim.dischargeStatus)) {
     try {
       // The earliest recorded death stands.
-      await dynamoDocumentClient().send(new UpdateCommand({
-        TableName: alertsTable(),
-        Key: { pk: keys.member(claim.memberId), sk: keys.death },
-        UpdateExpression: 'SET diedOn = :d, recordedBy = :claim',
-        ConditionExpression: 'attribute_not_exists(diedOn) OR diedOn > :d',
-        ExpressionAttributeValues: { ':d': claim.end, ':claim': `${claim.ref.providerCode}#${claim.ref.claimNo}` },
-      }));
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: alertsTable(),
+          Key: { pk: keys.member(claim.memberId), sk: keys.death },
+          UpdateExpression: 'SET diedOn = :d, recordedBy = :claim',
+          ConditionExpression: 'attribute_not_exists(diedOn) OR diedOn > :d',
+          ExpressionAttributeValues: { ':d': claim.end, ':claim': `${claim.ref.providerCode}#${claim.ref.claimNo}` },
+        }),
+      );
     } catch (error) {
       if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
     }
@@ -188,17 +211,22 @@ export async function writeProjection(claim: FraudClaim): Promise<{ historySk: s
 
 /** Marks a reversed claim's projection so no later claim is compared with it. */
 export async function markProjectionReversed(memberId: string, score: StoredScore): Promise<void> {
-  const targets = [{ pk: keys.member(memberId), sk: score.historySk, path: 'summary' }, ...score.traceKeys.map((k) => ({ ...k, path: 'scan' }))];
+  const targets = [
+    { pk: keys.member(memberId), sk: score.historySk, path: 'summary' },
+    ...score.traceKeys.map((k) => ({ ...k, path: 'scan' })),
+  ];
   await inParallel(targets, 8, async (t) => {
     try {
-      await dynamoDocumentClient().send(new UpdateCommand({
-        TableName: alertsTable(),
-        Key: { pk: t.pk, sk: t.sk },
-        UpdateExpression: `SET #p.reversed = :t`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#p': t.path },
-        ExpressionAttributeValues: { ':t': true },
-      }));
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: alertsTable(),
+          Key: { pk: t.pk, sk: t.sk },
+          UpdateExpression: `SET #p.reversed = :t`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#p': t.path },
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
     } catch (error) {
       if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
     }
@@ -229,20 +257,41 @@ const counterUpdates = (counted: Counted, providerCode: string, sign: 1 | -1, at
   const add = (pk: string, sk: string, counters: Record<string, number>, set: Record<string, unknown>): TransactItem => {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
-    const adds = Object.entries(counters).map(([k, v], i) => { names[`#c${i}`] = k; values[`:c${i}`] = sign * v; return `#c${i} :c${i}`; });
-    const sets = Object.entries(set).filter(([, v]) => v !== undefined).map(([k, v], i) => { names[`#s${i}`] = k; values[`:s${i}`] = v; return `#s${i} = :s${i}`; });
+    const adds = Object.entries(counters).map(([k, v], i) => {
+      names[`#c${i}`] = k;
+      values[`:c${i}`] = sign * v;
+      return `#c${i} :c${i}`;
+    });
+    const sets = Object.entries(set)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v], i) => {
+        names[`#s${i}`] = k;
+        values[`:s${i}`] = v;
+        return `#s${i} = :s${i}`;
+      });
     return {
       Update: {
-        TableName: table, Key: { pk, sk },
+        TableName: table,
+        Key: { pk, sk },
         UpdateExpression: `ADD ${adds.join(', ')}${sets.length ? ` SET ${sets.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       },
     };
   };
   const month = { claims, groupedCases: counted.grouped, ccMccCases: counted.ccMcc };
   const items = [
-    add(keys.provider(providerCode), keys.month(counted.month), month, { providerCode, region: counted.providerRegion, level: counted.level, updatedAt: at }),
-    add(keys.peers(counted.providerRegion, counted.level), keys.month(counted.month), month, { region: counted.providerRegion, level: counted.level, updatedAt: at }),
+    add(keys.provider(providerCode), keys.month(counted.month), month, {
+      providerCode,
+      region: counted.providerRegion,
+      level: counted.level,
+      updatedAt: at,
+    }),
+    add(keys.peers(counted.providerRegion, counted.level), keys.month(counted.month), month, {
+      region: counted.providerRegion,
+      level: counted.level,
+      updatedAt: at,
+    }),
   ];
   if (counted.drg) {
     const drg = { cases: 1, costFenSum: counted.costFen, losDaysSum: counted.losDays };
@@ -276,8 +325,13 @@ function eventTransaction(pk: string, eventId: string, kind: string, at: string)
   const table = alertsTable();
   const roles: string[] = [];
   const items: TransactItem[] = [];
-  const push = (role: string, item: TransactItem) => { roles.push(role); items.push(item); };
-  push('marker', { Put: { TableName: table, Item: { pk, sk: keys.eventMarker(eventId), kind, at }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  const push = (role: string, item: TransactItem) => {
+    roles.push(role);
+    items.push(item);
+  };
+  push('marker', {
+    Put: { TableName: table, Item: { pk, sk: keys.eventMarker(eventId), kind, at }, ConditionExpression: 'attribute_not_exists(pk)' },
+  });
   return {
     table,
     push,
@@ -308,19 +362,40 @@ export interface SettledCommit {
 export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
   const pk = keys.claim(c.claim.ref);
   const stored: StoredScore = {
-    ref: c.claim.ref, memberId: c.claim.memberId, region: c.claim.region, providerCode: c.claim.provider.code, eventId: c.eventId,
-    hits: c.score.hits, score: c.score.score, severity: c.score.severity, result: c.score.result, atStakeFen: c.score.atStakeFen,
-    threshold: c.score.threshold, ...(c.claimAlert ? { alertId: c.claimAlert.alertId } : {}),
-    ...(c.provider.raise ? { providerAlertId: c.provider.raise.alertId } : {}), reversed: false,
-    historySk: c.projection.historySk, traceKeys: c.projection.traceKeys, counted: c.counted, scoredAt: c.at,
+    ref: c.claim.ref,
+    memberId: c.claim.memberId,
+    region: c.claim.region,
+    providerCode: c.claim.provider.code,
+    eventId: c.eventId,
+    hits: c.score.hits,
+    score: c.score.score,
+    severity: c.score.severity,
+    result: c.score.result,
+    atStakeFen: c.score.atStakeFen,
+    threshold: c.score.threshold,
+    ...(c.claimAlert ? { alertId: c.claimAlert.alertId } : {}),
+    ...(c.provider.raise ? { providerAlertId: c.provider.raise.alertId } : {}),
+    reversed: false,
+    historySk: c.projection.historySk,
+    traceKeys: c.projection.traceKeys,
+    counted: c.counted,
+    scoredAt: c.at,
     ...(c.grouping ? { groupingEventId: c.grouping.eventId } : {}),
   };
   const { table, push, commit } = eventTransaction(pk, c.eventId, 'settled', c.at);
   // A claim is scored once; again only after a reversal (a re-settlement).
-  push('score', { Put: { TableName: table, Item: { pk, sk: keys.score, ...stored }, ConditionExpression: 'attribute_not_exists(pk) OR reversed = :t', ExpressionAttributeValues: { ':t': true } } });
+  push('score', {
+    Put: {
+      TableName: table,
+      Item: { pk, sk: keys.score, ...stored },
+      ConditionExpression: 'attribute_not_exists(pk) OR reversed = :t',
+      ExpressionAttributeValues: { ':t': true },
+    },
+  });
   push('grouping', {
     ConditionCheck: {
-      TableName: table, Key: { pk, sk: keys.grouping },
+      TableName: table,
+      Key: { pk, sk: keys.grouping },
       ...(c.grouping
         ? { ConditionExpression: 'eventId = :g', ExpressionAttributeValues: { ':g': c.grouping.eventId } }
         : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -335,8 +410,15 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
       ...(p.raise ? { ConditionExpression: 'attribute_not_exists(alertId)' } : {}),
       ExpressionAttributeNames: { '#region': 'region', ...(c.counted.level ? { '#level': 'level' } : {}) },
       ExpressionAttributeValues: {
-        ':one': 1, ':score': c.score.score, ':flag': c.counted.flagged, ':code': c.claim.provider.code, ':region': c.counted.providerRegion,
-        ':risk': p.score.score, ':cc': p.score.claimComponent, ':hits': p.score.hits, ':at': c.at,
+        ':one': 1,
+        ':score': c.score.score,
+        ':flag': c.counted.flagged,
+        ':code': c.claim.provider.code,
+        ':region': c.counted.providerRegion,
+        ':risk': p.score.score,
+        ':cc': p.score.claimComponent,
+        ':hits': p.score.hits,
+        ':at': c.at,
         ...(c.counted.level ? { ':level': c.counted.level } : {}),
         ...(p.raise ? { ':alert': p.raise.alertId } : {}),
       },
@@ -362,12 +444,17 @@ export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> 
   const { table, push, commit } = eventTransaction(pk, c.eventId, 'reversed', c.at);
   push('score', {
     Update: {
-      TableName: table, Key: { pk, sk: keys.score },
+      TableName: table,
+      Key: { pk, sk: keys.score },
       UpdateExpression: 'SET reversed = :t, reversedAt = :at, reversalEventId = :e',
       // Takes back exactly what was read: a grouped case counted meanwhile fails this and is read again.
       ConditionExpression: `attribute_exists(pk) AND reversed = :f AND eventId = :scored AND ${c.score.groupingEventId ? 'groupingEventId = :g' : 'attribute_not_exists(groupingEventId)'}`,
       ExpressionAttributeValues: {
-        ':t': true, ':f': false, ':at': c.at, ':e': c.eventId, ':scored': c.score.eventId,
+        ':t': true,
+        ':f': false,
+        ':at': c.at,
+        ':e': c.eventId,
+        ':scored': c.score.eventId,
         ...(c.score.groupingEventId ? { ':g': c.score.groupingEventId } : {}),
       },
     },
@@ -375,7 +462,8 @@ export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> 
   const counted = c.score.counted;
   push('risk', {
     Update: {
-      TableName: table, Key: { pk: keys.provider(c.score.providerCode), sk: keys.risk(counted.year) },
+      TableName: table,
+      Key: { pk: keys.provider(c.score.providerCode), sk: keys.risk(counted.year) },
       UpdateExpression: 'ADD claims :minus, scoreSum :score, flaggedClaims :flag SET updatedAt = :at',
       ExpressionAttributeValues: { ':minus': -1, ':score': -counted.score, ':flag': -counted.flagged, ':at': c.at },
     },
@@ -386,7 +474,14 @@ export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> 
     push('case', {
       Put: {
         TableName: table,
-        Item: { pk: keys.alert(c.score.alertId), sk: keys.caseEvent(c.at, 999), kind: 'note', by: 'system', at: c.at, note: `结算已被冲销（claim reversed）: ${c.reason}` },
+        Item: {
+          pk: keys.alert(c.score.alertId),
+          sk: keys.caseEvent(c.at, 999),
+          kind: 'note',
+          by: 'system',
+          at: c.at,
+          note: `结算已被冲销（claim reversed）: ${c.reason}`,
+        },
       },
     });
   }
@@ -414,11 +509,15 @@ export async function commitGrouped(c: GroupedCommit): Promise<CommitOutcome> {
   const { table, push, commit } = eventTransaction(pk, c.eventId, 'grouped', c.at);
   push('score', {
     Update: {
-      TableName: table, Key: { pk, sk: keys.score },
+      TableName: table,
+      Key: { pk, sk: keys.score },
       UpdateExpression: `SET counted = :counted, groupingEventId = :e${c.provider.raise ? ', groupingAlertId = :alert' : ''}`,
       ConditionExpression: 'eventId = :scored AND reversed = :f AND attribute_not_exists(groupingEventId)',
       ExpressionAttributeValues: {
-        ':counted': c.grouped, ':e': c.eventId, ':scored': c.score.eventId, ':f': false,
+        ':counted': c.grouped,
+        ':e': c.eventId,
+        ':scored': c.score.eventId,
+        ':f': false,
         ...(c.provider.raise ? { ':alert': c.provider.raise.alertId } : {}),
       },
     },
@@ -431,7 +530,10 @@ export async function commitGrouped(c: GroupedCommit): Promise<CommitOutcome> {
       UpdateExpression: `SET riskScore = :risk, claimComponent = :cc, providerHits = :hits, updatedAt = :at${p.raise ? ', alertId = :alert' : ''}`,
       ConditionExpression: p.raise ? 'attribute_exists(pk) AND attribute_not_exists(alertId)' : 'attribute_exists(pk)',
       ExpressionAttributeValues: {
-        ':risk': p.score.score, ':cc': p.score.claimComponent, ':hits': p.score.hits, ':at': c.at,
+        ':risk': p.score.score,
+        ':cc': p.score.claimComponent,
+        ':hits': p.score.hits,
+        ':at': c.at,
         ...(p.raise ? { ':alert': p.raise.alertId } : {}),
       },
     },
@@ -444,13 +546,20 @@ export async function commitGrouped(c: GroupedCommit): Promise<CommitOutcome> {
 
 /** Records that an alert's event is on the bus; an alert without it is published again on redelivery. */
 export async function markPublished(alertId: string, at: string): Promise<void> {
-  await dynamoDocumentClient().send(new UpdateCommand({
-    TableName: alertsTable(), Key: { pk: keys.alert(alertId), sk: keys.alertItem },
-    UpdateExpression: 'SET publishedAt = :at', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':at': at },
-  }));
+  await dynamoDocumentClient().send(
+    new UpdateCommand({
+      TableName: alertsTable(),
+      Key: { pk: keys.alert(alertId), sk: keys.alertItem },
+      UpdateExpression: 'SET publishedAt = :at',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at },
+    }),
+  );
 }
 
 export async function readAlertItem(alertId: string): Promise<Item | undefined> {
-  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: alertsTable(), Key: { pk: keys.alert(alertId), sk: keys.alertItem }, ConsistentRead: true }));
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: alertsTable(), Key: { pk: keys.alert(alertId), sk: keys.alertItem }, ConsistentRead: true }),
+  );
   return out.Item;
 }

@@ -25,14 +25,20 @@ export function publicView(s: StoredSubscription | SealedSubscription | Item): S
 
 export async function putSubscription(s: StoredSubscription): Promise<void> {
   const { secret, ...rest } = s;
-  await dynamoDocumentClient().send(new PutCommand({
-    TableName: alertsTable(),
-    Item: {
-      pk: keys.subscription(s.subscriptionId), sk: keys.subscriptionItem, gsi2pk: keys.subscribers(s.region), gsi2sk: `${s.createdAt}#${s.subscriptionId}`,
-      ...rest, sealedSecret: sealSecret(secret, s.subscriptionId),
-    },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  }));
+  await dynamoDocumentClient().send(
+    new PutCommand({
+      TableName: alertsTable(),
+      Item: {
+        pk: keys.subscription(s.subscriptionId),
+        sk: keys.subscriptionItem,
+        gsi2pk: keys.subscribers(s.region),
+        gsi2sk: `${s.createdAt}#${s.subscriptionId}`,
+        ...rest,
+        sealedSecret: sealSecret(secret, s.subscriptionId),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
 }
 
 /** A subscription as the table holds it: its secret sealed, opened only by the signer (signingSecret). */
@@ -54,14 +60,16 @@ export const signingSecret = (s: SealedSubscription): string => openSecret(s.sea
 /** False when there was no active subscription of that region to delete. */
 export async function deleteSubscription(subscriptionId: string, region: string, by: string, at: string): Promise<boolean> {
   try {
-    await dynamoDocumentClient().send(new UpdateCommand({
-      TableName: alertsTable(),
-      Key: { pk: keys.subscription(subscriptionId), sk: keys.subscriptionItem },
-      UpdateExpression: 'SET #status = :deleted, deletedBy = :by, deletedAt = :at REMOVE gsi2pk, gsi2sk',
-      ConditionExpression: 'attribute_exists(pk) AND #region = :region AND #status = :active',
-      ExpressionAttributeNames: { '#status': 'status', '#region': 'region' },
-      ExpressionAttributeValues: { ':deleted': 'deleted', ':active': 'active', ':by': by, ':at': at, ':region': region },
-    }));
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: alertsTable(),
+        Key: { pk: keys.subscription(subscriptionId), sk: keys.subscriptionItem },
+        UpdateExpression: 'SET #status = :deleted, deletedBy = :by, deletedAt = :at REMOVE gsi2pk, gsi2sk',
+        ConditionExpression: 'attribute_exists(pk) AND #region = :region AND #status = :active',
+        ExpressionAttributeNames: { '#status': 'status', '#region': 'region' },
+        ExpressionAttributeValues: { ':deleted': 'deleted', ':active': 'active', ':by': by, ':at': at, ':region': region },
+      }),
+    );
     return true;
   } catch (error) {
     if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;

@@ -13,9 +13,12 @@ type Assistance = NonNullable<BenefitPolicy['assistance']>;
 
 function majorDisease(work: Work, terms: Assistance) {
   const principal = work.bill.diagnoses.principal;
-  return terms.majorDiseases?.diseases.find((d) => d.icd10.some((prefix) => principal.startsWith(prefix))
-    && (d.ageBelow === undefined || work.facts.ageYears < d.ageBelow)
-    && (d.sex === undefined || d.sex === work.member.sex));
+  return terms.majorDiseases?.diseases.find(
+    (d) =>
+      d.icd10.some((prefix) => principal.startsWith(prefix)) &&
+      (d.ageBelow === undefined || work.facts.ageYears < d.ageBelow) &&
+      (d.sex === undefined || d.sex === work.member.sex),
+  );
 }
 
 export function settleAssistance(work: Work): void {
@@ -36,19 +39,31 @@ export function settleAssistance(work: Work): void {
   const rulePath = major ? `assistance.majorDiseases[${major.code}]` : `assistance.categories[${category.id}]`;
   let amount = applyRatio(base - deductible, ratio);
   work.steps.push({
-    layer: 'assistance', figure: 'payment before limit', amountFen: amount, ratioBp: ratio,
+    layer: 'assistance',
+    figure: 'payment before limit',
+    amountFen: amount,
+    ratioBp: ratio,
     rule: rulePath,
     basis: major ? terms.majorDiseases!.basis : category.basis,
     text: `category ${category.categories.filter((c) => facts.categories.includes(c)).join('/')} (terms ${category.id}): (${partsText(parts)} ${yuan(base)} − deductible ${yuan(deductible)}) × ${pct(ratio)}${major ? ` (重特大疾病 ${major.name})` : ''} = ${yuan(amount)}`,
   });
 
-  const limited = major && terms.majorDiseases!.annualLimit !== undefined
-    ? { limit: terms.majorDiseases!.annualLimit, counter: 'assistance.major.paid', rule: 'assistance.majorDiseases.annualLimit' }
-    : category.annualLimit !== undefined ? { limit: category.annualLimit, counter: 'assistance.paid', rule: `assistance.categories[${category.id}].annualLimit` } : undefined;
+  const limited =
+    major && terms.majorDiseases!.annualLimit !== undefined
+      ? { limit: terms.majorDiseases!.annualLimit, counter: 'assistance.major.paid', rule: 'assistance.majorDiseases.annualLimit' }
+      : category.annualLimit !== undefined
+        ? { limit: category.annualLimit, counter: 'assistance.paid', rule: `assistance.categories[${category.id}].annualLimit` }
+        : undefined;
   if (limited) {
     const left = room(limited.limit, ytd.get(limited.counter));
     if (amount > left) {
-      work.steps.push({ layer: 'assistance', figure: 'limit', amountFen: left, rule: limited.rule, text: `annual limit ${yuan(limited.limit)}: ${yuan(left)} left, payment cut from ${yuan(amount)}` });
+      work.steps.push({
+        layer: 'assistance',
+        figure: 'limit',
+        amountFen: left,
+        rule: limited.rule,
+        text: `annual limit ${yuan(limited.limit)}: ${yuan(left)} left, payment cut from ${yuan(amount)}`,
+      });
       amount = left;
     }
   }
@@ -61,14 +76,25 @@ export function settleAssistance(work: Work): void {
   if (!tilted || !tilted.categories.some((c) => facts.categories.includes(c))) return;
   const remaining = cells.total(parts);
   const start = ytd.get('assistance.tilted.base');
-  const banded = payByBands({ start, amount: remaining, threshold: tilted.threshold, origin: tilted.threshold, bands: [{ ratio: tilted.ratio }] });
+  const banded = payByBands({
+    start,
+    amount: remaining,
+    threshold: tilted.threshold,
+    origin: tilted.threshold,
+    bands: [{ ratio: tilted.ratio }],
+  });
   let second = banded.pay;
   ytd.add('assistance.tilted.base', remaining);
   if (tilted.annualLimit !== undefined) second = Math.min(second, room(tilted.annualLimit, ytd.get('assistance.tilted.paid')));
   ytd.add('assistance.tilted.paid', second);
   pay(work, 'assistanceTilted', second, parts, 'assistance.tilted');
   work.steps.push({
-    layer: 'assistanceTilted', figure: 'payment', amountFen: second, ratioBp: tilted.ratio, rule: 'assistance.tilted', basis: tilted.basis,
+    layer: 'assistanceTilted',
+    figure: 'payment',
+    amountFen: second,
+    ratioBp: tilted.ratio,
+    rule: 'assistance.tilted',
+    basis: tilted.basis,
     text: `倾斜救助: what remains (${yuan(remaining)}) takes the year from ${yuan(start)} to ${yuan(start + remaining)}; above ${yuan(tilted.threshold)} at ${pct(tilted.ratio)}${tilted.annualLimit !== undefined ? `, within ${yuan(tilted.annualLimit)} a year` : ''}: ${yuan(second)}`,
   });
 }

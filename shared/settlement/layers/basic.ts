@@ -37,7 +37,10 @@ function deductibleDue(work: Work, rule: DeductibleRule): { due: Fen; how: strin
     case 'highest-level': {
       const target = Math.max(ytd.get(`${pool}.target`), amount);
       ytd.raiseTo(`${pool}.target`, target);
-      return { due: Math.max(0, target - paidBefore), how: `once a year at the highest level reached: ${yuan(target)}, ${yuan(paidBefore)} met before` };
+      return {
+        due: Math.max(0, target - paidBefore),
+        how: `once a year at the highest level reached: ${yuan(target)}, ${yuan(paidBefore)} met before`,
+      };
     }
   }
 }
@@ -55,14 +58,34 @@ function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ru
     if (rule.set !== undefined) {
       const ratio = atLevel(rule.set, facts.level);
       base = { bands: [{ ratio }], measuredOn: 'claim', ruleId: rule.id };
-      work.steps.push({ layer: 'basic', figure: 'ratio', ratioBp: ratio, rule: path, basis: rule.basis, text: `ratio ${pct(ratio)} (${rule.id})` });
+      work.steps.push({
+        layer: 'basic',
+        figure: 'ratio',
+        ratioBp: ratio,
+        rule: path,
+        basis: rule.basis,
+        text: `ratio ${pct(ratio)} (${rule.id})`,
+      });
     } else if (rule.bands !== undefined) {
       base = { bands: rule.bands.bands, measuredOn: rule.bands.measuredOn, ruleId: rule.id };
-      work.steps.push({ layer: 'basic', figure: 'ratio', rule: path, basis: rule.basis, text: `ratio by band of the amount above the deductible (in the ${rule.bands.measuredOn}): ${rule.bands.bands.map((b) => `${b.upTo === undefined ? 'above' : `to ${yuan(b.upTo)}`} ${pct(b.ratio)}`).join(', ')}` });
+      work.steps.push({
+        layer: 'basic',
+        figure: 'ratio',
+        rule: path,
+        basis: rule.basis,
+        text: `ratio by band of the amount above the deductible (in the ${rule.bands.measuredOn}): ${rule.bands.bands.map((b) => `${b.upTo === undefined ? 'above' : `to ${yuan(b.upTo)}`} ${pct(b.ratio)}`).join(', ')}`,
+      });
     } else if (rule.add !== undefined) {
       const points = atLevel(rule.add, facts.level);
       add += points;
-      work.steps.push({ layer: 'basic', figure: 'ratio addition', ratioBp: points, rule: path, basis: rule.basis, text: `${points >= 0 ? '+' : ''}${points / 100} points (${rule.id})` });
+      work.steps.push({
+        layer: 'basic',
+        figure: 'ratio addition',
+        ratioBp: points,
+        rule: path,
+        basis: rule.basis,
+        text: `${points >= 0 ? '+' : ''}${points / 100} points (${rule.id})`,
+      });
     }
   }
   if (!base) return { bands: [{ ratio: 0 }], measuredOn: 'claim', add: 0, applied: [] };
@@ -82,14 +105,28 @@ export function settleBasic(work: Work): void {
     deductible = Math.min(covered, due);
     ytd.add(`basic.deductible.${rule.id}.paid`, deductible);
     if (deductible > 0) because(work, 'deductible', `basic.deductibles[${rule.id}]`);
-    work.steps.push({ layer: 'basic', figure: 'deductible', amountFen: deductible, rule: `basic.deductibles[${rule.id}]`, basis: rule.basis, text: `deductible ${yuan(deductible)} (${how}; due ${yuan(due)}, covered ${yuan(covered)})` });
+    work.steps.push({
+      layer: 'basic',
+      figure: 'deductible',
+      amountFen: deductible,
+      rule: `basic.deductibles[${rule.id}]`,
+      basis: rule.basis,
+      text: `deductible ${yuan(deductible)} (${how}; due ${yuan(due)}, covered ${yuan(covered)})`,
+    });
   }
   work.deductible = shareOut(deductible, coveredPerLine);
   const payable = covered - deductible;
 
   // Ratio, possibly by bands.
   const ratio = ratioFor(work);
-  if (!ratio.ruleId) work.steps.push({ layer: 'basic', figure: 'ratio', ratioBp: 0, rule: 'basic.ratios', text: 'no ratio rule of the policy holds for this claim: basic pays nothing' });
+  if (!ratio.ruleId)
+    work.steps.push({
+      layer: 'basic',
+      figure: 'ratio',
+      ratioBp: 0,
+      rule: 'basic.ratios',
+      text: 'no ratio rule of the policy holds for this claim: basic pays nothing',
+    });
   const bands = ratio.bands.map((b) => ({ ...b, ratio: clampRatio(b.ratio + ratio.add) }));
   const bandCounter = ratio.ruleId ? `basic.band.${ratio.ruleId}` : undefined;
   const start = ratio.measuredOn === 'year' && bandCounter ? ytd.get(bandCounter) : 0;
@@ -97,14 +134,27 @@ export function settleBasic(work: Work): void {
   if (ratio.measuredOn === 'year' && bandCounter) ytd.add(bandCounter, payable);
   let amount = banded.pay;
   const shown = banded.portions.map((p) => `${yuan(p.to - p.from)} × ${pct(p.ratio)} = ${yuan(p.pay)}`).join(' + ');
-  work.steps.push({ layer: 'basic', figure: 'payment before caps', amountFen: amount, rule: 'basic.ratios', text: `(covered ${yuan(covered)} − deductible ${yuan(deductible)}) → ${shown || '0.00'}` });
+  work.steps.push({
+    layer: 'basic',
+    figure: 'payment before caps',
+    amountFen: amount,
+    rule: 'basic.ratios',
+    text: `(covered ${yuan(covered)} − deductible ${yuan(deductible)}) → ${shown || '0.00'}`,
+  });
 
   // Annual caps (封顶线).
   const caps = policy.basic.caps.filter((c) => holds(c.when, facts) && !c.exemptCategories.some((x) => facts.categories.includes(x)));
   for (const cap of caps) {
     const left = room(cap.amount, ytd.get(`basic.cap.${cap.id}`));
     if (amount > left) {
-      work.steps.push({ layer: 'basic', figure: 'cap', amountFen: left, rule: `basic.caps[${cap.id}]`, basis: cap.basis, text: `annual cap ${yuan(cap.amount)}: ${yuan(left)} left this year, payment cut from ${yuan(amount)}` });
+      work.steps.push({
+        layer: 'basic',
+        figure: 'cap',
+        amountFen: left,
+        rule: `basic.caps[${cap.id}]`,
+        basis: cap.basis,
+        text: `annual cap ${yuan(cap.amount)}: ${yuan(left)} left this year, payment cut from ${yuan(amount)}`,
+      });
       because(work, 'basic', `basic.caps[${cap.id}]`);
       amount = left;
     }
@@ -116,7 +166,9 @@ export function settleBasic(work: Work): void {
   const weights = coveredPerLine.map((c, i) => c - work.deductible[i]!);
   if (amount > 0) for (const path of ratio.applied) because(work, 'basic', path);
   const perLine = amount === 0 ? weights.map(() => 0) : cells.takeByWeights(amount, 'covered', weights);
-  perLine.forEach((v, i) => { work.paid.basic[i] = work.paid.basic[i]! + v; });
+  perLine.forEach((v, i) => {
+    work.paid.basic[i] = work.paid.basic[i]! + v;
+  });
   work.steps.push({ layer: 'basic', figure: 'payment', amountFen: amount, rule: 'basic', text: `基本医保 pays ${yuan(amount)}` });
 }
 
@@ -139,18 +191,31 @@ export function settleBedDay(work: Work): void {
   if (institution > 0) {
     because(work, 'institution', programmePath);
     const perLine = cells.take(institution, ['covered']);
-    perLine.forEach((v, i) => { work.institution[i] = work.institution[i]! + v; });
+    perLine.forEach((v, i) => {
+      work.institution[i] = work.institution[i]! + v;
+    });
   }
   let fund = applyRatio(base, 10_000 - programme.patientShare);
   work.steps.push({
-    layer: 'bed-day', figure: 'standard', amountFen: base, rule: `visits.bed-day.programmes[${programme.id}]`, basis: programme.basis,
+    layer: 'bed-day',
+    figure: 'standard',
+    amountFen: base,
+    rule: `visits.bed-day.programmes[${programme.id}]`,
+    basis: programme.basis,
     text: `${programme.name}: standard ${yuan(perDay)} × ${days} days = ${yuan(standard)}; covered ${yuan(covered)}; ${yuan(institution)} above the standard is the institution's; patient share ${pct(programme.patientShare)}, fund ${yuan(base)} × ${pct(10_000 - programme.patientShare)} = ${yuan(fund)}`,
   });
   const caps = policy.basic.caps.filter((c) => holds(c.when, facts) && !c.exemptCategories.some((x) => facts.categories.includes(x)));
   for (const cap of caps) {
     const left = room(cap.amount, ytd.get(`basic.cap.${cap.id}`));
     if (fund > left) {
-      work.steps.push({ layer: 'basic', figure: 'cap', amountFen: left, rule: `basic.caps[${cap.id}]`, basis: cap.basis, text: `annual cap ${yuan(cap.amount)}: ${yuan(left)} left, payment cut from ${yuan(fund)}` });
+      work.steps.push({
+        layer: 'basic',
+        figure: 'cap',
+        amountFen: left,
+        rule: `basic.caps[${cap.id}]`,
+        basis: cap.basis,
+        text: `annual cap ${yuan(cap.amount)}: ${yuan(left)} left, payment cut from ${yuan(fund)}`,
+      });
       because(work, 'basic', `basic.caps[${cap.id}]`);
       fund = left;
     }
@@ -158,5 +223,11 @@ export function settleBedDay(work: Work): void {
   for (const cap of caps) ytd.add(`basic.cap.${cap.id}`, fund);
   ytd.add('basic.paid', fund);
   pay(work, 'basic', fund, ['covered'], programmePath);
-  work.steps.push({ layer: 'basic', figure: 'payment', amountFen: fund, rule: 'visits.bed-day', text: `基本医保 pays ${yuan(fund)} of the bed-day standard` });
+  work.steps.push({
+    layer: 'basic',
+    figure: 'payment',
+    amountFen: fund,
+    rule: 'visits.bed-day',
+    text: `基本医保 pays ${yuan(fund)} of the bed-day standard`,
+  });
 }

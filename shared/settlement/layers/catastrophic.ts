@@ -24,7 +24,10 @@ export function settleCatastrophic(work: Work): void {
   }));
   if (category) {
     work.steps.push({
-      layer: 'catastrophic', figure: 'category terms', rule: `catastrophic.categoryTerms[${category.id}]`, basis: category.basis,
+      layer: 'catastrophic',
+      figure: 'category terms',
+      rule: `catastrophic.categoryTerms[${category.id}]`,
+      basis: category.basis,
       text: `category ${category.categories.filter((c) => facts.categories.includes(c)).join('/')} (terms ${category.id}): deductible ${yuan(deductible)}${category.deductibleShare !== undefined ? ` (${pct(category.deductibleShare)} of ${yuan(terms.deductible)})` : ''}; bands ${bands.map((b) => pct(b.ratio)).join(', ')}${category.uncapped ? '; no cap' : ''}`,
     });
   }
@@ -36,14 +39,25 @@ export function settleCatastrophic(work: Work): void {
   ytd.add('catastrophic.base', base);
   const shown = banded.portions.map((p) => `${yuan(p.to - p.from)} × ${pct(p.ratio)} = ${yuan(p.pay)}`).join(' + ');
   work.steps.push({
-    layer: 'catastrophic', figure: 'payment before cap', amountFen: amount, rule: 'catastrophic', basis: terms.basis,
+    layer: 'catastrophic',
+    figure: 'payment before cap',
+    amountFen: amount,
+    rule: 'catastrophic',
+    basis: terms.basis,
     text: `base ${partsText(parts)} ${yuan(base)} takes the year from ${yuan(start)} to ${yuan(start + base)}; deductible ${yuan(deductible)}; bands measured on the ${terms.bandsMeasuredOn === 'gross' ? 'gross base' : 'amount above the deductible'}: ${shown || 'nothing above the deductible'}`,
   });
 
   if (terms.cap !== undefined && !category?.uncapped) {
     const left = room(terms.cap, ytd.get('catastrophic.paid'));
     if (amount > left) {
-      work.steps.push({ layer: 'catastrophic', figure: 'cap', amountFen: left, rule: 'catastrophic.cap', basis: terms.basis, text: `annual cap ${yuan(terms.cap)}: ${yuan(left)} left, payment cut from ${yuan(amount)}` });
+      work.steps.push({
+        layer: 'catastrophic',
+        figure: 'cap',
+        amountFen: left,
+        rule: 'catastrophic.cap',
+        basis: terms.basis,
+        text: `annual cap ${yuan(terms.cap)}: ${yuan(left)} left, payment cut from ${yuan(amount)}`,
+      });
       because(work, 'catastrophic', 'catastrophic.cap');
       amount = left;
     }
@@ -51,5 +65,11 @@ export function settleCatastrophic(work: Work): void {
   ytd.add('catastrophic.paid', amount);
   if (category && amount > 0) because(work, 'catastrophic', `catastrophic.categoryTerms[${category.id}]`);
   pay(work, 'catastrophic', amount, parts, 'catastrophic.bands');
-  work.steps.push({ layer: 'catastrophic', figure: 'payment', amountFen: amount, rule: 'catastrophic', text: `大病保险 pays ${yuan(amount)}` });
+  work.steps.push({
+    layer: 'catastrophic',
+    figure: 'payment',
+    amountFen: amount,
+    rule: 'catastrophic',
+    text: `大病保险 pays ${yuan(amount)}`,
+  });
 }

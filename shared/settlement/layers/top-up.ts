@@ -10,8 +10,9 @@ import { pay, pct, room, yuan, partsText, type Work } from '../work.ts';
 export function settleSupplementary(work: Work): void {
   const { policy, facts, ytd, cells, member } = work;
   for (const plan of policy.supplementary) {
-    const eligible = (plan.eligibility.plans ?? []).some((p) => member.supplementaryPlans.includes(p))
-      || (plan.eligibility.categories ?? []).some((c) => facts.categories.includes(c));
+    const eligible =
+      (plan.eligibility.plans ?? []).some((p) => member.supplementaryPlans.includes(p)) ||
+      (plan.eligibility.categories ?? []).some((c) => facts.categories.includes(c));
     if (!eligible || !plan.visitTypes.includes(facts.visitType)) continue;
     const counter = `supplementary.${plan.id}`;
     const base = cells.total(plan.base);
@@ -23,7 +24,12 @@ export function settleSupplementary(work: Work): void {
     ytd.add(`${counter}.paid`, amount);
     pay(work, 'supplementary', amount, plan.base, `supplementary[${plan.id}]`);
     work.steps.push({
-      layer: 'supplementary', figure: 'payment', amountFen: amount, ratioBp: plan.ratio, rule: `supplementary[${plan.id}]`, basis: plan.basis,
+      layer: 'supplementary',
+      figure: 'payment',
+      amountFen: amount,
+      ratioBp: plan.ratio,
+      rule: `supplementary[${plan.id}]`,
+      basis: plan.basis,
       text: `${plan.name}: (${partsText(plan.base)} ${yuan(base)} − deductible ${yuan(deductible)}) × ${pct(plan.ratio)} = ${yuan(computed)}${amount < computed ? `, cut to ${yuan(amount)} by the annual cap ${yuan(plan.annualCap!)}` : ''}`,
     });
   }
@@ -40,7 +46,11 @@ export function settleFamilyCap(work: Work): void {
   ytd.add('familyCap.paid', amount);
   pay(work, 'familyCap', amount, cap.base, 'familyCap');
   work.steps.push({
-    layer: 'familyCap', figure: 'payment', amountFen: amount, rule: 'familyCap', basis: cap.basis,
+    layer: 'familyCap',
+    figure: 'payment',
+    amountFen: amount,
+    rule: 'familyCap',
+    basis: cap.basis,
     text: `家庭自付封顶 ${yuan(cap.annualCap)} a year on ${partsText(cap.base)}: the year goes from ${yuan(start)} to ${yuan(start + base)}; ${yuan(amount)} above the cap is paid`,
   });
 }
