@@ -5,7 +5,7 @@
  */
 import type * as z from 'zod';
 import type { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
-import type { ClaimRecord } from '../../shared/settlement/claim-store.ts';
+import type { ClaimRecord } from '../../shared/settlement/store/claims.ts';
 import { ageOn, daysBetween, type MemberState, type ProviderProfile } from '../../shared/settlement/member.ts';
 
 type SettledPayload = z.input<(typeof ClaimSettled)['payload']>;

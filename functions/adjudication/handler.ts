@@ -10,7 +10,7 @@ import * as z from 'zod';
 import { requireActingFor, requireRole, type Principal } from '../../shared/auth/principal.ts';
 import { httpApi, type ApiRequest } from '../../shared/http/api.ts';
 import { forbidden, notFound } from '../../shared/http/errors.ts';
-import { readClaim, readLedger, type ClaimRecord } from '../../shared/settlement/claim-store.ts';
+import { readClaim, readLedger, type ClaimRecord } from '../../shared/settlement/store/claims.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { claimParams, parseBill, reversalBody } from './requests.ts';
 import { reverseClaim } from './reverse.ts';

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod';
 import { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
 import { deliverAfterCommit, outboxEntry, waitingEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
-import type { ClaimEventName, ClaimRecord } from '../../shared/settlement/claim-store.ts';
+import type { ClaimEventName, ClaimRecord } from '../../shared/settlement/store/claims.ts';
 
 /** The fact an event reports: one settlement (or its reversal) of one claim. */
 export const claimEventKey = (record: Pick<ClaimRecord, 'providerCode' | 'claimNo' | 'settlementNo'>, name: ClaimEventName) =>

@@ -8,12 +8,18 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { conflict, notFound } from '../../shared/http/errors.ts';
-import { commitReversal, readClaim, readYearAccumulator, type ClaimRecord, type LedgerEntry } from '../../shared/settlement/claim-store.ts';
+import {
+  commitReversal,
+  readClaim,
+  readYearAccumulator,
+  type ClaimRecord,
+  type LedgerEntry,
+} from '../../shared/settlement/store/claims.ts';
 import { claimReversedPayload } from './claim-events.ts';
 import { claimReversedEvent, publishPending } from './publish-pending.ts';
 import { contention } from './requests.ts';
 import { backoff, MAX_ATTEMPTS, RETRY_BUDGET_MS } from './settle.ts';
-import type { YearAccumulator } from '../../shared/accumulators/year-accumulator.ts';
+import type { YearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
 
 const negate = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, -v]));
 

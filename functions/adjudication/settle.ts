@@ -21,13 +21,13 @@ import {
   readYearAccumulator,
   type ClaimRecord,
   type LedgerEntry,
-} from '../../shared/settlement/claim-store.ts';
-import type { YearAccumulator } from '../../shared/accumulators/year-accumulator.ts';
-import { loadSettlementMember } from '../../shared/settlement/member-source.ts';
+} from '../../shared/settlement/store/claims.ts';
+import type { YearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
+import { loadSettlementMember } from '../../shared/settlement/store/member-source.ts';
 import type { MemberState, ProviderProfile } from '../../shared/settlement/member.ts';
 import type { BenefitPolicy } from '../../shared/settlement/policy.ts';
-import { findPolicyInForce } from '../../shared/settlement/policy-store.ts';
-import { loadProvider } from '../../shared/settlement/provider-register.ts';
+import { findPolicyInForce } from '../../shared/settlement/store/policies.ts';
+import { loadProvider } from '../../shared/settlement/store/providers.ts';
 import { SettlementRefusal, type Statement } from '../../shared/settlement/statement.ts';
 import { claimSettledPayload } from './claim-events.ts';
 import { claimSettledEvent, publishPending } from './publish-pending.ts';

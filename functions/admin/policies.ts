@@ -23,10 +23,10 @@ import {
   listBenefitVersions,
   publishBenefitPolicy,
   readPublishedDocument,
-} from '../../shared/settlement/policy-store.ts';
+} from '../../shared/settlement/store/policies.ts';
 import { canonicalJson as canonical } from '../../shared/runtime/canonical-json.ts';
 import { catalogueSchema } from '../../shared/fraud/catalogue.ts';
-import { pickCatalogue } from '../../shared/fraud/catalogues.ts';
+import { pickCatalogue } from '../../shared/fraud/shipped-catalogues.ts';
 import {
   CATALOGUE_KIND,
   NATIONAL_BASELINE,

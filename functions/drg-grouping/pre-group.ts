@@ -4,7 +4,7 @@ import { requireRole } from '../../shared/auth/principal.ts';
 import { notFound } from '../../shared/http/errors.ts';
 import { drgCaseSchema } from '../../shared/drg/case.ts';
 import { GROUPER_VERSIONS } from '../../shared/drg/package.ts';
-import { drgPolicies } from '../../shared/drg/policies.ts';
+import { drgPolicies } from '../../shared/drg/shipped-policies.ts';
 import { grouperFor } from '../../shared/drg/rule-packages.ts';
 
 /** The national version a caller gets when it names neither a version nor a region. */

@@ -4,8 +4,8 @@ import { CaseGrouped } from '../../events/drg.ts';
 import type { EventPayload } from '../../events/contract.ts';
 import { publish } from '../../shared/events/publish.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
-import { admissionsToDrg, caseItem, cutItem, getCase, markPublished, recordCase, type CaseItem } from '../../shared/drg/case-store.ts';
-import { drgPaymentFor } from '../../shared/drg/policies.ts';
+import { admissionsToDrg, caseItem, cutItem, getCase, markPublished, recordCase, type CaseItem } from '../../shared/drg/store/cases.ts';
+import { drgPaymentFor } from '../../shared/drg/shipped-policies.ts';
 import { grouperFor } from '../../shared/drg/rule-packages.ts';
 import { cutsFor, paymentRegion, settleCase, stayDates } from '../../shared/drg/settled-case.ts';
 

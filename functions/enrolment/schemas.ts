@@ -10,7 +10,7 @@ import { BULK_FORMATS, BULK_KINDS, MAX_ROWS_PER_REQUEST } from '../../shared/enr
 import { regionCodeSchema } from '../../shared/enrolment/enrol.ts';
 
 export { enrolmentRequestSchema, categoryInputSchema } from '../../shared/enrolment/enrol.ts';
-export { contributionRequestSchema } from '../../shared/enrolment/contributions.ts';
+export { contributionRequestSchema } from '../../shared/enrolment/contribution-recording.ts';
 export { categoryRequestSchema } from '../../shared/enrolment/category-change.ts';
 export { transferRequestSchema } from '../../shared/enrolment/transfer.ts';
 export { outOfAreaRequestSchema } from '../../shared/enrolment/out-of-area.ts';

@@ -4,7 +4,7 @@
  */
 import type * as z from 'zod';
 import type { Principal } from '../../shared/auth/principal.ts';
-import { outstandingOf } from '../../shared/enrolment/contributions.ts';
+import { outstandingOf } from '../../shared/enrolment/contribution-recording.ts';
 import { totalOf } from '../../shared/enrolment/contribution.ts';
 import type { CategoryItem, ContributionItem, EnrolmentItem, MemberItem, OutOfAreaItem } from '../../shared/enrolment/items.ts';
 import type { categorySchema, contributionSchema, enrolmentSchema, memberSchema, outOfAreaSchema } from './schemas.ts';

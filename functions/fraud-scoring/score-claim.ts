@@ -12,7 +12,7 @@ import { FraudAlertRaised, fraudAlertPayload } from '../../events/fraud.ts';
 import { publish } from '../../shared/events/publish.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { claimAlert, providerAlert } from '../../shared/fraud/alert.ts';
-import type { CatalogueLookup } from '../../shared/fraud/catalogues.ts';
+import type { CatalogueLookup } from '../../shared/fraud/shipped-catalogues.ts';
 import { catalogueLookup } from '../../shared/fraud/store/catalogues.ts';
 import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';

@@ -8,7 +8,7 @@ import type { RouteHandler } from '../../shared/http/api.ts';
 import { badRequest, conflict, notFound } from '../../shared/http/errors.ts';
 import { budgetInputSchema, checkBudget, regionSchema } from '../../shared/budget/budget.ts';
 import { requireReaderOf, requireStaff } from '../../shared/budget/access.ts';
-import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
 import { getBudget, putBudget } from '../../shared/budget/store/budgets.ts';
 import { getCommunity, getProviders } from '../../shared/budget/store/register.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';

@@ -10,7 +10,7 @@ import { CaseGrouped } from '../../events/drg.ts';
 import type { ReceivedEvent } from '../../shared/queue/consumer.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { accountingDate, capitationExclusion, pooledFundPaid } from '../../shared/budget/facts.ts';
-import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
 import { applyCase, applyClaimReversed, applyClaimSettled } from '../../shared/budget/store/facts.ts';
 import { capitationOf } from '../../shared/budget/store/register.ts';
 

@@ -15,7 +15,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../../shared/runtime/aws-clients.ts';
 import * as z from 'zod';
 import { queueUrl } from '../../shared/runtime/resource-names.ts';
-import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
 import { yearOf } from '../../shared/budget/prepayment.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';

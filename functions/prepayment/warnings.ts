@@ -7,7 +7,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { FundWarningRaised } from '../../events/budget.ts';
 import { publish } from '../../shared/events/publish.ts';
-import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
 import { crossed, fundStatus, type FundStatus, type Level } from '../../shared/budget/warnings.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
 import type { SettlementPolicy } from '../../shared/budget/policy.ts';

@@ -9,7 +9,7 @@ import { PrepaymentIssued } from '../../events/budget.ts';
 import { publish } from '../../shared/events/publish.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { agreementOf, type Budget } from '../../shared/budget/budget.ts';
-import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
 import { monthlyAdvance, monthOf, previousMonth, supersede, yearOf } from '../../shared/budget/prepayment.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { monthTotals } from '../../shared/budget/store/facts.ts';

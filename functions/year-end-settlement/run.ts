@@ -14,7 +14,7 @@ import { YearEndSettled } from '../../events/budget.ts';
 import { publish } from '../../shared/events/publish.ts';
 import { CapitationRefusal, type CommunityYear } from '../../shared/budget/capitation.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
-import { settlementPolicyFor } from '../../shared/budget/policies.ts';
+import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
 import { settleYear, type ProviderYear, type YearEndResult } from '../../shared/budget/year-end.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';

@@ -19,7 +19,7 @@ import {
   localName,
 } from '../topology.ts';
 import { envName } from '../../shared/runtime/resource-names.ts';
-import { seedShippedPolicies } from '../../shared/settlement/policy-seed.ts';
+import { seedShippedPolicies } from '../../shared/settlement/store/policy-seed.ts';
 import type { Principal } from '../../shared/auth/principal.ts';
 import { ALLOW_LOCAL_WEBHOOKS_ENV } from '../../shared/fraud/subscription.ts';
 import { createTables, startDynamo, type LocalDynamo } from './dynamo.ts';

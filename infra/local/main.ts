@@ -22,7 +22,7 @@ const cloud = await startLocalCloud({
 const readyMs = Math.round(performance.now() - startedAt);
 say(`Ready in ${readyMs} ms`);
 process.stdout.write(
-  [
+  `${[
     '',
     `  yibao is running on the local cloud (ready in ${readyMs} ms)`,
     `  API            ${cloud.apiUrl}        (try: curl ${cloud.apiUrl}/health)`,
@@ -31,7 +31,7 @@ process.stdout.write(
     `  Fire schedule  npm run trigger -- monthlyPrepayment`,
     `  Data folder    ${dataDir}/`,
     '',
-  ].join('\n') + '\n',
+  ].join('\n')}\n`,
 );
 
 let stopping = false;

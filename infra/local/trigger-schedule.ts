@@ -11,7 +11,7 @@ if (!name) {
   const listing = await fetch(`${base}/_local`).then(
     (r) => r.json() as Promise<{ schedules: { key: string; expression: string; nextRun: string }[] }>,
   );
-  process.stdout.write('Schedules:\n' + listing.schedules.map((s) => `  ${s.key}  ${s.expression}  next ${s.nextRun}`).join('\n') + '\n');
+  process.stdout.write(`Schedules:\n${listing.schedules.map((s) => `  ${s.key}  ${s.expression}  next ${s.nextRun}`).join('\n')}\n`);
   process.exit(0);
 }
 const query = values.at ? `?at=${encodeURIComponent(values.at)}` : '';

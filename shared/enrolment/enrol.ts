@@ -33,7 +33,7 @@ import {
   type PersonYearItem,
 } from './items.ts';
 import type { ContributionPolicy } from './policy.ts';
-import type { PolicyLookup } from './policies.ts';
+import type { PolicyLookup } from './shipped-policies.ts';
 import { contains, yearEnd, yearStart } from './periods.ts';
 import { refuse, type Problem, type Refusal } from './problems.ts';
 

@@ -16,12 +16,10 @@ import { refuse, type Refusal } from './problems.ts';
 
 export const outOfAreaRequestSchema = z
   .object({
-    kind: z
-      .enum(OUT_OF_AREA_KINDS)
-      .meta({
-        description:
-          'long-term-residence (异地长期居住), work-elsewhere (常驻异地工作), relocated-retiree (异地安置), referral (转诊转院), temporary (临时外出就医)',
-      }),
+    kind: z.enum(OUT_OF_AREA_KINDS).meta({
+      description:
+        'long-term-residence (异地长期居住), work-elsewhere (常驻异地工作), relocated-retiree (异地安置), referral (转诊转院), temporary (临时外出就医)',
+    }),
     region: regionCodeSchema.meta({ description: 'Where the member lives or works: a 6-digit region code' }),
     validFrom: z.iso.date(),
     validTo: z.iso.date().optional(),

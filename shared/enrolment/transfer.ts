@@ -13,9 +13,9 @@
  */
 import * as z from 'zod';
 import { regionCodeSchema } from './enrol.ts';
-import { openEnrolment } from './contributions.ts';
+import { openEnrolment } from './contribution-recording.ts';
 import { enrolmentIdOf, enrolmentSk, regionYearIndexKey, type EnrolmentItem, type MemberItems } from './items.ts';
-import type { PolicyLookup } from './policies.ts';
+import type { PolicyLookup } from './shipped-policies.ts';
 import { dayBefore, yearOf } from './periods.ts';
 import { refuse, type Problem, type Refusal } from './problems.ts';
 

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
-import { readMemberItems } from '../../shared/enrolment/store.ts';
+import { readMemberItems } from '../../shared/enrolment/store/members.ts';
 import { waitingEntry } from '../../shared/events/outbox.ts';
 import { bulkResponse } from '../../functions/enrolment/schemas.ts';
 import { enrolmentEventKeys } from '../../functions/enrolment/services/events.ts';

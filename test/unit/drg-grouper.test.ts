@@ -317,7 +317,7 @@ describe.each(['1.1', '2.0'] as const)('CHS-DRG %s', (version) => {
 
     it('does not send a procedure that is not an operation to QY', () => {
       const pdx = mi();
-      const notOperation = f.t.procedures.find((c, i) => f.t.pxFlags[i]! & PX_LISTED && !(f.t.pxFlags[i]! & (PX_OPERATION | PX_GREY)))!;
+      const notOperation = f.t.procedures.find((_c, i) => f.t.pxFlags[i]! & PX_LISTED && !(f.t.pxFlags[i]! & (PX_OPERATION | PX_GREY)))!;
       const r = f.group({ principalDiagnosis: pdx, procedures: [notOperation] });
       expect(r.adrg).toBe('FR1');
     });

@@ -136,15 +136,13 @@ describe('DRG consumer', () => {
     events.reset();
     dynamo.on(GetCommand).resolves({});
     dynamo.on(QueryCommand).resolves({ Items: [] });
-    dynamo
-      .on(TransactWriteCommand)
-      .rejects(
-        new TransactionCanceledException({
-          message: 'cancelled',
-          $metadata: {},
-          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
-        }),
-      );
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+      }),
+    );
     const out = (await handler({ Records: [record(claim())] }, context)) as { batchItemFailures: unknown[] };
     expect(out.batchItemFailures).toEqual([]);
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
@@ -177,7 +175,7 @@ describe('DRG consumer', () => {
 
 describe('which cases DRG pays', () => {
   it("pays from a region's first policy on; before it, or without one, nothing; a year missing after it is a gap", async () => {
-    const { drgPaymentFor } = await import('../../shared/drg/policies.ts');
+    const { drgPaymentFor } = await import('../../shared/drg/shipped-policies.ts');
     expect(drgPaymentFor('330900', 2026)).toMatchObject({ kind: 'drg', policy: { region: '330900', year: 2026 } });
     expect(drgPaymentFor('330900', 2025)).toEqual({ kind: 'not-drg-paid' });
     expect(drgPaymentFor('532500', 2025)).toEqual({ kind: 'not-drg-paid' });

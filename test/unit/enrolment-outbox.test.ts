@@ -20,9 +20,9 @@ import { checkEnrolment, enrolmentRequestSchema, planEnrolment, type EnrolmentPl
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { idHash, memberIdFor } from '../../shared/enrolment/identity.ts';
 import type { MemberItems } from '../../shared/enrolment/items.ts';
-import { contributionPolicy } from '../../shared/enrolment/policies.ts';
-import { planContribution } from '../../shared/enrolment/contributions.ts';
-import { enrolmentItemCount, writeContribution, writeEnrolments, type EnrolmentWrite } from '../../shared/enrolment/store.ts';
+import { contributionPolicy } from '../../shared/enrolment/shipped-policies.ts';
+import { planContribution } from '../../shared/enrolment/contribution-recording.ts';
+import { enrolmentItemCount, writeContribution, writeEnrolments, type EnrolmentWrite } from '../../shared/enrolment/store/members.ts';
 import { shardOf } from '../../shared/events/outbox.ts';
 import { enrolMember } from '../../functions/enrolment/services/enrol.ts';
 import { contributionEvent, enrolmentEvents, eventKeys } from '../../functions/enrolment/services/events.ts';

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allContributionPolicies, contributionPolicy, POLICY_FILES } from '../../shared/enrolment/policies.ts';
+import { allContributionPolicies, contributionPolicy, POLICY_FILES } from '../../shared/enrolment/shipped-policies.ts';
 import { contributionPolicySchema, type ContributionPolicy } from '../../shared/enrolment/policy.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

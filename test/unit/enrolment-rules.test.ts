@@ -6,13 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planCategoryChange } from '../../shared/enrolment/category-change.ts';
-import { planContribution } from '../../shared/enrolment/contributions.ts';
+import { planContribution } from '../../shared/enrolment/contribution-recording.ts';
 import { checkEnrolment, enrolmentRequestSchema, planEnrolment, type EnrolmentRequest } from '../../shared/enrolment/enrol.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { idHash, memberIdFor } from '../../shared/enrolment/identity.ts';
 import type { EnrolmentItem, MemberItems } from '../../shared/enrolment/items.ts';
 import { planOutOfArea } from '../../shared/enrolment/out-of-area.ts';
-import { contributionPolicy } from '../../shared/enrolment/policies.ts';
+import { contributionPolicy } from '../../shared/enrolment/shipped-policies.ts';
 import { memberStateFrom } from '../../shared/enrolment/state.ts';
 import { planTransfer } from '../../shared/enrolment/transfer.ts';
 
@@ -55,7 +55,7 @@ describe('checking an enrolment request', () => {
     expect(checked).toMatchObject({
       ok: true,
       value: {
-        person: { birthDate: '1985-06-15', sex: 'F', maskedId: '5325**********002' + PERSON[17] },
+        person: { birthDate: '1985-06-15', sex: 'F', maskedId: `5325**********002${PERSON[17]}` },
         validFrom: '2025-01-01',
         validTo: '2025-12-31',
       },

@@ -1,7 +1,7 @@
 /** The rule catalogues as data: every file listed and valid, every rule type present, bad documents refused. */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { allCatalogues, CATALOGUE_FILES } from '../../shared/fraud/catalogues.ts';
+import { allCatalogues, CATALOGUE_FILES } from '../../shared/fraud/shipped-catalogues.ts';
 import { RULE_TYPE_NAMES } from '../../shared/fraud/rules/index.ts';
 import { parseCatalogue, rawCatalogue } from './fraud-fixtures.ts';
 

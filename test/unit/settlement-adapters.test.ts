@@ -11,12 +11,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { claimSettledEvent, publishPending } from '../../functions/adjudication/publish-pending.ts';
 import { shardOf } from '../../shared/events/outbox.ts';
-import { applyDeltas, commitSettlement, type ClaimRecord, type LedgerEntry } from '../../shared/settlement/claim-store.ts';
+import { applyDeltas, commitSettlement, type ClaimRecord, type LedgerEntry } from '../../shared/settlement/store/claims.ts';
 import { settle } from '../../shared/settlement/engine.ts';
 import { exampleBill, exampleLine, exampleMember, exampleProvider } from '../../shared/settlement/examples.ts';
-import { settlementMemberFrom } from '../../shared/settlement/member-source.ts';
+import { settlementMemberFrom } from '../../shared/settlement/store/member-source.ts';
 import { shippedPolicy } from '../../shared/settlement/shipped-policies.ts';
-import type { MemberState as RegisterState } from '../../shared/enrolment/member-state.ts';
+import type { MemberState as RegisterState } from '../../shared/enrolment/store/member-state.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const bus = mockClient(EventBridgeClient);

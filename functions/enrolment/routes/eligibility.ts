@@ -6,9 +6,9 @@
  */
 import { requireRole } from '../../../shared/auth/principal.ts';
 import type { RouteHandler } from '../../../shared/http/api.ts';
-import { readYearAccumulator } from '../../../shared/accumulators/year-accumulator.ts';
+import { readYearAccumulator } from '../../../shared/accumulators/store/year-accumulator.ts';
 import { ageOn } from '../../../shared/enrolment/id-number.ts';
-import { loadMemberState } from '../../../shared/enrolment/member-state.ts';
+import { loadMemberState } from '../../../shared/enrolment/store/member-state.ts';
 import { yearOf } from '../../../shared/enrolment/periods.ts';
 import { requireRegionVisible } from '../access.ts';
 import { eligibilityQuery, memberParams } from '../schemas.ts';

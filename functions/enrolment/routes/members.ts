@@ -7,7 +7,7 @@ import type { RouteHandler } from '../../../shared/http/api.ts';
 import { checkIdNumber } from '../../../shared/enrolment/id-number.ts';
 import { idHash } from '../../../shared/enrolment/identity.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
-import { findMemberIdByIdHash, listRegionYear, readMemberItems } from '../../../shared/enrolment/store.ts';
+import { findMemberIdByIdHash, listRegionYear, readMemberItems } from '../../../shared/enrolment/store/members.ts';
 import { requireRegionVisible } from '../access.ts';
 import { enrolmentRequestSchema, listQuery, lookupRequestSchema, memberParams } from '../schemas.ts';
 import { clockNow, isRefusal, memberNotFound, toHttpError } from '../services/common.ts';

@@ -28,9 +28,9 @@ import {
   type RowOutcome,
 } from '../../../shared/enrolment/bulk.ts';
 import { checkEnrolment, enrolmentRequestSchema, type EnrolmentRequest } from '../../../shared/enrolment/enrol.ts';
-import { contributionPolicy } from '../../../shared/enrolment/policies.ts';
+import { contributionPolicy } from '../../../shared/enrolment/shipped-policies.ts';
 import { zodProblems, type Refusal } from '../../../shared/enrolment/problems.ts';
-import { enrolmentItemCount, MAX_TRANSACTION_ITEMS, readMemberItems, writeEnrolments } from '../../../shared/enrolment/store.ts';
+import { enrolmentItemCount, MAX_TRANSACTION_ITEMS, readMemberItems, writeEnrolments } from '../../../shared/enrolment/store/members.ts';
 import { isRefusal, type OperationContext } from './common.ts';
 import { decideOrPlan, enrolledFrom, enrolMember, identify, NOTHING_HELD, type Enrolled, type ReadyToWrite } from './enrol.ts';
 import { recordContributionRow } from './changes.ts';

@@ -6,11 +6,11 @@
  * delivers the change's event if it is still waiting (the first request's publish failed).
  */
 import { planCategoryChange, type CategoryPlan, type CategoryRequest } from '../../../shared/enrolment/category-change.ts';
-import { planContribution, type ContributionPlan, type ContributionRequest } from '../../../shared/enrolment/contributions.ts';
+import { planContribution, type ContributionPlan, type ContributionRequest } from '../../../shared/enrolment/contribution-recording.ts';
 import { checkIdNumber } from '../../../shared/enrolment/id-number.ts';
 import { idHash } from '../../../shared/enrolment/identity.ts';
 import { planOutOfArea, type OutOfAreaPlan, type OutOfAreaRequest } from '../../../shared/enrolment/out-of-area.ts';
-import { contributionPolicy } from '../../../shared/enrolment/policies.ts';
+import { contributionPolicy } from '../../../shared/enrolment/shipped-policies.ts';
 import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
 import {
@@ -20,7 +20,7 @@ import {
   writeContribution,
   writeOutOfArea,
   writeTransfer,
-} from '../../../shared/enrolment/store.ts';
+} from '../../../shared/enrolment/store/members.ts';
 import { planTransfer, type TransferPlan, type TransferRequest } from '../../../shared/enrolment/transfer.ts';
 import type { ContributionRow } from '../../../shared/enrolment/bulk.ts';
 import type { ContributionItem, EnrolmentItem } from '../../../shared/enrolment/items.ts';

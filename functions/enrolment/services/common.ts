@@ -6,9 +6,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { agencyDate } from '../../../shared/time/agency-calendar.ts';
-import { badRequest, conflict, HttpError, notFound } from '../../../shared/http/errors.ts';
+import { badRequest, conflict, type HttpError, notFound } from '../../../shared/http/errors.ts';
 import { refuse, type Problem, type Refusal } from '../../../shared/enrolment/problems.ts';
-import type { WriteResult } from '../../../shared/enrolment/store.ts';
+import type { WriteResult } from '../../../shared/enrolment/store/members.ts';
 
 export interface Clock {
   /** yyyy-mm-dd, Asia/Shanghai. */

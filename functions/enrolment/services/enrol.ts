@@ -18,13 +18,13 @@ import {
   type EnrolmentRequest,
   type Identity,
 } from '../../../shared/enrolment/enrol.ts';
-import { openEnrolment } from '../../../shared/enrolment/contributions.ts';
+import { openEnrolment } from '../../../shared/enrolment/contribution-recording.ts';
 import { idHash, memberIdFor } from '../../../shared/enrolment/identity.ts';
 import type { EnrolmentItem, MemberItem, MemberItems } from '../../../shared/enrolment/items.ts';
-import { contributionPolicy } from '../../../shared/enrolment/policies.ts';
+import { contributionPolicy } from '../../../shared/enrolment/shipped-policies.ts';
 import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
-import { findMemberIdByIdHash, readMemberItems, writeEnrolment, type EnrolmentWrite } from '../../../shared/enrolment/store.ts';
+import { findMemberIdByIdHash, readMemberItems, writeEnrolment, type EnrolmentWrite } from '../../../shared/enrolment/store/members.ts';
 import { isRefusal, untilWritten, type OperationContext } from './common.ts';
 import { commitThenDeliver, enrolmentEventKeys, enrolmentEvents, repeated } from './events.ts';
 

@@ -13,12 +13,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { deliverAfterCommit, outboxEntry, waitingEntry, type OutboxEntry } from '../../../shared/events/outbox.ts';
 import { mapLimit } from '../../../shared/runtime/concurrency.ts';
-import type { ContributionPlan } from '../../../shared/enrolment/contributions.ts';
+import type { ContributionPlan } from '../../../shared/enrolment/contribution-recording.ts';
 import type { CategoryPlan } from '../../../shared/enrolment/category-change.ts';
 import { codesOn, type EnrolmentPlan } from '../../../shared/enrolment/enrol.ts';
 import type { CategoryItem, ContributionItem, EnrolmentItem, MemberItems } from '../../../shared/enrolment/items.ts';
 import type { TransferPlan } from '../../../shared/enrolment/transfer.ts';
-import type { WriteResult } from '../../../shared/enrolment/store.ts';
+import type { WriteResult } from '../../../shared/enrolment/store/members.ts';
 import { ContributionRecorded, EnrolmentTransferred, MemberCategoryChanged, MemberEnrolled } from '../../../events/enrolment.ts';
 
 /**

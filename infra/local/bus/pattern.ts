@@ -118,7 +118,7 @@ function matchObject(pattern: JsonObject, value: unknown): boolean {
 function matchFields(pattern: JsonObject, obj: JsonObject): boolean {
   return Object.entries(pattern).every(([field, spec]) => {
     if (field === OR_KEY && Array.isArray(spec)) return matchOr(spec, obj);
-    const present = Object.prototype.hasOwnProperty.call(obj, field);
+    const present = Object.hasOwn(obj, field);
     const value = present ? obj[field] : undefined;
     if (Array.isArray(spec)) return matchLeaf(spec, value, present);
     if (isPlainObject(spec)) return matchObject(spec, value);

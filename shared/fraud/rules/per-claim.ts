@@ -249,7 +249,7 @@ export const excessQuantity = defineClaimRule({
     const findings: Finding[] = [];
     const allowed = claim.emergency
       ? p.emergencyMaxSupplyDays
-      : p.longPrescription && p.longPrescription.visitTypes.includes(claim.visitType)
+      : p.longPrescription?.visitTypes.includes(claim.visitType)
         ? p.longPrescription.maxSupplyDays
         : p.maxSupplyDays;
     for (const line of claim.lines) {

@@ -13,7 +13,7 @@
  */
 import type { FraudCatalogue } from '../catalogue.ts';
 import { catalogueSchema } from '../catalogue.ts';
-import { allCatalogues, CATALOGUE_FILES, pickCatalogue, type CatalogueLookup } from '../catalogues.ts';
+import { allCatalogues, CATALOGUE_FILES, pickCatalogue, type CatalogueLookup } from '../shipped-catalogues.ts';
 import {
   listVersions,
   policiesTable,
@@ -23,7 +23,7 @@ import {
   type PolicyTable,
   type PublishOutcome,
   type VersionSummary,
-} from '../../policy/version-store.ts';
+} from '../../policy/store/versions.ts';
 import { canonicalJson } from '../../runtime/canonical-json.ts';
 
 export const CATALOGUE_KIND = 'fraud-rules';

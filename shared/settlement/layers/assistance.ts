@@ -24,7 +24,7 @@ function majorDisease(work: Work, terms: Assistance) {
 export function settleAssistance(work: Work): void {
   const { policy, facts, ytd, cells } = work;
   const terms = policy.assistance;
-  if (!terms || !terms.visitTypes.includes(facts.visitType)) return;
+  if (!terms?.visitTypes.includes(facts.visitType)) return;
   const category = terms.categories.find((t) => t.categories.some((c) => facts.categories.includes(c)));
   if (!category) return;
 
@@ -73,7 +73,7 @@ export function settleAssistance(work: Work): void {
   work.steps.push({ layer: 'assistance', figure: 'payment', amountFen: amount, rule: 'assistance', text: `医疗救助 pays ${yuan(amount)}` });
 
   const tilted = terms.tilted;
-  if (!tilted || !tilted.categories.some((c) => facts.categories.includes(c))) return;
+  if (!tilted?.categories.some((c) => facts.categories.includes(c))) return;
   const remaining = cells.total(parts);
   const start = ytd.get('assistance.tilted.base');
   const banded = payByBands({

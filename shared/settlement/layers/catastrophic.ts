@@ -12,7 +12,7 @@ import { because, clampRatio, pay, pct, room, yuan, partsText, type Work } from 
 export function settleCatastrophic(work: Work): void {
   const { policy, facts, ytd, cells } = work;
   const terms = policy.catastrophic;
-  if (!terms || !terms.visitTypes.includes(facts.visitType)) return;
+  if (!terms?.visitTypes.includes(facts.visitType)) return;
 
   const parts: BasePart[] = terms.includeFirstSelfPay ? ['covered', 'firstSelfPay'] : ['covered'];
   const base = cells.total(parts);

@@ -38,7 +38,7 @@ export function settleSupplementary(work: Work): void {
 export function settleFamilyCap(work: Work): void {
   const { policy, facts, ytd, cells } = work;
   const cap = policy.familyCap;
-  if (!cap || !cap.categories.some((c) => facts.categories.includes(c))) return;
+  if (!cap?.categories.some((c) => facts.categories.includes(c))) return;
   const base = cells.total(cap.base);
   const start = ytd.get('familyCap.base');
   const { pay: amount } = payByBands({ start, amount: base, threshold: cap.annualCap, origin: cap.annualCap, bands: [{ ratio: 10_000 }] });

@@ -24,12 +24,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { outboxPut, type OutboxEntry } from '../events/outbox.ts';
-import { readYearAccumulator, yearAccumulatorKey, type YearAccumulator } from '../accumulators/year-accumulator.ts';
-import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
-import { tableName } from '../runtime/resource-names.ts';
-import type { Bill } from './bill.ts';
-import type { Statement } from './statement.ts';
+import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
+import { readYearAccumulator, yearAccumulatorKey, type YearAccumulator } from '../../accumulators/store/year-accumulator.ts';
+import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { tableName } from '../../runtime/resource-names.ts';
+import type { Bill } from '../bill.ts';
+import type { Statement } from '../statement.ts';
 
 export type ClaimStatus = 'settled' | 'reversed';
 export type ClaimEventName = 'ClaimSettled' | 'ClaimReversed';

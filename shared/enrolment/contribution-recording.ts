@@ -17,13 +17,9 @@ export const contributionRequestSchema = z
       .regex(/^[A-Za-z0-9._:-]{1,64}$/, '1-64 letters, digits or . _ : -')
       .meta({ description: "The collection side's receipt number: the idempotency key", example: 'TAX-2025-000123' }),
     year: z.number().int().min(2000).max(2100),
-    amountFen: z
-      .number()
-      .int()
-      .nonnegative()
-      .meta({
-        description: 'What was collected from the member and the employer, in fen; 0 books the public shares of a fully subsidised member',
-      }),
+    amountFen: z.number().int().nonnegative().meta({
+      description: 'What was collected from the member and the employer, in fen; 0 books the public shares of a fully subsidised member',
+    }),
     paidOn: z.iso.date(),
     channel: z
       .enum(CONTRIBUTION_CHANNELS)

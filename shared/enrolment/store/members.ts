@@ -11,12 +11,12 @@
  * state it reports does, and the same fact cannot be announced twice (the entry's key names it).
  */
 import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { outboxPut, type OutboxEntry } from '../events/outbox.ts';
-import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
-import { tableName } from '../runtime/resource-names.ts';
-import type { CategoryPlan } from './category-change.ts';
-import type { ContributionPlan } from './contributions.ts';
-import type { EnrolmentPlan } from './enrol.ts';
+import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
+import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { tableName } from '../../runtime/resource-names.ts';
+import type { CategoryPlan } from '../category-change.ts';
+import type { ContributionPlan } from '../contribution-recording.ts';
+import type { EnrolmentPlan } from '../enrol.ts';
 import {
   enrolmentItemSchema,
   identityIndexKey,
@@ -27,9 +27,9 @@ import {
   sortMemberItems,
   type EnrolmentItem,
   type MemberItems,
-} from './items.ts';
-import type { OutOfAreaPlan } from './out-of-area.ts';
-import type { TransferPlan } from './transfer.ts';
+} from '../items.ts';
+import type { OutOfAreaPlan } from '../out-of-area.ts';
+import type { TransferPlan } from '../transfer.ts';
 
 const table = () => tableName('members');
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

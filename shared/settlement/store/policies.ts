@@ -20,10 +20,10 @@ import {
   type PolicyTable,
   type PublishOutcome,
   type VersionSummary,
-} from '../policy/version-store.ts';
-import { benefitPolicySchema, type BenefitPolicy, type BenefitPolicyDocument } from './policy.ts';
+} from '../../policy/store/versions.ts';
+import { benefitPolicySchema, type BenefitPolicy, type BenefitPolicyDocument } from '../policy.ts';
 
-export { policiesTable, type PolicyTable } from '../policy/version-store.ts';
+export { policiesTable, type PolicyTable } from '../../policy/store/versions.ts';
 
 export const policyPk = (kind: string, region: string, scheme: string, year: number) => `POLICY#${kind}#${region}#${scheme}#${year}`;
 export const policySk = versionSk;

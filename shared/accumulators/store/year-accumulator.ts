@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
-import { tableName } from '../runtime/resource-names.ts';
+import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { tableName } from '../../runtime/resource-names.ts';
 
 /**
  * A member's year-to-date totals: named integer-fen counters (deductible met, each layer's payment,

@@ -3,16 +3,16 @@
  * date). The conversion is pure and refuses, naming the field, a member the register does not know
  * or who is not covered (active) on the date of service.
  */
-import { loadMemberState, type MemberState as RegisterState } from '../enrolment/member-state.ts';
-import type { Bill } from './bill.ts';
-import type { MemberState } from './member.ts';
-import { SettlementRefusal } from './statement.ts';
+import { loadMemberState, type MemberState as RegisterState } from '../../enrolment/store/member-state.ts';
+import type { Bill } from '../bill.ts';
+import type { MemberState } from '../member.ts';
+import { SettlementRefusal } from '../statement.ts';
 
 export function settlementMemberFrom(state: RegisterState | undefined, bill: Bill): MemberState {
   const date = bill.visit.serviceDate;
   if (!state) throw new SettlementRefusal('memberId', 'not_found', `no member ${bill.memberId} in the register`);
   const enrolment = state.enrolment;
-  if (!enrolment || enrolment.status !== 'active') {
+  if (enrolment?.status !== 'active') {
     const why = !enrolment
       ? 'not enrolled'
       : enrolment.status === 'pending-contribution'

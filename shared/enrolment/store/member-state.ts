@@ -11,10 +11,10 @@
  *
  * The caller needs read access to the members table (the topology grants it to adjudication).
  */
-import { readMemberItems } from './store.ts';
-import { memberStateFrom, type MemberState } from './state.ts';
+import { readMemberItems } from './members.ts';
+import { memberStateFrom, type MemberState } from '../state.ts';
 
-export { memberStateFrom, enrolmentOn, type MemberState, type EnrolmentOnDate } from './state.ts';
+export { memberStateFrom, enrolmentOn, type MemberState, type EnrolmentOnDate } from '../state.ts';
 
 /** @param onDate yyyy-mm-dd in the agency's calendar (the date of care). */
 export async function loadMemberState(memberId: string, onDate: string): Promise<MemberState | undefined> {

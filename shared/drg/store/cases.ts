@@ -11,11 +11,11 @@
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
-import { tableName } from '../runtime/resource-names.ts';
-import type { DrgPolicy } from './policy.ts';
-import type { Admission, ReadmissionCut } from './readmission.ts';
-import type { SettledCase } from './settled-case.ts';
+import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { tableName } from '../../runtime/resource-names.ts';
+import type { DrgPolicy } from '../policy.ts';
+import type { Admission, ReadmissionCut } from '../readmission.ts';
+import type { SettledCase } from '../settled-case.ts';
 
 const caseKey = (provider: string, year: number, claimNo: string) => ({ pk: `PROVIDER#${provider}#YEAR#${year}`, sk: `CASE#${claimNo}` });
 const cutKey = (provider: string, year: number, claimNo: string) => ({

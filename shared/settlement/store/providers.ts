@@ -5,11 +5,11 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { hospitalLevels } from '../../events/claims.ts';
-import { dynamoDocumentClient } from '../runtime/aws-clients.ts';
-import { tableName } from '../runtime/resource-names.ts';
-import type { ProviderProfile } from './member.ts';
-import { SettlementRefusal } from './statement.ts';
+import { hospitalLevels } from '../../../events/claims.ts';
+import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { tableName } from '../../runtime/resource-names.ts';
+import type { ProviderProfile } from '../member.ts';
+import { SettlementRefusal } from '../statement.ts';
 
 export const providerProfileKey = (code: string) => ({ pk: `PROVIDER#${code}`, sk: 'PROFILE' });
 

@@ -7,8 +7,8 @@
  * POST /v1/policies (see policies/benefits/README.md).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { publishBenefitPolicy } from './policy-store.ts';
-import { loadShippedPolicies } from './shipped-policies.ts';
+import { publishBenefitPolicy } from './policies.ts';
+import { loadShippedPolicies } from '../shipped-policies.ts';
 
 export async function seedShippedPolicies(client: DynamoDBDocumentClient, table: string): Promise<{ written: number; kept: number }> {
   let written = 0;
