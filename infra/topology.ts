@@ -36,8 +36,8 @@ export interface TableSpec {
   /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item after it. */
   timeToLiveAttribute?: string;
   /**
-   * Data tables hold the fund's records: deletion protection on, retained if the stack goes.
-   * Only the idempotency cache, whose items expire anyway, is not a data table.
+   * Data tables hold the fund's records: deletion protection on, retained if the stack goes. Every
+   * table is one today; a cache whose items expire anyway would not be, and would go with the stack.
    */
   dataTable: boolean;
   accessPatterns: string[];
@@ -229,14 +229,6 @@ export const tables = {
       'what the relay publishes: each shard, createdAt older than the grace period (shared/events/outbox.ts)',
     ],
   },
-  idempotency: {
-    purpose: 'Responses of idempotent requests and processed-message markers, kept 48 hours.',
-    partitionKey: 'pk',
-    indexes: [],
-    timeToLiveAttribute: 'expiresAt',
-    dataTable: false,
-    accessPatterns: ['a request or message already done: pk=<scope>#<key>'],
-  },
 } satisfies Record<string, TableSpec>;
 
 export type TableKey = keyof typeof tables;
@@ -322,7 +314,8 @@ export const functions = {
     description: 'Members, enrolments, contributions, categories, transfers, eligibility (参保登记).',
     memoryMb: 512,
     timeoutSeconds: 29,
-    tables: { members: 'readwrite', accumulators: 'read', policies: 'read', idempotency: 'readwrite', outbox: 'readwrite' },
+    // Eligibility shows the year-to-date accumulators settlement keeps; enrolment policies travel in the bundle.
+    tables: { members: 'readwrite', accumulators: 'read', outbox: 'readwrite' },
     publishes: true,
     sendsTo: [],
     secrets: secretEnv('idHash'),
@@ -332,7 +325,7 @@ export const functions = {
     description: 'One-stop settlement of a bill across every layer of cover; reversal and re-settlement.',
     memoryMb: 1024,
     timeoutSeconds: 29,
-    // Idempotent by the claim's natural key (provider + claim number) in the claims table: no idempotency table.
+    // Idempotent by the claim's natural key (provider + claim number) in the claims table.
     tables: { claims: 'readwrite', accumulators: 'readwrite', members: 'read', policies: 'read', providers: 'read', outbox: 'readwrite' },
     publishes: true,
     sendsTo: [],
@@ -342,7 +335,8 @@ export const functions = {
     description: 'CHS-DRG grouping: synchronous pre-grouping for providers, and points for settled inpatient cases.',
     memoryMb: 1024,
     timeoutSeconds: 60,
-    tables: { drgCases: 'readwrite', policies: 'read', providers: 'read' },
+    // The DRG policies (base rates, weights) travel in the bundle; the case carries its provider.
+    tables: { drgCases: 'readwrite' },
     publishes: true,
     sendsTo: [],
   },
@@ -379,7 +373,7 @@ export const functions = {
   },
   admin: {
     entry: 'functions/admin/handler.ts',
-    description: 'Agency staff: providers, health communities, budgets and policy versions.',
+    description: 'Agency staff: providers and policy versions.',
     memoryMb: 512,
     timeoutSeconds: 29,
     tables: { providers: 'readwrite', policies: 'readwrite' },
@@ -392,7 +386,9 @@ export const functions = {
       'Budgets, health communities and monthly prepayment (月度预拨): plans a run and fans it out per provider over SQS; projects claims and grouped cases into monthly totals; fund early warning.',
     memoryMb: 1024,
     timeoutSeconds: 300,
-    tables: { providers: 'readwrite', drgCases: 'read', policies: 'read' },
+    // Reads its own projection of claims and grouped cases (paymentFacts), never the claims or
+    // drgCases tables; settlement policies travel in the bundle.
+    tables: { providers: 'readwrite' },
     publishes: true,
     sendsTo: ['prepaymentWork'],
   },
@@ -401,7 +397,8 @@ export const functions = {
     description: 'Year-end settlement (年终清算): point value, capitation surplus and overrun, net of advances.',
     memoryMb: 2048,
     timeoutSeconds: 900,
-    tables: { providers: 'readwrite', drgCases: 'read', claims: 'read', policies: 'read' },
+    // Reads the year's totals prepayment projected into the providers table; settlement policies travel in the bundle.
+    tables: { providers: 'readwrite' },
     publishes: true,
     sendsTo: [],
   },

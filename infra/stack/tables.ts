@@ -18,7 +18,7 @@ export function createTables(scope: Construct): Tables {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       // Data tables hold the fund's records: they survive a `cdk destroy` and a careless delete.
-      // The idempotency cache expires by itself, so it goes with the stack.
+      // A table that is not one (a cache whose items expire anyway) would go with the stack.
       deletionProtection: spec.dataTable,
       removalPolicy: spec.dataTable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
