@@ -529,12 +529,19 @@ export const rules = {
     pattern: { source: [EventSource.fraud], 'detail-type': [DetailType.fraudAlertRaised] },
     target: 'alertDelivery',
   },
-  paymentFacts: {
-    description: 'Claims and grouped cases feed the per-provider monthly totals budgets, prepayment and year-end read.',
+  // Two rules, not one over both sources and all three types: that one would also take a drg
+  // ClaimSettled or an adjudication CaseGrouped, events no contract defines (test/stack/rules.test.ts).
+  claimsToPaymentFacts: {
+    description: 'Settled and reversed claims feed the per-provider monthly totals budgets, prepayment and year-end read.',
     pattern: {
-      source: [EventSource.adjudication, EventSource.drg],
-      'detail-type': [DetailType.claimSettled, DetailType.claimReversed, DetailType.caseGrouped],
+      source: [EventSource.adjudication],
+      'detail-type': [DetailType.claimSettled, DetailType.claimReversed],
     },
+    target: 'paymentFacts',
+  },
+  groupedCasesToPaymentFacts: {
+    description: 'Grouped inpatient cases (points, readmission cuts) feed the same monthly totals.',
+    pattern: { source: [EventSource.drg], 'detail-type': [DetailType.caseGrouped] },
     target: 'paymentFacts',
   },
   everythingToAudit: {

@@ -9,6 +9,9 @@ import { retryAfter } from './retry.ts';
 import { DEFAULT_TIMEOUT_MS, postWebhook } from './webhook.ts';
 
 const logger = createLogger('alert-delivery');
+
+/** The events the alertDelivery queue's consumer accepts (test/stack/rules.test.ts ties them to the bus rules). */
+export const ACCEPTED_EVENTS = [FraudAlertRaised] as const;
 const post = postWebhook(Number(process.env.WEBHOOK_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS));
 
 /** The attempt on which a still-failing delivery goes to the dead-letter queue. */
@@ -23,7 +26,7 @@ export class DeliveryFailedError extends Error {
  * fails is retried with the message (see shared/fraud/delivery.ts): backoff between receives, the
  * dead-letter queue after the last.
  */
-export const handler = eventConsumer(logger, [FraudAlertRaised], async ({ detail }, { record }) => {
+export const handler = eventConsumer(logger, ACCEPTED_EVENTS, async ({ detail }, { record }) => {
   const alert = fraudAlertPayload.parse(detail);
   const receive = Number(record.attributes.ApproximateReceiveCount) || 1;
   const outcome = await deliverAlert(alert, { post, now: () => new Date() });

@@ -8,13 +8,16 @@ import { recordSettledCase } from './record-case.ts';
 
 const logger = createLogger('drg-grouping');
 
+/** The events the drgGrouping queue's consumer accepts (test/stack/rules.test.ts ties them to the bus rules). */
+export const ACCEPTED_EVENTS = [ClaimSettled] as const;
+
 /**
  * CHS-DRG grouping: the providers' synchronous pre-grouping route, and the consumer that turns
  * every settled inpatient claim into a grouped case with points on the provider's year ledger.
  */
 export const handler = byTrigger({
   http: httpApi(logger, { 'POST /v1/drg/pre-group': preGroupRoute }),
-  sqs: eventConsumer(logger, [ClaimSettled], async ({ detail }, { correlationId }) => {
+  sqs: eventConsumer(logger, ACCEPTED_EVENTS, async ({ detail }, { correlationId }) => {
     // The bus rule sends inpatient claims only; anything else is not a case to group.
     if (detail.visit.type !== 'inpatient') {
       logger.warn('Not an inpatient claim; ignored', { claim: detail.claim, visitType: detail.visit.type });

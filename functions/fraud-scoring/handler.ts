@@ -9,6 +9,9 @@ import { CaseGrouped } from '../../events/drg.ts';
 
 const logger = createLogger('fraud-scoring');
 
+/** The events the fraudScoring queue's consumer accepts (test/stack/rules.test.ts ties them to the bus rules). */
+export const ACCEPTED_EVENTS = [ClaimSettled, ClaimReversed, CaseGrouped] as const;
+
 /**
  * One claim at a time in a container: the records of a batch often share a provider (and always a
  * region's peer counters), and transactions on the same item would only cancel each other.
@@ -24,7 +27,7 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
  * Smart audit (智能审核) of every settled claim; a reversal takes the claim's score back; a grouped
  * case feeds the provider rules that compare DRG results (CC/MCC share, cost and stay per DRG).
  */
-export const handler = eventConsumer(logger, [ClaimSettled, ClaimReversed, CaseGrouped], ({ envelope, detail }, { correlationId }) =>
+export const handler = eventConsumer(logger, ACCEPTED_EVENTS, ({ envelope, detail }, { correlationId }) =>
   serially(async () => {
     switch (envelope['detail-type']) {
       case DetailType.claimSettled:
