@@ -23,7 +23,6 @@
 import { createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -39,6 +38,7 @@ import {
   type RowOutcome,
 } from '../shared/enrolment/bulk.ts';
 import { loadOrCreateSigningKey, mintToken } from '../infra/local/signing-key.ts';
+import { retry } from '../shared/runtime/retry.ts';
 
 export interface BulkFileOptions {
   file: string;
@@ -113,26 +113,32 @@ async function sendChunk(options: BulkFileOptions, rows: BulkRow[]): Promise<Bul
     dryRun: Boolean(options.dryRun),
     rows: rows.map((r) => ({ ...r.record, rowNumber: r.rowNumber })),
   });
-  for (let attempt = 1; ; attempt++) {
-    let failure: string;
-    try {
-      const res = await fetch(`${options.apiUrl}/v1/members/bulk`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-        body,
-      });
-      const text = await res.text();
-      if (res.status === 200) return JSON.parse(text) as BulkAnswer;
-      failure = `HTTP ${res.status}: ${text.slice(0, 300)}`;
-      if (res.status !== 429 && res.status < 500) throw new Error(`the API refused the chunk from row ${rows[0]?.rowNumber}: ${failure}`);
-    } catch (error) {
-      if (error instanceof Error && error.message.startsWith('the API refused')) throw error;
-      failure = error instanceof Error ? error.message : String(error);
-    }
-    if (attempt >= 4) throw new Error(`chunk from row ${rows[0]?.rowNumber} failed ${attempt} times: ${failure}`);
-    await sleep(250 * 2 ** attempt);
+  // A network failure, a 429 or a 5xx may pass; any other answer is the API refusing the chunk.
+  const transient = (error: unknown) => !(error instanceof ChunkRefused);
+  try {
+    return await retry(
+      async () => {
+        const res = await fetch(`${options.apiUrl}/v1/members/bulk`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+          body,
+        });
+        const text = await res.text();
+        if (res.status === 200) return JSON.parse(text) as BulkAnswer;
+        const failure = `HTTP ${res.status}: ${text.slice(0, 300)}`;
+        if (res.status !== 429 && res.status < 500)
+          throw new ChunkRefused(`the API refused the chunk from row ${rows[0]?.rowNumber}: ${failure}`);
+        throw new Error(failure);
+      },
+      { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 4_000, retryable: transient },
+    );
+  } catch (error) {
+    if (error instanceof ChunkRefused) throw error;
+    throw new Error(`chunk from row ${rows[0]?.rowNumber} failed 4 times: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+class ChunkRefused extends Error {}
 
 /** Streams a file through the bulk endpoint and adds up the row-by-row reports. */
 export async function enrolFile(options: BulkFileOptions): Promise<Summary> {

@@ -18,7 +18,8 @@ import {
 import { claimReversedPayload } from './claim-events.ts';
 import { claimReversedEvent, publishPending } from './publish-pending.ts';
 import { contention } from './requests.ts';
-import { backoff, MAX_ATTEMPTS, RETRY_BUDGET_MS } from './settle.ts';
+import { CONTENTION_RETRY } from './settle.ts';
+import { retry } from '../../shared/runtime/retry.ts';
 import type { YearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
 
 const negate = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, -v]));
@@ -30,16 +31,18 @@ export interface ReverseRequest {
   settlementNo?: number;
 }
 
+type ReverseOutcome = { statusCode: 200; record: ClaimRecord; entry?: LedgerEntry; replay: boolean };
+
 export async function reverseClaim(
   request: ReverseRequest,
   by: string,
   correlationId: string,
   logger: Logger,
   authorise: (record: ClaimRecord) => void,
-): Promise<{ statusCode: 200; record: ClaimRecord; entry?: LedgerEntry; replay: boolean }> {
-  const deadline = Date.now() + RETRY_BUDGET_MS;
+): Promise<ReverseOutcome> {
   let fresh: YearAccumulator | undefined;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS && Date.now() < deadline; attempt++) {
+  // One attempt: reverse against the counters read, or say (undefined) that someone moved them first.
+  const once = async (attempt: number): Promise<ReverseOutcome | undefined> => {
     const claim = await readClaim(request.providerCode, request.claimNo);
     if (!claim) throw notFound(`no claim ${request.claimNo} of provider ${request.providerCode}`);
     authorise(claim);
@@ -82,13 +85,15 @@ export async function reverseClaim(
         claim: `${claim.providerCode}/${claim.claimNo}`,
         settlementNo: claim.settlementNo,
         memberId: claim.memberId,
-        attempts: attempt + 1,
+        attempts: attempt,
       });
       await publishPending(reversed, logger);
       return { statusCode: 200, record: reversed, entry, replay: false };
     }
     if (commit.outcome === 'accumulator-moved') fresh = commit.current;
-    if (commit.outcome !== 'claim-moved') await backoff(attempt);
-  }
-  throw contention();
+    return undefined;
+  };
+  const outcome = await retry(once, { ...CONTENTION_RETRY, retryIf: (result) => result === undefined });
+  if (!outcome) throw contention();
+  return outcome;
 }

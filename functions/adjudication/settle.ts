@@ -10,7 +10,6 @@
  * statements. Idempotency: provider + claim number is the claim's key; the same bill again replays
  * the stored statement, a different one is a 409.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { conflict } from '../../shared/http/errors.ts';
 import { settle } from '../../shared/settlement/engine.ts';
@@ -32,6 +31,7 @@ import { SettlementRefusal, type Statement } from '../../shared/settlement/state
 import { claimSettledPayload } from './claim-events.ts';
 import { claimSettledEvent, publishPending } from './publish-pending.ts';
 import { billHash, contention, refusalToHttp } from './requests.ts';
+import { retry } from '../../shared/runtime/retry.ts';
 
 /** Attempts before giving up on a member whose counters keep moving (each attempt is at most one read and one transaction). */
 export const MAX_ATTEMPTS = 40;
@@ -43,8 +43,8 @@ export const MAX_ATTEMPTS = 40;
  */
 export const RETRY_BUDGET_MS = 20_000;
 
-/** Full-jitter exponential backoff, capped: racers spread out instead of colliding again in step. */
-export const backoff = (attempt: number) => sleep(Math.random() * Math.min(1_000, 10 * 2 ** attempt));
+/** How a lost race is retried (shared/runtime/retry.ts: full-jitter backoff, so racers spread out instead of colliding again in step). */
+export const CONTENTION_RETRY = { maxAttempts: MAX_ATTEMPTS, budgetMs: RETRY_BUDGET_MS, baseDelayMs: 10, maxDelayMs: 1_000 } as const;
 
 /** The insurance year whose accumulators a bill moves: the year of its settlement (discharge) date. */
 const settlementYear = (bill: Bill): number => Number(settlementDate(bill).slice(0, 4));
@@ -120,8 +120,8 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
   ]);
   let existing = settledValue(claimRead);
   let fresh: YearAccumulator | undefined = settledValue(accumulatorRead);
-  const deadline = Date.now() + RETRY_BUDGET_MS;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS && Date.now() < deadline; attempt++) {
+  // One attempt: settle on the counters read, or say (undefined) that someone moved them first.
+  const once = async (attempt: number): Promise<SettleOutcome | undefined> => {
     if (existing?.status === 'settled') {
       // A replay answers from what is stored, even if the member or policy would refuse the bill today.
       const replay = replayOrConflict(existing, hash);
@@ -173,7 +173,7 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
         claim: `${record.providerCode}/${record.claimNo}`,
         settlementNo: record.settlementNo,
         memberId: record.memberId,
-        attempts: attempt + 1,
+        attempts: attempt,
         fundPaidFen: t.fundPaidFen,
       });
       await publishPending(record, logger);
@@ -182,12 +182,12 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
     if (commit.outcome === 'claim-moved') {
       // Another request settled (or reversed) this claim meanwhile: answer from what it stored.
       existing = await readClaim(bill.providerCode, bill.claimNo);
-    } else {
-      if (commit.outcome === 'accumulator-moved') fresh = commit.current;
-      await backoff(attempt);
-    }
-  }
-  throw contention();
+    } else if (commit.outcome === 'accumulator-moved') fresh = commit.current;
+    return undefined;
+  };
+  const settled = await retry(once, { ...CONTENTION_RETRY, retryIf: (outcome) => outcome === undefined });
+  if (!settled) throw contention();
+  return settled;
 }
 
 /** The value of a settled promise, or its error thrown (a refusal is already an HttpError). */

@@ -15,7 +15,6 @@
  *     counted a grouping yet;
  *  4. a reversed claim counts nothing; its grouping stays written for a re-settlement to count.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod';
 import type { CaseGrouped } from '../../events/drg.ts';
@@ -31,15 +30,14 @@ import {
   writeGrouping,
   type StoredGrouping,
 } from '../../shared/fraud/store/scoring.ts';
-import { publishPending, type ScoringDeps } from './score-claim.ts';
+import { retry } from '../../shared/runtime/retry.ts';
+import { COMMIT_RETRY, publishPending, type ScoringDeps } from './score-claim.ts';
 
 type CaseGroupedPayload = z.output<typeof CaseGrouped.payload>;
 
 export type GroupingOutcome =
   | { outcome: 'counted'; providerRisk: number; alerts: string[] }
   | { outcome: 'awaiting-scoring' | 'not-grouped' | 'reversed' | 'duplicate' };
-
-const COMMIT_TRIES = 5;
 
 /** The DRG result as the fraud rules count it: only a case grouped into a DRG has one. */
 export function drgOf(grouping: CaseGroupedPayload['grouping']): FraudClaim['drg'] {
@@ -63,7 +61,9 @@ export async function applyGrouping(
   }
   if (first.grouping?.eventId !== eventId) await writeGrouping(ref, grouping);
 
-  for (let attempt = 1; ; attempt++) {
+  let lost = '';
+  // One attempt: count the grouped case, or say (undefined) that the score changed under it.
+  const once = async (attempt: number): Promise<GroupingOutcome | undefined> => {
     const state = attempt === 1 && first.grouping?.eventId === eventId ? first : await readClaimState(ref);
     const score = state.score;
     if (!score) return { outcome: 'awaiting-scoring' };
@@ -105,8 +105,11 @@ export async function applyGrouping(
       return { outcome: 'counted', providerRisk: providerScore.score, alerts };
     }
     // 'duplicate': the score changed under us (scored with this grouping, reversed, re-scored); read again.
-    if (attempt >= COMMIT_TRIES)
-      throw new Error(`Counting the grouped case of ${ref.providerCode}#${ref.claimNo} kept conflicting (${outcome}); SQS will retry`);
-    await sleep(20 * attempt + Math.floor(Math.random() * 30));
-  }
+    lost = outcome;
+    return undefined;
+  };
+  const counted = await retry(once, { ...COMMIT_RETRY, retryIf: (result) => result === undefined });
+  if (!counted)
+    throw new Error(`Counting the grouped case of ${ref.providerCode}#${ref.claimNo} kept conflicting (${lost}); SQS will retry`);
+  return counted;
 }

@@ -3,11 +3,12 @@
  * risk, its cases leave the counters) and takes the claim out of every later comparison. An alert
  * the claim raised stays open for the regulator, with a note that the claim was reversed.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod';
 import type { ClaimReversed } from '../../events/claims.ts';
 import { commitReversed, markProjectionReversed, readClaimState } from '../../shared/fraud/store/scoring.ts';
+import { retry } from '../../shared/runtime/retry.ts';
+import { COMMIT_RETRY } from './score-claim.ts';
 
 type ReversalPayload = z.output<typeof ClaimReversed.payload>;
 
@@ -22,7 +23,8 @@ export async function reverseClaim(
   logger: Logger,
   now: () => string,
 ): Promise<'reversed' | 'duplicate'> {
-  for (let attempt = 1; ; attempt++) {
+  // One attempt: apply the reversal, or say (undefined) that the claim changed under it.
+  const once = async (): Promise<'reversed' | 'duplicate' | undefined> => {
     const state = await readClaimState(payload.claim);
     if (state.appliedEvents.has(eventId) || state.score?.reversed) return 'duplicate';
     if (!state.score)
@@ -35,7 +37,9 @@ export async function reverseClaim(
       return 'reversed';
     }
     // 'duplicate' may also mean the claim's grouped case was counted after the read: the next read tells.
-    if (attempt >= 5) throw new Error('Reversal kept conflicting; SQS will retry');
-    await sleep(20 * attempt + Math.floor(Math.random() * 30));
-  }
+    return undefined;
+  };
+  const outcome = await retry(once, { ...COMMIT_RETRY, retryIf: (result) => result === undefined });
+  if (!outcome) throw new Error('Reversal kept conflicting; SQS will retry');
+  return outcome;
 }

@@ -5,12 +5,12 @@
  * published; a redelivered message finds the claim already scored and publishes whatever alert is
  * still unmarked (an outbox), so a crash between commit and publish loses no alert.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ClaimSettledPayload } from '../../events/claims.ts';
 import { FraudAlertRaised, fraudAlertPayload } from '../../events/fraud.ts';
 import { publish } from '../../shared/events/publish.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
+import { retry } from '../../shared/runtime/retry.ts';
 import { claimAlert, providerAlert } from '../../shared/fraud/alert.ts';
 import type { CatalogueLookup } from '../../shared/fraud/shipped-catalogues.ts';
 import { catalogueLookup } from '../../shared/fraud/store/catalogues.ts';
@@ -37,7 +37,8 @@ export interface ScoringDeps {
 export const defaultDeps: ScoringDeps = { now: () => new Date().toISOString(), catalogueFor: catalogueLookup() };
 
 /** Tries of the commit when another scoring of the same provider got in first. */
-const COMMIT_TRIES = 5;
+/** A commit that lost a race is redone on a fresh read, a few times, then left to SQS's redelivery. */
+export const COMMIT_RETRY = { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 500 } as const;
 
 export type ScoringOutcome = { outcome: 'scored'; score: number; alerts: string[] } | { outcome: 'duplicate'; republished: string[] };
 
@@ -95,7 +96,9 @@ export async function scoreSettledClaim(
 
   const year = countingYear(claim);
   let latest = state;
-  for (let attempt = 1; ; attempt++) {
+  let lost = '';
+  // One attempt: score and commit, or say (undefined) that another commit came first.
+  const once = async (attempt: number): Promise<ScoringOutcome | undefined> => {
     const at = deps.now();
     if (attempt > 1) {
       latest = await readClaimState(claim.ref);
@@ -151,8 +154,10 @@ export async function scoreSettledClaim(
     if (outcome === 'duplicate') return duplicateOf(await readClaimState(claim.ref), correlationId, deps.now);
     // Another claim of this provider committed first (or raised its alert), or the claim's case was
     // grouped meanwhile: read again and redo.
-    if (attempt >= COMMIT_TRIES)
-      throw new Error(`Scoring of ${claim.ref.providerCode}#${claim.ref.claimNo} kept conflicting (${outcome}); SQS will retry`);
-    await sleep(20 * attempt + Math.floor(Math.random() * 30));
-  }
+    lost = outcome;
+    return undefined;
+  };
+  const scored = await retry(once, { ...COMMIT_RETRY, retryIf: (result) => result === undefined });
+  if (!scored) throw new Error(`Scoring of ${claim.ref.providerCode}#${claim.ref.claimNo} kept conflicting (${lost}); SQS will retry`);
+  return scored;
 }

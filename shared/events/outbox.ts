@@ -18,6 +18,7 @@ import type { EventContract } from '../../events/contract.ts';
 import { dynamoDocumentClient, eventBridgeClient } from '../runtime/aws-clients.ts';
 import { mapLimit } from '../runtime/concurrency.ts';
 import { busName, tableName } from '../runtime/resource-names.ts';
+import { retry } from '../runtime/retry.ts';
 
 export const OUTBOX_SHARDS = 8;
 /** PutEvents takes at most ten entries a call. */
@@ -94,10 +95,14 @@ export async function deliver(entries: readonly OutboxEntry[]): Promise<{ delive
 async function removeEntries(keys: readonly string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += 25) {
     let requests = keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: itemKey(key) } }));
-    for (let attempt = 0; requests.length > 0 && attempt < 8; attempt++) {
-      const out = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: { [tableName('outbox')]: requests } }));
-      requests = (out.UnprocessedItems?.[tableName('outbox')] ?? []) as typeof requests;
-    }
+    await retry(
+      async () => {
+        const out = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: { [tableName('outbox')]: requests } }));
+        requests = (out.UnprocessedItems?.[tableName('outbox')] ?? []) as typeof requests;
+        return requests.length;
+      },
+      { maxAttempts: 8, baseDelayMs: 50, retryIf: (unprocessed) => unprocessed > 0 },
+    );
     // An entry not deleted is published again by the relay: harmless, consumers are idempotent.
   }
 }

@@ -3,12 +3,12 @@
  * calendar), the retry loop around an optimistic write, and turning a domain refusal into the
  * uniform HTTP error.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { agencyDate } from '../../../shared/time/agency-calendar.ts';
 import { badRequest, conflict, type HttpError, notFound } from '../../../shared/http/errors.ts';
 import { refuse, type Problem, type Refusal } from '../../../shared/enrolment/problems.ts';
 import type { WriteResult } from '../../../shared/enrolment/store/members.ts';
+import { retry } from '../../../shared/runtime/retry.ts';
 
 export interface Clock {
   /** yyyy-mm-dd, Asia/Shanghai. */
@@ -41,15 +41,12 @@ const MAX_ATTEMPTS = 6;
  * gives (unchanged, or 409 naming the winner) rather than an error.
  */
 export async function untilWritten<T>(attempt: () => Promise<T | Refusal | { retry: WriteResult }>, field: string): Promise<T | Refusal> {
-  for (let n = 1; ; n++) {
-    const result = await attempt();
-    if (typeof result !== 'object' || result === null || !('retry' in result)) return result;
-    if (n >= MAX_ATTEMPTS) {
-      return refuse(409, [{ field, rule: 'concurrent_update', message: 'the member kept changing under this request; send it again' }]);
-    }
-    // Jittered, growing pause: two racers rarely collide twice.
-    await sleep(5 * n + Math.floor(Math.random() * 10 * n));
-  }
+  const raced = (result: T | Refusal | { retry: WriteResult }): result is { retry: WriteResult } =>
+    typeof result === 'object' && result !== null && 'retry' in result;
+  // Jittered, growing pauses: two racers rarely collide twice.
+  const result = await retry(attempt, { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 20, retryIf: raced });
+  if (!raced(result)) return result;
+  return refuse(409, [{ field, rule: 'concurrent_update', message: 'the member kept changing under this request; send it again' }]);
 }
 
 export const isRefusal = (value: unknown): value is Refusal =>

@@ -1,8 +1,8 @@
 /** Small DynamoDB helpers the fraud adapters share: paged queries and batched writes. */
 import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
+import { retry } from '../../runtime/retry.ts';
 
 export const alertsTable = (): string => tableName('alerts');
 
@@ -26,12 +26,15 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, maxI
 export async function putAll(items: readonly Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(1000, 50 * 2 ** attempt));
-      if (attempt > 8) throw new Error('BatchWrite kept leaving items unprocessed');
-      const out = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: { [alertsTable()]: requests } }));
-      requests = (out.UnprocessedItems?.[alertsTable()] ?? []) as typeof requests;
-    }
+    const left = await retry(
+      async () => {
+        const out = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: { [alertsTable()]: requests } }));
+        requests = (out.UnprocessedItems?.[alertsTable()] ?? []) as typeof requests;
+        return requests.length;
+      },
+      { maxAttempts: 10, baseDelayMs: 100, retryIf: (unprocessed) => unprocessed > 0 },
+    );
+    if (left > 0) throw new Error('BatchWrite kept leaving items unprocessed');
   }
 }
 
