@@ -22,13 +22,25 @@ export interface EventContract<P extends z.ZodObject = z.ZodObject, D extends z.
   detail: D;
 }
 
+/**
+ * The id of the fact an event reports (its outbox key, e.g.
+ * `claim/<provider>/<claimNo>/<settlementNo>/ClaimSettled`), carried in every detail beside `meta`:
+ * the same on every publication of that fact, whereas EventBridge gives each publication an envelope
+ * `id` of its own. A consumer that keeps each event once keys on it (`eventIdOf`). It was added to
+ * every contract at once as an optional field, a compatible change (a consumer written before it
+ * ignores it), so no contract's `schemaVersion` moved; events published before it, and events put on
+ * the bus by hand, lack it and are known by their envelope id. It sits beside `meta`, not in it,
+ * because it is part of what the event says (which fact), not of how it travels.
+ */
+export const eventIdSchema = z.string().min(1).max(512);
+
 export function defineEvent<Shape extends z.ZodRawShape>(c: {
   source: EventSourceName;
   detailType: DetailTypeName;
   schemaVersion: number;
   payload: z.ZodObject<Shape>;
 }) {
-  const detail = z.object({ ...c.payload.shape, meta: eventMetaSchema });
+  const detail = z.object({ ...c.payload.shape, eventId: eventIdSchema.optional(), meta: eventMetaSchema });
   return { ...c, detail } satisfies EventContract;
 }
 
@@ -47,3 +59,13 @@ export const eventBridgeEnvelopeSchema = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 export type EventBridgeEnvelope = z.infer<typeof eventBridgeEnvelopeSchema>;
+
+/**
+ * The id a consumer keeps an event once by: the fact's (`detail.eventId`), so a replayed request or
+ * the outbox relay publishing the same fact again is recognised; the envelope's id for an event that
+ * does not carry one.
+ */
+export function eventIdOf(envelope: Pick<EventBridgeEnvelope, 'id' | 'detail'>): string {
+  const factId = eventIdSchema.safeParse(envelope.detail.eventId);
+  return factId.success ? factId.data : envelope.id;
+}

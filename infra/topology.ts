@@ -336,7 +336,7 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 60,
     // The DRG policies (base rates, weights) travel in the bundle; the case carries its provider.
-    tables: { drgCases: 'readwrite' },
+    tables: { drgCases: 'readwrite', outbox: 'readwrite' },
     publishes: true,
     sendsTo: [],
   },
@@ -347,7 +347,7 @@ export const functions = {
     timeoutSeconds: 60,
     // Reads only its own history projection in the alerts table, never the claims table's layout;
     // the rule catalogues: the shipped first versions travel in the bundle, later ones in policies.
-    tables: { alerts: 'readwrite', policies: 'read' },
+    tables: { alerts: 'readwrite', policies: 'read', outbox: 'readwrite' },
     publishes: true,
     sendsTo: [],
   },
@@ -388,7 +388,7 @@ export const functions = {
     timeoutSeconds: 300,
     // Reads its own projection of claims and grouped cases (paymentFacts), never the claims or
     // drgCases tables; settlement policies travel in the bundle.
-    tables: { providers: 'readwrite' },
+    tables: { providers: 'readwrite', outbox: 'readwrite' },
     publishes: true,
     sendsTo: ['prepaymentWork'],
   },
@@ -398,7 +398,7 @@ export const functions = {
     memoryMb: 2048,
     timeoutSeconds: 900,
     // Reads the year's totals prepayment projected into the providers table; settlement policies travel in the bundle.
-    tables: { providers: 'readwrite' },
+    tables: { providers: 'readwrite', outbox: 'readwrite' },
     publishes: true,
     sendsTo: [],
   },

@@ -5,12 +5,14 @@ import { anyEventConsumer } from '../../shared/queue/consumer.ts';
 import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
 import { auditItem } from '../../shared/audit/audit-item.ts';
+import { eventIdOf } from '../../events/contract.ts';
 
 const logger = createLogger('audit');
 
 /**
- * Archives every business event, append-only. The event id is part of the key and the write is
- * conditional, so a redelivered message leaves exactly one record.
+ * Archives every business event, append-only. The fact's id and time are the key and the write is
+ * conditional, so a redelivered message, or the same fact published again (a replayed request and
+ * the outbox relay), leaves exactly one record.
  */
 export const handler = anyEventConsumer(logger, async (envelope, { correlationId }) => {
   try {
@@ -23,7 +25,7 @@ export const handler = anyEventConsumer(logger, async (envelope, { correlationId
     );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) {
-      logger.info('Event already archived', { eventId: envelope.id });
+      logger.info('Event already archived', { eventId: eventIdOf(envelope) });
       return;
     }
     throw error;

@@ -2,20 +2,21 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ClaimSettledPayload } from '../../events/claims.ts';
 import { CaseGrouped } from '../../events/drg.ts';
 import type { EventPayload } from '../../events/contract.ts';
-import { publish } from '../../shared/events/publish.ts';
+import { deliverAfterCommit, deliverWaiting, outboxEntry } from '../../shared/events/outbox.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
-import { admissionsToDrg, caseItem, cutItem, getCase, markPublished, recordCase, type CaseItem } from '../../shared/drg/store/cases.ts';
+import { admissionsToDrg, caseGroupedKey, caseItem, cutItem, getCase, recordCase, type CaseItem } from '../../shared/drg/store/cases.ts';
 import { drgPaymentFor } from '../../shared/drg/shipped-policies.ts';
 import { grouperFor } from '../../shared/drg/rule-packages.ts';
 import { cutsFor, paymentRegion, settleCase, stayDates } from '../../shared/drg/settled-case.ts';
 
 /**
  * A settled inpatient claim: group it, compute its points, record them on the provider's ledger
- * for the year with any readmission cut, then publish CaseGrouped.
+ * for the year with any readmission cut and the CaseGrouped event (outbox) in one transaction,
+ * then deliver the event.
  *
  * Idempotent: the case's key is provider + year + claim number and every write is conditional on
- * it being new. A redelivered message finds the case recorded and published and changes nothing;
- * one that finds it recorded but not published (the first attempt stopped in between) publishes.
+ * it being new. A redelivered message finds the case recorded and changes nothing but delivering
+ * its event if it still waits in the outbox (the first attempt stopped, or the bus refused it).
  */
 export async function recordSettledCase(claim: ClaimSettledPayload, correlationId: string, logger: Logger): Promise<void> {
   const { year } = stayDates(claim);
@@ -33,12 +34,9 @@ export async function recordSettledCase(claim: ClaimSettledPayload, correlationI
   const { policy } = payment;
 
   const existing = await getCase(claim.claim.providerCode, year, claim.claim.claimNo);
-  if (existing?.caseGroupedEventId) {
-    logger.info('Case already grouped and published; nothing to do', { drg: existing.grouping.drg });
-    return;
-  }
   if (existing) {
-    await publishCaseGrouped(existing, correlationId, logger);
+    logger.info('Case already grouped; delivering its event if it still waits', { drg: existing.grouping.drg });
+    await deliverWaiting([caseGroupedKey(existing.claim.providerCode, existing.year, existing.claim.claimNo)], warnOn(logger));
     return;
   }
 
@@ -53,12 +51,14 @@ export async function recordSettledCase(claim: ClaimSettledPayload, correlationI
 
   const recordedAt = new Date().toISOString();
   const item = caseItem(settled, policy, cuts, recordedAt);
+  const event = caseGroupedEvent(item, correlationId);
   const outcome = await recordCase(
     item,
     cuts.map((cut) => cutItem(cut, regionOf(cut.earlier.providerCode, cut.earlier.claimNo), recordedAt)),
+    event,
   );
   if (outcome === 'already-recorded') {
-    // Another delivery of the same message got there first; it publishes.
+    // Another delivery of the same message got there first; it delivers.
     logger.info('Case recorded meanwhile by another delivery', { claim: claim.claim });
     return;
   }
@@ -69,14 +69,20 @@ export async function recordSettledCase(claim: ClaimSettledPayload, correlationI
     centipoints: settled.points.centipoints,
     readmissionCuts: cuts.length,
   });
-  await publishCaseGrouped(item, correlationId, logger);
+  await deliverAfterCommit([event], warnOn(logger));
 }
 
-async function publishCaseGrouped(item: CaseItem, correlationId: string, logger: Logger): Promise<void> {
-  const eventId = await publish(CaseGrouped, caseGroupedPayload(item), correlationId);
-  await markPublished(item, eventId);
-  logger.info('CaseGrouped published', { eventId });
-}
+const warnOn = (logger: Logger) => (message: string, extra: Record<string, unknown>) => logger.warn(message, extra);
+
+/** CaseGrouped as an outbox entry, keyed (and identified) by the case it reports. */
+export const caseGroupedEvent = (item: CaseItem, correlationId: string) =>
+  outboxEntry(
+    CaseGrouped,
+    caseGroupedPayload(item),
+    correlationId,
+    caseGroupedKey(item.claim.providerCode, item.year, item.claim.claimNo),
+    item.recordedAt,
+  );
 
 export function caseGroupedPayload(item: CaseItem): EventPayload<typeof CaseGrouped> {
   const g = item.grouping;

@@ -31,7 +31,7 @@ import {
   type StoredGrouping,
 } from '../../shared/fraud/store/scoring.ts';
 import { retry } from '../../shared/runtime/retry.ts';
-import { COMMIT_RETRY, publishPending, type ScoringDeps } from './score-claim.ts';
+import { COMMIT_RETRY, alertEvent, deliverAlerts, deliverWaitingAlerts, type ScoringDeps } from './score-claim.ts';
 
 type CaseGroupedPayload = z.output<typeof CaseGrouped.payload>;
 
@@ -70,7 +70,7 @@ export async function applyGrouping(
     if (score.reversed) return { outcome: 'reversed' };
     if (score.groupingEventId) {
       // Counted already: by this event's earlier delivery, or by the scoring that read GROUPING.
-      await publishPending([score.groupingAlertId], correlationId, deps.now);
+      await deliverWaitingAlerts([score.groupingAlertId], logger);
       return { outcome: 'duplicate' };
     }
     if (!drg) return { outcome: 'not-grouped' };
@@ -91,6 +91,7 @@ export async function applyGrouping(
       providerScore.alert && !stored.year.alertId
         ? providerAlert(provider, grouped.year, providerScore, { region: catalogue.region, version: catalogue.version }, at)
         : undefined;
+    const events = raise ? [alertEvent(raise, correlationId)] : [];
     const outcome = await commitGrouped({
       ref,
       eventId,
@@ -98,9 +99,11 @@ export async function applyGrouping(
       score,
       grouped,
       provider: { year: grouped.year, score: providerScore, ...(raise ? { raise } : {}) },
+      events,
     });
     if (outcome === 'committed') {
-      const alerts = raise ? await publishPending([raise.alertId], correlationId, deps.now) : [];
+      await deliverAlerts(events, logger);
+      const alerts = raise ? [raise.alertId] : [];
       logger.info('Grouped case counted', { claim: ref, drg: drg.code, ccLevel: drg.ccLevel, providerRisk: providerScore.score, alerts });
       return { outcome: 'counted', providerRisk: providerScore.score, alerts };
     }

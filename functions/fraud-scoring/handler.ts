@@ -2,6 +2,7 @@ import { createLogger } from '../../shared/runtime/logger.ts';
 import { eventConsumer } from '../../shared/queue/consumer.ts';
 import { ClaimReversed, ClaimSettled, type ClaimSettledPayload } from '../../events/claims.ts';
 import { DetailType } from '../../events/catalog.ts';
+import { eventIdOf } from '../../events/contract.ts';
 import { defaultDeps, scoreSettledClaim } from './score-claim.ts';
 import { reverseClaim } from './reverse-claim.ts';
 import { applyGrouping } from './apply-grouping.ts';
@@ -24,20 +25,21 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Smart audit (智能审核) of every settled claim; a reversal takes the claim's score back; a grouped
+ * Each event is applied once by the id of the fact it reports (`eventIdOf`: a replayed settlement
+ * published twice is one fact). Smart audit (智能审核) of every settled claim; a reversal takes the claim's score back; a grouped
  * case feeds the provider rules that compare DRG results (CC/MCC share, cost and stay per DRG).
  */
 export const handler = eventConsumer(logger, ACCEPTED_EVENTS, ({ envelope, detail }, { correlationId }) =>
   serially(async () => {
     switch (envelope['detail-type']) {
       case DetailType.claimSettled:
-        await scoreSettledClaim(detail as ClaimSettledPayload, envelope.id, correlationId, logger, defaultDeps);
+        await scoreSettledClaim(detail as ClaimSettledPayload, eventIdOf(envelope), correlationId, logger, defaultDeps);
         return;
       case DetailType.claimReversed:
-        await reverseClaim(detail as Parameters<typeof reverseClaim>[0], envelope.id, logger, defaultDeps.now);
+        await reverseClaim(detail as Parameters<typeof reverseClaim>[0], eventIdOf(envelope), logger, defaultDeps.now);
         return;
       default:
-        await applyGrouping(detail as Parameters<typeof applyGrouping>[0], envelope.id, correlationId, logger, defaultDeps);
+        await applyGrouping(detail as Parameters<typeof applyGrouping>[0], eventIdOf(envelope), correlationId, logger, defaultDeps);
     }
   }),
 );

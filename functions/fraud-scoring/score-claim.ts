@@ -1,17 +1,17 @@
 /**
  * Scoring one settled claim: load what the rules look at, run them, commit the score and counters in
- * one transaction, then publish the alerts it raised. The order matters for "nothing lost, nothing
- * twice": the alerts are committed with the score (unpublished), published after, and marked
- * published; a redelivered message finds the claim already scored and publishes whatever alert is
- * still unmarked (an outbox), so a crash between commit and publish loses no alert.
+ * one transaction with the alerts it raised and their FraudAlertRaised events (the outbox,
+ * shared/events/outbox.ts), then deliver those events. A redelivered message finds the claim
+ * already scored and delivers whatever of its alerts' events still waits, so a crash between commit
+ * and publish loses no alert; the relay delivers what nobody came back for.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ClaimSettledPayload } from '../../events/claims.ts';
 import { FraudAlertRaised, fraudAlertPayload } from '../../events/fraud.ts';
-import { publish } from '../../shared/events/publish.ts';
+import { deliverAfterCommit, deliverWaiting, outboxEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { retry } from '../../shared/runtime/retry.ts';
-import { claimAlert, providerAlert } from '../../shared/fraud/alert.ts';
+import { claimAlert, providerAlert, type Alert } from '../../shared/fraud/alert.ts';
 import type { CatalogueLookup } from '../../shared/fraud/shipped-catalogues.ts';
 import { catalogueLookup } from '../../shared/fraud/store/catalogues.ts';
 import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
@@ -19,8 +19,6 @@ import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';
 import { historyRange, providerMonthsNeeded, scoreClaim, scoreProvider } from '../../shared/fraud/engine.ts';
 import {
   commitSettled,
-  markPublished,
-  readAlertItem,
   readClaimState,
   readMemberContext,
   readProviderContext,
@@ -40,37 +38,35 @@ export const defaultDeps: ScoringDeps = { now: () => new Date().toISOString(), c
 /** A commit that lost a race is redone on a fresh read, a few times, then left to SQS's redelivery. */
 export const COMMIT_RETRY = { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 500 } as const;
 
-export type ScoringOutcome = { outcome: 'scored'; score: number; alerts: string[] } | { outcome: 'duplicate'; republished: string[] };
+export type ScoringOutcome = { outcome: 'scored'; score: number; alerts: string[] } | { outcome: 'duplicate'; alertIds: string[] };
 
-/** Publishes the alerts a scoring raised that are not yet marked published. */
-export async function publishPending(
-  alertIds: readonly (string | undefined)[],
-  correlationId: string,
-  now: () => string,
-): Promise<string[]> {
-  const published: string[] = [];
-  for (const alertId of alertIds) {
-    if (!alertId) continue;
-    const item = await readAlertItem(alertId);
-    if (!item || item.publishedAt) continue;
-    await publish(FraudAlertRaised, fraudAlertPayload.parse(item), correlationId);
-    await markPublished(alertId, now());
-    published.push(alertId);
-  }
-  return published;
+/** The fact FraudAlertRaised reports, and so its event id and outbox key: one raised alert. */
+export const alertEventKey = (alertId: string) => `fraud/alert/${alertId}/FraudAlertRaised`;
+
+/** An alert's FraudAlertRaised, to commit with the alert. */
+export const alertEvent = (alert: Alert, correlationId: string): OutboxEntry =>
+  outboxEntry(FraudAlertRaised, fraudAlertPayload.parse(alert), correlationId, alertEventKey(alert.alertId), alert.raisedAt);
+
+const warnOn = (logger: Logger) => (message: string, extra: Record<string, unknown>) => logger.warn(message, extra);
+
+/** Delivers the committed alerts' events that still wait in the outbox (a redelivery's job); never fails. */
+export async function deliverWaitingAlerts(alertIds: readonly (string | undefined)[], logger: Logger): Promise<void> {
+  await deliverWaiting(alertIds.filter((a): a is string => Boolean(a)).map(alertEventKey), warnOn(logger));
 }
+
+/** Delivers the events just committed with their alerts; what the bus refuses, the relay delivers. */
+export const deliverAlerts = (events: readonly OutboxEntry[], logger: Logger): Promise<void> => deliverAfterCommit(events, warnOn(logger));
 
 const alreadyApplied = (state: ClaimState, eventId: string) =>
   state.appliedEvents.has(eventId) || (state.score !== undefined && !state.score.reversed);
 
-/** A redelivery: nothing to count, but any alert the first delivery raised and did not publish goes out now. */
-async function duplicateOf(state: ClaimState, correlationId: string, now: () => string): Promise<ScoringOutcome> {
-  const republished = await publishPending(
-    [state.score?.alertId, state.score?.providerAlertId, state.score?.groupingAlertId],
-    correlationId,
-    now,
+/** A redelivery: nothing to count, but any alert event the first delivery committed and did not deliver goes out now. */
+async function duplicateOf(state: ClaimState, logger: Logger): Promise<ScoringOutcome> {
+  const alertIds = [state.score?.alertId, state.score?.providerAlertId, state.score?.groupingAlertId].filter((a): a is string =>
+    Boolean(a),
   );
-  return { outcome: 'duplicate', republished };
+  await deliverWaitingAlerts(alertIds, logger);
+  return { outcome: 'duplicate', alertIds };
 }
 
 export async function scoreSettledClaim(
@@ -82,7 +78,7 @@ export async function scoreSettledClaim(
 ): Promise<ScoringOutcome> {
   const claim = fromClaimSettled(payload);
   const state = await readClaimState(claim.ref);
-  if (alreadyApplied(state, eventId)) return duplicateOf(state, correlationId, deps.now);
+  if (alreadyApplied(state, eventId)) return duplicateOf(state, logger);
 
   const catalogue = await deps.catalogueFor(claim.region, claim.start);
   if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
@@ -102,7 +98,7 @@ export async function scoreSettledClaim(
     const at = deps.now();
     if (attempt > 1) {
       latest = await readClaimState(claim.ref);
-      if (alreadyApplied(latest, eventId)) return duplicateOf(latest, correlationId, deps.now);
+      if (alreadyApplied(latest, eventId)) return duplicateOf(latest, logger);
     }
     // The claim's case may already be grouped (CaseGrouped handled first): then it counts with its DRG.
     const grouping = latest.grouping;
@@ -128,6 +124,7 @@ export async function scoreSettledClaim(
           )
         : undefined;
     const alert = score.alert ? claimAlert(claim, score, eventId, at) : undefined;
+    const events = [alert, raise].filter((a): a is Alert => a !== undefined).map((a) => alertEvent(a, correlationId));
     const outcome = await commitSettled({
       claim,
       eventId,
@@ -138,10 +135,11 @@ export async function scoreSettledClaim(
       ...(alert ? { claimAlert: alert } : {}),
       provider: { year, score: providerScore, ...(raise ? { raise } : {}) },
       ...(grouping ? { grouping } : {}),
+      events,
     });
     if (outcome === 'committed') {
       const alerts = [alert?.alertId, raise?.alertId].filter((a): a is string => Boolean(a));
-      await publishPending(alerts, correlationId, deps.now);
+      await deliverAlerts(events, logger);
       logger.info('Claim scored', {
         claim: claim.ref,
         score: score.score,
@@ -151,7 +149,7 @@ export async function scoreSettledClaim(
       });
       return { outcome: 'scored', score: score.score, alerts };
     }
-    if (outcome === 'duplicate') return duplicateOf(await readClaimState(claim.ref), correlationId, deps.now);
+    if (outcome === 'duplicate') return duplicateOf(await readClaimState(claim.ref), logger);
     // Another claim of this provider committed first (or raised its alert), or the claim's case was
     // grouped meanwhile: read again and redo.
     lost = outcome;

@@ -1,11 +1,10 @@
 import * as z from 'zod';
 import { httpApi } from '../../shared/http/api.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
-import { publish } from '../../shared/events/publish.ts';
 import { requireActingFor } from '../../shared/auth/principal.ts';
 import { PingReceived } from '../../events/platform.ts';
 import { byTrigger } from '../../shared/runtime/triggers.ts';
-import { relayOutbox } from '../../shared/events/outbox.ts';
+import { publishNotice, relayOutbox } from '../../shared/events/outbox.ts';
 
 const logger = createLogger('platform');
 
@@ -27,7 +26,8 @@ const api = httpApi(logger, {
     if (body.providerCode) requireActingFor(principal, body.providerCode);
     const actingFor =
       principal.role === 'provider' ? principal.providerCode : principal.role === 'regulator' ? principal.region : undefined;
-    const eventId = await publish(PingReceived, { role: principal.role, actingFor, message: body.message }, request.correlationId);
+    // A ping reports no stored fact: published while the caller waits, not through the outbox.
+    const eventId = await publishNotice(PingReceived, { role: principal.role, actingFor, message: body.message }, request.correlationId);
     logger.info('Ping', { role: principal.role, eventId });
     return {
       statusCode: 200,

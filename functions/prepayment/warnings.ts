@@ -6,7 +6,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { FundWarningRaised } from '../../events/budget.ts';
-import { publish } from '../../shared/events/publish.ts';
+import { deliverAfterCommit, outboxEntry } from '../../shared/events/outbox.ts';
 import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
 import { crossed, fundStatus, type FundStatus, type Level } from '../../shared/budget/warnings.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
@@ -14,7 +14,7 @@ import type { SettlementPolicy } from '../../shared/budget/policy.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { monthsOfYear } from '../../shared/budget/store/facts.ts';
-import { getLevel, markLevelPublished, recordLevel } from '../../shared/budget/store/warnings.ts';
+import { getLevel, recordLevel, warningEventKey } from '../../shared/budget/store/warnings.ts';
 
 /** The fund's state through a month, or undefined when the region has no budget or policy that year. */
 export async function loadFundStatus(
@@ -82,43 +82,39 @@ export async function evaluateWarnings(
   const { status, policy } = loaded;
   const now = new Date().toISOString();
   let raised = 0;
+  const warn = (message: string, extra: Record<string, unknown>) => logger.warn(message, extra);
   await mapLimit(subjects(status, policy), 16, async (s) => {
     const previous = await getLevel(region, status.year, s.kind, s.subject);
     const previousLevel = previous?.level ?? 'none';
-    let toPublish = previous && !previous.published && previous.level !== 'none' && previous.level === s.level ? previous : undefined;
-    if (s.level !== previousLevel) {
-      const rises = crossed(previousLevel, s.level);
-      const next = {
-        level: s.level,
-        throughMonth: status.throughMonth,
-        value: s.value,
-        threshold: s.threshold,
-        previousLevel,
-        published: !rises,
-      };
-      if (!(await recordLevel(region, status.year, s.kind, s.subject, previous, next, now))) return; // another evaluation recorded it
-      toPublish = rises ? next : undefined;
-    }
-    if (!toPublish || toPublish.level === 'none') return;
-    const eventId = await publish(
-      FundWarningRaised,
-      {
-        region,
-        year: status.year,
-        throughMonth: toPublish.throughMonth,
-        kind: s.kind,
-        ...(s.providerCode ? { providerCode: s.providerCode } : {}),
-        level: toPublish.level,
-        previousLevel: toPublish.previousLevel,
-        value: toPublish.value,
-        threshold: toPublish.threshold,
-        message: s.message,
-      },
-      correlationId,
-    );
-    await markLevelPublished(region, status.year, s.kind, s.subject, eventId);
+    if (s.level === previousLevel) return;
+    const next = { level: s.level, throughMonth: status.throughMonth, value: s.value, threshold: s.threshold, previousLevel };
+    // A rise is announced: its event is recorded with the level, in one transaction (the outbox).
+    const event =
+      crossed(previousLevel, s.level) && s.level !== 'none'
+        ? outboxEntry(
+            FundWarningRaised,
+            {
+              region,
+              year: status.year,
+              throughMonth: next.throughMonth,
+              kind: s.kind,
+              ...(s.providerCode ? { providerCode: s.providerCode } : {}),
+              level: s.level,
+              previousLevel,
+              value: next.value,
+              threshold: next.threshold,
+              message: s.message,
+            },
+            correlationId,
+            warningEventKey(region, status.year, s.kind, s.subject, now),
+            now,
+          )
+        : undefined;
+    if (!(await recordLevel(region, status.year, s.kind, s.subject, previous, next, now, event))) return; // another evaluation recorded it
+    if (!event) return;
+    await deliverAfterCommit([event], warn);
     raised++;
-    logger.info('Fund warning raised', { region, kind: s.kind, subject: s.subject, level: toPublish.level });
+    logger.info('Fund warning raised', { region, kind: s.kind, subject: s.subject, level: s.level });
   });
   return { raised, evaluated: true };
 }

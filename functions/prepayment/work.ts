@@ -1,25 +1,20 @@
 /**
  * One provider's line of a prepayment run version (a prepaymentWork message): compute the advance
  * under the provider's agreement, subtract what earlier versions issued for the month, write the
- * line and its ledger entry, publish PrepaymentIssued, and complete the version if this was its last
- * line. A redelivered message finds its line and only finishes what the first attempt left undone.
+ * line, its ledger entry and its PrepaymentIssued event (outbox) in one transaction, deliver the
+ * event, and complete the version if this was its last line. A redelivered message finds its line
+ * and only finishes what the first attempt left undone (its event, if it still waits; completion).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PrepaymentIssued } from '../../events/budget.ts';
-import { publish } from '../../shared/events/publish.ts';
+import { deliverAfterCommit, deliverWaiting, outboxEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { agreementOf, type Budget } from '../../shared/budget/budget.ts';
 import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
 import { monthlyAdvance, monthOf, previousMonth, supersede, yearOf } from '../../shared/budget/prepayment.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { monthTotals } from '../../shared/budget/store/facts.ts';
-import {
-  getPrepaymentLine,
-  issuedForPeriod,
-  markLinePublished,
-  writePrepaymentLine,
-  type PrepaymentLine,
-} from '../../shared/budget/store/ledger.ts';
+import { getPrepaymentLine, issuedForPeriod, writePrepaymentLine, type PrepaymentLine } from '../../shared/budget/store/ledger.ts';
 import { completeRun, getRunVersion } from '../../shared/budget/store/runs.ts';
 import type { WorkItem } from './plan.ts';
 
@@ -36,8 +31,12 @@ const budgetVersion = (region: string, year: number, version: number) => {
   return budget;
 };
 
-async function publishLine(line: PrepaymentLine, correlationId: string): Promise<void> {
-  const eventId = await publish(
+/** The fact PrepaymentIssued reports, and so its event id and outbox key: one provider's line of one run version. */
+export const lineEventKey = (line: Pick<PrepaymentLine, 'region' | 'period' | 'version' | 'providerCode'>) =>
+  `prepayment/${line.region}/${line.period}/${line.version}/${line.providerCode}/PrepaymentIssued`;
+
+export function lineEvent(line: PrepaymentLine, correlationId: string): OutboxEntry {
+  return outboxEntry(
     PrepaymentIssued,
     {
       runId: line.runId,
@@ -51,9 +50,12 @@ async function publishLine(line: PrepaymentLine, correlationId: string): Promise
       differenceFen: line.differenceFen,
     },
     correlationId,
+    lineEventKey(line),
+    line.writtenAt,
   );
-  await markLinePublished(line.providerCode, line.period, line.version, eventId);
 }
+
+const warnOn = (logger: Logger) => (message: string, extra: Record<string, unknown>) => logger.warn(message, extra);
 
 export async function issueLine(item: WorkItem, logger: Logger): Promise<void> {
   const { region, period, version, providerCode } = item;
@@ -61,7 +63,7 @@ export async function issueLine(item: WorkItem, logger: Logger): Promise<void> {
 
   const existing = await getPrepaymentLine(providerCode, period, version);
   if (existing) {
-    if (!existing.eventId) await publishLine(existing, item.correlationId);
+    await deliverWaiting([lineEventKey(existing)], warnOn(logger));
     await finish();
     logger.info('Prepayment line already written', { providerCode, version });
     return;
@@ -95,13 +97,14 @@ export async function issueLine(item: WorkItem, logger: Logger): Promise<void> {
     workings: advance.workings,
     writtenAt: new Date().toISOString(),
   };
-  const written = await writePrepaymentLine(line);
+  const event = lineEvent(line, item.correlationId);
+  const written = await writePrepaymentLine(line, event);
   if (written === 'already-written') {
-    // Another delivery of this message wrote it between our read and our write: it publishes.
+    // Another delivery of this message wrote it between our read and our write: it delivers.
     logger.info('Prepayment line written meanwhile by another delivery', { providerCode, version });
     return;
   }
   logger.info('Prepayment line written', { providerCode, version, amountFen: line.amountFen, differenceFen: line.differenceFen });
-  await publishLine(line, item.correlationId);
+  await deliverAfterCommit([event], warnOn(logger));
   await finish();
 }

@@ -2,7 +2,8 @@
  * A region's year-end settlement run: load the year's totals (one totals item and one ledger balance
  * per provider, batch-read; the spending of each community; never the individual cases), settle them
  * (shared/budget/year-end.ts), store a report and a ledger entry per provider and a report per
- * community, complete the version and publish YearEndSettled.
+ * community, complete the version with its YearEndSettled event (outbox) in one transaction, and
+ * deliver the event.
  *
  * Idempotent and versioned like the prepayment: running a settled year again changes nothing; a
  * superseding run (a correction: a late assessment, a changed budget) is a new version whose ledger
@@ -11,7 +12,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { YearEndSettled } from '../../events/budget.ts';
-import { publish } from '../../shared/events/publish.ts';
+import { deliverAfterCommit, deliverWaiting, outboxEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { CapitationRefusal, type CommunityYear } from '../../shared/budget/capitation.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
 import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
@@ -22,7 +23,7 @@ import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
 import { runId } from '../../shared/budget/store/keys.ts';
 import { getAssessment, getCommunity, providersOfRegion } from '../../shared/budget/store/register.ts';
 import { balances } from '../../shared/budget/store/ledger.ts';
-import { completeRun, createRunVersion, getRunVersion, markRunPublished, type RunVersion } from '../../shared/budget/store/runs.ts';
+import { completeRun, createRunVersion, getRunVersion, type RunVersion } from '../../shared/budget/store/runs.ts';
 import { writeYearEndCommunity, writeYearEndProviders } from '../../shared/budget/store/year-end.ts';
 
 export class YearEndRefusal extends Error {
@@ -133,41 +134,53 @@ async function store(run: RunVersion, result: YearEndResult, correlationId: stri
     now,
   );
   await mapLimit(result.communities, PARALLEL, (c) => writeYearEndCommunity(region, year, version, { ...c }, now));
-  await completeRun('year-end', region, run.period, version, now, { whenAllDone: false });
+  // Stamped at the commit, not the start: the relay takes entries older than its grace period.
+  const completedAt = new Date().toISOString();
+  const event = yearEndEvent(run, correlationId, completedAt);
+  const completed = await completeRun('year-end', region, run.period, version, completedAt, { whenAllDone: false, event });
   logger.info('Year-end reports stored', { region, year, version, ...written, providers: result.providers.length });
+  const warn = warnOn(logger);
+  // Completed now: deliver its event; completed by an earlier attempt: deliver its event if it still waits.
+  if (completed) await deliverAfterCommit([event], warn);
+  else await deliverWaiting([event.key], warn);
+  return (await getRunVersion('year-end', region, run.period, version))!;
+}
 
-  const settled = (await getRunVersion('year-end', region, run.period, version))!;
-  if (!settled.eventId) {
-    const summary = settled.summary as YearEndSummary;
-    const eventId = await publish(
-      YearEndSettled,
-      {
-        runId: settled.runId,
-        region,
-        year,
-        version,
-        policy: summary.policy,
-        budgetVersion: settled.budgetVersion,
-        pointValue: summary.pointValue,
-        providers: summary.totals.providers,
-        communities: summary.communities,
-        totals: {
-          drgPaymentFen: summary.totals.drgPaymentFen,
-          itemPaymentFen: summary.totals.itemPaymentFen,
-          capitationFen: summary.totals.capitationFen,
-          entitlementFen: summary.totals.entitlementFen,
-          prepaidFen: summary.totals.prepaidFen,
-          toPayFen: summary.totals.toPayFen,
-          toRecoverFen: summary.totals.toRecoverFen,
-          ledgerFen: summary.totals.ledgerFen,
-        },
+const warnOn = (logger: Logger) => (message: string, extra: Record<string, unknown>) => logger.warn(message, extra);
+
+/** The fact YearEndSettled reports, and so its event id and outbox key: one completed version of a region's year-end run. */
+export const yearEndEventKey = (region: string, period: string, version: number) =>
+  `year-end/${region}/${period}/${version}/YearEndSettled`;
+
+function yearEndEvent(run: RunVersion, correlationId: string, completedAt: string): OutboxEntry {
+  const summary = run.summary as YearEndSummary;
+  return outboxEntry(
+    YearEndSettled,
+    {
+      runId: run.runId,
+      region: run.region,
+      year: Number(run.period),
+      version: run.version,
+      policy: summary.policy,
+      budgetVersion: run.budgetVersion,
+      pointValue: summary.pointValue,
+      providers: summary.totals.providers,
+      communities: summary.communities,
+      totals: {
+        drgPaymentFen: summary.totals.drgPaymentFen,
+        itemPaymentFen: summary.totals.itemPaymentFen,
+        capitationFen: summary.totals.capitationFen,
+        entitlementFen: summary.totals.entitlementFen,
+        prepaidFen: summary.totals.prepaidFen,
+        toPayFen: summary.totals.toPayFen,
+        toRecoverFen: summary.totals.toRecoverFen,
+        ledgerFen: summary.totals.ledgerFen,
       },
-      correlationId,
-    );
-    await markRunPublished('year-end', region, run.period, version, eventId);
-    return { ...settled, eventId };
-  }
-  return settled;
+    },
+    correlationId,
+    yearEndEventKey(run.region, run.period, run.version),
+    completedAt,
+  );
 }
 
 export async function runYearEnd(request: YearEndRequest, logger: Logger): Promise<YearEndOutcome> {
@@ -176,7 +189,11 @@ export async function runYearEnd(request: YearEndRequest, logger: Logger): Promi
   const current = await getRunVersion('year-end', region, period);
 
   if (current && !request.supersede) {
-    if (current.status === 'complete' && current.eventId) return { outcome: 'existing', run: current };
+    if (current.status === 'complete') {
+      // Its YearEndSettled was committed with the completion: deliver it if it still waits.
+      await deliverWaiting([yearEndEventKey(region, period, current.version)], warnOn(logger));
+      return { outcome: 'existing', run: current };
+    }
     const budget = await getBudget(region, year, current.budgetVersion);
     if (!budget) throw new Error(`${current.runId} v${current.version} pins budget v${current.budgetVersion}, which is missing`);
     const result = await settle(region, year, budget, current.version);

@@ -1,10 +1,17 @@
 /**
- * The transactional outbox: an event is written in the same DynamoDB transaction as the state it
- * reports, so it exists exactly when that state does. After the commit the request publishes it and
- * deletes it; if the bus refuses, or the function stops in between, the entry stays, and the relay
- * (a schedule, every minute) publishes what has waited longer than a request could still be busy
- * with it. Nothing committed is lost; an event may reach the bus twice (a request and the relay in
- * a race), which every consumer absorbs, as they already absorb SQS redeliveries.
+ * The one way an event reaches the bus. Every producer writes its event into this outbox in the
+ * same DynamoDB transaction as the fact it reports (`outboxPut` is one item of that transaction), so
+ * the event exists exactly when the fact does. After the commit the producer delivers it (`deliver`,
+ * `deliverAfterCommit`), and delivery deletes the entry: that deletion is the one way an event is
+ * marked published. If the bus refuses, or the function stops in between, the entry stays; a
+ * replayed request or redelivered message delivers what it finds waiting under the fact's key
+ * (`deliverWaiting`), and the relay (a schedule, every minute) publishes what has waited longer than a
+ * request could still be busy with it. Nothing committed is lost.
+ *
+ * An event may so reach the bus twice (a request and the relay in a race). Each publication carries
+ * the fact's id in `detail.eventId` and the time the fact was committed as the envelope's
+ * `time`, both the same every time, so every consumer keeps the fact once (events/contract.ts
+ * `eventIdOf`), the audit trail included.
  *
  *   pk = OUTBOX#<shard 0..7>    sk = <the event's key: what it reports, e.g. claim/H330/C-1/1/ClaimSettled>
  *
@@ -33,7 +40,8 @@ export interface OutboxEntry {
   createdAt: string;
 }
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** One item of a TransactWriteItems call: how a producer adds its event to the transaction of its fact. */
+export type OutboxTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** FNV-1a over the key: the same key always lands in the same shard. */
 export function shardOf(key: string): number {
@@ -55,23 +63,39 @@ export function outboxEntry<C extends EventContract>(
   key: string,
   createdAt: string,
 ): OutboxEntry {
-  const detail = contract.detail.parse({ ...payload, meta: { schemaVersion: contract.schemaVersion, correlationId } });
+  const detail = contract.detail.parse({ ...payload, eventId: key, meta: { schemaVersion: contract.schemaVersion, correlationId } });
   return { key, source: contract.source, detailType: contract.detailType, detail: JSON.stringify(detail), createdAt };
 }
 
 /** The transaction item that writes an entry; it fails the transaction if the same fact is already waiting. */
-export function outboxPut(entry: OutboxEntry): TransactItem {
+export function outboxPut(entry: OutboxEntry): OutboxTransactItem {
   return {
     Put: { TableName: tableName('outbox'), Item: { ...itemKey(entry.key), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' },
   };
 }
 
+// The envelope's time is the fact's (when it committed), not the publication's: every publication of
+// one fact then has the same time and id, which is what the audit trail keys its entries by.
 const toBusEntry = (e: OutboxEntry): PutEventsRequestEntry => ({
   EventBusName: busName(),
   Source: e.source,
   DetailType: e.detailType,
   Detail: e.detail,
+  ...(e.createdAt ? { Time: new Date(e.createdAt) } : {}),
 });
+
+/**
+ * The one PutEvents call in the code base: at most ten entries, each answered in request order; an
+ * entry without an EventId, or with an ErrorCode, was not published.
+ */
+async function putOnBus(entries: readonly PutEventsRequestEntry[]): Promise<{ eventId?: string; error?: string }[]> {
+  const out = await eventBridgeClient().send(new PutEventsCommand({ Entries: [...entries] }));
+  const results = out.Entries ?? [];
+  return entries.map((_, i) => {
+    const r = results[i];
+    return r?.EventId && !r.ErrorCode ? { eventId: r.EventId } : { error: `${r?.ErrorCode ?? 'unknown'} ${r?.ErrorMessage ?? ''}`.trim() };
+  });
+}
 
 /**
  * Publishes entries and deletes those the bus took. Returns the keys left waiting (refused by the
@@ -81,10 +105,8 @@ export async function deliver(entries: readonly OutboxEntry[]): Promise<{ delive
   const batches: OutboxEntry[][] = [];
   for (let i = 0; i < entries.length; i += PUT_EVENTS_LIMIT) batches.push(entries.slice(i, i + PUT_EVENTS_LIMIT));
   const outcomes = await mapLimit(batches, 4, async (batch) => {
-    const out = await eventBridgeClient().send(new PutEventsCommand({ Entries: batch.map(toBusEntry) }));
-    // Result entries are in request order; one with an ErrorCode was not published.
-    const results = out.Entries ?? [];
-    return batch.map((e, i) => ({ key: e.key, ok: Boolean(results[i]?.EventId) && !results[i]?.ErrorCode }));
+    const results = await putOnBus(batch.map(toBusEntry));
+    return batch.map((e, i) => ({ key: e.key, ok: results[i]?.eventId !== undefined }));
   });
   const flat = outcomes.flat();
   const delivered = flat.filter((o) => o.ok).map((o) => o.key);
@@ -127,6 +149,46 @@ export async function deliverAfterCommit(
   } catch (error) {
     warn('Events not published yet; the outbox relay will publish them', { keys: entries.map((e) => e.key), error: String(error) });
   }
+}
+
+/**
+ * A replayed request or a redelivered message found its fact already committed: delivers whatever
+ * of the events committed with it is still waiting under their keys (the first attempt's delivery
+ * failed, or is still under way: an event may then reach the bus twice, which consumers absorb).
+ * Never fails the caller: what is not delivered now, the relay delivers.
+ */
+export async function deliverWaiting(
+  keys: readonly string[],
+  warn: (message: string, extra: Record<string, unknown>) => void,
+): Promise<void> {
+  if (keys.length === 0) return;
+  let waiting: OutboxEntry[];
+  try {
+    waiting = (await mapLimit(keys, 16, (key) => waitingEntry(key))).filter((e): e is OutboxEntry => e !== undefined);
+  } catch (error) {
+    warn('Outbox not read; the outbox relay will publish anything waiting', { keys, error: String(error) });
+    return;
+  }
+  await deliverAfterCommit(waiting, warn);
+}
+
+/**
+ * Publishes, now and only now, an event that reports no stored fact: the ping, whose point is to
+ * watch one request cross the bus while the caller waits (there is nothing to commit, so nothing to
+ * keep in an outbox, and no fact id: it is known by its envelope id). The detail is validated
+ * first; a refused entry is an error. Every event that reports a fact goes through the outbox.
+ */
+export async function publishNotice<C extends EventContract>(
+  contract: C,
+  payload: z.input<C['payload']>,
+  correlationId: string,
+): Promise<string> {
+  const detail = contract.detail.parse({ ...payload, meta: { schemaVersion: contract.schemaVersion, correlationId } });
+  const [result] = await putOnBus([
+    { EventBusName: busName(), Source: contract.source, DetailType: contract.detailType, Detail: JSON.stringify(detail) },
+  ]);
+  if (!result?.eventId) throw new Error(`PutEvents rejected ${contract.detailType}: ${result?.error ?? 'unknown'}`);
+  return result.eventId;
 }
 
 export interface RelayReport {

@@ -1,14 +1,25 @@
 /**
  * The DRG consumer's edges that the local cloud will not readily produce: a first attempt that
- * stopped between recording a case and publishing it, a concurrent delivery winning the race, a
- * region or year without a policy. aws-sdk-client-mock stands in for DynamoDB and EventBridge.
+ * stopped between recording a case (with its event, in the outbox) and delivering it, a concurrent
+ * delivery winning the race, a region or year without a policy. aws-sdk-client-mock stands in for
+ * DynamoDB and EventBridge.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Context, SQSRecord } from 'aws-lambda';
+import { caseGroupedEvent } from '../../functions/drg-grouping/record-case.ts';
+import { shardOf } from '../../shared/events/outbox.ts';
+import type { CaseItem } from '../../shared/drg/store/cases.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
@@ -17,9 +28,12 @@ const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInM
 process.env.LOG_LEVEL = 'SILENT';
 beforeEach(() => {
   process.env.TABLE_DRG_CASES = 'drg-cases';
+  process.env.TABLE_OUTBOX = 'outbox';
   process.env.EVENT_BUS_NAME = 'test-bus';
   dynamo.reset();
   events.reset();
+  // Nothing waits in the outbox unless a test says so.
+  dynamo.on(GetCommand).resolves({});
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-1' }] });
 });
 afterEach(() => {
@@ -94,7 +108,7 @@ const storedCase = (published: boolean) => ({
 describe('DRG consumer', () => {
   it('changes nothing for a case already recorded and published', async () => {
     const { handler } = await import('../../functions/drg-grouping/handler.ts');
-    dynamo.on(GetCommand).resolves({ Item: storedCase(true) });
+    dynamo.on(GetCommand, { TableName: 'drg-cases' }).resolves({ Item: storedCase(true) });
     const out = (await handler({ Records: [record(claim())] }, context)) as { batchItemFailures: unknown[] };
     expect(out.batchItemFailures).toEqual([]);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
@@ -102,19 +116,30 @@ describe('DRG consumer', () => {
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
-  it('publishes, from what was stored, a case recorded by an attempt that stopped before publishing', async () => {
+  it('delivers, from the outbox, the CaseGrouped of a case recorded by an attempt that stopped before delivering it', async () => {
     const { handler } = await import('../../functions/drg-grouping/handler.ts');
-    dynamo.on(GetCommand).resolves({ Item: storedCase(false) });
-    dynamo.on(UpdateCommand).resolves({});
+    const stored = storedCase(true);
+    const waiting = caseGroupedEvent(stored as unknown as CaseItem, 'corr-1');
+    dynamo.on(GetCommand, { TableName: 'drg-cases' }).resolves({ Item: stored });
+    dynamo
+      .on(GetCommand, { TableName: 'outbox' })
+      .resolves({ Item: { pk: `OUTBOX#${shardOf(waiting.key)}`, sk: waiting.key, ...waiting } });
+    dynamo.on(BatchWriteCommand).resolves({});
     await handler({ Records: [record(claim())] }, context);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(waiting.key).toBe('drg/ZS0001/2026/C-1/CaseGrouped');
     const detail = JSON.parse(events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!);
-    expect(detail).toMatchObject({ grouping: { drg: 'ES35' }, points: { centipoints: 3_942 }, meta: { correlationId: 'corr-1' } });
-    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
-      Key: { pk: 'PROVIDER#ZS0001#YEAR#2026', sk: 'CASE#C-1' },
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(caseGroupedEventId)',
-      ExpressionAttributeValues: { ':e': 'ev-1' },
+    expect(detail).toMatchObject({
+      grouping: { drg: 'ES35' },
+      points: { centipoints: 3_942 },
+      eventId: waiting.key,
+      meta: { correlationId: 'corr-1' },
     });
+    // Delivered: the entry is deleted (the one way an event is marked published); the case is not touched.
+    expect(dynamo.commandCalls(BatchWriteCommand)[0]!.args[0].input.RequestItems).toEqual({
+      outbox: [{ DeleteRequest: { Key: { pk: `OUTBOX#${shardOf(waiting.key)}`, sk: waiting.key } } }],
+    });
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it('records a new case with a conditional put and publishes once; leaves publishing to a delivery that won the race', async () => {

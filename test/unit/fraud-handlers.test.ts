@@ -1,7 +1,7 @@
 /**
  * The fraud handlers' edges that the local cloud does not readily show: the delivery consumer's
  * backoff (the test cloud retries at once) and its last attempt, and the scoring consumer's outbox
- * (an alert committed but never published, because the consumer died in between).
+ * (an alert committed with its event but the event never delivered, because the consumer died in between).
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -19,6 +19,8 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { claimAlert } from '../../shared/fraud/alert.ts';
 import { scoreClaim } from '../../shared/fraud/engine.ts';
 import { alertItem } from '../../shared/fraud/store/scoring.ts';
+import { alertEvent } from '../../functions/fraud-scoring/score-claim.ts';
+import { shardOf } from '../../shared/events/outbox.ts';
 import { WEBHOOK_KEY_ENV, sealSecret } from '../../shared/fraud/secret-box.ts';
 import { catalogueOf, claim, line, shippedRule } from './fraud-fixtures.ts';
 
@@ -31,6 +33,7 @@ process.env.LOG_LEVEL = 'SILENT';
 beforeEach(() => {
   process.env.TABLE_ALERTS = 'alerts-table';
   process.env.TABLE_POLICIES = 'policies-table';
+  process.env.TABLE_OUTBOX = 'outbox';
   process.env.EVENT_BUS_NAME = 'test-bus';
   delete process.env.AWS_ENDPOINT_URL_SQS;
   dynamo.reset();
@@ -195,7 +198,7 @@ describe('fraud scoring outbox', () => {
     },
   };
 
-  it('publishes, on redelivery, an alert the first delivery committed but never published, then marks it', async () => {
+  it('publishes, on redelivery, an alert event the first delivery committed but never delivered, then deletes it from the outbox', async () => {
     const a = alert();
     dynamo.on(QueryCommand).resolves({
       Items: [
@@ -203,8 +206,12 @@ describe('fraud scoring outbox', () => {
         { pk: 'CLAIM#H0001#C-1', sk: 'EVENT#evt-1' },
       ],
     });
-    dynamo.on(GetCommand).resolves({ Item: alertItem(a) });
-    dynamo.on(UpdateCommand).resolves({});
+    const waiting = alertEvent(a, 'c-1');
+    dynamo.on(GetCommand).resolves({});
+    dynamo
+      .on(GetCommand, { TableName: 'outbox' })
+      .resolves({ Item: { pk: `OUTBOX#${shardOf(waiting.key)}`, sk: waiting.key, ...waiting } });
+    dynamo.on(BatchWriteCommand).resolves({});
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-9' }] });
     const { handler } = await import('../../functions/fraud-scoring/handler.ts');
     const result = await handler({ Records: [record(settled, 2)] } as SQSEvent, context);
@@ -213,10 +220,11 @@ describe('fraud scoring outbox', () => {
     expect(entry).toMatchObject({ Source: 'yibao.fraud', DetailType: 'FraudAlertRaised' });
     expect(JSON.parse(entry.Detail!)).toMatchObject({ alertId: a.alertId, score: 60, meta: { schemaVersion: 2, correlationId: 'c-1' } });
     expect(JSON.parse(entry.Detail!)).not.toHaveProperty('gsi1pk');
-    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
-      Key: { pk: `ALERT#${a.alertId}`, sk: 'ALERT' },
-      UpdateExpression: 'SET publishedAt = :at',
+    expect(JSON.parse(entry.Detail!).eventId).toBe(`fraud/alert/${a.alertId}/FraudAlertRaised`);
+    expect(dynamo.commandCalls(BatchWriteCommand)[0]!.args[0].input.RequestItems).toEqual({
+      outbox: [{ DeleteRequest: { Key: { pk: `OUTBOX#${shardOf(waiting.key)}`, sk: waiting.key } } }],
     });
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
@@ -225,7 +233,9 @@ describe('fraud scoring outbox', () => {
     dynamo
       .on(QueryCommand)
       .resolves({ Items: [{ pk: 'CLAIM#H0001#C-1', sk: 'SCORE', reversed: false, eventId: 'evt-1', alertId: a.alertId }] });
-    dynamo.on(GetCommand).resolves({ Item: { ...alertItem(a), publishedAt: '2026-03-10T08:00:02Z' } });
+    // Out already: its outbox entry was deleted on delivery.
+    dynamo.on(GetCommand).resolves({ Item: alertItem(a) });
+    dynamo.on(GetCommand, { TableName: 'outbox' }).resolves({});
     const { handler } = await import('../../functions/fraud-scoring/handler.ts');
     expect((await handler({ Records: [record(settled, 2)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);

@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { publish } from '../../shared/events/publish.ts';
+import { publishNotice as publish } from '../../shared/events/outbox.ts';
 import { PingReceived } from '../../events/platform.ts';
 import { httpApi } from '../../shared/http/api.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';

@@ -11,8 +11,12 @@
  * No payload carries a name or a full ID number: the contracts (events/enrolment.ts) refuse them.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { deliverAfterCommit, outboxEntry, waitingEntry, type OutboxEntry } from '../../../shared/events/outbox.ts';
-import { mapLimit } from '../../../shared/runtime/concurrency.ts';
+import {
+  deliverAfterCommit,
+  deliverWaiting as deliverWaitingEntries,
+  outboxEntry,
+  type OutboxEntry,
+} from '../../../shared/events/outbox.ts';
 import type { ContributionPlan } from '../../../shared/enrolment/contribution-recording.ts';
 import type { CategoryPlan } from '../../../shared/enrolment/category-change.ts';
 import { codesOn, type EnrolmentPlan } from '../../../shared/enrolment/enrol.ts';
@@ -203,24 +207,14 @@ export async function commitThenDeliver<T>(
   return answer;
 }
 
-/** Outbox reads in flight at once: a repeated bulk wave asks about hundreds of keys. */
-const LOOKUPS_AT_ONCE = 16;
-
 /**
  * A repeated request found its state already written: delivers whatever of the events its first
  * attempt committed is still waiting (that attempt's publish failed, or it is still under way: an
  * event may then reach the bus twice, which consumers absorb). Never fails the repeat.
  */
 export async function deliverWaiting(keys: readonly string[], via: Delivery): Promise<void> {
-  if (via.dryRun || keys.length === 0) return;
-  let waiting: OutboxEntry[];
-  try {
-    waiting = (await mapLimit(keys, LOOKUPS_AT_ONCE, (key) => waitingEntry(key))).filter((e): e is OutboxEntry => e !== undefined);
-  } catch (error) {
-    warnOn(via)('Outbox not read; the outbox relay will publish anything waiting', { keys, error: String(error) });
-    return;
-  }
-  await deliverCommitted(waiting, via);
+  if (via.dryRun) return;
+  await deliverWaitingEntries(keys, warnOn(via));
 }
 
 /** Answers a repeat, after delivering what its first attempt may have left waiting. */

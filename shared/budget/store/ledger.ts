@@ -1,13 +1,15 @@
 /**
  * Prepayment lines and the ledger (DynamoDB adapter). Money moves only by ledger entries:
  * append-only, keyed by provider + year + run + period + version. A prepayment line, its ledger
- * entry, the provider's ledger balance for the year and its version's count are written in one
- * transaction, conditional on the line being new, so a redelivered work item moves nothing twice.
+ * entry, the provider's ledger balance for the year, its version's count and its PrepaymentIssued
+ * event (outbox) are written in one transaction, conditional on the line being new, so a redelivered
+ * work item moves nothing twice.
  *
  * The balance (BALANCE#<yyyy>) sums the year's advances and keeps each year-end version's entry by
  * name, so the year-end batch-reads one item per provider instead of querying every ledger.
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import type { Fen } from '../../money/fen.ts';
 import { batchGet, db, isConditionFailure, providersTable, queryAll, withoutKeys } from './db.ts';
 import { keys, v } from './keys.ts';
@@ -24,7 +26,6 @@ export interface PrepaymentLine {
   differenceFen: Fen;
   workings: string[];
   writtenAt: string;
-  eventId?: string;
 }
 
 export async function getPrepaymentLine(providerCode: string, period: string, version: number): Promise<PrepaymentLine | undefined> {
@@ -103,10 +104,11 @@ export async function issuedForPeriod(providerCode: string, period: string): Pro
 }
 
 /**
- * Writes a provider's line of a version, its ledger entry (when it moves money) and the version's
- * count, in one transaction; 'already-written' when the line exists (a redelivered message).
+ * Writes a provider's line of a version, its ledger entry (when it moves money), the version's
+ * count and the event that announces the line, in one transaction; 'already-written' when the line
+ * exists (a redelivered message).
  */
-export async function writePrepaymentLine(line: PrepaymentLine): Promise<'written' | 'already-written'> {
+export async function writePrepaymentLine(line: PrepaymentLine, event: OutboxEntry): Promise<'written' | 'already-written'> {
   const ledger =
     line.differenceFen !== 0
       ? [
@@ -162,6 +164,7 @@ export async function writePrepaymentLine(line: PrepaymentLine): Promise<'writte
               ExpressionAttributeValues: { ':one': 1 },
             },
           },
+          outboxPut(event),
         ],
       }),
     );
@@ -170,15 +173,4 @@ export async function writePrepaymentLine(line: PrepaymentLine): Promise<'writte
     if (isConditionFailure(error)) return 'already-written';
     throw error;
   }
-}
-
-export async function markLinePublished(providerCode: string, period: string, version: number, eventId: string): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: providersTable(),
-      Key: keys.prepaymentLine(providerCode, period, version),
-      UpdateExpression: 'SET eventId = :e',
-      ExpressionAttributeValues: { ':e': eventId },
-    }),
-  );
 }

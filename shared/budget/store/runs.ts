@@ -8,6 +8,7 @@
  * year-end.ts.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { db, isConditionFailure, providersTable, withoutKeys } from './db.ts';
 import { keys, runId, type RunKind } from './keys.ts';
 
@@ -27,8 +28,6 @@ export interface RunVersion {
   requestedBy: string;
   createdAt: string;
   completedAt?: string;
-  /** Set on a year-end version once YearEndSettled is on the bus. */
-  eventId?: string;
   /** Year-end: the run's figures (point value, totals). */
   summary?: unknown;
 }
@@ -110,7 +109,8 @@ export async function createRunVersion(
 /**
  * Marks a version complete. A prepayment version completes once every line is in: each worker
  * tries after its line, and only the one that sees done = expected succeeds. A year-end version is
- * written by one invocation, which completes it (with its summary) after its last report.
+ * written by one invocation, which completes it (with its summary) after its last report, in one
+ * transaction with the event that announces it (`event`, outbox). False if it was complete already.
  */
 export async function completeRun(
   kind: RunKind,
@@ -118,38 +118,27 @@ export async function completeRun(
   period: string,
   version: number,
   now: string,
-  options: { whenAllDone: boolean; summary?: unknown },
+  options: { whenAllDone: boolean; summary?: unknown; event?: OutboxEntry },
 ): Promise<boolean> {
+  const completion = {
+    TableName: providersTable(),
+    Key: keys.run(kind, region, period, version),
+    UpdateExpression: `SET #status = :complete, completedAt = :now${options.summary === undefined ? '' : ', summary = :summary'}`,
+    ConditionExpression: `#status = :inProgress${options.whenAllDone ? ' AND done >= expected' : ''}`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':complete': 'complete',
+      ':inProgress': 'in-progress',
+      ':now': now,
+      ...(options.summary === undefined ? {} : { ':summary': options.summary }),
+    },
+  };
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: providersTable(),
-        Key: keys.run(kind, region, period, version),
-        UpdateExpression: `SET #status = :complete, completedAt = :now${options.summary === undefined ? '' : ', summary = :summary'}`,
-        ConditionExpression: `#status = :inProgress${options.whenAllDone ? ' AND done >= expected' : ''}`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':complete': 'complete',
-          ':inProgress': 'in-progress',
-          ':now': now,
-          ...(options.summary === undefined ? {} : { ':summary': options.summary }),
-        },
-      }),
-    );
+    if (options.event) await db().send(new TransactWriteCommand({ TransactItems: [{ Update: completion }, outboxPut(options.event)] }));
+    else await db().send(new UpdateCommand(completion));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
   }
-}
-
-export async function markRunPublished(kind: RunKind, region: string, period: string, version: number, eventId: string): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: providersTable(),
-      Key: keys.run(kind, region, period, version),
-      UpdateExpression: 'SET eventId = :e',
-      ExpressionAttributeValues: { ':e': eventId },
-    }),
-  );
 }

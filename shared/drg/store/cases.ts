@@ -7,12 +7,14 @@
  *                 the sum of `centipoints` over the index (a cut carries a negative figure)
  *   byMemberDrg   gsi2pk=MEMBER#<id>#DRG#<drg>, gsi2sk=<discharge date>#…: DRG-paid cases only
  *                 (a sparse index), for the readmission rule
- * A case is never edited but for the marker that its CaseGrouped was published; a cut is a new item.
+ * A case is never edited; a cut is a new item. A case is recorded in one transaction with its
+ * CaseGrouped event in the outbox (shared/events/outbox.ts), which publishes it.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
+import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import type { DrgPolicy } from '../policy.ts';
 import type { Admission, ReadmissionCut } from '../readmission.ts';
 import type { SettledCase } from '../settled-case.ts';
@@ -48,9 +50,12 @@ export interface CaseItem {
   /** The cuts this case made to an earlier admission, or suffered from a later one, when recorded. */
   readmissionCuts: { earlier: ClaimKey; readmission: ClaimKey; daysBetween: number; deltaCentipoints: number }[];
   recordedAt: string;
-  /** Set once CaseGrouped is on the bus. */
+  /** The id of the CaseGrouped event that announces the case (derived from the case: caseGroupedKey), committed with it. */
   caseGroupedEventId?: string;
 }
+
+/** The fact CaseGrouped reports, and so its event id and outbox key: one grouped case of a provider's year. */
+export const caseGroupedKey = (providerCode: string, year: number, claimNo: string) => `drg/${providerCode}/${year}/${claimNo}/CaseGrouped`;
 
 export function caseItem(
   settled: SettledCase,
@@ -90,6 +95,7 @@ export function caseItem(
       deltaCentipoints: c.deltaCentipoints,
     })),
     recordedAt,
+    caseGroupedEventId: caseGroupedKey(settled.providerCode, settled.year, settled.claimNo),
   };
 }
 
@@ -176,18 +182,26 @@ export async function admissionsToDrg(memberId: string, drg: string): Promise<Ot
 export type RecordOutcome = 'recorded' | 'already-recorded';
 
 /**
- * Records a case and the readmission cuts it makes in one transaction, each write conditional on
- * its key being new: a retry or a duplicate delivery writes nothing. A cut that another case made
- * meanwhile cancels the transaction; the message is then retried and re-reads the state.
+ * Records a case, the readmission cuts it makes and its CaseGrouped event (outbox) in one
+ * transaction, each write conditional on its key being new: a retry or a duplicate delivery writes
+ * nothing. A cut that another case made meanwhile cancels the transaction; the message is then
+ * retried and re-reads the state.
  */
-export async function recordCase(item: CaseItem & Record<string, unknown>, cuts: Record<string, unknown>[]): Promise<RecordOutcome> {
+export async function recordCase(
+  item: CaseItem & Record<string, unknown>,
+  cuts: Record<string, unknown>[],
+  event: OutboxEntry,
+): Promise<RecordOutcome> {
   const table = tableName('drgCases');
   try {
     await dynamoDocumentClient().send(
       new TransactWriteCommand({
-        TransactItems: [item, ...cuts].map((Item) => ({
-          Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
-        })),
+        TransactItems: [
+          ...[item, ...cuts].map((Item) => ({
+            Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+          })),
+          outboxPut(event),
+        ],
       }),
     );
     return 'recorded';
@@ -196,16 +210,4 @@ export async function recordCase(item: CaseItem & Record<string, unknown>, cuts:
       return 'already-recorded';
     throw error;
   }
-}
-
-export async function markPublished(item: Pick<CaseItem, 'pk' | 'sk'>, eventId: string): Promise<void> {
-  await dynamoDocumentClient().send(
-    new UpdateCommand({
-      TableName: tableName('drgCases'),
-      Key: { pk: item.pk, sk: item.sk },
-      UpdateExpression: 'SET caseGroupedEventId = :e',
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(caseGroupedEventId)',
-      ExpressionAttributeValues: { ':e': eventId },
-    }),
-  );
 }

@@ -6,13 +6,14 @@
  *  1. the projection (claim summary, trace scans, date of death): items keyed by the claim itself,
  *     so writing them again writes the same thing; a retry may repeat them freely;
  *  2. everything that counts (the claim's score, the provider's running totals, the month and DRG
- *     counters, the alerts) in one transaction, conditional on the event not having been applied:
- *     a redelivered message changes nothing.
+ *     counters, the alerts and their FraudAlertRaised events in the outbox) in one transaction,
+ *     conditional on the event not having been applied: a redelivered message changes nothing.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import type { Alert } from '../alert.ts';
+import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { summarise, traceScans, type ClaimRef, type ClaimSummary, type FraudClaim, type TraceScan } from '../claim.ts';
 import { addDays } from '../dates.ts';
 import type { ClaimScore, DateRange, ProviderScore, RuleHit } from '../engine.ts';
@@ -309,7 +310,7 @@ function outcomeOf(error: unknown, roles: string[]): CommitOutcome {
   if (!(error instanceof TransactionCanceledException)) throw error;
   const reasons = error.CancellationReasons ?? [];
   const failed = reasons.map((r, i) => (r.Code === 'ConditionalCheckFailed' ? roles[i] : undefined)).filter(Boolean);
-  if (failed.includes('marker') || failed.includes('score') || failed.includes('alert')) return 'duplicate';
+  if (failed.includes('marker') || failed.includes('score') || failed.includes('alert') || failed.includes('outbox')) return 'duplicate';
   if (failed.includes('risk')) return 'provider-alert-taken';
   // A grouping landed between the read and the commit: read again and count it.
   if (failed.includes('grouping')) return 'conflict';
@@ -357,6 +358,8 @@ export interface SettledCommit {
   provider: { year: number; score: ProviderScore; raise?: Alert };
   /** The grouping the scoring read (and counted), or none: the commit fails if that changed meanwhile. */
   grouping?: StoredGrouping;
+  /** The FraudAlertRaised of each alert raised, committed with it (outbox). */
+  events: readonly OutboxEntry[];
 }
 
 export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
@@ -428,6 +431,7 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
   for (const alert of [c.claimAlert, p.raise]) {
     if (alert) push('alert', { Put: { TableName: table, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } });
   }
+  for (const event of c.events) push('outbox', outboxPut(event));
   return commit();
 }
 
@@ -497,6 +501,8 @@ export interface GroupedCommit {
   /** The claim's counts with the grouped case in them. */
   grouped: Counted;
   provider: { year: number; score: ProviderScore; raise?: Alert };
+  /** The FraudAlertRaised of the alert raised, if any, committed with it (outbox). */
+  events: readonly OutboxEntry[];
 }
 
 /**
@@ -541,25 +547,6 @@ export async function commitGrouped(c: GroupedCommit): Promise<CommitOutcome> {
   // Claims 0: the claim itself was counted when it was scored; its grouped case and DRG are new.
   for (const item of counterUpdates(c.grouped, c.score.providerCode, 1, c.at, 0)) push('counter', item);
   if (p.raise) push('alert', { Put: { TableName: table, Item: alertItem(p.raise), ConditionExpression: 'attribute_not_exists(pk)' } });
+  for (const event of c.events) push('outbox', outboxPut(event));
   return commit();
-}
-
-/** Records that an alert's event is on the bus; an alert without it is published again on redelivery. */
-export async function markPublished(alertId: string, at: string): Promise<void> {
-  await dynamoDocumentClient().send(
-    new UpdateCommand({
-      TableName: alertsTable(),
-      Key: { pk: keys.alert(alertId), sk: keys.alertItem },
-      UpdateExpression: 'SET publishedAt = :at',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':at': at },
-    }),
-  );
-}
-
-export async function readAlertItem(alertId: string): Promise<Item | undefined> {
-  const out = await dynamoDocumentClient().send(
-    new GetCommand({ TableName: alertsTable(), Key: { pk: keys.alert(alertId), sk: keys.alertItem }, ConsistentRead: true }),
-  );
-  return out.Item;
 }
