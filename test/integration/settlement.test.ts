@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
-import { relayOutbox, shardOf } from '../../shared/events/outbox.ts';
+import { deliver, relayOutbox, shardOf, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { loadShippedPolicies } from '../../shared/settlement/shipped-policies.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
@@ -472,5 +472,51 @@ describe('events survive a bus that refuses them (the transactional outbox)', ()
       'both events on the bus',
     );
     for (const key of keys) expect(await waiting(key)).toBeUndefined();
+  });
+
+  it('keeps a settlement replayed while its event waits once: one audit entry and one scoring, though the fact reached the bus twice', async () => {
+    const { memberId } = await poorMember('dibao');
+    const bill = outpatientBill(memberId, 'OB-3');
+    expect((await whileTheBusRefuses(() => settle(bill, clinic))).status).toBe(201);
+    const key = `claim/${CLINIC}/OB-3/1/ClaimSettled`;
+    // The entry as a relay run reads it, just before the replay delivers and deletes it.
+    const left = (await waiting(key)) as OutboxEntry | undefined;
+    expect(left).toMatchObject({ key, detailType: 'ClaimSettled' });
+    const again = await settle(bill, clinic);
+    expect(again.headers.get('x-idempotent-replay')).toBe('true');
+    expect(await waiting(key)).toBeUndefined();
+    // That relay run now publishes what it read: the race the outbox allows. The same fact is on the bus twice.
+    expect(await deliver([left!])).toEqual({ delivered: [key], waiting: [] });
+
+    const copies = await eventually(() => {
+      const seen = eventsOf('ClaimSettled', 'OB-3');
+      return seen.length >= 2 ? seen : undefined;
+    }, 'both publications handed to the audit consumer');
+    expect(copies.map((e) => e.detail.eventId)).toEqual([key, key]);
+    expect(new Set(copies.map((e) => (e as unknown as { id: string }).id)).size).toBe(2); // two envelopes, one fact
+    await eventually(async () => {
+      const depths = await cloud.queueDepths();
+      return Object.values(depths).every((d) => d.visible + d.inFlight === 0) ? true : undefined;
+    }, 'queues to drain');
+
+    const correlationId = JSON.parse(left!.detail).meta.correlationId as string;
+    const trail = await api(cloud, 'GET', `/v1/audit/${correlationId}`, { token: staff });
+    expect(trail.status).toBe(200);
+    const archived = trail.body.events.filter((e: { detailType: string }) => e.detailType === 'ClaimSettled');
+    expect(archived).toHaveLength(1);
+    expect(archived[0]).toMatchObject({ eventId: key, detail: { claim: { claimNo: 'OB-3' }, eventId: key } });
+
+    // Fraud scoring applied the fact once, under its id.
+    const scoring = await db.send(
+      new QueryCommand({
+        TableName: localName.table('alerts'),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CLAIM#${CLINIC}#OB-3` },
+        ConsistentRead: true,
+      }),
+    );
+    const items = scoring.Items ?? [];
+    expect(items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => i.sk)).toEqual([`EVENT#${key}`]);
+    expect(items.find((i) => i.sk === 'SCORE')).toMatchObject({ eventId: key, reversed: false });
   });
 });
