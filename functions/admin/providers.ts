@@ -3,7 +3,7 @@
  *   POST /v1/providers                  register a provider (the same registration again: 200, nothing written)
  *   GET  /v1/providers/{providerCode}   a provider's profile (staff; a provider may read its own)
  *
- * Settlement reads a profile's level and region (shared/settlement/provider-register.ts); budgets,
+ * Settlement reads a profile's level and region (shared/settlement/store/providers.ts); budgets,
  * health communities and runs read its region (shared/budget/store/register.ts writes and reads it).
  */
 import * as z from 'zod';

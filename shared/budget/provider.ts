@@ -1,6 +1,6 @@
 /**
  * A provider in the register (定点医药机构): what settlement reads (level, region: see
- * shared/settlement/provider-register.ts) and what budgets and runs need (its region, to pool its
+ * shared/settlement/store/providers.ts) and what budgets and runs need (its region, to pool its
  * points; its kind, for reports). Staff register providers with POST /v1/providers.
  */
 import * as z from 'zod';

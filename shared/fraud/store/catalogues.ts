@@ -6,7 +6,7 @@
  * The catalogues this build ships (policies/fraud/*.json) are each region's first versions and are in
  * force without being published, so a fresh deployment scores claims from its first minute. Staff
  * publish later versions through POST /v1/policies; a version is never changed, and the newest
- * version in force on a claim's first day of care judges it (shared/fraud/catalogues.ts).
+ * version in force on a claim's first day of care judges it (pickCatalogue, shared/fraud/shipped-catalogues.ts).
  *
  * The consumer reads a region's versions once a minute at most: a version takes effect on its own
  * effective date, which staff set ahead, so a minute's delay in seeing it changes no claim's fate.
