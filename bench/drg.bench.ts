@@ -7,7 +7,7 @@
 import { drgCaseSchema, type DrgCase, type GroupResult } from '../shared/drg/case.ts';
 import { decodeGaps, GROUPER_VERSIONS, type GrouperVersion, type PackageData } from '../shared/drg/package.ts';
 import { casePoints, type PointsInput } from '../shared/drg/points.ts';
-import { drgPolicyFor } from '../shared/drg/shipped-policies.ts';
+import { drgPolicyFor } from '../shared/policy/drg.ts';
 import { decodePackage, grouperFor, loadGrouper, packageEnvelope } from '../shared/drg/rule-packages.ts';
 import type { Report } from './support.ts';
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { BUS_NAME } from '../infra/topology.ts';
-import { allCatalogues } from '../shared/fraud/shipped-catalogues.ts';
+import { allCatalogues } from '../shared/policy/fraud-rules.ts';
 import type { ClaimSummary, FraudClaim, FraudLine } from '../shared/fraud/claim.ts';
 import { scoreClaim } from '../shared/fraud/engine.ts';
 import { percentile, type Report } from './support.ts';

@@ -23,7 +23,7 @@ import { startLocalCloud, type LocalCloud } from '../infra/local/cloud.ts';
 import { BUS_NAME } from '../infra/topology.ts';
 import { dynamoDocumentClient } from '../shared/runtime/aws-clients.ts';
 import { tableName } from '../shared/runtime/resource-names.ts';
-import { settlementPolicyFor } from '../shared/budget/shipped-policies.ts';
+import { settlementPolicyFor } from '../shared/policy/year-end.ts';
 import { settleYear, type ProviderYear } from '../shared/budget/year-end.ts';
 import type { CommunityYear } from '../shared/budget/capitation.ts';
 import type { CommunityMember } from '../shared/budget/community.ts';

@@ -17,7 +17,7 @@ import {
 } from '../shared/settlement/examples.ts';
 import type { MemberState } from '../shared/settlement/member.ts';
 import type { BenefitPolicy } from '../shared/settlement/policy.ts';
-import { shippedPolicy } from '../shared/settlement/shipped-policies.ts';
+import { shippedPolicy } from '../shared/policy/benefits.ts';
 import { percentile, reportLatencies, type Report } from './support.ts';
 
 /**

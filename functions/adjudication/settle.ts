@@ -25,7 +25,8 @@ import type { YearAccumulator } from '../../shared/accumulators/store/year-accum
 import { loadSettlementMember } from '../../shared/settlement/store/member-source.ts';
 import type { MemberState, ProviderProfile } from '../../shared/settlement/member.ts';
 import type { BenefitPolicy } from '../../shared/settlement/policy.ts';
-import { findPolicyInForce } from '../../shared/settlement/store/policies.ts';
+import { benefitsKind } from '../../shared/policy/benefits.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
 import { loadProvider } from '../../shared/settlement/store/providers.ts';
 import { SettlementRefusal, type Statement } from '../../shared/settlement/statement.ts';
 import { claimSettledPayload } from './claim-events.ts';
@@ -61,7 +62,8 @@ export async function loadContext(bill: Bill): Promise<SettlementContext> {
   try {
     const [member, provider] = await Promise.all([loadSettlementMember(bill), loadProvider(bill.providerCode)]);
     const date = settlementDate(bill);
-    const policy = await findPolicyInForce(member.enrolment.region, member.enrolment.scheme, date);
+    const { region, scheme } = member.enrolment;
+    const policy = await policies.inForce(benefitsKind, { region, scheme, year: Number(date.slice(0, 4)) }, date);
     if (!policy) {
       const field = bill.visit.dischargeDate ? 'visit.dischargeDate' : 'visit.serviceDate';
       throw new SettlementRefusal(

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { RouteDoc } from '../../tools/openapi.ts';
 import { providerCodeSchema } from '../../shared/budget/budget.ts';
 import { providerInputSchema } from '../../shared/budget/provider.ts';
-import { catalogueSchema } from '../../shared/fraud/catalogue.ts';
+import { catalogueSchema } from '../../shared/fraud/rule-catalogue.ts';
 import { benefitPolicySchema } from '../../shared/settlement/policy.ts';
 import { readParams, readQuery } from './policies.ts';
 

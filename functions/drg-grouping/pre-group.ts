@@ -4,7 +4,9 @@ import { requireRole } from '../../shared/auth/principal.ts';
 import { notFound } from '../../shared/http/errors.ts';
 import { drgCaseSchema } from '../../shared/drg/case.ts';
 import { GROUPER_VERSIONS } from '../../shared/drg/package.ts';
-import { drgPolicies } from '../../shared/drg/shipped-policies.ts';
+import type { DrgPolicy } from '../../shared/drg/policy.ts';
+import { drgKind } from '../../shared/policy/drg.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
 import { grouperFor } from '../../shared/drg/rule-packages.ts';
 
 /** The national version a caller gets when it names neither a version nor a region. */
@@ -26,17 +28,12 @@ export const query = z.strictObject({
  * POST /v1/drg/pre-group: a provider's HIS asks, before discharge, which DRG a case would group to.
  * Synchronous, nothing stored: the case (the batch command's shape) in, the group and its trace out.
  */
-export const preGroupRoute: RouteHandler = (request) => {
+export const preGroupRoute: RouteHandler = async (request) => {
   requireRole(request.principal(), 'provider', 'staff');
   const q = request.query(query);
   const drgCase = request.body(drgCaseSchema);
 
-  const policy =
-    q.region === undefined
-      ? undefined
-      : drgPolicies()
-          .filter((p) => p.region === q.region)
-          .sort((a, b) => b.year - a.year)[0];
+  const policy = q.region === undefined ? undefined : await newestPolicy(q.region);
   if (q.region !== undefined && !policy) throw notFound(`No DRG policy for region ${q.region}`, { field: 'query.region' });
 
   const version = q.version ?? policy?.grouperVersion ?? DEFAULT_VERSION;
@@ -46,3 +43,10 @@ export const preGroupRoute: RouteHandler = (request) => {
   });
   return { statusCode: 200, body: result };
 };
+
+/** A region's newest DRG policy (its latest year, that year's latest version), shipped or published. */
+async function newestPolicy(region: string): Promise<DrgPolicy | undefined> {
+  const years = (await policies.keys(drgKind, region)).map((k) => Number(k.year));
+  if (!years.length) return undefined;
+  return (await policies.versions(drgKind, { region, year: Math.max(...years) })).at(-1)?.policy;
+}

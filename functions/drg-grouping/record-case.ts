@@ -5,7 +5,8 @@ import type { EventPayload } from '../../events/contract.ts';
 import { deliverAfterCommit, deliverWaiting, outboxEntry } from '../../shared/events/outbox.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { admissionsToDrg, caseGroupedKey, caseItem, cutItem, getCase, recordCase, type CaseItem } from '../../shared/drg/store/cases.ts';
-import { drgPaymentFor } from '../../shared/drg/shipped-policies.ts';
+import { drgKind, drgPayment } from '../../shared/policy/drg.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
 import { grouperFor } from '../../shared/drg/rule-packages.ts';
 import { cutsFor, paymentRegion, settleCase, stayDates } from '../../shared/drg/settled-case.ts';
 
@@ -19,16 +20,25 @@ import { cutsFor, paymentRegion, settleCase, stayDates } from '../../shared/drg/
  * its event if it still waits in the outbox (the first attempt stopped, or the bus refused it).
  */
 export async function recordSettledCase(claim: ClaimSettledPayload, correlationId: string, logger: Logger): Promise<void> {
-  const { year } = stayDates(claim);
+  const { year, dischargeDate } = stayDates(claim);
   const region = paymentRegion(claim);
-  const payment = drgPaymentFor(region, year);
+  // The year's policy in force on the discharge date, shipped or published (no redeploy for a new year).
+  const [policyInForce, held] = await Promise.all([
+    policies.inForce(drgKind, { region, year }, dischargeDate),
+    policies.keys(drgKind, region),
+  ]);
+  const payment = drgPayment(
+    policyInForce,
+    held.map((k) => Number(k.year)),
+    year,
+  );
   if (payment.kind === 'not-drg-paid') {
     logger.info("Region does not pay this year's inpatient cases by DRG; not grouped", { region, year });
     return;
   }
   if (payment.kind === 'policy-missing') {
     throw new PoisonMessageError(
-      `No DRG policy for region ${region} in ${year} (DRG payment since ${payment.since}): add policies/drg/${region}/${year}.json, then redrive`,
+      `No DRG policy for region ${region} in ${year} (DRG payment since ${payment.since}): publish its DRG policy (POST /v1/policies, kind drg), then redrive`,
     );
   }
   const { policy } = payment;

@@ -12,8 +12,8 @@ import { deliverAfterCommit, deliverWaiting, outboxEntry, type OutboxEntry } fro
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { retry } from '../../shared/runtime/retry.ts';
 import { claimAlert, providerAlert, type Alert } from '../../shared/fraud/alert.ts';
-import type { CatalogueLookup } from '../../shared/fraud/shipped-catalogues.ts';
-import { catalogueLookup } from '../../shared/fraud/store/catalogues.ts';
+import type { CatalogueLookup } from '../../shared/policy/fraud-rules.ts';
+import { catalogueLookup } from '../../shared/policy/store/catalogue-lookup.ts';
 import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';
 import { historyRange, providerMonthsNeeded, scoreClaim, scoreProvider } from '../../shared/fraud/engine.ts';
@@ -31,7 +31,7 @@ export interface ScoringDeps {
   catalogueFor: CatalogueLookup;
 }
 
-/** The clock, and the catalogues shipped and published (a region's list read at most once a minute). */
+/** The clock, and the catalogues shipped and published, through the policy registry. */
 export const defaultDeps: ScoringDeps = { now: () => new Date().toISOString(), catalogueFor: catalogueLookup() };
 
 /** Tries of the commit when another scoring of the same provider got in first. */

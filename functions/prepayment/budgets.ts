@@ -8,7 +8,8 @@ import type { RouteHandler } from '../../shared/http/api.ts';
 import { badRequest, conflict, notFound } from '../../shared/http/errors.ts';
 import { budgetInputSchema, checkBudget, regionSchema } from '../../shared/budget/budget.ts';
 import { requireReaderOf, requireStaff } from '../../shared/budget/access.ts';
-import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
+import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { getBudget, putBudget } from '../../shared/budget/store/budgets.ts';
 import { getCommunity, getProviders } from '../../shared/budget/store/register.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
@@ -21,7 +22,7 @@ export const putBudgetRoute: RouteHandler = async (request) => {
   requireStaff(principal);
   const { region, year } = request.params(budgetParams);
   const input = request.body(budgetInputSchema);
-  const policy = settlementPolicyFor(region, year);
+  const policy = await policies.forYear(yearEndKind, region, year);
   if (!policy)
     throw conflict(`No settlement policy for region ${region} in ${year}: add policies/settlement/${region}/${year}.json first`, {
       field: 'path.year',

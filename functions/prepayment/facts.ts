@@ -10,7 +10,8 @@ import { CaseGrouped } from '../../events/drg.ts';
 import type { ReceivedEvent } from '../../shared/queue/consumer.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { accountingDate, capitationExclusion, pooledFundPaid } from '../../shared/budget/facts.ts';
-import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
+import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { applyCase, applyClaimReversed, applyClaimSettled } from '../../shared/budget/store/facts.ts';
 import { capitationOf } from '../../shared/budget/store/register.ts';
 
@@ -51,7 +52,7 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
     let communityId: string | null = null;
     const capitated = await capitationOf(d.memberId, year);
     if (capitated) {
-      const policy = settlementPolicyFor(capitated.region, year);
+      const policy = await policies.forYear(yearEndKind, capitated.region, year);
       if (!policy)
         throw new PoisonMessageError(
           `Member capitated in ${capitated.communityId} (${capitated.region}) but no settlement policy for ${year}`,

@@ -15,7 +15,8 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../../shared/runtime/aws-clients.ts';
 import * as z from 'zod';
 import { queueUrl } from '../../shared/runtime/resource-names.ts';
-import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
+import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { yearOf } from '../../shared/budget/prepayment.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
@@ -117,7 +118,7 @@ export async function planPrepayment(request: PlanRequest): Promise<PlanOutcome>
 
   const budget = await getBudget(region, year);
   if (!budget) throw new PlanRefusal(404, `No budget for region ${region} in ${year}: PUT /v1/budgets/${region}/${year} first`);
-  const policy = settlementPolicyFor(region, year);
+  const policy = await policies.forYear(yearEndKind, region, year);
   if (!policy) throw new PlanRefusal(409, `No settlement policy for region ${region} in ${year}`);
 
   const codes = await providersOf(budget, region, period, current);

@@ -7,7 +7,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { FundWarningRaised } from '../../events/budget.ts';
 import { deliverAfterCommit, outboxEntry } from '../../shared/events/outbox.ts';
-import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
+import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { crossed, fundStatus, type FundStatus, type Level } from '../../shared/budget/warnings.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
 import type { SettlementPolicy } from '../../shared/budget/policy.ts';
@@ -22,7 +23,7 @@ export async function loadFundStatus(
   throughMonth: string,
 ): Promise<{ status: FundStatus; budget: Budget; policy: SettlementPolicy } | undefined> {
   const year = Number(throughMonth.slice(0, 4));
-  const [budget, policy] = [await getBudget(region, year), settlementPolicyFor(region, year)];
+  const [budget, policy] = await Promise.all([getBudget(region, year), policies.forYear(yearEndKind, region, year)]);
   if (!budget || !policy) return undefined;
   const providers = await mapLimit(budget.providers, 16, async (p) => {
     const months = await monthsOfYear(p.providerCode, year);

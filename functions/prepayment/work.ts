@@ -10,7 +10,8 @@ import { PrepaymentIssued } from '../../events/budget.ts';
 import { deliverAfterCommit, deliverWaiting, outboxEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { agreementOf, type Budget } from '../../shared/budget/budget.ts';
-import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
+import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { monthlyAdvance, monthOf, previousMonth, supersede, yearOf } from '../../shared/budget/prepayment.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { monthTotals } from '../../shared/budget/store/facts.ts';
@@ -73,7 +74,7 @@ export async function issueLine(item: WorkItem, logger: Logger): Promise<void> {
   if (!run) throw new PoisonMessageError(`No run ${item.runId} version ${version}`);
   const year = yearOf(period);
   const budget = await budgetVersion(region, year, run.budgetVersion);
-  const policy = settlementPolicyFor(region, year);
+  const policy = await policies.forYear(yearEndKind, region, year);
   if (!budget || !policy)
     throw new PoisonMessageError(`Run ${item.runId} v${version}: budget v${run.budgetVersion} or the settlement policy is missing`);
 

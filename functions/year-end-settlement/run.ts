@@ -15,7 +15,8 @@ import { YearEndSettled } from '../../events/budget.ts';
 import { deliverAfterCommit, deliverWaiting, outboxEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { CapitationRefusal, type CommunityYear } from '../../shared/budget/capitation.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
-import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
+import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { settleYear, type ProviderYear, type YearEndResult } from '../../shared/budget/year-end.ts';
 import { getBudget } from '../../shared/budget/store/budgets.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
@@ -106,7 +107,7 @@ export async function loadYear(
 }
 
 async function settle(region: string, year: number, budget: Budget, version: number): Promise<YearEndResult> {
-  const policy = settlementPolicyFor(region, year);
+  const policy = await policies.forYear(yearEndKind, region, year);
   if (!policy) throw new YearEndRefusal(409, `No settlement policy for region ${region} in ${year}`);
   const { providers, communities } = await loadYear(region, year, budget, version);
   try {

@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   BUS_NAME,
   SECRETS,
@@ -19,7 +18,6 @@ import {
   localName,
 } from '../topology.ts';
 import { envName } from '../../shared/runtime/resource-names.ts';
-import { seedShippedPolicies } from '../../shared/settlement/store/policy-seed.ts';
 import type { Principal } from '../../shared/auth/principal.ts';
 import { ALLOW_LOCAL_WEBHOOKS_ENV } from '../../shared/fraud/subscription.ts';
 import { createTables, startDynamo, type LocalDynamo } from './dynamo.ts';
@@ -110,12 +108,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       () => sqs.stop(),
     );
     const created = await createTables(dynamo.client);
-    // The benefit policies shipped in policies/benefits/: added if absent, never overwriting a published version.
-    const seeded = await seedShippedPolicies(DynamoDBDocumentClient.from(dynamo.client), localName.table('policies'));
     say(
       `DynamoDB Local at ${dynamo.endpoint} (${options.dataDir ? 'persisted' : 'in memory'}; ${created.length} tables created, ${Object.keys(tables).length - created.length} kept)`,
     );
-    say(`Benefit policies: ${seeded.written} shipped version(s) seeded, ${seeded.kept} already in the policies table`);
     if (options.dataDir) {
       const restored = await restoreQueueSnapshot(options.dataDir, sqs);
       if (restored) say(`Restored ${restored} queued messages from the last run`);

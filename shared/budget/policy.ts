@@ -58,7 +58,7 @@ const agreementSchema = z.discriminatedUnion('kind', [
 
 export const settlementPolicySchema = z
   .strictObject({
-    ...policyHeader('settlement'),
+    ...policyHeader('year-end'),
     capitation: z.strictObject({
       /** 人均包干基金指导标准: per capitated member per year. */
       standardPerMemberYuan: yuan,

@@ -15,7 +15,7 @@ import { categoryInputSchema, categoryKnown, codesOn, type CategoryInput } from 
 import { overlappingPeriod } from './categories.ts';
 import { computeDue, payableOf, totalOf, type Shares } from './contribution.ts';
 import { categorySk, memberPk, type CategoryItem, type EnrolmentItem, type MemberItems } from './items.ts';
-import type { PolicyLookup } from './shipped-policies.ts';
+import type { PolicyLookup } from './policy.ts';
 import { contains } from './periods.ts';
 import { refuse, type Refusal } from './problems.ts';
 

@@ -32,8 +32,7 @@ import {
   type MemberItems,
   type PersonYearItem,
 } from './items.ts';
-import type { ContributionPolicy } from './policy.ts';
-import type { PolicyLookup } from './shipped-policies.ts';
+import type { ContributionPolicy, PolicyLookup } from './policy.ts';
 import { contains, yearEnd, yearStart } from './periods.ts';
 import { refuse, type Problem, type Refusal } from './problems.ts';
 

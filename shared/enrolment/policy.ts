@@ -58,7 +58,7 @@ const subsidyRule = z
 
 export const contributionPolicySchema = z
   .object({
-    kind: z.literal('enrolment-contribution'),
+    kind: z.literal('enrolment'),
     region: z.string().regex(/^\d{6}$/),
     regionName: z.string().min(1),
     year: z.number().int().min(2000).max(2100),
@@ -139,3 +139,6 @@ export const contributionPolicySchema = z
 
 export type ContributionPolicy = z.infer<typeof contributionPolicySchema>;
 export type SubsidyRule = ContributionPolicy['resident']['subsidies'][number];
+
+/** How the domain asks for a policy: a function, so a handler hands in what the registry holds and tests their own documents. */
+export type PolicyLookup = (region: string, year: number) => ContributionPolicy | undefined;

@@ -15,7 +15,7 @@ import * as z from 'zod';
 import { regionCodeSchema } from './enrol.ts';
 import { openEnrolment } from './contribution-recording.ts';
 import { enrolmentIdOf, enrolmentSk, regionYearIndexKey, type EnrolmentItem, type MemberItems } from './items.ts';
-import type { PolicyLookup } from './shipped-policies.ts';
+import type { PolicyLookup } from './policy.ts';
 import { dayBefore, yearOf } from './periods.ts';
 import { refuse, type Problem, type Refusal } from './problems.ts';
 

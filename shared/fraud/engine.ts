@@ -10,7 +10,7 @@
  */
 import { allocate } from '../money/fen.ts';
 import { maskIdNumbersIn } from '../privacy/mask.ts';
-import type { CatalogueRule, FraudCatalogue } from './catalogue.ts';
+import type { CatalogueRule, FraudCatalogue } from './rule-catalogue.ts';
 import { claimKey, countingYear, type ClaimSummary, type FraudClaim, type TraceScan } from './claim.ts';
 import { addDays, addMonths, monthOf } from './dates.ts';
 import {

@@ -623,7 +623,7 @@ describe('the provider rules fed by DRG results (CaseGrouped)', () => {
 
 describe('rule catalogues, versioned like policies', () => {
   // Ningbo (330200) keeps no catalogue of its own: the national baseline judges its claims until it publishes one.
-  const shipped = JSON.parse(readFileSync('policies/fraud/330900-zhoushan-v1.json', 'utf8')) as {
+  const shipped = JSON.parse(readFileSync('policies/fraud-rules/330900/v1.json', 'utf8')) as {
     rules: { id: string; weight: number }[];
     [k: string]: unknown;
   };

@@ -13,7 +13,7 @@ import { localName } from '../../infra/topology.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { deliver, relayOutbox, shardOf, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
-import { loadShippedPolicies } from '../../shared/settlement/shipped-policies.ts';
+import { loadShippedPolicies } from '../../shared/policy/benefits.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
 import { api, eventually, startTestCloud, whileTheBusRefuses, type ApiAnswer } from '../support/local-cloud.ts';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { yuanToFen } from '../../shared/money/fen.ts';
-import { settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
+import { settlementPolicyFor } from '../../shared/policy/year-end.ts';
 import { compileSettlementPolicy, type SettlementPolicy } from '../../shared/budget/policy.ts';
 import { drgPayments, pointValue } from '../../shared/budget/point-value.ts';
 import { CapitationRefusal, settleCapitation, splitByTiers, type CommunityYear } from '../../shared/budget/capitation.ts';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { yuanToFen } from '../../shared/money/fen.ts';
-import { settlementPolicies, settlementPolicyFor } from '../../shared/budget/shipped-policies.ts';
+import { settlementPolicies, settlementPolicyFor } from '../../shared/policy/year-end.ts';
 import { settlementPolicySchema } from '../../shared/budget/policy.ts';
 import { budgetInputSchema, checkBudget, type Register } from '../../shared/budget/budget.ts';
 import { healthCommunityInputSchema, type HealthCommunity } from '../../shared/budget/community.ts';

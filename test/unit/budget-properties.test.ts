@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { settlementPolicies } from '../../shared/budget/shipped-policies.ts';
+import { settlementPolicies } from '../../shared/policy/year-end.ts';
 import { drgPayments } from '../../shared/budget/point-value.ts';
 import { settleCapitation, splitByTiers } from '../../shared/budget/capitation.ts';
 import { settleYear, type ProviderYear } from '../../shared/budget/year-end.ts';

@@ -4,7 +4,7 @@
  * delivery winning the race, a region or year without a policy. aws-sdk-client-mock stands in for
  * DynamoDB and EventBridge.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   BatchWriteCommand,
@@ -20,6 +20,12 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { caseGroupedEvent } from '../../functions/drg-grouping/record-case.ts';
 import { shardOf } from '../../shared/events/outbox.ts';
 import type { CaseItem } from '../../shared/drg/store/cases.ts';
+
+// The policies table is an edge too: these tests read the shipped policies only (no table).
+vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../shared/policy/store/registry.ts')>();
+  return { ...actual, policies: actual.policyRegistry({ shippedOnly: true }) };
+});
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
@@ -200,7 +206,7 @@ describe('DRG consumer', () => {
 
 describe('which cases DRG pays', () => {
   it("pays from a region's first policy on; before it, or without one, nothing; a year missing after it is a gap", async () => {
-    const { drgPaymentFor } = await import('../../shared/drg/shipped-policies.ts');
+    const { drgPaymentFor } = await import('../../shared/policy/drg.ts');
     expect(drgPaymentFor('330900', 2026)).toMatchObject({ kind: 'drg', policy: { region: '330900', year: 2026 } });
     expect(drgPaymentFor('330900', 2025)).toEqual({ kind: 'not-drg-paid' });
     expect(drgPaymentFor('532500', 2025)).toEqual({ kind: 'not-drg-paid' });

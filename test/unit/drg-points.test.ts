@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { casePoints, type PointsInput } from '../../shared/drg/points.ts';
 import { compilePolicy, drgPolicySchema, weightListSchema, type DrgPolicyDocument } from '../../shared/drg/policy.ts';
-import { drgPolicies, drgPolicyFor } from '../../shared/drg/shipped-policies.ts';
+import { drgPolicies, drgPolicyFor } from '../../shared/policy/drg.ts';
 import { daysBetween, readmissionCuts, type Admission } from '../../shared/drg/readmission.ts';
 import { decodePackage, packageEnvelope } from '../../shared/drg/rule-packages.ts';
 

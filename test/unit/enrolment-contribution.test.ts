@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { computeDue, payableOf, recordPayment, totalOf, ZERO_SHARES, type Shares } from '../../shared/enrolment/contribution.ts';
-import { contributionPolicy } from '../../shared/enrolment/shipped-policies.ts';
+import { contributionPolicy } from '../../shared/policy/enrolment.ts';
 
 const fuxin2020 = contributionPolicy('210900', 2020)!;
 const honghe2025 = contributionPolicy('532500', 2025)!;

@@ -20,12 +20,18 @@ import { checkEnrolment, enrolmentRequestSchema, planEnrolment, type EnrolmentPl
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { idHash, memberIdFor } from '../../shared/enrolment/identity.ts';
 import type { MemberItems } from '../../shared/enrolment/items.ts';
-import { contributionPolicy } from '../../shared/enrolment/shipped-policies.ts';
+import { contributionPolicy } from '../../shared/policy/enrolment.ts';
 import { planContribution } from '../../shared/enrolment/contribution-recording.ts';
 import { enrolmentItemCount, writeContribution, writeEnrolments, type EnrolmentWrite } from '../../shared/enrolment/store/members.ts';
 import { shardOf } from '../../shared/events/outbox.ts';
 import { enrolMember } from '../../functions/enrolment/services/enrol.ts';
 import { contributionEvent, enrolmentEvents, eventKeys } from '../../functions/enrolment/services/events.ts';
+
+// The policies table is an edge too: these tests read the shipped policies only (no table).
+vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../shared/policy/store/registry.ts')>();
+  return { ...actual, policies: actual.policyRegistry({ shippedOnly: true }) };
+});
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const bus = mockClient(EventBridgeClient);

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allContributionPolicies, contributionPolicy, POLICY_FILES } from '../../shared/enrolment/shipped-policies.ts';
+import { allContributionPolicies, contributionPolicy, POLICY_FILES } from '../../shared/policy/enrolment.ts';
 import { contributionPolicySchema, type ContributionPolicy } from '../../shared/enrolment/policy.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,7 +38,7 @@ function figuresOf(p: ContributionPolicy): [string, Figure][] {
 describe('contribution policies (policies/enrolment)', () => {
   it('ships every file in the folder, and nothing else', () => {
     expect(Object.keys(POLICY_FILES).sort()).toEqual(
-      readdirSync(FOLDER)
+      readdirSync(FOLDER, { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.json'))
         .sort(),
     );
@@ -49,7 +49,7 @@ describe('contribution policies (policies/enrolment)', () => {
     const parsed = contributionPolicySchema.safeParse(raw);
     expect(parsed.success, parsed.success ? '' : parsed.error.message).toBe(true);
     const policy = parsed.data!;
-    expect(file).toMatch(new RegExp(`^${policy.region}-[a-z]+-${policy.year}\\.json$`));
+    expect(file).toMatch(new RegExp(`^${policy.region}/${policy.year}\\.json$`));
     expect(contributionPolicy(policy.region, policy.year)).toEqual(policy);
   });
 
@@ -79,7 +79,7 @@ describe('contribution policies (policies/enrolment)', () => {
   });
 
   it('refuses a paper figure without its quote, and an unknown source', () => {
-    const base = JSON.parse(readFileSync(join(FOLDER, '210900-fuxin-2020.json'), 'utf8')) as {
+    const base = JSON.parse(readFileSync(join(FOLDER, '210900/2020.json'), 'utf8')) as {
       resident: { subsidies: { ratio: Record<string, unknown> }[] };
     };
     const noQuote = structuredClone(base);

@@ -12,7 +12,7 @@ import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { idHash, memberIdFor } from '../../shared/enrolment/identity.ts';
 import type { EnrolmentItem, MemberItems } from '../../shared/enrolment/items.ts';
 import { planOutOfArea } from '../../shared/enrolment/out-of-area.ts';
-import { contributionPolicy } from '../../shared/enrolment/shipped-policies.ts';
+import { contributionPolicy } from '../../shared/policy/enrolment.ts';
 import { memberStateFrom } from '../../shared/enrolment/state.ts';
 import { planTransfer } from '../../shared/enrolment/transfer.ts';
 

@@ -1,7 +1,7 @@
 /** The rule catalogues as data: every file listed and valid, every rule type present, bad documents refused. */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { allCatalogues, CATALOGUE_FILES } from '../../shared/fraud/shipped-catalogues.ts';
+import { allCatalogues, CATALOGUE_FILES } from '../../shared/policy/fraud-rules.ts';
 import { RULE_TYPE_NAMES } from '../../shared/fraud/rules/index.ts';
 import { parseCatalogue, rawCatalogue } from './fraud-fixtures.ts';
 
@@ -12,8 +12,8 @@ const problemsOf = (doc: unknown) => {
 };
 
 describe('the shipped catalogues', () => {
-  it('lists every file of policies/fraud, and each is valid', () => {
-    const files = readdirSync(new URL('../../policies/fraud/', import.meta.url))
+  it('lists every file of policies/fraud-rules, and each is valid', () => {
+    const files = readdirSync(new URL('../../policies/fraud-rules/', import.meta.url), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.json'))
       .sort();
     expect(Object.keys(CATALOGUE_FILES).sort()).toEqual(files);

@@ -1,7 +1,7 @@
 /** Scoring: weights, cap, threshold, severity, amounts at stake, windows, provider risk, catalogue choice. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allCatalogues, pickCatalogue } from '../../shared/fraud/shipped-catalogues.ts';
+import { allCatalogues, pickCatalogue } from '../../shared/policy/fraud-rules.ts';
 import { fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { explain, historyRange, providerMonths, providerMonthsNeeded, scoreClaim, scoreProvider } from '../../shared/fraud/engine.ts';
 import { profileWithClaim, profileWithGroupedCase, countedFor, withGrouping } from '../../shared/fraud/counting.ts';

@@ -1,6 +1,6 @@
 /** Builders the fraud unit tests share: claims, lines, history and the shipped rules by type. */
-import { catalogueSchema, type CatalogueRule, type FraudCatalogue } from '../../shared/fraud/catalogue.ts';
-import { allCatalogues } from '../../shared/fraud/shipped-catalogues.ts';
+import { catalogueSchema, type CatalogueRule, type FraudCatalogue } from '../../shared/fraud/rule-catalogue.ts';
+import { allCatalogues } from '../../shared/policy/fraud-rules.ts';
 import type { ClaimSummary, FraudClaim, FraudLine, TraceScan } from '../../shared/fraud/claim.ts';
 import { scoreClaim, type ClaimContext } from '../../shared/fraud/engine.ts';
 

@@ -24,6 +24,12 @@ import { shardOf } from '../../shared/events/outbox.ts';
 import { WEBHOOK_KEY_ENV, sealSecret } from '../../shared/fraud/secret-box.ts';
 import { catalogueOf, claim, line, shippedRule } from './fraud-fixtures.ts';
 
+// The policies table is an edge too: these tests read the shipped policies only (no table).
+vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../shared/policy/store/registry.ts')>();
+  return { ...actual, policies: actual.policyRegistry({ shippedOnly: true }) };
+});
+
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);

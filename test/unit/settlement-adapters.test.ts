@@ -15,7 +15,7 @@ import { applyDeltas, commitSettlement, type ClaimRecord, type LedgerEntry } fro
 import { settle } from '../../shared/settlement/engine.ts';
 import { exampleBill, exampleLine, exampleMember, exampleProvider } from '../../shared/settlement/examples.ts';
 import { settlementMemberFrom } from '../../shared/settlement/store/member-source.ts';
-import { shippedPolicy } from '../../shared/settlement/shipped-policies.ts';
+import { shippedPolicy } from '../../shared/policy/benefits.ts';
 import type { MemberState as RegisterState } from '../../shared/enrolment/store/member-state.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);

@@ -8,7 +8,7 @@ import { settle } from '../../shared/settlement/engine.ts';
 import { exampleBill, exampleLine, exampleMember, exampleProvider } from '../../shared/settlement/examples.ts';
 import type { MemberState, ProviderProfile } from '../../shared/settlement/member.ts';
 import { benefitPolicySchema, type BenefitPolicy, type BenefitPolicyDocument } from '../../shared/settlement/policy.ts';
-import { loadShippedPolicies, shippedPolicy } from '../../shared/settlement/shipped-policies.ts';
+import { loadShippedPolicies, shippedPolicy } from '../../shared/policy/benefits.ts';
 import { SettlementRefusal, type Statement } from '../../shared/settlement/statement.ts';
 import type { Bill } from '../../shared/settlement/bill.ts';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { benefitPolicySchema, forEachBasis, type Basis, type BenefitPolicyDocument } from '../../shared/settlement/policy.ts';
-import { loadShippedPolicies, shippedPolicy } from '../../shared/settlement/shipped-policies.ts';
+import { loadShippedPolicies, shippedPolicy } from '../../shared/policy/benefits.ts';
 
 const shipped = loadShippedPolicies();
 
@@ -14,12 +14,12 @@ describe('the shipped policies', () => {
     expect(
       shipped.map((p) => `${p.file} ${p.policy.region} ${p.policy.scheme} ${p.policy.effectiveFrom}..${p.policy.effectiveTo}`),
     ).toEqual([
-      '210900-fuxin/2019-resident.json 210900 resident 2019-01-01..2019-12-31',
-      '210900-fuxin/2020-resident.json 210900 resident 2020-01-01..2020-12-31',
-      '330900-zhoushan/2023-resident.json 330900 resident 2023-10-01..2023-12-31',
-      '330900-zhoushan/2024-resident.json 330900 resident 2024-01-01..2024-12-31',
-      '330900-zhoushan/2025-resident.json 330900 resident 2025-01-01..2025-12-31',
-      '341502-jinan/2023-resident.json 341502 resident 2023-01-01..2023-12-31',
+      '210900/2019-resident.json 210900 resident 2019-01-01..2019-12-31',
+      '210900/2020-resident.json 210900 resident 2020-01-01..2020-12-31',
+      '330900/2023-resident.json 330900 resident 2023-10-01..2023-12-31',
+      '330900/2024-resident.json 330900 resident 2024-01-01..2024-12-31',
+      '330900/2025-resident.json 330900 resident 2025-01-01..2025-12-31',
+      '341502/2023-resident.json 341502 resident 2023-01-01..2023-12-31',
     ]);
     // The later Zhoushan years repeat the 2023 terms: same rules, same citations.
     const zhoushan = shipped

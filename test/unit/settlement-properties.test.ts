@@ -10,7 +10,7 @@ import { billSchema, type Bill } from '../../shared/settlement/bill.ts';
 import type { MemberState, ProviderProfile } from '../../shared/settlement/member.ts';
 import { lineCategories, type BenefitPolicy, type VisitType } from '../../shared/settlement/policy.ts';
 import { lineAmount } from '../../shared/settlement/quantity.ts';
-import { loadShippedPolicies } from '../../shared/settlement/shipped-policies.ts';
+import { loadShippedPolicies } from '../../shared/policy/benefits.ts';
 import { layerKeys, type LineRules, type Statement } from '../../shared/settlement/statement.ts';
 
 const policies = loadShippedPolicies().map((p) => p.policy);

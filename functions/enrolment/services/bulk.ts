@@ -28,7 +28,7 @@ import {
   type RowOutcome,
 } from '../../../shared/enrolment/bulk.ts';
 import { checkEnrolment, enrolmentRequestSchema, type EnrolmentRequest } from '../../../shared/enrolment/enrol.ts';
-import { contributionPolicy } from '../../../shared/enrolment/shipped-policies.ts';
+import { contributionLookup } from '../../../shared/policy/store/contribution-lookup.ts';
 import { zodProblems, type Refusal } from '../../../shared/enrolment/problems.ts';
 import { enrolmentItemCount, MAX_TRANSACTION_ITEMS, readMemberItems, writeEnrolments } from '../../../shared/enrolment/store/members.ts';
 import { isRefusal, type OperationContext } from './common.ts';
@@ -81,7 +81,8 @@ async function decideRow(row: BulkRow, ctx: OperationContext): Promise<Settled |
   const parsed = enrolmentRequestSchema.safeParse(enrolmentRowInput(row.record));
   if (!parsed.success)
     return settled({ rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) });
-  const checked = checkEnrolment(parsed.data, { today: ctx.clock.today, policies: contributionPolicy });
+  const policies = await contributionLookup([parsed.data], ctx.clock.today);
+  const checked = checkEnrolment(parsed.data, { today: ctx.clock.today, policies });
   if (!checked.ok) return settled(rejected(row.rowNumber, checked));
   const identity = await identify(checked.value);
   const held = identity.known ? await readMemberItems(identity.memberId) : NOTHING_HELD;

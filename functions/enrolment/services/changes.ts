@@ -10,7 +10,7 @@ import { planContribution, type ContributionPlan, type ContributionRequest } fro
 import { checkIdNumber } from '../../../shared/enrolment/id-number.ts';
 import { idHash } from '../../../shared/enrolment/identity.ts';
 import { planOutOfArea, type OutOfAreaPlan, type OutOfAreaRequest } from '../../../shared/enrolment/out-of-area.ts';
-import { contributionPolicy } from '../../../shared/enrolment/shipped-policies.ts';
+import { contributionLookup } from '../../../shared/policy/store/contribution-lookup.ts';
 import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
 import {
@@ -69,7 +69,8 @@ export async function setCategory(
   return untilWritten<Extract<CategoryPlan, { ok: true }>>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
-    const plan = planCategoryChange(items, memberId, request, contributionPolicy, ctx.clock.now);
+    const policies = await contributionLookup(items.enrolments, ctx.clock.today);
+    const plan = planCategoryChange(items, memberId, request, policies, ctx.clock.now);
     if (!plan.ok) return plan;
     if (plan.outcome === 'unchanged') return repeated(plan, [eventKeys.categoryChanged(plan.category)], ctx);
     const expectedVersion = items.member.categoriesVersion;
@@ -90,7 +91,11 @@ export async function transferMember(
   return untilWritten<Extract<TransferPlan, { ok: true }>>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
-    const plan = planTransfer(items, request, contributionPolicy, ctx.clock.now);
+    const policies = await contributionLookup(
+      [{ region: request.toRegion, year: Number(request.transferDate.slice(0, 4)) }],
+      ctx.clock.today,
+    );
+    const plan = planTransfer(items, request, policies, ctx.clock.now);
     if (!plan.ok) return plan;
     if (plan.outcome === 'unchanged') return repeated(plan, [eventKeys.enrolmentTransferred(plan.to.enrolmentId)], ctx);
     return commitThenDeliver(plan, [transferEvent(plan, ctx.correlationId)], (events) => writeTransfer(plan, events), ctx);

@@ -21,7 +21,7 @@ import {
 import { openEnrolment } from '../../../shared/enrolment/contribution-recording.ts';
 import { idHash, memberIdFor } from '../../../shared/enrolment/identity.ts';
 import type { EnrolmentItem, MemberItem, MemberItems } from '../../../shared/enrolment/items.ts';
-import { contributionPolicy } from '../../../shared/enrolment/shipped-policies.ts';
+import { contributionLookup } from '../../../shared/policy/store/contribution-lookup.ts';
 import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
 import { findMemberIdByIdHash, readMemberItems, writeEnrolment, type EnrolmentWrite } from '../../../shared/enrolment/store/members.ts';
@@ -140,7 +140,8 @@ export const enrolledFrom = (ready: ReadyToWrite): Enrolled => ({
 });
 
 export async function enrolMember(request: EnrolmentRequest, ctx: OperationContext): Promise<Enrolled | Refusal> {
-  const checked = checkEnrolment(request, { today: ctx.clock.today, policies: contributionPolicy });
+  const policies = await contributionLookup([request], ctx.clock.today);
+  const checked = checkEnrolment(request, { today: ctx.clock.today, policies });
   if (!checked.ok) return checked;
   const identity = await identify(checked.value);
   let firstAttempt = true;
