@@ -17,6 +17,7 @@ import { BUS_NAME } from '../../infra/topology.ts';
 import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { relayAMinuteOn, waitingInOutbox, whileTheBusRefusesAll } from '../support/outbox.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -243,6 +244,32 @@ describe('settled inpatient claims become grouped cases with points', () => {
       drgPaid: false,
     });
     expect(item.gsi2pk).toBeUndefined();
+  });
+});
+
+describe('CaseGrouped goes through the outbox', () => {
+  it('commits CaseGrouped with its case; while the bus refuses it, it waits in the outbox, and the relay publishes it once', async () => {
+    const key = 'drg/ZS0001/2026/ZS-2026-0901/CaseGrouped';
+    await whileTheBusRefusesAll(cloud, () =>
+      putClaim(inpatientClaim('ZS-2026-0901', { memberId: 'M-DRG-OUTBOX', correlationId: 'corr-drg-outbox' })),
+    );
+    const recorded = await caseItem('ZS0001', 'ZS-2026-0901');
+    expect(recorded).toMatchObject({ caseGroupedEventId: key, grouping: { drg: 'ES31' } });
+    expect(await waitingInOutbox(key)).toMatchObject({ source: 'yibao.drg', detailType: 'CaseGrouped', createdAt: recorded!.recordedAt });
+    expect((await trail('corr-drg-outbox')).filter((e) => e.detailType === 'CaseGrouped')).toEqual([]);
+
+    const relayed = await relayAMinuteOn();
+    expect(relayed).toMatchObject({ waiting: 0 });
+    expect(relayed.delivered).toBeGreaterThanOrEqual(1);
+    expect(await waitingInOutbox(key)).toBeUndefined();
+    await eventually(
+      async () => ((await trail('corr-drg-outbox')).some((e) => e.detailType === 'CaseGrouped') ? true : undefined),
+      'CaseGrouped archived',
+    );
+    await drained();
+    const grouped = (await trail('corr-drg-outbox')).filter((e) => e.detailType === 'CaseGrouped');
+    expect(grouped).toHaveLength(1);
+    expect(grouped[0]).toMatchObject({ eventId: key, detail: { eventId: key, claim: { claimNo: 'ZS-2026-0901' } } });
   });
 });
 

@@ -17,6 +17,7 @@ import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { BUS_NAME, localName } from '../../infra/topology.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../shared/fraud/signing.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { relayAMinuteOn, waitingInOutbox, whileTheBusRefusesAll } from '../support/outbox.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -830,5 +831,27 @@ describe('the regulator API', () => {
         })
       ).status,
     ).toBe(403);
+  });
+});
+
+describe('FraudAlertRaised goes through the outbox', () => {
+  it('commits the alert with its event; while the bus refuses it, it waits in the outbox, and the relay publishes it once', async () => {
+    await whileTheBusRefusesAll(cloud, () => putOnBus('ClaimSettled', settled('HFR009', 'FR-9')));
+    const score = await getItem('CLAIM#HFR009#FR-9', 'SCORE');
+    expect(score).toMatchObject({ score: 60 });
+    const key = `fraud/alert/${score!.alertId}/FraudAlertRaised`;
+    expect(await waitingInOutbox(key)).toMatchObject({ source: 'yibao.fraud', detailType: 'FraudAlertRaised' });
+    const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: [] });
+    const archived = async () =>
+      ((await api(cloud, 'GET', '/v1/audit/corr-FR-9', { token: staff })).body.events as { eventId: string; detailType: string }[]).filter(
+        (e) => e.detailType === 'FraudAlertRaised',
+      );
+    expect(await archived()).toEqual([]);
+
+    const relayed = await relayAMinuteOn();
+    expect(relayed).toMatchObject({ waiting: 0 });
+    expect(await waitingInOutbox(key)).toBeUndefined();
+    await eventually(async () => ((await archived()).length ? true : undefined), 'FraudAlertRaised archived');
+    expect(await archived()).toEqual([expect.objectContaining({ eventId: key })]);
   });
 });

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { relayAMinuteOn, waitingInOutbox, waitingOfType, whileTheBusRefusesAll } from '../support/outbox.ts';
 import { ledgerOfYear } from '../../shared/budget/store/ledger.ts';
 import { monthTotals, yearTotals } from '../../shared/budget/store/facts.ts';
 import {
@@ -325,6 +326,56 @@ describe('a reversed claim earns no points', () => {
     await put(h, 'yibao.adjudication', 'ClaimSettled', inpatient('RV-3', '2023-06-02', '2023-06-09T09:00:00+08:00'));
     await factsProjected(cloud);
     expect(await june()).toMatchObject({ centipoints: 12_345, cases: 1, claims: 1 });
+  });
+});
+
+describe("a run's events go through the outbox", () => {
+  it('commits each PrepaymentIssued with its line and a FundWarningRaised with its level; the relay publishes what the bus refused, once', async () => {
+    // August: the county hospital's sub-unit JA0101 spends far past its budget's pace, so September's run raises a warning.
+    await put(
+      h,
+      'yibao.adjudication',
+      'ClaimSettled',
+      claimSettled('JA0101', 'V-0801', 'M-OUTBOX-1', 'outpatient', '2023-08-11', y(1_000_000)),
+    );
+    await factsProjected(cloud);
+    const warningsBefore = h.seen.get('FundWarningRaised')?.length ?? 0;
+    const { posted, run } = await whileTheBusRefusesAll(cloud, async () => {
+      const posted = await staffCall(h, 'POST', '/v1/runs/prepayment', { region: REGION, period: '2023-09' });
+      return { posted, run: await runComplete(h, '2023-09', 1) };
+    });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+    const codes = Object.keys(linesByCode(run)).sort();
+    expect(codes.length).toBeGreaterThanOrEqual(3);
+    const keys = codes.map((code) => `prepayment/${REGION}/2023-09/1/${code}/PrepaymentIssued`);
+    for (const key of keys)
+      expect(await waitingInOutbox(key)).toMatchObject({ source: 'yibao.prepayment', detailType: 'PrepaymentIssued' });
+    const warnings = await waitingOfType('FundWarningRaised');
+    expect(warnings.map((w) => JSON.parse(w.detail))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'budget-execution', providerCode: 'JA0101', throughMonth: '2023-08' })]),
+    );
+    const september = () => (h.seen.get('PrepaymentIssued') ?? []).filter((d) => d.period === '2023-09');
+    expect(september()).toEqual([]);
+    expect(h.seen.get('FundWarningRaised')?.length ?? 0).toBe(warningsBefore);
+
+    expect(await relayAMinuteOn()).toMatchObject({ waiting: 0 });
+    for (const key of keys) expect(await waitingInOutbox(key)).toBeUndefined();
+    expect(await waitingOfType('FundWarningRaised')).toEqual([]);
+    await waitFor(september, keys.length);
+    await waitFor(() => h.seen.get('FundWarningRaised'), warningsBefore + warnings.length);
+    await drained(cloud);
+    expect(
+      september()
+        .map((d) => d.eventId)
+        .sort(),
+    ).toEqual(keys);
+    expect(
+      h.seen
+        .get('FundWarningRaised')!
+        .slice(warningsBefore)
+        .map((d) => d.eventId),
+    ).toEqual(expect.arrayContaining(warnings.map((w) => w.key)));
+    expect(h.seen.get('FundWarningRaised')).toHaveLength(warningsBefore + warnings.length);
   });
 });
 

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { eventually, startTestCloud } from '../support/local-cloud.ts';
+import { relayAMinuteOn, waitingInOutbox, whileTheBusRefusesAll } from '../support/outbox.ts';
 import { ledgerOfYear } from '../../shared/budget/store/ledger.ts';
 import { yearEndDemo } from '../../functions/year-end-settlement/demo.ts';
 import {
@@ -304,5 +305,27 @@ describe('year-end settlement', () => {
     const again: string[] = [];
     await yearEndDemo(cloud, (line) => again.push(line));
     expect(again.join('\n')).toContain('POST /v1/runs/year-end → existing, version 1');
+  });
+});
+
+describe('YearEndSettled goes through the outbox', () => {
+  it('commits YearEndSettled with the completed version; while the bus refuses it, it waits in the outbox, and the relay publishes it once', async () => {
+    const res = await whileTheBusRefusesAll(cloud, () =>
+      staffCall(h, 'POST', '/v1/runs/year-end', { region: REGION, year: 2023, supersede: true, reason: 'outbox check' }),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ outcome: 'settled', run: { version: 3, status: 'complete' } });
+    const key = `year-end/${REGION}/2023/3/YearEndSettled`;
+    expect(await waitingInOutbox(key)).toMatchObject({ source: 'yibao.year-end', detailType: 'YearEndSettled' });
+    const third = () => (h.seen.get('YearEndSettled') ?? []).filter((d) => d.version === 3);
+    expect(third()).toEqual([]);
+
+    expect(await relayAMinuteOn()).toMatchObject({ waiting: 0 });
+    expect(await waitingInOutbox(key)).toBeUndefined();
+    await eventually(() => (third().length ? true : undefined), 'YearEndSettled v3 on the bus');
+    expect(third()).toEqual([expect.objectContaining({ eventId: key, runId: `YEAREND#${REGION}#2023` })]);
+    // Run again: nothing new, and nothing to deliver.
+    const again = await staffCall(h, 'POST', '/v1/runs/year-end', { region: REGION, year: 2023 });
+    expect(again.body).toMatchObject({ outcome: 'existing', run: { version: 3 } });
   });
 });
