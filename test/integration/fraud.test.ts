@@ -836,14 +836,14 @@ describe('the regulator API', () => {
 
 describe('FraudAlertRaised goes through the outbox', () => {
   it('commits the alert with its event; while the bus refuses it, it waits in the outbox, and the relay publishes it once', async () => {
-    await whileTheBusRefusesAll(cloud, () => putOnBus('ClaimSettled', settled('HFR009', 'FR-9')));
-    const score = await getItem('CLAIM#HFR009#FR-9', 'SCORE');
+    await whileTheBusRefusesAll(cloud, () => putOnBus('ClaimSettled', settled('HFR090', 'FR-90')));
+    const score = await getItem('CLAIM#HFR090#FR-90', 'SCORE');
     expect(score).toMatchObject({ score: 60 });
     const key = `fraud/alert/${score!.alertId}/FraudAlertRaised`;
     expect(await waitingInOutbox(key)).toMatchObject({ source: 'yibao.fraud', detailType: 'FraudAlertRaised' });
     const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: [] });
     const archived = async () =>
-      ((await api(cloud, 'GET', '/v1/audit/corr-FR-9', { token: staff })).body.events as { eventId: string; detailType: string }[]).filter(
+      ((await api(cloud, 'GET', '/v1/audit/corr-FR-90', { token: staff })).body.events as { eventId: string; detailType: string }[]).filter(
         (e) => e.detailType === 'FraudAlertRaised',
       );
     expect(await archived()).toEqual([]);
