@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod';
 import { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
-import { deliverAfterCommit, outboxEntry, waitingEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
+import { deliverAfterCommit, deliverWaiting, outboxEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
 import type { ClaimEventName, ClaimRecord } from '../../shared/settlement/store/claims.ts';
 
 /** The fact an event reports: one settlement (or its reversal) of one claim. */
@@ -37,6 +37,5 @@ export async function publishPending(record: ClaimRecord, logger: Logger): Promi
     delete record.pendingEvent;
     return;
   }
-  const waiting = await waitingEntry(claimEventKey(record, record.status === 'settled' ? 'ClaimSettled' : 'ClaimReversed'));
-  if (waiting) await deliverAfterCommit([waiting], warn);
+  await deliverWaiting([claimEventKey(record, record.status === 'settled' ? 'ClaimSettled' : 'ClaimReversed')], warn);
 }
