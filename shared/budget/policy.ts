@@ -17,7 +17,7 @@
 import * as z from 'zod';
 import { percentToBasisPoints, yuanToFen, type BasisPoints, type Fen } from '../money/fen.ts';
 import { visitTypes } from '../../events/claims.ts';
-import { policyHeader } from '../policy/document-header.ts';
+import { policyHeader, policyYear } from '../policy/document-header.ts';
 
 const yuan = z.string().regex(/^\d+(\.\d{1,2})?$/, 'an amount in yuan with at most two decimals, as a string ("3070", "95.50")');
 const percent = z
@@ -59,6 +59,7 @@ const agreementSchema = z.discriminatedUnion('kind', [
 export const settlementPolicySchema = z
   .strictObject({
     ...policyHeader('year-end'),
+    ...policyYear,
     capitation: z.strictObject({
       /** 人均包干基金指导标准: per capitated member per year. */
       standardPerMemberYuan: yuan,

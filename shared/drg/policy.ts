@@ -11,7 +11,7 @@
 import * as z from 'zod';
 import { percentToBasisPoints, type BasisPoints, type Fen } from '../money/fen.ts';
 import { GROUPER_VERSIONS, type GrouperVersion } from './package.ts';
-import { policyHeader } from '../policy/document-header.ts';
+import { policyHeader, policyYear } from '../policy/document-header.ts';
 
 const fen = z.number().int().nonnegative();
 const drgCode = z.string().regex(/^([A-Z]{2}\d[1359]|[A-Z]QY|0000)$/, 'a DRG code (FR13), a QY group (FQY) or 0000');
@@ -33,6 +33,7 @@ export type HospitalLevel = (typeof hospitalLevels)[number];
 
 export const drgPolicySchema = z.strictObject({
   ...policyHeader('drg'),
+  ...policyYear,
   grouping: z.strictObject({
     version: z.enum(GROUPER_VERSIONS),
     /** Whether the region uses the QY (歧义组) branch. */

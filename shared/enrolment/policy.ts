@@ -7,6 +7,7 @@
  * amounts). The mechanism below reads only `value`; the provenance is for the people who check it.
  */
 import * as z from 'zod';
+import { policyHeader, policyYear } from '../policy/document-header.ts';
 import { CATEGORY_CODE_PATTERN } from './categories.ts';
 
 const provenance = {
@@ -58,30 +59,8 @@ const subsidyRule = z
 
 export const contributionPolicySchema = z
   .object({
-    kind: z.literal('enrolment'),
-    region: z.string().regex(/^\d{6}$/),
-    regionName: z.string().min(1),
-    year: z.number().int().min(2000).max(2100),
-    version: z.number().int().positive(),
-    effectiveFrom: z.iso.date(),
-    /** The documents the figures rest on, each with its 文号 where it has one. */
-    sources: z
-      .array(
-        z
-          .object({
-            id: z.string().min(1),
-            title: z.string().min(1),
-            /** 文号, e.g. 红政办发〔2022〕52号; null when the published text shows none (then `note` says so). */
-            documentNumber: z.string().min(1).nullable(),
-            issuer: z.string().min(1),
-            date: z.iso.date(),
-            /** The copy in the repository's domain papers, when there is one. */
-            seed: z.string().optional(),
-            note: z.string().optional(),
-          })
-          .strict(),
-      )
-      .min(1),
+    ...policyHeader('enrolment'),
+    ...policyYear,
     /** Categories this region defines beyond the standard ones, with a name for each. */
     categories: z.array(z.object({ code: z.string().regex(CATEGORY_CODE_PATTERN), name: z.string().min(1) }).strict()).default([]),
     resident: z

@@ -7,6 +7,7 @@
  * the type provides.
  */
 import * as z from 'zod';
+import { policyHeader } from '../policy/document-header.ts';
 import { RESULT_KINDS, SEVERITIES, type RuleScope } from './rules/define.ts';
 import { RULE_TYPE_NAMES, ruleTypeByName } from './rules/index.ts';
 
@@ -76,30 +77,14 @@ export const ruleSchema = ruleInputSchema.transform((rule, ctx) => {
 });
 export type CatalogueRule = z.output<typeof ruleSchema>;
 
-const sourceSchema = z.strictObject({
-  id: z.string().min(1),
-  title: z.string().min(1),
-  /** 文号; null when the text carries none (then `note` says why the document is cited). */
-  documentNumber: z.string().min(1).nullable(),
-  issuer: z.string().min(1),
-  date: z.iso.date(),
-  articles: z.string().optional(),
-  seed: z.string().optional(),
-  note: z.string().optional(),
-});
-
 const severityBandSchema = z.strictObject({ minScore: z.number().int().min(0).max(100), severity: z.enum(SEVERITIES) });
 
 export const catalogueSchema = z
   .strictObject({
-    kind: z.literal('fraud-rules'),
+    ...policyHeader('fraud-rules'),
     region: z.string().regex(/^\d{6}$/, 'a 6-digit region code (000000: the national baseline)'),
-    regionName: z.string().min(1),
-    version: z.number().int().positive(),
-    effectiveFrom: z.iso.date(),
     /** The baseline used for a region that keeps no catalogue of its own. */
     fallback: z.boolean().default(false),
-    sources: z.array(sourceSchema).min(1),
     thresholds: z.strictObject({
       /** A claim whose score reaches this raises an alert. */
       claimScore: z.number().int().min(1).max(100),

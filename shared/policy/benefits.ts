@@ -17,6 +17,7 @@ export const benefitsKind = definePolicyKind<BenefitPolicy>({
   schema: benefitPolicySchema,
   keyFields: ['scheme', 'year'],
   keyOf: (p) => ({ region: p.region, scheme: p.scheme, year: p.year }),
+  fileOf: (p) => `${p.region}/${p.year}-${p.scheme}.json`,
   header: (p) => p,
   describe: (p) => ({ id: p.id, title: p.title }),
   shipped: {

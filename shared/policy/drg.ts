@@ -33,6 +33,7 @@ export const drgKind = definePolicyKind<DrgPolicy>({
   }),
   keyFields: ['year'],
   keyOf: (p) => ({ region: p.region, year: p.year }),
+  fileOf: (p) => `${p.region}/${p.year}.json`,
   header: (p) => p.document,
   describe: (p) => ({ regionName: p.document.regionName, grouperVersion: p.grouperVersion }),
   shipped: {

@@ -20,6 +20,7 @@ export const enrolmentKind = definePolicyKind<ContributionPolicy>({
   schema: contributionPolicySchema,
   keyFields: ['year'],
   keyOf: (p) => ({ region: p.region, year: p.year }),
+  fileOf: (p) => `${p.region}/${p.year}.json`,
   header: (p) => p,
   describe: (p) => ({ regionName: p.regionName }),
   shipped: {

@@ -17,6 +17,7 @@ export const fraudRulesKind = definePolicyKind<FraudCatalogue>({
   schema: catalogueSchema,
   keyFields: [],
   keyOf: (c) => ({ region: c.region }),
+  fileOf: (c) => `${c.region}/v${c.version}.json`,
   header: (c) => c,
   describe: (c) => ({ regionName: c.regionName, fallback: c.fallback, rules: c.rules.length }),
   refuse: (c) =>

@@ -33,6 +33,8 @@ export interface PolicyKind<P = unknown> {
   /** The key fields beyond `region`, in the order they make the storage key (e.g. ['scheme', 'year']). */
   keyFields: readonly string[];
   keyOf(policy: P): PolicyKey;
+  /** Where a shipped document of this kind lives below policies/<kind>/, e.g. 330900/2026.json. */
+  fileOf(policy: P): string;
   header(policy: P): VersionHeader;
   /** Extra fields a version's summary shows (title, rule count…). */
   describe?(policy: P): Record<string, unknown>;
@@ -136,9 +138,8 @@ export function shippedVersions<P>(kind: PolicyKind<P>): PolicyVersion<P>[] {
         const first = parsed.error.issues[0];
         throw new Error(`${file} is not a valid ${kind.kind} policy: ${first?.path.join('.')}: ${first?.message}`);
       }
-      const region = kind.header(parsed.data).region;
-      if (!file.startsWith(`policies/${kind.kind}/${region}/`))
-        throw new Error(`${file} holds region ${region}: it belongs in policies/${kind.kind}/${region}/`);
+      const expected = `policies/${kind.kind}/${kind.fileOf(parsed.data)}`;
+      if (file !== expected) throw new Error(`${file} holds what belongs in ${expected}`);
       return { summary: summaryOf(kind, parsed.data, 'shipped', 'build', `seed:policies/${kind.kind}`), raw, policy: parsed.data };
     });
     shippedCache.set(kind, versions as PolicyVersion<unknown>[]);

@@ -14,6 +14,7 @@ export const yearEndKind = definePolicyKind<SettlementPolicy>({
   schema: settlementPolicySchema.transform(compileSettlementPolicy),
   keyFields: ['year'],
   keyOf: (p) => ({ region: p.region, year: p.year }),
+  fileOf: (p) => `${p.region}/${p.year}.json`,
   header: (p) => p.document,
   describe: (p) => ({ regionName: p.document.regionName }),
   shipped: {

@@ -11,6 +11,7 @@
  * `illustrative` with the reason, so a figure the papers leave out can never pass for policy.
  */
 import * as z from 'zod';
+import { policyHeader, policyYear } from '../policy/document-header.ts';
 import { hospitalLevels, itemClasses, visitTypes } from '../../events/claims.ts';
 import { percentToBasisPoints, yuanToFen, type BasisPoints, type Fen } from '../money/fen.ts';
 
@@ -98,24 +99,6 @@ export const basisSchema = z.union([
   }),
 ]);
 export type Basis = z.infer<typeof basisSchema>;
-
-export const sourceSchema = z
-  .strictObject({
-    /** The paper's 文号, e.g. 金医保发〔2023〕19号. */
-    documentNo: z.string().min(1).optional(),
-    /** Where the published text prints no 文号 of its own: say so, and what it implements. */
-    documentNoNote: z.string().min(1).optional(),
-    title: z.string().min(1),
-    issuer: z.string().min(1),
-    published: isoDate.optional(),
-    effective: isoDate.optional(),
-    /** The file in domain/seeds/ this was read from. */
-    seed: z.string().optional(),
-  })
-  .refine((s) => s.documentNo !== undefined || s.documentNoNote !== undefined, {
-    message: 'cite the 文号, or explain in documentNoNote why the paper prints none',
-    path: ['documentNo'],
-  });
 
 // ---------------------------------------------------------------------------------------------
 // Conditions: when a rule applies
@@ -456,19 +439,12 @@ export const familyCapSchema = z.strictObject({
 
 export const benefitPolicySchema = z
   .strictObject({
-    kind: z.literal('benefits'),
+    ...policyHeader('benefits'),
+    ...policyYear,
     /** Stable name of the policy line, e.g. zhoushan-resident. */
     id: code,
     title: z.string().min(1),
-    /** The pooling region (统筹区): 6-digit administrative division code. */
-    region: z.string().regex(/^\d{6}$/, 'a 6-digit region code'),
-    regionName: z.string().min(1),
     scheme: z.enum(['employee', 'resident']),
-    year: z.number().int().min(2000).max(2100),
-    version: z.number().int().positive(),
-    effectiveFrom: isoDate,
-    effectiveTo: isoDate.optional(),
-    sources: z.array(sourceSchema).min(1),
     /** Free text for the reader: what the document covers and what it leaves out. */
     notes: z.array(z.string()).default([]),
     items: itemsSchema,
@@ -486,7 +462,7 @@ export const benefitPolicySchema = z
       if (!policy.effectiveTo.startsWith(String(policy.year))) issue(['effectiveTo'], 'must fall in the policy year');
       if (policy.effectiveTo < policy.effectiveFrom) issue(['effectiveTo'], 'must not be before effectiveFrom');
     }
-    const cited = new Set(policy.sources.flatMap((s) => [s.documentNo, s.title].filter((x): x is string => x !== undefined)));
+    const cited = new Set(policy.sources.flatMap((s) => [s.documentNo, s.title].filter((x): x is string => typeof x === 'string')));
     forEachBasis(policy, (basis, path) => {
       if ('source' in basis && !cited.has(basis.source)) issue([...path, 'source'], `cites "${basis.source}", which is not in sources`);
     });

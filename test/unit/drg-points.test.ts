@@ -30,7 +30,7 @@ function testPolicy(change: (d: DrgPolicyDocument) => void = () => {}) {
     effectiveFrom: '2026-01-01',
     version: 1,
     summary: 'test figures',
-    sources: [{ id: 's', title: 't', documentNo: '测〔2026〕1号', issuedBy: 'x', date: '2026', where: 'test' }],
+    sources: [{ id: 's', title: 't', documentNo: '测〔2026〕1号', issuer: 'x', date: '2026', where: 'test' }],
     grouping: { version: '1.1', qy: true, codes: 'yibao', source: 's', illustrative: true },
     weights: { list: 'test', source: 's', illustrative: true },
     averageCostPerCaseFen: { all: 1_000_000, byLevel: { tertiary: 1_200_000 }, source: 's', illustrative: true },

@@ -55,7 +55,7 @@ describe('contribution policies (policies/enrolment)', () => {
 
   it('cites a source for every document, and a 文号 or the reason there is none', () => {
     for (const p of allContributionPolicies()) {
-      for (const s of p.sources) expect(s.documentNumber !== null || Boolean(s.note), `${p.region} ${p.year} ${s.id}`).toBe(true);
+      for (const s of p.sources) expect(s.documentNo !== null || Boolean(s.note), `${p.region} ${p.year} ${s.id}`).toBe(true);
     }
   });
 
@@ -69,7 +69,7 @@ describe('contribution policies (policies/enrolment)', () => {
         }
         const source = p.sources.find((s) => s.id === figure.source);
         expect(source, where).toBeDefined();
-        const seedFile = source?.seed ? join(SEEDS, source.seed) : undefined;
+        const seedFile = source?.where ? join(SEEDS, source.where) : undefined;
         if (!seedFile || !existsSync(seedFile)) continue;
         const text = readFileSync(seedFile, 'utf8');
         // A quote may leave words out with ……; each kept fragment is in the paper.
