@@ -73,7 +73,6 @@ export function atLevel<T>(value: ByLevel<T>, level: HospitalLevel): T {
   return value as T;
 }
 
-const isoDate = z.iso.date();
 const ruleId = z
   .string()
   .regex(
