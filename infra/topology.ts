@@ -190,15 +190,15 @@ export const tables = {
   },
   policies: {
     purpose:
-      'Versioned policy documents per pooling region, scheme and year (benefits, DRG, fraud rules, settlement), each citing its source document.',
+      'Published versions of policy documents of every kind (benefits, enrolment, DRG, year-end, fraud rules) per pooling region and key, each citing its source documents.',
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
     dataTable: true,
     accessPatterns: [
-      'versions of a benefit policy: pk=POLICY#benefits#<region>#<scheme>#<year>, sk=V#<effectiveFrom>#<version, 4 digits>',
-      'versions of a fraud-rule catalogue: pk=POLICY#fraud-rules#<region>, same sk (the shipped first versions are in the bundle)',
-      'the version in force on a date: same pk, sk <= V#<date>#~, newest first, limit 1 (unless its effectiveTo is before the date)',
+      'published versions of a policy of any kind (benefits, enrolment, drg, year-end, fraud-rules): pk=POLICY#<kind>#<region>[#<key field>…] (e.g. POLICY#benefits#330900#resident#2025, POLICY#drg#330900#2027, POLICY#fraud-rules#000000), sk=V#<effectiveFrom>#<version, 4 digits>; the shipped first versions are in the bundle',
+      'which keys a region holds a published version under (e.g. its DRG years): pk=POLICY-KEYS#<kind>#<region>, sk=<key fields beyond region>',
+      'the version in force on a date: every version under the pk (shipped and published, cached a few seconds), the newest effective on or before the date',
     ],
   },
   audit: {
@@ -314,8 +314,8 @@ export const functions = {
     description: 'Members, enrolments, contributions, categories, transfers, eligibility (参保登记).',
     memoryMb: 512,
     timeoutSeconds: 29,
-    // Eligibility shows the year-to-date accumulators settlement keeps; enrolment policies travel in the bundle.
-    tables: { members: 'readwrite', accumulators: 'read', outbox: 'readwrite' },
+    // Eligibility shows the year-to-date accumulators settlement keeps; contribution policies: shipped ones in the bundle, published ones in policies.
+    tables: { members: 'readwrite', accumulators: 'read', outbox: 'readwrite', policies: 'read' },
     publishes: true,
     sendsTo: [],
     secrets: secretEnv('idHash'),
@@ -335,8 +335,8 @@ export const functions = {
     description: 'CHS-DRG grouping: synchronous pre-grouping for providers, and points for settled inpatient cases.',
     memoryMb: 1024,
     timeoutSeconds: 60,
-    // The DRG policies (base rates, weights) travel in the bundle; the case carries its provider.
-    tables: { drgCases: 'readwrite', outbox: 'readwrite' },
+    // DRG policies: shipped ones in the bundle, published ones in policies; the case carries its provider.
+    tables: { drgCases: 'readwrite', outbox: 'readwrite', policies: 'read' },
     publishes: true,
     sendsTo: [],
   },
@@ -387,8 +387,8 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 300,
     // Reads its own projection of claims and grouped cases (paymentFacts), never the claims or
-    // drgCases tables; settlement policies travel in the bundle.
-    tables: { providers: 'readwrite', outbox: 'readwrite' },
+    // drgCases tables; year-end policies: shipped in the bundle, published in policies.
+    tables: { providers: 'readwrite', outbox: 'readwrite', policies: 'read' },
     publishes: true,
     sendsTo: ['prepaymentWork'],
   },
@@ -397,8 +397,8 @@ export const functions = {
     description: 'Year-end settlement (年终清算): point value, capitation surplus and overrun, net of advances.',
     memoryMb: 2048,
     timeoutSeconds: 900,
-    // Reads the year's totals prepayment projected into the providers table; settlement policies travel in the bundle.
-    tables: { providers: 'readwrite', outbox: 'readwrite' },
+    // Reads the year's totals prepayment projected into the providers table; year-end policies: shipped in the bundle, published in policies.
+    tables: { providers: 'readwrite', outbox: 'readwrite', policies: 'read' },
     publishes: true,
     sendsTo: [],
   },

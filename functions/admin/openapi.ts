@@ -6,6 +6,9 @@ import * as z from 'zod';
 import type { RouteDoc } from '../../tools/openapi.ts';
 import { providerCodeSchema } from '../../shared/budget/budget.ts';
 import { providerInputSchema } from '../../shared/budget/provider.ts';
+import { settlementPolicySchema } from '../../shared/budget/policy.ts';
+import { drgPolicySchema } from '../../shared/drg/policy.ts';
+import { contributionPolicySchema } from '../../shared/enrolment/policy.ts';
 import { catalogueSchema } from '../../shared/fraud/rule-catalogue.ts';
 import { benefitPolicySchema } from '../../shared/settlement/policy.ts';
 import { readParams, readQuery } from './policies.ts';
@@ -14,12 +17,6 @@ const providerTags = ['providers'];
 const policyTags = ['policies'];
 
 const provider = providerInputSchema.meta({ id: 'Provider' });
-const shippedOnly = {
-  description:
-    'NOT_IMPLEMENTED for kinds `drg` and `settlement`: those policies ship with the build (policies/drg, policies/settlement) ' +
-    'and are read by their functions, not published or read through the API',
-};
-
 export const routeDocs: RouteDoc[] = [
   {
     method: 'POST',
@@ -57,32 +54,37 @@ export const routeDocs: RouteDoc[] = [
     path: '/v1/policies',
     tags: policyTags,
     roles: ['staff'],
-    summary: 'Publish a new version of a benefit policy (`kind: benefits`) or a fraud-rule catalogue (`kind: fraud-rules`)',
+    summary: 'Publish a new version of a policy document of any kind: benefits, enrolment, drg, year-end or fraud-rules',
     description:
-      'The body is the whole document, as the files under policies/ hold it; `kind` says which. Versions are immutable and history stays: ' +
-      "a version supersedes the earlier ones from its effective date. A benefit policy's version is kept per region, scheme and year; a catalogue's " +
-      'per region, and it must be above every version the region has, shipped ones included; only the national baseline (000000) may be the `fallback`. ' +
-      'The same version with the same content again is 200 with header `x-idempotent-replay: true`. A document that breaks a rule is 400 naming the field ' +
-      '(`body.…`); an unknown kind is 400 `body.kind` unknown_kind.',
+      'The body is the whole document, as the files under policies/<kind>/<region>/ hold it; `kind` says which, and its schema validates it whole. ' +
+      'Every kind has one lifecycle: the shipped files are first versions, in force without publishing; a published version is immutable, ' +
+      'in force from its `effectiveFrom`, and must be above every version under its key (shipped ones included): region + scheme + year for ' +
+      '`benefits`, region + year for `enrolment`, `drg` and `year-end`, region for `fraud-rules` (only the national baseline 000000 may be the ' +
+      '`fallback`; a DRG policy must name a weight list this build carries). The functions that read the kind use it within seconds, without ' +
+      'restart or redeploy. The same version with the same content again (a shipped one included) is 200 with header `x-idempotent-replay: true`. ' +
+      'A document that breaks a rule is 400 naming the field (`body.…`); an unknown kind is 400 `body.kind` unknown_kind.',
     request: {
-      body: z.discriminatedUnion('kind', [
+      body: z.union([
         benefitPolicySchema.meta({ id: 'BenefitPolicy' }),
+        contributionPolicySchema.meta({ id: 'ContributionPolicy' }),
+        drgPolicySchema.meta({ id: 'DrgPolicy' }),
+        settlementPolicySchema.meta({ id: 'YearEndPolicy' }),
         catalogueSchema.meta({ id: 'FraudRuleCatalogue' }),
       ]),
     },
     responses: {
       201: {
-        description: "Published: `{ published }`, the version's summary (kind, region, version, effectiveFrom, publishedAt, publishedBy …)",
+        description:
+          "Published: `{ published }`, the version's summary (kind, region, its key fields, version, effectiveFrom, source `published`, publishedAt, publishedBy …)",
       },
       200: {
-        description: 'This version was already published with the same content (header `x-idempotent-replay: true`): `{ published }`',
+        description: 'This version is already held with the same content (header `x-idempotent-replay: true`): `{ published }`',
       },
       409: {
         description:
-          'details { field: "body.version", rule }: `version_exists` (this version is already published with other content: publish a new version) ' +
-          'or `not_newer` (not above the newest version, details.newestVersion)',
+          'details { field: "body.version", rule }: `version_exists` (this version is already held with other content: publish a new version) ' +
+          'or `not_newer` (not above the newest version under its key, details.newestVersion)',
       },
-      501: shippedOnly,
     },
   },
   {
@@ -90,17 +92,18 @@ export const routeDocs: RouteDoc[] = [
     path: '/v1/policies/{kind}/{region}',
     tags: policyTags,
     roles: ['staff', 'regulator', 'provider'],
-    summary: "A region's versions of a benefit policy (`benefits`) or fraud-rule catalogue (`fraud-rules`), and the one in force on a date",
+    summary: "A region's versions of a policy of any kind (shipped and published), and the one in force on a date",
     description:
-      '`benefits`: the versions of one year (`year`, or the year of `on`: one of them is required) for `scheme` or both schemes; ' +
-      'with `on`, `inForce` lists per scheme the version in force that day with its document (or version null). ' +
-      "`fraud-rules`: every version of the region's catalogue, shipped and published (`year` and `scheme` are ignored); with `on`, `inForce` is " +
-      "the catalogue that judges a claim of that date, the region's own else the national baseline (000000), with its document (or version null). " +
-      "A regulator reads its own region only, and also the national baseline's fraud rules; another region is 403. Other kinds: 400 `path.kind` unknown_kind.",
+      '`benefits`, `enrolment`, `drg`, `year-end`: the versions of one year (`year`, or the year of `on`: one of them is required); `benefits` ' +
+      'per `scheme` or both schemes, with `inForce` a list per scheme; the others with `inForce` one object. Each version says its `source` ' +
+      '(`shipped` with the build, or `published`). With `on`, `inForce` is the version in force that day (newest effective date on or before it, ' +
+      'then highest version) with its document, or version null. ' +
+      "`fraud-rules` (staff and regulators only): every version of the region's catalogue (`year` and `scheme` are ignored); with `on`, `inForce` is " +
+      "the catalogue that judges a claim of that date, the region's own else the national baseline (000000). " +
+      "A regulator reads its own region only, and also the national baseline's fraud rules; another region is 403. An unknown kind is 400 `path.kind` unknown_kind.",
     request: { params: readParams, query: readQuery },
     responses: {
-      200: { description: '`{ kind, region, year (benefits only), versions, inForce? }`' },
-      501: shippedOnly,
+      200: { description: '`{ kind, region, year (kinds kept per year), versions, inForce? }`' },
     },
   },
 ];

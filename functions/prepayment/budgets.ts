@@ -24,9 +24,12 @@ export const putBudgetRoute: RouteHandler = async (request) => {
   const input = request.body(budgetInputSchema);
   const policy = await policies.forYear(yearEndKind, region, year);
   if (!policy)
-    throw conflict(`No settlement policy for region ${region} in ${year}: add policies/settlement/${region}/${year}.json first`, {
-      field: 'path.year',
-    });
+    throw conflict(
+      `No settlement policy for region ${region} in ${year}: publish its year-end policy first (POST /v1/policies, kind year-end)`,
+      {
+        field: 'path.year',
+      },
+    );
 
   const providers = await getProviders(input.providers.map((p) => p.providerCode));
   const communities = new Map(

@@ -4,7 +4,7 @@
  * fund early-warning thresholds, for one pooling region and year. Every section names the document
  * it comes from and says whether its figures are the region's own or illustrative stand-ins.
  *
- * Documents live in policies/settlement/<region>/<year>.json, figures written as people read them
+ * Documents live in policies/year-end/<region>/<year>.json, figures written as people read them
  * (yuan as strings, shares in percent, splits as the paper writes them: 2 : 6 : 2) and turned into
  * integers here, once, so the arithmetic in this folder never touches a float.
  *

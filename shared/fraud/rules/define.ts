@@ -1,6 +1,6 @@
 /**
  * What a rule type is: a named mechanism with a parameter schema, the facts its explanation may
- * quote, and a pure evaluation. The numbers live in the catalogue (policies/fraud/*.json); a type
+ * quote, and a pure evaluation. The numbers live in the catalogue (policies/fraud-rules/<region>/v<n>.json); a type
  * only knows how to look. Three scopes, by what the evaluation reads:
  *  - claim: the claim alone (and the member's date of death, a fact about the member);
  *  - cross-claim: the claim against the member's history and the drug trace scans, within a window;
