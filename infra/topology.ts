@@ -250,7 +250,11 @@ export type FunctionKey =
   | 'regulatorApi'
   | 'admin'
   | 'prepayment'
+  | 'prepaymentApi'
+  | 'prepaymentWork'
+  | 'paymentFacts'
   | 'yearEndSettlement'
+  | 'yearEndApi'
   | 'audit';
 
 export type QueueKey = 'drgGrouping' | 'fraudScoring' | 'alertDelivery' | 'prepaymentWork' | 'paymentFacts' | 'audit';
@@ -380,25 +384,64 @@ export const functions = {
     publishes: false,
     sendsTo: [],
   },
+  // Prepayment is four Lambdas, one trigger each (functions/prepayment/README.md). Each reads its own
+  // projection of claims and grouped cases (paymentFacts) in the providers table, never the claims or
+  // drgCases tables; settlement policies travel in the bundle.
   prepayment: {
-    entry: 'functions/prepayment/handler.ts',
+    entry: 'functions/prepayment/monthly-handler.ts',
     description:
-      'Budgets, health communities and monthly prepayment (月度预拨): plans a run and fans it out per provider over SQS; projects claims and grouped cases into monthly totals; fund early warning.',
+      "Monthly prepayment (月度预拨) on its schedule: plans each budgeted region's run and fans it out per provider over SQS; fund early warning.",
     memoryMb: 1024,
     timeoutSeconds: 300,
-    // Reads its own projection of claims and grouped cases (paymentFacts), never the claims or
-    // drgCases tables; year-end policies: shipped in the bundle, published in policies.
+    // Year-end policies: shipped in the bundle, published in policies.
     tables: { providers: 'readwrite', outbox: 'readwrite', policies: 'read' },
     publishes: true,
     sendsTo: ['prepaymentWork'],
   },
+  prepaymentApi: {
+    entry: 'functions/prepayment/handler.ts',
+    description: 'Budgets, health communities, prepayment runs on request and the fund report: the staff routes.',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    tables: { providers: 'readwrite', outbox: 'readwrite' },
+    publishes: true,
+    sendsTo: ['prepaymentWork'],
+  },
+  prepaymentWork: {
+    entry: 'functions/prepayment/work-handler.ts',
+    description: "One provider's line of a prepayment run (the prepaymentWork queue): the advance, its ledger entry, PrepaymentIssued.",
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    tables: { providers: 'readwrite', outbox: 'readwrite' },
+    publishes: true,
+    sendsTo: [],
+  },
+  paymentFacts: {
+    entry: 'functions/prepayment/facts-handler.ts',
+    description: 'Projects settled and reversed claims and grouped cases (the paymentFacts queue) into per-provider monthly totals.',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    tables: { providers: 'readwrite' },
+    publishes: false,
+    sendsTo: [],
+  },
+  // Year-end settlement is two Lambdas: the 1 April schedule and the staff routes (functions/year-end-settlement/README.md).
   yearEndSettlement: {
-    entry: 'functions/year-end-settlement/handler.ts',
-    description: 'Year-end settlement (年终清算): point value, capitation surplus and overrun, net of advances.',
+    entry: 'functions/year-end-settlement/schedule-handler.ts',
+    description: 'Year-end settlement (年终清算) on its 1 April schedule: point value, capitation surplus and overrun, net of advances.',
     memoryMb: 2048,
     timeoutSeconds: 900,
     // Reads the year's totals prepayment projected into the providers table; year-end policies: shipped in the bundle, published in policies.
     tables: { providers: 'readwrite', outbox: 'readwrite', policies: 'read' },
+    publishes: true,
+    sendsTo: [],
+  },
+  yearEndApi: {
+    entry: 'functions/year-end-settlement/handler.ts',
+    description: 'Year-end settlement (年终清算) on request, and its reports (providers, health communities, summary).',
+    memoryMb: 2048,
+    timeoutSeconds: 900,
+    tables: { providers: 'readwrite', outbox: 'readwrite' },
     publishes: true,
     sendsTo: [],
   },
@@ -462,7 +505,7 @@ export const queues = {
   },
   prepaymentWork: {
     purpose: 'One message per provider of a prepayment run (fan-out keeps a large run inside Lambda limits).',
-    consumer: 'prepayment',
+    consumer: 'prepaymentWork',
     visibilityTimeoutSeconds: 1800,
     maxReceiveCount: 3,
     batchSize: 10,
@@ -473,7 +516,7 @@ export const queues = {
     purpose:
       'Settled and reversed claims and grouped cases, projected into per-provider monthly points and fund payments (what prepayment and year-end read).',
     // Five receives: a readmission cut or a reversal that overtakes the fact it amends waits for it.
-    consumer: 'prepayment',
+    consumer: 'paymentFacts',
     visibilityTimeoutSeconds: 1800,
     maxReceiveCount: 5,
     batchSize: 10,
@@ -609,14 +652,14 @@ export interface RouteSpec {
   authorized: boolean;
 }
 
-const route = (method: HttpMethod, path: string, fn: FunctionKey, authorized = true): RouteSpec => ({
-  method,
-  path,
-  function: fn,
-  authorized,
-});
+const route = <const M extends HttpMethod, const P extends string, const F extends FunctionKey>(
+  method: M,
+  path: P,
+  fn: F,
+  authorized = true,
+): RouteSpec & { method: M; path: P; function: F } => ({ method, path, function: fn, authorized });
 
-export const routes: RouteSpec[] = [
+const declaredRoutes = [
   route('GET', '/health', 'platform', false),
   route('POST', '/v1/ping', 'platform'),
 
@@ -652,23 +695,43 @@ export const routes: RouteSpec[] = [
   route('POST', '/v1/policies', 'admin'),
   route('GET', '/v1/policies/{kind}/{region}', 'admin'),
 
-  route('PUT', '/v1/budgets/{region}/{year}', 'prepayment'),
-  route('GET', '/v1/budgets/{region}/{year}', 'prepayment'),
-  route('POST', '/v1/health-communities', 'prepayment'),
-  route('GET', '/v1/health-communities/{communityId}', 'prepayment'),
-  route('PUT', '/v1/health-communities/{communityId}/assessments/{year}', 'prepayment'),
-  route('POST', '/v1/health-communities/{communityId}/capitated-members', 'prepayment'),
-  route('POST', '/v1/runs/prepayment', 'prepayment'),
-  route('GET', '/v1/runs/prepayment/{region}/{period}', 'prepayment'),
-  route('GET', '/v1/reports/fund/{region}/{year}', 'prepayment'),
-  route('POST', '/v1/runs/year-end', 'yearEndSettlement'),
-  route('GET', '/v1/runs/year-end/{region}/{year}', 'yearEndSettlement'),
-  route('GET', '/v1/reports/year-end/{region}/{year}/providers', 'yearEndSettlement'),
-  route('GET', '/v1/reports/year-end/{region}/{year}/health-communities', 'yearEndSettlement'),
-  route('GET', '/v1/reports/year-end/{region}/{year}/summary', 'yearEndSettlement'),
-];
+  route('PUT', '/v1/budgets/{region}/{year}', 'prepaymentApi'),
+  route('GET', '/v1/budgets/{region}/{year}', 'prepaymentApi'),
+  route('POST', '/v1/health-communities', 'prepaymentApi'),
+  route('GET', '/v1/health-communities/{communityId}', 'prepaymentApi'),
+  route('PUT', '/v1/health-communities/{communityId}/assessments/{year}', 'prepaymentApi'),
+  route('POST', '/v1/health-communities/{communityId}/capitated-members', 'prepaymentApi'),
+  route('POST', '/v1/runs/prepayment', 'prepaymentApi'),
+  route('GET', '/v1/runs/prepayment/{region}/{period}', 'prepaymentApi'),
+  route('GET', '/v1/reports/fund/{region}/{year}', 'prepaymentApi'),
+  route('POST', '/v1/runs/year-end', 'yearEndApi'),
+  route('GET', '/v1/runs/year-end/{region}/{year}', 'yearEndApi'),
+  route('GET', '/v1/reports/year-end/{region}/{year}/providers', 'yearEndApi'),
+  route('GET', '/v1/reports/year-end/{region}/{year}/health-communities', 'yearEndApi'),
+  route('GET', '/v1/reports/year-end/{region}/{year}/summary', 'yearEndApi'),
+] as const;
 
-export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+/** Every route, as the stack and the local front read them. */
+export const routes: readonly RouteSpec[] = declaredRoutes;
+
+/** The routes with their literal method, path and function, for the route-key types below. */
+type DeclaredRoute = (typeof declaredRoutes)[number];
+
+/**
+ * The route keys a function owns, as API Gateway names them ("POST /v1/members/{memberId}"). A
+ * handler's route table is typed by them (`RouteTable<RouteKeyOf<'enrolment'>>`), and so is its
+ * OpenAPI module: a route missing from either, or one the topology does not declare, is a compile error.
+ */
+export type RouteKeyOf<F extends FunctionKey> = DeclaredRoute extends infer R
+  ? R extends { method: infer M extends string; path: infer P extends string; function: F }
+    ? `${M} ${P}`
+    : never
+  : never;
+
+/** Every declared route key. */
+export type RouteKey = RouteKeyOf<FunctionKey>;
+
+export const routeKey = <R extends Pick<RouteSpec, 'method' | 'path'>>(r: R): `${R['method']} ${R['path']}` => `${r.method} ${r.path}`;
 
 /** Physical names used on the local cloud (on AWS, CloudFormation names them). */
 export const localName = {

@@ -2,7 +2,7 @@
  * `npm run openapi`: writes docs/openapi.json from the zod schemas the routes validate with.
  * `npm run openapi -- --check` fails when docs/openapi.json is not what the code would write.
  *
- * How a function documents its routes: export `routeDocs: RouteDoc[]` from
+ * How a function documents its routes: export `routeDocs = routeDocsOf<'fn'>({ 'POST /v1/…': … })` (tools/route-docs.ts) from
  * functions/<name>/openapi.ts, using the same zod schemas its handler parses with. This tool finds
  * every such module, checks each documented route against infra/topology.ts (a doc for a route
  * the stack does not serve, or served by another function, is an error), adds what every route
@@ -15,27 +15,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { functions, routeKey, routes, type FunctionKey, type HttpMethod } from '../infra/topology.ts';
-import type { Role } from '../shared/auth/principal.ts';
+import { functions, routeKey, routes, type FunctionKey } from '../infra/topology.ts';
+import type { RouteDoc } from './route-docs.ts';
 
-/** One route's documentation, written beside the function that serves it. */
-export interface RouteDoc {
-  method: HttpMethod;
-  /** The API Gateway path template, exactly as in infra/topology.ts. */
-  path: string;
-  summary: string;
-  description?: string;
-  /** Who may call it (checked in the handler; shown in the document). */
-  roles: Role[];
-  tags?: string[];
-  request?: {
-    params?: z.ZodObject;
-    query?: z.ZodObject;
-    body?: z.ZodType;
-  };
-  /** Success responses, and any error status beyond the shared 400/401/403 (404, 409 …), by status. */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
-}
+export type { RouteDoc } from './route-docs.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -49,7 +49,7 @@ function requireClaimVisible(principal: Principal, claim: ClaimRecord): void {
   requireActingFor(principal, claim.providerCode);
 }
 
-export const handler = httpApi(logger, {
+export const handler = httpApi(logger, 'adjudication', {
   'POST /v1/claims/pre-settle': async (request) => {
     const { bill } = billFrom(request);
     return { statusCode: 200, body: { preSettlement: true, statement: await preSettle(bill) } };

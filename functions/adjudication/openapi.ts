@@ -3,7 +3,7 @@
  * with: the bill (shared/settlement/bill.ts), the claim's path and the reversal's body (requests.ts).
  * `npm run openapi` collects this (tools/openapi.ts) into docs/openapi.json.
  */
-import type { RouteDoc } from '../../tools/openapi.ts';
+import { routeDocsOf } from '../../tools/route-docs.ts';
 import { billSchema } from '../../shared/settlement/bill.ts';
 import { claimParams, reversalBody } from './requests.ts';
 
@@ -32,10 +32,8 @@ const afterCommit =
   'if the bus refuses it, the answer still stands (the state is committed) and the event is published by the next replay of the request ' +
   'or by the outbox relay within a minute or two. A bus failure never fails the request.';
 
-export const routeDocs: RouteDoc[] = [
-  {
-    method: 'POST',
-    path: '/v1/claims/pre-settle',
+export const routeDocs = routeDocsOf<'adjudication'>({
+  'POST /v1/claims/pre-settle': {
     tags,
     roles: ['provider', 'staff'],
     summary: 'Pre-settle a bill (预结算): the statement it would get now, nothing stored',
@@ -51,9 +49,7 @@ export const routeDocs: RouteDoc[] = [
       400: refused,
     },
   },
-  {
-    method: 'POST',
-    path: '/v1/claims',
+  'POST /v1/claims': {
     tags,
     roles: ['provider', 'staff'],
     summary: "Settle a bill (一站式结算): the claim, its ledger entry and the member's accumulators in one transaction",
@@ -76,9 +72,7 @@ export const routeDocs: RouteDoc[] = [
       503: contention,
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/claims/{providerCode}/{claimNo}',
+  'GET /v1/claims/{providerCode}/{claimNo}': {
     tags,
     roles: ['provider', 'staff', 'regulator'],
     summary: 'A claim, its statement and its ledger',
@@ -93,9 +87,7 @@ export const routeDocs: RouteDoc[] = [
       404: { description: 'No such claim' },
     },
   },
-  {
-    method: 'POST',
-    path: '/v1/claims/{providerCode}/{claimNo}/reversal',
+  'POST /v1/claims/{providerCode}/{claimNo}/reversal': {
     tags,
     roles: ['provider', 'staff'],
     summary: 'Reverse a settled claim (冲正 / 退费): a negative ledger entry, the accumulators moved back',
@@ -119,4 +111,4 @@ export const routeDocs: RouteDoc[] = [
       503: contention,
     },
   },
-];
+});

@@ -6,10 +6,9 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/runtime/canonical-json.ts';
 import * as z from 'zod';
-import { badRequest, HttpError } from '../../shared/http/errors.ts';
+import { badRequest, Refusal } from '../../shared/http/errors.ts';
 import type { FieldProblem } from '../../shared/http/validation.ts';
 import { billSchema, claimNoSchema, providerCodeSchema, type Bill } from '../../shared/settlement/bill.ts';
-import { SettlementRefusal } from '../../shared/settlement/statement.ts';
 
 function problemsOf(issues: readonly z.core.$ZodIssue[], where: string): FieldProblem[] {
   return issues.map((issue) => ({
@@ -25,15 +24,6 @@ export function parseBill(body: unknown): Bill {
   if (result.success) return result.data;
   const problems = problemsOf(result.error.issues, 'body');
   throw badRequest(`${problems[0]!.field}: ${problems[0]!.message}`, { problems });
-}
-
-/** A bill the policy or the registers refuse: a 400 naming the field of the bill it is about. */
-export function refusalToHttp(error: unknown): never {
-  if (error instanceof SettlementRefusal) {
-    const field = `body.${error.field}`;
-    throw badRequest(`${field}: ${error.message}`, { problems: [{ field, rule: error.rule, message: error.message }] });
-  }
-  throw error;
 }
 
 export const claimParams = z.object({ providerCode: providerCodeSchema, claimNo: claimNoSchema });
@@ -56,8 +46,9 @@ export function billHash(bill: Bill): string {
 
 /** The member's accumulators kept moving under us for every attempt: rare; the caller may retry at once. */
 export const contention = () =>
-  new HttpError(
+  new Refusal(
     503,
-    'CONTENTION',
     "The member's year-to-date accumulators changed under every attempt; retry the same request (it is idempotent)",
+    {},
+    'CONTENTION',
   );

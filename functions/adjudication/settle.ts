@@ -31,7 +31,7 @@ import { loadProvider } from '../../shared/settlement/store/providers.ts';
 import { SettlementRefusal, type Statement } from '../../shared/settlement/statement.ts';
 import { claimSettledPayload } from './claim-events.ts';
 import { claimSettledEvent, publishPending } from './publish-pending.ts';
-import { billHash, contention, refusalToHttp } from './requests.ts';
+import { billHash, contention } from './requests.ts';
 import { retry } from '../../shared/runtime/retry.ts';
 
 /** Attempts before giving up on a member whose counters keep moving (each attempt is at most one read and one transaction). */
@@ -59,31 +59,24 @@ export interface SettlementContext {
 
 /** Everything the engine needs besides the year so far; a refusal (member not covered, no policy…) is a 400. */
 export async function loadContext(bill: Bill): Promise<SettlementContext> {
-  try {
-    const [member, provider] = await Promise.all([loadSettlementMember(bill), loadProvider(bill.providerCode)]);
-    const date = settlementDate(bill);
-    const { region, scheme } = member.enrolment;
-    const policy = await policies.inForce(benefitsKind, { region, scheme, year: Number(date.slice(0, 4)) }, date);
-    if (!policy) {
-      const field = bill.visit.dischargeDate ? 'visit.dischargeDate' : 'visit.serviceDate';
-      throw new SettlementRefusal(
-        field,
-        'no_policy',
-        `no benefit policy of region ${member.enrolment.region} (${member.enrolment.scheme}) is in force on ${date}`,
-      );
-    }
-    return { bill, member, provider, policy };
-  } catch (error) {
-    return refusalToHttp(error);
+  // A bill the registers or the policy refuse throws a SettlementRefusal: a 400 naming the bill's field.
+  const [member, provider] = await Promise.all([loadSettlementMember(bill), loadProvider(bill.providerCode)]);
+  const date = settlementDate(bill);
+  const { region, scheme } = member.enrolment;
+  const policy = await policies.inForce(benefitsKind, { region, scheme, year: Number(date.slice(0, 4)) }, date);
+  if (!policy) {
+    const field = bill.visit.dischargeDate ? 'visit.dischargeDate' : 'visit.serviceDate';
+    throw new SettlementRefusal(
+      field,
+      'no_policy',
+      `no benefit policy of region ${member.enrolment.region} (${member.enrolment.scheme}) is in force on ${date}`,
+    );
   }
+  return { bill, member, provider, policy };
 }
 
 export function statementFor(context: SettlementContext, yearToDate: Record<string, number>): Statement {
-  try {
-    return settle({ ...context, yearToDate });
-  } catch (error) {
-    return refusalToHttp(error);
-  }
+  return settle({ ...context, yearToDate });
 }
 
 /** 预结算: the statement the bill would get now, on the member's current year; nothing is stored. */

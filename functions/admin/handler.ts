@@ -5,7 +5,7 @@ import { providerRoutes } from './providers.ts';
 
 const logger = createLogger('admin');
 
-export const handler = httpApi(logger, {
+export const handler = httpApi(logger, 'admin', {
   ...providerRoutes,
   'POST /v1/policies': publishPolicy,
   'GET /v1/policies/{kind}/{region}': readPolicies,

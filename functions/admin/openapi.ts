@@ -3,7 +3,7 @@
  * handler validates with. `npm run openapi` collects this (tools/openapi.ts) into docs/openapi.json.
  */
 import * as z from 'zod';
-import type { RouteDoc } from '../../tools/openapi.ts';
+import { routeDocsOf } from '../../tools/route-docs.ts';
 import { providerCodeSchema } from '../../shared/budget/budget.ts';
 import { providerInputSchema } from '../../shared/budget/provider.ts';
 import { settlementPolicySchema } from '../../shared/budget/policy.ts';
@@ -17,10 +17,8 @@ const providerTags = ['providers'];
 const policyTags = ['policies'];
 
 const provider = providerInputSchema.meta({ id: 'Provider' });
-export const routeDocs: RouteDoc[] = [
-  {
-    method: 'POST',
-    path: '/v1/providers',
+export const routeDocs = routeDocsOf<'admin'>({
+  'POST /v1/providers': {
     tags: providerTags,
     roles: ['staff'],
     summary: 'Register a provider (定点医药机构) in the provider register',
@@ -37,9 +35,7 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'The code is already registered with other details (details.field: body.providerCode)' },
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/providers/{providerCode}',
+  'GET /v1/providers/{providerCode}': {
     tags: providerTags,
     roles: ['staff', 'provider'],
     summary: "A provider's registration (a provider: its own only)",
@@ -49,9 +45,7 @@ export const routeDocs: RouteDoc[] = [
       404: { description: 'No such provider in the register' },
     },
   },
-  {
-    method: 'POST',
-    path: '/v1/policies',
+  'POST /v1/policies': {
     tags: policyTags,
     roles: ['staff'],
     summary: 'Publish a new version of a policy document of any kind: benefits, enrolment, drg, year-end or fraud-rules',
@@ -87,9 +81,7 @@ export const routeDocs: RouteDoc[] = [
       },
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/policies/{kind}/{region}',
+  'GET /v1/policies/{kind}/{region}': {
     tags: policyTags,
     roles: ['staff', 'regulator', 'provider'],
     summary: "A region's versions of a policy of any kind (shipped and published), and the one in force on a date",
@@ -106,4 +98,4 @@ export const routeDocs: RouteDoc[] = [
       200: { description: '`{ kind, region, year (kinds kept per year), versions, inForce? }`' },
     },
   },
-];
+});

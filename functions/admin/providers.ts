@@ -8,6 +8,7 @@
  */
 import * as z from 'zod';
 import type { RouteHandler, RouteTable } from '../../shared/http/api.ts';
+import type { RouteKeyOf } from '../../infra/topology.ts';
 import { conflict, notFound } from '../../shared/http/errors.ts';
 import { requireActingFor, requireRole } from '../../shared/auth/principal.ts';
 import { providerCodeSchema } from '../../shared/budget/budget.ts';
@@ -35,7 +36,8 @@ const getRoute: RouteHandler = async (request) => {
   return { statusCode: 200, body: { provider } };
 };
 
-export const providerRoutes: RouteTable = {
+/** The admin routes under /v1/providers (infra/topology.ts gives them to admin). */
+export const providerRoutes: RouteTable<Extract<RouteKeyOf<'admin'>, `${string} /v1/providers${string}`>> = {
   'POST /v1/providers': registerRoute,
   'GET /v1/providers/{providerCode}': getRoute,
 };

@@ -27,7 +27,7 @@ function queueUrlOf(arn: string): Promise<string> {
   return url;
 }
 
-export async function retryAfter(record: SQSRecord, seconds: number): Promise<void> {
+export async function retryAfter(record: Pick<SQSRecord, 'eventSourceARN' | 'receiptHandle'>, seconds: number): Promise<void> {
   await sqsClient().send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: await queueUrlOf(record.eventSourceARN),

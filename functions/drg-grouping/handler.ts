@@ -16,7 +16,7 @@ export const ACCEPTED_EVENTS = [ClaimSettled] as const;
  * every settled inpatient claim into a grouped case with points on the provider's year ledger.
  */
 export const handler = byTrigger({
-  http: httpApi(logger, { 'POST /v1/drg/pre-group': preGroupRoute }),
+  http: httpApi(logger, 'drgGrouping', { 'POST /v1/drg/pre-group': preGroupRoute }),
   sqs: eventConsumer(logger, ACCEPTED_EVENTS, async ({ detail }, { correlationId }) => {
     // The bus rule sends inpatient claims only; anything else is not a case to group.
     if (detail.visit.type !== 'inpatient') {

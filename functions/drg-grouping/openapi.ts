@@ -4,7 +4,7 @@
  * into docs/openapi.json.
  */
 import * as z from 'zod';
-import type { RouteDoc } from '../../tools/openapi.ts';
+import { routeDocsOf } from '../../tools/route-docs.ts';
 import { drgCaseSchema, type GroupResult } from '../../shared/drg/case.ts';
 import { GROUPER_VERSIONS } from '../../shared/drg/package.ts';
 import { query } from './pre-group.ts';
@@ -32,10 +32,8 @@ const groupResult: z.ZodType<GroupResult> = z
   })
   .meta({ id: 'DrgGroupResult' });
 
-export const routeDocs: RouteDoc[] = [
-  {
-    method: 'POST',
-    path: '/v1/drg/pre-group',
+export const routeDocs = routeDocsOf<'drgGrouping'>({
+  'POST /v1/drg/pre-group': {
     tags,
     roles: ['provider', 'staff'],
     summary: 'Pre-group an inpatient case (CHS-DRG): the group it would get, with the trace; nothing stored',
@@ -51,4 +49,4 @@ export const routeDocs: RouteDoc[] = [
       404: { description: 'No DRG policy for `region` (details.field: query.region)' },
     },
   },
-];
+});

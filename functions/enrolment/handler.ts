@@ -12,7 +12,7 @@ const logger = createLogger('enrolment');
  * categories, transfers, out-of-area registrations and eligibility. The rules live in
  * shared/enrolment (pure); the routes parse, check the caller's role, and call them.
  */
-export const handler = httpApi(logger, {
+export const handler = httpApi(logger, 'enrolment', {
   'POST /v1/members': enrolRoute,
   'GET /v1/members': listRoute,
   'POST /v1/members/lookup': lookupRoute,

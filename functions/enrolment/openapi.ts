@@ -2,7 +2,7 @@
  * The enrolment routes, documented from the schemas the handler validates with. `npm run openapi`
  * collects this (tools/openapi.ts) into docs/openapi.json.
  */
-import type { RouteDoc } from '../../tools/openapi.ts';
+import { routeDocsOf } from '../../tools/route-docs.ts';
 import {
   bulkRequestSchema,
   bulkResponse,
@@ -29,10 +29,8 @@ import {
 const tags = ['enrolment'];
 const memberNotFound = { description: 'No such member' };
 
-export const routeDocs: RouteDoc[] = [
-  {
-    method: 'POST',
-    path: '/v1/members',
+export const routeDocs = routeDocsOf<'enrolment'>({
+  'POST /v1/members': {
     tags,
     roles: ['staff'],
     summary: 'Enrol a person for an insurance year (参保登记)',
@@ -48,18 +46,14 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'The person already has another enrolment that year (details.existing names it), or a category clashes' },
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/members',
+  'GET /v1/members': {
     tags,
     roles: ['staff', 'regulator'],
     summary: "List a pooling region's enrolments in a year (a regulator: its own region)",
     request: { query: listQuery },
     responses: { 200: { description: 'One page; pass nextCursor for the next', schema: listResponse } },
   },
-  {
-    method: 'POST',
-    path: '/v1/members/lookup',
+  'POST /v1/members/lookup': {
     tags,
     roles: ['staff', 'provider'],
     summary: 'Find the member id for an ID number',
@@ -67,9 +61,7 @@ export const routeDocs: RouteDoc[] = [
     request: { body: lookupRequestSchema },
     responses: { 200: { description: 'The member', schema: lookupResponse }, 404: { description: 'No member has this ID number' } },
   },
-  {
-    method: 'POST',
-    path: '/v1/members/bulk',
+  'POST /v1/members/bulk': {
     tags,
     roles: ['staff'],
     summary: 'Enrol (or record contributions for) many rows from a CSV or JSON-lines file',
@@ -80,9 +72,7 @@ export const routeDocs: RouteDoc[] = [
     request: { body: bulkRequestSchema },
     responses: { 200: { description: 'The row-by-row report', schema: bulkResponse } },
   },
-  {
-    method: 'GET',
-    path: '/v1/members/{memberId}',
+  'GET /v1/members/{memberId}': {
     tags,
     roles: ['staff', 'regulator'],
     summary: "A member's whole record: enrolments, categories, contributions, out-of-area registrations",
@@ -92,9 +82,7 @@ export const routeDocs: RouteDoc[] = [
       404: memberNotFound,
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/members/{memberId}/eligibility',
+  'GET /v1/members/{memberId}/eligibility': {
     tags,
     roles: ['provider', 'staff', 'regulator'],
     summary: 'Eligibility on a date, as a hospital asks at admission',
@@ -104,9 +92,7 @@ export const routeDocs: RouteDoc[] = [
     request: { params: memberParams, query: eligibilityQuery },
     responses: { 200: { description: 'The answer', schema: eligibilityResponse }, 404: memberNotFound },
   },
-  {
-    method: 'POST',
-    path: '/v1/members/{memberId}/contributions',
+  'POST /v1/members/{memberId}/contributions': {
     tags,
     roles: ['staff'],
     summary: 'Record a contribution (缴费) against the year',
@@ -121,9 +107,7 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'Not enrolled that year, more than is payable, or the receipt reused with other figures' },
     },
   },
-  {
-    method: 'POST',
-    path: '/v1/members/{memberId}/categories',
+  'POST /v1/members/{memberId}/categories': {
     tags,
     roles: ['staff'],
     summary: 'Set an assistance category for a period (特困, 低保 …)',
@@ -138,9 +122,7 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'Overlaps a held period of the same code' },
     },
   },
-  {
-    method: 'POST',
-    path: '/v1/members/{memberId}/transfers',
+  'POST /v1/members/{memberId}/transfers': {
     tags,
     roles: ['staff'],
     summary: 'Transfer to another pooling region (转移接续)',
@@ -155,9 +137,7 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'No open enrolment in that year' },
     },
   },
-  {
-    method: 'POST',
-    path: '/v1/members/{memberId}/out-of-area',
+  'POST /v1/members/{memberId}/out-of-area': {
     tags,
     roles: ['staff'],
     summary: 'Register out-of-area care (异地就医备案) for a period',
@@ -169,4 +149,4 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'Not enrolled on the first day, or overlaps another registration' },
     },
   },
-];
+});

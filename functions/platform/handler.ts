@@ -16,7 +16,7 @@ export const pingBody = z
   })
   .strict();
 
-const api = httpApi(logger, {
+const api = httpApi(logger, 'platform', {
   'GET /health': () => ({ statusCode: 200, body: { status: 'ok', service: 'yibao' } }),
 
   /** Echoes the caller and message, and publishes PingReceived so the request can be traced across the bus. */

@@ -2,15 +2,13 @@
  * The platform routes (health check and the authenticated ping), documented from the schema the
  * handler validates with. `npm run openapi` collects this (tools/openapi.ts) into docs/openapi.json.
  */
-import type { RouteDoc } from '../../tools/openapi.ts';
+import { routeDocsOf } from '../../tools/route-docs.ts';
 import { pingBody } from './handler.ts';
 
 const tags = ['platform'];
 
-export const routeDocs: RouteDoc[] = [
-  {
-    method: 'GET',
-    path: '/health',
+export const routeDocs = routeDocsOf<'platform'>({
+  'GET /health': {
     tags,
     roles: [],
     summary: 'Health check',
@@ -19,9 +17,7 @@ export const routeDocs: RouteDoc[] = [
       'Answers `{ "status": "ok", "service": "yibao" }`; it reads nothing, so it says the function is reachable, not that its tables are.',
     responses: { 200: { description: 'Up: `{ status: "ok", service: "yibao" }`' } },
   },
-  {
-    method: 'POST',
-    path: '/v1/ping',
+  'POST /v1/ping': {
     tags,
     roles: ['provider', 'staff', 'regulator'],
     summary: 'Authenticated ping: echoes the caller and publishes PingReceived',
@@ -39,4 +35,4 @@ export const routeDocs: RouteDoc[] = [
       },
     },
   },
-];
+});

@@ -3,7 +3,7 @@
  * validates with. `npm run openapi` collects this (tools/openapi.ts) into docs/openapi.json.
  */
 import * as z from 'zod';
-import type { RouteDoc } from '../../tools/openapi.ts';
+import { routeDocsOf } from '../../tools/route-docs.ts';
 import { budgetInputSchema, regionSchema } from '../../shared/budget/budget.ts';
 import { assessmentInputSchema, healthCommunityInputSchema } from '../../shared/budget/community.ts';
 import { budgetParams, yearParam } from './budgets.ts';
@@ -13,10 +13,8 @@ import { periodSchema, prepaymentRunRequest } from './runs.ts';
 const tags = ['budgets and prepayment'];
 const format = z.object({ format: z.enum(['json', 'csv']).optional() });
 
-export const routeDocs: RouteDoc[] = [
-  {
-    method: 'PUT',
-    path: '/v1/budgets/{region}/{year}',
+export const routeDocs = routeDocsOf<'prepaymentApi'>({
+  'PUT /v1/budgets/{region}/{year}': {
     tags,
     roles: ['staff'],
     summary: "Set a region's fund budget for a year and its split (总额预算)",
@@ -31,18 +29,14 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'No settlement policy for the year, or changed meanwhile' },
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/budgets/{region}/{year}',
+  'GET /v1/budgets/{region}/{year}': {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A budget version with its derived figures',
     request: { params: budgetParams, query: z.object({ version: z.coerce.number().int().positive().optional() }) },
     responses: { 200: { description: 'The budget' }, 404: { description: 'No budget' } },
   },
-  {
-    method: 'POST',
-    path: '/v1/health-communities',
+  'POST /v1/health-communities': {
     tags,
     roles: ['staff'],
     summary: 'Register a county health community (医共体): county hospital, township centres, village clinics',
@@ -53,27 +47,21 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'The id is taken by other details' },
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/health-communities/{communityId}',
+  'GET /v1/health-communities/{communityId}': {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A health community and its members',
     request: { params: communityParams },
     responses: { 200: { description: 'The community' }, 404: { description: 'No such community' } },
   },
-  {
-    method: 'PUT',
-    path: '/v1/health-communities/{communityId}/assessments/{year}',
+  'PUT /v1/health-communities/{communityId}/assessments/{year}': {
     tags,
     roles: ['staff'],
     summary: "A community's annual assessment (年度考核): the score decides the surplus share, the rank the overrun rule",
     request: { params: communityParams.extend({ year: yearParam }), body: assessmentInputSchema },
     responses: { 200: { description: 'Recorded' }, 404: { description: 'No such community' } },
   },
-  {
-    method: 'POST',
-    path: '/v1/health-communities/{communityId}/capitated-members',
+  'POST /v1/health-communities/{communityId}/capitated-members': {
     tags,
     roles: ['staff'],
     summary: "Members whose claims of a year count against the community's capitation",
@@ -84,9 +72,7 @@ export const routeDocs: RouteDoc[] = [
       404: { description: 'No such community' },
     },
   },
-  {
-    method: 'POST',
-    path: '/v1/runs/prepayment',
+  'POST /v1/runs/prepayment': {
     tags,
     roles: ['staff'],
     summary: "Run a region's monthly prepayment (月度预拨)",
@@ -101,9 +87,7 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'A version is still in progress' },
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/runs/prepayment/{region}/{period}',
+  'GET /v1/runs/prepayment/{region}/{period}': {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A prepayment run version and its lines (JSON or CSV)',
@@ -113,13 +97,11 @@ export const routeDocs: RouteDoc[] = [
     },
     responses: { 200: { description: 'The version, its totals and lines' }, 404: { description: 'No such run' } },
   },
-  {
-    method: 'GET',
-    path: '/v1/reports/fund/{region}/{year}',
+  'GET /v1/reports/fund/{region}/{year}': {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'Fund early warning: months of payment the reserve covers, budget execution per provider (JSON or CSV)',
     request: { params: budgetParams, query: format.extend({ through: periodSchema.optional() }) },
     responses: { 200: { description: 'The fund status through the month' }, 404: { description: 'No budget or policy' } },
   },
-];
+});

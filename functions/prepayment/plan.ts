@@ -14,6 +14,7 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../../shared/runtime/aws-clients.ts';
 import * as z from 'zod';
+import { Refusal } from '../../shared/refusal/refusal.ts';
 import { queueUrl } from '../../shared/runtime/resource-names.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { yearEndKind } from '../../shared/policy/year-end.ts';
@@ -36,12 +37,10 @@ export const workItemSchema = z.object({
 });
 export type WorkItem = z.infer<typeof workItemSchema>;
 
-export class PlanRefusal extends Error {
-  constructor(
-    readonly status: 404 | 409,
-    message: string,
-  ) {
-    super(message);
+/** A run that cannot be planned (no budget, planned by someone else meanwhile): the one refusal type. */
+export class PlanRefusal extends Refusal {
+  constructor(status: 404 | 409, message: string) {
+    super(status, message);
     this.name = 'PlanRefusal';
   }
 }

@@ -8,7 +8,6 @@ import * as z from 'zod';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RouteHandler } from '../../shared/http/api.ts';
 import { conflict, notFound } from '../../shared/http/errors.ts';
-import { HttpError } from '../../shared/http/errors.ts';
 import { regionSchema } from '../../shared/budget/budget.ts';
 import { requireReaderOf, requireStaff } from '../../shared/budget/access.ts';
 import { csvResponse } from '../../shared/budget/http-text.ts';
@@ -18,7 +17,7 @@ import { previousMonth } from '../../shared/budget/prepayment.ts';
 import { prepaymentLines, type PrepaymentLine } from '../../shared/budget/store/ledger.ts';
 import { getRunVersion } from '../../shared/budget/store/runs.ts';
 import { agencyMonth } from '../../shared/time/agency-calendar.ts';
-import { planPrepayment, PlanRefusal } from './plan.ts';
+import { planPrepayment } from './plan.ts';
 import { evaluateWarnings, loadFundStatus } from './warnings.ts';
 import { yearParam } from './budgets.ts';
 
@@ -59,21 +58,17 @@ export const postRunRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireStaff(principal);
   const body = request.body(prepaymentRunRequest);
-  try {
-    const out = await runMonth(
-      body.region,
-      body.period,
-      { supersede: body.supersede, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId },
-      request.logger,
-    );
-    return {
-      statusCode: out.outcome === 'existing' ? 200 : 202,
-      body: { outcome: out.outcome, run: out.run, messagesSent: out.messagesSent, warningsRaised: out.warningsRaised },
-    };
-  } catch (error) {
-    if (error instanceof PlanRefusal) throw new HttpError(error.status, error.status === 404 ? 'NOT_FOUND' : 'CONFLICT', error.message);
-    throw error;
-  }
+  // A PlanRefusal (404, 409) is a Refusal: the error middleware answers it.
+  const out = await runMonth(
+    body.region,
+    body.period,
+    { supersede: body.supersede, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId },
+    request.logger,
+  );
+  return {
+    statusCode: out.outcome === 'existing' ? 200 : 202,
+    body: { outcome: out.outcome, run: out.run, messagesSent: out.messagesSent, warningsRaised: out.warningsRaised },
+  };
 };
 
 const lineColumns = [

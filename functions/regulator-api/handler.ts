@@ -7,7 +7,7 @@ import { createSubscriptionRoute, deleteSubscriptionRoute, listSubscriptionsRout
 const logger = createLogger('regulator-api');
 
 /** Regulators (医保基金监管): the alert inbox, case work, subscriptions, and the audit trail. */
-export const handler = httpApi(logger, {
+export const handler = httpApi(logger, 'regulatorApi', {
   'GET /v1/alerts': listAlertsRoute,
   'GET /v1/alerts/{alertId}': getAlertRoute,
   'POST /v1/alerts/{alertId}/transitions': transitionRoute,

@@ -4,7 +4,7 @@
  * (tools/openapi.ts) into docs/openapi.json.
  */
 import * as z from 'zod';
-import type { RouteDoc } from '../../tools/openapi.ts';
+import { type RouteDocBody, routeDocsOf } from '../../tools/route-docs.ts';
 import { fraudAlertPayload } from '../../events/fraud.ts';
 import { transitionRequestSchema } from '../../shared/fraud/case.ts';
 import { DEFAULT_BACKOFF } from '../../shared/fraud/delivery.ts';
@@ -15,7 +15,7 @@ import { subscriptionParams } from './subscriptions.ts';
 import { auditParams } from './audit-trail.ts';
 
 const tags = ['fraud alerts (智能审核)'];
-const roles: RouteDoc['roles'] = ['regulator'];
+const roles: RouteDocBody['roles'] = ['regulator'];
 const ownRegion = "A regulator is bound to one region: another region's alert answers 404, exactly as a missing one.";
 
 const webhook = [
@@ -27,10 +27,8 @@ const webhook = [
   '(every attempt is recorded on the alert). Webhooks must be HTTPS.',
 ].join(' ');
 
-export const routeDocs: RouteDoc[] = [
-  {
-    method: 'GET',
-    path: '/v1/alerts',
+export const routeDocs = routeDocsOf<'regulatorApi'>({
+  'GET /v1/alerts': {
     tags,
     roles,
     summary: "The region's fraud alerts, newest first, paged and filtered",
@@ -38,9 +36,7 @@ export const routeDocs: RouteDoc[] = [
     request: { query: listQuery },
     responses: { 200: { description: '{ region, items: alert summaries (rules without explanations), nextCursor? }' } },
   },
-  {
-    method: 'GET',
-    path: '/v1/alerts/{alertId}',
+  'GET /v1/alerts/{alertId}': {
     tags,
     roles,
     summary: 'One alert with its case history and deliveries',
@@ -54,9 +50,7 @@ export const routeDocs: RouteDoc[] = [
       404: { description: "No such alert in the regulator's region" },
     },
   },
-  {
-    method: 'POST',
-    path: '/v1/alerts/{alertId}/transitions',
+  'POST /v1/alerts/{alertId}/transitions': {
     tags,
     roles,
     summary: 'Work the case: open → investigating → confirmed (with the amount to recover) or dismissed',
@@ -68,9 +62,7 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'Not allowed from the current status, or changed meanwhile' },
     },
   },
-  {
-    method: 'POST',
-    path: '/v1/subscriptions',
+  'POST /v1/subscriptions': {
     tags,
     roles,
     summary: "Subscribe a webhook to the region's alerts, by filter (minimum severity, rule types, provider)",
@@ -81,26 +73,20 @@ export const routeDocs: RouteDoc[] = [
       403: { description: 'A filter naming another region' },
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/subscriptions',
+  'GET /v1/subscriptions': {
     tags,
     roles,
     summary: "The region's subscriptions (without their secrets)",
     responses: { 200: { description: '{ region, items }' } },
   },
-  {
-    method: 'DELETE',
-    path: '/v1/subscriptions/{subscriptionId}',
+  'DELETE /v1/subscriptions/{subscriptionId}': {
     tags,
     roles,
     summary: 'Stop a subscription',
     request: { params: subscriptionParams },
     responses: { 204: { description: 'Deleted' }, 404: { description: "No such subscription in the regulator's region" } },
   },
-  {
-    method: 'GET',
-    path: '/v1/audit/{correlationId}',
+  'GET /v1/audit/{correlationId}': {
     tags: ['audit trail'],
     roles: ['staff', 'regulator'],
     summary: 'Every event one request caused, oldest first (the append-only audit trail)',
@@ -109,4 +95,4 @@ export const routeDocs: RouteDoc[] = [
     request: { params: auditParams },
     responses: { 200: { description: '{ correlationId, events: [{ eventId, source, detailType, time, detail }] }' } },
   },
-];
+});

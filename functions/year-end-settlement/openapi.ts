@@ -3,15 +3,13 @@
  * collects this (tools/openapi.ts) into docs/openapi.json.
  */
 import * as z from 'zod';
-import type { RouteDoc } from '../../tools/openapi.ts';
+import { routeDocsOf } from '../../tools/route-docs.ts';
 import { reportQuery, yearEndRunRequest, yearParams } from './reports.ts';
 
 const tags = ['year-end settlement'];
 
-export const routeDocs: RouteDoc[] = [
-  {
-    method: 'POST',
-    path: '/v1/runs/year-end',
+export const routeDocs = routeDocsOf<'yearEndApi'>({
+  'POST /v1/runs/year-end': {
     tags,
     roles: ['staff'],
     summary: "Settle a region's year (年终清算)",
@@ -27,40 +25,32 @@ export const routeDocs: RouteDoc[] = [
       409: { description: 'An assessment is missing (details name the community), or a version is in progress' },
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/runs/year-end/{region}/{year}',
+  'GET /v1/runs/year-end/{region}/{year}': {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A year-end version: point value and totals',
     request: { params: yearParams, query: z.object({ version: z.coerce.number().int().positive().optional() }) },
     responses: { 200: { description: 'The version' }, 404: { description: 'Not settled yet' } },
   },
-  {
-    method: 'GET',
-    path: '/v1/reports/year-end/{region}/{year}/providers',
+  'GET /v1/reports/year-end/{region}/{year}/providers': {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'The year-end per provider (JSON or CSV)',
     request: { params: yearParams, query: reportQuery },
     responses: { 200: { description: 'One statement per provider' }, 404: { description: 'Not settled yet' } },
   },
-  {
-    method: 'GET',
-    path: '/v1/reports/year-end/{region}/{year}/health-communities',
+  'GET /v1/reports/year-end/{region}/{year}/health-communities': {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'The year-end per health community: capitation fund, spending, surplus or overrun and its shares (JSON or CSV)',
     request: { params: yearParams, query: reportQuery },
     responses: { 200: { description: 'One statement per community' }, 404: { description: 'Not settled yet' } },
   },
-  {
-    method: 'GET',
-    path: '/v1/reports/year-end/{region}/{year}/summary',
+  'GET /v1/reports/year-end/{region}/{year}/summary': {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A readable summary of the year-end (text/plain)',
     request: { params: yearParams, query: z.object({ version: z.coerce.number().int().positive().optional() }) },
     responses: { 200: { description: 'The summary, a dozen lines' }, 404: { description: 'Not settled yet' } },
   },
-];
+});

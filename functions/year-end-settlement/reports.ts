@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import type { RouteHandler } from '../../shared/http/api.ts';
-import { HttpError, notFound } from '../../shared/http/errors.ts';
+import { notFound } from '../../shared/http/errors.ts';
 import { regionSchema } from '../../shared/budget/budget.ts';
 import { requireReaderOf, requireStaff } from '../../shared/budget/access.ts';
 import { csvResponse, textResponse } from '../../shared/budget/http-text.ts';
@@ -17,7 +17,7 @@ import type { CapitationStatement } from '../../shared/budget/capitation.ts';
 import type { ProviderStatement } from '../../shared/budget/year-end.ts';
 import { getRunVersion, type RunVersion } from '../../shared/budget/store/runs.ts';
 import { yearEndReports } from '../../shared/budget/store/year-end.ts';
-import { runYearEnd, YearEndRefusal, type YearEndSummary } from './run.ts';
+import { runYearEnd, type YearEndSummary } from './run.ts';
 
 const year = z.coerce.number().int().min(2000).max(2100);
 export const yearParams = z.object({ region: regionSchema, year });
@@ -39,17 +39,12 @@ export const postYearEndRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireStaff(principal);
   const body = request.body(yearEndRunRequest);
-  try {
-    const out = await runYearEnd(
-      { ...body, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId },
-      request.logger,
-    );
-    return { statusCode: out.outcome === 'existing' ? 200 : 201, body: out };
-  } catch (error) {
-    if (error instanceof YearEndRefusal)
-      throw new HttpError(error.status, error.status === 404 ? 'NOT_FOUND' : 'CONFLICT', error.message, error.details);
-    throw error;
-  }
+  // A YearEndRefusal (404, 409) is a Refusal: the error middleware answers it.
+  const out = await runYearEnd(
+    { ...body, reason: body.reason ?? null, requestedBy: principal.sub, correlationId: request.correlationId },
+    request.logger,
+  );
+  return { statusCode: out.outcome === 'existing' ? 200 : 201, body: out };
 };
 
 async function versionOf(region: string, y: number, version: number | undefined): Promise<RunVersion> {

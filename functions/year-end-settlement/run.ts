@@ -13,6 +13,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { YearEndSettled } from '../../events/budget.ts';
 import { deliverAfterCommit, deliverWaiting, outboxEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
+import { Refusal } from '../../shared/refusal/refusal.ts';
 import { CapitationRefusal, type CommunityYear } from '../../shared/budget/capitation.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
@@ -27,13 +28,10 @@ import { balances } from '../../shared/budget/store/ledger.ts';
 import { completeRun, createRunVersion, getRunVersion, type RunVersion } from '../../shared/budget/store/runs.ts';
 import { writeYearEndCommunity, writeYearEndProviders } from '../../shared/budget/store/year-end.ts';
 
-export class YearEndRefusal extends Error {
-  constructor(
-    readonly status: 404 | 409,
-    message: string,
-    readonly details: unknown = {},
-  ) {
-    super(message);
+/** A year that cannot be settled (no budget, policy or assessment; started by someone else): the one refusal type. */
+export class YearEndRefusal extends Refusal {
+  constructor(status: 404 | 409, message: string, details: unknown = {}) {
+    super(status, message, details);
     this.name = 'YearEndRefusal';
   }
 }

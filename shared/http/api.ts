@@ -1,15 +1,23 @@
 import middy from '@middy/core';
-import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { HttpError, type ErrorBody, notFound, badRequest } from './errors.ts';
+import { notFound } from './errors.ts';
 import { parseInput } from './validation.ts';
 import { principalFromContext, type Principal } from '../auth/principal.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from '../runtime/correlation.ts';
+import { loggerContext } from '../middleware/logger-context.ts';
+import type { FunctionKey, RouteKeyOf } from '../../infra/topology.ts';
+import {
+  type ApiEvent,
+  type ApiResult,
+  type HttpContext,
+  JSON_HEADERS,
+  httpCorrelation,
+  httpErrors,
+  jsonBody,
+} from '../middleware/http.ts';
 
-export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown>>;
-export type ApiResult = APIGatewayProxyStructuredResultV2;
+export type { ApiEvent, ApiResult } from '../middleware/http.ts';
 
 /** What a route handler gets: parsed, validated pieces of the request, never the raw event alone. */
 export interface ApiRequest {
@@ -31,70 +39,25 @@ export interface ApiResponse {
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResponse> | ApiResponse;
 
-/** Routes of one function, keyed exactly as API Gateway names them: "POST /v1/members/{memberId}". */
-export type RouteTable = Record<string, RouteHandler>;
-
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
-
-interface Internal {
-  correlationId: string;
-}
-type InternalContext = Context & { yibao?: Internal };
-
-/** Picks up (or starts) the correlation id and puts it on every log line of this invocation. */
-const correlation = (logger: Logger): MiddlewareObj<ApiEvent, ApiResult, Error, InternalContext> => ({
-  before: (request) => {
-    const correlationId = correlationIdFrom(request.event.headers?.[CORRELATION_HEADER], request.event.requestContext?.requestId);
-    request.context.yibao = { correlationId };
-    logger.resetKeys();
-    logger.appendKeys({ correlationId, route: request.event.routeKey });
-  },
-});
-
-/** Turns every failure into the uniform error body; unexpected ones are logged and answered as 500. */
-const uniformErrors = (logger: Logger): MiddlewareObj<ApiEvent, ApiResult, Error, InternalContext> => ({
-  onError: (request) => {
-    const error = request.error;
-    const known = error instanceof HttpError ? error : undefined;
-    if (!known) logger.error('Unhandled error', error as Error);
-    else if (known.statusCode >= 500) logger.error(known.message, { code: known.code });
-    else logger.info('Request refused', { statusCode: known.statusCode, code: known.code });
-    const body: ErrorBody = known
-      ? known.toBody()
-      : { error: { code: 'INTERNAL', message: 'Internal error; quote the correlation id to support', details: {} } };
-    request.response = {
-      statusCode: known?.statusCode ?? 500,
-      headers: { ...JSON_HEADERS, [CORRELATION_HEADER]: request.context.yibao?.correlationId ?? '' },
-      body: JSON.stringify(body),
-    };
-  },
-});
-
-function parseJsonBody(event: ApiEvent): unknown {
-  if (event.body === undefined || event.body === '') return undefined;
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badRequest('body: not valid JSON', { problems: [{ field: 'body', rule: 'json', message: 'not valid JSON' }] });
-  }
-}
-
 /**
- * A function's HTTP entry point: middy with the correlation and error middlewares, dispatching on
- * the route key that API Gateway (and the local front) put on the event.
+ * Routes of one function, keyed exactly as API Gateway names them: "POST /v1/members/{memberId}".
+ * Typed by the function's route keys (`RouteTable<RouteKeyOf<'enrolment'>>`, infra/topology.ts), a
+ * missing or extra route is a compile error.
  */
-export function httpApi(logger: Logger, routes: RouteTable) {
-  const dispatch = async (event: ApiEvent, context: InternalContext): Promise<ApiResult> => {
-    const correlationId = context.yibao?.correlationId ?? correlationIdFrom(undefined);
-    const handler = routes[event.routeKey];
+export type RouteTable<K extends string = string> = Record<K, RouteHandler>;
+
+/** The chain's handler: dispatches on the route key API Gateway (and the local front) put on the event. */
+export function dispatchRoutes(logger: Logger, routes: RouteTable) {
+  return async (event: ApiEvent, context: HttpContext): Promise<ApiResult> => {
+    const correlationId = context.correlationId ?? correlationIdFrom(undefined);
+    const handler = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey] : undefined;
     if (!handler) throw notFound(`No route ${event.routeKey}`);
     const request: ApiRequest = {
       event,
       correlationId,
       logger,
       principal: () => principalFromContext(event.requestContext.authorizer?.lambda),
-      body: (schema) => parseInput(schema, parseJsonBody(event), 'body'),
+      body: (schema) => parseInput(schema, context.jsonBody, 'body'),
       query: (schema) => parseInput(schema, event.queryStringParameters ?? {}, 'query'),
       params: (schema) => parseInput(schema, event.pathParameters ?? {}, 'path'),
     };
@@ -105,5 +68,25 @@ export function httpApi(logger: Logger, routes: RouteTable) {
       body: response.body === undefined ? '' : JSON.stringify(response.body),
     };
   };
-  return middy<ApiEvent, ApiResult, Error, InternalContext>(dispatch).use(correlation(logger)).use(uniformErrors(logger));
+}
+
+/**
+ * The HTTP chain over any route table, a middy chain of named middlewares (shared/middleware/): the
+ * Lambda context on every log line, the correlation id, the uniform error body, the JSON body.
+ */
+export function httpRoutes(logger: Logger, routes: RouteTable) {
+  return middy<ApiEvent, ApiResult, Error, HttpContext>(dispatchRoutes(logger, routes))
+    .use(loggerContext(logger))
+    .use(httpCorrelation(logger))
+    .use(httpErrors(logger))
+    .use(jsonBody());
+}
+
+/**
+ * A function's HTTP entry point: `httpRoutes` over a route table typed by the routes
+ * infra/topology.ts gives the function `fn`, so a route missing from the table, or one the topology
+ * does not give this function, is a compile error.
+ */
+export function httpApi<F extends FunctionKey>(logger: Logger, _fn: F, routes: RouteTable<RouteKeyOf<F>>) {
+  return httpRoutes(logger, routes);
 }

@@ -1,9 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { eventBridgeEnvelopeSchema, eventMetaSchema, type EventBridgeEnvelope, type EventContract } from '../../events/contract.ts';
-import { describeIssues } from '../http/validation.ts';
+import { partialBatchResponse, type ParsedRecord } from '../middleware/batch.ts';
+import { loggerContext } from '../middleware/logger-context.ts';
 
 /** A message that can never succeed: it is reported failed, retried by SQS, then dead-lettered. */
 export class PoisonMessageError extends Error {
@@ -16,39 +17,39 @@ export class PoisonMessageError extends Error {
   }
 }
 
-/** What a queue's parser makes of one message body. */
-export interface ParsedMessage<T> {
-  value: T;
+/** What a handler learns about the record beside its message. */
+export interface RecordMeta {
   correlationId: string;
+  record: Omit<SQSRecord, 'body'>;
+}
+
+/** A queue's messages: their schema, and where each carries its correlation id and log keys. */
+export interface MessageSpec<T> {
+  schema: z.ZodType<T>;
+  correlationId: (message: T) => string;
   /** Extra keys for every log line about this message. */
-  logKeys?: Record<string, string>;
+  logKeys?: (message: T) => Record<string, string>;
 }
 
 /**
- * An SQS consumer. Each record is handled on its own: parsed (a body that does not parse is a
- * poison message), its correlation id put on every log line, then handled; only the records that
- * failed are reported back (partial batch response), so one bad message never makes a good one
- * run twice, and SQS moves a message that keeps failing to the queue's DLQ.
+ * An SQS consumer: a middy chain of the Lambda-context logger middleware and Powertools batch with
+ * the queue's schema (shared/middleware/batch.ts). Each record is parsed by that schema (one that
+ * does not fit is a poison message: failed, retried, dead-lettered), its correlation id put on every
+ * log line, then handled on its own; only the records that failed are reported back.
  */
-export function queueConsumer<T>(
-  logger: Logger,
-  parse: (body: unknown) => ParsedMessage<T>,
-  handle: (message: T, meta: { correlationId: string; record: SQSRecord }) => Promise<void>,
-) {
-  const processor = new BatchProcessor(EventType.SQS);
-  const handleRecord = async (record: SQSRecord): Promise<void> => {
+export function queueConsumer<T>(logger: Logger, spec: MessageSpec<T>, handle: (message: T, meta: RecordMeta) => Promise<void>) {
+  const handleRecord = async (record: ParsedRecord<T>): Promise<void> => {
+    const message = record.body;
+    const correlationId = spec.correlationId(message);
     logger.resetKeys();
-    logger.appendKeys({ messageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount) });
+    logger.appendKeys({
+      messageId: record.messageId,
+      receiveCount: Number(record.attributes?.ApproximateReceiveCount),
+      correlationId,
+      ...spec.logKeys?.(message),
+    });
     try {
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        throw new PoisonMessageError('Message body is not JSON');
-      }
-      const parsed = parse(body);
-      logger.appendKeys({ correlationId: parsed.correlationId, ...parsed.logKeys });
-      await handle(parsed.value, { correlationId: parsed.correlationId, record });
+      await handle(message, { correlationId, record });
     } catch (error) {
       logger.error('Message failed; SQS will retry it, then dead-letter it', {
         error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
@@ -57,17 +58,11 @@ export function queueConsumer<T>(
       throw error;
     }
   };
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
-}
-
-function parseEnvelope(body: unknown): EventBridgeEnvelope {
-  const envelope = eventBridgeEnvelopeSchema.safeParse(body);
-  if (!envelope.success) throw new PoisonMessageError('Not an EventBridge event', describeIssues(envelope.error.issues, 'event'));
-  return envelope.data;
+  return middy(partialBatchResponse(logger, spec.schema, handleRecord)).use(loggerContext(logger));
 }
 
 const envelopeLogKeys = (e: EventBridgeEnvelope) => ({ eventId: e.id, detailType: e['detail-type'] });
+const correlationOf = (e: EventBridgeEnvelope) => (e.detail as { meta: z.infer<typeof eventMetaSchema> }).meta.correlationId;
 
 export interface ReceivedEvent<C extends EventContract> {
   envelope: EventBridgeEnvelope;
@@ -75,47 +70,35 @@ export interface ReceivedEvent<C extends EventContract> {
   detail: z.output<C['detail']>;
 }
 
-/** A consumer of bus events: the detail must fit one of the contracts this consumer accepts. */
+/** The envelope of exactly one of these contracts: its source, detail-type and detail. */
+export function envelopeOf(contracts: readonly EventContract[]) {
+  const options = contracts.map((c) =>
+    eventBridgeEnvelopeSchema.extend({ source: z.literal(c.source), 'detail-type': z.literal(c.detailType), detail: c.detail }),
+  );
+  if (options.length === 0) throw new Error('A consumer accepts at least one contract');
+  return options.length === 1 ? options[0]! : z.union(options as [(typeof options)[0], ...typeof options]);
+}
+
+/** A consumer of bus events: the record is parsed as the envelope of one of the contracts this consumer accepts. */
 export function eventConsumer<C extends EventContract>(
   logger: Logger,
   contracts: readonly C[],
-  handle: (event: ReceivedEvent<C>, meta: { correlationId: string; record: SQSRecord }) => Promise<void>,
+  handle: (event: ReceivedEvent<C>, meta: RecordMeta) => Promise<void>,
 ) {
-  return queueConsumer<ReceivedEvent<C>>(
+  const schema = envelopeOf(contracts) as unknown as z.ZodType<EventBridgeEnvelope>;
+  return queueConsumer<EventBridgeEnvelope>(
     logger,
-    (body) => {
-      const envelope = parseEnvelope(body);
-      const contract = contracts.find((c) => c.source === envelope.source && c.detailType === envelope['detail-type']);
-      if (!contract) throw new PoisonMessageError(`No contract for ${envelope.source} ${envelope['detail-type']}`);
-      const detail = contract.detail.safeParse(envelope.detail);
-      if (!detail.success) {
-        throw new PoisonMessageError(`${envelope['detail-type']} detail is off-contract`, describeIssues(detail.error.issues, 'detail'));
-      }
-      const { meta } = detail.data as { meta: z.infer<typeof eventMetaSchema> };
-      return {
-        value: { envelope, contract, detail: detail.data as z.output<C['detail']> },
-        correlationId: meta.correlationId,
-        logKeys: envelopeLogKeys(envelope),
-      };
+    { schema, correlationId: correlationOf, logKeys: envelopeLogKeys },
+    (envelope, meta) => {
+      // The schema matched exactly one contract by source and detail-type.
+      const contract = contracts.find((c) => c.source === envelope.source && c.detailType === envelope['detail-type'])!;
+      return handle({ envelope, contract, detail: envelope.detail as z.output<C['detail']> }, meta);
     },
-    handle,
   );
 }
 
 /** A consumer of any yibao event: only the envelope and `detail.meta` are checked (the audit trail). */
-export function anyEventConsumer(
-  logger: Logger,
-  handle: (envelope: EventBridgeEnvelope, meta: { correlationId: string; record: SQSRecord }) => Promise<void>,
-) {
-  const withMeta = z.object({ meta: eventMetaSchema });
-  return queueConsumer<EventBridgeEnvelope>(
-    logger,
-    (body) => {
-      const envelope = parseEnvelope(body);
-      const detail = withMeta.safeParse(envelope.detail);
-      if (!detail.success) throw new PoisonMessageError('Event detail has no meta', describeIssues(detail.error.issues, 'detail'));
-      return { value: envelope, correlationId: detail.data.meta.correlationId, logKeys: envelopeLogKeys(envelope) };
-    },
-    handle,
-  );
+export function anyEventConsumer(logger: Logger, handle: (envelope: EventBridgeEnvelope, meta: RecordMeta) => Promise<void>) {
+  const schema = eventBridgeEnvelopeSchema.extend({ detail: z.looseObject({ meta: eventMetaSchema }) }) as z.ZodType<EventBridgeEnvelope>;
+  return queueConsumer<EventBridgeEnvelope>(logger, { schema, correlationId: correlationOf, logKeys: envelopeLogKeys }, handle);
 }

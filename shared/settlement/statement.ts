@@ -7,6 +7,7 @@
  *   billed = Σ paid by layers + institution + patient                         (who pays)
  */
 import type { BasisPoints, Fen } from '../money/fen.ts';
+import { Refusal } from '../refusal/refusal.ts';
 import type { Basis, HospitalLevel, ItemClass, LineCategory, VisitType } from './policy.ts';
 
 export const layerKeys = ['basic', 'catastrophic', 'assistance', 'assistanceTilted', 'supplementary', 'familyCap'] as const;
@@ -101,14 +102,17 @@ export interface Statement {
   roundingRule: string;
 }
 
-/** A bill the policy cannot settle (a visit type it does not cover, a disease not approved…): a 400 naming the field. */
-export class SettlementRefusal extends Error {
+/**
+ * A bill the policy cannot settle (a visit type it does not cover, a disease not approved…): the one
+ * refusal type, a 400 naming the field of the bill (the request body) it is about.
+ */
+export class SettlementRefusal extends Refusal {
   constructor(
     readonly field: string,
     readonly rule: string,
-    message: string,
+    readonly reason: string,
   ) {
-    super(message);
+    super(400, `body.${field}: ${reason}`, { problems: [{ field: `body.${field}`, rule, message: reason }] });
     this.name = 'SettlementRefusal';
   }
 }

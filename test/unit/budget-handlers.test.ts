@@ -19,6 +19,10 @@ beforeEach(() => {
 });
 afterEach(() => dynamo.reset());
 
+/** Each prepayment trigger is a Lambda of its own (functions/prepayment/README.md); the tests call them untyped. */
+type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
+const lambda = async (module: Promise<{ handler: unknown }>) => ({ handler: (await module).handler as AnyHandler });
+
 const record = (messageId: string, body: unknown): SQSRecord => ({
   messageId,
   receiptHandle: `rh-${messageId}`,
@@ -55,7 +59,7 @@ const httpEvent = (routeKey: string, body: unknown, principal: Record<string, st
 
 describe('prepayment consumers', () => {
   it('fails an off-contract fact and a malformed work item on their own, writing nothing', async () => {
-    const { handler } = await import('../../functions/prepayment/handler.ts');
+    let { handler } = await lambda(import('../../functions/prepayment/facts-handler.ts'));
     const facts = (await handler(
       {
         Records: [
@@ -67,6 +71,7 @@ describe('prepayment consumers', () => {
     )) as { batchItemFailures: { itemIdentifier: string }[] };
     expect(facts.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['f1', 'f2']);
 
+    ({ handler } = await lambda(import('../../functions/prepayment/work-handler.ts')));
     const work = (await handler(
       { Records: [record('w1', { runId: 'PREPAY#341502#2023-03', region: '341502' }), record('w2', 'not json')] },
       context,
@@ -77,7 +82,7 @@ describe('prepayment consumers', () => {
 
   it('a monthly schedule with no budgeted region plans nothing', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
-    const { handler } = await import('../../functions/prepayment/handler.ts');
+    const { handler } = await lambda(import('../../functions/prepayment/monthly-handler.ts'));
     const out = await handler({ trigger: 'schedule', schedule: 'monthlyPrepayment', scheduledTime: '2026-11-30T18:00:00Z' }, context);
     expect(out).toEqual({ run: 'prepayment', period: '2026-12', scheduledTime: '2026-11-30T18:00:00Z', regions: [] });
     expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
@@ -89,7 +94,7 @@ describe('prepayment consumers', () => {
 
 describe('routes refuse before they read', () => {
   it('a budget from a provider is 403; a malformed one is 400 naming the field', async () => {
-    const { handler } = await import('../../functions/prepayment/handler.ts');
+    const { handler } = await lambda(import('../../functions/prepayment/handler.ts'));
     const asProvider = (await handler(
       httpEvent(
         'PUT /v1/budgets/{region}/{year}',
@@ -115,7 +120,7 @@ describe('routes refuse before they read', () => {
   });
 
   it('a superseding year-end without a reason is 400', async () => {
-    const { handler } = await import('../../functions/year-end-settlement/handler.ts');
+    const { handler } = await lambda(import('../../functions/year-end-settlement/handler.ts'));
     const res = (await handler(
       httpEvent(
         'POST /v1/runs/year-end',

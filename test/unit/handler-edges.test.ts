@@ -10,7 +10,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { publishNotice as publish } from '../../shared/events/outbox.ts';
 import { PingReceived } from '../../events/platform.ts';
-import { httpApi } from '../../shared/http/api.ts';
+import { httpRoutes } from '../../shared/http/api.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { badRequest } from '../../shared/http/errors.ts';
 
@@ -119,7 +119,7 @@ describe('httpApi', () => {
         http: { method: 'GET', path: '/', protocol: 'HTTP/1.1', sourceIp: '1', userAgent: '' },
       },
     }) as never;
-  const handler = httpApi(createLogger('test'), {
+  const handler = httpRoutes(createLogger('test'), {
     'GET /boom': () => {
       throw new Error('secret internals: 110101199003077777');
     },
