@@ -386,7 +386,7 @@ export const functions = {
   },
   // Prepayment is four Lambdas, one trigger each (functions/prepayment/README.md). Each reads its own
   // projection of claims and grouped cases (paymentFacts) in the providers table, never the claims or
-  // drgCases tables; settlement policies travel in the bundle.
+  // drgCases tables; year-end policies: shipped in the bundle, published in policies.
   prepayment: {
     entry: 'functions/prepayment/monthly-handler.ts',
     description:
@@ -403,7 +403,7 @@ export const functions = {
     description: 'Budgets, health communities, prepayment runs on request and the fund report: the staff routes.',
     memoryMb: 1024,
     timeoutSeconds: 300,
-    tables: { providers: 'readwrite', outbox: 'readwrite' },
+    tables: { providers: 'readwrite', outbox: 'readwrite', policies: 'read' },
     publishes: true,
     sendsTo: ['prepaymentWork'],
   },
@@ -412,7 +412,7 @@ export const functions = {
     description: "One provider's line of a prepayment run (the prepaymentWork queue): the advance, its ledger entry, PrepaymentIssued.",
     memoryMb: 1024,
     timeoutSeconds: 300,
-    tables: { providers: 'readwrite', outbox: 'readwrite' },
+    tables: { providers: 'readwrite', outbox: 'readwrite', policies: 'read' },
     publishes: true,
     sendsTo: [],
   },
@@ -421,7 +421,7 @@ export const functions = {
     description: 'Projects settled and reversed claims and grouped cases (the paymentFacts queue) into per-provider monthly totals.',
     memoryMb: 1024,
     timeoutSeconds: 300,
-    tables: { providers: 'readwrite' },
+    tables: { providers: 'readwrite', policies: 'read' },
     publishes: false,
     sendsTo: [],
   },
@@ -441,7 +441,7 @@ export const functions = {
     description: 'Year-end settlement (年终清算) on request, and its reports (providers, health communities, summary).',
     memoryMb: 2048,
     timeoutSeconds: 900,
-    tables: { providers: 'readwrite', outbox: 'readwrite' },
+    tables: { providers: 'readwrite', outbox: 'readwrite', policies: 'read' },
     publishes: true,
     sendsTo: [],
   },
