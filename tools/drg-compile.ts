@@ -606,7 +606,7 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
 // Weight lists (RW) for the region policies
 // ---------------------------------------------------------------------------------------------
 
-/** The lists the policies in policies/drg/ use. Add one here, then run drg:compile. */
+/** The lists the policies in policies/drg/ use. Add one here, run drg:compile, then import it in shared/policy/drg.ts (WEIGHT_LISTS) so a DRG policy may name it. */
 export const WEIGHT_LISTS = [
   { id: 'yantai-2023', file: 'weights/烟台2023.csv', city: '烟台', year: 2023, grouperVersion: '1.1' as GrouperVersion },
 ];
