@@ -8,7 +8,9 @@
  * policy raises provider ZS0001's coefficient from 1.05 to 1.10, so 89.33 × 1.10 = 98.263 → 98.26
  * centipoints 9_826, plus TCM 7% (> 6%) adds 5% of 98.26 = 4.913 → 4.91: 10_317. The enrolment is a
  * Honghe (532500) resident for 2026, a year the shipped policies stop short of; the published 2026
- * policy asks 420 yuan of the member (2025: 400) and the same 700 yuan government subsidy.
+ * policy asks 420 yuan of the member (2025: 400) and the same 700 yuan government subsidy. The
+ * year-end policy is Jin'an's (341502) for 2024, which it lacked: a capitation standard of 3,200 yuan a
+ * member (2023: 3,070), so a community of 100 capitated members has a fund of 320,000 yuan.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,7 @@ import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { REGION, harness, registerJinan, staffCall } from './prepayment-support.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -190,5 +193,61 @@ describe('an enrolment policy for a year that had none', () => {
 
     const read = await api(cloud, 'GET', '/v1/policies/enrolment/532500?year=2026&on=2026-06-01', { token: staff });
     expect(read.body.inForce).toMatchObject({ version: 1, source: 'published', document: { year: 2026 } });
+  });
+});
+
+describe('a year-end policy for a year that had none', () => {
+  it("is refused before, published, and the year's budget is set under it (capitation fund from its standard), with no restart", async () => {
+    const h = await harness(cloud);
+    await registerJinan(
+      h,
+      [
+        { code: 'JB0001', name: '金安区第二人民医院', level: 'secondary', kind: 'hospital' },
+        { code: 'JB0101', name: '孙岗镇卫生院', level: 'primary', kind: 'township-centre' },
+      ],
+      {
+        id: 'JB-HC-1',
+        members: [
+          { providerCode: 'JB0001', tier: 'county' },
+          { providerCode: 'JB0101', tier: 'township' },
+        ],
+      },
+    );
+    const budget = {
+      totalFen: 2_000_000_000,
+      drgBudgetFen: 800_000_000,
+      reserve: { balanceFen: 2_600_000, asOf: '2023-12-31' },
+      providers: [
+        { providerCode: 'JB0001', globalBudgetFen: 120_000_000 },
+        { providerCode: 'JB0101', globalBudgetFen: 24_000_000 },
+      ],
+      healthCommunities: [{ communityId: 'JB-HC-1', capitatedMembers: 100 }],
+    };
+    const refused = await staffCall(h, 'PUT', `/v1/budgets/${REGION}/2024`, budget);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+
+    // 2024 as 2023, with a capitation standard of 3,200 yuan a member instead of 3,070.
+    const doc = shipped('policies/year-end/341502/2023.json');
+    const jinan2024 = {
+      ...doc,
+      year: 2024,
+      effectiveFrom: '2024-01-01',
+      capitation: { ...doc.capitation, standardPerMemberYuan: '3200' },
+    };
+    const published = await publish(jinan2024);
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    expect(published.body.published).toMatchObject({ kind: 'year-end', region: REGION, year: 2024, version: 1 });
+
+    const set = await eventually(
+      async () => {
+        const res = await staffCall(h, 'PUT', `/v1/budgets/${REGION}/2024`, budget);
+        if (res.status === 201) return res;
+        await sleep(250);
+        return undefined;
+      },
+      'the 2024 budget accepted under the published policy',
+      15_000,
+    );
+    expect(set.body.budget).toMatchObject({ version: 1, communities: [{ communityId: 'JB-HC-1', capitationFundFen: 32_000_000 }] });
   });
 });
