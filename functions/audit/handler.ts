@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { anyEventConsumer } from '../../shared/queue/consumer.ts';
 import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
+import { isConditionFailure } from '../../shared/runtime/condition-failure.ts';
 import { auditItem } from '../../shared/audit/audit-item.ts';
 import { eventIdOf } from '../../events/contract.ts';
 
@@ -24,7 +24,7 @@ export const handler = anyEventConsumer(logger, async (envelope, { correlationId
       }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
+    if (isConditionFailure(error)) {
       logger.info('Event already archived', { eventId: eventIdOf(envelope) });
       return;
     }

@@ -1,5 +1,4 @@
 /** Small DynamoDB helpers the budget adapters share: the table, paged queries, bounded parallelism, condition failures. */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, QueryCommand, type QueryCommandInput, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
@@ -58,21 +57,5 @@ export async function batchGet(keyList: readonly { pk: string; sk: string }[]): 
 
 export { mapLimit };
 
-/** A conditional write (or a transaction whose every cancellation is a condition) that found the state it guards against. */
-export function isConditionFailure(error: unknown): boolean {
-  if (error instanceof ConditionalCheckFailedException) return true;
-  if (error instanceof TransactionCanceledException) {
-    const reasons = error.CancellationReasons ?? [];
-    return (
-      reasons.some((r) => r.Code === 'ConditionalCheckFailed') &&
-      reasons.every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None')
-    );
-  }
-  return false;
-}
-
-/** Which items of a cancelled transaction failed their condition (by index). */
-export function failedConditions(error: unknown): number[] {
-  if (!(error instanceof TransactionCanceledException)) return [];
-  return (error.CancellationReasons ?? []).flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
-}
+/** One helper for every store (shared/runtime/condition-failure.ts). */
+export { failedConditions, isConditionFailure } from '../../runtime/condition-failure.ts';

@@ -11,9 +11,9 @@
  * CaseGrouped event in the outbox (shared/events/outbox.ts), which publishes it.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
+import { failedConditions } from '../../runtime/condition-failure.ts';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import type { DrgPolicy } from '../policy.ts';
 import type { Admission, ReadmissionCut } from '../readmission.ts';
@@ -206,8 +206,7 @@ export async function recordCase(
     );
     return 'recorded';
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
-      return 'already-recorded';
+    if (failedConditions(error).includes(0)) return 'already-recorded';
     throw error;
   }
 }

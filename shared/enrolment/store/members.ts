@@ -13,6 +13,7 @@
 import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { cancellationReasons } from '../../runtime/condition-failure.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import type { CategoryPlan } from '../category-change.ts';
 import type { ContributionPlan } from '../contribution-recording.ts';
@@ -99,12 +100,10 @@ async function transact(items: TransactItem[]): Promise<WriteResult> {
     await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
     return { ok: true };
   } catch (error) {
-    const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-    if (e.name === 'TransactionCanceledException') {
-      return { ok: false, reasons: (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None') };
-    }
+    const reasons = cancellationReasons(error);
+    if (reasons) return { ok: false, reasons: reasons.map((r) => r.Code ?? 'None') };
     // DynamoDB Local answers some same-item races with this instead of a cancellation.
-    if (e.name === 'TransactionConflictException') return { ok: false, reasons: ['TransactionConflict'] };
+    if ((error as { name?: string }).name === 'TransactionConflictException') return { ok: false, reasons: ['TransactionConflict'] };
     throw error;
   }
 }

@@ -4,8 +4,8 @@
  * history record, conditional on the status the regulator saw.
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { cancellationReasons } from '../../runtime/condition-failure.ts';
 import type { CaseChange } from '../case.ts';
 import { alertsTable, queryAll, type Item } from './dynamo.ts';
 import { keys } from './keys.ts';
@@ -160,7 +160,7 @@ export async function saveTransition(alertId: string, region: string, version: n
     );
     return 'saved';
   } catch (error) {
-    if (error instanceof TransactionCanceledException) return 'stale';
+    if (cancellationReasons(error)) return 'stale';
     throw error;
   }
 }

@@ -10,8 +10,8 @@
  *     conditional on the event not having been applied: a redelivered message changes nothing.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { cancellationReasons, failedConditions, isConditionFailure } from '../../runtime/condition-failure.ts';
 import type { Alert } from '../alert.ts';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { summarise, traceScans, type ClaimRef, type ClaimSummary, type FraudClaim, type TraceScan } from '../claim.ts';
@@ -204,7 +204,7 @@ export async function writeProjection(claim: FraudClaim): Promise<{ historySk: s
         }),
       );
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
   return { historySk, traceKeys };
@@ -229,7 +229,7 @@ export async function markProjectionReversed(memberId: string, score: StoredScor
         }),
       );
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   });
 }
@@ -307,9 +307,9 @@ const counterUpdates = (counted: Counted, providerCode: string, sign: 1 | -1, at
 export type CommitOutcome = 'committed' | 'duplicate' | 'provider-alert-taken' | 'conflict';
 
 function outcomeOf(error: unknown, roles: string[]): CommitOutcome {
-  if (!(error instanceof TransactionCanceledException)) throw error;
-  const reasons = error.CancellationReasons ?? [];
-  const failed = reasons.map((r, i) => (r.Code === 'ConditionalCheckFailed' ? roles[i] : undefined)).filter(Boolean);
+  const reasons = cancellationReasons(error);
+  if (!reasons) throw error;
+  const failed = failedConditions(error).map((i) => roles[i]);
   if (failed.includes('marker') || failed.includes('score') || failed.includes('alert') || failed.includes('outbox')) return 'duplicate';
   if (failed.includes('risk')) return 'provider-alert-taken';
   // A grouping landed between the read and the commit: read again and count it.

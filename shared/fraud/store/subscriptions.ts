@@ -6,6 +6,7 @@
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { isConditionFailure } from '../../runtime/condition-failure.ts';
 import { openSecret, sealSecret } from '../secret-box.ts';
 import type { Subscription } from '../subscription.ts';
 import { alertsTable, queryAll, type Item } from './dynamo.ts';
@@ -72,7 +73,7 @@ export async function deleteSubscription(subscriptionId: string, region: string,
     );
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

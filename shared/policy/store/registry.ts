@@ -13,9 +13,9 @@
  * for a few seconds only: a Lambda container lives for hours, and a version staff publish must be
  * used without a restart or a redeploy.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { isConditionFailure } from '../../runtime/condition-failure.ts';
 import { canonicalJson } from '../../runtime/canonical-json.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import {
@@ -204,7 +204,7 @@ export function policyRegistry(options: RegistryOptions = {}) {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
       // Another request wrote this version meanwhile: the same answer as if it had been first.
       const stored = await table.client.send(
         new GetCommand({ TableName: table.table, Key: { pk, sk: versionSk(header.effectiveFrom, header.version) } }),

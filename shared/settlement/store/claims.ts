@@ -21,12 +21,12 @@
  * item limit).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { readYearAccumulator, yearAccumulatorKey, type YearAccumulator } from '../../accumulators/store/year-accumulator.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { cancellationReasons, failedConditions } from '../../runtime/condition-failure.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import type { Bill } from '../bill.ts';
 import type { Statement } from '../statement.ts';
@@ -180,10 +180,11 @@ function currentAccumulator(item: unknown): YearAccumulator | undefined {
 }
 
 function outcomeOf(error: unknown): CommitOutcome {
-  if (!(error instanceof TransactionCanceledException)) throw error;
-  const reasons = error.CancellationReasons ?? [];
-  if (reasons[0]?.Code === 'ConditionalCheckFailed') return { outcome: 'claim-moved' };
-  if (reasons[2]?.Code === 'ConditionalCheckFailed') return { outcome: 'accumulator-moved', current: currentAccumulator(reasons[2].Item) };
+  const reasons = cancellationReasons(error);
+  if (!reasons) throw error;
+  const failed = failedConditions(error);
+  if (failed.includes(0)) return { outcome: 'claim-moved' };
+  if (failed.includes(2)) return { outcome: 'accumulator-moved', current: currentAccumulator(reasons[2]!.Item as never) };
   if (reasons.some((r) => r.Code === 'TransactionConflict') || reasons.length === 0) return { outcome: 'conflict' };
   throw error;
 }
