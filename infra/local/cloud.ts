@@ -26,13 +26,16 @@ import { startLocalBus, type LocalBus } from './bus/server.ts';
 import { startPoller } from './poller.ts';
 import { startScheduler, type LocalScheduler } from './scheduler.ts';
 import { startHttpFront } from './http-front.ts';
+import { grantsOf, startGuard, type LocalIam } from './guard.ts';
+import type { Grants } from './iam.ts';
+import { OPERATOR_CREDENTIALS } from './identity.ts';
 import { LocalLambda } from './lambda.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, mintToken } from './signing-key.ts';
 import { restoreQueueSnapshot, saveQueueSnapshot } from './queue-snapshot.ts';
 
 export const LOCAL_REGION = 'cn-north-1';
 export const LOCAL_ACCOUNT = '000000000000';
-const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const CREDENTIALS = OPERATOR_CREDENTIALS;
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export interface LocalCloudOptions {
@@ -48,6 +51,11 @@ export interface LocalCloudOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Where the local cloud says what it does (not the handlers' logs). */
   say?: (line: string) => void;
+  /**
+   * What some functions may touch instead of their topology grants: a test narrows one to show the
+   * local cloud refusing what a function was not granted. Leave out to run the topology as declared.
+   */
+  grants?: Partial<Record<FunctionKey, Grants>>;
 }
 
 /** What the local cloud built, in the terms the synthesised stack uses (compared by the parity test). */
@@ -68,7 +76,10 @@ export interface LocalDescription {
 
 export interface LocalCloud {
   apiUrl: string;
+  /** Where the handlers reach DynamoDB, SQS and the bus: each through a guard that applies their grants. */
   endpoints: { dynamodb: string; sqs: string; eventbridge: string };
+  /** The grants the guards apply, and what they refused. */
+  iam: LocalIam;
   region: string;
   credentials: typeof CREDENTIALS;
   dynamo: LocalDynamo;
@@ -132,6 +143,28 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     stops.push(() => bus.stop());
 
+    // Each function reaches the services through a guard that allows only its grants (infra/local/iam.ts).
+    const iam: LocalIam = { grants: grantsOf(options.grants), denials: [] };
+    const guard = (service: 'dynamodb' | 'sqs' | 'events', upstream: string) =>
+      startGuard({
+        service,
+        upstream,
+        iam,
+        where: { region: LOCAL_REGION, account: LOCAL_ACCOUNT },
+        busName: BUS_NAME,
+        onDenial: (d) => say(`IAM: ${d.function} is not granted ${d.action} on ${d.resource}`),
+      });
+    const guards = {
+      dynamodb: await guard('dynamodb', dynamo.endpoint),
+      sqs: await guard('sqs', sqs.endpoint),
+      eventbridge: await guard('events', bus.endpoint),
+    };
+    stops.push(
+      () => guards.dynamodb.stop(),
+      () => guards.sqs.stop(),
+      () => guards.eventbridge.stop(),
+    );
+
     const key = await loadOrCreateSigningKey(options.dataDir);
     const apiPort = options.apiPort ?? 0;
 
@@ -142,9 +175,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         AWS_DEFAULT_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: guards.dynamodb.endpoint,
+        AWS_ENDPOINT_URL_SQS: guards.sqs.endpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: guards.eventbridge.endpoint,
         LOG_LEVEL: options.logLevel ?? 'INFO',
         // Regulators' webhooks may be plain http to this machine here (never on AWS).
         [ALLOW_LOCAL_WEBHOOKS_ENV]: 'true',
@@ -268,7 +301,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     return {
       apiUrl: front.url,
-      endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: bus.endpoint },
+      endpoints: { dynamodb: guards.dynamodb.endpoint, sqs: guards.sqs.endpoint, eventbridge: guards.eventbridge.endpoint },
+      iam,
       region: LOCAL_REGION,
       credentials: CREDENTIALS,
       dynamo,

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functions, type FunctionKey } from '../topology.ts';
+import { runAs } from './identity.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -18,7 +19,9 @@ export interface Invocation {
 /**
  * Runs the functions' real handler modules in this process, with a Lambda-shaped context.
  * A handler module is loaded once (its module scope is the "container"), as Lambda reuses a
- * warm container; it reads the same environment variables it would on AWS.
+ * warm container; it reads the same environment variables it would on AWS. Each invocation runs as
+ * its function (infra/local/identity.ts): its SDK calls carry that function's credentials, and the
+ * local services allow only what its topology entry grants.
  */
 export class LocalLambda {
   private readonly loaded = new Map<FunctionKey, Promise<Handler>>();
@@ -70,8 +73,10 @@ export class LocalLambda {
     };
     let ok = false;
     try {
-      const handler = await this.load(fn);
-      const result = await handler(event, context);
+      const result = await runAs(fn, async () => {
+        const handler = await this.load(fn);
+        return handler(event, context);
+      });
       ok = true;
       return result;
     } finally {

@@ -3,31 +3,58 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
+interface LocalCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * Set only by the local cloud (infra/local/identity.ts), which runs every function in one process:
+ * it names the credentials of the function running now, so each function's calls are signed as that
+ * function and the local services allow only what its topology entry grants. Never set on AWS, where
+ * each function is its own process and signs with its role's credentials from the environment.
+ */
+let localIdentity: (() => LocalCredentials | undefined) | undefined;
+export function setLocalIdentity(current: () => LocalCredentials | undefined): void {
+  localIdentity = current;
+}
+
 /**
  * The real AWS SDK v3 clients, created once per container. On the local cloud they reach the
  * emulators through the standard AWS_ENDPOINT_URL_<SERVICE> variables, so nothing here knows
  * where it runs. A client is remade only if that variable changes, which happens solely when one
- * process hosts several local clouds one after another (the persistence tests).
+ * process hosts several local clouds one after another (the persistence tests); the local cloud also
+ * keeps one client per function (see localIdentity).
  */
-function perEndpoint<T extends { destroy(): void }>(variable: string, create: () => T): () => T {
-  let client: T | undefined;
+function perEndpoint<T extends { destroy(): void }>(variable: string, create: (credentials?: LocalCredentials) => T): () => T {
+  const clients = new Map<string, T>();
   let endpoint: string | undefined;
   return () => {
     const current = process.env[variable];
-    if (!client || endpoint !== current) {
-      client?.destroy();
-      client = create();
+    if (endpoint !== current) {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
       endpoint = current;
+    }
+    const credentials = localIdentity?.();
+    const key = credentials?.accessKeyId ?? '';
+    let client = clients.get(key);
+    if (!client) {
+      client = create(credentials);
+      clients.set(key, client);
     }
     return client;
   };
 }
 
-export const dynamoDocumentClient = perEndpoint('AWS_ENDPOINT_URL_DYNAMODB', () =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+export const dynamoDocumentClient = perEndpoint('AWS_ENDPOINT_URL_DYNAMODB', (credentials) =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(credentials ? { credentials } : {}), { marshallOptions: { removeUndefinedValues: true } }),
 );
 
-export const eventBridgeClient = perEndpoint('AWS_ENDPOINT_URL_EVENTBRIDGE', () => new EventBridgeClient({}));
+export const eventBridgeClient = perEndpoint(
+  'AWS_ENDPOINT_URL_EVENTBRIDGE',
+  (credentials) => new EventBridgeClient(credentials ? { credentials } : {}),
+);
 
 /**
  * The SQS client sends every call to its configured endpoint, not to the host a queue URL names.
@@ -35,4 +62,7 @@ export const eventBridgeClient = perEndpoint('AWS_ENDPOINT_URL_EVENTBRIDGE', () 
  * `sqs.<region>.localhost`, a host that need not resolve, while the endpoint variable names the
  * server itself. One setting here, so no handler has to know which of the two it runs on.
  */
-export const sqsClient = perEndpoint('AWS_ENDPOINT_URL_SQS', () => new SQSClient({ useQueueUrlAsEndpoint: false }));
+export const sqsClient = perEndpoint(
+  'AWS_ENDPOINT_URL_SQS',
+  (credentials) => new SQSClient({ useQueueUrlAsEndpoint: false, ...(credentials ? { credentials } : {}) }),
+);

@@ -1,0 +1,58 @@
+/**
+ * Who is calling, on a local cloud that runs every function in one process.
+ *
+ * On AWS each function has its own execution role; its SDK calls are signed with that role's
+ * credentials and IAM lets through only what the stack granted. Here the handlers share one process,
+ * so each invocation runs inside an AsyncLocalStorage scope naming its function, and the SDK clients
+ * (shared/runtime/aws-clients.ts) sign that function's calls with its own local access key
+ * (`localFnEnrolment` for enrolment). The guards in front of DynamoDB Local, fauxqs and the local bus
+ * (infra/local/guard.ts) read the key from the SigV4 Authorization header and allow what the
+ * function's topology entry grants (infra/local/iam.ts). Anything else (the local cloud itself,
+ * tests, tools) signs with the operator key and is let through, as an administrator would be.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setLocalIdentity } from '../../shared/runtime/aws-clients.ts';
+import { type FunctionKey, functions } from '../topology.ts';
+
+/** The operator's credentials: the local cloud's own clients, tests and tools. */
+export const OPERATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+// DynamoDB Local accepts only letters and digits in an access key: localFnEnrolment, localFnRegulatorApi.
+const KEY_PREFIX = 'localFn';
+const running = new AsyncLocalStorage<FunctionKey>();
+
+/** A function's local credentials: its access key names it. */
+export const credentialsOf = (fn: FunctionKey) => ({
+  accessKeyId: `${KEY_PREFIX}${fn.charAt(0).toUpperCase()}${fn.slice(1)}`,
+  secretAccessKey: 'local',
+});
+
+export type Caller = { kind: 'operator' } | { kind: 'function'; function: FunctionKey } | { kind: 'unknown'; accessKeyId: string };
+
+/** Who an access key belongs to. */
+export function callerOf(accessKeyId: string | undefined): Caller {
+  if (accessKeyId === undefined || !accessKeyId.startsWith(KEY_PREFIX)) return { kind: 'operator' };
+  const rest = accessKeyId.slice(KEY_PREFIX.length);
+  const fn = `${rest.charAt(0).toLowerCase()}${rest.slice(1)}`;
+  return Object.hasOwn(functions, fn) ? { kind: 'function', function: fn as FunctionKey } : { kind: 'unknown', accessKeyId };
+}
+
+/** The access key of a SigV4-signed request: `Credential=<key>/<date>/<region>/<service>/aws4_request`. */
+export function accessKeyOf(authorization: string | undefined): string | undefined {
+  return authorization ? /Credential=([^/,\s]+)\//.exec(authorization)?.[1] : undefined;
+}
+
+/** Runs `work` as `fn`: every SDK call it makes, however deep, is signed with fn's credentials. */
+export function runAs<T>(fn: FunctionKey, work: () => T): T {
+  return running.run(fn, work);
+}
+
+/** The function whose invocation is running here, if any. */
+export const currentFunction = (): FunctionKey | undefined => running.getStore();
+
+// The clients ask at each use which function is running; on AWS nothing sets this and they use the
+// role's credentials from the environment, as before.
+setLocalIdentity(() => {
+  const fn = running.getStore();
+  return fn ? credentialsOf(fn) : undefined;
+});
