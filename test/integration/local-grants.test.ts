@@ -7,17 +7,16 @@
  * reads: the route then fails exactly as it would on AWS with that grant missing.
  */
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PingReceived } from '../../events/platform.ts';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { runAs } from '../../infra/local/identity.ts';
 import { functions } from '../../infra/topology.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { readYearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
-import { publish } from '../../shared/events/publish.ts';
-import { dynamoDocumentClient, sqsClient } from '../../shared/runtime/aws-clients.ts';
-import { queueUrl, tableName } from '../../shared/runtime/resource-names.ts';
+import { dynamoDocumentClient, eventBridgeClient, sqsClient } from '../../shared/runtime/aws-clients.ts';
+import { busName, queueUrl, tableName } from '../../shared/runtime/resource-names.ts';
 import { api, startTestCloud } from '../support/local-cloud.ts';
 
 let cloud: LocalCloud;
@@ -100,12 +99,24 @@ describe('a table a handler was not granted', () => {
 });
 
 describe('the bus and queues a handler was not granted', () => {
-  const ping = { role: 'staff' as const, message: 'grants' };
+  const putPing = () =>
+    eventBridgeClient().send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: busName(),
+            Source: 'yibao.platform',
+            DetailType: 'PingReceived',
+            Detail: JSON.stringify({ role: 'staff', message: 'grants', meta: { schemaVersion: 1, correlationId: 'corr-grants' } }),
+          },
+        ],
+      }),
+    );
 
   it('refuses PutEvents to a function that does not publish, and allows one that does', async () => {
     expect(functions.audit.publishes).toBe(false);
-    await expect(runAs('audit', () => publish(PingReceived, ping, 'corr-grants'))).rejects.toMatchObject(denied);
-    await expect(runAs('platform', () => publish(PingReceived, ping, 'corr-grants'))).resolves.toEqual(expect.any(String));
+    await expect(runAs('audit', putPing)).rejects.toMatchObject(denied);
+    await expect(runAs('platform', putPing)).resolves.toMatchObject({ FailedEntryCount: 0 });
   });
 
   it('refuses SendMessage to a queue a function does not send to, and allows its own fan-out', async () => {
