@@ -26,7 +26,7 @@ import { startLocalBus, type LocalBus } from './bus/server.ts';
 import { startPoller } from './poller.ts';
 import { startScheduler, type LocalScheduler } from './scheduler.ts';
 import { startHttpFront } from './http-front.ts';
-import { grantsOf, startGuard, type LocalIam } from './guard.ts';
+import { type LocalIam, localIam } from './guard.ts';
 import type { Grants } from './iam.ts';
 import { OPERATOR_CREDENTIALS } from './identity.ts';
 import { LocalLambda } from './lambda.ts';
@@ -76,9 +76,8 @@ export interface LocalDescription {
 
 export interface LocalCloud {
   apiUrl: string;
-  /** Where the handlers reach DynamoDB, SQS and the bus: each through a guard that applies their grants. */
   endpoints: { dynamodb: string; sqs: string; eventbridge: string };
-  /** The grants the guards apply, and what they refused. */
+  /** The grants each function's calls are checked against, and what was refused. */
   iam: LocalIam;
   region: string;
   credentials: typeof CREDENTIALS;
@@ -143,26 +142,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     stops.push(() => bus.stop());
 
-    // Each function reaches the services through a guard that allows only its grants (infra/local/iam.ts).
-    const iam: LocalIam = { grants: grantsOf(options.grants), denials: [] };
-    const guard = (service: 'dynamodb' | 'sqs' | 'events', upstream: string) =>
-      startGuard({
-        service,
-        upstream,
-        iam,
-        where: { region: LOCAL_REGION, account: LOCAL_ACCOUNT },
-        busName: BUS_NAME,
-        onDenial: (d) => say(`IAM: ${d.function} is not granted ${d.action} on ${d.resource}`),
-      });
-    const guards = {
-      dynamodb: await guard('dynamodb', dynamo.endpoint),
-      sqs: await guard('sqs', sqs.endpoint),
-      eventbridge: await guard('events', bus.endpoint),
-    };
-    stops.push(
-      () => guards.dynamodb.stop(),
-      () => guards.sqs.stop(),
-      () => guards.eventbridge.stop(),
+    // Each function's calls carry its identity and are allowed only its grants (infra/local/guard.ts).
+    const iam: LocalIam = localIam({ region: LOCAL_REGION, account: LOCAL_ACCOUNT }, options.grants, (d) =>
+      say(`IAM: ${d.function} is not granted ${d.action} on ${d.resource}`),
     );
 
     const key = await loadOrCreateSigningKey(options.dataDir);
@@ -175,9 +157,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         AWS_DEFAULT_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: guards.dynamodb.endpoint,
-        AWS_ENDPOINT_URL_SQS: guards.sqs.endpoint,
-        AWS_ENDPOINT_URL_EVENTBRIDGE: guards.eventbridge.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
         LOG_LEVEL: options.logLevel ?? 'INFO',
         // Regulators' webhooks may be plain http to this machine here (never on AWS).
         [ALLOW_LOCAL_WEBHOOKS_ENV]: 'true',
@@ -192,7 +174,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       for (const q of Object.keys(queues) as QueueKey[]) process.env[envName.queueUrl(q)] = sqs.queues[q].url;
     };
 
-    const lambda = new LocalLambda(ROOT, LOCAL_REGION);
+    const lambda = new LocalLambda(ROOT, LOCAL_REGION, iam);
     const scheduler = startScheduler({
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
@@ -301,7 +283,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     return {
       apiUrl: front.url,
-      endpoints: { dynamodb: guards.dynamodb.endpoint, sqs: guards.sqs.endpoint, eventbridge: guards.eventbridge.endpoint },
+      endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: bus.endpoint },
       iam,
       region: LOCAL_REGION,
       credentials: CREDENTIALS,

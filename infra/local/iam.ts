@@ -12,10 +12,43 @@
  *    DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl).
  * Nothing else: no PartiQL, no control-plane call (CreateTable, ListTables...).
  */
-import { type FunctionKey, type FunctionSpec, localName, type QueueKey, queues, type TableKey, tables } from '../topology.ts';
+import { envName } from '../../shared/runtime/resource-names.ts';
+import { type FunctionKey, type FunctionSpec, functions, localName, type QueueKey, queues, type TableKey, tables } from '../topology.ts';
 
 /** What a function may touch: its topology entry's grants (a test may narrow them). */
 export type Grants = Pick<FunctionSpec, 'tables' | 'publishes' | 'sendsTo'>;
+
+/** The topology's grants, with a test's narrower ones where given. */
+export function grantsOf(overrides: Partial<Record<FunctionKey, Grants>> = {}): Record<FunctionKey, Grants> {
+  return Object.fromEntries(
+    (Object.keys(functions) as FunctionKey[]).map((fn) => {
+      const spec = overrides[fn] ?? functions[fn];
+      return [fn, { tables: { ...spec.tables }, publishes: spec.publishes, sendsTo: [...spec.sendsTo] }];
+    }),
+  ) as Record<FunctionKey, Grants>;
+}
+
+/** The JWT settings the stack sets on the authorizer alone. */
+const AUTHORIZER_ENV: string[] = [envName.jwtIssuer, envName.jwtAudience, envName.jwtJwksUrl];
+
+/** Every variable the stack sets for some function's resources (infra/stack/functions.ts). */
+const RESOURCE_VARIABLES = new Set<string>([
+  ...Object.keys(tables).map(envName.table),
+  ...Object.keys(queues).map(envName.queueUrl),
+  envName.busName,
+  ...AUTHORIZER_ENV,
+]);
+
+/**
+ * Whether the stack gives `fn` the variable `name`: a resource's variable only with its grant (the
+ * JWT settings only to the authorizer); every other variable is the same for all.
+ */
+export function variableGiven(fn: FunctionKey, grants: Grants, name: string): boolean {
+  if (!RESOURCE_VARIABLES.has(name)) return true;
+  if (AUTHORIZER_ENV.includes(name)) return fn === 'authorizer';
+  if (name === envName.busName) return grants.publishes;
+  return Object.keys(grants.tables).some((t) => envName.table(t) === name) || grants.sendsTo.some((q) => envName.queueUrl(q) === name);
+}
 
 /** One action on one resource, as IAM names them. */
 export interface Need {

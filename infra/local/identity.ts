@@ -5,21 +5,21 @@
  * credentials and IAM lets through only what the stack granted. Here the handlers share one process,
  * so each invocation runs inside an AsyncLocalStorage scope naming its function, and the SDK clients
  * (shared/runtime/aws-clients.ts) sign that function's calls with its own local access key
- * (`localFnEnrolment` for enrolment). The guards in front of DynamoDB Local, fauxqs and the local bus
- * (infra/local/guard.ts) read the key from the SigV4 Authorization header and allow what the
- * function's topology entry grants (infra/local/iam.ts). Anything else (the local cloud itself,
- * tests, tools) signs with the operator key and is let through, as an administrator would be.
+ * (`localFnEnrolment` for enrolment). The IAM check (infra/local/guard.ts) reads the key from the
+ * SigV4 Authorization header and allows what the function's topology entry grants (infra/local/iam.ts).
+ * Anything else (the local cloud itself, tests, tools) signs with the operator key and is let through,
+ * as an administrator would be.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { setLocalIdentity } from '../../shared/runtime/aws-clients.ts';
-import { type FunctionKey, functions } from '../topology.ts';
+import type { FunctionKey } from '../topology.ts';
+import { functions } from '../topology.ts';
+import type { LocalIam } from './guard.ts';
 
 /** The operator's credentials: the local cloud's own clients, tests and tools. */
 export const OPERATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 // DynamoDB Local accepts only letters and digits in an access key: localFnEnrolment, localFnRegulatorApi.
 const KEY_PREFIX = 'localFn';
-const running = new AsyncLocalStorage<FunctionKey>();
 
 /** A function's local credentials: its access key names it. */
 export const credentialsOf = (fn: FunctionKey) => ({
@@ -42,17 +42,17 @@ export function accessKeyOf(authorization: string | undefined): string | undefin
   return authorization ? /Credential=([^/,\s]+)\//.exec(authorization)?.[1] : undefined;
 }
 
-/** Runs `work` as `fn`: every SDK call it makes, however deep, is signed with fn's credentials. */
-export function runAs<T>(fn: FunctionKey, work: () => T): T {
-  return running.run(fn, work);
+/** The invocation running here: its function, and the IAM of the cloud that runs it. */
+export interface Call {
+  function: FunctionKey;
+  iam: LocalIam;
+}
+const running = new AsyncLocalStorage<Call>();
+
+/** Runs `work` as `fn` on a cloud whose IAM is `iam`: every SDK call it makes, however deep, is signed as fn. */
+export function runAs<T>(fn: FunctionKey, iam: LocalIam, work: () => T): T {
+  return running.run({ function: fn, iam }, work);
 }
 
-/** The function whose invocation is running here, if any. */
-export const currentFunction = (): FunctionKey | undefined => running.getStore();
-
-// The clients ask at each use which function is running; on AWS nothing sets this and they use the
-// role's credentials from the environment, as before.
-setLocalIdentity(() => {
-  const fn = running.getStore();
-  return fn ? credentialsOf(fn) : undefined;
-});
+/** The invocation running here, if any. */
+export const currentCall = (): Call | undefined => running.getStore();

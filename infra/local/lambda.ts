@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functions, type FunctionKey } from '../topology.ts';
+import { type LocalIam, localIam } from './guard.ts';
 import { runAs } from './identity.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -31,7 +32,14 @@ export class LocalLambda {
   constructor(
     private readonly root: string,
     private readonly region: string,
+    /** What each function may touch, and what was refused: its calls and its environment follow it. */
+    readonly iam: LocalIam = localIam({ region, account: '000000000000' }),
   ) {}
+
+  /** Runs `work` as `fn` would run on this cloud: its credentials, its variables, its grants. */
+  runAs<T>(fn: FunctionKey, work: () => T): T {
+    return runAs(fn, this.iam, work);
+  }
 
   private load(fn: FunctionKey): Promise<Handler> {
     let handler = this.loaded.get(fn);
@@ -73,7 +81,7 @@ export class LocalLambda {
     };
     let ok = false;
     try {
-      const result = await runAs(fn, async () => {
+      const result = await this.runAs(fn, async () => {
         const handler = await this.load(fn);
         return handler(event, context);
       });

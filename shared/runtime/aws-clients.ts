@@ -3,19 +3,21 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
-interface LocalCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
+/** Who is calling, on the local cloud: that function's credentials, and what to add to its clients. */
+export interface LocalIdentity {
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Called once on each client made for this identity (the local cloud adds its IAM check). */
+  prepare(client: DynamoDBDocumentClient | EventBridgeClient | SQSClient): void;
 }
 
 /**
  * Set only by the local cloud (infra/local/identity.ts), which runs every function in one process:
- * it names the credentials of the function running now, so each function's calls are signed as that
- * function and the local services allow only what its topology entry grants. Never set on AWS, where
- * each function is its own process and signs with its role's credentials from the environment.
+ * it names the function running now, so each function's calls are signed as that function and allowed
+ * only what its topology entry grants. Never set on AWS, where each function is its own process and
+ * signs with its role's credentials from the environment.
  */
-let localIdentity: (() => LocalCredentials | undefined) | undefined;
-export function setLocalIdentity(current: () => LocalCredentials | undefined): void {
+let localIdentity: (() => LocalIdentity | undefined) | undefined;
+export function setLocalIdentity(current: () => LocalIdentity | undefined): void {
   localIdentity = current;
 }
 
@@ -26,7 +28,10 @@ export function setLocalIdentity(current: () => LocalCredentials | undefined): v
  * process hosts several local clouds one after another (the persistence tests); the local cloud also
  * keeps one client per function (see localIdentity).
  */
-function perEndpoint<T extends { destroy(): void }>(variable: string, create: (credentials?: LocalCredentials) => T): () => T {
+function perEndpoint<T extends DynamoDBDocumentClient | EventBridgeClient | SQSClient>(
+  variable: string,
+  create: (credentials?: LocalIdentity['credentials']) => T,
+): () => T {
   const clients = new Map<string, T>();
   let endpoint: string | undefined;
   return () => {
@@ -36,11 +41,12 @@ function perEndpoint<T extends { destroy(): void }>(variable: string, create: (c
       clients.clear();
       endpoint = current;
     }
-    const credentials = localIdentity?.();
-    const key = credentials?.accessKeyId ?? '';
+    const identity = localIdentity?.();
+    const key = identity?.credentials.accessKeyId ?? '';
     let client = clients.get(key);
     if (!client) {
-      client = create(credentials);
+      client = create(identity?.credentials);
+      identity?.prepare(client);
       clients.set(key, client);
     }
     return client;

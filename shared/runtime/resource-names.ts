@@ -13,9 +13,20 @@ export const envName = {
   jwtJwksUrl: 'JWT_JWKS_URL',
 } as const;
 
+/**
+ * Set only by the local cloud, which runs every function in one process with one environment: whether
+ * the function running now was given a variable. The stack gives each function the variables of its own
+ * resources only (infra/stack/functions.ts), so code reaching for another's fails here as it would there.
+ * Never set on AWS.
+ */
+let localVariableGiven: ((name: string) => boolean) | undefined;
+export function setLocalEnvironment(given: (name: string) => boolean): void {
+  localVariableGiven = given;
+}
+
 /** Reads a required setting; a missing one is a deployment fault, so it fails loudly at first use. */
 export function requireEnv(name: string): string {
-  const value = process.env[name];
+  const value = localVariableGiven?.(name) === false ? undefined : process.env[name];
   if (!value) throw new Error(`Missing environment variable ${name}: the stack or the local cloud must set it`);
   return value;
 }

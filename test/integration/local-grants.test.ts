@@ -1,7 +1,8 @@
 /**
- * The local cloud gives each handler only what its topology entry grants, as IAM does on AWS: a
- * handler that touches a table, the bus or a queue it was not granted gets AccessDeniedException
- * from the real SDK, and the same call with the grant goes through.
+ * The local cloud gives each handler only what its topology entry grants, as the stack does on AWS:
+ * a handler is not given the variable naming a table, bus or queue it was not granted (the stack
+ * sets only its own), and a call that reaches one anyway gets AccessDeniedException through the real
+ * SDK, as IAM answers; the same call with the grant goes through.
  *
  * One cloud, with enrolment's grants narrowed to lose the accumulators table its eligibility route
  * reads: the route then fails exactly as it would on AWS with that grant missing.
@@ -11,12 +12,11 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
-import { runAs } from '../../infra/local/identity.ts';
-import { functions } from '../../infra/topology.ts';
+import { BUS_NAME, type FunctionKey, functions, localName } from '../../infra/topology.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { readYearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
 import { dynamoDocumentClient, eventBridgeClient, sqsClient } from '../../shared/runtime/aws-clients.ts';
-import { busName, queueUrl, tableName } from '../../shared/runtime/resource-names.ts';
+import { queueUrl, tableName } from '../../shared/runtime/resource-names.ts';
 import { api, startTestCloud } from '../support/local-cloud.ts';
 
 let cloud: LocalCloud;
@@ -35,6 +35,7 @@ afterAll(async () => {
 });
 
 const denied = { name: 'AccessDeniedException' };
+const runAs = <T>(fn: FunctionKey, work: () => T): T => cloud.lambda.runAs(fn, work);
 
 describe('a table a handler was not granted', () => {
   it("refuses enrolment's eligibility route the accumulators table once its grant is gone, and allows its members table", async () => {
@@ -48,9 +49,19 @@ describe('a table a handler was not granted', () => {
 
     expect((await api(cloud, 'GET', `/v1/members/${memberId}`, { token: staff })).status).toBe(200);
 
-    const before = cloud.iam.denials.length;
     const eligibility = await api(cloud, 'GET', `/v1/members/${memberId}/eligibility?date=2025-03-01`, { token: provider });
     expect(eligibility.status).toBe(500);
+    // What failed it: the stack gives enrolment no variable for a table it was not granted.
+    await expect(runAs('enrolment', () => readYearAccumulator(memberId, 2025))).rejects.toThrow(
+      'Missing environment variable TABLE_ACCUMULATORS',
+    );
+  });
+
+  it('answers a call that names the table anyway with AccessDeniedException, and lets a function granted it read it', async () => {
+    const get = () =>
+      dynamoDocumentClient().send(new GetCommand({ TableName: localName.table('accumulators'), Key: { pk: 'M', sk: 'Y' } }));
+    const before = cloud.iam.denials.length;
+    await expect(runAs('enrolment', get)).rejects.toMatchObject({ ...denied, $metadata: { httpStatusCode: 400 } });
     expect(cloud.iam.denials.slice(before)).toEqual([
       {
         service: 'dynamodb',
@@ -59,10 +70,7 @@ describe('a table a handler was not granted', () => {
         resource: `arn:aws:dynamodb:${cloud.region}:000000000000:table/yibao-accumulators`,
       },
     ]);
-  });
-
-  it('answers the real SDK with AccessDeniedException, and lets a function granted the table read it', async () => {
-    await expect(runAs('enrolment', () => readYearAccumulator('M-NOBODY', 2025))).rejects.toMatchObject(denied);
+    await expect(runAs('adjudication', get)).resolves.toBeDefined();
     await expect(runAs('adjudication', () => readYearAccumulator('M-NOBODY', 2025))).resolves.toMatchObject({ version: 0 });
   });
 
@@ -104,7 +112,7 @@ describe('the bus and queues a handler was not granted', () => {
       new PutEventsCommand({
         Entries: [
           {
-            EventBusName: busName(),
+            EventBusName: BUS_NAME,
             Source: 'yibao.platform',
             DetailType: 'PingReceived',
             Detail: JSON.stringify({ role: 'staff', message: 'grants', meta: { schemaVersion: 1, correlationId: 'corr-grants' } }),
@@ -120,7 +128,8 @@ describe('the bus and queues a handler was not granted', () => {
   });
 
   it('refuses SendMessage to a queue a function does not send to, and allows its own fan-out', async () => {
-    const send = () => sqsClient().send(new SendMessageCommand({ QueueUrl: queueUrl('prepaymentWork'), MessageBody: '{"grants":"test"}' }));
+    const url = queueUrl('prepaymentWork');
+    const send = () => sqsClient().send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"grants":"test"}' }));
     await expect(runAs('enrolment', send)).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
     expect(cloud.iam.denials.at(-1)).toMatchObject({ service: 'sqs', function: 'enrolment', action: 'sqs:SendMessage' });
     await expect(runAs('prepayment', send)).resolves.toMatchObject({ MessageId: expect.any(String) });
