@@ -20,9 +20,11 @@ export interface Invocation {
 /**
  * Runs the functions' real handler modules in this process, with a Lambda-shaped context.
  * A handler module is loaded once (its module scope is the "container"), as Lambda reuses a
- * warm container; it reads the same environment variables it would on AWS. Each invocation runs as
- * its function (infra/local/identity.ts): its SDK calls carry that function's credentials, and the
- * local services allow only what its topology entry grants.
+ * warm container. Each invocation runs as its function (infra/local/identity.ts): it sees only the
+ * resource variables the stack gives that function, and its SDK calls carry that function's
+ * credentials and are allowed only what its topology entry grants (infra/local/guard.ts). One gap
+ * remains: a shared module is loaded once for every function that imports it, so what one function
+ * cached in module scope another could read without a call (on AWS each has its own copy).
  */
 export class LocalLambda {
   private readonly loaded = new Map<FunctionKey, Promise<Handler>>();
