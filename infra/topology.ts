@@ -245,6 +245,8 @@ export type FunctionKey =
   | 'enrolment'
   | 'adjudication'
   | 'drgGrouping'
+  | 'drgPreGroup'
+  | 'outboxRelay'
   | 'fraudScoring'
   | 'alertDelivery'
   | 'regulatorApi'
@@ -306,7 +308,16 @@ export const functions = {
   },
   platform: {
     entry: 'functions/platform/handler.ts',
-    description: 'Health check, the authenticated ping that traces a request across the bus, and the outbox relay.',
+    description: 'Health check, and the authenticated ping that traces a request across the bus.',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    tables: {},
+    publishes: true,
+    sendsTo: [],
+  },
+  outboxRelay: {
+    entry: 'functions/platform/relay-handler.ts',
+    description: 'The outbox relay (every minute): publishes the events a request committed but did not get onto the bus.',
     memoryMb: 256,
     timeoutSeconds: 60,
     tables: { outbox: 'readwrite' },
@@ -335,13 +346,22 @@ export const functions = {
     sendsTo: [],
   },
   drgGrouping: {
-    entry: 'functions/drg-grouping/handler.ts',
-    description: 'CHS-DRG grouping: synchronous pre-grouping for providers, and points for settled inpatient cases.',
+    entry: 'functions/drg-grouping/consumer-handler.ts',
+    description: 'CHS-DRG grouping of settled inpatient cases (the drgGrouping queue): DRG, points, readmission cuts, CaseGrouped.',
     memoryMb: 1024,
     timeoutSeconds: 60,
     // DRG policies: shipped ones in the bundle, published ones in policies; the case carries its provider.
     tables: { drgCases: 'readwrite', outbox: 'readwrite', policies: 'read' },
     publishes: true,
+    sendsTo: [],
+  },
+  drgPreGroup: {
+    entry: 'functions/drg-grouping/handler.ts',
+    description: 'CHS-DRG pre-grouping (预分组) for providers: the DRG and points a stay would get, nothing stored.',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    tables: { policies: 'read' },
+    publishes: false,
     sendsTo: [],
   },
   fraudScoring: {
@@ -623,7 +643,7 @@ export const schedules = {
   outboxRelay: {
     description: 'Outbox relay, every minute: publishes the events a request committed but did not get onto the bus.',
     expression: 'rate(1 minute)',
-    target: 'platform',
+    target: 'outboxRelay',
     input: { trigger: 'schedule', schedule: 'outboxRelay', scheduledTime: '<aws.scheduler.scheduled-time>' },
     routine: true,
   },
@@ -680,7 +700,7 @@ const declaredRoutes = [
   route('GET', '/v1/claims/{providerCode}/{claimNo}', 'adjudication'),
   route('POST', '/v1/claims/{providerCode}/{claimNo}/reversal', 'adjudication'),
 
-  route('POST', '/v1/drg/pre-group', 'drgGrouping'),
+  route('POST', '/v1/drg/pre-group', 'drgPreGroup'),
 
   route('GET', '/v1/alerts', 'regulatorApi'),
   route('GET', '/v1/alerts/{alertId}', 'regulatorApi'),

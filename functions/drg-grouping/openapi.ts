@@ -32,7 +32,7 @@ const groupResult: z.ZodType<GroupResult> = z
   })
   .meta({ id: 'DrgGroupResult' });
 
-export const routeDocs = routeDocsOf<'drgGrouping'>({
+export const routeDocs = routeDocsOf<'drgPreGroup'>({
   'POST /v1/drg/pre-group': {
     tags,
     roles: ['provider', 'staff'],

@@ -3,8 +3,7 @@ import { httpApi } from '../../shared/http/api.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { requireActingFor } from '../../shared/auth/principal.ts';
 import { PingReceived } from '../../events/platform.ts';
-import { byTrigger } from '../../shared/runtime/triggers.ts';
-import { publishNotice, relayOutbox } from '../../shared/events/outbox.ts';
+import { publishNotice } from '../../shared/events/outbox.ts';
 
 const logger = createLogger('platform');
 
@@ -16,7 +15,8 @@ export const pingBody = z
   })
   .strict();
 
-const api = httpApi(logger, 'platform', {
+/** Health check and the traced ping. The outbox relay's schedule is relay-handler.ts, a Lambda of its own. */
+export const handler = httpApi(logger, 'platform', {
   'GET /health': () => ({ statusCode: 200, body: { status: 'ok', service: 'yibao' } }),
 
   /** Echoes the caller and message, and publishes PingReceived so the request can be traced across the bus. */
@@ -33,17 +33,5 @@ const api = httpApi(logger, 'platform', {
       statusCode: 200,
       body: { pong: body.message, caller: { role: principal.role, actingFor }, correlationId: request.correlationId, eventId },
     };
-  },
-});
-
-export const handler = byTrigger({
-  http: api,
-  /** The outbox relay: events a request committed but did not get onto the bus (shared/events/outbox.ts). */
-  // The grace period counts from now, not the firing time: an operator may fire the relay by hand for any time.
-  schedule: async () => {
-    const report = await relayOutbox(new Date());
-    if (report.found > 0) logger.warn('Outbox relay published events a request left behind', { ...report });
-    if (report.waiting > 0) throw new Error(`The bus refused ${report.waiting} outbox events; the next run tries again`);
-    return { run: 'outbox-relay', ...report };
   },
 });

@@ -22,7 +22,7 @@ import * as z from 'zod';
 import { DetailType, EventSource } from '../../events/catalog.ts';
 import type { EventContract } from '../../events/contract.ts';
 import { ACCEPTED_EVENTS as alertDeliveryAccepts } from '../../functions/alert-delivery/handler.ts';
-import { ACCEPTED_EVENTS as drgGroupingAccepts } from '../../functions/drg-grouping/handler.ts';
+import { ACCEPTED_EVENTS as drgGroupingAccepts } from '../../functions/drg-grouping/consumer-handler.ts';
 import { ACCEPTED_EVENTS as fraudScoringAccepts } from '../../functions/fraud-scoring/handler.ts';
 import { FACT_CONTRACTS as paymentFactsAccepts } from '../../functions/prepayment/facts.ts';
 import { type EventPattern, matchesPattern } from '../../infra/local/bus/pattern.ts';

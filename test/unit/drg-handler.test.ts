@@ -113,7 +113,7 @@ const storedCase = (published: boolean) => ({
 
 describe('DRG consumer', () => {
   it('changes nothing for a case already recorded and published', async () => {
-    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    const { handler } = await import('../../functions/drg-grouping/consumer-handler.ts');
     dynamo.on(GetCommand, { TableName: 'drg-cases' }).resolves({ Item: storedCase(true) });
     const out = (await handler({ Records: [record(claim())] }, context)) as { batchItemFailures: unknown[] };
     expect(out.batchItemFailures).toEqual([]);
@@ -123,7 +123,7 @@ describe('DRG consumer', () => {
   });
 
   it('delivers, from the outbox, the CaseGrouped of a case recorded by an attempt that stopped before delivering it', async () => {
-    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    const { handler } = await import('../../functions/drg-grouping/consumer-handler.ts');
     const stored = storedCase(true);
     const waiting = caseGroupedEvent(stored as unknown as CaseItem, 'corr-1');
     dynamo.on(GetCommand, { TableName: 'drg-cases' }).resolves({ Item: stored });
@@ -149,7 +149,7 @@ describe('DRG consumer', () => {
   });
 
   it('records a new case with a conditional put and publishes once; leaves publishing to a delivery that won the race', async () => {
-    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    const { handler } = await import('../../functions/drg-grouping/consumer-handler.ts');
     dynamo.on(GetCommand).resolves({});
     dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo.on(TransactWriteCommand).resolves({});
@@ -180,7 +180,7 @@ describe('DRG consumer', () => {
   });
 
   it('fails the message (to be retried, then dead-lettered) when a region paying by DRG has no policy for the year', async () => {
-    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    const { handler } = await import('../../functions/drg-grouping/consumer-handler.ts');
     // Zhoushan pays by DRG from 2026 (its first policy); a 2027 case finds that year's policy missing.
     const later = claim({
       visit: { type: 'inpatient', serviceDate: '2027-05-01', admissionDate: '2027-05-01', dischargeDate: '2027-05-06' },
@@ -191,7 +191,7 @@ describe('DRG consumer', () => {
   });
 
   it('leaves alone a case from a region, or a year, not paid by DRG: nothing recorded, nothing published, nothing failed', async () => {
-    const { handler } = await import('../../functions/drg-grouping/handler.ts');
+    const { handler } = await import('../../functions/drg-grouping/consumer-handler.ts');
     const earlier = claim({
       visit: { type: 'inpatient', serviceDate: '2025-05-01', admissionDate: '2025-05-01', dischargeDate: '2025-05-06' },
     });

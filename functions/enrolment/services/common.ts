@@ -5,7 +5,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { agencyDate } from '../../../shared/time/agency-calendar.ts';
-import { badRequest, conflict, type HttpError, notFound } from '../../../shared/http/errors.ts';
+import { HttpError } from '../../../shared/http/errors.ts';
+import { fieldRefusal } from '../../../shared/refusal/refusal.ts';
 import { refuse, type Problem, type Refusal } from '../../../shared/enrolment/problems.ts';
 import type { WriteResult } from '../../../shared/enrolment/store/members.ts';
 import { retry } from '../../../shared/runtime/retry.ts';
@@ -61,13 +62,11 @@ const prefixed = (problems: Problem[], prefix: string) =>
 
 /** A domain refusal as the uniform error body, fields named as the request names them (body.idNumber). */
 export function toHttpError(refusal: Refusal, prefix = 'body'): HttpError {
+  // The domain's refusal value becomes the one refusal type, fields named as the request names them.
   const problems = prefixed(refusal.problems, prefix);
-  const first = problems[0];
-  const message = first ? `${first.field}: ${first.message}` : refusal.message;
-  const details = { problems, ...refusal.details };
-  if (refusal.status === 404) return notFound(message, details);
-  if (refusal.status === 409) return conflict(message, details);
-  return badRequest(message, details);
+  return problems.length > 0
+    ? fieldRefusal(refusal.status, problems, refusal.details)
+    : new HttpError(refusal.status, refusal.message, { problems, ...refusal.details });
 }
 
 export const memberNotFound = (memberId: string): Refusal =>
