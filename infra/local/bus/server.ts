@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { matchesPattern, validatePattern, type EventPattern } from './pattern.ts';
+import { retry } from '../../../shared/runtime/retry.ts';
 
 /** A rule as the local bus runs it: the topology's pattern and the URL of the queue it feeds. */
 export interface LocalRule {
@@ -59,17 +60,15 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
 
   const deliver = async (rule: LocalRule, body: string): Promise<void> => {
     // EventBridge retries a failed target delivery; three quick tries are enough on one machine.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await options.sqs.send(new SendMessageCommand({ QueueUrl: rule.targetQueueUrl, MessageBody: body }));
-        stats.delivered[rule.name] = (stats.delivered[rule.name] ?? 0) + 1;
-        return;
-      } catch (error) {
-        if (attempt >= 3) {
-          options.onDeliveryError?.(rule.name, error);
-          return;
-        }
-      }
+    try {
+      await retry(() => options.sqs.send(new SendMessageCommand({ QueueUrl: rule.targetQueueUrl, MessageBody: body })), {
+        maxAttempts: 3,
+        baseDelayMs: 5,
+        retryable: () => true,
+      });
+      stats.delivered[rule.name] = (stats.delivered[rule.name] ?? 0) + 1;
+    } catch (error) {
+      options.onDeliveryError?.(rule.name, error);
     }
   };
 
