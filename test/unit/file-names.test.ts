@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const repo = resolve(import.meta.dirname, '../..');
 
 /** Levenshtein distance, enough for file names. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
@@ -24,7 +24,7 @@ export function editDistance(a: string, b: string): number {
 const isPluralOf = (a: string, b: string) => b === `${a}s` || b === `${a}es` || (a.endsWith('y') && b === `${a.slice(0, -1)}ies`);
 
 /** Two different names a reader would confuse: one letter apart, or one the plural of the other. */
-export function confusable(a: string, b: string): boolean {
+function confusable(a: string, b: string): boolean {
   if (a === b) return false;
   return editDistance(a, b) === 1 || isPluralOf(a, b) || isPluralOf(b, a);
 }
