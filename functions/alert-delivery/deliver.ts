@@ -7,8 +7,8 @@ import type { FraudAlertPayload } from '../../events/fraud.ts';
 import { deliveryId, delivered, webhookBody } from '../../shared/fraud/delivery.ts';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature } from '../../shared/fraud/signing.ts';
 import { matchesFilter } from '../../shared/fraud/subscription.ts';
-import { readDeliveries, recordAttempt } from '../../shared/fraud/store/deliveries.ts';
-import { regionSubscriptions, signingSecret } from '../../shared/fraud/store/subscriptions.ts';
+import { readDeliveries, recordAttempt } from '../../shared/fraud/store/delivery.ts';
+import { regionSubscriptions, signingSecret } from '../../shared/fraud/store/subscription.ts';
 import type { Post } from './webhook.ts';
 
 export interface DeliveryOutcome {

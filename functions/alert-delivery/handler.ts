@@ -3,7 +3,7 @@ import { eventConsumer } from '../../shared/queue/consumer.ts';
 import { FraudAlertRaised, fraudAlertPayload } from '../../events/fraud.ts';
 import { queues } from '../../infra/topology.ts';
 import { backoffSeconds } from '../../shared/fraud/delivery.ts';
-import { markDeliveryState } from '../../shared/fraud/store/deliveries.ts';
+import { markDeliveryState } from '../../shared/fraud/store/delivery.ts';
 import { deliverAlert } from './deliver.ts';
 import { retryAfter } from './retry.ts';
 import { DEFAULT_TIMEOUT_MS, postWebhook } from './webhook.ts';

@@ -4,7 +4,7 @@ import { CaseGrouped } from '../../events/drg.ts';
 import type { EventPayload } from '../../events/contract.ts';
 import { deliverAfterCommit, deliverWaiting, outboxEntry } from '../../shared/events/outbox.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
-import { admissionsToDrg, caseGroupedKey, caseItem, cutItem, getCase, recordCase, type CaseItem } from '../../shared/drg/store/cases.ts';
+import { admissionsToDrg, caseGroupedKey, caseItem, cutItem, getCase, recordCase, type CaseItem } from '../../shared/drg/store/case.ts';
 import { drgKind, drgPayment } from '../../shared/policy/drg.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { grouperFor } from '../../shared/drg/rule-packages.ts';

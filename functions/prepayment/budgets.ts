@@ -10,7 +10,7 @@ import { budgetInputSchema, checkBudget, regionSchema } from '../../shared/budge
 import { requireReaderOf, requireStaff } from '../../shared/budget/access.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { yearEndKind } from '../../shared/policy/year-end.ts';
-import { getBudget, putBudget } from '../../shared/budget/store/budgets.ts';
+import { getBudget, putBudget } from '../../shared/budget/store/budget.ts';
 import { getCommunity, getProviders } from '../../shared/budget/store/register.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 

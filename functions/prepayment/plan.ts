@@ -20,7 +20,7 @@ import { policies } from '../../shared/policy/store/registry.ts';
 import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { yearOf } from '../../shared/budget/prepayment.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
-import { getBudget } from '../../shared/budget/store/budgets.ts';
+import { getBudget } from '../../shared/budget/store/budget.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { runId } from '../../shared/budget/store/keys.ts';
 import { prepaymentLines } from '../../shared/budget/store/ledger.ts';

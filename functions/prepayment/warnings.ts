@@ -12,7 +12,7 @@ import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { crossed, fundStatus, type FundStatus, type Level } from '../../shared/budget/warnings.ts';
 import type { Budget } from '../../shared/budget/budget.ts';
 import type { SettlementPolicy } from '../../shared/budget/policy.ts';
-import { getBudget } from '../../shared/budget/store/budgets.ts';
+import { getBudget } from '../../shared/budget/store/budget.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { monthsOfYear } from '../../shared/budget/store/facts.ts';
 import { getLevel, recordLevel, warningEventKey } from '../../shared/budget/store/warnings.ts';

@@ -13,7 +13,7 @@ import { agreementOf, type Budget } from '../../shared/budget/budget.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { monthlyAdvance, monthOf, previousMonth, supersede, yearOf } from '../../shared/budget/prepayment.ts';
-import { getBudget } from '../../shared/budget/store/budgets.ts';
+import { getBudget } from '../../shared/budget/store/budget.ts';
 import { monthTotals } from '../../shared/budget/store/facts.ts';
 import { getPrepaymentLine, issuedForPeriod, writePrepaymentLine, type PrepaymentLine } from '../../shared/budget/store/ledger.ts';
 import { completeRun, getRunVersion } from '../../shared/budget/store/runs.ts';

@@ -11,7 +11,7 @@ import { ALERT_ID_PATTERN } from '../../shared/fraud/alert.ts';
 import { ALERT_STATUSES, transition, transitionRequestSchema } from '../../shared/fraud/case.ts';
 import { SEVERITIES } from '../../shared/fraud/rules/define.ts';
 import { FILTERABLE_RULE_TYPES } from '../../shared/fraud/subscription.ts';
-import { readAlertCase, regionInbox, saveTransition } from '../../shared/fraud/store/alerts.ts';
+import { readAlertCase, regionInbox, saveTransition } from '../../shared/fraud/store/alert.ts';
 import type { Item } from '../../shared/fraud/store/dynamo.ts';
 
 export const alertParams = z.object({ alertId: z.string().regex(ALERT_ID_PATTERN, 'an alert id') });

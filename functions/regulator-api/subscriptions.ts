@@ -16,7 +16,7 @@ import {
   putSubscription,
   regionSubscriptions,
   type StoredSubscription,
-} from '../../shared/fraud/store/subscriptions.ts';
+} from '../../shared/fraud/store/subscription.ts';
 
 const allowLocal = () => process.env[ALLOW_LOCAL_WEBHOOKS_ENV] === 'true';
 

@@ -19,7 +19,7 @@ import type { Budget } from '../../shared/budget/budget.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { settleYear, type ProviderYear, type YearEndResult } from '../../shared/budget/year-end.ts';
-import { getBudget } from '../../shared/budget/store/budgets.ts';
+import { getBudget } from '../../shared/budget/store/budget.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
 import { runId } from '../../shared/budget/store/keys.ts';

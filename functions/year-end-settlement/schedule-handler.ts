@@ -1,7 +1,7 @@
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { scheduledHandler } from '../../shared/middleware/schedule.ts';
 import { previousAgencyYear } from '../../shared/time/agency-calendar.ts';
-import { regionsWithBudget } from '../../shared/budget/store/budgets.ts';
+import { regionsWithBudget } from '../../shared/budget/store/budget.ts';
 import { runYearEnd } from './run.ts';
 
 const logger = createLogger('year-end-schedule');

@@ -19,7 +19,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { Context, SQSRecord } from 'aws-lambda';
 import { caseGroupedEvent } from '../../functions/drg-grouping/record-case.ts';
 import { shardOf } from '../../shared/events/outbox.ts';
-import type { CaseItem } from '../../shared/drg/store/cases.ts';
+import type { CaseItem } from '../../shared/drg/store/case.ts';
 
 // The policies table is an edge too: these tests read the shipped policies only (no table).
 vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {

@@ -58,7 +58,7 @@ describe('the purity rule: a pure domain file imports no AWS SDK, store or runti
 
   it('refuses a store module and a runtime adapter imported by a pure file', () => {
     expect(
-      categories(lintPlanted('shared/drg/planted.ts', "import { getCase } from './store/cases.ts';\nexport const read = getCase;\n")),
+      categories(lintPlanted('shared/drg/planted.ts', "import { getCase } from './store/case.ts';\nexport const read = getCase;\n")),
     ).toEqual(['lint/style/noRestrictedImports']);
     expect(
       categories(
