@@ -17,7 +17,8 @@
 import * as z from 'zod';
 import { percentToBasisPoints, yuanToFen, type BasisPoints, type Fen } from '../money/fen.ts';
 import { visitTypes } from '../../events/claims.ts';
-import { policyHeader, policyYear } from '../policy/document-header.ts';
+import { checkCitations } from '../policy/citations.ts';
+import { basisSchema, policyHeader, policyYear } from '../policy/document-header.ts';
 
 const yuan = z.string().regex(/^\d+(\.\d{1,2})?$/, 'an amount in yuan with at most two decimals, as a string ("3070", "95.50")');
 const percent = z
@@ -26,8 +27,8 @@ const percent = z
   .max(100)
   .refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places');
 const weight = z.number().int().nonnegative();
-/** Every section names its source (an id in `sources`) and says whether its figures are illustrative. */
-const cited = { source: z.string().min(1), illustrative: z.boolean(), note: z.string().optional() };
+/** Every section says where its figures come from, in the one citation shape (document-header.ts). */
+const cited = { basis: basisSchema };
 
 /** The three tiers of a county health community (医共体): county hospital, township centres, village clinics. */
 export const TIERS = ['county', 'township', 'village'] as const;
@@ -112,11 +113,7 @@ export const settlementPolicySchema = z
     }),
   })
   .superRefine((doc, ctx) => {
-    const ids = new Set(doc.sources.map((s) => s.id));
-    for (const section of ['capitation', 'surplus', 'overrun', 'prepayment', 'yearEnd', 'warnings'] as const) {
-      if (!ids.has(doc[section].source))
-        ctx.addIssue({ code: 'custom', path: [section, 'source'], message: `cites unknown source ${doc[section].source}` });
-    }
+    checkCitations(doc, ctx);
     if (!(doc.prepayment.defaultAgreement in doc.prepayment.agreements)) {
       ctx.addIssue({ code: 'custom', path: ['prepayment', 'defaultAgreement'], message: `names no agreement in prepayment.agreements` });
     }

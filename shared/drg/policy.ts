@@ -11,7 +11,8 @@
 import * as z from 'zod';
 import { percentToBasisPoints, type BasisPoints, type Fen } from '../money/fen.ts';
 import { GROUPER_VERSIONS, type GrouperVersion } from './package.ts';
-import { policyHeader, policyYear } from '../policy/document-header.ts';
+import { unknownCitations } from '../policy/citations.ts';
+import { basisSchema, policyHeader, policyYear } from '../policy/document-header.ts';
 
 const fen = z.number().int().nonnegative();
 const drgCode = z.string().regex(/^([A-Z]{2}\d[1359]|[A-Z]QY|0000)$/, 'a DRG code (FR13), a QY group (FQY) or 0000');
@@ -25,8 +26,8 @@ const percent = z
   .nonnegative()
   .max(1000)
   .refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, 'at most 2 decimal places');
-/** Every section names its source (an id in `sources`) and says whether its figures are illustrative. */
-const cited = { source: z.string().min(1), illustrative: z.boolean(), note: z.string().optional() };
+/** Every section says where its figures come from, in the one citation shape (document-header.ts). */
+const cited = { basis: basisSchema };
 
 export const hospitalLevels = ['primary', 'secondary', 'tertiary'] as const;
 export type HospitalLevel = (typeof hospitalLevels)[number];
@@ -151,11 +152,8 @@ export function compilePolicy(document: DrgPolicyDocument, list: WeightListDocum
       `DRG policy ${document.region}/${document.year} groups with CHS-DRG ${document.grouping.version} but weight list ${list.id} is for ${list.grouperVersion}`,
     );
   }
-  const ids = new Set(document.sources.map((s) => s.id));
-  for (const [section, value] of Object.entries(document)) {
-    const source = (value as { source?: string } | null)?.source;
-    if (source !== undefined && !ids.has(source)) throw new Error(`DRG policy section ${section} cites unknown source ${source}`);
-  }
+  const unknown = unknownCitations(document)[0];
+  if (unknown) throw new Error(`DRG policy ${unknown.path.join('.')} ${unknown.message}`);
   const weights = new Map<string, BasisPoints>();
   for (const [drg, rw] of Object.entries({ ...list.weights, ...document.weights.overrides })) weights.set(drg, decimalToBasisPoints(rw));
 

@@ -1,43 +1,20 @@
 /**
  * A pooling region's contribution and subsidy policy for one insurance year (参保缴费政策), as data.
  *
- * Every figure carries where it comes from: `basis: "paper"` with the source and the sentence it
- * rests on, or `basis: "illustrative"` with a note saying why it is only an example (the papers in
+ * Every figure carries where it comes from in its `basis` (the one citation shape of every kind):
+ * the source's id and the sentence it rests on, or `illustrative` saying why it is only an example (the papers in
  * domain/seeds state mechanisms, such as who pays a poor member's share, far more often than
  * amounts). The mechanism below reads only `value`; the provenance is for the people who check it.
  */
 import * as z from 'zod';
-import { policyHeader, policyYear } from '../policy/document-header.ts';
+import { checkCitations } from '../policy/citations.ts';
+import { basisSchema, policyHeader, policyYear } from '../policy/document-header.ts';
 import { CATEGORY_CODE_PATTERN } from './categories.ts';
 
-const provenance = {
-  basis: z.enum(['paper', 'illustrative']),
-  /** Id of an entry in `sources` (required when basis is paper). */
-  source: z.string().optional(),
-  /** The words of the paper the figure rests on. */
-  quote: z.string().optional(),
-  /** Why the figure is what it is, above all when it is illustrative. */
-  note: z.string().optional(),
-};
-
-const provenanceRule = (f: {
-  basis: 'paper' | 'illustrative';
-  source?: string | undefined;
-  quote?: string | undefined;
-  note?: string | undefined;
-}) => (f.basis === 'paper' ? Boolean(f.source && f.quote) : Boolean(f.note));
-const provenanceMessage = 'a paper figure names its source and quote; an illustrative one says why in a note';
-
-/** An amount in integer fen with its provenance. */
-const fenFigure = z
-  .object({ value: z.number().int().nonnegative(), ...provenance })
-  .strict()
-  .refine(provenanceRule, provenanceMessage);
-/** A ratio in basis points (10,000 = 100%) with its provenance. */
-const bpFigure = z
-  .object({ value: z.number().int().min(0).max(10_000), ...provenance })
-  .strict()
-  .refine(provenanceRule, provenanceMessage);
+/** An amount in integer fen with where it comes from (the one citation shape, document-header.ts). */
+const fenFigure = z.strictObject({ value: z.number().int().nonnegative(), basis: basisSchema });
+/** A ratio in basis points (10,000 = 100%) with where it comes from. */
+const bpFigure = z.strictObject({ value: z.number().int().min(0).max(10_000), basis: basisSchema });
 
 export const PAYERS = ['government', 'assistance'] as const;
 /** government: the finance bureau at the level the policy names (county, city…); assistance: the medical-assistance fund (医疗救助基金). */
@@ -97,20 +74,7 @@ export const contributionPolicySchema = z
   })
   .strict()
   .superRefine((doc, ctx) => {
-    const ids = new Set(doc.sources.map((s) => s.id));
-    const check = (path: (string | number)[], figure: { basis: string; source?: string | undefined }) => {
-      if (figure.source && !ids.has(figure.source))
-        ctx.addIssue({ code: 'custom', path, message: `source ${figure.source} is not in sources` });
-    };
-    doc.resident.subsidies.forEach((s, i) => {
-      if (s.ratio) check(['resident', 'subsidies', i, 'ratio'], s.ratio);
-      if (s.fixed) check(['resident', 'subsidies', i, 'fixed'], s.fixed);
-    });
-    check(['resident', 'individual'], doc.resident.individual);
-    check(['resident', 'governmentSubsidy'], doc.resident.governmentSubsidy);
-    for (const key of ['employerRate', 'individualRate', 'flexibleRate', 'monthlyBaseFloor', 'monthlyBaseCeiling'] as const) {
-      check(['employee', key], doc.employee[key]);
-    }
+    checkCitations(doc, ctx);
     if (doc.employee.monthlyBaseFloor.value > doc.employee.monthlyBaseCeiling.value) {
       ctx.addIssue({ code: 'custom', path: ['employee', 'monthlyBaseFloor'], message: 'the floor is above the ceiling' });
     }

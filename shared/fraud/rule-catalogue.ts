@@ -7,7 +7,8 @@
  * the type provides.
  */
 import * as z from 'zod';
-import { policyHeader } from '../policy/document-header.ts';
+import { checkCitations } from '../policy/citations.ts';
+import { basisSchema, policyHeader } from '../policy/document-header.ts';
 import { RESULT_KINDS, SEVERITIES, type RuleScope } from './rules/define.ts';
 import { RULE_TYPE_NAMES, ruleTypeByName } from './rules/index.ts';
 
@@ -40,8 +41,8 @@ const ruleInputSchema = z.strictObject({
   explanation: z.string().min(1).max(500),
   parameters: z.unknown(),
   enabled: z.boolean().default(true),
-  /** Where the numbers come from: a source id and, for illustrative figures, why they were chosen. */
-  basis: z.string().max(1000).optional(),
+  /** Where the numbers come from, in the one citation shape (document-header.ts). */
+  basis: basisSchema.optional(),
 });
 
 export const ruleSchema = ruleInputSchema.transform((rule, ctx) => {
@@ -106,11 +107,6 @@ export const catalogueSchema = z
       if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `rule id ${rule.id} is used twice`, path: ['rules', i, 'id'] });
       seen.add(rule.id);
     });
-    const cited = new Set(doc.sources.map((s) => s.id));
-    doc.rules.forEach((rule, i) => {
-      const cites = rule.basis?.match(/^\[([^\]]+)\]/)?.[1];
-      if (cites && !cited.has(cites))
-        ctx.addIssue({ code: 'custom', message: `basis cites [${cites}], which is not among the sources`, path: ['rules', i, 'basis'] });
-    });
+    checkCitations(doc, ctx);
   });
 export type FraudCatalogue = z.output<typeof catalogueSchema>;

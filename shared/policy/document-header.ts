@@ -54,3 +54,26 @@ export function policyHeader<K extends string>(kind: K) {
 
 /** The insurance year of a kind kept per year. */
 export const policyYear = { year: z.number().int().min(2000).max(2100) };
+
+/**
+ * Where one figure (or one section of figures) comes from, the same in every kind, always under the
+ * key `basis`: the clause of a paper listed in the document's `sources` (by its `id`), or the word
+ * `illustrative` with the reason (what the paper leaves out, what was assumed), and, where the
+ * stand-in follows a paper's mechanism, that paper's id. A figure the papers leave out can never
+ * pass for policy. Settlement statements show a line's basis as it stands here.
+ */
+export const basisSchema = z.union([
+  z.strictObject({
+    /** The `id` of an entry in `sources`. */
+    source: z.string().min(1),
+    /** The clause, quoted or located, that gives the figure. */
+    clause: z.string().min(1),
+  }),
+  z.strictObject({
+    /** Why this figure is not from a paper: what the paper leaves out and what was assumed. */
+    illustrative: z.string().min(1),
+    /** The `id` of the paper whose mechanism the stand-in follows, if one does. */
+    source: z.string().min(1).optional(),
+  }),
+]);
+export type Basis = z.infer<typeof basisSchema>;

@@ -12,7 +12,8 @@
  *
  * No I/O here: the DynamoDB side is shared/policy/store/registry.ts.
  */
-import type * as z from 'zod';
+import * as z from 'zod';
+import { checkCitations } from './citations.ts';
 
 /** What a kind keys its documents by, region first (e.g. region + scheme + year for benefits). */
 export type PolicyKey = { region: string } & Record<string, string | number>;
@@ -44,8 +45,13 @@ export interface PolicyKind<P = unknown> {
   shipped: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Declares a kind. Its schema is wrapped so that every kind's per-figure citations are checked one
+ * way (citations.ts) before the kind's own schema reads the document.
+ */
 export function definePolicyKind<P>(kind: PolicyKind<P>): PolicyKind<P> {
-  return kind;
+  const schema = z.unknown().superRefine(checkCitations).pipe(kind.schema) as unknown as z.ZodType<P>;
+  return { ...kind, schema };
 }
 
 /** A version's summary, shipped or published, as the API lists it. */

@@ -7,11 +7,12 @@
  *
  * Written as the papers write it: ratios as percent strings ("85%", "-10%" for a reduction), money
  * as yuan (3070 or "3070.50"). Parsing turns them into basis points and integer fen, so the engine
- * never sees a float. Every rule carries its `basis`: the clause of a cited paper, or the word
- * `illustrative` with the reason, so a figure the papers leave out can never pass for policy.
+ * never sees a float. Every rule carries its `basis` (the one citation shape of every kind): the
+ * clause of a paper listed in `sources`, by its id, or `illustrative` with the reason, so a figure the papers leave out can never pass for policy.
  */
 import * as z from 'zod';
-import { policyHeader, policyYear } from '../policy/document-header.ts';
+import { checkCitations } from '../policy/citations.ts';
+import { basisSchema, policyHeader, policyYear } from '../policy/document-header.ts';
 import { hospitalLevels, itemClasses, visitTypes } from '../../events/claims.ts';
 import { percentToBasisPoints, yuanToFen, type BasisPoints, type Fen } from '../money/fen.ts';
 
@@ -85,19 +86,10 @@ const code = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'a code: lower-case l
 // Where a figure comes from
 // ---------------------------------------------------------------------------------------------
 
-export const basisSchema = z.union([
-  z.strictObject({
-    /** The 文号 (or the title, where the paper prints none) of an entry in `sources`. */
-    source: z.string().min(1),
-    /** The clause, quoted or located, that gives the figure. */
-    clause: z.string().min(1),
-  }),
-  z.strictObject({
-    /** Why this figure is not from a paper: what the paper leaves out and what was assumed. */
-    illustrative: z.string().min(1),
-  }),
-]);
-export type Basis = z.infer<typeof basisSchema>;
+// One shape for every kind of policy document (shared/policy/document-header.ts): the clause of a
+// listed source, by its id, or `illustrative` with the reason. Re-exported for the engine and statements.
+export { basisSchema, type Basis } from '../policy/document-header.ts';
+export { forEachBasis } from '../policy/citations.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Conditions: when a rule applies
@@ -461,10 +453,7 @@ export const benefitPolicySchema = z
       if (!policy.effectiveTo.startsWith(String(policy.year))) issue(['effectiveTo'], 'must fall in the policy year');
       if (policy.effectiveTo < policy.effectiveFrom) issue(['effectiveTo'], 'must not be before effectiveFrom');
     }
-    const cited = new Set(policy.sources.flatMap((s) => [s.documentNo, s.title].filter((x): x is string => typeof x === 'string')));
-    forEachBasis(policy, (basis, path) => {
-      if ('source' in basis && !cited.has(basis.source)) issue([...path, 'source'], `cites "${basis.source}", which is not in sources`);
-    });
+    checkCitations(policy, ctx);
     const checkBands = (bands: { upTo?: number }[], path: (string | number)[]) => {
       bands.forEach((band, i) => {
         const last = i === bands.length - 1;
@@ -507,23 +496,6 @@ export const benefitPolicySchema = z
 export type BenefitPolicyDocument = z.input<typeof benefitPolicySchema>;
 /** The document as the engine reads it (basis points, fen). */
 export type BenefitPolicy = z.output<typeof benefitPolicySchema>;
-
-/** Every `basis` in a document with its path: for the check above and for tests that list illustrative figures. */
-export function forEachBasis(
-  value: unknown,
-  visit: (basis: Basis, path: (string | number)[]) => void,
-  path: (string | number)[] = [],
-): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => forEachBasis(v, visit, [...path, i]));
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, v] of Object.entries(value)) {
-    if (key === 'basis' && v && typeof v === 'object') visit(v as Basis, [...path, key]);
-    else forEachBasis(v, visit, [...path, key]);
-  }
-}
 
 /** Parses a document; the caller decides how to report problems (400 at the API, a thrown error at seeding). */
 export function parseBenefitPolicy(document: unknown) {

@@ -49,7 +49,12 @@ const matches = (special: SpecialItem, line: BillLine): boolean => {
 };
 
 const pct = (bp: BasisPoints) => `${bp / 100}%`;
-const describeBasis = (basis: Basis) => ('illustrative' in basis ? 'illustrative figure' : `${basis.source} ${basis.clause}`);
+/** A basis cites a source by id; the reader is shown the paper's 文号 (or title, where it prints none). */
+const describeBasis = (policy: BenefitPolicy, basis: Basis) => {
+  if ('illustrative' in basis) return 'illustrative figure';
+  const source = policy.sources.find((s) => s.id === basis.source);
+  return `${source?.documentNo ?? source?.title ?? basis.source} ${basis.clause}`;
+};
 
 export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories: readonly LineCategory[] | undefined): ScopedLine {
   const amount = line.amountFen;
@@ -109,16 +114,16 @@ export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories:
   const special = policy.items.special.find((s) => matches(s, line));
   if (entry?.firstSelfPay !== undefined) {
     ratio = entry.firstSelfPay;
-    why = `item ${line.itemCode} (${describeBasis(entry.basis)})`;
+    why = `item ${line.itemCode} (${describeBasis(policy, entry.basis)})`;
     rule = `items.catalogue[${line.itemCode}].firstSelfPay`;
   } else if (special) {
     ratio = special.firstSelfPay;
-    why = `special item ${special.name} (${describeBasis(special.basis)})`;
+    why = `special item ${special.name} (${describeBasis(policy, special.basis)})`;
     rule = `items.special[${special.id}]`;
   } else if (itemClass === 'B') {
     const byCategory = policy.items.classB.byCategory[line.category];
     ratio = byCategory ?? policy.items.classB.firstSelfPay;
-    why = `${byCategory !== undefined ? `乙类 ${line.category}` : '乙类'} (${describeBasis(policy.items.classB.basis)})`;
+    why = `${byCategory !== undefined ? `乙类 ${line.category}` : '乙类'} (${describeBasis(policy, policy.items.classB.basis)})`;
     rule = byCategory !== undefined ? `items.classB.byCategory.${line.category}` : 'items.classB.firstSelfPay';
   }
   const firstSelfPay = applyRatio(withinLimit, ratio);

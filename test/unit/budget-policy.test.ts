@@ -26,9 +26,9 @@ describe('settlement policies as data', () => {
     expect(jinan.capitation.standardPerMemberFen).toBe(307_000);
     expect(jinan.surplus).toEqual({ distributed: 'assessment-score', split: { county: 2, township: 6, village: 2 } });
     expect(jinan.overrun).toEqual({ absorbedWhenRankAtMost: 6, split: { county: 4, township: 5, village: 1 } });
-    expect(jinan.document.sources.find((s) => s.id === jinan.document.capitation.source)?.documentNo).toBe('金医保发〔2023〕19号');
-    expect(jinan.document.capitation.illustrative).toBe(false);
-    expect(jinan.document.prepayment.illustrative).toBe(true);
+    expect(jinan.document.sources.find((s) => s.id === jinan.document.capitation.basis.source)?.documentNo).toBe('金医保发〔2023〕19号');
+    expect('illustrative' in jinan.document.capitation.basis).toBe(false);
+    expect('illustrative' in jinan.document.prepayment.basis).toBe(true);
     const honghe = settlementPolicyFor('532500', 2025)!;
     expect(honghe.overrun.absorbedWhenRankAtMost).toBeNull();
     expect(honghe.document.sources[0]!.documentNo).toBe('红政办发〔2022〕52号');
@@ -36,12 +36,12 @@ describe('settlement policies as data', () => {
 
   it('rejects a document that cites an unknown source or names a missing default agreement, naming the field', () => {
     const doc = structuredClone(jinan.document) as Record<string, any>;
-    doc.surplus.source = 'nowhere';
+    doc.surplus.basis.source = 'nowhere';
     doc.prepayment.defaultAgreement = 'none';
     const parsed = settlementPolicySchema.safeParse(doc);
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual(
-      expect.arrayContaining(['surplus.source', 'prepayment.defaultAgreement']),
+      expect.arrayContaining(['surplus.basis.source', 'prepayment.defaultAgreement']),
     );
   });
 

@@ -31,24 +31,30 @@ function testPolicy(change: (d: DrgPolicyDocument) => void = () => {}) {
     version: 1,
     summary: 'test figures',
     sources: [{ id: 's', title: 't', documentNo: '测〔2026〕1号', issuer: 'x', date: '2026', where: 'test' }],
-    grouping: { version: '1.1', qy: true, codes: 'yibao', source: 's', illustrative: true },
-    weights: { list: 'test', source: 's', illustrative: true },
-    averageCostPerCaseFen: { all: 1_000_000, byLevel: { tertiary: 1_200_000 }, source: 's', illustrative: true },
+    grouping: { version: '1.1', qy: true, codes: 'yibao', basis: { illustrative: 'test figures', source: 's' } },
+    weights: { list: 'test', basis: { illustrative: 'test figures', source: 's' } },
+    averageCostPerCaseFen: { all: 1_000_000, byLevel: { tertiary: 1_200_000 }, basis: { illustrative: 'test figures', source: 's' } },
     hospitalCoefficients: {
       default: 1,
       byLevel: { secondary: 0.9, tertiary: 1 },
       byProvider: { P1: 1.05 },
-      source: 's',
-      illustrative: true,
+      basis: { illustrative: 'test figures', source: 's' },
     },
     outliers: {
       highCostMultiples: [{ multiple: 1.5 }, { basePointsUpTo: 100, multiple: 3 }, { basePointsUpTo: 300, multiple: 2 }],
       lowCostSharePercent: 40,
-      source: 's',
-      illustrative: true,
+      basis: { illustrative: 'test figures', source: 's' },
     },
-    readmission: { withinDays: 15, earlierAdmissionSharePercent: 50, sameProviderOnly: false, source: 's', illustrative: true },
-    bedDay: { standards: [{ kind: 'psychiatric', label: '精神', mdcs: ['T'], dailyStandardFen: 35_000 }], source: 's', illustrative: true },
+    readmission: {
+      withinDays: 15,
+      earlierAdmissionSharePercent: 50,
+      sameProviderOnly: false,
+      basis: { illustrative: 'test figures', source: 's' },
+    },
+    bedDay: {
+      standards: [{ kind: 'psychiatric', label: '精神', mdcs: ['T'], dailyStandardFen: 35_000 }],
+      basis: { illustrative: 'test figures', source: 's' },
+    },
     addOns: {
       newTechnology: { percent: 6, drgs: ['FL19'] },
       gradeFourSurgery: { percent: 6, drgs: ['BB21'] },
@@ -57,8 +63,7 @@ function testPolicy(change: (d: DrgPolicyDocument) => void = () => {}) {
         { abovePercent: 12, percent: 10 },
       ],
       tcmCategories: ['tcm-herbal', 'tcm-patent', 'tcm-service'],
-      source: 's',
-      illustrative: false,
+      basis: { source: 's', clause: 'test clause' },
     },
     ungrouped: 'cost-based',
   });
@@ -218,7 +223,7 @@ describe('the region DRG policy documents', () => {
     ]);
     expect(zhoushan.document.summary).toMatch(/^ILLUSTRATIVE/);
     const sources = zhoushan.document.sources;
-    expect(sources.find((s) => s.id === zhoushan.document.addOns.source)!.where).toContain('domain/seeds/001');
+    expect(sources.find((s) => s.id === zhoushan.document.addOns.basis.source)!.where).toContain('domain/seeds/001');
     for (const s of sources) expect(s.documentNo ?? s.note, s.id).toBeTruthy();
     expect(sources.map((s) => s.documentNo)).toContain('浙政办发〔2023〕50号');
   });
@@ -236,9 +241,9 @@ describe('the region DRG policy documents', () => {
   it('refuse a section citing a source the document does not list, or a weight list of another version', () => {
     expect(() =>
       testPolicy((d) => {
-        d.outliers.source = 'nowhere';
+        d.outliers.basis = { illustrative: 'test figures', source: 'nowhere' };
       }),
-    ).toThrow(/outliers cites unknown source nowhere/);
+    ).toThrow(/outliers\.basis\.source cites "nowhere", which is not in sources/);
     const document = drgPolicySchema.parse({ ...testPolicy().document, grouping: { ...testPolicy().document.grouping, version: '2.0' } });
     expect(() => compilePolicy(document, list)).toThrow(/weight list test is for 1.1/);
   });

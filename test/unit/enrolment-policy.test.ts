@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allContributionPolicies, contributionPolicy, POLICY_FILES } from '../../shared/policy/enrolment.ts';
 import { contributionPolicySchema, type ContributionPolicy } from '../../shared/enrolment/policy.ts';
+import type { Basis } from '../../shared/policy/document-header.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FOLDER = join(ROOT, 'policies', 'enrolment');
@@ -17,10 +18,7 @@ const SEEDS = resolve(ROOT, '..', 'shared');
 
 interface Figure {
   value: number;
-  basis: 'paper' | 'illustrative';
-  source?: string;
-  quote?: string;
-  note?: string;
+  basis: Basis;
 }
 
 function figuresOf(p: ContributionPolicy): [string, Figure][] {
@@ -63,30 +61,30 @@ describe('contribution policies (policies/enrolment)', () => {
     for (const p of allContributionPolicies()) {
       for (const [path, figure] of figuresOf(p)) {
         const where = `${p.region} ${p.year} ${path}`;
-        if (figure.basis === 'illustrative') {
-          expect(figure.note, where).toMatch(/illustrative/i);
+        if ('illustrative' in figure.basis) {
+          expect(figure.basis.illustrative, where).toMatch(/illustrative/i);
           continue;
         }
-        const source = p.sources.find((s) => s.id === figure.source);
+        const source = p.sources.find((s) => s.id === figure.basis.source);
         expect(source, where).toBeDefined();
         const seedFile = source?.where ? join(SEEDS, source.where) : undefined;
         if (!seedFile || !existsSync(seedFile)) continue;
         const text = readFileSync(seedFile, 'utf8');
         // A quote may leave words out with ……; each kept fragment is in the paper.
-        for (const fragment of figure.quote!.split('……')) expect(text, `${where}: "${fragment}"`).toContain(fragment);
+        for (const fragment of figure.basis.clause.split('……')) expect(text, `${where}: "${fragment}"`).toContain(fragment);
       }
     }
   });
 
   it('refuses a paper figure without its quote, and an unknown source', () => {
     const base = JSON.parse(readFileSync(join(FOLDER, '210900/2020.json'), 'utf8')) as {
-      resident: { subsidies: { ratio: Record<string, unknown> }[] };
+      resident: { subsidies: { ratio: { basis: Record<string, unknown> } }[] };
     };
     const noQuote = structuredClone(base);
-    delete noQuote.resident.subsidies[0]!.ratio.quote;
+    delete noQuote.resident.subsidies[0]!.ratio.basis.clause;
     expect(contributionPolicySchema.safeParse(noQuote).success).toBe(false);
     const badSource = structuredClone(base);
-    badSource.resident.subsidies[0]!.ratio.source = 'nowhere';
+    badSource.resident.subsidies[0]!.ratio.basis.source = 'nowhere';
     expect(contributionPolicySchema.safeParse(badSource).success).toBe(false);
   });
 });

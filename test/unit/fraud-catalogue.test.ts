@@ -89,10 +89,10 @@ describe('the catalogue schema refuses', () => {
     expect(
       problemsOf(
         rawCatalogue((d) => {
-          d.rules[0].basis = '[no-such-paper] because';
+          d.rules[0].basis = { source: 'no-such-paper', clause: 'because' };
         }),
       ),
-    ).toContainEqual(expect.objectContaining({ path: 'rules.0.basis' }));
+    ).toContainEqual(expect.objectContaining({ path: 'rules.0.basis.source' }));
     expect(
       problemsOf(
         rawCatalogue((d) => {
