@@ -252,7 +252,12 @@ export function settle(input: SettlementInput): Statement {
       institutionFen: institution,
       patientPaidFen: patientPaid,
     },
-    steps: work.steps,
+    // A document's basis cites a source by id; a statement names the paper as its policy.sources list
+    // does (文号, or the title where there is none), so a reader can match the two.
+    steps: work.steps.map((step) => {
+      const source = step.basis?.source && policy.sources.find((s) => s.id === step.basis!.source);
+      return source ? { ...step, basis: { ...step.basis!, source: source.documentNo ?? source.title } } : step;
+    }),
     yearToDate: { year: Number(settlementDate(bill).slice(0, 4)), ...work.ytd.summary() },
     roundingRule: ROUNDING_RULE,
   };

@@ -21,7 +21,7 @@ export interface StatementStep {
   ratioBp?: BasisPoints;
   /** The policy rule, as a path into the document: basic.ratios[inpatient]. */
   rule: string;
-  /** The paper clause behind the rule, or why its figure is illustrative. */
+  /** The paper clause behind the rule, or why its figure is illustrative; `source` names the paper by 文号 (or title), as `policy.sources` does. */
   basis?: Basis;
   /** The arithmetic in words, as a clerk would say it. */
   text: string;
