@@ -669,6 +669,11 @@ export type ScheduleKey = keyof typeof schedules;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteSpec {
+  /**
+   * The route's stable name (camelCase, unique across the API): a handler's route table and its
+   * OpenAPI module are keyed by it, so the method and path below are written nowhere else.
+   */
+  name: string;
   method: HttpMethod;
   /** API Gateway path template: /v1/members/{memberId} */
   path: string;
@@ -681,79 +686,83 @@ const route = <const M extends HttpMethod, const P extends string, const F exten
   path: P,
   fn: F,
   authorized = true,
-): RouteSpec & { method: M; path: P; function: F } => ({ method, path, function: fn, authorized });
+): Omit<RouteSpec, 'name'> & { method: M; path: P; function: F } => ({ method, path, function: fn, authorized });
 
-const declaredRoutes = [
-  route('GET', '/health', 'platform', false),
-  route('POST', '/v1/ping', 'platform'),
+// Keyed by name: an object literal cannot hold the same name twice (a compile error), and the
+// insertion order is the order the stack, the local front and docs/openapi.json list them in.
+const declaredRoutes = {
+  health: route('GET', '/health', 'platform', false),
+  ping: route('POST', '/v1/ping', 'platform'),
 
-  route('POST', '/v1/members', 'enrolment'),
-  route('GET', '/v1/members', 'enrolment'),
-  route('POST', '/v1/members/bulk', 'enrolment'),
+  enrolMember: route('POST', '/v1/members', 'enrolment'),
+  listMembers: route('GET', '/v1/members', 'enrolment'),
+  enrolMembersInBulk: route('POST', '/v1/members/bulk', 'enrolment'),
   // A POST so the ID number travels in the body, never in a URL an access log keeps.
-  route('POST', '/v1/members/lookup', 'enrolment'),
-  route('GET', '/v1/members/{memberId}', 'enrolment'),
-  route('GET', '/v1/members/{memberId}/eligibility', 'enrolment'),
-  route('POST', '/v1/members/{memberId}/contributions', 'enrolment'),
-  route('POST', '/v1/members/{memberId}/categories', 'enrolment'),
-  route('POST', '/v1/members/{memberId}/transfers', 'enrolment'),
-  route('POST', '/v1/members/{memberId}/out-of-area', 'enrolment'),
+  lookUpMember: route('POST', '/v1/members/lookup', 'enrolment'),
+  getMember: route('GET', '/v1/members/{memberId}', 'enrolment'),
+  getEligibility: route('GET', '/v1/members/{memberId}/eligibility', 'enrolment'),
+  recordContribution: route('POST', '/v1/members/{memberId}/contributions', 'enrolment'),
+  recordCategory: route('POST', '/v1/members/{memberId}/categories', 'enrolment'),
+  recordTransfer: route('POST', '/v1/members/{memberId}/transfers', 'enrolment'),
+  registerOutOfArea: route('POST', '/v1/members/{memberId}/out-of-area', 'enrolment'),
 
-  route('POST', '/v1/claims/pre-settle', 'adjudication'),
-  route('POST', '/v1/claims', 'adjudication'),
-  route('GET', '/v1/claims/{providerCode}/{claimNo}', 'adjudication'),
-  route('POST', '/v1/claims/{providerCode}/{claimNo}/reversal', 'adjudication'),
+  preSettleClaim: route('POST', '/v1/claims/pre-settle', 'adjudication'),
+  settleClaim: route('POST', '/v1/claims', 'adjudication'),
+  getClaim: route('GET', '/v1/claims/{providerCode}/{claimNo}', 'adjudication'),
+  reverseClaim: route('POST', '/v1/claims/{providerCode}/{claimNo}/reversal', 'adjudication'),
 
-  route('POST', '/v1/drg/pre-group', 'drgPreGroup'),
+  preGroupCase: route('POST', '/v1/drg/pre-group', 'drgPreGroup'),
 
-  route('GET', '/v1/alerts', 'regulatorApi'),
-  route('GET', '/v1/alerts/{alertId}', 'regulatorApi'),
-  route('POST', '/v1/alerts/{alertId}/transitions', 'regulatorApi'),
-  route('GET', '/v1/subscriptions', 'regulatorApi'),
-  route('POST', '/v1/subscriptions', 'regulatorApi'),
-  route('DELETE', '/v1/subscriptions/{subscriptionId}', 'regulatorApi'),
-  route('GET', '/v1/audit/{correlationId}', 'regulatorApi'),
+  listAlerts: route('GET', '/v1/alerts', 'regulatorApi'),
+  getAlert: route('GET', '/v1/alerts/{alertId}', 'regulatorApi'),
+  transitionAlert: route('POST', '/v1/alerts/{alertId}/transitions', 'regulatorApi'),
+  listSubscriptions: route('GET', '/v1/subscriptions', 'regulatorApi'),
+  createSubscription: route('POST', '/v1/subscriptions', 'regulatorApi'),
+  deleteSubscription: route('DELETE', '/v1/subscriptions/{subscriptionId}', 'regulatorApi'),
+  getAuditTrail: route('GET', '/v1/audit/{correlationId}', 'regulatorApi'),
 
-  route('POST', '/v1/providers', 'admin'),
-  route('GET', '/v1/providers/{providerCode}', 'admin'),
-  route('POST', '/v1/policies', 'admin'),
-  route('GET', '/v1/policies/{kind}/{region}', 'admin'),
+  registerProvider: route('POST', '/v1/providers', 'admin'),
+  getProvider: route('GET', '/v1/providers/{providerCode}', 'admin'),
+  publishPolicy: route('POST', '/v1/policies', 'admin'),
+  listPolicies: route('GET', '/v1/policies/{kind}/{region}', 'admin'),
 
-  route('PUT', '/v1/budgets/{region}/{year}', 'prepaymentApi'),
-  route('GET', '/v1/budgets/{region}/{year}', 'prepaymentApi'),
-  route('POST', '/v1/health-communities', 'prepaymentApi'),
-  route('GET', '/v1/health-communities/{communityId}', 'prepaymentApi'),
-  route('PUT', '/v1/health-communities/{communityId}/assessments/{year}', 'prepaymentApi'),
-  route('POST', '/v1/health-communities/{communityId}/capitated-members', 'prepaymentApi'),
-  route('POST', '/v1/runs/prepayment', 'prepaymentApi'),
-  route('GET', '/v1/runs/prepayment/{region}/{period}', 'prepaymentApi'),
-  route('GET', '/v1/reports/fund/{region}/{year}', 'prepaymentApi'),
-  route('POST', '/v1/runs/year-end', 'yearEndApi'),
-  route('GET', '/v1/runs/year-end/{region}/{year}', 'yearEndApi'),
-  route('GET', '/v1/reports/year-end/{region}/{year}/providers', 'yearEndApi'),
-  route('GET', '/v1/reports/year-end/{region}/{year}/health-communities', 'yearEndApi'),
-  route('GET', '/v1/reports/year-end/{region}/{year}/summary', 'yearEndApi'),
-] as const;
+  putBudget: route('PUT', '/v1/budgets/{region}/{year}', 'prepaymentApi'),
+  getBudget: route('GET', '/v1/budgets/{region}/{year}', 'prepaymentApi'),
+  registerCommunity: route('POST', '/v1/health-communities', 'prepaymentApi'),
+  getCommunity: route('GET', '/v1/health-communities/{communityId}', 'prepaymentApi'),
+  putAssessment: route('PUT', '/v1/health-communities/{communityId}/assessments/{year}', 'prepaymentApi'),
+  addCapitatedMembers: route('POST', '/v1/health-communities/{communityId}/capitated-members', 'prepaymentApi'),
+  startPrepaymentRun: route('POST', '/v1/runs/prepayment', 'prepaymentApi'),
+  getPrepaymentRun: route('GET', '/v1/runs/prepayment/{region}/{period}', 'prepaymentApi'),
+  getFundReport: route('GET', '/v1/reports/fund/{region}/{year}', 'prepaymentApi'),
+  startYearEndRun: route('POST', '/v1/runs/year-end', 'yearEndApi'),
+  getYearEndRun: route('GET', '/v1/runs/year-end/{region}/{year}', 'yearEndApi'),
+  getYearEndProviderReport: route('GET', '/v1/reports/year-end/{region}/{year}/providers', 'yearEndApi'),
+  getYearEndCommunityReport: route('GET', '/v1/reports/year-end/{region}/{year}/health-communities', 'yearEndApi'),
+  getYearEndSummary: route('GET', '/v1/reports/year-end/{region}/{year}/summary', 'yearEndApi'),
+};
 
-/** Every route, as the stack and the local front read them. */
-export const routes: readonly RouteSpec[] = declaredRoutes;
+/** Every route's name (`settleClaim`, `enrolMember` …). */
+export type RouteName = keyof typeof declaredRoutes;
 
-/** The routes with their literal method, path and function, for the route-key types below. */
-type DeclaredRoute = (typeof declaredRoutes)[number];
+/** Every route, as the stack, the local front and tools/openapi.ts read them. */
+export const routes: readonly RouteSpec[] = Object.entries(declaredRoutes).map(([name, spec]) => ({ name, ...spec }));
 
 /**
- * The route keys a function owns, as API Gateway names them ("POST /v1/members/{memberId}"). A
- * handler's route table is typed by them (`RouteTable<RouteKeyOf<'enrolment'>>`), and so is its
- * OpenAPI module: a route missing from either, or one the topology does not declare, is a compile error.
+ * The names of the routes a function owns. A handler's route table (`httpApi(logger, 'enrolment',
+ * { enrolMember: … })`, shared/http/api.ts) and its OpenAPI module (`routeDocsOf<'enrolment'>`,
+ * tools/route-docs.ts) are typed by them: a route missing from either, or one the topology does not
+ * give that function, is a compile error.
  */
-export type RouteKeyOf<F extends FunctionKey> = DeclaredRoute extends infer R
-  ? R extends { method: infer M extends string; path: infer P extends string; function: F }
-    ? `${M} ${P}`
-    : never
-  : never;
+export type RouteNameOf<F extends FunctionKey> = {
+  [N in RouteName]: (typeof declaredRoutes)[N]['function'] extends F ? N : never;
+}[RouteName];
 
-/** Every declared route key. */
-export type RouteKey = RouteKeyOf<FunctionKey>;
+/** The declared route of a name: its method, path, function and whether the authorizer guards it. */
+export function routeNamed(name: RouteName): RouteSpec {
+  if (!Object.hasOwn(declaredRoutes, name)) throw new Error(`infra/topology.ts declares no route named ${name}`);
+  return { name, ...declaredRoutes[name] };
+}
 
 export const routeKey = <R extends Pick<RouteSpec, 'method' | 'path'>>(r: R): `${R['method']} ${R['path']}` => `${r.method} ${r.path}`;
 

@@ -2,7 +2,7 @@
  * `npm run openapi`: writes docs/openapi.json from the zod schemas the routes validate with.
  * `npm run openapi -- --check` fails when docs/openapi.json is not what the code would write.
  *
- * How a function documents its routes: export `routeDocs = routeDocsOf<'fn'>({ 'POST /v1/…': … })` (tools/route-docs.ts) from
+ * How a function documents its routes: export `routeDocs = routeDocsOf<'fn'>({ routeName: … })` (tools/route-docs.ts) from
  * functions/<name>/openapi.ts, using the same zod schemas its handler parses with. This tool finds
  * every such module, checks each documented route against infra/topology.ts (a doc for a route
  * the stack does not serve, or served by another function, is an error), adds what every route

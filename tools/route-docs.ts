@@ -1,10 +1,11 @@
 /**
- * How a function documents its routes (functions/<folder>/openapi.ts): one entry per route key the
- * function owns in infra/topology.ts, typed by those keys, so a route left undocumented or one the
- * topology does not declare is a compile error. tools/openapi.ts collects them into docs/openapi.json.
+ * How a function documents its routes (functions/<folder>/openapi.ts): one entry per route the
+ * function owns in infra/topology.ts, keyed by the route's name there (`settleClaim`), so a route left
+ * undocumented or one the topology does not give the function is a compile error, and the method and
+ * path are written only in the topology. tools/openapi.ts collects them into docs/openapi.json.
  */
 import type * as z from 'zod';
-import type { FunctionKey, HttpMethod, RouteKeyOf } from '../infra/topology.ts';
+import { type FunctionKey, type HttpMethod, type RouteName, type RouteNameOf, routeNamed } from '../infra/topology.ts';
 import type { Role } from '../shared/auth/principal.ts';
 
 /** One route's documentation, written beside the function that serves it. */
@@ -26,13 +27,13 @@ export interface RouteDoc {
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
-/** A route's documentation without its method and path: its key says them. */
+/** A route's documentation without its method and path: its name says them (infra/topology.ts). */
 export type RouteDocBody = Omit<RouteDoc, 'method' | 'path'>;
 
-/** The docs of every route a function owns, keyed by route key ("POST /v1/members"), as RouteDoc entries in the order written. */
-export function routeDocsOf<F extends FunctionKey>(docs: Record<RouteKeyOf<F>, RouteDocBody>): RouteDoc[] {
-  return (Object.entries(docs) as [string, RouteDocBody][]).map(([key, doc]) => {
-    const space = key.indexOf(' ');
-    return { method: key.slice(0, space) as HttpMethod, path: key.slice(space + 1), ...doc };
+/** The docs of every route a function owns, keyed by route name (`enrolMember`), as RouteDoc entries in the order written. */
+export function routeDocsOf<F extends FunctionKey>(docs: Record<RouteNameOf<F>, RouteDocBody>): RouteDoc[] {
+  return (Object.entries(docs) as [RouteName, RouteDocBody][]).map(([name, doc]) => {
+    const { method, path } = routeNamed(name);
+    return { method, path, ...doc };
   });
 }

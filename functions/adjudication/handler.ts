@@ -50,12 +50,12 @@ function requireClaimVisible(principal: Principal, claim: ClaimRecord): void {
 }
 
 export const handler = httpApi(logger, 'adjudication', {
-  'POST /v1/claims/pre-settle': async (request) => {
+  preSettleClaim: async (request) => {
     const { bill } = billFrom(request);
     return { statusCode: 200, body: { preSettlement: true, statement: await preSettle(bill) } };
   },
 
-  'POST /v1/claims': async (request) => {
+  settleClaim: async (request) => {
     const { principal, bill } = billFrom(request);
     const { statusCode, record } = await settleClaim(bill, principal.sub, request.correlationId, logger);
     return {
@@ -65,7 +65,7 @@ export const handler = httpApi(logger, 'adjudication', {
     };
   },
 
-  'GET /v1/claims/{providerCode}/{claimNo}': async (request) => {
+  getClaim: async (request) => {
     const principal = request.principal();
     const { providerCode, claimNo } = request.params(claimParams);
     if (principal.role !== 'regulator') requireActingFor(principal, providerCode);
@@ -78,7 +78,7 @@ export const handler = httpApi(logger, 'adjudication', {
     };
   },
 
-  'POST /v1/claims/{providerCode}/{claimNo}/reversal': async (request) => {
+  reverseClaim: async (request) => {
     const principal = request.principal();
     requireRole(principal, 'provider', 'staff');
     const { providerCode, claimNo } = request.params(claimParams);

@@ -33,7 +33,7 @@ const afterCommit =
   'or by the outbox relay within a minute or two. A bus failure never fails the request.';
 
 export const routeDocs = routeDocsOf<'adjudication'>({
-  'POST /v1/claims/pre-settle': {
+  preSettleClaim: {
     tags,
     roles: ['provider', 'staff'],
     summary: 'Pre-settle a bill (预结算): the statement it would get now, nothing stored',
@@ -49,7 +49,7 @@ export const routeDocs = routeDocsOf<'adjudication'>({
       400: refused,
     },
   },
-  'POST /v1/claims': {
+  settleClaim: {
     tags,
     roles: ['provider', 'staff'],
     summary: "Settle a bill (一站式结算): the claim, its ledger entry and the member's accumulators in one transaction",
@@ -72,7 +72,7 @@ export const routeDocs = routeDocsOf<'adjudication'>({
       503: contention,
     },
   },
-  'GET /v1/claims/{providerCode}/{claimNo}': {
+  getClaim: {
     tags,
     roles: ['provider', 'staff', 'regulator'],
     summary: 'A claim, its statement and its ledger',
@@ -87,7 +87,7 @@ export const routeDocs = routeDocsOf<'adjudication'>({
       404: { description: 'No such claim' },
     },
   },
-  'POST /v1/claims/{providerCode}/{claimNo}/reversal': {
+  reverseClaim: {
     tags,
     roles: ['provider', 'staff'],
     summary: 'Reverse a settled claim (冲正 / 退费): a negative ledger entry, the accumulators moved back',

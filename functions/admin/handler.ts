@@ -7,6 +7,6 @@ const logger = createLogger('admin');
 
 export const handler = httpApi(logger, 'admin', {
   ...providerRoutes,
-  'POST /v1/policies': publishPolicy,
-  'GET /v1/policies/{kind}/{region}': readPolicies,
+  publishPolicy,
+  listPolicies: readPolicies,
 });

@@ -18,7 +18,7 @@ const policyTags = ['policies'];
 
 const provider = providerInputSchema.meta({ id: 'Provider' });
 export const routeDocs = routeDocsOf<'admin'>({
-  'POST /v1/providers': {
+  registerProvider: {
     tags: providerTags,
     roles: ['staff'],
     summary: 'Register a provider (定点医药机构) in the provider register',
@@ -35,7 +35,7 @@ export const routeDocs = routeDocsOf<'admin'>({
       409: { description: 'The code is already registered with other details (details.field: body.providerCode)' },
     },
   },
-  'GET /v1/providers/{providerCode}': {
+  getProvider: {
     tags: providerTags,
     roles: ['staff', 'provider'],
     summary: "A provider's registration (a provider: its own only)",
@@ -45,7 +45,7 @@ export const routeDocs = routeDocsOf<'admin'>({
       404: { description: 'No such provider in the register' },
     },
   },
-  'POST /v1/policies': {
+  publishPolicy: {
     tags: policyTags,
     roles: ['staff'],
     summary: 'Publish a new version of a policy document of any kind: benefits, enrolment, drg, year-end or fraud-rules',
@@ -81,7 +81,7 @@ export const routeDocs = routeDocsOf<'admin'>({
       },
     },
   },
-  'GET /v1/policies/{kind}/{region}': {
+  listPolicies: {
     tags: policyTags,
     roles: ['staff', 'regulator', 'provider'],
     summary: "A region's versions of a policy of any kind (shipped and published), and the one in force on a date",

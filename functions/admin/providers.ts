@@ -7,8 +7,7 @@
  * health communities and runs read its region (shared/budget/store/register.ts writes and reads it).
  */
 import * as z from 'zod';
-import type { RouteHandler, RouteTable } from '../../shared/http/api.ts';
-import type { RouteKeyOf } from '../../infra/topology.ts';
+import type { RouteHandler, RouteTableOf } from '../../shared/http/api.ts';
 import { conflict, notFound } from '../../shared/http/errors.ts';
 import { requireActingFor, requireRole } from '../../shared/auth/principal.ts';
 import { providerCodeSchema } from '../../shared/budget/budget.ts';
@@ -37,7 +36,7 @@ const getRoute: RouteHandler = async (request) => {
 };
 
 /** The admin routes under /v1/providers (infra/topology.ts gives them to admin). */
-export const providerRoutes: RouteTable<Extract<RouteKeyOf<'admin'>, `${string} /v1/providers${string}`>> = {
-  'POST /v1/providers': registerRoute,
-  'GET /v1/providers/{providerCode}': getRoute,
+export const providerRoutes: Pick<RouteTableOf<'admin'>, 'registerProvider' | 'getProvider'> = {
+  registerProvider: registerRoute,
+  getProvider: getRoute,
 };

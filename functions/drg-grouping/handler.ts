@@ -8,4 +8,4 @@ const logger = createLogger('drg-pre-group');
  * CHS-DRG pre-grouping (预分组): the providers' synchronous route. The consumer that turns every
  * settled inpatient claim into a grouped case is consumer-handler.ts, a Lambda of its own.
  */
-export const handler = httpApi(logger, 'drgPreGroup', { 'POST /v1/drg/pre-group': preGroupRoute });
+export const handler = httpApi(logger, 'drgPreGroup', { preGroupCase: preGroupRoute });

@@ -33,7 +33,7 @@ const groupResult: z.ZodType<GroupResult> = z
   .meta({ id: 'DrgGroupResult' });
 
 export const routeDocs = routeDocsOf<'drgPreGroup'>({
-  'POST /v1/drg/pre-group': {
+  preGroupCase: {
     tags,
     roles: ['provider', 'staff'],
     summary: 'Pre-group an inpatient case (CHS-DRG): the group it would get, with the trace; nothing stored',

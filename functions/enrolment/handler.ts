@@ -13,14 +13,14 @@ const logger = createLogger('enrolment');
  * shared/enrolment (pure); the routes parse, check the caller's role, and call them.
  */
 export const handler = httpApi(logger, 'enrolment', {
-  'POST /v1/members': enrolRoute,
-  'GET /v1/members': listRoute,
-  'POST /v1/members/lookup': lookupRoute,
-  'POST /v1/members/bulk': bulkRoute,
-  'GET /v1/members/{memberId}': memberRoute,
-  'GET /v1/members/{memberId}/eligibility': eligibilityRoute,
-  'POST /v1/members/{memberId}/contributions': contributionRoute,
-  'POST /v1/members/{memberId}/categories': categoryRoute,
-  'POST /v1/members/{memberId}/transfers': transferRoute,
-  'POST /v1/members/{memberId}/out-of-area': outOfAreaRoute,
+  enrolMember: enrolRoute,
+  listMembers: listRoute,
+  lookUpMember: lookupRoute,
+  enrolMembersInBulk: bulkRoute,
+  getMember: memberRoute,
+  getEligibility: eligibilityRoute,
+  recordContribution: contributionRoute,
+  recordCategory: categoryRoute,
+  recordTransfer: transferRoute,
+  registerOutOfArea: outOfAreaRoute,
 });

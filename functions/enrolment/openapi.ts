@@ -30,7 +30,7 @@ const tags = ['enrolment'];
 const memberNotFound = { description: 'No such member' };
 
 export const routeDocs = routeDocsOf<'enrolment'>({
-  'POST /v1/members': {
+  enrolMember: {
     tags,
     roles: ['staff'],
     summary: 'Enrol a person for an insurance year (参保登记)',
@@ -46,14 +46,14 @@ export const routeDocs = routeDocsOf<'enrolment'>({
       409: { description: 'The person already has another enrolment that year (details.existing names it), or a category clashes' },
     },
   },
-  'GET /v1/members': {
+  listMembers: {
     tags,
     roles: ['staff', 'regulator'],
     summary: "List a pooling region's enrolments in a year (a regulator: its own region)",
     request: { query: listQuery },
     responses: { 200: { description: 'One page; pass nextCursor for the next', schema: listResponse } },
   },
-  'POST /v1/members/lookup': {
+  lookUpMember: {
     tags,
     roles: ['staff', 'provider'],
     summary: 'Find the member id for an ID number',
@@ -61,7 +61,7 @@ export const routeDocs = routeDocsOf<'enrolment'>({
     request: { body: lookupRequestSchema },
     responses: { 200: { description: 'The member', schema: lookupResponse }, 404: { description: 'No member has this ID number' } },
   },
-  'POST /v1/members/bulk': {
+  enrolMembersInBulk: {
     tags,
     roles: ['staff'],
     summary: 'Enrol (or record contributions for) many rows from a CSV or JSON-lines file',
@@ -72,7 +72,7 @@ export const routeDocs = routeDocsOf<'enrolment'>({
     request: { body: bulkRequestSchema },
     responses: { 200: { description: 'The row-by-row report', schema: bulkResponse } },
   },
-  'GET /v1/members/{memberId}': {
+  getMember: {
     tags,
     roles: ['staff', 'regulator'],
     summary: "A member's whole record: enrolments, categories, contributions, out-of-area registrations",
@@ -82,7 +82,7 @@ export const routeDocs = routeDocsOf<'enrolment'>({
       404: memberNotFound,
     },
   },
-  'GET /v1/members/{memberId}/eligibility': {
+  getEligibility: {
     tags,
     roles: ['provider', 'staff', 'regulator'],
     summary: 'Eligibility on a date, as a hospital asks at admission',
@@ -92,7 +92,7 @@ export const routeDocs = routeDocsOf<'enrolment'>({
     request: { params: memberParams, query: eligibilityQuery },
     responses: { 200: { description: 'The answer', schema: eligibilityResponse }, 404: memberNotFound },
   },
-  'POST /v1/members/{memberId}/contributions': {
+  recordContribution: {
     tags,
     roles: ['staff'],
     summary: 'Record a contribution (缴费) against the year',
@@ -107,7 +107,7 @@ export const routeDocs = routeDocsOf<'enrolment'>({
       409: { description: 'Not enrolled that year, more than is payable, or the receipt reused with other figures' },
     },
   },
-  'POST /v1/members/{memberId}/categories': {
+  recordCategory: {
     tags,
     roles: ['staff'],
     summary: 'Set an assistance category for a period (特困, 低保 …)',
@@ -122,7 +122,7 @@ export const routeDocs = routeDocsOf<'enrolment'>({
       409: { description: 'Overlaps a held period of the same code' },
     },
   },
-  'POST /v1/members/{memberId}/transfers': {
+  recordTransfer: {
     tags,
     roles: ['staff'],
     summary: 'Transfer to another pooling region (转移接续)',
@@ -137,7 +137,7 @@ export const routeDocs = routeDocsOf<'enrolment'>({
       409: { description: 'No open enrolment in that year' },
     },
   },
-  'POST /v1/members/{memberId}/out-of-area': {
+  registerOutOfArea: {
     tags,
     roles: ['staff'],
     summary: 'Register out-of-area care (异地就医备案) for a period',

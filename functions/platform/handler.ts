@@ -17,10 +17,10 @@ export const pingBody = z
 
 /** Health check and the traced ping. The outbox relay's schedule is relay-handler.ts, a Lambda of its own. */
 export const handler = httpApi(logger, 'platform', {
-  'GET /health': () => ({ statusCode: 200, body: { status: 'ok', service: 'yibao' } }),
+  health: () => ({ statusCode: 200, body: { status: 'ok', service: 'yibao' } }),
 
   /** Echoes the caller and message, and publishes PingReceived so the request can be traced across the bus. */
-  'POST /v1/ping': async (request) => {
+  ping: async (request) => {
     const principal = request.principal();
     const body = request.body(pingBody.default({ message: 'ping' }));
     if (body.providerCode) requireActingFor(principal, body.providerCode);

@@ -8,7 +8,7 @@ import { pingBody } from './handler.ts';
 const tags = ['platform'];
 
 export const routeDocs = routeDocsOf<'platform'>({
-  'GET /health': {
+  health: {
     tags,
     roles: [],
     summary: 'Health check',
@@ -17,7 +17,7 @@ export const routeDocs = routeDocsOf<'platform'>({
       'Answers `{ "status": "ok", "service": "yibao" }`; it reads nothing, so it says the function is reachable, not that its tables are.',
     responses: { 200: { description: 'Up: `{ status: "ok", service: "yibao" }`' } },
   },
-  'POST /v1/ping': {
+  ping: {
     tags,
     roles: ['provider', 'staff', 'regulator'],
     summary: 'Authenticated ping: echoes the caller and publishes PingReceived',

@@ -1,24 +1,23 @@
 import { httpApi } from '../../shared/http/api.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { unwrapTextBodies } from '../../shared/budget/http-text.ts';
-import type { RouteKeyOf } from '../../infra/topology.ts';
-import type { RouteTable } from '../../shared/http/api.ts';
+import type { RouteTableOf } from '../../shared/http/api.ts';
 import { getBudgetRoute, putBudgetRoute } from './budgets.ts';
 import { addCapitatedMembersRoute, getCommunityRoute, putAssessmentRoute, registerCommunityRoute } from './communities.ts';
 import { fundReportRoute, getRunRoute, postRunRoute } from './runs.ts';
 
 const logger = createLogger('prepayment');
 
-const routes: RouteTable<RouteKeyOf<'prepaymentApi'>> = {
-  'PUT /v1/budgets/{region}/{year}': putBudgetRoute,
-  'GET /v1/budgets/{region}/{year}': getBudgetRoute,
-  'POST /v1/health-communities': registerCommunityRoute,
-  'GET /v1/health-communities/{communityId}': getCommunityRoute,
-  'PUT /v1/health-communities/{communityId}/assessments/{year}': putAssessmentRoute,
-  'POST /v1/health-communities/{communityId}/capitated-members': addCapitatedMembersRoute,
-  'POST /v1/runs/prepayment': postRunRoute,
-  'GET /v1/runs/prepayment/{region}/{period}': getRunRoute,
-  'GET /v1/reports/fund/{region}/{year}': fundReportRoute,
+const routes: RouteTableOf<'prepaymentApi'> = {
+  putBudget: putBudgetRoute,
+  getBudget: getBudgetRoute,
+  registerCommunity: registerCommunityRoute,
+  getCommunity: getCommunityRoute,
+  putAssessment: putAssessmentRoute,
+  addCapitatedMembers: addCapitatedMembersRoute,
+  startPrepaymentRun: postRunRoute,
+  getPrepaymentRun: getRunRoute,
+  getFundReport: fundReportRoute,
 };
 
 /**

@@ -14,7 +14,7 @@ const tags = ['budgets and prepayment'];
 const format = z.object({ format: z.enum(['json', 'csv']).optional() });
 
 export const routeDocs = routeDocsOf<'prepaymentApi'>({
-  'PUT /v1/budgets/{region}/{year}': {
+  putBudget: {
     tags,
     roles: ['staff'],
     summary: "Set a region's fund budget for a year and its split (总额预算)",
@@ -29,14 +29,14 @@ export const routeDocs = routeDocsOf<'prepaymentApi'>({
       409: { description: 'No settlement policy for the year, or changed meanwhile' },
     },
   },
-  'GET /v1/budgets/{region}/{year}': {
+  getBudget: {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A budget version with its derived figures',
     request: { params: budgetParams, query: z.object({ version: z.coerce.number().int().positive().optional() }) },
     responses: { 200: { description: 'The budget' }, 404: { description: 'No budget' } },
   },
-  'POST /v1/health-communities': {
+  registerCommunity: {
     tags,
     roles: ['staff'],
     summary: 'Register a county health community (医共体): county hospital, township centres, village clinics',
@@ -47,21 +47,21 @@ export const routeDocs = routeDocsOf<'prepaymentApi'>({
       409: { description: 'The id is taken by other details' },
     },
   },
-  'GET /v1/health-communities/{communityId}': {
+  getCommunity: {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A health community and its members',
     request: { params: communityParams },
     responses: { 200: { description: 'The community' }, 404: { description: 'No such community' } },
   },
-  'PUT /v1/health-communities/{communityId}/assessments/{year}': {
+  putAssessment: {
     tags,
     roles: ['staff'],
     summary: "A community's annual assessment (年度考核): the score decides the surplus share, the rank the overrun rule",
     request: { params: communityParams.extend({ year: yearParam }), body: assessmentInputSchema },
     responses: { 200: { description: 'Recorded' }, 404: { description: 'No such community' } },
   },
-  'POST /v1/health-communities/{communityId}/capitated-members': {
+  addCapitatedMembers: {
     tags,
     roles: ['staff'],
     summary: "Members whose claims of a year count against the community's capitation",
@@ -72,7 +72,7 @@ export const routeDocs = routeDocsOf<'prepaymentApi'>({
       404: { description: 'No such community' },
     },
   },
-  'POST /v1/runs/prepayment': {
+  startPrepaymentRun: {
     tags,
     roles: ['staff'],
     summary: "Run a region's monthly prepayment (月度预拨)",
@@ -87,7 +87,7 @@ export const routeDocs = routeDocsOf<'prepaymentApi'>({
       409: { description: 'A version is still in progress' },
     },
   },
-  'GET /v1/runs/prepayment/{region}/{period}': {
+  getPrepaymentRun: {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A prepayment run version and its lines (JSON or CSV)',
@@ -97,7 +97,7 @@ export const routeDocs = routeDocsOf<'prepaymentApi'>({
     },
     responses: { 200: { description: 'The version, its totals and lines' }, 404: { description: 'No such run' } },
   },
-  'GET /v1/reports/fund/{region}/{year}': {
+  getFundReport: {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'Fund early warning: months of payment the reserve covers, budget execution per provider (JSON or CSV)',

@@ -28,7 +28,7 @@ const webhook = [
 ].join(' ');
 
 export const routeDocs = routeDocsOf<'regulatorApi'>({
-  'GET /v1/alerts': {
+  listAlerts: {
     tags,
     roles,
     summary: "The region's fraud alerts, newest first, paged and filtered",
@@ -36,7 +36,7 @@ export const routeDocs = routeDocsOf<'regulatorApi'>({
     request: { query: listQuery },
     responses: { 200: { description: '{ region, items: alert summaries (rules without explanations), nextCursor? }' } },
   },
-  'GET /v1/alerts/{alertId}': {
+  getAlert: {
     tags,
     roles,
     summary: 'One alert with its case history and deliveries',
@@ -50,7 +50,7 @@ export const routeDocs = routeDocsOf<'regulatorApi'>({
       404: { description: "No such alert in the regulator's region" },
     },
   },
-  'POST /v1/alerts/{alertId}/transitions': {
+  transitionAlert: {
     tags,
     roles,
     summary: 'Work the case: open → investigating → confirmed (with the amount to recover) or dismissed',
@@ -62,7 +62,7 @@ export const routeDocs = routeDocsOf<'regulatorApi'>({
       409: { description: 'Not allowed from the current status, or changed meanwhile' },
     },
   },
-  'POST /v1/subscriptions': {
+  createSubscription: {
     tags,
     roles,
     summary: "Subscribe a webhook to the region's alerts, by filter (minimum severity, rule types, provider)",
@@ -73,20 +73,20 @@ export const routeDocs = routeDocsOf<'regulatorApi'>({
       403: { description: 'A filter naming another region' },
     },
   },
-  'GET /v1/subscriptions': {
+  listSubscriptions: {
     tags,
     roles,
     summary: "The region's subscriptions (without their secrets)",
     responses: { 200: { description: '{ region, items }' } },
   },
-  'DELETE /v1/subscriptions/{subscriptionId}': {
+  deleteSubscription: {
     tags,
     roles,
     summary: 'Stop a subscription',
     request: { params: subscriptionParams },
     responses: { 204: { description: 'Deleted' }, 404: { description: "No such subscription in the regulator's region" } },
   },
-  'GET /v1/audit/{correlationId}': {
+  getAuditTrail: {
     tags: ['audit trail'],
     roles: ['staff', 'regulator'],
     summary: 'Every event one request caused, oldest first (the append-only audit trail)',

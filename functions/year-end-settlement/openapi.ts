@@ -9,7 +9,7 @@ import { reportQuery, yearEndRunRequest, yearParams } from './reports.ts';
 const tags = ['year-end settlement'];
 
 export const routeDocs = routeDocsOf<'yearEndApi'>({
-  'POST /v1/runs/year-end': {
+  startYearEndRun: {
     tags,
     roles: ['staff'],
     summary: "Settle a region's year (年终清算)",
@@ -25,28 +25,28 @@ export const routeDocs = routeDocsOf<'yearEndApi'>({
       409: { description: 'An assessment is missing (details name the community), or a version is in progress' },
     },
   },
-  'GET /v1/runs/year-end/{region}/{year}': {
+  getYearEndRun: {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A year-end version: point value and totals',
     request: { params: yearParams, query: z.object({ version: z.coerce.number().int().positive().optional() }) },
     responses: { 200: { description: 'The version' }, 404: { description: 'Not settled yet' } },
   },
-  'GET /v1/reports/year-end/{region}/{year}/providers': {
+  getYearEndProviderReport: {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'The year-end per provider (JSON or CSV)',
     request: { params: yearParams, query: reportQuery },
     responses: { 200: { description: 'One statement per provider' }, 404: { description: 'Not settled yet' } },
   },
-  'GET /v1/reports/year-end/{region}/{year}/health-communities': {
+  getYearEndCommunityReport: {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'The year-end per health community: capitation fund, spending, surplus or overrun and its shares (JSON or CSV)',
     request: { params: yearParams, query: reportQuery },
     responses: { 200: { description: 'One statement per community' }, 404: { description: 'Not settled yet' } },
   },
-  'GET /v1/reports/year-end/{region}/{year}/summary': {
+  getYearEndSummary: {
     tags,
     roles: ['staff', 'regulator'],
     summary: 'A readable summary of the year-end (text/plain)',

@@ -6,7 +6,7 @@ import { parseInput } from './validation.ts';
 import { principalFromContext, type Principal } from '../auth/principal.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from '../runtime/correlation.ts';
 import { loggerContext } from '../middleware/logger-context.ts';
-import type { FunctionKey, RouteKeyOf } from '../../infra/topology.ts';
+import { type FunctionKey, type RouteNameOf, routeKey, routes as declaredRoutes } from '../../infra/topology.ts';
 import {
   type ApiEvent,
   type ApiResult,
@@ -40,11 +40,17 @@ export interface ApiResponse {
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResponse> | ApiResponse;
 
 /**
- * Routes of one function, keyed exactly as API Gateway names them: "POST /v1/members/{memberId}".
- * Typed by the function's route keys (`RouteTable<RouteKeyOf<'enrolment'>>`, infra/topology.ts), a
- * missing or extra route is a compile error.
+ * Routes keyed exactly as API Gateway names them ("POST /v1/members/{memberId}"), as the event's
+ * `routeKey` says: what `httpRoutes` dispatches on. A function's table is keyed by route name instead
+ * (`RouteTableOf<F>`); `httpApi` turns the one into the other through infra/topology.ts.
  */
 export type RouteTable<K extends string = string> = Record<K, RouteHandler>;
+
+/**
+ * A function's route table, keyed by the names infra/topology.ts gives its routes (`settleClaim`,
+ * `getClaim` …), so a missing or extra route is a compile error and no method or path is written twice.
+ */
+export type RouteTableOf<F extends FunctionKey> = Record<RouteNameOf<F>, RouteHandler>;
 
 /** The chain's handler: dispatches on the route key API Gateway (and the local front) put on the event. */
 export function dispatchRoutes(logger: Logger, routes: RouteTable) {
@@ -83,10 +89,16 @@ export function httpRoutes(logger: Logger, routes: RouteTable) {
 }
 
 /**
- * A function's HTTP entry point: `httpRoutes` over a route table typed by the routes
- * infra/topology.ts gives the function `fn`, so a route missing from the table, or one the topology
- * does not give this function, is a compile error.
+ * A function's HTTP entry point: its route table is keyed by the names infra/topology.ts gives the
+ * routes of `fn` (`httpApi(logger, 'adjudication', { settleClaim: … })`), so a route missing from the
+ * table, or one the topology does not give this function, is a compile error. API Gateway (and the
+ * local front) names the route by method and path; the topology maps that key back to the name.
  */
-export function httpApi<F extends FunctionKey>(logger: Logger, _fn: F, routes: RouteTable<RouteKeyOf<F>>) {
-  return httpRoutes(logger, routes);
+export function httpApi<F extends FunctionKey>(logger: Logger, fn: F, routes: RouteTableOf<F>) {
+  const owned = declaredRoutes.filter((r) => r.function === fn);
+  // A spread table escapes the compiler's excess-property check: refuse a stray name at cold start.
+  const stray = Object.keys(routes).filter((name) => !owned.some((r) => r.name === name));
+  if (stray.length > 0) throw new Error(`${fn} has no route named ${stray.join(', ')} in infra/topology.ts`);
+  const table = routes as RouteTable;
+  return httpRoutes(logger, Object.fromEntries(owned.map((r) => [routeKey(r), table[r.name]!])));
 }

@@ -30,7 +30,7 @@ describe('local API Gateway route matching', () => {
   });
 
   it('escapes regex characters in literal segments', () => {
-    const odd: RouteSpec = { method: 'GET', path: '/v1/a.b/{id}', function: 'platform', authorized: false };
+    const odd: RouteSpec = { name: 'odd', method: 'GET', path: '/v1/a.b/{id}', function: 'platform', authorized: false };
     const table = [compileRoute(odd)];
     expect(matchRoute(table, 'GET', '/v1/a.b/7')).toBeDefined();
     expect(matchRoute(table, 'GET', '/v1/aXb/7')).toBeUndefined();
