@@ -20,6 +20,7 @@
 import { allocate, applyRatio, BASIS_POINTS_PER_UNIT, type BasisPoints, type Fen } from '../money/fen.ts';
 import type { Assessment, CommunityMember } from './community.ts';
 import { TIERS, type SettlementPolicy, type Tier, type TierWeights } from './policy.ts';
+import { Refusal } from '../refusal/refusal.ts';
 
 export interface CommunityYear {
   communityId: string;
@@ -62,12 +63,13 @@ export interface CapitationStatement {
   shares: MemberShare[];
 }
 
-export class CapitationRefusal extends Error {
+/** A community the year cannot be settled for (e.g. its assessment is missing): a 409 naming it. */
+export class CapitationRefusal extends Refusal {
   constructor(
     readonly communityId: string,
     message: string,
   ) {
-    super(message);
+    super(409, message, { communityId });
     this.name = 'CapitationRefusal';
   }
 }

@@ -17,7 +17,7 @@ import { computeDue, payableOf, totalOf, type Shares } from './contribution.ts';
 import { categorySk, memberPk, type CategoryItem, type EnrolmentItem, type MemberItems } from './items.ts';
 import type { PolicyLookup } from './policy.ts';
 import { contains } from './periods.ts';
-import { refuse, type Refusal } from './problems.ts';
+import { refuse, type Refused } from './problems.ts';
 
 export const categoryRequestSchema = categoryInputSchema;
 export type CategoryRequest = CategoryInput;
@@ -48,7 +48,7 @@ export function planCategoryChange(
   request: CategoryRequest,
   policies: PolicyLookup,
   now: string,
-): CategoryPlan | Refusal {
+): CategoryPlan | Refused {
   if (request.validTo !== undefined && request.validTo < request.validFrom) {
     return refuse(400, [{ field: 'validTo', rule: 'period_order', message: 'validTo is before validFrom' }]);
   }

@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { recordPayment, totalOf } from './contribution.ts';
 import { CONTRIBUTION_CHANNELS, contributionSk, memberPk, type ContributionItem, type EnrolmentItem, type MemberItems } from './items.ts';
-import { refuse, type Refusal } from './problems.ts';
+import { refuse, type Refused } from './problems.ts';
 
 export const contributionRequestSchema = z
   .object({
@@ -53,7 +53,7 @@ export function planContribution(
   request: ContributionRequest,
   today: string,
   now: string,
-): ContributionPlan | Refusal {
+): ContributionPlan | Refused {
   if (request.paidOn > today) {
     return refuse(400, [{ field: 'paidOn', rule: 'in_future', message: `a contribution cannot be paid after today (${today})` }]);
   }

@@ -34,7 +34,7 @@ import {
 } from './items.ts';
 import type { ContributionPolicy, PolicyLookup } from './policy.ts';
 import { contains, yearEnd, yearStart } from './periods.ts';
-import { refuse, type Problem, type Refusal } from './problems.ts';
+import { refuse, type Problem, type Refused } from './problems.ts';
 
 export const regionCodeSchema = z
   .string()
@@ -138,7 +138,7 @@ export function categoryProblems(
 }
 
 /** Checks an enrolment request against the rules; every problem is reported, not just the first. */
-export function checkEnrolment(request: EnrolmentRequest, rules: EnrolmentRules): { ok: true; value: CheckedEnrolment } | Refusal {
+export function checkEnrolment(request: EnrolmentRequest, rules: EnrolmentRules): { ok: true; value: CheckedEnrolment } | Refused {
   const problems: Problem[] = [];
   const id = checkIdNumber(request.idNumber, rules.today);
   if (!id.ok) problems.push({ field: 'idNumber', rule: id.rule, message: id.message });

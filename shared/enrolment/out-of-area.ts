@@ -12,7 +12,7 @@ import * as z from 'zod';
 import { regionCodeSchema } from './enrol.ts';
 import { memberPk, OUT_OF_AREA_KINDS, outOfAreaSk, type MemberItems, type OutOfAreaItem } from './items.ts';
 import { contains, overlaps } from './periods.ts';
-import { refuse, type Refusal } from './problems.ts';
+import { refuse, type Refused } from './problems.ts';
 
 export const outOfAreaRequestSchema = z
   .object({
@@ -33,7 +33,7 @@ export type OutOfAreaPlan =
   | { ok: true; outcome: 'unchanged'; registration: OutOfAreaItem }
   | { ok: true; outcome: 'registered' | 'period-changed'; registration: OutOfAreaItem; previous?: OutOfAreaItem | undefined };
 
-export function planOutOfArea(items: MemberItems, memberId: string, request: OutOfAreaRequest, now: string): OutOfAreaPlan | Refusal {
+export function planOutOfArea(items: MemberItems, memberId: string, request: OutOfAreaRequest, now: string): OutOfAreaPlan | Refused {
   if (request.validTo !== undefined && request.validTo < request.validFrom) {
     return refuse(400, [{ field: 'validTo', rule: 'period_order', message: 'validTo is before validFrom' }]);
   }

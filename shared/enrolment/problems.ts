@@ -1,21 +1,20 @@
 /**
  * What the enrolment domain says about bad input: the field, the rule it broke and a sentence for
- * a clerk. The same shape as the HTTP layer's FieldProblem, so a route passes it on unchanged
- * (prefixing `body.`) and the bulk report lists it per row.
+ * a clerk: the one Problem shape of shared/refusal, so a route passes it on unchanged (prefixing
+ * `body.`) and the bulk report lists it per row.
  */
 import type * as z from 'zod';
+import type { Problem } from '../refusal/refusal.ts';
 
-export interface Problem {
-  field: string;
-  rule: string;
-  message: string;
-}
+export type { Problem };
 
 /**
- * A refusal by the domain or by the state it met: 400 for input that can never succeed, 404 for
- * a member or enrolment that is not there, 409 for input that contradicts what is stored.
+ * A refusal by the domain or by the state it met, as a value: 400 for input that can never succeed,
+ * 404 for a member or enrolment that is not there, 409 for input that contradicts what is stored.
+ * A value, not the thrown Refusal of shared/refusal, because a bulk file reports one per row and
+ * goes on; a route turns it into that one refusal type (functions/enrolment/services/common.ts).
  */
-export interface Refusal {
+export interface Refused {
   ok: false;
   status: 400 | 404 | 409;
   message: string;
@@ -24,7 +23,7 @@ export interface Refusal {
   details?: Record<string, unknown>;
 }
 
-export const refuse = (status: Refusal['status'], problems: Problem[], details?: Record<string, unknown>): Refusal => ({
+export const refuse = (status: Refused['status'], problems: Problem[], details?: Record<string, unknown>): Refused => ({
   ok: false,
   status,
   message: problems[0] ? `${problems[0].field}: ${problems[0].message}` : 'refused',

@@ -17,7 +17,7 @@ import { openEnrolment } from './contribution-recording.ts';
 import { enrolmentIdOf, enrolmentSk, regionYearIndexKey, type EnrolmentItem, type MemberItems } from './items.ts';
 import type { PolicyLookup } from './policy.ts';
 import { dayBefore, yearOf } from './periods.ts';
-import { refuse, type Problem, type Refusal } from './problems.ts';
+import { refuse, type Problem, type Refused } from './problems.ts';
 
 export const transferRequestSchema = z
   .object({
@@ -37,7 +37,7 @@ export type TransferPlan =
   | { ok: true; outcome: 'unchanged'; from: EnrolmentItem; to: EnrolmentItem }
   | { ok: true; outcome: 'transferred'; from: EnrolmentItem; to: EnrolmentItem; expectedVersion: number; idHash: string };
 
-export function planTransfer(items: MemberItems, request: TransferRequest, policies: PolicyLookup, now: string): TransferPlan | Refusal {
+export function planTransfer(items: MemberItems, request: TransferRequest, policies: PolicyLookup, now: string): TransferPlan | Refused {
   const year = yearOf(request.transferDate);
   const current = openEnrolment(items, year);
   if (!current) {

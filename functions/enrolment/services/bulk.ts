@@ -29,7 +29,7 @@ import {
 } from '../../../shared/enrolment/bulk.ts';
 import { checkEnrolment, enrolmentRequestSchema, type EnrolmentRequest } from '../../../shared/enrolment/enrol.ts';
 import { contributionLookup } from '../../../shared/policy/store/contribution-lookup.ts';
-import { zodProblems, type Refusal } from '../../../shared/enrolment/problems.ts';
+import { zodProblems, type Refused } from '../../../shared/enrolment/problems.ts';
 import { enrolmentItemCount, MAX_TRANSACTION_ITEMS, readMemberItems, writeEnrolments } from '../../../shared/enrolment/store/members.ts';
 import { isRefusal, type OperationContext } from './common.ts';
 import { decideOrPlan, enrolledFrom, enrolMember, identify, NOTHING_HELD, type Enrolled, type ReadyToWrite } from './enrol.ts';
@@ -41,7 +41,7 @@ const ROW_CONCURRENCY = 16;
 /** Rows in hand at once: about two transactions' worth. */
 const WAVE_SIZE = 48;
 
-const rejected = (rowNumber: number, r: Refusal): RowOutcome => ({
+const rejected = (rowNumber: number, r: Refused): RowOutcome => ({
   rowNumber,
   outcome: 'rejected',
   status: r.status,

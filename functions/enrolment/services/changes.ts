@@ -11,7 +11,7 @@ import { checkIdNumber } from '../../../shared/enrolment/id-number.ts';
 import { idHash } from '../../../shared/enrolment/identity.ts';
 import { planOutOfArea, type OutOfAreaPlan, type OutOfAreaRequest } from '../../../shared/enrolment/out-of-area.ts';
 import { contributionLookup } from '../../../shared/policy/store/contribution-lookup.ts';
-import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
+import { refuse, type Refused } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
 import {
   findMemberIdByIdHash,
@@ -36,7 +36,7 @@ export async function recordContribution(
   memberId: string,
   request: ContributionRequest,
   ctx: OperationContext,
-): Promise<Recorded | Refusal> {
+): Promise<Recorded | Refused> {
   return untilWritten<Recorded>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
@@ -52,7 +52,7 @@ export async function recordContribution(
 export async function recordContributionRow(
   row: ContributionRow,
   ctx: OperationContext,
-): Promise<{ memberId: string; result: Recorded | Refusal } | Refusal> {
+): Promise<{ memberId: string; result: Recorded | Refused } | Refused> {
   const id = checkIdNumber(row.idNumber, ctx.clock.today);
   if (!id.ok) return refuse(400, [{ field: 'idNumber', rule: id.rule, message: id.message }]);
   const memberId = await findMemberIdByIdHash(idHash(id.value.idNumber, idHashSecret()));
@@ -65,7 +65,7 @@ export async function setCategory(
   memberId: string,
   request: CategoryRequest,
   ctx: OperationContext,
-): Promise<Extract<CategoryPlan, { ok: true }> | Refusal> {
+): Promise<Extract<CategoryPlan, { ok: true }> | Refused> {
   return untilWritten<Extract<CategoryPlan, { ok: true }>>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
@@ -87,7 +87,7 @@ export async function transferMember(
   memberId: string,
   request: TransferRequest,
   ctx: OperationContext,
-): Promise<Extract<TransferPlan, { ok: true }> | Refusal> {
+): Promise<Extract<TransferPlan, { ok: true }> | Refused> {
   return untilWritten<Extract<TransferPlan, { ok: true }>>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);
@@ -107,7 +107,7 @@ export async function registerOutOfArea(
   memberId: string,
   request: OutOfAreaRequest,
   ctx: OperationContext,
-): Promise<Extract<OutOfAreaPlan, { ok: true }> | Refusal> {
+): Promise<Extract<OutOfAreaPlan, { ok: true }> | Refused> {
   return untilWritten<Extract<OutOfAreaPlan, { ok: true }>>(async () => {
     const items = await readMemberItems(memberId);
     if (!items.member) return memberNotFound(memberId);

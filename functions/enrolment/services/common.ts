@@ -7,7 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { agencyDate } from '../../../shared/time/agency-calendar.ts';
 import { HttpError } from '../../../shared/http/errors.ts';
 import { fieldRefusal } from '../../../shared/refusal/refusal.ts';
-import { refuse, type Problem, type Refusal } from '../../../shared/enrolment/problems.ts';
+import { refuse, type Problem, type Refused } from '../../../shared/enrolment/problems.ts';
 import type { WriteResult } from '../../../shared/enrolment/store/members.ts';
 import { retry } from '../../../shared/runtime/retry.ts';
 
@@ -41,8 +41,8 @@ const MAX_ATTEMPTS = 6;
  * reads what they wrote and decides again, so the loser of a race gets the answer the state now
  * gives (unchanged, or 409 naming the winner) rather than an error.
  */
-export async function untilWritten<T>(attempt: () => Promise<T | Refusal | { retry: WriteResult }>, field: string): Promise<T | Refusal> {
-  const raced = (result: T | Refusal | { retry: WriteResult }): result is { retry: WriteResult } =>
+export async function untilWritten<T>(attempt: () => Promise<T | Refused | { retry: WriteResult }>, field: string): Promise<T | Refused> {
+  const raced = (result: T | Refused | { retry: WriteResult }): result is { retry: WriteResult } =>
     typeof result === 'object' && result !== null && 'retry' in result;
   // Jittered, growing pauses: two racers rarely collide twice.
   const result = await retry(attempt, { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 20, retryIf: raced });
@@ -50,7 +50,7 @@ export async function untilWritten<T>(attempt: () => Promise<T | Refusal | { ret
   return refuse(409, [{ field, rule: 'concurrent_update', message: 'the member kept changing under this request; send it again' }]);
 }
 
-export const isRefusal = (value: unknown): value is Refusal =>
+export const isRefusal = (value: unknown): value is Refused =>
   typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
 
 /** Fields from the path or query already say where they came from; body fields get the prefix. */
@@ -61,7 +61,7 @@ const prefixed = (problems: Problem[], prefix: string) =>
   }));
 
 /** A domain refusal as the uniform error body, fields named as the request names them (body.idNumber). */
-export function toHttpError(refusal: Refusal, prefix = 'body'): HttpError {
+export function toHttpError(refusal: Refused, prefix = 'body'): HttpError {
   // The domain's refusal value becomes the one refusal type, fields named as the request names them.
   const problems = prefixed(refusal.problems, prefix);
   return problems.length > 0
@@ -69,5 +69,5 @@ export function toHttpError(refusal: Refusal, prefix = 'body'): HttpError {
     : new HttpError(refusal.status, refusal.message, { problems, ...refusal.details });
 }
 
-export const memberNotFound = (memberId: string): Refusal =>
+export const memberNotFound = (memberId: string): Refused =>
   refuse(404, [{ field: 'path.memberId', rule: 'not_found', message: `no member ${memberId}` }]);

@@ -22,7 +22,7 @@ import { openEnrolment } from '../../../shared/enrolment/contribution-recording.
 import { idHash, memberIdFor } from '../../../shared/enrolment/identity.ts';
 import type { EnrolmentItem, MemberItem, MemberItems } from '../../../shared/enrolment/items.ts';
 import { contributionLookup } from '../../../shared/policy/store/contribution-lookup.ts';
-import { refuse, type Refusal } from '../../../shared/enrolment/problems.ts';
+import { refuse, type Refused } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
 import { findMemberIdByIdHash, readMemberItems, writeEnrolment, type EnrolmentWrite } from '../../../shared/enrolment/store/members.ts';
 import { isRefusal, untilWritten, type OperationContext } from './common.ts';
@@ -78,7 +78,7 @@ export function decideOrPlan(
   identity: Identity,
   held: MemberItems,
   ctx: OperationContext,
-): Enrolled | Refusal | ReadyToWrite {
+): Enrolled | Refused | ReadyToWrite {
   const { request } = checked;
   if (held.member && held.member.idHash !== identity.idHash) {
     // Two ID numbers mapping to one member id (80 bits): never expected, never silently merged.
@@ -139,7 +139,7 @@ export const enrolledFrom = (ready: ReadyToWrite): Enrolled => ({
   enrolment: ready.plan.enrolment,
 });
 
-export async function enrolMember(request: EnrolmentRequest, ctx: OperationContext): Promise<Enrolled | Refusal> {
+export async function enrolMember(request: EnrolmentRequest, ctx: OperationContext): Promise<Enrolled | Refused> {
   const policies = await contributionLookup([request], ctx.clock.today);
   const checked = checkEnrolment(request, { today: ctx.clock.today, policies });
   if (!checked.ok) return checked;
