@@ -5,28 +5,14 @@
  * consumers use a schema-only parser hook instead, shared/middleware/batch.ts). Each handler is
  * bundled as the stack bundles it and the locales' bytes in the output are counted.
  */
-import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { functions, type FunctionKey, type FunctionSpec } from '../../infra/topology.ts';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
+import { bundleHandler } from '../support/bundle.ts';
 
 /** The zod locale files that survive tree-shaking in a handler's bundle. */
 async function zodLocalesIn(spec: FunctionSpec): Promise<string[]> {
-  const out = await build({
-    entryPoints: [resolve(ROOT, spec.entry)],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'esm',
-    treeShaking: true,
-    metafile: true,
-    logLevel: 'silent',
-    outfile: 'bundle.js',
-    // The Lambda runtime provides the AWS SDK; the stack leaves it out too.
-    external: ['@aws-sdk/*'],
-  });
+  // The Lambda runtime provides the AWS SDK; the stack leaves it out too.
+  const out = await bundleHandler(spec, { external: ['@aws-sdk/*'] });
   const inputs = Object.values(out.metafile.outputs)[0]!.inputs;
   return Object.entries(inputs)
     .filter(([path, input]) => path.includes('zod/v4/locales/') && input.bytesInOutput > 0)

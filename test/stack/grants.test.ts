@@ -7,25 +7,12 @@
  * `queueUrl('<key>')`, `busName()`. What survives tree-shaking is what the function can reach, so a
  * grant no reachable code uses is a grant the function does not need.
  */
-import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { functions, type FunctionKey, type FunctionSpec } from '../../infra/topology.ts';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
+import { bundleHandler } from '../support/bundle.ts';
 
 async function reached(spec: FunctionSpec) {
-  const out = await build({
-    entryPoints: [resolve(ROOT, spec.entry)],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    treeShaking: true,
-    logLevel: 'silent',
-    outfile: 'bundle.js',
-  });
+  const out = await bundleHandler(spec, { packages: 'external' });
   const code = out.outputFiles[0]!.text;
   // esbuild may suffix a name it has to disambiguate (tableName2); the argument stays a literal.
   const names = (fn: string) =>
