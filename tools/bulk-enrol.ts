@@ -28,15 +28,17 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { parse } from 'csv-parse';
 import {
-  CSV_OPTIONS,
+  csvOptions,
   csvRowNumber,
   readJsonLine,
   type BulkFormat,
   type BulkKind,
   type BulkRow,
+  type CsvRecord,
   type RejectedRow,
   type RowOutcome,
 } from '../shared/enrolment/bulk.ts';
+import type { BulkReport } from '../functions/enrolment/services/bulk.ts';
 import { loadOrCreateSigningKey, mintToken } from '../infra/local/signing-key.ts';
 import { retry } from '../shared/runtime/retry.ts';
 
@@ -80,31 +82,14 @@ async function* readRows(file: string, format: BulkFormat, unreadable: RejectedR
     }
     return;
   }
-  const parser = createReadStream(file).pipe(
-    parse({
-      ...CSV_OPTIONS,
-      on_skip: (error) => {
-        unreadable.push({
-          rowNumber: typeof error?.lines === 'number' ? error.lines : 0,
-          problems: [{ field: 'row', rule: 'csv_syntax', message: error?.message ?? 'unreadable CSV record' }],
-        });
-        return undefined;
-      },
-    }),
-  );
-  for await (const r of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
+  const parser = createReadStream(file).pipe(parse(csvOptions(unreadable)));
+  for await (const r of parser as AsyncIterable<CsvRecord>) {
     yield { rowNumber: csvRowNumber(r.info.lines, r.raw), record: r.record };
   }
 }
 
-interface BulkAnswer {
-  written: number;
-  unchanged: number;
-  valid: number;
-  rejected: number;
-  deferred: number;
-  rows: RowOutcome[];
-}
+/** The endpoint's report of one chunk, less what the command knows already. */
+type BulkAnswer = Omit<BulkReport, 'kind' | 'dryRun' | 'received'>;
 
 /** Sends one chunk; a network failure, a 429 or a 5xx is retried (every row is idempotent). */
 async function sendChunk(options: BulkFileOptions, rows: BulkRow[]): Promise<BulkAnswer> {

@@ -46,6 +46,30 @@ export const CSV_OPTIONS = {
   skip_records_with_error: true,
 } as const satisfies Options;
 
+/** A record as csv-parse hands it over with CSV_OPTIONS (`raw` and `info` on). */
+export interface CsvRecord {
+  record: Record<string, string>;
+  raw: string;
+  info: { lines: number };
+}
+
+/**
+ * CSV_OPTIONS with the handler for a record csv-parse cannot read: it becomes a rejected row in
+ * `unreadable`, so the report accounts for every line of the file.
+ */
+export function csvOptions(unreadable: RejectedRow[]) {
+  return {
+    ...CSV_OPTIONS,
+    on_skip: (error: { lines?: number; message?: string } | undefined) => {
+      unreadable.push({
+        rowNumber: typeof error?.lines === 'number' ? error.lines : 0,
+        problems: [{ field: 'row', rule: 'csv_syntax', message: error?.message ?? 'unreadable CSV record' }],
+      });
+      return undefined;
+    },
+  } satisfies Options;
+}
+
 /** The first line of a CSV record: csv-parse reports the line it ends on; a quoted line break moves that. */
 export function csvRowNumber(endLine: number, raw: string): number {
   // The raw text may carry the line break that ends it and any blank lines skipped before it.
@@ -67,16 +91,7 @@ export function readBulkText(text: string, format: BulkFormat): { rows: BulkRow[
     });
     return { rows, unreadable };
   }
-  const records = parse(text, {
-    ...CSV_OPTIONS,
-    on_skip: (error) => {
-      unreadable.push({
-        rowNumber: typeof error?.lines === 'number' ? error.lines : 0,
-        problems: [{ field: 'row', rule: 'csv_syntax', message: error?.message ?? 'unreadable CSV record' }],
-      });
-      return undefined;
-    },
-  }) as unknown as { record: Record<string, string>; raw: string; info: { lines: number } }[];
+  const records = parse(text, csvOptions(unreadable)) as unknown as CsvRecord[];
   for (const r of records) rows.push({ rowNumber: csvRowNumber(r.info.lines, r.raw), record: r.record });
   return { rows, unreadable };
 }
