@@ -57,3 +57,34 @@ export function requireActingFor(principal: Principal, provider: string): void {
   if (principal.role === 'provider' && principal.providerCode === provider) return;
   throw forbidden(`The caller may not act for provider ${provider}`, { field: 'providerCode' });
 }
+
+/**
+ * Staff permissions, named by what they let a clerk change. A staff token carries the ones its
+ * holder was granted; a route that changes an agency register or the fund's money requires its
+ * permission (a staff token without it is a 403 naming it). Add a permission here, with the routes
+ * that require it, so the list stays the one documented set.
+ */
+export const STAFF_PERMISSIONS = {
+  /** Catalogues (医保目录): import and publish versions. */
+  'catalogue:write': 'import and publish catalogue versions',
+  /** Chronic-disease approvals, family-doctor contracts, households, supplementary-plan enrolments. */
+  'registers:write': 'change the member registers (approvals, contracts, households, supplementary plans)',
+  /** Employers and their monthly contributions. */
+  'contributions:write': 'register employers and record or import contributions',
+  /** Personal accounts (个人账户): credits, mutual-aid payments, transfers. */
+  'accounts:write': 'credit personal accounts and pay from them on a member’s request',
+} as const;
+export type StaffPermission = keyof typeof STAFF_PERMISSIONS;
+
+/** Staff holding `permission`: anyone else (another role, or staff without it) is a 403 that names it. */
+export function requirePermission(
+  principal: Principal,
+  permission: StaffPermission,
+): asserts principal is Extract<Principal, { role: 'staff' }> {
+  requireRole(principal, 'staff');
+  if (!principal.permissions.includes(permission)) {
+    throw forbidden(`This change needs the staff permission ${permission} (${STAFF_PERMISSIONS[permission]})`, {
+      requiredPermission: permission,
+    });
+  }
+}

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { principalFromContext, principalToContext, requireActingFor, requireRole, type Principal } from '../../shared/auth/principal.ts';
+import {
+  principalFromContext,
+  principalToContext,
+  requireActingFor,
+  requirePermission,
+  requireRole,
+  type Principal,
+} from '../../shared/auth/principal.ts';
 import { HttpError } from '../../shared/http/errors.ts';
 
 const principals: fc.Arbitrary<Principal> = fc.oneof(
@@ -55,5 +62,22 @@ describe('principal', () => {
     const regulator: Principal = { sub: 'r', role: 'regulator', region: '330900' };
     expect(statusOf(() => requireRole(regulator, 'staff'))).toBe(403);
     expect(statusOf(() => requireRole(regulator, 'staff', 'regulator'))).toBe(200);
+  });
+});
+
+describe('staff permissions', () => {
+  it('lets staff holding the permission through and refuses everyone else with a 403 naming it', () => {
+    const clerk: Principal = { sub: 'c', role: 'staff', permissions: ['registers:write'] };
+    const bare: Principal = { sub: 'c', role: 'staff', permissions: [] };
+    const provider: Principal = { sub: 'p', role: 'provider', providerCode: 'H0001' };
+    expect(statusOf(() => requirePermission(clerk, 'registers:write'))).toBe(200);
+    expect(statusOf(() => requirePermission(clerk, 'catalogue:write'))).toBe(403);
+    expect(statusOf(() => requirePermission(bare, 'registers:write'))).toBe(403);
+    expect(statusOf(() => requirePermission(provider, 'registers:write'))).toBe(403);
+    try {
+      requirePermission(bare, 'accounts:write');
+    } catch (e) {
+      expect((e as HttpError).message).toContain('accounts:write');
+    }
   });
 });
