@@ -21,7 +21,7 @@ import { LineCells } from './cells.ts';
 import type { ClaimFacts } from './conditions.ts';
 import { ageOn, regionCovers, type MemberState, type ProviderProfile } from './member.ts';
 import type { BenefitPolicy, LineCategory } from './policy.ts';
-import { scopeLine, type ScopedLine } from './scope.ts';
+import { scopeLine, type ItemFundRatios, type ScopedLine } from './scope.ts';
 import { layerKeys, SettlementRefusal, type LayerKey, type LineRules, type Statement, type StatementLine } from './statement.ts';
 import { YearToDate } from './year-to-date.ts';
 import { settleBasic, settleBedDay } from './layers/basic.ts';
@@ -40,6 +40,12 @@ export interface SettlementInput {
   /** The member's counters for the settlement year (empty for a first claim). */
   yearToDate: Readonly<Record<string, number>>;
   policy: BenefitPolicy;
+  /**
+   * Per-item fund ratios (12.5a) by item code, from the catalogue register: basic pays such a line
+   * at its own ratio, outside the claim's deductible and coinsurance. They win over the policy
+   * document's `items.catalogue[].fundRatio` and `items.special[].fundRatio`.
+   */
+  itemFundRatios?: ItemFundRatios;
 }
 
 /** Checks the visit against what the policy covers; returns the line categories it limits cover to. */
@@ -118,9 +124,10 @@ function lineRules(
   deductible: Fen,
   institution: Fen,
   scope: ScopedLine['rules'],
+  own: Partial<Record<LayerKey, string>> | undefined,
 ): LineRules {
   const when = (amount: Fen, figure: string) => (amount > 0 ? joined[figure] : undefined);
-  return {
+  const rules: LineRules = {
     outOfCatalogue: scope.outOfCatalogue,
     overLimit: scope.overLimit,
     firstSelfPay: scope.firstSelfPay,
@@ -133,6 +140,7 @@ function lineRules(
     supplementary: when(paid.supplementary, 'supplementary'),
     familyCap: when(paid.familyCap, 'familyCap'),
   };
+  return own ? { ...rules, ...own } : rules;
 }
 
 export function settle(input: SettlementInput): Statement {
@@ -142,7 +150,7 @@ export function settle(input: SettlementInput): Statement {
   const n = bill.lines.length;
 
   // 1. Scope: what is the patient's before any layer.
-  const scoped = bill.lines.map((line) => scopeLine(line, policy, onlyCategories));
+  const scoped = bill.lines.map((line) => scopeLine(line, policy, onlyCategories, input.itemFundRatios));
   const cells = new LineCells(n, {
     covered: scoped.map((s) => s.covered),
     firstSelfPay: scoped.map((s) => s.firstSelfPay),
@@ -162,6 +170,9 @@ export function settle(input: SettlementInput): Statement {
     deductible: zeros(),
     institution: zeros(),
     rules: {},
+    fundRatios: scoped.map((s) => s.fundRatio?.ratio),
+    scopedRules: scoped.map((s) => s.fundRatio?.rule),
+    lineRules: new Array(n).fill(undefined),
   };
   const sum = (values: readonly Fen[]) => values.reduce((a, b) => a + b, 0);
   const billed = sum(bill.lines.map((l) => l.amountFen));
@@ -202,7 +213,8 @@ export function settle(input: SettlementInput): Statement {
       institutionFen: work.institution[i]!,
       patientFen: owed[i]!,
       notes: scoped[i]!.notes,
-      rules: lineRules(joined, paidFen, work.deductible[i]!, work.institution[i]!, scoped[i]!.rules),
+      rules: lineRules(joined, paidFen, work.deductible[i]!, work.institution[i]!, scoped[i]!.rules, work.lineRules[i]),
+      ...(scoped[i]!.fundRatio ? { fundRatioBp: scoped[i]!.fundRatio!.ratio } : {}),
     };
   });
   const byLayer = Object.fromEntries(layerKeys.map((k) => [k, sum(work.paid[k])])) as Record<LayerKey, Fen>;

@@ -140,16 +140,24 @@ export const itemsSchema = z.strictObject({
     byCategory: z.partialRecord(z.enum(lineCategories), percent()).default({}),
     basis: basisSchema,
   }),
-  /** Items with their own first self-pay ratio (imported implants, relaxed exams…), 甲 or 乙. */
+  /**
+   * Items with their own terms, 甲 or 乙: a first self-pay ratio (imported implants, relaxed exams…)
+   * and/or a fund ratio (a negotiated drug the fund pays at 70% wherever it is dispensed…). An item
+   * with a fund ratio is paid at that ratio by basic, outside the claim's deductible and
+   * coinsurance (its own ratio is its whole coinsurance), within the basic caps.
+   */
   special: z
     .array(
-      z.strictObject({
-        id: ruleId,
-        name: z.string().min(1),
-        match: itemMatchSchema,
-        firstSelfPay: percent(),
-        basis: basisSchema,
-      }),
+      z
+        .strictObject({
+          id: ruleId,
+          name: z.string().min(1),
+          match: itemMatchSchema,
+          firstSelfPay: percent().optional(),
+          fundRatio: percent().optional(),
+          basis: basisSchema,
+        })
+        .refine((s) => s.firstSelfPay !== undefined || s.fundRatio !== undefined, 'a special item sets firstSelfPay, fundRatio or both'),
     )
     .default([]),
   /** Catalogue entries the region sets itself: class, first self-pay, price limit per unit (最高限价). */
@@ -161,6 +169,8 @@ export const itemsSchema = z.strictObject({
         class: z.enum(itemClasses).optional(),
         firstSelfPay: percent().optional(),
         priceLimit: yuan.optional(),
+        /** The item's own fund ratio, outside the claim's deductible and coinsurance (see `special`). */
+        fundRatio: percent().optional(),
         basis: basisSchema,
       }),
     )

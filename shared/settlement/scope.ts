@@ -5,7 +5,10 @@
  *  - 乙 (B) items: the first self-pay share (乙类先行自付) of what is within the limit, at the
  *    item's own ratio, else a special item's, else its category's, else the class default;
  *    special items (imported implants, relaxed exams) carry their ratio whatever their class;
- *  - what remains is the policy-covered amount (政策范围内费用) the layers work on.
+ *  - what remains is the policy-covered amount (政策范围内费用) the layers work on;
+ *  - an item with its own fund ratio (from the catalogue register, the region's catalogue entry or a
+ *    special item) carries it on the scoped line: basic pays that line at that ratio, outside the
+ *    claim's deductible and coinsurance (layers/basic.ts).
  */
 import { applyRatio, type BasisPoints, type Fen } from '../money/fen.ts';
 import { fenToYuan } from '../money/fen.ts';
@@ -22,7 +25,15 @@ export interface ScopedLine {
   notes: string[];
   /** The policy rule behind each non-zero scope figure. */
   rules: { outOfCatalogue?: string; overLimit?: string; firstSelfPay?: string };
+  /** The item's own fund ratio (12.5a) and where it comes from; absent for an item in the claim's coinsurance. */
+  fundRatio?: { ratio: BasisPoints; rule: string };
 }
+
+/**
+ * Fund ratios of items by item code, from outside the policy document (the catalogue register's
+ * entries, fed by the settlement handler): they win over the document's catalogue and special items.
+ */
+export type ItemFundRatios = Readonly<Record<string, BasisPoints>>;
 
 type CatalogueEntry = BenefitPolicy['items']['catalogue'][number];
 type SpecialItem = BenefitPolicy['items']['special'][number];
@@ -56,7 +67,22 @@ const describeBasis = (policy: BenefitPolicy, basis: Basis) => {
   return `${source?.documentNo ?? source?.title ?? basis.source} ${basis.clause}`;
 };
 
-export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories: readonly LineCategory[] | undefined): ScopedLine {
+/** The line's own fund ratio, if it has one: the register's, else the region's catalogue entry's, else a special item's. */
+function fundRatioOf(line: BillLine, policy: BenefitPolicy, entry: CatalogueEntry | undefined, fed: ItemFundRatios | undefined) {
+  const registered = fed?.[line.itemCode];
+  if (registered !== undefined) return { ratio: registered, rule: `catalogue register ${line.itemCode} fundRatio` };
+  if (entry?.fundRatio !== undefined) return { ratio: entry.fundRatio, rule: `items.catalogue[${line.itemCode}].fundRatio` };
+  const special = policy.items.special.find((s) => s.fundRatio !== undefined && matches(s, line));
+  if (special) return { ratio: special.fundRatio!, rule: `items.special[${special.id}].fundRatio` };
+  return undefined;
+}
+
+export function scopeLine(
+  line: BillLine,
+  policy: BenefitPolicy,
+  onlyCategories: readonly LineCategory[] | undefined,
+  itemFundRatios?: ItemFundRatios,
+): ScopedLine {
   const amount = line.amountFen;
   const entry = catalogueOf(policy).get(line.itemCode);
   const itemClass = entry?.class ?? line.itemClass;
@@ -111,13 +137,13 @@ export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories:
   let ratio: BasisPoints = 0;
   let why = '';
   let rule = '';
-  const special = policy.items.special.find((s) => matches(s, line));
+  const special = policy.items.special.find((s) => s.firstSelfPay !== undefined && matches(s, line));
   if (entry?.firstSelfPay !== undefined) {
     ratio = entry.firstSelfPay;
     why = `item ${line.itemCode} (${describeBasis(policy, entry.basis)})`;
     rule = `items.catalogue[${line.itemCode}].firstSelfPay`;
   } else if (special) {
-    ratio = special.firstSelfPay;
+    ratio = special.firstSelfPay!;
     why = `special item ${special.name} (${describeBasis(policy, special.basis)})`;
     rule = `items.special[${special.id}]`;
   } else if (itemClass === 'B') {
@@ -129,5 +155,11 @@ export function scopeLine(line: BillLine, policy: BenefitPolicy, onlyCategories:
   const firstSelfPay = applyRatio(withinLimit, ratio);
   if (ratio > 0) notes.push(`先行自付 ${pct(ratio)} for ${why}: ${fenToYuan(firstSelfPay)}`);
   if (firstSelfPay > 0) rules.firstSelfPay = rule;
-  return { itemClass, outOfCatalogue: 0, overLimit, firstSelfPay, covered: withinLimit - firstSelfPay, notes, rules };
+  const scoped: ScopedLine = { itemClass, outOfCatalogue: 0, overLimit, firstSelfPay, covered: withinLimit - firstSelfPay, notes, rules };
+  const fundRatio = fundRatioOf(line, policy, entry, itemFundRatios);
+  if (fundRatio) {
+    notes.push(`fund ratio ${pct(fundRatio.ratio)} of its own (${fundRatio.rule}), outside the claim's deductible and coinsurance`);
+    scoped.fundRatio = fundRatio;
+  }
+  return scoped;
 }

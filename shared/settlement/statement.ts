@@ -46,6 +46,8 @@ export interface StatementLine {
   patientFen: Fen;
   /** How the line's scope figures were decided, in words. */
   notes: string[];
+  /** The item's own fund ratio (basis points), when basic paid it outside the claim's coinsurance (12.5a). */
+  fundRatioBp?: BasisPoints;
   /**
    * The policy rule behind each non-zero figure of the line, as paths into the policy document
    * (firstSelfPay: items.classB.byCategory.material, basic: basic.ratios[inpatient] + basic.caps[annual]…).

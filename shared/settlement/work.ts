@@ -24,6 +24,12 @@ export interface Work {
   institution: Fen[];
   /** The policy rules behind each layer's figure (and the deductible's, the institution's): for every line's `rules`. */
   rules: Record<string, string[]>;
+  /** Per line: the item's own fund ratio (12.5a), outside the claim's deductible and coinsurance; undefined for most lines. */
+  fundRatios: (BasisPoints | undefined)[];
+  /** Per line: the rule behind that fund ratio. */
+  scopedRules: (string | undefined)[];
+  /** Per line: rules that replace the claim-wide ones for this line (an item paid at its own ratio). */
+  lineRules: (Partial<Record<LayerKey, string>> | undefined)[];
 }
 
 /** Notes a rule behind a figure (once). */

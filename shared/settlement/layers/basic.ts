@@ -94,8 +94,12 @@ function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ru
 
 export function settleBasic(work: Work): void {
   const { policy, facts, ytd, cells } = work;
-  const covered = cells.total(['covered']);
   const coveredPerLine = Array.from({ length: cells.lineCount }, (_, i) => cells.line('covered', i));
+  // Lines with a fund ratio of their own (12.5a) stay outside the deductible and the ratio rules.
+  const ownRatio = work.fundRatios;
+  const hasOwn = ownRatio.some((r) => r !== undefined);
+  const coinsuredPerLine = hasOwn ? coveredPerLine.map((c, i) => (ownRatio[i] === undefined ? c : 0)) : coveredPerLine;
+  const covered = coinsuredPerLine.reduce((a, b) => a + b, 0);
 
   // Deductible (起付线).
   let deductible = 0;
@@ -111,10 +115,10 @@ export function settleBasic(work: Work): void {
       amountFen: deductible,
       rule: `basic.deductibles[${rule.id}]`,
       basis: rule.basis,
-      text: `deductible ${yuan(deductible)} (${how}; due ${yuan(due)}, covered ${yuan(covered)})`,
+      text: `deductible ${yuan(deductible)} (${how}; due ${yuan(due)}, covered ${yuan(covered)}${hasOwn ? " in the claim's coinsurance" : ''})`,
     });
   }
-  work.deductible = shareOut(deductible, coveredPerLine);
+  work.deductible = shareOut(deductible, coinsuredPerLine);
   const payable = covered - deductible;
 
   // Ratio, possibly by bands.
@@ -132,18 +136,33 @@ export function settleBasic(work: Work): void {
   const start = ratio.measuredOn === 'year' && bandCounter ? ytd.get(bandCounter) : 0;
   const banded = payByBands({ start, amount: payable, threshold: 0, origin: 0, bands });
   if (ratio.measuredOn === 'year' && bandCounter) ytd.add(bandCounter, payable);
-  let amount = banded.pay;
+  const coinsured = banded.pay;
   const shown = banded.portions.map((p) => `${yuan(p.to - p.from)} × ${pct(p.ratio)} = ${yuan(p.pay)}`).join(' + ');
+
+  // Items at their own fund ratio: each line's covered amount × its ratio, rounded once per line.
+  const ownPay = hasOwn ? coveredPerLine.map((c, i) => (ownRatio[i] === undefined ? 0 : applyRatio(c, ownRatio[i]!))) : [];
+  const ownTotal = ownPay.reduce((a, b) => a + b, 0);
+  let amount = coinsured + ownTotal;
   work.steps.push({
     layer: 'basic',
     figure: 'payment before caps',
     amountFen: amount,
     rule: 'basic.ratios',
-    text: `(covered ${yuan(covered)} − deductible ${yuan(deductible)}) → ${shown || '0.00'}`,
+    text: `(covered ${yuan(covered)} − deductible ${yuan(deductible)}) → ${shown || '0.00'}${
+      hasOwn
+        ? `; items at their own fund ratio: ${work.bill.lines
+            .map((l, i) =>
+              ownRatio[i] === undefined ? '' : `line ${l.lineNo} ${yuan(coveredPerLine[i]!)} × ${pct(ownRatio[i]!)} = ${yuan(ownPay[i]!)}`,
+            )
+            .filter(Boolean)
+            .join(', ')}`
+        : ''
+    }`,
   });
 
   // Annual caps (封顶线).
   const caps = policy.basic.caps.filter((c) => holds(c.when, facts) && !c.exemptCategories.some((x) => facts.categories.includes(x)));
+  const capsCut: string[] = [];
   for (const cap of caps) {
     const left = room(cap.amount, ytd.get(`basic.cap.${cap.id}`));
     if (amount > left) {
@@ -156,19 +175,36 @@ export function settleBasic(work: Work): void {
         text: `annual cap ${yuan(cap.amount)}: ${yuan(left)} left this year, payment cut from ${yuan(amount)}`,
       });
       because(work, 'basic', `basic.caps[${cap.id}]`);
+      capsCut.push(`basic.caps[${cap.id}]`);
       amount = left;
     }
   }
   for (const cap of caps) ytd.add(`basic.cap.${cap.id}`, amount);
   ytd.add('basic.paid', amount);
 
-  // Shared over the lines by what each has above its share of the deductible.
-  const weights = coveredPerLine.map((c, i) => c - work.deductible[i]!);
-  if (amount > 0) for (const path of ratio.applied) because(work, 'basic', path);
-  const perLine = amount === 0 ? weights.map(() => 0) : cells.takeByWeights(amount, 'covered', weights);
-  perLine.forEach((v, i) => {
-    work.paid.basic[i] = work.paid.basic[i]! + v;
-  });
+  // Shared over the lines: the coinsured part by what each line has above its share of the
+  // deductible, the own-ratio part by each item's own payment (a cap cuts both in proportion).
+  const weights = coinsuredPerLine.map((c, i) => c - work.deductible[i]!);
+  if (amount > 0 && coinsured > 0) for (const path of ratio.applied) because(work, 'basic', path);
+  if (!hasOwn) {
+    const perLine = amount === 0 ? weights.map(() => 0) : cells.takeByWeights(amount, 'covered', weights);
+    perLine.forEach((v, i) => {
+      work.paid.basic[i] = work.paid.basic[i]! + v;
+    });
+  } else {
+    const [toCoinsured, toOwn] = shareOut(amount, [coinsured, ownTotal]) as [number, number];
+    const a = shareOut(toCoinsured, weights);
+    const b = shareOut(toOwn, ownPay);
+    const perLine = cells.takeByWeights(
+      amount,
+      'covered',
+      a.map((v, i) => v + b[i]!),
+    );
+    perLine.forEach((v, i) => {
+      work.paid.basic[i] = work.paid.basic[i]! + v;
+      if (ownRatio[i] !== undefined && v > 0) work.lineRules[i] = { basic: [work.scopedRules[i]!, ...capsCut].join(' + ') };
+    });
+  }
   work.steps.push({ layer: 'basic', figure: 'payment', amountFen: amount, rule: 'basic', text: `基本医保 pays ${yuan(amount)}` });
 }
 
