@@ -10,6 +10,9 @@
  *   basic.cap.<capId>                                     basic paid against that annual cap
  *   basic.band.<ratioRuleId>                              the year's amount measured by year-banded ratios
  *   basic.deductible.<ruleId>.paid | .claims | .target   deductible paid, claims in the pool (count), the year's deductible
+ *   basic.deductible.<ruleId>.on.<yyyy-mm-dd>           claims in the pool admitted (served) that day (count): a
+ *                                                       by-sequence deductible counts admissions by date, so a
+ *                                                       claim settled again after a reversal takes its place by date
  *   catastrophic.base, catastrophic.paid                  大病保险 base so far (incl. below its deductible), paid
  *   assistance.deductible, assistance.paid, assistance.major.paid
  *   assistance.tilted.base, assistance.tilted.paid        倾斜救助 second round
@@ -28,6 +31,14 @@ export class YearToDate {
   add(name: string, amount: number): void {
     if (amount === 0 && this.deltas.has(name)) return;
     this.deltas.set(name, (this.deltas.get(name) ?? 0) + amount);
+  }
+
+  /** The counters whose names start with `prefix`, as they stand now (name without the prefix → value). */
+  withPrefix(prefix: string): Map<string, number> {
+    const found = new Map<string, number>();
+    for (const name of Object.keys(this.before)) if (name.startsWith(prefix)) found.set(name.slice(prefix.length), this.get(name));
+    for (const name of this.deltas.keys()) if (name.startsWith(prefix)) found.set(name.slice(prefix.length), this.get(name));
+    return found;
   }
 
   /** Raises a counter to `value` if it is below it (the year's highest deductible). */

@@ -109,3 +109,85 @@ describe('12.5a a per-item fund ratio, outside the claim’s coinsurance', () =>
     expect(parsed.error!.issues[0]!.message).toBe('a special item sets firstSelfPay, fundRatio or both');
   });
 });
+
+/** The year after a settlement (+) or its reversal (−): what the adapter does with the statement's deltas. */
+const moved = (ytd: Record<string, number>, s: Statement, sign: 1 | -1) => {
+  const next = { ...ytd };
+  for (const [k, v] of Object.entries(s.yearToDate.deltas)) next[k] = (next[k] ?? 0) + sign * v;
+  return next;
+};
+
+describe('12.5e a claim settled again after a reversal takes its place by date in the year’s admissions', () => {
+  // Zhoushan residents: inpatient deductible 300/600/900 by level, the 2nd admission of the year pays 50%.
+  const zhoushan = variant('zhoushan-resident', 2023, () => {});
+  const june = () => stay([exampleLine(1, 'A', 'drug', 5_000)], '2023-06-10', '2023-06-15', 'ZY-JUNE');
+  const july = () => stay([exampleLine(1, 'A', 'drug', 2_000)], '2023-07-05', '2023-07-10', 'ZY-JULY');
+
+  it('re-settling a June stay after July’s makes June the first admission again: full deductible, not half', () => {
+    const member = zhoushanMember();
+    const j1 = run(zhoushan, june(), member, inZhoushan('tertiary'));
+    expect(j1.totals.deductibleFen).toBe(y(900)); // first admission, tertiary
+    const y1 = moved({}, j1, 1);
+    const jul = run(zhoushan, july(), member, inZhoushan('primary'), y1);
+    expect(jul.totals.deductibleFen).toBe(y(150)); // second admission: 300 × 50%
+    const y2 = moved(moved(y1, jul, 1), j1, -1); // June reversed (冲正) for a corrected bill
+    expect(y2['basic.deductible.inpatient.claims']).toBe(1);
+    const j2 = run(zhoushan, june(), member, inZhoushan('tertiary'), y2);
+    // By date June is still the first admission: 900 again (settlement order would have made it the
+    // second: 450, and the fund would have paid 450 × 65% = 292.50 too much).
+    expect(j2.totals.deductibleFen).toBe(y(900));
+    expect(fund(j2).basic).toBe(y((5_000 - 900) * 0.65));
+    expect(j2.steps.find((s) => s.figure === 'deductible')!.text).toContain('claim no. 1 of the year by date of admission pays 100%');
+    expect(j2.yearToDate.deltas).toMatchObject({ 'basic.deductible.inpatient.on.2023-06-10': 1, 'basic.deductible.inpatient.claims': 1 });
+  });
+
+  it('places a late June bill before July’s, and same-day claims in the order they were settled', () => {
+    const member = zhoushanMember();
+    const jul = run(zhoushan, july(), member, inZhoushan('primary'));
+    const late = run(zhoushan, june(), member, inZhoushan('tertiary'), moved({}, jul, 1));
+    expect([jul.totals.deductibleFen, late.totals.deductibleFen]).toEqual([y(300), y(900)]);
+    const sameDay = run(
+      zhoushan,
+      stay([exampleLine(1, 'A', 'drug', 2_000)], '2023-07-05', '2023-07-06', 'ZY-SAME'),
+      member,
+      inZhoushan('primary'),
+      moved({}, jul, 1),
+    );
+    expect(sameDay.totals.deductibleFen).toBe(y(150));
+  });
+
+  it('counts claims settled before dates were kept as earlier ones (an accumulator from before the change)', () => {
+    const s = run(zhoushan, june(), zhoushanMember(), inZhoushan('tertiary'), { 'basic.deductible.inpatient.claims': 1 });
+    expect(s.totals.deductibleFen).toBe(y(450));
+  });
+});
+
+describe('12.5d the major-disease assistance ratio never lowers a member’s category ratio', () => {
+  const fuxin = variant('fuxin-resident', 2019, () => {});
+  const member = (categories: string[]) =>
+    exampleMember({ sex: 'F', categories, enrolment: { region: '210900', scheme: 'resident', year: 2019 } });
+  const bill = (principal: string) =>
+    exampleBill([exampleLine(1, 'A', 'surgery', 30_000)], {
+      diagnoses: { principal, secondary: [] },
+      visit: { type: 'inpatient', serviceDate: '2019-11-01', dischargeDate: '2019-11-08' },
+    });
+  const assisted = (principal: string, categories: string[]) =>
+    run(fuxin, bill(principal), member(categories), exampleProvider('secondary', '210902', 'H21090200001'));
+
+  it('a 低保 breast-cancer patient keeps 低保’s 70% above the list’s 65%: the same as a 低保 heart-attack patient (Fuxin 2019)', () => {
+    // Basic 20,650 and catastrophic 1,110 leave 8,240 of covered self-pay; 低保 has no assistance deductible.
+    const heart = assisted('I21.000', ['dibao']);
+    const cancer = assisted('C50.900', ['dibao']);
+    expect(fund(heart).assistance).toBe(y(5_768)); // 8,240 × 70%
+    expect(fund(cancer).assistance).toBe(y(5_768)); // not 8,240 × 65% = 5,356
+    expect(cancer.totals.patientPaidFen).toBe(heart.totals.patientPaidFen);
+    expect(cancer.steps.find((s) => s.layer === 'assistance')!.text).toContain("the category's 70% is above the list's 65% and is kept");
+    expect(cancer.lines[0]!.rules.assistance).toBe('assistance.majorDiseases[breast-cancer] + assistance.categories[dibao]');
+  });
+
+  it('特困 keeps 90%; the registered poor (60%) still get the list’s higher 65%', () => {
+    expect(fund(assisted('C50.900', ['tekun'])).assistance).toBe(fund(assisted('I21.000', ['tekun'])).assistance);
+    expect(fund(assisted('I21.000', ['registered-poor'])).assistance).toBe(y(4_344)); // (8,240 − 1,000) × 60%
+    expect(fund(assisted('C50.900', ['registered-poor'])).assistance).toBe(y(4_706)); // (8,240 − 1,000) × 65%
+  });
+});

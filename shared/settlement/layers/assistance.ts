@@ -7,7 +7,7 @@
 import { applyRatio } from '../../money/fen.ts';
 import { payByBands } from '../bands.ts';
 import type { BasePart, BenefitPolicy } from '../policy.ts';
-import { pay, pct, room, yuan, partsText, type Work } from '../work.ts';
+import { because, pay, pct, room, yuan, partsText, type Work } from '../work.ts';
 
 type Assistance = NonNullable<BenefitPolicy['assistance']>;
 
@@ -35,7 +35,11 @@ export function settleAssistance(work: Work): void {
   ytd.add('assistance.deductible', deductible);
 
   const major = majorDisease(work, terms);
-  const ratio = major ? terms.majorDiseases!.ratio : category.ratio;
+  // The major-disease ratio raises a member's assistance, never lowers it (12.5d): a 低保 member
+  // whose ratio is above the list's keeps it, so a cancer patient never gets less than a
+  // heart-attack patient on the same bill. The list's own annual limit still applies.
+  const categoryKept = major !== undefined && category.ratio > terms.majorDiseases!.ratio;
+  const ratio = major ? Math.max(terms.majorDiseases!.ratio, category.ratio) : category.ratio;
   const rulePath = major ? `assistance.majorDiseases[${major.code}]` : `assistance.categories[${category.id}]`;
   let amount = applyRatio(base - deductible, ratio);
   work.steps.push({
@@ -45,7 +49,7 @@ export function settleAssistance(work: Work): void {
     ratioBp: ratio,
     rule: rulePath,
     basis: major ? terms.majorDiseases!.basis : category.basis,
-    text: `category ${category.categories.filter((c) => facts.categories.includes(c)).join('/')} (terms ${category.id}): (${partsText(parts)} ${yuan(base)} − deductible ${yuan(deductible)}) × ${pct(ratio)}${major ? ` (重特大疾病 ${major.name})` : ''} = ${yuan(amount)}`,
+    text: `category ${category.categories.filter((c) => facts.categories.includes(c)).join('/')} (terms ${category.id}): (${partsText(parts)} ${yuan(base)} − deductible ${yuan(deductible)}) × ${pct(ratio)}${major ? ` (重特大疾病 ${major.name}${categoryKept ? `: the category's ${pct(category.ratio)} is above the list's ${pct(terms.majorDiseases!.ratio)} and is kept` : ''})` : ''} = ${yuan(amount)}`,
   });
 
   const limited =
@@ -70,6 +74,7 @@ export function settleAssistance(work: Work): void {
   ytd.add('assistance.paid', amount);
   if (major) ytd.add('assistance.major.paid', amount);
   pay(work, 'assistance', amount, parts, rulePath);
+  if (categoryKept && amount > 0) because(work, 'assistance', `assistance.categories[${category.id}]`);
   work.steps.push({ layer: 'assistance', figure: 'payment', amountFen: amount, rule: 'assistance', text: `医疗救助 pays ${yuan(amount)}` });
 
   const tilted = terms.tilted;

@@ -13,6 +13,26 @@ import { because, clampRatio, pay, pct, room, yuan, type Work } from '../work.ts
 
 type DeductibleRule = BenefitPolicy['basic']['deductibles'][number];
 
+/**
+ * How many claims of the pool come before this one in the year, by date of admission (service),
+ * not by the order they were settled in (12.5e): each claim counts itself on its date
+ * (`<pool>.on.<date>`), a reversal takes that count back, so a June stay settled again after July's
+ * is the first admission of the year again. Claims on the same date keep the order they were settled
+ * in; claims counted before dates were kept (`.claims` above the dated ones) count as earlier.
+ */
+function admissionsBefore(work: Work, pool: string, claimsBefore: number): number {
+  const date = work.bill.visit.serviceDate;
+  const dated = work.ytd.withPrefix(`${pool}.on.`);
+  let total = 0;
+  let earlier = 0;
+  for (const [day, count] of dated) {
+    total += count;
+    if (day <= date) earlier += count;
+  }
+  work.ytd.add(`${pool}.on.${date}`, 1);
+  return Math.max(0, claimsBefore - total) + earlier;
+}
+
 /** The deductible this claim owes under its rule and the year so far; moves the rule's counters. */
 function deductibleDue(work: Work, rule: DeductibleRule): { due: Fen; how: string } {
   const { ytd, facts } = work;
@@ -25,9 +45,13 @@ function deductibleDue(work: Work, rule: DeductibleRule): { due: Fen; how: strin
     case 'per-claim':
       return { due: amount, how: `${yuan(amount)} on every claim at ${facts.level} level` };
     case 'by-sequence': {
+      const position = admissionsBefore(work, pool, claimsBefore);
       const factors = rule.repeat.factors;
-      const factor = factors[Math.min(claimsBefore, factors.length - 1)]!;
-      return { due: applyRatio(amount, factor), how: `claim no. ${claimsBefore + 1} of the year pays ${pct(factor)} of ${yuan(amount)}` };
+      const factor = factors[Math.min(position, factors.length - 1)]!;
+      return {
+        due: applyRatio(amount, factor),
+        how: `claim no. ${position + 1} of the year by date of ${work.bill.visit.type === 'inpatient' ? 'admission' : 'service'} pays ${pct(factor)} of ${yuan(amount)}`,
+      };
     }
     case 'once-a-year': {
       const target = claimsBefore === 0 ? amount : ytd.get(`${pool}.target`);
