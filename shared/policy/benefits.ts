@@ -7,8 +7,10 @@ import b2109002019Resident from '../../policies/benefits/210900/2019-resident.js
 import b2109002020Resident from '../../policies/benefits/210900/2020-resident.json' with { type: 'json' };
 import b3309002023Resident from '../../policies/benefits/330900/2023-resident.json' with { type: 'json' };
 import b3309002024Resident from '../../policies/benefits/330900/2024-resident.json' with { type: 'json' };
+import b3309002025Employee from '../../policies/benefits/330900/2025-employee.json' with { type: 'json' };
 import b3309002025Resident from '../../policies/benefits/330900/2025-resident.json' with { type: 'json' };
 import b3415022023Resident from '../../policies/benefits/341502/2023-resident.json' with { type: 'json' };
+import b5325002025Employee from '../../policies/benefits/532500/2025-employee.json' with { type: 'json' };
 import { benefitPolicySchema, type BenefitPolicy, type BenefitPolicyDocument } from '../settlement/policy.ts';
 import { definePolicyKind, shippedVersions } from './registry.ts';
 
@@ -27,6 +29,8 @@ export const benefitsKind = definePolicyKind<BenefitPolicy>({
     'policies/benefits/330900/2024-resident.json': b3309002024Resident,
     'policies/benefits/330900/2025-resident.json': b3309002025Resident,
     'policies/benefits/341502/2023-resident.json': b3415022023Resident,
+    'policies/benefits/330900/2025-employee.json': b3309002025Employee,
+    'policies/benefits/532500/2025-employee.json': b5325002025Employee,
   },
 });
 

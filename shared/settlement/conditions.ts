@@ -33,6 +33,7 @@ export function holds(when: Condition, facts: ClaimFacts): boolean {
     (when.ageFrom === undefined || facts.ageYears >= when.ageFrom) &&
     (when.ageBelow === undefined || facts.ageYears < when.ageBelow) &&
     anyOf(when.memberGroups, facts.groups) &&
+    (when.exceptMemberGroups === undefined || !when.exceptMemberGroups.some((g) => facts.groups.includes(g))) &&
     anyOf(when.categories, facts.categories) &&
     oneOf(when.diseases, facts.disease) &&
     oneOf(when.programmes, facts.programme)

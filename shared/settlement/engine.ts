@@ -3,7 +3,8 @@
  * Pure: no I/O, no clock. The layers run in the order the papers settle them, each on what the
  * patient still owes after the one before:
  *   1 scope (目录外, 超限价, 乙类先行自付) → 2 basic (or a per-bed-day standard) → 3 catastrophic
- *   → 4 assistance (and its tilted round) → 5 supplementary cover → family self-pay cap.
+ *   (大病保险; employees' 大额医疗费用补助) → 3b subsidies (公务员医疗补助) → 4 assistance (and its
+ *   tilted round) → 5 supplementary cover → family self-pay cap.
  *
  * THE ROUNDING RULE (the project's one rule, shared/money/fen.ts, applied here like this):
  *   - a figure derived by a ratio is rounded half up to the fen, once, where it is computed:
@@ -26,6 +27,7 @@ import { layerKeys, SettlementRefusal, type LayerKey, type LineRules, type State
 import { YearToDate } from './year-to-date.ts';
 import { settleBasic, settleBedDay } from './layers/basic.ts';
 import { settleCatastrophic } from './layers/catastrophic.ts';
+import { settleSubsidies } from './layers/subsidy.ts';
 import { settleAssistance } from './layers/assistance.ts';
 import { settleFamilyCap, settleSupplementary } from './layers/top-up.ts';
 import { yuan, type Work } from './work.ts';
@@ -110,6 +112,7 @@ function paidOnLine(paid: Record<LayerKey, Fen[]>, i: number): Record<LayerKey, 
   return {
     basic: paid.basic[i]!,
     catastrophic: paid.catastrophic[i]!,
+    subsidy: paid.subsidy[i]!,
     assistance: paid.assistance[i]!,
     assistanceTilted: paid.assistanceTilted[i]!,
     supplementary: paid.supplementary[i]!,
@@ -135,6 +138,7 @@ function lineRules(
     institution: when(institution, 'institution'),
     basic: when(paid.basic, 'basic'),
     catastrophic: when(paid.catastrophic, 'catastrophic'),
+    subsidy: when(paid.subsidy, 'subsidy'),
     assistance: when(paid.assistance, 'assistance'),
     assistanceTilted: when(paid.assistanceTilted, 'assistanceTilted'),
     supplementary: when(paid.supplementary, 'supplementary'),
@@ -173,6 +177,13 @@ export function settle(input: SettlementInput): Statement {
     fundRatios: scoped.map((s) => s.fundRatio?.ratio),
     scopedRules: scoped.map((s) => s.fundRatio?.rule),
     lineRules: new Array(n).fill(undefined),
+    // Until basic measures them (a bed-day stay keeps these): all covered cost inside the caps.
+    axes: {
+      covered: cells.total(['covered']),
+      burdenWithinCap: cells.total(['covered']),
+      aboveCap: 0,
+      firstSelfPay: cells.total(['firstSelfPay']),
+    },
   };
   const sum = (values: readonly Fen[]) => values.reduce((a, b) => a + b, 0);
   const billed = sum(bill.lines.map((l) => l.amountFen));
@@ -188,6 +199,7 @@ export function settle(input: SettlementInput): Statement {
   if (bill.visit.type === 'bed-day') settleBedDay(work);
   else settleBasic(work);
   settleCatastrophic(work);
+  settleSubsidies(work);
   settleAssistance(work);
   settleSupplementary(work);
   settleFamilyCap(work);

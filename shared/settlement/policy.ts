@@ -110,6 +110,8 @@ export const conditionSchema = z.strictObject({
   ageBelow: z.number().int().positive().optional(),
   /** Member groups enrolment records, e.g. retired (退休). Any one suffices. */
   memberGroups: z.array(code).min(1).optional(),
+  /** The member is in none of these groups (in-service employees: not retired). */
+  exceptMemberGroups: z.array(code).min(1).optional(),
   /** Assistance categories valid on the date (特困, 低保…). Any one suffices. */
   categories: z.array(code).min(1).optional(),
   /** The chronic disease (or 两病 disease) the visit is for. */
@@ -284,7 +286,18 @@ export const basicSchema = z.strictObject({
           when: conditionSchema.default({}),
           set: byLevel(percent()).optional(),
           add: byLevel(percent({ signed: true })).optional(),
-          bands: z.strictObject({ measuredOn: z.enum(['claim', 'year']), bands: bandsSchema }).optional(),
+          bands: z
+            .strictObject({
+              measuredOn: z.enum(['claim', 'year']),
+              /**
+               * Where band limits are read (12.5b): `above-deductible` (the default) on the amount
+               * above the deductible; `gross` on the whole covered amount, deductible included
+               * (to 10,000 yuan of cost at 80%: a 1,000 deductible uses the first 1,000 of that band).
+               */
+              limitsOn: z.enum(['above-deductible', 'gross']).default('above-deductible'),
+              bands: bandsSchema,
+            })
+            .optional(),
           basis: basisSchema,
         })
         .refine(
@@ -309,7 +322,23 @@ export const basicSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Layer 3: catastrophic illness insurance (大病保险)
+// Cost axes a later layer may read (12.5c)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What a layer measures its deductible and bands on, claim by claim, summed over the year:
+ *  - self-pay: what the patient still owes in the layer's base when it runs (the default);
+ *  - basic-covered: the policy-covered amount as basic saw it, deductible included;
+ *  - basic-burden-within-cap: the patient's share of the covered cost up to where basic's caps
+ *    stopped it (deductible + coinsurance inside the cap);
+ *  - basic-above-cap: the covered cost beyond that point, which basic's caps left unpaid.
+ * A layer reading another layer's axis still pays only out of what the patient owes.
+ */
+export const costAxes = ['self-pay', 'basic-covered', 'basic-burden-within-cap', 'basic-above-cap'] as const;
+export type CostAxis = (typeof costAxes)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Layer 3: catastrophic illness insurance (大病保险, for employees 大额医疗费用补助)
 // ---------------------------------------------------------------------------------------------
 
 export const catastrophicSchema = z.strictObject({
@@ -323,6 +352,8 @@ export const catastrophicSchema = z.strictObject({
   bandsMeasuredOn: z.enum(['gross', 'above-deductible']),
   /** Whether 乙类先行自付 counts in the base, besides the covered self-pay left by basic. */
   includeFirstSelfPay: z.boolean(),
+  /** The cost axis its deductible and bands read (12.5c): employees' 大额 often reads `basic-above-cap`. */
+  axis: z.enum(costAxes).default('self-pay'),
   bands: bandsSchema,
   /** Annual cap; absent = uncapped. */
   cap: yuan.optional(),
@@ -345,6 +376,38 @@ export const catastrophicSchema = z.strictObject({
     .default([]),
   basis: basisSchema,
 });
+
+// ---------------------------------------------------------------------------------------------
+// Layer 3b: subsidies (公务员医疗补助 and the like), after catastrophic, before assistance
+// ---------------------------------------------------------------------------------------------
+
+export const subsidiesSchema = z.array(
+  z.strictObject({
+    id: ruleId,
+    name: z.string().min(1),
+    /** Who and which claims: e.g. memberGroups civil-servant (公务员), visitTypes. */
+    when: conditionSchema,
+    /** Each part reads a cost axis with its own annual deductible and bands; the plan pays their sum. */
+    parts: z
+      .array(
+        z.strictObject({
+          id: ruleId,
+          axis: z.enum(costAxes),
+          /** 乙类先行自付 counts on the axis too. */
+          includeFirstSelfPay: z.boolean().default(false),
+          /** Annual deductible on the part's year axis. */
+          deductible: yuan.default(0),
+          bandsMeasuredOn: z.enum(['gross', 'above-deductible']).default('above-deductible'),
+          bands: bandsSchema,
+          basis: basisSchema,
+        }),
+      )
+      .min(1),
+    /** Annual limit on what the plan pays; absent = none. */
+    annualCap: yuan.optional(),
+    basis: basisSchema,
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Layer 4: medical assistance (医疗救助)
@@ -452,6 +515,7 @@ export const benefitPolicySchema = z
     visits: visitsSchema,
     basic: basicSchema,
     catastrophic: catastrophicSchema.optional(),
+    subsidies: subsidiesSchema.default([]),
     assistance: assistanceSchema.optional(),
     supplementary: supplementarySchema.default([]),
     familyCap: familyCapSchema.optional(),
@@ -477,7 +541,8 @@ export const benefitPolicySchema = z
       if (r.bands) checkBands(r.bands.bands, ['basic', 'ratios', i, 'bands', 'bands']);
     });
     if (policy.catastrophic) checkBands(policy.catastrophic.bands, ['catastrophic', 'bands']);
-    const unique = (ids: string[], path: string[]) => {
+
+    const unique = (ids: string[], path: (string | number)[]) => {
       const seen = new Set<string>();
       ids.forEach((id, i) => {
         if (seen.has(id)) issue([...path, i, 'id'], `duplicate id ${id}`);
@@ -500,6 +565,17 @@ export const benefitPolicySchema = z
       policy.supplementary.map((s) => s.id),
       ['supplementary'],
     );
+    unique(
+      policy.subsidies.map((s) => s.id),
+      ['subsidies'],
+    );
+    policy.subsidies.forEach((plan, i) => {
+      plan.parts.forEach((part, j) => checkBands(part.bands, ['subsidies', i, 'parts', j, 'bands']));
+      unique(
+        plan.parts.map((p) => p.id),
+        ['subsidies', i, 'parts'],
+      );
+    });
   });
 
 /** The document as staff write and publish it (percent strings, yuan). */

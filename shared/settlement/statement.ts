@@ -10,7 +10,7 @@ import type { BasisPoints, Fen } from '../money/fen.ts';
 import { Refusal } from '../refusal/refusal.ts';
 import type { Basis, HospitalLevel, ItemClass, LineCategory, VisitType } from './policy.ts';
 
-export const layerKeys = ['basic', 'catastrophic', 'assistance', 'assistanceTilted', 'supplementary', 'familyCap'] as const;
+export const layerKeys = ['basic', 'catastrophic', 'subsidy', 'assistance', 'assistanceTilted', 'supplementary', 'familyCap'] as const;
 export type LayerKey = (typeof layerKeys)[number];
 
 export interface StatementStep {

@@ -3,7 +3,7 @@ import type { Bill } from './bill.ts';
 import type { LineCells } from './cells.ts';
 import type { ClaimFacts } from './conditions.ts';
 import type { MemberState } from './member.ts';
-import type { BasePart, BenefitPolicy } from './policy.ts';
+import type { BasePart, BenefitPolicy, CostAxis } from './policy.ts';
 import type { LayerKey, StatementStep } from './statement.ts';
 import type { YearToDate } from './year-to-date.ts';
 
@@ -30,6 +30,42 @@ export interface Work {
   scopedRules: (string | undefined)[];
   /** Per line: rules that replace the claim-wide ones for this line (an item paid at its own ratio). */
   lineRules: (Partial<Record<LayerKey, string>> | undefined)[];
+  /** This claim's amounts on basic's cost axes (12.5c), set by basic for the layers after it. */
+  axes: ClaimAxes;
+}
+
+/** The claim's cost on the axes basic measures (see `costAxes` in policy.ts); they add up to the covered amount. */
+export interface ClaimAxes {
+  /** The policy-covered amount, deductible included. */
+  covered: Fen;
+  /** Deductible + the patient's coinsurance on the cost inside basic's caps. */
+  burdenWithinCap: Fen;
+  /** Covered cost beyond the point where basic's caps stopped paying. */
+  aboveCap: Fen;
+  /** 乙类先行自付 of the claim (for an axis that counts it). */
+  firstSelfPay: Fen;
+}
+
+export const axisText: Record<CostAxis, string> = {
+  'self-pay': 'covered self-pay',
+  'basic-covered': "basic's covered amount",
+  'basic-burden-within-cap': "the personal burden inside basic's caps",
+  'basic-above-cap': "the covered cost beyond basic's caps",
+};
+
+/** A claim's amount on a cost axis; `self-pay` is what the patient still owes in `parts` now. */
+export function axisAmount(work: Work, axis: CostAxis, includeFirstSelfPay: boolean): Fen {
+  const first = includeFirstSelfPay ? work.axes.firstSelfPay : 0;
+  switch (axis) {
+    case 'self-pay':
+      return work.cells.total(includeFirstSelfPay ? ['covered', 'firstSelfPay'] : ['covered']);
+    case 'basic-covered':
+      return work.axes.covered + first;
+    case 'basic-burden-within-cap':
+      return work.axes.burdenWithinCap + first;
+    case 'basic-above-cap':
+      return work.axes.aboveCap;
+  }
 }
 
 /** Notes a rule behind a figure (once). */

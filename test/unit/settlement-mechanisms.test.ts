@@ -191,3 +191,112 @@ describe('12.5d the major-disease assistance ratio never lowers a member’s cat
     expect(fund(assisted('C50.900', ['registered-poor'])).assistance).toBe(y(4_706)); // (8,240 − 1,000) × 65%
   });
 });
+
+describe('12.5b basic ratio bands read on the gross covered amount, deductible included', () => {
+  const banded = (limitsOn: 'gross' | 'above-deductible', measuredOn: 'claim' | 'year' = 'claim') =>
+    variant('zhoushan-resident', 2023, (d) => {
+      const rule = d.basic.ratios.find((r) => r.id === 'inpatient')!;
+      delete rule.set;
+      rule.bands = { measuredOn, limitsOn, bands: [{ upTo: 10_000, ratio: '80%' }, { ratio: '90%' }] };
+    });
+  const bill = (yuan: number, claimNo = 'C-0001') => stay([exampleLine(1, 'A', 'drug', yuan)], '2023-11-01', '2023-11-08', claimNo);
+
+  it('with a 600 deductible (secondary): gross bands pay 9,400 at 80% and 5,000 at 90%; above-deductible 10,000 and 4,400', () => {
+    const gross = run(banded('gross'), bill(15_000), zhoushanMember(), inZhoushan('secondary'));
+    expect(fund(gross).basic).toBe(y(7_520 + 4_500)); // [600, 10,000) × 80% + [10,000, 15,000) × 90%
+    expect(gross.steps.find((s) => s.figure === 'payment before caps')!.text).toContain(
+      '9400.00 × 80% = 7520.00 + 5000.00 × 90% = 4500.00',
+    );
+    const above = run(banded('above-deductible'), bill(15_000), zhoushanMember(), inZhoushan('secondary'));
+    expect(fund(above).basic).toBe(y(8_000 + 3_960)); // 14,400 above the deductible: 10,000 × 80% + 4,400 × 90%
+  });
+
+  it('measured on the year: the second admission continues on the gross axis where the first stopped', () => {
+    const policy = banded('gross', 'year');
+    const first = run(policy, bill(6_000, 'A-1'), zhoushanMember(), inZhoushan('secondary'));
+    expect(fund(first).basic).toBe(y(4_320)); // [600, 6,000) × 80%
+    const second = run(policy, bill(6_000, 'A-2'), zhoushanMember(), inZhoushan('secondary'), moved({}, first, 1));
+    // Deductible 300 (second admission), from 6,000 on the axis: [6,300, 10,000) × 80% + [10,000, 12,000) × 90%.
+    expect(second.totals.deductibleFen).toBe(y(300));
+    expect(fund(second).basic).toBe(y(2_960 + 1_800));
+    expect(second.yearToDate.after['basic.band.inpatient']).toBe(y(12_000));
+  });
+});
+
+describe('12.5c a layer whose deductible and bands read another layer’s cost axis', () => {
+  // Basic capped at 10,000 a year; 大额 pays 90% of the covered cost beyond basic's cap; civil servants
+  // get 80% of their burden inside basic's cap above 1,000 a year, plus 5% of the cost beyond the cap
+  // for the next 50,000.
+  const policy = variant('zhoushan-resident', 2023, (d) => {
+    d.scheme = 'employee';
+    d.basic.caps = [{ id: 'annual', amount: 10_000, basis: { illustrative: 'test' } }];
+    d.catastrophic = {
+      visitTypes: ['inpatient'],
+      deductible: 0,
+      bandsMeasuredOn: 'gross',
+      includeFirstSelfPay: false,
+      axis: 'basic-above-cap',
+      bands: [{ ratio: '90%' }],
+      cap: 300_000,
+      basis: { illustrative: 'test: 大额医疗费用补助' },
+    };
+    d.subsidies = [
+      {
+        id: 'civil-servant',
+        name: '公务员医疗补助',
+        when: { memberGroups: ['civil-servant'] },
+        parts: [
+          { id: 'burden', axis: 'basic-burden-within-cap', deductible: 1_000, bands: [{ ratio: '80%' }], basis: { illustrative: 'test' } },
+          {
+            id: 'above-cap',
+            axis: 'basic-above-cap',
+            bands: [{ upTo: 50_000, ratio: '5%' }, { ratio: '0%' }],
+            basis: { illustrative: 'test' },
+          },
+        ],
+        basis: { illustrative: 'test' },
+      },
+    ];
+  });
+  const employee = (groups: string[] = []) => exampleMember({ enrolment: { region: '330900', scheme: 'employee', year: 2023 }, groups });
+  const bill = () => stay([exampleLine(1, 'A', 'drug', 20_000)]);
+
+  it('splits basic’s cost at its cap: 大额 pays 90% beyond it, the subsidy 80% of the burden inside it above 1,000 and 5% beyond it', () => {
+    const s = run(policy, bill(), employee(['civil-servant']), inZhoushan('secondary'));
+    // Basic: (20,000 − 600) × 75% = 14,550, cut to the 10,000 cap: 13,333.33 of cost is inside the cap,
+    // 6,066.67 beyond it; the burden inside it is 600 + 13,333.33 × 25% = 3,933.33.
+    expect(fund(s).basic).toBe(y(10_000));
+    expect(fund(s).catastrophic).toBe(y(5_460)); // 6,066.67 × 90% = 5,460.003
+    // 2,933.33 × 80% = 2,346.66 (2,346.664) + 6,066.67 × 5% = 303.33 (303.3335)
+    expect(fund(s).subsidy).toBe(y(2_649.99));
+    expect(s.totals.patientPaidFen).toBe(y(1_890.01)); // 3,933.33 − 2,346.66 + 6,066.67 − 5,460 − 303.33
+    expect(s.steps.filter((x) => x.layer === 'subsidy').map((x) => x.amountFen)).toEqual([y(2_346.66), y(303.33), y(2_649.99)]);
+    expect(s.yearToDate.deltas).toMatchObject({
+      'subsidy.civil-servant.burden.base': y(3_933.33),
+      'subsidy.civil-servant.above-cap.base': y(6_066.67),
+      'catastrophic.base': y(6_066.67),
+    });
+    expect(s.lines[0]!.rules.subsidy).toBe('subsidies[civil-servant]');
+  });
+
+  it('pays no subsidy to a member outside the group, and 大额 nothing while basic’s cap is not reached', () => {
+    const other = run(policy, bill(), employee(), inZhoushan('secondary'));
+    expect(fund(other)).toMatchObject({ basic: y(10_000), catastrophic: y(5_460), subsidy: 0 });
+    expect(other.totals.patientPaidFen).toBe(y(4_540));
+    const small = run(policy, stay([exampleLine(1, 'A', 'drug', 5_000)]), employee(['civil-servant']), inZhoushan('secondary'));
+    expect(fund(small)).toMatchObject({ basic: y(3_300), catastrophic: 0 }); // (5,000 − 600) × 75%
+    // Burden inside the cap 1,700: 700 above the subsidy's 1,000 deductible × 80% = 560.
+    expect(fund(small).subsidy).toBe(y(560));
+  });
+
+  it('counts the year: once basic’s cap is used up, a later stay is all beyond it', () => {
+    const s = run(policy, bill(), employee(['civil-servant']), inZhoushan('secondary'), {
+      'basic.cap.annual': y(10_000),
+      'subsidy.civil-servant.burden.base': y(5_000),
+      'subsidy.civil-servant.above-cap.base': y(48_000),
+    });
+    // Basic pays 0; beyond the cap: 20,000 − 600 = 19,400 → 大额 17,460; the burden inside the cap is the
+    // deductible 600, all above the subsidy's deductible (met): 480; 5% only on the 2,000 left to 50,000: 100.
+    expect(fund(s)).toMatchObject({ basic: 0, catastrophic: y(17_460), subsidy: y(580) });
+  });
+});

@@ -5,11 +5,11 @@
  * caps (封顶线).
  */
 import { applyRatio, type BasisPoints, type Fen } from '../../money/fen.ts';
-import { payByBands, type Band } from '../bands.ts';
+import { payByBands, type Band, type BandPortion } from '../bands.ts';
 import { shareOut } from '../cells.ts';
 import { holds } from '../conditions.ts';
 import { atLevel, type BenefitPolicy } from '../policy.ts';
-import { because, clampRatio, pay, pct, room, yuan, type Work } from '../work.ts';
+import { because, clampRatio, pay, pct, room, yuan, type ClaimAxes, type Work } from '../work.ts';
 
 type DeductibleRule = BenefitPolicy['basic']['deductibles'][number];
 
@@ -69,10 +69,57 @@ function deductibleDue(work: Work, rule: DeductibleRule): { due: Fen; how: strin
   }
 }
 
+/**
+ * Where basic's caps stopped it, on the cost axis (12.5c): the covered cost whose payment fits in
+ * what basic paid is inside the caps, the rest beyond them. With a cap cut, the payment is shared
+ * between the coinsured part and the items at their own ratio in proportion (as on the lines), and
+ * each part's cost inside the cap is found by running its bands (or its ratio) back from its share.
+ */
+function axesOf(a: {
+  coveredAll: Fen;
+  deductible: Fen;
+  portions: readonly BandPortion[];
+  coinsured: Fen;
+  ownCovered: Fen;
+  ownTotal: Fen;
+  paid: Fen;
+  firstSelfPay: Fen;
+}): ClaimAxes {
+  let within = a.coveredAll - a.deductible;
+  if (a.paid < a.coinsured + a.ownTotal) {
+    const [toCoinsured, toOwn] = shareOut(a.paid, [a.coinsured, a.ownTotal]) as [Fen, Fen];
+    let cost = 0;
+    let reached = 0;
+    for (const p of a.portions) {
+      if (reached >= toCoinsured) break;
+      if (reached + p.pay <= toCoinsured) {
+        cost += p.to - p.from;
+        reached += p.pay;
+      } else {
+        cost += p.ratio > 0 ? Math.floor(((toCoinsured - reached) * 10_000) / p.ratio) : 0;
+        break;
+      }
+    }
+    const ownWithin = a.ownTotal > 0 ? Math.floor((a.ownCovered * toOwn) / a.ownTotal) : 0;
+    within = cost + ownWithin;
+  }
+  const aboveCap = Math.max(0, a.coveredAll - a.deductible - within);
+  return { covered: a.coveredAll, burdenWithinCap: a.coveredAll - aboveCap - a.paid, aboveCap, firstSelfPay: a.firstSelfPay };
+}
+
 /** The ratio (or bands) from every rule that holds: the last `set`/`bands` is the base, every `add` adds. */
-function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ruleId?: string; add: BasisPoints; applied: string[] } {
+type LimitsOn = 'above-deductible' | 'gross';
+
+function ratioFor(work: Work): {
+  bands: Band[];
+  measuredOn: 'claim' | 'year';
+  limitsOn: LimitsOn;
+  ruleId?: string;
+  add: BasisPoints;
+  applied: string[];
+} {
   const { policy, facts } = work;
-  let base: { bands: Band[]; measuredOn: 'claim' | 'year'; ruleId: string } | undefined;
+  let base: { bands: Band[]; measuredOn: 'claim' | 'year'; limitsOn: LimitsOn; ruleId: string } | undefined;
   let add = 0;
   const applied: string[] = [];
   for (const rule of policy.basic.ratios) {
@@ -81,7 +128,7 @@ function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ru
     applied.push(path);
     if (rule.set !== undefined) {
       const ratio = atLevel(rule.set, facts.level);
-      base = { bands: [{ ratio }], measuredOn: 'claim', ruleId: rule.id };
+      base = { bands: [{ ratio }], measuredOn: 'claim', limitsOn: 'above-deductible', ruleId: rule.id };
       work.steps.push({
         layer: 'basic',
         figure: 'ratio',
@@ -91,13 +138,13 @@ function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ru
         text: `ratio ${pct(ratio)} (${rule.id})`,
       });
     } else if (rule.bands !== undefined) {
-      base = { bands: rule.bands.bands, measuredOn: rule.bands.measuredOn, ruleId: rule.id };
+      base = { bands: rule.bands.bands, measuredOn: rule.bands.measuredOn, limitsOn: rule.bands.limitsOn, ruleId: rule.id };
       work.steps.push({
         layer: 'basic',
         figure: 'ratio',
         rule: path,
         basis: rule.basis,
-        text: `ratio by band of the amount above the deductible (in the ${rule.bands.measuredOn}): ${rule.bands.bands.map((b) => `${b.upTo === undefined ? 'above' : `to ${yuan(b.upTo)}`} ${pct(b.ratio)}`).join(', ')}`,
+        text: `ratio by band of the ${rule.bands.limitsOn === 'gross' ? 'covered amount, deductible included,' : 'amount above the deductible'} (in the ${rule.bands.measuredOn}): ${rule.bands.bands.map((b) => `${b.upTo === undefined ? 'above' : `to ${yuan(b.upTo)}`} ${pct(b.ratio)}`).join(', ')}`,
       });
     } else if (rule.add !== undefined) {
       const points = atLevel(rule.add, facts.level);
@@ -112,7 +159,7 @@ function ratioFor(work: Work): { bands: Band[]; measuredOn: 'claim' | 'year'; ru
       });
     }
   }
-  if (!base) return { bands: [{ ratio: 0 }], measuredOn: 'claim', add: 0, applied: [] };
+  if (!base) return { bands: [{ ratio: 0 }], measuredOn: 'claim', limitsOn: 'above-deductible', add: 0, applied: [] };
   return { ...base, add, applied };
 }
 
@@ -158,8 +205,13 @@ export function settleBasic(work: Work): void {
   const bands = ratio.bands.map((b) => ({ ...b, ratio: clampRatio(b.ratio + ratio.add) }));
   const bandCounter = ratio.ruleId ? `basic.band.${ratio.ruleId}` : undefined;
   const start = ratio.measuredOn === 'year' && bandCounter ? ytd.get(bandCounter) : 0;
-  const banded = payByBands({ start, amount: payable, threshold: 0, origin: 0, bands });
-  if (ratio.measuredOn === 'year' && bandCounter) ytd.add(bandCounter, payable);
+  // Above the deductible (the default): the claim's payable amount runs along the bands' axis.
+  // Gross (12.5b): the whole covered amount does, and only what lies past its deductible is paid.
+  const gross = ratio.limitsOn === 'gross';
+  const banded = gross
+    ? payByBands({ start, amount: covered, threshold: start + deductible, origin: 0, bands })
+    : payByBands({ start, amount: payable, threshold: 0, origin: 0, bands });
+  if (ratio.measuredOn === 'year' && bandCounter) ytd.add(bandCounter, gross ? covered : payable);
   const coinsured = banded.pay;
   const shown = banded.portions.map((p) => `${yuan(p.to - p.from)} × ${pct(p.ratio)} = ${yuan(p.pay)}`).join(' + ');
 
@@ -172,7 +224,7 @@ export function settleBasic(work: Work): void {
     figure: 'payment before caps',
     amountFen: amount,
     rule: 'basic.ratios',
-    text: `(covered ${yuan(covered)} − deductible ${yuan(deductible)}) → ${shown || '0.00'}${
+    text: `${gross ? `covered ${yuan(covered)}, bands read from ${yuan(start)} with the deductible ${yuan(deductible)} first` : `(covered ${yuan(covered)} − deductible ${yuan(deductible)})`} → ${shown || '0.00'}${
       hasOwn
         ? `; items at their own fund ratio: ${work.bill.lines
             .map((l, i) =>
@@ -205,6 +257,16 @@ export function settleBasic(work: Work): void {
   }
   for (const cap of caps) ytd.add(`basic.cap.${cap.id}`, amount);
   ytd.add('basic.paid', amount);
+  work.axes = axesOf({
+    coveredAll: covered + (hasOwn ? coveredPerLine.reduce((a, b) => a + b, 0) - covered : 0),
+    deductible,
+    portions: banded.portions,
+    coinsured,
+    ownCovered: hasOwn ? coveredPerLine.reduce((a, b, i) => a + (ownRatio[i] === undefined ? 0 : b), 0) : 0,
+    ownTotal,
+    paid: amount,
+    firstSelfPay: work.axes.firstSelfPay,
+  });
 
   // Shared over the lines: the coinsured part by what each line has above its share of the
   // deductible, the own-ratio part by each item's own payment (a cap cuts both in proportion).
@@ -282,6 +344,7 @@ export function settleBedDay(work: Work): void {
   }
   for (const cap of caps) ytd.add(`basic.cap.${cap.id}`, fund);
   ytd.add('basic.paid', fund);
+  work.axes = { covered: base, burdenWithinCap: base - fund, aboveCap: 0, firstSelfPay: work.axes.firstSelfPay };
   pay(work, 'basic', fund, ['covered'], programmePath);
   work.steps.push({
     layer: 'basic',

@@ -2,12 +2,14 @@
  * Layer 3: catastrophic illness insurance (大病保险) on the covered self-pay basic leaves (and the
  * first self-pay, where the region counts it), summed over the year: above the annual deductible,
  * paid band by band. Categories (poor members) get their own terms: a share of the deductible,
- * points added to every band, a floor under every band, no cap.
+ * points added to every band, a floor under every band, no cap. Employees' 大额医疗费用补助 is the
+ * same layer reading another axis (12.5c): e.g. `basic-above-cap`, the covered cost beyond basic's
+ * annual cap; it still pays only out of what the patient owes.
  */
 import { applyRatio } from '../../money/fen.ts';
 import { payByBands } from '../bands.ts';
 import type { BasePart } from '../policy.ts';
-import { because, clampRatio, pay, pct, room, yuan, partsText, type Work } from '../work.ts';
+import { axisAmount, axisText, because, clampRatio, pay, pct, room, yuan, partsText, type Work } from '../work.ts';
 
 export function settleCatastrophic(work: Work): void {
   const { policy, facts, ytd, cells } = work;
@@ -15,7 +17,8 @@ export function settleCatastrophic(work: Work): void {
   if (!terms?.visitTypes.includes(facts.visitType)) return;
 
   const parts: BasePart[] = terms.includeFirstSelfPay ? ['covered', 'firstSelfPay'] : ['covered'];
-  const base = cells.total(parts);
+  const base = axisAmount(work, terms.axis, terms.includeFirstSelfPay);
+  const owed = cells.total(parts);
   const category = terms.categoryTerms.find((t) => t.categories.some((c) => facts.categories.includes(c)));
   const deductible = category?.deductibleShare !== undefined ? applyRatio(terms.deductible, category.deductibleShare) : terms.deductible;
   const bands = terms.bands.map((b) => ({
@@ -35,7 +38,8 @@ export function settleCatastrophic(work: Work): void {
   const start = ytd.get('catastrophic.base');
   const origin = terms.bandsMeasuredOn === 'gross' ? 0 : deductible;
   const banded = payByBands({ start, amount: base, threshold: deductible, origin, bands });
-  let amount = banded.pay;
+  // Read on another layer's axis, the bands may find more than the patient still owes: never pay more.
+  let amount = Math.min(banded.pay, owed);
   ytd.add('catastrophic.base', base);
   const shown = banded.portions.map((p) => `${yuan(p.to - p.from)} × ${pct(p.ratio)} = ${yuan(p.pay)}`).join(' + ');
   work.steps.push({
@@ -44,7 +48,7 @@ export function settleCatastrophic(work: Work): void {
     amountFen: amount,
     rule: 'catastrophic',
     basis: terms.basis,
-    text: `base ${partsText(parts)} ${yuan(base)} takes the year from ${yuan(start)} to ${yuan(start + base)}; deductible ${yuan(deductible)}; bands measured on the ${terms.bandsMeasuredOn === 'gross' ? 'gross base' : 'amount above the deductible'}: ${shown || 'nothing above the deductible'}`,
+    text: `base ${terms.axis === 'self-pay' ? partsText(parts) : `${axisText[terms.axis]}${terms.includeFirstSelfPay && terms.axis !== 'basic-above-cap' ? ' + 先行自付' : ''}`} ${yuan(base)} takes the year from ${yuan(start)} to ${yuan(start + base)}; deductible ${yuan(deductible)}; bands measured on the ${terms.bandsMeasuredOn === 'gross' ? 'gross base' : 'amount above the deductible'}: ${shown || 'nothing above the deductible'}${amount < banded.pay ? `; cut to what the patient owes, ${yuan(amount)}` : ''}`,
   });
 
   if (terms.cap !== undefined && !category?.uncapped) {
