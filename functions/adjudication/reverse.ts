@@ -11,6 +11,7 @@ import { conflict, notFound } from '../../shared/http/errors.ts';
 import {
   commitReversal,
   readClaim,
+  readHouseholdAccumulator,
   readYearAccumulator,
   type ClaimRecord,
   type LedgerEntry,
@@ -18,9 +19,9 @@ import {
 import { claimReversedPayload } from './claim-events.ts';
 import { claimReversedEvent, publishPending } from './publish-pending.ts';
 import { contention } from './requests.ts';
-import { CONTENTION_RETRY } from './settle.ts';
+import { CONTENTION_RETRY, householdDeltas } from './settle.ts';
 import { retry } from '../../shared/runtime/retry.ts';
-import type { YearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
+import type { HouseholdAccumulator, YearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
 
 const negate = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, -v]));
 
@@ -41,6 +42,7 @@ export async function reverseClaim(
   authorise: (record: ClaimRecord) => void,
 ): Promise<ReverseOutcome> {
   let fresh: YearAccumulator | undefined;
+  let freshHousehold: HouseholdAccumulator | undefined;
   // One attempt: reverse against the counters read, or say (undefined) that someone moved them first.
   const once = async (attempt: number): Promise<ReverseOutcome | undefined> => {
     const claim = await readClaim(request.providerCode, request.claimNo);
@@ -74,12 +76,17 @@ export async function reverseClaim(
         byLayer: negate(t.byLayer),
       },
       counterDeltas: negate(claim.statement.yearToDate.deltas),
+      // The household's counters go back to the household that was charged, whatever it is today.
+      ...householdDeltas(claim.statement, -1),
     };
     const reversed: ClaimRecord = { ...claim, status: 'reversed', reversal: { reason: request.reason, reversedAt: at, reversedBy: by } };
     reversed.pendingEvent = claimReversedEvent(reversed, claimReversedPayload(reversed), correlationId, at);
-    const accumulator = fresh ?? (await readYearAccumulator(claim.memberId, claim.year));
-    fresh = undefined;
-    const commit = await commitReversal(reversed, accumulator, entry);
+    const [accumulator, household] = await Promise.all([
+      fresh ?? readYearAccumulator(claim.memberId, claim.year),
+      freshHousehold ?? (entry.household ? readHouseholdAccumulator(entry.household.householdId, claim.year) : undefined),
+    ]);
+    fresh = freshHousehold = undefined;
+    const commit = await commitReversal(reversed, accumulator, entry, household);
     if (commit.outcome === 'committed') {
       logger.info('Claim reversed', {
         claim: `${claim.providerCode}/${claim.claimNo}`,
@@ -91,6 +98,7 @@ export async function reverseClaim(
       return { statusCode: 200, record: reversed, entry, replay: false };
     }
     if (commit.outcome === 'accumulator-moved') fresh = commit.current;
+    else if (commit.outcome === 'household-moved') freshHousehold = commit.current;
     return undefined;
   };
   const outcome = await retry(once, { ...CONTENTION_RETRY, retryIf: (result) => result === undefined });

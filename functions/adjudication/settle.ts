@@ -7,7 +7,10 @@
  * Concurrency: the accumulators carry a version. Two claims of one member racing read the same
  * version; one commits, the other's transaction fails its version check and it settles again on
  * the fresh counters (with jittered backoff), so the year's counters always equal the sum of the
- * statements. Idempotency: provider + claim number is the claim's key; the same bill again replays
+ * statements. A member of a household whose policy counts the family self-pay cap per household
+ * settles on the household's counters too, and the transaction checks their version as well: two
+ * members settling at once cannot both take the room left under the cap; the loser settles again.
+ * Idempotency: provider + claim number is the claim's key; the same bill again replays
  * the stored statement, a different one is a 409.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -17,11 +20,12 @@ import { settlementDate, type Bill } from '../../shared/settlement/bill.ts';
 import {
   commitSettlement,
   readClaim,
+  readHouseholdAccumulator,
   readYearAccumulator,
   type ClaimRecord,
   type LedgerEntry,
 } from '../../shared/settlement/store/claims.ts';
-import type { YearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
+import type { HouseholdAccumulator, YearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
 import { loadSettlementMember } from '../../shared/settlement/store/member-source.ts';
 import type { MemberState, ProviderProfile } from '../../shared/settlement/member.ts';
 import type { BenefitPolicy } from '../../shared/settlement/policy.ts';
@@ -75,14 +79,24 @@ export async function loadContext(bill: Bill): Promise<SettlementContext> {
   return { bill, member, provider, policy };
 }
 
-export function statementFor(context: SettlementContext, yearToDate: Record<string, number>): Statement {
-  return settle({ ...context, yearToDate });
+export function statementFor(
+  context: SettlementContext,
+  yearToDate: Record<string, number>,
+  household?: HouseholdAccumulator,
+): Statement {
+  return settle({ ...context, yearToDate, ...(household ? { householdYearToDate: household.counters } : {}) });
+}
+
+/** The household's year, when the member's household has counters the policy keeps per household. */
+function readHouseholdYear(context: SettlementContext, year: number): Promise<HouseholdAccumulator> | undefined {
+  const { householdId } = context.member;
+  return householdId && context.policy.familyCap?.per === 'household' ? readHouseholdAccumulator(householdId, year) : undefined;
 }
 
 /** 预结算: the statement the bill would get now, on the member's current year; nothing is stored. */
 export async function preSettle(bill: Bill): Promise<Statement> {
   const [context, accumulator] = await Promise.all([loadContext(bill), readYearAccumulator(bill.memberId, settlementYear(bill))]);
-  return statementFor(context, accumulator.counters);
+  return statementFor(context, accumulator.counters, await readHouseholdYear(context, settlementYear(bill)));
 }
 
 export interface SettleOutcome {
@@ -115,6 +129,7 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
   ]);
   let existing = settledValue(claimRead);
   let fresh: YearAccumulator | undefined = settledValue(accumulatorRead);
+  let freshHousehold: HouseholdAccumulator | undefined;
   // One attempt: settle on the counters read, or say (undefined) that someone moved them first.
   const once = async (attempt: number): Promise<SettleOutcome | undefined> => {
     if (existing?.status === 'settled') {
@@ -125,9 +140,12 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
     }
     const context = settledValue(contextRead);
     // Settle on exactly the counters (and version) the transaction's check will guard.
-    const accumulator = fresh ?? (await readYearAccumulator(bill.memberId, settlementYear(bill)));
-    fresh = undefined;
-    const statement = statementFor(context, accumulator.counters);
+    const [accumulator, household] = await Promise.all([
+      fresh ?? readYearAccumulator(bill.memberId, settlementYear(bill)),
+      freshHousehold ?? readHouseholdYear(context, settlementYear(bill)),
+    ]);
+    fresh = freshHousehold = undefined;
+    const statement = statementFor(context, accumulator.counters, household);
     const at = new Date().toISOString();
     const record: ClaimRecord = {
       providerCode: bill.providerCode,
@@ -161,8 +179,9 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
         byLayer: t.byLayer,
       },
       counterDeltas: statement.yearToDate.deltas,
+      ...householdDeltas(statement),
     };
-    const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry);
+    const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry, household);
     if (commit.outcome === 'committed') {
       logger.info('Claim settled', {
         claim: `${record.providerCode}/${record.claimNo}`,
@@ -178,11 +197,20 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
       // Another request settled (or reversed) this claim meanwhile: answer from what it stored.
       existing = await readClaim(bill.providerCode, bill.claimNo);
     } else if (commit.outcome === 'accumulator-moved') fresh = commit.current;
+    else if (commit.outcome === 'household-moved') freshHousehold = commit.current;
     return undefined;
   };
   const settled = await retry(once, { ...CONTENTION_RETRY, retryIf: (outcome) => outcome === undefined });
   if (!settled) throw contention();
   return settled;
+}
+
+/** The household counters a statement moved, as its ledger entry records them (sign: −1 for a reversal). */
+export function householdDeltas(statement: Statement, sign: 1 | -1 = 1): Pick<LedgerEntry, 'household'> {
+  const household = statement.yearToDate.household;
+  if (!household) return {};
+  const counterDeltas = Object.fromEntries(Object.entries(household.deltas).map(([k, v]) => [k, sign * v]));
+  return { household: { householdId: household.householdId, counterDeltas } };
 }
 
 /** The value of a settled promise, or its error thrown (a refusal is already an HttpError). */

@@ -41,6 +41,12 @@ export interface SettlementInput {
   provider: ProviderProfile;
   /** The member's counters for the settlement year (empty for a first claim). */
   yearToDate: Readonly<Record<string, number>>;
+  /**
+   * The counters of the member's household (`member.householdId`) for the settlement year: the
+   * policy's per-household counters (the family self-pay cap) are taken from and added to these.
+   * Absent when the member belongs to no household (a household of one: the member's own counters).
+   */
+  householdYearToDate?: Readonly<Record<string, number>>;
   policy: BenefitPolicy;
   /**
    * Per-item fund ratios (12.5a) by item code, from the catalogue register: basic pays such a line
@@ -147,6 +153,13 @@ function lineRules(
   return own ? { ...rules, ...own } : rules;
 }
 
+/** The household's counters this claim moved, when it moved any. */
+function householdSummary(work: Work): { household?: NonNullable<Statement['yearToDate']['household']> } {
+  if (!work.household) return {};
+  const summary = work.household.ytd.summary();
+  return Object.keys(summary.deltas).length > 0 ? { household: { householdId: work.household.householdId, ...summary } } : {};
+}
+
 export function settle(input: SettlementInput): Statement {
   const { bill, member, provider, policy } = input;
   const onlyCategories = coverOf(bill, member, policy);
@@ -169,6 +182,7 @@ export function settle(input: SettlementInput): Statement {
     facts,
     cells,
     ytd: new YearToDate(input.yearToDate),
+    ...(member.householdId ? { household: { householdId: member.householdId, ytd: new YearToDate(input.householdYearToDate ?? {}) } } : {}),
     steps: [],
     paid: Object.fromEntries(layerKeys.map((k) => [k, zeros()])) as Record<LayerKey, Fen[]>,
     deductible: zeros(),
@@ -282,7 +296,7 @@ export function settle(input: SettlementInput): Statement {
       const source = step.basis?.source && policy.sources.find((s) => s.id === step.basis!.source);
       return source ? { ...step, basis: { ...step.basis!, source: source.documentNo ?? source.title } } : step;
     }),
-    yearToDate: { year: Number(settlementDate(bill).slice(0, 4)), ...work.ytd.summary() },
+    yearToDate: { year: Number(settlementDate(bill).slice(0, 4)), ...work.ytd.summary(), ...householdSummary(work) },
     roundingRule: ROUNDING_RULE,
   };
 }

@@ -23,6 +23,8 @@ export interface MemberState {
   approvedDiseases?: string[];
   /** Supplementary plans the member is enrolled in (惠民保…). */
   supplementaryPlans: string[];
+  /** The household (家庭) the member belongs to on the settlement date; absent: a household of one. */
+  householdId?: string;
 }
 
 export interface ProviderProfile {

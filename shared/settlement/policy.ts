@@ -491,7 +491,13 @@ export const supplementarySchema = z.array(
 
 export const familyCapSchema = z.strictObject({
   categories: z.array(code).min(1),
-  /** The most the member pays in a year on `base`; above it the assistance fund pays everything. */
+  /**
+   * Whose year the cap counts: the whole household's (家庭: every member's counted self-pay in the
+   * year, the household the member belongs to on the settlement date; a member in no household is
+   * a household of one), or each member's own.
+   */
+  per: z.enum(['household', 'member']).default('household'),
+  /** The most the household (or member) pays in a year on `base`; above it the assistance fund pays everything. */
   annualCap: yuan,
   base: z.array(z.enum(baseParts)).min(1),
   basis: basisSchema,

@@ -100,7 +100,14 @@ export interface Statement {
   lines: StatementLine[];
   totals: StatementTotals;
   steps: StatementStep[];
-  yearToDate: { year: number; before: Record<string, number>; deltas: Record<string, number>; after: Record<string, number> };
+  yearToDate: {
+    year: number;
+    before: Record<string, number>;
+    deltas: Record<string, number>;
+    after: Record<string, number>;
+    /** The household's counters this claim moved (the family self-pay cap counted per household); absent for a household of one. */
+    household?: { householdId: string; before: Record<string, number>; deltas: Record<string, number>; after: Record<string, number> };
+  };
   roundingRule: string;
 }
 

@@ -15,6 +15,8 @@ export interface Work {
   facts: ClaimFacts;
   cells: LineCells;
   ytd: YearToDate;
+  /** The household's year (its counters the policy keeps per household), when the member belongs to one. */
+  household?: { householdId: string; ytd: YearToDate };
   steps: StatementStep[];
   /** Per layer, what it paid on each line. */
   paid: Record<LayerKey, Fen[]>;

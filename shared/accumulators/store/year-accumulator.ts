@@ -31,3 +31,32 @@ export async function readYearAccumulator(memberId: string, year: number): Promi
   if (!out.Item) return { memberId, year, version: 0, counters: {} };
   return yearAccumulatorSchema.parse(out.Item);
 }
+
+/**
+ * A household's year (家庭): the counters the benefit policy keeps per household (the family
+ * self-pay cap), moved version-checked in the same transaction as the settling member's own, so two
+ * members settling at once cannot both take the room left under the household's cap.
+ */
+export const householdAccumulatorSchema = z.object({
+  householdId: z.string(),
+  year: z.number().int(),
+  version: z.number().int().nonnegative(),
+  counters: z.record(z.string(), z.number().int()),
+  updatedAt: z.string().optional(),
+});
+export type HouseholdAccumulator = z.infer<typeof householdAccumulatorSchema>;
+
+export const householdAccumulatorKey = (householdId: string, year: number) => ({ pk: `HOUSEHOLD#${householdId}`, sk: `YEAR#${year}` });
+
+/** The household's year so far; a year with no claim yet is all zeros at version 0. */
+export async function readHouseholdAccumulator(householdId: string, year: number): Promise<HouseholdAccumulator> {
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({
+      TableName: tableName('accumulators'),
+      Key: householdAccumulatorKey(householdId, year),
+      ConsistentRead: true,
+    }),
+  );
+  if (!out.Item) return { householdId, year, version: 0, counters: {} };
+  return householdAccumulatorSchema.parse(out.Item);
+}

@@ -35,15 +35,26 @@ export function settleSupplementary(work: Work): void {
   }
 }
 
+/**
+ * Counted per household, the year is the household's: its `familyCap.base` is every member's counted
+ * self-pay so far, and this claim adds to it. The member's own counters still record its share, so a
+ * member who leaves keeps what it counted as its own household of one.
+ */
 export function settleFamilyCap(work: Work): void {
   const { policy, facts, ytd, cells } = work;
   const cap = policy.familyCap;
   if (!cap?.categories.some((c) => facts.categories.includes(c))) return;
+  const household = cap.per === 'household' ? work.household : undefined;
+  const year = household?.ytd ?? ytd;
   const base = cells.total(cap.base);
-  const start = ytd.get('familyCap.base');
+  const start = year.get('familyCap.base');
   const { pay: amount } = payByBands({ start, amount: base, threshold: cap.annualCap, origin: cap.annualCap, bands: [{ ratio: 10_000 }] });
-  ytd.add('familyCap.base', base);
-  ytd.add('familyCap.paid', amount);
+  year.add('familyCap.base', base);
+  year.add('familyCap.paid', amount);
+  if (household) {
+    ytd.add('familyCap.base', base);
+    ytd.add('familyCap.paid', amount);
+  }
   pay(work, 'familyCap', amount, cap.base, 'familyCap');
   work.steps.push({
     layer: 'familyCap',
@@ -51,6 +62,6 @@ export function settleFamilyCap(work: Work): void {
     amountFen: amount,
     rule: 'familyCap',
     basis: cap.basis,
-    text: `家庭自付封顶 ${yuan(cap.annualCap)} a year on ${partsText(cap.base)}: the year goes from ${yuan(start)} to ${yuan(start + base)}; ${yuan(amount)} above the cap is paid`,
+    text: `家庭自付封顶 ${yuan(cap.annualCap)} a year on ${partsText(cap.base)}: the ${household ? `household ${household.householdId}'s` : "member's"} year goes from ${yuan(start)} to ${yuan(start + base)}; ${yuan(amount)} above the cap is paid`,
   });
 }

@@ -8,10 +8,14 @@
  *   accumulators  MEMBER#<id> / YEAR#<yyyy>#CLAIM#<provider>#<claimNo>   which claim moved which counters
  * A reversal commits the same four: the claim marked reversed, a negative LEDGER#<n>#1-REVERSAL entry,
  * the counters minus that settlement's deltas (again under a version check), the marker reversed.
+ * When the claim moved the counters of the member's household (the family self-pay cap, counted per
+ * household), a fifth item moves them too, under its own version check:
+ *   accumulators  HOUSEHOLD#<id> / YEAR#<yyyy>                           the household's counters + deltas
+ * so two members of one household settling at once cannot both take the room left under its cap.
  *
  * Conditions make every write safe to race or repeat: the claim item is new, or the settlement it
- * replaces is still the reversed one read; the accumulator's version is the one read. A lost race on
- * the accumulator is retried by the caller with fresh counters; a lost race on the claim means
+ * replaces is still the reversed one read; the accumulators' versions are the ones read. A lost race on
+ * an accumulator (the member's or the household's) is retried by the caller with fresh counters; a lost race on the claim means
  * another request settled it first, and the caller answers from what that one stored.
  *
  * Each commit also writes the event it reports into the outbox (shared/events/outbox.ts), in the
@@ -24,7 +28,13 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
-import { readYearAccumulator, yearAccumulatorKey, type YearAccumulator } from '../../accumulators/store/year-accumulator.ts';
+import {
+  householdAccumulatorKey,
+  readYearAccumulator,
+  yearAccumulatorKey,
+  type HouseholdAccumulator,
+  type YearAccumulator,
+} from '../../accumulators/store/year-accumulator.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { cancellationReasons, failedConditions } from '../../runtime/condition-failure.ts';
 import { tableName } from '../../runtime/resource-names.ts';
@@ -67,6 +77,8 @@ export interface LedgerEntry {
   amounts: { billedFen: number; fundPaidFen: number; institutionFen: number; patientPaidFen: number; byLayer: Record<string, number> };
   /** The accumulator counters it moved (negative for a reversal). */
   counterDeltas: Record<string, number>;
+  /** The household's counters it moved (negative for a reversal), when it moved any. */
+  household?: { householdId: string; counterDeltas: Record<string, number> };
   reason?: string;
 }
 
@@ -147,6 +159,7 @@ export async function readLedger(providerCode: string, claimNo: string): Promise
 }
 
 export { readYearAccumulator };
+export { readHouseholdAccumulator } from '../../accumulators/store/year-accumulator.ts';
 
 /**
  * Why a commit did not happen: the claim moved since it was read, the counters did (then `current`
@@ -157,6 +170,7 @@ export type CommitOutcome =
   | { outcome: 'committed' }
   | { outcome: 'claim-moved' }
   | { outcome: 'accumulator-moved'; current?: YearAccumulator }
+  | { outcome: 'household-moved'; current?: HouseholdAccumulator }
   | { outcome: 'conflict' };
 
 /** The accumulator a failed version check hands back, in DynamoDB's attribute-value form. */
@@ -179,24 +193,46 @@ function currentAccumulator(item: unknown): YearAccumulator | undefined {
   };
 }
 
-function outcomeOf(error: unknown): CommitOutcome {
+const returnedHousehold = returnedAccumulator.omit({ memberId: true }).extend({ householdId: z.object({ S: z.string() }) });
+
+function currentHousehold(item: unknown): HouseholdAccumulator | undefined {
+  const parsed = returnedHousehold.safeParse(item);
+  if (!parsed.success) return undefined;
+  const { householdId, year, version, counters } = parsed.data;
+  return {
+    householdId: householdId.S,
+    year: Number(year.N),
+    version: Number(version.N),
+    counters: Object.fromEntries(Object.entries(counters.M).map(([k, v]) => [k, Number(v.N)])),
+  };
+}
+
+/** Where the household's counters sit in the transaction (after the marker), when it has them. */
+const HOUSEHOLD_ITEM = 4;
+
+function outcomeOf(error: unknown, withHousehold: boolean): CommitOutcome {
   const reasons = cancellationReasons(error);
   if (!reasons) throw error;
   const failed = failedConditions(error);
   if (failed.includes(0)) return { outcome: 'claim-moved' };
   if (failed.includes(2)) return { outcome: 'accumulator-moved', current: currentAccumulator(reasons[2]!.Item as never) };
+  if (withHousehold && failed.includes(HOUSEHOLD_ITEM))
+    return { outcome: 'household-moved', current: currentHousehold(reasons[HOUSEHOLD_ITEM]!.Item as never) };
   if (reasons.some((r) => r.Code === 'TransactionConflict') || reasons.length === 0) return { outcome: 'conflict' };
   throw error;
 }
 
-function accumulatorPut(accumulator: YearAccumulator, counters: Record<string, number>, at: string) {
+function accumulatorPut(accumulator: YearAccumulator | HouseholdAccumulator, counters: Record<string, number>, at: string) {
   const fresh = accumulator.version === 0;
+  const owner =
+    'householdId' in accumulator
+      ? { ...householdAccumulatorKey(accumulator.householdId, accumulator.year), householdId: accumulator.householdId }
+      : { ...yearAccumulatorKey(accumulator.memberId, accumulator.year), memberId: accumulator.memberId };
   return {
     Put: {
       TableName: tableName('accumulators'),
       Item: {
-        ...yearAccumulatorKey(accumulator.memberId, accumulator.year),
-        memberId: accumulator.memberId,
+        ...owner,
         year: accumulator.year,
         version: accumulator.version + 1,
         counters,
@@ -229,7 +265,10 @@ async function commitClaim(
   accumulator: YearAccumulator,
   entry: LedgerEntry,
   markerState: 'applied' | 'reversed',
+  household: HouseholdAccumulator | undefined,
 ): Promise<CommitOutcome> {
+  if (entry.household && !household) throw new Error('an entry that moves household counters needs the household year it was settled on');
+  const householdMoves = entry.household && household;
   try {
     await dynamoDocumentClient().send(
       new TransactWriteCommand({
@@ -255,25 +294,29 @@ async function commitClaim(
               },
             },
           },
+          // HOUSEHOLD_ITEM: the household's counters, version-checked like the member's.
+          ...(householdMoves ? [accumulatorPut(household, applyDeltas(household.counters, entry.household!.counterDeltas, 1), entry.at)] : []),
           ...(record.pendingEvent ? [outboxPut(record.pendingEvent)] : []),
         ],
       }),
     );
     return { outcome: 'committed' };
   } catch (error) {
-    return outcomeOf(error);
+    return outcomeOf(error, Boolean(householdMoves));
   }
 }
 
 /**
  * Commits a settlement: `record` is the claim as settled; `replacing` is the reversed settlement
- * number it follows (re-settlement), or undefined for a first settlement.
+ * number it follows (re-settlement), or undefined for a first settlement; `household` is the
+ * household's year as read, when the entry moves its counters.
  */
 export function commitSettlement(
   record: ClaimRecord,
   replacing: number | undefined,
   accumulator: YearAccumulator,
   entry: LedgerEntry,
+  household?: HouseholdAccumulator,
 ): Promise<CommitOutcome> {
   const claimCondition =
     replacing === undefined
@@ -283,15 +326,20 @@ export function commitSettlement(
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':reversed': 'reversed', ':previous': replacing },
         };
-  return commitClaim(record, claimCondition, accumulator, entry, 'applied');
+  return commitClaim(record, claimCondition, accumulator, entry, 'applied', household);
 }
 
 /** Commits the reversal of settlement `record.settlementNo`: `reversed` is the claim as reversed, `entry` the negative entry. */
-export function commitReversal(reversed: ClaimRecord, accumulator: YearAccumulator, entry: LedgerEntry): Promise<CommitOutcome> {
+export function commitReversal(
+  reversed: ClaimRecord,
+  accumulator: YearAccumulator,
+  entry: LedgerEntry,
+  household?: HouseholdAccumulator,
+): Promise<CommitOutcome> {
   const claimCondition = {
     ConditionExpression: '#status = :settled AND settlementNo = :n',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: { ':settled': 'settled', ':n': reversed.settlementNo },
   };
-  return commitClaim(reversed, claimCondition, accumulator, entry, 'reversed');
+  return commitClaim(reversed, claimCondition, accumulator, entry, 'reversed', household);
 }

@@ -4,7 +4,8 @@
  * or who is not covered (active) on the date of service.
  */
 import { loadMemberState, type MemberState as RegisterState } from '../../enrolment/store/member-state.ts';
-import type { Bill } from '../bill.ts';
+import { loadHouseholdOn } from '../../households/store/households.ts';
+import { settlementDate, type Bill } from '../bill.ts';
 import type { MemberState } from '../member.ts';
 import { SettlementRefusal } from '../statement.ts';
 
@@ -35,7 +36,15 @@ export function settlementMemberFrom(state: RegisterState | undefined, bill: Bil
   };
 }
 
-/** The member as covered on the bill's date of service (admission, for a stay). */
+/**
+ * The member as covered on the bill's date of service (admission, for a stay), in the household it
+ * belongs to on the settlement date (the year whose counters the claim moves).
+ */
 export async function loadSettlementMember(bill: Bill): Promise<MemberState> {
-  return settlementMemberFrom(await loadMemberState(bill.memberId, bill.visit.serviceDate), bill);
+  const [state, householdId] = await Promise.all([
+    loadMemberState(bill.memberId, bill.visit.serviceDate),
+    loadHouseholdOn(bill.memberId, settlementDate(bill)),
+  ]);
+  const member = settlementMemberFrom(state, bill);
+  return householdId ? { ...member, householdId } : member;
 }
