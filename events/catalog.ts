@@ -25,6 +25,7 @@ export const DetailType = {
   employerRecorded: 'EmployerRecorded',
   employmentRecorded: 'EmploymentRecorded',
   employeeContributionPaid: 'EmployeeContributionPaid',
+  householdChanged: 'HouseholdChanged',
   claimSettled: 'ClaimSettled',
   claimReversed: 'ClaimReversed',
   caseGrouped: 'CaseGrouped',
