@@ -68,6 +68,8 @@ export const tables = {
       'one active enrolment per person and year: pk=PERSON#<hash>, sk=YEAR#<yyyy> written in the same transaction as the enrolment',
       'find by ID number: byIdentity gsi1pk=IDNO#<hash>',
       'list a region: byRegionYear gsi2pk=REGION#<code>#YEAR#<yyyy>',
+      'a household (家庭): pk=HOUSEHOLD#<id>, sk=PROFILE (head, dated memberships, version); its history sk=HISTORY#<version> (append-only)',
+      "a member's households, dated: pk=MEMBER#<id>, sk=HOUSEHOLDS (settlement reads the one on the settlement date)",
     ],
   },
   claims: {
@@ -106,6 +108,7 @@ export const tables = {
     accessPatterns: [
       "a member's year: pk=MEMBER#<id>, sk=YEAR#<yyyy>",
       'the claims already applied (so a retry moves nothing twice): pk=MEMBER#<id>, sk=YEAR#<yyyy>#CLAIM#<provider>#<claimNo> (state, settlementNo, the counters it moved)',
+      "a household's year (the counters the benefit policy keeps per household: the family self-pay cap): pk=HOUSEHOLD#<id>, sk=YEAR#<yyyy>",
     ],
   },
   providers: {
@@ -705,6 +708,13 @@ const declaredRoutes = {
   recordCategory: route('POST', '/v1/members/{memberId}/categories', 'enrolment'),
   recordTransfer: route('POST', '/v1/members/{memberId}/transfers', 'enrolment'),
   registerOutOfArea: route('POST', '/v1/members/{memberId}/out-of-area', 'enrolment'),
+  getMemberHouseholds: route('GET', '/v1/members/{memberId}/households', 'enrolment'),
+  createHousehold: route('POST', '/v1/households', 'enrolment'),
+  importHouseholds: route('POST', '/v1/households/bulk', 'enrolment'),
+  getHousehold: route('GET', '/v1/households/{householdId}', 'enrolment'),
+  addHouseholdMember: route('POST', '/v1/households/{householdId}/members', 'enrolment'),
+  removeHouseholdMember: route('POST', '/v1/households/{householdId}/members/{memberId}/departure', 'enrolment'),
+  changeHouseholdHead: route('POST', '/v1/households/{householdId}/head', 'enrolment'),
 
   preSettleClaim: route('POST', '/v1/claims/pre-settle', 'adjudication'),
   settleClaim: route('POST', '/v1/claims', 'adjudication'),

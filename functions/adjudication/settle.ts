@@ -79,11 +79,7 @@ export async function loadContext(bill: Bill): Promise<SettlementContext> {
   return { bill, member, provider, policy };
 }
 
-export function statementFor(
-  context: SettlementContext,
-  yearToDate: Record<string, number>,
-  household?: HouseholdAccumulator,
-): Statement {
+export function statementFor(context: SettlementContext, yearToDate: Record<string, number>, household?: HouseholdAccumulator): Statement {
   return settle({ ...context, yearToDate, ...(household ? { householdYearToDate: household.counters } : {}) });
 }
 

@@ -4,12 +4,21 @@ import { bulkRoute } from './routes/bulk.ts';
 import { categoryRoute, contributionRoute, outOfAreaRoute, transferRoute } from './routes/changes.ts';
 import { eligibilityRoute } from './routes/eligibility.ts';
 import { enrolRoute, listRoute, lookupRoute, memberRoute } from './routes/members.ts';
+import {
+  addHouseholdMemberRoute,
+  changeHouseholdHeadRoute,
+  createHouseholdRoute,
+  getHouseholdRoute,
+  importHouseholdsRoute,
+  memberHouseholdsRoute,
+  removeHouseholdMemberRoute,
+} from './routes/households.ts';
 
 const logger = createLogger('enrolment');
 
 /**
  * Enrolment (参保登记): members, enrolments per insurance year, contributions, assistance
- * categories, transfers, out-of-area registrations and eligibility. The rules live in
+ * categories, transfers, out-of-area registrations, eligibility and households (家庭). The rules live in
  * shared/enrolment (pure); the routes parse, check the caller's role, and call them.
  */
 export const handler = httpApi(logger, 'enrolment', {
@@ -23,4 +32,11 @@ export const handler = httpApi(logger, 'enrolment', {
   recordCategory: categoryRoute,
   recordTransfer: transferRoute,
   registerOutOfArea: outOfAreaRoute,
+  getMemberHouseholds: memberHouseholdsRoute,
+  createHousehold: createHouseholdRoute,
+  importHouseholds: importHouseholdsRoute,
+  getHousehold: getHouseholdRoute,
+  addHouseholdMember: addHouseholdMemberRoute,
+  removeHouseholdMember: removeHouseholdMemberRoute,
+  changeHouseholdHead: changeHouseholdHeadRoute,
 });

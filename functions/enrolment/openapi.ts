@@ -25,6 +25,7 @@ import {
   transferRequestSchema,
   transferResponse,
 } from './schemas.ts';
+import { householdDocs } from './household-openapi.ts';
 
 const tags = ['enrolment'];
 const memberNotFound = { description: 'No such member' };
@@ -149,4 +150,5 @@ export const routeDocs = routeDocsOf<'enrolment'>({
       409: { description: 'Not enrolled on the first day, or overlaps another registration' },
     },
   },
+  ...householdDocs,
 });

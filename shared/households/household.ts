@@ -1,7 +1,7 @@
 /**
  * Households (家庭): who belongs to which household, from when to when, and who heads it. Pure:
  * every change is planned here (read state + request → the items to write, or a refusal naming the
- * field and the rule), and the store (store/households.ts) writes a plan in one transaction.
+ * field and the rule), and the store (store/register.ts) writes a plan in one transaction.
  *
  * Rules:
  *  - a household has a head (户主), who is one of its members, from its first day;
@@ -37,7 +37,12 @@ export const householdIdSchema = z
 const memberId = z.string().regex(MEMBER_ID_PATTERN, 'a member id: M and 16 base-32 characters');
 const regionCode = z.string().regex(/^\d{6}$/, 'a region code is the 6-digit administrative division code');
 const nonHead = z.enum(RELATIONS).exclude(['head']);
-const reference = z.string().min(1).max(100).optional().meta({ description: 'The document behind the change (户口簿 page, certificate no.)' });
+const reference = z
+  .string()
+  .min(1)
+  .max(100)
+  .optional()
+  .meta({ description: 'The document behind the change (户口簿 page, certificate no.)' });
 
 export const createHouseholdSchema = z
   .strictObject({
@@ -55,7 +60,8 @@ export const createHouseholdSchema = z
   .superRefine((r, ctx) => {
     const seen = new Set([r.head]);
     r.members.forEach((m, i) => {
-      if (seen.has(m.memberId)) ctx.addIssue({ code: 'custom', path: ['members', i, 'memberId'], message: 'a member is listed once (the head included)' });
+      if (seen.has(m.memberId))
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'memberId'], message: 'a member is listed once (the head included)' });
       seen.add(m.memberId);
       if (m.from !== undefined && m.from < r.from)
         ctx.addIssue({ code: 'custom', path: ['members', i, 'from'], message: 'a member cannot join before the household begins' });
@@ -85,7 +91,7 @@ export const changeHeadSchema = z.strictObject({
 export type ChangeHeadRequest = z.infer<typeof changeHeadSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Items (table members; keys in items(), written by store/households.ts)
+// Items (table members; written by store/register.ts)
 // ---------------------------------------------------------------------------------------------
 
 export const householdPk = (householdId: string) => `HOUSEHOLD#${householdId}`;
@@ -208,7 +214,11 @@ const memberIndex = (memberId: string, current: MemberHouseholdsItem | undefined
   expectedVersion: current?.version ?? 0,
 });
 
-const historyItem = (household: HouseholdItem, actor: Actor, entry: Omit<HistoryItem, 'pk' | 'sk' | 'kind' | 'householdId' | 'version' | 'at' | 'by' | 'correlationId'>): HistoryItem => ({
+const historyItem = (
+  household: HouseholdItem,
+  actor: Actor,
+  entry: Omit<HistoryItem, 'pk' | 'sk' | 'kind' | 'householdId' | 'version' | 'at' | 'by' | 'correlationId'>,
+): HistoryItem => ({
   pk: householdPk(household.householdId),
   sk: historySk(household.version),
   kind: 'household-history',
@@ -241,7 +251,8 @@ function canJoin(state: HouseholdState, memberId: string, from: string, field: s
   return undefined;
 }
 
-const openMembership = (household: HouseholdItem, memberId: string) => household.members.find((m) => m.memberId === memberId && m.to === undefined);
+const openMembership = (household: HouseholdItem, memberId: string) =>
+  household.members.find((m) => m.memberId === memberId && m.to === undefined);
 
 export function planCreate(state: HouseholdState, request: CreateHouseholdRequest, actor: Actor): HouseholdPlan | Refused {
   const initial = [
@@ -257,10 +268,20 @@ export function planCreate(state: HouseholdState, request: CreateHouseholdReques
       h.members.length === initial.length &&
       initial.every((m) => h.members.some((x) => x.memberId === m.memberId && x.relation === m.relation && x.from === m.from && !x.to));
     if (same) return { ok: true, outcome: 'unchanged', household: h };
-    return refuse(409, [{ field: 'householdId', rule: 'exists', message: `household ${request.householdId} is already registered; change it with its member routes` }], {
-      householdId: h.householdId,
-      version: h.version,
-    });
+    return refuse(
+      409,
+      [
+        {
+          field: 'householdId',
+          rule: 'exists',
+          message: `household ${request.householdId} is already registered; change it with its member routes`,
+        },
+      ],
+      {
+        householdId: h.householdId,
+        version: h.version,
+      },
+    );
   }
   for (const [i, m] of initial.entries()) {
     const refused = canJoin(state, m.memberId, m.from, i === 0 ? 'head' : `members.${i - 1}.memberId`);
@@ -303,18 +324,32 @@ export function planCreate(state: HouseholdState, request: CreateHouseholdReques
 const householdNotFound = (householdId: string): Refused =>
   refuse(404, [{ field: 'path.householdId', rule: 'not_found', message: `no household ${householdId}` }]);
 
-const bumped = (h: HouseholdItem, at: string, change: Partial<HouseholdItem>): HouseholdItem => ({ ...h, ...change, version: h.version + 1, updatedAt: at });
+const bumped = (h: HouseholdItem, at: string, change: Partial<HouseholdItem>): HouseholdItem => ({
+  ...h,
+  ...change,
+  version: h.version + 1,
+  updatedAt: at,
+});
 
-export function planAddMember(state: HouseholdState, householdId: string, request: AddMemberRequest, actor: Actor): HouseholdPlan | Refused {
+export function planAddMember(
+  state: HouseholdState,
+  householdId: string,
+  request: AddMemberRequest,
+  actor: Actor,
+): HouseholdPlan | Refused {
   const h = state.household;
   if (!h) return householdNotFound(householdId);
   const open = openMembership(h, request.memberId);
   if (open && open.from === request.from && open.relation === request.relation) return { ok: true, outcome: 'unchanged', household: h };
-  if (h.to !== undefined) return refuse(409, [{ field: 'path.householdId', rule: 'ended', message: `household ${householdId} ended on ${h.to}` }]);
-  if (request.from < h.from) return refuse(400, [{ field: 'from', rule: 'before_household', message: `household ${householdId} begins on ${h.from}` }]);
+  if (h.to !== undefined)
+    return refuse(409, [{ field: 'path.householdId', rule: 'ended', message: `household ${householdId} ended on ${h.to}` }]);
+  if (request.from < h.from)
+    return refuse(400, [{ field: 'from', rule: 'before_household', message: `household ${householdId} begins on ${h.from}` }]);
   const refused = canJoin(state, request.memberId, request.from, 'memberId');
   if (refused) return refused;
-  const household = bumped(h, actor.at, { members: [...h.members, { memberId: request.memberId, relation: request.relation, from: request.from }] });
+  const household = bumped(h, actor.at, {
+    members: [...h.members, { memberId: request.memberId, relation: request.relation, from: request.from }],
+  });
   const current = state.members.get(request.memberId)?.households;
   return {
     ok: true,
@@ -350,17 +385,26 @@ export function planRemoveMember(
       ? refuse(409, [{ field: 'to', rule: 'already_left', message: `member ${memberId} left household ${householdId} on ${last.to}` }])
       : refuse(404, [{ field: 'path.memberId', rule: 'not_a_member', message: `member ${memberId} is not in household ${householdId}` }]);
   }
-  if (request.to < open.from) return refuse(400, [{ field: 'to', rule: 'before_joining', message: `member ${memberId} joined on ${open.from}` }]);
+  if (request.to < open.from)
+    return refuse(400, [{ field: 'to', rule: 'before_joining', message: `member ${memberId} joined on ${open.from}` }]);
   const others = h.members.filter((m) => m !== open && (m.to === undefined || m.to > request.to));
   if (h.head.memberId === memberId && others.length > 0) {
-    return refuse(409, [{ field: 'path.memberId', rule: 'head_leaves_last', message: `member ${memberId} heads household ${householdId}: make another member head first` }]);
+    return refuse(409, [
+      {
+        field: 'path.memberId',
+        rule: 'head_leaves_last',
+        message: `member ${memberId} heads household ${householdId}: make another member head first`,
+      },
+    ]);
   }
   const household = bumped(h, actor.at, {
     members: h.members.map((m) => (m === open ? { ...m, to: request.to, leavingReason: request.reason } : m)),
     ...(others.length === 0 ? { to: request.to } : {}),
   });
   const current = state.members.get(memberId)?.households;
-  const memberships = (current?.memberships ?? []).map((m) => (m.householdId === householdId && m.to === undefined ? { ...m, to: request.to } : m));
+  const memberships = (current?.memberships ?? []).map((m) =>
+    m.householdId === householdId && m.to === undefined ? { ...m, to: request.to } : m,
+  );
   return {
     ok: true,
     outcome: 'member-removed',
@@ -378,22 +422,39 @@ export function planRemoveMember(
   };
 }
 
-export function planChangeHead(state: HouseholdState, householdId: string, request: ChangeHeadRequest, actor: Actor): HouseholdPlan | Refused {
+export function planChangeHead(
+  state: HouseholdState,
+  householdId: string,
+  request: ChangeHeadRequest,
+  actor: Actor,
+): HouseholdPlan | Refused {
   const h = state.household;
   if (!h) return householdNotFound(householdId);
   if (h.head.memberId === request.memberId) return { ok: true, outcome: 'unchanged', household: h };
   const open = openMembership(h, request.memberId);
   if (!open || open.from > request.from) {
-    return refuse(409, [{ field: 'memberId', rule: 'not_a_member', message: `member ${request.memberId} is not in household ${householdId} on ${request.from}` }]);
+    return refuse(409, [
+      {
+        field: 'memberId',
+        rule: 'not_a_member',
+        message: `member ${request.memberId} is not in household ${householdId} on ${request.from}`,
+      },
+    ]);
   }
   if (request.from < h.head.from) {
-    return refuse(400, [{ field: 'from', rule: 'before_current_head', message: `the current head has headed the household since ${h.head.from}` }]);
+    return refuse(400, [
+      { field: 'from', rule: 'before_current_head', message: `the current head has headed the household since ${h.head.from}` },
+    ]);
   }
   const previous = h.head.memberId;
   const household = bumped(h, actor.at, {
     head: { memberId: request.memberId, from: request.from },
     members: h.members.map((m) =>
-      m === open ? { ...m, relation: 'head' } : m.memberId === previous && m.to === undefined ? { ...m, relation: request.previousHeadRelation } : m,
+      m === open
+        ? { ...m, relation: 'head' }
+        : m.memberId === previous && m.to === undefined
+          ? { ...m, relation: request.previousHeadRelation }
+          : m,
     ),
   });
   return {

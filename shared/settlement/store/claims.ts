@@ -295,7 +295,9 @@ async function commitClaim(
             },
           },
           // HOUSEHOLD_ITEM: the household's counters, version-checked like the member's.
-          ...(householdMoves ? [accumulatorPut(household, applyDeltas(household.counters, entry.household!.counterDeltas, 1), entry.at)] : []),
+          ...(householdMoves
+            ? [accumulatorPut(household, applyDeltas(household.counters, entry.household!.counterDeltas, 1), entry.at)]
+            : []),
           ...(record.pendingEvent ? [outboxPut(record.pendingEvent)] : []),
         ],
       }),

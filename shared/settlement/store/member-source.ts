@@ -4,7 +4,7 @@
  * or who is not covered (active) on the date of service.
  */
 import { loadMemberState, type MemberState as RegisterState } from '../../enrolment/store/member-state.ts';
-import { loadHouseholdOn } from '../../households/store/households.ts';
+import { loadHouseholdOn } from '../../households/store/register.ts';
 import { settlementDate, type Bill } from '../bill.ts';
 import type { MemberState } from '../member.ts';
 import { SettlementRefusal } from '../statement.ts';

@@ -74,7 +74,12 @@ export async function loadHouseholdOn(memberId: string, date: string): Promise<s
 
 async function memberExists(memberId: string): Promise<boolean> {
   const out = await dynamoDocumentClient().send(
-    new GetCommand({ TableName: table(), Key: { pk: memberPk(memberId), sk: 'PROFILE' }, ProjectionExpression: 'pk', ConsistentRead: true }),
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: memberPk(memberId), sk: 'PROFILE' },
+      ProjectionExpression: 'pk',
+      ConsistentRead: true,
+    }),
   );
   return out.Item !== undefined;
 }
@@ -104,7 +109,10 @@ const versioned = (item: Record<string, unknown>, expectedVersion: number): Tran
 });
 
 /** Writes a planned change with its events, all or nothing. */
-export async function writeHouseholdPlan(plan: Extract<HouseholdPlan, { expectedVersion: number }>, events: readonly OutboxEntry[]): Promise<WriteResult> {
+export async function writeHouseholdPlan(
+  plan: Extract<HouseholdPlan, { expectedVersion: number }>,
+  events: readonly OutboxEntry[],
+): Promise<WriteResult> {
   const items: TransactItem[] = [
     versioned(plan.household, plan.expectedVersion),
     { Put: { TableName: table(), Item: plan.history, ConditionExpression: 'attribute_not_exists(pk)' } },

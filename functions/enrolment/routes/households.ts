@@ -1,0 +1,131 @@
+/**
+ * Households (家庭): staff with `registers:write` register a household with its head, add and remove
+ * members with dates, change the head, and import a household file; staff and the region's
+ * regulators read a household with its history. Writes answer 201 when they changed something and
+ * 200 when the same change was already made.
+ */
+import * as z from 'zod';
+import { requirePermission, requireRole } from '../../../shared/auth/principal.ts';
+import { badRequest } from '../../../shared/http/errors.ts';
+import type { ApiRequest, RouteHandler } from '../../../shared/http/api.ts';
+import { MAX_ROWS_PER_REQUEST } from '../../../shared/enrolment/bulk.ts';
+import { refuse } from '../../../shared/enrolment/problems.ts';
+import {
+  addMemberSchema,
+  changeHeadSchema,
+  createHouseholdSchema,
+  householdIdSchema,
+  removeMemberSchema,
+} from '../../../shared/households/household.ts';
+import { readHousehold, readMemberHouseholds } from '../../../shared/households/store/register.ts';
+import { requireRegionVisible } from '../access.ts';
+import { memberIdSchema, memberParams } from '../schemas.ts';
+import { clockNow, isRefusal, toHttpError, type OperationContext } from '../services/common.ts';
+import { runHouseholdBulk } from '../services/household-bulk.ts';
+import {
+  addHouseholdMember,
+  changeHouseholdHead,
+  createHousehold,
+  householdView,
+  removeHouseholdMember,
+  type HouseholdDone,
+} from '../services/households.ts';
+
+export const householdParams = z.object({ householdId: householdIdSchema });
+export const householdMemberParams = z.object({ householdId: householdIdSchema, memberId: memberIdSchema });
+export const householdBulkSchema = z
+  .strictObject({
+    format: z.enum(['csv', 'jsonl']),
+    content: z.string().min(1).max(5_000_000).meta({ description: 'A whole CSV or JSON-lines household file (up to 1,000 rows)' }),
+  })
+  .meta({ id: 'HouseholdBulkRequest' });
+
+/** Rows are started only within this budget; the rest come back `deferred` (send them again). */
+const TIME_BUDGET_MS = 12_000;
+
+function writer(request: ApiRequest): { by: string; ctx: OperationContext } {
+  const principal = request.principal();
+  requirePermission(principal, 'registers:write');
+  return { by: principal.sub, ctx: { clock: clockNow(), correlationId: request.correlationId, logger: request.logger } };
+}
+
+function answer(result: HouseholdDone | ReturnType<typeof refuse>, request: ApiRequest) {
+  if (isRefusal(result)) throw toHttpError(result);
+  request.logger.info('Household', {
+    householdId: result.household.householdId,
+    outcome: result.outcome,
+    version: result.household.version,
+  });
+  return {
+    statusCode: result.outcome === 'unchanged' ? 200 : 201,
+    body: { outcome: result.outcome, household: householdView(result.household) },
+  };
+}
+
+export const createHouseholdRoute: RouteHandler = async (request) => {
+  const { by, ctx } = writer(request);
+  return answer(await createHousehold(request.body(createHouseholdSchema), by, ctx), request);
+};
+
+export const addHouseholdMemberRoute: RouteHandler = async (request) => {
+  const { by, ctx } = writer(request);
+  const { householdId } = request.params(householdParams);
+  return answer(await addHouseholdMember(householdId, request.body(addMemberSchema), by, ctx), request);
+};
+
+export const removeHouseholdMemberRoute: RouteHandler = async (request) => {
+  const { by, ctx } = writer(request);
+  const { householdId, memberId } = request.params(householdMemberParams);
+  return answer(await removeHouseholdMember(householdId, memberId, request.body(removeMemberSchema), by, ctx), request);
+};
+
+export const changeHouseholdHeadRoute: RouteHandler = async (request) => {
+  const { by, ctx } = writer(request);
+  const { householdId } = request.params(householdParams);
+  return answer(await changeHouseholdHead(householdId, request.body(changeHeadSchema), by, ctx), request);
+};
+
+/** GET /v1/households/{householdId}: the household, every membership and its append-only history. */
+export const getHouseholdRoute: RouteHandler = async (request) => {
+  const principal = request.principal();
+  requireRole(principal, 'staff', 'regulator');
+  const { householdId } = request.params(householdParams);
+  const { household, history } = await readHousehold(householdId);
+  if (!household)
+    throw toHttpError(refuse(404, [{ field: 'path.householdId', rule: 'not_found', message: `no household ${householdId}` }]));
+  requireRegionVisible(principal, [household.region]);
+  return {
+    statusCode: 200,
+    body: {
+      household: householdView(household),
+      history: history.map(({ pk: _pk, sk: _sk, kind: _kind, ...entry }) => entry),
+    },
+  };
+};
+
+/** GET /v1/members/{memberId}/households: the households a member has belonged to, dated (staff). */
+export const memberHouseholdsRoute: RouteHandler = async (request) => {
+  requireRole(request.principal(), 'staff');
+  const { memberId } = request.params(memberParams);
+  const item = await readMemberHouseholds(memberId);
+  return { statusCode: 200, body: { memberId, memberships: item?.memberships ?? [] } };
+};
+
+/** POST /v1/households/bulk: a household file, applied row by row, with a row-by-row report. */
+export const importHouseholdsRoute: RouteHandler = async (request) => {
+  const { by, ctx } = writer(request);
+  const body = request.body(householdBulkSchema);
+  const lines = body.content.split('\n').filter((l) => l.trim() !== '').length - (body.format === 'csv' ? 1 : 0);
+  if (lines > MAX_ROWS_PER_REQUEST) {
+    const message = `at most ${MAX_ROWS_PER_REQUEST} rows per request; send a larger file in chunks`;
+    throw badRequest(`body.content: ${message}`, { problems: [{ field: 'body.content', rule: 'too_many_rows', message }] });
+  }
+  const report = await runHouseholdBulk(body.content, body.format, by, ctx, Date.now() + TIME_BUDGET_MS);
+  request.logger.info('Household bulk', {
+    received: report.received,
+    written: report.written,
+    unchanged: report.unchanged,
+    rejected: report.rejected,
+  });
+  return { statusCode: 200, body: report };
+};
