@@ -32,7 +32,7 @@ function throughput(
   ms: number,
   extra: { start?: Record<string, number>; itemFundRatios?: SettlementInput['itemFundRatios'] } = {},
 ): { perSecond: number; layers: Set<string> } {
-  const provider = exampleProvider('tertiary', policy.region.slice(0, 4) + '02');
+  const provider = exampleProvider('tertiary', `${policy.region.slice(0, 4)}02`);
   const start = extra.start ?? {};
   let yearToDate: Record<string, number> = start;
   let done = 0;
