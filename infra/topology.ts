@@ -204,6 +204,20 @@ export const tables = {
       'the version in force on a date: every version under the pk (shipped and published, cached a few seconds), the newest effective on or before the date',
     ],
   },
+  catalogue: {
+    purpose:
+      'Medical-insurance catalogues (医保目录) per region: import jobs and their chunks, published version headers, and the entries of each published version (up to ~100,000 a version) for lookup by code.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    dataTable: true,
+    accessPatterns: [
+      'an import job: pk=IMPORT#<importId>, sk=IMPORT (header, status, progress, diff); its chunks: sk begins_with CHUNK# (entries and row problems, gzipped)',
+      "a region's published versions: pk=CATALOGUE#<region>, sk=V#<effectiveFrom>#<version, 4 digits>; the newest version (guards publishing above it): pk=CATALOGUE-HEAD#<region>, sk=HEAD",
+      "the entries of a bill's codes in a published version (settlement, BatchGetItem): pk=ENTRIES#<importId>, sk=<code>",
+      "search and download: a version's chunks loaded once per container (immutable) and searched in memory",
+    ],
+  },
   audit: {
     purpose: 'Append-only archive of every business event on the bus, with its correlation id, for regulators and operators.',
     partitionKey: 'pk',
@@ -254,6 +268,7 @@ export type FunctionKey =
   | 'alertDelivery'
   | 'regulatorApi'
   | 'admin'
+  | 'catalogue'
   | 'prepayment'
   | 'prepaymentApi'
   | 'prepaymentWork'
@@ -344,7 +359,16 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     // Idempotent by the claim's natural key (provider + claim number) in the claims table.
-    tables: { claims: 'readwrite', accumulators: 'readwrite', members: 'read', policies: 'read', providers: 'read', outbox: 'readwrite' },
+    // catalogue: the entries of a bill's codes in the catalogue in force (BatchGetItem, cached per version).
+    tables: {
+      claims: 'readwrite',
+      accumulators: 'readwrite',
+      members: 'read',
+      policies: 'read',
+      providers: 'read',
+      outbox: 'readwrite',
+      catalogue: 'read',
+    },
     publishes: true,
     sendsTo: [],
   },
@@ -404,6 +428,18 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 29,
     tables: { providers: 'readwrite', policies: 'readwrite' },
+    publishes: false,
+    sendsTo: [],
+  },
+  // Its own function, not admin's: an import chunk validates 2,000 rows and a publish writes
+  // thousands of entries (memory and time admin's light routes do not need), and its bundle carries
+  // the pinyin dictionary (pinyin-pro) no other function needs.
+  catalogue: {
+    entry: 'functions/catalogue/handler.ts',
+    description: 'Catalogues (医保目录): staged import, validation, diff and publishing of versions; search and download for providers.',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    tables: { catalogue: 'readwrite' },
     publishes: false,
     sendsTo: [],
   },
@@ -735,6 +771,16 @@ const declaredRoutes = {
   getProvider: route('GET', '/v1/providers/{providerCode}', 'admin'),
   publishPolicy: route('POST', '/v1/policies', 'admin'),
   listPolicies: route('GET', '/v1/policies/{kind}/{region}', 'admin'),
+
+  startCatalogueImport: route('POST', '/v1/catalogues/{region}/imports', 'catalogue'),
+  putCatalogueImportChunk: route('PUT', '/v1/catalogue-imports/{importId}/chunks/{chunkNo}', 'catalogue'),
+  validateCatalogueImport: route('POST', '/v1/catalogue-imports/{importId}/validation', 'catalogue'),
+  publishCatalogueImport: route('POST', '/v1/catalogue-imports/{importId}/publication', 'catalogue'),
+  getCatalogueImport: route('GET', '/v1/catalogue-imports/{importId}', 'catalogue'),
+  listCatalogueVersions: route('GET', '/v1/catalogues/{region}', 'catalogue'),
+  searchCatalogue: route('GET', '/v1/catalogues/{region}/entries', 'catalogue'),
+  getCatalogueEntry: route('GET', '/v1/catalogues/{region}/entries/{code}', 'catalogue'),
+  downloadCatalogue: route('GET', '/v1/catalogues/{region}/download', 'catalogue'),
 
   putBudget: route('PUT', '/v1/budgets/{region}/{year}', 'prepaymentApi'),
   getBudget: route('GET', '/v1/budgets/{region}/{year}', 'prepaymentApi'),

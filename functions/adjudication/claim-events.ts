@@ -50,7 +50,8 @@ export function claimSettledPayload(record: ClaimRecord, member: MemberState, pr
           },
         }
       : {}),
-    lines: bill.lines.map(({ priceLimitFen: _limit, ...line }) => line),
+    // The class settlement used (the catalogue's where one is in force), not the one the bill declared.
+    lines: bill.lines.map(({ priceLimitFen: _limit, ...line }, i) => ({ ...line, itemClass: statement.lines[i]!.itemClass })),
     totals: {
       billedFen: statement.totals.billedFen,
       fundPaidFen: statement.totals.fundPaidFen,

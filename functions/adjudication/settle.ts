@@ -15,7 +15,9 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { conflict } from '../../shared/http/errors.ts';
-import { settle } from '../../shared/settlement/engine.ts';
+import { catalogueViews } from '../../shared/catalogue/store/catalogue.ts';
+import type { CatalogueView } from '../../shared/catalogue/version.ts';
+import { lineCatalogueDate, settle } from '../../shared/settlement/engine.ts';
 import { settlementDate, type Bill } from '../../shared/settlement/bill.ts';
 import {
   commitSettlement,
@@ -59,6 +61,24 @@ export interface SettlementContext {
   member: MemberState;
   provider: ProviderProfile;
   policy: BenefitPolicy;
+  /** The catalogue in force by line date (absent dates: none in force), for the bill's codes only. */
+  catalogue: { byDate: Record<string, CatalogueView> };
+}
+
+/**
+ * The catalogue entries of the bill's codes, by the date each line is read on. The provider's region
+ * picks the catalogue: care is paid within the catalogue of the place it is given (就医地目录), under
+ * the member's own benefit policy (参保地待遇), as cross-region direct settlement does.
+ */
+function loadCatalogue(bill: Bill, provider: ProviderProfile): Promise<Record<string, CatalogueView>> {
+  const codesByDate = new Map<string, string[]>();
+  for (const line of bill.lines) {
+    const date = lineCatalogueDate(bill, line);
+    const codes = codesByDate.get(date) ?? [];
+    codes.push(line.itemCode);
+    codesByDate.set(date, codes);
+  }
+  return catalogueViews(provider.region, codesByDate);
 }
 
 /** Everything the engine needs besides the year so far; a refusal (member not covered, no policy…) is a 400. */
@@ -67,7 +87,10 @@ export async function loadContext(bill: Bill): Promise<SettlementContext> {
   const [member, provider] = await Promise.all([loadSettlementMember(bill), loadProvider(bill.providerCode)]);
   const date = settlementDate(bill);
   const { region, scheme } = member.enrolment;
-  const policy = await policies.inForce(benefitsKind, { region, scheme, year: Number(date.slice(0, 4)) }, date);
+  const [policy, catalogue] = await Promise.all([
+    policies.inForce(benefitsKind, { region, scheme, year: Number(date.slice(0, 4)) }, date),
+    loadCatalogue(bill, provider),
+  ]);
   if (!policy) {
     const field = bill.visit.dischargeDate ? 'visit.dischargeDate' : 'visit.serviceDate';
     throw new SettlementRefusal(
@@ -76,7 +99,7 @@ export async function loadContext(bill: Bill): Promise<SettlementContext> {
       `no benefit policy of region ${member.enrolment.region} (${member.enrolment.scheme}) is in force on ${date}`,
     );
   }
-  return { bill, member, provider, policy };
+  return { bill, member, provider, policy, catalogue: { byDate: catalogue } };
 }
 
 export function statementFor(context: SettlementContext, yearToDate: Record<string, number>, household?: HouseholdAccumulator): Statement {

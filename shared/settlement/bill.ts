@@ -36,8 +36,12 @@ export const billLineSchema = z.strictObject({
   /** National catalogue code (国家医保编码) of the drug, material or service. */
   itemCode: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/, 'a catalogue code: letters, digits, . _ -'),
   itemName: z.string().max(200).optional(),
-  /** 甲 A, 乙 B, 丙 C (out of catalogue), as the catalogue classes it. */
-  itemClass: z.enum(itemClasses),
+  /**
+   * 甲 A, 乙 B, 丙 C (out of catalogue), as the HIS classes it. Optional: where a catalogue is in force
+   * (shared/catalogue) the catalogue decides and a declared class that disagrees is noted on the line;
+   * where none is, the line must declare it.
+   */
+  itemClass: z.enum(itemClasses).optional(),
   category: z.enum(lineCategories),
   quantity,
   unitPriceFen: fen,

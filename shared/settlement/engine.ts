@@ -17,12 +17,13 @@
  *     the bill exactly.
  */
 import type { Fen } from '../money/fen.ts';
+import type { CatalogueView, VersionRef } from '../catalogue/version.ts';
 import { settlementDate, type Bill } from './bill.ts';
 import { LineCells } from './cells.ts';
 import type { ClaimFacts } from './conditions.ts';
 import { ageOn, regionCovers, type MemberState, type ProviderProfile } from './member.ts';
 import type { BenefitPolicy, LineCategory } from './policy.ts';
-import { scopeLine, type ItemFundRatios, type ScopedLine } from './scope.ts';
+import { scopeLine, type ItemFundRatios, type LineCatalogue, type ScopedLine } from './scope.ts';
 import { layerKeys, SettlementRefusal, type LayerKey, type LineRules, type Statement, type StatementLine } from './statement.ts';
 import { YearToDate } from './year-to-date.ts';
 import { settleBasic, settleBedDay } from './layers/basic.ts';
@@ -54,7 +55,18 @@ export interface SettlementInput {
    * document's `items.catalogue[].fundRatio` and `items.special[].fundRatio`.
    */
   itemFundRatios?: ItemFundRatios;
+  /**
+   * The catalogue (医保目录) in force where the care is given (the provider's region), by date (each line's service date, else
+   * the visit's): for each date on which one is in force, the versions read and the entries of the
+   * bill's codes (the handler loads them: shared/catalogue/store). A date absent here has no
+   * catalogue in force, and its lines settle as before catalogues existed.
+   */
+  catalogue?: { byDate: Readonly<Record<string, CatalogueView>> };
 }
+
+/** The date a line's catalogue is read on: its own service date, else the visit's. */
+export const lineCatalogueDate = (bill: Pick<Bill, 'visit'>, line: Pick<Bill['lines'][number], 'serviceDate'>): string =>
+  line.serviceDate ?? bill.visit.serviceDate;
 
 /** Checks the visit against what the policy covers; returns the line categories it limits cover to. */
 function coverOf(bill: Bill, member: MemberState, policy: BenefitPolicy): readonly LineCategory[] | undefined {
@@ -166,8 +178,21 @@ export function settle(input: SettlementInput): Statement {
   const facts = factsOf(bill, member, provider);
   const n = bill.lines.length;
 
-  // 1. Scope: what is the patient's before any layer.
-  const scoped = bill.lines.map((line) => scopeLine(line, policy, onlyCategories, input.itemFundRatios));
+  // 1. Scope: what is the patient's before any layer (the catalogue's entry where one is in force).
+  const scopeFacts = {
+    diagnoses: [bill.diagnoses.principal, ...bill.diagnoses.secondary],
+    level: facts.level,
+    sex: member.sex,
+    ageYears: facts.ageYears,
+    visitType: bill.visit.type,
+  };
+  const catalogueOn = (date: string): LineCatalogue | undefined => {
+    const view = input.catalogue?.byDate[date];
+    return view ? { view, facts: scopeFacts } : undefined;
+  };
+  const scoped = bill.lines.map((line, i) =>
+    scopeLine(line, policy, onlyCategories, input.itemFundRatios, catalogueOn(lineCatalogueDate(bill, line)), i),
+  );
   const cells = new LineCells(n, {
     covered: scoped.map((s) => s.covered),
     firstSelfPay: scoped.map((s) => s.firstSelfPay),
@@ -241,8 +266,14 @@ export function settle(input: SettlementInput): Statement {
       notes: scoped[i]!.notes,
       rules: lineRules(joined, paidFen, work.deductible[i]!, work.institution[i]!, scoped[i]!.rules, work.lineRules[i]),
       ...(scoped[i]!.fundRatio ? { fundRatioBp: scoped[i]!.fundRatio!.ratio } : {}),
+      ...(scoped[i]!.catalogue ? { catalogue: scoped[i]!.catalogue } : {}),
     };
   });
+  // Every catalogue version the bill was settled by (a bill whose lines span a new version names both).
+  const catalogueVersions: VersionRef[] = [];
+  for (const view of Object.values(input.catalogue?.byDate ?? {}))
+    for (const v of view.versions)
+      if (!catalogueVersions.some((c) => c.region === v.region && c.version === v.version)) catalogueVersions.push(v);
   const byLayer = Object.fromEntries(layerKeys.map((k) => [k, sum(work.paid[k])])) as Record<LayerKey, Fen>;
   const fundPaid = sum(Object.values(byLayer));
   const institution = sum(work.institution);
@@ -277,6 +308,7 @@ export function settle(input: SettlementInput): Statement {
       ...(facts.disease ? { disease: facts.disease } : {}),
       ...(facts.programme ? { programme: facts.programme } : {}),
     },
+    ...(catalogueVersions.length > 0 ? { catalogue: catalogueVersions } : {}),
     lines,
     totals: {
       billedFen: billed,

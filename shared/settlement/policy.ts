@@ -177,6 +177,13 @@ export const itemsSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * A code in no catalogue in force (shared/catalogue): `self-pay` (目录外, the patient's, noted on
+   * the line; the default) or `refuse` (the bill is refused naming the line: the region settles only
+   * items its catalogue lists, so the hospital must map its items first, 对码). Read only where a
+   * catalogue is in force.
+   */
+  outOfCatalogue: z.strictObject({ mode: z.enum(['self-pay', 'refuse']), basis: basisSchema }).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------

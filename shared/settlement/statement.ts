@@ -8,6 +8,7 @@
  */
 import type { BasisPoints, Fen } from '../money/fen.ts';
 import { Refusal } from '../refusal/refusal.ts';
+import type { VersionRef } from '../catalogue/version.ts';
 import type { Basis, HospitalLevel, ItemClass, LineCategory, VisitType } from './policy.ts';
 
 export const layerKeys = ['basic', 'catastrophic', 'subsidy', 'assistance', 'assistanceTilted', 'supplementary', 'familyCap'] as const;
@@ -54,6 +55,8 @@ export interface StatementLine {
    * A layer's total is shared over the lines in proportion to what each still owed in its base.
    */
   rules: LineRules;
+  /** The catalogue version (region, version) whose entry decided the line, where a catalogue is in force. */
+  catalogue?: VersionRef;
 }
 
 /** A line's rules, by figure; a figure that is zero has none (undefined, left out of JSON). */
@@ -97,6 +100,8 @@ export interface Statement {
     disease?: string;
     programme?: string;
   };
+  /** The catalogue versions (医保目录) the bill was settled by, most local first; absent where none was in force. */
+  catalogue?: VersionRef[];
   lines: StatementLine[];
   totals: StatementTotals;
   steps: StatementStep[];
