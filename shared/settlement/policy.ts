@@ -349,6 +349,8 @@ export type CostAxis = (typeof costAxes)[number];
 // ---------------------------------------------------------------------------------------------
 
 export const catastrophicSchema = z.strictObject({
+  /** What statements call the layer: 大病保险 when left out; employees' documents say 职工大额医疗费用补助. */
+  name: z.string().min(1).optional(),
   visitTypes: z.array(z.enum(visitTypes)).min(1),
   /** Annual deductible on the year's cumulative base. */
   deductible: yuan,

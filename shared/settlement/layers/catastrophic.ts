@@ -74,6 +74,6 @@ export function settleCatastrophic(work: Work): void {
     figure: 'payment',
     amountFen: amount,
     rule: 'catastrophic',
-    text: `大病保险 pays ${yuan(amount)}`,
+    text: `${terms.name ?? '大病保险'} pays ${yuan(amount)}`,
   });
 }
