@@ -26,6 +26,8 @@ export const DetailType = {
   employmentRecorded: 'EmploymentRecorded',
   employeeContributionPaid: 'EmployeeContributionPaid',
   householdChanged: 'HouseholdChanged',
+  registerEntryChanged: 'RegisterEntryChanged',
+  providerCertified: 'ProviderCertified',
   claimSettled: 'ClaimSettled',
   claimReversed: 'ClaimReversed',
   caseGrouped: 'CaseGrouped',

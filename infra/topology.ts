@@ -45,7 +45,8 @@ export interface TableSpec {
 
 export const tables = {
   members: {
-    purpose: 'Persons, enrolments per insurance year, assistance categories, contributions, transfers, out-of-area registrations.',
+    purpose:
+      'Persons, enrolments per insurance year, assistance categories, contributions, transfers, out-of-area registrations, and the member registers (chronic-disease approvals, family-doctor contracts, supplementary plans) with their history.',
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
@@ -65,6 +66,10 @@ export const tables = {
     accessPatterns: [
       'get a member: pk=MEMBER#<id>, sk=PROFILE',
       'all of a member: pk=MEMBER#<id> (enrolments ENROL#<year>, categories CAT#<from>#<code>, contributions CONTRIB#<year>#<id>)',
+      "a member's register entries: pk=MEMBER#<id>, sk=REG#<register>#<entryId> (chronic-approvals, family-doctor-contracts, supplementary-plans; the entry as it stands)",
+      "an entry's append-only history: pk=MEMBER#<id>, sk begins_with REGLOG#<register>#<entryId># (one item per version: created, amended, ended, revoked; who and when)",
+      "a member's register lock: pk=MEMBER#<id>, sk=REGLOCK#<register> (version moved by every write of that register, so overlap checks cannot race)",
+      'a provider certified to approve chronic diseases: pk=CERTIFIED#<providerCode>, sk=CERT#chronic-approvals#<region>#<version> (append-only; newest in force)',
       'one active enrolment per person and year: pk=PERSON#<hash>, sk=YEAR#<yyyy> written in the same transaction as the enrolment',
       'find by ID number: byIdentity gsi1pk=IDNO#<hash>',
       'list a region: byRegionYear gsi2pk=REGION#<code>#YEAR#<yyyy>',
@@ -751,6 +756,14 @@ const declaredRoutes = {
   addHouseholdMember: route('POST', '/v1/households/{householdId}/members', 'enrolment'),
   removeHouseholdMember: route('POST', '/v1/households/{householdId}/members/{memberId}/departure', 'enrolment'),
   changeHouseholdHead: route('POST', '/v1/households/{householdId}/head', 'enrolment'),
+  // The member registers (shared/registers): one shape, the register named in the path.
+  recordRegisterEntry: route('POST', '/v1/members/{memberId}/registers/{register}', 'enrolment'),
+  listRegisterEntries: route('GET', '/v1/members/{memberId}/registers/{register}', 'enrolment'),
+  amendRegisterEntry: route('POST', '/v1/members/{memberId}/registers/{register}/{entryId}/amendments', 'enrolment'),
+  endRegisterEntry: route('POST', '/v1/members/{memberId}/registers/{register}/{entryId}/end', 'enrolment'),
+  importRegister: route('POST', '/v1/registers/{register}/bulk', 'enrolment'),
+  certifyProvider: route('PUT', '/v1/registers/chronic-approvals/certified-providers/{providerCode}', 'enrolment'),
+  getProviderCertification: route('GET', '/v1/registers/chronic-approvals/certified-providers/{providerCode}', 'enrolment'),
 
   preSettleClaim: route('POST', '/v1/claims/pre-settle', 'adjudication'),
   settleClaim: route('POST', '/v1/claims', 'adjudication'),

@@ -23,13 +23,14 @@ export function claimSettledPayload(record: ClaimRecord, member: MemberState, pr
     scheme: member.enrolment.scheme,
     provider: { code: provider.code, level: provider.level, region: provider.region },
     visit: {
-      type: visit.type,
+      // As settled: a chronic visit without a covering approval was settled as ordinary outpatient.
+      type: statement.visit.type,
       serviceDate: visit.serviceDate,
       ...(stay ? { admissionDate: visit.admissionDate ?? visit.serviceDate } : {}),
       ...(visit.dischargeDate ? { dischargeDate: visit.dischargeDate } : {}),
       ...(visit.department ? { department: visit.department } : {}),
       ...(visit.emergency !== undefined ? { emergency: visit.emergency } : {}),
-      ...(visit.disease ? { disease: visit.disease } : {}),
+      ...(statement.visit.disease ? { disease: statement.visit.disease } : {}),
       ...(visit.bedDay ? { bedDay: visit.bedDay } : {}),
     },
     patient: {

@@ -3,6 +3,15 @@ import { createLogger } from '../../shared/runtime/logger.ts';
 import { bulkRoute } from './routes/bulk.ts';
 import { categoryRoute, contributionRoute, outOfAreaRoute, transferRoute } from './routes/changes.ts';
 import { eligibilityRoute } from './routes/eligibility.ts';
+import {
+  amendEntryRoute,
+  certifyProviderRoute,
+  endEntryRoute,
+  getCertificationRoute,
+  importRegisterRoute,
+  listEntriesRoute,
+  recordEntryRoute,
+} from './routes/registers.ts';
 import { enrolRoute, listRoute, lookupRoute, memberRoute } from './routes/members.ts';
 import {
   addHouseholdMemberRoute,
@@ -39,4 +48,11 @@ export const handler = httpApi(logger, 'enrolment', {
   addHouseholdMember: addHouseholdMemberRoute,
   removeHouseholdMember: removeHouseholdMemberRoute,
   changeHouseholdHead: changeHouseholdHeadRoute,
+  recordRegisterEntry: recordEntryRoute,
+  listRegisterEntries: listEntriesRoute,
+  amendRegisterEntry: amendEntryRoute,
+  endRegisterEntry: endEntryRoute,
+  importRegister: importRegisterRoute,
+  certifyProvider: certifyProviderRoute,
+  getProviderCertification: getCertificationRoute,
 });

@@ -26,8 +26,24 @@ import {
   transferResponse,
 } from './schemas.ts';
 import { householdDocs } from './household-openapi.ts';
+import {
+  amendBody,
+  bulkRegisterParams,
+  changeResponse,
+  createRegisterEntryBody,
+  endBody,
+  entryParams,
+  listRegisterQuery,
+  listRegisterResponse,
+  registerBulkBody,
+  registerBulkResponse,
+  registerParams,
+} from './register-schemas.ts';
+import { certificationRequestSchema } from './services/certifications.ts';
+import * as z from 'zod';
 
 const tags = ['enrolment'];
+const registerTags = ['registers'];
 const memberNotFound = { description: 'No such member' };
 
 export const routeDocs = routeDocsOf<'enrolment'>({
@@ -151,4 +167,92 @@ export const routeDocs = routeDocsOf<'enrolment'>({
     },
   },
   ...householdDocs,
+  recordRegisterEntry: {
+    tags: registerTags,
+    roles: ['staff', 'provider'],
+    summary:
+      'Record a register entry: a chronic-disease approval (门诊慢特病认定), a family-doctor contract (家庭医生签约), a supplementary-plan enrolment (惠民保)',
+    description:
+      'Staff need the permission `registers:write`. A provider may record only chronic-disease approvals, as the certifying ' +
+      'provider itself, for disease groups the agency certified it for (PUT …/certified-providers/{providerCode}). ' +
+      "The body is the register's own (ChronicApprovalRequest, FamilyDoctorContractRequest, SupplementaryPlanRequest). A disease group " +
+      "must be a chronic-outpatient disease of the member's region's benefit policy, a plan one its supplementary layer pays for. " +
+      'The entry id is its natural key (disease group + first day; provider + first day; plan + year), so the same entry sent ' +
+      'again is `unchanged`. Every change writes a history item (who, when) and publishes RegisterEntryChanged in the same transaction.',
+    request: { params: registerParams, body: createRegisterEntryBody },
+    responses: {
+      201: { description: 'Recorded', schema: changeResponse },
+      200: { description: 'The same entry was already recorded: nothing written', schema: changeResponse },
+      403: { description: 'Staff without registers:write, or a provider not certified for the group or not acting as itself' },
+      404: memberNotFound,
+      409: {
+        description:
+          'Overlaps a held entry (one approval per disease group, one contract, one enrolment per plan and year), or the member is not enrolled that year',
+      },
+    },
+  },
+  listRegisterEntries: {
+    tags: registerTags,
+    roles: ['staff', 'provider', 'regulator'],
+    summary: "A member's entries of a register, each with its whole history",
+    request: { params: registerParams, query: listRegisterQuery },
+    responses: { 200: { description: 'The entries', schema: listRegisterResponse }, 404: memberNotFound },
+  },
+  amendRegisterEntry: {
+    tags: registerTags,
+    roles: ['staff', 'provider'],
+    summary: 'Amend an entry (its period or details), with the reason',
+    description:
+      'The fields that name the entry (disease group, contracted provider, plan and year) cannot change: end it and record a new one.',
+    request: { params: entryParams, body: amendBody },
+    responses: {
+      201: { description: 'Amended', schema: changeResponse },
+      200: { description: 'Already so', schema: changeResponse },
+      404: { description: 'No such member or entry' },
+      409: { description: 'Changed since expectedVersion, revoked, or the new period overlaps another entry' },
+    },
+  },
+  endRegisterEntry: {
+    tags: registerTags,
+    roles: ['staff', 'provider'],
+    summary: 'End an entry on a date, or revoke it (void from its first day)',
+    request: { params: entryParams, body: endBody },
+    responses: {
+      201: { description: 'Ended or revoked', schema: changeResponse },
+      200: { description: 'Already so', schema: changeResponse },
+      404: { description: 'No such member or entry' },
+      409: { description: 'Changed since expectedVersion, or already revoked' },
+    },
+  },
+  importRegister: {
+    tags: registerTags,
+    roles: ['staff'],
+    summary: "Import a register's entries from a CSV or JSON-lines file (e.g. the insurer's 舟惠保 enrolment list)",
+    description:
+      'Needs `registers:write`. Each row names the member by memberId or idNumber and is checked and written as a single ' +
+      'request would be; every rejected row is reported with row number, field and rule; rows already recorded are ' +
+      '`unchanged`, so importing the same file again changes nothing. Up to 1,000 rows per request. CSV headers: ' +
+      'chronic-approvals memberId|idNumber,diseaseGroup,validFrom,validTo,certifyingProvider,doctorCode,doctorName,evidence; ' +
+      'family-doctor-contracts memberId|idNumber,providerCode,teamCode,reference,validFrom,validTo; ' +
+      'supplementary-plans memberId|idNumber,planCode,year,policyNumber.',
+    request: { params: bulkRegisterParams, body: registerBulkBody },
+    responses: { 200: { description: 'The row-by-row report', schema: registerBulkResponse } },
+  },
+  certifyProvider: {
+    tags: registerTags,
+    roles: ['staff'],
+    summary: 'Certify a provider to approve chronic-disease groups in a region (认定机构), for a period',
+    description:
+      'Needs `registers:write`. Each call is a new version (append-only); the newest of a region is in force; an empty list ' +
+      'withdraws the certification. A provider records approvals only for the groups it holds on the day. Publishes ProviderCertified.',
+    request: { params: z.object({ providerCode: z.string() }), body: certificationRequestSchema },
+    responses: { 201: { description: 'A new version' }, 200: { description: 'Already so' } },
+  },
+  getProviderCertification: {
+    tags: registerTags,
+    roles: ['staff', 'provider'],
+    summary: "A provider's certification versions, newest first (a provider: its own)",
+    request: { params: z.object({ providerCode: z.string() }) },
+    responses: { 200: { description: 'The versions' } },
+  },
 });

@@ -114,8 +114,8 @@ export function readJsonLine(line: string, rowNumber: number): BulkRow | Rejecte
 // number; anything else is left as it is so the request schema names the field and the rule.
 // ---------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const toInteger = (v: unknown) => {
+export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+export const toInteger = (v: unknown) => {
   const value = blankToUndefined(v);
   return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 };
@@ -134,7 +134,7 @@ export function parseCategoryCell(v: unknown): unknown {
     });
 }
 
-function convertCells(record: Record<string, unknown>, convert: Record<string, (v: unknown) => unknown>) {
+export function convertCells(record: Record<string, unknown>, convert: Record<string, (v: unknown) => unknown>) {
   const out: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(record)) {
     // Unknown columns are kept, so the request schema (strict) names them instead of ignoring a typo.

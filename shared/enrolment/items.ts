@@ -8,11 +8,13 @@
  *   MEMBER#<id>      CONTRIB#<yyyy>#<id>         a recorded contribution (its id is the collection side's receipt)
  *   MEMBER#<id>      OOA#<validFrom>#<region>    an out-of-area registration (异地就医备案)
  *   PERSON#<hash>    YEAR#<yyyy>                 the lock: the one open enrolment of a person in a year
+ *   MEMBER#<id>      REG#… REGLOG#… REGLOCK#…     the member registers (shared/registers/entry.ts)
  *
  * The profile carries gsi1pk = IDNO#<hash> (find by ID number); an enrolment carries
  * gsi2pk = REGION#<code>#YEAR#<yyyy> (list a region).
  */
 import * as z from 'zod';
+import { sortRegisterItems, type RegisterItems } from '../registers/entry.ts';
 
 export const memberPk = (memberId: string) => `MEMBER#${memberId}`;
 export const PROFILE_SK = 'PROFILE';
@@ -164,11 +166,13 @@ export interface MemberItems {
   categories: CategoryItem[];
   contributions: ContributionItem[];
   outOfArea: OutOfAreaItem[];
+  /** The member registers' entries, history and locks (shared/registers/entry.ts); absent in a literal built without them. */
+  registers?: RegisterItems;
 }
 
 /** Sorts raw items of one member partition by their sort-key prefix and validates each. */
 export function sortMemberItems(raw: readonly Record<string, unknown>[]): MemberItems {
-  const out: MemberItems = { enrolments: [], categories: [], contributions: [], outOfArea: [] };
+  const out: MemberItems = { enrolments: [], categories: [], contributions: [], outOfArea: [], registers: sortRegisterItems(raw) };
   for (const item of raw) {
     const sk = String(item.sk);
     if (sk === PROFILE_SK) out.member = memberItemSchema.parse(item);

@@ -8,6 +8,7 @@ import { categoriesOn } from './categories.ts';
 import type { EmployeeKind, Scheme } from './contribution.ts';
 import type { MemberItems, EnrolmentItem } from './items.ts';
 import { contains, yearOf } from './periods.ts';
+import { holdingOn, type EntryItem, type RegisterItems } from '../registers/entry.ts';
 
 export interface MemberState {
   member: {
@@ -25,6 +26,36 @@ export interface MemberState {
   categories: { code: string; validFrom: string; validTo?: string | undefined }[];
   /** Out-of-area registrations (异地就医备案) valid on onDate. */
   outOfArea: { kind: string; region: string; validFrom: string; validTo?: string | undefined }[];
+  /**
+   * The member registers' entries holding on onDate (shared/registers). Absent only in a state
+   * built by hand without them; `memberStateFrom` always sets it.
+   */
+  registers?: RegistersOnDate;
+}
+
+export interface RegistersOnDate {
+  chronicApprovals: { entryId: string; diseaseGroup: string; certifyingProvider: string; validFrom: string; validTo: string }[];
+  familyDoctorContracts: { entryId: string; providerCode: string; teamCode: string; validFrom: string; validTo: string }[];
+  supplementaryPlans: { entryId: string; planCode: string; validFrom: string; validTo: string }[];
+}
+
+/** The register entries holding on a date, in the shapes settlement and the eligibility answer use. */
+export function registersOn(items: RegisterItems | undefined, onDate: string): RegistersOnDate {
+  const on = (register: string) => (items ? holdingOn(items, register, onDate) : []);
+  const period = (e: EntryItem) => ({ entryId: e.entryId, validFrom: e.validFrom, validTo: e.validTo });
+  return {
+    chronicApprovals: on('chronic-approvals').map((e) => ({
+      ...period(e),
+      diseaseGroup: String(e.payload.diseaseGroup),
+      certifyingProvider: String(e.payload.certifyingProvider),
+    })),
+    familyDoctorContracts: on('family-doctor-contracts').map((e) => ({
+      ...period(e),
+      providerCode: String(e.payload.providerCode),
+      teamCode: String(e.payload.teamCode),
+    })),
+    supplementaryPlans: on('supplementary-plans').map((e) => ({ ...period(e), planCode: String(e.payload.planCode) })),
+  };
 }
 
 export interface EnrolmentOnDate {
@@ -92,5 +123,6 @@ export function memberStateFrom(items: MemberItems, onDate: string): MemberState
       .filter((r) => contains(r, onDate))
       .sort((a, b) => a.validFrom.localeCompare(b.validFrom))
       .map((r) => ({ kind: r.registrationKind, region: r.region, validFrom: r.validFrom, ...(r.validTo ? { validTo: r.validTo } : {}) })),
+    registers: registersOn(items.registers, onDate),
   };
 }

@@ -77,8 +77,9 @@ export const billSchema = z
       /** Per-bed-day stays: the programme (hospice, home sickbed…) and the days billed. */
       bedDay: z.strictObject({ programme: z.string().regex(/^[a-z0-9-]{1,48}$/), days: z.number().int().positive().max(366) }).optional(),
       /**
-       * The member's family-doctor contract (家庭医生签约), as the primary-care HIS that holds it sees
-       * it: the member register does not record contracts, so the provider declares it.
+       * The member's family-doctor contract (家庭医生签约) as the HIS sees it. Settlement does not
+       * believe it: the contracts register decides (shared/registers); accepted so that a HIS that
+       * still sends it is not refused.
        */
       familyDoctorContract: z.boolean().optional(),
       dischargeStatus: z.string().max(20).optional(),

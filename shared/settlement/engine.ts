@@ -172,8 +172,74 @@ function householdSummary(work: Work): { household?: NonNullable<Statement['year
   return Object.keys(summary.deltas).length > 0 ? { household: { householdId: work.household.householdId, ...summary } } : {};
 }
 
+/** What the approvals register makes of the visit the bill declares. */
+interface ChronicDecision {
+  bill: Bill;
+  declared?: { type: Bill['visit']['type']; disease?: string };
+  approval?: { entryId: string; diseaseGroup: string; validTo: string };
+  notes: string[];
+}
+
+/** Whether a diagnosis is one of a disease's ICD-10 prefixes ('I10' covers 'I10.x00'); a disease listing none covers what it is declared for. */
+const icdCovers = (prefixes: readonly string[], diagnosis: string): boolean => {
+  const code = diagnosis.toUpperCase().replace('.', '');
+  return prefixes.length === 0 || prefixes.some((p) => code.startsWith(p.toUpperCase().replace('.', '')));
+};
+
+/**
+ * The chronic-outpatient cover (门诊慢特病) by the approvals register: a chronic-outpatient bill is
+ * settled under an approval holding on the date whose disease group covers the bill's principal
+ * diagnosis: the declared group when it does, else another approved group that does (tuberculosis's
+ * 70% is never paid on a hypertension diagnosis); with none, as an ordinary outpatient visit, with a
+ * note. Only where the policy requires approval and the register speaks (`member.chronicApprovals`).
+ */
+export function chronicCover(bill: Bill, member: MemberState, policy: BenefitPolicy): ChronicDecision {
+  const cover = policy.visits['chronic-outpatient'];
+  if (bill.visit.type !== 'chronic-outpatient' || !cover?.requireApproval || member.chronicApprovals === undefined)
+    return { bill, notes: [] };
+  const principal = bill.diagnoses.principal;
+  const declared = { type: bill.visit.type, ...(bill.visit.disease ? { disease: bill.visit.disease } : {}) };
+  const covering = member.chronicApprovals.filter((a) => {
+    const disease = cover.diseases.find((d) => d.code === a.disease);
+    return disease !== undefined && icdCovers(disease.icd10, principal);
+  });
+  const chosen = covering.find((a) => a.disease === bill.visit.disease) ?? covering[0];
+  if (chosen) {
+    const approval = { entryId: chosen.entryId, diseaseGroup: chosen.disease, validTo: chosen.validTo };
+    if (chosen.disease === bill.visit.disease) return { bill, approval, notes: [] };
+    return {
+      bill: { ...bill, visit: { ...bill.visit, disease: chosen.disease } },
+      declared,
+      approval,
+      notes: [
+        `declared ${bill.visit.disease}, which no approval of the member covers for diagnosis ${principal}: settled under the approved group ${chosen.disease} (approval ${chosen.entryId})`,
+      ],
+    };
+  }
+  if (!policy.visits.outpatient) {
+    throw new SettlementRefusal(
+      'visit.disease',
+      'not_approved',
+      `the member holds no chronic-disease approval (门诊慢特病认定) covering diagnosis ${principal} on ${bill.visit.serviceDate}, and the policy covers no ordinary outpatient visits`,
+    );
+  }
+  const { disease: _disease, ...visit } = bill.visit;
+  const held = member.chronicApprovals.map((a) => a.disease);
+  return {
+    bill: { ...bill, visit: { ...visit, type: 'outpatient' } },
+    declared,
+    notes: [
+      `no chronic-disease approval (门诊慢特病认定) of the member covers diagnosis ${principal} on ${bill.visit.serviceDate}` +
+        (held.length ? ` (approved: ${held.join(', ')})` : '') +
+        ': settled as an ordinary outpatient visit (普通门诊)',
+    ],
+  };
+}
+
 export function settle(input: SettlementInput): Statement {
-  const { bill, member, provider, policy } = input;
+  const { member, provider, policy } = input;
+  const chronic = chronicCover(input.bill, member, policy);
+  const bill = chronic.bill;
   const onlyCategories = coverOf(bill, member, policy);
   const facts = factsOf(bill, member, provider);
   const n = bill.lines.length;
@@ -307,6 +373,9 @@ export function settle(input: SettlementInput): Statement {
       categories: [...facts.categories],
       ...(facts.disease ? { disease: facts.disease } : {}),
       ...(facts.programme ? { programme: facts.programme } : {}),
+      ...(chronic.declared ? { declared: chronic.declared } : {}),
+      ...(chronic.approval ? { approval: chronic.approval } : {}),
+      ...(chronic.notes.length ? { notes: chronic.notes } : {}),
     },
     ...(catalogueVersions.length > 0 ? { catalogue: catalogueVersions } : {}),
     lines,

@@ -18,9 +18,20 @@ export interface MemberState {
   groups: string[];
   /** Regions of out-of-area registrations (异地就医备案) valid on the date. */
   outOfAreaRegions: string[];
+  /** A family-doctor contract (家庭医生签约) holds on the date: from the contracts register. */
   familyDoctorContract: boolean;
-  /** Chronic diseases the member is approved for (门诊慢特病审批); undefined when the register cannot say. */
+  /**
+   * A plain list of approved disease codes, for callers without the approvals register (tests, the
+   * benchmark): a declared chronic disease outside it is refused. Undefined: not checked.
+   * `chronicApprovals`, when present, takes its place.
+   */
   approvedDiseases?: string[];
+  /**
+   * The chronic-disease approvals (门诊慢特病认定) holding on the date, from the register. When present,
+   * a chronic-outpatient bill is settled under an approved group whose ICD-10 prefixes cover the
+   * bill's principal diagnosis, else as ordinary outpatient with a note (engine.ts `chronicCover`).
+   */
+  chronicApprovals?: { entryId: string; disease: string; validTo: string }[];
   /** Supplementary plans the member is enrolled in (惠民保…). */
   supplementaryPlans: string[];
   /** The household (家庭) the member belongs to on the settlement date; absent: a household of one. */

@@ -99,6 +99,15 @@ export interface Statement {
     categories: string[];
     disease?: string;
     programme?: string;
+    /**
+     * The visit as the bill declared it, when settlement settled it otherwise: a chronic-outpatient
+     * visit without an approval covering its diagnosis is settled as ordinary outpatient (or under
+     * the approved group that does cover it). `notes` says why.
+     */
+    declared?: { type: VisitType; disease?: string };
+    /** The chronic-disease approval (register entry) the visit was settled under. */
+    approval?: { entryId: string; diseaseGroup: string; validTo: string };
+    notes?: string[];
   };
   /** The catalogue versions (医保目录) the bill was settled by, most local first; absent where none was in force. */
   catalogue?: VersionRef[];

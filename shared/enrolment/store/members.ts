@@ -95,7 +95,8 @@ export type WriteResult = { ok: true } | { ok: false; reasons: string[] };
 /** DynamoDB's limit on the items of one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
 
-async function transact(items: TransactItem[]): Promise<WriteResult> {
+/** One TransactWriteItems on the members table; a cancellation comes back as its reasons (also used by shared/registers/store). */
+export async function transact(items: TransactItem[]): Promise<WriteResult> {
   try {
     await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
     return { ok: true };

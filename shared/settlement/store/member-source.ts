@@ -27,12 +27,29 @@ export function settlementMemberFrom(state: RegisterState | undefined, bill: Bil
     birthDate: state.member.birthDate,
     enrolment: { region: enrolment.region, scheme: enrolment.scheme, year: enrolment.year },
     categories: state.categories.map((c) => c.code),
-    // The register records neither member groups (retired…), chronic-disease approvals nor
-    // supplementary plans yet: rules on them do not apply, and approval is not checked.
+    // The register records no member groups (retired…) yet: rules on them do not apply.
     groups: [],
     outOfAreaRegions: state.outOfArea.map((r) => r.region),
-    familyDoctorContract: bill.visit.familyDoctorContract ?? false,
-    supplementaryPlans: [],
+    ...fromRegisters(state, bill),
+  };
+}
+
+/**
+ * What the member registers say on the date of care: the family-doctor contract (never the bill's
+ * flag), the chronic-disease approvals and the supplementary plans. A state built without the
+ * registers (a hand-made literal: `registers` absent) keeps the old reading: the bill's flag, no
+ * approvals check, no plans.
+ */
+function fromRegisters(
+  state: RegisterState,
+  bill: Bill,
+): Pick<MemberState, 'familyDoctorContract' | 'chronicApprovals' | 'supplementaryPlans'> {
+  const registers = state.registers;
+  if (!registers) return { familyDoctorContract: bill.visit.familyDoctorContract ?? false, supplementaryPlans: [] };
+  return {
+    familyDoctorContract: registers.familyDoctorContracts.length > 0,
+    chronicApprovals: registers.chronicApprovals.map((a) => ({ entryId: a.entryId, disease: a.diseaseGroup, validTo: a.validTo })),
+    supplementaryPlans: [...new Set(registers.supplementaryPlans.map((p) => p.planCode))],
   };
 }
 

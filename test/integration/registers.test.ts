@@ -1,0 +1,372 @@
+/**
+ * The member registers on the local cloud (issue 11 points 3, 4, 6, 7), through the HTTP front, the
+ * JWT authorizer and the real handlers: chronic-disease approvals, family-doctor contracts and
+ * supplementary-plan enrolments, their history, permissions, bulk import and events; and settlement
+ * reading them. Members are Zhoushan (330900) 2025 residents, covered by a recorded contribution;
+ * figures from the shipped 2025 Zhoushan benefit policy (in-city primary care: ordinary outpatient
+ * 60% + 2 = 62%, chronic outpatient 65%, tuberculosis 70%, family doctor +3 points; 舟惠保 pays 60%
+ * of the outpatient self-pay above a 10,000-yuan deductible).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SQSEvent } from 'aws-lambda';
+import type { LocalCloud } from '../../infra/local/cloud.ts';
+import { checkCharacter } from '../../shared/enrolment/id-number.ts';
+import { exampleLine } from '../../shared/settlement/examples.ts';
+import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+
+const y = (yuan: number) => Math.round(yuan * 100);
+
+let cloud: LocalCloud;
+let clerk: string; // staff with registers:write
+let readOnlyStaff: string; // staff without it
+let clinic: string; // the township centre's HIS
+let otherClinic: string;
+let regulatorZhoushan: string;
+let regulatorElsewhere: string;
+const events: { 'detail-type': string; detail: Record<string, any> }[] = [];
+const rawEvents: string[] = [];
+
+const CLINIC = 'H33090200011';
+const OTHER_CLINIC = 'H33090200012';
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  cloud.lambda.observe((fn, event, trigger) => {
+    if (fn !== 'audit' || trigger !== 'sqs') return;
+    for (const r of (event as SQSEvent).Records) {
+      rawEvents.push(r.body);
+      events.push(JSON.parse(r.body));
+    }
+  });
+  clerk = await cloud.mint({ sub: 'clerk-r', role: 'staff', permissions: ['registers:write', 'contributions:write'] });
+  readOnlyStaff = await cloud.mint({ sub: 'clerk-ro', role: 'staff', permissions: ['contributions:write'] });
+  for (const code of [CLINIC, OTHER_CLINIC]) {
+    const res = await api(cloud, 'POST', '/v1/providers', {
+      token: clerk,
+      body: { providerCode: code, name: '舟山某社区卫生服务中心', level: 'primary', region: '330902', kind: 'township-centre' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+  clinic = await cloud.mint({ sub: 'his-clinic', role: 'provider', providerCode: CLINIC });
+  otherClinic = await cloud.mint({ sub: 'his-other', role: 'provider', providerCode: OTHER_CLINIC });
+  regulatorZhoushan = await cloud.mint({ sub: 'reg-zs', role: 'regulator', region: '330900' });
+  regulatorElsewhere = await cloud.mint({ sub: 'reg-hh', role: 'regulator', region: '532500' });
+});
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+let born = Date.UTC(1955, 0, 1);
+function idNumber(): string {
+  born += 86_400_000;
+  const first17 = `330902${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}001`;
+  return first17 + checkCharacter(first17);
+}
+
+/** A Zhoushan 2025 resident, covered from the day the 400-yuan individual share is paid (1 January). */
+async function member(): Promise<{ memberId: string; idNumber: string }> {
+  const id = idNumber();
+  const res = await api(cloud, 'POST', '/v1/members', {
+    token: clerk,
+    body: { idNumber: id, year: 2025, region: '330900', scheme: 'resident' },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const memberId = res.body.member.memberId as string;
+  const paid = await api(cloud, 'POST', `/v1/members/${memberId}/contributions`, {
+    token: clerk,
+    body: { year: 2025, contributionId: `R-${memberId}`, amountFen: 40_000, paidOn: '2025-01-01', channel: 'counter' },
+  });
+  expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+  expect(paid.body.enrolment.status).toBe('active');
+  return { memberId, idNumber: id };
+}
+
+const registerPath = (memberId: string, register: string) => `/v1/members/${memberId}/registers/${register}`;
+const record = (memberId: string, register: string, body: unknown, token = clerk) =>
+  api(cloud, 'POST', registerPath(memberId, register), { token, body });
+
+const approval = (diseaseGroup: string, over: Record<string, unknown> = {}) => ({
+  diseaseGroup,
+  validFrom: '2025-01-01',
+  validTo: '2025-12-31',
+  certifyingProvider: CLINIC,
+  certifyingDoctor: { code: 'D330902001', name: '王医生' },
+  evidence: [{ kind: 'diagnosis-certificate', reference: 'ZD-2025-0012' }],
+  ...over,
+});
+
+let claimSeq = 0;
+function bill(memberId: string, visit: Record<string, unknown>, principal: string, yuan = 300) {
+  claimSeq += 1;
+  return {
+    providerCode: CLINIC,
+    claimNo: `RG-${claimSeq}`,
+    memberId,
+    visit: { serviceDate: '2025-06-01', ...visit },
+    diagnoses: { principal },
+    lines: [exampleLine(1, 'A', 'drug', yuan)],
+  };
+}
+const settle = (body: unknown) => api(cloud, 'POST', '/v1/claims', { token: clinic, body });
+const problems = (res: { body: any }) => (res.body.error?.details?.problems ?? []).map((p: any) => `${p.field}:${p.rule}`);
+
+describe('the register shape: history, permissions, events', () => {
+  it('records an approval with who and when, answers a repeat unchanged, and keeps every change as a history item', async () => {
+    const { memberId } = await member();
+    const created = await record(memberId, 'chronic-approvals', approval('hypertension'));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({
+      outcome: 'created',
+      entry: {
+        register: 'chronic-approvals',
+        entryId: 'hypertension-2025-01-01',
+        region: '330900',
+        status: 'active',
+        version: 1,
+        created: { by: { role: 'staff', sub: 'clerk-r' } },
+      },
+    });
+    const again = await record(memberId, 'chronic-approvals', approval('hypertension'));
+    expect(again.status).toBe(200);
+    expect(again.body.outcome).toBe('unchanged');
+
+    const entryPath = `${registerPath(memberId, 'chronic-approvals')}/hypertension-2025-01-01`;
+    const amended = await api(cloud, 'POST', `${entryPath}/amendments`, {
+      token: clerk,
+      body: { payload: { evidence: [{ kind: 'test-report', reference: 'LAB-889' }] }, reason: 'second report', expectedVersion: 1 },
+    });
+    expect(amended.status, JSON.stringify(amended.body)).toBe(201);
+    expect(amended.body.entry.version).toBe(2);
+    const stale = await api(cloud, 'POST', `${entryPath}/amendments`, {
+      token: clerk,
+      body: { validTo: '2025-11-30', reason: 'late', expectedVersion: 1 },
+    });
+    expect(stale.status).toBe(409);
+    expect(problems(stale)).toEqual(['body.expectedVersion:stale']);
+    const renamed = await api(cloud, 'POST', `${entryPath}/amendments`, {
+      token: clerk,
+      body: { payload: { diseaseGroup: 'tb' }, reason: 'wrong group' },
+    });
+    expect(renamed.status).toBe(400);
+    expect(problems(renamed)).toEqual(['body.payload.diseaseGroup:fixed']);
+    const ended = await api(cloud, 'POST', `${entryPath}/end`, {
+      token: clerk,
+      body: { action: 'end', endDate: '2025-09-30', reason: 'cured' },
+    });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(201);
+    expect(ended.body.entry).toMatchObject({ status: 'ended', validTo: '2025-09-30', version: 3 });
+
+    const list = await api(cloud, 'GET', registerPath(memberId, 'chronic-approvals'), { token: regulatorZhoushan });
+    expect(list.status).toBe(200);
+    const [entry] = list.body.entries;
+    expect(entry.history.map((h: any) => [h.version, h.change, h.by.sub, h.reason ?? null])).toEqual([
+      [1, 'created', 'clerk-r', null],
+      [2, 'amended', 'clerk-r', 'second report'],
+      [3, 'ended', 'clerk-r', 'cured'],
+    ]);
+    expect(entry.history[0].after.payload.evidence).toEqual([{ kind: 'diagnosis-certificate', reference: 'ZD-2025-0012' }]);
+    expect(entry.history[2].after.validTo).toBe('2025-09-30');
+    const onDate = await api(cloud, 'GET', `${registerPath(memberId, 'chronic-approvals')}?date=2025-10-01`, { token: clerk });
+    expect(onDate.body.entries).toEqual([]);
+    expect((await api(cloud, 'GET', registerPath(memberId, 'chronic-approvals'), { token: regulatorElsewhere })).status).toBe(403);
+
+    // One event per change, written with it; no name, ID number or doctor's name in any of them.
+    const mine = await eventually(() => {
+      const found = events.filter((e) => e['detail-type'] === 'RegisterEntryChanged' && e.detail.memberId === memberId);
+      return found.length === 3 ? found : undefined;
+    }, 'three RegisterEntryChanged events');
+    expect(mine.map((e) => [e.detail.change, e.detail.version, e.detail.subject, e.detail.register])).toEqual([
+      ['created', 1, 'hypertension', 'chronic-approvals'],
+      ['amended', 2, 'hypertension', 'chronic-approvals'],
+      ['ended', 3, 'hypertension', 'chronic-approvals'],
+    ]);
+    for (const raw of rawEvents) expect(raw).not.toContain('王医生');
+  });
+
+  it('refuses staff without registers:write (403 naming it), a regulator, bad input by field and rule, codes the policy does not name, and overlaps', async () => {
+    const { memberId } = await member();
+    const denied = await record(
+      memberId,
+      'family-doctor-contracts',
+      { providerCode: CLINIC, teamCode: 'T1', validFrom: '2025-01-01', validTo: '2025-12-31' },
+      readOnlyStaff,
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.details.requiredPermission).toBe('registers:write');
+    expect((await record(memberId, 'chronic-approvals', approval('tb'), regulatorZhoushan)).status).toBe(403);
+
+    const bad = await record(memberId, 'chronic-approvals', { ...approval('tb'), validFrom: '2025-13-01', evidence: [] });
+    expect(bad.status).toBe(400);
+    expect(problems(bad)).toEqual(expect.arrayContaining(['body.validFrom:invalid_format', 'body.evidence:too_small']));
+    const unknown = await record(memberId, 'chronic-approvals', approval('gout'));
+    expect(unknown.status).toBe(400);
+    expect(problems(unknown)).toEqual(['body.diseaseGroup:unknown_code']);
+    const plan = await record(memberId, 'supplementary-plans', { planCode: 'huiminbao-x', year: 2025 });
+    expect(problems(plan)).toEqual(['body.planCode:unknown_code']);
+
+    expect(
+      (
+        await record(memberId, 'family-doctor-contracts', {
+          providerCode: CLINIC,
+          teamCode: 'T1',
+          validFrom: '2025-01-01',
+          validTo: '2025-12-31',
+        })
+      ).status,
+    ).toBe(201);
+    const second = await record(memberId, 'family-doctor-contracts', {
+      providerCode: OTHER_CLINIC,
+      teamCode: 'T9',
+      validFrom: '2025-06-01',
+      validTo: '2026-05-31',
+    });
+    expect(second.status).toBe(409);
+    expect(problems(second)).toEqual(['body.validFrom:overlap']);
+    expect(second.body.error.details.existing.entryId).toBe(`${CLINIC}-2025-01-01`);
+  });
+
+  it('lets a provider approve only as itself, only for the groups the agency certified it for', async () => {
+    const { memberId } = await member();
+    const uncertified = await record(memberId, 'chronic-approvals', approval('diabetes'), clinic);
+    expect(uncertified.status).toBe(403);
+    expect(uncertified.body.error.details.rule).toBe('not_certified');
+    const cert = await api(cloud, 'PUT', `/v1/registers/chronic-approvals/certified-providers/${CLINIC}`, {
+      token: clerk,
+      body: {
+        region: '330900',
+        diseaseGroups: ['diabetes', 'hypertension'],
+        validFrom: '2025-01-01',
+        validTo: '2030-12-31',
+        reason: '慢病认定机构 2025',
+      },
+    });
+    expect(cert.status, JSON.stringify(cert.body)).toBe(201);
+    const asOther = await record(memberId, 'chronic-approvals', approval('diabetes'), otherClinic);
+    expect(asOther.status).toBe(403);
+    expect(asOther.body.error.details.rule).toBe('own_provider');
+    const tb = await record(memberId, 'chronic-approvals', approval('tb'), clinic);
+    expect(tb.status).toBe(403);
+    const ok = await record(memberId, 'chronic-approvals', approval('diabetes'), clinic);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.entry.created.by).toEqual({ role: 'provider', sub: 'his-clinic', providerCode: CLINIC });
+    // A provider may not record contracts or plans.
+    const contract = await record(
+      memberId,
+      'family-doctor-contracts',
+      { providerCode: CLINIC, teamCode: 'T1', validFrom: '2025-01-01', validTo: '2025-12-31' },
+      clinic,
+    );
+    expect(contract.status).toBe(403);
+  });
+});
+
+describe('settlement reads the registers', () => {
+  it('settles a chronic visit without an approval as ordinary outpatient with a note, and one with an approval covering its diagnosis at the chronic ratio', async () => {
+    const { memberId } = await member();
+    const without = await settle(bill(memberId, { type: 'chronic-outpatient', disease: 'hypertension' }, 'I10.x00'));
+    expect(without.status, JSON.stringify(without.body)).toBe(201);
+    const s1 = without.body.statement;
+    expect(s1.visit.type).toBe('outpatient');
+    expect(s1.visit.declared).toEqual({ type: 'chronic-outpatient', disease: 'hypertension' });
+    expect(s1.visit.notes[0]).toMatch(/no chronic-disease approval .* covers diagnosis I10.x00 .*ordinary outpatient/);
+    expect(s1.totals.byLayer.basic).toBe(y(186)); // 300 × 62%
+
+    expect((await record(memberId, 'chronic-approvals', approval('hypertension'))).status).toBe(201);
+    const withApproval = await settle(bill(memberId, { type: 'chronic-outpatient', disease: 'hypertension' }, 'I10.x00'));
+    const s2 = withApproval.body.statement;
+    expect(s2.visit.type).toBe('chronic-outpatient');
+    expect(s2.visit.approval).toEqual({ entryId: 'hypertension-2025-01-01', diseaseGroup: 'hypertension', validTo: '2025-12-31' });
+    expect(s2.totals.byLayer.basic).toBe(y(195)); // 300 × 65%
+
+    // The issue's case: tuberculosis declared on a hypertension diagnosis never earns TB's 70%.
+    const tbOnI10 = await settle(bill(memberId, { type: 'chronic-outpatient', disease: 'tb' }, 'I10.x00'));
+    const s3 = tbOnI10.body.statement;
+    expect(s3.visit).toMatchObject({
+      type: 'chronic-outpatient',
+      disease: 'hypertension',
+      declared: { type: 'chronic-outpatient', disease: 'tb' },
+    });
+    expect(s3.totals.byLayer.basic).toBe(y(195));
+    // An approval for a group that does not cover the diagnosis does not open the chronic cover.
+    const copd = await settle(bill(memberId, { type: 'chronic-outpatient', disease: 'hypertension' }, 'J44.900'));
+    expect(copd.body.statement.visit.type).toBe('outpatient');
+    // After the approval ends, the chronic cover ends with it.
+    await api(cloud, 'POST', `${registerPath(memberId, 'chronic-approvals')}/hypertension-2025-01-01/end`, {
+      token: clerk,
+      body: { action: 'end', endDate: '2025-06-30', reason: 'review' },
+    });
+    const later = await settle(
+      bill(memberId, { type: 'chronic-outpatient', disease: 'hypertension', serviceDate: '2025-07-01' }, 'I10.x00'),
+    );
+    expect(later.body.statement.visit.type).toBe('outpatient');
+  });
+
+  it('adds the family-doctor +3 points from the contract register, never from the bill flag', async () => {
+    const { memberId } = await member();
+    const flagOnly = await settle(bill(memberId, { type: 'outpatient', familyDoctorContract: true }, 'J06.900', 200));
+    expect(flagOnly.body.statement.visit.familyDoctor).toBe(false);
+    expect(flagOnly.body.statement.totals.byLayer.basic).toBe(y(124)); // 200 × 62%
+    const contract = await record(memberId, 'family-doctor-contracts', {
+      providerCode: CLINIC,
+      teamCode: 'T-07',
+      validFrom: '2025-03-01',
+      validTo: '2026-02-28',
+    });
+    expect(contract.status, JSON.stringify(contract.body)).toBe(201);
+    const signed = await settle(bill(memberId, { type: 'outpatient', familyDoctorContract: false }, 'J06.900', 200));
+    expect(signed.body.statement.visit.familyDoctor).toBe(true);
+    expect(signed.body.statement.totals.byLayer.basic).toBe(y(130)); // 200 × 65%
+    const before = await settle(bill(memberId, { type: 'outpatient', serviceDate: '2025-02-28' }, 'J06.900', 200));
+    expect(before.body.statement.totals.byLayer.basic).toBe(y(124));
+  });
+
+  it("pays an enrolled 舟惠保 member's outpatient self-pay from the plan, and not an unenrolled one's; bulk import reports bad rows and re-imports change nothing", async () => {
+    const enrolledMember = await member();
+    const other = await member();
+    const stranger = idNumber();
+    const csv = [
+      'idNumber,planCode,year,policyNumber',
+      `${enrolledMember.idNumber},zhouhuibao,2025,ZHB-0001`,
+      `${other.idNumber},zhouhuibao,2024,ZHB-0002`, // no 2024 enrolment of this member
+      `${stranger},zhouhuibao,2025,ZHB-0003`, // never enrolled
+      `${enrolledMember.idNumber},zhouhuibao,twenty,ZHB-0004`,
+      `${other.idNumber},huiminbao-x,2025,ZHB-0005`,
+    ].join('\n');
+    const imported = await api(cloud, 'POST', '/v1/registers/supplementary-plans/bulk', {
+      token: clerk,
+      body: { format: 'csv', content: csv },
+    });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body).toMatchObject({ received: 5, written: 1, unchanged: 0, rejected: 4 });
+    expect(
+      imported.body.rows.map((r: any) => [r.rowNumber, r.outcome, (r.problems ?? []).map((p: any) => `${p.field}:${p.rule}`).join()]),
+    ).toEqual([
+      [2, 'created', ''],
+      [3, 'rejected', 'validFrom:not_enrolled'],
+      [4, 'rejected', 'idNumber:not_enrolled'],
+      [5, 'rejected', 'year:invalid_type'],
+      [6, 'rejected', 'planCode:unknown_code'],
+    ]);
+    const again = await api(cloud, 'POST', '/v1/registers/supplementary-plans/bulk', {
+      token: clerk,
+      body: { format: 'csv', content: csv },
+    });
+    expect(again.body).toMatchObject({ received: 5, written: 0, unchanged: 1, rejected: 4 });
+    const readOnly = await api(cloud, 'POST', '/v1/registers/supplementary-plans/bulk', {
+      token: readOnlyStaff,
+      body: { format: 'csv', content: csv },
+    });
+    expect(readOnly.status).toBe(403);
+
+    // A 20,000-yuan outpatient bill at the clinic: the basic layer pays its 3,000-yuan yearly
+    // outpatient cap and leaves 17,000 to the member; 舟惠保 pays 60% of the self-pay above its
+    // 10,000-yuan deductible, (17,000 − 10,000) × 60% = 4,200, for the enrolled member only.
+    const big = (memberId: string) => bill(memberId, { type: 'outpatient' }, 'J06.900', 20_000);
+    const insured = (await settle(big(enrolledMember.memberId))).body.statement;
+    expect(insured.totals.byLayer).toMatchObject({ basic: y(3_000), supplementary: y(4_200) });
+    expect(insured.totals.patientPaidFen).toBe(y(12_800));
+    const plain = (await settle(big(other.memberId))).body.statement;
+    expect(plain.totals.byLayer).toMatchObject({ basic: y(3_000), supplementary: 0 });
+    expect(plain.totals.patientPaidFen).toBe(y(17_000));
+  });
+});
