@@ -26,13 +26,9 @@ export interface MemberState {
   categories: { code: string; validFrom: string; validTo?: string | undefined }[];
   /** Out-of-area registrations (异地就医备案) valid on onDate. */
   outOfArea: { kind: string; region: string; validFrom: string; validTo?: string | undefined }[];
-  /**
-   * The member registers' entries holding on onDate (shared/registers). Absent only in a state
-   * built by hand without them; `memberStateFrom` always sets it.
-   */
-  registers?: RegistersOnDate;
 }
 
+/** The member registers' entries holding on a date (shared/registers), as settlement reads them. */
 export interface RegistersOnDate {
   chronicApprovals: { entryId: string; diseaseGroup: string; certifyingProvider: string; validFrom: string; validTo: string }[];
   familyDoctorContracts: { entryId: string; providerCode: string; teamCode: string; validFrom: string; validTo: string }[];
@@ -123,6 +119,5 @@ export function memberStateFrom(items: MemberItems, onDate: string): MemberState
       .filter((r) => contains(r, onDate))
       .sort((a, b) => a.validFrom.localeCompare(b.validFrom))
       .map((r) => ({ kind: r.registrationKind, region: r.region, validFrom: r.validFrom, ...(r.validTo ? { validTo: r.validTo } : {}) })),
-    registers: registersOn(items.registers, onDate),
   };
 }

@@ -1,15 +1,17 @@
 /**
- * The engine's member, from enrolment's `loadMemberState` (the register's view of a member on a
- * date). The conversion is pure and refuses, naming the field, a member the register does not know
+ * The engine's member, from enrolment's view of a member on a date (`memberStateFrom`) and the
+ * member registers' entries holding that day (`registersOn`), both from one read of the member's
+ * partition. The conversion is pure and refuses, naming the field, a member the register does not know
  * or who is not covered (active) on the date of service.
  */
-import { loadMemberState, type MemberState as RegisterState } from '../../enrolment/store/member-state.ts';
+import { memberStateFrom, registersOn, type MemberState as RegisterState, type RegistersOnDate } from '../../enrolment/state.ts';
+import { readMemberItems } from '../../enrolment/store/members.ts';
 import { loadHouseholdOn } from '../../households/store/register.ts';
 import { settlementDate, type Bill } from '../bill.ts';
 import type { MemberState } from '../member.ts';
 import { SettlementRefusal } from '../statement.ts';
 
-export function settlementMemberFrom(state: RegisterState | undefined, bill: Bill): MemberState {
+export function settlementMemberFrom(state: RegisterState | undefined, bill: Bill, registers?: RegistersOnDate): MemberState {
   const date = bill.visit.serviceDate;
   if (!state) throw new SettlementRefusal('memberId', 'not_found', `no member ${bill.memberId} in the register`);
   const enrolment = state.enrolment;
@@ -30,21 +32,19 @@ export function settlementMemberFrom(state: RegisterState | undefined, bill: Bil
     // The register records no member groups (retired…) yet: rules on them do not apply.
     groups: [],
     outOfAreaRegions: state.outOfArea.map((r) => r.region),
-    ...fromRegisters(state, bill),
+    ...fromRegisters(registers, bill),
   };
 }
 
 /**
  * What the member registers say on the date of care: the family-doctor contract (never the bill's
- * flag), the chronic-disease approvals and the supplementary plans. A state built without the
- * registers (a hand-made literal: `registers` absent) keeps the old reading: the bill's flag, no
- * approvals check, no plans.
+ * flag), the chronic-disease approvals and the supplementary plans. A caller without the registers
+ * (a hand-made state in a test) keeps the old reading: the bill's flag, no approvals check, no plans.
  */
 function fromRegisters(
-  state: RegisterState,
+  registers: RegistersOnDate | undefined,
   bill: Bill,
 ): Pick<MemberState, 'familyDoctorContract' | 'chronicApprovals' | 'supplementaryPlans'> {
-  const registers = state.registers;
   if (!registers) return { familyDoctorContract: bill.visit.familyDoctorContract ?? false, supplementaryPlans: [] };
   return {
     familyDoctorContract: registers.familyDoctorContracts.length > 0,
@@ -58,10 +58,9 @@ function fromRegisters(
  * belongs to on the settlement date (the year whose counters the claim moves).
  */
 export async function loadSettlementMember(bill: Bill): Promise<MemberState> {
-  const [state, householdId] = await Promise.all([
-    loadMemberState(bill.memberId, bill.visit.serviceDate),
-    loadHouseholdOn(bill.memberId, settlementDate(bill)),
-  ]);
-  const member = settlementMemberFrom(state, bill);
+  // One consistent read of the member's partition: enrolment, categories and register entries together.
+  const date = bill.visit.serviceDate;
+  const [items, householdId] = await Promise.all([readMemberItems(bill.memberId), loadHouseholdOn(bill.memberId, settlementDate(bill))]);
+  const member = settlementMemberFrom(memberStateFrom(items, date), bill, registersOn(items.registers, date));
   return householdId ? { ...member, householdId } : member;
 }
