@@ -162,6 +162,57 @@ describe('employee claims under the Zhoushan 2025 employee policy', () => {
     expect(await counters(memberId)).toMatchObject({ 'basic.cap.annual': y(150_000), 'catastrophic.paid': y(20_456.48) });
   });
 
+  it('settles a Honghe employee under the 532500 employee policy: inpatient bands read on the gross cost, 大额 beyond the cap', async () => {
+    const providerCode = 'H53250100021';
+    const registered = await api(cloud, 'POST', '/v1/providers', {
+      token: staff,
+      body: { providerCode, name: '红河州某三级医院', level: 'tertiary', region: '532501', kind: 'hospital' },
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const his = await cloud.mint({ sub: 'his-honghe', role: 'provider', providerCode });
+    born += 86_400_000;
+    const first17 = `532501${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}002`;
+    const enrolled = await api(cloud, 'POST', '/v1/members', {
+      token: staff,
+      body: {
+        idNumber: first17 + checkCharacter(first17),
+        year: 2025,
+        region: '532500',
+        scheme: 'employee',
+        employeeKind: 'employer',
+        employerCode: '91532500MA6K',
+        monthlyBaseFen: 6_000_00,
+      },
+    });
+    expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(201);
+    const memberId = enrolled.body.member.memberId;
+    const paid = await api(cloud, 'POST', `/v1/members/${memberId}/contributions`, {
+      token: staff,
+      body: {
+        contributionId: `EMP-${memberId}`,
+        year: 2025,
+        amountFen: enrolled.body.enrolment.contribution.activationThresholdFen,
+        paidOn: '2025-01-05',
+      },
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    const res = await api(cloud, 'POST', '/v1/claims', {
+      token: his,
+      body: { ...inpatient(memberId, 'tertiary', 'HH-ZY-1', '2025-03-02', '2025-03-20', 150_000), providerCode },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const s = res.body.statement;
+    expect(s.policy.id).toBe('honghe-employee');
+    // Deductible 900; [900, 50,000) × 85% = 41,735 + [50,000, 150,000) × 90% = 90,000: 131,735, cut to the
+    // 120,000 cap: 41,735 + 78,265 (86,961.11 of cost at 90%) inside it; 150,000 − 900 − 49,100 − 86,961.11 =
+    // 13,038.89 beyond it × 90% = 11,735.001 → 11,735.00 from 大额.
+    expect(s.totals).toMatchObject({
+      deductibleFen: y(900),
+      byLayer: { basic: y(120_000), catastrophic: y(11_735) },
+      patientPaidFen: y(18_265),
+    });
+  });
+
   it('a June stay reversed and settled again after July’s keeps its place by date: the full deductible again, not half', async () => {
     const memberId = await employee();
     const june = inpatient(memberId, 'tertiary', 'ZY-JUNE', '2025-06-10', '2025-06-15', 5_000);
