@@ -14,6 +14,7 @@ export const EventSource = {
   prepayment: 'yibao.prepayment',
   yearEnd: 'yibao.year-end',
   platform: 'yibao.platform',
+  accounts: 'yibao.accounts',
 } as const;
 export type EventSourceName = (typeof EventSource)[keyof typeof EventSource];
 
@@ -35,6 +36,7 @@ export const DetailType = {
   prepaymentIssued: 'PrepaymentIssued',
   yearEndSettled: 'YearEndSettled',
   fundWarningRaised: 'FundWarningRaised',
+  personalAccountEntryPosted: 'PersonalAccountEntryPosted',
   /** Published by the ping route: lets an operator watch a request cross the bus end to end. */
   pingReceived: 'PingReceived',
 } as const;

@@ -91,6 +91,15 @@ export const claimSettledPayload = z.object({
   settlementNo: z.number().int().positive().optional(),
   /** The benefit policy version it was settled under. */
   policy: z.object({ id: z.string().min(1), version: z.number().int().positive() }).optional(),
+  /** How the patient's share was paid, when the personal account (个人账户) paid part of it: account + cash = patientPaidFen. */
+  payment: z
+    .object({
+      personalAccountFen: fen,
+      cashFen: fen,
+      /** The account's holder: the patient, or a bound family member (家庭共济). */
+      accountHolderMemberId: z.string().min(1),
+    })
+    .optional(),
 });
 export type ClaimSettledPayload = z.infer<typeof claimSettledPayload>;
 
@@ -114,6 +123,8 @@ export const ClaimReversed = defineEvent({
     settlementNo: z.number().int().positive().optional(),
     /** The amounts the reversal takes back (the negative ledger entry, as positive numbers). */
     totals: z.object({ billedFen: fen, fundPaidFen: fen, patientPaidFen: fen }).optional(),
+    /** What the reversal gave back to the personal account that paid (个人账户), and whose. */
+    payment: z.object({ personalAccountFen: fen, accountHolderMemberId: z.string().min(1) }).optional(),
     reversedAt: z.iso.datetime({ offset: true }).optional(),
   }),
 });

@@ -108,12 +108,24 @@ export const tables = {
       "A member's year-to-date totals per layer (deductible met, fund paid, caps used); moved only in the transaction that settles the claim.",
     partitionKey: 'pk',
     sortKey: 'sk',
-    indexes: [],
+    indexes: [
+      {
+        name: 'byAccountStatus',
+        partitionKey: 'gsi1pk',
+        sortKey: 'gsi1sk',
+        purpose: "ACCOUNTS#retired → open retirees' personal accounts by <region>#<member id> (the monthly retiree credit)",
+      },
+    ],
     dataTable: true,
     accessPatterns: [
       "a member's year: pk=MEMBER#<id>, sk=YEAR#<yyyy>",
       'the claims already applied (so a retry moves nothing twice): pk=MEMBER#<id>, sk=YEAR#<yyyy>#CLAIM#<provider>#<claimNo> (state, settlementNo, the counters it moved)',
       "a household's year (the counters the benefit policy keeps per household: the family self-pay cap): pk=HOUSEHOLD#<id>, sk=YEAR#<yyyy>",
+      "a member's personal account (个人账户): pk=MEMBER#<id>, sk=ACCOUNT (balance, version = last entry's seq, region, status); moved in the settling transaction when it pays a claim",
+      'its ledger, newest first: pk=MEMBER#<id>, sk between ACCOUNT#<seq, 10 digits>s (append-only; each entry with the balance after it)',
+      'which entry recorded a fact (event id, staff reference), so a repeat posts nothing: pk=MEMBER#<id>, sk=ACCOUNT-REF#<reference>',
+      'family members bound for mutual use (家庭共济): pk=MEMBER#<holder id>, sk=ACCOUNT-FAMILY#<member id> (relation, period, history)',
+      'open retirees to credit monthly: byAccountStatus gsi1pk=ACCOUNTS#retired (shared/accounts/store/accounts.ts)',
     ],
   },
   providers: {
@@ -280,9 +292,12 @@ export type FunctionKey =
   | 'paymentFacts'
   | 'yearEndSettlement'
   | 'yearEndApi'
-  | 'audit';
+  | 'audit'
+  | 'accounts'
+  | 'accountEvents'
+  | 'retireeCredits';
 
-export type QueueKey = 'drgGrouping' | 'fraudScoring' | 'alertDelivery' | 'prepaymentWork' | 'paymentFacts' | 'audit';
+export type QueueKey = 'drgGrouping' | 'fraudScoring' | 'alertDelivery' | 'prepaymentWork' | 'paymentFacts' | 'audit' | 'accountEvents';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -522,6 +537,38 @@ export const functions = {
     publishes: false,
     sendsTo: [],
   },
+  // Personal accounts (个人账户) are three Lambdas, one trigger each (functions/accounts/README.md). The
+  // accounts live in the accumulators table so settlement (adjudication) debits them in its own transaction.
+  accounts: {
+    entry: 'functions/accounts/handler.ts',
+    description:
+      'Personal accounts (个人账户): balance and ledger, staff credits and adjustments, family bindings and mutual-aid payments, transfers.',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    // Members: an account or a binding names enrolled members; the employee benefit policy holds the account's terms.
+    tables: { accumulators: 'readwrite', members: 'read', policies: 'read', outbox: 'readwrite' },
+    publishes: true,
+    sendsTo: [],
+  },
+  accountEvents: {
+    entry: 'functions/accounts/events-handler.ts',
+    description:
+      "Credits a personal account from each paid month's contribution, and moves it with a member's transfer (the accountEvents queue).",
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { accumulators: 'readwrite', policies: 'read', outbox: 'readwrite' },
+    publishes: true,
+    sendsTo: [],
+  },
+  retireeCredits: {
+    entry: 'functions/accounts/retiree-handler.ts',
+    description: "Credits every retiree's personal account from the pooled fund on the 1st of each month, by the region's employee policy.",
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    tables: { accumulators: 'readwrite', policies: 'read', outbox: 'readwrite' },
+    publishes: true,
+    sendsTo: [],
+  },
 } satisfies Record<FunctionKey, FunctionSpec>;
 
 // ---------------------------------------------------------------------------------------------
@@ -600,6 +647,15 @@ export const queues = {
     maxBatchingWindowSeconds: 1,
     maxAgeSeconds: 900,
   },
+  accountEvents: {
+    purpose: "Paid employee months to credit to personal accounts, and members' transfers the account follows.",
+    consumer: 'accountEvents',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maxAgeSeconds: 900,
+  },
 } satisfies Record<QueueKey, QueueSpec>;
 
 // ---------------------------------------------------------------------------------------------
@@ -655,6 +711,11 @@ export const rules = {
     pattern: { source: [EventSource.drg], 'detail-type': [DetailType.caseGrouped] },
     target: 'paymentFacts',
   },
+  transfersToAccounts: {
+    description: "A member's transfer to another pooling region moves the personal account with them.",
+    pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.enrolmentTransferred] },
+    target: 'accountEvents',
+  },
   everythingToAudit: {
     description: 'Every yibao event is archived.',
     pattern: { source: [{ prefix: 'yibao.' }] },
@@ -700,6 +761,12 @@ export const schedules = {
     expression: 'cron(0 3 1 4 ? *)',
     target: 'yearEndSettlement',
     input: { trigger: 'schedule', schedule: 'yearEndSettlement', scheduledTime: '<aws.scheduler.scheduled-time>' },
+  },
+  retireeAccountCredits: {
+    description: "Retirees' personal-account credit (退休人员个人账户划入), 03:00 on the 1st: the month that starts, from the pooled fund.",
+    expression: 'cron(0 3 1 * ? *)',
+    target: 'retireeCredits',
+    input: { trigger: 'schedule', schedule: 'retireeAccountCredits', scheduledTime: '<aws.scheduler.scheduled-time>' },
   },
 } satisfies Record<string, ScheduleSpec>;
 
@@ -769,6 +836,14 @@ const declaredRoutes = {
   settleClaim: route('POST', '/v1/claims', 'adjudication'),
   getClaim: route('GET', '/v1/claims/{providerCode}/{claimNo}', 'adjudication'),
   reverseClaim: route('POST', '/v1/claims/{providerCode}/{claimNo}/reversal', 'adjudication'),
+
+  getPersonalAccount: route('GET', '/v1/accounts/{memberId}', 'accounts'),
+  putPersonalAccount: route('PUT', '/v1/accounts/{memberId}', 'accounts'),
+  listAccountEntries: route('GET', '/v1/accounts/{memberId}/entries', 'accounts'),
+  postAccountAdjustment: route('POST', '/v1/accounts/{memberId}/adjustments', 'accounts'),
+  listFamilyBindings: route('GET', '/v1/accounts/{memberId}/family', 'accounts'),
+  putFamilyBinding: route('PUT', '/v1/accounts/{memberId}/family/{relatedMemberId}', 'accounts'),
+  transferPersonalAccount: route('POST', '/v1/accounts/{memberId}/transfers', 'accounts'),
 
   preGroupCase: route('POST', '/v1/drg/pre-group', 'drgPreGroup'),
 

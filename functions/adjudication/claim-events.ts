@@ -63,6 +63,15 @@ export function claimSettledPayload(record: ClaimRecord, member: MemberState, pr
     settledAt: record.settledAt,
     settlementNo: record.settlementNo,
     policy: { id: statement.policy.id, version: statement.policy.version },
+    ...(statement.payment
+      ? {
+          payment: {
+            personalAccountFen: statement.payment.personalAccountFen,
+            cashFen: statement.payment.cashFen,
+            accountHolderMemberId: statement.payment.accountHolderMemberId,
+          },
+        }
+      : {}),
   };
 }
 
@@ -76,5 +85,13 @@ export function claimReversedPayload(record: ClaimRecord): ReversedPayload {
     settlementNo: record.settlementNo,
     totals: { billedFen: t.billedFen, fundPaidFen: t.fundPaidFen, patientPaidFen: t.patientPaidFen },
     reversedAt: record.reversal!.reversedAt,
+    ...(record.statement.payment && record.statement.payment.personalAccountFen > 0
+      ? {
+          payment: {
+            personalAccountFen: record.statement.payment.personalAccountFen,
+            accountHolderMemberId: record.statement.payment.accountHolderMemberId,
+          },
+        }
+      : {}),
   };
 }

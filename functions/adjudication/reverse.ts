@@ -22,6 +22,7 @@ import { contention } from './requests.ts';
 import { CONTENTION_RETRY, householdDeltas } from './settle.ts';
 import { retry } from '../../shared/runtime/retry.ts';
 import type { HouseholdAccumulator, YearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
+import { refundToAccount } from './account-payment.ts';
 
 const negate = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, -v]));
 
@@ -74,6 +75,7 @@ export async function reverseClaim(
         institutionFen: -t.institutionFen,
         patientPaidFen: -t.patientPaidFen,
         byLayer: negate(t.byLayer),
+        ...(claim.statement.payment ? { personalAccountFen: -claim.statement.payment.personalAccountFen } : {}),
       },
       counterDeltas: negate(claim.statement.yearToDate.deltas),
       // The household's counters go back to the household that was charged, whatever it is today.
@@ -81,12 +83,15 @@ export async function reverseClaim(
     };
     const reversed: ClaimRecord = { ...claim, status: 'reversed', reversal: { reason: request.reason, reversedAt: at, reversedBy: by } };
     reversed.pendingEvent = claimReversedEvent(reversed, claimReversedPayload(reversed), correlationId, at);
-    const [accumulator, household] = await Promise.all([
+    const claimRef = { providerCode: claim.providerCode, claimNo: claim.claimNo, settlementNo: claim.settlementNo };
+    const [accumulator, household, refund] = await Promise.all([
       fresh ?? readYearAccumulator(claim.memberId, claim.year),
       freshHousehold ?? (entry.household ? readHouseholdAccumulator(entry.household.householdId, claim.year) : undefined),
+      // The personal account that paid gets its payment back in the same transaction (at the version read).
+      refundToAccount(claim.statement, claimRef, at, by),
     ]);
     fresh = freshHousehold = undefined;
-    const commit = await commitReversal(reversed, accumulator, entry, household);
+    const commit = await commitReversal(reversed, accumulator, entry, household, refund);
     if (commit.outcome === 'committed') {
       logger.info('Claim reversed', {
         claim: `${claim.providerCode}/${claim.claimNo}`,

@@ -39,6 +39,7 @@ import { claimSettledPayload } from './claim-events.ts';
 import { claimSettledEvent, publishPending } from './publish-pending.ts';
 import { billHash, contention } from './requests.ts';
 import { retry } from '../../shared/runtime/retry.ts';
+import { loadPayer, payFromAccount, readPayerAccount, type Payer } from './account-payment.ts';
 
 /** Attempts before giving up on a member whose counters keep moving (each attempt is at most one read and one transaction). */
 export const MAX_ATTEMPTS = 40;
@@ -63,6 +64,8 @@ export interface SettlementContext {
   policy: BenefitPolicy;
   /** The catalogue in force by line date (absent dates: none in force), for the bill's codes only. */
   catalogue: { byDate: Record<string, CatalogueView> };
+  /** Whose personal account pays the patient's share, when the bill asks (account-payment.ts). */
+  payer?: Payer | undefined;
 }
 
 /**
@@ -84,7 +87,7 @@ function loadCatalogue(bill: Bill, provider: ProviderProfile): Promise<Record<st
 /** Everything the engine needs besides the year so far; a refusal (member not covered, no policy…) is a 400. */
 export async function loadContext(bill: Bill): Promise<SettlementContext> {
   // A bill the registers or the policy refuse throws a SettlementRefusal: a 400 naming the bill's field.
-  const [member, provider] = await Promise.all([loadSettlementMember(bill), loadProvider(bill.providerCode)]);
+  const [member, provider, payer] = await Promise.all([loadSettlementMember(bill), loadProvider(bill.providerCode), loadPayer(bill)]);
   const date = settlementDate(bill);
   const { region, scheme } = member.enrolment;
   const [policy, catalogue] = await Promise.all([
@@ -99,7 +102,7 @@ export async function loadContext(bill: Bill): Promise<SettlementContext> {
       `no benefit policy of region ${member.enrolment.region} (${member.enrolment.scheme}) is in force on ${date}`,
     );
   }
-  return { bill, member, provider, policy, catalogue: { byDate: catalogue } };
+  return { bill, member, provider, policy, catalogue: { byDate: catalogue }, payer };
 }
 
 export function statementFor(context: SettlementContext, yearToDate: Record<string, number>, household?: HouseholdAccumulator): Statement {
@@ -115,7 +118,13 @@ function readHouseholdYear(context: SettlementContext, year: number): Promise<Ho
 /** 预结算: the statement the bill would get now, on the member's current year; nothing is stored. */
 export async function preSettle(bill: Bill): Promise<Statement> {
   const [context, accumulator] = await Promise.all([loadContext(bill), readYearAccumulator(bill.memberId, settlementYear(bill))]);
-  return statementFor(context, accumulator.counters, await readHouseholdYear(context, settlementYear(bill)));
+  const statement = statementFor(context, accumulator.counters, await readHouseholdYear(context, settlementYear(bill)));
+  if (context.payer) {
+    const account = await readPayerAccount(context.payer);
+    const claim = { providerCode: bill.providerCode, claimNo: bill.claimNo, settlementNo: 0 };
+    statement.payment = payFromAccount(context.payer, account, statement, claim, new Date().toISOString(), 'pre-settle').payment;
+  }
+  return statement;
 }
 
 export interface SettleOutcome {
@@ -158,14 +167,20 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
       return replay;
     }
     const context = settledValue(contextRead);
-    // Settle on exactly the counters (and version) the transaction's check will guard.
-    const [accumulator, household] = await Promise.all([
+    // Settle on exactly the counters (and versions) the transaction's checks will guard; the same for the paying account.
+    const [accumulator, household, account] = await Promise.all([
       fresh ?? readYearAccumulator(bill.memberId, settlementYear(bill)),
       freshHousehold ?? readHouseholdYear(context, settlementYear(bill)),
+      readPayerAccount(context.payer),
     ]);
     fresh = freshHousehold = undefined;
     const statement = statementFor(context, accumulator.counters, household);
     const at = new Date().toISOString();
+    const settlementNo = (existing?.settlementNo ?? 0) + 1;
+    const paid = context.payer
+      ? payFromAccount(context.payer, account, statement, { providerCode: bill.providerCode, claimNo: bill.claimNo, settlementNo }, at, by)
+      : undefined;
+    if (paid) statement.payment = paid.payment;
     const record: ClaimRecord = {
       providerCode: bill.providerCode,
       claimNo: bill.claimNo,
@@ -174,7 +189,7 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
       scheme: context.member.enrolment.scheme,
       year: statement.yearToDate.year,
       status: 'settled',
-      settlementNo: (existing?.settlementNo ?? 0) + 1,
+      settlementNo,
       billHash: hash,
       bill,
       statement,
@@ -196,11 +211,12 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
         institutionFen: t.institutionFen,
         patientPaidFen: t.patientPaidFen,
         byLayer: t.byLayer,
+        ...(paid ? { personalAccountFen: paid.payment.personalAccountFen } : {}),
       },
       counterDeltas: statement.yearToDate.deltas,
       ...householdDeltas(statement),
     };
-    const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry, household);
+    const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry, household, paid?.items);
     if (commit.outcome === 'committed') {
       logger.info('Claim settled', {
         claim: `${record.providerCode}/${record.claimNo}`,

@@ -93,6 +93,24 @@ export const billSchema = z
     lines: z.array(billLineSchema).min(1).max(2_000),
     /** If sent, must equal the sum of the lines. */
     totalFen: fen.optional(),
+    /**
+     * How the patient's share is paid, when the HIS asks: the personal account (个人账户) pays after
+     * every pooled layer, up to the share, its balance and `maxFen`; the rest is cash. `holderMemberId`:
+     * a bound family member's account pays (家庭共济). Outside the engine (shared/accounts/ledger.ts).
+     */
+    payment: z
+      .strictObject({
+        personalAccount: z
+          .strictObject({
+            maxFen: fen.optional(),
+            holderMemberId: z
+              .string()
+              .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a member id')
+              .optional(),
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .superRefine((bill, ctx) => {
     const issue = (path: (string | number)[], rule: string, message: string) =>

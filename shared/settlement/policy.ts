@@ -11,6 +11,7 @@
  * clause of a paper listed in `sources`, by its id, or `illustrative` with the reason, so a figure the papers leave out can never pass for policy.
  */
 import * as z from 'zod';
+import { personalAccountTermsSchema } from '../accounts/policy.ts';
 import { checkCitations } from '../policy/citations.ts';
 import { basisSchema, policyHeader, policyYear } from '../policy/document-header.ts';
 import { hospitalLevels, itemClasses, visitTypes } from '../../events/claims.ts';
@@ -534,6 +535,8 @@ export const benefitPolicySchema = z
     assistance: assistanceSchema.optional(),
     supplementary: supplementarySchema.default([]),
     familyCap: familyCapSchema.optional(),
+    /** Employee scheme: the personal account's terms (credits, family use, the settlement channel): shared/accounts/policy.ts. */
+    personalAccount: personalAccountTermsSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });

@@ -123,6 +123,26 @@ export interface Statement {
     household?: { householdId: string; before: Record<string, number>; deltas: Record<string, number>; after: Record<string, number> };
   };
   roundingRule: string;
+  /**
+   * How the patient's share is paid, when the bill asked for the personal account (set by the
+   * settling handler after the engine, never by a layer): personalAccountFen + cashFen = totals.patientPaidFen.
+   */
+  payment?: StatementPayment;
+}
+
+export interface StatementPayment {
+  personalAccountFen: Fen;
+  cashFen: Fen;
+  /** Whose account paid: the patient's own, or a bound family member's (家庭共济) with the relation. */
+  accountHolderMemberId: string;
+  relation?: 'spouse' | 'parent' | 'child';
+  /** What the account could pay by the policy, before its balance and the bill's maximum. */
+  payableFen: Fen;
+  /** The holder's balance after the payment; shown only on the patient's own account. */
+  balanceAfterFen?: Fen;
+  /** The policy rule and the arithmetic, as a clerk would say it. */
+  rule: string;
+  text: string;
 }
 
 /**

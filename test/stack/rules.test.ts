@@ -25,6 +25,7 @@ import { ACCEPTED_EVENTS as alertDeliveryAccepts } from '../../functions/alert-d
 import { ACCEPTED_EVENTS as drgGroupingAccepts } from '../../functions/drg-grouping/consumer-handler.ts';
 import { ACCEPTED_EVENTS as fraudScoringAccepts } from '../../functions/fraud-scoring/handler.ts';
 import { FACT_CONTRACTS as paymentFactsAccepts } from '../../functions/prepayment/facts.ts';
+import { ACCEPTED_EVENTS as accountEventsAccepts } from '../../functions/accounts/events-handler.ts';
 import { type EventPattern, matchesPattern } from '../../infra/local/bus/pattern.ts';
 import { type QueueKey, queues, type RuleKey, type RuleSpec, rules } from '../../infra/topology.ts';
 
@@ -40,6 +41,7 @@ const accepts: Record<QueueKey, readonly EventContract[] | typeof EVERY_EVENT | 
   fraudScoring: fraudScoringAccepts,
   alertDelivery: alertDeliveryAccepts,
   paymentFacts: paymentFactsAccepts,
+  accountEvents: accountEventsAccepts,
   // functions/audit/handler.ts: anyEventConsumer, which checks the envelope and detail.meta only.
   audit: EVERY_EVENT,
   // functions/prepayment/plan.ts sends work items here itself.

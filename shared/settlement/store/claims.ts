@@ -12,6 +12,9 @@
  * household), a fifth item moves them too, under its own version check:
  *   accumulators  HOUSEHOLD#<id> / YEAR#<yyyy>                           the household's counters + deltas
  * so two members of one household settling at once cannot both take the room left under its cap.
+ * When the personal account pays (or gets back) part of the patient's share, its items follow
+ * (shared/accounts/store/accounts.ts `accountWriteItems`: the account at the version read, its new
+ * ledger entry), so the debit is exact and a lost race on it is retried like the counters'.
  *
  * Conditions make every write safe to race or repeat: the claim item is new, or the settlement it
  * replaces is still the reversed one read; the accumulators' versions are the ones read. A lost race on
@@ -27,7 +30,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
+import { outboxPut, type OutboxEntry, type OutboxTransactItem } from '../../events/outbox.ts';
 import {
   householdAccumulatorKey,
   readYearAccumulator,
@@ -74,7 +77,15 @@ export interface LedgerEntry {
   memberId: string;
   year: number;
   /** Positive for a settlement, the same amounts negative for its reversal. */
-  amounts: { billedFen: number; fundPaidFen: number; institutionFen: number; patientPaidFen: number; byLayer: Record<string, number> };
+  amounts: {
+    billedFen: number;
+    fundPaidFen: number;
+    institutionFen: number;
+    patientPaidFen: number;
+    byLayer: Record<string, number>;
+    /** The part of the patient's share the personal account paid (negative: given back by the reversal). */
+    personalAccountFen?: number;
+  };
   /** The accumulator counters it moved (negative for a reversal). */
   counterDeltas: Record<string, number>;
   /** The household's counters it moved (negative for a reversal), when it moved any. */
@@ -171,6 +182,7 @@ export type CommitOutcome =
   | { outcome: 'claim-moved' }
   | { outcome: 'accumulator-moved'; current?: YearAccumulator }
   | { outcome: 'household-moved'; current?: HouseholdAccumulator }
+  | { outcome: 'account-moved' }
   | { outcome: 'conflict' };
 
 /** The accumulator a failed version check hands back, in DynamoDB's attribute-value form. */
@@ -210,7 +222,7 @@ function currentHousehold(item: unknown): HouseholdAccumulator | undefined {
 /** Where the household's counters sit in the transaction (after the marker), when it has them. */
 const HOUSEHOLD_ITEM = 4;
 
-function outcomeOf(error: unknown, withHousehold: boolean): CommitOutcome {
+function outcomeOf(error: unknown, withHousehold: boolean, accountItems: number): CommitOutcome {
   const reasons = cancellationReasons(error);
   if (!reasons) throw error;
   const failed = failedConditions(error);
@@ -218,6 +230,9 @@ function outcomeOf(error: unknown, withHousehold: boolean): CommitOutcome {
   if (failed.includes(2)) return { outcome: 'accumulator-moved', current: currentAccumulator(reasons[2]!.Item as never) };
   if (withHousehold && failed.includes(HOUSEHOLD_ITEM))
     return { outcome: 'household-moved', current: currentHousehold(reasons[HOUSEHOLD_ITEM]!.Item as never) };
+  // The personal account's items follow the household's (or the marker, without one).
+  const firstAccountItem = HOUSEHOLD_ITEM + (withHousehold ? 1 : 0);
+  if (failed.some((i) => i >= firstAccountItem && i < firstAccountItem + accountItems)) return { outcome: 'account-moved' };
   if (reasons.some((r) => r.Code === 'TransactionConflict') || reasons.length === 0) return { outcome: 'conflict' };
   throw error;
 }
@@ -266,6 +281,7 @@ async function commitClaim(
   entry: LedgerEntry,
   markerState: 'applied' | 'reversed',
   household: HouseholdAccumulator | undefined,
+  accountItems: readonly OutboxTransactItem[],
 ): Promise<CommitOutcome> {
   if (entry.household && !household) throw new Error('an entry that moves household counters needs the household year it was settled on');
   const householdMoves = entry.household && household;
@@ -298,13 +314,14 @@ async function commitClaim(
           ...(householdMoves
             ? [accumulatorPut(household, applyDeltas(household.counters, entry.household!.counterDeltas, 1), entry.at)]
             : []),
+          ...accountItems,
           ...(record.pendingEvent ? [outboxPut(record.pendingEvent)] : []),
         ],
       }),
     );
     return { outcome: 'committed' };
   } catch (error) {
-    return outcomeOf(error, Boolean(householdMoves));
+    return outcomeOf(error, Boolean(householdMoves), accountItems.length);
   }
 }
 
@@ -319,6 +336,7 @@ export function commitSettlement(
   accumulator: YearAccumulator,
   entry: LedgerEntry,
   household?: HouseholdAccumulator,
+  accountItems: readonly OutboxTransactItem[] = [],
 ): Promise<CommitOutcome> {
   const claimCondition =
     replacing === undefined
@@ -328,7 +346,7 @@ export function commitSettlement(
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':reversed': 'reversed', ':previous': replacing },
         };
-  return commitClaim(record, claimCondition, accumulator, entry, 'applied', household);
+  return commitClaim(record, claimCondition, accumulator, entry, 'applied', household, accountItems);
 }
 
 /** Commits the reversal of settlement `record.settlementNo`: `reversed` is the claim as reversed, `entry` the negative entry. */
@@ -337,11 +355,12 @@ export function commitReversal(
   accumulator: YearAccumulator,
   entry: LedgerEntry,
   household?: HouseholdAccumulator,
+  accountItems: readonly OutboxTransactItem[] = [],
 ): Promise<CommitOutcome> {
   const claimCondition = {
     ConditionExpression: '#status = :settled AND settlementNo = :n',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: { ':settled': 'settled', ':n': reversed.settlementNo },
   };
-  return commitClaim(reversed, claimCondition, accumulator, entry, 'reversed', household);
+  return commitClaim(reversed, claimCondition, accumulator, entry, 'reversed', household, accountItems);
 }
