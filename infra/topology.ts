@@ -711,6 +711,11 @@ export const rules = {
     pattern: { source: [EventSource.drg], 'detail-type': [DetailType.caseGrouped] },
     target: 'paymentFacts',
   },
+  contributionsToAccounts: {
+    description: "Each paid employee month credits the member's personal account; employment status (retired…) sets how it is credited.",
+    pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.employeeContributionPaid, DetailType.employmentRecorded] },
+    target: 'accountEvents',
+  },
   transfersToAccounts: {
     description: "A member's transfer to another pooling region moves the personal account with them.",
     pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.enrolmentTransferred] },

@@ -20,7 +20,9 @@ const refused = {
     'Shape and cross-field rules (invalid_format, too_small, line_total, bill_total, date_order, required, duplicate …) and refusals: ' +
     '`body.memberId` not_found / not_enrolled (not covered on the date of service), `body.providerCode` not_registered (not in the provider register), ' +
     '`body.visit.serviceDate` or `body.visit.dischargeDate` no_policy (no benefit policy in force on the settlement date), ' +
-    '`body.visit.type` not_covered, `body.visit.disease` not_covered / not_approved, `body.visit.bedDay.programme` not_covered',
+    '`body.visit.type` not_covered, `body.visit.disease` not_covered / not_approved, `body.visit.bedDay.programme` not_covered; ' +
+    'the personal-account channel (`payment.personalAccount`): `body.payment.personalAccount` no_account / no_terms, ' +
+    '`body.payment.personalAccount.holderMemberId` not_bound (no family binding on the date of service) / family_use_not_allowed',
 };
 const contention = {
   description:
