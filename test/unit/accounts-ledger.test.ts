@@ -17,6 +17,7 @@ import {
   type Movement,
 } from '../../shared/accounts/ledger.ts';
 import { personalAccountTermsSchema } from '../../shared/accounts/policy.ts';
+import { shippedPolicy } from '../../shared/policy/benefits.ts';
 
 const ctx = (year = 2025, at = '2025-03-01T00:00:00.000Z') => ({ year, at, by: 'test' });
 const opened = (): Account => openAccount('M1', '330900', 'in-service', 2025, '2025-01-01T00:00:00.000Z');
@@ -44,6 +45,21 @@ describe('the terms', () => {
     // 0.5% of 4,567.89 yuan = 22.83945 yuan → 2,284 fen.
     expect(monthlyCredit(terms.flexible, { baseFen: 456_789, individualFen: 36_543 })).toBe(2_284);
     expect(monthlyCredit({ rule: 'none', basis: { illustrative: 't' } }, { baseFen: 600_000, individualFen: 12_000 })).toBe(0);
+  });
+
+  it('ship with the Zhoushan and Honghe employee policies: the whole individual contribution, 70 and 60 yuan a month for retirees', () => {
+    for (const [id, monthly] of [
+      ['zhoushan-employee', 7_000],
+      ['honghe-employee', 6_000],
+    ] as const) {
+      const shipped = shippedPolicy(id, 2025).personalAccount!;
+      expect(shipped.inService).toMatchObject({ rule: 'individual-contribution', share: 10_000 });
+      expect(shipped.retirees.monthly).toBe(monthly);
+      expect(shipped.familyUse.relations).toEqual(['spouse', 'parent', 'child']);
+      expect(shipped.settlement.payable).toBe('patient-share');
+      // 2% of a 6,000-yuan base withheld monthly: 120 yuan a month to the account.
+      expect(monthlyCredit(shipped.inService, { baseFen: 600_000, individualFen: 12_000 })).toBe(12_000);
+    }
   });
 
   it('allow family use by relation and use', () => {
