@@ -26,7 +26,6 @@ export const DetailType = {
   employerRecorded: 'EmployerRecorded',
   employmentRecorded: 'EmploymentRecorded',
   employeeContributionPaid: 'EmployeeContributionPaid',
-  householdChanged: 'HouseholdChanged',
   registerEntryChanged: 'RegisterEntryChanged',
   providerCertified: 'ProviderCertified',
   claimSettled: 'ClaimSettled',

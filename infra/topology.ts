@@ -73,8 +73,7 @@ export const tables = {
       'one active enrolment per person and year: pk=PERSON#<hash>, sk=YEAR#<yyyy> written in the same transaction as the enrolment',
       'find by ID number: byIdentity gsi1pk=IDNO#<hash>',
       'list a region: byRegionYear gsi2pk=REGION#<code>#YEAR#<yyyy>',
-      'a household (家庭): pk=HOUSEHOLD#<id>, sk=PROFILE (head, dated memberships, version); its history sk=HISTORY#<version> (append-only)',
-      "a member's households, dated: pk=MEMBER#<id>, sk=HOUSEHOLDS (settlement reads the one on the settlement date)",
+      'a household (家庭): pk=HOUSEHOLD#<id>, sk=PROFILE (region, head, its memberships, version); each membership is an entry of the member register households (REG#households#<householdId>-<from>, with its REGLOG history), which settlement reads on the settlement date',
     ],
   },
   claims: {

@@ -9,7 +9,6 @@ import {
   addMemberSchema,
   changeHeadSchema,
   createHouseholdSchema,
-  HISTORY_ACTIONS,
   LEAVING_REASONS,
   RELATIONS,
   removeMemberSchema,
@@ -30,6 +29,7 @@ const householdSchema = z
     members: z.array(
       z.object({
         memberId: z.string(),
+        entryId: z.string(),
         relation: z.enum(RELATIONS),
         from: isoDate,
         to: isoDate.optional(),
@@ -48,19 +48,19 @@ const changeResponse = z
 
 const historyEntry = z
   .object({
-    householdId: z.string(),
-    version: z.number().int(),
-    action: z.enum(HISTORY_ACTIONS),
     memberId: z.string(),
-    relation: z.enum(RELATIONS).optional(),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    reason: z.enum(LEAVING_REASONS).optional(),
-    reference: z.string().optional(),
-    members: z.array(z.object({ memberId: z.string(), relation: z.enum(RELATIONS), from: isoDate })).optional(),
+    entryId: z.string().meta({ description: "The member's membership entry (member register `households`)" }),
+    version: z.number().int(),
+    change: z.enum(['created', 'amended', 'ended', 'revoked']),
     at: z.string(),
-    by: z.string().meta({ description: 'The staff member who made the change' }),
-    correlationId: z.string(),
+    by: z.object({ role: z.enum(['staff', 'provider']), sub: z.string() }).meta({ description: 'Who made the change' }),
+    reason: z.string().optional(),
+    after: z.object({
+      validFrom: isoDate,
+      validTo: isoDate.meta({ description: '9999-12-31 while the membership is open' }),
+      status: z.enum(['active', 'ended', 'revoked']),
+      payload: z.object({ householdId: z.string(), relation: z.enum(RELATIONS) }),
+    }),
   })
   .meta({ id: 'HouseholdHistoryEntry' });
 

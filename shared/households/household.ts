@@ -1,33 +1,51 @@
 /**
  * Households (家庭): who belongs to which household, from when to when, and who heads it. Pure:
- * every change is planned here (read state + request → the items to write, or a refusal naming the
+ * every change is planned here (what is held + request → the items to write, or a refusal naming the
  * field and the rule), and the store (store/register.ts) writes a plan in one transaction.
  *
- * Rules:
- *  - a household has a head (户主), who is one of its members, from its first day;
- *  - membership is dated (from, to inclusive; to open while the member stays): settlement counts the
- *    household a member belongs to on the settlement date;
- *  - a member belongs to one household at a time: a new membership starts after every earlier one
- *    of that member has ended;
+ * A membership is an entry of the member register `households` (the one register shape,
+ * shared/registers/entry.ts): member-attached, dated (validFrom, validTo inclusive; an open
+ * membership runs to 9999-12-31), payload { householdId, relation }, an append-only history item for
+ * every change (who, when, why) and RegisterEntryChanged on every change. Its conflict key is the
+ * same for every household, so a member belongs to one household at a time, also under races (the
+ * register's lock). The household itself (HOUSEHOLD#<id>: region, head, its memberships) is the
+ * aggregate that keeps the household's rules, under its own version:
+ *  - a household has a head (户主), one of its members, from its first day;
  *  - the head leaves last: another member is made head first (or the head is the only member left);
- *  - every change appends a history entry (who, when, what) and bumps the household's version; the
- *    history is never rewritten.
- * A member in no household is a household of one (settlement keeps today's per-member count).
+ *  - settlement counts the household a member belongs to on the settlement date; a member in no
+ *    household is a household of one (settlement keeps the member's own count).
  */
 import * as z from 'zod';
 import { refuse, type Refused } from '../enrolment/problems.ts';
-import { FAR_FUTURE } from '../enrolment/periods.ts';
 import { MEMBER_ID_PATTERN } from '../enrolment/identity.ts';
+import {
+  holdingOn,
+  planAmend,
+  planCreate as planEntry,
+  planEnd,
+  type Actor,
+  type EntryItem,
+  type RegisterDefinition,
+  type RegisterItems,
+  type RegisterPlan,
+} from '../registers/entry.ts';
+
+export type { Actor };
 
 export const HOUSEHOLD_ID = /^[A-Z0-9][A-Z0-9-]{3,39}$/;
+/** The last day of a membership nobody has ended. */
+export const OPEN_END = '9999-12-31';
 
 /** Relation to the head (与户主关系), as the household register (户口簿) records it. */
 export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandparent', 'grandchild', 'sibling', 'other'] as const;
 export type Relation = (typeof RELATIONS)[number];
 export const LEAVING_REASONS = ['moved-out', 'married-out', 'deceased', 'split', 'correction', 'other'] as const;
 
-/** At most this many members at creation: one transaction holds the household, its history and each member's index. */
-export const MAX_INITIAL_MEMBERS = 20;
+/**
+ * At most this many members at creation: one transaction holds the household and, per member, the
+ * entry, its history item, the member's register lock, a member check and the event (5 each).
+ */
+export const MAX_INITIAL_MEMBERS = 15;
 
 const isoDate = z.iso.date();
 export const householdIdSchema = z
@@ -91,18 +109,33 @@ export const changeHeadSchema = z.strictObject({
 export type ChangeHeadRequest = z.infer<typeof changeHeadSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Items (table members; written by store/register.ts)
+// The membership register, and the household aggregate (table members; written by store/register.ts)
 // ---------------------------------------------------------------------------------------------
+
+export const HOUSEHOLD_REGISTER = 'households';
+
+export const membershipPayloadSchema = z.strictObject({ householdId: householdIdSchema, relation: z.enum(RELATIONS) });
+export type MembershipPayload = z.infer<typeof membershipPayloadSchema>;
+
+/** A member's membership of a household: an entry of the member register `households`. */
+export const householdsRegister: RegisterDefinition<MembershipPayload> = {
+  name: HOUSEHOLD_REGISTER,
+  payload: membershipPayloadSchema,
+  entryId: ({ validFrom, payload }) => `${payload.householdId}-${validFrom}`,
+  // One household at a time, whichever household.
+  conflictKey: () => 'household',
+  subject: (p) => p.householdId,
+  fixed: ['householdId'],
+};
+const definition = householdsRegister as unknown as RegisterDefinition;
 
 export const householdPk = (householdId: string) => `HOUSEHOLD#${householdId}`;
 export const HOUSEHOLD_SK = 'PROFILE' as const;
-export const historySk = (version: number) => `HISTORY#${String(version).padStart(6, '0')}`;
-export const memberPk = (id: string) => `MEMBER#${id}`;
-/** The member's side: every household the member has belonged to, read by settlement in one GetItem. */
-export const MEMBER_HOUSEHOLDS_SK = 'HOUSEHOLDS' as const;
 
 const membershipSchema = z.object({
   memberId: z.string(),
+  /** The member's register entry (`households`) of this membership. */
+  entryId: z.string(),
   relation: z.enum(RELATIONS),
   from: isoDate,
   to: isoDate.optional(),
@@ -119,122 +152,62 @@ export const householdItemSchema = z.object({
   from: isoDate,
   /** Set when the last member leaves. */
   to: isoDate.optional(),
-  /** The head now, and since when; earlier heads are in the history. */
+  /** The head now, and since when; earlier heads are in the members' history. */
   head: z.object({ memberId: z.string(), from: isoDate }),
   /** Every membership, past ones included (a member who left and came back has two). */
   members: z.array(membershipSchema),
-  /** Optimistic lock; also the number of the latest history entry. */
+  /** Optimistic lock, bumped by every change. */
   version: z.number().int().positive(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type HouseholdItem = z.infer<typeof householdItemSchema>;
 
-export const HISTORY_ACTIONS = ['created', 'member-added', 'member-removed', 'head-changed'] as const;
-export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
-
-/** One append-only history entry: what changed, who changed it and when (never rewritten). */
-export const historyItemSchema = z.object({
-  pk: z.string(),
-  sk: z.string(),
-  kind: z.literal('household-history'),
-  householdId: z.string(),
-  version: z.number().int().positive(),
-  action: z.enum(HISTORY_ACTIONS),
-  memberId: z.string(),
-  relation: z.enum(RELATIONS).optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  reason: z.enum(LEAVING_REASONS).optional(),
-  reference: z.string().optional(),
-  /** The members at creation, besides the head. */
-  members: z.array(z.object({ memberId: z.string(), relation: z.enum(RELATIONS), from: isoDate })).optional(),
-  at: z.string(),
-  by: z.string(),
-  correlationId: z.string(),
-});
-export type HistoryItem = z.infer<typeof historyItemSchema>;
-
-export const memberHouseholdsItemSchema = z.object({
-  pk: z.string(),
-  sk: z.literal(MEMBER_HOUSEHOLDS_SK),
-  kind: z.literal('member-households'),
-  memberId: z.string(),
-  memberships: z.array(z.object({ householdId: z.string(), from: isoDate, to: isoDate.optional() })),
-  version: z.number().int().positive(),
-});
-export type MemberHouseholdsItem = z.infer<typeof memberHouseholdsItemSchema>;
+/** A member's households, dated, from its register entries (revoked ones left out). */
+export function membershipsOf(registers: Pick<RegisterItems, 'entries'> | undefined): { householdId: string; from: string; to?: string }[] {
+  return (registers?.entries ?? [])
+    .filter((e) => e.register === HOUSEHOLD_REGISTER && e.status !== 'revoked')
+    .map((e) => ({ householdId: String(e.payload.householdId), from: e.validFrom, ...(e.validTo !== OPEN_END ? { to: e.validTo } : {}) }));
+}
 
 /** The household a member belongs to on a date (undefined: a household of one). */
-export function householdOn(item: Pick<MemberHouseholdsItem, 'memberships'> | undefined, date: string): string | undefined {
-  return item?.memberships.find((m) => m.from <= date && date <= (m.to ?? FAR_FUTURE))?.householdId;
+export function householdOn(registers: Pick<RegisterItems, 'entries'> | undefined, date: string): string | undefined {
+  const held = registers ? holdingOn(registers, HOUSEHOLD_REGISTER, date)[0] : undefined;
+  return held ? String(held.payload.householdId) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Plans
 // ---------------------------------------------------------------------------------------------
 
-/** What a change reads: the household, and each member it touches (profile known? their households). */
+/** What a change reads: the household, and each member it touches (known to the register? its register items). */
 export interface HouseholdState {
   household?: HouseholdItem | undefined;
-  members: Map<string, { exists: boolean; households?: MemberHouseholdsItem | undefined }>;
+  members: Map<string, { exists: boolean; registers: RegisterItems }>;
 }
 
-/** Who, when, why: stamped on the history entry. */
-export interface Actor {
-  by: string;
-  at: string;
-  correlationId: string;
-}
+/** A membership change ready to write: the register plan with its history item. */
+export type MembershipChange = RegisterPlan & { history: NonNullable<RegisterPlan['history']> };
 
 export type HouseholdPlan =
   | { ok: true; outcome: 'unchanged'; household: HouseholdItem }
   | {
       ok: true;
-      outcome: HistoryAction;
+      outcome: 'created' | 'member-added' | 'member-removed' | 'head-changed';
       household: HouseholdItem;
       /** The household's version read (0: it is new). */
       expectedVersion: number;
-      history: HistoryItem;
-      /** Each touched member's index, with the version read (0: new). */
-      memberIndexes: { item: MemberHouseholdsItem; expectedVersion: number }[];
-      /** Members that must still exist when the write lands. */
-      newMembers: string[];
+      /** The members' register changes, each with its history item, written in the same transaction. */
+      memberships: MembershipChange[];
     };
 
-const memberIndex = (memberId: string, current: MemberHouseholdsItem | undefined, memberships: MemberHouseholdsItem['memberships']) => ({
-  item: {
-    pk: memberPk(memberId),
-    sk: MEMBER_HOUSEHOLDS_SK,
-    kind: 'member-households' as const,
-    memberId,
-    memberships,
-    version: (current?.version ?? 0) + 1,
-  },
-  expectedVersion: current?.version ?? 0,
-});
-
-const historyItem = (
-  household: HouseholdItem,
-  actor: Actor,
-  entry: Omit<HistoryItem, 'pk' | 'sk' | 'kind' | 'householdId' | 'version' | 'at' | 'by' | 'correlationId'>,
-): HistoryItem => ({
-  pk: householdPk(household.householdId),
-  sk: historySk(household.version),
-  kind: 'household-history',
-  householdId: household.householdId,
-  version: household.version,
-  ...entry,
-  at: actor.at,
-  by: actor.by,
-  correlationId: actor.correlationId,
-});
+const noRegisters: RegisterItems = { entries: [], history: [], locks: {} };
 
 /** Refuses a member the register does not know, or one still in (or later in) another household. */
 function canJoin(state: HouseholdState, memberId: string, from: string, field: string): Refused | undefined {
   const m = state.members.get(memberId);
   if (!m?.exists) return refuse(404, [{ field, rule: 'not_found', message: `no member ${memberId}` }]);
-  const clash = m.households?.memberships.find((h) => h.to === undefined || h.to >= from);
+  const clash = membershipsOf(m.registers).find((h) => h.to === undefined || h.to >= from);
   if (clash) {
     return refuse(
       409,
@@ -251,13 +224,21 @@ function canJoin(state: HouseholdState, memberId: string, from: string, field: s
   return undefined;
 }
 
-const openMembership = (household: HouseholdItem, memberId: string) =>
-  household.members.find((m) => m.memberId === memberId && m.to === undefined);
+/** A register plan as a change to write, or the refusal; an `unchanged` one is a plan that writes nothing. */
+function change(plan: RegisterPlan | Refused, field: string): MembershipChange | Refused {
+  if (!plan.ok) return { ...plan, problems: plan.problems.map((p) => ({ ...p, field: p.field === 'validFrom' ? field : p.field })) };
+  if (!plan.history)
+    return refuse(409, [{ field, rule: 'concurrent_update', message: 'the membership changed under this request; send it again' }]);
+  return { ...plan, history: plan.history };
+}
 
-export function planCreate(state: HouseholdState, request: CreateHouseholdRequest, actor: Actor): HouseholdPlan | Refused {
+const registersOf = (state: HouseholdState, memberId: string) => state.members.get(memberId)?.registers ?? noRegisters;
+const why = (text: string, ref?: string) => (ref ? `${text} (${ref})` : text);
+
+export function planCreate(state: HouseholdState, request: CreateHouseholdRequest, actor: Actor, now: string): HouseholdPlan | Refused {
   const initial = [
-    { memberId: request.head, relation: 'head' as const, from: request.from },
-    ...request.members.map((m) => ({ memberId: m.memberId, relation: m.relation, from: m.from ?? request.from })),
+    { memberId: request.head, relation: 'head' as Relation, from: request.from },
+    ...request.members.map((m) => ({ memberId: m.memberId, relation: m.relation as Relation, from: m.from ?? request.from })),
   ];
   if (state.household) {
     const h = state.household;
@@ -277,15 +258,28 @@ export function planCreate(state: HouseholdState, request: CreateHouseholdReques
           message: `household ${request.householdId} is already registered; change it with its member routes`,
         },
       ],
-      {
-        householdId: h.householdId,
-        version: h.version,
-      },
+      { householdId: h.householdId, version: h.version },
     );
   }
+  const memberships: MembershipChange[] = [];
   for (const [i, m] of initial.entries()) {
-    const refused = canJoin(state, m.memberId, m.from, i === 0 ? 'head' : `members.${i - 1}.memberId`);
+    const field = i === 0 ? 'head' : `members.${i - 1}.memberId`;
+    const refused = canJoin(state, m.memberId, m.from, field);
     if (refused) return refused;
+    const planned = change(
+      planEntry(
+        definition,
+        registersOf(state, m.memberId),
+        m.memberId,
+        request.region,
+        { validFrom: m.from, validTo: OPEN_END, payload: { householdId: request.householdId, relation: m.relation } },
+        actor,
+        now,
+      ),
+      field,
+    );
+    if (!planned.ok) return planned;
+    memberships.push(planned);
   }
   const household: HouseholdItem = {
     pk: householdPk(request.householdId),
@@ -295,47 +289,32 @@ export function planCreate(state: HouseholdState, request: CreateHouseholdReques
     region: request.region,
     from: request.from,
     head: { memberId: request.head, from: request.from },
-    members: initial,
+    members: initial.map((m, i) => ({ ...m, entryId: memberships[i]!.entry.entryId })),
     version: 1,
-    createdAt: actor.at,
-    updatedAt: actor.at,
+    createdAt: now,
+    updatedAt: now,
   };
-  return {
-    ok: true,
-    outcome: 'created',
-    household,
-    expectedVersion: 0,
-    history: historyItem(household, actor, {
-      action: 'created',
-      memberId: request.head,
-      relation: 'head',
-      from: request.from,
-      ...(request.reference ? { reference: request.reference } : {}),
-      members: initial.slice(1),
-    }),
-    memberIndexes: initial.map((m) => {
-      const current = state.members.get(m.memberId)?.households;
-      return memberIndex(m.memberId, current, [...(current?.memberships ?? []), { householdId: request.householdId, from: m.from }]);
-    }),
-    newMembers: initial.map((m) => m.memberId),
-  };
+  return { ok: true, outcome: 'created', household, expectedVersion: 0, memberships };
 }
 
 const householdNotFound = (householdId: string): Refused =>
   refuse(404, [{ field: 'path.householdId', rule: 'not_found', message: `no household ${householdId}` }]);
 
-const bumped = (h: HouseholdItem, at: string, change: Partial<HouseholdItem>): HouseholdItem => ({
+const bumped = (h: HouseholdItem, at: string, next: Partial<HouseholdItem>): HouseholdItem => ({
   ...h,
-  ...change,
+  ...next,
   version: h.version + 1,
   updatedAt: at,
 });
+const openMembership = (household: HouseholdItem, memberId: string) =>
+  household.members.find((m) => m.memberId === memberId && m.to === undefined);
 
 export function planAddMember(
   state: HouseholdState,
   householdId: string,
   request: AddMemberRequest,
   actor: Actor,
+  now: string,
 ): HouseholdPlan | Refused {
   const h = state.household;
   if (!h) return householdNotFound(householdId);
@@ -347,24 +326,26 @@ export function planAddMember(
     return refuse(400, [{ field: 'from', rule: 'before_household', message: `household ${householdId} begins on ${h.from}` }]);
   const refused = canJoin(state, request.memberId, request.from, 'memberId');
   if (refused) return refused;
-  const household = bumped(h, actor.at, {
-    members: [...h.members, { memberId: request.memberId, relation: request.relation, from: request.from }],
-  });
-  const current = state.members.get(request.memberId)?.households;
+  const planned = change(
+    planEntry(
+      definition,
+      registersOf(state, request.memberId),
+      request.memberId,
+      h.region,
+      { validFrom: request.from, validTo: OPEN_END, payload: { householdId, relation: request.relation } },
+      actor,
+      now,
+    ),
+    'memberId',
+  );
+  if (!planned.ok) return planned;
+  const joined: Membership = { memberId: request.memberId, entryId: planned.entry.entryId, relation: request.relation, from: request.from };
   return {
     ok: true,
     outcome: 'member-added',
-    household,
+    household: bumped(h, now, { members: [...h.members, joined] }),
     expectedVersion: h.version,
-    history: historyItem(household, actor, {
-      action: 'member-added',
-      memberId: request.memberId,
-      relation: request.relation,
-      from: request.from,
-      ...(request.reference ? { reference: request.reference } : {}),
-    }),
-    memberIndexes: [memberIndex(request.memberId, current, [...(current?.memberships ?? []), { householdId, from: request.from }])],
-    newMembers: [request.memberId],
+    memberships: [planned],
   };
 }
 
@@ -374,6 +355,7 @@ export function planRemoveMember(
   memberId: string,
   request: RemoveMemberRequest,
   actor: Actor,
+  now: string,
 ): HouseholdPlan | Refused {
   const h = state.household;
   if (!h) return householdNotFound(householdId);
@@ -397,28 +379,27 @@ export function planRemoveMember(
       },
     ]);
   }
-  const household = bumped(h, actor.at, {
-    members: h.members.map((m) => (m === open ? { ...m, to: request.to, leavingReason: request.reason } : m)),
-    ...(others.length === 0 ? { to: request.to } : {}),
-  });
-  const current = state.members.get(memberId)?.households;
-  const memberships = (current?.memberships ?? []).map((m) =>
-    m.householdId === householdId && m.to === undefined ? { ...m, to: request.to } : m,
+  const planned = change(
+    planEnd(
+      definition,
+      registersOf(state, memberId),
+      open.entryId,
+      { action: 'end', endDate: request.to, reason: why(`left household ${householdId}: ${request.reason}`, request.reference) },
+      actor,
+      now,
+    ),
+    'to',
   );
+  if (!planned.ok) return planned;
   return {
     ok: true,
     outcome: 'member-removed',
-    household,
-    expectedVersion: h.version,
-    history: historyItem(household, actor, {
-      action: 'member-removed',
-      memberId,
-      to: request.to,
-      reason: request.reason,
-      ...(request.reference ? { reference: request.reference } : {}),
+    household: bumped(h, now, {
+      members: h.members.map((m) => (m === open ? { ...m, to: request.to, leavingReason: request.reason } : m)),
+      ...(others.length === 0 ? { to: request.to } : {}),
     }),
-    memberIndexes: [memberIndex(memberId, current, memberships)],
-    newMembers: [],
+    expectedVersion: h.version,
+    memberships: [planned],
   };
 }
 
@@ -427,6 +408,7 @@ export function planChangeHead(
   householdId: string,
   request: ChangeHeadRequest,
   actor: Actor,
+  now: string,
 ): HouseholdPlan | Refused {
   const h = state.household;
   if (!h) return householdNotFound(householdId);
@@ -446,29 +428,27 @@ export function planChangeHead(
       { field: 'from', rule: 'before_current_head', message: `the current head has headed the household since ${h.head.from}` },
     ]);
   }
-  const previous = h.head.memberId;
-  const household = bumped(h, actor.at, {
-    head: { memberId: request.memberId, from: request.from },
-    members: h.members.map((m) =>
-      m === open
-        ? { ...m, relation: 'head' }
-        : m.memberId === previous && m.to === undefined
-          ? { ...m, relation: request.previousHeadRelation }
-          : m,
-    ),
-  });
+  const previous = openMembership(h, h.head.memberId);
+  const reason = why(`head of household ${householdId} from ${request.from}: ${request.memberId}`, request.reference);
+  const relabel = (m: Membership, relation: Relation) =>
+    change(planAmend(definition, registersOf(state, m.memberId), m.entryId, { payload: { relation }, reason }, actor, now), 'memberId');
+  const changes = [relabel(open, 'head'), ...(previous ? [relabel(previous, request.previousHeadRelation)] : [])];
+  const refused = changes.find((c): c is Refused => !c.ok);
+  if (refused) return refused;
   return {
     ok: true,
     outcome: 'head-changed',
-    household,
-    expectedVersion: h.version,
-    history: historyItem(household, actor, {
-      action: 'head-changed',
-      memberId: request.memberId,
-      from: request.from,
-      ...(request.reference ? { reference: request.reference } : {}),
+    household: bumped(h, now, {
+      head: { memberId: request.memberId, from: request.from },
+      members: h.members.map((m) =>
+        m === open ? { ...m, relation: 'head' } : m === previous ? { ...m, relation: request.previousHeadRelation } : m,
+      ),
     }),
-    memberIndexes: [],
-    newMembers: [],
+    expectedVersion: h.version,
+    memberships: changes as MembershipChange[],
   };
 }
+
+/** A membership entry of a member for a household (the history view groups by these). */
+export const isMembershipOf = (householdId: string) => (e: Pick<EntryItem, 'register' | 'payload'>) =>
+  e.register === HOUSEHOLD_REGISTER && e.payload.householdId === householdId;

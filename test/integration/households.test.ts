@@ -1,7 +1,7 @@
 /**
  * Households (家庭) on the local cloud, through the HTTP front, the JWT authorizer and the real
  * handlers: the register (create, add, remove, head, history, permission, one household at a time,
- * bulk file with row errors, HouseholdChanged on every change), and the family self-pay cap counted
+ * bulk file with row errors, RegisterEntryChanged on every change of a membership), and the family self-pay cap counted
  * over the household's year: members of one household settling at the same time, the household
  * bearing exactly the cap, a reversal giving the room back.
  *
@@ -172,6 +172,35 @@ describe('the household register', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('lets only one of two households racing for the same member take it', async () => {
+    const [x, y1, y2] = (await Promise.all([dibaoMember(), dibaoMember(), dibaoMember()])).map((m) => m.memberId) as [
+      string,
+      string,
+      string,
+    ];
+    const race = await Promise.all([
+      createHousehold({
+        householdId: 'HH-330902-000010',
+        region: '330900',
+        from: '2025-01-01',
+        head: y1,
+        members: [{ memberId: x, relation: 'child' }],
+      }),
+      createHousehold({
+        householdId: 'HH-330902-000011',
+        region: '330900',
+        from: '2025-01-01',
+        head: y2,
+        members: [{ memberId: x, relation: 'child' }],
+      }),
+    ]);
+    expect(race.map((r) => r.status).sort()).toEqual([201, 409]);
+    const loser = race.find((r) => r.status === 409)!;
+    expect(problems(loser)).toEqual(['body.members.0.memberId:in_another_household']);
+    const theirs = await api(cloud, 'GET', `/v1/members/${x}/households`, { token: reader });
+    expect(theirs.body.memberships).toHaveLength(1);
+  });
+
   it('adds and removes members with dates, moves the head, and keeps who did what when in an append-only history', async () => {
     const path = '/v1/households/HH-330902-000001';
     const added = await api(cloud, 'POST', `${path}/members`, {
@@ -201,13 +230,9 @@ describe('the household register', () => {
       body: { to: '2025-09-30', reason: 'deceased' },
     });
     expect(left.status, JSON.stringify(left.body)).toBe(201);
-    expect(left.body.household.members).toContainEqual({
-      memberId: head,
-      relation: 'spouse',
-      from: '2025-01-01',
-      to: '2025-09-30',
-      leavingReason: 'deceased',
-    });
+    expect(left.body.household.members).toContainEqual(
+      expect.objectContaining({ memberId: head, relation: 'spouse', from: '2025-01-01', to: '2025-09-30', leavingReason: 'deceased' }),
+    );
     const early = await api(cloud, 'POST', `${path}/members/${child}/departure`, {
       token: clerk,
       body: { to: '2025-03-01', reason: 'moved-out' },
@@ -218,37 +243,54 @@ describe('the household register', () => {
     const read = await api(cloud, 'GET', path, { token: reader });
     expect(read.status).toBe(200);
     expect(read.body.household).toMatchObject({ head: { memberId: spouse, from: '2025-10-01' }, version: 4 });
-    expect(read.body.history.map((h: any) => [h.version, h.action, h.memberId, h.by])).toEqual([
-      [1, 'created', head, 'clerk-households'],
-      [2, 'member-added', child, 'clerk-households'],
-      [3, 'head-changed', spouse, 'clerk-households'],
-      [4, 'member-removed', head, 'clerk-households'],
+    // The history is the memberships' (the member register `households`): every change, who made it, when, and the entry after it.
+    const history = read.body.history as any[];
+    const byMember = (m: string) =>
+      history.filter((h) => h.memberId === m).map((h) => [h.version, h.change, h.after.payload.relation, h.after.validTo]);
+    expect(byMember(head)).toEqual([
+      [1, 'created', 'head', '9999-12-31'],
+      [2, 'amended', 'spouse', '9999-12-31'],
+      [3, 'ended', 'spouse', '2025-09-30'],
     ]);
-    expect(read.body.history[0]).toMatchObject({
-      reference: '户口簿 0001',
-      members: [{ memberId: spouse, relation: 'spouse', from: '2025-01-01' }],
-    });
-    expect(read.body.history.every((h: any) => typeof h.at === 'string' && h.correlationId)).toBe(true);
+    expect(byMember(spouse)).toEqual([
+      [1, 'created', 'spouse', '9999-12-31'],
+      [2, 'amended', 'head', '9999-12-31'],
+    ]);
+    expect(byMember(child)).toEqual([[1, 'created', 'child', '9999-12-31']]);
+    expect(history.every((h) => h.by.role === 'staff' && h.by.sub === 'clerk-households' && typeof h.at === 'string')).toBe(true);
+    expect(history.find((h) => h.change === 'ended').reason).toBe('left household HH-330902-000001: deceased');
+    expect(history.map((h) => h.at)).toEqual([...history.map((h) => h.at)].sort());
 
     const theirs = await api(cloud, 'GET', `/v1/members/${head}/households`, { token: reader });
     expect(theirs.body.memberships).toEqual([{ householdId: 'HH-330902-000001', from: '2025-01-01', to: '2025-09-30' }]);
 
-    // Every change is an event on the bus, by member id only.
+    // Every change of a membership is a RegisterEntryChanged on the bus, by member id only.
     const published = await eventually(() => {
-      const mine = events.filter((e) => e['detail-type'] === 'HouseholdChanged' && e.detail.householdId === 'HH-330902-000001');
-      return mine.length >= 4 ? mine : undefined;
-    }, 'four HouseholdChanged');
-    expect(published.map((e) => [e.detail.version, e.detail.change]).sort()).toEqual([
+      const mine = events.filter(
+        (e) => e['detail-type'] === 'RegisterEntryChanged' && e.detail.register === 'households' && e.detail.subject === 'HH-330902-000001',
+      );
+      return mine.length >= 6 ? mine : undefined;
+    }, 'six RegisterEntryChanged');
+    const seen = (m: string) =>
+      published
+        .filter((e) => e.detail.memberId === m)
+        .map((e) => [e.detail.version, e.detail.change])
+        .sort();
+    expect(seen(head)).toEqual([
       [1, 'created'],
-      [2, 'member-added'],
-      [3, 'head-changed'],
-      [4, 'member-removed'],
+      [2, 'amended'],
+      [3, 'ended'],
     ]);
-    expect(published.find((e) => e.detail.version === 4)!.detail).toMatchObject({
+    expect(seen(spouse)).toEqual([
+      [1, 'created'],
+      [2, 'amended'],
+    ]);
+    expect(seen(child)).toEqual([[1, 'created']]);
+    expect(published.find((e) => e.detail.change === 'ended')!.detail).toMatchObject({
       region: '330900',
-      headMemberId: spouse,
-      members: [spouse, child],
-      by: 'clerk-households',
+      validTo: '2025-09-30',
+      status: 'ended',
+      by: { role: 'staff' },
     });
   });
 

@@ -17,10 +17,12 @@ import {
   householdIdSchema,
   removeMemberSchema,
 } from '../../../shared/households/household.ts';
-import { readHousehold, readMemberHouseholds } from '../../../shared/households/store/register.ts';
+import { membershipsOf, type Actor } from '../../../shared/households/household.ts';
+import { readHousehold } from '../../../shared/households/store/register.ts';
+import { readMemberItems } from '../../../shared/enrolment/store/members.ts';
 import { requireRegionVisible } from '../access.ts';
 import { memberIdSchema, memberParams } from '../schemas.ts';
-import { clockNow, isRefusal, toHttpError, type OperationContext } from '../services/common.ts';
+import { clockNow, isRefusal, memberNotFound, toHttpError, type OperationContext } from '../services/common.ts';
 import { runHouseholdBulk } from '../services/household-bulk.ts';
 import {
   addHouseholdMember,
@@ -43,10 +45,13 @@ export const householdBulkSchema = z
 /** Rows are started only within this budget; the rest come back `deferred` (send them again). */
 const TIME_BUDGET_MS = 12_000;
 
-function writer(request: ApiRequest): { by: string; ctx: OperationContext } {
+function writer(request: ApiRequest): { by: Actor; ctx: OperationContext } {
   const principal = request.principal();
   requirePermission(principal, 'registers:write');
-  return { by: principal.sub, ctx: { clock: clockNow(), correlationId: request.correlationId, logger: request.logger } };
+  return {
+    by: { role: 'staff', sub: principal.sub },
+    ctx: { clock: clockNow(), correlationId: request.correlationId, logger: request.logger },
+  };
 }
 
 function answer(result: HouseholdDone | ReturnType<typeof refuse>, request: ApiRequest) {
@@ -85,7 +90,10 @@ export const changeHouseholdHeadRoute: RouteHandler = async (request) => {
   return answer(await changeHouseholdHead(householdId, request.body(changeHeadSchema), by, ctx), request);
 };
 
-/** GET /v1/households/{householdId}: the household, every membership and its append-only history. */
+/**
+ * GET /v1/households/{householdId}: the household, every membership and the append-only history of
+ * its memberships (the member register `households`: who changed what, when, and the entry after it).
+ */
 export const getHouseholdRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireRole(principal, 'staff', 'regulator');
@@ -98,7 +106,16 @@ export const getHouseholdRoute: RouteHandler = async (request) => {
     statusCode: 200,
     body: {
       household: householdView(household),
-      history: history.map(({ pk: _pk, sk: _sk, kind: _kind, ...entry }) => entry),
+      history: history.map((h) => ({
+        memberId: h.memberId,
+        entryId: h.entryId,
+        version: h.version,
+        change: h.change,
+        at: h.at,
+        by: { role: h.by.role, sub: h.by.sub },
+        ...(h.reason ? { reason: h.reason } : {}),
+        after: h.after,
+      })),
     },
   };
 };
@@ -107,8 +124,9 @@ export const getHouseholdRoute: RouteHandler = async (request) => {
 export const memberHouseholdsRoute: RouteHandler = async (request) => {
   requireRole(request.principal(), 'staff');
   const { memberId } = request.params(memberParams);
-  const item = await readMemberHouseholds(memberId);
-  return { statusCode: 200, body: { memberId, memberships: item?.memberships ?? [] } };
+  const items = await readMemberItems(memberId);
+  if (!items.member) throw toHttpError(memberNotFound(memberId));
+  return { statusCode: 200, body: { memberId, memberships: membershipsOf(items.registers) } };
 };
 
 /** POST /v1/households/bulk: a household file, applied row by row, with a row-by-row report. */

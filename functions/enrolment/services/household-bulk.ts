@@ -25,6 +25,7 @@ import { householdIdSchema, LEAVING_REASONS, RELATIONS } from '../../../shared/h
 import { MEMBER_ID_PATTERN } from '../../../shared/enrolment/identity.ts';
 import { readHousehold } from '../../../shared/households/store/register.ts';
 import { isRefusal, type OperationContext } from './common.ts';
+import type { Actor } from '../../../shared/households/household.ts';
 import { addHouseholdMember, createHousehold, removeHouseholdMember } from './households.ts';
 
 export const HOUSEHOLD_COLUMNS = [
@@ -103,7 +104,7 @@ async function memberOf(row: HouseholdRow, ctx: OperationContext): Promise<strin
 
 async function applyRow(
   row: HouseholdRow,
-  by: string,
+  by: Actor,
   ctx: OperationContext,
 ): Promise<Omit<Extract<HouseholdRowOutcome, { householdId: string }>, 'rowNumber'> | Refused> {
   const memberId = await memberOf(row, ctx);
@@ -147,7 +148,7 @@ async function applyRow(
 export async function runHouseholdBulk(
   content: string,
   format: BulkFormat,
-  by: string,
+  by: Actor,
   ctx: OperationContext,
   deadline = Number.POSITIVE_INFINITY,
 ): Promise<HouseholdBulkReport> {

@@ -1,11 +1,14 @@
 /**
- * Household changes: read → plan (pure, shared/households) → one conditional transaction with the
- * change's HouseholdChanged in the outbox → deliver it; a write whose conditions failed (someone
- * changed the household or one of its members in between) is decided again on a fresh read. A
- * repeat of a change already made answers `unchanged` and delivers its event if still waiting.
+ * Household changes: read → plan (pure, shared/households) → one conditional transaction with a
+ * RegisterEntryChanged in the outbox for each membership it changed (the member registers' one
+ * event) → deliver them; a write whose conditions failed (someone changed the household or one of its
+ * members in between) is decided again on a fresh read. A repeat of a change already made answers
+ * `unchanged` and delivers what its first attempt may have left waiting.
  */
-import { outboxEntry, type OutboxEntry } from '../../../shared/events/outbox.ts';
+import type { OutboxEntry } from '../../../shared/events/outbox.ts';
 import {
+  householdsRegister,
+  isMembershipOf,
   planAddMember,
   planChangeHead,
   planCreate,
@@ -17,76 +20,74 @@ import {
   type HouseholdItem,
   type HouseholdPlan,
   type HouseholdState,
+  type MembershipPayload,
   type RemoveMemberRequest,
 } from '../../../shared/households/household.ts';
-import { readHouseholdState, writeHouseholdPlan } from '../../../shared/households/store/register.ts';
+import { readHouseholdItem, readHouseholdState, writeHouseholdPlan } from '../../../shared/households/store/register.ts';
 import type { Refused } from '../../../shared/enrolment/problems.ts';
-import { HouseholdChanged } from '../../../events/households.ts';
 import { untilWritten, type OperationContext } from './common.ts';
 import { commitThenDeliver, repeated } from './events.ts';
+import { registerEvent, registerEventKey } from './registers.ts';
 
 export type HouseholdDone = Extract<HouseholdPlan, { ok: true }>;
 
-/** The key of the fact: a household's version is written once (its history entry is new). */
-export const householdEventKey = (householdId: string, version: number) => `household/${householdId}/${version}/HouseholdChanged`;
-
-function householdEvent(plan: Extract<HouseholdPlan, { expectedVersion: number }>, correlationId: string): OutboxEntry {
-  const { household: h, history } = plan;
-  return outboxEntry(
-    HouseholdChanged,
-    {
-      householdId: h.householdId,
-      region: h.region,
-      version: h.version,
-      change: plan.outcome,
-      memberId: history.memberId,
-      relation: history.relation,
-      from: history.from,
-      to: history.to,
-      headMemberId: h.head.memberId,
-      members: h.members.filter((m) => m.to === undefined).map((m) => m.memberId),
-      by: history.by,
-      at: history.at,
-    },
-    correlationId,
-    householdEventKey(h.householdId, h.version),
-    new Date().toISOString(),
-  );
+/** RegisterEntryChanged for each membership the change moved (the register shape's one event). */
+function householdEvents(plan: Extract<HouseholdPlan, { expectedVersion: number }>, correlationId: string): OutboxEntry[] {
+  return plan.memberships.map((m) => registerEvent(m, householdsRegister.subject(m.entry.payload as MembershipPayload), correlationId));
 }
+
+/** The events a repeat may find still waiting: the current version of each membership of the household it read. */
+const waitingKeys = (state: HouseholdState, householdId: string) =>
+  [...state.members.values()].flatMap((m) => m.registers.entries.filter(isMembershipOf(householdId)).map(registerEventKey));
 
 async function change(
   householdId: string,
   memberIds: readonly string[],
-  plan: (state: HouseholdState, actor: Actor) => HouseholdPlan | Refused,
-  by: string,
+  plan: (state: HouseholdState, actor: Actor, now: string) => HouseholdPlan | Refused,
+  by: Actor,
   ctx: OperationContext,
 ): Promise<HouseholdDone | Refused> {
   return untilWritten<HouseholdDone>(async () => {
     const state = await readHouseholdState(householdId, memberIds);
-    const planned = plan(state, { by, at: ctx.clock.now, correlationId: ctx.correlationId });
+    const planned = plan(state, by, ctx.clock.now);
     if (!planned.ok) return planned;
-    if (planned.outcome === 'unchanged') return repeated(planned, [householdEventKey(householdId, planned.household.version)], ctx);
+    if (planned.outcome === 'unchanged') return repeated(planned, waitingKeys(state, householdId), ctx);
     if (ctx.dryRun) return planned;
-    return commitThenDeliver(planned, [householdEvent(planned, ctx.correlationId)], (events) => writeHouseholdPlan(planned, events), ctx);
+    return commitThenDeliver(planned, householdEvents(planned, ctx.correlationId), (events) => writeHouseholdPlan(planned, events), ctx);
   }, 'householdId');
 }
 
-export const createHousehold = (request: CreateHouseholdRequest, by: string, ctx: OperationContext) =>
-  change(request.householdId, [request.head, ...request.members.map((m) => m.memberId)], (s, a) => planCreate(s, request, a), by, ctx);
+export const createHousehold = (request: CreateHouseholdRequest, by: Actor, ctx: OperationContext) =>
+  change(
+    request.householdId,
+    [request.head, ...request.members.map((m) => m.memberId)],
+    (s, a, now) => planCreate(s, request, a, now),
+    by,
+    ctx,
+  );
 
-export const addHouseholdMember = (householdId: string, request: AddMemberRequest, by: string, ctx: OperationContext) =>
-  change(householdId, [request.memberId], (s, a) => planAddMember(s, householdId, request, a), by, ctx);
+export const addHouseholdMember = (householdId: string, request: AddMemberRequest, by: Actor, ctx: OperationContext) =>
+  change(householdId, [request.memberId], (s, a, now) => planAddMember(s, householdId, request, a, now), by, ctx);
 
 export const removeHouseholdMember = (
   householdId: string,
   memberId: string,
   request: RemoveMemberRequest,
-  by: string,
+  by: Actor,
   ctx: OperationContext,
-) => change(householdId, [memberId], (s, a) => planRemoveMember(s, householdId, memberId, request, a), by, ctx);
+) => change(householdId, [memberId], (s, a, now) => planRemoveMember(s, householdId, memberId, request, a, now), by, ctx);
 
-export const changeHouseholdHead = (householdId: string, request: ChangeHeadRequest, by: string, ctx: OperationContext) =>
-  change(householdId, [], (s, a) => planChangeHead(s, householdId, request, a), by, ctx);
+/** The head change reads the two members whose relation it changes: the new head and the present one. */
+export async function changeHouseholdHead(householdId: string, request: ChangeHeadRequest, by: Actor, ctx: OperationContext) {
+  const current = (await readHouseholdItem(householdId))?.head.memberId;
+  return change(
+    householdId,
+    [request.memberId, ...(current ? [current] : [])],
+    (s, a, now) => planChangeHead(s, householdId, request, a, now),
+    by,
+    ctx,
+  );
+}
 
 /** The household as answered to a caller: no keys, members with their dated memberships. */
 export function householdView(h: HouseholdItem) {
@@ -99,6 +100,7 @@ export function householdView(h: HouseholdItem) {
     members: h.members.map((m) => ({
       memberId: m.memberId,
       relation: m.relation,
+      entryId: m.entryId,
       from: m.from,
       ...(m.to ? { to: m.to } : {}),
       ...(m.leavingReason ? { leavingReason: m.leavingReason } : {}),

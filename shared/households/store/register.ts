@@ -1,137 +1,90 @@
 /**
- * The DynamoDB adapter of households (table `members`, beside the member register it points into):
+ * The DynamoDB adapter of households (table `members`):
  *
- *   HOUSEHOLD#<id>   PROFILE               the household: region, head, every membership, version
- *   HOUSEHOLD#<id>   HISTORY#<version>     one append-only entry per change (who, when, what)
- *   MEMBER#<id>      HOUSEHOLDS            the member's side: every household it belonged to, dated
+ *   HOUSEHOLD#<id>   PROFILE                          the household: region, head, its memberships, version
+ *   MEMBER#<id>      REG#households#<entryId>         a membership: the member register `households`
+ *   MEMBER#<id>      REGLOG#households#<entryId>#<n>  its append-only history (shared/registers)
+ *   MEMBER#<id>      REGLOCK#households               the member's register lock
  *
- * A change is one TransactWriteItems: the household at the version read, its new history entry
- * (new), each touched member's index at the version read (so two households cannot take the same
- * member at once), a check that each newly added member still exists, and the change's event in
- * the outbox. A cancelled write is handed back for the caller to re-read and decide again.
+ * A change is one TransactWriteItems: the household at the version read, and for each membership it
+ * changes the register's items (entry, history item, the member's lock moved on from the version read,
+ * a check that the member still exists: shared/registers/store/register-writes.ts), and the events
+ * in the outbox. The member's lock is what keeps a member in one household at a time when two
+ * households take the same member at once. A cancelled write is handed back for the caller to re-read.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
-import { cancellationReasons } from '../../runtime/condition-failure.ts';
 import { tableName } from '../../runtime/resource-names.ts';
+import { readMemberItems, transact, type WriteResult } from '../../enrolment/store/members.ts';
+import { registerChangeItems, type TransactItem } from '../../registers/store/register-writes.ts';
+import type { HistoryItem } from '../../registers/entry.ts';
 import {
-  historyItemSchema,
   HOUSEHOLD_SK,
   householdItemSchema,
-  householdOn,
   householdPk,
-  MEMBER_HOUSEHOLDS_SK,
-  memberHouseholdsItemSchema,
-  memberPk,
-  type HistoryItem,
+  isMembershipOf,
   type HouseholdItem,
   type HouseholdPlan,
   type HouseholdState,
-  type MemberHouseholdsItem,
 } from '../household.ts';
 
 const table = () => tableName('members');
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-export type WriteResult = { ok: true } | { ok: false; reasons: string[] };
 
-/** The household and its history, oldest first (one consistent Query of its partition). */
+/** The household as it stands (consistent read). */
+export async function readHouseholdItem(householdId: string): Promise<HouseholdItem | undefined> {
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: table(), Key: { pk: householdPk(householdId), sk: HOUSEHOLD_SK }, ConsistentRead: true }),
+  );
+  return out.Item ? householdItemSchema.parse(out.Item) : undefined;
+}
+
+/**
+ * The household and its history: every history item of every membership of it, oldest first (one read
+ * of each member's partition; a household is a handful of people).
+ */
 export async function readHousehold(householdId: string): Promise<{ household?: HouseholdItem; history: HistoryItem[] }> {
-  const raw: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamoDocumentClient().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': householdPk(householdId) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    raw.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  const profile = raw.find((i) => i.sk === HOUSEHOLD_SK);
-  return {
-    ...(profile ? { household: householdItemSchema.parse(profile) } : {}),
-    history: raw.filter((i) => String(i.sk).startsWith('HISTORY#')).map((i) => historyItemSchema.parse(i)),
-  };
+  const household = await readHouseholdItem(householdId);
+  if (!household) return { history: [] };
+  const memberIds = [...new Set(household.members.map((m) => m.memberId))];
+  const partitions = await Promise.all(memberIds.map((id) => readMemberItems(id)));
+  const ofThis = isMembershipOf(householdId);
+  const history = partitions
+    .flatMap((items) => {
+      const entries = new Set((items.registers?.entries ?? []).filter(ofThis).map((e) => e.entryId));
+      return (items.registers?.history ?? []).filter((h) => h.register === 'households' && entries.has(h.entryId));
+    })
+    .sort((a, b) => a.at.localeCompare(b.at) || a.memberId.localeCompare(b.memberId) || a.version - b.version);
+  return { household, history };
 }
 
-/** The member's dated households (undefined: never in one). */
-export async function readMemberHouseholds(memberId: string): Promise<MemberHouseholdsItem | undefined> {
-  const out = await dynamoDocumentClient().send(
-    new GetCommand({ TableName: table(), Key: { pk: memberPk(memberId), sk: MEMBER_HOUSEHOLDS_SK }, ConsistentRead: true }),
-  );
-  return out.Item ? memberHouseholdsItemSchema.parse(out.Item) : undefined;
-}
-
-/** The household a member belongs to on a date (settlement: the settlement date); undefined for a household of one. */
-export async function loadHouseholdOn(memberId: string, date: string): Promise<string | undefined> {
-  return householdOn(await readMemberHouseholds(memberId), date);
-}
-
-async function memberExists(memberId: string): Promise<boolean> {
-  const out = await dynamoDocumentClient().send(
-    new GetCommand({
-      TableName: table(),
-      Key: { pk: memberPk(memberId), sk: 'PROFILE' },
-      ProjectionExpression: 'pk',
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item !== undefined;
-}
-
-/** What a change needs to decide: the household and, for each member it names, whether the member exists and its households. */
+/** What a change needs to decide: the household and, for each member it names, whether the member exists and its register items. */
 export async function readHouseholdState(householdId: string, memberIds: readonly string[]): Promise<HouseholdState> {
-  const [{ household }, members] = await Promise.all([
-    readHousehold(householdId),
+  const [household, members] = await Promise.all([
+    readHouseholdItem(householdId),
     Promise.all(
       [...new Set(memberIds)].map(async (id) => {
-        const [exists, households] = await Promise.all([memberExists(id), readMemberHouseholds(id)]);
-        return [id, { exists, households }] as const;
+        const items = await readMemberItems(id);
+        return [id, { exists: items.member !== undefined, registers: items.registers ?? { entries: [], history: [], locks: {} } }] as const;
       }),
     ),
   ]);
   return { household, members: new Map(members) };
 }
 
-const versioned = (item: Record<string, unknown>, expectedVersion: number): TransactItem => ({
-  Put: {
-    TableName: table(),
-    Item: item,
-    ...(expectedVersion === 0
-      ? { ConditionExpression: 'attribute_not_exists(pk)' }
-      : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
-  },
-});
-
 /** Writes a planned change with its events, all or nothing. */
-export async function writeHouseholdPlan(
+export function writeHouseholdPlan(
   plan: Extract<HouseholdPlan, { expectedVersion: number }>,
   events: readonly OutboxEntry[],
 ): Promise<WriteResult> {
-  const items: TransactItem[] = [
-    versioned(plan.household, plan.expectedVersion),
-    { Put: { TableName: table(), Item: plan.history, ConditionExpression: 'attribute_not_exists(pk)' } },
-    ...plan.memberIndexes.map((m) => versioned(m.item, m.expectedVersion)),
-    ...plan.newMembers.map(
-      (id): TransactItem => ({
-        ConditionCheck: { TableName: table(), Key: { pk: memberPk(id), sk: 'PROFILE' }, ConditionExpression: 'attribute_exists(pk)' },
-      }),
-    ),
-    ...events.map(outboxPut),
-  ];
-  try {
-    await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
-    return { ok: true };
-  } catch (error) {
-    const reasons = cancellationReasons(error);
-    if (reasons) return { ok: false, reasons: reasons.map((r) => r.Code ?? 'None') };
-    // DynamoDB Local answers some same-item races with this instead of a cancellation.
-    if ((error as { name?: string }).name === 'TransactionConflictException') return { ok: false, reasons: ['TransactionConflict'] };
-    throw error;
-  }
+  const household: TransactItem = {
+    Put: {
+      TableName: table(),
+      Item: plan.household,
+      ...(plan.expectedVersion === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': plan.expectedVersion } }),
+    },
+  };
+  return transact([household, ...plan.memberships.flatMap(registerChangeItems), ...events.map(outboxPut)]);
 }

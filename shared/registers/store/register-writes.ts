@@ -16,15 +16,17 @@ import { PROFILE_SK } from '../../enrolment/items.ts';
 import { transact, type WriteResult } from '../../enrolment/store/members.ts';
 import { lockSk, type RegisterPlan } from '../entry.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export function writeRegisterChange(
-  plan: RegisterPlan & { history: NonNullable<RegisterPlan['history']> },
-  events: readonly OutboxEntry[],
-): Promise<WriteResult> {
+/**
+ * The items of one entry change (entry, history item, the member's register lock, the member check),
+ * without its events: a write that changes entries of several members at once (a household's
+ * memberships, shared/households) puts several of these in its one transaction.
+ */
+export function registerChangeItems(plan: RegisterPlan & { history: NonNullable<RegisterPlan['history']> }): TransactItem[] {
   const table = tableName('members');
   const { entry, history, expectedVersion, expectedLock } = plan;
-  const items: TransactItem[] = [
+  return [
     expectedVersion === undefined
       ? { Put: { TableName: table, Item: entry, ConditionExpression: 'attribute_not_exists(pk)' } }
       : {
@@ -51,7 +53,12 @@ export function writeRegisterChange(
       },
     },
     { ConditionCheck: { TableName: table, Key: { pk: entry.pk, sk: PROFILE_SK }, ConditionExpression: 'attribute_exists(pk)' } },
-    ...events.map(outboxPut),
   ];
-  return transact(items);
+}
+
+export function writeRegisterChange(
+  plan: RegisterPlan & { history: NonNullable<RegisterPlan['history']> },
+  events: readonly OutboxEntry[],
+): Promise<WriteResult> {
+  return transact([...registerChangeItems(plan), ...events.map(outboxPut)]);
 }

@@ -6,7 +6,7 @@
  */
 import { memberStateFrom, registersOn, type MemberState as RegisterState, type RegistersOnDate } from '../../enrolment/state.ts';
 import { readMemberItems } from '../../enrolment/store/members.ts';
-import { loadHouseholdOn } from '../../households/store/register.ts';
+import { householdOn } from '../../households/household.ts';
 import { settlementDate, type Bill } from '../bill.ts';
 import type { MemberState } from '../member.ts';
 import { SettlementRefusal } from '../statement.ts';
@@ -59,8 +59,10 @@ function fromRegisters(
  */
 export async function loadSettlementMember(bill: Bill): Promise<MemberState> {
   // One consistent read of the member's partition: enrolment, categories and register entries together.
+  const items = await readMemberItems(bill.memberId);
   const date = bill.visit.serviceDate;
-  const [items, householdId] = await Promise.all([readMemberItems(bill.memberId), loadHouseholdOn(bill.memberId, settlementDate(bill))]);
   const member = settlementMemberFrom(memberStateFrom(items, date), bill, registersOn(items.registers, date));
+  // The household whose year the claim moves: the one the member belongs to on the settlement date.
+  const householdId = householdOn(items.registers, settlementDate(bill));
   return householdId ? { ...member, householdId } : member;
 }
