@@ -6,7 +6,8 @@
  *        [--concurrency 3] [--report problems.jsonl]
  *   npm run catalogue -- download <region> [--on 2026-05-06] [--out catalogue.csv] [--api URL] [--token JWT]
  *
- * import: cuts the file into chunks of at most 2,000 rows at record boundaries (a quoted field may
+ * import: reads the file as UTF-8, or as GBK/GB18030 if it is not (a CSV saved by Excel on a Chinese
+ * Windows; a spreadsheet is imported by saving it as CSV), cuts it into chunks of at most 2,000 rows at record boundaries (a quoted field may
  * hold a line break), sends them (a few at a time, each retried on a network error or a 5xx: a
  * chunk is idempotent), shows a progress bar, validates the whole, writes every rejected row (row,
  * column, rule, message) to a JSON-lines report, prints the diff against the version in force and,
@@ -56,6 +57,18 @@ export interface ImportResult {
   published?: { region: string; version: number; entries: number };
   timings: { uploadMs: number; validateMs: number; publishMs: number; wallMs: number };
   publishCalls: number;
+}
+
+/**
+ * A file's text: UTF-8 (with or without a BOM), else GB18030, the superset of the GBK that Excel on a
+ * Chinese Windows saves a CSV in. Only text that is not valid UTF-8 is read as GB18030.
+ */
+export function decodeFile(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes);
+  }
 }
 
 /**
@@ -114,7 +127,7 @@ export class Refused extends Error {
 /** Imports a catalogue file through the API: start, chunks, validation, and publication if asked. */
 export async function importCatalogueFile(options: ImportOptions): Promise<ImportResult> {
   const started = performance.now();
-  const text = readFileSync(options.file, 'utf8').replace(/^\uFEFF/, '');
+  const text = decodeFile(readFileSync(options.file));
   const lines = text.split(/\r?\n/);
   const headerLine = lines[0]!;
   const ranges = recordRanges(lines);

@@ -61,6 +61,11 @@ export const routeDocs = routeDocsOf<'adjudication'>({
       'A different bill under a settled claim number is 409; reverse the claim first, then the number can be settled again (settlementNo + 1). ' +
       "Concurrent claims of one member are serialised on the accumulators' version, so the year's counters always equal the sum of the statements. " +
       `Publishes ClaimSettled. ${afterCommit} ` +
+      'Where a catalogue (医保目录) is in force on a line’s date in the provider’s region, the catalogue decides by code: the class ' +
+      '(`itemClass` may then be left out; a declared class that disagrees is overruled and noted on the line), limits, first self-pay, the ' +
+      'restricted scope (outside it the line is self-paid, `rules.outOfCatalogue: catalogue[<code>].scope.<rule>`) and the item’s fund ratio; a ' +
+      'code in no catalogue is self-paid (400 `body.lines.<i>.itemCode` not_in_catalogue where the benefit policy refuses such codes). ' +
+      '`statement.catalogue` names the versions read; each line names its own. ' +
       'A provider may settle only its own bills; staff any; regulators none.',
     request: { body: bill },
     responses: {

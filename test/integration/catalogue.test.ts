@@ -423,3 +423,50 @@ describe('settlement reads the catalogue in force', () => {
     );
   });
 });
+
+describe('settlement reads the catalogue in force: fund ratio and a strict region', () => {
+  const HIP = 'C09040301800100090000010008'; // 人工髋关节（进口）, 乙, limit 12,000.00, its own fund ratio 60%
+
+  it('pays an item at the catalogue entry’s own fund ratio (12.5a), outside the deductible and coinsurance', async () => {
+    const member = await zhoushanMember('M');
+    const res = await api(cloud, 'POST', '/v1/claims', {
+      token: his,
+      body: bill(member, [{ itemCode: HIP, category: 'material', unitPriceFen: 10_000_00 }], 'M16.100'),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    // 乙 material: 20% first (2,000.00); 8,000.00 covered, paid at its own 60% = 4,800.00, no deductible on it.
+    expect(res.body.statement.lines[0]).toMatchObject({
+      firstSelfPayFen: 2_000_00,
+      coveredFen: 8_000_00,
+      deductibleFen: 0,
+      fundRatioBp: 6_000,
+      paidFen: { basic: 4_800_00 },
+    });
+    expect(res.body.statement.lines[0].rules.basic).toContain(`catalogue[${HIP}].fundRatio`);
+  });
+
+  it('refuses a bill with a code in no catalogue, naming the line, once the region’s policy says so', async () => {
+    const document = JSON.parse(readFileSync(join(ROOT, 'policies/benefits/330900/2025-resident.json'), 'utf8'));
+    document.version += 1;
+    document.items.outOfCatalogue = { mode: 'refuse', basis: { illustrative: 'test: Zhoushan settles catalogue items only' } };
+    const published = await api(cloud, 'POST', '/v1/policies', { token: reader, body: document });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const member = await zhoushanMember('F');
+    const res = await api(cloud, 'POST', '/v1/claims', {
+      token: his,
+      body: bill(member, [
+        { itemCode: AMOXICILLIN, category: 'drug', unitPriceFen: 12_50 },
+        { itemCode: 'XZ99ZZZ999Z999000000001', itemClass: 'A', category: 'drug', unitPriceFen: 30_00 },
+      ]),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.problems).toEqual([
+      {
+        field: 'body.lines.1.itemCode',
+        rule: 'not_in_catalogue',
+        message:
+          'line 2: XZ99ZZZ999Z999000000001 is in no catalogue in force (catalogue 330900 v1, catalogue 000000 v1); this region settles catalogue items only (items.outOfCatalogue)',
+      },
+    ]);
+  });
+});

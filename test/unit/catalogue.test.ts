@@ -27,6 +27,7 @@ import { exampleBill, exampleLine, exampleMember, exampleProvider } from '../../
 import { benefitPolicySchema, type BenefitPolicy, type BenefitPolicyDocument } from '../../shared/settlement/policy.ts';
 import { scopeLine } from '../../shared/settlement/scope.ts';
 import { SettlementRefusal } from '../../shared/settlement/statement.ts';
+import { decodeFile, recordRanges } from '../../tools/catalogue.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 const read = (cells: Record<string, unknown>, row = 2) => readRow(row, cells, pinyinInitials);
@@ -401,5 +402,22 @@ describe('settlement by the catalogue in force', () => {
         },
       ),
     );
+  });
+});
+
+describe('the import command’s reading of a file', () => {
+  it('reads UTF-8 with a BOM, and GBK (Excel on a Chinese Windows) when the bytes are not UTF-8', () => {
+    expect(decodeFile(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('编码,名称\n')]))).toBe('编码,名称\n');
+    // 编码,名称 in GBK.
+    expect(decodeFile(new Uint8Array([0xb1, 0xe0, 0xc2, 0xeb, 0x2c, 0xc3, 0xfb, 0xb3, 0xc6]))).toBe('编码,名称');
+  });
+
+  it('cuts a file only between records, never inside a quoted line break, leaving blank lines out', () => {
+    const lines = ['code,name,scopeText', 'T000100001,黄芪,', '', 'T000100002,当归,"限\n饮片"', 'T000100003,党参,'].join('\n').split('\n');
+    expect(recordRanges(lines)).toEqual([
+      { first: 1, last: 1 },
+      { first: 3, last: 4 },
+      { first: 5, last: 5 },
+    ]);
   });
 });
