@@ -105,7 +105,8 @@ export const routeDocs = routeDocsOf<'enrolment'>({
     summary: 'Eligibility on a date, as a hospital asks at admission',
     description:
       'Covered or not on the date, the enrolment (scheme, region) in force, the assistance categories and out-of-area ' +
-      'registrations holding that day, and the year-to-date accumulators settlement keeps.',
+      'registrations holding that day, and the year-to-date accumulators settlement keeps (for a member of a household, also the ' +
+      "household's year, which the family self-pay cap counts).",
     request: { params: memberParams, query: eligibilityQuery },
     responses: { 200: { description: 'The answer', schema: eligibilityResponse }, 404: memberNotFound },
   },

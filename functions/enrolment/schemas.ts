@@ -207,6 +207,19 @@ export const eligibilityResponse = z
         .record(z.string(), z.number().int())
         .meta({ description: "Year-to-date counters in fen, named by settlement (deductible met, each layer's payment …)" }),
     }),
+    household: z
+      .object({
+        householdId: z.string(),
+        accumulators: z.object({
+          year: z.number().int(),
+          version: z.number().int(),
+          counters: z
+            .record(z.string(), z.number().int())
+            .meta({ description: "The household's year: the counters kept per household (familyCap.base, familyCap.paid)" }),
+        }),
+      })
+      .nullable()
+      .meta({ description: 'The household (家庭) the member belongs to on the date; null: a household of one' }),
   })
   .meta({ id: 'Eligibility' });
 

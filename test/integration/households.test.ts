@@ -261,6 +261,12 @@ describe('the household register', () => {
     expect(history.find((h) => h.change === 'ended').reason).toBe('left household HH-330902-000001: deceased');
     expect(history.map((h) => h.at)).toEqual([...history.map((h) => h.at)].sort());
 
+    // A regulator reads the households of its own region only.
+    const own = await cloud.mint({ sub: 'regulator-zhoushan', role: 'regulator', region: '330900' });
+    const other = await cloud.mint({ sub: 'regulator-honghe', role: 'regulator', region: '532500' });
+    expect((await api(cloud, 'GET', path, { token: own })).status).toBe(200);
+    expect((await api(cloud, 'GET', path, { token: other })).status).toBe(403);
+
     const theirs = await api(cloud, 'GET', `/v1/members/${head}/households`, { token: reader });
     expect(theirs.body.memberships).toEqual([{ householdId: 'HH-330902-000001', from: '2025-01-01', to: '2025-09-30' }]);
 
@@ -372,6 +378,12 @@ describe('the family self-pay cap counts the whole household, also when its memb
     const shares = await Promise.all(members.map((m) => accumulator(`MEMBER#${m}`)));
     expect(shares.reduce((sum, a) => sum + a.counters['familyCap.base']!, 0)).toBe(counted);
     expect(shares.reduce((sum, a) => sum + a.counters['familyCap.paid']!, 0)).toBe(capPaid);
+    // A hospital asking at admission sees the household's year beside the member's.
+    const eligibility = await api(cloud, 'GET', `/v1/members/${others[0]}/eligibility?date=2025-12-31`, { token: hospital });
+    expect(eligibility.body.household).toEqual({
+      householdId: 'HH-330902-000200',
+      accumulators: { year: 2025, version: 6, counters: { 'familyCap.base': counted, 'familyCap.paid': capPaid } },
+    });
   });
 
   it('without a household the same two stays count per member: nothing from the cap (a household of one)', async () => {
@@ -431,7 +443,15 @@ describe('the family self-pay cap counts the whole household, also when its memb
       version: full.version + 1,
       counters: { 'familyCap.base': FIRST_STAY + SECOND_STAY, 'familyCap.paid': FIRST_STAY * 2 + SECOND_STAY - CAP },
     });
-    // Settled again, the stay takes the household's year as it now is: the cap pays the part above it.
+    // Settled again, the stay takes the household's year as it now is: the cap pays the part above it
+    // (预结算 says so first, and stores nothing).
+    const preview = await api(cloud, 'POST', '/v1/claims/pre-settle', { token: hospital, body: stay(a, 'R-A') });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.statement.yearToDate.household).toMatchObject({
+      householdId: 'HH-330902-000300',
+      before: { 'familyCap.base': FIRST_STAY + SECOND_STAY },
+    });
+    expect(await accumulator('HOUSEHOLD#HH-330902-000300')).toEqual(after);
     const again = await settle(stay(a, 'R-A'));
     expect(again.status).toBe(201);
     expect(again.body.statement.totals.byLayer.familyCap).toBe(FIRST_STAY * 2 + SECOND_STAY - CAP);

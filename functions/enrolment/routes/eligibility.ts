@@ -2,13 +2,16 @@
  * GET /v1/members/{memberId}/eligibility?date=: what a hospital asks at admission. Is the member
  * covered on that date, under which scheme and region, in which assistance categories, registered
  * out of area where, and how much of the year's layers is already used (the year-to-date
- * accumulators settlement keeps)?
+ * accumulators settlement keeps; for a member of a household, also the household's year, which the
+ * family self-pay cap counts)?
  */
 import { requireRole } from '../../../shared/auth/principal.ts';
 import type { RouteHandler } from '../../../shared/http/api.ts';
-import { readYearAccumulator } from '../../../shared/accumulators/store/year-accumulator.ts';
+import { readHouseholdAccumulator, readYearAccumulator } from '../../../shared/accumulators/store/year-accumulator.ts';
+import { householdOn } from '../../../shared/households/household.ts';
+import { memberStateFrom } from '../../../shared/enrolment/state.ts';
+import { readMemberItems } from '../../../shared/enrolment/store/members.ts';
 import { ageOn } from '../../../shared/enrolment/id-number.ts';
-import { loadMemberState } from '../../../shared/enrolment/store/member-state.ts';
 import { yearOf } from '../../../shared/enrolment/periods.ts';
 import { requireRegionVisible } from '../access.ts';
 import { eligibilityQuery, memberParams } from '../schemas.ts';
@@ -19,8 +22,11 @@ export const eligibilityRoute: RouteHandler = async (request) => {
   requireRole(principal, 'provider', 'staff', 'regulator');
   const { memberId } = request.params(memberParams);
   const date = request.query(eligibilityQuery).date ?? clockNow().today;
-  const [state, accumulator] = await Promise.all([loadMemberState(memberId, date), readYearAccumulator(memberId, yearOf(date))]);
+  const [items, accumulator] = await Promise.all([readMemberItems(memberId), readYearAccumulator(memberId, yearOf(date))]);
+  const state = memberStateFrom(items, date);
   if (!state) throw toHttpError(memberNotFound(memberId));
+  const householdId = householdOn(items.registers, date);
+  const household = householdId ? await readHouseholdAccumulator(householdId, yearOf(date)) : undefined;
   requireRegionVisible(principal, [state.enrolment?.region]);
   const status = state.enrolment?.status;
   return {
@@ -38,6 +44,12 @@ export const eligibilityRoute: RouteHandler = async (request) => {
       categories: state.categories,
       outOfArea: state.outOfArea,
       accumulators: { year: accumulator.year, version: accumulator.version, counters: accumulator.counters },
+      household: household
+        ? {
+            householdId: household.householdId,
+            accumulators: { year: household.year, version: household.version, counters: household.counters },
+          }
+        : null,
     },
   };
 };
