@@ -15,6 +15,7 @@ export const EventSource = {
   yearEnd: 'yibao.year-end',
   platform: 'yibao.platform',
   accounts: 'yibao.accounts',
+  catalogue: 'yibao.catalogue',
 } as const;
 export type EventSourceName = (typeof EventSource)[keyof typeof EventSource];
 
@@ -36,6 +37,7 @@ export const DetailType = {
   yearEndSettled: 'YearEndSettled',
   fundWarningRaised: 'FundWarningRaised',
   personalAccountEntryPosted: 'PersonalAccountEntryPosted',
+  cataloguePublished: 'CataloguePublished',
   /** Published by the ping route: lets an operator watch a request cross the bus end to end. */
   pingReceived: 'PingReceived',
 } as const;

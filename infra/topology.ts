@@ -458,8 +458,9 @@ export const functions = {
     description: 'Catalogues (医保目录): staged import, validation, diff and publishing of versions; search and download for providers.',
     memoryMb: 1024,
     timeoutSeconds: 29,
-    tables: { catalogue: 'readwrite' },
-    publishes: false,
+    // outbox: CataloguePublished is committed with the version it reports.
+    tables: { catalogue: 'readwrite', outbox: 'readwrite' },
+    publishes: true,
     sendsTo: [],
   },
   // Prepayment is four Lambdas, one trigger each (functions/prepayment/README.md). Each reads its own

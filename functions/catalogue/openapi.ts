@@ -69,7 +69,8 @@ export const routeDocs = routeDocsOf<'catalogue'>({
     description:
       'Writes the entries for lookup by code, then the version header, in force from its effectiveFrom. A large version takes more than one call: ' +
       '202 with the progress (chunksPublished) means call again; 201 when published (with `published`, the version). An `unchanged` job answers 200 and changes nothing; ' +
-      'a published one 200 (replay). A rejected or unvalidated job is 409; a version overtaken meanwhile 409 `not_newer`.',
+      'a published one 200 (replay). A rejected or unvalidated job is 409; a version overtaken meanwhile 409 `not_newer`. ' +
+      'Publishes CataloguePublished (region, version, effectiveFrom, entries, the diff counts), committed with the version.',
     request: { params: importParams },
     responses: {
       201: { description: 'Published' },

@@ -19,6 +19,7 @@ import { readChunkRows, readCsvChunk, type ChunkRead } from '../../shared/catalo
 import { pinyinInitials } from '../../shared/catalogue/pinyin.ts';
 import {
   createImport,
+  deliverPublishedEvent,
   importProblems,
   layersInForce,
   loadImportEntries,
@@ -191,7 +192,11 @@ export const publishCatalogueImport: RouteHandler = async (request) => {
   requirePermission(principal, 'catalogue:write');
   const { importId } = request.params(importParams);
   const job = await jobOr404(importId);
-  if (job.status === 'published') return { statusCode: 200, headers: { 'x-idempotent-replay': 'true' }, body: jobView(job) };
+  const warn = (message: string, extra: Record<string, unknown>) => request.logger.warn(message, extra);
+  if (job.status === 'published') {
+    await deliverPublishedEvent(job, warn);
+    return { statusCode: 200, headers: { 'x-idempotent-replay': 'true' }, body: jobView(job) };
+  }
   if (job.status === 'unchanged')
     return {
       statusCode: 200,
@@ -204,7 +209,14 @@ export const publishCatalogueImport: RouteHandler = async (request) => {
         : `import ${importId} is ${job.status}: validate it first (POST …/validation)`,
       { field: 'path.importId', rule: job.status === 'rejected' ? 'rejected' : 'not_validated' },
     );
-  const result = await publishImport(job, principal.sub, new Date().toISOString(), Date.now() + PUBLISH_BUDGET_MS);
+  const result = await publishImport(
+    job,
+    principal.sub,
+    new Date().toISOString(),
+    Date.now() + PUBLISH_BUDGET_MS,
+    request.correlationId,
+    warn,
+  );
   switch (result.outcome) {
     case 'in-progress':
       return { statusCode: 202, body: jobView(result.job) };

@@ -12,10 +12,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { downloadCatalogueCsv, importCatalogueFile, type ImportHeader } from '../../tools/catalogue.ts';
-import { api, startTestCloud } from '../support/local-cloud.ts';
+import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const starter = (region: string) => join(ROOT, 'catalogues', region, 'v1.csv');
@@ -26,6 +27,8 @@ let clerk: string; // staff with catalogue:write
 let reader: string; // staff without it
 let his: string; // a Zhoushan hospital
 let dir: string;
+/** Every event the audit consumer was handed (every yibao event passes there). */
+const events: { 'detail-type': string; detail: Record<string, any> }[] = [];
 
 const HOSPITAL = 'H33090200001';
 const COUSIN = 'H33090200002'; // a primary clinic of the same city
@@ -41,6 +44,10 @@ const CT_HEAD = '001306000220000'; // CT平扫（头颅）, 乙, limit 200.00
 
 beforeAll(async () => {
   cloud = await startTestCloud();
+  cloud.lambda.observe((fn, event, trigger) => {
+    if (fn !== 'audit' || trigger !== 'sqs') return;
+    for (const r of (event as SQSEvent).Records) events.push(JSON.parse(r.body));
+  });
   clerk = await cloud.mint({ sub: 'catalogue-clerk', role: 'staff', permissions: ['catalogue:write'] });
   reader = await cloud.mint({ sub: 'front-desk', role: 'staff', permissions: [] });
   dir = mkdtempSync(join(tmpdir(), 'yibao-catalogue-'));
@@ -215,6 +222,19 @@ describe('importing a catalogue', () => {
     expect(stale.status).toBe(409);
     expect(stale.body.error.details).toMatchObject({ rule: 'not_newer', newestVersion: 2 });
     expect(nationalImportId).not.toBe(v2.importId);
+  });
+
+  it('puts a CataloguePublished on the bus for each version published, and none for an unchanged or rejected import', async () => {
+    const published = await eventually(() => {
+      const found = events.filter((e) => e['detail-type'] === 'CataloguePublished');
+      return found.length >= 3 ? found : undefined;
+    }, 'three CataloguePublished');
+    expect(published.map((e) => `${e.detail.region} v${e.detail.version} ${JSON.stringify(e.detail.diff)}`).sort()).toEqual([
+      '000000 v1 {"added":313,"removed":0,"changed":0,"unchanged":0}',
+      '000000 v2 {"added":1,"removed":1,"changed":1,"unchanged":311}',
+      '330900 v1 {"added":23,"removed":0,"changed":0,"unchanged":0}',
+    ]);
+    expect(published[0]!.detail).toMatchObject({ eventId: expect.stringMatching(/^catalogue\/\d{6}\/\d+\/CataloguePublished$/) });
   });
 });
 

@@ -24,6 +24,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { CataloguePublished } from '../../../events/catalogue.ts';
+import { deliverAfterCommit, deliverWaiting, outboxEntry, outboxPut } from '../../events/outbox.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { cancellationReasons, isConditionFailure } from '../../runtime/condition-failure.ts';
 import { mapLimit } from '../../runtime/concurrency.ts';
@@ -414,13 +416,29 @@ async function writeEntries(importId: string, entries: readonly CatalogueEntry[]
   });
 }
 
+/** The outbox key of a version's CataloguePublished: the fact it reports. */
+export const publishedEventKey = (region: string, version: number) => `catalogue/${region}/${version}/CataloguePublished`;
+
+type Warn = (message: string, extra: Record<string, unknown>) => void;
+
+/** A published job's event, delivered if it is still waiting (a replayed publish). */
+export const deliverPublishedEvent = (job: ImportJob, warn: Warn) => deliverWaiting([publishedEventKey(job.region, job.version)], warn);
+
 /**
  * Publishes a validated job: writes its entries for lookup by code, a chunk at a time within
  * `deadline` (a 100,000-row version takes more than one request: the job records how far it got
  * and the next call carries on), then, in one transaction, the version header and the region's
- * head (the version must be above every version of the region), and marks the job published.
+ * head (the version must be above every version of the region), the job marked published and the
+ * CataloguePublished event in the outbox; then delivers the event.
  */
-export async function publishImport(job: ImportJob, by: string, at: string, deadline: number): Promise<PublishOutcome> {
+export async function publishImport(
+  job: ImportJob,
+  by: string,
+  at: string,
+  deadline: number,
+  correlationId: string,
+  warn: Warn,
+): Promise<PublishOutcome> {
   if (job.status !== 'validated' && job.status !== 'publishing') return { outcome: 'not-ready', job };
   const head = await db().send(new GetCommand({ TableName: table(), Key: headKey(job.region), ConsistentRead: true }));
   const newest = (head.Item?.version as number | undefined) ?? 0;
@@ -462,6 +480,23 @@ export async function publishImport(job: ImportJob, by: string, at: string, dead
     publishedBy: by,
     diff: job.diff?.counts ?? { added: job.entries ?? 0, removed: 0, changed: 0, unchanged: 0 },
   };
+  const event = outboxEntry(
+    CataloguePublished,
+    {
+      region: version.region,
+      version: version.version,
+      effectiveFrom: version.effectiveFrom,
+      ...(version.effectiveTo ? { effectiveTo: version.effectiveTo } : {}),
+      title: version.title,
+      importId: version.importId,
+      contentHash: version.contentHash,
+      entries: version.entries,
+      diff: version.diff,
+    },
+    correlationId,
+    publishedEventKey(version.region, version.version),
+    at,
+  );
   try {
     await db().send(
       new TransactWriteCommand({
@@ -498,18 +533,23 @@ export async function publishImport(job: ImportJob, by: string, at: string, dead
               },
             },
           },
+          outboxPut(event),
         ],
       }),
     );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const current = (await readImport(job.importId))!;
-    if (current.status === 'published')
+    if (current.status === 'published') {
+      // Published meanwhile by another request: its event may still be on its way.
+      await deliverPublishedEvent(current, warn);
       return { outcome: 'published', version: await readVersion(job.region, job.effectiveFrom, job.version), job: current };
+    }
     const again = await db().send(new GetCommand({ TableName: table(), Key: headKey(job.region), ConsistentRead: true }));
     return { outcome: 'stale-version', newestVersion: (again.Item?.version as number | undefined) ?? 0 };
   }
   versionsCache.delete(job.region);
+  await deliverAfterCommit([event], warn);
   return { outcome: 'published', version, job: (await readImport(job.importId))! };
 }
 
