@@ -29,6 +29,11 @@ export const RegisterEntryChanged = defineEvent({
       status: z.enum(['active', 'ended', 'revoked']),
       /** The entry's code: disease group, contracted provider, plan code. */
       subject: z.string().min(1).max(60),
+      /** The provider the entry names: an approval's certifying provider, a contract's provider (per-capita counts follow it). */
+      providerCode: z
+        .string()
+        .regex(/^[A-Z0-9]{4,20}$/)
+        .optional(),
       /** Who changed it: a role, and the provider when a provider did. */
       by: z.object({ role: z.enum(['staff', 'provider']), providerCode: z.string().optional() }).strict(),
     })

@@ -721,6 +721,16 @@ export const rules = {
     pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.enrolmentTransferred] },
     target: 'accountEvents',
   },
+  approvalsToPaymentFacts: {
+    description:
+      "Chronic-disease approvals (the approvals register) make the capitation's capitated population: members per health community and disease group.",
+    pattern: {
+      source: [EventSource.enrolment],
+      'detail-type': [DetailType.registerEntryChanged],
+      detail: { register: ['chronic-approvals'] },
+    },
+    target: 'paymentFacts',
+  },
   everythingToAudit: {
     description: 'Every yibao event is archived.',
     pattern: { source: [{ prefix: 'yibao.' }] },

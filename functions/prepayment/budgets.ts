@@ -12,6 +12,7 @@ import { policies } from '../../shared/policy/store/registry.ts';
 import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { getBudget, putBudget } from '../../shared/budget/store/budget.ts';
 import { getCommunity, getProviders } from '../../shared/budget/store/register.ts';
+import { capitatedPopulation as capitatedPopulation_ } from '../../shared/budget/store/capitated-population.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 
 export const yearParam = z.coerce.number().int().min(2000).max(2100);
@@ -37,7 +38,15 @@ export const putBudgetRoute: RouteHandler = async (request) => {
       c ? [[c.communityId, c] as const] : [],
     ),
   );
-  const checked = checkBudget(region, year, input, policy, { providers, communities });
+  // A community whose count the budget leaves out takes the approvals register's (its capitated population that year).
+  const capitatedPopulation = new Map(
+    await mapLimit(
+      input.healthCommunities.filter((c) => c.capitatedMembers === undefined),
+      8,
+      async (c) => [c.communityId, await capitatedPopulation_(c.communityId, year)] as const,
+    ),
+  );
+  const checked = checkBudget(region, year, input, policy, { providers, communities, capitatedPopulation });
   if (!checked.ok) throw badRequest(`${checked.problems[0]!.field}: ${checked.problems[0]!.message}`, { problems: checked.problems });
 
   const written = await putBudget(checked.budget, principal.sub, new Date().toISOString());

@@ -13,14 +13,41 @@ import { accountingDate, capitationExclusion, pooledFundPaid } from '../../share
 import { policies } from '../../shared/policy/store/registry.ts';
 import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { applyCase, applyClaimReversed, applyClaimSettled } from '../../shared/budget/store/facts.ts';
-import { capitationOf } from '../../shared/budget/store/register.ts';
+import { capitationOf, communitiesOfRegion } from '../../shared/budget/store/register.ts';
+import { RegisterEntryChanged } from '../../events/registers.ts';
+import { applyApprovalFact } from '../../shared/budget/store/capitated-population.ts';
 
-export const FACT_CONTRACTS = [ClaimSettled, ClaimReversed, CaseGrouped] as const;
+export const FACT_CONTRACTS = [ClaimSettled, ClaimReversed, CaseGrouped, RegisterEntryChanged] as const;
 type FactContract = (typeof FACT_CONTRACTS)[number];
 
 export async function projectFact(event: ReceivedEvent<FactContract>, logger: Logger): Promise<void> {
   const now = new Date().toISOString();
   const detailType = event.contract.detailType;
+
+  if (detailType === RegisterEntryChanged.detailType) {
+    // A chronic-disease approval: the capitated population follows the approvals register.
+    const d = event.detail as ReceivedEvent<typeof RegisterEntryChanged>['detail'];
+    if (d.register !== 'chronic-approvals') return;
+    const community = d.providerCode
+      ? (await communitiesOfRegion(d.region)).find((c) => c.members.some((m) => m.providerCode === d.providerCode))
+      : undefined;
+    const outcome = await applyApprovalFact(
+      d.memberId,
+      d.region,
+      {
+        entryId: d.entryId,
+        version: d.version,
+        status: d.status,
+        validFrom: d.validFrom,
+        validTo: d.validTo,
+        diseaseGroup: d.subject,
+        communityId: community?.communityId ?? null,
+      },
+      now,
+    );
+    logger.info('Approval projected', { outcome, register: d.register, version: d.version, communityId: community?.communityId ?? null });
+    return;
+  }
 
   if (detailType === CaseGrouped.detailType) {
     const d = event.detail as ReceivedEvent<typeof CaseGrouped>['detail'];

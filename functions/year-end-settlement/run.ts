@@ -81,7 +81,8 @@ export async function loadYear(
       communityId: c.communityId,
       name: profile.name,
       members: profile.members,
-      capitatedMembers: c.capitatedMembers,
+      // The count fixed when the budget was set (typed in, or the approvals register's then).
+      capitatedMembers: budget.communities.find((x) => x.communityId === c.communityId)?.capitatedMembers ?? c.capitatedMembers ?? 0,
       spentFen,
       assessment,
     };

@@ -48,8 +48,12 @@ export const budgetInputSchema = z
       .array(
         z.strictObject({
           communityId: communityIdSchema,
-          /** Members approved for the capitated chronic diseases when the budget is set. */
-          capitatedMembers: z.number().int().nonnegative(),
+          /**
+           * Members approved for the capitated chronic diseases when the budget is set. Left out, the
+           * approvals register's count is used (members holding a chronic-disease approval certified by one
+           * of the community's providers that year: store/capitated-population.ts).
+           */
+          capitatedMembers: z.number().int().nonnegative().optional(),
         }),
       )
       .max(2_000)
@@ -78,6 +82,10 @@ export type BudgetInput = z.infer<typeof budgetInputSchema>;
 export interface CommunityBudget {
   communityId: string;
   capitatedMembers: number;
+  /** Where the count came from: typed into the budget, or the approvals register when the budget was set. */
+  capitatedMembersFrom?: 'budget' | 'approvals-register';
+  /** With the approvals register: members per approved disease group (a member with two groups counts in each). */
+  capitatedByGroup?: Record<string, number>;
   /** The sum of its members' global budgets. */
   globalBudgetFen: Fen;
   /** standard × capitated members. */
@@ -98,6 +106,8 @@ export interface Register {
   /** Registered providers: code → region. */
   providers: ReadonlyMap<string, { region: string }>;
   communities: ReadonlyMap<string, HealthCommunity>;
+  /** The approvals register's capitated population per community (for communities whose count the input leaves out). */
+  capitatedPopulation?: ReadonlyMap<string, { members: number; groups: Record<string, number> }>;
 }
 
 export type BudgetCheck = { ok: true; budget: Omit<Budget, 'version'> } | { ok: false; problems: FieldProblem[] };
@@ -148,15 +158,25 @@ export function checkBudget(region: string, year: number, input: BudgetInput, po
       communityOf.set(m.providerCode, c.communityId);
     }
     const globalBudgetFen = sum(community.members.map((m) => budgetOf.get(m.providerCode) ?? 0));
-    const capitationFundFen = policy.capitation.standardPerMemberFen * c.capitatedMembers;
+    const fromRegister = c.capitatedMembers === undefined ? register.capitatedPopulation?.get(c.communityId) : undefined;
+    const capitatedMembers = c.capitatedMembers ?? fromRegister?.members ?? 0;
+    const capitationFundFen = policy.capitation.standardPerMemberFen * capitatedMembers;
     if (capitationFundFen > globalBudgetFen) {
       problem(
         `healthCommunities.${i}.capitatedMembers`,
         'capitation_exceeds_budget',
-        `capitation fund ${capitationFundFen} fen (${c.capitatedMembers} × ${policy.capitation.standardPerMemberFen}) exceeds the community's global budget ${globalBudgetFen} fen, from which it is drawn`,
+        `capitation fund ${capitationFundFen} fen (${capitatedMembers} × ${policy.capitation.standardPerMemberFen}) exceeds the community's global budget ${globalBudgetFen} fen, from which it is drawn`,
       );
     }
-    communities.push({ communityId: c.communityId, capitatedMembers: c.capitatedMembers, globalBudgetFen, capitationFundFen });
+    communities.push({
+      communityId: c.communityId,
+      capitatedMembers,
+      ...(c.capitatedMembers === undefined
+        ? { capitatedMembersFrom: 'approvals-register' as const, capitatedByGroup: fromRegister?.groups ?? {} }
+        : {}),
+      globalBudgetFen,
+      capitationFundFen,
+    });
   });
 
   const providersBudgetFen = sum(input.providers.map((p) => p.globalBudgetFen));

@@ -118,6 +118,8 @@ export interface RegisterDefinition<P extends Record<string, unknown> = Record<s
   conflictKey(payload: P): string;
   /** The code an event carries about the entry (disease group, provider, plan): never a name. */
   subject(payload: P): string;
+  /** The provider the entry names (certifying, contracted), which per-capita counts follow; none for a plan. */
+  provider?(payload: P): string;
   /** Which payload fields an amendment may not change (they make the entry's identity). */
   fixed: readonly (keyof P & string)[];
 }

@@ -87,6 +87,7 @@ const approvals: RegisterDefinition<ApprovalPayload> = {
   entryId: ({ validFrom, payload }) => `${payload.diseaseGroup}-${validFrom}`,
   conflictKey: (p) => p.diseaseGroup,
   subject: (p) => p.diseaseGroup,
+  provider: (p) => p.certifyingProvider,
   fixed: ['diseaseGroup'],
 };
 
@@ -97,6 +98,7 @@ const contracts: RegisterDefinition<ContractPayload> = {
   // One family doctor at a time, whichever provider.
   conflictKey: () => 'contract',
   subject: (p) => p.providerCode,
+  provider: (p) => p.providerCode,
   fixed: ['providerCode'],
 };
 

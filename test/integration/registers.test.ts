@@ -7,6 +7,7 @@
  * 60% + 2 = 62%, chronic outpatient 65%, tuberculosis 70%, family doctor +3 points; 舟惠保 pays 60%
  * of the outpatient self-pay above a 10,000-yuan deductible).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
@@ -368,5 +369,106 @@ describe('settlement reads the registers', () => {
     const plain = (await settle(big(other.memberId))).body.statement;
     expect(plain.totals.byLayer).toMatchObject({ basic: y(3_000), supplementary: 0 });
     expect(plain.totals.patientPaidFen).toBe(y(17_000));
+  });
+});
+
+describe("approvals are the capitation's capitated population (Jin'an 341502)", () => {
+  it('counts the members holding an approval certified in the health community, per group, into a budget that leaves the count out', async () => {
+    // The Jin'an community and its providers; a 2023 enrolment policy for Jin'an (none ships), published as staff would.
+    const providers = [
+      ['JA0001', 'secondary', 'hospital'],
+      ['JA0101', 'primary', 'township-centre'],
+      ['JA0201', 'primary', 'village-clinic'],
+      ['LA0009', 'tertiary', 'hospital'],
+    ] as const;
+    for (const [code, level, kind] of providers) {
+      const res = await api(cloud, 'POST', '/v1/providers', {
+        token: clerk,
+        body: { providerCode: code, name: `金安 ${code}`, region: '341502', level, kind },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    const community = await api(cloud, 'POST', '/v1/health-communities', {
+      token: clerk,
+      body: {
+        communityId: 'JA-HC-9',
+        region: '341502',
+        name: '金安区医共体',
+        members: [
+          { providerCode: 'JA0001', tier: 'county' },
+          { providerCode: 'JA0101', tier: 'township' },
+          { providerCode: 'JA0201', tier: 'village' },
+        ],
+      },
+    });
+    expect(community.status, JSON.stringify(community.body)).toBe(201);
+    const shipped = JSON.parse(readFileSync(new URL('../../policies/enrolment/330900/2025.json', import.meta.url), 'utf8'));
+    const jinan = { ...shipped, region: '341502', regionName: '六安市金安区', year: 2023, version: 1, effectiveFrom: '2023-01-01' };
+    const published = await api(cloud, 'POST', '/v1/policies', { token: clerk, body: jinan });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+
+    const enrolJinan = async () => {
+      born += 86_400_000;
+      const first17 = `341502${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}001`;
+      const res = await api(cloud, 'POST', '/v1/members', {
+        token: clerk,
+        body: { idNumber: first17 + checkCharacter(first17), year: 2023, region: '341502', scheme: 'resident' },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const memberId = res.body.member.memberId as string;
+      const paid = await api(cloud, 'POST', `/v1/members/${memberId}/contributions`, {
+        token: clerk,
+        body: {
+          year: 2023,
+          contributionId: `J-${memberId}`,
+          amountFen: res.body.enrolment.contribution.due.individualFen,
+          paidOn: '2023-01-01',
+          channel: 'counter',
+        },
+      });
+      expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+      return memberId;
+    };
+    const jinanApproval = (group: string, provider: string, validFrom = '2023-01-01') =>
+      approval(group, { certifyingProvider: provider, validFrom, validTo: '2023-12-31' });
+    const [a, b, c, d] = [await enrolJinan(), await enrolJinan(), await enrolJinan(), await enrolJinan()];
+    expect((await record(a, 'chronic-approvals', jinanApproval('hypertension', 'JA0101'))).status).toBe(201);
+    expect((await record(b, 'chronic-approvals', jinanApproval('diabetes', 'JA0201'))).status).toBe(201);
+    expect((await record(b, 'chronic-approvals', jinanApproval('stroke', 'JA0001', '2023-03-01'))).status).toBe(201);
+    expect((await record(c, 'chronic-approvals', jinanApproval('copd', 'LA0009'))).status).toBe(201); // not in the community
+    expect((await record(d, 'chronic-approvals', jinanApproval('heart-failure', 'JA0101'))).status).toBe(201);
+    const revoked = await api(cloud, 'POST', `${registerPath(d, 'chronic-approvals')}/heart-failure-2023-01-01/end`, {
+      token: clerk,
+      body: { action: 'revoke', reason: 'recorded for the wrong person' },
+    });
+    expect(revoked.status).toBe(201);
+
+    const budget = (version: number) => ({
+      totalFen: y(20_000_000),
+      drgBudgetFen: y(1_000_000),
+      providers: [
+        { providerCode: 'JA0001', globalBudgetFen: y(1_200_000) },
+        { providerCode: 'JA0101', globalBudgetFen: y(240_000) },
+        { providerCode: 'JA0201', globalBudgetFen: y(60_000) },
+        { providerCode: 'LA0009', globalBudgetFen: y(480_000 + version) },
+      ],
+      healthCommunities: [{ communityId: 'JA-HC-9' }],
+    });
+    // The projection follows the events; the budget takes the count the register gives when it is set.
+    let attempt = 0;
+    const set = await eventually(async () => {
+      const res = await api(cloud, 'PUT', '/v1/budgets/341502/2023', { token: clerk, body: budget(attempt++) });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      const hc = res.body.budget.communities[0];
+      return hc.capitatedMembers === 2 && Object.keys(hc.capitatedByGroup).length === 3 ? hc : undefined;
+    }, 'the capitated population of JA-HC-9');
+    expect(set).toEqual({
+      communityId: 'JA-HC-9',
+      capitatedMembers: 2,
+      capitatedMembersFrom: 'approvals-register',
+      capitatedByGroup: { diabetes: 1, hypertension: 1, stroke: 1 },
+      globalBudgetFen: y(1_500_000),
+      capitationFundFen: y(6_140), // 2 × 3,070 yuan
+    });
   });
 });

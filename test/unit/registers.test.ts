@@ -18,6 +18,7 @@ import { registerSpecs } from '../../shared/registers/registers.ts';
 import { registerRow } from '../../shared/registers/bulk.ts';
 import { shippedPolicy } from '../../shared/policy/benefits.ts';
 import { settle } from '../../shared/settlement/engine.ts';
+import { countDeltas, standingIn, yearsOf } from '../../shared/budget/capitated-population.ts';
 import { exampleBill, exampleLine, exampleMember, exampleProvider } from '../../shared/settlement/examples.ts';
 
 const staff: Actor = { role: 'staff', sub: 'clerk-1' };
@@ -223,5 +224,51 @@ describe('the chronic-outpatient cover follows the approvals register', () => {
     const s = settle({ bill: chronic('tb', 'I10.x00'), member: member([]), provider, yearToDate: {}, policy: lax });
     expect(s.visit.type).toBe('chronic-outpatient');
     expect(s.totals.byLayer.basic).toBe(21_000);
+  });
+});
+
+describe('the capitated population from approvals (shared/budget/capitated-population.ts)', () => {
+  const fact = (
+    entryId: string,
+    diseaseGroup: string,
+    validFrom: string,
+    validTo: string,
+    communityId: string | null,
+    status: 'active' | 'revoked' = 'active',
+  ) => ({
+    entryId,
+    version: 1,
+    status,
+    validFrom,
+    validTo,
+    diseaseGroup,
+    communityId,
+  });
+
+  it('places a member in the community of its earliest approval holding in the year, once, in each approved group of that community', () => {
+    const facts = [
+      fact('stroke-2023-03-01', 'stroke', '2023-03-01', '2024-02-29', 'HC-1'),
+      fact('diabetes-2023-01-01', 'diabetes', '2023-01-01', '2023-12-31', 'HC-1'),
+      fact('copd-2022-06-01', 'copd', '2022-06-01', '2023-01-31', null),
+      fact('tb-2023-01-01', 'heart-failure', '2023-01-01', '2023-12-31', 'HC-1', 'revoked'),
+    ];
+    expect(standingIn(facts, 2023)).toEqual({ communityId: 'HC-1', groups: ['diabetes', 'stroke'] });
+    expect(standingIn(facts, 2024)).toEqual({ communityId: 'HC-1', groups: ['stroke'] });
+    expect(standingIn(facts, 2022)).toEqual({ communityId: null, groups: [] });
+    expect(yearsOf(facts[0]!)).toEqual([2023, 2024]);
+    expect(yearsOf(facts[3]!)).toEqual([]);
+  });
+
+  it('moves the counters by the change of standing only', () => {
+    expect(countDeltas({ communityId: null, groups: [] }, { communityId: 'HC-1', groups: ['diabetes', 'stroke'] })).toEqual([
+      { communityId: 'HC-1', members: 1, groups: { diabetes: 1, stroke: 1 } },
+    ]);
+    expect(countDeltas({ communityId: 'HC-1', groups: ['diabetes'] }, { communityId: 'HC-1', groups: ['diabetes', 'stroke'] })).toEqual([
+      { communityId: 'HC-1', members: 0, groups: { stroke: 1 } },
+    ]);
+    expect(countDeltas({ communityId: 'HC-1', groups: ['diabetes'] }, { communityId: null, groups: [] })).toEqual([
+      { communityId: 'HC-1', members: -1, groups: { diabetes: -1 } },
+    ]);
+    expect(countDeltas({ communityId: 'HC-1', groups: ['x'] }, { communityId: 'HC-1', groups: ['x'] })).toEqual([]);
   });
 });

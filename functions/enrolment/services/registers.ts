@@ -42,7 +42,7 @@ export type RegisterOperation =
 export const registerEventKey = (e: Pick<EntryItem, 'register' | 'memberId' | 'entryId' | 'version'>) =>
   `register/${e.register}/${e.memberId}/${e.entryId}/${e.version}/RegisterEntryChanged`;
 
-export function registerEvent(plan: RegisterPlan, subject: string, correlationId: string): OutboxEntry {
+export function registerEvent(plan: RegisterPlan, subject: string, correlationId: string, providerCode?: string): OutboxEntry {
   const e = plan.entry;
   return outboxEntry(
     RegisterEntryChanged,
@@ -57,6 +57,7 @@ export function registerEvent(plan: RegisterPlan, subject: string, correlationId
       validTo: e.validTo,
       status: e.status,
       subject,
+      ...(providerCode ? { providerCode } : {}),
       by: { role: e.updatedBy.role, ...(e.updatedBy.providerCode ? { providerCode: e.updatedBy.providerCode } : {}) },
     },
     correlationId,
@@ -158,7 +159,8 @@ export async function changeRegister(
     await authorise?.(plan);
     if (plan.outcome === 'unchanged' || !plan.history) return repeated(plan, [registerEventKey(plan.entry)], ctx);
     if (ctx.dryRun) return plan;
-    const event = registerEvent(plan, def.subject(plan.entry.payload as never), ctx.correlationId);
+    const payload = plan.entry.payload as never;
+    const event = registerEvent(plan, def.subject(payload), ctx.correlationId, def.provider?.(payload));
     const toWrite = { ...plan, history: plan.history };
     return commitThenDeliver(plan, [event], (events) => writeRegisterChange(toWrite, events), ctx);
   }, 'entryId');

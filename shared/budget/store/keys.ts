@@ -5,7 +5,10 @@
  *  provider profile        PROVIDER#<code>              PROFILE                     gsi1 REGION#<r> / PROVIDER#<code>
  *  health community        HC#<id>                      PROFILE                     gsi1 REGION#<r> / HC#<id>
  *  assessment              HC#<id>                      ASSESS#<yyyy>
- *  capitated member        MEMBER#<memberId>            CAPITATION#<yyyy>           (→ its community)
+ *  capitated member        MEMBER#<memberId>            CAPITATION#<yyyy>           (→ its community; source `approvals` when the approvals register put it)
+ *  approvals seen          MEMBER#<memberId>            APPROVALS#<yyyy>            (the approvals register's facts and the member's standing that year)
+ *  approval versions       MEMBER#<memberId>            APPROVAL#<entryId>          (latest version applied, the years it touched)
+ *  capitated population    HC#<id>                      CAPCOUNT#<yyyy>             (members, and group_<code> per disease group)
  *  budget version / head   BUDGET#<r>#<yyyy>            V#<0001> / HEAD
  *  regions with a budget   BUDGETS#<yyyy>               REGION#<r>
  *  monthly totals          PROVIDER#<code>              TOTALS#<yyyy-mm>            (points, fund paid: the projection)
@@ -28,6 +31,9 @@ export const keys = {
   community: (id: string) => ({ pk: `HC#${id}`, sk: 'PROFILE' }),
   assessment: (id: string, year: number) => ({ pk: `HC#${id}`, sk: `ASSESS#${year}` }),
   capitated: (memberId: string, year: number) => ({ pk: `MEMBER#${memberId}`, sk: `CAPITATION#${year}` }),
+  approvalYear: (memberId: string, year: number) => ({ pk: `MEMBER#${memberId}`, sk: `APPROVALS#${year}` }),
+  approvalEntry: (memberId: string, entryId: string) => ({ pk: `MEMBER#${memberId}`, sk: `APPROVAL#${entryId}` }),
+  capitatedCount: (communityId: string, year: number) => ({ pk: `HC#${communityId}`, sk: `CAPCOUNT#${year}` }),
   budget: (region: string, year: number, version: number) => ({ pk: `BUDGET#${region}#${year}`, sk: v(version) }),
   budgetHead: (region: string, year: number) => ({ pk: `BUDGET#${region}#${year}`, sk: 'HEAD' }),
   budgetIndex: (region: string, year: number) => ({ pk: `BUDGETS#${year}`, sk: `REGION#${region}` }),
