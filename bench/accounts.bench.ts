@@ -243,7 +243,7 @@ async function apiBench(report: Report): Promise<void> {
     const spread = await runConcurrently(
       400,
       PROVIDERS,
-      settleOne((i) => employees[Math.floor(random() * EMPLOYEES) % EMPLOYEES]!),
+      settleOne(() => employees[Math.floor(random() * EMPLOYEES) % EMPLOYEES]!),
     );
     reportLatencies(
       report,

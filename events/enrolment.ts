@@ -62,7 +62,8 @@ export const ContributionRecorded = defineEvent({
       contributionId: z.string().min(1),
       year: z.number().int(),
       region: regionCode,
-      channel: z.enum(['tax', 'counter', 'employer', 'subsidy']),
+      /** personal-account: paid from a family member's personal account (家庭共济). */
+      channel: z.enum(['tax', 'counter', 'employer', 'subsidy', 'personal-account']),
       paidOn: isoDate,
       amountFen: fen,
       /** This contribution's split into the four shares (they add up to what it books). */

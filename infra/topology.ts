@@ -545,8 +545,9 @@ export const functions = {
       'Personal accounts (个人账户): balance and ledger, staff credits and adjustments, family bindings and mutual-aid payments, transfers.',
     memoryMb: 512,
     timeoutSeconds: 29,
-    // Members: an account or a binding names enrolled members; the employee benefit policy holds the account's terms.
-    tables: { accumulators: 'readwrite', members: 'read', policies: 'read', outbox: 'readwrite' },
+    // Members: an account or a binding names enrolled members, and a family member's resident contribution paid from the
+    // account is recorded on their enrolment in the same transaction; the employee benefit policy holds the account's terms.
+    tables: { accumulators: 'readwrite', members: 'readwrite', policies: 'read', outbox: 'readwrite' },
     publishes: true,
     sendsTo: [],
   },
@@ -858,6 +859,7 @@ const declaredRoutes = {
   postAccountAdjustment: route('POST', '/v1/accounts/{memberId}/adjustments', 'accounts'),
   listFamilyBindings: route('GET', '/v1/accounts/{memberId}/family', 'accounts'),
   putFamilyBinding: route('PUT', '/v1/accounts/{memberId}/family/{relatedMemberId}', 'accounts'),
+  payFamilyContribution: route('POST', '/v1/accounts/{memberId}/family-contributions', 'accounts'),
   transferPersonalAccount: route('POST', '/v1/accounts/{memberId}/transfers', 'accounts'),
 
   preGroupCase: route('POST', '/v1/drg/pre-group', 'drgPreGroup'),

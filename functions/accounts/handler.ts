@@ -6,6 +6,7 @@
  *   POST /v1/accounts/{memberId}/adjustments               a staff credit or correction, with its reason
  *   GET  /v1/accounts/{memberId}/family                    family members bound for mutual use (家庭共济)
  *   PUT  /v1/accounts/{memberId}/family/{relatedMemberId}  bind (or end) a family member
+ *   POST /v1/accounts/{memberId}/family-contributions      pay a bound family member's resident contribution (家庭共济)
  *   POST /v1/accounts/{memberId}/transfers                 the account follows its member to another region, or is paid out
  * Changes need the staff permission accounts:write. The claim payments are posted by settlement
  * (functions/adjudication/account-payment.ts), monthly credits by the accountEvents consumer and
@@ -29,6 +30,7 @@ import { httpApi, type ApiRequest } from '../../shared/http/api.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/http/errors.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { agencyDate } from '../../shared/time/agency-calendar.ts';
+import { familyContributionSchema, payFamilyContribution } from './family-contribution.ts';
 import { memberIdSchema, postWithEvent, referenceSchema, regionSchema, type PostContext } from './service.ts';
 import type { PostOutcome } from '../../shared/accounts/store/accounts.ts';
 
@@ -307,6 +309,19 @@ export const handler = httpApi(logger, 'accounts', {
     }
     logger.info('Family binding written', { holder: memberId, memberId: relatedMemberId, relation: body.relation });
     return { statusCode: previous ? 200 : 201, body: { outcome: previous ? 'changed' : 'bound', binding } };
+  },
+
+  payFamilyContribution: async (request) => {
+    const principal = request.principal();
+    requirePermission(principal, 'accounts:write');
+    const { memberId } = request.params(memberParams);
+    const body = request.body(familyContributionSchema);
+    const paid = await payFamilyContribution(memberId, body, contextOf(request, principal));
+    return {
+      statusCode: paid.outcome === 'posted' ? 201 : 200,
+      ...(paid.outcome === 'unchanged' ? { headers: { 'x-idempotent-replay': 'true' } } : {}),
+      body: paid,
+    };
   },
 
   transferPersonalAccount: async (request) => {

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { routeDocsOf } from '../../tools/route-docs.ts';
+import { familyContributionSchema } from './family-contribution.ts';
 import {
   accountRequestSchema,
   adjustmentSchema,
@@ -111,6 +112,26 @@ export const routeDocs = routeDocsOf<'accounts'>({
       },
       404: { description: 'The holder has no account, or the related member is not in the register' },
       409: { description: 'The binding changed meanwhile: read it and send the change again' },
+    },
+  },
+  payFamilyContribution: {
+    tags,
+    roles: ['staff'],
+    summary: "Pay a bound family member's resident contribution from the account (家庭共济, accounts:write)",
+    description:
+      'As the holder’s region’s employee policy allows (`familyUse.uses`: resident-contribution; the relation bound today). One transaction: the account’s ' +
+      'debit (never beyond the balance) and the contribution on the family member’s resident enrolment (receipt `PA.<reference>`, channel ' +
+      '`personal-account`), which may make them covered; ContributionRecorded and PersonalAccountEntryPosted go through the outbox. Idempotent by `reference`.',
+    request: { params: memberParams, body: familyContributionSchema },
+    responses: {
+      201: { description: '`{ outcome: "posted", balanceFen, entry, contribution, enrolmentStatus }`' },
+      200: replay,
+      404: { description: 'The holder has no account, or the family member is not in the register' },
+      409: {
+        description:
+          'details.problems: not_bound, family_use_not_allowed, no_terms, not_resident, insufficient_balance (details.balanceFen), ' +
+          'or enrolment’s own: not_enrolled, over_payment…',
+      },
     },
   },
   transferPersonalAccount: {

@@ -123,7 +123,8 @@ export const categoryItemSchema = z.object({
 });
 export type CategoryItem = z.infer<typeof categoryItemSchema>;
 
-export const CONTRIBUTION_CHANNELS = ['tax', 'counter', 'employer', 'subsidy'] as const;
+/** personal-account: paid from a family member's employee personal account (家庭共济), by the accounts function. */
+export const CONTRIBUTION_CHANNELS = ['tax', 'counter', 'employer', 'subsidy', 'personal-account'] as const;
 
 export const contributionItemSchema = z.object({
   pk: z.string(),

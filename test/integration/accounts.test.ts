@@ -409,6 +409,54 @@ describe('the settlement payment channel', () => {
   });
 });
 
+describe('family mutual use (家庭共济) of resident contributions', () => {
+  it("pays a bound child's resident contribution in one transaction with the enrolment, refused beyond the balance", async () => {
+    const holder = await employee();
+    // A Zhoushan 2025 resident who pays the individual share (400 yuan): pending until paid.
+    const enrolled = await api(cloud, 'POST', '/v1/members', {
+      token: staff,
+      body: { idNumber: idNumber(), year: YEAR, region: '330900', scheme: 'resident' },
+    });
+    expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(201);
+    const child = enrolled.body.member.memberId as string;
+    expect(enrolled.body.enrolment).toMatchObject({ status: 'pending-contribution', contribution: { due: { individualFen: 40_000 } } });
+    const pay = (amountFen: number, reference: string) =>
+      api(cloud, 'POST', `/v1/accounts/${holder}/family-contributions`, {
+        token: staff,
+        body: { reference, beneficiaryMemberId: child, year: YEAR, amountFen },
+      });
+    expect(problems(await pay(40_000, 'FC-0'))).toEqual(['body.beneficiaryMemberId:not_bound']);
+    await bind(holder, child, 'child');
+    expect((await credit(holder, 30_000, 'open')).status).toBe(201);
+    const beyond = await pay(40_000, 'FC-1');
+    expect(beyond.status).toBe(409);
+    expect(problems(beyond)).toEqual(['body.amountFen:insufficient_balance']);
+    // Refused whole: neither the account nor the enrolment moved.
+    expect(await balance(holder)).toBe(30_000);
+    expect((await api(cloud, 'GET', `/v1/members/${child}`, { token: staff })).body.enrolments[0].status).toBe('pending-contribution');
+
+    expect((await credit(holder, 15_000, 'more')).status).toBe(201);
+    const paid = await pay(40_000, 'FC-2');
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    expect(paid.body).toMatchObject({ outcome: 'posted', balanceFen: 5_000, enrolmentStatus: 'active' });
+    expect(paid.body.entry).toMatchObject({
+      kind: 'family-contribution',
+      amountFen: -40_000,
+      beneficiary: { memberId: child, relation: 'child' },
+    });
+    const record = await api(cloud, 'GET', `/v1/members/${child}`, { token: staff });
+    expect(record.body.enrolments[0].status).toBe('active');
+    const again = await pay(40_000, 'FC-2');
+    expect(again.status).toBe(200);
+    expect(await balance(holder)).toBe(5_000);
+    const recorded = await eventually(
+      () => events.find((x) => x['detail-type'] === 'ContributionRecorded' && x.detail.memberId === child),
+      'ContributionRecorded of the child',
+    );
+    expect(recorded.detail).toMatchObject({ channel: 'personal-account', contributionId: 'PA.FC-2', amountFen: 40_000, activated: true });
+  });
+});
+
 describe('staff changes', () => {
   it('refuses a correction beyond the balance, whole, also when corrections race', async () => {
     const e = await employee();

@@ -115,6 +115,17 @@ export function accountWriteItems(before: Account, result: Extract<PostResult, {
   ];
 }
 
+/** The marker that a reference was posted (as entry `seq`): new only, so a repeat of the fact fails the transaction. */
+export function referenceMarkerPut(memberId: string, reference: string, seq: number, at: string): OutboxTransactItem {
+  return {
+    Put: {
+      TableName: tableName('accumulators'),
+      Item: { pk: pk(memberId), sk: referenceSk(reference), seq, at },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
 export type PostOutcome =
   | { outcome: 'posted'; account: Account; entries: AccountEntry[] }
   | { outcome: 'duplicate'; account: Account; entry: AccountEntry | undefined }
@@ -150,13 +161,7 @@ export async function postMovement(request: PostRequest): Promise<PostOutcome> {
     }
     const entry = result.entries.at(-1)!;
     const items: OutboxTransactItem[] = [
-      {
-        Put: {
-          TableName: tableName('accumulators'),
-          Item: { pk: pk(request.memberId), sk: referenceSk(request.movement.reference), seq: entry.seq, at: request.at },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      referenceMarkerPut(request.memberId, request.movement.reference, entry.seq, request.at),
       ...accountWriteItems(before, result),
       ...(request.event ? [outboxPut(request.event(result.account, entry))] : []),
     ];

@@ -244,7 +244,19 @@ export function writeContribution(
   plan: Extract<ContributionPlan, { outcome: 'recorded' }>,
   events: readonly OutboxEntry[] = [],
 ): Promise<WriteResult> {
-  return transact(withEvents([putNew(plan.contribution), putEnrolmentAt(plan.enrolment, plan.expectedVersion)], events));
+  return transact(contributionWriteItems(plan, events));
+}
+
+/**
+ * The items of `writeContribution`, for a caller that records the contribution in a transaction of
+ * its own: a personal account paying a family member's resident contribution (家庭共济) debits the
+ * account in the same transaction (functions/accounts/family-contribution.ts).
+ */
+export function contributionWriteItems(
+  plan: Extract<ContributionPlan, { outcome: 'recorded' }>,
+  events: readonly OutboxEntry[] = [],
+): TransactItem[] {
+  return withEvents([putNew(plan.contribution), putEnrolmentAt(plan.enrolment, plan.expectedVersion)], events);
 }
 
 /**
