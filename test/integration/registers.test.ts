@@ -226,6 +226,23 @@ describe('the register shape: history, permissions, events', () => {
     expect(second.body.error.details.existing.entryId).toBe(`${CLINIC}-2025-01-01`);
   });
 
+  it('lets only one of four overlapping approvals recorded at the same time through (the register lock), with one event', async () => {
+    const { memberId } = await member();
+    const answers = await Promise.all(
+      ['2025-01-01', '2025-02-01', '2025-03-01', '2025-04-01'].map((validFrom) =>
+        record(memberId, 'chronic-approvals', approval('copd', { validFrom, validTo: '2025-12-31' })),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
+    const list = await api(cloud, 'GET', registerPath(memberId, 'chronic-approvals'), { token: clerk });
+    expect(list.body.entries).toHaveLength(1);
+    const changed = await eventually(() => {
+      const found = events.filter((e) => e['detail-type'] === 'RegisterEntryChanged' && e.detail.memberId === memberId);
+      return found.length >= 1 ? found : undefined;
+    }, 'the approval event');
+    expect(changed).toHaveLength(1);
+  });
+
   it('lets a provider approve only as itself, only for the groups the agency certified it for', async () => {
     const { memberId } = await member();
     const uncertified = await record(memberId, 'chronic-approvals', approval('diabetes'), clinic);
