@@ -10,9 +10,10 @@
  *   basic.cap.<capId>                                     basic paid against that annual cap
  *   basic.band.<ratioRuleId>                              the year's amount measured by year-banded ratios
  *   basic.deductible.<ruleId>.paid | .claims | .target   deductible paid, claims in the pool (count), the year's deductible
- *   basic.deductible.<ruleId>.on.<yyyy-mm-dd>           claims in the pool admitted (served) that day (count): a
- *                                                       by-sequence deductible counts admissions by date, so a
- *                                                       claim settled again after a reversal takes its place by date
+ *   basic.deductible.<ruleId>.on.<yyyy-mm-dd>.<fen>     claims in the pool admitted (served) that day whose level's
+ *                                                       deductible is <fen> (count): deductibles that repeat count
+ *                                                       the year by date (sequence, first claim, highest level), so
+ *                                                       a claim settled again after a reversal takes its place by date
  *   catastrophic.base, catastrophic.paid                  大病保险 base so far (incl. below its deductible), paid
  *   assistance.deductible, assistance.paid, assistance.major.paid
  *   assistance.tilted.base, assistance.tilted.paid        倾斜救助 second round

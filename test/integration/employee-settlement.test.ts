@@ -234,8 +234,8 @@ describe('employee claims under the Zhoushan 2025 employee policy', () => {
     expect(again.body.statement.totals.byLayer.basic).toBe(y(3_570));
     expect(await counters(memberId)).toMatchObject({
       'basic.deductible.inpatient.claims': 2,
-      'basic.deductible.inpatient.on.2025-06-10': 1,
-      'basic.deductible.inpatient.on.2025-07-05': 1,
+      'basic.deductible.inpatient.on.2025-06-10.80000': 1,
+      'basic.deductible.inpatient.on.2025-07-05.30000': 1,
       'basic.deductible.inpatient.paid': y(950),
     });
   });

@@ -138,7 +138,10 @@ describe('12.5e a claim settled again after a reversal takes its place by date i
     expect(j2.totals.deductibleFen).toBe(y(900));
     expect(fund(j2).basic).toBe(y((5_000 - 900) * 0.65));
     expect(j2.steps.find((s) => s.figure === 'deductible')!.text).toContain('claim no. 1 of the year by date of admission pays 100%');
-    expect(j2.yearToDate.deltas).toMatchObject({ 'basic.deductible.inpatient.on.2023-06-10': 1, 'basic.deductible.inpatient.claims': 1 });
+    expect(j2.yearToDate.deltas).toMatchObject({
+      'basic.deductible.inpatient.on.2023-06-10.90000': 1,
+      'basic.deductible.inpatient.claims': 1,
+    });
   });
 
   it('places a late June bill before July’s, and same-day claims in the order they were settled', () => {
@@ -154,6 +157,43 @@ describe('12.5e a claim settled again after a reversal takes its place by date i
       moved({}, jul, 1),
     );
     expect(sameDay.totals.deductibleFen).toBe(y(150));
+  });
+
+  it('once a year: the year’s deductible is the first claim’s by date, also when that claim is settled again', () => {
+    // Zhoushan residents' ordinary outpatient deductible: 300 a year outside primary care (one level, so the
+    // pool's amount is the same); a variant makes it 300/500/800 by level to see which claim fixes it.
+    const byLevel = variant('zhoushan-resident', 2023, (d) => {
+      d.basic.deductibles.find((x) => x.id === 'outpatient')!.amount = { primary: 300, secondary: 500, tertiary: 800 };
+    });
+    const visit = (date: string, claimNo: string) =>
+      exampleBill([exampleLine(1, 'A', 'drug', 2_000)], { claimNo, visit: { type: 'outpatient', serviceDate: date } });
+    const member = zhoushanMember();
+    const march = run(byLevel, visit('2023-03-01', 'MZ-3'), member, inZhoushan('tertiary'));
+    expect(march.totals.deductibleFen).toBe(y(800)); // the first claim fixes the year's deductible at 800
+    const y1 = moved({}, march, 1);
+    const may = run(byLevel, visit('2023-05-01', 'MZ-5'), member, inZhoushan('secondary'), y1);
+    expect(may.totals.deductibleFen).toBe(0); // 800 met
+    // March reversed and settled again after May: still the first claim by date, the year's 800 is due
+    // again (by settlement order the year's deductible would have been lost: target 0 after the reversal).
+    const y2 = moved(moved(y1, may, 1), march, -1);
+    const again = run(byLevel, visit('2023-03-01', 'MZ-3'), member, inZhoushan('tertiary'), y2);
+    expect(again.totals.deductibleFen).toBe(y(800));
+    expect(again.yearToDate.after['basic.deductible.outpatient.target']).toBe(y(800));
+  });
+
+  it('highest level: a reversed claim’s level no longer counts, the remaining claims’ highest still does', () => {
+    const highest = variant('zhoushan-resident', 2023, (d) => {
+      const rule = d.basic.deductibles.find((x) => x.id === 'inpatient')!;
+      rule.repeat = { mode: 'highest-level' };
+    });
+    const member = zhoushanMember();
+    const j1 = run(highest, june(), member, inZhoushan('secondary')); // 600
+    const jul = run(highest, july(), member, inZhoushan('tertiary'), moved({}, j1, 1)); // tops up to 900: 300
+    expect([j1.totals.deductibleFen, jul.totals.deductibleFen]).toEqual([y(600), y(300)]);
+    const back = moved(moved(moved({}, j1, 1), jul, 1), j1, -1);
+    // June again: the year's highest level is still July's 900, of which 300 is met: 600 due, 900 in all.
+    const j2 = run(highest, june(), member, inZhoushan('secondary'), back);
+    expect(j2.totals.deductibleFen).toBe(y(600));
   });
 
   it('counts claims settled before dates were kept as earlier ones (an accumulator from before the change)', () => {

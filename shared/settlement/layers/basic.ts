@@ -14,23 +14,30 @@ import { because, clampRatio, pay, pct, room, yuan, type ClaimAxes, type Work } 
 type DeductibleRule = BenefitPolicy['basic']['deductibles'][number];
 
 /**
- * How many claims of the pool come before this one in the year, by date of admission (service),
- * not by the order they were settled in (12.5e): each claim counts itself on its date
- * (`<pool>.on.<date>`), a reversal takes that count back, so a June stay settled again after July's
- * is the first admission of the year again. Claims on the same date keep the order they were settled
- * in; claims counted before dates were kept (`.claims` above the dated ones) count as earlier.
+ * The pool's year by date of admission (service), not by the order claims were settled in (12.5e):
+ * each claim records itself on its date with its level's amount (`<pool>.on.<date>.<fen>`, a count),
+ * and a reversal takes that record back, so a June stay settled again after July's is the first
+ * admission of the year again, and sets the year's deductible if the mode says the first claim does.
+ * Claims on the same date keep the order they were settled in. Claims settled before dates were kept
+ * (`.claims` above the dated ones) count as earlier, and their year's deductible is the `.target` counter.
  */
-function admissionsBefore(work: Work, pool: string, claimsBefore: number): number {
+function poolByDate(work: Work, pool: string, claimsBefore: number, amount: Fen) {
   const date = work.bill.visit.serviceDate;
-  const dated = work.ytd.withPrefix(`${pool}.on.`);
-  let total = 0;
+  let dated = 0;
   let earlier = 0;
-  for (const [day, count] of dated) {
-    total += count;
+  let earliest: { date: string; amount: Fen } | undefined;
+  let highest = 0;
+  for (const [key, count] of work.ytd.withPrefix(`${pool}.on.`)) {
+    if (count <= 0) continue;
+    const [day, fen] = key.split('.') as [string, string];
+    dated += count;
     if (day <= date) earlier += count;
+    if (!earliest || day < earliest.date) earliest = { date: day, amount: Number(fen) };
+    highest = Math.max(highest, Number(fen));
   }
-  work.ytd.add(`${pool}.on.${date}`, 1);
-  return Math.max(0, claimsBefore - total) + earlier;
+  work.ytd.add(`${pool}.on.${date}.${amount}`, 1);
+  const legacy = Math.max(0, claimsBefore - dated);
+  return { position: legacy + earlier, legacy, firstAmount: earliest && earlier > 0 ? earliest.amount : undefined, highest };
 }
 
 /** The deductible this claim owes under its rule and the year so far; moves the rule's counters. */
@@ -41,25 +48,33 @@ function deductibleDue(work: Work, rule: DeductibleRule): { due: Fen; how: strin
   const claimsBefore = ytd.get(`${pool}.claims`);
   const paidBefore = ytd.get(`${pool}.paid`);
   ytd.add(`${pool}.claims`, 1);
+  const by = work.bill.visit.type === 'inpatient' ? 'admission' : 'service';
   switch (rule.repeat.mode) {
     case 'per-claim':
       return { due: amount, how: `${yuan(amount)} on every claim at ${facts.level} level` };
     case 'by-sequence': {
-      const position = admissionsBefore(work, pool, claimsBefore);
+      const { position } = poolByDate(work, pool, claimsBefore, amount);
       const factors = rule.repeat.factors;
       const factor = factors[Math.min(position, factors.length - 1)]!;
       return {
         due: applyRatio(amount, factor),
-        how: `claim no. ${position + 1} of the year by date of ${work.bill.visit.type === 'inpatient' ? 'admission' : 'service'} pays ${pct(factor)} of ${yuan(amount)}`,
+        how: `claim no. ${position + 1} of the year by date of ${by} pays ${pct(factor)} of ${yuan(amount)}`,
       };
     }
     case 'once-a-year': {
-      const target = claimsBefore === 0 ? amount : ytd.get(`${pool}.target`);
-      if (claimsBefore === 0) ytd.raiseTo(`${pool}.target`, target);
-      return { due: Math.max(0, target - paidBefore), how: `once a year: ${yuan(target)} for the year, ${yuan(paidBefore)} met before` };
+      // The year's deductible is fixed by the level of its first claim by date.
+      const { position, legacy, firstAmount } = poolByDate(work, pool, claimsBefore, amount);
+      const target = position === 0 ? amount : legacy > 0 ? ytd.get(`${pool}.target`) : (firstAmount ?? amount);
+      if (position === 0) ytd.raiseTo(`${pool}.target`, target);
+      return {
+        due: Math.max(0, target - paidBefore),
+        how: `once a year: ${yuan(target)} for the year (its first claim by date of ${by}), ${yuan(paidBefore)} met before`,
+      };
     }
     case 'highest-level': {
-      const target = Math.max(ytd.get(`${pool}.target`), amount);
+      // The highest level among the year's remaining claims (a reversed one no longer counts).
+      const { highest } = poolByDate(work, pool, claimsBefore, amount);
+      const target = Math.max(ytd.get(`${pool}.target`), highest, amount);
       ytd.raiseTo(`${pool}.target`, target);
       return {
         due: Math.max(0, target - paidBefore),
