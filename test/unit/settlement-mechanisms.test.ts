@@ -163,7 +163,7 @@ describe('12.5e a claim settled again after a reversal takes its place by date i
     // Zhoushan residents' ordinary outpatient deductible: 300 a year outside primary care (one level, so the
     // pool's amount is the same); a variant makes it 300/500/800 by level to see which claim fixes it.
     const byLevel = variant('zhoushan-resident', 2023, (d) => {
-      d.basic.deductibles.find((x) => x.id === 'outpatient')!.amount = { primary: 300, secondary: 500, tertiary: 800 };
+      d.basic.deductibles!.find((x) => x.id === 'outpatient')!.amount = { primary: 300, secondary: 500, tertiary: 800 };
     });
     const visit = (date: string, claimNo: string) =>
       exampleBill([exampleLine(1, 'A', 'drug', 2_000)], { claimNo, visit: { type: 'outpatient', serviceDate: date } });
@@ -183,7 +183,7 @@ describe('12.5e a claim settled again after a reversal takes its place by date i
 
   it('highest level: a reversed claim’s level no longer counts, the remaining claims’ highest still does', () => {
     const highest = variant('zhoushan-resident', 2023, (d) => {
-      const rule = d.basic.deductibles.find((x) => x.id === 'inpatient')!;
+      const rule = d.basic.deductibles!.find((x) => x.id === 'inpatient')!;
       rule.repeat = { mode: 'highest-level' };
     });
     const member = zhoushanMember();
