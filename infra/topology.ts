@@ -46,7 +46,7 @@ export interface TableSpec {
 export const tables = {
   members: {
     purpose:
-      'Persons, enrolments per insurance year, assistance categories, contributions, transfers, out-of-area registrations, and the member registers (chronic-disease approvals, family-doctor contracts, supplementary plans) with their history.',
+      'Persons, enrolments per insurance year, assistance categories, contributions, transfers, out-of-area registrations, and the member registers (chronic-disease approvals, family-doctor contracts, supplementary plans) with their history; employers, employment status and employees’ monthly contributions.',
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
@@ -74,6 +74,8 @@ export const tables = {
       'find by ID number: byIdentity gsi1pk=IDNO#<hash>',
       'list a region: byRegionYear gsi2pk=REGION#<code>#YEAR#<yyyy>',
       'a household (家庭): pk=HOUSEHOLD#<id>, sk=PROFILE (region, head, its memberships, version); each membership is an entry of the member register households (REG#households#<householdId>-<from>, with its REGLOG history), which settlement reads on the settlement date',
+      'an employer and its history: pk=EMPLOYER#<credit code> (sk=PROFILE, REV#<nnnn>); a region’s employers: byRegionYear gsi2pk=EMPLOYERS#<region>',
+      'a member’s employment periods and monthly contributions: pk=MEMBER#<id>, sk=EMPLOY#<validFrom>, MONTH#<YYYY-MM> (one per month: the idempotency key)',
     ],
   },
   claims: {
@@ -847,6 +849,15 @@ const declaredRoutes = {
   importRegister: route('POST', '/v1/registers/{register}/bulk', 'enrolment'),
   certifyProvider: route('PUT', '/v1/registers/chronic-approvals/certified-providers/{providerCode}', 'enrolment'),
   getProviderCertification: route('GET', '/v1/registers/chronic-approvals/certified-providers/{providerCode}', 'enrolment'),
+  // The employee scheme's collection side (职工医保缴费): employers, employment status, monthly contributions.
+  registerEmployer: route('POST', '/v1/employers', 'enrolment'),
+  listEmployers: route('GET', '/v1/employers', 'enrolment'),
+  getEmployer: route('GET', '/v1/employers/{creditCode}', 'enrolment'),
+  changeEmployer: route('PUT', '/v1/employers/{creditCode}', 'enrolment'),
+  recordEmployment: route('POST', '/v1/members/{memberId}/employment', 'enrolment'),
+  recordEmployeeContribution: route('POST', '/v1/members/{memberId}/employee-contributions', 'enrolment'),
+  getEmployeeContributions: route('GET', '/v1/members/{memberId}/employee-contributions', 'enrolment'),
+  importEmployeeContributions: route('POST', '/v1/employee-contributions/bulk', 'enrolment'),
 
   preSettleClaim: route('POST', '/v1/claims/pre-settle', 'adjudication'),
   settleClaim: route('POST', '/v1/claims', 'adjudication'),

@@ -12,6 +12,7 @@ import {
   listEntriesRoute,
   recordEntryRoute,
 } from './routes/registers.ts';
+import { employerRoutes } from './routes/employers.ts';
 import { enrolRoute, listRoute, lookupRoute, memberRoute } from './routes/members.ts';
 import {
   addHouseholdMemberRoute,
@@ -27,7 +28,8 @@ const logger = createLogger('enrolment');
 
 /**
  * Enrolment (参保登记): members, enrolments per insurance year, contributions, assistance
- * categories, transfers, out-of-area registrations, eligibility and households (家庭). The rules live in
+ * categories, transfers, out-of-area registrations, eligibility and households (家庭); and the employee
+ * scheme's employers, employment status and monthly contributions (routes/employers.ts). The rules live in
  * shared/enrolment (pure); the routes parse, check the caller's role, and call them.
  */
 export const handler = httpApi(logger, 'enrolment', {
@@ -55,4 +57,5 @@ export const handler = httpApi(logger, 'enrolment', {
   importRegister: importRegisterRoute,
   certifyProvider: certifyProviderRoute,
   getProviderCertification: getCertificationRoute,
+  ...employerRoutes,
 });

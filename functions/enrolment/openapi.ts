@@ -3,6 +3,7 @@
  * collects this (tools/openapi.ts) into docs/openapi.json.
  */
 import { routeDocsOf } from '../../tools/route-docs.ts';
+import { employerRouteDocs } from './employer-openapi.ts';
 import {
   bulkRequestSchema,
   bulkResponse,
@@ -256,4 +257,5 @@ export const routeDocs = routeDocsOf<'enrolment'>({
     request: { params: z.object({ providerCode: z.string() }) },
     responses: { 200: { description: 'The versions' } },
   },
+  ...employerRouteDocs,
 });

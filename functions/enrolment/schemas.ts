@@ -8,6 +8,8 @@ import { MEMBER_ID_PATTERN } from '../../shared/enrolment/identity.ts';
 import { ENROLMENT_STATUSES, OUT_OF_AREA_KINDS, CONTRIBUTION_CHANNELS } from '../../shared/enrolment/items.ts';
 import { BULK_FORMATS, BULK_KINDS, MAX_ROWS_PER_REQUEST } from '../../shared/enrolment/bulk.ts';
 import { regionCodeSchema } from '../../shared/enrolment/enrol.ts';
+import { EMPLOYMENT_STATUSES } from '../../events/employers.ts';
+import { coverageSchema } from './employer-schemas.ts';
 
 export { enrolmentRequestSchema, categoryInputSchema } from '../../shared/enrolment/enrol.ts';
 export { contributionRequestSchema } from '../../shared/enrolment/contribution-recording.ts';
@@ -184,7 +186,7 @@ export const eligibilityResponse = z
     ageYears: z.number().int().nonnegative(),
     date: z.iso.date(),
     eligible: z.boolean().meta({ description: 'Covered on that date: enrolled, contribution complete (or fully subsidised)' }),
-    reason: z.enum(['active', 'pending-contribution', 'closed', 'not-enrolled']),
+    reason: z.enum(['active', 'pending-contribution', 'closed', 'suspended', 'not-enrolled']),
     enrolment: z
       .object({
         enrolmentId: z.string(),
@@ -192,12 +194,26 @@ export const eligibilityResponse = z
         region: z.string(),
         scheme: z.enum(['employee', 'resident']),
         employeeKind: z.enum(['employer', 'flexible']).optional(),
-        status: z.enum(ENROLMENT_STATUSES),
+        status: z
+          .enum([...ENROLMENT_STATUSES, 'suspended'])
+          .meta({ description: "suspended: an employee's benefits suspended by arrears of contributions (coverage says why)" }),
         validFrom: z.iso.date(),
         validTo: z.iso.date(),
         activeFrom: z.iso.date().optional(),
+        coverage: coverageSchema.optional().meta({
+          description: 'For an employee with an employment status: what the monthly contributions (or retirement) say about the date',
+        }),
       })
       .nullable(),
+    employment: z
+      .object({
+        status: z.enum(EMPLOYMENT_STATUSES),
+        employerCode: z.string().optional(),
+        validFrom: z.iso.date(),
+        validTo: z.iso.date().optional(),
+      })
+      .optional()
+      .meta({ description: 'The employment status (在职, 灵活就业, 退休) holding on the date' }),
     categories: z.array(categorySchema.omit({ reference: true })),
     outOfArea: z.array(outOfAreaSchema.omit({ reference: true })),
     accumulators: z.object({

@@ -7,6 +7,7 @@
  *   MEMBER#<id>      CAT#<validFrom>#<code>      an assistance-category period
  *   MEMBER#<id>      CONTRIB#<yyyy>#<id>         a recorded contribution (its id is the collection side's receipt)
  *   MEMBER#<id>      OOA#<validFrom>#<region>    an out-of-area registration (异地就医备案)
+ *   MEMBER#<id>      EMPLOY#… / MONTH#…          employment status and monthly contributions (shared/employers/items.ts)
  *   PERSON#<hash>    YEAR#<yyyy>                 the lock: the one open enrolment of a person in a year
  *   MEMBER#<id>      REG#… REGLOG#… REGLOCK#…     the member registers (shared/registers/entry.ts)
  *
@@ -15,6 +16,12 @@
  */
 import * as z from 'zod';
 import { sortRegisterItems, type RegisterItems } from '../registers/entry.ts';
+import {
+  employmentItemSchema,
+  monthlyContributionItemSchema,
+  type EmploymentItem,
+  type MonthlyContributionItem,
+} from '../employers/items.ts';
 
 export const memberPk = (memberId: string) => `MEMBER#${memberId}`;
 export const PROFILE_SK = 'PROFILE';
@@ -55,6 +62,8 @@ export const memberItemSchema = z.object({
   categoriesVersion: z.number().int().nonnegative().default(0),
   /** Bumped by every out-of-area registration write, so two overlapping ones cannot both pass. */
   outOfAreaVersion: z.number().int().nonnegative().default(0),
+  /** Bumped by every employment-status write (shared/employers/store), so two statuses recorded at once cannot both pass. */
+  employmentVersion: z.number().int().nonnegative().optional(),
   createdAt: z.string(),
 });
 export type MemberItem = z.infer<typeof memberItemSchema>;
@@ -169,11 +178,23 @@ export interface MemberItems {
   outOfArea: OutOfAreaItem[];
   /** The member registers' entries, history and locks (shared/registers/entry.ts); absent in a literal built without them. */
   registers?: RegisterItems;
+  /** Employment-status periods (在职, 灵活就业, 退休); absent in items built before the employee scheme had them. */
+  employment?: EmploymentItem[];
+  /** Employees' monthly contributions, one per month. */
+  months?: MonthlyContributionItem[];
 }
 
 /** Sorts raw items of one member partition by their sort-key prefix and validates each. */
 export function sortMemberItems(raw: readonly Record<string, unknown>[]): MemberItems {
-  const out: MemberItems = { enrolments: [], categories: [], contributions: [], outOfArea: [], registers: sortRegisterItems(raw) };
+  const out: MemberItems & Required<Pick<MemberItems, 'employment' | 'months'>> = {
+    enrolments: [],
+    categories: [],
+    contributions: [],
+    outOfArea: [],
+    registers: sortRegisterItems(raw),
+    employment: [],
+    months: [],
+  };
   for (const item of raw) {
     const sk = String(item.sk);
     if (sk === PROFILE_SK) out.member = memberItemSchema.parse(item);
@@ -181,6 +202,8 @@ export function sortMemberItems(raw: readonly Record<string, unknown>[]): Member
     else if (sk.startsWith('CAT#')) out.categories.push(categoryItemSchema.parse(item));
     else if (sk.startsWith('CONTRIB#')) out.contributions.push(contributionItemSchema.parse(item));
     else if (sk.startsWith('OOA#')) out.outOfArea.push(outOfAreaItemSchema.parse(item));
+    else if (sk.startsWith('EMPLOY#')) out.employment.push(employmentItemSchema.parse(item));
+    else if (sk.startsWith('MONTH#')) out.months.push(monthlyContributionItemSchema.parse(item));
   }
   out.enrolments.sort((a, b) => a.year - b.year || a.seq - b.seq);
   return out;

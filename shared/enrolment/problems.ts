@@ -4,6 +4,7 @@
  * `body.`) and the bulk report lists it per row.
  */
 import type * as z from 'zod';
+import { ruleOf } from '../http/validation.ts';
 import type { Problem } from '../refusal/refusal.ts';
 
 export type { Problem };
@@ -35,7 +36,7 @@ export const refuse = (status: Refused['status'], problems: Problem[], details?:
 export function zodProblems(issues: readonly z.core.$ZodIssue[], prefix = ''): Problem[] {
   return issues.map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || 'row',
-    rule: issue.code,
+    rule: ruleOf(issue),
     message: issue.message,
   }));
 }

@@ -4,6 +4,8 @@
  * date of care: which enrolment covered that day and in what state, which assistance categories
  * held, and which out-of-area registrations held. No clock: the date is always the caller's.
  */
+import { coverageOn, employmentOn, type Coverage, type CoverageTerms } from '../employers/coverage.ts';
+import type { EmploymentStatus } from '../../events/employers.ts';
 import { categoriesOn } from './categories.ts';
 import type { EmployeeKind, Scheme } from './contribution.ts';
 import type { MemberItems, EnrolmentItem } from './items.ts';
@@ -26,6 +28,8 @@ export interface MemberState {
   categories: { code: string; validFrom: string; validTo?: string | undefined }[];
   /** Out-of-area registrations (异地就医备案) valid on onDate. */
   outOfArea: { kind: string; region: string; validFrom: string; validTo?: string | undefined }[];
+  /** The employment status (在职, 灵活就业, 退休) holding on onDate; absent when none is recorded. */
+  employment?: { status: EmploymentStatus; employerCode?: string | undefined; validFrom: string; validTo?: string | undefined };
 }
 
 /** The member registers' entries holding on a date (shared/registers), as settlement reads them. */
@@ -53,6 +57,11 @@ export function registersOn(items: RegisterItems | undefined, onDate: string): R
     supplementaryPlans: on('supplementary-plans').map((e) => ({ ...period(e), planCode: String(e.payload.planCode) })),
   };
 }
+/**
+ * The employee terms of a region's policy for a year (shared/employers/coverage.ts), when it has
+ * them: the caller reads them from the registry (store/member-state.ts).
+ */
+export type CoverageTermsLookup = (region: string, year: number) => CoverageTerms | undefined;
 
 export interface EnrolmentOnDate {
   enrolmentId: string;
@@ -67,9 +76,16 @@ export interface EnrolmentOnDate {
    *  - active: covered (contribution complete or fully subsidised, and onDate ≥ activeFrom);
    *  - pending-contribution: enrolled on that day but not yet covered;
    *  - closed: the year's enrolment had ended before onDate with nothing after it.
+   *  - suspended: an employee whose benefits are suspended that day by arrears of contributions
+   *    (coverage.ts says which months and why).
    * An enrolment later closed by a transfer is still `active` for the days it covered.
    */
-  status: 'active' | 'pending-contribution' | 'closed';
+  status: 'active' | 'pending-contribution' | 'closed' | 'suspended';
+  /**
+   * For an employee with an employment status on onDate whose region's policy has monthly terms:
+   * what the monthly contributions (or retirement) say about that day, which decides `status`.
+   */
+  coverage?: Coverage | undefined;
   validFrom: string;
   validTo: string;
   activeFrom?: string | undefined;
@@ -102,14 +118,32 @@ export function enrolmentOn(enrolments: readonly EnrolmentItem[], onDate: string
   return ended ? onDateView(ended, 'closed') : null;
 }
 
-/** The member as of a date, from the items of its partition; undefined when there is no such member. */
-export function memberStateFrom(items: MemberItems, onDate: string): MemberState | undefined {
+/**
+ * An employee's enrolment as the monthly contributions say on the date: covered (active), suspended
+ * by arrears, or not yet covered; unchanged where no employment status or no monthly terms apply.
+ */
+function followContributions(enrolment: EnrolmentOnDate | null, items: MemberItems, onDate: string, termsOf?: CoverageTermsLookup) {
+  if (enrolment?.scheme !== 'employee' || enrolment.status === 'closed' || !termsOf) return enrolment;
+  const terms = termsOf(enrolment.region, enrolment.year);
+  const coverage = terms ? coverageOn(items.employment ?? [], items.months ?? [], terms, onDate) : undefined;
+  if (!coverage) return enrolment;
+  const status: EnrolmentOnDate['status'] =
+    coverage.status === 'covered' ? 'active' : coverage.status === 'suspended' ? 'suspended' : 'pending-contribution';
+  return { ...enrolment, status, coverage };
+}
+
+/**
+ * The member as of a date, from the items of its partition; undefined when there is no such member.
+ * @param termsOf the employee terms of a region's policy; without it, coverage is the enrolment's alone.
+ */
+export function memberStateFrom(items: MemberItems, onDate: string, termsOf?: CoverageTermsLookup): MemberState | undefined {
   if (!items.member) return undefined;
   const { memberId, sex, birthDate, maskedId } = items.member;
+  const employment = employmentOn(items.employment ?? [], onDate);
   return {
     member: { memberId, sex, birthDate, maskedId },
     onDate,
-    enrolment: enrolmentOn(items.enrolments, onDate),
+    enrolment: followContributions(enrolmentOn(items.enrolments, onDate), items, onDate, termsOf),
     categories: categoriesOn(items.categories, onDate).map(({ code, validFrom, validTo }) => ({
       code,
       validFrom,
@@ -119,5 +153,15 @@ export function memberStateFrom(items: MemberItems, onDate: string): MemberState
       .filter((r) => contains(r, onDate))
       .sort((a, b) => a.validFrom.localeCompare(b.validFrom))
       .map((r) => ({ kind: r.registrationKind, region: r.region, validFrom: r.validFrom, ...(r.validTo ? { validTo: r.validTo } : {}) })),
+    ...(employment
+      ? {
+          employment: {
+            status: employment.status,
+            ...(employment.employerCode ? { employerCode: employment.employerCode } : {}),
+            validFrom: employment.validFrom,
+            ...(employment.validTo ? { validTo: employment.validTo } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -13,7 +13,7 @@ export interface FieldProblem {
 export function describeIssues(issues: readonly z.core.$ZodIssue[], where: string): FieldProblem[] {
   return issues.map((issue) => ({
     field: [where, ...issue.path.map(String)].filter(Boolean).join('.'),
-    rule: issue.code,
+    rule: ruleOf(issue),
     message: issue.message,
   }));
 }
@@ -25,4 +25,10 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   const problems = describeIssues(result.error.issues, where);
   const first = problems[0];
   throw badRequest(first ? `${first.field}: ${first.message}` : `Invalid ${where}`, { problems });
+}
+
+/** zod's code, or the domain's own rule name a custom check gives in `params.rule` (e.g. credit_code_check). */
+export function ruleOf(issue: z.core.$ZodIssue): string {
+  const rule = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+  return typeof rule === 'string' ? rule : issue.code;
 }

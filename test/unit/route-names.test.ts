@@ -34,7 +34,9 @@ type Answer = { statusCode: number; body: string };
 describe('route names in infra/topology.ts', () => {
   it('names every route once, in camelCase, and keeps one route per method and path', () => {
     const names = routes.map((r) => r.name);
-    expect(names).toHaveLength(65 + 8 /* personal accounts, issue 12.2 */);
+    expect(names).toHaveLength(
+      65 + 8 /* personal accounts, issue 12.2 */ + 8 /* employers, employment, monthly contributions, issue 12.1 */,
+    );
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[a-z][a-zA-Z]*$/);
     expect(new Set(routes.map(routeKey)).size).toBe(routes.length);

@@ -43,6 +43,7 @@ export const eligibilityRoute: RouteHandler = async (request) => {
       enrolment: state.enrolment,
       categories: state.categories,
       outOfArea: state.outOfArea,
+      ...(state.employment ? { employment: state.employment } : {}),
       accumulators: { year: accumulator.year, version: accumulator.version, counters: accumulator.counters },
       household: household
         ? {

@@ -33,7 +33,7 @@ import type { OutOfAreaPlan } from '../out-of-area.ts';
 import type { TransferPlan } from '../transfer.ts';
 
 const table = () => tableName('members');
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Everything under MEMBER#<id>, read consistently (a write's conditions are built on it). */
 export async function readMemberItems(memberId: string): Promise<MemberItems> {

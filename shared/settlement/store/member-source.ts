@@ -5,6 +5,7 @@
  * or who is not covered (active) on the date of service.
  */
 import { memberStateFrom, registersOn, type MemberState as RegisterState, type RegistersOnDate } from '../../enrolment/state.ts';
+import { employeeTermsFor } from '../../enrolment/store/member-state.ts';
 import { readMemberItems } from '../../enrolment/store/members.ts';
 import { householdOn } from '../../households/household.ts';
 import { settlementDate, type Bill } from '../bill.ts';
@@ -15,11 +16,19 @@ export function settlementMemberFrom(state: RegisterState | undefined, bill: Bil
   const date = bill.visit.serviceDate;
   if (!state) throw new SettlementRefusal('memberId', 'not_found', `no member ${bill.memberId} in the register`);
   const enrolment = state.enrolment;
+  if (enrolment?.status === 'suspended') {
+    // An employee whose arrears of contributions suspend benefits: the refusal says which months and why.
+    throw new SettlementRefusal(
+      'memberId',
+      'benefits_suspended',
+      `member ${bill.memberId}'s benefits are suspended on the date of service ${date}: ${enrolment.coverage?.message ?? 'contributions in arrears'}`,
+    );
+  }
   if (enrolment?.status !== 'active') {
     const why = !enrolment
       ? 'not enrolled'
       : enrolment.status === 'pending-contribution'
-        ? 'enrolled but not yet covered (contribution incomplete)'
+        ? `enrolled but not yet covered (${enrolment.coverage?.message ?? 'contribution incomplete'})`
         : 'no longer enrolled (enrolment closed)';
     throw new SettlementRefusal('memberId', 'not_enrolled', `member ${bill.memberId} is ${why} on the date of service ${date}`);
   }
@@ -29,8 +38,8 @@ export function settlementMemberFrom(state: RegisterState | undefined, bill: Bil
     birthDate: state.member.birthDate,
     enrolment: { region: enrolment.region, scheme: enrolment.scheme, year: enrolment.year },
     categories: state.categories.map((c) => c.code),
-    // The register records no member groups (retired…) yet: rules on them do not apply.
-    groups: [],
+    // Member groups from the register: the employment status says who is retired (退休).
+    groups: state.employment?.status === 'retired' ? ['retired'] : [],
     outOfAreaRegions: state.outOfArea.map((r) => r.region),
     ...fromRegisters(registers, bill),
   };
@@ -61,7 +70,9 @@ export async function loadSettlementMember(bill: Bill): Promise<MemberState> {
   // One consistent read of the member's partition: enrolment, categories and register entries together.
   const items = await readMemberItems(bill.memberId);
   const date = bill.visit.serviceDate;
-  const member = settlementMemberFrom(memberStateFrom(items, date), bill, registersOn(items.registers, date));
+  // An employee's cover follows the monthly contributions, by the terms of the region's policy.
+  const state = memberStateFrom(items, date, await employeeTermsFor(items, date));
+  const member = settlementMemberFrom(state, bill, registersOn(items.registers, date));
   // The household whose year the claim moves: the one the member belongs to on the settlement date.
   const householdId = householdOn(items.registers, settlementDate(bill));
   return householdId ? { ...member, householdId } : member;
