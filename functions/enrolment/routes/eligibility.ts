@@ -10,6 +10,7 @@ import type { RouteHandler } from '../../../shared/http/api.ts';
 import { readHouseholdAccumulator, readYearAccumulator } from '../../../shared/accumulators/store/year-accumulator.ts';
 import { householdOn } from '../../../shared/households/household.ts';
 import { memberStateFrom } from '../../../shared/enrolment/state.ts';
+import { employeeTermsFor } from '../../../shared/enrolment/store/member-state.ts';
 import { readMemberItems } from '../../../shared/enrolment/store/members.ts';
 import { ageOn } from '../../../shared/enrolment/id-number.ts';
 import { yearOf } from '../../../shared/enrolment/periods.ts';
@@ -23,7 +24,8 @@ export const eligibilityRoute: RouteHandler = async (request) => {
   const { memberId } = request.params(memberParams);
   const date = request.query(eligibilityQuery).date ?? clockNow().today;
   const [items, accumulator] = await Promise.all([readMemberItems(memberId), readYearAccumulator(memberId, yearOf(date))]);
-  const state = memberStateFrom(items, date);
+  // An employee's cover follows the monthly contributions, by the terms of the region's policy.
+  const state = memberStateFrom(items, date, await employeeTermsFor(items, date));
   if (!state) throw toHttpError(memberNotFound(memberId));
   const householdId = householdOn(items.registers, date);
   const household = householdId ? await readHouseholdAccumulator(householdId, yearOf(date)) : undefined;
