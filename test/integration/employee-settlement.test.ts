@@ -1,15 +1,19 @@
 /**
- * Employee claims settled end to end on the local cloud (issue 12 points 3, 4, 6 and 12.5e): an
- * employee enrolled through enrolment's API (scheme employee, through an employer, one month paid),
- * Zhoushan providers registered through POST /v1/providers, the shipped 330900 2025 employee policy.
- * 门诊共济 and 大额医疗费用补助 with the worked numbers of test/unit/settlement-employee.test.ts, and
- * a June stay reversed and settled again after July's keeping its place by date.
+ * Employee claims settled end to end on the local cloud (issue 12 points 3, 4, 6 and 12.5e): employers
+ * registered, employees enrolled through enrolment's API (scheme employee, through an employer), their
+ * employment recorded and their months paid (cover follows what was paid), a retiree recorded as
+ * retired; Zhoushan and Honghe providers registered through POST /v1/providers; the shipped 2025
+ * employee policies. 门诊共济 (in service and retired) and 大额医疗费用补助 with the worked numbers of
+ * test/unit/settlement-employee.test.ts, and a June stay reversed and settled again after July's
+ * keeping its place by date.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
+import { creditCodeCheckCharacter } from '../../shared/employers/credit-code.ts';
+import { lastDayOf } from '../../shared/employers/months.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { api, startTestCloud } from '../support/local-cloud.ts';
@@ -19,6 +23,14 @@ const y = (yuan: number) => Math.round(yuan * 100);
 let cloud: LocalCloud;
 let db: DynamoDBDocumentClient;
 let staff: string;
+let clerk: string; // staff with contributions:write (employers, employment, contributions)
+/** A valid unified social credit code registered in a division (GB 32100 check character computed). */
+function creditCode(division: string, serial: number): string {
+  const first17 = `91${division}MA${String(serial).padStart(7, '0')}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+const ZS_EMPLOYER = creditCode('330902', 7);
+const HH_EMPLOYER = creditCode('532501', 8);
 const PROVIDERS = {
   primary: 'H33090200101',
   secondary: 'H33090200102',
@@ -33,6 +45,14 @@ beforeAll(async () => {
     new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
   );
   staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  clerk = await cloud.mint({ sub: 'clerk-2', role: 'staff', permissions: ['contributions:write'] });
+  for (const [creditCode, name, region] of [
+    [ZS_EMPLOYER, '舟山示例水产有限公司', '330900'],
+    [HH_EMPLOYER, '红河示例锡业有限公司', '532500'],
+  ]) {
+    const res = await api(cloud, 'POST', '/v1/employers', { token: clerk, body: { creditCode, name, region, validFrom: '2024-01-01' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
   for (const [level, providerCode] of Object.entries(PROVIDERS) as [Level, string][]) {
     const kind = level === 'primary' ? 'community-centre' : 'hospital';
     const body = { providerCode, name: `舟山市定点医疗机构 ${level}`, level, region: '330902', kind };
@@ -47,40 +67,58 @@ afterAll(async () => {
 });
 
 let born = Date.UTC(1975, 0, 1);
-/** A fresh valid ID number from Zhoushan (330902). */
-function idNumber(): string {
+/** A fresh valid ID number from a division (born in `birthYear` if given). */
+function idNumber(division = '330902', birthYear?: number): string {
   born += 86_400_000;
-  const first17 = `330902${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}001`;
+  const date = new Date(born).toISOString().slice(0, 10).replaceAll('-', '');
+  const first17 = `${division}${birthYear ? `${birthYear}${date.slice(4)}` : date}001`;
   return first17 + checkCharacter(first17);
 }
 
-/** Enrols a Zhoushan employee for 2025 through an employer and records the first month's contribution (covered from 5 January). */
-async function employee(): Promise<string> {
+/**
+ * Enrols an employee for 2025 through an employer, records the employment from 1 January and the
+ * employer's monthly contributions on an 8,000-yuan wage for `months` (cover follows what was paid);
+ * `retiredFrom` records retirement (退休) from that day instead, after which nothing is paid.
+ */
+async function employee(opts: { region?: '330900' | '532500'; months?: number; retiredFrom?: string } = {}): Promise<string> {
+  const region = opts.region ?? '330900';
+  const employerCode = region === '330900' ? ZS_EMPLOYER : HH_EMPLOYER;
+  const division = region === '330900' ? '330902' : '532501';
   const enrolled = await api(cloud, 'POST', '/v1/members', {
     token: staff,
     body: {
-      idNumber: idNumber(),
+      idNumber: idNumber(division, opts.retiredFrom ? 1962 : undefined),
       year: 2025,
-      region: '330900',
+      region,
       scheme: 'employee',
       employeeKind: 'employer',
-      employerCode: '91330900MA2A',
+      employerCode,
       monthlyBaseFen: 8_000_00,
     },
   });
   expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(201);
   const memberId: string = enrolled.body.member.memberId;
-  const paid = await api(cloud, 'POST', `/v1/members/${memberId}/contributions`, {
-    token: staff,
-    body: {
-      contributionId: `EMP-${memberId}-2025-01`,
-      year: 2025,
-      amountFen: enrolled.body.enrolment.contribution.activationThresholdFen,
-      paidOn: '2025-01-05',
-    },
+  const employed = await api(cloud, 'POST', `/v1/members/${memberId}/employment`, {
+    token: clerk,
+    body: { status: 'in-service', employerCode, validFrom: '2025-01-01' },
   });
-  expect(paid.status, JSON.stringify(paid.body)).toBe(201);
-  expect(paid.body.enrolment).toMatchObject({ status: 'active', scheme: 'employee' });
+  expect(employed.status, JSON.stringify(employed.body)).toBe(201);
+  if (opts.retiredFrom) {
+    const retired = await api(cloud, 'POST', `/v1/members/${memberId}/employment`, {
+      token: clerk,
+      body: { status: 'retired', validFrom: opts.retiredFrom, contributionYears: 34 },
+    });
+    expect(retired.status, JSON.stringify(retired.body)).toBe(201);
+    return memberId;
+  }
+  for (let m = 1; m <= (opts.months ?? 7); m++) {
+    const month = `2025-${String(m).padStart(2, '0')}`;
+    const paid = await api(cloud, 'POST', `/v1/members/${memberId}/employee-contributions`, {
+      token: clerk,
+      body: { month, employerCode, declaredWageFen: 8_000_00, paidOn: lastDayOf(month), channel: 'employer' },
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+  }
   return memberId;
 }
 
@@ -141,6 +179,30 @@ describe('employee claims under the Zhoushan 2025 employee policy', () => {
     });
   });
 
+  it('门诊共济 for a retiree (退休, recorded by employment status, paying nothing): 700 deductible, +10 points, 4,000 a year', async () => {
+    const memberId = await employee({ retiredFrom: '2025-03-01' });
+    const visits: [Level, string, string, number][] = [
+      ['primary', 'RT-1', '2025-04-01', 200],
+      ['secondary', 'RT-2', '2025-05-01', 1_500],
+      ['tertiary', 'RT-3', '2025-06-01', 3_000],
+      ['tertiary', 'RT-4', '2025-07-01', 4_000],
+    ];
+    const statements = [];
+    for (const [level, claimNo, date, yuan] of visits) {
+      const res = await settle(outpatient(memberId, level, claimNo, date, yuan), level);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      statements.push(res.body.statement);
+    }
+    expect(statements.map((s) => s.totals.deductibleFen)).toEqual([0, y(700), 0, 0]);
+    // 200 × 80%; (1,500 − 700) × 70%; 3,000 × 60%; 4,000 × 60% = 2,400, cut to the 1,480 left under 4,000.
+    expect(statements.map((s) => s.totals.byLayer.basic)).toEqual([y(160), y(560), y(1_800), y(1_480)]);
+    expect(statements[0].steps.map((x: { rule: string }) => x.rule)).toContain('basic.ratios[outpatient-retired]');
+    expect(await counters(memberId)).toMatchObject({
+      'basic.cap.outpatient-pool-retired': y(4_000),
+      'basic.deductible.outpatient-retired.paid': y(700),
+    });
+  });
+
   it('大额医疗费用补助: a 200,000 stay is paid by basic to its 150,000 cap, then 90% of the covered cost beyond it', async () => {
     const memberId = await employee();
     const res = await settle(inpatient(memberId, 'tertiary', 'ZY-BIG', '2025-06-02', '2025-06-28', 200_000), 'tertiary');
@@ -170,32 +232,7 @@ describe('employee claims under the Zhoushan 2025 employee policy', () => {
     });
     expect(registered.status, JSON.stringify(registered.body)).toBe(201);
     const his = await cloud.mint({ sub: 'his-honghe', role: 'provider', providerCode });
-    born += 86_400_000;
-    const first17 = `532501${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}002`;
-    const enrolled = await api(cloud, 'POST', '/v1/members', {
-      token: staff,
-      body: {
-        idNumber: first17 + checkCharacter(first17),
-        year: 2025,
-        region: '532500',
-        scheme: 'employee',
-        employeeKind: 'employer',
-        employerCode: '91532500MA6K',
-        monthlyBaseFen: 6_000_00,
-      },
-    });
-    expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(201);
-    const memberId = enrolled.body.member.memberId;
-    const paid = await api(cloud, 'POST', `/v1/members/${memberId}/contributions`, {
-      token: staff,
-      body: {
-        contributionId: `EMP-${memberId}`,
-        year: 2025,
-        amountFen: enrolled.body.enrolment.contribution.activationThresholdFen,
-        paidOn: '2025-01-05',
-      },
-    });
-    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    const memberId = await employee({ region: '532500', months: 3 });
     const res = await api(cloud, 'POST', '/v1/claims', {
       token: his,
       body: { ...inpatient(memberId, 'tertiary', 'HH-ZY-1', '2025-03-02', '2025-03-20', 150_000), providerCode },
