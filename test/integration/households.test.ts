@@ -305,7 +305,7 @@ describe('the household register', () => {
     expect(
       (await createHousehold({ householdId: 'HH-330902-000099', region: '330900', from: '2025-01-01', head: d.memberId })).status,
     ).toBe(201);
-    const bad = idNumber().slice(0, 17) + 'Y';
+    const bad = `${idNumber().slice(0, 17)}Y`;
     const csv = [
       'householdId,region,memberId,idNumber,relation,from,to,reason,reference',
       `HH-330902-000100,330900,,${a.idNumber},head,2025-01-01,,,户籍 100`,
