@@ -69,6 +69,8 @@ export const EmploymentRecorded = defineEvent({
       /** The employer, for in-service only. */
       employerCode: creditCodeSchema.optional(),
       validFrom: isoDate,
+      /** A civil servant (公务员), in service or retired; absent otherwise (added compatibly: optional). */
+      civilServant: z.boolean().optional(),
       /** The previous status's last day, when this one ends it. */
       previous: z.object({ status: z.enum(EMPLOYMENT_STATUSES), validFrom: isoDate, validTo: isoDate }).optional(),
     })

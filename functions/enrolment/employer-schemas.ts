@@ -70,6 +70,7 @@ export const employmentSchema = z
     validFrom: z.iso.date(),
     validTo: z.iso.date().optional(),
     contributionYears: z.number().int().optional(),
+    civilServant: z.boolean().optional(),
     reference: z.string().optional(),
     recordedAt: z.string(),
   })

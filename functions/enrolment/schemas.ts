@@ -209,6 +209,7 @@ export const eligibilityResponse = z
       .object({
         status: z.enum(EMPLOYMENT_STATUSES),
         employerCode: z.string().optional(),
+        civilServant: z.boolean().optional(),
         validFrom: z.iso.date(),
         validTo: z.iso.date().optional(),
       })

@@ -22,6 +22,10 @@ export const employmentRequestSchema = z
     status: z.enum(EMPLOYMENT_STATUSES).meta({ description: 'in-service (在职), flexible (灵活就业) or retired (退休)' }),
     employerCode: creditCodeInput.optional().meta({ description: 'The employer (统一社会信用代码): in-service only' }),
     validFrom: z.iso.date(),
+    civilServant: z.boolean().optional().meta({
+      description:
+        'In service or retired: a civil servant (公务员, or managed as one: 参照公务员法管理), in the member group civil-servant (公务员医疗补助)',
+    }),
     contributionYears: z
       .number()
       .int()
@@ -85,6 +89,12 @@ export function planEmployment(
       rule: 'required_for_retired',
       message: 'a retiree’s years of contribution are checked against the policy',
     });
+  if (request.status === 'flexible' && request.civilServant)
+    problems.push({
+      field: 'civilServant',
+      rule: 'not_allowed_for_flexible',
+      message: 'a flexible worker is not a civil servant of an employer',
+    });
   if (request.status !== 'retired' && request.contributionYears !== undefined)
     problems.push({ field: 'contributionYears', rule: 'retired_only', message: 'years of contribution are recorded at retirement' });
   if (problems.length > 0) return refuse(400, problems);
@@ -93,7 +103,10 @@ export function planEmployment(
   const same = history.find((p) => p.validFrom === request.validFrom);
   if (same) {
     const identical =
-      same.status === request.status && same.employerCode === request.employerCode && same.contributionYears === request.contributionYears;
+      same.status === request.status &&
+      same.employerCode === request.employerCode &&
+      same.contributionYears === request.contributionYears &&
+      (same.civilServant ?? false) === (request.civilServant ?? false);
     if (identical) return { ok: true, outcome: 'unchanged', employment: same };
     return refuse(
       409,
@@ -176,6 +189,7 @@ export function planEmployment(
     region: enrolment.region,
     validFrom: request.validFrom,
     ...(request.contributionYears !== undefined ? { contributionYears: request.contributionYears } : {}),
+    ...(request.civilServant ? { civilServant: true } : {}),
     ...(request.reference ? { reference: request.reference } : {}),
     recordedAt: ctx.now,
     recordedBy: ctx.by,

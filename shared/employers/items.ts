@@ -79,6 +79,8 @@ export const employmentItemSchema = z.object({
   validTo: isoDate.optional(),
   /** Retirees: the years of contribution (actual plus deemed) the policy's minimum was checked against. */
   contributionYears: z.number().int().nonnegative().optional(),
+  /** A civil servant (公务员): the member group civil-servant, for 公务员医疗补助. */
+  civilServant: z.boolean().optional(),
   reference: z.string().optional(),
   recordedAt: z.string(),
   recordedBy: z.string(),

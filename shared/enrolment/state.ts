@@ -29,7 +29,14 @@ export interface MemberState {
   /** Out-of-area registrations (异地就医备案) valid on onDate. */
   outOfArea: { kind: string; region: string; validFrom: string; validTo?: string | undefined }[];
   /** The employment status (在职, 灵活就业, 退休) holding on onDate; absent when none is recorded. */
-  employment?: { status: EmploymentStatus; employerCode?: string | undefined; validFrom: string; validTo?: string | undefined };
+  employment?: {
+    status: EmploymentStatus;
+    employerCode?: string | undefined;
+    /** A civil servant (公务员): the member group civil-servant. */
+    civilServant?: boolean | undefined;
+    validFrom: string;
+    validTo?: string | undefined;
+  };
 }
 
 /** The member registers' entries holding on a date (shared/registers), as settlement reads them. */
@@ -158,6 +165,7 @@ export function memberStateFrom(items: MemberItems, onDate: string, termsOf?: Co
           employment: {
             status: employment.status,
             ...(employment.employerCode ? { employerCode: employment.employerCode } : {}),
+            ...(employment.civilServant ? { civilServant: true } : {}),
             validFrom: employment.validFrom,
             ...(employment.validTo ? { validTo: employment.validTo } : {}),
           },

@@ -283,8 +283,8 @@ describe("an employee's year month by month (Zhoushan: back-payment restores the
       enrolment: { coverage: { basis: 'back-paid' } },
     });
     const again = await settle(memberId, 'ZS-EMP-2', '2025-09-10');
-    expect(problemsOf(again)).not.toContain('body.memberId:benefits_suspended');
-    expect(problemsOf(again)).not.toContain('body.memberId:not_enrolled');
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body.statement).toBeDefined();
     // December unpaid is within its grace at the end of the year.
     expect((await eligibility(memberId, '2025-12-20')).body).toMatchObject({ eligible: true, enrolment: { coverage: { basis: 'grace' } } });
 
@@ -377,6 +377,30 @@ describe('retirees and flexible workers', () => {
     // Settlement's member is in the group retired (the engine's retiree terms apply).
     const member = await loadSettlementMember({ memberId, visit: { serviceDate: '2025-07-01' } } as never);
     expect(member.groups).toEqual(['retired']);
+    const claim = await settle(memberId, 'ZS-RET-1', '2025-07-01');
+    expect(claim.status, JSON.stringify(claim.body)).toBe(201);
+    // …and settles under the retiree terms of the employee policy (门诊共济 for retirees).
+    expect(JSON.stringify(claim.body.statement)).toContain('basic.ratios[outpatient-retired]');
+  });
+
+  it('a civil servant (公务员) is in the group civil-servant, in service and when retired', async () => {
+    const { memberId } = await employee('330900', { sex: 'F', birthYear: 1964 });
+    const flexible = await employment(memberId, { status: 'flexible', validFrom: '2025-01-01', civilServant: true });
+    expect(problemsOf(flexible)).toEqual(['body.civilServant:not_allowed_for_flexible']);
+    expect(
+      (await employment(memberId, { status: 'in-service', employerCode: ZS_EMPLOYER, validFrom: '2025-01-01', civilServant: true })).status,
+    ).toBe(201);
+    expect(
+      (await pay(memberId, { month: '2025-01', employerCode: ZS_EMPLOYER, declaredWageFen: 9_000_00, paidOn: '2025-01-31' })).status,
+    ).toBe(201);
+    const inService = await loadSettlementMember({ memberId, visit: { serviceDate: '2025-01-20' } } as never);
+    expect(inService.groups).toEqual(['civil-servant']);
+    expect(
+      (await employment(memberId, { status: 'retired', validFrom: '2025-06-01', contributionYears: 31, civilServant: true })).status,
+    ).toBe(201);
+    const retired = await loadSettlementMember({ memberId, visit: { serviceDate: '2025-07-01' } } as never);
+    expect(retired.groups).toEqual(['retired', 'civil-servant']);
+    expect((await eligibility(memberId, '2025-07-01')).body.employment).toMatchObject({ status: 'retired', civilServant: true });
   });
 
   it('a flexible worker pays both parts himself, without an employer', async () => {

@@ -80,6 +80,7 @@ export function employmentEvent(plan: Extract<EmploymentPlan, { outcome: 'record
       status: e.status,
       employerCode: e.employerCode,
       validFrom: e.validFrom,
+      ...(e.civilServant ? { civilServant: true } : {}),
       ...(ended ? { previous: { status: ended.status, validFrom: ended.validFrom, validTo: ended.validTo! } } : {}),
     },
     correlationId,

@@ -12,6 +12,11 @@ import { settlementDate, type Bill } from '../bill.ts';
 import type { MemberState } from '../member.ts';
 import { SettlementRefusal } from '../statement.ts';
 
+/** The member groups an employment status puts a member in (the policies' memberGroups). */
+function groupsOf(employment: RegisterState['employment']): string[] {
+  return [...(employment?.status === 'retired' ? ['retired'] : []), ...(employment?.civilServant ? ['civil-servant'] : [])];
+}
+
 export function settlementMemberFrom(state: RegisterState | undefined, bill: Bill, registers?: RegistersOnDate): MemberState {
   const date = bill.visit.serviceDate;
   if (!state) throw new SettlementRefusal('memberId', 'not_found', `no member ${bill.memberId} in the register`);
@@ -38,8 +43,8 @@ export function settlementMemberFrom(state: RegisterState | undefined, bill: Bil
     birthDate: state.member.birthDate,
     enrolment: { region: enrolment.region, scheme: enrolment.scheme, year: enrolment.year },
     categories: state.categories.map((c) => c.code),
-    // Member groups from the register: the employment status says who is retired (退休).
-    groups: state.employment?.status === 'retired' ? ['retired'] : [],
+    // Member groups from the register: the employment status says who is retired (退休) and who is a civil servant (公务员).
+    groups: groupsOf(state.employment),
     outOfAreaRegions: state.outOfArea.map((r) => r.region),
     ...fromRegisters(registers, bill),
   };
