@@ -340,8 +340,10 @@ export const handler = httpApi(logger, 'accounts', {
       memberId,
       {
         kind: 'transfer',
-        // To an agency outside, the balance goes with the member (paid out); inside, the account just changes region.
-        amountFen: body.external ? -account.balanceFen : 0,
+        // To an agency outside, the balance goes with the member (paid out, as it stands when the write commits); inside,
+        // the account just changes region.
+        amountFen: 0,
+        ...(body.external ? { wholeBalance: true } : {}),
         reference,
         transfer: { fromRegion: account.region, toRegion: body.toRegion, date: body.transferDate, external: body.external },
         ...(body.external ? { close: `transferred to ${body.toRegion}` } : { toRegion: body.toRegion }),

@@ -86,6 +86,8 @@ export type Movement = Omit<AccountEntry, 'memberId' | 'seq' | 'balanceAfterFen'
   toRegion?: string;
   /** Payout to an outside agency: the account closes after it. */
   close?: string;
+  /** The movement is the whole balance as it stands when posted (a payout): `amountFen` is ignored. */
+  wholeBalance?: boolean;
   /** A status change: the holder's new status. */
   toStatus?: AccountStatus;
 };
@@ -105,16 +107,18 @@ export function openAccount(memberId: string, region: string, status: AccountSta
  * is refused and changes nothing.
  */
 export function post(account: Account, movement: Movement, context: { year: number; at: string; by: string }): PostResult {
-  const { toRegion, close, toStatus, ...recorded } = movement;
+  const { toRegion, close, toStatus, wholeBalance, ...asked } = movement;
+  // A payout takes the balance as it stands now, not as it stood when the request was read.
+  const recorded = wholeBalance ? { ...asked, amountFen: -account.balanceFen } : asked;
   // A closed account takes no new credit; a claim's refund is still owed to its holder.
-  if (account.closed && movement.amountFen > 0 && movement.kind !== 'claim-refund') {
+  if (account.closed && recorded.amountFen > 0 && recorded.kind !== 'claim-refund') {
     return { ok: false, rule: 'account_closed', message: `the account was closed on ${account.closed.at}`, balanceFen: account.balanceFen };
   }
-  if (account.balanceFen + movement.amountFen < 0) {
+  if (account.balanceFen + recorded.amountFen < 0) {
     return {
       ok: false,
       rule: 'insufficient_balance',
-      message: `the account holds ${account.balanceFen} fen, less than the ${-movement.amountFen} fen asked`,
+      message: `the account holds ${account.balanceFen} fen, less than the ${-recorded.amountFen} fen asked`,
       balanceFen: account.balanceFen,
     };
   }
@@ -134,7 +138,7 @@ export function post(account: Account, movement: Movement, context: { year: numb
     });
   }
   seq += 1;
-  const balanceAfterFen = account.balanceFen + movement.amountFen;
+  const balanceAfterFen = account.balanceFen + recorded.amountFen;
   entries.push({ ...base, ...recorded, seq, balanceAfterFen });
   const next: Account = {
     ...account,

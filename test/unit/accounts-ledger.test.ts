@@ -96,7 +96,13 @@ describe('posting', () => {
   it('closes on a payout and takes no new credit after it, but still a refund of a claim it paid', () => {
     const funded = post(opened(), credit(7_000, 'c1'), ctx());
     if (!funded.ok) throw new Error('refused');
-    const out = post(funded.account, { kind: 'transfer', amountFen: -7_000, reference: 't', close: 'transferred to 110100' }, ctx());
+    // A payout takes the balance as it stands when posted, whatever amount was read before.
+    const out = post(
+      funded.account,
+      { kind: 'transfer', amountFen: 0, wholeBalance: true, reference: 't', close: 'transferred to 110100' },
+      ctx(),
+    );
+    expect(out.ok && out.entries[0]).toMatchObject({ amountFen: -7_000, balanceAfterFen: 0 });
     if (!out.ok) throw new Error('refused');
     expect(out.account).toMatchObject({ balanceFen: 0, closed: { reason: 'transferred to 110100' } });
     expect(post(out.account, credit(100, 'c2'), ctx())).toMatchObject({ ok: false, rule: 'account_closed' });
