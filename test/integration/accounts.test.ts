@@ -16,6 +16,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { BUS_NAME } from '../../infra/topology.ts';
+import { creditCodeCheckCharacter } from '../../shared/employers/credit-code.ts';
+import { lastDayOf } from '../../shared/employers/months.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import zhoushan2025 from '../../policies/benefits/330900/2025-resident.json' with { type: 'json' };
@@ -253,6 +255,53 @@ describe('monthly credits', () => {
     );
     expect(posted).toBe(true);
     expect(JSON.stringify(events.filter((x) => x.detail.memberId === e))).not.toMatch(/\d{17}[\dX]/);
+  });
+
+  it('credits the months an employer pays through the contributions API (EmployeeContributionPaid), a back-payment too, and a retirement from employment status', async () => {
+    const clerk = await cloud.mint({ sub: 'clerk-contributions', role: 'staff', permissions: ['contributions:write'] });
+    const first17 = '91330902MA0000042';
+    const employerCode = first17 + creditCodeCheckCharacter(first17);
+    const registered = await api(cloud, 'POST', '/v1/employers', {
+      token: clerk,
+      body: { creditCode: employerCode, name: '舟山示例船舶有限公司', region: '330900', validFrom: '2024-01-01' },
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const e = await employee({ account: false });
+    const employed = await api(cloud, 'POST', `/v1/members/${e}/employment`, {
+      token: clerk,
+      body: { status: 'in-service', employerCode, validFrom: '2025-01-01' },
+    });
+    expect(employed.status, JSON.stringify(employed.body)).toBe(201);
+    // January and February on time; March paid late (a back-payment): 2% of an 8,000-yuan wage each, 160 yuan.
+    for (const [month, paidOn] of [
+      ['2025-01', lastDayOf('2025-01')],
+      ['2025-02', lastDayOf('2025-02')],
+      ['2025-03', '2025-08-15'],
+    ] as const) {
+      const paid = await api(cloud, 'POST', `/v1/members/${e}/employee-contributions`, {
+        token: clerk,
+        body: { month, employerCode, declaredWageFen: 800_000, paidOn, channel: 'employer' },
+      });
+      expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+      expect(paid.body.contribution.individualFen).toBe(16_000);
+    }
+    await eventually(async () => ((await balance(e)) === 48_000 ? true : undefined), 'three months of 16,000 fen credited');
+    expect((await entries(e)).map((x) => x.month).sort()).toEqual(['2025-01', '2025-02', '2025-03']);
+    expect(await account(e)).toMatchObject({ status: 'in-service', region: '330900' });
+    // Retired from 1 September (EmploymentRecorded): from then the pooled fund credits the month's fixed amount.
+    const retired = await api(cloud, 'POST', `/v1/members/${e}/employment`, {
+      token: clerk,
+      body: { status: 'retired', validFrom: '2025-09-01', contributionYears: 34 },
+    });
+    expect(retired.status, JSON.stringify(retired.body)).toBe(201);
+    await eventually(async () => ((await account(e))?.status === 'retired' ? true : undefined), 'the account following the retirement');
+    const october = await cloud.scheduler.fire('retireeAccountCredits', new Date('2025-09-30T19:00:00Z'));
+    expect(october.ok, october.error).toBe(true);
+    expect(await balance(e)).toBe(48_000 + 9_000);
+    expect((await entries(e)).slice(0, 2).map((x) => [x.kind, x.month ?? null])).toEqual([
+      ['retiree-credit', '2025-10'],
+      ['status-change', null],
+    ]);
   });
 
   it("credits a retiree's account from the pooled fund on the 1st of each month, once per month", async () => {
