@@ -726,11 +726,11 @@ export const rules = {
   },
   approvalsToPaymentFacts: {
     description:
-      "Chronic-disease approvals (the approvals register) make the capitation's capitated population: members per health community and disease group.",
+      "Chronic-disease approvals make the capitation's capitated population (members per health community and disease group); family-doctor contracts the providers' contracted members (per-capita weights).",
     pattern: {
       source: [EventSource.enrolment],
       'detail-type': [DetailType.registerEntryChanged],
-      detail: { register: ['chronic-approvals'] },
+      detail: { register: ['chronic-approvals', 'family-doctor-contracts'] },
     },
     target: 'paymentFacts',
   },

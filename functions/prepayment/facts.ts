@@ -15,7 +15,7 @@ import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { applyCase, applyClaimReversed, applyClaimSettled } from '../../shared/budget/store/facts.ts';
 import { capitationOf, communitiesOfRegion } from '../../shared/budget/store/register.ts';
 import { RegisterEntryChanged } from '../../events/registers.ts';
-import { applyApprovalFact } from '../../shared/budget/store/capitated-population.ts';
+import { applyApprovalFact, applyContractFact } from '../../shared/budget/store/capitated-population.ts';
 
 export const FACT_CONTRACTS = [ClaimSettled, ClaimReversed, CaseGrouped, RegisterEntryChanged] as const;
 type FactContract = (typeof FACT_CONTRACTS)[number];
@@ -27,6 +27,25 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
   if (detailType === RegisterEntryChanged.detailType) {
     // A chronic-disease approval: the capitated population follows the approvals register.
     const d = event.detail as ReceivedEvent<typeof RegisterEntryChanged>['detail'];
+    if (d.register === 'family-doctor-contracts') {
+      // A family-doctor contract: the provider's contracted members, the per-capita basis of its weight.
+      const outcome = await applyContractFact(
+        d.memberId,
+        d.region,
+        {
+          entryId: d.entryId,
+          version: d.version,
+          status: d.status,
+          validFrom: d.validFrom,
+          validTo: d.validTo,
+          diseaseGroup: d.subject,
+          communityId: d.providerCode ?? null,
+        },
+        now,
+      );
+      logger.info('Contract projected', { outcome, version: d.version, providerCode: d.providerCode });
+      return;
+    }
     if (d.register !== 'chronic-approvals') return;
     const community = d.providerCode
       ? (await communitiesOfRegion(d.region)).find((c) => c.members.some((m) => m.providerCode === d.providerCode))

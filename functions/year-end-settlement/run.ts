@@ -25,6 +25,8 @@ import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
 import { runId } from '../../shared/budget/store/keys.ts';
 import { getAssessment, getCommunity, providersOfRegion } from '../../shared/budget/store/register.ts';
 import { balances } from '../../shared/budget/store/ledger.ts';
+import { contractedMembers } from '../../shared/budget/store/capitated-population.ts';
+import { weightsByContracts } from '../../shared/budget/capitated-population.ts';
 import { completeRun, createRunVersion, getRunVersion, type RunVersion } from '../../shared/budget/store/runs.ts';
 import { writeYearEndCommunity, writeYearEndProviders } from '../../shared/budget/store/year-end.ts';
 
@@ -77,10 +79,21 @@ export async function loadYear(
     if (!profile)
       throw new Error(`budget ${region}/${year} v${budget.version} names health community ${c.communityId}, which is not registered`);
     for (const m of profile.members) codes.add(m.providerCode);
+    // Per-capita weights: the members contracted with each provider that year (家庭医生签约), where the community asks for them.
+    const members =
+      profile.weightBy === 'family-doctor-contracts'
+        ? weightsByContracts(
+            profile.members,
+            await contractedMembers(
+              profile.members.map((m) => m.providerCode),
+              year,
+            ),
+          )
+        : profile.members;
     return {
       communityId: c.communityId,
       name: profile.name,
-      members: profile.members,
+      members,
       // The count fixed when the budget was set (typed in, or the approvals register's then).
       capitatedMembers: budget.communities.find((x) => x.communityId === c.communityId)?.capitatedMembers ?? c.capitatedMembers ?? 0,
       spentFen,

@@ -76,3 +76,26 @@ export function countDeltas(before: Standing, after: Standing): CountDelta[] {
     .map((d) => ({ ...d, groups: Object.fromEntries(Object.entries(d.groups).filter(([, n]) => n !== 0)) }))
     .filter((d) => d.members !== 0 || Object.keys(d.groups).length > 0);
 }
+
+/**
+ * A member's family-doctor standing in a year: the provider of the latest contract holding some day
+ * of it (where the member is contracted as the year ends), carried in `communityId` so the same
+ * counters serve; a member counts once a year, with one provider.
+ */
+export function contractStandingIn(facts: readonly ApprovalFact[], year: number): Standing {
+  const holding = facts.filter((f) => holdsIn(f, year) && f.communityId !== null).sort((a, b) => b.validFrom.localeCompare(a.validFrom));
+  const last = holding[0];
+  return last ? { communityId: last.communityId, groups: [] } : { communityId: null, groups: [] };
+}
+
+/**
+ * A community's members weighted by their contracted members (the per-capita basis). A tier where no
+ * provider has a contract keeps equal weights, so its share is still divided (and never by zero).
+ */
+export function weightsByContracts<M extends { providerCode: string; tier: string; weight: number }>(
+  members: readonly M[],
+  contracted: ReadonlyMap<string, number>,
+): M[] {
+  const tierHas = new Set(members.filter((m) => (contracted.get(m.providerCode) ?? 0) > 0).map((m) => m.tier));
+  return members.map((m) => ({ ...m, weight: tierHas.has(m.tier) ? (contracted.get(m.providerCode) ?? 0) : 1 }));
+}

@@ -13,6 +13,11 @@ export const healthCommunityInputSchema = z
     communityId: communityIdSchema,
     region: regionSchema,
     name: z.string().min(1).max(100),
+    /**
+     * How members share within a tier: by the weights given (default), or by the members contracted
+     * with each provider that year in the family-doctor contracts register (家庭医生签约: the per-capita basis).
+     */
+    weightBy: z.enum(['given', 'family-doctor-contracts']).default('given'),
     members: z
       .array(
         z.strictObject({

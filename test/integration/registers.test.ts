@@ -13,6 +13,7 @@ import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
+import { contractedMembers } from '../../shared/budget/store/capitated-population.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
@@ -386,6 +387,29 @@ describe('settlement reads the registers', () => {
     const plain = (await settle(big(other.memberId))).body.statement;
     expect(plain.totals.byLayer).toMatchObject({ basic: y(3_000), supplementary: 0 });
     expect(plain.totals.patientPaidFen).toBe(y(17_000));
+  });
+});
+
+describe('family-doctor contracts are the per-capita basis', () => {
+  it('counts the members contracted with a provider in a year, and a revoked contract no longer counts', async () => {
+    const [a, b] = [await member(), await member()];
+    const contract = { providerCode: OTHER_CLINIC, teamCode: 'T-2', validFrom: '2025-01-01', validTo: '2025-12-31' };
+    expect((await record(a.memberId, 'family-doctor-contracts', contract)).status).toBe(201);
+    expect((await record(b.memberId, 'family-doctor-contracts', { ...contract, validFrom: '2025-05-01' })).status).toBe(201);
+    await eventually(
+      async () => ((await contractedMembers([OTHER_CLINIC], 2025)).get(OTHER_CLINIC) === 2 ? true : undefined),
+      'two contracted members',
+    );
+    const revoked = await api(cloud, 'POST', `${registerPath(b.memberId, 'family-doctor-contracts')}/${OTHER_CLINIC}-2025-05-01/end`, {
+      token: clerk,
+      body: { action: 'revoke', reason: 'signed in error' },
+    });
+    expect(revoked.status).toBe(201);
+    await eventually(
+      async () => ((await contractedMembers([OTHER_CLINIC], 2025)).get(OTHER_CLINIC) === 1 ? true : undefined),
+      'one contracted member',
+    );
+    expect((await contractedMembers([OTHER_CLINIC], 2026)).get(OTHER_CLINIC)).toBe(0);
   });
 });
 

@@ -18,7 +18,7 @@ import { registerSpecs } from '../../shared/registers/registers.ts';
 import { registerRow } from '../../shared/registers/bulk.ts';
 import { shippedPolicy } from '../../shared/policy/benefits.ts';
 import { settle } from '../../shared/settlement/engine.ts';
-import { countDeltas, standingIn, yearsOf } from '../../shared/budget/capitated-population.ts';
+import { contractStandingIn, countDeltas, standingIn, weightsByContracts, yearsOf } from '../../shared/budget/capitated-population.ts';
 import { exampleBill, exampleLine, exampleMember, exampleProvider } from '../../shared/settlement/examples.ts';
 
 const staff: Actor = { role: 'staff', sub: 'clerk-1' };
@@ -270,5 +270,37 @@ describe('the capitated population from approvals (shared/budget/capitated-popul
       { communityId: 'HC-1', members: -1, groups: { diabetes: -1 } },
     ]);
     expect(countDeltas({ communityId: 'HC-1', groups: ['x'] }, { communityId: 'HC-1', groups: ['x'] })).toEqual([]);
+  });
+});
+
+describe('family-doctor contracts as the per-capita basis', () => {
+  it('counts a member with the provider of its latest contract in the year, and weights a tier by contracted members', () => {
+    const contract = (entryId: string, provider: string, validFrom: string, validTo: string) => ({
+      entryId,
+      version: 1,
+      status: 'active' as const,
+      validFrom,
+      validTo,
+      diseaseGroup: provider,
+      communityId: provider,
+    });
+    const facts = [contract('A-2024-07-01', 'A', '2024-07-01', '2025-03-31'), contract('B-2025-04-01', 'B', '2025-04-01', '2026-03-31')];
+    expect(contractStandingIn(facts, 2024)).toEqual({ communityId: 'A', groups: [] });
+    expect(contractStandingIn(facts, 2025)).toEqual({ communityId: 'B', groups: [] });
+    const members = [
+      { providerCode: 'C1', tier: 'county', weight: 1 },
+      { providerCode: 'T1', tier: 'township', weight: 1 },
+      { providerCode: 'T2', tier: 'township', weight: 1 },
+      { providerCode: 'V1', tier: 'village', weight: 1 },
+    ];
+    const weighted = weightsByContracts(
+      members,
+      new Map([
+        ['T1', 300],
+        ['T2', 100],
+      ]),
+    );
+    // Townships share 3 : 1 by contracted members; the county and village tiers, with none, keep equal weights.
+    expect(weighted.map((m) => m.weight)).toEqual([1, 300, 100, 1]);
   });
 });

@@ -9,7 +9,7 @@
  */
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons } from '../../runtime/condition-failure.ts';
-import { countDeltas, standingIn, yearsOf, type ApprovalFact, type Standing } from '../capitated-population.ts';
+import { contractStandingIn, countDeltas, standingIn, yearsOf, type ApprovalFact, type Standing } from '../capitated-population.ts';
 import { db, providersTable, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 
@@ -19,17 +19,37 @@ interface MemberYearItem {
   standing: Standing;
 }
 
-async function readMemberYear(memberId: string, year: number): Promise<MemberYearItem | undefined> {
-  const out = await db().send(
-    new GetCommand({ TableName: providersTable(), Key: keys.approvalYear(memberId, year), ConsistentRead: true }),
-  );
+/** What one projected register needs: its keys, how facts make a standing, where its counters are, what follows. */
+interface Projection {
+  yearKey(memberId: string, year: number): { pk: string; sk: string };
+  entryKey(memberId: string, entryId: string): { pk: string; sk: string };
+  standing(facts: readonly ApprovalFact[], year: number): Standing;
+  counterKey(owner: string, year: number): { pk: string; sk: string };
+  follow?(memberId: string, year: number, region: string, standing: Standing, now: string): Promise<void>;
+}
+
+const approvals: Projection = {
+  yearKey: keys.approvalYear,
+  entryKey: keys.approvalEntry,
+  standing: standingIn,
+  counterKey: keys.capitatedCount,
+  follow: (memberId, year, region, standing, now) => followCapitation(memberId, year, region, standing, now),
+};
+
+const contracts: Projection = {
+  yearKey: keys.contractYear,
+  entryKey: keys.contractEntry,
+  standing: contractStandingIn,
+  counterKey: keys.contractedCount,
+};
+
+async function readMemberYear(p: Projection, memberId: string, year: number): Promise<MemberYearItem | undefined> {
+  const out = await db().send(new GetCommand({ TableName: providersTable(), Key: p.yearKey(memberId, year), ConsistentRead: true }));
   return out.Item ? (out.Item as unknown as MemberYearItem) : undefined;
 }
 
-async function readEntryYears(memberId: string, entryId: string): Promise<{ version: number; years: number[] } | undefined> {
-  const out = await db().send(
-    new GetCommand({ TableName: providersTable(), Key: keys.approvalEntry(memberId, entryId), ConsistentRead: true }),
-  );
+async function readEntryYears(p: Projection, memberId: string, entryId: string): Promise<{ version: number; years: number[] } | undefined> {
+  const out = await db().send(new GetCommand({ TableName: providersTable(), Key: p.entryKey(memberId, entryId), ConsistentRead: true }));
   return out.Item ? { version: out.Item.version as number, years: out.Item.years as number[] } : undefined;
 }
 
@@ -39,23 +59,33 @@ export type ApplyOutcome = 'applied' | 'stale';
  * Applies one approval fact for a member in a region. Returns `stale` when a newer (or the same)
  * version was applied already. Throws on a lost race, so the queue redelivers the message.
  */
-export async function applyApprovalFact(memberId: string, region: string, fact: ApprovalFact, now: string): Promise<ApplyOutcome> {
-  const seen = await readEntryYears(memberId, fact.entryId);
+export const applyApprovalFact = (memberId: string, region: string, fact: ApprovalFact, now: string): Promise<ApplyOutcome> =>
+  applyFact(approvals, memberId, region, fact, now);
+
+/**
+ * Applies one family-doctor contract fact (`communityId` carries the contracted provider): the
+ * provider's contracted members that year, the per-capita basis a community's weights can follow.
+ */
+export const applyContractFact = (memberId: string, region: string, fact: ApprovalFact, now: string): Promise<ApplyOutcome> =>
+  applyFact(contracts, memberId, region, fact, now);
+
+async function applyFact(p: Projection, memberId: string, region: string, fact: ApprovalFact, now: string): Promise<ApplyOutcome> {
+  const seen = await readEntryYears(p, memberId, fact.entryId);
   if (seen && seen.version >= fact.version) return 'stale';
   const years = [...new Set([...(seen?.years ?? []), ...yearsOf(fact)])].sort();
   for (const year of years) {
-    const held = await readMemberYear(memberId, year);
+    const held = await readMemberYear(p, memberId, year);
     const prior = held?.facts[fact.entryId];
     if (prior && prior.version >= fact.version) continue;
     const facts = { ...(held?.facts ?? {}), [fact.entryId]: fact };
     const before = held?.standing ?? { communityId: null, groups: [] };
-    const after = standingIn(Object.values(facts), year);
+    const after = p.standing(Object.values(facts), year);
     const items: TransactItem[] = [
       {
         Put: {
           TableName: providersTable(),
           Item: {
-            ...keys.approvalYear(memberId, year),
+            ...p.yearKey(memberId, year),
             memberId,
             year,
             region,
@@ -72,7 +102,7 @@ export async function applyApprovalFact(memberId: string, region: string, fact: 
         (d): TransactItem => ({
           Update: {
             TableName: providersTable(),
-            Key: keys.capitatedCount(d.communityId, year),
+            Key: p.counterKey(d.communityId, year),
             UpdateExpression: `SET communityId = :c, #year = :y, updatedAt = :now ADD members :m${Object.keys(d.groups)
               .map((_, i) => `, #g${i} :g${i}`)
               .join('')}`,
@@ -97,7 +127,7 @@ export async function applyApprovalFact(memberId: string, region: string, fact: 
       if (cancellationReasons(error)) throw new Error(`capitated population of ${memberId} ${year} changed meanwhile; redeliver`);
       throw error;
     }
-    await followCapitation(memberId, year, region, after, now);
+    await p.follow?.(memberId, year, region, after, now);
   }
   await db().send(
     new TransactWriteCommand({
@@ -105,7 +135,7 @@ export async function applyApprovalFact(memberId: string, region: string, fact: 
         {
           Put: {
             TableName: providersTable(),
-            Item: { ...keys.approvalEntry(memberId, fact.entryId), version: fact.version, years },
+            Item: { ...p.entryKey(memberId, fact.entryId), version: fact.version, years },
             ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
             ExpressionAttributeValues: { ':v': fact.version },
           },
@@ -175,4 +205,16 @@ export async function capitatedPopulation(communityId: string, year: number): Pr
       .map(([k, n]) => [k.slice('group_'.length), n as number]),
   );
   return { members: typeof item.members === 'number' ? item.members : 0, groups };
+}
+
+/** Members contracted with each provider in a year (family-doctor contracts holding some day of it). */
+export async function contractedMembers(providerCodes: readonly string[], year: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const code of providerCodes) {
+    const got = await db().send(
+      new GetCommand({ TableName: providersTable(), Key: keys.contractedCount(code, year), ConsistentRead: true }),
+    );
+    out.set(code, typeof got.Item?.members === 'number' ? got.Item.members : 0);
+  }
+  return out;
 }

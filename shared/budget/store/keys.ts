@@ -9,6 +9,8 @@
  *  approvals seen          MEMBER#<memberId>            APPROVALS#<yyyy>            (the approvals register's facts and the member's standing that year)
  *  approval versions       MEMBER#<memberId>            APPROVAL#<entryId>          (latest version applied, the years it touched)
  *  capitated population    HC#<id>                      CAPCOUNT#<yyyy>             (members, and group_<code> per disease group)
+ *  contracts seen          MEMBER#<memberId>            CONTRACTS#<yyyy> / CONTRACT#<entryId>   (family-doctor contracts, as approvals)
+ *  contracted members      PROVIDER#<code>              CONTRACTED#<yyyy>           (members contracted with it that year)
  *  budget version / head   BUDGET#<r>#<yyyy>            V#<0001> / HEAD
  *  regions with a budget   BUDGETS#<yyyy>               REGION#<r>
  *  monthly totals          PROVIDER#<code>              TOTALS#<yyyy-mm>            (points, fund paid: the projection)
@@ -34,6 +36,9 @@ export const keys = {
   approvalYear: (memberId: string, year: number) => ({ pk: `MEMBER#${memberId}`, sk: `APPROVALS#${year}` }),
   approvalEntry: (memberId: string, entryId: string) => ({ pk: `MEMBER#${memberId}`, sk: `APPROVAL#${entryId}` }),
   capitatedCount: (communityId: string, year: number) => ({ pk: `HC#${communityId}`, sk: `CAPCOUNT#${year}` }),
+  contractYear: (memberId: string, year: number) => ({ pk: `MEMBER#${memberId}`, sk: `CONTRACTS#${year}` }),
+  contractEntry: (memberId: string, entryId: string) => ({ pk: `MEMBER#${memberId}`, sk: `CONTRACT#${entryId}` }),
+  contractedCount: (providerCode: string, year: number) => ({ pk: `PROVIDER#${providerCode}`, sk: `CONTRACTED#${year}` }),
   budget: (region: string, year: number, version: number) => ({ pk: `BUDGET#${region}#${year}`, sk: v(version) }),
   budgetHead: (region: string, year: number) => ({ pk: `BUDGET#${region}#${year}`, sk: 'HEAD' }),
   budgetIndex: (region: string, year: number) => ({ pk: `BUDGETS#${year}`, sk: `REGION#${region}` }),

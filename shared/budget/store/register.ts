@@ -96,6 +96,7 @@ const communityOf = (item: Record<string, unknown>): HealthCommunity => ({
   communityId: item.communityId as string,
   region: item.region as string,
   name: item.name as string,
+  weightBy: (item.weightBy as HealthCommunity['weightBy'] | undefined) ?? 'given',
   members: item.members as HealthCommunity['members'],
 });
 
