@@ -5,7 +5,7 @@
  * retired; Zhoushan and Honghe providers registered through POST /v1/providers; the shipped 2025
  * employee policies. 门诊共济 (in service and retired) and 大额医疗费用补助 with the worked numbers of
  * test/unit/settlement-employee.test.ts, and a June stay reversed and settled again after July's
- * keeping its place by date.
+ * keeping its place by date; a civil servant (by employment status) gets 公务员医疗补助 on the same stay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -80,7 +80,9 @@ function idNumber(division = '330902', birthYear?: number): string {
  * employer's monthly contributions on an 8,000-yuan wage for `months` (cover follows what was paid);
  * `retiredFrom` records retirement (退休) from that day instead, after which nothing is paid.
  */
-async function employee(opts: { region?: '330900' | '532500'; months?: number; retiredFrom?: string } = {}): Promise<string> {
+async function employee(
+  opts: { region?: '330900' | '532500'; months?: number; retiredFrom?: string; civilServant?: boolean } = {},
+): Promise<string> {
   const region = opts.region ?? '330900';
   const employerCode = region === '330900' ? ZS_EMPLOYER : HH_EMPLOYER;
   const division = region === '330900' ? '330902' : '532501';
@@ -100,7 +102,7 @@ async function employee(opts: { region?: '330900' | '532500'; months?: number; r
   const memberId: string = enrolled.body.member.memberId;
   const employed = await api(cloud, 'POST', `/v1/members/${memberId}/employment`, {
     token: clerk,
-    body: { status: 'in-service', employerCode, validFrom: '2025-01-01' },
+    body: { status: 'in-service', employerCode, validFrom: '2025-01-01', ...(opts.civilServant ? { civilServant: true } : {}) },
   });
   expect(employed.status, JSON.stringify(employed.body)).toBe(201);
   if (opts.retiredFrom) {
@@ -222,6 +224,18 @@ describe('employee claims under the Zhoushan 2025 employee policy', () => {
     const read = await api(cloud, 'GET', `/v1/claims/${PROVIDERS.tertiary}/ZY-BIG`, { token: tokens.tertiary });
     expect(read.body.statement.totals.byLayer.catastrophic).toBe(y(20_456.48));
     expect(await counters(memberId)).toMatchObject({ 'basic.cap.annual': y(150_000), 'catastrophic.paid': y(20_456.48) });
+  });
+
+  it('公务员医疗补助 through the API: a civil servant (by employment status) gets the subsidy on the same 200,000 stay', async () => {
+    const memberId = await employee({ civilServant: true });
+    const res = await settle(inpatient(memberId, 'tertiary', 'ZY-GWY', '2025-06-02', '2025-06-28', 200_000), 'tertiary');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    // As test/unit/settlement-employee.test.ts works it: 80% of the burden inside the cap above 1,000
+    // (21,016.46) + 5% of the cost beyond it (22,729.42 × 5% = 1,136.47) = 22,152.93 on top of basic and 大额.
+    expect(res.body.statement.totals).toMatchObject({
+      byLayer: { basic: y(150_000), catastrophic: y(20_456.48), subsidy: y(22_152.93) },
+      patientPaidFen: y(7_390.59),
+    });
   });
 
   it('settles a Honghe employee under the 532500 employee policy: inpatient bands read on the gross cost, 大额 beyond the cap', async () => {
