@@ -21,7 +21,7 @@ import {
   generatedOutpatientBill,
   seededRandom,
 } from '../shared/settlement/examples.ts';
-import { percentile, reportLatencies, runConcurrently, type Report } from './support.ts';
+import { cpuThroughput, percentile, reportLatencies, runConcurrently, type Report } from './support.ts';
 
 /** Settles round and round for about `ms`, with or without the channel; claims per second of this process's CPU time. */
 function throughput(bills: Bill[], ms: number, channel: boolean): { perSecond: number; paidByAccount: number; claims: number } {
@@ -31,40 +31,33 @@ function throughput(bills: Bill[], ms: number, channel: boolean): { perSecond: n
   const provider = exampleProvider('secondary', '330902');
   let account = { ...openAccount(member.memberId, '330900', 'in-service', 2025, '2025-01-01T00:00:00.000Z'), balanceFen: 500_000 };
   let yearToDate: Record<string, number> = {};
-  let done = 0;
   let paidByAccount = 0;
-  const cpu = process.cpuUsage();
-  const began = performance.now();
-  while (performance.now() - began < ms) {
-    for (let i = 0; i < 200; i++) {
-      const bill = bills[done % bills.length]!;
-      const s = settle({ bill, member, provider, policy, yearToDate });
-      if (channel) {
-        const split = splitPatientShare({
-          patientPaidFen: s.totals.patientPaidFen,
-          lines: s.lines,
-          payable: terms.settlement.payable,
-          balanceFen: account.balanceFen,
-        });
-        if (split.personalAccountFen > 0) {
-          const posted = postToAccount(
-            account,
-            { kind: 'claim-payment', amountFen: -split.personalAccountFen, reference: `claim/B/${done}/1/payment` },
-            { year: 2025, at: '2025-06-01T00:00:00.000Z', by: 'bench' },
-          );
-          if (!posted.ok) throw new Error(posted.message);
-          account = posted.account;
-          paidByAccount += split.personalAccountFen;
-        }
-        // A month's credit now and then, so the account neither runs dry nor grows without end.
-        if (done % 20 === 19) account = { ...account, balanceFen: 500_000 };
+  const run = cpuThroughput(ms, (done) => {
+    const bill = bills[done % bills.length]!;
+    const s = settle({ bill, member, provider, policy, yearToDate });
+    if (channel) {
+      const split = splitPatientShare({
+        patientPaidFen: s.totals.patientPaidFen,
+        lines: s.lines,
+        payable: terms.settlement.payable,
+        balanceFen: account.balanceFen,
+      });
+      if (split.personalAccountFen > 0) {
+        const posted = postToAccount(
+          account,
+          { kind: 'claim-payment', amountFen: -split.personalAccountFen, reference: `claim/B/${done}/1/payment` },
+          { year: 2025, at: '2025-06-01T00:00:00.000Z', by: 'bench' },
+        );
+        if (!posted.ok) throw new Error(posted.message);
+        account = posted.account;
+        paidByAccount += split.personalAccountFen;
       }
-      yearToDate = done % 40 === 39 ? {} : s.yearToDate.after;
-      done++;
+      // A month's credit now and then, so the account neither runs dry nor grows without end.
+      if (done % 20 === 19) account = { ...account, balanceFen: 500_000 };
     }
-  }
-  const used = process.cpuUsage(cpu);
-  return { perSecond: done / ((used.user + used.system) / 1e6), paidByAccount, claims: done };
+    yearToDate = done % 40 === 39 ? {} : s.yearToDate.after;
+  });
+  return { perSecond: run.perSecond, paidByAccount, claims: run.done };
 }
 
 export default async function accountsBench(report: Report): Promise<void> {

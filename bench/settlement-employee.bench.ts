@@ -18,7 +18,7 @@ import {
 import type { MemberState } from '../shared/settlement/member.ts';
 import type { BenefitPolicy } from '../shared/settlement/policy.ts';
 import { shippedPolicy } from '../shared/policy/benefits.ts';
-import type { Report } from './support.ts';
+import { cpuThroughput, type Report } from './support.ts';
 
 /**
  * Settles `bills` round and round for about `ms`, each on the year the claims before it left (reset
@@ -35,21 +35,14 @@ function throughput(
   const provider = exampleProvider('tertiary', `${policy.region.slice(0, 4)}02`);
   const start = extra.start ?? {};
   let yearToDate: Record<string, number> = start;
-  let done = 0;
   const layers = new Set<string>();
-  const cpu = process.cpuUsage();
-  const began = performance.now();
-  while (performance.now() - began < ms) {
-    for (let i = 0; i < 200; i++) {
-      const bill = bills[done % bills.length]!;
-      const s = settle({ bill, member, provider, policy, yearToDate, itemFundRatios: extra.itemFundRatios });
-      for (const [layer, paid] of Object.entries(s.totals.byLayer)) if (paid > 0) layers.add(layer);
-      yearToDate = done % 40 === 39 ? start : s.yearToDate.after;
-      done++;
-    }
-  }
-  const used = process.cpuUsage(cpu);
-  return { perSecond: done / ((used.user + used.system) / 1e6), layers };
+  const run = cpuThroughput(ms, (done) => {
+    const bill = bills[done % bills.length]!;
+    const s = settle({ bill, member, provider, policy, yearToDate, itemFundRatios: extra.itemFundRatios });
+    for (const [layer, paid] of Object.entries(s.totals.byLayer)) if (paid > 0) layers.add(layer);
+    yearToDate = done % 40 === 39 ? start : s.yearToDate.after;
+  });
+  return { perSecond: run.perSecond, layers };
 }
 
 export default async function employeeSettlementBench(report: Report): Promise<void> {

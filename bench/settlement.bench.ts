@@ -18,7 +18,7 @@ import {
 import type { MemberState } from '../shared/settlement/member.ts';
 import type { BenefitPolicy } from '../shared/settlement/policy.ts';
 import { shippedPolicy } from '../shared/policy/benefits.ts';
-import { percentile, reportLatencies, type Report } from './support.ts';
+import { cpuThroughput, percentile, reportLatencies, type Report } from './support.ts';
 
 /**
  * Settles `bills` round and round for about `ms` on this one thread; claims per second of this
@@ -28,23 +28,16 @@ function throughput(bills: Bill[], policy: BenefitPolicy, member: MemberState, m
   const provider = exampleProvider('secondary');
   const raw = parse ? bills.map((b) => JSON.parse(JSON.stringify(b)) as unknown) : [];
   let yearToDate: Record<string, number> = {};
-  let done = 0;
   let sink = 0;
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  while (performance.now() - started < ms) {
-    for (let i = 0; i < 200; i++) {
-      const bill = parse ? billSchema.parse(raw[done % raw.length]) : bills[done % bills.length]!;
-      const s = settle({ bill, member, provider, policy, yearToDate });
-      sink += s.totals.fundPaidFen;
-      // Carry the year forward now and then, so deductibles, bands and caps see a real year.
-      if (done % 50 === 0) yearToDate = done % 1000 === 0 ? {} : s.yearToDate.after;
-      done++;
-    }
-  }
+  const run = cpuThroughput(ms, (done) => {
+    const bill = parse ? billSchema.parse(raw[done % raw.length]) : bills[done % bills.length]!;
+    const s = settle({ bill, member, provider, policy, yearToDate });
+    sink += s.totals.fundPaidFen;
+    // Carry the year forward now and then, so deductibles, bands and caps see a real year.
+    if (done % 50 === 0) yearToDate = done % 1000 === 0 ? {} : s.yearToDate.after;
+  });
   if (sink < 0) throw new Error('unreachable');
-  const used = process.cpuUsage(cpu);
-  return done / ((used.user + used.system) / 1e6);
+  return run.perSecond;
 }
 
 export default async function settlementBench(report: Report): Promise<void> {

@@ -39,6 +39,22 @@ export async function runConcurrently(
   return { latenciesMs: latenciesMs.sort((a, b) => a - b), wallMs: performance.now() - started };
 }
 
+/**
+ * Calls `step(done)` in rounds of 200 for about `ms` on this one thread (`done` counts the calls
+ * before it); how many calls it made and how many per second of this process's own CPU time: "one
+ * core", and not depressed by whatever else the machine is running.
+ */
+export function cpuThroughput(ms: number, step: (done: number) => void): { perSecond: number; done: number } {
+  let done = 0;
+  const cpu = process.cpuUsage();
+  const began = performance.now();
+  while (performance.now() - began < ms) {
+    for (let i = 0; i < 200; i++) step(done++);
+  }
+  const used = process.cpuUsage(cpu);
+  return { perSecond: done / ((used.user + used.system) / 1e6), done };
+}
+
 /** Reports throughput and p50/p99 latency of a concurrent run under one name. */
 export function reportLatencies(report: Report, name: string, run: { latenciesMs: number[]; wallMs: number }, unit = 'req/s'): void {
   report({ name: `${name}: throughput`, value: run.latenciesMs.length / (run.wallMs / 1000), unit });
