@@ -14,7 +14,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Options } from 'csv-parse';
 import * as z from 'zod';
-import type { Problem } from './problems.ts';
+import type { Problem, Refused } from './problems.ts';
 
 export const BULK_KINDS = ['enrolment', 'contribution'] as const;
 export type BulkKind = (typeof BULK_KINDS)[number];
@@ -120,18 +120,23 @@ export const toInteger = (v: unknown) => {
   return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 };
 
-/** "dibao:2025-01-01:2025-12-31;tekun:2025-03-01" → category periods (a JSON array passes through). */
-export function parseCategoryCell(v: unknown): unknown {
+/** A cell of items separated by ';' → each item read by `item` (a blank cell is not given; a JSON array passes through). */
+export function parseListCell(v: unknown, item: (text: string) => unknown): unknown {
   const value = blankToUndefined(v);
   if (typeof value !== 'string') return value;
   return value
     .split(';')
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((item) => {
-      const [code, validFrom, validTo] = item.split(':').map((p) => p.trim());
-      return { code, validFrom, ...(validTo ? { validTo } : {}) };
-    });
+    .map((text) => item(text));
+}
+
+/** "dibao:2025-01-01:2025-12-31;tekun:2025-03-01" → category periods (a JSON array passes through). */
+export function parseCategoryCell(v: unknown): unknown {
+  return parseListCell(v, (item) => {
+    const [code, validFrom, validTo] = item.split(':').map((p) => p.trim());
+    return { code, validFrom, ...(validTo ? { validTo } : {}) };
+  });
 }
 
 export function convertCells(record: Record<string, unknown>, convert: Record<string, (v: unknown) => unknown>) {
@@ -180,7 +185,25 @@ export type ContributionRow = z.infer<typeof contributionRowSchema>;
  * What a bulk request reports for each row. `deferred`: the request ran out of its time budget
  * before starting the row, which wrote nothing and should be sent again (the command does).
  */
+/** A row a bulk file could not apply: the status and problems a single request would have answered. */
+export type RejectedOutcome = {
+  rowNumber: number;
+  outcome: 'rejected';
+  status: number;
+  problems: Problem[];
+  details?: Record<string, unknown> | undefined;
+};
+
+/** The outcome of a row refused with `r` (a Refused, or the 400 of a row that does not read or parse). */
+export const rejectedRow = (rowNumber: number, r: Pick<Refused, 'status' | 'problems' | 'details'>): RejectedOutcome => ({
+  rowNumber,
+  outcome: 'rejected',
+  status: r.status,
+  problems: r.problems,
+  ...(r.details ? { details: r.details } : {}),
+});
+
 export type RowOutcome =
   | { rowNumber: number; outcome: 'enrolled' | 'recorded' | 'unchanged' | 'valid'; memberId: string; enrolmentId?: string | undefined }
-  | { rowNumber: number; outcome: 'rejected'; status: number; problems: Problem[]; details?: Record<string, unknown> | undefined }
+  | RejectedOutcome
   | { rowNumber: number; outcome: 'deferred' };

@@ -12,7 +12,7 @@
  *   supplementary-plans:     memberId|idNumber,planCode,year,policyNumber[,validFrom,validTo]
  */
 import * as z from 'zod';
-import { blankToUndefined, convertCells, toInteger } from '../enrolment/bulk.ts';
+import { convertCells, parseListCell, toInteger } from '../enrolment/bulk.ts';
 import { zodProblems, type Problem } from '../enrolment/problems.ts';
 import type { CreateRequest } from './entry.ts';
 import { registerSpecs, type RegisterName } from './registers.ts';
@@ -24,17 +24,11 @@ const EVIDENCE_KINDS = new Set(['diagnosis-certificate', 'medical-record', 'test
 
 /** "diagnosis-certificate:ZD-1;test-report:LAB-2" → evidence references (an array passes through). */
 export function parseEvidenceCell(v: unknown): unknown {
-  const value = blankToUndefined(v);
-  if (typeof value !== 'string') return value;
-  return value
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((item) => {
-      const at = item.indexOf(':');
-      const kind = at > 0 ? item.slice(0, at).trim() : '';
-      return EVIDENCE_KINDS.has(kind) ? { kind, reference: item.slice(at + 1).trim() } : { kind: 'other', reference: item };
-    });
+  return parseListCell(v, (item) => {
+    const at = item.indexOf(':');
+    const kind = at > 0 ? item.slice(0, at).trim() : '';
+    return EVIDENCE_KINDS.has(kind) ? { kind, reference: item.slice(at + 1).trim() } : { kind: 'other', reference: item };
+  });
 }
 
 /** Who a row is about: the member id, or the ID number an insurer's file carries. */

@@ -22,6 +22,7 @@ import {
   contributionRowInput,
   contributionRowSchema,
   enrolmentRowInput,
+  rejectedRow,
   type BulkKind,
   type BulkRow,
   type RejectedRow,
@@ -29,7 +30,7 @@ import {
 } from '../../../shared/enrolment/bulk.ts';
 import { checkEnrolment, enrolmentRequestSchema, type EnrolmentRequest } from '../../../shared/enrolment/enrol.ts';
 import { contributionLookup } from '../../../shared/policy/store/contribution-lookup.ts';
-import { zodProblems, type Refused } from '../../../shared/enrolment/problems.ts';
+import { zodProblems } from '../../../shared/enrolment/problems.ts';
 import { enrolmentItemCount, MAX_TRANSACTION_ITEMS, readMemberItems, writeEnrolments } from '../../../shared/enrolment/store/members.ts';
 import { isRefusal, type OperationContext } from './common.ts';
 import { decideOrPlan, enrolledFrom, enrolMember, identify, NOTHING_HELD, type Enrolled, type ReadyToWrite } from './enrol.ts';
@@ -41,13 +42,6 @@ const ROW_CONCURRENCY = 16;
 /** Rows in hand at once: about two transactions' worth. */
 const WAVE_SIZE = 48;
 
-const rejected = (rowNumber: number, r: Refused): RowOutcome => ({
-  rowNumber,
-  outcome: 'rejected',
-  status: r.status,
-  problems: r.problems,
-  ...(r.details ? { details: r.details } : {}),
-});
 const done = (rowNumber: number, r: Enrolled): RowOutcome => ({
   rowNumber,
   outcome: r.outcome,
@@ -79,15 +73,14 @@ const settled = (outcome: RowOutcome, announced: readonly string[] = []): Settle
 /** Check, identify, read and decide one row; a row to write comes back as Decided. */
 async function decideRow(row: BulkRow, ctx: OperationContext): Promise<Settled | Decided> {
   const parsed = enrolmentRequestSchema.safeParse(enrolmentRowInput(row.record));
-  if (!parsed.success)
-    return settled({ rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) });
+  if (!parsed.success) return settled(rejectedRow(row.rowNumber, { status: 400, problems: zodProblems(parsed.error.issues) }));
   const policies = await contributionLookup([parsed.data], ctx.clock.today);
   const checked = checkEnrolment(parsed.data, { today: ctx.clock.today, policies });
-  if (!checked.ok) return settled(rejected(row.rowNumber, checked));
+  if (!checked.ok) return settled(rejectedRow(row.rowNumber, checked));
   const identity = await identify(checked.value);
   const held = identity.known ? await readMemberItems(identity.memberId) : NOTHING_HELD;
   const step = decideOrPlan(checked.value, identity, held, ctx);
-  if (isRefusal(step)) return settled(rejected(row.rowNumber, step));
+  if (isRefusal(step)) return settled(rejectedRow(row.rowNumber, step));
   if (step.outcome !== 'planned') return settled(done(row.rowNumber, step), step.announced);
   return { row, request: parsed.data, ready: step };
 }
@@ -209,7 +202,7 @@ async function enrolWave(rows: readonly BulkRow[], ctx: OperationContext, outcom
   await pool([...byPerson.values()], ROW_CONCURRENCY, async (rowsOfPerson) => {
     for (const d of rowsOfPerson) {
       const result = await enrolMember(d.request, ctx);
-      outcomes.push(isRefusal(result) ? rejected(d.row.rowNumber, result) : done(d.row.rowNumber, result));
+      outcomes.push(isRefusal(result) ? rejectedRow(d.row.rowNumber, result) : done(d.row.rowNumber, result));
     }
   });
   return { delivering };
@@ -223,12 +216,12 @@ async function contributionRows(rows: readonly BulkRow[], ctx: OperationContext,
     }
     const parsed = contributionRowSchema.safeParse(contributionRowInput(row.record));
     if (!parsed.success) {
-      outcomes.push({ rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) });
+      outcomes.push(rejectedRow(row.rowNumber, { status: 400, problems: zodProblems(parsed.error.issues) }));
       return;
     }
     const found = await recordContributionRow(parsed.data, ctx);
-    if (isRefusal(found)) outcomes.push(rejected(row.rowNumber, found));
-    else if (isRefusal(found.result)) outcomes.push(rejected(row.rowNumber, found.result));
+    if (isRefusal(found)) outcomes.push(rejectedRow(row.rowNumber, found));
+    else if (isRefusal(found.result)) outcomes.push(rejectedRow(row.rowNumber, found.result));
     else
       outcomes.push({
         rowNumber: row.rowNumber,
@@ -263,12 +256,7 @@ export async function runBulk(
   ctx: OperationContext,
   deadline = Number.POSITIVE_INFINITY,
 ): Promise<BulkReport> {
-  const outcomes: RowOutcome[] = unreadable.map((u) => ({
-    rowNumber: u.rowNumber,
-    outcome: 'rejected',
-    status: 400,
-    problems: u.problems,
-  }));
+  const outcomes: RowOutcome[] = unreadable.map((u) => rejectedRow(u.rowNumber, { status: 400, problems: u.problems }));
   if (kind === 'enrolment') await enrolRows(rows, ctx, outcomes, deadline);
   else await contributionRows(rows, ctx, outcomes, deadline);
   outcomes.sort((a, b) => a.rowNumber - b.rowNumber);

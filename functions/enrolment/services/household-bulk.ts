@@ -15,10 +15,10 @@
  * `unchanged`, so the same file again changes nothing.
  */
 import * as z from 'zod';
-import { readBulkText, type BulkFormat, type BulkRow } from '../../../shared/enrolment/bulk.ts';
+import { readBulkText, rejectedRow, type BulkFormat, type BulkRow, type RejectedOutcome } from '../../../shared/enrolment/bulk.ts';
 import { checkIdNumber } from '../../../shared/enrolment/id-number.ts';
 import { idHash } from '../../../shared/enrolment/identity.ts';
-import { refuse, zodProblems, type Problem, type Refused } from '../../../shared/enrolment/problems.ts';
+import { refuse, zodProblems, type Refused } from '../../../shared/enrolment/problems.ts';
 import { idHashSecret } from '../../../shared/enrolment/secret.ts';
 import { findMemberIdByIdHash } from '../../../shared/enrolment/store/members.ts';
 import { householdIdSchema, LEAVING_REASONS, RELATIONS } from '../../../shared/households/household.ts';
@@ -71,7 +71,7 @@ export type HouseholdRow = z.infer<typeof householdRowSchema>;
 
 export type HouseholdRowOutcome =
   | { rowNumber: number; outcome: 'created' | 'added' | 'removed' | 'unchanged'; householdId: string; memberId: string }
-  | { rowNumber: number; outcome: 'rejected'; status: number; problems: Problem[]; details?: Record<string, unknown> | undefined }
+  | RejectedOutcome
   | { rowNumber: number; outcome: 'deferred' };
 
 export interface HouseholdBulkReport {
@@ -85,14 +85,6 @@ export interface HouseholdBulkReport {
 
 /** Households handled side by side in one request. */
 const HOUSEHOLD_CONCURRENCY = 8;
-
-const rejected = (rowNumber: number, r: Refused): HouseholdRowOutcome => ({
-  rowNumber,
-  outcome: 'rejected',
-  status: r.status,
-  problems: r.problems,
-  ...(r.details ? { details: r.details } : {}),
-});
 
 async function memberOf(row: HouseholdRow, ctx: OperationContext): Promise<string | Refused> {
   if (row.memberId) return row.memberId;
@@ -153,18 +145,13 @@ export async function runHouseholdBulk(
   deadline = Number.POSITIVE_INFINITY,
 ): Promise<HouseholdBulkReport> {
   const { rows, unreadable } = readBulkText(content, format);
-  const outcomes: HouseholdRowOutcome[] = unreadable.map((u) => ({
-    rowNumber: u.rowNumber,
-    outcome: 'rejected',
-    status: 400,
-    problems: u.problems,
-  }));
+  const outcomes: HouseholdRowOutcome[] = unreadable.map((u) => rejectedRow(u.rowNumber, { status: 400, problems: u.problems }));
   // A household's rows in file order; a row that does not parse is reported and takes no part.
   const byHousehold = new Map<string, { row: BulkRow; parsed: HouseholdRow }[]>();
   for (const row of rows) {
     const parsed = householdRowSchema.safeParse(row.record);
     if (!parsed.success) {
-      outcomes.push({ rowNumber: row.rowNumber, outcome: 'rejected', status: 400, problems: zodProblems(parsed.error.issues) });
+      outcomes.push(rejectedRow(row.rowNumber, { status: 400, problems: zodProblems(parsed.error.issues) }));
       continue;
     }
     byHousehold.set(parsed.data.householdId, [...(byHousehold.get(parsed.data.householdId) ?? []), { row, parsed: parsed.data }]);
@@ -179,7 +166,7 @@ export async function runHouseholdBulk(
           continue;
         }
         const result = await applyRow(parsed, by, ctx);
-        outcomes.push(isRefusal(result) ? rejected(row.rowNumber, result) : { rowNumber: row.rowNumber, ...result });
+        outcomes.push(isRefusal(result) ? rejectedRow(row.rowNumber, result) : { rowNumber: row.rowNumber, ...result });
       }
     }
   };
