@@ -25,17 +25,12 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { MAX_ROWS_PER_CHUNK } from '../shared/catalogue/import.ts';
 import type { RowProblem } from '../shared/catalogue/entry.ts';
+import type { VersionHeader } from '../shared/catalogue/version.ts';
 import { loadOrCreateSigningKey, mintToken } from '../infra/local/signing-key.ts';
 import { retry } from '../shared/runtime/retry.ts';
 
-export interface ImportHeader {
-  region: string;
-  version: number;
-  effectiveFrom: string;
-  effectiveTo?: string;
-  title: string;
-  source: { documentNo?: string; illustrative?: string };
-}
+/** The header a catalogue file is imported under (region, version, effectiveFrom, title, source). */
+export type ImportHeader = VersionHeader;
 
 export interface ImportOptions {
   file: string;

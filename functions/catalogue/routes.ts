@@ -30,7 +30,7 @@ import {
   validateImport,
   type ImportJob,
 } from '../../shared/catalogue/store/catalogue.ts';
-import { refOf, versionInForce, type CatalogueVersion, type ResolvedEntry } from '../../shared/catalogue/version.ts';
+import { headerOf, refOf, versionInForce, type CatalogueVersion, type ResolvedEntry } from '../../shared/catalogue/version.ts';
 import type { ApiRequest, ApiResponse, RouteHandler } from '../../shared/http/api.ts';
 import { badRequest, conflict, notFound } from '../../shared/http/errors.ts';
 import {
@@ -66,12 +66,7 @@ function progress(job: ImportJob) {
 function jobView(job: ImportJob) {
   return {
     importId: job.importId,
-    region: job.region,
-    version: job.version,
-    effectiveFrom: job.effectiveFrom,
-    ...(job.effectiveTo ? { effectiveTo: job.effectiveTo } : {}),
-    title: job.title,
-    source: job.source,
+    ...headerOf(job),
     status: job.status,
     progress: progress(job),
     rows: { received: job.rowsReceived, accepted: job.rowsAccepted, rejected: job.rowsRejected, problems: job.problemsCount },

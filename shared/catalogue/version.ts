@@ -18,7 +18,8 @@ import type { CatalogueEntry } from './entry.ts';
 
 export const NATIONAL = '000000';
 
-export interface CatalogueVersion {
+/** What names a version and where it comes from: the header an import is opened with and a published version keeps. */
+export interface VersionHeader {
   region: string;
   version: number;
   effectiveFrom: string;
@@ -26,6 +27,19 @@ export interface CatalogueVersion {
   title: string;
   /** The document that published it (文号), or why it is illustrative. */
   source: { documentNo?: string; illustrative?: string };
+}
+
+/** Just the header of `h` (an import job, a version), `effectiveTo` only where it has one. */
+export const headerOf = (h: VersionHeader): VersionHeader => ({
+  region: h.region,
+  version: h.version,
+  effectiveFrom: h.effectiveFrom,
+  ...(h.effectiveTo ? { effectiveTo: h.effectiveTo } : {}),
+  title: h.title,
+  source: h.source,
+});
+
+export interface CatalogueVersion extends VersionHeader {
   importId: string;
   contentHash: string;
   entries: number;

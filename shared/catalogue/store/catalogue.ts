@@ -36,6 +36,7 @@ import { contentHash, entryHash } from '../entry.ts';
 import { duplicateCodes, type ChunkRead, type ImportStatus } from '../import.ts';
 import {
   diffOf,
+  headerOf,
   refOf,
   regionChain,
   resolveView,
@@ -43,6 +44,7 @@ import {
   type CatalogueVersion,
   type CatalogueView,
   type Diff,
+  type VersionHeader,
   type VersionRef,
 } from '../version.ts';
 
@@ -62,13 +64,7 @@ const entryKey = (importId: string, code: string) => ({ pk: `ENTRIES#${importId}
 export const LISTED_DIFF_CODES = 1_000;
 export const LISTED_PROBLEMS = 2_000;
 
-export interface ImportHeader {
-  region: string;
-  version: number;
-  effectiveFrom: string;
-  effectiveTo?: string;
-  title: string;
-  source: { documentNo?: string; illustrative?: string };
+export interface ImportHeader extends VersionHeader {
   /** Rows the uploader says the file has: validation refuses a job that received other than that. */
   expectedRows?: number;
   fileName?: string;
@@ -467,12 +463,7 @@ export async function publishImport(
   }
 
   const version: CatalogueVersion = {
-    region: job.region,
-    version: job.version,
-    effectiveFrom: job.effectiveFrom,
-    ...(job.effectiveTo ? { effectiveTo: job.effectiveTo } : {}),
-    title: job.title,
-    source: job.source,
+    ...headerOf(job),
     importId: job.importId,
     contentHash: job.contentHash!,
     entries: job.entries ?? 0,
