@@ -13,7 +13,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { BUS_NAME } from '../../infra/topology.ts';
 import { creditCodeCheckCharacter } from '../../shared/employers/credit-code.ts';
@@ -21,7 +20,7 @@ import { lastDayOf } from '../../shared/employers/months.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import zhoushan2025 from '../../policies/benefits/330900/2025-resident.json' with { type: 'json' };
-import { api, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { api, onAuditEvent, registerProvider, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -59,18 +58,17 @@ const employeePolicy = {
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  cloud.lambda.observe((fn, event, trigger) => {
-    if (fn !== 'audit' || trigger !== 'sqs') return;
-    for (const r of (event as SQSEvent).Records) events.push(JSON.parse(r.body));
-  });
+  onAuditEvent(cloud, (body) => events.push(JSON.parse(body)));
   bus = new EventBridgeClient({ endpoint: cloud.endpoints.eventbridge, region: cloud.region, credentials: cloud.credentials });
   staff = await cloud.mint({ sub: 'clerk-accounts', role: 'staff', permissions: ['accounts:write'] });
   clerk = await cloud.mint({ sub: 'clerk-plain', role: 'staff', permissions: [] });
-  const provider = await api(cloud, 'POST', '/v1/providers', {
-    token: staff,
-    body: { providerCode: CLINIC, name: '舟山市某社区卫生服务中心', level: 'primary', region: '330902', kind: 'township-centre' },
+  await registerProvider(cloud, staff, {
+    providerCode: CLINIC,
+    name: '舟山市某社区卫生服务中心',
+    level: 'primary',
+    region: '330902',
+    kind: 'township-centre',
   });
-  expect(provider.status, JSON.stringify(provider.body)).toBe(201);
   clinic = await cloud.mint({ sub: 'his-clinic', role: 'provider', providerCode: CLINIC });
   const published = await api(cloud, 'POST', '/v1/policies', { token: staff, body: employeePolicy });
   expect(published.status, JSON.stringify(published.body)).toBe(201);

@@ -12,11 +12,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { downloadCatalogueCsv, importCatalogueFile, type ImportHeader } from '../../tools/catalogue.ts';
-import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { api, onAuditEvent, registerProvider, eventually, startTestCloud } from '../support/local-cloud.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const starter = (region: string) => join(ROOT, 'catalogues', region, 'v1.csv');
@@ -44,10 +43,7 @@ const CT_HEAD = '001306000220000'; // CT平扫（头颅）, 乙, limit 200.00
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  cloud.lambda.observe((fn, event, trigger) => {
-    if (fn !== 'audit' || trigger !== 'sqs') return;
-    for (const r of (event as SQSEvent).Records) events.push(JSON.parse(r.body));
-  });
+  onAuditEvent(cloud, (body) => events.push(JSON.parse(body)));
   clerk = await cloud.mint({ sub: 'catalogue-clerk', role: 'staff', permissions: ['catalogue:write'] });
   reader = await cloud.mint({ sub: 'front-desk', role: 'staff', permissions: [] });
   dir = mkdtempSync(join(tmpdir(), 'yibao-catalogue-'));
@@ -55,11 +51,13 @@ beforeAll(async () => {
     [HOSPITAL, 'secondary', '舟山市某二级医院'],
     [COUSIN, 'primary', '舟山市某社区卫生服务中心'],
   ] as const) {
-    const res = await api(cloud, 'POST', '/v1/providers', {
-      token: reader,
-      body: { providerCode, name, level, region: '330902', kind: level === 'primary' ? 'community-centre' : 'hospital' },
+    await registerProvider(cloud, reader, {
+      providerCode,
+      name,
+      level,
+      region: '330902',
+      kind: level === 'primary' ? 'community-centre' : 'hospital',
     });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
   his = await cloud.mint({ sub: 'his-zs', role: 'provider', providerCode: HOSPITAL });
 });

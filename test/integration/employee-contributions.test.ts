@@ -9,7 +9,6 @@
  * Figures: Zhoushan 330900 and Honghe 532500 2025 (employer 6%, individual 2%, flexible 8%; grace 3
  * months; Zhoushan restores a back-paid gap, Honghe does not and waits a month: illustrative terms).
  */
-import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmployeeContributionPaid } from '../../events/employers.ts';
 import { employeeYearResponse } from '../../functions/enrolment/employer-schemas.ts';
@@ -19,7 +18,7 @@ import { lastDayOf, monthsFrom } from '../../shared/employers/months.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { loadSettlementMember } from '../../shared/settlement/store/member-source.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
-import { api, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { api, onAuditEvent, registerProvider, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
 
 let cloud: LocalCloud;
 let clerk: string; // staff with contributions:write
@@ -50,20 +49,19 @@ const problemsOf = (res: ApiAnswer) =>
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  cloud.lambda.observe((fn, event, trigger) => {
-    if (fn !== 'audit' || trigger !== 'sqs') return;
-    for (const r of (event as SQSEvent).Records) {
-      const envelope = JSON.parse(r.body);
-      if (envelope['detail-type'] === 'EmployeeContributionPaid') contributionEvents.push(envelope.detail);
-    }
+  onAuditEvent(cloud, (body) => {
+    const envelope = JSON.parse(body);
+    if (envelope['detail-type'] === 'EmployeeContributionPaid') contributionEvents.push(envelope.detail);
   });
   clerk = await cloud.mint({ sub: 'clerk-contrib', role: 'staff', permissions: ['contributions:write'] });
   reader = await cloud.mint({ sub: 'clerk-plain', role: 'staff', permissions: [] });
-  const res = await api(cloud, 'POST', '/v1/providers', {
-    token: reader,
-    body: { providerCode: ZS_HOSPITAL, name: '舟山市某医院', level: 'secondary', region: '330902', kind: 'hospital' },
+  await registerProvider(cloud, reader, {
+    providerCode: ZS_HOSPITAL,
+    name: '舟山市某医院',
+    level: 'secondary',
+    region: '330902',
+    kind: 'hospital',
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
   hospital = await cloud.mint({ sub: 'his-zs', role: 'provider', providerCode: ZS_HOSPITAL });
   for (const [creditCode, name, region] of [
     [ZS_EMPLOYER, '舟山示例渔业有限公司', '330900'],

@@ -16,7 +16,7 @@ import { creditCodeCheckCharacter } from '../../shared/employers/credit-code.ts'
 import { lastDayOf } from '../../shared/employers/months.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
-import { api, startTestCloud } from '../support/local-cloud.ts';
+import { api, registerProvider, startTestCloud } from '../support/local-cloud.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 
@@ -56,8 +56,7 @@ beforeAll(async () => {
   for (const [level, providerCode] of Object.entries(PROVIDERS) as [Level, string][]) {
     const kind = level === 'primary' ? 'community-centre' : 'hospital';
     const body = { providerCode, name: `舟山市定点医疗机构 ${level}`, level, region: '330902', kind };
-    const res = await api(cloud, 'POST', '/v1/providers', { token: staff, body });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await registerProvider(cloud, staff, body);
     tokens[level] = await cloud.mint({ sub: `his-${level}`, role: 'provider', providerCode });
   }
 });

@@ -13,13 +13,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
-import { api, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { api, onAuditEvent, registerProvider, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 const CAP = y(10_000);
@@ -36,20 +35,19 @@ const events: { 'detail-type': string; detail: Record<string, any> }[] = [];
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  cloud.lambda.observe((fn, event, trigger) => {
-    if (fn !== 'audit' || trigger !== 'sqs') return;
-    for (const r of (event as SQSEvent).Records) events.push(JSON.parse(r.body));
-  });
+  onAuditEvent(cloud, (body) => events.push(JSON.parse(body)));
   db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
   );
   clerk = await cloud.mint({ sub: 'clerk-households', role: 'staff', permissions: ['registers:write'] });
   reader = await cloud.mint({ sub: 'clerk-read-only', role: 'staff', permissions: [] });
-  const res = await api(cloud, 'POST', '/v1/providers', {
-    token: reader,
-    body: { providerCode: HOSPITAL, name: '舟山市某二级医院', level: 'secondary', region: '330902', kind: 'hospital' },
+  await registerProvider(cloud, reader, {
+    providerCode: HOSPITAL,
+    name: '舟山市某二级医院',
+    level: 'secondary',
+    region: '330902',
+    kind: 'hospital',
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
   hospital = await cloud.mint({ sub: 'his-zhoushan', role: 'provider', providerCode: HOSPITAL });
 });
 afterAll(async () => {

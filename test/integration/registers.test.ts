@@ -9,12 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { contractedMembers } from '../../shared/budget/store/capitated-population.ts';
-import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { api, onAuditEvent, registerProvider, eventually, startTestCloud } from '../support/local-cloud.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 
@@ -33,21 +32,20 @@ const OTHER_CLINIC = 'H33090200012';
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  cloud.lambda.observe((fn, event, trigger) => {
-    if (fn !== 'audit' || trigger !== 'sqs') return;
-    for (const r of (event as SQSEvent).Records) {
-      rawEvents.push(r.body);
-      events.push(JSON.parse(r.body));
-    }
+  onAuditEvent(cloud, (body) => {
+    rawEvents.push(body);
+    events.push(JSON.parse(body));
   });
   clerk = await cloud.mint({ sub: 'clerk-r', role: 'staff', permissions: ['registers:write', 'contributions:write'] });
   readOnlyStaff = await cloud.mint({ sub: 'clerk-ro', role: 'staff', permissions: ['contributions:write'] });
   for (const code of [CLINIC, OTHER_CLINIC]) {
-    const res = await api(cloud, 'POST', '/v1/providers', {
-      token: clerk,
-      body: { providerCode: code, name: '舟山某社区卫生服务中心', level: 'primary', region: '330902', kind: 'township-centre' },
+    await registerProvider(cloud, clerk, {
+      providerCode: code,
+      name: '舟山某社区卫生服务中心',
+      level: 'primary',
+      region: '330902',
+      kind: 'township-centre',
     });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
   clinic = await cloud.mint({ sub: 'his-clinic', role: 'provider', providerCode: CLINIC });
   otherClinic = await cloud.mint({ sub: 'his-other', role: 'provider', providerCode: OTHER_CLINIC });

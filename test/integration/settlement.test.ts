@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
@@ -15,7 +14,15 @@ import { deliver, relayOutbox, shardOf, type OutboxEntry } from '../../shared/ev
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { loadShippedPolicies } from '../../shared/policy/benefits.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
-import { api, eventually, startTestCloud, whileTheBusRefuses, type ApiAnswer } from '../support/local-cloud.ts';
+import {
+  api,
+  onAuditEvent,
+  registerProvider,
+  eventually,
+  startTestCloud,
+  whileTheBusRefuses,
+  type ApiAnswer,
+} from '../support/local-cloud.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 
@@ -33,12 +40,9 @@ const CLINIC = 'H21092100007';
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  cloud.lambda.observe((fn, event, trigger) => {
-    if (fn !== 'audit' || trigger !== 'sqs') return;
-    for (const r of (event as SQSEvent).Records) {
-      rawEvents.push(r.body);
-      events.push(JSON.parse(r.body));
-    }
+  onAuditEvent(cloud, (body) => {
+    rawEvents.push(body);
+    events.push(JSON.parse(body));
   });
   db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
@@ -49,8 +53,7 @@ beforeAll(async () => {
     [HOSPITAL, 'secondary', '210902', '阜新市第二人民医院', 'hospital'],
     [CLINIC, 'primary', '210921', '阜蒙县某乡镇卫生院', 'township-centre'],
   ] as const) {
-    const res = await api(cloud, 'POST', '/v1/providers', { token: staff, body: { providerCode, name, level, region, kind } });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await registerProvider(cloud, staff, { providerCode, name, level, region, kind });
   }
   hospital = await cloud.mint({ sub: 'his-hospital', role: 'provider', providerCode: HOSPITAL });
   clinic = await cloud.mint({ sub: 'his-clinic', role: 'provider', providerCode: CLINIC });

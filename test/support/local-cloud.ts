@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { SQSEvent } from 'aws-lambda';
+import { expect } from 'vitest';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../infra/local/cloud.ts';
 
 /** A local cloud for one test file: in memory, quiet, failed messages retried at once. */
@@ -29,6 +31,24 @@ export async function api(
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Hands `seen` the body of every event the audit consumer is given (every yibao event passes there). */
+export function onAuditEvent(cloud: LocalCloud, seen: (body: string) => void): void {
+  cloud.lambda.observe((fn, event, trigger) => {
+    if (fn !== 'audit' || trigger !== 'sqs') return;
+    for (const r of (event as SQSEvent).Records) seen(r.body);
+  });
+}
+
+/** Registers a provider (定点医药机构) through POST /v1/providers, as staff holding `token`; the setup stops unless it answers 201. */
+export async function registerProvider(
+  cloud: LocalCloud,
+  token: string,
+  provider: { providerCode: string; name: string; level: string; region: string; kind: string },
+): Promise<void> {
+  const res = await api(cloud, 'POST', '/v1/providers', { token, body: provider });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
 /** Polls until `probe` returns a value (not undefined) or the deadline passes. */
