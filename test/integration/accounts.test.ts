@@ -17,7 +17,7 @@ import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { BUS_NAME } from '../../infra/topology.ts';
 import { creditCodeCheckCharacter } from '../../shared/employers/credit-code.ts';
 import { lastDayOf } from '../../shared/employers/months.ts';
-import { checkCharacter } from '../../shared/enrolment/id-number.ts';
+import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import zhoushan2025 from '../../policies/benefits/330900/2025-resident.json' with { type: 'json' };
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
@@ -80,12 +80,8 @@ afterAll(async () => {
 
 // ---- members and helpers ------------------------------------------------------------------
 
-let born = Date.UTC(1960, 0, 1);
-function idNumber(): string {
-  born += 86_400_000;
-  const first17 = `330902${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}001`;
-  return first17 + checkCharacter(first17);
-}
+const nextIdNumber = idNumbers(Date.UTC(1960, 0, 1));
+const idNumber = (): string => nextIdNumber('330902', '001');
 
 /** An employee of Zhoushan 2025, covered (the activation threshold paid), with an open account unless asked not to. */
 async function employee(options: { account?: boolean } = {}): Promise<string> {

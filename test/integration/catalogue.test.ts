@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
-import { checkCharacter } from '../../shared/enrolment/id-number.ts';
+import { idNumbers } from '../support/id-numbers.ts';
 import { downloadCatalogueCsv, importCatalogueFile, type ImportHeader } from '../../tools/catalogue.ts';
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud } from '../support/local-cloud.ts';
 
@@ -291,14 +291,12 @@ describe('searching and downloading the catalogue in force', () => {
 
 // ---- settlement reads the catalogue --------------------------------------------------------
 
-let born = Date.UTC(1960, 0, 1);
+const nextIdNumber = idNumbers(Date.UTC(1960, 0, 1));
 async function zhoushanMember(sex: 'M' | 'F'): Promise<string> {
-  born += 86_400_000;
-  const first17 = `330902${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}00${sex === 'M' ? '1' : '2'}`;
   const res = await api(cloud, 'POST', '/v1/members', {
     token: reader,
     body: {
-      idNumber: first17 + checkCharacter(first17),
+      idNumber: nextIdNumber('330902', sex === 'M' ? '001' : '002'),
       year: 2025,
       region: '330900',
       scheme: 'resident',

@@ -15,7 +15,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
-import { checkCharacter } from '../../shared/enrolment/id-number.ts';
+import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
@@ -55,12 +55,8 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-let born = Date.UTC(1960, 0, 1);
-function idNumber(): string {
-  born += 86_400_000;
-  const first17 = `330902${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}002`;
-  return first17 + checkCharacter(first17);
-}
+const nextIdNumber = idNumbers(Date.UTC(1960, 0, 1));
+const idNumber = (): string => nextIdNumber('330902', '002');
 
 /** A Zhoushan 2025 resident holding 低保 (fully subsidised: covered from 1 January). */
 async function dibaoMember(): Promise<{ memberId: string; idNumber: string }> {

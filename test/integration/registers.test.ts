@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
-import { checkCharacter } from '../../shared/enrolment/id-number.ts';
+import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { contractedMembers } from '../../shared/budget/store/capitated-population.ts';
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud } from '../support/local-cloud.ts';
@@ -56,12 +56,8 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-let born = Date.UTC(1955, 0, 1);
-function idNumber(): string {
-  born += 86_400_000;
-  const first17 = `330902${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}001`;
-  return first17 + checkCharacter(first17);
-}
+const nextIdNumber = idNumbers(Date.UTC(1955, 0, 1));
+const idNumber = (): string => nextIdNumber('330902', '001');
 
 /** A Zhoushan 2025 resident, covered from the day the 400-yuan individual share is paid (1 January). */
 async function member(): Promise<{ memberId: string; idNumber: string }> {
@@ -447,11 +443,9 @@ describe("approvals are the capitation's capitated population (Jin'an 341502)", 
     expect(published.status, JSON.stringify(published.body)).toBe(201);
 
     const enrolJinan = async () => {
-      born += 86_400_000;
-      const first17 = `341502${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}001`;
       const res = await api(cloud, 'POST', '/v1/members', {
         token: clerk,
-        body: { idNumber: first17 + checkCharacter(first17), year: 2023, region: '341502', scheme: 'resident' },
+        body: { idNumber: nextIdNumber('341502', '001'), year: 2023, region: '341502', scheme: 'resident' },
       });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       const memberId = res.body.member.memberId as string;

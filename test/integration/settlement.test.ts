@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
-import { checkCharacter } from '../../shared/enrolment/id-number.ts';
+import { idNumbers } from '../support/id-numbers.ts';
 import { deliver, relayOutbox, shardOf, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { loadShippedPolicies } from '../../shared/policy/benefits.ts';
@@ -65,13 +65,9 @@ afterAll(async () => {
 
 // ---- members, bills, reads -----------------------------------------------------------------
 
-let born = Date.UTC(1950, 0, 1);
+const nextIdNumber = idNumbers(Date.UTC(1950, 0, 1));
 /** A fresh valid ID number from Fuxin (210902), a day younger than the last. */
-function idNumber(sex: 'M' | 'F'): string {
-  born += 86_400_000;
-  const first17 = `210902${new Date(born).toISOString().slice(0, 10).replaceAll('-', '')}00${sex === 'M' ? '1' : '2'}`;
-  return first17 + checkCharacter(first17);
-}
+const idNumber = (sex: 'M' | 'F'): string => nextIdNumber('210902', sex === 'M' ? '001' : '002');
 
 /** Enrols a Fuxin 2020 resident in a fully subsidised category (covered from 1 January). */
 async function poorMember(
