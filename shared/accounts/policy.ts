@@ -16,8 +16,11 @@
  * Pure: the registry reads the documents (shared/policy/benefits.ts).
  */
 import * as z from 'zod';
-import { percentToBasisPoints, yuanToFen, type BasisPoints, type Fen } from '../money/fen.ts';
+import { percent as percentOf, yuan } from '../policy/units.ts';
 import { basisSchema } from '../policy/document-header.ts';
+
+/** Ratios as the rest of the benefit policy writes them ("100%" → 10,000 basis points), never negative. */
+const percent = percentOf();
 
 export const FAMILY_RELATIONS = ['spouse', 'parent', 'child'] as const;
 export type FamilyRelation = (typeof FAMILY_RELATIONS)[number];
@@ -25,26 +28,6 @@ export type FamilyRelation = (typeof FAMILY_RELATIONS)[number];
 /** What a family member's account may pay for: a bill's self-pay at settlement, or a resident contribution. */
 export const FAMILY_USES = ['self-pay', 'resident-contribution'] as const;
 export type FamilyUse = (typeof FAMILY_USES)[number];
-
-/** "100%" → 10,000 basis points, as the rest of the benefit policy writes ratios. */
-const percent = z
-  .string()
-  .regex(/^\d{1,3}(\.\d{1,2})?%$/, 'a percentage written like "100%" or "2.5%"')
-  .transform((text, ctx): BasisPoints => {
-    const value = Number(text.slice(0, -1));
-    if (value > 100) ctx.addIssue({ code: 'custom', message: 'a ratio is at most 100%' });
-    return percentToBasisPoints(value);
-  });
-
-/** Yuan as a number or a string with at most two decimals → integer fen. */
-const yuan = z.union([z.number(), z.string()]).transform((value, ctx): Fen => {
-  const text = typeof value === 'number' ? String(value) : value.trim();
-  if (!/^\d+(\.\d{1,2})?$/.test(text)) {
-    ctx.addIssue({ code: 'custom', message: 'an amount in yuan, ≥ 0, with at most two decimals' });
-    return z.NEVER;
-  }
-  return yuanToFen(text);
-});
 
 /** How a paid month credits the account. */
 export const monthlyCreditRuleSchema = z.discriminatedUnion('rule', [

@@ -15,7 +15,7 @@ import { personalAccountTermsSchema } from '../accounts/policy.ts';
 import { checkCitations } from '../policy/citations.ts';
 import { basisSchema, policyHeader, policyYear } from '../policy/document-header.ts';
 import { hospitalLevels, itemClasses, visitTypes } from '../../events/claims.ts';
-import { percentToBasisPoints, yuanToFen, type BasisPoints, type Fen } from '../money/fen.ts';
+import { percent, yuan } from '../policy/units.ts';
 
 export type VisitType = (typeof visitTypes)[number];
 export type HospitalLevel = (typeof hospitalLevels)[number];
@@ -42,29 +42,7 @@ export type LineCategory = (typeof lineCategories)[number];
 // Units
 // ---------------------------------------------------------------------------------------------
 
-const PERCENT = /^(-)?(\d{1,3})(\.\d{1,2})?%$/;
-
-/** "85%" → 8,500 basis points. Signed only where a rule adds to a ratio ("-10%"). */
-const percent = (opts: { signed?: boolean } = {}) =>
-  z
-    .string()
-    .regex(PERCENT, 'a percentage written like "85%" or "72.5%"')
-    .transform((text, ctx): BasisPoints => {
-      const value = Number(text.slice(0, -1));
-      if (!opts.signed && value < 0) ctx.addIssue({ code: 'custom', message: 'a ratio cannot be negative' });
-      if (Math.abs(value) > 100) ctx.addIssue({ code: 'custom', message: 'a ratio is at most 100%' });
-      return percentToBasisPoints(value);
-    });
-
-/** Yuan as a number or a string with at most two decimals → integer fen. */
-const yuan = z.union([z.number(), z.string()]).transform((value, ctx): Fen => {
-  const text = typeof value === 'number' ? String(value) : value.trim();
-  if (!/^\d+(\.\d{1,2})?$/.test(text)) {
-    ctx.addIssue({ code: 'custom', message: 'an amount in yuan, ≥ 0, with at most two decimals' });
-    return z.NEVER;
-  }
-  return yuanToFen(text);
-});
+// Ratios and money as the papers write them: shared/policy/units.ts (one definition for every document).
 
 /** One value for every hospital level, or one per level. */
 const byLevel = <S extends z.ZodType>(value: S) => z.union([value, z.strictObject({ primary: value, secondary: value, tertiary: value })]);
