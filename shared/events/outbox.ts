@@ -18,8 +18,9 @@
  * The key names the fact, so writing the same fact twice is refused by the transaction, and a
  * replayed request can find its own entry. Eight shards spread the writes of a busy day.
  */
+import { queryAll } from '../runtime/query-all.ts';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { BatchWriteCommand, GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import type { EventContract } from '../../events/contract.ts';
 import { dynamoDocumentClient, eventBridgeClient } from '../runtime/aws-clients.ts';
@@ -208,22 +209,12 @@ export async function relayOutbox(now: Date, graceMs = 30_000): Promise<RelayRep
     Array.from({ length: OUTBOX_SHARDS }, (_, i) => i),
     4,
     async (shard) => {
-      const found: OutboxEntry[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamoDocumentClient().send(
-          new QueryCommand({
-            TableName: tableName('outbox'),
-            KeyConditionExpression: 'pk = :pk',
-            FilterExpression: 'createdAt < :cutoff',
-            ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}`, ':cutoff': cutoff },
-            ExclusiveStartKey: start,
-          }),
-        );
-        found.push(...((page.Items ?? []) as OutboxEntry[]));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return found;
+      return queryAll<OutboxEntry>({
+        TableName: tableName('outbox'),
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'createdAt < :cutoff',
+        ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}`, ':cutoff': cutoff },
+      });
     },
   );
   const due = perShard.flat();

@@ -12,6 +12,7 @@
  * payments racing cannot both spend the same balance: the second recomputes on the new one), each
  * entry put only if new, the reference marker only if new, and the event in the outbox.
  */
+import { queryPages } from '../../runtime/query-all.ts';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEntry, OutboxTransactItem } from '../../events/outbox.ts';
 import { outboxPut } from '../../events/outbox.ts';
@@ -267,18 +268,11 @@ export const bindingHolds = (binding: FamilyBinding | undefined, date: string): 
 
 /** Every open retiree account, by region then member id, a page at a time. */
 export async function* retireeAccounts(): AsyncGenerator<{ memberId: string; region: string }[]> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamoDocumentClient().send(
-      new QueryCommand({
-        TableName: tableName('accumulators'),
-        IndexName: RETIREES_INDEX,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': RETIREES_PK },
-        ExclusiveStartKey: start,
-      }),
-    );
-    start = out.LastEvaluatedKey;
-    yield (out.Items ?? []).map((i) => ({ memberId: i.memberId as string, region: i.region as string }));
-  } while (start);
+  const pages = queryPages({
+    TableName: tableName('accumulators'),
+    IndexName: RETIREES_INDEX,
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': RETIREES_PK },
+  });
+  for await (const page of pages) yield page.map((i) => ({ memberId: i.memberId as string, region: i.region as string }));
 }

@@ -1,5 +1,6 @@
 /** Small DynamoDB helpers the budget adapters share: the table, paged queries, bounded parallelism, condition failures. */
-import { BatchGetCommand, QueryCommand, type QueryCommandInput, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll as queryEvery } from '../../runtime/query-all.ts';
+import { BatchGetCommand, type QueryCommandInput, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import { mapLimit } from '../../runtime/concurrency.ts';
@@ -25,15 +26,8 @@ export const canonical = (value: unknown): string =>
   );
 
 /** Every page of a query. */
-export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
-  const items: T[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(new QueryCommand({ TableName: providersTable(), ...input, ExclusiveStartKey }));
-    items.push(...((out.Items ?? []) as T[]));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
+export function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
+  return queryEvery<T>({ TableName: providersTable(), ...input }, { client: db() });
 }
 
 /** Many items by key, 100 keys a request, consistent reads; the result is keyed `pk|sk`. */

@@ -13,6 +13,7 @@
  * half-way is simply resumed. Readers see a version only once its header exists, and the header is
  * put last, in the transaction that moves the region's head: nothing is ever half-imported.
  */
+import { queryAll } from '../../runtime/query-all.ts';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
@@ -209,21 +210,15 @@ export async function putChunk(importId: string, chunkNo: number, rowsHash: stri
 
 /** Every chunk of a job, unpacked, in chunk order. */
 async function readChunks(importId: string): Promise<ChunkData[]> {
-  const chunks: ChunkData[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
-        ExpressionAttributeValues: { ':pk': `IMPORT#${importId}`, ':chunk': 'CHUNK#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) chunks.push(unpackChunk(item.data as Uint8Array));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return chunks;
+  const items = await queryAll(
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
+      ExpressionAttributeValues: { ':pk': `IMPORT#${importId}`, ':chunk': 'CHUNK#' },
+    },
+    { client: db() },
+  );
+  return items.map((item) => unpackChunk(item.data as Uint8Array));
 }
 
 /** Every problem of a job's rows, in row order, then its whole-file problems. */

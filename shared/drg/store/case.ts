@@ -10,7 +10,8 @@
  * A case is never edited; a cut is a new item. A case is recorded in one transaction with its
  * CaseGrouped event in the outbox (shared/events/outbox.ts), which publishes it.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../runtime/query-all.ts';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import { failedConditions } from '../../runtime/condition-failure.ts';
@@ -139,21 +140,15 @@ export interface OtherAdmission extends Admission {
  */
 export async function admissionsToDrg(memberId: string, drg: string): Promise<OtherAdmission[]> {
   const client = dynamoDocumentClient();
-  const items: CaseItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await client.send(
-      new QueryCommand({
-        TableName: tableName('drgCases'),
-        IndexName: 'byMemberDrg',
-        KeyConditionExpression: 'gsi2pk = :k',
-        ExpressionAttributeValues: { ':k': `MEMBER#${memberId}#DRG#${drg}` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as CaseItem[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  const items = await queryAll<CaseItem>(
+    {
+      TableName: tableName('drgCases'),
+      IndexName: 'byMemberDrg',
+      KeyConditionExpression: 'gsi2pk = :k',
+      ExpressionAttributeValues: { ':k': `MEMBER#${memberId}#DRG#${drg}` },
+    },
+    { client },
+  );
 
   return Promise.all(
     items.map(async (item) => {

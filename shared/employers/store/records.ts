@@ -5,6 +5,7 @@
  * (shared/events/outbox.ts), so an event exists exactly when its record does. The rules are in the
  * pure modules beside it.
  */
+import { queryAll } from '../../runtime/query-all.ts';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
@@ -38,21 +39,12 @@ export async function readEmployer(creditCode: string): Promise<EmployerItem | u
 export async function readEmployerHistory(
   creditCode: string,
 ): Promise<{ employer?: EmployerItem | undefined; revisions: EmployerRevisionItem[] }> {
-  const raw: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamoDocumentClient().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': employerPk(creditCode) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    raw.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const raw = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': employerPk(creditCode) },
+    ConsistentRead: true,
+  });
   const profile = raw.find((i) => i.sk === EMPLOYER_PROFILE_SK);
   return {
     employer: profile ? employerItemSchema.parse(profile) : undefined,

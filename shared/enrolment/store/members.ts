@@ -10,6 +10,7 @@
  * are put in the same transaction, after the state's own items, so an event exists exactly when the
  * state it reports does, and the same fact cannot be announced twice (the entry's key names it).
  */
+import { queryAll } from '../../runtime/query-all.ts';
 import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
@@ -37,21 +38,12 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 /** Everything under MEMBER#<id>, read consistently (a write's conditions are built on it). */
 export async function readMemberItems(memberId: string): Promise<MemberItems> {
-  const raw: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamoDocumentClient().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': memberPk(memberId) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    raw.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const raw = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': memberPk(memberId) },
+    ConsistentRead: true,
+  });
   return sortMemberItems(raw);
 }
 

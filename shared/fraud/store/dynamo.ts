@@ -1,5 +1,6 @@
 /** Small DynamoDB helpers the fraud adapters share: paged queries and batched writes. */
-import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { queryAll as queryEvery } from '../../runtime/query-all.ts';
+import { BatchWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import { retry } from '../../runtime/retry.ts';
@@ -9,17 +10,8 @@ export const alertsTable = (): string => tableName('alerts');
 export type Item = Record<string, unknown>;
 
 /** Every item of a query, following pages (up to `maxItems`). */
-export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, maxItems = 10_000): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamoDocumentClient().send(
-      new QueryCommand({ TableName: alertsTable(), ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start && items.length < maxItems);
-  return items;
+export function queryAll(input: Omit<QueryCommandInput, 'TableName'>, maxItems = 10_000): Promise<Item[]> {
+  return queryEvery({ TableName: alertsTable(), ...input }, { maxItems });
 }
 
 /** Puts items 25 at a time, sending back what DynamoDB left unprocessed until all is written. */

@@ -13,7 +13,8 @@
  * for a few seconds only: a Lambda container lives for hours, and a version staff publish must be
  * used without a restart or a redeploy.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../runtime/query-all.ts';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { isConditionFailure } from '../../runtime/condition-failure.ts';
 import { canonicalJson } from '../../runtime/canonical-json.ts';
@@ -84,29 +85,18 @@ export function policyRegistry(options: RegistryOptions = {}) {
   const lists = new Map<string, { readAt: number; versions: PolicyVersion<unknown>[] }>();
   const regionKeys = new Map<string, { readAt: number; keys: PolicyKey[] }>();
 
-  async function queryAll(pk: string, table: PolicyTable): Promise<Record<string, unknown>[]> {
+  async function partition(pk: string, table: PolicyTable): Promise<Record<string, unknown>[]> {
     if (options.shippedOnly) return [];
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await table.client.send(
-        new QueryCommand({
-          TableName: table.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return queryAll(
+      { TableName: table.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } },
+      { client: table.client },
+    );
   }
 
   /** Published versions under a key, with documents, read now. */
   async function published<P>(kind: PolicyKind<P>, key: PolicyKey): Promise<PolicyVersion<P>[]> {
     const pk = policyPk(kind as PolicyKind<unknown>, key);
-    const items = (await queryAll(pk, at())) as StoredItem[];
+    const items = (await partition(pk, at())) as StoredItem[];
     return items.map((item) => {
       const { pk: _pk, sk, document, ...summary } = item;
       const raw: unknown = JSON.parse(document);
@@ -164,7 +154,7 @@ export function policyRegistry(options: RegistryOptions = {}) {
       const key = (kind as PolicyKind<unknown>).keyOf(v.policy);
       if (key.region === region) found.set(keyParts(kind, key).join('#'), key);
     }
-    for (const item of await queryAll(pk, at())) {
+    for (const item of await partition(pk, at())) {
       const key = item.key as PolicyKey;
       found.set(keyParts(kind, key).join('#'), key);
     }
