@@ -27,22 +27,19 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
   if (detailType === RegisterEntryChanged.detailType) {
     // A chronic-disease approval: the capitated population follows the approvals register.
     const d = event.detail as ReceivedEvent<typeof RegisterEntryChanged>['detail'];
+    // The register entry as the capitated population keeps it, tied to the community it counts for.
+    const entry = (communityId: string | null) => ({
+      entryId: d.entryId,
+      version: d.version,
+      status: d.status,
+      validFrom: d.validFrom,
+      validTo: d.validTo,
+      diseaseGroup: d.subject,
+      communityId,
+    });
     if (d.register === 'family-doctor-contracts') {
       // A family-doctor contract: the provider's contracted members, the per-capita basis of its weight.
-      const outcome = await applyContractFact(
-        d.memberId,
-        d.region,
-        {
-          entryId: d.entryId,
-          version: d.version,
-          status: d.status,
-          validFrom: d.validFrom,
-          validTo: d.validTo,
-          diseaseGroup: d.subject,
-          communityId: d.providerCode ?? null,
-        },
-        now,
-      );
+      const outcome = await applyContractFact(d.memberId, d.region, entry(d.providerCode ?? null), now);
       logger.info('Contract projected', { outcome, version: d.version, providerCode: d.providerCode });
       return;
     }
@@ -50,20 +47,7 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
     const community = d.providerCode
       ? (await communitiesOfRegion(d.region)).find((c) => c.members.some((m) => m.providerCode === d.providerCode))
       : undefined;
-    const outcome = await applyApprovalFact(
-      d.memberId,
-      d.region,
-      {
-        entryId: d.entryId,
-        version: d.version,
-        status: d.status,
-        validFrom: d.validFrom,
-        validTo: d.validTo,
-        diseaseGroup: d.subject,
-        communityId: community?.communityId ?? null,
-      },
-      now,
-    );
+    const outcome = await applyApprovalFact(d.memberId, d.region, entry(community?.communityId ?? null), now);
     logger.info('Approval projected', { outcome, register: d.register, version: d.version, communityId: community?.communityId ?? null });
     return;
   }
