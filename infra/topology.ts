@@ -95,6 +95,13 @@ export const tables = {
         sortKey: 'gsi2sk',
         purpose: 'PROVIDER#<code>#YEAR#<yyyy> → claims by discharge date (provider history, capitation spend)',
       },
+      {
+        name: 'byRegionYear',
+        partitionKey: 'gsi3pk',
+        sortKey: 'gsi3sk',
+        purpose:
+          'REGION#<code>#<scheme>#YEAR#<yyyy> → a pooling region’s claims of a scheme and year, by member then settlement time (policy simulation)',
+      },
     ],
     dataTable: true,
     accessPatterns: [
@@ -102,6 +109,7 @@ export const tables = {
       'its ledger, in order: pk=CLAIM#<provider>#<claimNo>, sk begins_with LEDGER# (LEDGER#<settlementNo>#0-SETTLEMENT, then #1-REVERSAL if reversed)',
       "a member's claims in a window: byMember gsi1pk=MEMBER#<id>, gsi1sk between dates",
       "a provider's claims in a year: byProviderYear gsi2pk=PROVIDER#<code>#YEAR#<yyyy>",
+      "a region's settled claims of a scheme and year, each member's in settlement order (policy simulation replays them): byRegionYear gsi3pk=REGION#<code>#<scheme>#YEAR#<yyyy>",
     ],
   },
   accumulators: {

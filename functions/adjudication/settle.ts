@@ -193,6 +193,7 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
       billHash: hash,
       bill,
       statement,
+      inputs: { member: context.member, provider: context.provider, catalogue: context.catalogue },
       settledAt: at,
       settledBy: by,
     };

@@ -41,11 +41,25 @@ import {
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { cancellationReasons, failedConditions } from '../../runtime/condition-failure.ts';
 import { tableName } from '../../runtime/resource-names.ts';
+import type { CatalogueView } from '../../catalogue/version.ts';
 import type { Bill } from '../bill.ts';
+import type { MemberState, ProviderProfile } from '../member.ts';
 import type { Statement } from '../statement.ts';
 
 export type ClaimStatus = 'settled' | 'reversed';
 export type ClaimEventName = 'ClaimSettled' | 'ClaimReversed';
+
+/**
+ * What the engine read besides the bill and the year so far, as it stood when the claim was settled:
+ * the member (registers on the date), the provider (level, region from the register) and the catalogue
+ * entries of the bill's codes. Kept so a claim can be settled again exactly as it was, under another
+ * policy (shared/simulation), without reading today's registers. Absent on claims settled before it was kept.
+ */
+export interface SettledInputs {
+  member: MemberState;
+  provider: ProviderProfile;
+  catalogue: { byDate: Record<string, CatalogueView> };
+}
 
 export interface ClaimRecord {
   providerCode: string;
@@ -62,6 +76,8 @@ export interface ClaimRecord {
   billHash: string;
   bill: Bill;
   statement: Statement;
+  /** The engine's other inputs at settlement (stored gzipped beside the bill). */
+  inputs?: SettledInputs;
   settledAt: string;
   settledBy: string;
   reversal?: { reason: string; reversedAt: string; reversedBy: string };
@@ -107,13 +123,14 @@ const pack = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
 const unpack = <T>(value: unknown): T => JSON.parse(gunzipSync(value as Uint8Array).toString('utf8')) as T;
 
 function toItem(record: ClaimRecord): Record<string, unknown> {
-  const { bill, statement, pendingEvent: _inOutbox, ...plain } = record;
+  const { bill, statement, inputs, pendingEvent: _inOutbox, ...plain } = record;
   return {
     pk: claimPk(record.providerCode, record.claimNo),
     sk: CLAIM_SK,
     ...plain,
     bill: pack(bill),
     statement: pack(statement),
+    ...(inputs ? { inputs: pack(inputs) } : {}),
     // Plain copies for queries and for readers that do not unpack the statement (year-end, fraud).
     visitType: bill.visit.type,
     serviceDate: bill.visit.serviceDate,
@@ -123,10 +140,16 @@ function toItem(record: ClaimRecord): Record<string, unknown> {
     gsi1sk: `${bill.visit.serviceDate}#${record.providerCode}#${record.claimNo}`,
     gsi2pk: `PROVIDER#${record.providerCode}#YEAR#${record.year}`,
     gsi2sk: `${statement.visit.settlementDate}#${record.claimNo}`,
+    // A pooling region's claims of a scheme and year, by member then settlement order (policy simulation).
+    gsi3pk: regionYearKey(record.region, record.scheme, record.year),
+    gsi3sk: `${record.memberId}#${record.settledAt}#${record.providerCode}#${record.claimNo}`,
   };
 }
 
-function fromItem(item: Record<string, unknown>): ClaimRecord {
+/** The byRegionYear index's partition: a pooling region's claims of one scheme and year. */
+export const regionYearKey = (region: string, scheme: string, year: number) => `REGION#${region}#${scheme}#YEAR#${year}`;
+
+export function fromItem(item: Record<string, unknown>): ClaimRecord {
   const record: ClaimRecord = {
     providerCode: item.providerCode as string,
     claimNo: item.claimNo as string,
@@ -142,6 +165,7 @@ function fromItem(item: Record<string, unknown>): ClaimRecord {
     settledAt: item.settledAt as string,
     settledBy: item.settledBy as string,
   };
+  if (item.inputs) record.inputs = unpack<SettledInputs>(item.inputs);
   if (item.reversal) record.reversal = item.reversal as ClaimRecord['reversal'];
   return record;
 }
