@@ -31,7 +31,6 @@ import type { Grants } from './iam.ts';
 import { OPERATOR_CREDENTIALS } from './identity.ts';
 import { LocalLambda } from './lambda.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, mintToken } from './signing-key.ts';
-import { restoreQueueSnapshot, saveQueueSnapshot } from './queue-snapshot.ts';
 
 export const LOCAL_REGION = 'cn-north-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -111,7 +110,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         credentials: CREDENTIALS,
         region: LOCAL_REGION,
       }),
-      startSqs({ region: LOCAL_REGION, credentials: CREDENTIALS }),
+      startSqs({ region: LOCAL_REGION, credentials: CREDENTIALS, dataDir: options.dataDir ? resolve(options.dataDir) : undefined }),
     ]);
     stops.push(
       () => dynamo.stop(),
@@ -121,10 +120,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     say(
       `DynamoDB Local at ${dynamo.endpoint} (${options.dataDir ? 'persisted' : 'in memory'}; ${created.length} tables created, ${Object.keys(tables).length - created.length} kept)`,
     );
-    if (options.dataDir) {
-      const restored = await restoreQueueSnapshot(options.dataDir, sqs);
-      if (restored) say(`Restored ${restored} queued messages from the last run`);
-    }
+    if (sqs.restored) say(`Restored ${sqs.restored} queued messages from the last run`);
     say(`SQS (fauxqs) at ${sqs.endpoint}: ${Object.keys(queues).length} queues, each with a DLQ`);
 
     const busRules = Object.entries(rules).map(([name, rule]) => ({
@@ -234,15 +230,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     say(
       `Local bus "${BUS_NAME}" at ${bus.endpoint}: ${busRules.length} rules; scheduler: ${Object.keys(schedules).length} schedules (${options.scheduleTimers ? 'running' : 'fire by hand'})`,
     );
-
-    if (options.dataDir) {
-      const dataDir = options.dataDir;
-      // Runs after the pollers have stopped (stops run in reverse), before fauxqs goes.
-      stops.splice(2, 0, () => {
-        const n = saveQueueSnapshot(dataDir, sqs);
-        if (n) say(`Saved ${n} queued messages for the next start`);
-      });
-    }
 
     const describe = async (): Promise<LocalDescription> => ({
       routes: front.routes.map((r) => ({ routeKey: routeKey(r), function: r.function, authorized: r.authorized })),

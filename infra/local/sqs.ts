@@ -1,6 +1,13 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+  type MessageAttributeValue,
+} from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { localName, queues, type QueueKey, type QueueSpec } from '../topology.ts';
+import { SqsJournal, startJournallingProxy, type JournalledMessage } from './sqs-journal.ts';
 
 export interface LocalQueue {
   key: QueueKey;
@@ -15,20 +22,28 @@ export interface LocalSqs {
   client: SQSClient;
   queues: Record<QueueKey, LocalQueue>;
   /** Every message a queue holds (ready, delayed and in flight), without touching it. */
-  inspect(queueName: string): { body: string; messageAttributes?: Record<string, MessageAttributeValue> }[];
+  inspect(queueName: string): { id: string; body: string; messageAttributes?: Record<string, MessageAttributeValue> }[];
+  /** With a data folder: how many messages the last run left were sent again at this start. */
+  restored: number;
   stop(): Promise<void>;
 }
 
 /**
  * Starts fauxqs in this process (SQS JSON protocol, visibility timeouts, DLQ redrive) and creates
- * every queue of the topology with its dead-letter queue, as the stack does.
+ * every queue of the topology with its dead-letter queue, as the stack does. With a data folder the
+ * queues are durable: every call goes through the journalling proxy (./sqs-journal.ts), and the
+ * messages the last run left (crash or clean stop) are sent again before anything else runs.
  */
 export async function startSqs(options: {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  dataDir?: string | undefined;
 }): Promise<LocalSqs> {
   const server = await startFauxqs({ port: 0, logger: false });
-  const client = new SQSClient({ endpoint: server.address, region: options.region, credentials: options.credentials });
+  const opened = options.dataDir ? await SqsJournal.open(options.dataDir) : undefined;
+  const proxy = opened ? await startJournallingProxy(server.address, opened.journal) : undefined;
+  const endpoint = proxy?.endpoint ?? server.address;
+  const client = new SQSClient({ endpoint, region: options.region, credentials: options.credentials });
   const arnOf = async (url: string): Promise<string> => {
     const out = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
     const arn = out.Attributes?.QueueArn;
@@ -56,24 +71,85 @@ export async function startSqs(options: {
     );
     created[key] = { key, url: queue.QueueUrl!, arn: await arnOf(queue.QueueUrl!), deadLetterUrl, deadLetterArn };
   }
+  const inspect: LocalSqs['inspect'] = (queueName) => {
+    const state = server.inspectQueue(queueName);
+    if (!state) return [];
+    const { ready, delayed, inflight } = state.messages;
+    return [...ready, ...delayed, ...inflight.map((entry) => entry.message)].map((m) => ({
+      id: m.messageId,
+      body: m.body,
+      ...(m.messageAttributes && Object.keys(m.messageAttributes).length
+        ? { messageAttributes: m.messageAttributes as Record<string, MessageAttributeValue> }
+        : {}),
+    }));
+  };
+
+  let restored = 0;
+  if (opened) {
+    restored = await resend(client, created, opened.toReplay);
+    opened.journal.replayed();
+  }
   return {
-    endpoint: server.address,
+    endpoint,
     client,
     queues: created,
-    inspect: (queueName) => {
-      const state = server.inspectQueue(queueName);
-      if (!state) return [];
-      const { ready, delayed, inflight } = state.messages;
-      return [...ready, ...delayed, ...inflight.map((entry) => entry.message)].map((m) => ({
-        body: m.body,
-        ...(m.messageAttributes && Object.keys(m.messageAttributes).length
-          ? { messageAttributes: m.messageAttributes as Record<string, MessageAttributeValue> }
-          : {}),
-      }));
-    },
+    inspect,
+    restored,
     stop: async () => {
+      if (opened) {
+        // A clean stop: the journal becomes exactly what each queue holds, dead-letter queues included.
+        const names = Object.values(created)
+          .flatMap((q) => [q.url, q.deadLetterUrl])
+          .map((url) => url.slice(url.lastIndexOf('/') + 1));
+        await opened.journal.checkpoint(
+          names.flatMap((queue) =>
+            inspect(queue).map((m) => ({
+              id: m.id,
+              message: { queue, body: m.body, ...(m.messageAttributes ? { attributes: m.messageAttributes } : {}) },
+            })),
+          ),
+        );
+      }
       client.destroy();
+      await proxy?.stop();
+      await opened?.journal.close();
       await server.stop();
     },
   };
+}
+
+/** Sends the journal's messages again, ten at a time, each to the queue it was in. */
+async function resend(client: SQSClient, created: Record<QueueKey, LocalQueue>, messages: JournalledMessage[]): Promise<number> {
+  const urlByName = new Map(
+    Object.values(created)
+      .flatMap((q) => [q.url, q.deadLetterUrl])
+      .map((url) => [url.slice(url.lastIndexOf('/') + 1), url]),
+  );
+  let count = 0;
+  const byQueue = new Map<string, JournalledMessage[]>();
+  for (const m of messages) {
+    const list = byQueue.get(m.queue);
+    if (list) list.push(m);
+    else byQueue.set(m.queue, [m]);
+  }
+  for (const [name, list] of byQueue) {
+    const url = urlByName.get(name);
+    if (!url) continue; // a queue the topology no longer has
+    for (let i = 0; i < list.length; i += 10) {
+      const batch = list.slice(i, i + 10);
+      const out = await client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: batch.map((m, j) => ({
+            Id: String(j),
+            MessageBody: m.body,
+            ...(m.attributes ? { MessageAttributes: m.attributes } : {}),
+          })),
+        }),
+      );
+      if (out.Failed?.length) throw new Error(`Could not restore ${out.Failed.length} messages to ${name}: ${out.Failed[0]?.Message}`);
+      count += batch.length;
+    }
+  }
+  return count;
 }

@@ -58,7 +58,8 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   const busArn = `arn:aws:events:${options.region}:${options.account}:event-bus/${options.busName}`;
   const isOurBus = (name: string | undefined) => !name || name === options.busName || name === busArn;
 
-  const deliver = async (rule: LocalRule, body: string): Promise<void> => {
+  /** Sends one matched event to a rule's queue; false when the queue did not take it after three tries. */
+  const deliver = async (rule: LocalRule, body: string): Promise<boolean> => {
     // EventBridge retries a failed target delivery; three quick tries are enough on one machine.
     try {
       await retry(() => options.sqs.send(new SendMessageCommand({ QueueUrl: rule.targetQueueUrl, MessageBody: body })), {
@@ -67,8 +68,10 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
         retryable: () => true,
       });
       stats.delivered[rule.name] = (stats.delivered[rule.name] ?? 0) + 1;
+      return true;
     } catch (error) {
       options.onDeliveryError?.(rule.name, error);
+      return false;
     }
   };
 
@@ -102,9 +105,14 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
       resources: entry.Resources ?? [],
       detail,
     };
-    stats.accepted++;
     const body = JSON.stringify(envelope);
-    await Promise.all(options.rules.filter((rule) => matchesPattern(rule.pattern, envelope)).map((rule) => deliver(rule, body)));
+    const delivered = await Promise.all(
+      options.rules.filter((rule) => matchesPattern(rule.pattern, envelope)).map((rule) => deliver(rule, body)),
+    );
+    // A target that did not take the event fails the entry, so the sender keeps it and sends it again
+    // (the outbox does): never only a log line. The targets that took it see it twice; consumers are idempotent.
+    if (delivered.includes(false)) return { ErrorCode: 'InternalFailure', ErrorMessage: 'A rule target did not accept the event.' };
+    stats.accepted++;
     return { EventId: envelope.id };
   };
 
