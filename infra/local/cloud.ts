@@ -30,7 +30,7 @@ import { type LocalIam, localIam } from './guard.ts';
 import type { Grants } from './iam.ts';
 import { OPERATOR_CREDENTIALS } from './identity.ts';
 import { LocalLambda } from './lambda.ts';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, mintToken } from './signing-key.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, LOCAL_MAX_TOKEN_LIFETIME_SECONDS, loadOrCreateSigningKey, mintToken } from './signing-key.ts';
 
 export const LOCAL_REGION = 'cn-north-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -163,6 +163,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         [envName.jwtIssuer]: LOCAL_ISSUER,
         [envName.jwtAudience]: LOCAL_AUDIENCE,
         [envName.jwtJwksUrl]: `${apiUrl}/.well-known/jwks.json`,
+        // The longest a token may live (exp − iat); 12 hours, as cdk.json sets it for AWS.
+        [envName.jwtMaxLifetimeSeconds]: process.env.YIBAO_JWT_MAX_LIFETIME_SECONDS ?? String(LOCAL_MAX_TOKEN_LIFETIME_SECONDS),
         // Every secret of the topology, with a fixed local-only value; on AWS they come from Secrets Manager.
         ...Object.fromEntries(Object.values(SECRETS).map((s) => [s.variable, process.env[s.variable] ?? s.localValue])),
       });

@@ -29,7 +29,7 @@ export function grantsOf(overrides: Partial<Record<FunctionKey, Grants>> = {}): 
 }
 
 /** The JWT settings the stack sets on the authorizer alone. */
-const AUTHORIZER_ENV: string[] = [envName.jwtIssuer, envName.jwtAudience, envName.jwtJwksUrl];
+const AUTHORIZER_ENV: string[] = [envName.jwtIssuer, envName.jwtAudience, envName.jwtJwksUrl, envName.jwtMaxLifetimeSeconds];
 
 /** Every variable the stack sets for some function's resources (infra/stack/functions.ts). */
 const RESOURCE_VARIABLES = new Set<string>([

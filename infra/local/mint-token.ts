@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { principalSchema } from '../../shared/auth/principal.ts';
-import { loadOrCreateSigningKey, mintToken } from './signing-key.ts';
+import { LOCAL_MAX_TOKEN_LIFETIME_SECONDS, loadOrCreateSigningKey, mintToken } from './signing-key.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,5 +31,11 @@ if (!principal.success) {
   process.stderr.write('Examples: --role staff | --role provider --provider H33090100001 | --role regulator --region 330900\n');
   process.exit(2);
 }
+const maxSeconds = Number(process.env.YIBAO_JWT_MAX_LIFETIME_SECONDS ?? LOCAL_MAX_TOKEN_LIFETIME_SECONDS);
+const seconds = Number(values.hours) * 3600;
+if (!(seconds > 0) || seconds > maxSeconds) {
+  process.stderr.write(`--hours must be more than 0 and at most ${maxSeconds / 3600}: the API refuses a token that lives longer\n`);
+  process.exit(2);
+}
 const key = await loadOrCreateSigningKey(process.env.YIBAO_DATA_DIR ?? '.yibao');
-process.stdout.write(`${await mintToken(key, principal.data, Number(values.hours) * 3600)}\n`);
+process.stdout.write(`${await mintToken(key, principal.data, seconds)}\n`);

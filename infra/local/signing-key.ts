@@ -7,6 +7,8 @@ import type { Principal } from '../../shared/auth/principal.ts';
 /** The local identity provider's settings; on AWS the same three come from cdk.json context. */
 export const LOCAL_ISSUER = 'https://yibao.local/auth';
 export const LOCAL_AUDIENCE = 'yibao-api';
+/** The longest a local token may live unless YIBAO_JWT_MAX_LIFETIME_SECONDS says otherwise (cdk.json says the same for AWS). */
+export const LOCAL_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
 
 export interface SigningKey {
   kid: string;

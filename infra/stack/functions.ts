@@ -29,6 +29,7 @@ export const JWT_CONTEXT = {
   [envName.jwtIssuer]: 'yibao:jwtIssuer',
   [envName.jwtAudience]: 'yibao:jwtAudience',
   [envName.jwtJwksUrl]: 'yibao:jwtJwksUrl',
+  [envName.jwtMaxLifetimeSeconds]: 'yibao:jwtMaxLifetimeSeconds',
 } as const;
 
 function requireContext(scope: Construct, key: string): string {

@@ -19,6 +19,15 @@ function keys(): ReturnType<typeof createRemoteJWKSet> {
   return keySet;
 }
 
+/** JWT_MAX_LIFETIME_SECONDS: a positive whole number of seconds; anything else is a deployment fault. */
+function maxLifetimeSeconds(): number {
+  const raw = requireEnv(envName.jwtMaxLifetimeSeconds);
+  const seconds = Number(raw);
+  if (!Number.isSafeInteger(seconds) || seconds <= 0)
+    throw new Error(`${envName.jwtMaxLifetimeSeconds} must be a positive whole number of seconds, not ${raw}`);
+  return seconds;
+}
+
 export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: string };
 
 export async function verifyBearer(authorization: string | undefined): Promise<VerifyResult> {
@@ -30,6 +39,13 @@ export async function verifyBearer(authorization: string | undefined): Promise<V
       audience: requireEnv(envName.jwtAudience),
       algorithms: ['ES256', 'RS256'],
     });
+    // A token must say when it ends, and not live longer than the configured maximum: a stolen
+    // token with no exp, or a 100-year one, would otherwise open the API for ever.
+    if (typeof payload.exp !== 'number') return { ok: false, reason: 'token has no exp' };
+    const maxLifetime = maxLifetimeSeconds();
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+    if (payload.exp - issuedAt > maxLifetime) return { ok: false, reason: `token lives longer than ${maxLifetime} s` };
     const principal = principalSchema.safeParse(payload);
     if (!principal.success) return { ok: false, reason: 'token claims do not name a valid role' };
     return { ok: true, principal: principal.data };

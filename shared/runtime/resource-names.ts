@@ -11,6 +11,7 @@ export const envName = {
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
   jwtJwksUrl: 'JWT_JWKS_URL',
+  jwtMaxLifetimeSeconds: 'JWT_MAX_LIFETIME_SECONDS',
 } as const;
 
 /**

@@ -538,6 +538,7 @@ describe('functions', () => {
         expected[envName.jwtIssuer] = context['yibao:jwtIssuer'];
         expected[envName.jwtAudience] = context['yibao:jwtAudience'];
         expected[envName.jwtJwksUrl] = context['yibao:jwtJwksUrl'];
+        expected[envName.jwtMaxLifetimeSeconds] = context['yibao:jwtMaxLifetimeSeconds'];
       }
       const resourceVariables = Object.fromEntries(
         Object.entries(env()).filter(([name]) => /^(TABLE_|QUEUE_URL_|EVENT_BUS_NAME$|JWT_)/.test(name)),
