@@ -13,7 +13,16 @@ export const claimRef = z.object({
   claimNo: z.string().min(1),
 });
 
-export const visitTypes = ['outpatient', 'chronic-outpatient', 'two-diseases-outpatient', 'inpatient', 'bed-day'] as const;
+/** delivery (住院分娩) and antenatal (产前检查) are maternity claims: paid per case and per capita (shared/maternity), never DRG-grouped. */
+export const visitTypes = [
+  'outpatient',
+  'chronic-outpatient',
+  'two-diseases-outpatient',
+  'inpatient',
+  'bed-day',
+  'delivery',
+  'antenatal',
+] as const;
 export const hospitalLevels = ['primary', 'secondary', 'tertiary'] as const;
 export const itemClasses = ['A', 'B', 'C'] as const; // 甲, 乙, 丙 (out of catalogue)
 

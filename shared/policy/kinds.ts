@@ -7,10 +7,18 @@ import { benefitsKind } from './benefits.ts';
 import { drgKind } from './drg.ts';
 import { enrolmentKind } from './enrolment.ts';
 import { fraudRulesKind } from './fraud-rules.ts';
+import { maternityKind } from './maternity.ts';
 import type { PolicyKind } from './registry.ts';
 import { yearEndKind } from './year-end.ts';
 
-export const POLICY_KINDS: readonly PolicyKind<never>[] = [benefitsKind, enrolmentKind, drgKind, yearEndKind, fraudRulesKind] as never;
+export const POLICY_KINDS: readonly PolicyKind<never>[] = [
+  benefitsKind,
+  enrolmentKind,
+  drgKind,
+  yearEndKind,
+  fraudRulesKind,
+  maternityKind,
+] as never;
 
 export const policyKind = (kind: string): PolicyKind<unknown> | undefined =>
   POLICY_KINDS.find((k) => k.kind === kind) as PolicyKind<unknown> | undefined;

@@ -11,6 +11,7 @@
 import * as z from 'zod';
 import { hospitalLevels, itemClasses, visitTypes } from '../../events/claims.ts';
 import { lineCategories } from './policy.ts';
+import { DELIVERY_TYPES } from '../maternity/policy.ts';
 import { lineAmount } from './quantity.ts';
 
 export const ICD10_SHAPE = /^[A-Z]\d{2}\.(?:\d{1,3}|x\d{2})(?:x\d{3})?(?:\+[A-Z]\d{2}(?:\.\d{1,3})?\*)?$/;
@@ -88,6 +89,17 @@ export const billSchema = z
     diagnoses: z.strictObject({ principal: icd10, secondary: z.array(icd10).max(50).default([]) }),
     /** The first is the principal procedure. */
     procedures: z.array(icd9cm3).max(50).default([]),
+    /**
+     * Maternity claims (visit type delivery or antenatal): the pregnancy registered (生育登记) they are
+     * for; a delivery also its type and the babies born (shared/maternity).
+     */
+    maternity: z
+      .strictObject({
+        pregnancyId: z.string().regex(/^P\d{8}$/, 'a pregnancy id as registered, P and the expected delivery date: P20260615'),
+        deliveryType: z.enum(DELIVERY_TYPES).optional(),
+        babies: z.number().int().min(1).max(9).optional(),
+      })
+      .optional(),
     /** Newborns: birth weight for DRG grouping. */
     birthWeightGrams: z.number().int().positive().max(10_000).optional(),
     lines: z.array(billLineSchema).min(1).max(2_000),
@@ -129,7 +141,14 @@ export const billSchema = z
     if (bill.totalFen !== undefined && bill.totalFen !== sum)
       issue(['totalFen'], 'bill_total', `the lines add up to ${sum} fen, totalFen says ${bill.totalFen}`);
     const v = bill.visit;
-    const stay = v.type === 'inpatient' || v.type === 'bed-day';
+    const stay = v.type === 'inpatient' || v.type === 'bed-day' || v.type === 'delivery';
+    const maternity = v.type === 'delivery' || v.type === 'antenatal';
+    if (maternity && !bill.maternity) issue(['maternity'], 'required', `a ${v.type} claim names the pregnancy it is for`);
+    if (!maternity && bill.maternity) issue(['maternity'], 'not_allowed', 'only delivery and antenatal claims carry maternity');
+    if (v.type === 'delivery' && bill.maternity && !bill.maternity.deliveryType)
+      issue(['maternity', 'deliveryType'], 'required', 'a delivery claim names its type: vaginal, caesarean or complicated');
+    if (v.type !== 'delivery' && bill.maternity?.deliveryType)
+      issue(['maternity', 'deliveryType'], 'not_allowed', 'only a delivery claim names a delivery type');
     if (stay && !v.dischargeDate)
       issue(['visit', 'dischargeDate'], 'required', `a ${v.type} claim is settled on its discharge date: send it`);
     if (v.dischargeDate && v.dischargeDate < v.serviceDate)

@@ -71,7 +71,8 @@ export const lineCatalogueDate = (bill: Pick<Bill, 'visit'>, line: Pick<Bill['li
 /** Checks the visit against what the policy covers; returns the line categories it limits cover to. */
 function coverOf(bill: Bill, member: MemberState, policy: BenefitPolicy): readonly LineCategory[] | undefined {
   const type = bill.visit.type;
-  const cover = policy.visits[type];
+  // Delivery and antenatal claims are paid by the maternity policy (shared/maternity/settle.ts), never by a benefit policy's visits.
+  const cover = type === 'delivery' || type === 'antenatal' ? undefined : policy.visits[type];
   if (!cover)
     throw new SettlementRefusal(
       'visit.type',

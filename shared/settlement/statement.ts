@@ -10,12 +10,13 @@ import type { BasisPoints, Fen } from '../money/fen.ts';
 import { Refusal } from '../refusal/refusal.ts';
 import type { VersionRef } from '../catalogue/version.ts';
 import type { Basis, HospitalLevel, ItemClass, LineCategory, VisitType } from './policy.ts';
+import type { StatementMaternity } from '../maternity/settle.ts';
 
 export const layerKeys = ['basic', 'catastrophic', 'subsidy', 'assistance', 'assistanceTilted', 'supplementary', 'familyCap'] as const;
 export type LayerKey = (typeof layerKeys)[number];
 
 export interface StatementStep {
-  layer: 'scope' | LayerKey | 'bed-day';
+  layer: 'scope' | LayerKey | 'bed-day' | 'maternity';
   /** What the step decided: deductible, ratio, payment, cap… */
   figure: string;
   amountFen?: Fen;
@@ -128,6 +129,8 @@ export interface Statement {
    * settling handler after the engine, never by a layer): personalAccountFen + cashFen = totals.patientPaidFen.
    */
   payment?: StatementPayment;
+  /** A delivery or antenatal claim (shared/maternity/settle.ts): the pregnancy, the standard paid and the eligibility that allowed it. */
+  maternity?: StatementMaternity;
 }
 
 export interface StatementPayment {

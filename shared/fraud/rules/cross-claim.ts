@@ -7,6 +7,7 @@
  * found by whichever of its two claims is scored second.
  */
 import * as z from 'zod';
+import { visitTypes } from '../../../events/claims.ts';
 import { divideRoundHalfUp } from '../../money/fen.ts';
 import { isStay, type ClaimSummary, type FraudClaim } from '../claim.ts';
 import { addDays, daysBetween } from '../dates.ts';
@@ -14,7 +15,7 @@ import { defineCrossClaimRule, type Finding } from './define.ts';
 import { diagnosisCategory, matchesAny } from './match.ts';
 
 const codePattern = z.string().regex(/^[A-Za-z0-9.\-_]+\*?$/, 'a code, or a prefix ending in *');
-const visitType = z.enum(['outpatient', 'chronic-outpatient', 'two-diseases-outpatient', 'inpatient', 'bed-day']);
+const visitType = z.enum(visitTypes);
 
 // 分解住院: admitted again within N days (the window) of a discharge, for the same disease.
 export const readmission = defineCrossClaimRule({
