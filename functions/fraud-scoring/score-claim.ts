@@ -14,6 +14,7 @@ import { retry } from '../../shared/runtime/retry.ts';
 import { claimAlert, providerAlert, type Alert } from '../../shared/fraud/alert.ts';
 import type { CatalogueLookup } from '../../shared/policy/fraud-rules.ts';
 import { catalogueLookup } from '../../shared/policy/store/catalogue-lookup.ts';
+import { knowledgeLookup, type KnowledgeLookup } from '../../shared/policy/store/knowledge-lookup.ts';
 import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';
 import { historyRange, providerMonthsNeeded, scoreClaim, scoreProvider } from '../../shared/fraud/engine.ts';
@@ -29,10 +30,19 @@ import {
 export interface ScoringDeps {
   now: () => string;
   catalogueFor: CatalogueLookup;
+  /** The knowledge base the rules read; absent: the registry's layers in force (knowledgeLookup). */
+  knowledgeFor?: KnowledgeLookup;
 }
 
-/** The clock, and the catalogues shipped and published, through the policy registry. */
-export const defaultDeps: ScoringDeps = { now: () => new Date().toISOString(), catalogueFor: catalogueLookup() };
+/** The clock, and the catalogues and knowledge-base layers shipped and published, through the policy registry. */
+export const defaultDeps: ScoringDeps = {
+  now: () => new Date().toISOString(),
+  catalogueFor: catalogueLookup(),
+  knowledgeFor: knowledgeLookup(),
+};
+
+let knowledgeFallback: KnowledgeLookup | undefined;
+const defaultKnowledge = (): KnowledgeLookup => (knowledgeFallback ??= knowledgeLookup());
 
 /** Tries of the commit when another scoring of the same provider got in first. */
 /** A commit that lost a race is redone on a fresh read, a few times, then left to SQS's redelivery. */
@@ -82,10 +92,14 @@ export async function scoreSettledClaim(
 
   const catalogue = await deps.catalogueFor(claim.region, claim.start);
   if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
-  const member = await readMemberContext(claim, historyRange(catalogue, claim));
+  const [member, knowledge] = await Promise.all([
+    readMemberContext(claim, historyRange(catalogue, claim)),
+    (deps.knowledgeFor ?? defaultKnowledge())(claim.region, claim.start),
+  ]);
   const score = scoreClaim(catalogue, claim, {
     memberHistory: member.history,
     traceScans: member.traceScans,
+    knowledge,
     ...(member.deathDate ? { deathDate: member.deathDate } : {}),
   });
   const projection = await writeProjection(claim);

@@ -9,6 +9,7 @@
  * weights of the provider rules that hit.
  */
 import { allocate } from '../money/fen.ts';
+import { EMPTY_KNOWLEDGE, type KnowledgeBase, type KnowledgeRef } from '../knowledge/knowledge-base.ts';
 import { maskIdNumbersIn } from '../privacy/mask.ts';
 import type { CatalogueRule, FraudCatalogue } from './rule-catalogue.ts';
 import { claimKey, countingYear, type ClaimSummary, type FraudClaim, type TraceScan } from './claim.ts';
@@ -46,6 +47,8 @@ export interface RuleHit {
 
 export interface ClaimScore {
   catalogue: { region: string; version: number };
+  /** The knowledge-base layers the rules read (none: the rules' own parameters only). */
+  knowledge: KnowledgeRef[];
   hits: RuleHit[];
   score: number;
   severity: Severity | null;
@@ -60,6 +63,8 @@ export interface ClaimContext {
   memberHistory: readonly ClaimSummary[];
   traceScans: readonly TraceScan[];
   deathDate?: string;
+  /** The knowledge base in force for the claim (`knowledgeLookup()`); absent: EMPTY_KNOWLEDGE. */
+  knowledge?: KnowledgeBase;
 }
 
 export interface ProviderScore {
@@ -190,12 +195,13 @@ export function scoreClaim(catalogue: FraudCatalogue, claim: FraudClaim, context
   const hits: RuleHit[] = [];
   const allFindings: Finding[] = [];
   const lines = lineAmounts(claim);
+  const knowledge = context.knowledge ?? EMPTY_KNOWLEDGE;
   for (const rule of catalogue.rules) {
     if (!rule.enabled || rule.scope === 'provider') continue;
     let findings: Finding[];
     if (rule.scope === 'claim') {
       const type = ruleTypeByName.get(rule.type) as ClaimRuleType<unknown>;
-      findings = type.evaluate(claim, rule.parameters, { ...(context.deathDate ? { deathDate: context.deathDate } : {}) });
+      findings = type.evaluate(claim, rule.parameters, { knowledge, ...(context.deathDate ? { deathDate: context.deathDate } : {}) });
     } else {
       const type = ruleTypeByName.get(rule.type) as CrossClaimRuleType<unknown>;
       const range = ruleDateRange(rule, claim);
@@ -205,7 +211,7 @@ export function scoreClaim(catalogue: FraudCatalogue, claim: FraudClaim, context
       const traceScans = context.traceScans.filter(
         (s) => !s.reversed && !sameClaim(s, claim) && s.date >= range.from && s.date <= range.to,
       );
-      findings = type.evaluate(claim, rule.parameters, { history, traceScans, windowDays: range.days });
+      findings = type.evaluate(claim, rule.parameters, { history, traceScans, windowDays: range.days, knowledge });
     }
     if (findings.length === 0) continue;
     hits.push(toHit(rule, findings, claim, lines));
@@ -222,6 +228,7 @@ export function scoreClaim(catalogue: FraudCatalogue, claim: FraudClaim, context
   const alert = hits.length > 0 && score >= catalogue.thresholds.claimScore;
   return {
     catalogue: { region: catalogue.region, version: catalogue.version },
+    knowledge: knowledge.versions,
     hits,
     score,
     severity: hits.length ? maxSeverity([...hits.map((h) => h.severity), severityForScore(catalogue, score)]) : null,

@@ -7,6 +7,7 @@ import { benefitsKind } from './benefits.ts';
 import { drgKind } from './drg.ts';
 import { enrolmentKind } from './enrolment.ts';
 import { fraudRulesKind } from './fraud-rules.ts';
+import { knowledgeBaseKind } from './knowledge-base.ts';
 import { maternityKind } from './maternity.ts';
 import type { PolicyKind } from './registry.ts';
 import { yearEndKind } from './year-end.ts';
@@ -18,6 +19,7 @@ export const POLICY_KINDS: readonly PolicyKind<never>[] = [
   yearEndKind,
   fraudRulesKind,
   maternityKind,
+  knowledgeBaseKind,
 ] as never;
 
 export const policyKind = (kind: string): PolicyKind<unknown> | undefined =>

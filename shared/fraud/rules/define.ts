@@ -7,6 +7,7 @@
  *  - provider: the provider's case mix and volume against its peers, within a window of months.
  */
 import type * as z from 'zod';
+import type { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
 import type { ClaimSummary, FraudClaim, HospitalLevel, TraceScan } from '../claim.ts';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -25,12 +26,21 @@ export interface Finding {
   amountFen?: number;
 }
 
-export interface ClaimRuleContext {
+/**
+ * The knowledge base (知识库) every claim and cross-claim rule reads beside its parameters: the
+ * region's layers in force on the claim's first day (shared/knowledge/). A rule's own parameter
+ * lists, where it still has them, add to what the knowledge base says; they never replace it.
+ */
+export interface KnowledgeContext {
+  knowledge: KnowledgeBase;
+}
+
+export interface ClaimRuleContext extends KnowledgeContext {
   /** The member's date of death, when known. */
   deathDate?: string;
 }
 
-export interface CrossClaimContext {
+export interface CrossClaimContext extends KnowledgeContext {
   /** The member's other claims inside the rule's window (never this claim, never a reversed one). */
   history: ClaimSummary[];
   /** Other scans of this claim's trace codes inside the window (never a reversed claim's). */
