@@ -23,7 +23,9 @@ const stripStar = (pattern: string) => (pattern.endsWith('*') ? pattern.slice(0,
 /** Whether `pattern` names `code` in `system` (see the file comment). */
 export function codeMatches(system: CodeSystem, pattern: string, code: string): boolean {
   if (system === 'item') {
-    return pattern.endsWith('*') ? code.toUpperCase().startsWith(pattern.slice(0, -1).toUpperCase()) : code.toUpperCase() === pattern.toUpperCase();
+    return pattern.endsWith('*')
+      ? code.toUpperCase().startsWith(pattern.slice(0, -1).toUpperCase())
+      : code.toUpperCase() === pattern.toUpperCase();
   }
   const p = normaliseCode(stripStar(pattern));
   return p.length > 0 && normaliseCode(code).startsWith(p);

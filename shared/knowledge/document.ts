@@ -169,16 +169,46 @@ export const knowledgeDocumentSchema = z
         seen.add(k);
       });
     };
-    unique('indications', doc.indications.map((e) => `${e.on}:${e.code}`));
-    unique('sexAge', doc.sexAge.map((e) => `${e.on}:${e.code}`));
-    unique('levels', doc.levels.map((e) => e.code));
-    unique('priceLimits', doc.priceLimits.map((e) => `${e.code}@${e.level ?? 'any'}`));
-    unique('quantityLimits', doc.quantityLimits.map((e) => e.code));
-    unique('exclusions', doc.exclusions.map((e) => e.id));
-    unique('bundles', doc.bundles.map((e) => e.bundleCode));
-    unique('frequentTreatments', doc.frequentTreatments.map((e) => e.id));
-    unique('longPrescriptions', doc.longPrescriptions.map((e) => e.id));
-    unique('diseaseGroups', doc.diseaseGroups.map((e) => e.id));
+    unique(
+      'indications',
+      doc.indications.map((e) => `${e.on}:${e.code}`),
+    );
+    unique(
+      'sexAge',
+      doc.sexAge.map((e) => `${e.on}:${e.code}`),
+    );
+    unique(
+      'levels',
+      doc.levels.map((e) => e.code),
+    );
+    unique(
+      'priceLimits',
+      doc.priceLimits.map((e) => `${e.code}@${e.level ?? 'any'}`),
+    );
+    unique(
+      'quantityLimits',
+      doc.quantityLimits.map((e) => e.code),
+    );
+    unique(
+      'exclusions',
+      doc.exclusions.map((e) => e.id),
+    );
+    unique(
+      'bundles',
+      doc.bundles.map((e) => e.bundleCode),
+    );
+    unique(
+      'frequentTreatments',
+      doc.frequentTreatments.map((e) => e.id),
+    );
+    unique(
+      'longPrescriptions',
+      doc.longPrescriptions.map((e) => e.id),
+    );
+    unique(
+      'diseaseGroups',
+      doc.diseaseGroups.map((e) => e.id),
+    );
   });
 export type KnowledgeDocument = z.output<typeof knowledgeDocumentSchema>;
 export type KnowledgeDocumentInput = z.input<typeof knowledgeDocumentSchema>;

@@ -40,7 +40,9 @@ export type Level = 'primary' | 'secondary' | 'tertiary';
 type Merged = { [S in keyof typeof SECTION_KEYS]: Parameters<(typeof SECTION_KEYS)[S]>[0][] };
 
 /** Merges layers (most local first): an entry of a more local layer replaces the one with its key. */
-export function mergeLayers(layers: readonly KnowledgeDocument[]): Merged & { outpatientTreatable: string[]; transferDischargeModes: string[] } {
+export function mergeLayers(
+  layers: readonly KnowledgeDocument[],
+): Merged & { outpatientTreatable: string[]; transferDischargeModes: string[] } {
   const out = {} as Record<string, unknown[]>;
   for (const section of SECTIONS) {
     const byKey = new Map<string, unknown>();
@@ -88,13 +90,33 @@ export class KnowledgeBase {
     const m = mergeLayers(layers);
     this.merged = m;
     this.indicationIndex = {
-      item: indexOf('item', m.indications.filter((e) => e.on === 'item'), (e) => [e.code]),
-      procedure: indexOf('procedure', m.indications.filter((e) => e.on === 'procedure'), (e) => [e.code]),
+      item: indexOf(
+        'item',
+        m.indications.filter((e) => e.on === 'item'),
+        (e) => [e.code],
+      ),
+      procedure: indexOf(
+        'procedure',
+        m.indications.filter((e) => e.on === 'procedure'),
+        (e) => [e.code],
+      ),
     };
     this.sexAgeIndex = {
-      item: indexOf('item', m.sexAge.filter((e) => e.on === 'item'), (e) => [e.code]),
-      diagnosis: indexOf('diagnosis', m.sexAge.filter((e) => e.on === 'diagnosis'), (e) => [e.code]),
-      procedure: indexOf('procedure', m.sexAge.filter((e) => e.on === 'procedure'), (e) => [e.code]),
+      item: indexOf(
+        'item',
+        m.sexAge.filter((e) => e.on === 'item'),
+        (e) => [e.code],
+      ),
+      diagnosis: indexOf(
+        'diagnosis',
+        m.sexAge.filter((e) => e.on === 'diagnosis'),
+        (e) => [e.code],
+      ),
+      procedure: indexOf(
+        'procedure',
+        m.sexAge.filter((e) => e.on === 'procedure'),
+        (e) => [e.code],
+      ),
     };
     this.levelIndex = indexOf('item', m.levels, (e) => [e.code]);
     this.priceIndex = indexOf('item', m.priceLimits, (e) => [e.code]);

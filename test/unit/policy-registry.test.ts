@@ -30,7 +30,15 @@ describe('the shipped documents', () => {
     expect(registered).toEqual(onDisk);
     for (const kind of POLICY_KINDS)
       for (const path of Object.keys(kind.shipped)) expect(path.startsWith(`policies/${kind.kind}/`)).toBe(true);
-    expect(POLICY_KINDS.map((k) => k.kind)).toEqual(['benefits', 'enrolment', 'drg', 'year-end', 'fraud-rules', 'maternity', 'knowledge-base']);
+    expect(POLICY_KINDS.map((k) => k.kind)).toEqual([
+      'benefits',
+      'enrolment',
+      'drg',
+      'year-end',
+      'fraud-rules',
+      'maternity',
+      'knowledge-base',
+    ]);
   });
 
   it.each(POLICY_KINDS.map((k) => [k.kind, k] as const))('%s: each file is valid, named for its key, and of its kind', (name, kind) => {
