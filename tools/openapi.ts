@@ -51,6 +51,7 @@ const STANDARD_ERRORS: Record<number, string> = {
   403: "The caller's role (or region, or provider) may not do this",
   404: 'Not found',
   409: 'Conflicts with what is stored: details say with what',
+  415: 'The body was sent as something other than JSON (content-type must be application/json)',
 };
 
 /** The functions' route docs, found on disk: functions/<folder>/openapi.ts exporting routeDocs. */
@@ -82,7 +83,7 @@ function toRouteConfig(doc: RouteDoc, authorized: boolean): RouteConfig {
     };
   }
   // A route without a token or a request to check (the health check) cannot answer 400 either.
-  const refusals = authorized ? [400, 401, 403] : doc.request ? [400] : [];
+  const refusals = [...(authorized ? [400, 401, 403] : doc.request ? [400] : []), ...(doc.request?.body ? [415] : [])];
   for (const status of refusals) {
     // A missing or bad token is refused by the gateway itself, whose body is { message } only.
     responses[status] ??= { description: STANDARD_ERRORS[status]!, ...(status === 401 ? {} : jsonContent(errorBodySchema)) };

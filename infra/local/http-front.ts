@@ -57,6 +57,15 @@ export function matchRoute(compiled: CompiledRoute[], method: string, path: stri
   return { route: best.r, pathParameters };
 }
 
+function percentDecodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface HttpFrontOptions {
   port: number;
   region: string;
@@ -193,6 +202,8 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       return;
     }
 
+    // API Gateway answers a path it cannot percent-decode (`%zz`, a cut UTF-8 sequence) with 400 before any route.
+    if (!percentDecodable(url.pathname)) return gatewayAnswer(res, 400, 'Bad Request');
     const matched = matchRoute(compiled, req.method ?? 'GET', url.pathname);
     if (!matched) return gatewayAnswer(res, 404, 'Not Found');
     const event = toApiEvent(req, url, body, matched, options.account);

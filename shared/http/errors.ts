@@ -12,4 +12,9 @@ export const unauthorized = (message = 'A valid bearer token is required') => ne
 export const forbidden = (message: string, details: unknown = {}) => new Refusal(403, message, details);
 export const notFound = (message: string, details: unknown = {}) => new Refusal(404, message, details);
 export const conflict = (message: string, details: unknown = {}) => new Refusal(409, message, details);
+/** A body sent as something other than JSON: every yibao route reads JSON. */
+export const unsupportedMediaType = (contentType: string) =>
+  new Refusal(415, `content-type: ${contentType} is not accepted; send application/json`, {
+    problems: [{ field: 'content-type', rule: 'application/json', message: `${contentType} is not JSON` }],
+  });
 export const notImplemented = (message: string) => new Refusal(501, message);

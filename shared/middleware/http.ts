@@ -8,7 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Refusal, type ErrorBody } from '../refusal/refusal.ts';
-import { badRequest } from '../http/errors.ts';
+import { badRequest, unsupportedMediaType } from '../http/errors.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from '../runtime/correlation.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown>>;
@@ -30,13 +30,21 @@ export const httpCorrelation = (logger: Logger): HttpMiddleware => ({
   },
 });
 
-/** Parses a JSON body once, before the route runs (base64 bodies decoded first); no body leaves `undefined`. */
+/** `application/json`, or a JSON-based type (`application/problem+json`), with or without parameters. */
+const JSON_CONTENT_TYPE = /^application\/(?:json|[\w.-]+\+json)\s*(?:;|$)/i;
+
+/**
+ * Parses a JSON body once, before the route runs (base64 bodies decoded first); no body leaves `undefined`.
+ * A body declared as anything but JSON (a form, text, XML) is refused with 415 rather than read as JSON.
+ */
 export const jsonBody = (): HttpMiddleware => ({
   before: (request) => {
     const { body, isBase64Encoded } = request.event;
     // A context object may be reused by the caller (tests, the local cloud): nothing carries over.
     request.context.jsonBody = undefined;
     if (body === undefined || body === '') return;
+    const contentType = request.event.headers?.['content-type'];
+    if (contentType !== undefined && !JSON_CONTENT_TYPE.test(contentType)) throw unsupportedMediaType(contentType);
     const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
     try {
       request.context.jsonBody = JSON.parse(text);

@@ -24,6 +24,7 @@ const CODES: Record<number, string> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
   501: 'NOT_IMPLEMENTED',
   503: 'UNAVAILABLE',
 };

@@ -83,6 +83,18 @@ describe('HTTP front and handlers', () => {
     expect(res.body).toEqual({ message: 'Forbidden' });
   });
 
+  it('answers 400 for a path it cannot percent-decode, as API Gateway does, never 500', async () => {
+    const token = await cloud.mint({ sub: 'x', role: 'staff', permissions: [] });
+    for (const path of ['/v1/members/%zz', '/v1/members/%E4%B8', '/v1/claims/H1/%', '/v1/policies/%C0%AF/330900']) {
+      const res = await fetch(`${cloud.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, path).toBe(400);
+      expect(await res.json()).toEqual({ message: 'Bad Request' });
+    }
+    // A well-formed escape still reaches the route, whose handler answers in its own shape.
+    const ok = await fetch(`${cloud.apiUrl}/v1/members/%E5%8C%BB`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await ok.json()) as { error?: { code?: string } }).error?.code).toBeDefined();
+  });
+
   it('refuses an expired token', async () => {
     const expired = await cloud.mint({ sub: 'x', role: 'staff', permissions: [] }, -10);
     expect((await api(cloud, 'POST', '/v1/ping', { token: expired, body: {} })).status).toBe(403);

@@ -113,6 +113,48 @@ describe('jsonBody', () => {
   });
 });
 
+describe('jsonBody and the content type', () => {
+  const echo = () =>
+    chain(async (_e, c) => ({ statusCode: 200, body: JSON.stringify({ got: c.jsonBody ?? null }) }))
+      .use(httpErrors(recordingLogger().logger))
+      .use(jsonBody());
+  const send = (contentType: string | undefined) =>
+    echo()(
+      httpEvent({ body: '{"a":1}', headers: contentType === undefined ? {} : { 'content-type': contentType } }),
+      context as HttpContext,
+    );
+
+  it.each(['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset=UTF-8', 'application/problem+json'])(
+    'reads a body sent as %s',
+    async (type) => {
+      const res = await send(type);
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body as string)).toEqual({ got: { a: 1 } });
+    },
+  );
+
+  it.each([
+    'text/plain;charset=UTF-8',
+    'application/x-www-form-urlencoded',
+    'application/xml',
+    'multipart/form-data; boundary=x',
+    'application/jsonx',
+    '',
+  ])('refuses a body sent as %j with 415 naming content-type, without reading it as JSON', async (type) => {
+    const res = await send(type);
+    expect(res.statusCode).toBe(415);
+    const body = JSON.parse(res.body as string);
+    expect(body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(body.error.details.problems[0]).toMatchObject({ field: 'content-type', rule: 'application/json' });
+  });
+
+  it('reads a body with no content type at all (a client that sends none), and ignores the type when there is no body', async () => {
+    expect((await send(undefined)).statusCode).toBe(200);
+    const empty = await echo()(httpEvent({ body: '', headers: { 'content-type': 'text/plain' } }), context as HttpContext);
+    expect(JSON.parse(empty.body as string)).toEqual({ got: null });
+  });
+});
+
 describe('httpErrors', () => {
   const failing = (error: unknown) => {
     const rec = recordingLogger();
