@@ -6,7 +6,8 @@
  * Groups one case per JSON line (`id, sex ("M"/"F" or "1"/"2"), ageYears, ageDays, birthWeightGrams,
  * principalDiagnosis, secondaryDiagnoses[], procedures[] (first = principal), ventilationHours,
  * lengthOfStayDays, dischargeStatus`) and writes `id, version, mdc, adrg, drg, ccLevel, outcome,
- * trace` a line, in input order. A line that is not a valid case gets `{ id?, line, error }` and the
+ * trace` a line, in input order. Lines in OpenDRG's convention are read as they mean it: `null` for
+ * an absent field, `ageDays` of an adult as the total age in days (it must agree with `ageYears`). A line that is not a valid case gets `{ id?, line, error }` and the
  * run goes on. A progress bar on stderr follows the bytes read when the input is a file.
  */
 import { once } from 'node:events';

@@ -314,6 +314,18 @@ function nameConditions(name: string): { ageDays?: Range; birthWeightGrams?: Ran
   return out;
 }
 
+/**
+ * Whether an ADRG's procedures are operating-room ones. By its letter (A–J surgical, K–Q non-OR),
+ * except the treatment groups 1.1 letters as surgical though they name no operation: MDCR's
+ * chemotherapy, radiotherapy, interventional/radiofrequency and targeted-therapy groups (RB1–RG1)
+ * and the interventional groups (介入治疗). 2.0 letters those K–Q.
+ */
+function operatingRoomKind(code: string, name: string): AdrgKind {
+  const kind = adrgKind(code);
+  if (kind === 'surgical' && name.includes('治疗') && !/术|移植|植入|植皮/.test(name)) return 'non-or';
+  return kind;
+}
+
 const adrgKind = (code: string): AdrgKind => {
   const second = code[1]!;
   if (second <= 'J') return 'surgical';
@@ -323,9 +335,11 @@ const adrgKind = (code: string): AdrgKind => {
 
 /**
  * The split of an ADRG into DRGs by the last digit: 1 with MCC, 3 with CC, 5 without, 9 unsplit.
- * Where only 1 and 5 exist, the name of the 5 says where a case with a CC goes: 1.1 words it
- * "不伴并发症或合并症" (without any CC: a CC case goes to 1); 2.0 "不伴严重合并症或并发症" (without an
- * MCC: a CC case goes to 5). Where only 3 and 5 exist, an MCC is a CC and goes to 3.
+ * Where only 1 and 5 exist, 1 is "伴严重并发症或合并症" (with an MCC), so a case with a CC and no MCC
+ * goes to 5: 2.0 names its 5 "不伴严重…", every regional weight list names the 1 "伴严重…", and
+ * OpenDRG groups so. 1.1's transcription words the 5 "不伴并发症或合并症", which read literally would
+ * send a CC case to 1, a group whose name then contradicts the case. Where only 3 and 5 exist, an
+ * MCC is a CC and goes to 3.
  */
 function severitySplit(adrg: string, drgs: { code: string; name: string }[]): [string, string, string] {
   const by = new Map(drgs.map((d) => [d.code[3]!, d]));
@@ -339,7 +353,7 @@ function severitySplit(adrg: string, drgs: { code: string; name: string }[]): [s
     case '35':
       return [code('5'), code('3'), code('3')];
     case '15':
-      return by.get('5')!.name.includes('不伴严重') ? [code('5'), code('5'), code('1')] : [code('5'), code('1'), code('1')];
+      return [code('5'), code('5'), code('1')];
     default:
       throw new Error(`${adrg}: DRGs ${digits} do not form a known split`);
   }
@@ -535,6 +549,29 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
       ? px(operationsList.filter((c) => pxIndex.has(c)))
       : px([...listedPx, ...pxOutside].filter((c) => !invalidOperations.has(c)));
 
+  // Operating-room procedures (手术室手术), the ones that send a case to QY: those a surgical ADRG
+  // of an MDC opened by the principal diagnosis names, no non-OR ADRG names too, and that count as
+  // an operation. Ventilation, chemotherapy, targeted therapy or radiosurgery are in non-OR ADRGs
+  // only, so they are not. MDCA (transplants, ECMO, ventilation ≥ 96 h) is entered by procedure
+  // before any MDC, so its tables say nothing about the operating room.
+  const operationSet = new Set(listedOperations);
+  const adrgNames = new Map(adrgList.map((a) => [a.code, a.name]));
+  const proceduresOf = (kind: AdrgKind) =>
+    px(
+      [...rules.entries()]
+        .filter(([code]) => code[0] !== 'A' && operatingRoomKind(code, adrgNames.get(code) ?? '') === kind)
+        .flatMap(([, r]) =>
+          r.rule
+            .flat()
+            .filter((a) => a.kind === 'px')
+            .flatMap((a) => a.codes ?? []),
+        ),
+    );
+  // A code a non-OR ADRG also names (2.0's QJ1 lists 99.2801 immunotherapy beside RN2) is the
+  // non-OR treatment it is elsewhere, not an operation.
+  const nonOr = new Set(proceduresOf('non-or'));
+  const operatingRoom = proceduresOf('surgical').filter((i) => operationSet.has(i) && !nonOr.has(i));
+
   const parallel = (pairs: [string, string][]) => {
     const sorted = pairs.map(([c, t]) => [dxIndex.get(c)!, Number(t)] as const).sort((a, b) => a[0] - b[0]);
     return { codes: encodeGaps(sorted.map(([c]) => c)), tables: sorted.map(([, t]) => t) };
@@ -552,6 +589,7 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
       listed: encodeGaps(px([...listedPx, ...pxOutside])),
       grey: encodeGaps(px(greyPx)),
       operations: encodeGaps(listedOperations),
+      operatingRoom: encodeGaps(operatingRoom),
     },
     crosswalk: {
       clinicalDiagnoses: { from: clinicalDx.map(([from]) => from), to: clinicalDx.map(([, to]) => dxIndex.get(to)!) },
@@ -585,6 +623,7 @@ export function compilePackage(version: GrouperVersion, source = DEFAULT_SOURCE)
       greyProcedures: new Set(greyPx).size,
       notPrincipalDiagnoses: new Set(notPrincipal).size,
       operationProcedures: listedOperations.length,
+      operatingRoomProcedures: operatingRoom.length,
       crosswalkDiagnoses: clinicalDx.length,
       crosswalkProcedures: clinicalPx.length,
     },

@@ -8,26 +8,75 @@ import type { GrouperVersion } from './package.ts';
 
 const code = z.string().trim().min(1).max(40);
 
-export const drgCaseSchema = z.strictObject({
-  id: z.string().min(1).max(100).optional(),
-  /** "M"/"F", or GB/T 2261.1's "1" (male) / "2" (female) as the 病案首页 records it. */
-  sex: z.enum(['M', 'F', '1', '2']),
-  ageYears: z.number().int().min(0).max(150),
-  /** Age in days, for patients under one year (新生儿 / 婴儿). */
-  ageDays: z.number().int().min(0).max(366).optional(),
-  birthWeightGrams: z.number().int().min(100).max(10_000).optional(),
-  principalDiagnosis: code,
-  secondaryDiagnoses: z.array(code).max(100).default([]),
-  /** ICD-9-CM-3 医保版 procedures; the first is the principal one. */
-  procedures: z.array(code).max(100).default([]),
-  ventilationHours: z
-    .number()
-    .min(0)
-    .max(24 * 366)
-    .optional(),
-  lengthOfStayDays: z.number().int().min(0).max(3660).optional(),
-  dischargeStatus: z.string().max(20).optional(),
-});
+/**
+ * The convention of the most used open grouper (OpenDRG) and of analysts' exports: a JSON `null` is
+ * an absent field, and a list may hold `null` or empty slots (an export's 16 diagnosis columns, most
+ * of them empty). Both are read as absent rather than refused.
+ */
+const absent = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+const codeList = z
+  .array(z.string().trim().max(40).nullable())
+  .max(100)
+  .nullish()
+  .transform((list) => (list ?? []).filter((c): c is string => c !== null && c !== ''));
+
+const DAYS_PER_YEAR = 365.25;
+const AGE_DAYS_MAX = 151 * 366;
+
+/**
+ * Whole days `ageDays` may hold for a patient of `ageYears` full years: at least 365 a year lived,
+ * fewer than 366 a year begun. Under a year it is the newborn's age (新生儿 / 婴儿); above, OpenDRG's
+ * total age in days, which must agree with the years.
+ */
+export function ageDaysRange(ageYears: number): { from: number; to: number } {
+  return { from: ageYears * 365, to: (ageYears + 1) * 366 };
+}
+
+export const drgCaseSchema = z
+  .strictObject({
+    id: absent(z.string().min(1).max(100)),
+    /** "M"/"F", or GB/T 2261.1's "1" (male) / "2" (female) as the 病案首页 records it. */
+    sex: z.enum(['M', 'F', '1', '2']),
+    /** Full years; may be left out (or null) when `ageDays` gives the age. */
+    ageYears: absent(z.number().int().min(0).max(150)),
+    /**
+     * Age in days: for a patient under one year (新生儿 / 婴儿) the age the MDCP groups read; for an
+     * older patient, as OpenDRG sends it, the total age in days, which must agree with `ageYears`.
+     */
+    ageDays: absent(z.number().int().min(0).max(AGE_DAYS_MAX)),
+    birthWeightGrams: absent(z.number().int().min(100).max(10_000)),
+    principalDiagnosis: code,
+    secondaryDiagnoses: codeList,
+    /** ICD-9-CM-3 医保版 procedures; the first is the principal one. */
+    procedures: codeList,
+    ventilationHours: absent(
+      z
+        .number()
+        .min(0)
+        .max(24 * 366),
+    ),
+    lengthOfStayDays: absent(z.number().int().min(0).max(3660)),
+    dischargeStatus: absent(z.string().max(20)),
+  })
+  .superRefine((c, ctx) => {
+    if (c.ageYears === undefined && c.ageDays === undefined)
+      ctx.addIssue({ code: 'custom', path: ['ageYears'], message: 'ageYears or ageDays is required' });
+    if (c.ageYears === undefined && c.ageDays !== undefined && c.ageDays > 150 * 366)
+      ctx.addIssue({ code: 'custom', path: ['ageDays'], message: 'ageDays is more than 150 years' });
+    if (c.ageYears !== undefined && c.ageDays !== undefined) {
+      const { from, to } = ageDaysRange(c.ageYears);
+      if (c.ageDays < from || c.ageDays > to)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ageDays'],
+          message: `ageDays ${c.ageDays} does not agree with ageYears ${c.ageYears} (a patient of ${c.ageYears} full years is ${from}–${to} days old)`,
+        });
+    }
+  })
+  .transform(({ ageYears, ...c }) => ({
+    ...c,
+    ageYears: ageYears ?? Math.floor(c.ageDays! / DAYS_PER_YEAR),
+  }));
 export type DrgCaseInput = z.input<typeof drgCaseSchema>;
 export type DrgCase = z.output<typeof drgCaseSchema>;
 

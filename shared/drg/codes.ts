@@ -13,7 +13,7 @@
  *   coded: ≥ 96 h → 96.7201, less → 96.7101, so MDCA's "ventilation ≥ 96 h" and 2.0's EK1 see it.
  */
 import { normaliseSex, type DrgCase, type GroupOptions, type Sex, type TraceEntry } from './case.ts';
-import { DX_GREY, DX_LISTED, DX_NOT_PRINCIPAL, PX_GREY, PX_LISTED, PX_OPERATION, type RuleTables } from './tables.ts';
+import { DX_GREY, DX_LISTED, DX_NOT_PRINCIPAL, PX_GREY, PX_LISTED, PX_OPERATING_ROOM, PX_OPERATION, type RuleTables } from './tables.ts';
 
 /** A case in the package's terms: codes as indices, ready for integer set lookups. */
 export interface CodedCase {
@@ -27,6 +27,8 @@ export interface CodedCase {
   procs: number[];
   /** At least one procedure counts as an operation (1.1 SS_VALID; 2.0 not in SS_INVALID). */
   hasOperation: boolean;
+  /** The operating-room procedures (手术室手术) among them, in order: only these send a case to QY. */
+  operatingRoom: number[];
 }
 
 export type CodingResult = { ok: true; coded: CodedCase } | { ok: false; reason: string };
@@ -89,11 +91,12 @@ export function codeCase(t: RuleTables, input: DrgCase, options: GroupOptions, t
   }
 
   let hasOperation = false;
-  for (const p of procs)
-    if (t.pxFlags[p]! & PX_OPERATION) {
-      hasOperation = true;
-      break;
-    }
+  const operatingRoom: number[] = [];
+  for (const p of procs) {
+    const flags = t.pxFlags[p]!;
+    if (flags & PX_OPERATION) hasOperation = true;
+    if (flags & PX_OPERATING_ROOM) operatingRoom.push(p);
+  }
 
   trace.push({
     step: 'codes',
@@ -117,6 +120,7 @@ export function codeCase(t: RuleTables, input: DrgCase, options: GroupOptions, t
       sdx,
       procs,
       hasOperation,
+      operatingRoom,
     },
   };
 }

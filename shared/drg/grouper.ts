@@ -9,12 +9,17 @@
  *                 MDCZ  multiple serious trauma: principal is trauma, trauma in ≥ 2 body regions
  *   3. MDC        the principal diagnosis opens the MDC (MDCM only for men, MDCN only for women)
  *   4. ADRG       in the MDC, in published order: surgical (A–J), then non-OR procedure (K–Q);
- *                 then, if the case has an operation none of those took, the MDC's QY group
- *                 (歧义组, switchable per region); then medical (R–Z)
+ *                 then, if the case has an operating-room procedure (手术室手术: one a surgical
+ *                 ADRG names) none of those took, the MDC's QY group (歧义组, switchable per
+ *                 region); then medical (R–Z). Ventilation, chemotherapy, targeted therapy or
+ *                 radiosurgery are not operating-room procedures and never make a QY case.
  *   5. severity   CC / MCC from the secondary diagnoses, less the principal's exclusions (severity.ts)
- *   6. DRG        the ADRG's split by severity: 1 with MCC, 3 with CC, 5 without, 9 unsplit
+ *   6. DRG        the ADRG's split by severity: 1 with MCC, 3 with CC, 5 without, 9 unsplit;
+ *                 split only 1/5: 1 with MCC, 5 otherwise (the package maps it: drg-compile.ts)
  *
- * A pre-MDC whose door opens but whose ADRGs all refuse the case lets it go on to the next step.
+ * A pre-MDC whose door opens but whose ADRGs all refuse the case lets it go on to the next step;
+ * if the principal opens no other MDC, the case stays in that pre-MDC, ungroupable (a newborn whose
+ * perinatal principal fits no MDCP ADRG is `MDCP`, `0000`, not an MDC-less case).
  * No MDC, or no ADRG in the MDC, is `0000` (ungroupable). Every result carries the trace of the
  * decisions that made it.
  */
@@ -44,12 +49,14 @@ export class Grouper {
     }
     const c = coding.coded;
     const qy = options.qy ?? true;
-    return this.preMdc(input, c, qy, trace) ?? this.byPrincipalDiagnosis(input, c, qy, trace);
+    const opened: Mdc[] = [];
+    return this.preMdc(input, c, qy, trace, opened) ?? this.byPrincipalDiagnosis(input, c, qy, trace, opened);
   }
 
   // ---- step 2: pre-MDC ----------------------------------------------------------------------
 
-  private preMdc(input: DrgCase, c: CodedCase, qy: boolean, trace: TraceEntry[]): GroupResult | undefined {
+  /** `opened` collects the pre-MDCs (other than MDCA) whose door opened and whose ADRGs all refused the case. */
+  private preMdc(input: DrgCase, c: CodedCase, qy: boolean, trace: TraceEntry[], opened: Mdc[]): GroupResult | undefined {
     const t = this.tables;
     for (const mdc of t.preMdcs) {
       const step = mdc.label as TraceEntry['step'];
@@ -65,6 +72,7 @@ export class Grouper {
         if (mdc.code === 'A') trace.splice(at, 0, { step, note: `${found.adrg} by procedure` });
         return found;
       }
+      if (mdc.code !== 'A') opened.push(mdc);
       trace.push({ step, note: mdc.code === 'A' ? NO_MDCA : `no ADRG of MDC${mdc.code} fits: on to the next step` });
     }
     return undefined;
@@ -104,7 +112,7 @@ export class Grouper {
 
   // ---- step 3: MDC by principal diagnosis and sex ------------------------------------------
 
-  private byPrincipalDiagnosis(input: DrgCase, c: CodedCase, qy: boolean, trace: TraceEntry[]): GroupResult {
+  private byPrincipalDiagnosis(input: DrgCase, c: CodedCase, qy: boolean, trace: TraceEntry[], opened: readonly Mdc[]): GroupResult {
     const t = this.tables;
     const pdx = t.diagnoses[c.pdx];
     // The MDCs the principal opens, less the pre-MDCs (tried already): usually one bit.
@@ -123,6 +131,16 @@ export class Grouper {
       if (!chosen || (m.sex && !chosen.sex)) chosen = m;
     }
     if (!chosen) {
+      // The principal opened a pre-MDC's door (a perinatal diagnosis of a newborn) and no other
+      // MDC: the case belongs to that pre-MDC, though none of its ADRGs took it.
+      const door = opened.find((m) => m.table?.has(c.pdx));
+      if (door && !refusedBySex) {
+        trace.push({
+          step: 'MDC',
+          note: `principal ${pdx} opens no MDC but ${door.label}, whose ADRGs refused the case: ungroupable in ${door.label}`,
+        });
+        return this.result(input, door.label, null, UNGROUPABLE, null, 'ungroupable', trace);
+      }
       const note = refusedBySex
         ? `principal ${pdx} belongs to MDC${refusedBySex.code}, which is for ${refusedBySex.sex === 'M' ? 'men' : 'women'}; the patient is ${c.sex === 'M' ? 'a man' : 'a woman'}`
         : `principal ${pdx} opens no MDC`;
@@ -146,16 +164,24 @@ export class Grouper {
       if (this.fits(adrg, c)) return this.finish(input, mdc, adrg, c, trace);
     }
     // MDCA has no QY group: it is entered by its procedures alone.
-    if (c.hasOperation && mdc.code !== 'A') {
-      if (qy) {
-        trace.push({ step: 'QY', note: `operation ${this.operationsOf(c)} fits no surgical or non-OR ADRG of ${mdc.label}: QY group` });
-        const severity = severityOf(t, c, trace);
-        return this.result(input, mdc.label, null, mdc.qyDrg, severity.level, 'qy', trace);
+    if (mdc.code !== 'A') {
+      if (c.operatingRoom.length > 0) {
+        const ors = this.namesOf(c.operatingRoom);
+        if (qy) {
+          trace.push({ step: 'QY', note: `operating-room operation ${ors} fits no surgical or non-OR ADRG of ${mdc.label}: QY group` });
+          const severity = severityOf(t, c, trace);
+          return this.result(input, mdc.label, null, mdc.qyDrg, severity.level, 'qy', trace);
+        }
+        trace.push({
+          step: 'QY',
+          note: `operating-room operation ${ors} fits no surgical or non-OR ADRG of ${mdc.label}; QY is switched off: grouped as medical`,
+        });
+      } else if (hasProcedure) {
+        trace.push({
+          step: 'QY',
+          note: `procedure ${this.namesOf(c.procs)} fits no surgical or non-OR ADRG of ${mdc.label} and is not an operating-room procedure: no QY, grouped as medical`,
+        });
       }
-      trace.push({
-        step: 'QY',
-        note: `operation ${this.operationsOf(c)} fits no surgical or non-OR ADRG of ${mdc.label}; QY is switched off: grouped as medical`,
-      });
     }
     for (const adrg of mdc.medical) {
       if (adrg.needsProcedure && !hasProcedure) continue;
@@ -211,8 +237,8 @@ export class Grouper {
     return false;
   }
 
-  private operationsOf(c: CodedCase): string {
-    return c.procs.map((p) => this.tables.procedures[p]).join(' ');
+  private namesOf(procs: readonly number[]): string {
+    return procs.map((p) => this.tables.procedures[p]).join(' ');
   }
 
   private result(

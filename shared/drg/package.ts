@@ -86,7 +86,8 @@ export const packageDataSchema = z.object({
   /** listed: 医保版 2.0 codes; grey: 灰码, never a principal diagnosis; notPrincipal: the version's own list of codes invalid as principal. */
   diagnosisSets: z.object({ listed: indices, grey: indices, notPrincipal: indices }),
   /** listed: 医保版 2.0 codes; grey: 灰码, never the principal procedure; operations: those that count as an operation (QY, 全部手术, 无手术). */
-  procedureSets: z.object({ listed: indices, grey: indices, operations: indices }),
+  /** operatingRoom: 手术室手术, the operations a surgical ADRG (A–J) of some MDC names; only these send a case to QY. */
+  procedureSets: z.object({ listed: indices, grey: indices, operations: indices, operatingRoom: indices }),
   /** 国临版 → 医保版 (parallel lists; `to` plain indices), only the codes that change: an unchanged code maps to itself. */
   crosswalk: z.object({
     clinicalDiagnoses: z.object({ from: codeList, to: z.custom<number[]>(isIndexList) }),
@@ -147,6 +148,7 @@ export const packageCountsSchema = z.object({
   greyProcedures: z.number().int(),
   notPrincipalDiagnoses: z.number().int(),
   operationProcedures: z.number().int(),
+  operatingRoomProcedures: z.number().int(),
   crosswalkDiagnoses: z.number().int(),
   crosswalkProcedures: z.number().int(),
 });

@@ -14,6 +14,8 @@ export const DX_NOT_PRINCIPAL = 4;
 export const PX_LISTED = 1;
 export const PX_OPERATION = 2;
 export const PX_GREY = 4;
+/** 手术室手术: an operation some surgical ADRG names (package.ts, procedureSets.operatingRoom). */
+export const PX_OPERATING_ROOM = 8;
 
 /**
  * A set of code indices as a bitmap: membership is one shift and one mask, with no hashing. Each
@@ -166,6 +168,7 @@ export function buildTables(data: PackageData): RuleTables {
   flagAll(pxFlags, data.procedureSets.listed, PX_LISTED);
   flagAll(pxFlags, data.procedureSets.operations, PX_OPERATION);
   flagAll(pxFlags, data.procedureSets.grey, PX_GREY);
+  flagAll(pxFlags, data.procedureSets.operatingRoom, PX_OPERATING_ROOM);
 
   const tableSets = data.tables.map((t) => new CodeSet(t.kind === 'dx' ? diagnoses.length : procedures.length, t.codes));
 

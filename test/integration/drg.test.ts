@@ -332,4 +332,24 @@ describe('POST /v1/drg/pre-group', () => {
     const noPolicy = await api(cloud, 'POST', '/v1/drg/pre-group?region=110000', { token: await tokens.provider(), body });
     expect(noPolicy.status).toBe(404);
   });
+
+  it("takes a case in OpenDRG's convention (null as absent, an adult's ageDays as total days) and refuses only an inconsistent one", async () => {
+    const openDrg = {
+      ...body,
+      ageDays: 24_500,
+      birthWeightGrams: null,
+      secondaryDiagnoses: ['J96.000', null, ''],
+      procedures: null,
+      dischargeStatus: null,
+    };
+    const res = await api(cloud, 'POST', '/v1/drg/pre-group?version=1.1', { token: await tokens.provider(), body: openDrg });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: 'pre-1', drg: 'ES31', ccLevel: 'MCC' });
+    const inconsistent = await api(cloud, 'POST', '/v1/drg/pre-group?version=1.1', {
+      token: await tokens.provider(),
+      body: { ...openDrg, ageDays: 3_000 },
+    });
+    expect(inconsistent.status).toBe(400);
+    expect(inconsistent.body.error.details.problems).toContainEqual(expect.objectContaining({ field: 'body.ageDays' }));
+  });
 });

@@ -57,6 +57,32 @@ describe('npm run drg', () => {
     expect(out[3]).toMatchObject({ id: 'no-code', drg: '0000', outcome: 'ungroupable' });
   });
 
+  it("groups an analyst's export in OpenDRG's convention (null as absent, total ageDays), refusing only the inconsistent line", async () => {
+    const exported = [
+      {
+        id: 'od-1',
+        sex: '1',
+        ageYears: 67,
+        ageDays: 24_500,
+        birthWeightGrams: null,
+        principalDiagnosis: 'J18.900',
+        secondaryDiagnoses: ['J96.000', null],
+        procedures: null,
+        ventilationHours: null,
+      },
+      { id: 'od-2', sex: '1', ageYears: null, ageDays: 24_500, principalDiagnosis: 'J18.900', secondaryDiagnoses: ['J96.000'] },
+      { id: 'od-3', sex: '1', ageYears: 30, ageDays: 24_500, principalDiagnosis: 'J18.900' },
+    ].map((l) => JSON.stringify(l));
+    const { stats, out } = await run(exported, '1.1');
+    expect(stats).toEqual({ cases: 2, errors: 1, outcomes: { grouped: 2, qy: 0, ungroupable: 0 } });
+    expect(out.slice(0, 2).map((o) => [o.id, o.drg])).toEqual([
+      ['od-1', 'ES31'],
+      ['od-2', 'ES31'],
+    ]);
+    expect(out[2]).toMatchObject({ id: 'od-3', line: 3 });
+    expect(out[2].error).toContain('ageDays: ageDays 24500 does not agree with ageYears 30');
+  });
+
   it('groups with the version asked for', async () => {
     const { out } = await run([lines[0]!], '2.0');
     expect(out[0]).toMatchObject({ version: '2.0', mdc: 'MDCE' });

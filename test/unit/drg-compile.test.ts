@@ -83,9 +83,10 @@ describe('rule packages', () => {
     }
   });
 
-  it("reads each version's own split where only 1 and 5 exist", () => {
+  it('maps a CC case to 5 where only 1 and 5 exist, in both versions (1 = 伴严重并发症或合并症)', () => {
     const ah = decoded['1.1'].adrgs.find((a) => a.code === 'AH1')!;
-    expect(ah.drgs).toEqual(['AH15', 'AH11', 'AH11']); // 1.1: "AH15 … 不伴并发症或合并症"
+    // Issue 14: 1.1 sent a CC case to AH11 ("AH15 … 不伴并发症或合并症" read literally); x1 is "with MCC".
+    expect(ah.drgs).toEqual(['AH15', 'AH15', 'AH11']);
     const ps = decoded['2.0'].adrgs.find((a) => a.code === 'PS1')!;
     expect(ps.drgs).toEqual(['PS15', 'PS15', 'PS11']); // 2.0: "PS15 … 不伴严重合并症或并发症"
   });

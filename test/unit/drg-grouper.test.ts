@@ -420,16 +420,12 @@ describe.each(['1.1', '2.0'] as const)('CHS-DRG %s', (version) => {
       expect(r.drg.endsWith('9')).toBe(true);
     });
 
-    it(
-      version === '1.1'
-        ? 'where only 1 and 5 exist, 1.1 sends a CC case to 1 ("5 = 不伴并发症或合并症")'
-        : 'where only 1 and 5 exist, 2.0 sends a CC case to 5 ("5 = 不伴严重合并症或并发症")',
-      () => {
-        const pairs = f.data.adrgs.filter((a) => new Set(a.drgs).size === 2 && a.drgs[0].endsWith('5') && a.drgs[2].endsWith('1'));
-        expect(pairs.length).toBeGreaterThan(40);
-        for (const a of pairs) expect(a.drgs[1]).toBe(version === '1.1' ? a.drgs[2] : a.drgs[0]);
-      },
-    );
+    // Issue 14: 1.1 used to send a CC case to 1; x1 is "伴严重并发症或合并症" (with MCC) in both versions.
+    it('where only 1 and 5 exist, a CC case goes to 5 ("5 = 不伴严重合并症或并发症")', () => {
+      const pairs = f.data.adrgs.filter((a) => new Set(a.drgs).size === 2 && a.drgs[0].endsWith('5') && a.drgs[2].endsWith('1'));
+      expect(pairs.length).toBeGreaterThan(40);
+      for (const a of pairs) expect(a.drgs[1]).toBe(a.drgs[0]);
+    });
   });
 
   it('finds every code of the package by its index, and no code it does not hold', () => {
