@@ -73,6 +73,10 @@ export const STAFF_PERMISSIONS = {
   'contributions:write': 'register employers and record or import contributions',
   /** Personal accounts (个人账户): credits, mutual-aid payments, transfers. */
   'accounts:write': 'credit personal accounts and pay from them on a member’s request',
+  /** Long-term care (长期护理保险): the assessor register, care institutions' certification, assigning assessors, reversing care claims. */
+  'ltc:manage': 'register assessors and care institutions, assign assessments, reverse care claims',
+  /** Long-term care: an assessor scores or confirms the assessments assigned to them (失能评估). */
+  'ltc:assess': 'score and confirm disability assessments as an assigned assessor',
 } as const;
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;
 

@@ -8,6 +8,7 @@ import { drgKind } from './drg.ts';
 import { enrolmentKind } from './enrolment.ts';
 import { fraudRulesKind } from './fraud-rules.ts';
 import { knowledgeBaseKind } from './knowledge-base.ts';
+import { longTermCareKind } from './long-term-care.ts';
 import { maternityKind } from './maternity.ts';
 import type { PolicyKind } from './registry.ts';
 import { yearEndKind } from './year-end.ts';
@@ -20,6 +21,7 @@ export const POLICY_KINDS: readonly PolicyKind<never>[] = [
   fraudRulesKind,
   maternityKind,
   knowledgeBaseKind,
+  longTermCareKind,
 ] as never;
 
 export const policyKind = (kind: string): PolicyKind<unknown> | undefined =>

@@ -38,6 +38,7 @@ describe('the shipped documents', () => {
       'fraud-rules',
       'maternity',
       'knowledge-base',
+      'long-term-care',
     ]);
   });
 
