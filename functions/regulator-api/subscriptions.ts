@@ -4,12 +4,19 @@
  * subscription and makes a new one.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import * as z from 'zod';
 import type { RouteHandler } from '../../shared/http/api.ts';
 import { badRequest, forbidden, notFound } from '../../shared/http/errors.ts';
 import { requireRole } from '../../shared/auth/principal.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, secretFrom } from '../../shared/fraud/signing.ts';
-import { ALLOW_LOCAL_WEBHOOKS_ENV, subscriptionRequestSchema, webhookUrlProblem } from '../../shared/fraud/subscription.ts';
+import {
+  ALLOW_LOCAL_WEBHOOKS_ENV,
+  internalTargetProblem,
+  subscriptionRequestSchema,
+  webhookUrlProblem,
+  type Resolve,
+} from '../../shared/fraud/subscription.ts';
 import {
   deleteSubscription,
   publicView,
@@ -20,6 +27,13 @@ import {
 
 const allowLocal = () => process.env[ALLOW_LOCAL_WEBHOOKS_ENV] === 'true';
 
+/** The system resolver, given two seconds: a name that does not answer by then is accepted, and checked again at delivery. */
+const resolveWithin2s: Resolve = (hostname) =>
+  Promise.race([
+    lookup(hostname, { all: true }),
+    new Promise<never>((_, fail) => setTimeout(() => fail(new Error('lookup timed out')), 2_000).unref()),
+  ]);
+
 export const subscriptionParams = z.object({ subscriptionId: z.string().regex(/^sub_[0-9a-f]{32}$/, 'a subscription id') });
 
 export const createSubscriptionRoute: RouteHandler = async (request) => {
@@ -29,7 +43,14 @@ export const createSubscriptionRoute: RouteHandler = async (request) => {
   if (body.filter.region && body.filter.region !== principal.region) {
     throw forbidden(`A regulator of ${principal.region} subscribes to its own region's alerts only`, { field: 'body.filter.region' });
   }
-  const problem = webhookUrlProblem(body.target.url, allowLocal());
+  // A name that resolves to an internal address is refused now, so the regulator hears of it at once;
+  // every delivery checks again (functions/alert-delivery/webhook.ts), as a name's answers can change.
+  const resolved = webhookUrlProblem(body.target.url, allowLocal())
+    ? undefined
+    : await internalTargetProblem(body.target.url, resolveWithin2s, allowLocal());
+  const problem =
+    webhookUrlProblem(body.target.url, allowLocal()) ??
+    (resolved ? `a webhook may not point at an internal address (${resolved})` : undefined);
   if (problem)
     throw badRequest(`body.target.url: ${problem}`, { problems: [{ field: 'body.target.url', rule: 'webhook', message: problem }] });
 

@@ -4,7 +4,8 @@
  * regulator's own. Webhooks go to HTTPS only; plain http to this machine only when the local cloud
  * says so (an environment flag a deployed stack never sets).
  */
-import { isIP } from 'node:net';
+import type { LookupAddress } from 'node:dns';
+import { BlockList, isIP } from 'node:net';
 import * as z from 'zod';
 import { SEVERITIES, type Severity } from './rules/define.ts';
 import { RULE_TYPE_NAMES } from './rules/index.ts';
@@ -52,41 +53,95 @@ export interface Subscription {
   createdAt: string;
 }
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** The hosts a local-cloud webhook may name over plain http (the flag a deployed stack never sets). */
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-/** Loopback, private, link-local (the instance metadata address) and unspecified addresses. */
-function isInternalAddress(host: string): boolean {
-  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
-  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
-  if (isIP(bare) === 4) {
-    const [a, b] = bare.split('.').map(Number) as [number, number];
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
+/**
+ * Addresses no webhook may reach: the platform's own machine and network, and the cloud's instance
+ * metadata (IANA special-purpose registries; node:net's BlockList does the matching).
+ */
+const INTERNAL = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], // "this network"
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, the instance metadata service among it
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15], // benchmarking
+  ['224.0.0.0', 3], // multicast, reserved and broadcast
+] as const)
+  INTERNAL.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128], // unspecified
+  ['::1', 128], // loopback
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routed by some stacks)
+  ['ff00::', 8], // multicast
+] as const)
+  INTERNAL.addSubnet(net, prefix, 'ipv6');
+
+/** The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), if it carries one. */
+function embeddedIpv4(ipv6: string): string | undefined {
+  const lower = ipv6.toLowerCase();
+  const dotted = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  if (dotted) return dotted[1];
+  const words = expandIpv6(lower);
+  if (!words) return undefined;
+  const asIpv4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const zeros = (from: number, to: number) => words.slice(from, to).every((w) => w === 0);
+  if (zeros(0, 5) && words[5] === 0xffff) return asIpv4(words[6]!, words[7]!); // ::ffff:a.b.c.d
+  if (zeros(0, 6) && (words[6] !== 0 || words[7]! > 1)) return asIpv4(words[6]!, words[7]!); // ::a.b.c.d
+  if (words[0] === 0x64 && words[1] === 0xff9b && zeros(2, 6)) return asIpv4(words[6]!, words[7]!); // NAT64
+  if (words[0] === 0x2002) return asIpv4(words[1]!, words[2]!); // 6to4
+  return undefined;
+}
+
+/** The eight 16-bit words of an IPv6 address (without a zone), or undefined when it is not one. */
+function expandIpv6(address: string): number[] | undefined {
+  if (isIP(address) !== 6) return undefined;
+  let text = address.split('%')[0]!;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  if (isIP(bare) === 6) {
-    const lower = bare.toLowerCase();
-    return (
-      lower === '::1' ||
-      lower === '::' ||
-      lower.startsWith('fe80:') ||
-      lower.startsWith('fc') ||
-      lower.startsWith('fd') ||
-      lower.startsWith('::ffff:')
-    );
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const parse = (part: string) => (part ? part.split(':').map((w) => Number.parseInt(w, 16)) : []);
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const fill = 8 - left.length - right.length;
+  return [...left, ...Array.from({ length: tail === undefined ? 0 : fill }, () => 0), ...right];
+}
+
+/**
+ * Whether a host (a name or an address, as a URL or a resolver gives it) is internal: loopback,
+ * private, link-local, metadata, unspecified, multicast, or an IPv6 form carrying one of those
+ * IPv4 addresses. `localhost.`, `x.localhost` and every other spelling with a trailing dot count.
+ */
+export function isInternalAddress(host: string): boolean {
+  const bare = (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host).toLowerCase().replace(/\.+$/, '');
+  if (bare === '' || bare === 'localhost' || bare.endsWith('.localhost')) return true;
+  const family = isIP(bare.split('%')[0]!);
+  if (family === 4) return INTERNAL.check(bare, 'ipv4');
+  if (family === 6) {
+    const address = bare.split('%')[0]!;
+    const v4 = embeddedIpv4(address);
+    return INTERNAL.check(address, 'ipv6') || (v4 !== undefined && INTERNAL.check(v4, 'ipv4'));
   }
   return false;
 }
 
+/** Whether a host is the local cloud's own machine, which a webhook may name when the local flag is on. */
+export const isLocalWebhookHost = (host: string): boolean => LOCAL_HOSTS.has(host.toLowerCase().replace(/\.+$/, ''));
+
 /**
  * Why a webhook URL is refused, or undefined when it is acceptable. Names given as literal internal
- * addresses are refused so a subscription cannot point the platform at its own network.
+ * addresses are refused here; names that resolve to one are refused when the subscription is made
+ * and again at every delivery (functions/alert-delivery/webhook.ts checks the addresses it connects to).
  */
 export function webhookUrlProblem(url: string, allowLocal: boolean): string | undefined {
   let parsed: URL;
@@ -98,12 +153,31 @@ export function webhookUrlProblem(url: string, allowLocal: boolean): string | un
   if (parsed.username || parsed.password) return 'a webhook URL carries no credentials (the signature authenticates the platform)';
   if (parsed.hash) return 'a webhook URL has no fragment';
   if (parsed.protocol === 'http:') {
-    return allowLocal && LOCAL_HOSTS.has(parsed.hostname) ? undefined : 'a webhook must use https';
+    return allowLocal && isLocalWebhookHost(parsed.hostname) ? undefined : 'a webhook must use https';
   }
   if (parsed.protocol !== 'https:') return 'a webhook must use https';
-  if (isInternalAddress(parsed.hostname) && !(allowLocal && LOCAL_HOSTS.has(parsed.hostname)))
+  if (isInternalAddress(parsed.hostname) && !(allowLocal && isLocalWebhookHost(parsed.hostname)))
     return 'a webhook may not point at an internal address';
   return undefined;
+}
+
+/** Every address a name resolves to: the caller's resolver (the system's in a function, a fake in a test). */
+export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
+
+/** Why the target may not be reached now, or undefined. A name that does not resolve is left to fetch to fail on. */
+export async function internalTargetProblem(url: string, resolve: Resolve, allowLocal: boolean): Promise<string | undefined> {
+  const target = new URL(url);
+  if (allowLocal && isLocalWebhookHost(target.hostname)) return undefined;
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) return isInternalAddress(host) ? `${host} is an internal address` : undefined;
+  if (isInternalAddress(host)) return `${host} is an internal name`;
+  let addresses: LookupAddress[];
+  try {
+    addresses = await resolve(host);
+  } catch {
+    return undefined;
+  }
+  return addresses.some((a) => isInternalAddress(a.address)) ? `${host} resolves to an internal address` : undefined;
 }
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
