@@ -146,7 +146,7 @@ function providerYears(y: Year): ProviderYear[] {
       centipoints,
       cases,
       fundPaidFen: fund + 5_000_00,
-      inpatientFundPaidFen: inpatient,
+      pointedFundPaidFen: inpatient,
       prepaidFen: prepaidMonth(y, p) * 12,
       settledBeforeFen: 0,
     };
@@ -238,7 +238,8 @@ async function seed(y: Year): Promise<number> {
       cases: t.cases,
       claims: t.cases,
       fundPaidFen: t.fundPaidFen,
-      inpatientFundPaidFen: t.inpatientFundPaidFen,
+      inpatientFundPaidFen: t.pointedFundPaidFen,
+      drgPointedFundPaidFen: t.pointedFundPaidFen,
     });
     items.push({ ...keys.balance(code, YEAR), providerCode: code, prepaidFen: t.prepaidFen });
     for (let m = 0; m < 12; m++) {

@@ -18,6 +18,12 @@ export const CaseGrouped = defineEvent({
     claim: claimRef,
     memberId: z.string().min(1),
     region: z.string().regex(/^\d{6}$/),
+    /**
+     * The payment method the case was grouped and pointed by: CHS-DRG (drg) or DIP (dip). Absent on
+     * cases recorded before DIP: drg. The year-end pays a region-year by one method's points
+     * (year-end terms, yearEnd.payBy); a stay with no case of that method is paid by items.
+     */
+    method: z.enum(['drg', 'dip']).optional(),
     /** The ledger year: the year of discharge. */
     year: z.number().int(),
     admissionDate: z.iso.date(),

@@ -22,6 +22,8 @@ import { settleYear, type ProviderYear, type YearEndResult } from '../../shared/
 import { getBudget } from '../../shared/budget/store/budget.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
+import { pointsOf } from '../../shared/budget/facts.ts';
+import type { PaymentMethod } from '../../shared/budget/policy.ts';
 import { runId } from '../../shared/budget/store/keys.ts';
 import { getAssessment, getCommunity, providersOfRegion } from '../../shared/budget/store/register.ts';
 import { balances } from '../../shared/budget/store/ledger.ts';
@@ -68,6 +70,7 @@ export async function loadYear(
   year: number,
   budget: Budget,
   version: number,
+  payBy: PaymentMethod = 'drg',
 ): Promise<{ providers: ProviderYear[]; communities: CommunityYear[] }> {
   const codes = new Set([...(await providersOfRegion(region)).map((p) => p.providerCode), ...budget.providers.map((p) => p.providerCode)]);
   const communities = await mapLimit(budget.healthCommunities, PARALLEL, async (c): Promise<CommunityYear> => {
@@ -105,12 +108,17 @@ export async function loadYear(
   const providers = sorted.map((providerCode): ProviderYear => {
     const t = totals.get(providerCode)!;
     const b = ledger.get(providerCode)!;
+    // Only the paying method's points pay; every other stay is paid by items.
+    const points = pointsOf(t, payBy);
     return {
       providerCode,
-      centipoints: t.centipoints,
-      cases: t.cases,
+      centipoints: points.centipoints,
+      cases: points.cases,
       fundPaidFen: t.fundPaidFen,
-      inpatientFundPaidFen: t.inpatientFundPaidFen,
+      pointedFundPaidFen: points.pointedFundPaidFen,
+      stays: t.stays,
+      pointedStays: points.pointedStays,
+      globalBudgetFen: budget.providers.find((p) => p.providerCode === providerCode)?.globalBudgetFen ?? null,
       prepaidFen: b.prepaidFen,
       settledBeforeFen: [...b.yearEndByVersion].filter(([v]) => v < version).reduce((a, [, fen]) => a + fen, 0),
     };
@@ -121,7 +129,7 @@ export async function loadYear(
 async function settle(region: string, year: number, budget: Budget, version: number): Promise<YearEndResult> {
   const policy = await policies.forYear(yearEndKind, region, year);
   if (!policy) throw new YearEndRefusal(409, `No settlement policy for region ${region} in ${year}`);
-  const { providers, communities } = await loadYear(region, year, budget, version);
+  const { providers, communities } = await loadYear(region, year, budget, version, policy.yearEnd.payBy);
   try {
     return settleYear({ region, year, policy, drgBudgetFen: budget.drgBudgetFen, providers, communities });
   } catch (error) {

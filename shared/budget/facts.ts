@@ -15,7 +15,7 @@
  */
 import type { ClaimSettledPayload } from '../../events/claims.ts';
 import type { Fen } from '../money/fen.ts';
-import type { SettlementPolicy } from './policy.ts';
+import type { PaymentMethod, SettlementPolicy } from './policy.ts';
 
 /** The date a claim is accounted by (按出院时间): discharge, else service. */
 export const accountingDate = (visit: ClaimSettledPayload['visit']): string => visit.dischargeDate ?? visit.serviceDate;
@@ -36,7 +36,13 @@ export function capitationExclusion(claim: Pick<ClaimSettledPayload, 'visit' | '
   return null;
 }
 
-/** A provider's totals for one month (the projection's item, less its keys). */
+/**
+ * A provider's totals for one month (the projection's item, less its keys). DRG points keep the
+ * names they had before DIP (centipoints, cases); DIP's are apart, so a region-year pays by one
+ * method's points only. A stay (inpatient or bed-day) whose case of a method counts is that
+ * method's pointed stay: its fund payment is paid by points where the region-year pays by that
+ * method, and by items otherwise.
+ */
 export interface MonthTotals {
   month: string;
   centipoints: number;
@@ -44,6 +50,14 @@ export interface MonthTotals {
   claims: number;
   fundPaidFen: Fen;
   inpatientFundPaidFen: Fen;
+  /** Settled stays (inpatient and per bed-day). */
+  stays: number;
+  drgPointedStays: number;
+  drgPointedFundPaidFen: Fen;
+  dipCentipoints: number;
+  dipCases: number;
+  dipPointedStays: number;
+  dipPointedFundPaidFen: Fen;
 }
 
 export const emptyMonth = (month: string): MonthTotals => ({
@@ -53,19 +67,37 @@ export const emptyMonth = (month: string): MonthTotals => ({
   claims: 0,
   fundPaidFen: 0,
   inpatientFundPaidFen: 0,
+  stays: 0,
+  drgPointedStays: 0,
+  drgPointedFundPaidFen: 0,
+  dipCentipoints: 0,
+  dipCases: 0,
+  dipPointedStays: 0,
+  dipPointedFundPaidFen: 0,
 });
 
 /** Sums months into a year (or any span). */
 export function sumMonths(months: readonly MonthTotals[], label: string): MonthTotals {
-  return months.reduce(
-    (a, m) => ({
-      month: label,
-      centipoints: a.centipoints + m.centipoints,
-      cases: a.cases + m.cases,
-      claims: a.claims + m.claims,
-      fundPaidFen: a.fundPaidFen + m.fundPaidFen,
-      inpatientFundPaidFen: a.inpatientFundPaidFen + m.inpatientFundPaidFen,
-    }),
-    emptyMonth(label),
-  );
+  const total = emptyMonth(label);
+  for (const m of months)
+    for (const [name, value] of Object.entries(m))
+      if (name !== 'month') (total as unknown as Record<string, number>)[name]! += value as number;
+  return total;
+}
+
+/** What the year-end pays by points under a method: the points, the cases, and the stays they pay. */
+export function pointsOf(
+  t: MonthTotals,
+  method: PaymentMethod,
+): { centipoints: number; cases: number; pointedStays: number; pointedFundPaidFen: Fen } {
+  if (method === 'drg')
+    return { centipoints: t.centipoints, cases: t.cases, pointedStays: t.drgPointedStays, pointedFundPaidFen: t.drgPointedFundPaidFen };
+  if (method === 'dip')
+    return {
+      centipoints: t.dipCentipoints,
+      cases: t.dipCases,
+      pointedStays: t.dipPointedStays,
+      pointedFundPaidFen: t.dipPointedFundPaidFen,
+    };
+  return { centipoints: 0, cases: 0, pointedStays: 0, pointedFundPaidFen: 0 };
 }

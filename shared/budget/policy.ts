@@ -30,6 +30,10 @@ const weight = z.number().int().nonnegative();
 /** Every section says where its figures come from, in the one citation shape (document-header.ts). */
 const cited = { basis: basisSchema };
 
+/** How a region-year pays its stays at the year-end (year-end terms; shared/drg and shared/dip record cases by method). */
+export const PAYMENT_METHODS = ['drg', 'dip', 'items'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
 /** The three tiers of a county health community (医共体): county hospital, township centres, village clinics. */
 export const TIERS = ['county', 'township', 'village'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -93,6 +97,14 @@ export const settlementPolicySchema = z
     }),
     yearEnd: z.strictObject({
       /**
+       * Which method's points pay this region-year's stays (住院): the CHS-DRG points (drg), the DIP
+       * scores (dip), or none (items: every stay is paid by the fund's share of its claims). A stay
+       * is paid by points only when its case of this method was grouped and counts; any other stay
+       * falls back to items, so each stay is paid exactly once. Absent in documents written before
+       * the field existed: drg, what those years paid by.
+       */
+      payBy: z.enum(PAYMENT_METHODS).default('drg'),
+      /**
        * Whether the year-end also settles the fund's fee-for-service payments (every claim that is not
        * an inpatient DRG case). True where, as here, the platform pays providers only by advances and
        * the year-end; false where those claims are paid monthly elsewhere.
@@ -100,6 +112,19 @@ export const settlementPolicySchema = z
       includeItemPayments: z.boolean(),
       ...cited,
     }),
+    /**
+     * Each provider's global budget (总额预算) settled at the year-end: what its points and items
+     * came to, against its budget line. Below the budget it keeps a share of the surplus (结余留用),
+     * capped at a share of the budget; above it the fund bears a share of the overrun (合理超支分担)
+     * up to a band, the rest borne by the provider (超支自担). Absent: entitlements are not capped.
+     */
+    globalBudget: z
+      .strictObject({
+        surplus: z.strictObject({ keptPercent: percent, capPercentOfBudget: percent }),
+        overrun: z.strictObject({ fundBearsPercent: percent, withinPercentOfBudget: percent }),
+        ...cited,
+      })
+      .optional(),
     warnings: z.strictObject({
       /** 累计结余可支付月数: warn when the reserve covers fewer months of payment than this. */
       reserveMonths: z
@@ -140,7 +165,9 @@ export interface SettlementPolicy {
   surplus: { distributed: 'assessment-score' | 'all'; split: TierWeights };
   overrun: { absorbedWhenRankAtMost: number | null; split: TierWeights };
   prepayment: { defaultAgreement: string; agreements: ReadonlyMap<string, Agreement> };
-  yearEnd: { includeItemPayments: boolean };
+  yearEnd: { includeItemPayments: boolean; payBy: PaymentMethod };
+  /** Basis points of the surplus kept / of the budget it is capped at; of the overrun the fund bears / the band it bears it in. */
+  globalBudget: { keptShare: BasisPoints; keptCap: BasisPoints; fundBearsShare: BasisPoints; bandShare: BasisPoints } | null;
   warnings: {
     /** Hundredths of a month (9.88 months = 988). */
     reserveMonths: { watchBelow: number; alertBelow: number };
@@ -180,7 +207,15 @@ export function compileSettlementPolicy(document: SettlementPolicyDocument): Set
     surplus: { distributed: document.surplus.distributed, split: document.surplus.split },
     overrun: { absorbedWhenRankAtMost: document.overrun.absorbedWhenRankAtMost, split: document.overrun.split },
     prepayment: { defaultAgreement: document.prepayment.defaultAgreement, agreements },
-    yearEnd: { includeItemPayments: document.yearEnd.includeItemPayments },
+    yearEnd: { includeItemPayments: document.yearEnd.includeItemPayments, payBy: document.yearEnd.payBy },
+    globalBudget: document.globalBudget
+      ? {
+          keptShare: percentToBasisPoints(document.globalBudget.surplus.keptPercent),
+          keptCap: percentToBasisPoints(document.globalBudget.surplus.capPercentOfBudget),
+          fundBearsShare: percentToBasisPoints(document.globalBudget.overrun.fundBearsPercent),
+          bandShare: percentToBasisPoints(document.globalBudget.overrun.withinPercentOfBudget),
+        }
+      : null,
     warnings: {
       reserveMonths: { watchBelow: hundredths(w.reserveMonths.watchBelow), alertBelow: hundredths(w.reserveMonths.alertBelow) },
       budgetExecution: {

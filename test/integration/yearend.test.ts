@@ -90,14 +90,15 @@ beforeAll(async () => {
   await put(h, 'yibao.drg', 'CaseGrouped', cases[5]);
   // The capitated members' claims: counted 150,000 + 20,000 + 50,000 = 220,000 against a fund of 100 × 3,070.
   const claims = [
-    claimSettled('JA0001', 'K-1', 'M-CAP-1', 'inpatient', '2023-05-10', y(150_000)),
+    // Each stay is the claim of one of the cases above (a stay is paid by its case's points, not by items too).
+    claimSettled('JA0001', 'C-A1', 'M-CAP-1', 'inpatient', '2023-05-10', y(150_000)),
     claimSettled('JA0101', 'K-2', 'M-CAP-2', 'chronic-outpatient', '2023-04-01', y(20_000)),
     claimSettled('JA0201', 'K-3', 'M-CAP-3', 'outpatient', '2023-04-02', y(5_000)), // ordinary outpatient: outside the package
-    claimSettled('LA0009', 'K-4', 'M-CAP-1', 'inpatient', '2023-07-01', y(30_000), 'S72.001'), // accidental injury: outside
-    claimSettled('LA0009', 'K-5', 'M-CAP-2', 'inpatient', '2023-11-30', y(50_000)), // outside the community, still in the package
+    claimSettled('LA0009', 'C-B1', 'M-CAP-1', 'inpatient', '2023-07-01', y(30_000), 'S72.001'), // accidental injury: outside
+    claimSettled('LA0009', 'C-B3', 'M-CAP-2', 'inpatient', '2023-11-30', y(50_000)), // outside the community, still in the package
     claimSettled('JA0201', 'K-6', 'M-CAP-3', 'chronic-outpatient', '2023-09-09', y(10_000)), // reversed below
     claimSettled('JA0001', 'K-7', 'M-OTHER', 'outpatient', '2023-06-06', y(40_000)),
-    claimSettled('JA0001', 'K-8', 'M-CAP-1', 'inpatient', '2024-01-02', y(99_000)), // next year
+    claimSettled('JA0001', 'C-A4', 'M-CAP-1', 'inpatient', '2024-01-02', y(99_000)), // next year
   ];
   for (const c of claims) await put(h, 'yibao.adjudication', 'ClaimSettled', c);
   await put(h, 'yibao.adjudication', 'ClaimSettled', claims[1]);

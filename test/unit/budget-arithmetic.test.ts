@@ -140,7 +140,7 @@ describe('year-end netting of prepayments', () => {
     centipoints: 0,
     cases: 0,
     fundPaidFen: 0,
-    inpatientFundPaidFen: 0,
+    pointedFundPaidFen: 0,
     prepaidFen: 0,
     settledBeforeFen: 0,
     ...p,
@@ -158,7 +158,7 @@ describe('year-end netting of prepayments', () => {
           centipoints: 600_000,
           cases: 60,
           fundPaidFen: y('130000'),
-          inpatientFundPaidFen: y('80000'),
+          pointedFundPaidFen: y('80000'),
           prepaidFen: y('700000'),
         }),
         // A city hospital outside the community: 4,000 points (400,000 yuan), advanced 460,000 → recover 60,000.

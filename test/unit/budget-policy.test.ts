@@ -249,7 +249,7 @@ describe('reports', () => {
           centipoints: 400_000,
           cases: 35,
           fundPaidFen: 0,
-          inpatientFundPaidFen: 0,
+          pointedFundPaidFen: 0,
           prepaidFen: y('460000'),
           settledBeforeFen: 0,
         },

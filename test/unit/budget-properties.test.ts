@@ -123,7 +123,7 @@ describe('year-end statements', () => {
             centipoints: x.centipoints,
             cases: x.cases,
             fundPaidFen: x.fundPaidFen,
-            inpatientFundPaidFen: Math.floor((x.fundPaidFen * x.inpatientShare) / 100),
+            pointedFundPaidFen: Math.floor((x.fundPaidFen * x.inpatientShare) / 100),
             prepaidFen: x.prepaidFen,
             settledBeforeFen: x.settledBeforeFen,
           }));

@@ -13,7 +13,23 @@ import { emptyMonth, type MonthTotals } from '../facts.ts';
 import { batchGet, db, isConditionFailure, providersTable, queryAll, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 
-type TotalsDelta = Partial<Record<'centipoints' | 'cases' | 'claims' | 'fundPaidFen' | 'inpatientFundPaidFen', number>>;
+const TOTALS_FIELDS = [
+  'centipoints',
+  'cases',
+  'claims',
+  'fundPaidFen',
+  'inpatientFundPaidFen',
+  'stays',
+  'drgPointedStays',
+  'drgPointedFundPaidFen',
+  'dipCentipoints',
+  'dipCases',
+  'dipPointedStays',
+  'dipPointedFundPaidFen',
+] as const;
+type TotalsField = (typeof TOTALS_FIELDS)[number];
+type TotalsDelta = Partial<Record<TotalsField, number>>;
+const zeroDelta = (): Required<TotalsDelta> => Object.fromEntries(TOTALS_FIELDS.map((f) => [f, 0])) as Required<TotalsDelta>;
 
 const addTo = (providerCode: string, period: string, add: TotalsDelta): TransactItem => {
   const entries = Object.entries(add).filter(([, value]) => value !== 0);
@@ -49,7 +65,7 @@ class TotalsChanges {
       const entry = this.byItem.get(key) ?? {
         providerCode,
         period,
-        delta: { centipoints: 0, cases: 0, claims: 0, fundPaidFen: 0, inpatientFundPaidFen: 0 },
+        delta: zeroDelta(),
       };
       for (const [name, value] of Object.entries(delta) as [keyof TotalsDelta, number][]) entry.delta[name] += value;
       this.byItem.set(key, entry);
@@ -102,11 +118,16 @@ async function getMarker(key: { pk: string; sk: string }): Promise<Record<string
 
 // Grouped cases ----------------------------------------------------------------------------------
 
+/** The method a case was grouped by: CHS-DRG points or DIP scores (its CaseGrouped says which). */
+export type CaseMethod = 'drg' | 'dip';
+
 export interface CaseFact {
   providerCode: string;
   claimNo: string;
   month: string;
   centipoints: number;
+  /** Absent: drg (cases recorded before DIP existed). */
+  method?: CaseMethod;
 }
 export interface CutFact {
   earlier: { providerCode: string; claimNo: string };
@@ -131,6 +152,7 @@ interface CaseMarker {
   claimNo: string;
   month: string;
   centipoints: number;
+  method?: CaseMethod;
   /** The earlier admissions this case cut (markers written before this list existed have none). */
   cutsMade?: { providerCode: string; claimNo: string }[];
   state?: CaseState;
@@ -146,30 +168,44 @@ interface CutMarker {
   byProvider?: string;
 }
 
+const METHODS: readonly CaseMethod[] = ['drg', 'dip'];
 const isCounted = (m: CaseMarker | undefined): m is CaseMarker => m !== undefined && (m.state ?? 'counted') === 'counted';
-const caseKey = (providerCode: string, claimNo: string) => keys.fact('CASE', providerCode, claimNo);
-const readCase = async (providerCode: string, claimNo: string) =>
-  (await getMarker(caseKey(providerCode, claimNo))) as CaseMarker | undefined;
-const seqCondition = (m: CaseMarker) =>
+const caseKey = (providerCode: string, claimNo: string, method: CaseMethod = 'drg') =>
+  keys.fact(method === 'dip' ? 'DIPCASE' : 'CASE', providerCode, claimNo);
+const readCase = async (providerCode: string, claimNo: string, method: CaseMethod = 'drg') =>
+  (await getMarker(caseKey(providerCode, claimNo, method))) as CaseMarker | undefined;
+const seqCondition = (m: { seq?: number }) =>
   m.seq === undefined ? { condition: 'attribute_not_exists(seq)' } : { condition: 'seq = :seq', values: { ':seq': m.seq } };
 
-/** Holds a transaction to another case's state as read: a cut is moved only while that case stays as it was. */
-const unchanged = (m: CaseMarker): TransactItem => {
+/** The totals a case's points move, by method: DRG in the historical fields, DIP in its own. */
+const pointsDelta = (method: CaseMethod, centipoints: number, cases: number): TotalsDelta =>
+  method === 'dip' ? { dipCentipoints: centipoints, dipCases: cases } : { centipoints, cases };
+/** The totals a stay paid by a method's points moves: out of items, into that method's pointed stays. */
+const pointedDelta = (method: CaseMethod, fundPaidFen: Fen, sign: 1 | -1): TotalsDelta =>
+  method === 'dip'
+    ? { dipPointedStays: sign, dipPointedFundPaidFen: sign * fundPaidFen }
+    : { drgPointedStays: sign, drgPointedFundPaidFen: sign * fundPaidFen };
+
+/** Holds a transaction to a marker's state as read (or to its absence): a fact is moved only while the other stays as it was. */
+const unchangedAt = (key: { pk: string; sk: string }, m: { seq?: number } | undefined): TransactItem => {
+  if (!m) return { ConditionCheck: { TableName: providersTable(), Key: key, ConditionExpression: 'attribute_not_exists(pk)' } };
   const { condition, values } = seqCondition(m);
   return {
     ConditionCheck: {
       TableName: providersTable(),
-      Key: caseKey(m.providerCode, m.claimNo),
+      Key: key,
       ConditionExpression: condition,
       ...(values ? { ExpressionAttributeValues: values } : {}),
     },
   };
 };
+const unchanged = (m: CaseMarker): TransactItem => unchangedAt(caseKey(m.providerCode, m.claimNo, m.method), m);
 
 /**
  * Moves a case to `to` (withdrawn on a reversal, counted again on a re-settlement), with the cuts that
  * count only while it does: the cut it suffered from a later readmission and the cuts it made to
  * earlier admissions, each only if the other case counts. Adds the items to the caller's transaction.
+ * Returns whether it wrote the case's marker (so the caller does not also check it).
  */
 async function caseTransition(
   providerCode: string,
@@ -178,15 +214,22 @@ async function caseTransition(
   changes: TotalsChanges,
   items: TransactItem[],
   now: string,
-): Promise<void> {
-  const marker = await readCase(providerCode, claimNo);
-  if (!marker || (marker.state ?? 'counted') === to) return;
+  method: CaseMethod = 'drg',
+): Promise<boolean> {
+  const marker = await readCase(providerCode, claimNo, method);
+  if (!marker || (marker.state ?? 'counted') === to) return false;
   const sign = to === 'counted' ? 1 : -1;
-  changes.add(marker.providerCode, marker.month, { centipoints: sign * marker.centipoints, cases: sign });
+  changes.add(marker.providerCode, marker.month, pointsDelta(method, sign * marker.centipoints, sign));
   const { condition, values } = seqCondition(marker);
   items.push(
-    putMarker(caseKey(providerCode, claimNo), { ...marker, state: to, seq: (marker.seq ?? 0) + 1, updatedAt: now }, condition, values),
+    putMarker(
+      caseKey(providerCode, claimNo, method),
+      { ...marker, state: to, seq: (marker.seq ?? 0) + 1, updatedAt: now },
+      condition,
+      values,
+    ),
   );
+  if (method === 'dip') return true;
 
   const others = new Map<string, CaseMarker>();
   const suffered = (await getMarker(keys.fact('CUT', providerCode, claimNo))) as CutMarker | undefined;
@@ -208,6 +251,7 @@ async function caseTransition(
     }
   }
   items.push(...[...others.values()].map(unchanged));
+  return true;
 }
 
 /**
@@ -215,17 +259,25 @@ async function caseTransition(
  * admissions' months (a readmission on 3 January can halve a December case). An earlier admission
  * this projection has not seen yet makes the message fail, so SQS delivers it again later. A case
  * whose claim was already reversed is recorded withdrawn: it counts if the claim is settled again.
+ *
+ * A counted case points its stay: the claim's fund payment moves from items to the method's pointed
+ * stays (in the claim's month), so the year-end pays that stay by points and not by items too. The
+ * claim's marker is written (or checked absent) in the same transaction, so a claim and its case
+ * projected at the same moment cannot each miss the other.
  */
 export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: string): Promise<'applied' | 'already-applied'> {
-  const claim = (await getMarker(keys.fact('CLAIM', c.providerCode, c.claimNo))) as { state?: string } | undefined;
+  const method = c.method ?? 'drg';
+  const claimKey = keys.fact('CLAIM', c.providerCode, c.claimNo);
+  const claim = (await getMarker(claimKey)) as ClaimMarker | undefined;
   const state: CaseState = claim?.state === 'reversed' ? 'withdrawn' : 'counted';
   const items: TransactItem[] = [
-    putMarker(caseKey(c.providerCode, c.claimNo), {
+    putMarker(caseKey(c.providerCode, c.claimNo, method), {
       kind: 'case',
       providerCode: c.providerCode,
       claimNo: c.claimNo,
       month: c.month,
       centipoints: c.centipoints,
+      method,
       cutsMade: cuts.map((cut) => cut.earlier),
       state,
       seq: 1,
@@ -233,7 +285,17 @@ export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: stri
     }),
   ];
   const changes = new TotalsChanges();
-  if (state === 'counted') changes.add(c.providerCode, c.month, { centipoints: c.centipoints, cases: 1 });
+  if (state === 'counted') changes.add(c.providerCode, c.month, pointsDelta(method, c.centipoints, 1));
+  if (claim?.state === 'settled' && claim.stay && !(claim.pointed ?? []).includes(method)) {
+    changes.add(claim.providerCode, claim.month, pointedDelta(method, claim.fundPaidFen, 1));
+    items.push(
+      putMarker(claimKey, { ...claim, pointed: [...(claim.pointed ?? []), method], seq: claim.seq + 1, updatedAt: now }, 'seq = :seq', {
+        ':seq': claim.seq,
+      }),
+    );
+  } else {
+    items.push(unchangedAt(claimKey, claim));
+  }
   for (const cut of cuts) {
     const earlier = await readCase(cut.earlier.providerCode, cut.earlier.claimNo);
     if (!earlier)
@@ -255,7 +317,10 @@ export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: stri
       items.push(unchanged(earlier));
     }
   }
-  return (await applyOnce([...items, ...changes.items()])) ? 'applied' : 'already-applied';
+  if (await applyOnce([...items, ...changes.items()])) return 'applied';
+  // The case's marker was there (a redelivery), or the claim moved meanwhile (retried against its new state).
+  if (await readCase(c.providerCode, c.claimNo, method)) return 'already-applied';
+  throw new Error(`case ${c.providerCode}/${c.claimNo}: its claim changed while being projected; retrying`);
 }
 
 // Claims -------------------------------------------------------------------------------------------
@@ -266,6 +331,8 @@ export interface ClaimFact {
   month: string;
   fundPaidFen: Fen;
   inpatient: boolean;
+  /** A stay (inpatient or per bed-day): paid by points where its case counts, else by items. */
+  stay?: boolean;
   /** The community whose capitation package the claim counts against, if any. */
   communityId: string | null;
   settledAt: string | null;
@@ -274,13 +341,16 @@ export interface ClaimFact {
 interface ClaimMarker extends ClaimFact {
   state: 'settled' | 'reversed';
   seq: number;
+  /** The methods whose counted case pays this stay by points (while it stands). */
+  pointed?: CaseMethod[];
 }
 
 /**
  * A settled claim's fund payment. The claim's marker is a small state machine (settled ⇄ reversed),
  * each change conditional on the sequence number read, so a settle–reverse–re-settle history is
  * counted as it happened and a stale redelivery (same settledAt) changes nothing. A re-settlement
- * counts the claim's grouped case again (the DRG case of a claim is recorded once).
+ * counts the claim's grouped case again (the case follows the claim), and a stay whose case
+ * counts is paid by points: its payment is added to the method's pointed stays.
  */
 export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
@@ -288,14 +358,28 @@ export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'app
   if (marker?.state === 'settled') return 'already-applied';
   if (marker?.state === 'reversed' && marker.settledAt === f.settledAt) return 'already-applied';
   const seq = (marker?.seq ?? 0) + 1;
-  const items: TransactItem[] = [
-    marker
-      ? putMarker(key, { ...f, state: 'settled', seq, updatedAt: now }, 'seq = :seq', { ':seq': marker.seq })
-      : putMarker(key, { ...f, state: 'settled', seq, updatedAt: now }),
-  ];
   const changes = new TotalsChanges();
-  changes.add(f.providerCode, f.month, { claims: 1, fundPaidFen: f.fundPaidFen, inpatientFundPaidFen: f.inpatient ? f.fundPaidFen : 0 });
-  if (marker?.state === 'reversed') await caseTransition(f.providerCode, f.claimNo, 'counted', changes, items, now);
+  const items: TransactItem[] = [];
+  const stay = f.stay ?? f.inpatient;
+  changes.add(f.providerCode, f.month, {
+    claims: 1,
+    fundPaidFen: f.fundPaidFen,
+    inpatientFundPaidFen: f.inpatient ? f.fundPaidFen : 0,
+    stays: stay ? 1 : 0,
+  });
+  const pointed: CaseMethod[] = [];
+  for (const method of METHODS) {
+    const moved =
+      marker?.state === 'reversed' ? await caseTransition(f.providerCode, f.claimNo, 'counted', changes, items, now, method) : false;
+    const found = await readCase(f.providerCode, f.claimNo, method);
+    if (!moved) items.push(unchangedAt(caseKey(f.providerCode, f.claimNo, method), found));
+    if (stay && found) {
+      pointed.push(method);
+      changes.add(f.providerCode, f.month, pointedDelta(method, f.fundPaidFen, 1));
+    }
+  }
+  const next = { ...f, stay, state: 'settled', seq, pointed, updatedAt: now };
+  items.unshift(marker ? putMarker(key, next, 'seq = :seq', { ':seq': marker.seq }) : putMarker(key, next));
   if (f.communityId) items.push(addSpent(f.communityId, f.month, f.fundPaidFen, 1));
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
   // Someone moved the marker meanwhile: a duplicate delivery that won the race is done; anything else is retried against the new state.
@@ -306,7 +390,7 @@ export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'app
 
 /**
  * A reversal takes back exactly what the settlement added, from the month it was added to, and
- * withdraws the claim's grouped case: a reversed claim earns no points.
+ * withdraws the claim's grouped cases: a reversed claim earns no points and its stay is no longer paid.
  */
 export async function applyClaimReversed(providerCode: string, claimNo: string, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', providerCode, claimNo);
@@ -314,15 +398,20 @@ export async function applyClaimReversed(providerCode: string, claimNo: string, 
   if (!marker) throw new FactNotYetKnown(`reversal of ${providerCode}/${claimNo} before its settlement was projected`);
   if (marker.state === 'reversed') return 'already-applied';
   const items: TransactItem[] = [
-    putMarker(key, { ...marker, state: 'reversed', seq: marker.seq + 1, updatedAt: now }, 'seq = :seq', { ':seq': marker.seq }),
+    putMarker(key, { ...marker, state: 'reversed', pointed: [], seq: marker.seq + 1, updatedAt: now }, 'seq = :seq', {
+      ':seq': marker.seq,
+    }),
   ];
   const changes = new TotalsChanges();
+  const stay = marker.stay ?? marker.inpatient;
   changes.add(providerCode, marker.month, {
     claims: -1,
     fundPaidFen: -marker.fundPaidFen,
     inpatientFundPaidFen: marker.inpatient ? -marker.fundPaidFen : 0,
+    stays: stay ? -1 : 0,
   });
-  await caseTransition(providerCode, claimNo, 'withdrawn', changes, items, now);
+  for (const method of marker.pointed ?? []) changes.add(providerCode, marker.month, pointedDelta(method, marker.fundPaidFen, -1));
+  for (const method of METHODS) await caseTransition(providerCode, claimNo, 'withdrawn', changes, items, now, method);
   if (marker.communityId) items.push(addSpent(marker.communityId, marker.month, -marker.fundPaidFen, -1));
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
   throw new Error(`claim ${providerCode}/${claimNo} changed while being projected; retrying`);
@@ -330,14 +419,11 @@ export async function applyClaimReversed(providerCode: string, claimNo: string, 
 
 // Reads ----------------------------------------------------------------------------------------------
 
-const monthOf = (item: Record<string, unknown>): MonthTotals => ({
-  ...emptyMonth((item.month ?? item.year) as string),
-  centipoints: (item.centipoints as number | undefined) ?? 0,
-  cases: (item.cases as number | undefined) ?? 0,
-  claims: (item.claims as number | undefined) ?? 0,
-  fundPaidFen: (item.fundPaidFen as number | undefined) ?? 0,
-  inpatientFundPaidFen: (item.inpatientFundPaidFen as number | undefined) ?? 0,
-});
+const monthOf = (item: Record<string, unknown>): MonthTotals => {
+  const month = emptyMonth((item.month ?? item.year) as string);
+  for (const field of TOTALS_FIELDS) month[field] = (item[field] as number | undefined) ?? 0;
+  return month;
+};
 
 /** A provider's months of a year (only months with facts). */
 export async function monthsOfYear(providerCode: string, year: number): Promise<MonthTotals[]> {

@@ -17,7 +17,7 @@
  *  year totals             PROVIDER#<code>              TOTALS#<yyyy>               (the same, for the year: what the year-end reads)
  *  ledger balance          PROVIDER#<code>              BALANCE#<yyyy>              (advances of the year; each year-end version's entry)
  *  capitation spending     HC#<id>                      SPENT#<yyyy-mm>
- *  projection markers      FACT#CASE|CUT|CLAIM#<provider>#<claimNo>   FACT           (each fact applied once)
+ *  projection markers      FACT#CASE|DIPCASE|CUT|CLAIM#<provider>#<claimNo>   FACT   (each fact applied once; CASE a DRG case, DIPCASE a DIP one)
  *  run version / head      RUN#<kind>#<r>#<period>      V#<0001> / HEAD
  *  prepayment line         PROVIDER#<code>              PREPAY#<yyyy-mm>#V#<0001>   gsi2 RUN#prepayment#<r>#<period> / V#<0001>#P#<code>
  *  year-end report         PROVIDER#<code> | HC#<id>    YEAREND#<yyyy>#V#<0001>     gsi2 RUN#year-end#<r>#<yyyy> / V#<0001>#P|C#<code>
@@ -46,7 +46,10 @@ export const keys = {
   totals: (code: string, monthOrYear: string) => ({ pk: `PROVIDER#${code}`, sk: `TOTALS#${monthOrYear}` }),
   balance: (code: string, year: number) => ({ pk: `PROVIDER#${code}`, sk: `BALANCE#${year}` }),
   spent: (communityId: string, month: string) => ({ pk: `HC#${communityId}`, sk: `SPENT#${month}` }),
-  fact: (kind: 'CASE' | 'CUT' | 'CLAIM', provider: string, claimNo: string) => ({ pk: `FACT#${kind}#${provider}#${claimNo}`, sk: 'FACT' }),
+  fact: (kind: 'CASE' | 'DIPCASE' | 'CUT' | 'CLAIM', provider: string, claimNo: string) => ({
+    pk: `FACT#${kind}#${provider}#${claimNo}`,
+    sk: 'FACT',
+  }),
   run: (kind: RunKind, region: string, period: string, version: number) => ({ pk: `RUN#${kind}#${region}#${period}`, sk: v(version) }),
   runHead: (kind: RunKind, region: string, period: string) => ({ pk: `RUN#${kind}#${region}#${period}`, sk: 'HEAD' }),
   runIndex: (kind: RunKind, region: string, period: string) => `RUN#${kind}#${region}#${period}`,
