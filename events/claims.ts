@@ -53,7 +53,15 @@ export const claimSettledPayload = z.object({
   /** The member's pooling region (统筹区). */
   region: regionCode,
   scheme: z.enum(['employee', 'resident']).optional(),
-  provider: z.object({ code: z.string().min(1), level: z.enum(hospitalLevels), region: regionCode }).optional(),
+  provider: z
+    .object({
+      code: z.string().min(1),
+      level: z.enum(hospitalLevels),
+      region: regionCode,
+      /** The pooling region that pays it (its region, or the city or province above it); absent: its region. */
+      poolingRegion: regionCode.optional(),
+    })
+    .optional(),
   visit: z.object({
     type: z.enum(visitTypes),
     serviceDate: isoDate,

@@ -21,7 +21,12 @@ export function claimSettledPayload(record: ClaimRecord, member: MemberState, pr
     memberId: record.memberId,
     region: member.enrolment.region,
     scheme: member.enrolment.scheme,
-    provider: { code: provider.code, level: provider.level, region: provider.region },
+    provider: {
+      code: provider.code,
+      level: provider.level,
+      region: provider.region,
+      ...(provider.poolingRegion ? { poolingRegion: provider.poolingRegion } : {}),
+    },
     visit: {
       // As settled: a chronic visit without a covering approval was settled as ordinary outpatient.
       type: statement.visit.type,

@@ -13,15 +13,22 @@ import { requireActingFor, requireRole } from '../../shared/auth/principal.ts';
 import { providerCodeSchema } from '../../shared/budget/budget.ts';
 import { providerInputSchema } from '../../shared/budget/provider.ts';
 import { getProvider, registerProvider } from '../../shared/budget/store/register.ts';
+import { poolingRegionOf } from '../../shared/policy/store/pooling.ts';
 
 const registerRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireRole(principal, 'staff');
-  const profile = request.body(providerInputSchema);
+  const input = request.body(providerInputSchema);
+  const profile = { ...input, poolingRegion: input.poolingRegion ?? (await poolingRegionOf(input.region)) };
   const outcome = await registerProvider(profile, principal.sub, new Date().toISOString());
   if (outcome === 'conflict')
     throw conflict(`Provider ${profile.providerCode} is already registered with other details`, { field: 'body.providerCode' });
-  request.logger.info('Provider registered', { providerCode: profile.providerCode, region: profile.region, outcome });
+  request.logger.info('Provider registered', {
+    providerCode: profile.providerCode,
+    region: profile.region,
+    poolingRegion: profile.poolingRegion,
+    outcome,
+  });
   return { statusCode: outcome === 'created' ? 201 : 200, body: { outcome, provider: profile } };
 };
 

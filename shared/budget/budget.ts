@@ -104,7 +104,7 @@ export interface Budget extends BudgetInput {
 
 export interface Register {
   /** Registered providers: code → region. */
-  providers: ReadonlyMap<string, { region: string }>;
+  providers: ReadonlyMap<string, { region: string; poolingRegion?: string }>;
   communities: ReadonlyMap<string, HealthCommunity>;
   /** The approvals register's capitated population per community (for communities whose count the input leaves out). */
   capitatedPopulation?: ReadonlyMap<string, { members: number; groups: Record<string, number> }>;
@@ -119,8 +119,12 @@ export function checkBudget(region: string, year: number, input: BudgetInput, po
   input.providers.forEach((p, i) => {
     const registered = register.providers.get(p.providerCode);
     if (!registered) problem(`providers.${i}.providerCode`, 'not_registered', `provider ${p.providerCode} is not in the provider register`);
-    else if (registered.region !== region)
-      problem(`providers.${i}.providerCode`, 'other_region', `provider ${p.providerCode} belongs to region ${registered.region}`);
+    else if ((registered.poolingRegion ?? registered.region) !== region)
+      problem(
+        `providers.${i}.providerCode`,
+        'other_region',
+        `provider ${p.providerCode} belongs to region ${registered.poolingRegion ?? registered.region}`,
+      );
     if (p.agreement !== undefined && !policy.prepayment.agreements.has(p.agreement)) {
       problem(
         `providers.${i}.agreement`,

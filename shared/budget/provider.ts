@@ -5,15 +5,29 @@
  */
 import * as z from 'zod';
 import { hospitalLevels } from '../../events/claims.ts';
+import { coversPlace } from '../policy/pooling.ts';
 import { providerCodeSchema, regionSchema } from './budget.ts';
 
 export const PROVIDER_KINDS = ['hospital', 'township-centre', 'community-centre', 'village-clinic', 'pharmacy', 'other'] as const;
 
-export const providerInputSchema = z.strictObject({
-  providerCode: providerCodeSchema,
-  name: z.string().min(1).max(100),
-  region: regionSchema,
-  level: z.enum(hospitalLevels),
-  kind: z.enum(PROVIDER_KINDS).default('hospital'),
-});
-export type ProviderProfile = z.output<typeof providerInputSchema>;
+export const providerInputSchema = z
+  .strictObject({
+    providerCode: providerCodeSchema,
+    name: z.string().min(1).max(100),
+    /** Where it stands: any code level (a district 330902, a city 330900). */
+    region: regionSchema,
+    /**
+     * The pooling region that pays it (统筹区), when the agency says so; otherwise the register
+     * resolves it: the most local of the region's codes holding policies (shared/policy/pooling.ts).
+     */
+    poolingRegion: regionSchema.optional(),
+    level: z.enum(hospitalLevels),
+    kind: z.enum(PROVIDER_KINDS).default('hospital'),
+  })
+  .refine((p) => p.poolingRegion === undefined || coversPlace(p.poolingRegion, p.region), {
+    path: ['poolingRegion'],
+    message: 'the pooling region must be the region itself or a code above it (its city or province)',
+  });
+export type ProviderInput = z.output<typeof providerInputSchema>;
+/** A registered provider: its pooling region always resolved. */
+export type ProviderProfile = ProviderInput & { poolingRegion: string };

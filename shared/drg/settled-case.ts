@@ -32,8 +32,12 @@ export function stayDates(claim: ClaimSettledPayload): { admissionDate: string; 
   return { admissionDate, dischargeDate, year: Number(dischargeDate.slice(0, 4)) };
 }
 
-/** The region whose policy pays the case: the provider's (where the care was given), else the member's. */
-export const paymentRegion = (claim: ClaimSettledPayload): string => claim.provider?.region ?? claim.region;
+/**
+ * The region whose policy pays the case: the provider's pooling region (a provider registered with a
+ * district code is pooled with its city), else its region, else the member's.
+ */
+export const paymentRegion = (claim: ClaimSettledPayload): string =>
+  claim.provider?.poolingRegion ?? claim.provider?.region ?? claim.region;
 
 /** The grouper's case, built from what the claim carries; undefined when it lacks the clinical data. */
 export function drgCaseOf(claim: ClaimSettledPayload): DrgCase | undefined {

@@ -42,6 +42,8 @@ export interface ProviderProfile {
   code: string;
   level: HospitalLevel;
   region: string;
+  /** The pooling region that pays it, when registered below it (a district of a city region). */
+  poolingRegion?: string;
 }
 
 /**

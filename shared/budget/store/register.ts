@@ -38,6 +38,7 @@ const profileOf = (item: Record<string, unknown>): ProviderProfile => ({
   providerCode: item.providerCode as string,
   name: item.name as string,
   region: item.region as string,
+  poolingRegion: (item.poolingRegion as string | undefined) ?? (item.region as string),
   level: item.level as ProviderProfile['level'],
   kind: item.kind as ProviderProfile['kind'],
 });
@@ -47,7 +48,8 @@ export function registerProvider(profile: ProviderProfile, registeredBy: string,
     keys.provider(profile.providerCode),
     {
       ...profile,
-      gsi1pk: `REGION#${profile.region}`,
+      // Listed under the region that pools it, so the year-end of a city finds its districts' providers.
+      gsi1pk: `REGION#${profile.poolingRegion}`,
       gsi1sk: `PROVIDER#${profile.providerCode}`,
       registeredAt: now,
       registeredBy,

@@ -17,6 +17,10 @@ export const providerProfileKey = (code: string) => ({ pk: `PROVIDER#${code}`, s
 const profileSchema = z.object({
   level: z.enum(hospitalLevels),
   region: z.string().regex(/^\d{6}$/),
+  poolingRegion: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
 });
 
 /**
