@@ -30,6 +30,8 @@ export const PrepaymentIssued = defineEvent({
     issuedBeforeFen: fen,
     /** What this version moved on the ledger: amount − issued before (negative: recovered). */
     differenceFen: fen,
+    /** Confirmed fraud recoveries taken from this advance (its own ledger entries): paid out = difference − recovered. */
+    recoveredFen: fen.nonnegative().optional(),
   }),
 });
 

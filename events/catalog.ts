@@ -33,6 +33,7 @@ export const DetailType = {
   claimReversed: 'ClaimReversed',
   caseGrouped: 'CaseGrouped',
   fraudAlertRaised: 'FraudAlertRaised',
+  fraudRecoveryConfirmed: 'FraudRecoveryConfirmed',
   prepaymentIssued: 'PrepaymentIssued',
   yearEndSettled: 'YearEndSettled',
   fundWarningRaised: 'FundWarningRaised',

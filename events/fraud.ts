@@ -56,3 +56,23 @@ export const FraudAlertRaised = defineEvent({
   schemaVersion: 2,
   payload: fraudAlertPayload,
 });
+
+/**
+ * A regulator confirmed an alert's case with an amount to recover from the provider (追回). The
+ * payment side (paymentFacts) records it as owed and takes it on the ledger from the provider's next
+ * prepayment or its year-end, once. Published with the case's transition (one transaction, outbox);
+ * its id is derived from the alert, so a confirmation is one fact.
+ */
+export const FraudRecoveryConfirmed = defineEvent({
+  source: EventSource.fraud,
+  detailType: DetailType.fraudRecoveryConfirmed,
+  schemaVersion: 1,
+  payload: z.object({
+    alertId: z.string().min(1),
+    region: z.string().regex(/^\d{6}$/),
+    providerCode: z.string().min(1),
+    claim: claimRef.optional(),
+    recoveryFen: z.number().int().positive(),
+    confirmedAt: z.iso.datetime({ offset: true }),
+  }),
+});

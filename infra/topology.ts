@@ -443,11 +443,11 @@ export const functions = {
   },
   regulatorApi: {
     entry: 'functions/regulator-api/handler.ts',
-    description: 'Regulators: alert inbox, case work, subscriptions, audit trail.',
+    description: 'Regulators: alert inbox, case work (a confirmed recovery publishes FraudRecoveryConfirmed), subscriptions, audit trail.',
     memoryMb: 512,
     timeoutSeconds: 29,
-    tables: { alerts: 'readwrite', audit: 'read' },
-    publishes: false,
+    tables: { alerts: 'readwrite', audit: 'read', outbox: 'readwrite' },
+    publishes: true,
     sendsTo: [],
     secrets: secretEnv('webhookKey'),
   },
@@ -720,6 +720,11 @@ export const rules = {
   groupedCasesToPaymentFacts: {
     description: 'Grouped inpatient cases (points, readmission cuts) feed the same monthly totals.',
     pattern: { source: [EventSource.drg], 'detail-type': [DetailType.caseGrouped] },
+    target: 'paymentFacts',
+  },
+  recoveriesToPaymentFacts: {
+    description: 'Confirmed fraud recoveries are owed by the provider: taken on the ledger from its next prepayment or its year-end.',
+    pattern: { source: [EventSource.fraud], 'detail-type': [DetailType.fraudRecoveryConfirmed] },
     target: 'paymentFacts',
   },
   contributionsToAccounts: {

@@ -7,6 +7,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
 import { CaseGrouped } from '../../events/drg.ts';
+import { FraudRecoveryConfirmed } from '../../events/fraud.ts';
+import { applyRecoveryConfirmed } from '../../shared/budget/store/recoveries.ts';
 import type { ReceivedEvent } from '../../shared/queue/consumer.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { accountingDate, capitationExclusion, pooledFundPaid } from '../../shared/budget/facts.ts';
@@ -17,7 +19,7 @@ import { capitationOf, communitiesOfRegion } from '../../shared/budget/store/reg
 import { RegisterEntryChanged } from '../../events/registers.ts';
 import { applyApprovalFact, applyContractFact } from '../../shared/budget/store/capitated-population.ts';
 
-export const FACT_CONTRACTS = [ClaimSettled, ClaimReversed, CaseGrouped, RegisterEntryChanged] as const;
+export const FACT_CONTRACTS = [ClaimSettled, ClaimReversed, CaseGrouped, RegisterEntryChanged, FraudRecoveryConfirmed] as const;
 type FactContract = (typeof FACT_CONTRACTS)[number];
 
 export async function projectFact(event: ReceivedEvent<FactContract>, logger: Logger): Promise<void> {
@@ -49,6 +51,24 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
       : undefined;
     const outcome = await applyApprovalFact(d.memberId, d.region, entry(community?.communityId ?? null), now);
     logger.info('Approval projected', { outcome, register: d.register, version: d.version, communityId: community?.communityId ?? null });
+    return;
+  }
+
+  if (detailType === FraudRecoveryConfirmed.detailType) {
+    // Owed by the provider until taken from its next prepayment or its year-end.
+    const d = event.detail as ReceivedEvent<typeof FraudRecoveryConfirmed>['detail'];
+    const outcome = await applyRecoveryConfirmed(
+      {
+        alertId: d.alertId,
+        providerCode: d.providerCode,
+        region: d.region,
+        ...(d.claim ? { claim: { providerCode: d.claim.providerCode, claimNo: d.claim.claimNo } } : {}),
+        recoveryFen: d.recoveryFen,
+        confirmedAt: d.confirmedAt,
+      },
+      now,
+    );
+    logger.info('Recovery projected', { outcome, alertId: d.alertId, providerCode: d.providerCode, recoveryFen: d.recoveryFen });
     return;
   }
 

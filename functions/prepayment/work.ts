@@ -18,6 +18,9 @@ import { monthTotals } from '../../shared/budget/store/facts.ts';
 import { getPrepaymentLine, issuedForPeriod, writePrepaymentLine, type PrepaymentLine } from '../../shared/budget/store/ledger.ts';
 import { completeRun, getRunVersion } from '../../shared/budget/store/runs.ts';
 import type { WorkItem } from './plan.ts';
+import { planTakes, takenFen } from '../../shared/budget/recovery.ts';
+import { owedRecoveries } from '../../shared/budget/store/recoveries.ts';
+import { fenToYuan } from '../../shared/money/fen.ts';
 
 /** Budget versions never change: a warm container keeps the ones it read. */
 const budgets = new Map<string, Promise<Budget | undefined>>();
@@ -49,6 +52,7 @@ export function lineEvent(line: PrepaymentLine, correlationId: string): OutboxEn
       amountFen: line.amountFen,
       issuedBeforeFen: line.issuedBeforeFen,
       differenceFen: line.differenceFen,
+      ...(line.recoveredFen ? { recoveredFen: line.recoveredFen } : {}),
     },
     correlationId,
     lineEventKey(line),
@@ -86,6 +90,9 @@ export async function issueLine(item: WorkItem, logger: Logger): Promise<void> {
     ? monthlyAdvance(agreement, { globalBudgetFen: budgetLine.globalBudgetFen, month: monthOf(period), lastMonthCentipoints })
     : { amountFen: 0, workings: [`not in budget version ${budget.version}: nothing advanced, earlier advances for the month recovered`] };
   const amounts = supersede(advance.amountFen, await issuedForPeriod(providerCode, period));
+  // Confirmed recoveries the provider owes are taken from what this line advances, as far as it goes.
+  const recoveries = amounts.differenceFen > 0 ? planTakes(await owedRecoveries(providerCode), amounts.differenceFen) : [];
+  const recoveredFen = takenFen(recoveries);
 
   const line: PrepaymentLine = {
     runId: run.runId,
@@ -95,7 +102,10 @@ export async function issueLine(item: WorkItem, logger: Logger): Promise<void> {
     providerCode,
     agreement: { name: agreement.name, kind: agreement.kind },
     ...amounts,
-    workings: advance.workings,
+    workings: recoveredFen
+      ? [...advance.workings, `recoveries taken: ${recoveries.map((r) => `${r.alertId} ${fenToYuan(r.amountFen)}`).join(', ')} yuan`]
+      : advance.workings,
+    ...(recoveries.length ? { recoveries, recoveredFen } : {}),
     writtenAt: new Date().toISOString(),
   };
   const event = lineEvent(line, item.correlationId);

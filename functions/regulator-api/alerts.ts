@@ -13,6 +13,31 @@ import { SEVERITIES } from '../../shared/fraud/rules/define.ts';
 import { FILTERABLE_RULE_TYPES } from '../../shared/fraud/subscription.ts';
 import { readAlertCase, regionInbox, saveTransition } from '../../shared/fraud/store/alert.ts';
 import type { Item } from '../../shared/fraud/store/dynamo.ts';
+import type { CaseChange } from '../../shared/fraud/case.ts';
+import { FraudRecoveryConfirmed } from '../../events/fraud.ts';
+import { deliverAfterCommit, outboxEntry } from '../../shared/events/outbox.ts';
+
+/** The fact FraudRecoveryConfirmed reports, and so its event id: one alert's confirmed recovery. */
+export const recoveryEventKey = (alertId: string) => `fraud/${alertId}/FraudRecoveryConfirmed`;
+
+/** A confirmed case's amount to recover, for the payment side to take from the provider's next payment. */
+function recoveryEvent(alert: Item, change: CaseChange, correlationId: string) {
+  const claim = alert.claim as { providerCode: string; claimNo: string } | undefined;
+  return outboxEntry(
+    FraudRecoveryConfirmed,
+    {
+      alertId: alert.alertId as string,
+      region: alert.region as string,
+      providerCode: alert.providerCode as string,
+      ...(claim ? { claim } : {}),
+      recoveryFen: change.recoveryFen!,
+      confirmedAt: change.at,
+    },
+    correlationId,
+    recoveryEventKey(alert.alertId as string),
+    change.at,
+  );
+}
 
 export const alertParams = z.object({ alertId: z.string().regex(ALERT_ID_PATTERN, 'an alert id') });
 
@@ -129,7 +154,12 @@ export const transitionRoute: RouteHandler = async (request) => {
   const status = found.alert.status as (typeof ALERT_STATUSES)[number];
   const outcome = transition(status, body, principal.sub, new Date().toISOString());
   if (!outcome.ok) throw conflict(outcome.reason, { status, requested: body.to });
-  const saved = await saveTransition(alertId, principal.region, Number(found.alert.version), outcome.change);
+  const recovery =
+    outcome.change.to === 'confirmed' && (outcome.change.recoveryFen ?? 0) > 0
+      ? recoveryEvent(found.alert, outcome.change, request.correlationId)
+      : null;
+  const saved = await saveTransition(alertId, principal.region, Number(found.alert.version), outcome.change, recovery ? [recovery] : []);
   if (saved === 'stale') throw conflict('The alert changed while this request was decided; read it again', { status });
+  if (recovery) await deliverAfterCommit([recovery], (m, e) => request.logger.warn(m, e));
   return { statusCode: 200, body: caseView(await loadCase(alertId, principal.region)) };
 };

@@ -23,6 +23,8 @@ import { getBudget } from '../../shared/budget/store/budget.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
 import { pointsOf } from '../../shared/budget/facts.ts';
+import { planTakes, takenFen } from '../../shared/budget/recovery.ts';
+import { owedRecoveries, owedTotals } from '../../shared/budget/store/recoveries.ts';
 import type { PaymentMethod } from '../../shared/budget/policy.ts';
 import { runId } from '../../shared/budget/store/keys.ts';
 import { getAssessment, getCommunity, providersOfRegion } from '../../shared/budget/store/register.ts';
@@ -104,7 +106,16 @@ export async function loadYear(
     };
   });
   const sorted = [...codes].sort();
-  const [totals, ledger] = await Promise.all([yearTotals(sorted, year), balances(sorted, year)]);
+  const [totals, ledger, owed] = await Promise.all([yearTotals(sorted, year), balances(sorted, year), owedTotals(sorted)]);
+  // Confirmed recoveries not yet taken from a prepayment are taken now, whole (only those who owe are read).
+  const takes = new Map(
+    await mapLimit(
+      sorted.filter((c) => (owed.get(c) ?? 0) > 0),
+      PARALLEL,
+      async (c) => [c, planTakes(await owedRecoveries(c), null)] as const,
+    ),
+  );
+  const before = (byVersion: Map<number, number>) => [...byVersion].filter(([v]) => v < version).reduce((a, [, fen]) => a + fen, 0);
   const providers = sorted.map((providerCode): ProviderYear => {
     const t = totals.get(providerCode)!;
     const b = ledger.get(providerCode)!;
@@ -120,7 +131,11 @@ export async function loadYear(
       pointedStays: points.pointedStays,
       globalBudgetFen: budget.providers.find((p) => p.providerCode === providerCode)?.globalBudgetFen ?? null,
       prepaidFen: b.prepaidFen,
-      settledBeforeFen: [...b.yearEndByVersion].filter(([v]) => v < version).reduce((a, [, fen]) => a + fen, 0),
+      settledBeforeFen: before(b.yearEndByVersion),
+      recoveryTakes: takes.get(providerCode) ?? [],
+      recoveriesDueFen: takenFen(takes.get(providerCode) ?? []),
+      recoveredAtYearEndBeforeFen: before(b.recoveryByVersion),
+      recoveredFromPrepaymentsFen: b.recoveredFromPrepaymentsFen,
     };
   });
   return { providers, communities };

@@ -25,6 +25,7 @@ import { sum } from './arith.ts';
 import { settleCapitation, type CapitationStatement, type CommunityYear } from './capitation.ts';
 import type { PaymentMethod, SettlementPolicy, Tier } from './policy.ts';
 import { drgPayments, pointValue, type PointValue } from './point-value.ts';
+import type { RecoveryTake } from './recovery.ts';
 
 export interface ProviderYear {
   providerCode: string;
@@ -43,8 +44,9 @@ export interface ProviderYear {
   pointedStays?: number;
   /** Its global budget line (总额预算) in the year's budget, when it has one. */
   globalBudgetFen?: Fen | null;
-  /** Confirmed recoveries still outstanding: taken at this year-end. */
+  /** Confirmed recoveries still outstanding: taken at this year-end (the takes, and their total). */
   recoveriesDueFen?: Fen;
+  recoveryTakes?: RecoveryTake[];
   /** Recoveries taken at earlier versions of this year-end, and from the year's prepayments (for the report). */
   recoveredAtYearEndBeforeFen?: Fen;
   recoveredFromPrepaymentsFen?: Fen;
@@ -92,6 +94,7 @@ export interface ProviderStatement {
   ledgerFen: Fen;
   /** Recoveries this version takes, each by its own ledger entry. */
   recoveryNowFen: Fen;
+  recoveries: RecoveryTake[];
   /** What this version moves in all: ledger entry − recoveries taken now. */
   movedFen: Fen;
 }
@@ -236,6 +239,7 @@ export function settleYear(input: YearEndInput): YearEndResult {
       settledBeforeFen: p.settledBeforeFen,
       ledgerFen,
       recoveryNowFen,
+      recoveries: p.recoveryTakes ?? [],
       movedFen: ledgerFen - recoveryNowFen,
     };
   });

@@ -12,6 +12,7 @@ import { settleGlobalBudget, settleYear, type ProviderYear } from '../../shared/
 import { pointsOf, emptyMonth } from '../../shared/budget/facts.ts';
 import { coversPlace, poolingRegionAmong, regionLevels } from '../../shared/policy/pooling.ts';
 import { providerInputSchema } from '../../shared/budget/provider.ts';
+import { planTakes, takenFen } from '../../shared/budget/recovery.ts';
 
 const y = yuanToFen;
 const honghe = settlementPolicyFor('532500', 2025)!;
@@ -269,5 +270,22 @@ describe('pooling regions at any code level', () => {
     const bad = providerInputSchema.safeParse({ ...base, poolingRegion: '532500' });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['poolingRegion']);
+  });
+});
+
+describe('recoveries taken from the next payment', () => {
+  const owed = [
+    { alertId: 'A-2', confirmedAt: '2026-03-02T00:00:00Z', outstandingFen: y('5000') },
+    { alertId: 'A-1', confirmedAt: '2026-03-01T00:00:00Z', outstandingFen: y('8000') },
+  ];
+  it('takes from a prepayment as far as its advance goes, oldest first', () => {
+    expect(planTakes(owed, y('10000'))).toEqual([
+      { alertId: 'A-1', outstandingBeforeFen: y('8000'), amountFen: y('8000') },
+      { alertId: 'A-2', outstandingBeforeFen: y('5000'), amountFen: y('2000') },
+    ]);
+    expect(planTakes(owed, 0)).toEqual([]);
+  });
+  it('takes everything owed at the year-end', () => {
+    expect(takenFen(planTakes(owed, null))).toBe(y('13000'));
   });
 });

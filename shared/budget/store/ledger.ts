@@ -13,6 +13,8 @@ import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import type { Fen } from '../../money/fen.ts';
 import { batchGet, db, isConditionFailure, providersTable, queryAll, withoutKeys } from './db.ts';
 import { keys, v } from './keys.ts';
+import type { RecoveryTake } from '../recovery.ts';
+import { takeItems } from './recoveries.ts';
 
 export interface PrepaymentLine {
   runId: string;
@@ -25,6 +27,9 @@ export interface PrepaymentLine {
   issuedBeforeFen: Fen;
   differenceFen: Fen;
   workings: string[];
+  /** Confirmed recoveries taken from this advance (each its own ledger entry), and their total. */
+  recoveries?: RecoveryTake[];
+  recoveredFen?: Fen;
   writtenAt: string;
 }
 
@@ -47,7 +52,7 @@ export async function prepaymentLines(region: string, period: string, version: n
 
 interface LedgerEntry {
   amountFen: Fen;
-  kind: 'prepayment' | 'year-end';
+  kind: 'prepayment' | 'year-end' | 'recovery';
   runId: string;
   version: number;
   period: string;
@@ -65,11 +70,17 @@ export async function ledgerOfYear(providerCode: string, year: number): Promise<
 /** Each year-end version's entry is kept on the balance under its own name, so a resumed version can leave its own out. */
 export const yearEndAttribute = (version: number) => `yearEndV${String(version).padStart(4, '0')}`;
 
+/** Recoveries a year-end version took, kept on the balance under the version's name. */
+export const recoveryAttribute = (version: number) => `recoveryV${String(version).padStart(4, '0')}`;
+
 export interface Balance {
   /** Every advance of the year (all prepayment versions' differences). */
   prepaidFen: Fen;
   /** Year-end entries by version. */
   yearEndByVersion: Map<number, Fen>;
+  /** Recoveries taken from the year's advances, and by each year-end version. */
+  recoveredFromPrepaymentsFen: Fen;
+  recoveryByVersion: Map<number, Fen>;
 }
 
 /**
@@ -82,13 +93,22 @@ export async function balances(providerCodes: readonly string[], year: number): 
     providerCodes.map((c) => {
       const key = keys.balance(c, year);
       const item = found.get(`${key.pk}|${key.sk}`) ?? {};
-      const yearEndByVersion = new Map(
-        Object.entries(item).flatMap(([name, value]) => {
-          const m = /^yearEndV(\d{4})$/.exec(name);
-          return m ? [[Number(m[1]), value as number] as const] : [];
-        }),
-      );
-      return [c, { prepaidFen: (item.prepaidFen as number | undefined) ?? 0, yearEndByVersion }];
+      const byVersion = (pattern: RegExp) =>
+        new Map(
+          Object.entries(item).flatMap(([name, value]) => {
+            const m = pattern.exec(name);
+            return m ? [[Number(m[1]), value as number] as const] : [];
+          }),
+        );
+      return [
+        c,
+        {
+          prepaidFen: (item.prepaidFen as number | undefined) ?? 0,
+          yearEndByVersion: byVersion(/^yearEndV(\d{4})$/),
+          recoveredFromPrepaymentsFen: (item.recoveredFromPrepaymentsFen as number | undefined) ?? 0,
+          recoveryByVersion: byVersion(/^recoveryV(\d{4})$/),
+        },
+      ];
     }),
   );
 }
@@ -109,8 +129,17 @@ export async function issuedForPeriod(providerCode: string, period: string): Pro
  * exists (a redelivered message).
  */
 export async function writePrepaymentLine(line: PrepaymentLine, event: OutboxEntry): Promise<'written' | 'already-written'> {
+  const year = Number(line.period.slice(0, 4));
+  const recoveredFen = line.recoveredFen ?? 0;
+  const recoveries = takeItems(
+    line.providerCode,
+    year,
+    line.recoveries ?? [],
+    { kind: 'prepayment', runId: line.runId, period: line.period, version: line.version },
+    line.writtenAt,
+  );
   const ledger =
-    line.differenceFen !== 0
+    line.differenceFen !== 0 || recoveredFen !== 0
       ? [
           {
             Put: {
@@ -131,11 +160,12 @@ export async function writePrepaymentLine(line: PrepaymentLine, event: OutboxEnt
           {
             Update: {
               TableName: providersTable(),
-              Key: keys.balance(line.providerCode, Number(line.period.slice(0, 4))),
-              UpdateExpression: 'SET providerCode = :code ADD prepaidFen :amount',
-              ExpressionAttributeValues: { ':code': line.providerCode, ':amount': line.differenceFen },
+              Key: keys.balance(line.providerCode, year),
+              UpdateExpression: 'SET providerCode = :code ADD prepaidFen :amount, recoveredFromPrepaymentsFen :recovered',
+              ExpressionAttributeValues: { ':code': line.providerCode, ':amount': line.differenceFen, ':recovered': recoveredFen },
             },
           },
+          ...recoveries,
         ]
       : [];
   try {
@@ -170,7 +200,11 @@ export async function writePrepaymentLine(line: PrepaymentLine, event: OutboxEnt
     );
     return 'written';
   } catch (error) {
-    if (isConditionFailure(error)) return 'already-written';
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    if (await getPrepaymentLine(line.providerCode, line.period, line.version)) return 'already-written';
+    // Not the line: a recovery taken meanwhile (by another payment). Retried against what is owed now.
+    throw new Error(
+      `prepayment ${line.runId} v${line.version} ${line.providerCode}: a recovery changed while the line was written; retrying`,
+    );
   }
 }

@@ -5,14 +5,18 @@
  */
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Fen } from '../../money/fen.ts';
-import { db, isConditionFailure, mapLimit, providersTable, queryAll, withoutKeys, type TransactItem } from './db.ts';
+import { batchGet, db, isConditionFailure, mapLimit, providersTable, queryAll, withoutKeys, type TransactItem } from './db.ts';
 import { keys, runId, v } from './keys.ts';
-import { yearEndAttribute } from './ledger.ts';
+import { recoveryAttribute, yearEndAttribute } from './ledger.ts';
+import type { RecoveryTake } from '../recovery.ts';
+import { takeItems } from './recoveries.ts';
 /** A provider's year-end report, its ledger entry and its balance, as transaction items conditional on the report being new. */
 function yearEndItems(region: string, year: number, version: number, statement: YearEndStatement, now: string): TransactItem[] {
   const id = runId('year-end', region, String(year));
+  const takes = statement.recoveries ?? [];
+  const recoveredFen = takes.reduce((a, t) => a + t.amountFen, 0);
   const ledger: TransactItem[] =
-    statement.ledgerFen !== 0
+    statement.ledgerFen !== 0 || recoveredFen !== 0
       ? [
           {
             Put: {
@@ -34,11 +38,12 @@ function yearEndItems(region: string, year: number, version: number, statement: 
             Update: {
               TableName: providersTable(),
               Key: keys.balance(statement.providerCode, year),
-              UpdateExpression: 'SET providerCode = :code, #version = :amount',
-              ExpressionAttributeNames: { '#version': yearEndAttribute(version) },
-              ExpressionAttributeValues: { ':code': statement.providerCode, ':amount': statement.ledgerFen },
+              UpdateExpression: 'SET providerCode = :code, #version = :amount, #recovery = :recovered',
+              ExpressionAttributeNames: { '#version': yearEndAttribute(version), '#recovery': recoveryAttribute(version) },
+              ExpressionAttributeValues: { ':code': statement.providerCode, ':amount': statement.ledgerFen, ':recovered': recoveredFen },
             },
           },
+          ...takeItems(statement.providerCode, year, takes, { kind: 'year-end', runId: id, period: String(year), version }, now),
         ]
       : [];
   return [
@@ -64,7 +69,7 @@ function yearEndItems(region: string, year: number, version: number, statement: 
   ];
 }
 
-export type YearEndStatement = { providerCode: string; ledgerFen: Fen } & Record<string, unknown>;
+export type YearEndStatement = { providerCode: string; ledgerFen: Fen; recoveries?: readonly RecoveryTake[] } & Record<string, unknown>;
 
 /** One provider's report and ledger entry in one transaction; 'already-written' when the report exists (a resumed run). */
 export async function writeYearEndProvider(
@@ -78,8 +83,13 @@ export async function writeYearEndProvider(
     await db().send(new TransactWriteCommand({ TransactItems: yearEndItems(region, year, version, statement, now) }));
     return 'written';
   } catch (error) {
-    if (isConditionFailure(error)) return 'already-written';
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    const report = keys.yearEndReport('PROVIDER', statement.providerCode, year, version);
+    if ((await batchGet([report])).size > 0) return 'already-written';
+    // Not the report: a recovery taken meanwhile by a prepayment. Running the version again resumes it against what is owed now.
+    throw new Error(
+      `year-end ${region}/${year} v${version} ${statement.providerCode}: a recovery changed while the report was written; run it again`,
+    );
   }
 }
 
@@ -96,8 +106,21 @@ export async function writeYearEndProviders(
   statements: readonly YearEndStatement[],
   now: string,
 ): Promise<{ written: number; already: number }> {
+  // At most 100 items a transaction: a provider takes a report, a ledger entry, its balance and 2 per recovery taken + 1.
   const chunks: YearEndStatement[][] = [];
-  for (let i = 0; i < statements.length; i += 33) chunks.push(statements.slice(i, i + 33));
+  let chunk: YearEndStatement[] = [];
+  let size = 0;
+  for (const s of statements) {
+    const n = 3 + (s.recoveries?.length ? 2 * s.recoveries.length + 1 : 0);
+    if (size + n > 99 && chunk.length) {
+      chunks.push(chunk);
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(s);
+    size += n;
+  }
+  if (chunk.length) chunks.push(chunk);
   const counts = await mapLimit(chunks, 4, async (chunk) => {
     try {
       await db().send(new TransactWriteCommand({ TransactItems: chunk.flatMap((s) => yearEndItems(region, year, version, s, now)) }));

@@ -7,6 +7,7 @@ import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { cancellationReasons } from '../../runtime/condition-failure.ts';
 import type { CaseChange } from '../case.ts';
+import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { alertsTable, queryAll, type Item } from './dynamo.ts';
 import { keys } from './keys.ts';
 
@@ -123,7 +124,13 @@ export async function readAlertCase(alertId: string): Promise<AlertCase | undefi
  * Writes a case change and its history record together, only if the alert is still in the status
  * (and version) the change was decided on: two regulators working one case cannot both win.
  */
-export async function saveTransition(alertId: string, region: string, version: number, change: CaseChange): Promise<'saved' | 'stale'> {
+export async function saveTransition(
+  alertId: string,
+  region: string,
+  version: number,
+  change: CaseChange,
+  events: readonly OutboxEntry[] = [],
+): Promise<'saved' | 'stale'> {
   const table = alertsTable();
   try {
     await dynamoDocumentClient().send(
@@ -155,6 +162,8 @@ export async function saveTransition(alertId: string, region: string, version: n
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          // A confirmed recovery's event, committed with the confirmation (the outbox delivers it).
+          ...events.map(outboxPut),
         ],
       }),
     );
