@@ -18,7 +18,7 @@ import { monthTotals } from '../../shared/budget/store/facts.ts';
 import { getPrepaymentLine, issuedForPeriod, writePrepaymentLine, type PrepaymentLine } from '../../shared/budget/store/ledger.ts';
 import { completeRun, getRunVersion } from '../../shared/budget/store/runs.ts';
 import type { WorkItem } from './plan.ts';
-import { planTakes, takenFen } from '../../shared/budget/recovery.ts';
+import { planTakes, takenFen } from '../../shared/budget/recoveries.ts';
 import { owedRecoveries } from '../../shared/budget/store/recoveries.ts';
 import { fenToYuan } from '../../shared/money/fen.ts';
 

@@ -23,7 +23,7 @@ import { getBudget } from '../../shared/budget/store/budget.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
 import { pointsOf } from '../../shared/budget/facts.ts';
-import { planTakes, takenFen } from '../../shared/budget/recovery.ts';
+import { planTakes, takenFen } from '../../shared/budget/recoveries.ts';
 import { owedRecoveries, owedTotals } from '../../shared/budget/store/recoveries.ts';
 import type { PaymentMethod } from '../../shared/budget/policy.ts';
 import { runId } from '../../shared/budget/store/keys.ts';

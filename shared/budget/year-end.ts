@@ -25,7 +25,7 @@ import { sum } from './arith.ts';
 import { settleCapitation, type CapitationStatement, type CommunityYear } from './capitation.ts';
 import type { PaymentMethod, SettlementPolicy, Tier } from './policy.ts';
 import { drgPayments, pointValue, type PointValue } from './point-value.ts';
-import type { RecoveryTake } from './recovery.ts';
+import type { RecoveryTake } from './recoveries.ts';
 
 export interface ProviderYear {
   providerCode: string;

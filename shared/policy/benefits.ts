@@ -9,6 +9,8 @@ import b3309002023Resident from '../../policies/benefits/330900/2023-resident.js
 import b3309002024Resident from '../../policies/benefits/330900/2024-resident.json' with { type: 'json' };
 import b3309002025Employee from '../../policies/benefits/330900/2025-employee.json' with { type: 'json' };
 import b3309002025Resident from '../../policies/benefits/330900/2025-resident.json' with { type: 'json' };
+import b3309002026Employee from '../../policies/benefits/330900/2026-employee.json' with { type: 'json' };
+import b3309002026Resident from '../../policies/benefits/330900/2026-resident.json' with { type: 'json' };
 import b3415022023Resident from '../../policies/benefits/341502/2023-resident.json' with { type: 'json' };
 import b5325002025Employee from '../../policies/benefits/532500/2025-employee.json' with { type: 'json' };
 import { benefitPolicySchema, type BenefitPolicy, type BenefitPolicyDocument } from '../settlement/policy.ts';
@@ -30,6 +32,8 @@ export const benefitsKind = definePolicyKind<BenefitPolicy>({
     'policies/benefits/330900/2025-resident.json': b3309002025Resident,
     'policies/benefits/341502/2023-resident.json': b3415022023Resident,
     'policies/benefits/330900/2025-employee.json': b3309002025Employee,
+    'policies/benefits/330900/2026-resident.json': b3309002026Resident,
+    'policies/benefits/330900/2026-employee.json': b3309002026Employee,
     'policies/benefits/532500/2025-employee.json': b5325002025Employee,
   },
 });

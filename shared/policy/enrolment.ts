@@ -7,6 +7,7 @@ import e2109002019 from '../../policies/enrolment/210900/2019.json' with { type:
 import e2109002020 from '../../policies/enrolment/210900/2020.json' with { type: 'json' };
 import e3309002024 from '../../policies/enrolment/330900/2024.json' with { type: 'json' };
 import e3309002025 from '../../policies/enrolment/330900/2025.json' with { type: 'json' };
+import e3309002026 from '../../policies/enrolment/330900/2026.json' with { type: 'json' };
 import e5325002021 from '../../policies/enrolment/532500/2021.json' with { type: 'json' };
 import e5325002022 from '../../policies/enrolment/532500/2022.json' with { type: 'json' };
 import e5325002023 from '../../policies/enrolment/532500/2023.json' with { type: 'json' };
@@ -28,6 +29,7 @@ export const enrolmentKind = definePolicyKind<ContributionPolicy>({
     'policies/enrolment/210900/2020.json': e2109002020,
     'policies/enrolment/330900/2024.json': e3309002024,
     'policies/enrolment/330900/2025.json': e3309002025,
+    'policies/enrolment/330900/2026.json': e3309002026,
     'policies/enrolment/532500/2021.json': e5325002021,
     'policies/enrolment/532500/2022.json': e5325002022,
     'policies/enrolment/532500/2023.json': e5325002023,

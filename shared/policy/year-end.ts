@@ -6,6 +6,7 @@
  */
 import y3415022023 from '../../policies/year-end/341502/2023.json' with { type: 'json' };
 import y5325002025 from '../../policies/year-end/532500/2025.json' with { type: 'json' };
+import y3309002026 from '../../policies/year-end/330900/2026.json' with { type: 'json' };
 import { compileSettlementPolicy, settlementPolicySchema, type SettlementPolicy } from '../budget/policy.ts';
 import { definePolicyKind, shippedPolicies, shippedUnder } from './registry.ts';
 
@@ -20,6 +21,7 @@ export const yearEndKind = definePolicyKind<SettlementPolicy>({
   shipped: {
     'policies/year-end/341502/2023.json': y3415022023,
     'policies/year-end/532500/2025.json': y5325002025,
+    'policies/year-end/330900/2026.json': y3309002026,
   },
 });
 

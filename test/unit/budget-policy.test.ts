@@ -22,7 +22,7 @@ describe('settlement policies as data', () => {
       settlementPolicies()
         .map((p) => `${p.region}/${p.year}`)
         .sort(),
-    ).toEqual(['341502/2023', '532500/2025']);
+    ).toEqual(['330900/2026', '341502/2023', '532500/2025']); // 330900/2026: issue 14 (Zhoushan's DRG year made complete)
     expect(jinan.capitation.standardPerMemberFen).toBe(307_000);
     expect(jinan.surplus).toEqual({ distributed: 'assessment-score', split: { county: 2, township: 6, village: 2 } });
     expect(jinan.overrun).toEqual({ absorbedWhenRankAtMost: 6, split: { county: 4, township: 5, village: 1 } });

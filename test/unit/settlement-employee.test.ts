@@ -152,6 +152,8 @@ describe('the shipped employee documents', () => {
   it('are Zhoushan 330900 and Honghe 532500 for 2025, each citing its paper and labelling every other figure illustrative', () => {
     expect(employeeDocs.map((p) => `${p.file} ${p.policy.id} ${p.policy.effectiveFrom}..${p.policy.effectiveTo}`)).toEqual([
       '330900/2025-employee.json zhoushan-employee 2025-01-01..2025-12-31',
+      // Issue 14: Zhoushan's 2026 DRG year ships with its benefits (carried forward).
+      '330900/2026-employee.json zhoushan-employee 2026-01-01..2026-12-31',
       '532500/2025-employee.json honghe-employee 2025-01-01..2025-12-31',
     ]);
     for (const { policy, document } of employeeDocs) {

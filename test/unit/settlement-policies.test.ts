@@ -21,6 +21,8 @@ describe('the shipped policies', () => {
       '330900/2024-resident.json 330900 resident 2024-01-01..2024-12-31',
       '330900/2025-resident.json 330900 resident 2025-01-01..2025-12-31',
       '341502/2023-resident.json 341502 resident 2023-01-01..2023-12-31',
+      // Issue 14: Zhoushan's 2026 DRG year ships with its benefits (carried forward).
+      '330900/2026-resident.json 330900 resident 2026-01-01..2026-12-31',
     ]);
     // The later Zhoushan years repeat the 2023 terms: same rules, same citations.
     const zhoushan = shipped

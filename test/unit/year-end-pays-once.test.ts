@@ -12,7 +12,7 @@ import { settleGlobalBudget, settleYear, type ProviderYear } from '../../shared/
 import { pointsOf, emptyMonth } from '../../shared/budget/facts.ts';
 import { coversPlace, poolingRegionAmong, regionLevels } from '../../shared/policy/pooling.ts';
 import { providerInputSchema } from '../../shared/budget/provider.ts';
-import { planTakes, takenFen } from '../../shared/budget/recovery.ts';
+import { planTakes, takenFen } from '../../shared/budget/recoveries.ts';
 
 const y = yuanToFen;
 const honghe = settlementPolicyFor('532500', 2025)!;

@@ -13,7 +13,7 @@ import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import type { Fen } from '../../money/fen.ts';
 import { batchGet, db, isConditionFailure, providersTable, queryAll, withoutKeys } from './db.ts';
 import { keys, v } from './keys.ts';
-import type { RecoveryTake } from '../recovery.ts';
+import type { RecoveryTake } from '../recoveries.ts';
 import { takeItems } from './recoveries.ts';
 
 export interface PrepaymentLine {

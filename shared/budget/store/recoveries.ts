@@ -9,7 +9,7 @@
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Fen } from '../../money/fen.ts';
-import type { OwedRecovery, RecoveryTake } from '../recovery.ts';
+import type { OwedRecovery, RecoveryTake } from '../recoveries.ts';
 import { batchGet, db, isConditionFailure, providersTable, queryAll, type TransactItem } from './db.ts';
 import { v } from './keys.ts';
 

@@ -8,7 +8,7 @@ import type { Fen } from '../../money/fen.ts';
 import { batchGet, db, isConditionFailure, mapLimit, providersTable, queryAll, withoutKeys, type TransactItem } from './db.ts';
 import { keys, runId, v } from './keys.ts';
 import { recoveryAttribute, yearEndAttribute } from './ledger.ts';
-import type { RecoveryTake } from '../recovery.ts';
+import type { RecoveryTake } from '../recoveries.ts';
 import { takeItems } from './recoveries.ts';
 /** A provider's year-end report, its ledger entry and its balance, as transaction items conditional on the report being new. */
 function yearEndItems(region: string, year: number, version: number, statement: YearEndStatement, now: string): TransactItem[] {
