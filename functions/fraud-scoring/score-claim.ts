@@ -102,7 +102,7 @@ export async function scoreSettledClaim(
     knowledge,
     ...(member.deathDate ? { deathDate: member.deathDate } : {}),
   });
-  const projection = await writeProjection(claim);
+  const projection = await writeProjection(claim, knowledge);
 
   const year = countingYear(claim);
   let latest = state;

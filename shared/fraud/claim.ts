@@ -4,6 +4,7 @@
  * the stay's first and last day) instead of re-deriving them.
  */
 import type { ClaimSettledPayload } from '../../events/claims.ts';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { daysBetween, monthOf, yearOf } from './dates.ts';
 
 export type HospitalLevel = 'primary' | 'secondary' | 'tertiary';
@@ -110,13 +111,20 @@ export interface ClaimSummary {
   end: string;
   principalDiagnosis?: string;
   dischargeStatus?: string;
+  /** An emergency visit (急诊): one on a stay's admission day is how the patient came in, not an overlap. */
+  emergency?: boolean;
+  /** The legitimately frequent treatments (knowledge base ids: dialysis, radiotherapy…) the visit was a session of. */
+  treatments?: string[];
   /** Drug lines with a days' supply: what the early-refill rule compares. */
   drugs: { itemCode: string; date: string; supplyDays: number }[];
   billedFen: number;
   reversed?: boolean;
 }
 
-export function summarise(claim: FraudClaim): ClaimSummary {
+export function summarise(claim: FraudClaim, knowledge?: KnowledgeBase): ClaimSummary {
+  const treatments = knowledge
+    ?.frequentTreatments({ principalDiagnosis: claim.diagnoses[0], itemCodes: claim.lines.map((l) => l.itemCode) })
+    .map((t) => t.id);
   return {
     ref: claim.ref,
     memberId: claim.memberId,
@@ -127,6 +135,8 @@ export function summarise(claim: FraudClaim): ClaimSummary {
     end: claim.end,
     ...(claim.diagnoses[0] ? { principalDiagnosis: claim.diagnoses[0] } : {}),
     ...(claim.dischargeStatus ? { dischargeStatus: claim.dischargeStatus } : {}),
+    ...(claim.emergency ? { emergency: true } : {}),
+    ...(treatments?.length ? { treatments } : {}),
     drugs: claim.lines
       .filter((l): l is FraudLine & { supplyDays: number } => l.supplyDays !== undefined)
       .map((l) => ({ itemCode: l.itemCode, date: l.date, supplyDays: l.supplyDays })),

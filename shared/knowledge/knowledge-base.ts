@@ -83,6 +83,7 @@ export class KnowledgeBase {
   private readonly groupIndex: CodeIndex<DiseaseGroup>;
   private readonly outpatientIndex: CodeIndex<true>;
   private readonly transferModes: ReadonlySet<string>;
+  private readonly courses: ReadonlyMap<string, FrequentTreatment>;
 
   /** `layers` most local first (330902, 330900, 330000, 000000), each the version in force. */
   constructor(layers: readonly KnowledgeDocument[]) {
@@ -131,6 +132,7 @@ export class KnowledgeBase {
     this.outpatientIndex = new CodeIndex<true>('diagnosis');
     for (const c of m.outpatientTreatable) this.outpatientIndex.add(c, true);
     this.transferModes = new Set(m.transferDischargeModes);
+    this.courses = new Map(m.frequentTreatments.map((t) => [t.id, t]));
   }
 
   /** Entries per section (the route and the README's counts). */
@@ -176,13 +178,27 @@ export class KnowledgeBase {
     return [...this.bundleIndex.find(itemCode), ...this.componentIndex.find(itemCode)];
   }
 
-  /** The legitimately frequent treatment a visit or stay is a session of, by its items or its principal diagnosis. */
+  /** The legitimately frequent treatments a visit or stay is a session of, by its items or its principal diagnosis. */
+  frequentTreatments(visit: { principalDiagnosis?: string | undefined; itemCodes?: readonly string[] }): FrequentTreatment[] {
+    const found = new Set<FrequentTreatment>();
+    for (const code of new Set(visit.itemCodes ?? [])) for (const t of this.treatmentByItem.find(code)) found.add(t);
+    if (visit.principalDiagnosis) for (const t of this.treatmentByDiagnosis.find(visit.principalDiagnosis)) found.add(t);
+    return [...found];
+  }
+
+  /** The first of them (a visit is rarely a session of two courses). */
   frequentTreatment(visit: { principalDiagnosis?: string | undefined; itemCodes?: readonly string[] }): FrequentTreatment | undefined {
-    for (const code of visit.itemCodes ?? []) {
-      const t = this.treatmentByItem.find(code)[0];
-      if (t) return t;
-    }
-    return visit.principalDiagnosis ? this.treatmentByDiagnosis.find(visit.principalDiagnosis)[0] : undefined;
+    return this.frequentTreatments(visit)[0];
+  }
+
+  /** A course by its id (what a past visit's summary records). */
+  course(id: string): FrequentTreatment | undefined {
+    return this.courses.get(id);
+  }
+
+  /** A planned stay: one for a course the knowledge base marks plannedStays (chemotherapy, radiotherapy, dialysis). */
+  plannedStay(visit: { principalDiagnosis?: string | undefined; itemCodes?: readonly string[] }): FrequentTreatment | undefined {
+    return this.frequentTreatments(visit).find((t) => t.plannedStays);
   }
 
   /** The longest supply a chronic disease of the claim allows for this drug (长期处方), if any. */

@@ -12,35 +12,55 @@ import { divideRoundHalfUp } from '../../money/fen.ts';
 import { isStay, type ClaimSummary, type FraudClaim } from '../claim.ts';
 import { addDays, daysBetween } from '../dates.ts';
 import { defineCrossClaimRule, type Finding } from './define.ts';
+import { drugIdentity } from '../../knowledge/codes.ts';
+import type { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
 import { diagnosisCategory, matchesAny } from './match.ts';
+
+const itemCodesOf = (claim: FraudClaim) => claim.lines.map((l) => l.itemCode);
+/** The courses (knowledge-base ids) a past visit was a session of: as recorded, else by its principal diagnosis. */
+const coursesOf = (h: ClaimSummary, knowledge: KnowledgeBase): string[] =>
+  h.treatments ?? knowledge.frequentTreatments({ principalDiagnosis: h.principalDiagnosis }).map((t) => t.id);
 
 const codePattern = z.string().regex(/^[A-Za-z0-9.\-_]+\*?$/, 'a code, or a prefix ending in *');
 const visitType = z.enum(visitTypes);
 
-// 分解住院: admitted again within N days (the window) of a discharge, for the same disease.
+// 分解住院: admitted again within N days (the window) of a discharge, for the same disease: the same category
+// or code, or two diagnoses of one disease group of the knowledge base (related diagnoses). Not a split
+// stay: a planned readmission for a course (chemotherapy, radiotherapy, dialysis), or a transfer on the
+// doctor's orders (离院方式 医嘱转院) to another provider within a day.
 export const readmission = defineCrossClaimRule({
   type: 'readmission',
   title: '分解住院',
   parameters: z.strictObject({
-    /** Same ICD-10 category (K35) or the same full code. */
+    /** Same ICD-10 category (K35) or the same full code; the knowledge base's disease groups add related diagnoses. */
     matchOn: z.enum(['category', 'code']),
     sameProviderOnly: z.boolean(),
-    /** Planned readmissions (chemotherapy, dialysis, radiotherapy …) are not split stays. */
+    /** Planned readmissions (chemotherapy, dialysis, radiotherapy …) are not split stays; the knowledge base's courses add to these. */
     excludeDiagnoses: z.array(codePattern).default([]),
   }),
   facts: ['otherClaim', 'otherProvider', 'gapDays', 'diagnosis'],
-  evaluate(claim, p, { history, windowDays }) {
+  evaluate(claim, p, { history, windowDays, knowledge }) {
     const principal = claim.diagnoses[0];
     if (claim.visitType !== 'inpatient' || !principal || matchesAny(p.excludeDiagnoses, principal)) return [];
-    const same = (other: string) =>
-      p.matchOn === 'category' ? diagnosisCategory(other) === diagnosisCategory(principal) : other === principal;
+    if (knowledge.plannedStay({ principalDiagnosis: principal, itemCodes: itemCodesOf(claim) })) return [];
+    const sameDisease = (other: string): string | undefined => {
+      if (p.matchOn === 'category' ? diagnosisCategory(other) === diagnosisCategory(principal) : other === principal) return principal;
+      const group = knowledge.related(principal, other);
+      return group ? `${principal}，与 ${other} 同属${group.name}` : undefined;
+    };
     const findings: Finding[] = [];
     for (const h of history) {
-      if (h.visitType !== 'inpatient' || !h.principalDiagnosis || !same(h.principalDiagnosis)) continue;
+      if (h.visitType !== 'inpatient' || !h.principalDiagnosis || matchesAny(p.excludeDiagnoses, h.principalDiagnosis)) continue;
+      const diagnosis = sameDisease(h.principalDiagnosis);
+      if (!diagnosis) continue;
       if (p.sameProviderOnly && h.providerCode !== claim.provider.code) continue;
-      const gap = h.end <= claim.start ? daysBetween(h.end, claim.start) : claim.end <= h.start ? daysBetween(claim.end, h.start) : -1;
+      if (coursesOf(h, knowledge).some((id) => knowledge.course(id)?.plannedStays)) continue;
+      const hFirst = h.end <= claim.start;
+      const gap = hFirst ? daysBetween(h.end, claim.start) : claim.end <= h.start ? daysBetween(claim.end, h.start) : -1;
       if (gap < 0 || gap > windowDays) continue;
-      findings.push({ facts: { otherClaim: h.ref.claimNo, otherProvider: h.providerCode, gapDays: gap, diagnosis: principal } });
+      const earlierLeftBy = hFirst ? h.dischargeStatus : claim.dischargeStatus;
+      if (gap <= 1 && h.providerCode !== claim.provider.code && knowledge.isTransfer(earlierLeftBy)) continue;
+      findings.push({ facts: { otherClaim: h.ref.claimNo, otherProvider: h.providerCode, gapDays: gap, diagnosis } });
     }
     return findings;
   },
@@ -59,13 +79,26 @@ export const overlappingVisits = defineCrossClaimRule({
     outpatientSameDay: z.enum(['never', 'different-region', 'any']),
   }),
   facts: ['otherClaim', 'otherProvider', 'otherStart', 'otherEnd'],
-  evaluate(claim, p, { history }) {
+  evaluate(claim, p, { history, knowledge }) {
     const [a0, a1] = interval(claim);
     const findings: Finding[] = [];
+    const stay = isStay(claim.visitType);
     for (const h of history) {
       if (h.providerCode === claim.provider.code) continue;
       const [b0, b1] = interval(h);
       if (!(a0 < b1 && b0 < a1)) continue;
+      const hStay = isStay(h.visitType);
+      // An emergency visit on the admission day is how the patient came to be admitted.
+      if (stay && !hStay && h.emergency && h.start === claim.start) continue;
+      if (!stay && hStay && claim.emergency && claim.start === h.start) continue;
+      // A same-day transfer: one stay ends by 医嘱转院 on the day the other begins.
+      if (
+        stay &&
+        hStay &&
+        ((knowledge.isTransfer(h.dischargeStatus) && h.end === claim.start) ||
+          (knowledge.isTransfer(claim.dischargeStatus) && claim.end === h.start))
+      )
+        continue;
       if (!isStay(claim.visitType) && !isStay(h.visitType)) {
         if (p.outpatientSameDay === 'never') continue;
         if (
@@ -80,7 +113,9 @@ export const overlappingVisits = defineCrossClaimRule({
   },
 });
 
-// 高频就诊: more visits in the window than a member plausibly needs.
+// 高频就诊: more visits in the window than a member plausibly needs. A session of a course the knowledge base
+// says is legitimately frequent (dialysis three times a week, a radiotherapy course) is counted against the
+// course's own maximum, scaled to the window, and not against the rule's.
 export const visitFrequency = defineCrossClaimRule({
   type: 'visit-frequency',
   title: '高频就诊',
@@ -89,17 +124,31 @@ export const visitFrequency = defineCrossClaimRule({
     visitTypes: z.array(visitType).min(1),
   }),
   facts: ['visits', 'days', 'maxVisits'],
-  evaluate(claim, p, { history, windowDays }) {
+  evaluate(claim, p, { history, windowDays, knowledge }) {
     if (!p.visitTypes.includes(claim.visitType)) return [];
     // A trailing window ending on this visit's day.
     const from = addDays(claim.start, -(windowDays - 1));
-    const visits = 1 + history.filter((h) => p.visitTypes.includes(h.visitType) && h.start >= from && h.start <= claim.start).length;
+    const inWindow = history.filter((h) => p.visitTypes.includes(h.visitType) && h.start >= from && h.start <= claim.start);
+    const courses = knowledge.frequentTreatments({ principalDiagnosis: claim.diagnoses[0], itemCodes: itemCodesOf(claim) });
+    if (courses.length > 0) {
+      const findings: Finding[] = [];
+      for (const course of courses) {
+        const sessions = 1 + inWindow.filter((h) => coursesOf(h, knowledge).includes(course.id)).length;
+        const allowed = Math.ceil((course.maxSessions * windowDays) / course.windowDays);
+        if (sessions > allowed) findings.push({ facts: { visits: sessions, days: windowDays, maxVisits: allowed } });
+      }
+      return findings.slice(0, 1);
+    }
+    const visits = 1 + inWindow.filter((h) => coursesOf(h, knowledge).length === 0).length;
     if (visits <= p.maxVisits) return [];
     return [{ facts: { visits, days: windowDays, maxVisits: p.maxVisits } }];
   },
 });
 
-// 重复开药: the same drug bought again while the last supply should still last.
+// 重复开药: the same drug bought again while the last supply should still last. A supply is one drug (any
+// maker or pack: its national code's generic part) bought on one day at one provider, its days added up
+// across the lines and claims that carry it; a supply split over claims is a refill only beyond what the
+// knowledge base allows the claim's chronic disease (长期处方), or, without one, as any early purchase is.
 export const earlyRefill = defineCrossClaimRule({
   type: 'early-refill',
   title: '重复开药（前次药量未用完）',
@@ -108,32 +157,56 @@ export const earlyRefill = defineCrossClaimRule({
     graceDays: z.number().int().nonnegative(),
   }),
   facts: ['itemCode', 'itemName', 'otherClaim', 'otherDate', 'remainingDays'],
-  evaluate(claim, p, { history }) {
+  evaluate(claim, p, { history, knowledge }) {
+    type Supply = { identity: string; date: string; provider: string; days: number; claimNo: string };
+    const past = new Map<string, Supply>();
+    for (const h of history) {
+      for (const d of h.drugs) {
+        const identity = drugIdentity(d.itemCode);
+        const key = `${identity}#${d.date}#${h.providerCode}`;
+        const s = past.get(key);
+        if (s) s.days += d.supplyDays;
+        else past.set(key, { identity, date: d.date, provider: h.providerCode, days: d.supplyDays, claimNo: h.ref.claimNo });
+      }
+    }
     const findings: Finding[] = [];
-    for (const line of claim.lines) {
-      if (line.supplyDays === undefined) continue;
-      let worst: { h: ClaimSummary; date: string; remaining: number } | undefined;
-      for (const h of history) {
-        for (const d of h.drugs) {
-          if (d.itemCode !== line.itemCode) continue;
+    const supplied = claim.lines.filter((l) => l.supplyDays !== undefined);
+    const groups = new Map<string, FraudClaim['lines']>();
+    for (const l of supplied) {
+      const key = `${drugIdentity(l.itemCode)}#${l.date}`;
+      groups.set(key, [...(groups.get(key) ?? []), l]);
+    }
+    for (const lines of groups.values()) {
+      const first = lines[0]!;
+      const identity = drugIdentity(first.itemCode);
+      const days = lines.reduce((sum, l) => sum + l.supplyDays!, 0);
+      const allowance = knowledge.longPrescriptionDays(claim.diagnoses, first.itemCode)?.days;
+      let worst: { s: Supply; remaining: number } | undefined;
+      for (const s of past.values()) {
+        if (s.identity !== identity) continue;
+        let remaining: number;
+        if (s.date === first.date && s.provider === claim.provider.code && allowance !== undefined) {
+          // One supply over several claims: only what goes beyond the allowance is early.
+          remaining = Math.min(s.days, s.days + days - allowance);
+        } else {
           // Whichever purchase came first: how much of its supply was left on the day of the other.
-          const remaining =
-            d.date <= line.date ? d.supplyDays - daysBetween(d.date, line.date) : line.supplyDays - daysBetween(line.date, d.date);
-          if (remaining > p.graceDays && (!worst || remaining > worst.remaining)) worst = { h, date: d.date, remaining };
+          remaining = s.date <= first.date ? s.days - daysBetween(s.date, first.date) : days - daysBetween(first.date, s.date);
         }
+        if (remaining > p.graceDays && (!worst || remaining > worst.remaining)) worst = { s, remaining };
       }
       if (!worst) continue;
-      const overlap = Math.min(worst.remaining, line.supplyDays);
+      const overlap = Math.min(worst.remaining, days);
+      const amount = lines.reduce((sum, l) => sum + l.amountFen, 0);
       findings.push({
         facts: {
-          itemCode: line.itemCode,
-          itemName: line.itemName ?? line.itemCode,
-          otherClaim: worst.h.ref.claimNo,
-          otherDate: worst.date,
+          itemCode: first.itemCode,
+          itemName: first.itemName ?? first.itemCode,
+          otherClaim: worst.s.claimNo,
+          otherDate: worst.s.date,
           remainingDays: worst.remaining,
         },
-        lines: [line.lineNo],
-        amountFen: divideRoundHalfUp(line.amountFen * overlap, line.supplyDays),
+        lines: lines.map((l) => l.lineNo),
+        amountFen: divideRoundHalfUp(amount * overlap, days),
       });
     }
     return findings;

@@ -14,6 +14,7 @@ import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { cancellationReasons, failedConditions, isConditionFailure } from '../../runtime/condition-failure.ts';
 import type { Alert } from '../alert.ts';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
+import type { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
 import { summarise, traceScans, type ClaimRef, type ClaimSummary, type FraudClaim, type TraceScan } from '../claim.ts';
 import { addDays } from '../dates.ts';
 import type { ClaimScore, DateRange, ProviderScore, RuleHit } from '../engine.ts';
@@ -181,9 +182,12 @@ export async function readProviderContext(
   };
 }
 
-/** Writes the claim's summary, trace scans and (if the discharge records it) the member's death. */
-export async function writeProjection(claim: FraudClaim): Promise<{ historySk: string; traceKeys: { pk: string; sk: string }[] }> {
-  const summary = summarise(claim);
+/** Writes the claim's summary (with the courses of treatment the knowledge base says it was a session of), trace scans and (if the discharge records it) the member's death. */
+export async function writeProjection(
+  claim: FraudClaim,
+  knowledge?: KnowledgeBase,
+): Promise<{ historySk: string; traceKeys: { pk: string; sk: string }[] }> {
+  const summary = summarise(claim, knowledge);
   const historySk = keys.history(claim.start, claim.ref);
   const scans = traceScans(claim);
   const traceKeys = scans.map((s) => ({ pk: keys.trace(s.traceCode), sk: keys.traceScan(s.ref, s.lineNo) }));
