@@ -19,7 +19,9 @@ import { diagnosisCategory, matchesAny } from './match.ts';
 const itemCodesOf = (claim: FraudClaim) => claim.lines.map((l) => l.itemCode);
 /** The courses (knowledge-base ids) a past visit was a session of: as recorded, else by its principal diagnosis. */
 const coursesOf = (h: ClaimSummary, knowledge: KnowledgeBase): string[] =>
-  h.treatments ?? knowledge.frequentTreatments({ principalDiagnosis: h.principalDiagnosis }).map((t) => t.id);
+  h.treatments
+    ? h.treatments.filter((id) => knowledge.course(id) !== undefined)
+    : knowledge.frequentTreatments({ principalDiagnosis: h.principalDiagnosis }).map((t) => t.id);
 
 const codePattern = z.string().regex(/^[A-Za-z0-9.\-_]+\*?$/, 'a code, or a prefix ending in *');
 const visitType = z.enum(visitTypes);
