@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { createOperatorTopic } from './stack/alarms.ts';
 import { createFunctions } from './stack/functions.ts';
 import { createHttpApi } from './stack/http-api.ts';
+import { acknowledgeNagFindings } from './stack/nag.ts';
 import { connectConsumers, createBus, createQueues, createRules } from './stack/messaging.ts';
 import { createSchedules } from './stack/schedules.ts';
 import { createTables } from './stack/tables.ts';
@@ -25,6 +26,7 @@ export class YibaoStack extends Stack {
     createRules(this, bus, queues, topic);
     createSchedules(this, functions, topic);
     const { stage } = createHttpApi(this, functions);
+    acknowledgeNagFindings(this, { functions, tables });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName, description: 'The custom event bus' });
