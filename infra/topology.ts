@@ -100,7 +100,7 @@ export const tables = {
         partitionKey: 'gsi3pk',
         sortKey: 'gsi3sk',
         purpose:
-          'REGION#<code>#<scheme>#YEAR#<yyyy> → a pooling region’s claims of a scheme and year, by member then settlement time (policy simulation)',
+          'REGION#<code>#<scheme>#YEAR#<yyyy>#P<nn> → a pooling region’s claims of a scheme and year in one member partition (shared/simulation/partition.ts), by member then settlement time (policy simulation)',
       },
     ],
     dataTable: true,
@@ -109,7 +109,7 @@ export const tables = {
       'its ledger, in order: pk=CLAIM#<provider>#<claimNo>, sk begins_with LEDGER# (LEDGER#<settlementNo>#0-SETTLEMENT, then #1-REVERSAL if reversed)',
       "a member's claims in a window: byMember gsi1pk=MEMBER#<id>, gsi1sk between dates",
       "a provider's claims in a year: byProviderYear gsi2pk=PROVIDER#<code>#YEAR#<yyyy>",
-      "a region's settled claims of a scheme and year, each member's in settlement order (policy simulation replays them): byRegionYear gsi3pk=REGION#<code>#<scheme>#YEAR#<yyyy>",
+      "a region's settled claims of a scheme and year, each member's in settlement order (policy simulation replays them): byRegionYear gsi3pk=REGION#<code>#<scheme>#YEAR#<yyyy>#P<nn>, one query per member partition",
     ],
   },
   accumulators: {
@@ -259,6 +259,26 @@ export const tables = {
     dataTable: true,
     accessPatterns: ['events of a day: pk=DAY#<yyyy-mm-dd>, sk=<time>#<eventId>', 'the trail of one request: byCorrelation'],
   },
+  simulations: {
+    purpose:
+      'Policy simulation runs (政策测算): the request (draft and window), progress, each partition’s partial result and the report; nothing live is ever written by a run.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      {
+        name: 'byRegion',
+        partitionKey: 'gsi1pk',
+        sortKey: 'gsi1sk',
+        purpose: 'REGION#<code> → a region’s runs by creation time',
+      },
+    ],
+    dataTable: true,
+    accessPatterns: [
+      'a run: pk=RUN#<runId> (a hash of draft, window and assumptions: the same request is the same run), sk=RUN (status, progress, summary), sk=REQUEST (the draft document and assumptions, gzipped)',
+      'its partials, one per partition group: pk=RUN#<runId>, sk begins_with PART# (gzipped, chunked); its report: sk begins_with REPORT# (gzipped, chunked)',
+      'a region’s runs: byRegion gsi1pk=REGION#<code>, gsi1sk=<createdAt>#<runId>',
+    ],
+  },
   outbox: {
     purpose:
       'Events committed in the same transaction as the state they report and not yet on the bus (transactional outbox); the relay publishes what a request left behind.',
@@ -298,6 +318,8 @@ export type FunctionKey =
   | 'prepayment'
   | 'prepaymentApi'
   | 'prepaymentWork'
+  | 'simulation'
+  | 'simulationRunner'
   | 'paymentFacts'
   | 'yearEndSettlement'
   | 'yearEndApi'
@@ -306,7 +328,15 @@ export type FunctionKey =
   | 'accountEvents'
   | 'retireeCredits';
 
-export type QueueKey = 'drgGrouping' | 'fraudScoring' | 'alertDelivery' | 'prepaymentWork' | 'paymentFacts' | 'audit' | 'accountEvents';
+export type QueueKey =
+  | 'drgGrouping'
+  | 'fraudScoring'
+  | 'alertDelivery'
+  | 'prepaymentWork'
+  | 'paymentFacts'
+  | 'audit'
+  | 'accountEvents'
+  | 'simulationRuns';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -580,6 +610,30 @@ export const functions = {
     publishes: true,
     sendsTo: [],
   },
+  // Policy simulation (政策测算) is two Lambdas: the staff routes, which validate a draft and fan a run
+  // out by member partition onto simulationRuns, and the runner, which replays its partitions (worker
+  // threads where it runs from source, one Lambda per partition on AWS) and the last one the report.
+  simulation: {
+    entry: 'functions/simulation/handler.ts',
+    description: 'Policy simulation (政策测算): start a run of a draft over a window of settled claims, read its progress and report.',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    // The draft is checked by its kind's schema alone; claims and policies are read by the runner, never here.
+    tables: { simulations: 'readwrite' },
+    publishes: false,
+    sendsTo: ['simulationRuns'],
+  },
+  simulationRunner: {
+    entry: 'functions/simulation/runner-handler.ts',
+    description:
+      'Replays one member partition of a simulation run (the simulationRuns queue): claims settled again both ways, nothing live written.',
+    memoryMb: 3008,
+    timeoutSeconds: 900,
+    // Reads only: claims (byRegionYear), policies, the budget (reserve, DRG pool); writes only its own run.
+    tables: { simulations: 'readwrite', claims: 'read', policies: 'read', providers: 'read' },
+    publishes: false,
+    sendsTo: [],
+  },
 } satisfies Record<FunctionKey, FunctionSpec>;
 
 // ---------------------------------------------------------------------------------------------
@@ -666,6 +720,17 @@ export const queues = {
     batchSize: 10,
     maxBatchingWindowSeconds: 1,
     maxAgeSeconds: 900,
+  },
+  simulationRuns: {
+    purpose:
+      'Member partitions of a policy simulation run to replay (one message per partition on AWS: the run fans out over Lambda; one message for every partition locally, replayed on worker threads).',
+    consumer: 'simulationRunner',
+    // Six times the runner's 900 s timeout; a partition that fails three times fails the run.
+    visibilityTimeoutSeconds: 5400,
+    maxReceiveCount: 3,
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maxAgeSeconds: 3600,
   },
 } satisfies Record<QueueKey, QueueSpec>;
 
@@ -925,6 +990,10 @@ const declaredRoutes = {
   getYearEndProviderReport: route('GET', '/v1/reports/year-end/{region}/{year}/providers', 'yearEndApi'),
   getYearEndCommunityReport: route('GET', '/v1/reports/year-end/{region}/{year}/health-communities', 'yearEndApi'),
   getYearEndSummary: route('GET', '/v1/reports/year-end/{region}/{year}/summary', 'yearEndApi'),
+  startSimulation: route('POST', '/v1/simulations', 'simulation'),
+  listSimulations: route('GET', '/v1/simulations', 'simulation'),
+  getSimulation: route('GET', '/v1/simulations/{runId}', 'simulation'),
+  getSimulationReport: route('GET', '/v1/simulations/{runId}/report', 'simulation'),
 };
 
 /** Every route's name (`settleClaim`, `enrolMember` …). */

@@ -77,6 +77,8 @@ export const STAFF_PERMISSIONS = {
   'ltc:manage': 'register assessors and care institutions, assign assessments, reverse care claims',
   /** Long-term care: an assessor scores or confirms the assessments assigned to them (失能评估). */
   'ltc:assess': 'score and confirm disability assessments as an assigned assessor',
+  /** Policy simulation (政策测算): run a draft over settled claims and read the results. */
+  'simulation:run': 'run policy simulations of drafts and read their reports',
 } as const;
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;
 

@@ -46,6 +46,8 @@ const accepts: Record<QueueKey, readonly EventContract[] | typeof EVERY_EVENT | 
   audit: EVERY_EVENT,
   // functions/prepayment/plan.ts sends work items here itself.
   prepaymentWork: NOT_FROM_THE_BUS,
+  // functions/simulation/runs.ts sends a run's partitions here itself.
+  simulationRuns: NOT_FROM_THE_BUS,
 };
 
 const isContract = (value: unknown): value is EventContract =>

@@ -35,7 +35,10 @@ describe('route names in infra/topology.ts', () => {
   it('names every route once, in camelCase, and keeps one route per method and path', () => {
     const names = routes.map((r) => r.name);
     expect(names).toHaveLength(
-      65 + 8 /* personal accounts, issue 12.2 */ + 8 /* employers, employment, monthly contributions, issue 12.1 */,
+      65 +
+        8 /* personal accounts, issue 12.2 */ +
+        8 /* employers, employment, monthly contributions, issue 12.1 */ +
+        4 /* policy simulation, issue 18 */,
     );
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[a-z][a-zA-Z]*$/);

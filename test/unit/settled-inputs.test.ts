@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { commitSettlement, fromItem, type ClaimRecord, type LedgerEntry } from '../../shared/settlement/store/claims.ts';
 import { settle } from '../../shared/settlement/engine.ts';
 import { exampleBill, exampleLine, exampleMember, exampleProvider } from '../../shared/settlement/examples.ts';
+import { partitionOf } from '../../shared/simulation/partition.ts';
 import { shippedPolicy } from '../../shared/policy/benefits.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -53,7 +54,7 @@ describe('a settled claim keeps the inputs to settle it again', () => {
     await commitSettlement(record, undefined, { memberId: member.memberId, year: 2023, version: 0, counters: {} }, entry);
     const item = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
     expect(item.inputs).toBeInstanceOf(Uint8Array);
-    expect(item.gsi3pk).toBe('REGION#330900#resident#YEAR#2023');
+    expect(item.gsi3pk).toBe(`REGION#330900#resident#YEAR#2023#P${String(partitionOf('H:HH1')).padStart(2, '0')}`);
     expect(item.gsi3sk).toBe(`${member.memberId}#2023-11-01T08:00:00.000Z#${bill.providerCode}#${bill.claimNo}`);
     const back = fromItem(item);
     expect(back.inputs).toEqual(record.inputs);

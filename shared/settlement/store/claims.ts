@@ -45,6 +45,7 @@ import type { CatalogueView } from '../../catalogue/version.ts';
 import type { Bill } from '../bill.ts';
 import type { MemberState, ProviderProfile } from '../member.ts';
 import type { Statement } from '../statement.ts';
+import { partitionOf, replayUnit } from '../../simulation/partition.ts';
 
 export type ClaimStatus = 'settled' | 'reversed';
 export type ClaimEventName = 'ClaimSettled' | 'ClaimReversed';
@@ -140,14 +141,16 @@ function toItem(record: ClaimRecord): Record<string, unknown> {
     gsi1sk: `${bill.visit.serviceDate}#${record.providerCode}#${record.claimNo}`,
     gsi2pk: `PROVIDER#${record.providerCode}#YEAR#${record.year}`,
     gsi2sk: `${statement.visit.settlementDate}#${record.claimNo}`,
-    // A pooling region's claims of a scheme and year, by member then settlement order (policy simulation).
-    gsi3pk: regionYearKey(record.region, record.scheme, record.year),
+    // A pooling region's claims of a scheme and year, sharded by member partition (a simulation reads
+    // each partition on its own), by member then settlement order.
+    gsi3pk: regionYearKey(record.region, record.scheme, record.year, partitionOf(replayUnit(inputs?.member ?? record))),
     gsi3sk: `${record.memberId}#${record.settledAt}#${record.providerCode}#${record.claimNo}`,
   };
 }
 
-/** The byRegionYear index's partition: a pooling region's claims of one scheme and year. */
-export const regionYearKey = (region: string, scheme: string, year: number) => `REGION#${region}#${scheme}#YEAR#${year}`;
+/** The byRegionYear index's partition: a pooling region's claims of one scheme and year in one member partition. */
+export const regionYearKey = (region: string, scheme: string, year: number, partition: number) =>
+  `REGION#${region}#${scheme}#YEAR#${year}#P${String(partition).padStart(2, '0')}`;
 
 export function fromItem(item: Record<string, unknown>): ClaimRecord {
   const record: ClaimRecord = {

@@ -1,0 +1,181 @@
+/**
+ * The compact form a year of claims is read into once (pure): charge lines in typed columns (codes
+ * interned, amounts in float64 which holds every fen exactly), each bill's header as one JSON text,
+ * and the members, providers and catalogue views the claims share held once and referred to by
+ * index. A million claims is a few hundred megabytes instead of gigabytes of objects, and a
+ * partition's columns move to a worker thread as transferable buffers, not as millions of objects
+ * to clone. A bill is decoded again just before it is settled, exactly as it was stored.
+ */
+import { itemClasses } from '../../events/claims.ts';
+import type { Bill, BillLine } from '../settlement/bill.ts';
+import { lineCategories } from '../settlement/policy.ts';
+import type { CompactClaim, CompactYear } from './replay.ts';
+
+export interface EncodedPartition {
+  /** Interned strings (item codes, line dates, units). */
+  strings: string[];
+  /** Per claim. */
+  heads: string[];
+  orders: string[];
+  units: Int32Array;
+  schemes: Uint8Array;
+  members: Int32Array;
+  providers: Int32Array;
+  catalogues: Int32Array;
+  storedFund: Float64Array;
+  /** Claim i's lines are lineStart[i] ≤ j < lineStart[i + 1]. */
+  lineStart: Int32Array;
+  /** Per line. */
+  lineNo: Int32Array;
+  itemCode: Int32Array;
+  itemClass: Int8Array;
+  category: Uint8Array;
+  quantity: Float64Array;
+  unitPriceFen: Float64Array;
+  amountFen: Float64Array;
+  /** NaN: no price limit. */
+  priceLimitFen: Float64Array;
+  /** -1: none. */
+  serviceDate: Int32Array;
+  /** The rare fields the engine does not read (name, supply days, trace code), as JSON; -1: none. */
+  extra: Int32Array;
+  /** The shared tables, whole. */
+  tables: Pick<CompactYear, 'members' | 'providers' | 'catalogues'>;
+}
+
+const SCHEMES = ['employee', 'resident'] as const;
+
+/** Encodes the claims given (a partition's) with the year's shared tables. */
+export function encodePartition(year: CompactYear, indices: readonly number[]): EncodedPartition {
+  const strings: string[] = [];
+  const interned = new Map<string, number>();
+  const intern = (s: string) => {
+    let i = interned.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      interned.set(s, i);
+    }
+    return i;
+  };
+  const n = indices.length;
+  let lines = 0;
+  for (const i of indices) lines += year.claims[i]!.bill.lines.length;
+  const e: EncodedPartition = {
+    strings,
+    heads: new Array(n),
+    orders: new Array(n),
+    units: new Int32Array(n),
+    schemes: new Uint8Array(n),
+    members: new Int32Array(n),
+    providers: new Int32Array(n),
+    catalogues: new Int32Array(n),
+    storedFund: new Float64Array(n),
+    lineStart: new Int32Array(n + 1),
+    lineNo: new Int32Array(lines),
+    itemCode: new Int32Array(lines),
+    itemClass: new Int8Array(lines),
+    category: new Uint8Array(lines),
+    quantity: new Float64Array(lines),
+    unitPriceFen: new Float64Array(lines),
+    amountFen: new Float64Array(lines),
+    priceLimitFen: new Float64Array(lines),
+    serviceDate: new Int32Array(lines),
+    extra: new Int32Array(lines),
+    tables: { members: year.members, providers: year.providers, catalogues: year.catalogues },
+  };
+  let j = 0;
+  indices.forEach((index, k) => {
+    const c = year.claims[index]!;
+    const { lines: billLines, ...head } = c.bill;
+    e.heads[k] = JSON.stringify(head);
+    e.orders[k] = c.order;
+    e.units[k] = intern(c.unit);
+    e.schemes[k] = SCHEMES.indexOf(c.scheme);
+    e.members[k] = c.member;
+    e.providers[k] = c.provider;
+    e.catalogues[k] = c.catalogue;
+    e.storedFund[k] = c.storedFundPaidFen;
+    e.lineStart[k] = j;
+    for (const line of billLines) {
+      const { lineNo, itemCode, itemClass, category, quantity, unitPriceFen, amountFen, priceLimitFen, serviceDate, ...rest } = line;
+      e.lineNo[j] = lineNo;
+      e.itemCode[j] = intern(itemCode);
+      e.itemClass[j] = itemClass === undefined ? -1 : itemClasses.indexOf(itemClass);
+      e.category[j] = lineCategories.indexOf(category);
+      e.quantity[j] = quantity;
+      e.unitPriceFen[j] = unitPriceFen;
+      e.amountFen[j] = amountFen;
+      e.priceLimitFen[j] = priceLimitFen ?? Number.NaN;
+      e.serviceDate[j] = serviceDate === undefined ? -1 : intern(serviceDate);
+      e.extra[j] = Object.keys(rest).length === 0 ? -1 : intern(JSON.stringify(rest));
+      j++;
+    }
+  });
+  e.lineStart[n] = j;
+  return e;
+}
+
+/** The buffers a partition moves to a worker without copying. */
+export const transferables = (e: EncodedPartition): ArrayBuffer[] =>
+  [
+    e.units,
+    e.schemes,
+    e.members,
+    e.providers,
+    e.catalogues,
+    e.storedFund,
+    e.lineStart,
+    e.lineNo,
+    e.itemCode,
+    e.itemClass,
+    e.category,
+    e.quantity,
+    e.unitPriceFen,
+    e.amountFen,
+    e.priceLimitFen,
+    e.serviceDate,
+    e.extra,
+  ].map((a) => a.buffer as ArrayBuffer);
+
+/** Claim k of a partition, its bill decoded again. */
+export function decodeBill(e: EncodedPartition, k: number): Bill {
+  const head = JSON.parse(e.heads[k]!) as Omit<Bill, 'lines'>;
+  const lines: BillLine[] = [];
+  for (let j = e.lineStart[k]!; j < e.lineStart[k + 1]!; j++) {
+    const line: BillLine = {
+      lineNo: e.lineNo[j]!,
+      itemCode: e.strings[e.itemCode[j]!]!,
+      category: lineCategories[e.category[j]!]!,
+      quantity: e.quantity[j]!,
+      unitPriceFen: e.unitPriceFen[j]!,
+      amountFen: e.amountFen[j]!,
+    };
+    if (e.itemClass[j]! >= 0) line.itemClass = itemClasses[e.itemClass[j]!]!;
+    if (!Number.isNaN(e.priceLimitFen[j]!)) line.priceLimitFen = e.priceLimitFen[j]!;
+    if (e.serviceDate[j]! >= 0) line.serviceDate = e.strings[e.serviceDate[j]!]!;
+    if (e.extra[j]! >= 0) Object.assign(line, JSON.parse(e.strings[e.extra[j]!]!));
+    lines.push(line);
+  }
+  return { ...head, lines } as Bill;
+}
+
+/** A partition as the replay reads it: the bills decoded lazily, one at a time. */
+export function decodedYear(e: EncodedPartition): CompactYear {
+  // Not cached: the replay reads a claim's bill once, and a million decoded bills would not stay compact.
+  const claims: CompactClaim[] = e.heads.map((_, k) => {
+    return {
+      unit: e.strings[e.units[k]!]!,
+      order: e.orders[k]!,
+      scheme: SCHEMES[e.schemes[k]!]!,
+      get bill() {
+        return decodeBill(e, k);
+      },
+      member: e.members[k]!,
+      provider: e.providers[k]!,
+      catalogue: e.catalogues[k]!,
+      storedFundPaidFen: e.storedFund[k]!,
+    };
+  });
+  return { claims, ...e.tables };
+}

@@ -1,0 +1,319 @@
+/**
+ * The simulation report (pure): the partials of every partition merged into what staff and the
+ * regulator read: fund paid by layer and by each cut, in force, under the draft and the difference;
+ * the out-of-pocket distribution; the most affected members (masked) and providers; the DRG point
+ * value and each provider's entitlement; the projected months of reserve; a chart-ready series by
+ * month. JSON here, CSV in csv.ts. Every figure is integer fen (points: centipoints).
+ */
+import { divideRoundHalfUp, type Fen } from '../money/fen.ts';
+import { drgPayments, pointValue, type PointValue } from '../budget/point-value.ts';
+import { mulDivRoundHalfUp } from '../budget/arith.ts';
+import { layerKeys, type LayerKey } from '../settlement/statement.ts';
+import { emptySide, emptyTotals, type MemberRow, type Partial, type Side, type Totals } from './aggregate.ts';
+import { project, type Projection, type ProjectionInput } from './projection.ts';
+import type { SimulationWindow } from './request.ts';
+
+export function differenceOf(a: Totals, b: Totals): Totals {
+  const d = emptyTotals();
+  d.claims = b.claims - a.claims;
+  d.billedFen = b.billedFen - a.billedFen;
+  d.fundPaidFen = b.fundPaidFen - a.fundPaidFen;
+  d.patientPaidFen = b.patientPaidFen - a.patientPaidFen;
+  d.institutionFen = b.institutionFen - a.institutionFen;
+  for (const k of layerKeys) d.byLayer[k] = b.byLayer[k] - a.byLayer[k];
+  return d;
+}
+
+function differenceMap(a: Record<string, Totals>, b: Record<string, Totals>): Record<string, Totals> {
+  const out: Record<string, Totals> = {};
+  for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
+    out[k] = differenceOf(a[k] ?? emptyTotals(), b[k] ?? emptyTotals());
+  return out;
+}
+
+export function sideDifference(a: Side, b: Side): Side {
+  const d = emptySide();
+  d.all = differenceOf(a.all, b.all);
+  d.byScheme = differenceMap(a.byScheme, b.byScheme);
+  d.byCategory = differenceMap(a.byCategory, b.byCategory);
+  d.byPoverty = { poor: differenceOf(a.byPoverty.poor, b.byPoverty.poor), others: differenceOf(a.byPoverty.others, b.byPoverty.others) };
+  d.byLevel = differenceMap(a.byLevel, b.byLevel);
+  d.byVisitType = differenceMap(a.byVisitType, b.byVisitType);
+  d.byMonth = differenceMap(a.byMonth, b.byMonth);
+  return d;
+}
+
+export interface Distribution {
+  members: number;
+  meanFen: Fen;
+  medianFen: Fen;
+  p90Fen: Fen;
+  aboveLine: number;
+}
+
+/** Mean (half up to the fen), median (the mean of the middle two for an even count), p90 by nearest rank. */
+export function distribution(values: readonly number[], lineFen: Fen): Distribution {
+  const n = values.length;
+  if (n === 0) return { members: 0, meanFen: 0, medianFen: 0, p90Fen: 0, aboveLine: 0 };
+  const sorted = Float64Array.from(values).sort();
+  const total = values.reduce((a, b) => a + b, 0);
+  const mid = Math.floor(n / 2);
+  const median = n % 2 === 1 ? sorted[mid]! : divideRoundHalfUp(sorted[mid - 1]! + sorted[mid]!, 2);
+  return {
+    members: n,
+    meanFen: divideRoundHalfUp(total, n),
+    medianFen: median,
+    p90Fen: sorted[Math.ceil(0.9 * n) - 1]!,
+    aboveLine: values.filter((v) => v > lineFen).length,
+  };
+}
+
+/** A member id shown in a report: enough to tell rows apart, not to identify anyone. */
+export const maskMemberId = (id: string): string =>
+  id.length <= 4 ? '*'.repeat(id.length) : `${id.slice(0, 2)}${'*'.repeat(id.length - 4)}${id.slice(-2)}`;
+
+export interface DrgProviderLine {
+  providerCode: string;
+  level: string;
+  cases: number;
+  centipointsInForce: number;
+  centipointsDraft: number;
+  entitlementInForceFen: Fen;
+  entitlementDraftFen: Fen;
+  differenceFen: Fen;
+}
+
+export interface DrgSection {
+  /** The pool the window's points divide, and where it came from. */
+  poolFen: Fen | null;
+  poolSource: string;
+  cases: number;
+  inForce: PointValue | null;
+  draft: PointValue | null;
+  providers: DrgProviderLine[];
+}
+
+export interface ReportContext {
+  runId: string;
+  draft: { kind: string; region: string; version: number; effectiveFrom: string; hash: string; title?: string | undefined };
+  window: SimulationWindow;
+  top: number;
+  catastrophicLine: { lineFen: Fen; source: string };
+  /** The DRG pool for the whole year, where the budget (or the request) names one. */
+  drgPool: { yearFen: Fen; source: string; prorate: boolean } | null;
+  projection: Omit<ProjectionInput, 'windowDays' | 'yearDays' | 'pooledInForceFen' | 'pooledDraftFen'>;
+}
+
+export interface SimulationReport {
+  runId: string;
+  draft: ReportContext['draft'];
+  window: SimulationWindow;
+  claims: { read: number; inWindow: number; members: number; providers: number };
+  fund: { inForce: Side; draft: Side; difference: Side };
+  outOfPocket: {
+    line: ReportContext['catastrophicLine'];
+    inForce: Distribution;
+    draft: Distribution;
+    difference: { meanFen: Fen; medianFen: Fen; p90Fen: Fen; aboveLine: number };
+    poor: { inForce: Distribution; draft: Distribution };
+  };
+  mostAffected: {
+    members: (Omit<MemberRow, 'memberId'> & { member: string; patientDifferenceFen: Fen; fundDifferenceFen: Fen })[];
+    providers: {
+      providerCode: string;
+      level: string;
+      claims: number;
+      fundInForceFen: Fen;
+      fundDraftFen: Fen;
+      fundDifferenceFen: Fen;
+      patientDifferenceFen: Fen;
+    }[];
+  };
+  drg: DrgSection | null;
+  projection: Projection;
+  refused: Partial['refused'];
+  replayCheck: Partial['replayCheck'];
+  /** What the claims store held for the window's year: claims read, reversed ones left out, those settled before inputs were kept. */
+  store?: { read: number; reversed: number; withoutInputs: number };
+  /** For the console's chart: one point per settlement month, fund paid both ways and by layer. */
+  series: {
+    months: string[];
+    fundInForceFen: Fen[];
+    fundDraftFen: Fen[];
+    differenceFen: Fen[];
+    patientInForceFen: Fen[];
+    patientDraftFen: Fen[];
+    byLayerDifferenceFen: Record<LayerKey, Fen[]>;
+  };
+}
+
+const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+export const windowDays = (w: SimulationWindow) => dayNumber(w.to) - dayNumber(w.from) + 1;
+export const yearDays = (year: number) => (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 366 : 365);
+
+function drgSection(partial: Partial, ctx: ReportContext): DrgSection | null {
+  const rows = partial.providers.filter((p) => p.drgCases > 0 || p.centipointsInForce !== 0 || p.centipointsDraft !== 0);
+  if (rows.length === 0) return null;
+  rows.sort((a, b) => (a.providerCode < b.providerCode ? -1 : 1));
+  const days = windowDays(ctx.window);
+  const year = Number(ctx.window.from.slice(0, 4));
+  const pool = ctx.drgPool
+    ? ctx.drgPool.prorate
+      ? mulDivRoundHalfUp(ctx.drgPool.yearFen, days, yearDays(year))
+      : ctx.drgPool.yearFen
+    : null;
+  const a = rows.map((r) => r.centipointsInForce);
+  const b = rows.map((r) => r.centipointsDraft);
+  const payA = pool === null ? rows.map(() => 0) : drgPayments(pool, a);
+  const payB = pool === null ? rows.map(() => 0) : drgPayments(pool, b);
+  const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+  return {
+    poolFen: pool,
+    poolSource: ctx.drgPool
+      ? `${ctx.drgPool.source}${ctx.drgPool.prorate ? ` × ${days} ÷ ${yearDays(year)} days of the window` : ''}`
+      : 'no DRG budget for the region-year and none stated: points only',
+    cases: sum(rows.map((r) => r.drgCases)),
+    inForce: pool === null ? null : pointValue(pool, sum(a)),
+    draft: pool === null ? null : pointValue(pool, sum(b)),
+    providers: rows.map((r, i) => ({
+      providerCode: r.providerCode,
+      level: r.level,
+      cases: r.drgCases,
+      centipointsInForce: r.centipointsInForce,
+      centipointsDraft: r.centipointsDraft,
+      entitlementInForceFen: payA[i]!,
+      entitlementDraftFen: payB[i]!,
+      differenceFen: payB[i]! - payA[i]!,
+    })),
+  };
+}
+
+const byMagnitude =
+  <T>(value: (t: T) => number, key: (t: T) => string) =>
+  (x: T, y: T) =>
+    Math.abs(value(y)) - Math.abs(value(x)) || (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0);
+
+export function buildReport(partial: Partial, ctx: ReportContext): SimulationReport {
+  const { members } = partial;
+  const line = ctx.catastrophicLine.lineFen;
+  const oopA = distribution(
+    members.map((m) => m.patientInForceFen),
+    line,
+  );
+  const oopB = distribution(
+    members.map((m) => m.patientDraftFen),
+    line,
+  );
+  const poor = members.filter((m) => m.poor);
+  const topMembers = [...members]
+    .filter((m) => m.patientDraftFen !== m.patientInForceFen || m.fundDraftFen !== m.fundInForceFen)
+    .sort(
+      byMagnitude(
+        (m: MemberRow) => m.patientDraftFen - m.patientInForceFen || m.fundDraftFen - m.fundInForceFen,
+        (m) => m.memberId,
+      ),
+    )
+    .slice(0, ctx.top)
+    .map(({ memberId, ...m }) => ({
+      member: maskMemberId(memberId),
+      ...m,
+      patientDifferenceFen: m.patientDraftFen - m.patientInForceFen,
+      fundDifferenceFen: m.fundDraftFen - m.fundInForceFen,
+    }));
+  const topProviders = partial.providers
+    .filter((p) => p.fundDraftFen !== p.fundInForceFen || p.patientDraftFen !== p.patientInForceFen)
+    .sort(
+      byMagnitude(
+        (p) => p.fundDraftFen - p.fundInForceFen || p.patientDraftFen - p.patientInForceFen,
+        (p) => p.providerCode,
+      ),
+    )
+    .slice(0, ctx.top)
+    .map((p) => ({
+      providerCode: p.providerCode,
+      level: p.level,
+      claims: p.claims,
+      fundInForceFen: p.fundInForceFen,
+      fundDraftFen: p.fundDraftFen,
+      fundDifferenceFen: p.fundDraftFen - p.fundInForceFen,
+      patientDifferenceFen: p.patientDraftFen - p.patientInForceFen,
+    }));
+  const pooled = (s: Side) => s.all.byLayer.basic + s.all.byLayer.catastrophic;
+  const year = Number(ctx.window.from.slice(0, 4));
+  const projection = project({
+    ...ctx.projection,
+    windowDays: windowDays(ctx.window),
+    yearDays: yearDays(year),
+    pooledInForceFen: pooled(partial.inForce),
+    pooledDraftFen: pooled(partial.draft),
+  });
+  const months = [...new Set([...Object.keys(partial.inForce.byMonth), ...Object.keys(partial.draft.byMonth)])].sort();
+  const at = (s: Side, m: string) => s.byMonth[m] ?? emptyTotals();
+  return {
+    runId: ctx.runId,
+    draft: ctx.draft,
+    window: ctx.window,
+    claims: { read: partial.claimsRead, inWindow: partial.claimsInWindow, members: members.length, providers: partial.providers.length },
+    fund: { inForce: partial.inForce, draft: partial.draft, difference: sideDifference(partial.inForce, partial.draft) },
+    outOfPocket: {
+      line: ctx.catastrophicLine,
+      inForce: oopA,
+      draft: oopB,
+      difference: {
+        meanFen: oopB.meanFen - oopA.meanFen,
+        medianFen: oopB.medianFen - oopA.medianFen,
+        p90Fen: oopB.p90Fen - oopA.p90Fen,
+        aboveLine: oopB.aboveLine - oopA.aboveLine,
+      },
+      poor: {
+        inForce: distribution(
+          poor.map((m) => m.patientInForceFen),
+          line,
+        ),
+        draft: distribution(
+          poor.map((m) => m.patientDraftFen),
+          line,
+        ),
+      },
+    },
+    mostAffected: { members: topMembers, providers: topProviders },
+    drg: drgSection(partial, ctx),
+    projection,
+    refused: partial.refused,
+    replayCheck: partial.replayCheck,
+    series: {
+      months,
+      fundInForceFen: months.map((m) => at(partial.inForce, m).fundPaidFen),
+      fundDraftFen: months.map((m) => at(partial.draft, m).fundPaidFen),
+      differenceFen: months.map((m) => at(partial.draft, m).fundPaidFen - at(partial.inForce, m).fundPaidFen),
+      patientInForceFen: months.map((m) => at(partial.inForce, m).patientPaidFen),
+      patientDraftFen: months.map((m) => at(partial.draft, m).patientPaidFen),
+      byLayerDifferenceFen: Object.fromEntries(
+        layerKeys.map((k) => [k, months.map((m) => at(partial.draft, m).byLayer[k] - at(partial.inForce, m).byLayer[k])]),
+      ) as Record<LayerKey, Fen[]>,
+    },
+  };
+}
+
+/** The few lines a clerk reads first (the README shows them). */
+export function reportSummary(r: SimulationReport): string[] {
+  const y = (fen: number) => `${fen < 0 ? '-' : ''}${(Math.abs(fen) / 100).toFixed(2)}`;
+  const d = r.fund.difference;
+  const months = (h: number | null) => (h === null ? 'n/a' : (h / 100).toFixed(2));
+  return [
+    `simulation ${r.runId}: ${r.draft.kind} draft v${r.draft.version} for ${r.draft.region}, window ${r.window.from}..${r.window.to} (${r.window.scheme ?? 'both schemes'})`,
+    `claims re-settled both ways: ${r.claims.inWindow} in the window (${r.claims.read} read), ${r.claims.members} members, ${r.claims.providers} providers`,
+    `fund paid: in force ${y(r.fund.inForce.all.fundPaidFen)}, draft ${y(r.fund.draft.all.fundPaidFen)}, difference ${y(d.all.fundPaidFen)} yuan`,
+    `  by layer: ${layerKeys
+      .filter((k) => r.fund.inForce.all.byLayer[k] !== 0 || r.fund.draft.all.byLayer[k] !== 0)
+      .map((k) => `${k} ${y(d.all.byLayer[k])}`)
+      .join(', ')}`,
+    `  poor members ${y(d.byPoverty.poor.fundPaidFen)}, others ${y(d.byPoverty.others.fundPaidFen)}`,
+    `out of pocket per member: mean ${y(r.outOfPocket.inForce.meanFen)} → ${y(r.outOfPocket.draft.meanFen)}, median ${y(r.outOfPocket.inForce.medianFen)} → ${y(r.outOfPocket.draft.medianFen)}, p90 ${y(r.outOfPocket.inForce.p90Fen)} → ${y(r.outOfPocket.draft.p90Fen)}; above ${y(r.outOfPocket.line.lineFen)}: ${r.outOfPocket.inForce.aboveLine} → ${r.outOfPocket.draft.aboveLine}`,
+    `reserve: ${months(r.projection.inForce.monthsNow)} months now; at the end of next year ${months(r.projection.inForce.monthsAtNextYearEnd)} in force, ${months(r.projection.draft.monthsAtNextYearEnd)} under the draft`,
+    ...(r.drg
+      ? [`DRG: ${r.drg.cases} stays; point value ${r.drg.inForce?.yuanPerPoint ?? 'n/a'} → ${r.drg.draft?.yuanPerPoint ?? 'n/a'} yuan`]
+      : []),
+    `replay check: ${r.replayCheck.equal} claims equal to what was paid, ${r.replayCheck.differing} differ; refused: ${r.refused.inForce} in force, ${r.refused.draft} under the draft`,
+  ];
+}
