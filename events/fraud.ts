@@ -39,6 +39,12 @@ export const fraudAlertPayload = z.object({
   memberId: z.string().min(1).optional(),
   /** The insurance year of a provider alert. */
   year: z.number().int().optional(),
+  /**
+   * `alert`: the score reached the region's threshold; `review`: a claim whose hits score below it,
+   * sent at the lower severity the region's alert policy names (absent on alerts raised before the
+   * policy existed: those are all threshold alerts).
+   */
+  tier: z.enum(['alert', 'review']).optional(),
   severity,
   score: z.number().int().min(0).max(100),
   threshold: z.number().int().min(0).max(100),

@@ -313,6 +313,7 @@ export type FunctionKey =
   | 'fraudScoring'
   | 'alertDelivery'
   | 'regulatorApi'
+  | 'claimAudit'
   | 'admin'
   | 'catalogue'
   | 'prepayment'
@@ -419,8 +420,10 @@ export const functions = {
     timeoutSeconds: 29,
     // Idempotent by the claim's natural key (provider + claim number) in the claims table.
     // catalogue: the entries of a bill's codes in the catalogue in force (BatchGetItem, cached per version).
+    // alerts (read): pre-settlement audit reads the member's fraud history projection, as scoring does.
     tables: {
       claims: 'readwrite',
+      alerts: 'read',
       accumulators: 'readwrite',
       members: 'read',
       policies: 'read',
@@ -480,6 +483,16 @@ export const functions = {
     publishes: true,
     sendsTo: [],
     secrets: secretEnv('webhookKey'),
+  },
+  claimAudit: {
+    entry: 'functions/claim-audit/handler.ts',
+    description: "A claim's smart-audit result for staff, its regulator and its provider; providers' appeals (申诉) on the case.",
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    // alerts: the claim's score (CLAIM#…/SCORE), its case and appeals; policies: the judging catalogue's thresholds in words.
+    tables: { alerts: 'readwrite', policies: 'read' },
+    publishes: false,
+    sendsTo: [],
   },
   admin: {
     entry: 'functions/admin/handler.ts',
@@ -941,6 +954,9 @@ const declaredRoutes = {
   settleClaim: route('POST', '/v1/claims', 'adjudication'),
   getClaim: route('GET', '/v1/claims/{providerCode}/{claimNo}', 'adjudication'),
   reverseClaim: route('POST', '/v1/claims/{providerCode}/{claimNo}/reversal', 'adjudication'),
+  // A claim's smart-audit result and the provider's appeal (issue 13): kept with the alerts, not the claims table.
+  getClaimAudit: route('GET', '/v1/claims/{providerCode}/{claimNo}/audit', 'claimAudit'),
+  appealClaimAudit: route('POST', '/v1/claims/{providerCode}/{claimNo}/appeals', 'claimAudit'),
 
   getPersonalAccount: route('GET', '/v1/accounts/{memberId}', 'accounts'),
   putPersonalAccount: route('PUT', '/v1/accounts/{memberId}', 'accounts'),

@@ -52,7 +52,8 @@ function requireClaimVisible(principal: Principal, claim: ClaimRecord): void {
 export const handler = httpApi(logger, 'adjudication', {
   preSettleClaim: async (request) => {
     const { bill } = billFrom(request);
-    return { statusCode: 200, body: { preSettlement: true, statement: await preSettle(bill) } };
+    const { statement, audit } = await preSettle(bill);
+    return { statusCode: 200, body: { preSettlement: true, statement, ...(audit ? { audit } : {}) } };
   },
 
   settleClaim: async (request) => {

@@ -46,7 +46,12 @@ export const routeDocs = routeDocsOf<'adjudication'>({
     responses: {
       200: {
         description:
-          '`{ preSettlement: true, statement }`: the statement (lines, totals by layer, the steps and rules applied, the year-to-date before, deltas and after)',
+          '`{ preSettlement: true, statement, audit }`: the statement (lines, totals by layer, the steps and rules applied, the year-to-date before, deltas and after) ' +
+          'and the pre-settlement audit (事前/事中提醒): the smart-audit rules the bill would hit if settled now, judged exactly as the fraud consumer judges ' +
+          "a settled claim (the region's rule library, the member's earlier claims, the alert policy): " +
+          '`audit` is { catalogue { region, version }, score, threshold, wouldRaise (alert | review | null), severity, reason, ' +
+          "hits: [{ ruleId, type, title, severity, result (suspicious | violation), weight, explanations, amountFen, lines (the bill's line numbers) }] }, " +
+          'so the HIS can warn the doctor before the patient pays. Nothing of it is stored.',
       },
       400: refused,
     },

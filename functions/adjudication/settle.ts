@@ -40,6 +40,7 @@ import { claimSettledEvent, publishPending } from './publish-pending.ts';
 import { billHash, contention } from './requests.ts';
 import { retry } from '../../shared/runtime/retry.ts';
 import { loadPayer, payFromAccount, readPayerAccount, type Payer } from './account-payment.ts';
+import { preSettleAudit, type PreSettleAudit } from './pre-audit.ts';
 
 /** Attempts before giving up on a member whose counters keep moving (each attempt is at most one read and one transaction). */
 export const MAX_ATTEMPTS = 40;
@@ -115,8 +116,11 @@ function readHouseholdYear(context: SettlementContext, year: number): Promise<Ho
   return householdId && context.policy.familyCap?.per === 'household' ? readHouseholdAccumulator(householdId, year) : undefined;
 }
 
-/** 预结算: the statement the bill would get now, on the member's current year; nothing is stored. */
-export async function preSettle(bill: Bill): Promise<Statement> {
+/**
+ * 预结算: the statement the bill would get now, on the member's current year, and the audit rules it
+ * would hit (pre-audit.ts); nothing is stored.
+ */
+export async function preSettle(bill: Bill): Promise<{ statement: Statement; audit: PreSettleAudit | undefined }> {
   const [context, accumulator] = await Promise.all([loadContext(bill), readYearAccumulator(bill.memberId, settlementYear(bill))]);
   const statement = statementFor(context, accumulator.counters, await readHouseholdYear(context, settlementYear(bill)));
   if (context.payer) {
@@ -124,7 +128,7 @@ export async function preSettle(bill: Bill): Promise<Statement> {
     const claim = { providerCode: bill.providerCode, claimNo: bill.claimNo, settlementNo: 0 };
     statement.payment = payFromAccount(context.payer, account, statement, claim, new Date().toISOString(), 'pre-settle').payment;
   }
-  return statement;
+  return { statement, audit: await preSettleAudit(context, statement, new Date().toISOString()) };
 }
 
 export interface SettleOutcome {

@@ -17,15 +17,9 @@ import { catalogueLookup } from '../../shared/policy/store/catalogue-lookup.ts';
 import { knowledgeLookup, type KnowledgeLookup } from '../../shared/policy/store/knowledge-lookup.ts';
 import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';
-import { historyRange, providerMonthsNeeded, scoreClaim, scoreProvider } from '../../shared/fraud/engine.ts';
-import {
-  commitSettled,
-  readClaimState,
-  readMemberContext,
-  readProviderContext,
-  writeProjection,
-  type ClaimState,
-} from '../../shared/fraud/store/scoring.ts';
+import { providerMonthsNeeded, scoreProvider } from '../../shared/fraud/engine.ts';
+import { judgeClaim } from '../../shared/fraud/store/judge.ts';
+import { commitSettled, readClaimState, readProviderContext, writeProjection, type ClaimState } from '../../shared/fraud/store/scoring.ts';
 
 export interface ScoringDeps {
   now: () => string;
@@ -90,18 +84,9 @@ export async function scoreSettledClaim(
   const state = await readClaimState(claim.ref);
   if (alreadyApplied(state, eventId)) return duplicateOf(state, logger);
 
-  const catalogue = await deps.catalogueFor(claim.region, claim.start);
-  if (!catalogue) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
-  const [member, knowledge] = await Promise.all([
-    readMemberContext(claim, historyRange(catalogue, claim)),
-    (deps.knowledgeFor ?? defaultKnowledge())(claim.region, claim.start),
-  ]);
-  const score = scoreClaim(catalogue, claim, {
-    memberHistory: member.history,
-    traceScans: member.traceScans,
-    knowledge,
-    ...(member.deathDate ? { deathDate: member.deathDate } : {}),
-  });
+  const judged = await judgeClaim(claim, { catalogueFor: deps.catalogueFor, knowledgeFor: deps.knowledgeFor ?? defaultKnowledge() });
+  if (!judged) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
+  const { catalogue, score, decision, knowledge } = judged;
   const projection = await writeProjection(claim, knowledge);
 
   const year = countingYear(claim);
@@ -137,13 +122,15 @@ export async function scoreSettledClaim(
             at,
           )
         : undefined;
-    const alert = score.alert ? claimAlert(claim, score, eventId, at) : undefined;
-    const events = [alert, raise].filter((a): a is Alert => a !== undefined).map((a) => alertEvent(a, correlationId));
+    // The region's alert policy: a threshold alert, or a review item below it (pushed, or kept for the daily digest).
+    const alert = decision.tier ? claimAlert(claim, score, eventId, at, decision) : undefined;
+    const events = [alert, raise].filter((a): a is Alert => a !== undefined && !a.digest).map((a) => alertEvent(a, correlationId));
     const outcome = await commitSettled({
       claim,
       eventId,
       at,
       score,
+      decision,
       projection,
       counted,
       ...(alert ? { claimAlert: alert } : {}),

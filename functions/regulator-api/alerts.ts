@@ -8,6 +8,7 @@ import type { RouteHandler } from '../../shared/http/api.ts';
 import { badRequest, conflict, notFound } from '../../shared/http/errors.ts';
 import { requireRole } from '../../shared/auth/principal.ts';
 import { ALERT_ID_PATTERN } from '../../shared/fraud/alert.ts';
+import { ALERT_TIERS } from '../../shared/fraud/alerting.ts';
 import { ALERT_STATUSES, transition, transitionRequestSchema } from '../../shared/fraud/case.ts';
 import { SEVERITIES } from '../../shared/fraud/rules/define.ts';
 import { FILTERABLE_RULE_TYPES } from '../../shared/fraud/subscription.ts';
@@ -45,6 +46,8 @@ export const listQuery = z.strictObject({
   status: z.enum(ALERT_STATUSES).optional(),
   minSeverity: z.enum(SEVERITIES).optional(),
   kind: z.enum(['claim', 'provider']).optional(),
+  /** `alert`: reached the threshold; `review`: below it, in the queue by the region's alert policy. */
+  tier: z.enum(ALERT_TIERS).optional(),
   providerCode: z
     .string()
     .regex(/^[A-Z0-9]{4,20}$/, 'a provider code')
@@ -106,6 +109,7 @@ export const listAlertsRoute: RouteHandler = async (request) => {
       ...(q.status ? { status: q.status } : {}),
       ...(minSeverity ? { minSeverity: [...minSeverity] } : {}),
       ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.tier ? { tier: q.tier } : {}),
       ...(q.providerCode ? { providerCode: q.providerCode } : {}),
       ...(q.ruleType ? { ruleType: q.ruleType } : {}),
       ...(q.claimNo ? { claimNo: q.claimNo } : {}),
@@ -132,6 +136,7 @@ function caseView(found: NonNullable<Awaited<ReturnType<typeof readAlertCase>>>)
   return {
     ...view(found.alert),
     history: found.history.map(strip),
+    appeals: found.appeals.map(strip),
     deliveries: found.deliveries
       .map(strip)
       .map((d) => ({ ...d, attempts: found.attempts.filter((a) => a.subscriptionId === d.subscriptionId).map(strip) })),

@@ -32,7 +32,7 @@ export const routeDocs = routeDocsOf<'regulatorApi'>({
     tags,
     roles,
     summary: "The region's fraud alerts, newest first, paged and filtered",
-    description: `Claim alerts (a claim's score reached the threshold) and provider alerts (a provider's running risk did, once a year). \`cursor\` is the \`next\` of the previous page. ${ownRegion}`,
+    description: `Claim alerts (tier \`alert\`: a claim's score reached the threshold), review items (tier \`review\`: a claim whose hits score below it, at the lower severity the region's alert policy names, so no rule type is invisible) and provider alerts (a provider's running risk reached its threshold, once a year). \`cursor\` is the \`next\` of the previous page. ${ownRegion}`,
     request: { query: listQuery },
     responses: { 200: { description: '{ region, items: alert summaries (rules without explanations), nextCursor? }' } },
   },
@@ -40,12 +40,17 @@ export const routeDocs = routeDocsOf<'regulatorApi'>({
     tags,
     roles,
     summary: 'One alert with its case history and deliveries',
-    description: `The alert with every rule hit and its explanations, its case status and each change (who, when), and each subscription's delivery attempts. ${ownRegion}`,
+    description: `The alert with every rule hit and its explanations, its case status and each change (who, when), the provider's appeals (申诉: who, when, text, the case's status then), and each subscription's delivery attempts. ${ownRegion}`,
     request: { params: alertParams },
     responses: {
       200: {
         description: 'The alert and its case',
-        schema: fraudAlertPayload.extend({ status: z.string(), history: z.array(z.unknown()), deliveries: z.array(z.unknown()) }),
+        schema: fraudAlertPayload.extend({
+          status: z.string(),
+          history: z.array(z.unknown()),
+          appeals: z.array(z.unknown()),
+          deliveries: z.array(z.unknown()),
+        }),
       },
       404: { description: "No such alert in the regulator's region" },
     },

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ClaimRef, FraudClaim, HospitalLevel } from './claim.ts';
 import type { ClaimScore, ProviderScore, RuleHit } from './engine.ts';
 import type { ResultKind, Severity } from './rules/define.ts';
+import type { AlertDecision, AlertTier } from './alerting.ts';
 
 export interface AlertRule {
   ruleId: string;
@@ -30,6 +31,10 @@ export interface Alert {
   memberId?: string;
   /** The insurance year a provider alert is about. */
   year?: number;
+  /** `alert`: the score reached the threshold; `review`: below it, before a regulator by the region's alert policy. */
+  tier: AlertTier;
+  /** A review item the policy gathers into the daily digest instead of pushing it to subscribers. */
+  digest?: true;
   severity: Severity;
   score: number;
   threshold: number;
@@ -60,7 +65,14 @@ const toRule = (h: RuleHit): AlertRule => ({
   amountFen: h.amountFen,
 });
 
-export function claimAlert(claim: FraudClaim, score: ClaimScore, scoringEventId: string, raisedAt: string): Alert {
+/** A claim's alert; `decision` (the region's alert policy, alerting.ts) sets its tier and severity, a threshold alert by default. */
+export function claimAlert(
+  claim: FraudClaim,
+  score: ClaimScore,
+  scoringEventId: string,
+  raisedAt: string,
+  decision?: AlertDecision,
+): Alert {
   return {
     alertId: claimAlertId(claim.ref, scoringEventId),
     kind: 'claim',
@@ -69,7 +81,9 @@ export function claimAlert(claim: FraudClaim, score: ClaimScore, scoringEventId:
     ...(claim.provider.level ? { providerLevel: claim.provider.level } : {}),
     claim: claim.ref,
     memberId: claim.memberId,
-    severity: score.severity ?? 'low',
+    tier: decision?.tier ?? 'alert',
+    ...(decision?.delivery === 'digest' ? { digest: true as const } : {}),
+    severity: decision?.severity ?? score.severity ?? 'low',
     score: score.score,
     threshold: score.threshold,
     result: score.result ?? 'suspicious',
@@ -109,6 +123,7 @@ export function providerAlert(
     providerCode: provider.code,
     ...(provider.level ? { providerLevel: provider.level } : {}),
     year,
+    tier: 'alert',
     severity: score.severity,
     score: score.score,
     threshold: score.threshold,

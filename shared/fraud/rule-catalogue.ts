@@ -11,6 +11,7 @@ import { checkCitations } from '../policy/citations.ts';
 import { basisSchema, policyHeader } from '../policy/document-header.ts';
 import { RESULT_KINDS, SEVERITIES, type RuleScope } from './rules/define.ts';
 import { RULE_TYPE_NAMES, ruleTypeByName } from './rules/index.ts';
+import { alertingProblem, alertingSchema } from './alerting.ts';
 
 export const windowSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('claim') }),
@@ -100,6 +101,8 @@ export const catalogueSchema = z
       .min(1)
       .refine((bands) => bands.some((b) => b.minScore === 0), 'one band must start at score 0'),
     rules: z.array(ruleSchema).min(1),
+    /** The alert policy (alerting.ts): where hits below the claim threshold go, and the thresholds in words. */
+    alerting: alertingSchema.optional(),
   })
   .superRefine((doc, ctx) => {
     const seen = new Set<string>();
@@ -107,6 +110,8 @@ export const catalogueSchema = z
       if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `rule id ${rule.id} is used twice`, path: ['rules', i, 'id'] });
       seen.add(rule.id);
     });
+    const problem = alertingProblem(doc);
+    if (problem) ctx.addIssue({ code: 'custom', ...problem });
     checkCitations(doc, ctx);
   });
 export type FraudCatalogue = z.output<typeof catalogueSchema>;

@@ -15,6 +15,7 @@ export interface InboxFilter {
   status?: string;
   minSeverity?: string[];
   kind?: string;
+  tier?: string;
   providerCode?: string;
   ruleType?: string;
   claimNo?: string;
@@ -47,6 +48,7 @@ export async function regionInbox(
   };
   eq('status', filter.status);
   eq('kind', filter.kind);
+  eq('tier', filter.tier);
   eq('providerCode', filter.providerCode);
   eq('claimNo', filter.claimNo);
   if (filter.minSeverity) {
@@ -106,6 +108,8 @@ export interface AlertCase {
   history: Item[];
   deliveries: Item[];
   attempts: Item[];
+  /** Providers' appeals (申诉), oldest first. */
+  appeals: Item[];
 }
 
 export async function readAlertCase(alertId: string): Promise<AlertCase | undefined> {
@@ -117,7 +121,8 @@ export async function readAlertCase(alertId: string): Promise<AlertCase | undefi
   const alert = items.find((i) => i.sk === keys.alertItem);
   if (!alert) return undefined;
   const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
-  return { alert, history: of('EVENT#'), deliveries: of('DELIVERY#'), attempts: of('ATTEMPT#') };
+  const appeals = of(keys.appealPrefix).sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  return { alert, history: of('EVENT#'), deliveries: of('DELIVERY#'), attempts: of('ATTEMPT#'), appeals };
 }
 
 /**

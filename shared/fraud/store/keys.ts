@@ -16,6 +16,7 @@
  *   PEERS#<region>               DRG#<yyyy>#<drg>       the same DRG counters, summed over the region
  *   ALERT#<alertId>              ALERT                  the alert and its case state   (byRegion: REGION#<region>, <raisedAt>#<id>)
  *                                EVENT#<at>#<n>         one change of the case
+ *                                APPEAL#<appealId>      a provider's appeal (申诉) of the case
  *                                DELIVERY#<subId>       delivery state to one subscription
  *                                ATTEMPT#<subId>#<nn>   one delivery attempt
  *   SUB#<subscriptionId>         SUB                    a subscription       (bySubscriber: SUBSCRIBERS#<region>, <createdAt>#<id>)
@@ -42,6 +43,8 @@ export const keys = {
   regionDrgs: (region: string) => `PEERS#${region}`,
   alert: (alertId: string) => `ALERT#${alertId}`,
   alertItem: 'ALERT',
+  appeal: (appealId: string) => `APPEAL#${appealId}`,
+  appealPrefix: 'APPEAL#',
   caseEvent: (at: string, n: number) => `EVENT#${at}#${String(n).padStart(3, '0')}`,
   delivery: (subscriptionId: string) => `DELIVERY#${subscriptionId}`,
   attempt: (subscriptionId: string, n: number) => `ATTEMPT#${subscriptionId}#${String(n).padStart(2, '0')}`,

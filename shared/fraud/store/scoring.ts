@@ -13,6 +13,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteComm
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { cancellationReasons, failedConditions, isConditionFailure } from '../../runtime/condition-failure.ts';
 import type { Alert } from '../alert.ts';
+import type { AlertDecision } from '../alerting.ts';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
 import { summarise, traceScans, type ClaimRef, type ClaimSummary, type FraudClaim, type TraceScan } from '../claim.ts';
@@ -41,6 +42,10 @@ export interface StoredScore {
   result: string | null;
   atStakeFen: number;
   threshold: number;
+  /** What the region's alert policy made of the score (tier, delivery, severity, why); absent on claims scored before it. */
+  alerting?: AlertDecision;
+  /** The catalogue that judged the claim. */
+  catalogue?: { region: string; version: number };
   alertId?: string;
   /** A provider alert this claim's scoring raised. */
   providerAlertId?: string;
@@ -356,6 +361,7 @@ export interface SettledCommit {
   eventId: string;
   at: string;
   score: ClaimScore;
+  decision?: AlertDecision;
   projection: { historySk: string; traceKeys: { pk: string; sk: string }[] };
   counted: Counted;
   claimAlert?: Alert;
@@ -380,6 +386,8 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
     result: c.score.result,
     atStakeFen: c.score.atStakeFen,
     threshold: c.score.threshold,
+    ...(c.decision ? { alerting: c.decision } : {}),
+    catalogue: c.score.catalogue,
     ...(c.claimAlert ? { alertId: c.claimAlert.alertId } : {}),
     ...(c.provider.raise ? { providerAlertId: c.provider.raise.alertId } : {}),
     reversed: false,
