@@ -101,6 +101,8 @@ describe('a claim’s smart audit, from pre-settlement to the appeal', () => {
     expect(res.body.statement.totals.billedFen).toBe(42_000);
     expect(res.body.audit).toEqual({
       catalogue: { region: '000000', version: 1 },
+      // The knowledge-base layers in force on the stay's dates (none yet in 2020: the rules' own parameters judge).
+      knowledge: [],
       score: 40,
       threshold: 60,
       wouldRaise: 'review',
