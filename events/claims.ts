@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DetailType, EventSource } from './catalog.ts';
-import { defineEvent } from './contract.ts';
+import { defineEvent, freeText } from './contract.ts';
 
 /**
  * Claim events: what adjudication publishes once a settlement (or its reversal) is committed.
@@ -33,7 +33,7 @@ const isoDate = z.iso.date();
 export const claimLineSchema = z.object({
   lineNo: z.number().int().positive(),
   itemCode: z.string().min(1),
-  itemName: z.string().max(200).optional(),
+  itemName: freeText(200).optional(),
   itemClass: z.enum(itemClasses),
   /** drug, tcm-herbal, tcm-patent, tcm-service, material, exam, lab, treatment, surgery, bed, nursing, other */
   category: z.string().min(1),
@@ -67,7 +67,7 @@ export const claimSettledPayload = z.object({
     serviceDate: isoDate,
     admissionDate: isoDate.optional(),
     dischargeDate: isoDate.optional(),
-    department: z.string().optional(),
+    department: freeText(200).optional(),
     emergency: z.boolean().optional(),
     /** The chronic or 两病 disease a chronic-outpatient or two-diseases-outpatient visit treats (a policy code). */
     disease: z.string().optional(),
@@ -135,7 +135,7 @@ export const ClaimReversed = defineEvent({
     claim: claimRef,
     memberId: z.string().min(1),
     region: regionCode,
-    reason: z.string().max(500),
+    reason: freeText(500),
     /** The settlement this reversal takes back (the claim may be settled again as settlementNo + 1). */
     settlementNo: z.number().int().positive().optional(),
     /** The amounts the reversal takes back (the negative ledger entry, as positive numbers). */

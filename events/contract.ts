@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { DetailTypeName, EventSourceName } from './catalog.ts';
+import { maskIdNumbersIn } from '../shared/privacy/mask.ts';
 
 /**
  * Every event's detail carries `meta`: the contract version it was written against and the
@@ -32,6 +33,13 @@ export interface EventContract<P extends z.ZodObject = z.ZodObject, D extends z.
  * the bus by hand, lack it and are known by their envelope id. It sits beside `meta`, not in it,
  * because it is part of what the event says (which fact), not of how it travels.
  */
+/**
+ * Free text a person typed (a reversal reason, an item name, a department) as an event carries it:
+ * any ID number inside is masked as a log line masks it (5101**********1234), when the event is made,
+ * so it never reaches the bus, the queues or the audit trail in full. Keys and codes are not free text.
+ */
+export const freeText = (max: number) => z.string().max(max).transform(maskIdNumbersIn);
+
 export const eventIdSchema = z.string().min(1).max(512);
 
 export function defineEvent<Shape extends z.ZodRawShape>(c: {
