@@ -16,6 +16,7 @@ export const EventSource = {
   platform: 'yibao.platform',
   accounts: 'yibao.accounts',
   catalogue: 'yibao.catalogue',
+  longTermCare: 'yibao.long-term-care',
 } as const;
 export type EventSourceName = (typeof EventSource)[keyof typeof EventSource];
 
@@ -39,6 +40,12 @@ export const DetailType = {
   fundWarningRaised: 'FundWarningRaised',
   personalAccountEntryPosted: 'PersonalAccountEntryPosted',
   cataloguePublished: 'CataloguePublished',
+  careInstitutionCertified: 'CareInstitutionCertified',
+  careAssessmentStepRecorded: 'CareAssessmentStepRecorded',
+  careLevelDetermined: 'CareLevelDetermined',
+  careClaimSettled: 'CareClaimSettled',
+  careClaimReversed: 'CareClaimReversed',
+  careClaimFlagged: 'CareClaimFlagged',
   /** Published by the ping route: lets an operator watch a request cross the bus end to end. */
   pingReceived: 'PingReceived',
 } as const;

@@ -292,6 +292,36 @@ export const tables = {
       'what the relay publishes: each shard, createdAt older than the grace period (shared/events/outbox.ts)',
     ],
   },
+  longTermCare: {
+    purpose:
+      'Long-term care insurance (长期护理保险): assessors, care institutions, disability assessments with their append-only step logs, members\u2019 levels, monthly care claims with their ledger and findings, and the projections care needs (inpatient stays, deaths, care contributions).',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      {
+        name: 'byInstitutionMonth',
+        partitionKey: 'gsi1pk',
+        sortKey: 'gsi1sk',
+        purpose: "INSTITUTION#<provider>#<YYYY-MM> → an institution's care claims of a month by member (the beds rule)",
+      },
+      {
+        name: 'byRegion',
+        partitionKey: 'gsi2pk',
+        sortKey: 'gsi2sk',
+        purpose:
+          "REGION#<code>#<YYYY-MM> → a region's care claims and care contributions of a month; LEVELS#<code> → its members' results (reports)",
+      },
+    ],
+    dataTable: true,
+    accessPatterns: [
+      'an assessor: pk=ASSESSOR#<staff id>, sk=PROFILE (regions, validity), history sk=REV#<nnnn>',
+      "a care institution's certification (settings, beds): pk=INSTITUTION#<provider>, sk=CERT#<nnnn> (append-only; newest in force)",
+      'an assessment: pk=ASSESSMENT#<id>, sk=STATE (version = steps); its log sk=STEP#<nnnn> (append-only: step, round, who, when)',
+      "a member's open application pk=MEMBER#<id>, sk=OPEN-ASSESSMENT; results sk=LEVEL#<validFrom>#<assessment>#<round>; stays sk=STAY#<admission>#<provider>#<claimNo>; death sk=DEATH; care contributions sk=FUNDING#<YYYY-MM>; events applied sk=EVENT#<id>",
+      'a care claim: pk=CARECLAIM#<provider>#<member>#<YYYY-MM>, sk=CLAIM (institution + member + month is the idempotency key); ledger sk=LEDGER#<nnnn>#0-SETTLEMENT | #1-REVERSAL; later findings sk=FINDING#<event>#<rule>',
+      "an institution's month: byInstitutionMonth; a region's month (claims, funding) and its results: byRegion (shared/long-term-care/store/records.ts)",
+    ],
+  },
 } satisfies Record<string, TableSpec>;
 
 export type TableKey = keyof typeof tables;
@@ -327,7 +357,9 @@ export type FunctionKey =
   | 'audit'
   | 'accounts'
   | 'accountEvents'
-  | 'retireeCredits';
+  | 'retireeCredits'
+  | 'longTermCare'
+  | 'careEvents';
 
 export type QueueKey =
   | 'drgGrouping'
@@ -337,7 +369,8 @@ export type QueueKey =
   | 'paymentFacts'
   | 'audit'
   | 'accountEvents'
-  | 'simulationRuns';
+  | 'simulationRuns'
+  | 'careEvents';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -647,6 +680,29 @@ export const functions = {
     publishes: false,
     sendsTo: [],
   },
+  // Long-term care insurance (长期护理保险) is two Lambdas: the routes, and the consumer of the facts care
+  // needs from other domains (inpatient stays and deaths from settled claims, contributions), kept as its own projection.
+  longTermCare: {
+    entry: 'functions/long-term-care/handler.ts',
+    description:
+      'Long-term care insurance (长期护理保险): assessors, care institutions, disability assessments (失能评估), levels, monthly care claims, reports.',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    // members: a member's cover on each day of care (enrolment, contributions); providers: a care institution is a registered provider.
+    tables: { longTermCare: 'readwrite', members: 'read', providers: 'read', policies: 'read', outbox: 'readwrite' },
+    publishes: true,
+    sendsTo: [],
+  },
+  careEvents: {
+    entry: 'functions/long-term-care/events-handler.ts',
+    description:
+      'Projects inpatient stays and deaths (ClaimSettled, ClaimReversed) and care contributions (EmployeeContributionPaid) for long-term care; re-audits care months already paid.',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { longTermCare: 'readwrite', policies: 'read', outbox: 'readwrite' },
+    publishes: true,
+    sendsTo: [],
+  },
 } satisfies Record<FunctionKey, FunctionSpec>;
 
 // ---------------------------------------------------------------------------------------------
@@ -745,6 +801,16 @@ export const queues = {
     maxBatchingWindowSeconds: 0,
     maxAgeSeconds: 3600,
   },
+  careEvents: {
+    purpose:
+      'Inpatient stays, reversals and paid employee months, for long-term care (stays and deaths for its audit, contributions for its fund).',
+    consumer: 'careEvents',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maxAgeSeconds: 900,
+  },
 } satisfies Record<QueueKey, QueueSpec>;
 
 // ---------------------------------------------------------------------------------------------
@@ -824,6 +890,25 @@ export const rules = {
       detail: { register: ['chronic-approvals', 'family-doctor-contracts'] },
     },
     target: 'paymentFacts',
+  },
+  inpatientClaimsToCare: {
+    description: 'Settled inpatient claims tell long-term care when a member lay in hospital (care is not paid then) or died.',
+    pattern: {
+      source: [EventSource.adjudication],
+      'detail-type': [DetailType.claimSettled],
+      detail: { visit: { type: ['inpatient'] } },
+    },
+    target: 'careEvents',
+  },
+  reversedClaimsToCare: {
+    description: 'A reversed claim withdraws the stay long-term care learned from it (a claim that was no stay is ignored).',
+    pattern: { source: [EventSource.adjudication], 'detail-type': [DetailType.claimReversed] },
+    target: 'careEvents',
+  },
+  contributionsToCare: {
+    description: "Each paid employee month raises the member's long-term care contribution, by the region's long-term care policy.",
+    pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.employeeContributionPaid] },
+    target: 'careEvents',
   },
   everythingToAudit: {
     description: 'Every yibao event is archived.',
@@ -1010,6 +1095,22 @@ const declaredRoutes = {
   listSimulations: route('GET', '/v1/simulations', 'simulation'),
   getSimulation: route('GET', '/v1/simulations/{runId}', 'simulation'),
   getSimulationReport: route('GET', '/v1/simulations/{runId}/report', 'simulation'),
+  // Long-term care insurance (长期护理保险): assessors, care institutions, the assessment workflow, care claims, reports.
+  putCareAssessor: route('PUT', '/v1/ltc/assessors/{assessorId}', 'longTermCare'),
+  getCareAssessor: route('GET', '/v1/ltc/assessors/{assessorId}', 'longTermCare'),
+  certifyCareInstitution: route('PUT', '/v1/ltc/institutions/{providerCode}', 'longTermCare'),
+  getCareInstitution: route('GET', '/v1/ltc/institutions/{providerCode}', 'longTermCare'),
+  applyForCareAssessment: route('POST', '/v1/ltc/assessments', 'longTermCare'),
+  getCareAssessment: route('GET', '/v1/ltc/assessments/{assessmentId}', 'longTermCare'),
+  assignCareAssessors: route('POST', '/v1/ltc/assessments/{assessmentId}/assignment', 'longTermCare'),
+  scoreCareAssessment: route('POST', '/v1/ltc/assessments/{assessmentId}/scores', 'longTermCare'),
+  confirmCareAssessment: route('POST', '/v1/ltc/assessments/{assessmentId}/confirmation', 'longTermCare'),
+  appealCareAssessment: route('POST', '/v1/ltc/assessments/{assessmentId}/appeal', 'longTermCare'),
+  getCareLevel: route('GET', '/v1/ltc/members/{memberId}/level', 'longTermCare'),
+  submitCareClaim: route('POST', '/v1/ltc/care-claims', 'longTermCare'),
+  getCareClaim: route('GET', '/v1/ltc/care-claims/{providerCode}/{memberId}/{month}', 'longTermCare'),
+  reverseCareClaim: route('POST', '/v1/ltc/care-claims/{providerCode}/{memberId}/{month}/reversal', 'longTermCare'),
+  getCareReport: route('GET', '/v1/ltc/reports/{region}/{month}', 'longTermCare'),
 };
 
 /** Every route's name (`settleClaim`, `enrolMember` …). */

@@ -70,8 +70,10 @@ export interface Assessment {
   result?: AssessmentResult | undefined;
   /** Every result concluded, oldest first (round 1, then the appeal's). */
   results: AssessmentResult[];
-  appeal?: { reason: string; at: string; by: Actor } | undefined;
+  appeal?: { reason: string; at: string; on: string; by: Actor } | undefined;
   appliedAt: string;
+  /** The day of the application (a clerk may record a paper application of an earlier day). */
+  appliedOn: string;
   updatedAt: string;
   /** The number of steps recorded: the next step is version + 1 (the log's key and the write's condition). */
   version: number;
@@ -123,6 +125,7 @@ export interface Application {
   residenceRegion: string;
   applicant: Assessment['applicant'];
   reason: string;
+  appliedOn: string;
 }
 
 export function apply(app: Application, policy: LongTermCarePolicy, by: Actor, at: string): Decided {
@@ -149,6 +152,7 @@ export function apply(app: Application, policy: LongTermCarePolicy, by: Actor, a
     formerAssessors: [],
     results: [],
     appliedAt: at,
+    appliedOn: app.appliedOn,
     updatedAt: at,
     version: 1,
   };
@@ -161,7 +165,13 @@ export function apply(app: Application, policy: LongTermCarePolicy, by: Actor, a
         round: 1,
         by,
         at,
-        detail: { applicant: app.applicant, region: app.region, assessingRegion: app.residenceRegion, reason: app.reason },
+        detail: {
+          applicant: app.applicant,
+          region: app.region,
+          assessingRegion: app.residenceRegion,
+          reason: app.reason,
+          on: app.appliedOn,
+        },
       },
     ],
   };
@@ -239,11 +249,14 @@ export function confirm(
   agree: boolean,
   note: string | undefined,
   assessorId: string,
-  policy: LongTermCarePolicy,
+  /** The policy in force on the conclusion day (needed only to conclude). */
+  policy: LongTermCarePolicy | undefined,
   at: string,
   today: string,
 ): Decided {
   if (a.status !== 'scored') throw refuse(409, 'assessmentId', 'wrong_status', `the assessment is ${a.status}: only scores are confirmed`);
+  const floor = a.appeal?.on ?? a.appliedOn;
+  if (today < floor) throw refuse(409, 'body.concludedOn', 'date_order', `a round is concluded on or after ${floor}`);
   if (a.assessors?.second !== assessorId)
     throw refuse(403, 'principal', 'not_second_assessor', `${assessorId} is not this round's second assessor`);
   const by: Actor = { role: 'staff', id: assessorId };
@@ -251,6 +264,7 @@ export function confirm(
     const entry = next(a, 'returned', by, at, { note: note ?? '' });
     return { assessment: { ...a, status: 'assigned', scores: undefined, updatedAt: at, version: entry.seq }, entries: [entry] };
   }
+  if (!policy) throw refuse(409, 'region', 'no_policy', `region ${a.region} has no long-term care policy in force on ${today}`);
   const scores = a.scores!;
   const level = scores.grading.level;
   const result: AssessmentResult = {
@@ -266,7 +280,7 @@ export function confirm(
     policyVersion: policy.version,
   };
   const confirmed = next(a, 'confirmed', by, at, { note: note ?? '' });
-  const concluded = next(a, 'concluded', by, at, { result }, 2);
+  const concluded = next(a, 'concluded', by, at, { result, on: today }, 2);
   return {
     assessment: {
       ...a,
@@ -286,7 +300,8 @@ export function appeal(a: Assessment, reason: string, by: Actor, at: string, tod
   if (a.round > 1) throw refuse(409, 'assessmentId', 'already_appealed', 'the appeal round is final: apply again for a new assessment');
   if (today > a.result.appealBy)
     throw refuse(409, 'assessmentId', 'appeal_window_closed', `the last day to appeal was ${a.result.appealBy}`);
-  const entry = next(a, 'appealed', by, at, { reason, against: { round: a.round, level: a.result.level } });
+  if (today < a.result.validFrom) throw refuse(409, 'body.appealedOn', 'date_order', `the result was concluded on ${a.result.validFrom}`);
+  const entry = next(a, 'appealed', by, at, { reason, against: { round: a.round, level: a.result.level }, on: today });
   const former = a.assessors ? [a.assessors.primary, a.assessors.second] : [];
   return {
     assessment: {
@@ -296,7 +311,7 @@ export function appeal(a: Assessment, reason: string, by: Actor, at: string, tod
       formerAssessors: [...new Set([...a.formerAssessors, ...former])],
       assessors: undefined,
       scores: undefined,
-      appeal: { reason, at, by },
+      appeal: { reason, at, on: today, by },
       updatedAt: at,
       version: entry.seq,
     },

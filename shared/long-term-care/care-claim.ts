@@ -2,8 +2,9 @@
  * A care institution's monthly care claim (长护月度结算) for one member: settled against the level in
  * force on each day of care and the month's limits of the region's policy, with the care audit
  * rules applied. Integer fen, one rounding per figure (shared/money/fen.ts); every line and the
- * total satisfy billed = fundPaid + memberPaid + refused, where `refused` is what an audit rule (or
- * a day without cover) takes out of the claim: neither the fund nor the member pays it.
+ * total satisfy billed = fundPaid + memberPaid + refused, where `refused` is what an audit rule takes
+ * out of the claim (neither the fund nor the member pays it; the institution bears it), and days
+ * without entitlement (not covered, no qualifying level in force) are the member's own.
  *
  * Settings:
  *  - institutional: bed-days in the month; each day allowed at most the level's per-bed-day standard;
@@ -92,8 +93,11 @@ export interface SettlementLine {
   /** The fund's share the monthly limit held back (the member pays it). */
   overLimitFen: Fen;
   byLevel: LevelPart[];
-  /** Why days or units were not paid: date → reason. */
-  notPaid: { date: string; quantity: number; reason: string }[];
+  /**
+   * Why days or units were not paid by the fund: `rule` (an audit rule refused them: in refusedFen) or
+   * `entitlement` (not covered, no qualifying level that day: the member's own, in memberPaidFen).
+   */
+  notPaid: { date: string; quantity: number; reason: string; by: 'rule' | 'entitlement' }[];
 }
 
 export interface CareStatement {
@@ -123,6 +127,8 @@ const inHospital = (stays: readonly InpatientStay[], date: string) => stays.find
 interface DayVerdict {
   level?: CareLevel;
   reason?: string;
+  /** Refused by an audit rule (neither the fund nor the member pays), rather than outside the member's entitlement (the member pays). */
+  denied?: boolean;
   findings: { rule: CareAuditRule; facts: Record<string, unknown> }[];
 }
 
@@ -141,7 +147,7 @@ function judgeDay(date: string, setting: CareSetting, ctx: SettlementContext): D
     if (audit['care-during-hospital-stay'].action === 'deny' && !reason)
       reason = `care-during-hospital-stay: in hospital at ${stay.providerCode} from ${stay.admissionDate} to ${stay.dischargeDate} (claim ${stay.claimNo})`;
   }
-  if (reason) return { reason, findings };
+  if (reason) return { reason, denied: true, findings };
   if (!ctx.coveredDays.has(date)) return { reason: 'not_covered: not covered by long-term care insurance that day', findings };
   const record = levelOn(ctx.levels, date);
   if (!record) return { reason: 'no_level: no assessment result in force that day', findings };
@@ -188,9 +194,9 @@ function institutionalLine(
   for (const date of days) {
     const v = judgeDay(date, 'institutional', ctx);
     for (const f of v.findings) hit(hits, f.rule, 'institutional', date, 1, f.facts);
-    if (v.level === undefined) notPaid.push({ date, quantity: 1, reason: v.reason! });
+    if (v.level === undefined) notPaid.push({ date, quantity: 1, reason: v.reason!, by: v.denied ? 'rule' : 'entitlement' });
     else if (bedsExceeded && ctx.policy.audit['members-beyond-beds'].action === 'deny')
-      notPaid.push({ date, quantity: 1, reason: 'members-beyond-beds: more members billed than the institution has beds' });
+      notPaid.push({ date, quantity: 1, reason: 'members-beyond-beds: more members billed than the institution has beds', by: 'rule' });
     else paid.push({ date, level: v.level });
   }
   const byLevel: LevelPart[] = [];
@@ -207,21 +213,24 @@ function institutionalLine(
     days.length,
     paid.length,
     days.length * input.dailyChargeFen,
-    paid.length * input.dailyChargeFen,
+    notPaid.filter((n) => n.by === 'rule').length * input.dailyChargeFen,
     byLevel,
     limit,
     notPaid,
   );
 }
 
-/** Sums a line: what the limit holds back goes to the member; what was refused is neither's. */
+/**
+ * Sums a line: what a rule refused is neither's; the fund pays its share of the allowed amount up to
+ * the limit; the member pays the rest (above the standards, beyond the limit, days without entitlement).
+ */
 function close(
   setting: CareSetting,
   unit: SettlementLine['unit'],
   billedQuantity: number,
   paidQuantity: number,
   billedFen: Fen,
-  payableBilledFen: Fen,
+  refusedFen: Fen,
   byLevel: LevelPart[],
   limit: Fen | undefined,
   notPaid: SettlementLine['notPaid'],
@@ -229,7 +238,7 @@ function close(
   const allowed = sum(byLevel.map((p) => p.allowedFen));
   const fundBeforeLimit = sum(byLevel.map((p) => p.fundFen));
   const fund = limit === undefined ? fundBeforeLimit : Math.min(fundBeforeLimit, limit);
-  const refused = billedFen - payableBilledFen;
+  const refused = refusedFen;
   return {
     setting,
     unit,
@@ -238,7 +247,7 @@ function close(
     billedFen,
     allowedFen: allowed,
     fundPaidFen: fund,
-    memberPaidFen: payableBilledFen - fund,
+    memberPaidFen: billedFen - refusedFen - fund,
     refusedFen: refused,
     ...(limit !== undefined && byLevel.length ? { monthlyLimitFen: limit } : {}),
     overLimitFen: fundBeforeLimit - fund,
@@ -258,7 +267,7 @@ function homeCareLine(input: NonNullable<CareClaimInput['homeCare']>, ctx: Settl
     const v = judgeDay(visit.date, 'home-care', ctx);
     for (const f of v.findings) hit(hits, f.rule, 'home-care', visit.date, visit.units, f.facts);
     if (v.level === undefined) {
-      notPaid.push({ date: visit.date, quantity: visit.units, reason: v.reason! });
+      notPaid.push({ date: visit.date, quantity: visit.units, reason: v.reason!, by: v.denied ? 'rule' : 'entitlement' });
       continue;
     }
     const terms = benefitsOf(ctx.policy, v.level)!.homeCare!;
@@ -278,6 +287,7 @@ function homeCareLine(input: NonNullable<CareClaimInput['homeCare']>, ctx: Settl
         date: visit.date,
         quantity: visit.units - payable,
         reason: `hours-beyond-level: level ${v.level} is paid ${terms.unitsPerMonth} ${terms.unit}s a month`,
+        by: 'rule',
       });
     if (payable > 0) paid.push({ date: visit.date, units: payable, level: v.level });
     unitsSoFar += payable;
@@ -299,7 +309,7 @@ function homeCareLine(input: NonNullable<CareClaimInput['homeCare']>, ctx: Settl
     billedUnits,
     paidUnits,
     billedUnits * input.unitChargeFen,
-    paidUnits * input.unitChargeFen,
+    sum(notPaid.filter((n) => n.by === 'rule').map((n) => n.quantity)) * input.unitChargeFen,
     byLevel,
     limit,
     notPaid,
@@ -320,7 +330,7 @@ function familyCarerLine(
   for (const date of days) {
     const v = judgeDay(date, 'family-carer', ctx);
     for (const f of v.findings) hit(hits, f.rule, 'family-carer', date, 1, f.facts);
-    if (v.level === undefined) notPaid.push({ date, quantity: 1, reason: v.reason! });
+    if (v.level === undefined) notPaid.push({ date, quantity: 1, reason: v.reason!, by: v.denied ? 'rule' : 'entitlement' });
     else paid.push({ date, level: v.level });
   }
   const byLevel: LevelPart[] = [];
@@ -329,14 +339,14 @@ function familyCarerLine(
     const cash = divideRoundHalfUp(monthly * ds.length, n);
     byLevel.push({ level, quantity: ds.length, allowedFen: cash, fundFen: cash });
   }
-  // A refused day of family care is valued at the level in force that day (none: nothing was due).
-  for (const np of notPaid) {
+  // A day refused by a rule is valued at the level in force that day; a day without entitlement was never due.
+  for (const np of notPaid.filter((x) => x.by === 'rule')) {
     const record = levelOn(ctx.levels, np.date);
     const monthly = record ? benefitsOf(ctx.policy, record.level)?.familyCarer?.monthly : undefined;
     if (monthly !== undefined) refusedFen += divideRoundHalfUp(monthly, n);
   }
   const paidFen = sum(byLevel.map((p) => p.fundFen));
-  return close('family-carer', 'day', days.length, paid.length, paidFen + refusedFen, paidFen, byLevel, undefined, notPaid);
+  return close('family-carer', 'day', days.length, paid.length, paidFen + refusedFen, refusedFen, byLevel, undefined, notPaid);
 }
 
 const RULE_TEXT: Record<CareAuditRule, string> = {
@@ -385,4 +395,70 @@ export function settleCareClaim(input: CareClaimInput, ctx: SettlementContext): 
     findings,
     ...(paidLevels.length ? { level: Math.max(...paidLevels) as CareLevel } : {}),
   };
+}
+
+/** The days a settled claim paid, per setting: billed days less those its statement refused whole. */
+export function paidDays(input: CareClaimInput, statement: CareStatement): { setting: CareSetting; date: string }[] {
+  const out: { setting: CareSetting; date: string }[] = [];
+  for (const line of statement.lines) {
+    const refused = new Map<string, number>();
+    for (const np of line.notPaid) refused.set(np.date, (refused.get(np.date) ?? 0) + np.quantity);
+    const billed: { date: string; quantity: number }[] =
+      line.setting === 'institutional'
+        ? (input.institutional?.periods.flatMap(daysOf) ?? []).map((date) => ({ date, quantity: 1 }))
+        : line.setting === 'family-carer'
+          ? (input.familyCarer?.periods.flatMap(daysOf) ?? []).map((date) => ({ date, quantity: 1 }))
+          : (input.homeCare?.visits ?? []).map((v) => ({ date: v.date, quantity: v.units }));
+    const byDate = new Map<string, number>();
+    for (const b of billed) byDate.set(b.date, (byDate.get(b.date) ?? 0) + b.quantity);
+    for (const [date, quantity] of [...byDate.entries()].sort())
+      if ((refused.get(date) ?? 0) < quantity) out.push({ setting: line.setting, date });
+  }
+  return out;
+}
+
+/**
+ * The audit of a month already paid, when a stay or a death is learned after it was settled: the paid
+ * days in hospital (from the admission day up to the discharge day) or after the death. Whatever the
+ * rule's action, these were paid: the findings go to the regulator for recovery.
+ */
+export function auditAfterSettlement(
+  input: CareClaimInput,
+  statement: CareStatement,
+  learned: { stay?: InpatientStay | undefined; deathDate?: string | undefined },
+  policy: LongTermCarePolicy,
+): Finding[] {
+  const paid = paidDays(input, statement);
+  const findings: Finding[] = [];
+  const stay = learned.stay;
+  if (stay && policy.audit['care-during-hospital-stay'].enabled) {
+    const dates = [...new Set(paid.filter((p) => stay.admissionDate <= p.date && p.date < stay.dischargeDate).map((p) => p.date))];
+    const terms = policy.audit['care-during-hospital-stay'];
+    if (dates.length)
+      findings.push({
+        rule: 'care-during-hospital-stay',
+        action: terms.action,
+        severity: terms.severity,
+        setting: 'claim',
+        message: `${RULE_TEXT['care-during-hospital-stay']}: ${dates.length} paid day(s) from ${dates[0]}, learned after settlement (recover)`,
+        dates,
+        facts: { stay },
+      });
+  }
+  const died = learned.deathDate;
+  if (died && policy.audit['care-after-death'].enabled) {
+    const dates = [...new Set(paid.filter((p) => p.date > died).map((p) => p.date))];
+    const terms = policy.audit['care-after-death'];
+    if (dates.length)
+      findings.push({
+        rule: 'care-after-death',
+        action: terms.action,
+        severity: terms.severity,
+        setting: 'claim',
+        message: `${RULE_TEXT['care-after-death']}: ${dates.length} paid day(s) from ${dates[0]}, learned after settlement (recover)`,
+        dates,
+        facts: { deathDate: died },
+      });
+  }
+  return findings;
 }

@@ -26,6 +26,7 @@ import { ACCEPTED_EVENTS as drgGroupingAccepts } from '../../functions/drg-group
 import { ACCEPTED_EVENTS as fraudScoringAccepts } from '../../functions/fraud-scoring/handler.ts';
 import { FACT_CONTRACTS as paymentFactsAccepts } from '../../functions/prepayment/facts.ts';
 import { ACCEPTED_EVENTS as accountEventsAccepts } from '../../functions/accounts/events-handler.ts';
+import { ACCEPTED_EVENTS as careEventsAccepts } from '../../functions/long-term-care/events-handler.ts';
 import { type EventPattern, matchesPattern } from '../../infra/local/bus/pattern.ts';
 import { type QueueKey, queues, type RuleKey, type RuleSpec, rules } from '../../infra/topology.ts';
 
@@ -42,6 +43,7 @@ const accepts: Record<QueueKey, readonly EventContract[] | typeof EVERY_EVENT | 
   alertDelivery: alertDeliveryAccepts,
   paymentFacts: paymentFactsAccepts,
   accountEvents: accountEventsAccepts,
+  careEvents: careEventsAccepts,
   // functions/audit/handler.ts: anyEventConsumer, which checks the envelope and detail.meta only.
   audit: EVERY_EVENT,
   // functions/prepayment/plan.ts sends work items here itself.

@@ -131,6 +131,7 @@ describe('the assessment workflow', () => {
     residenceRegion: '530100',
     applicant: { kind: 'family' as const, relation: 'daughter' },
     reason: 'stroke',
+    appliedOn: '2025-03-01',
   };
   const registry = { 'as-1': ['530100'], 'as-2': ['530100'], 'as-3': ['530100'], 'as-4': ['530100'], 'as-hh': ['532500'] };
 
@@ -182,8 +183,8 @@ describe('the assessment workflow', () => {
     let d = apply({ ...app, residenceRegion: '532500' }, policy, staff, 't');
     d = assign(d.assessment, { primary: 'as-hh', second: 'as-hh2' }, { ...registry, 'as-hh2': ['532500'] }, staff, 't');
     d = score(d.assessment, scores({ adl: severeAdl }), false, 'as-hh', 't');
-    d = confirm(d.assessment, true, undefined, 'as-hh2', policy, 't', '2025-01-10');
-    expect(() => appeal(d.assessment, 'late', staff, 't', '2025-02-10')).toThrow(/last day to appeal was 2025-02-09/);
+    d = confirm(d.assessment, true, undefined, 'as-hh2', policy, 't', '2025-03-10');
+    expect(() => appeal(d.assessment, 'late', staff, 't', '2025-04-10')).toThrow(/last day to appeal was 2025-04-09/);
   });
 
   it('picks the level in force on a date: a later conclusion supersedes from its own date', () => {
@@ -324,7 +325,7 @@ describe('a month of care settled (worked numbers)', () => {
     expect(s.findings.find((f) => f.rule === 'hours-beyond-level')).toMatchObject({ units: 4 });
   });
 
-  it('pays nothing for days without a qualifying level or cover', () => {
+  it('pays nothing for days without a qualifying level or cover: the member’s own, not refused', () => {
     const level2 = { ...level3, level: 2 as const, qualifies: false };
     const s = settleCareClaim(
       {
@@ -335,7 +336,7 @@ describe('a month of care settled (worked numbers)', () => {
       },
       ctx({ levels: [level2], coveredDays: new Set(march.slice(2)) }),
     );
-    expect(s.lines[0]).toMatchObject({ fundPaidFen: 0, memberPaidFen: 0, refusedFen: 30_000 });
+    expect(s.lines[0]).toMatchObject({ fundPaidFen: 0, memberPaidFen: 30_000, refusedFen: 0 });
     expect(s.lines[0]!.notPaid.map((n) => n.reason.split(':')[0])).toEqual([
       'not_covered',
       'not_covered',

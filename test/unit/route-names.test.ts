@@ -39,7 +39,8 @@ describe('route names in infra/topology.ts', () => {
         8 /* personal accounts, issue 12.2 */ +
         8 /* employers, employment, monthly contributions, issue 12.1 */ +
         4 /* policy simulation, issue 18 */ +
-        2 /* a claim's audit result and the provider's appeal, issue 13 */,
+        2 /* a claim's audit result and the provider's appeal, issue 13 */ +
+        15 /* long-term care, issue 15 */,
     );
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[a-z][a-zA-Z]*$/);

@@ -1,0 +1,439 @@
+/**
+ * Long-term care insurance (issue 15, long-term care) on the local cloud, through the API: a
+ * disability assessment from application through appeal (a Honghe 532500 member living in Kunming
+ * 530100, assessed there by Kunming's assessors), a care institution's month settled within the
+ * level's limits (idempotent, reversed, settled again), one billed during a hospital stay caught by
+ * audit (the stay learned from ClaimSettled on the bus), a stay learned after a month was paid, the
+ * beds rule, the funding from paid employee months, and the month's report.
+ *
+ * Figures: policies/long-term-care/532500/2025.json (illustrative): level 3 institutional 60 yuan a
+ * bed-day, fund 70%, monthly limit 1,200 yuan; funding 0.2% + 0.1% of the wage base, 5 yuan transfer,
+ * 2 yuan subsidy a member-month.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../infra/local/cloud.ts';
+import { localName } from '../../infra/topology.ts';
+import { creditCodeCheckCharacter } from '../../shared/employers/credit-code.ts';
+import { monthsFrom } from '../../shared/employers/months.ts';
+import { ITEMS } from '../../shared/long-term-care/grading-standard.ts';
+import { exampleLine } from '../../shared/settlement/examples.ts';
+import { idNumbers } from '../support/id-numbers.ts';
+import { api, eventually, onAuditEvent, registerProvider, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+
+let cloud: LocalCloud;
+let db: DynamoDBDocumentClient;
+let manager: string; // staff with ltc:manage and contributions:write
+let counter: string; // staff at the counter, no permission
+let hospital: string;
+let home: string; // the care institution
+const assessors: Record<string, string> = {};
+const careEvents: Record<string, any>[] = [];
+
+const HOSPITAL = 'H53250100001';
+const CARE_HOME = 'C53250100001';
+const newId = idNumbers(Date.UTC(1940, 0, 1));
+const first17 = '91532501MA0000077';
+const EMPLOYER = first17 + creditCodeCheckCharacter(first17);
+
+const problemsOf = (res: ApiAnswer) =>
+  (res.body.error?.details?.problems ?? []).map((p: { field: string; rule: string }) => `${p.field}:${p.rule}`);
+
+function scores(adl: Record<string, number> = {}, cognition: Record<string, number> = {}) {
+  const full = (i: keyof typeof ITEMS) => Object.fromEntries(Object.entries(ITEMS[i]).map(([k, s]) => [k, s.max]));
+  return { adl: { ...full('adl'), ...adl }, cognition: { ...full('cognition'), ...cognition }, perception: full('perception') };
+}
+/** ADL 30 (重度受损): with intact cognition, level 3 重度失能Ⅰ级. */
+const SEVERE = { eating: 5, bathing: 0, grooming: 0, dressing: 5, bowels: 5, bladder: 5, toileting: 0, transfer: 5, walking: 5, stairs: 0 };
+/** ADL 55 (中度受损): level 2, which does not qualify. */
+const MODERATE = { ...SEVERE, eating: 10, dressing: 10, transfer: 15, walking: 10 };
+
+async function employee(): Promise<string> {
+  const res = await api(cloud, 'POST', '/v1/members', {
+    token: counter,
+    body: {
+      idNumber: newId('532501', '001'),
+      year: 2025,
+      region: '532500',
+      scheme: 'employee',
+      employeeKind: 'employer',
+      employerCode: EMPLOYER,
+      monthlyBaseFen: 8_000_00,
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const memberId = res.body.member.memberId as string;
+  const emp = await api(cloud, 'POST', `/v1/members/${memberId}/employment`, {
+    token: manager,
+    body: { status: 'in-service', employerCode: EMPLOYER, validFrom: '2025-01-01' },
+  });
+  expect(emp.status, JSON.stringify(emp.body)).toBe(201);
+  for (const month of monthsFrom('2025-01', '2025-06')) {
+    const paid = await api(cloud, 'POST', `/v1/members/${memberId}/employee-contributions`, {
+      token: manager,
+      body: { month, employerCode: EMPLOYER, declaredWageFen: 8_000_00, paidOn: `${month}-15` },
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+  }
+  return memberId;
+}
+
+const step = (path: string, token: string, body: Record<string, unknown>) =>
+  api(cloud, 'POST', `/v1/ltc/assessments${path}`, { token, body });
+
+/** A member assessed level 3 in Honghe itself, concluded on `on`. */
+async function assessedLevel3(memberId: string, on: string): Promise<string> {
+  const applied = await step('', counter, { memberId, applicant: { kind: 'member' }, reason: '脑卒中后遗症', appliedOn: on });
+  expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+  const id = applied.body.assessment.assessmentId;
+  expect((await step(`/${id}/assignment`, manager, { primary: 'hh-1', second: 'hh-2' })).status).toBe(200);
+  expect((await step(`/${id}/scores`, assessors['hh-1']!, { scores: scores(SEVERE) })).status).toBe(200);
+  const done = await step(`/${id}/confirmation`, assessors['hh-2']!, { agree: true, concludedOn: on });
+  expect(done.body.assessment.result).toMatchObject({ level: 3, qualifies: true, validFrom: on });
+  return id;
+}
+
+const claim = (body: Record<string, unknown>, token = home) => api(cloud, 'POST', '/v1/ltc/care-claims', { token, body });
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
+  );
+  onAuditEvent(cloud, (body) => {
+    const envelope = JSON.parse(body);
+    if (envelope.source === 'yibao.long-term-care') careEvents.push({ type: envelope['detail-type'], ...envelope.detail });
+  });
+  manager = await cloud.mint({ sub: 'ltc-manager', role: 'staff', permissions: ['ltc:manage', 'contributions:write'] });
+  counter = await cloud.mint({ sub: 'counter-1', role: 'staff', permissions: [] });
+  for (const [id, region] of [
+    ['km-1', '530100'],
+    ['km-2', '530100'],
+    ['km-3', '530100'],
+    ['km-4', '530100'],
+    ['hh-1', '532500'],
+    ['hh-2', '532500'],
+  ] as const) {
+    const res = await api(cloud, 'PUT', `/v1/ltc/assessors/${id}`, {
+      token: manager,
+      body: { regions: [region], qualification: '执业护士 评估员证书', validFrom: '2025-01-01', validTo: '2030-12-31' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    assessors[id] = await cloud.mint({ sub: id, role: 'staff', permissions: ['ltc:assess'] });
+  }
+  const employer = await api(cloud, 'POST', '/v1/employers', {
+    token: manager,
+    body: { creditCode: EMPLOYER, name: '红河示例护理测试有限公司', region: '532500', validFrom: '2024-01-01' },
+  });
+  expect(employer.status, JSON.stringify(employer.body)).toBe(201);
+  await registerProvider(cloud, counter, {
+    providerCode: HOSPITAL,
+    name: '红河州某医院',
+    level: 'secondary',
+    region: '532501',
+    kind: 'hospital',
+  });
+  await registerProvider(cloud, counter, {
+    providerCode: CARE_HOME,
+    name: '红河州某护理院',
+    level: 'primary',
+    region: '532501',
+    kind: 'other',
+  });
+  hospital = await cloud.mint({ sub: 'his-hh', role: 'provider', providerCode: HOSPITAL });
+  home = await cloud.mint({ sub: 'care-home', role: 'provider', providerCode: CARE_HOME });
+}, 120_000);
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+describe('care institutions and assessors', () => {
+  it('certifies a registered provider as a care institution (settings, beds), refuses an unregistered one', async () => {
+    const body = {
+      region: '532500',
+      settings: ['institutional', 'home-care'],
+      beds: 1,
+      validFrom: '2025-01-01',
+      validTo: '2027-12-31',
+      reason: '定点护理机构协议 2025',
+    };
+    expect((await api(cloud, 'PUT', `/v1/ltc/institutions/${CARE_HOME}`, { token: counter, body })).status).toBe(403);
+    const certified = await api(cloud, 'PUT', `/v1/ltc/institutions/${CARE_HOME}`, { token: manager, body });
+    expect(certified.status, JSON.stringify(certified.body)).toBe(201);
+    expect(certified.body.certification).toMatchObject({ version: 1, beds: 1, settings: ['home-care', 'institutional'] });
+    const again = await api(cloud, 'PUT', `/v1/ltc/institutions/${CARE_HOME}`, { token: manager, body });
+    expect([again.status, again.headers.get('x-idempotent-replay')]).toEqual([200, 'true']);
+    const unknown = await api(cloud, 'PUT', '/v1/ltc/institutions/C99999999999', { token: manager, body });
+    expect([unknown.status, problemsOf(unknown)]).toEqual([404, ['providerCode:not_registered']]);
+    const read = await api(cloud, 'GET', `/v1/ltc/institutions/${CARE_HOME}`, { token: home });
+    expect(read.body.history).toHaveLength(1);
+  });
+});
+
+describe('a disability assessment from application through appeal', () => {
+  it('is assessed where the member lives in the province, every step logged with who and when', async () => {
+    const memberId = await employee();
+    const applied = await step('', counter, {
+      memberId,
+      residenceRegion: '530100',
+      applicant: { kind: 'family', relation: '女儿' },
+      reason: '脑梗死后右侧偏瘫, 长期卧床',
+      appliedOn: '2025-02-10',
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    const id = applied.body.assessment.assessmentId as string;
+    expect(applied.body.assessment).toMatchObject({ region: '532500', assessingRegion: '530100', status: 'applied', round: 1 });
+    // One open assessment per member.
+    const twice = await step('', counter, { memberId, applicant: { kind: 'member' }, reason: 'another', appliedOn: '2025-02-11' });
+    expect([twice.status, problemsOf(twice)]).toEqual([409, ['body.memberId:open_assessment']]);
+
+    // Honghe's own assessors do not assess in Kunming, where she lives.
+    const wrong = await step(`/${id}/assignment`, manager, { primary: 'hh-1', second: 'km-2' });
+    expect([wrong.status, problemsOf(wrong)]).toEqual([409, ['body.primary:wrong_region']]);
+    expect((await step(`/${id}/assignment`, manager, { primary: 'km-1', second: 'km-2' })).status).toBe(200);
+
+    // Only the first assessor scores; the scores are checked item by item against the standard.
+    expect((await step(`/${id}/scores`, assessors['km-2']!, { scores: scores(MODERATE) })).status).toBe(403);
+    const bad = await step(`/${id}/scores`, assessors['km-1']!, { scores: scores({ ...MODERATE, eating: 7 }) });
+    expect([bad.status, problemsOf(bad)]).toEqual([400, ['body.scores.adl.eating:step']]);
+    const scored = await step(`/${id}/scores`, assessors['km-1']!, { scores: scores(MODERATE) });
+    expect(scored.body.assessment.scores.grading).toMatchObject({ adl: { total: 55, grade: 'moderate' }, level: 2 });
+    const concluded = await step(`/${id}/confirmation`, assessors['km-2']!, { agree: true, concludedOn: '2025-02-20' });
+    expect(concluded.body.assessment.result).toMatchObject({
+      round: 1,
+      level: 2,
+      levelName: '中度失能',
+      qualifies: false,
+      validFrom: '2025-02-20',
+      validTo: '2027-02-19',
+      reassessOn: '2026-12-21',
+      appealBy: '2025-03-22',
+    });
+
+    // The family appeals; the round is assessed by two other Kunming assessors.
+    const appealed = await step(`/${id}/appeal`, counter, { reason: '家属认为评估时患者状态偏好', appealedOn: '2025-02-25' });
+    expect(appealed.body.assessment).toMatchObject({ status: 'appealed', round: 2, formerAssessors: ['km-1', 'km-2'] });
+    const same = await step(`/${id}/assignment`, manager, { primary: 'km-1', second: 'km-3' });
+    expect(problemsOf(same)).toEqual(['body.primary:assessed_before']);
+    expect((await step(`/${id}/assignment`, manager, { primary: 'km-3', second: 'km-4' })).status).toBe(200);
+    await step(`/${id}/scores`, assessors['km-3']!, { scores: scores({ ...SEVERE, walking: 10 }) });
+    const returned = await step(`/${id}/confirmation`, assessors['km-4']!, { agree: false, note: '平地行走现场复核为5分' });
+    expect(returned.body.assessment?.status, JSON.stringify(returned.body)).toBe('assigned');
+    await step(`/${id}/scores`, assessors['km-3']!, { scores: scores(SEVERE) });
+    const final = await step(`/${id}/confirmation`, assessors['km-4']!, { agree: true, concludedOn: '2025-03-05' });
+    expect(final.body.assessment.result).toMatchObject({
+      round: 2,
+      level: 3,
+      levelName: '重度失能Ⅰ级',
+      qualifies: true,
+      validFrom: '2025-03-05',
+    });
+    const again = await step(`/${id}/appeal`, counter, { reason: 'again' });
+    expect(problemsOf(again)).toEqual(['assessmentId:already_appealed']);
+
+    // The log: every step, who and when, append-only.
+    const read = await api(cloud, 'GET', `/v1/ltc/assessments/${id}`, { token: manager });
+    expect(read.body.log.map((e: any) => `${e.seq}:${e.step}:${e.round}:${e.by.id}`)).toEqual([
+      '1:applied:1:counter-1',
+      '2:assigned:1:ltc-manager',
+      '3:scored:1:km-1',
+      '4:confirmed:1:km-2',
+      '5:concluded:1:km-2',
+      '6:appealed:2:counter-1',
+      '7:assigned:2:ltc-manager',
+      '8:scored:2:km-3',
+      '9:returned:2:km-4',
+      '10:scored:2:km-3',
+      '11:confirmed:2:km-4',
+      '12:concluded:2:km-4',
+    ]);
+    for (const e of read.body.log) expect(e.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+    // The level in force: 2 from 20 February, 3 from 5 March.
+    const level = (date: string) => api(cloud, 'GET', `/v1/ltc/members/${memberId}/level?date=${date}`, { token: hospital });
+    expect((await level('2025-02-19')).body.level).toBeNull();
+    expect((await level('2025-03-01')).body.level).toMatchObject({ level: 2, qualifies: false });
+    expect((await level('2025-03-05')).body.level).toMatchObject({ level: 3, qualifies: true, round: 2 });
+
+    const steps = await eventually(() => {
+      const mine = careEvents.filter((e) => e.type === 'CareAssessmentStepRecorded' && e.assessmentId === id);
+      return mine.length === 12 ? mine : undefined;
+    }, 'twelve CareAssessmentStepRecorded');
+    expect(new Set(steps.map((e) => e.seq)).size).toBe(12);
+    await eventually(
+      () => (careEvents.filter((e) => e.type === 'CareLevelDetermined' && e.assessmentId === id).length === 2 ? true : undefined),
+      'two CareLevelDetermined',
+    );
+    expect(JSON.stringify(careEvents)).not.toMatch(/\d{17}[\dX]/);
+  });
+});
+
+describe("a care institution's month", () => {
+  let memberA: string;
+  let memberB: string;
+
+  beforeAll(async () => {
+    memberA = await employee();
+    memberB = await employee();
+    await assessedLevel3(memberA, '2025-03-01');
+    await assessedLevel3(memberB, '2025-03-01');
+  }, 120_000);
+
+  it('is settled within the level’s limits, idempotent, reversible, and settled again', async () => {
+    const body = {
+      providerCode: CARE_HOME,
+      memberId: memberA,
+      month: '2025-04',
+      institutional: { periods: [{ from: '2025-04-01', to: '2025-04-30' }], dailyChargeFen: 6_500 },
+    };
+    const settled = await claim(body);
+    expect(settled.status, JSON.stringify(settled.body)).toBe(201);
+    // 30 bed-days: billed 30 × 65 = 1,950.00; allowed 30 × 60 = 1,800.00; 70% = 1,260.00, held to the 1,200.00 limit; the member 750.00.
+    expect(settled.body.claim.statement.lines[0]).toMatchObject({
+      setting: 'institutional',
+      billedFen: 195_000,
+      allowedFen: 180_000,
+      fundPaidFen: 120_000,
+      overLimitFen: 6_000,
+      memberPaidFen: 75_000,
+      refusedFen: 0,
+      monthlyLimitFen: 120_000,
+      byLevel: [{ level: 3, quantity: 30, allowedFen: 180_000, fundFen: 126_000 }],
+    });
+    expect(settled.body.claim).toMatchObject({ settlementNo: 1, state: 'settled', findings: [] });
+
+    const replay = await claim(body);
+    expect([replay.status, replay.headers.get('x-idempotent-replay'), replay.body.outcome]).toEqual([200, 'true', 'unchanged']);
+    const other = await claim({ ...body, institutional: { ...body.institutional, dailyChargeFen: 7_000 } });
+    expect([other.status, problemsOf(other)]).toEqual([409, ['body.month:already_settled']]);
+    const homeCare = await claim({
+      ...body,
+      month: '2025-05',
+      institutional: undefined,
+      familyCarer: { periods: [{ from: '2025-05-01', to: '2025-05-31' }] },
+    });
+    expect(problemsOf(homeCare)).toEqual(['body.familyCarer:setting_not_certified']);
+
+    const path = `/v1/ltc/care-claims/${CARE_HOME}/${memberA}/2025-04`;
+    expect((await api(cloud, 'POST', `${path}/reversal`, { token: home, body: { reason: 'x' } })).status).toBe(403);
+    const reversed = await api(cloud, 'POST', `${path}/reversal`, { token: manager, body: { reason: '机构申报日费有误' } });
+    expect(reversed.body.claim).toMatchObject({ state: 'reversed', settlementNo: 1 });
+    const again = await claim({ ...body, institutional: { ...body.institutional, dailyChargeFen: 6_000 } });
+    expect(again.status).toBe(201);
+    expect(again.body.claim).toMatchObject({
+      settlementNo: 2,
+      statement: { totals: { billedFen: 180_000, fundPaidFen: 120_000, memberPaidFen: 60_000, refusedFen: 0 } },
+    });
+    const read = await api(cloud, 'GET', path, { token: manager });
+    expect(read.body.ledger.map((l: any) => `${l.sk}:${l.fundPaidFen}`)).toEqual([
+      'LEDGER#0001#0-SETTLEMENT:120000',
+      'LEDGER#0001#1-REVERSAL:-120000',
+      'LEDGER#0002#0-SETTLEMENT:120000',
+    ]);
+  });
+
+  it('billed during a hospital stay is caught by audit: the nights in hospital refused, the finding recorded and published', async () => {
+    const inpatient = await api(cloud, 'POST', '/v1/claims', {
+      token: hospital,
+      body: {
+        providerCode: HOSPITAL,
+        claimNo: 'IP-LTC-0001',
+        memberId: memberB,
+        visit: { type: 'inpatient', serviceDate: '2025-04-10', dischargeDate: '2025-04-15', department: '神经内科' },
+        diagnoses: { principal: 'I63.900' },
+        lines: [exampleLine(1, 'A', 'treatment', 3_000)],
+      },
+    });
+    expect(inpatient.status, JSON.stringify(inpatient.body)).toBe(201);
+    // The stay reaches long-term care from ClaimSettled on the bus.
+    await eventually(async () => {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: localName.table('longTermCare'),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+          ExpressionAttributeValues: { ':pk': `MEMBER#${memberB}`, ':s': 'STAY#' },
+        }),
+      );
+      return out.Items?.length ? out.Items : undefined;
+    }, 'the stay projected');
+
+    const settled = await claim({
+      providerCode: CARE_HOME,
+      memberId: memberB,
+      month: '2025-04',
+      institutional: { periods: [{ from: '2025-04-01', to: '2025-04-30' }], dailyChargeFen: 6_000 },
+    });
+    expect(settled.status, JSON.stringify(settled.body)).toBe(201);
+    // 30 days billed, 10–14 April (5 nights in hospital) refused: 25 × 60 = 1,500.00 × 70% = 1,050.00; refused 300.00; the member 450.00.
+    expect(settled.body.claim.statement.totals).toEqual({
+      billedFen: 180_000,
+      fundPaidFen: 105_000,
+      memberPaidFen: 45_000,
+      refusedFen: 30_000,
+    });
+    const rules = settled.body.claim.findings.map((f: any) => `${f.rule}:${f.action}`).sort();
+    // One bed, and member A is already in it this month: flagged (paid).
+    expect(rules).toEqual(['care-during-hospital-stay:deny', 'members-beyond-beds:flag']);
+    expect(settled.body.claim.findings.find((f: any) => f.rule === 'care-during-hospital-stay')).toMatchObject({
+      severity: 'high',
+      dates: ['2025-04-10', '2025-04-11', '2025-04-12', '2025-04-13', '2025-04-14'],
+      when: 'at-settlement',
+    });
+    const flagged = await eventually(
+      () => careEvents.find((e) => e.type === 'CareClaimFlagged' && e.claim.memberId === memberB && e.rule === 'care-during-hospital-stay'),
+      'CareClaimFlagged',
+    );
+    expect(flagged).toMatchObject({ action: 'deny', when: 'at-settlement', region: '532500' });
+  });
+
+  it('a stay learned after the month was paid flags that month for recovery', async () => {
+    const inpatient = await api(cloud, 'POST', '/v1/claims', {
+      token: hospital,
+      body: {
+        providerCode: HOSPITAL,
+        claimNo: 'IP-LTC-0002',
+        memberId: memberA,
+        visit: { type: 'inpatient', serviceDate: '2025-04-20', dischargeDate: '2025-04-23', department: '呼吸内科' },
+        diagnoses: { principal: 'J18.900' },
+        lines: [exampleLine(1, 'A', 'treatment', 2_000)],
+      },
+    });
+    expect(inpatient.status, JSON.stringify(inpatient.body)).toBe(201);
+    const path = `/v1/ltc/care-claims/${CARE_HOME}/${memberA}/2025-04`;
+    const later = await eventually(async () => {
+      const res = await api(cloud, 'GET', path, { token: manager });
+      return res.body.claim.findings.find((f: any) => f.when === 'after-settlement');
+    }, 'the later finding');
+    expect(later).toMatchObject({ rule: 'care-during-hospital-stay', dates: ['2025-04-20', '2025-04-21', '2025-04-22'] });
+  });
+
+  it('reports the month: members by level, spending by setting, the fund’s income from paid months', async () => {
+    const report = await eventually(async () => {
+      const res = await api(cloud, 'GET', '/v1/ltc/reports/532500/2025-04', { token: manager });
+      return res.body.fund?.income.members >= 3 ? res : undefined;
+    }, 'the April funding');
+    // Three employees paid April (8,000 yuan base): 16.00 + 8.00 + 5.00 + 2.00 each.
+    expect(report.body.fund.income).toEqual({
+      members: 3,
+      employerFen: 4_800,
+      individualFen: 2_400,
+      basicFundTransferFen: 1_500,
+      governmentSubsidyFen: 600,
+      totalFen: 9_300,
+    });
+    expect(report.body.membersByLevel).toMatchObject({ onDate: '2025-04-30', 3: 3 });
+    expect(report.body.spendingBySetting.institutional).toEqual({
+      claims: 2,
+      billedFen: 360_000,
+      fundPaidFen: 225_000,
+      memberPaidFen: 105_000,
+      refusedFen: 30_000,
+    });
+    expect(report.body.claims).toEqual({ settled: 2, reversed: 0 });
+    expect(report.body.findingsByRule).toEqual({ 'care-during-hospital-stay': 2, 'members-beyond-beds': 1 });
+    const regulator = await cloud.mint({ sub: 'reg-km', role: 'regulator', region: '530100' });
+    expect((await api(cloud, 'GET', '/v1/ltc/reports/532500/2025-04', { token: regulator })).status).toBe(403);
+    void GetCommand;
+  });
+});
