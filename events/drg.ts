@@ -36,8 +36,24 @@ export const CaseGrouped = defineEvent({
       ccLevel: z.enum(['MCC', 'CC', 'none']).nullable(),
       outcome: z.enum(['grouped', 'qy', 'ungroupable']),
     }),
+    /**
+     * A DIP case's group (method dip): its code in the region's catalogue ("K80|51.22+51.23", or a
+     * comprehensive "K80|operation"), core or comprehensive, the treatment kind, the catalogue
+     * version. `grouping` then carries the group's code as `drg`, null MDC/ADRG/CC and the CHS-DRG
+     * version whose tables told the operations, so a reader of `grouping` alone never mistakes it
+     * for a DRG; DRG readers skip method dip.
+     */
+    dip: z
+      .object({
+        group: z.string().nullable(),
+        kind: z.enum(['core', 'comprehensive']).nullable(),
+        treatment: z.enum(['conservative', 'procedure', 'operation']).nullable(),
+        catalogue: z.object({ region: z.string(), year: z.number().int(), version: z.number().int() }),
+      })
+      .optional(),
     points: z.object({
-      pricing: z.enum(['drg', 'high-cost', 'low-cost', 'bed-day', 'cost-based']),
+      /** dip: a DIP case at its group's score × coefficient (the DIP counterpart of drg). */
+      pricing: z.enum(['drg', 'dip', 'high-cost', 'low-cost', 'bed-day', 'cost-based']),
       /** RW in basis points (0.7107 = 7107); null for a case without a weight. */
       weight: z.number().int().nullable(),
       baseCentipoints: centipoints,

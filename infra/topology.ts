@@ -185,6 +185,7 @@ export const tables = {
       "a provider's cases in a year: pk=PROVIDER#<code>#YEAR#<yyyy>, sk=CASE#<claimNo> (a readmission cut to a case: sk=CASE#<claimNo>#READMISSION, negative points)",
       "all cases of a region's year: byRegionYear (cases and cuts: the year's points are the sum of their centipoints)",
       "a member's earlier admissions to the same DRG: byMemberDrg (DRG-paid cases only; gsi2sk=<discharge date>#<provider>#<claimNo>)",
+      "a provider's DIP case (method dip): pk=PROVIDER#<code>#YEAR#<yyyy>, sk=DIP#<claimNo>; a region-year's DIP cases: byRegionYear gsi1pk=REGION#<code>#YEAR#<yyyy>#DIP",
     ],
   },
   alerts: {
@@ -469,10 +470,11 @@ export const functions = {
   },
   drgGrouping: {
     entry: 'functions/drg-grouping/consumer-handler.ts',
-    description: 'CHS-DRG grouping of settled inpatient cases (the drgGrouping queue): DRG, points, readmission cuts, CaseGrouped.',
+    description:
+      'CHS-DRG and DIP grouping of settled stays (the drgGrouping queue): DRG points and readmission cuts, DIP scores, bed-day points, CaseGrouped.',
     memoryMb: 1024,
     timeoutSeconds: 60,
-    // DRG policies: shipped ones in the bundle, published ones in policies; the case carries its provider.
+    // DRG policies and DIP catalogues: shipped ones in the bundle, published ones in policies; the case carries its provider.
     tables: { drgCases: 'readwrite', outbox: 'readwrite', policies: 'read' },
     publishes: true,
     sendsTo: [],
@@ -825,11 +827,11 @@ export interface RuleSpec {
 
 export const rules = {
   inpatientClaimsToDrg: {
-    description: 'Settled inpatient claims go to DRG grouping and points.',
+    description: 'Settled inpatient and per-bed-day stays go to DRG / DIP grouping and points (a bed-day stay converts by cost).',
     pattern: {
       source: [EventSource.adjudication],
       'detail-type': [DetailType.claimSettled],
-      detail: { visit: { type: ['inpatient'] } },
+      detail: { visit: { type: ['inpatient', 'bed-day'] } },
     },
     target: 'drgGrouping',
   },

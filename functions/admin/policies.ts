@@ -16,7 +16,7 @@ import { describeIssues } from '../../shared/http/validation.ts';
 import { NATIONAL_BASELINE, fraudRulesKind, pickCatalogue } from '../../shared/policy/fraud-rules.ts';
 import { POLICY_KINDS, policyKind } from '../../shared/policy/kinds.ts';
 import { pickInForce, type PolicyKey, type PolicyKind, type PolicyVersion } from '../../shared/policy/registry.ts';
-import { policies } from '../../shared/policy/store/registry.ts';
+import { DocumentTooLarge, policies } from '../../shared/policy/store/registry.ts';
 
 const KIND_NAMES = POLICY_KINDS.map((k) => k.kind);
 
@@ -48,7 +48,11 @@ export async function publishPolicy(request: ApiRequest): Promise<ApiResponse> {
   const refusal = kind.refuse?.(policy);
   if (refusal) throw badRequest(`${refusal.field}: ${refusal.message}`, { problems: [refusal] });
   const header = kind.header(policy);
-  const result = await policies.publish(kind, document, policy, principal.sub, new Date().toISOString());
+  const result = await policies.publish(kind, document, policy, principal.sub, new Date().toISOString()).catch((error: unknown) => {
+    if (error instanceof DocumentTooLarge)
+      throw badRequest(`body: ${error.message}`, { problems: [{ field: 'body', rule: 'too_large', message: error.message }] });
+    throw error;
+  });
   switch (result.outcome) {
     case 'published':
       return { statusCode: 201, body: { published: result.summary } };

@@ -13,9 +13,10 @@ export const ACCEPTED_EVENTS = [ClaimSettled] as const;
  * with points on the provider's year ledger, and publishes CaseGrouped through the outbox.
  */
 export const handler = eventConsumer(logger, ACCEPTED_EVENTS, async ({ detail }, { correlationId }) => {
-  // The bus rule sends inpatient claims only; anything else is not a case to group.
-  if (detail.visit.type !== 'inpatient') {
-    logger.warn('Not an inpatient claim; ignored', { claim: detail.claim, visitType: detail.visit.type });
+  // The bus rule sends inpatient and per-bed-day stays only (a bed-day stay becomes points by cost);
+  // anything else is not a case to group.
+  if (detail.visit.type !== 'inpatient' && detail.visit.type !== 'bed-day') {
+    logger.warn('Not an inpatient or bed-day stay; ignored', { claim: detail.claim, visitType: detail.visit.type });
     return;
   }
   await recordSettledCase(detail, correlationId, logger);

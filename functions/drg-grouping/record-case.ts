@@ -9,6 +9,82 @@ import { drgKind, drgPayment } from '../../shared/policy/drg.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { grouperFor } from '../../shared/drg/rule-packages.ts';
 import { cutsFor, paymentRegion, settleCase, stayDates } from '../../shared/drg/settled-case.ts';
+import { dipKind } from '../../shared/policy/dip.ts';
+import { settleDipCase } from '../../shared/dip/settled-case.ts';
+import { dipCaseItem, getDipCase, recordDipCase, type DipCaseItem } from '../../shared/dip/store/case.ts';
+
+/**
+ * A settled stay (inpatient, or per bed-day): a DIP case where the region-year holds a DIP catalogue,
+ * a DRG case where it pays by DRG; both where it holds both (the year-end terms say which pays).
+ */
+export async function recordSettledCase(claim: ClaimSettledPayload, correlationId: string, logger: Logger): Promise<void> {
+  await recordSettledDipCase(claim, correlationId, logger);
+  await recordSettledDrgCase(claim, correlationId, logger);
+}
+
+/**
+ * A settled stay scored by the region-year's DIP catalogue, recorded in the drgCases table (method
+ * dip) with its CaseGrouped (method dip) in one transaction, then delivered. Idempotent as the DRG
+ * case is: keyed by provider + year + claim number, every write conditional on it being new.
+ */
+export async function recordSettledDipCase(claim: ClaimSettledPayload, correlationId: string, logger: Logger): Promise<void> {
+  const { year, dischargeDate } = stayDates(claim);
+  const region = paymentRegion(claim);
+  const policy = await policies.inForce(dipKind, { region, year }, dischargeDate);
+  if (!policy) return;
+  const existing = await getDipCase(claim.claim.providerCode, year, claim.claim.claimNo);
+  if (existing) {
+    logger.info('DIP case already recorded; delivering its event if it still waits', { group: existing.dip.group });
+    await deliverWaiting([existing.caseGroupedEventId], warnOn(logger));
+    return;
+  }
+  const settled = settleDipCase(policy, claim);
+  const item = dipCaseItem(settled, policy, new Date().toISOString());
+  const event = outboxEntry(
+    CaseGrouped,
+    dipCaseGroupedPayload(item, policy.procedureClasses),
+    correlationId,
+    item.caseGroupedEventId,
+    item.recordedAt,
+  );
+  if ((await recordDipCase(item, event)) === 'already-recorded') {
+    logger.info('DIP case recorded meanwhile by another delivery', { claim: claim.claim });
+    return;
+  }
+  logger.info('DIP case scored and recorded', {
+    group: settled.result.group,
+    pricing: settled.result.pricing,
+    centipoints: settled.result.centipoints,
+  });
+  await deliverAfterCommit([event], warnOn(logger));
+}
+
+/** CaseGrouped for a DIP case: method dip, the group in `dip`, and `grouping` that no DRG reader takes for a DRG. */
+export function dipCaseGroupedPayload(item: DipCaseItem, classesVersion: '1.1' | '2.0'): EventPayload<typeof CaseGrouped> {
+  const d = item.dip;
+  return {
+    claim: item.claim,
+    memberId: item.memberId,
+    region: item.region,
+    method: 'dip',
+    year: item.year,
+    admissionDate: item.admissionDate,
+    dischargeDate: item.dischargeDate,
+    grouping: { version: classesVersion, mdc: null, adrg: null, drg: d.group ?? '0000', ccLevel: null, outcome: d.outcome },
+    dip: { group: d.group, kind: d.kind, treatment: d.treatment, catalogue: item.policy },
+    points: {
+      pricing: d.pricing,
+      weight: null,
+      baseCentipoints: d.baseCentipoints,
+      coefficient: d.coefficient,
+      addOns: [],
+      centipoints: d.centipoints,
+      review: d.review,
+    },
+    readmissionCuts: [],
+    policy: item.policy,
+  };
+}
 
 /**
  * A settled inpatient claim: group it, compute its points, record them on the provider's ledger
@@ -19,7 +95,7 @@ import { cutsFor, paymentRegion, settleCase, stayDates } from '../../shared/drg/
  * it being new. A redelivered message finds the case recorded and changes nothing but delivering
  * its event if it still waits in the outbox (the first attempt stopped, or the bus refused it).
  */
-export async function recordSettledCase(claim: ClaimSettledPayload, correlationId: string, logger: Logger): Promise<void> {
+export async function recordSettledDrgCase(claim: ClaimSettledPayload, correlationId: string, logger: Logger): Promise<void> {
   const { year, dischargeDate } = stayDates(claim);
   const region = paymentRegion(claim);
   // The year's policy in force on the discharge date, shipped or published (no redeploy for a new year).

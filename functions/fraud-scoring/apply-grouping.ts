@@ -52,6 +52,8 @@ export async function applyGrouping(
   logger: Logger,
   deps: Pick<ScoringDeps, 'now' | 'catalogueFor'>,
 ): Promise<GroupingOutcome> {
+  // A DIP case (method dip) has no DRG: the DRG rules count CHS-DRG cases only.
+  if (payload.method === 'dip') return { outcome: 'not-grouped' };
   const ref = payload.claim;
   const drg = drgOf(payload.grouping);
   const grouping: StoredGrouping = { eventId, version: payload.grouping.version, groupedAt: deps.now(), ...(drg ? { drg } : {}) };

@@ -12,7 +12,9 @@
  *   low-cost case   cost < share × group average cost: cost points     (低倍率)
  *   cost points     = cost / average cost of a case × 100        (费用折算点数)
  *   group average   = RW × average cost of a case                (RW is that ratio, by definition)
- *   bed-day stay    = bed days × daily standard / average cost of a case × 100   (床日折算)
+ *   bed-day stay    = bed days × daily standard / average cost of a case × 100   (床日折算: 按比价关系
+ *                   换算成点数, the Sichuan paper); the standard by the stay's bed-day programme,
+ *                   else by MDC, ADRG or department
  *   0000, no weight = cost points, flagged for review
  *   add-ons         on the normal points of a DRG-paid case (not a low-cost one, which is paid by
  *                   its cost, nor a bed-day stay): new technology / new grade-IV surgery group +6%;
@@ -42,6 +44,8 @@ export interface PointsInput {
   providerLevel: HospitalLevel | undefined;
   /** Set on a stay settled per bed-day. */
   bedDays: number | undefined;
+  /** The per-bed-day programme it was settled under (hospice, home-sickbed…), if any. */
+  programme?: string | undefined;
   department: string | undefined;
 }
 
@@ -173,6 +177,11 @@ function highCostMultiple(policy: DrgPolicy, baseCentipoints: Centipoints): Basi
 }
 
 function bedDayStandard(policy: DrgPolicy, input: PointsInput) {
+  // The programme the settlement paid it under names the standard first: a hospice stay is a
+  // hospice stay whatever its diagnosis groups to.
+  const byProgramme =
+    input.programme === undefined ? undefined : policy.bedDayStandards.find((s) => s.programmes.includes(input.programme!));
+  if (byProgramme) return byProgramme;
   const mdcLetter = input.mdc?.slice(3); // "MDCT" → "T"
   return policy.bedDayStandards.find(
     (s) =>

@@ -83,7 +83,11 @@ export const drgPolicySchema = z.strictObject({
       z.strictObject({
         kind: z.string().min(1),
         label: z.string(),
-        /** Matched by MDC letter, ADRG or department (any of them). */
+        /**
+         * Matched by the per-bed-day programme the stay was settled under (ClaimSettled
+         * visit.bedDay.programme: hospice, home-sickbed…), else by MDC letter, ADRG or department.
+         */
+        programmes: z.array(z.string().min(1)).default([]),
         mdcs: z.array(z.string().regex(/^[A-Z]$/)).default([]),
         adrgs: z.array(z.string().regex(/^[A-Z]{2}\d$/)).default([]),
         departments: z.array(z.string()).default([]),

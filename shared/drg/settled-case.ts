@@ -74,7 +74,8 @@ export function settleCase(grouper: Grouper, policy: DrgPolicy, claim: ClaimSett
     tcmFen,
     providerCode: claim.provider?.code ?? claim.claim.providerCode,
     providerLevel: claim.provider?.level,
-    bedDays: claim.inpatient?.bedDays,
+    bedDays: claim.inpatient?.bedDays ?? claim.visit.bedDay?.days,
+    programme: claim.visit.bedDay?.programme,
     department: claim.visit.department,
   });
 

@@ -4,6 +4,7 @@
  * imports that kind's module only, so its bundle carries only its own documents.
  */
 import { benefitsKind } from './benefits.ts';
+import { dipKind } from './dip.ts';
 import { drgKind } from './drg.ts';
 import { enrolmentKind } from './enrolment.ts';
 import { fraudRulesKind } from './fraud-rules.ts';
@@ -22,6 +23,7 @@ export const POLICY_KINDS: readonly PolicyKind<never>[] = [
   maternityKind,
   knowledgeBaseKind,
   longTermCareKind,
+  dipKind,
 ] as never;
 
 export const policyKind = (kind: string): PolicyKind<unknown> | undefined =>

@@ -135,6 +135,31 @@ describe('DRG points (Zhejiang style)', () => {
     expect(casePoints(policy, input({ drg: 'TR19', mdc: 'MDCT', adrg: 'TR1' })).centipoints).toBe(17_000);
   });
 
+  it("a per-bed-day stay takes its programme's standard first (the Sichuan paper's cost ratio), whatever its diagnosis groups to", () => {
+    const withProgramme = testPolicy((d) => {
+      d.bedDay.standards.push({
+        kind: 'home-sickbed',
+        label: '家庭病床',
+        programmes: ['home-sickbed'],
+        mdcs: [],
+        adrgs: [],
+        departments: [],
+        dailyStandardFen: 8_000,
+      });
+    });
+    // 15 days × 80 yuan = 1,200 yuan against a 10,000-yuan average case = 12.00 points, though TR1 has its own standard.
+    const p = casePoints(
+      withProgramme,
+      input({ drg: 'TR19', mdc: 'MDCT', adrg: 'TR1', bedDays: 15, programme: 'home-sickbed', costFen: 150_000 }),
+    );
+    expect(p).toMatchObject({ pricing: 'bed-day', centipoints: 1_200, review: false });
+    expect(p.workings).toContain('bed-day stay (家庭病床): 15 days × 8000 fen = 120000 fen → 12.00 points');
+    // A programme no standard names falls back on the MDC's: 20 × 350 yuan = 70.00.
+    expect(casePoints(withProgramme, input({ drg: 'TR19', mdc: 'MDCT', adrg: 'TR1', bedDays: 20, programme: 'other' })).centipoints).toBe(
+      7_000,
+    );
+  });
+
   it('0000, or a DRG the policy has no weight for: cost points, flagged for review', () => {
     const ungrouped = casePoints(policy, input({ drg: '0000', outcome: 'ungroupable', mdc: null, adrg: null, costFen: 1_234_567 }));
     expect(ungrouped).toMatchObject({ pricing: 'cost-based', centipoints: 12_346, review: true }); // 123.4567 → 123.46

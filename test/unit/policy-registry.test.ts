@@ -39,6 +39,7 @@ describe('the shipped documents', () => {
       'maternity',
       'knowledge-base',
       'long-term-care',
+      'dip',
     ]);
   });
 

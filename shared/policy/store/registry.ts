@@ -13,6 +13,7 @@
  * for a few seconds only: a Lambda container lives for hours, and a version staff publish must be
  * used without a restart or a redeploy.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { queryAll } from '../../runtime/query-all.ts';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
@@ -57,8 +58,32 @@ export type PublishOutcome =
 interface StoredItem extends Record<string, unknown> {
   pk: string;
   sk: string;
-  document: string;
+  /** The document's JSON; a large one (a DIP catalogue of thousands of groups) is kept gzipped in documentGzip instead. */
+  document?: string;
+  documentGzip?: Uint8Array;
 }
+
+/** Above this the JSON is stored gzipped: a DynamoDB item holds at most 400 KB. */
+const GZIP_ABOVE_BYTES = 256 * 1024;
+/** What a stored item may hold, compressed, with room for its summary. */
+const STORED_MAX_BYTES = 380 * 1024;
+
+/** A document too large for the table even compressed: refused (400) before anything is written. */
+export class DocumentTooLarge extends Error {
+  constructor(readonly bytes: number) {
+    super(`the document is ${Math.round(bytes / 1024)} KB gzipped; a policy version holds at most ${STORED_MAX_BYTES / 1024} KB`);
+  }
+}
+
+function storedDocument(raw: unknown): { document: string } | { documentGzip: Uint8Array } {
+  const json = JSON.stringify(raw);
+  if (Buffer.byteLength(json) <= GZIP_ABOVE_BYTES) return { document: json };
+  const documentGzip = gzipSync(json, { level: 9 });
+  if (documentGzip.byteLength > STORED_MAX_BYTES) throw new DocumentTooLarge(documentGzip.byteLength);
+  return { documentGzip };
+}
+
+const documentOf = (item: StoredItem): unknown => JSON.parse(item.document ?? gunzipSync(item.documentGzip!).toString('utf8'));
 
 /** How long a key's list of versions is trusted before it is read again. */
 export const DEFAULT_TTL_MS = 5_000;
@@ -98,8 +123,8 @@ export function policyRegistry(options: RegistryOptions = {}) {
     const pk = policyPk(kind as PolicyKind<unknown>, key);
     const items = (await partition(pk, at())) as StoredItem[];
     return items.map((item) => {
-      const { pk: _pk, sk, document, ...summary } = item;
-      const raw: unknown = JSON.parse(document);
+      const { pk: _pk, sk, document: _document, documentGzip: _gzip, ...summary } = item;
+      const raw: unknown = documentOf(item);
       const cacheKey = `${pk}|${sk}`;
       let policy = parsed.get(cacheKey) as P | undefined;
       if (policy === undefined) {
@@ -189,7 +214,7 @@ export function policyRegistry(options: RegistryOptions = {}) {
       await table.client.send(
         new PutCommand({
           TableName: table.table,
-          Item: { pk, sk: versionSk(header.effectiveFrom, header.version), ...summary, document: JSON.stringify(raw) },
+          Item: { pk, sk: versionSk(header.effectiveFrom, header.version), ...summary, ...storedDocument(raw) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -200,8 +225,8 @@ export function policyRegistry(options: RegistryOptions = {}) {
         new GetCommand({ TableName: table.table, Key: { pk, sk: versionSk(header.effectiveFrom, header.version) } }),
       );
       const item = stored.Item as StoredItem;
-      const { pk: _pk, sk: _sk, document, ...storedSummary } = item;
-      const outcome = canonicalJson(JSON.parse(document)) === canonicalJson(raw) ? 'exists' : 'different-content';
+      const { pk: _pk, sk: _sk, document: _document, documentGzip: _gzip, ...storedSummary } = item;
+      const outcome = canonicalJson(documentOf(item)) === canonicalJson(raw) ? 'exists' : 'different-content';
       return { outcome, summary: { source: 'published', ...storedSummary } as VersionSummary };
     }
     await rememberKey(kind, key, table);
