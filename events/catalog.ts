@@ -17,6 +17,7 @@ export const EventSource = {
   accounts: 'yibao.accounts',
   catalogue: 'yibao.catalogue',
   longTermCare: 'yibao.long-term-care',
+  maternity: 'yibao.maternity',
 } as const;
 export type EventSourceName = (typeof EventSource)[keyof typeof EventSource];
 
@@ -46,6 +47,8 @@ export const DetailType = {
   careClaimSettled: 'CareClaimSettled',
   careClaimReversed: 'CareClaimReversed',
   careClaimFlagged: 'CareClaimFlagged',
+  pregnancyRegistered: 'PregnancyRegistered',
+  maternityAllowanceGranted: 'MaternityAllowanceGranted',
   /** Published by the ping route: lets an operator watch a request cross the bus end to end. */
   pingReceived: 'PingReceived',
 } as const;

@@ -135,6 +135,7 @@ export const tables = {
       'which entry recorded a fact (event id, staff reference), so a repeat posts nothing: pk=MEMBER#<id>, sk=ACCOUNT-REF#<reference>',
       'family members bound for mutual use (家庭共济): pk=MEMBER#<holder id>, sk=ACCOUNT-FAMILY#<member id> (relation, period, history)',
       'open retirees to credit monthly: byAccountStatus gsi1pk=ACCOUNTS#retired (shared/accounts/store/accounts.ts)',
+      "which claim holds a pregnancy's delivery or antenatal care (paid once per pregnancy): pk=MEMBER#<id>, sk=MATERNITY#<pregnancyId>#<delivery|antenatal>, written in the settling transaction",
     ],
   },
   providers: {
@@ -323,6 +324,20 @@ export const tables = {
       "an institution's month: byInstitutionMonth; a region's month (claims, funding) and its results: byRegion (shared/long-term-care/store/records.ts)",
     ],
   },
+  maternity: {
+    purpose:
+      'Maternity insurance (生育保险): registered pregnancies, maternity allowances (one per birth), and employers’ declared wages per year (the allowance’s average monthly wage).',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    dataTable: true,
+    accessPatterns: [
+      "a member's pregnancies: pk=MEMBER#<id>, sk begins_with PREGNANCY# (sk=PREGNANCY#<pregnancyId>, the id is P + the expected delivery date)",
+      'a birth’s allowance: pk=MEMBER#<id>, sk=ALLOWANCE#<pregnancyId> (its key makes it one per birth)',
+      "an employer's wages of a year: pk=EMPLOYER#<credit code>, sk=WAGES#<yyyy> (Σ declared wages, employee-months)",
+      'which paid month was added (a redelivered EmployeeContributionPaid adds nothing): pk=EMPLOYER#<code>, sk=WAGEMONTH#<YYYY-MM>#<member id>',
+    ],
+  },
 } satisfies Record<string, TableSpec>;
 
 export type TableKey = keyof typeof tables;
@@ -360,7 +375,9 @@ export type FunctionKey =
   | 'accountEvents'
   | 'retireeCredits'
   | 'longTermCare'
-  | 'careEvents';
+  | 'careEvents'
+  | 'maternity'
+  | 'maternityWages';
 
 export type QueueKey =
   | 'drgGrouping'
@@ -371,7 +388,8 @@ export type QueueKey =
   | 'audit'
   | 'accountEvents'
   | 'simulationRuns'
-  | 'careEvents';
+  | 'careEvents'
+  | 'maternityWages';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -464,6 +482,8 @@ export const functions = {
       providers: 'read',
       outbox: 'readwrite',
       catalogue: 'read',
+      // A delivery or antenatal bill names a registered pregnancy (shared/maternity).
+      maternity: 'read',
     },
     publishes: true,
     sendsTo: [],
@@ -637,6 +657,27 @@ export const functions = {
     // account is recorded on their enrolment in the same transaction; the employee benefit policy holds the account's terms.
     tables: { accumulators: 'readwrite', members: 'readwrite', policies: 'read', outbox: 'readwrite' },
     publishes: true,
+    sendsTo: [],
+  },
+  maternity: {
+    entry: 'functions/maternity/handler.ts',
+    description: 'Maternity insurance (生育保险): pregnancy registration, eligibility, the maternity allowance (生育津贴).',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    // Members: enrolment, employment and paid months (eligibility, the payee); claims and accumulators: the
+    // delivery claim the allowance follows and the claim holding each pregnancy's delivery.
+    tables: { maternity: 'readwrite', members: 'read', claims: 'read', accumulators: 'read', policies: 'read', outbox: 'readwrite' },
+    publishes: true,
+    sendsTo: [],
+  },
+  maternityWages: {
+    entry: 'functions/maternity/wages-handler.ts',
+    description:
+      "Adds each paid employee month's declared wage to its employer's year (the maternityWages queue): the allowance's average wage.",
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    tables: { maternity: 'readwrite' },
+    publishes: false,
     sendsTo: [],
   },
   accountEvents: {
@@ -813,6 +854,15 @@ export const queues = {
     maxBatchingWindowSeconds: 1,
     maxAgeSeconds: 900,
   },
+  maternityWages: {
+    purpose: "Paid employee months whose declared wages make each employer's average monthly wage of a year (生育津贴).",
+    consumer: 'maternityWages',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    maxAgeSeconds: 900,
+  },
 } satisfies Record<QueueKey, QueueSpec>;
 
 // ---------------------------------------------------------------------------------------------
@@ -877,6 +927,11 @@ export const rules = {
     description: "Each paid employee month credits the member's personal account; employment status (retired…) sets how it is credited.",
     pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.employeeContributionPaid, DetailType.employmentRecorded] },
     target: 'accountEvents',
+  },
+  contributionsToMaternityWages: {
+    description: "Each paid employee month adds its declared wage to the employer's year, for the maternity allowance's average wage.",
+    pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.employeeContributionPaid] },
+    target: 'maternityWages',
   },
   transfersToAccounts: {
     description: "A member's transfer to another pooling region moves the personal account with them.",
@@ -1113,6 +1168,13 @@ const declaredRoutes = {
   getCareClaim: route('GET', '/v1/ltc/care-claims/{providerCode}/{memberId}/{month}', 'longTermCare'),
   reverseCareClaim: route('POST', '/v1/ltc/care-claims/{providerCode}/{memberId}/{month}/reversal', 'longTermCare'),
   getCareReport: route('GET', '/v1/ltc/reports/{region}/{month}', 'longTermCare'),
+
+  // Maternity insurance (生育保险): the delivery and antenatal claims themselves are settled by settleClaim.
+  registerPregnancy: route('POST', '/v1/maternity/pregnancies', 'maternity'),
+  getPregnancy: route('GET', '/v1/maternity/pregnancies/{memberId}/{pregnancyId}', 'maternity'),
+  getMaternityEligibility: route('GET', '/v1/maternity/eligibility/{memberId}', 'maternity'),
+  grantMaternityAllowance: route('POST', '/v1/maternity/allowances', 'maternity'),
+  getEmployerWages: route('GET', '/v1/maternity/employer-wages/{creditCode}/{year}', 'maternity'),
 };
 
 /** Every route's name (`settleClaim`, `enrolMember` …). */

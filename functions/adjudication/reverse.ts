@@ -23,6 +23,7 @@ import { CONTENTION_RETRY, householdDeltas } from './settle.ts';
 import { retry } from '../../shared/runtime/retry.ts';
 import type { HouseholdAccumulator, YearAccumulator } from '../../shared/accumulators/store/year-accumulator.ts';
 import { refundToAccount } from './account-payment.ts';
+import { maternityRelease } from './maternity.ts';
 
 const negate = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, -v]));
 
@@ -91,7 +92,11 @@ export async function reverseClaim(
       refundToAccount(claim.statement, claimRef, at, by),
     ]);
     fresh = freshHousehold = undefined;
-    const commit = await commitReversal(reversed, accumulator, entry, household, refund);
+    // A delivery or antenatal claim gives its pregnancy's hold back in the same transaction.
+    const commit = await commitReversal(reversed, accumulator, entry, household, [
+      ...refund,
+      ...maternityRelease(claim.statement, claim.settlementNo, at),
+    ]);
     if (commit.outcome === 'committed') {
       logger.info('Claim reversed', {
         claim: `${claim.providerCode}/${claim.claimNo}`,

@@ -41,6 +41,9 @@ import { billHash, contention } from './requests.ts';
 import { retry } from '../../shared/runtime/retry.ts';
 import { loadPayer, payFromAccount, readPayerAccount, type Payer } from './account-payment.ts';
 import { preSettleAudit, type PreSettleAudit } from './pre-audit.ts';
+import { settleMaternity } from '../../shared/maternity/settle.ts';
+import { readClaimMarker } from '../../shared/maternity/store/records.ts';
+import { loadMaternity, maternityHold, refuseIfHeld, type MaternityContext } from './maternity.ts';
 
 /** Attempts before giving up on a member whose counters keep moving (each attempt is at most one read and one transaction). */
 export const MAX_ATTEMPTS = 40;
@@ -67,6 +70,8 @@ export interface SettlementContext {
   catalogue: { byDate: Record<string, CatalogueView> };
   /** Whose personal account pays the patient's share, when the bill asks (account-payment.ts). */
   payer?: Payer | undefined;
+  /** A delivery or antenatal bill: its pregnancy, maternity policy and eligibility (maternity.ts). */
+  maternity?: MaternityContext | undefined;
 }
 
 /**
@@ -91,9 +96,10 @@ export async function loadContext(bill: Bill): Promise<SettlementContext> {
   const [member, provider, payer] = await Promise.all([loadSettlementMember(bill), loadProvider(bill.providerCode), loadPayer(bill)]);
   const date = settlementDate(bill);
   const { region, scheme } = member.enrolment;
-  const [policy, catalogue] = await Promise.all([
+  const [policy, catalogue, maternity] = await Promise.all([
     policies.inForce(benefitsKind, { region, scheme, year: Number(date.slice(0, 4)) }, date),
     loadCatalogue(bill, provider),
+    loadMaternity(bill, member),
   ]);
   if (!policy) {
     const field = bill.visit.dischargeDate ? 'visit.dischargeDate' : 'visit.serviceDate';
@@ -103,10 +109,16 @@ export async function loadContext(bill: Bill): Promise<SettlementContext> {
       `no benefit policy of region ${member.enrolment.region} (${member.enrolment.scheme}) is in force on ${date}`,
     );
   }
-  return { bill, member, provider, policy, catalogue: { byDate: catalogue }, payer };
+  return { bill, member, provider, policy, catalogue: { byDate: catalogue }, payer, maternity };
 }
 
 export function statementFor(context: SettlementContext, yearToDate: Record<string, number>, household?: HouseholdAccumulator): Statement {
+  if (context.maternity) {
+    // Paid per case or per capita by the maternity policy, into the same statement (shared/maternity/settle.ts).
+    refuseIfHeld(context.maternity.marker, context.bill);
+    const { policy: maternity, eligibility, pregnancy } = context.maternity;
+    return settleMaternity({ ...context, yearToDate, maternity, eligibility, pregnancy });
+  }
   return settle({ ...context, yearToDate, ...(household ? { householdYearToDate: household.counters } : {}) });
 }
 
@@ -178,6 +190,9 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
       readPayerAccount(context.payer),
     ]);
     fresh = freshHousehold = undefined;
+    // A retry after a lost race on the pregnancy's hold reads who holds it now.
+    if (context.maternity && attempt > 1)
+      context.maternity.marker = await readClaimMarker(bill.memberId, context.maternity.pregnancy.pregnancyId, context.maternity.service);
     const statement = statementFor(context, accumulator.counters, household);
     const at = new Date().toISOString();
     const settlementNo = (existing?.settlementNo ?? 0) + 1;
@@ -221,7 +236,9 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
       counterDeltas: statement.yearToDate.deltas,
       ...householdDeltas(statement),
     };
-    const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry, household, paid?.items);
+    // The pregnancy's hold rides with the account's items: a lost race on either is retried on fresh reads.
+    const extraItems = [...(paid?.items ?? []), ...maternityHold(statement, settlementNo, at)];
+    const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry, household, extraItems);
     if (commit.outcome === 'committed') {
       logger.info('Claim settled', {
         claim: `${record.providerCode}/${record.claimNo}`,

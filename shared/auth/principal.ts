@@ -79,6 +79,8 @@ export const STAFF_PERMISSIONS = {
   'ltc:assess': 'score and confirm disability assessments as an assigned assessor',
   /** Policy simulation (政策测算): run a draft over settled claims and read the results. */
   'simulation:run': 'run policy simulations of drafts and read their reports',
+  /** Maternity (生育保险): grant the maternity allowance (生育津贴). */
+  'maternity:write': 'grant maternity allowances',
 } as const;
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;
 

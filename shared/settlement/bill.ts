@@ -97,6 +97,8 @@ export const billSchema = z
       .strictObject({
         pregnancyId: z.string().regex(/^P\d{8}$/, 'a pregnancy id as registered, P and the expected delivery date: P20260615'),
         deliveryType: z.enum(DELIVERY_TYPES).optional(),
+        /** The day the baby was born (a delivery claim): eligibility and the allowance count from it. */
+        deliveryDate: isoDate.optional(),
         babies: z.number().int().min(1).max(9).optional(),
       })
       .optional(),
@@ -149,6 +151,11 @@ export const billSchema = z
       issue(['maternity', 'deliveryType'], 'required', 'a delivery claim names its type: vaginal, caesarean or complicated');
     if (v.type !== 'delivery' && bill.maternity?.deliveryType)
       issue(['maternity', 'deliveryType'], 'not_allowed', 'only a delivery claim names a delivery type');
+    if (v.type === 'delivery' && bill.maternity && !bill.maternity.deliveryDate)
+      issue(['maternity', 'deliveryDate'], 'required', 'a delivery claim names the day of the delivery');
+    const born = bill.maternity?.deliveryDate;
+    if (born && (born < v.serviceDate || born > (v.dischargeDate ?? v.serviceDate)))
+      issue(['maternity', 'deliveryDate'], 'date_order', 'the delivery falls outside the stay');
     if (stay && !v.dischargeDate)
       issue(['visit', 'dischargeDate'], 'required', `a ${v.type} claim is settled on its discharge date: send it`);
     if (v.dischargeDate && v.dischargeDate < v.serviceDate)

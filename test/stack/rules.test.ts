@@ -27,6 +27,7 @@ import { ACCEPTED_EVENTS as fraudScoringAccepts } from '../../functions/fraud-sc
 import { FACT_CONTRACTS as paymentFactsAccepts } from '../../functions/prepayment/facts.ts';
 import { ACCEPTED_EVENTS as accountEventsAccepts } from '../../functions/accounts/events-handler.ts';
 import { ACCEPTED_EVENTS as careEventsAccepts } from '../../functions/long-term-care/events-handler.ts';
+import { ACCEPTED_EVENTS as maternityWagesAccepts } from '../../functions/maternity/wages-handler.ts';
 import { type EventPattern, matchesPattern } from '../../infra/local/bus/pattern.ts';
 import { type QueueKey, queues, type RuleKey, type RuleSpec, rules } from '../../infra/topology.ts';
 
@@ -44,6 +45,7 @@ const accepts: Record<QueueKey, readonly EventContract[] | typeof EVERY_EVENT | 
   paymentFacts: paymentFactsAccepts,
   accountEvents: accountEventsAccepts,
   careEvents: careEventsAccepts,
+  maternityWages: maternityWagesAccepts,
   // functions/audit/handler.ts: anyEventConsumer, which checks the envelope and detail.meta only.
   audit: EVERY_EVENT,
   // functions/prepayment/plan.ts sends work items here itself.

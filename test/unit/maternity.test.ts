@@ -178,7 +178,7 @@ describe('a delivery settled per case, antenatal care per capita', () => {
       memberId: member.memberId,
       diagnoses: { principal: 'O82.000', secondary: [] },
       visit: { type: 'delivery', serviceDate: '2025-06-18', dischargeDate: '2025-06-23' },
-      maternity: { pregnancyId: 'P20250620', deliveryType, babies: 1 },
+      maternity: { pregnancyId: 'P20250620', deliveryType, babies: 1, deliveryDate: '2025-06-20' },
     });
   const settleWith = (bill: ReturnType<typeof deliveryBill>, level: 'primary' | 'secondary' | 'tertiary' = 'tertiary') =>
     settleMaternity({

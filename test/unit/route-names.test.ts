@@ -40,7 +40,8 @@ describe('route names in infra/topology.ts', () => {
         8 /* employers, employment, monthly contributions, issue 12.1 */ +
         4 /* policy simulation, issue 18 */ +
         2 /* a claim's audit result and the provider's appeal, issue 13 */ +
-        15 /* long-term care, issue 15 */,
+        15 /* long-term care, issue 15 */ +
+        5 /* maternity: pregnancies, eligibility, allowances, employer wages, issue 15 */,
     );
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[a-z][a-zA-Z]*$/);
