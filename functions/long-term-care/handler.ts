@@ -53,6 +53,7 @@ import {
   type InstitutionCertification,
 } from '../../shared/long-term-care/store/records.ts';
 import { longTermCareKind } from '../../shared/policy/long-term-care.ts';
+import { coversPlace } from '../../shared/policy/pooling.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { agencyDate } from '../../shared/time/agency-calendar.ts';
@@ -376,6 +377,14 @@ export const handler = httpApi(logger, 'longTermCare', {
       throw notFound(`no provider ${providerCode} in the register: register it first (POST /v1/providers)`, {
         problems: [{ field: 'providerCode', rule: 'not_registered', message: 'a care institution is a registered provider' }],
       });
+    if (!coversPlace(body.region, provider.region))
+      throw fieldRefusal(409, [
+        {
+          field: 'body.region',
+          rule: 'wrong_region',
+          message: `${providerCode} stands in ${provider.region}, outside pooling region ${body.region}`,
+        },
+      ]);
     const [latest] = await institutionHistory(providerCode);
     const settings = [...new Set(body.settings)].sort();
     if (

@@ -65,13 +65,10 @@ export const applicationSchema = z
         .meta({ description: 'A family applicant’s relation to the member (never a name)' }),
     }),
     reason: z.string().trim().min(1).max(500).meta({ description: 'Why care is sought (condition, since when): no ID number' }),
-    appliedOn: z.iso
-      .date()
-      .optional()
-      .meta({
-        description:
-          'The day of the application (default today, agency calendar; never later): a clerk records a paper step of an earlier day',
-      }),
+    appliedOn: z.iso.date().optional().meta({
+      description:
+        'The day of the application (default today, agency calendar; never later): a clerk records a paper step of an earlier day',
+    }),
   })
   .meta({ id: 'CareAssessmentApplication' });
 
@@ -101,26 +98,20 @@ export const confirmationSchema = z
   .strictObject({
     agree: z.boolean().meta({ description: 'true concludes the round; false returns the scores to the first assessor' }),
     note: z.string().trim().max(500).optional(),
-    concludedOn: z.iso
-      .date()
-      .optional()
-      .meta({
-        description:
-          'The day the round is concluded: the result holds from it (default today, agency calendar; never later): a clerk records a paper step of an earlier day',
-      }),
+    concludedOn: z.iso.date().optional().meta({
+      description:
+        'The day the round is concluded: the result holds from it (default today, agency calendar; never later): a clerk records a paper step of an earlier day',
+    }),
   })
   .meta({ id: 'CareAssessmentConfirmation' });
 
 export const appealSchema = z
   .strictObject({
     reason: z.string().trim().min(1).max(500),
-    appealedOn: z.iso
-      .date()
-      .optional()
-      .meta({
-        description:
-          'The day of the appeal (within the window) (default today, agency calendar; never later): a clerk records a paper step of an earlier day',
-      }),
+    appealedOn: z.iso.date().optional().meta({
+      description:
+        'The day of the appeal (within the window) (default today, agency calendar; never later): a clerk records a paper step of an earlier day',
+    }),
   })
   .meta({ id: 'CareAssessmentAppeal' });
 

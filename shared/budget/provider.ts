@@ -8,7 +8,16 @@ import { hospitalLevels } from '../../events/claims.ts';
 import { coversPlace } from '../policy/pooling.ts';
 import { providerCodeSchema, regionSchema } from './budget.ts';
 
-export const PROVIDER_KINDS = ['hospital', 'township-centre', 'community-centre', 'village-clinic', 'pharmacy', 'other'] as const;
+/** care-institution: a nursing home or home-care provider (定点护理机构) certified for long-term care (functions/long-term-care). */
+export const PROVIDER_KINDS = [
+  'hospital',
+  'township-centre',
+  'community-centre',
+  'village-clinic',
+  'pharmacy',
+  'care-institution',
+  'other',
+] as const;
 
 export const providerInputSchema = z
   .strictObject({

@@ -166,6 +166,8 @@ describe('care institutions and assessors', () => {
     expect([again.status, again.headers.get('x-idempotent-replay')]).toEqual([200, 'true']);
     const unknown = await api(cloud, 'PUT', '/v1/ltc/institutions/C99999999999', { token: manager, body });
     expect([unknown.status, problemsOf(unknown)]).toEqual([404, ['providerCode:not_registered']]);
+    const elsewhere = await api(cloud, 'PUT', `/v1/ltc/institutions/${CARE_HOME}`, { token: manager, body: { ...body, region: '530100' } });
+    expect([elsewhere.status, problemsOf(elsewhere)]).toEqual([409, ['body.region:wrong_region']]);
     const read = await api(cloud, 'GET', `/v1/ltc/institutions/${CARE_HOME}`, { token: home });
     expect(read.body.history).toHaveLength(1);
   });
