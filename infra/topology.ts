@@ -1113,6 +1113,8 @@ const declaredRoutes = {
 
   listAlerts: route('GET', '/v1/alerts', 'regulatorApi'),
   getAlert: route('GET', '/v1/alerts/{alertId}', 'regulatorApi'),
+  // The day's review items (below the claim threshold) of the regulator's region: the daily digest (issue 13).
+  getAlertDigest: route('GET', '/v1/alerts/digests/{date}', 'regulatorApi'),
   transitionAlert: route('POST', '/v1/alerts/{alertId}/transitions', 'regulatorApi'),
   listSubscriptions: route('GET', '/v1/subscriptions', 'regulatorApi'),
   createSubscription: route('POST', '/v1/subscriptions', 'regulatorApi'),

@@ -2,6 +2,7 @@ import { httpApi } from '../../shared/http/api.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { auditTrailRoute } from './audit-trail.ts';
 import { getAlertRoute, listAlertsRoute, transitionRoute } from './alerts.ts';
+import { digestRoute } from './digest.ts';
 import { createSubscriptionRoute, deleteSubscriptionRoute, listSubscriptionsRoute } from './subscriptions.ts';
 
 const logger = createLogger('regulator-api');
@@ -10,6 +11,7 @@ const logger = createLogger('regulator-api');
 export const handler = httpApi(logger, 'regulatorApi', {
   listAlerts: listAlertsRoute,
   getAlert: getAlertRoute,
+  getAlertDigest: digestRoute,
   transitionAlert: transitionRoute,
   listSubscriptions: listSubscriptionsRoute,
   createSubscription: createSubscriptionRoute,

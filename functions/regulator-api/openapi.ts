@@ -12,6 +12,7 @@ import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } fro
 import { subscriptionRequestSchema } from '../../shared/fraud/subscription.ts';
 import { alertParams, listQuery } from './alerts.ts';
 import { subscriptionParams } from './subscriptions.ts';
+import { DIGEST_LISTED, digestParams } from './digest.ts';
 import { auditParams } from './audit-trail.ts';
 
 const tags = ['fraud alerts (智能审核)'];
@@ -53,6 +54,24 @@ export const routeDocs = routeDocsOf<'regulatorApi'>({
         }),
       },
       404: { description: "No such alert in the regulator's region" },
+    },
+  },
+  getAlertDigest: {
+    tags,
+    roles,
+    summary: "The daily digest (每日汇总) of the region's review items: claims whose hits scored below the claim threshold",
+    description:
+      "A region's alert policy (the fraud-rules catalogue's `alerting` section) sends a claim scoring below the claim threshold to the regulator as a review item " +
+      '(tier `review`, at the lower severity it names): pushed at once (`delivery: queue`) or kept for this digest (`delivery: digest`: in the inbox, not sent to webhooks one by one). ' +
+      'The digest of a day (China Standard Time) counts every review item raised that day, by rule type and by provider, with the amounts their hits put in doubt, ' +
+      `and lists up to ${DIGEST_LISTED} of them (\`truncated\` when there are more; the inbox \`GET /v1/alerts?tier=review&from=&to=\` pages through all). ${ownRegion}`,
+    request: { params: digestParams },
+    responses: {
+      200: {
+        description:
+          '`{ region, date, timeZone, reviewItems, digestOnly, atStakeFen, byRuleType: [{ type, title, items, amountFen }], byProvider: [{ providerCode, items, atStakeFen }], ' +
+          'items: [{ alertId, providerCode, claimNo, score, status, digestOnly, raisedAt, atStakeFen, rules }], truncated? }`',
+      },
     },
   },
   transitionAlert: {

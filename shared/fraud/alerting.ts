@@ -127,3 +127,60 @@ export function alertingProblem(catalogue: AlertingCatalogue): { path: (string |
   }
   return undefined;
 }
+
+/** A review item as the daily digest reads it (the inbox's stored alert). */
+export interface DigestEntry {
+  alertId: string;
+  providerCode: string;
+  claim?: { providerCode: string; claimNo: string };
+  score: number;
+  digest?: boolean;
+  status?: string;
+  raisedAt: string;
+  rules: { ruleId: string; type: string; title: string; amountFen: number }[];
+  amounts: { atStakeFen: number };
+}
+
+export interface Digest {
+  reviewItems: number;
+  /** Items the policy kept for the digest only (not pushed one by one when raised). */
+  digestOnly: number;
+  atStakeFen: number;
+  /** Per rule type: the review items it appears in and the amount its hits put in doubt (fen), most items first. */
+  byRuleType: { type: string; title: string; items: number; amountFen: number }[];
+  /** Per provider: its review items and their amount at stake (fen), most items first. */
+  byProvider: { providerCode: string; items: number; atStakeFen: number }[];
+}
+
+/** The day's review items summed up: how many, by rule type and by provider, and what they put in doubt. */
+export function digestOf(entries: readonly DigestEntry[]): Digest {
+  const types = new Map<string, { type: string; title: string; items: number; amountFen: number }>();
+  const providers = new Map<string, { providerCode: string; items: number; atStakeFen: number }>();
+  let atStakeFen = 0;
+  let digestOnly = 0;
+  for (const e of entries) {
+    atStakeFen += e.amounts.atStakeFen;
+    if (e.digest) digestOnly++;
+    const p = providers.get(e.providerCode) ?? { providerCode: e.providerCode, items: 0, atStakeFen: 0 };
+    p.items++;
+    p.atStakeFen += e.amounts.atStakeFen;
+    providers.set(e.providerCode, p);
+    for (const r of e.rules) {
+      const t = types.get(r.type) ?? { type: r.type, title: r.title, items: 0, amountFen: 0 };
+      t.items++;
+      t.amountFen += r.amountFen;
+      types.set(r.type, t);
+    }
+  }
+  const byCount =
+    <T extends { items: number }>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      b.items - a.items || key(a).localeCompare(key(b));
+  return {
+    reviewItems: entries.length,
+    digestOnly,
+    atStakeFen,
+    byRuleType: [...types.values()].sort(byCount((t) => t.type)),
+    byProvider: [...providers.values()].sort(byCount((p) => p.providerCode)),
+  };
+}

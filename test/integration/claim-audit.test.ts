@@ -8,11 +8,15 @@
  * The member is a Fuxin 2020 resident: region 210900 keeps no rule library of its own, so the national
  * baseline (000000) judges, with its alert policy (review items pushed to the queue at low severity).
  */
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
+import { DEFAULT_TTL_MS } from '../../shared/policy/store/registry.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from '../support/id-numbers.ts';
-import { api, eventually, registerProvider, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { agencyDate } from '../../shared/time/agency-calendar.ts';
+import { api, eventually, onAuditEvent, registerProvider, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
 
 let cloud: LocalCloud;
 let staff: string;
@@ -20,6 +24,8 @@ let hospital: string;
 let otherHospital: string;
 let regulator: string;
 let otherRegulator: string;
+/** The detail-type and claim number of every event the audit consumer was handed (every yibao event passes there). */
+const events: { type: string; claimNo?: string }[] = [];
 
 const HOSPITAL = 'H21090200031';
 const OTHER = 'H21090200032';
@@ -27,6 +33,10 @@ const STAY = ['2020-06-01', '2020-06-02', '2020-06-03', '2020-06-04', '2020-06-0
 
 beforeAll(async () => {
   cloud = await startTestCloud();
+  onAuditEvent(cloud, (body) => {
+    const e = JSON.parse(body) as { 'detail-type': string; detail: { claim?: { claimNo: string } } };
+    events.push({ type: e['detail-type'], ...(e.detail.claim ? { claimNo: e.detail.claim.claimNo } : {}) });
+  });
   staff = await cloud.mint({ sub: 'clerk-audit', role: 'staff', permissions: [] });
   for (const [providerCode, name] of [
     [HOSPITAL, '阜新市某二级医院'],
@@ -65,18 +75,19 @@ async function member(): Promise<string> {
  * An eight-day stay billed almost only for its bed (挂床住院): a bed line each day, one blood count on
  * the first (at its price limit). Beds are 400 of 420 yuan (95.2%, the rule's limit 70%) and care is on 1 day of 8.
  */
-function ghostBedBill(memberId: string, claimNo: string) {
+function ghostBedBill(memberId: string, claimNo: string, month = '06') {
+  const days = STAY.map((d) => d.replace('-06-', `-${month}-`));
   return {
     providerCode: HOSPITAL,
     claimNo,
     memberId,
-    visit: { type: 'inpatient', serviceDate: STAY[0], dischargeDate: '2020-06-09', department: '内科' },
+    visit: { type: 'inpatient', serviceDate: days[0], dischargeDate: `2020-${month}-09`, department: '内科' },
     diagnoses: { principal: 'I10.x00', secondary: [] },
     lines: [
-      ...STAY.map((serviceDate, i) =>
+      ...days.map((serviceDate, i) =>
         exampleLine(i + 1, 'A', 'bed', 50, 1, { itemCode: 'BED0001', itemName: '普通病房床位费', serviceDate }),
       ),
-      exampleLine(9, 'A', 'lab', 20, 1, { itemCode: '250101015', itemName: '血细胞分析', serviceDate: STAY[0] }),
+      exampleLine(9, 'A', 'lab', 20, 1, { itemCode: '250101015', itemName: '血细胞分析', serviceDate: days[0] }),
     ],
   };
 }
@@ -245,5 +256,76 @@ describe('a claim’s smart audit, from pre-settlement to the appeal', () => {
     const refused = await appeal('CA-2', hospital, { text: '无' });
     expect(refused.status).toBe(409);
     expect(refused.body.error.details).toMatchObject({ rule: 'no_case', score: 0 });
+  });
+
+  it('a region whose alert policy keeps review items for the daily digest: in the inbox and the day’s digest, not pushed one by one', async () => {
+    // Fuxin publishes its own library from September 2020: the baseline's rules, review items for the digest.
+    const baseline = JSON.parse(readFileSync('policies/fraud-rules/000000/v1.json', 'utf8')) as Record<string, any>;
+    const fuxin = {
+      ...baseline,
+      region: '210900',
+      regionName: '阜新市',
+      fallback: false,
+      version: 1,
+      effectiveFrom: '2020-09-01',
+      alerting: { ...baseline.alerting, belowThreshold: { delivery: 'digest', minScore: 1, severity: 'low' } },
+      rules: baseline.rules.map((r: { id: string }) => ({ ...r, id: r.id.replace(/^CN-/, 'FX-') })),
+    };
+    const published = await api(cloud, 'POST', '/v1/policies', { token: staff, body: fuxin });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const publishedAt = Date.now();
+
+    const memberId = await member();
+    // Each function trusts its list of a region's versions for a few seconds (shared/policy/store/registry.ts).
+    const pre = await eventually(async () => {
+      const res = await api(cloud, 'POST', '/v1/claims/pre-settle', { token: hospital, body: ghostBedBill(memberId, 'CA-3', '09') });
+      return res.body.audit?.catalogue.region === '210900' ? res : undefined;
+    }, 'the published library in force');
+    await sleep(Math.max(0, publishedAt + DEFAULT_TTL_MS + 100 - Date.now()));
+    expect(pre.body.audit).toMatchObject({
+      catalogue: { region: '210900', version: 1 },
+      wouldRaise: 'review',
+      reason: '若按此结算：得分 40 低于告警阈值 60，按本地区告警策略以“低”级复核条目汇入当日汇总。',
+      hits: [{ ruleId: 'FX-GHOST-01' }],
+    });
+    expect((await api(cloud, 'POST', '/v1/claims', { token: hospital, body: ghostBedBill(memberId, 'CA-3', '09') })).status).toBe(201);
+    const result = await scored('CA-3');
+    expect(result.body).toMatchObject({ score: 40, alerting: { tier: 'review', delivery: 'digest', severity: 'low' } });
+    expect(result.body.case).toMatchObject({ tier: 'review', status: 'open' });
+
+    // In the inbox, marked for the digest; never published on its own (no FraudAlertRaised for it).
+    const [item] = (await api(cloud, 'GET', '/v1/alerts?claimNo=CA-3', { token: regulator })).body.items;
+    expect(item).toMatchObject({ tier: 'review', digest: true, severity: 'low', alertId: result.body.case.alertId });
+    await eventually(() => events.find((e) => e.type === 'ClaimSettled' && e.claimNo === 'CA-3'), 'CA-3 settled on the bus');
+    expect(events.filter((e) => e.type === 'FraudAlertRaised' && e.claimNo === 'CA-3')).toEqual([]);
+    // CA-1's review item, by contrast, was pushed.
+    expect(events.filter((e) => e.type === 'FraudAlertRaised' && e.claimNo === 'CA-1')).toHaveLength(1);
+
+    // The day's digest (the agency's day the items were raised): CA-1 pushed, CA-3 kept for it.
+    const today = agencyDate(new Date(item.raisedAt));
+    const digest = await api(cloud, 'GET', `/v1/alerts/digests/${today}`, { token: regulator });
+    expect(digest.status, JSON.stringify(digest.body)).toBe(200);
+    expect(digest.body).toMatchObject({
+      region: '210900',
+      date: today,
+      timeZone: 'Asia/Shanghai',
+      reviewItems: 2,
+      digestOnly: 1,
+      atStakeFen: 80_000,
+      byRuleType: [{ type: 'ghost-bed', title: '挂床住院', items: 2, amountFen: 80_000 }],
+      byProvider: [{ providerCode: HOSPITAL, items: 2, atStakeFen: 80_000 }],
+    });
+    expect(digest.body.items.map((i: { claimNo: string; digestOnly: boolean }) => [i.claimNo, i.digestOnly])).toEqual([
+      ['CA-1', false],
+      ['CA-3', true],
+    ]);
+    // Another region's digest of the same day holds none of them; a day before any item is empty; a bad date is a 400.
+    expect((await api(cloud, 'GET', `/v1/alerts/digests/${today}`, { token: otherRegulator })).body).toMatchObject({
+      reviewItems: 0,
+      items: [],
+    });
+    expect((await api(cloud, 'GET', '/v1/alerts/digests/2020-01-01', { token: regulator })).body.reviewItems).toBe(0);
+    expect(problems(await api(cloud, 'GET', '/v1/alerts/digests/2020-13-01', { token: regulator }))).toEqual(['path.date:invalid_format']);
+    expect((await api(cloud, 'GET', `/v1/alerts/digests/${today}`, { token: hospital })).status).toBe(403);
   });
 });

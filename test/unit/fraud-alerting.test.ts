@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { fraudAlertPayload } from '../../events/fraud.ts';
 import { claimAlert } from '../../shared/fraud/alert.ts';
-import { DEFAULT_ALERTING, decideAlert, explainThresholds } from '../../shared/fraud/alerting.ts';
+import { DEFAULT_ALERTING, decideAlert, digestOf, explainThresholds } from '../../shared/fraud/alerting.ts';
+import { agencyDayRange } from '../../functions/regulator-api/digest.ts';
 import { scoreClaim, type ClaimScore } from '../../shared/fraud/engine.ts';
 import { allCatalogues } from '../../shared/policy/fraud-rules.ts';
 import { catalogueOf, claim, parseCatalogue, rawCatalogue, shippedRule } from './fraud-fixtures.ts';
@@ -125,5 +126,47 @@ describe('the alert policy per region', () => {
     expect(fraudAlertPayload.parse(alert)).toMatchObject({ tier: 'review', severity: 'low' });
     const digest = claimAlert(c, score, 'evt-1', '2026-03-10T08:00:00.000Z', decideAlert(shipped('532500'), score));
     expect(digest).toMatchObject({ tier: 'review', digest: true });
+  });
+});
+
+describe('the daily digest of review items', () => {
+  const entry = (alertId: string, providerCode: string, atStakeFen: number, rules: [string, number][], digest = false) => ({
+    alertId,
+    providerCode,
+    score: 30,
+    raisedAt: '2026-03-10T08:00:00.000Z',
+    ...(digest ? { digest } : {}),
+    rules: rules.map(([type, amountFen]) => ({ ruleId: type.toUpperCase(), type, title: type, amountFen })),
+    amounts: { atStakeFen },
+  });
+
+  it('counts the day’s items by rule type and provider, with what they put in doubt (fen)', () => {
+    const digest = digestOf([
+      entry('A', 'H2', 40_000, [['ghost-bed', 40_000]], true),
+      entry('B', 'H1', 12_000, [
+        ['readmission', 12_000],
+        ['diagnosis-mismatch', 3_000],
+      ]),
+      entry('C', 'H1', 5_000, [['ghost-bed', 5_000]], true),
+    ]);
+    expect(digest).toEqual({
+      reviewItems: 3,
+      digestOnly: 2,
+      atStakeFen: 57_000,
+      byRuleType: [
+        { type: 'ghost-bed', title: 'ghost-bed', items: 2, amountFen: 45_000 },
+        { type: 'diagnosis-mismatch', title: 'diagnosis-mismatch', items: 1, amountFen: 3_000 },
+        { type: 'readmission', title: 'readmission', items: 1, amountFen: 12_000 },
+      ],
+      byProvider: [
+        { providerCode: 'H1', items: 2, atStakeFen: 17_000 },
+        { providerCode: 'H2', items: 1, atStakeFen: 40_000 },
+      ],
+    });
+    expect(digestOf([])).toEqual({ reviewItems: 0, digestOnly: 0, atStakeFen: 0, byRuleType: [], byProvider: [] });
+  });
+
+  it('a day is the agency’s: 2026-03-10 in Shanghai is 16:00Z the day before to 16:00Z', () => {
+    expect(agencyDayRange('2026-03-10')).toEqual({ from: '2026-03-09T16:00:00.000Z', to: '2026-03-10T16:00:00.000Z' });
   });
 });

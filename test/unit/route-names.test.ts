@@ -39,7 +39,7 @@ describe('route names in infra/topology.ts', () => {
         8 /* personal accounts, issue 12.2 */ +
         8 /* employers, employment, monthly contributions, issue 12.1 */ +
         4 /* policy simulation, issue 18 */ +
-        2 /* a claim's audit result and the provider's appeal, issue 13 */ +
+        3 /* a claim's audit result, the provider's appeal, the daily digest of review items, issue 13 */ +
         15 /* long-term care, issue 15 */ +
         5 /* maternity: pregnancies, eligibility, allowances, employer wages, issue 15 */,
     );

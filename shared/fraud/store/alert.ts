@@ -103,6 +103,20 @@ export async function regionInbox(
   return { items, ...(cursor ? { next: cursor } : {}) };
 }
 
+/** A region's review items raised in [from, to) (instants), oldest first, up to `max` (the digest's read). */
+export async function regionReviewItems(region: string, from: string, to: string, max = 10_000): Promise<Item[]> {
+  return queryAll(
+    {
+      IndexName: 'byRegion',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+      FilterExpression: '#tier = :review',
+      ExpressionAttributeNames: { '#tier': 'tier' },
+      ExpressionAttributeValues: { ':pk': keys.regionInbox(region), ':from': from, ':to': to, ':review': 'review' },
+    },
+    max,
+  );
+}
+
 export interface AlertCase {
   alert: Item;
   history: Item[];
