@@ -54,7 +54,8 @@ export interface FraudClaim {
 }
 
 export const claimKey = (ref: ClaimRef): string => `${ref.providerCode}#${ref.claimNo}`;
-export const isStay = (visitType: VisitType): boolean => visitType === 'inpatient' || visitType === 'bed-day';
+/** A delivery (住院分娩) is a hospital stay too, though paid per case (shared/maternity). */
+export const isStay = (visitType: VisitType): boolean => visitType === 'inpatient' || visitType === 'bed-day' || visitType === 'delivery';
 
 export function fromClaimSettled(payload: ClaimSettledPayload, drg?: FraudClaim['drg']): FraudClaim {
   const { visit } = payload;

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { computeAllowance, leaveDays } from '../../shared/maternity/allowance.ts';
 import { maternityEligibility, type PaidMonth } from '../../shared/maternity/eligibility.ts';
 import { maternityPolicySchema, type MaternityPolicy } from '../../shared/maternity/policy.ts';
+import { planPregnancy, pregnancyRequestSchema } from '../../shared/maternity/pregnancy.ts';
 import { settleMaternity } from '../../shared/maternity/settle.ts';
 import { addMonths, monthsFrom } from '../../shared/employers/months.ts';
+import { isStay } from '../../shared/fraud/claim.ts';
 import { shippedPolicy } from '../../shared/policy/benefits.ts';
 import { policyKind } from '../../shared/policy/kinds.ts';
 import { maternityKind, maternityPolicyFor } from '../../shared/policy/maternity.ts';
@@ -232,6 +234,32 @@ describe('a delivery settled per case, antenatal care per capita', () => {
     expect(s.maternity).toMatchObject({ service: 'antenatal', rule: 'antenatal.perPregnancy.employee.secondary' });
   });
 
+  it('a resident delivery is paid by the resident standards: vaginal at a secondary hospital, 1,000.00 of 1,800.00', () => {
+    const resident = { ...member, enrolment: { region: '532500', scheme: 'resident' as const, year: 2025 } };
+    const ok = maternityEligibility(honghe, { scheme: 'resident', deliveryDate: '2025-06-20', coveredOnDeliveryDate: true, months: [] });
+    const s = settleMaternity({
+      bill: deliveryBill([exampleLine(1, 'A', 'treatment', 1800)], 'vaginal'),
+      member: resident,
+      provider: exampleProvider('secondary', '532501', 'H53250100001'),
+      yearToDate: {},
+      policy: benefits,
+      maternity: honghe,
+      eligibility: ok,
+      pregnancy,
+    });
+    expect(s.totals).toMatchObject({ fundPaidFen: 100_000, institutionFen: 80_000, patientPaidFen: 0 });
+    expect(s.maternity).toMatchObject({
+      rule: 'delivery.standards.resident.vaginal.secondary',
+      eligibility: { rule: 'eligibility.resident.coveredOnDeliveryDate' },
+    });
+    expect(s.policy.scheme).toBe('resident');
+  });
+
+  it('a delivery is a hospital stay to the smart-audit rules (overlapping stays, length of stay), though paid per case', () => {
+    expect(isStay('delivery')).toBe(true);
+    expect(isStay('antenatal')).toBe(false);
+  });
+
   it('an ineligible member is refused with the eligibility rule, as a 400 on memberId', () => {
     const short = maternityEligibility(honghe, { scheme: 'employee', deliveryDate: '2025-06-20', coveredOnDeliveryDate: true, months: [] });
     const bill = deliveryBill([exampleLine(1, 'A', 'surgery', 4200)]);
@@ -270,5 +298,40 @@ describe('a delivery settled per case, antenatal care per capita', () => {
         },
       ),
     );
+  });
+});
+
+describe('a pregnancy registered (生育登记)', () => {
+  const enrolment = { region: '532500', scheme: 'employee' as const };
+  const request = { memberId: 'M-MAT-1', expectedDeliveryDate: '2025-06-20', providerCode: 'H53250100002', registeredOn: '2025-01-10' };
+  const first = planPregnancy(request, [], enrolment, 'his', '2025-01-10T02:00:00Z');
+
+  it('is named by its expected delivery date; the same registration again is unchanged', () => {
+    expect(first).toMatchObject({ outcome: 'registered', pregnancy: { pregnancyId: 'P20250620', region: '532500' } });
+    const registered = first.outcome === 'registered' ? [first.pregnancy] : [];
+    expect(planPregnancy(request, registered, enrolment, 'his', 'later').outcome).toBe('unchanged');
+    expect(planPregnancy({ ...request, providerCode: 'H53250100001' }, registered, enrolment, 'his', 'later')).toMatchObject({
+      outcome: 'conflict',
+      rule: 'already_registered',
+    });
+  });
+
+  it('refuses another pregnancy expected within 180 days of a registered one, and accepts one after', () => {
+    const registered = first.outcome === 'registered' ? [first.pregnancy] : [];
+    expect(planPregnancy({ ...request, expectedDeliveryDate: '2025-11-30' }, registered, enrolment, 'his', 'later')).toMatchObject({
+      outcome: 'conflict',
+      rule: 'overlapping_pregnancy',
+    });
+    expect(
+      planPregnancy({ ...request, expectedDeliveryDate: '2026-06-20', registeredOn: '2025-10-01' }, registered, enrolment, 'his', 'later')
+        .outcome,
+    ).toBe('registered');
+  });
+
+  it('refuses a registration after the expected delivery, or more than 300 days before it, naming the field', () => {
+    const late = pregnancyRequestSchema.safeParse({ ...request, registeredOn: '2025-07-01' });
+    expect(late.error!.issues[0]!.path).toEqual(['registeredOn']);
+    const early = pregnancyRequestSchema.safeParse({ ...request, registeredOn: '2024-06-01' });
+    expect(early.error!.issues[0]!.path).toEqual(['expectedDeliveryDate']);
   });
 });
