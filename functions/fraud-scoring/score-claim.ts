@@ -14,6 +14,11 @@ import { retry } from '../../shared/runtime/retry.ts';
 import { claimAlert, providerAlert, type Alert } from '../../shared/fraud/alert.ts';
 import type { CatalogueLookup } from '../../shared/policy/fraud-rules.ts';
 import { catalogueLookup } from '../../shared/policy/store/catalogue-lookup.ts';
+import { auditGrouping, DEFAULT_AUDIT_GROUPING } from '../../shared/fraud/audit-grouping.ts';
+import type { FraudClaim } from '../../shared/fraud/claim.ts';
+import { paymentRegion, stayDates } from '../../shared/drg/settled-case.ts';
+import { drgKind, drgPayment } from '../../shared/policy/drg.ts';
+import { policies, type PolicyRegistry } from '../../shared/policy/store/registry.ts';
 import { knowledgeLookup, type KnowledgeLookup } from '../../shared/policy/store/knowledge-lookup.ts';
 import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';
@@ -24,6 +29,8 @@ import { commitSettled, readClaimState, readProviderContext, writeProjection, ty
 export interface ScoringDeps {
   now: () => string;
   catalogueFor: CatalogueLookup;
+  /** How a stay of a region-year not paid by DRG is grouped for the provider rules; absent: auditDrgFor (the registry). */
+  auditDrg?: (payload: ClaimSettledPayload) => Promise<FraudClaim['drg']>;
   /** The knowledge base the rules read; absent: the registry's layers in force (knowledgeLookup). */
   knowledgeFor?: KnowledgeLookup;
 }
@@ -34,6 +41,42 @@ export const defaultDeps: ScoringDeps = {
   catalogueFor: catalogueLookup(),
   knowledgeFor: knowledgeLookup(),
 };
+
+/**
+ * A stay's DRG for the provider rules when its region-year is not paid by DRG (no CaseGrouped will come):
+ * grouped here under the region's nearest DRG year's grouping rules, else the default. A year paid by
+ * DRG, or a DRG year missing after payment began (CaseGrouped comes after the redrive), is left to
+ * CaseGrouped, so a case is never counted twice.
+ */
+export async function auditDrgFor(payload: ClaimSettledPayload, registry: PolicyRegistry = policies): Promise<FraudClaim['drg']> {
+  if (payload.visit.type !== 'inpatient' || !payload.diagnoses || !payload.patient) return undefined;
+  const { year, dischargeDate } = stayDates(payload);
+  const region = paymentRegion(payload);
+  const years = (await registry.keys(drgKind, region)).map((k) => Number(k.year));
+  // The region holds a DRG policy for the year: CaseGrouped brings the case (no policy parsed here).
+  if (years.includes(year)) return undefined;
+  const inForce = await registry.inForce(drgKind, { region, year }, dischargeDate);
+  if (drgPayment(inForce, years, year).kind !== 'not-drg-paid') return undefined;
+  const nearest = [...years].sort((a, b) => Math.abs(a - year) - Math.abs(b - year) || a - b)[0];
+  const policy = nearest === undefined ? undefined : await registry.forYear(drgKind, region, nearest);
+  return auditGrouping(
+    payload,
+    policy ? { grouperVersion: policy.grouperVersion, qy: policy.qy, codes: policy.codes } : DEFAULT_AUDIT_GROUPING,
+  );
+}
+
+/** The audit grouping never holds up a score: a failure to group leaves the stay uncounted, and says so. */
+async function auditDrgOrNothing(payload: ClaimSettledPayload, deps: ScoringDeps, logger: Logger): Promise<FraudClaim['drg']> {
+  try {
+    return await (deps.auditDrg ?? auditDrgFor)(payload);
+  } catch (error) {
+    logger.warn('Audit grouping failed; the stay is not counted in the DRG comparisons', {
+      claim: payload.claim,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+}
 
 let knowledgeFallback: KnowledgeLookup | undefined;
 const defaultKnowledge = (): KnowledgeLookup => (knowledgeFallback ??= knowledgeLookup());
@@ -84,7 +127,10 @@ export async function scoreSettledClaim(
   const state = await readClaimState(claim.ref);
   if (alreadyApplied(state, eventId)) return duplicateOf(state, logger);
 
-  const judged = await judgeClaim(claim, { catalogueFor: deps.catalogueFor, knowledgeFor: deps.knowledgeFor ?? defaultKnowledge() });
+  const [judged, auditDrg] = await Promise.all([
+    judgeClaim(claim, { catalogueFor: deps.catalogueFor, knowledgeFor: deps.knowledgeFor ?? defaultKnowledge() }),
+    state.grouping ? undefined : auditDrgOrNothing(payload, deps, logger),
+  ]);
   if (!judged) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
   const { catalogue, score, decision, knowledge } = judged;
   const projection = await writeProjection(claim, knowledge);
@@ -101,7 +147,9 @@ export async function scoreSettledClaim(
     }
     // The claim's case may already be grouped (CaseGrouped handled first): then it counts with its DRG.
     const grouping = latest.grouping;
-    const counted = countedFor(grouping?.drg ? { ...claim, drg: grouping.drg } : claim, score);
+    // A case grouped for payment counts with its DRG; a stay of a year not paid by DRG, with the audit's grouping.
+    const drg = grouping ? grouping.drg : auditDrg;
+    const counted = countedFor(drg ? { ...claim, drg } : claim, score);
     const providerCatalogue = (await deps.catalogueFor(counted.providerRegion, claim.start)) ?? catalogue;
     const stored = await readProviderContext(
       { code: claim.provider.code, region: counted.providerRegion, ...(counted.level ? { level: counted.level } : {}) },
