@@ -25,6 +25,7 @@ export const DetailType = {
   memberEnrolled: 'MemberEnrolled',
   contributionRecorded: 'ContributionRecorded',
   memberCategoryChanged: 'MemberCategoryChanged',
+  memberLookedUp: 'MemberLookedUp',
   enrolmentTransferred: 'EnrolmentTransferred',
   employerRecorded: 'EmployerRecorded',
   employmentRecorded: 'EmploymentRecorded',

@@ -114,3 +114,23 @@ export const EnrolmentTransferred = defineEvent({
 });
 
 export const enrolmentEvents = [MemberEnrolled, ContributionRecorded, MemberCategoryChanged, EnrolmentTransferred] as const;
+
+/**
+ * Someone looked a member up by ID number (POST /v1/members/lookup): who, when (the envelope's time),
+ * the masked number and whether a member was found. The audit trail keeps every look-up, so a
+ * provider testing numbers against the register leaves a record a regulator can read.
+ */
+export const MemberLookedUp = defineEvent({
+  source: EventSource.enrolment,
+  detailType: DetailType.memberLookedUp,
+  schemaVersion: 1,
+  payload: z
+    .object({
+      lookupId: z.string().min(1),
+      by: z.object({ role: z.enum(['staff', 'provider']), sub: z.string().min(1), providerCode: z.string().min(1).optional() }),
+      maskedId: maskedIdSchema,
+      found: z.boolean(),
+      memberId: memberId.optional(),
+    })
+    .strict(),
+});

@@ -62,6 +62,8 @@ export const tables = {
         purpose: 'REGION#<code>#YEAR#<yyyy> → enrolments in a pooling region, by member id',
       },
     ],
+    // Only a provider's per-minute look-up counters expire (a day after their minute); nothing else carries it.
+    timeToLiveAttribute: 'expiresAt',
     dataTable: true,
     accessPatterns: [
       'get a member: pk=MEMBER#<id>, sk=PROFILE',
@@ -72,6 +74,7 @@ export const tables = {
       'a provider certified to approve chronic diseases: pk=CERTIFIED#<providerCode>, sk=CERT#chronic-approvals#<region>#<version> (append-only; newest in force)',
       'one active enrolment per person and year: pk=PERSON#<hash>, sk=YEAR#<yyyy> written in the same transaction as the enrolment',
       'find by ID number: byIdentity gsi1pk=IDNO#<hash>',
+      "a provider's ID-number look-ups in a minute (the rate limit): pk=LOOKUPS#<providerCode>, sk=MINUTE#<yyyy-mm-ddThh:mm> (lookups, expiresAt)",
       'list a region: byRegionYear gsi2pk=REGION#<code>#YEAR#<yyyy>',
       'a household (家庭): pk=HOUSEHOLD#<id>, sk=PROFILE (region, head, its memberships, version); each membership is an entry of the member register households (REG#households#<householdId>-<from>, with its REGLOG history), which settlement reads on the settlement date',
       'an employer and its history: pk=EMPLOYER#<credit code> (sk=PROFILE, REV#<nnnn>); a region’s employers: byRegionYear gsi2pk=EMPLOYERS#<region>',

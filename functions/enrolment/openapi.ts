@@ -75,9 +75,16 @@ export const routeDocs = routeDocsOf<'enrolment'>({
     tags,
     roles: ['staff', 'provider'],
     summary: 'Find the member id for an ID number',
-    description: 'The number travels in the body so that it never lands in an access log.',
+    description:
+      'The number travels in the body so that it never lands in an access log. Every look-up is recorded in the audit trail ' +
+      '(MemberLookedUp: who, the masked number, found or not). A provider may look up 60 numbers a minute; past that, 429 ' +
+      'with details.retryAfterSeconds, whatever the number.',
     request: { body: lookupRequestSchema },
-    responses: { 200: { description: 'The member', schema: lookupResponse }, 404: { description: 'No member has this ID number' } },
+    responses: {
+      200: { description: 'The member', schema: lookupResponse },
+      404: { description: 'No member has this ID number' },
+      429: { description: 'This provider has looked up 60 numbers this minute: details { limit, retryAfterSeconds }' },
+    },
   },
   enrolMembersInBulk: {
     tags,

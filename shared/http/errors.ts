@@ -17,4 +17,5 @@ export const unsupportedMediaType = (contentType: string) =>
   new Refusal(415, `content-type: ${contentType} is not accepted; send application/json`, {
     problems: [{ field: 'content-type', rule: 'application/json', message: `${contentType} is not JSON` }],
   });
+export const tooManyRequests = (message: string, details: unknown = {}) => new Refusal(429, message, details);
 export const notImplemented = (message: string) => new Refusal(501, message);

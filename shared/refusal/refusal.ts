@@ -25,6 +25,7 @@ const CODES: Record<number, string> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
   501: 'NOT_IMPLEMENTED',
   503: 'UNAVAILABLE',
 };

@@ -2,7 +2,12 @@
  * Enrol, read, list by region, and find by ID number.
  */
 import { requireRole } from '../../../shared/auth/principal.ts';
-import { badRequest, notFound } from '../../../shared/http/errors.ts';
+import { randomUUID } from 'node:crypto';
+import { MemberLookedUp } from '../../../events/enrolment.ts';
+import { deliverAfterCommit, outboxEntry } from '../../../shared/events/outbox.ts';
+import { lookupWindow, PROVIDER_LOOKUPS_PER_MINUTE, secondsToNextWindow } from '../../../shared/enrolment/lookup-limit.ts';
+import { recordLookup } from '../../../shared/enrolment/store/lookups.ts';
+import { badRequest, notFound, tooManyRequests } from '../../../shared/http/errors.ts';
 import type { RouteHandler } from '../../../shared/http/api.ts';
 import { checkIdNumber } from '../../../shared/enrolment/id-number.ts';
 import { idHash } from '../../../shared/enrolment/identity.ts';
@@ -95,16 +100,46 @@ export const listRoute: RouteHandler = async (request) => {
 
 /**
  * POST /v1/members/lookup: the member id for an ID number (staff, and providers at admission).
- * A POST so the number travels in the body, never in a URL that access logs keep.
+ * A POST so the number travels in the body, never in a URL that access logs keep. Every look-up is
+ * recorded in the audit trail (MemberLookedUp: who, the masked number, found or not) in the same
+ * write that counts a provider's look-ups of the minute; past the limit the answer is 429, whatever
+ * the number, so testing numbers against the register is slow and on record.
  */
 export const lookupRoute: RouteHandler = async (request) => {
   const principal = request.principal();
   requireRole(principal, 'staff', 'provider');
+  const providerCode = principal.role === 'provider' ? principal.providerCode : undefined;
   const { idNumber } = request.body(lookupRequestSchema);
   const id = checkIdNumber(idNumber, clockNow().today);
   if (!id.ok)
     throw badRequest(`body.idNumber: ${id.message}`, { problems: [{ field: 'body.idNumber', rule: id.rule, message: id.message }] });
   const memberId = await findMemberIdByIdHash(idHash(id.value.idNumber, idHashSecret()));
+  const now = new Date();
+  const lookupId = randomUUID();
+  const event = outboxEntry(
+    MemberLookedUp,
+    {
+      lookupId,
+      by: { role: providerCode ? 'provider' : 'staff', sub: principal.sub, ...(providerCode ? { providerCode } : {}) },
+      maskedId: id.value.maskedId,
+      found: memberId !== undefined,
+      ...(memberId ? { memberId } : {}),
+    },
+    request.correlationId,
+    `lookup/${lookupId}/MemberLookedUp`,
+    now.toISOString(),
+  );
+  const window = lookupWindow(now);
+  const recorded = await recordLookup({
+    event,
+    ...(providerCode ? { counter: { providerCode, ...window, limit: PROVIDER_LOOKUPS_PER_MINUTE } } : {}),
+  });
+  if (recorded === 'limited')
+    throw tooManyRequests(`More than ${PROVIDER_LOOKUPS_PER_MINUTE} look-ups this minute; try again in ${secondsToNextWindow(now)} s`, {
+      limit: PROVIDER_LOOKUPS_PER_MINUTE,
+      retryAfterSeconds: secondsToNextWindow(now),
+    });
+  await deliverAfterCommit([event], (message, extra) => request.logger.warn(message, extra));
   if (!memberId)
     throw notFound('No member has this ID number', {
       problems: [{ field: 'body.idNumber', rule: 'not_enrolled', message: 'no member has this ID number' }],
