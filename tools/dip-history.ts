@@ -1,5 +1,5 @@
 /**
- * `npm run -s dip:history -- --cases 200000 [--seed 1] [--from 2022 --to 2024] > history.jsonl`
+ * `npm run -s dip:history -- --cases 200000 [--seed 1] [--kinds 3000] [--from 2022 --to 2024] > history.jsonl`
  *
  * An ILLUSTRATIVE history of inpatient cases for building a DIP catalogue where a region's own
  * settled cases are not at hand (demos, tests, the benchmark): one case a JSON line,
@@ -38,9 +38,15 @@ interface CaseKind {
 export function caseKinds(count: number, seed: number): CaseKind[] {
   const data = decodePackage(packageEnvelope('2.0'));
   const rnd = random(seed);
+  const decoded = new Map<number, string[]>();
   const codesOf = (id: number) => {
-    const t = data.tables[id]!;
-    return decodeGaps(t.codes).map((i) => (t.kind === 'dx' ? data.codes.diagnoses[i]! : data.codes.procedures[i]!));
+    let codes = decoded.get(id);
+    if (!codes) {
+      const t = data.tables[id]!;
+      codes = decodeGaps(t.codes).map((i) => (t.kind === 'dx' ? data.codes.diagnoses[i]! : data.codes.procedures[i]!));
+      decoded.set(id, codes);
+    }
+    return codes;
   };
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const adrgs = data.adrgs.filter((a) => a.mdc !== 'A' && a.mdc !== 'P' && a.mdc !== 'Z' && a.mdc !== 'Y');
@@ -113,6 +119,7 @@ function main(): void {
     return at >= 0 ? args[at + 1] : undefined;
   };
   const cases = Number(value('--cases') ?? 100_000);
+  const kinds = value('--kinds');
   if (!Number.isInteger(cases) || cases <= 0) throw new Error('--cases must be a whole number above 0');
   let out = '';
   for (const c of historicalCases({
@@ -120,6 +127,7 @@ function main(): void {
     seed: Number(value('--seed') ?? 1),
     fromYear: Number(value('--from') ?? 2022),
     toYear: Number(value('--to') ?? 2024),
+    ...(kinds ? { kinds: Number(kinds) } : {}),
   })) {
     out += `${JSON.stringify(c)}\n`;
     if (out.length > 1 << 20) {

@@ -344,6 +344,22 @@ describe('fraud scoring of a grouped case (CaseGrouped)', () => {
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
+  it('leaves a DIP case (CaseGrouped method dip) out of the DRG rules: nothing kept, nothing counted', async () => {
+    dynamo.on(BatchWriteCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [scored()] });
+    const { handler } = await import('../../functions/fraud-scoring/handler.ts');
+    const dip = caseGrouped({ version: '2.0', mdc: null, adrg: null, drg: 'J84|34.51', ccLevel: null, outcome: 'grouped' });
+    const detail = {
+      ...dip.detail,
+      method: 'dip',
+      dip: { group: 'J84|34.51', kind: 'core', treatment: 'operation', catalogue: { region: '532500', year: 2025, version: 1 } },
+      points: { ...dip.detail.points, pricing: 'dip' },
+    };
+    expect((await handler({ Records: [record({ ...dip, detail }, 1)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
+    expect(puts()).toEqual([]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
   it("adds a scored claim's case to the month and DRG counters once, without counting the claim again", async () => {
     dynamo.on(BatchWriteCommand).resolves({});
     dynamo.on(QueryCommand).resolves({ Items: [scored()] });
