@@ -147,6 +147,8 @@ function casePayload(bill: Bill, member: MemberState, provider: ProviderProfile,
 
 interface DrgSide {
   admissions: Admission[];
+  /** Admissions already cut: each is cut once, however many readmissions follow it (as the case store's conditional cut item does). */
+  cut: Set<string>;
 }
 
 /** A stay's points under one DRG policy, with the readmission cuts it makes against the unit's earlier stays. */
@@ -159,11 +161,17 @@ function pointStay(
   const settled = settleCase(grouperFor(policy.grouperVersion), policy, payload);
   add(settled.providerCode, settled.points.centipoints);
   const others = side.admissions.filter((a) => a.drg === settled.admission.drg);
-  for (const cut of cutsFor(policy, settled, others)) add(cut.earlier.providerCode, cut.deltaCentipoints);
+  for (const cut of cutsFor(policy, settled, others)) {
+    const key = `${cut.earlier.providerCode}#${cut.earlier.claimNo}`;
+    if (side.cut.has(key)) continue;
+    side.cut.add(key);
+    add(cut.earlier.providerCode, cut.deltaCentipoints);
+  }
   side.admissions.push(settled.admission);
 }
 
-const STAYS = new Set(['inpatient', 'bed-day']);
+/** The stays DRG points: those the bus routes to grouping (infra/topology.ts rule inpatientClaimsToDrg). */
+const STAYS = new Set(['inpatient']);
 /** How often a replay reports how far it got. */
 export const PROGRESS_EVERY = 10_000;
 
@@ -209,8 +217,8 @@ export function replay(
   let unit = '';
   let base: Ledger = { member: {}, households: new Map() };
   let draft: Ledger = base;
-  let drgBase: DrgSide = { admissions: [] };
-  let drgDraft: DrgSide = { admissions: [] };
+  let drgBase: DrgSide = { admissions: [], cut: new Set() };
+  let drgDraft: DrgSide = { admissions: [], cut: new Set() };
   let memberOfLedger = '';
   // Each member's own counters within the current unit (a household's members keep theirs apart).
   const ledgersByMember = new Map<string, { base: Record<string, number>; draft: Record<string, number> }>();
@@ -224,8 +232,8 @@ export function replay(
       unit = claim.unit;
       base = { member: {}, households: new Map() };
       draft = { member: {}, households: new Map() };
-      drgBase = { admissions: [] };
-      drgDraft = { admissions: [] };
+      drgBase = { admissions: [], cut: new Set() };
+      drgDraft = { admissions: [], cut: new Set() };
       memberOfLedger = '';
       ledgersByMember.clear();
     }
