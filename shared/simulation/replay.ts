@@ -220,6 +220,7 @@ export function replay(
   let drgBase: DrgSide = { admissions: [], cut: new Set() };
   let drgDraft: DrgSide = { admissions: [], cut: new Set() };
   let memberOfLedger = '';
+  let diverged = false;
   // Each member's own counters within the current unit (a household's members keep theirs apart).
   const ledgersByMember = new Map<string, { base: Record<string, number>; draft: Record<string, number> }>();
   let done = 0;
@@ -235,6 +236,7 @@ export function replay(
       drgBase = { admissions: [], cut: new Set() };
       drgDraft = { admissions: [], cut: new Set() };
       memberOfLedger = '';
+      diverged = false;
       ledgersByMember.clear();
     }
     if (member.memberId !== memberOfLedger) {
@@ -257,7 +259,28 @@ export function replay(
     const inForcePolicy = book.benefitsInForce(claim.scheme, date);
     const draftPolicy = inWindow && book.benefitsDraft && book.benefitsDraft.scheme === claim.scheme ? book.benefitsDraft : inForcePolicy;
     const a = settleOn(base, claim, bill, year, inForcePolicy);
-    const b = settleOn(draft, claim, bill, year, draftPolicy);
+    // Until the draft first settles one of the unit's claims, both sides hold the same counters: a claim
+    // the draft does not reach (before the window, another scheme, every claim under a DRG draft) would
+    // settle to the same statement, so the draft side takes it and moves its own counters by its deltas.
+    let b: Outcome;
+    if (draftPolicy !== inForcePolicy) diverged = true;
+    if (diverged) b = settleOn(draft, claim, bill, year, draftPolicy);
+    else {
+      b = a;
+      if ('statement' in a) {
+        apply(draft.member, a.statement.yearToDate.deltas);
+        const household = a.statement.yearToDate.household;
+        // As settleOn: household counters move only where the policy keeps them per household.
+        if (household && inForcePolicy?.familyCap?.per === 'household') {
+          let counters = draft.households.get(household.householdId);
+          if (!counters) {
+            counters = {};
+            draft.households.set(household.householdId, counters);
+          }
+          apply(counters, household.deltas);
+        }
+      }
+    }
     if (!inWindow) continue;
 
     partial.claimsInWindow += 1;
