@@ -1,6 +1,7 @@
 /**
  * The compact form a year of claims is read into once (pure): charge lines in typed columns (codes
- * interned, amounts in float64 which holds every fen exactly), each bill's header as one JSON text,
+ * interned, amounts in float64 which holds every fen exactly), each bill's header in columns too
+ * (provider, member, visit type and dates interned; diagnoses and procedures interned as JSON),
  * and the members, providers and catalogue views the claims share held once and referred to by
  * index. A million claims is a few hundred megabytes instead of gigabytes of objects, and a
  * partition's columns move to a worker thread as transferable buffers, not as millions of objects
@@ -12,11 +13,22 @@ import { lineCategories } from '../settlement/policy.ts';
 import type { CompactClaim, CompactYear } from './replay.ts';
 
 export interface EncodedPartition {
-  /** Interned strings (item codes, line dates, units). */
+  /** Interned strings (item codes, dates, units, providers, members, the rest of a bill's header as JSON). */
   strings: string[];
-  /** Per claim. */
-  heads: string[];
+  /** Per claim: the claim number, and its header's fields as indices into `strings`. */
+  claimNos: string[];
   orders: string[];
+  providerCode: Int32Array;
+  memberId: Int32Array;
+  visitType: Int32Array;
+  serviceDate: Int32Array;
+  /** -1: none. */
+  admissionDate: Int32Array;
+  dischargeDate: Int32Array;
+  /** Diagnoses and procedures, as JSON (few distinct in a year). */
+  clinical: Int32Array;
+  /** The rest of the header (department, bed days, payment…) as JSON, -1 when nothing is left. */
+  headRest: Int32Array;
   units: Int32Array;
   schemes: Uint8Array;
   members: Int32Array;
@@ -36,7 +48,7 @@ export interface EncodedPartition {
   /** NaN: no price limit. */
   priceLimitFen: Float64Array;
   /** -1: none. */
-  serviceDate: Int32Array;
+  lineServiceDate: Int32Array;
   /** The rare fields the engine does not read (name, supply days, trace code), as JSON; -1: none. */
   extra: Int32Array;
   /** The shared tables, whole. */
@@ -63,8 +75,16 @@ export function encodePartition(year: CompactYear, indices: readonly number[]): 
   for (const i of indices) lines += year.claims[i]!.bill.lines.length;
   const e: EncodedPartition = {
     strings,
-    heads: new Array(n),
+    claimNos: new Array(n),
     orders: new Array(n),
+    providerCode: new Int32Array(n),
+    memberId: new Int32Array(n),
+    visitType: new Int32Array(n),
+    serviceDate: new Int32Array(n),
+    admissionDate: new Int32Array(n),
+    dischargeDate: new Int32Array(n),
+    clinical: new Int32Array(n),
+    headRest: new Int32Array(n),
     units: new Int32Array(n),
     schemes: new Uint8Array(n),
     members: new Int32Array(n),
@@ -80,15 +100,25 @@ export function encodePartition(year: CompactYear, indices: readonly number[]): 
     unitPriceFen: new Float64Array(lines),
     amountFen: new Float64Array(lines),
     priceLimitFen: new Float64Array(lines),
-    serviceDate: new Int32Array(lines),
+    lineServiceDate: new Int32Array(lines),
     extra: new Int32Array(lines),
     tables: { members: year.members, providers: year.providers, catalogues: year.catalogues },
   };
   let j = 0;
   indices.forEach((index, k) => {
     const c = year.claims[index]!;
-    const { lines: billLines, ...head } = c.bill;
-    e.heads[k] = JSON.stringify(head);
+    const { lines: billLines, providerCode, claimNo, memberId, diagnoses, procedures, visit, ...rest } = c.bill;
+    const { type, serviceDate, admissionDate, dischargeDate, ...visitRest } = visit;
+    e.claimNos[k] = claimNo;
+    e.providerCode[k] = intern(providerCode);
+    e.memberId[k] = intern(memberId);
+    e.visitType[k] = intern(type);
+    e.serviceDate[k] = intern(serviceDate);
+    e.admissionDate[k] = admissionDate === undefined ? -1 : intern(admissionDate);
+    e.dischargeDate[k] = dischargeDate === undefined ? -1 : intern(dischargeDate);
+    e.clinical[k] = intern(JSON.stringify([diagnoses, procedures]));
+    const hasVisitRest = Object.keys(visitRest).length > 0;
+    e.headRest[k] = hasVisitRest || Object.keys(rest).length > 0 ? intern(JSON.stringify(hasVisitRest ? { ...rest, visit: visitRest } : rest)) : -1;
     e.orders[k] = c.order;
     e.units[k] = intern(c.unit);
     e.schemes[k] = SCHEMES.indexOf(c.scheme);
@@ -107,7 +137,7 @@ export function encodePartition(year: CompactYear, indices: readonly number[]): 
       e.unitPriceFen[j] = unitPriceFen;
       e.amountFen[j] = amountFen;
       e.priceLimitFen[j] = priceLimitFen ?? Number.NaN;
-      e.serviceDate[j] = serviceDate === undefined ? -1 : intern(serviceDate);
+      e.lineServiceDate[j] = serviceDate === undefined ? -1 : intern(serviceDate);
       e.extra[j] = Object.keys(rest).length === 0 ? -1 : intern(JSON.stringify(rest));
       j++;
     }
@@ -119,6 +149,14 @@ export function encodePartition(year: CompactYear, indices: readonly number[]): 
 /** The buffers a partition moves to a worker without copying. */
 export const transferables = (e: EncodedPartition): ArrayBuffer[] =>
   [
+    e.providerCode,
+    e.memberId,
+    e.visitType,
+    e.serviceDate,
+    e.admissionDate,
+    e.dischargeDate,
+    e.clinical,
+    e.headRest,
     e.units,
     e.schemes,
     e.members,
@@ -134,13 +172,22 @@ export const transferables = (e: EncodedPartition): ArrayBuffer[] =>
     e.unitPriceFen,
     e.amountFen,
     e.priceLimitFen,
-    e.serviceDate,
+    e.lineServiceDate,
     e.extra,
   ].map((a) => a.buffer as ArrayBuffer);
 
 /** Claim k of a partition, its bill decoded again. */
 export function decodeBill(e: EncodedPartition, k: number): Bill {
-  const head = JSON.parse(e.heads[k]!) as Omit<Bill, 'lines'>;
+  const str = (i: number) => e.strings[i]!;
+  const rest = e.headRest[k]! >= 0 ? (JSON.parse(str(e.headRest[k]!)) as Record<string, unknown> & { visit?: object }) : {};
+  const [diagnoses, procedures] = JSON.parse(str(e.clinical[k]!)) as [Bill['diagnoses'], Bill['procedures']];
+  const visit = {
+    type: str(e.visitType[k]!),
+    serviceDate: str(e.serviceDate[k]!),
+    ...(e.admissionDate[k]! >= 0 ? { admissionDate: str(e.admissionDate[k]!) } : {}),
+    ...(e.dischargeDate[k]! >= 0 ? { dischargeDate: str(e.dischargeDate[k]!) } : {}),
+    ...rest.visit,
+  };
   const lines: BillLine[] = [];
   for (let j = e.lineStart[k]!; j < e.lineStart[k + 1]!; j++) {
     const line: BillLine = {
@@ -153,17 +200,27 @@ export function decodeBill(e: EncodedPartition, k: number): Bill {
     };
     if (e.itemClass[j]! >= 0) line.itemClass = itemClasses[e.itemClass[j]!]!;
     if (!Number.isNaN(e.priceLimitFen[j]!)) line.priceLimitFen = e.priceLimitFen[j]!;
-    if (e.serviceDate[j]! >= 0) line.serviceDate = e.strings[e.serviceDate[j]!]!;
+    if (e.lineServiceDate[j]! >= 0) line.serviceDate = e.strings[e.lineServiceDate[j]!]!;
     if (e.extra[j]! >= 0) Object.assign(line, JSON.parse(e.strings[e.extra[j]!]!));
     lines.push(line);
   }
-  return { ...head, lines } as Bill;
+  const { visit: _visit, ...others } = rest;
+  return {
+    providerCode: str(e.providerCode[k]!),
+    claimNo: e.claimNos[k]!,
+    memberId: str(e.memberId[k]!),
+    visit,
+    diagnoses,
+    procedures,
+    ...others,
+    lines,
+  } as Bill;
 }
 
 /** A partition as the replay reads it: the bills decoded lazily, one at a time. */
 export function decodedYear(e: EncodedPartition): CompactYear {
   // Not cached: the replay reads a claim's bill once, and a million decoded bills would not stay compact.
-  const claims: CompactClaim[] = e.heads.map((_, k) => {
+  const claims: CompactClaim[] = e.claimNos.map((_, k) => {
     return {
       unit: e.strings[e.units[k]!]!,
       order: e.orders[k]!,

@@ -61,7 +61,7 @@ export async function replayPartitions(
           onProgress?.(progress);
         }),
       );
-      progress.claimsDone = before + e.heads.length;
+      progress.claimsDone = before + e.claimNos.length;
       progress.partitionsDone += 1;
       onProgress?.(progress);
     }
@@ -92,8 +92,8 @@ export async function replayPartitions(
           onProgress?.(progress);
         } else {
           mergePartial(total, message.partial);
-          progress.claimsDone += encoded[message.partition]!.heads.length - (doneIn.get(message.partition) ?? 0);
-          doneIn.set(message.partition, encoded[message.partition]!.heads.length);
+          progress.claimsDone += encoded[message.partition]!.claimNos.length - (doneIn.get(message.partition) ?? 0);
+          doneIn.set(message.partition, encoded[message.partition]!.claimNos.length);
           progress.partitionsDone += 1;
           onProgress?.(progress);
           next();
