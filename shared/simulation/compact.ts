@@ -118,7 +118,8 @@ export function encodePartition(year: CompactYear, indices: readonly number[]): 
     e.dischargeDate[k] = dischargeDate === undefined ? -1 : intern(dischargeDate);
     e.clinical[k] = intern(JSON.stringify([diagnoses, procedures]));
     const hasVisitRest = Object.keys(visitRest).length > 0;
-    e.headRest[k] = hasVisitRest || Object.keys(rest).length > 0 ? intern(JSON.stringify(hasVisitRest ? { ...rest, visit: visitRest } : rest)) : -1;
+    e.headRest[k] =
+      hasVisitRest || Object.keys(rest).length > 0 ? intern(JSON.stringify(hasVisitRest ? { ...rest, visit: visitRest } : rest)) : -1;
     e.orders[k] = c.order;
     e.units[k] = intern(c.unit);
     e.schemes[k] = SCHEMES.indexOf(c.scheme);
