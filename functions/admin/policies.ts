@@ -14,6 +14,7 @@ import type { ApiRequest, ApiResponse } from '../../shared/http/api.ts';
 import { badRequest, conflict, forbidden } from '../../shared/http/errors.ts';
 import { describeIssues } from '../../shared/http/validation.ts';
 import { NATIONAL_BASELINE, fraudRulesKind, pickCatalogue } from '../../shared/policy/fraud-rules.ts';
+import { knowledgeBaseKind } from '../../shared/policy/knowledge-base.ts';
 import { POLICY_KINDS, policyKind } from '../../shared/policy/kinds.ts';
 import { pickInForce, type PolicyKey, type PolicyKind, type PolicyVersion } from '../../shared/policy/registry.ts';
 import { DocumentTooLarge, policies } from '../../shared/policy/store/registry.ts';
@@ -103,7 +104,8 @@ export async function readPolicies(request: ApiRequest): Promise<ApiResponse> {
   if (
     principal.role === 'regulator' &&
     principal.region !== region &&
-    !(kindName === fraudRulesKind.kind && region === NATIONAL_BASELINE)
+    // The knowledge base's national layer is read under every region's own (the 两库 are public rule descriptions).
+    !((kindName === fraudRulesKind.kind || kindName === knowledgeBaseKind.kind) && region === NATIONAL_BASELINE)
   ) {
     throw forbidden(`a regulator of ${principal.region} may not read ${region}'s policies`, { field: 'region' });
   }
