@@ -1,7 +1,8 @@
 /**
  * A generated stream of clinically normal claims (nothing a reviewer would question), per member over
- * a quarter, in the order they happen: acute outpatient visits, chronic patients on four-week
- * prescriptions (some in four weekly lines, some split over two claims of one day), dialysis three
+ * a quarter, in the order they happen: acute outpatient visits (some with a check-up a few days later), chronic patients on four-week
+ * prescriptions (some in four weekly lines, some split over two claims of one day; one refill in five
+ * a few days early, as patients do), dialysis three
  * times a week, two body parts imaged the same day, diabetic stays with bedside glucose four times a
  * day (four lines a day, one a test), myocardial infarctions transferred the same day (离院方式 2, 医嘱转院) for a stent, emergency visits
  * on the admission day, chemotherapy cycles, rehabilitation courses, antenatal care. Codes are the
@@ -239,6 +240,8 @@ export function normalStream(members: number, seed = 7): NormalClaim[] {
             ? [[C.consult], [C.omeprazole, { supplyDays: 7 }]]
             : [[C.consult], [C.bloodCount], [C.amoxicillin, { supplyDays: 3 + rand(5) }], [C.paracetamol, { supplyDays: 3 }]];
           push(make({ start, diagnoses: [dx], lines }));
+          // One in ten comes back two to four days later for a check, no new drug.
+          if (rand(10) === 0) push(make({ start: day(d + 2 + rand(3)), diagnoses: [dx], lines: [[C.consult], [C.bloodCount]] }));
         }
         break;
       }
@@ -280,7 +283,8 @@ export function normalStream(members: number, seed = 7): NormalClaim[] {
               }),
             );
           }
-          d += 26 + rand(3);
+          // Most come back as the supply runs out; one in five a few days early (a trip, a holiday), as patients do.
+          d += rand(5) === 0 ? 22 + rand(4) : 26 + rand(3);
         }
         break;
       }
