@@ -76,6 +76,8 @@ export const FundWarningRaised = defineEvent({
     kind: z.enum(['reserve-months', 'budget-execution']),
     /** The provider, for budget execution; absent for the region's reserve. */
     providerCode: z.string().min(1).optional(),
+    /** The scheme whose own fund the warning is about (its reserve, its budget); absent: the region's whole fund. */
+    scheme: z.enum(['employee', 'resident']).optional(),
     level: z.enum(['watch', 'alert']),
     previousLevel: z.enum(['none', 'watch', 'alert']),
     /** reserve-months: hundredths of a month; budget-execution: basis points of pace. */

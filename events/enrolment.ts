@@ -62,6 +62,8 @@ export const ContributionRecorded = defineEvent({
       contributionId: z.string().min(1),
       year: z.number().int(),
       region: regionCode,
+      /** The enrolment's scheme: whose fund the contribution goes to (absent on events before it was carried: resident). */
+      scheme: z.enum(['employee', 'resident']).optional(),
       /** personal-account: paid from a family member's personal account (家庭共济). */
       channel: z.enum(['tax', 'counter', 'employer', 'subsidy', 'personal-account']),
       paidOn: isoDate,

@@ -921,6 +921,12 @@ export const rules = {
     pattern: { source: [EventSource.drg], 'detail-type': [DetailType.caseGrouped] },
     target: 'paymentFacts',
   },
+  contributionsToFundAccounts: {
+    description:
+      "Contributions feed each scheme's fund account: residents' (ContributionRecorded) as they are paid, employees' employer parts month by month (EmployeeContributionPaid).",
+    pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.contributionRecorded, DetailType.employeeContributionPaid] },
+    target: 'paymentFacts',
+  },
   recoveriesToPaymentFacts: {
     description: 'Confirmed fraud recoveries are owed by the provider: taken on the ledger from its next prepayment or its year-end.',
     pattern: { source: [EventSource.fraud], 'detail-type': [DetailType.fraudRecoveryConfirmed] },
@@ -1148,6 +1154,7 @@ const declaredRoutes = {
   startPrepaymentRun: route('POST', '/v1/runs/prepayment', 'prepaymentApi'),
   getPrepaymentRun: route('GET', '/v1/runs/prepayment/{region}/{period}', 'prepaymentApi'),
   getFundReport: route('GET', '/v1/reports/fund/{region}/{year}', 'prepaymentApi'),
+  getFundAccounts: route('GET', '/v1/reports/fund-accounts/{region}/{year}', 'prepaymentApi'),
   startYearEndRun: route('POST', '/v1/runs/year-end', 'yearEndApi'),
   getYearEndRun: route('GET', '/v1/runs/year-end/{region}/{year}', 'yearEndApi'),
   getYearEndProviderReport: route('GET', '/v1/reports/year-end/{region}/{year}/providers', 'yearEndApi'),

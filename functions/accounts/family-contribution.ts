@@ -139,6 +139,7 @@ export async function payFamilyContribution(
           contributionId,
           year: request.year,
           region: plan.enrolment.region,
+          scheme: plan.enrolment.scheme,
           channel: 'personal-account',
           paidOn: today,
           amountFen: request.amountFen,

@@ -8,6 +8,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
 import { CaseGrouped } from '../../events/drg.ts';
 import { FraudRecoveryConfirmed } from '../../events/fraud.ts';
+import { ContributionRecorded } from '../../events/enrolment.ts';
+import { EmployeeContributionPaid } from '../../events/employers.ts';
+import { applyIncome } from '../../shared/budget/store/fund-accounts.ts';
 import { applyRecoveryConfirmed } from '../../shared/budget/store/recoveries.ts';
 import type { ReceivedEvent } from '../../shared/queue/consumer.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
@@ -19,7 +22,15 @@ import { capitationOf, communitiesOfRegion } from '../../shared/budget/store/reg
 import { RegisterEntryChanged } from '../../events/registers.ts';
 import { applyApprovalFact, applyContractFact } from '../../shared/budget/store/capitated-population.ts';
 
-export const FACT_CONTRACTS = [ClaimSettled, ClaimReversed, CaseGrouped, RegisterEntryChanged, FraudRecoveryConfirmed] as const;
+export const FACT_CONTRACTS = [
+  ClaimSettled,
+  ClaimReversed,
+  CaseGrouped,
+  RegisterEntryChanged,
+  FraudRecoveryConfirmed,
+  ContributionRecorded,
+  EmployeeContributionPaid,
+] as const;
 type FactContract = (typeof FACT_CONTRACTS)[number];
 
 export async function projectFact(event: ReceivedEvent<FactContract>, logger: Logger): Promise<void> {
@@ -51,6 +62,43 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
       : undefined;
     const outcome = await applyApprovalFact(d.memberId, d.region, entry(community?.communityId ?? null), now);
     logger.info('Approval projected', { outcome, register: d.register, version: d.version, communityId: community?.communityId ?? null });
+    return;
+  }
+
+  if (detailType === ContributionRecorded.detailType) {
+    // Residents' contributions are their fund's income; employees' come month by month from their employers (below).
+    const d = event.detail as ReceivedEvent<typeof ContributionRecorded>['detail'];
+    if ((d.scheme ?? 'resident') !== 'resident') return;
+    const outcome = await applyIncome(
+      {
+        eventId: d.eventId ?? event.envelope.id,
+        region: d.region,
+        scheme: 'resident',
+        month: d.paidOn.slice(0, 7),
+        income: d.shares,
+        personalAccountFen: 0,
+      },
+      now,
+    );
+    logger.info('Contribution projected', { outcome, scheme: 'resident', amountFen: d.amountFen });
+    return;
+  }
+
+  if (detailType === EmployeeContributionPaid.detailType) {
+    // The employer part is the pooled fund's income; the individual part goes to the personal account.
+    const d = event.detail as ReceivedEvent<typeof EmployeeContributionPaid>['detail'];
+    const outcome = await applyIncome(
+      {
+        eventId: d.eventId ?? event.envelope.id,
+        region: d.region,
+        scheme: 'employee',
+        month: d.paidOn.slice(0, 7),
+        income: { employerFen: d.employerFen },
+        personalAccountFen: d.individualFen,
+      },
+      now,
+    );
+    logger.info('Employee contribution projected', { outcome, scheme: 'employee', employerFen: d.employerFen });
     return;
   }
 
@@ -122,6 +170,8 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
         stay: d.visit.type === 'inpatient' || d.visit.type === 'bed-day',
         communityId,
         settledAt: d.settledAt ?? null,
+        // Claims without a scheme predate employee settlement: residents'.
+        fund: { region: d.region, scheme: d.scheme ?? 'resident', byLayer: d.totals.byLayer ?? { basic: d.totals.fundPaidFen } },
       },
       now,
     );

@@ -5,6 +5,7 @@ import type { RouteTableOf } from '../../shared/http/api.ts';
 import { getBudgetRoute, putBudgetRoute } from './budgets.ts';
 import { addCapitatedMembersRoute, getCommunityRoute, putAssessmentRoute, registerCommunityRoute } from './communities.ts';
 import { fundReportRoute, getRunRoute, postRunRoute } from './runs.ts';
+import { fundAccountsRoute } from './fund-accounts.ts';
 
 const logger = createLogger('prepayment');
 
@@ -18,6 +19,7 @@ const routes: RouteTableOf<'prepaymentApi'> = {
   startPrepaymentRun: postRunRoute,
   getPrepaymentRun: getRunRoute,
   getFundReport: fundReportRoute,
+  getFundAccounts: fundAccountsRoute,
 };
 
 /**

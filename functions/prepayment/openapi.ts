@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { routeDocsOf } from '../../tools/route-docs.ts';
 import { budgetInputSchema, regionSchema } from '../../shared/budget/budget.ts';
 import { assessmentInputSchema, healthCommunityInputSchema } from '../../shared/budget/community.ts';
+import { fundAccountsQuery } from './fund-accounts.ts';
 import { budgetParams, yearParam } from './budgets.ts';
 import { capitatedBody, communityParams } from './communities.ts';
 import { periodSchema, prepaymentRunRequest } from './runs.ts';
@@ -103,5 +104,14 @@ export const routeDocs = routeDocsOf<'prepaymentApi'>({
     summary: 'Fund early warning: months of payment the reserve covers, budget execution per provider (JSON or CSV)',
     request: { params: budgetParams, query: format.extend({ through: periodSchema.optional() }) },
     responses: { 200: { description: 'The fund status through the month' }, 404: { description: 'No budget or policy' } },
+  },
+  getFundAccounts: {
+    tags,
+    roles: ['staff', 'regulator'],
+    summary: 'Fund accounts per scheme: income, payments by layer, reserve and months of payment, budget vs execution (JSON or CSV)',
+    description:
+      "Employees' and residents' funds apart. Income: residents' contributions (individual, government and assistance shares) and employees' employer parts, by month paid (employees' individual parts go to personal accounts, shown beside). Payments: what settled claims paid by layer, by accounting month, reversals taken back; the scheme's fund pays the basic and catastrophic layers. Reserve: the budget's opening reserve for the scheme + income − the fund's payments; months of payment = reserve ÷ the average monthly payment. Each scheme's warning levels as last recorded (FundWarningRaised carries the scheme).",
+    request: { params: budgetParams, query: fundAccountsQuery },
+    responses: { 200: { description: 'Each scheme’s account through the month' }, 404: { description: 'No budget or policy' } },
   },
 });

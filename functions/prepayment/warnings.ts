@@ -16,6 +16,8 @@ import { getBudget } from '../../shared/budget/store/budget.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { monthsOfYear } from '../../shared/budget/store/facts.ts';
 import { getLevel, recordLevel, warningEventKey } from '../../shared/budget/store/warnings.ts';
+import { SCHEMES, schemeAccount, type Scheme, type SchemeAccount } from '../../shared/budget/fund-accounts.ts';
+import { fundMonths } from '../../shared/budget/store/fund-accounts.ts';
 
 /** The fund's state through a month, or undefined when the region has no budget or policy that year. */
 export async function loadFundStatus(
@@ -38,10 +40,63 @@ interface Subject {
   kind: 'reserve-months' | 'budget-execution';
   subject: string;
   providerCode?: string;
+  scheme?: Scheme;
   level: Level;
   value: number;
   threshold: number;
   message: string;
+}
+
+/** Each scheme's fund account through a month: the schemes the budget sets apart, and any with facts. */
+export async function loadFundAccounts(
+  region: string,
+  throughMonth: string,
+  budget: Budget,
+  policy: SettlementPolicy,
+): Promise<SchemeAccount[]> {
+  const year = Number(throughMonth.slice(0, 4));
+  const accounts = await Promise.all(
+    SCHEMES.map(async (scheme) => {
+      const months = await fundMonths(region, scheme, year);
+      const schemeBudget = budget.schemes?.[scheme];
+      if (!schemeBudget && months.length === 0) return undefined;
+      return schemeAccount({ scheme, year, throughMonth, months, budget: schemeBudget, policy });
+    }),
+  );
+  return accounts.filter((a): a is SchemeAccount => a !== undefined);
+}
+
+/** Warnings per scheme: its reserve's months of payment, and its fund's payments against its budget's pace. */
+function schemeSubjects(accounts: readonly SchemeAccount[], policy: SettlementPolicy): Subject[] {
+  const out: Subject[] = [];
+  for (const a of accounts) {
+    const name = a.scheme === 'employee' ? 'employees' : 'residents';
+    if (a.reserve.balanceFen !== null) {
+      const line = a.reserve.level === 'alert' ? policy.warnings.reserveMonths.alertBelow : policy.warnings.reserveMonths.watchBelow;
+      out.push({
+        kind: 'reserve-months',
+        subject: `scheme:${a.scheme}`,
+        scheme: a.scheme,
+        level: a.reserve.level,
+        value: a.reserve.monthsCovered ?? 0,
+        threshold: line,
+        message: `the ${name}' fund reserve covers ${((a.reserve.monthsCovered ?? 0) / 100).toFixed(2)} months of payment (line: ${(line / 100).toFixed(2)})`,
+      });
+    }
+    if (a.budget) {
+      const line = a.budget.level === 'alert' ? policy.warnings.budgetExecution.alertAt : policy.warnings.budgetExecution.watchAt;
+      out.push({
+        kind: 'budget-execution',
+        subject: `scheme:${a.scheme}`,
+        scheme: a.scheme,
+        level: a.budget.level,
+        value: a.budget.ofPace ?? 0,
+        threshold: line,
+        message: `the ${name}' fund has paid ${((a.budget.ofPace ?? 0) / 100).toFixed(2)}% of its budget's pace through ${a.throughMonth} (line: ${(line / 100).toFixed(2)}%)`,
+      });
+    }
+  }
+  return out;
 }
 
 function subjects(status: FundStatus, policy: SettlementPolicy): Subject[] {
@@ -80,11 +135,12 @@ export async function evaluateWarnings(
 ): Promise<{ raised: number; evaluated: boolean }> {
   const loaded = await loadFundStatus(region, throughMonth);
   if (!loaded) return { raised: 0, evaluated: false };
-  const { status, policy } = loaded;
+  const { status, policy, budget } = loaded;
+  const accounts = await loadFundAccounts(region, throughMonth, budget, policy);
   const now = new Date().toISOString();
   let raised = 0;
   const warn = (message: string, extra: Record<string, unknown>) => logger.warn(message, extra);
-  await mapLimit(subjects(status, policy), 16, async (s) => {
+  await mapLimit([...subjects(status, policy), ...schemeSubjects(accounts, policy)], 16, async (s) => {
     const previous = await getLevel(region, status.year, s.kind, s.subject);
     const previousLevel = previous?.level ?? 'none';
     if (s.level === previousLevel) return;
@@ -100,6 +156,7 @@ export async function evaluateWarnings(
               throughMonth: next.throughMonth,
               kind: s.kind,
               ...(s.providerCode ? { providerCode: s.providerCode } : {}),
+              ...(s.scheme ? { scheme: s.scheme } : {}),
               level: s.level,
               previousLevel,
               value: next.value,

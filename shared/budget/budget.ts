@@ -31,6 +31,20 @@ export const budgetInputSchema = z
     drgBudgetFen: fen,
     /** The fund's accumulated reserve (累计结余) and the date it was counted: for the months-of-payment warning. */
     reserve: z.strictObject({ balanceFen: fen, asOf: z.iso.date() }).optional(),
+    /**
+     * Each scheme's own fund (职工 and 城乡居民 are kept apart): its payment budget for the year and its
+     * accumulated reserve, for the fund accounts and the warnings per scheme (fund-account.ts).
+     */
+    schemes: z
+      .strictObject({
+        employee: z
+          .strictObject({ budgetFen: fen, reserve: z.strictObject({ balanceFen: fen, asOf: z.iso.date() }).optional() })
+          .optional(),
+        resident: z
+          .strictObject({ budgetFen: fen, reserve: z.strictObject({ balanceFen: fen, asOf: z.iso.date() }).optional() })
+          .optional(),
+      })
+      .optional(),
     providers: z
       .array(
         z.strictObject({

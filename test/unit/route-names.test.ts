@@ -41,7 +41,8 @@ describe('route names in infra/topology.ts', () => {
         4 /* policy simulation, issue 18 */ +
         3 /* a claim's audit result, the provider's appeal, the daily digest of review items, issue 13 */ +
         15 /* long-term care, issue 15 */ +
-        5 /* maternity: pregnancies, eligibility, allowances, employer wages, issue 15 */,
+        5 /* maternity: pregnancies, eligibility, allowances, employer wages, issue 15 */ +
+        1 /* fund accounts per scheme, issue 14.5 */,
     );
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[a-z][a-zA-Z]*$/);

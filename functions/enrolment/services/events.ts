@@ -114,6 +114,7 @@ export function contributionEvent(
       contributionId: c.contributionId,
       year: c.year,
       region: e.region,
+      scheme: e.scheme,
       channel: c.channel,
       paidOn: c.paidOn,
       amountFen: c.amountFen,

@@ -12,6 +12,8 @@ import type { Fen } from '../../money/fen.ts';
 import { emptyMonth, type MonthTotals } from '../facts.ts';
 import { batchGet, db, isConditionFailure, providersTable, queryAll, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
+import type { Scheme } from '../fund-accounts.ts';
+import { fundClaimItem } from './fund-accounts.ts';
 
 const TOTALS_FIELDS = [
   'centipoints',
@@ -336,6 +338,8 @@ export interface ClaimFact {
   /** The community whose capitation package the claim counts against, if any. */
   communityId: string | null;
   settledAt: string | null;
+  /** The scheme fund that paid it (the member's pooling region and scheme) and what each layer paid: its fund account. */
+  fund?: { region: string; scheme: Scheme; byLayer: Record<string, Fen> };
 }
 
 interface ClaimMarker extends ClaimFact {
@@ -381,6 +385,7 @@ export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'app
   const next = { ...f, stay, state: 'settled', seq, pointed, updatedAt: now };
   items.unshift(marker ? putMarker(key, next, 'seq = :seq', { ':seq': marker.seq }) : putMarker(key, next));
   if (f.communityId) items.push(addSpent(f.communityId, f.month, f.fundPaidFen, 1));
+  if (f.fund) items.push(fundClaimItem(f.fund.region, f.fund.scheme, f.month, f.fund.byLayer, 1));
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
   // Someone moved the marker meanwhile: a duplicate delivery that won the race is done; anything else is retried against the new state.
   const now2 = (await getMarker(key)) as ClaimMarker | undefined;
@@ -413,6 +418,7 @@ export async function applyClaimReversed(providerCode: string, claimNo: string, 
   for (const method of marker.pointed ?? []) changes.add(providerCode, marker.month, pointedDelta(method, marker.fundPaidFen, -1));
   for (const method of METHODS) await caseTransition(providerCode, claimNo, 'withdrawn', changes, items, now, method);
   if (marker.communityId) items.push(addSpent(marker.communityId, marker.month, -marker.fundPaidFen, -1));
+  if (marker.fund) items.push(fundClaimItem(marker.fund.region, marker.fund.scheme, marker.month, marker.fund.byLayer, -1));
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
   throw new Error(`claim ${providerCode}/${claimNo} changed while being projected; retrying`);
 }
