@@ -18,6 +18,7 @@ import { monthTotals } from '../../shared/budget/store/facts.ts';
 import { getPrepaymentLine, issuedForPeriod, writePrepaymentLine, type PrepaymentLine } from '../../shared/budget/store/ledger.ts';
 import { completeRun, getRunVersion } from '../../shared/budget/store/runs.ts';
 import type { WorkItem } from './plan.ts';
+import { pointsOf } from '../../shared/budget/facts.ts';
 import { planTakes, takenFen } from '../../shared/budget/recoveries.ts';
 import { owedRecoveries } from '../../shared/budget/store/recoveries.ts';
 import { fenToYuan } from '../../shared/money/fen.ts';
@@ -85,7 +86,9 @@ export async function issueLine(item: WorkItem, logger: Logger): Promise<void> {
   const budgetLine = budget.providers.find((p) => p.providerCode === providerCode);
   const agreement = agreementOf(budgetLine, policy);
   const lastMonthCentipoints =
-    agreement.kind === 'last-month-points' ? (await monthTotals(providerCode, previousMonth(period))).centipoints : 0;
+    agreement.kind === 'last-month-points'
+      ? pointsOf(await monthTotals(providerCode, previousMonth(period)), policy.yearEnd.payBy).centipoints
+      : 0;
   const advance = budgetLine
     ? monthlyAdvance(agreement, { globalBudgetFen: budgetLine.globalBudgetFen, month: monthOf(period), lastMonthCentipoints })
     : { amountFen: 0, workings: [`not in budget version ${budget.version}: nothing advanced, earlier advances for the month recovered`] };

@@ -58,7 +58,7 @@ export async function yearEndDemo(cloud: LocalCloud, print: (line: string) => vo
     healthCommunities: [{ communityId: 'HH-HC-1', capitatedMembers: 200 }],
   });
   await call('POST', '/v1/health-communities/HH-HC-1/capitated-members', { year: YEAR, memberIds: ['M-HH-1', 'M-HH-2'] });
-  print(`budget ${REGION} ${YEAR}: 4 providers, community HH-HC-1 (200 capitated × 2,800 yuan), DRG budget 2,000,000 yuan`);
+  print(`budget ${REGION} ${YEAR}: 4 providers, community HH-HC-1 (200 capitated × 2,800 yuan), DIP budget 2,000,000 yuan`);
 
   // A year in miniature: 8,000 + 12,000 points; the capitated members cost 600,000 against a fund of 560,000.
   const bus = new EventBridgeClient({ endpoint: cloud.endpoints.eventbridge, region: cloud.region, credentials: cloud.credentials });
@@ -70,8 +70,11 @@ export async function yearEndDemo(cloud: LocalCloud, print: (line: string) => vo
     year: YEAR,
     admissionDate: date,
     dischargeDate: date,
-    grouping: { version: '1.1', mdc: 'F', adrg: 'FR1', drg: 'FR13', ccLevel: 'none', outcome: 'grouped' },
-    points: { pricing: 'drg', weight: 10_000, baseCentipoints: centipoints, coefficient: 10_000, addOns: [], centipoints, review: false },
+    // Honghe pays its stays by DIP (year-end terms payBy: dip; policies/dip/532500/2025.json): a DIP case as grouping records it.
+    method: 'dip',
+    grouping: { version: '1.1', mdc: null, adrg: null, drg: 'J84|34.51', ccLevel: null, outcome: 'grouped' },
+    dip: { group: 'J84|34.51', kind: 'core', treatment: 'operation', catalogue: { region: REGION, year: YEAR, version: 1 } },
+    points: { pricing: 'dip', weight: null, baseCentipoints: centipoints, coefficient: 10_000, addOns: [], centipoints, review: false },
     readmissionCuts: [],
     policy: { region: REGION, year: YEAR, version: 1 },
     meta,
@@ -89,7 +92,8 @@ export async function yearEndDemo(cloud: LocalCloud, print: (line: string) => vo
     ['yibao.drg', 'CaseGrouped', grouped('HH0001', 'HH-C-1', '2025-01-20', 500_000)],
     ['yibao.drg', 'CaseGrouped', grouped('HH0001', 'HH-C-2', '2025-07-02', 300_000)],
     ['yibao.drg', 'CaseGrouped', grouped('HH0009', 'HH-C-3', '2025-01-25', 1_200_000)],
-    ['yibao.adjudication', 'ClaimSettled', settled('HH0001', 'HH-K-1', 'M-HH-1', 'inpatient', '2025-03-03', yuan(450_000))],
+    // Chronic outpatient care, not a stay: a stay would be scored by the DIP catalogue itself and add its points to the story's.
+    ['yibao.adjudication', 'ClaimSettled', settled('HH0001', 'HH-K-1', 'M-HH-1', 'chronic-outpatient', '2025-03-03', yuan(450_000))],
     ['yibao.adjudication', 'ClaimSettled', settled('HH0101', 'HH-K-2', 'M-HH-2', 'chronic-outpatient', '2025-05-05', yuan(150_000))],
   ] as const;
   await bus.send(

@@ -94,6 +94,7 @@ export async function summaryLines(region: string, y: number, version?: number):
     year: y,
     version: run.version,
     policy: summary.policy,
+    ...(summary.payBy ? { payBy: summary.payBy } : {}),
     pointValue: summary.pointValue,
     totals: summary.totals,
     providers,

@@ -59,6 +59,8 @@ export interface YearEndOutcome {
 /** The run's figures kept on its version item and carried by YearEndSettled. */
 export interface YearEndSummary {
   policy: YearEndResult['policy'];
+  /** How the region-year paid its stays (absent on runs before it was kept: drg). */
+  payBy?: YearEndResult['payBy'];
   pointValue: YearEndResult['pointValue'];
   totals: YearEndResult['totals'];
   communities: number;
@@ -248,6 +250,7 @@ export async function runYearEnd(request: YearEndRequest, logger: Logger): Promi
   const result = await settle(region, year, budget, version);
   const summary: YearEndSummary = {
     policy: result.policy,
+    payBy: result.payBy,
     pointValue: result.pointValue,
     totals: result.totals,
     communities: result.communities.length,

@@ -7,6 +7,7 @@ import { fenToYuan } from '../money/fen.ts';
 import type { CapitationStatement } from './capitation.ts';
 import type { ProviderStatement, YearEndTotals } from './year-end.ts';
 import type { PointValue } from './point-value.ts';
+import type { PaymentMethod } from './policy.ts';
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
 export function csvField(value: string | number | null | undefined): string {
@@ -70,6 +71,7 @@ export interface SummaryInput {
   year: number;
   version: number;
   policy: { region: string; year: number; version: number };
+  payBy?: PaymentMethod;
   pointValue: PointValue;
   totals: YearEndTotals;
   providers: readonly ProviderStatement[];
@@ -81,8 +83,11 @@ export function yearEndSummary(r: SummaryInput, options: { largest?: number } = 
   const t = r.totals;
   const lines = [
     `Year-end settlement ${r.region} ${r.year}, version ${r.version} (settlement policy ${r.policy.region}/${r.policy.year} v${r.policy.version})`,
-    `  point value: DRG budget ${yuan(r.pointValue.drgBudgetFen)} yuan ÷ ${points(r.pointValue.totalCentipoints)} points = ${r.pointValue.yuanPerPoint ?? '—'} yuan a point`,
-    `  ${t.providers} providers: DRG ${yuan(t.drgPaymentFen)} + items ${yuan(t.itemPaymentFen)} + capitation ${yuan(t.capitationFen)} = ${yuan(t.entitlementFen)} yuan`,
+    `  point value: ${r.payBy === 'dip' ? 'DIP' : 'DRG'} budget ${yuan(r.pointValue.drgBudgetFen)} yuan ÷ ${points(r.pointValue.totalCentipoints)} points = ${r.pointValue.yuanPerPoint ?? '—'} yuan a point`,
+    `  ${t.providers} providers: ${r.payBy === 'dip' ? 'DIP' : r.payBy === 'items' ? 'points (none: paid by items)' : 'DRG'} ${yuan(t.drgPaymentFen)} + items ${yuan(t.itemPaymentFen)} + capitation ${yuan(t.capitationFen)}${t.globalBudgetFen ? ` + global budgets ${yuan(t.globalBudgetFen)}` : ''} = ${yuan(t.entitlementFen)} yuan`,
+    ...(t.stays !== undefined
+      ? [`  stays: ${t.stays} settled, ${t.staysByPoints} paid by points, ${t.staysByItems} by items (each once)`]
+      : []),
     `  advanced during the year ${yuan(t.prepaidFen)} yuan → to pay ${yuan(t.toPayFen)}, to recover ${yuan(t.toRecoverFen)} yuan`,
   ];
   for (const c of r.communities) {
