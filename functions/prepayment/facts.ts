@@ -170,6 +170,7 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
         stay: d.visit.type === 'inpatient' || d.visit.type === 'bed-day',
         communityId,
         settledAt: d.settledAt ?? null,
+        ...(d.settlementNo !== undefined ? { settlementNo: d.settlementNo } : {}),
         // Claims without a scheme predate employee settlement: residents'.
         fund: { region: d.region, scheme: d.scheme ?? 'resident', byLayer: d.totals.byLayer ?? { basic: d.totals.fundPaidFen } },
       },

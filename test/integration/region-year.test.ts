@@ -8,6 +8,11 @@
  * regulator confirms with an amount to recover; twelve monthly prepayments are fired by the schedule
  * (the recovery is taken from the next one); the year-end is fired on 1 April 2027. Every settled stay
  * is in exactly one provider's entitlement, by points; the fund accounts per scheme show the year.
+ *
+ * Then Honghe (532500) 2025, which pays its stays by DIP: stays settled for employees (as adjudication
+ * publishes them) are scored by the region's DIP catalogue, a bed-day stay among them, at a hospital
+ * registered with its county-level city's code (个旧市 532501); prepayments and the year-end pay the
+ * DIP budget by point value, each stay once, and the employees' fund account keeps its payments.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
@@ -15,7 +20,7 @@ import { api, eventually, startTestCloud, type ApiAnswer } from '../support/loca
 import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { ledgerOfYear } from '../../shared/budget/store/ledger.ts';
-import { factsProjected, firingFor, harness, type Harness } from './prepayment-support.ts';
+import { factsProjected, firingFor, harness, put, type Harness } from './prepayment-support.ts';
 
 const REGION = '330900';
 const y = (yuan: number) => Math.round(yuan * 100);
@@ -279,5 +284,148 @@ describe('Zhoushan 2026, from enrolment to year-end money', () => {
     // Another region's regulator reads nothing of it.
     const other = await cloud.mint({ sub: 'r2', role: 'regulator', region: '532500' });
     expect((await api(cloud, 'GET', `/v1/reports/fund-accounts/${REGION}/2026`, { token: other })).status).toBe(403);
+  });
+});
+
+describe('Honghe 2025, a DIP region: stays scored by the catalogue, paid once by DIP points', () => {
+  const H = '532500';
+  const stays: { providerCode: string; claimNo: string; fundFen: number }[] = [];
+  let outpatientFen = 0;
+  const settledStay = (
+    providerCode: string,
+    claimNo: string,
+    discharge: string,
+    billedFen: number,
+    bedDay?: { programme: string; days: number },
+  ) => {
+    const fundFen = Math.round(billedFen * 0.7);
+    return {
+      claim: { providerCode, claimNo },
+      memberId: `M-${claimNo}`,
+      region: H,
+      scheme: 'employee',
+      provider: { code: providerCode, level: 'secondary', region: providerCode === 'HH0002' ? '532501' : H, poolingRegion: H },
+      visit: {
+        type: bedDay ? 'bed-day' : 'inpatient',
+        serviceDate: `${discharge.slice(0, 8)}01`,
+        admissionDate: `${discharge.slice(0, 8)}01`,
+        dischargeDate: discharge,
+        ...(bedDay ? { bedDay } : {}),
+      },
+      patient: { sex: 'M', ageYears: 70 },
+      // Interstitial lung disease with a lung biopsy: the catalogue's core group J84|34.51.
+      diagnoses: { principal: bedDay ? 'C34.900' : 'J84.100x006', secondary: [] },
+      procedures: bedDay ? [] : ['34.5101'],
+      inpatient: { lengthOfStayDays: 9, ...(bedDay ? { bedDays: bedDay.days } : {}) },
+      lines: [],
+      totals: { billedFen, fundPaidFen: fundFen, patientPaidFen: billedFen - fundFen, byLayer: { basic: fundFen } },
+      settledAt: `${discharge}T10:00:00+08:00`,
+      settlementNo: 1,
+      meta: { schemaVersion: 1, correlationId: `corr-${claimNo}` },
+    };
+  };
+
+  it('registers its hospitals (one with its county-level city code) and sets the budget with the DIP pool and the employees’ fund', async () => {
+    for (const [providerCode, region] of [
+      ['HH0001', H],
+      ['HH0002', '532501'],
+    ] as const) {
+      const res = await staff('POST', '/v1/providers', {
+        providerCode,
+        name: `红河 ${providerCode}`,
+        region,
+        level: 'secondary',
+        kind: 'hospital',
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.provider.poolingRegion).toBe(H);
+    }
+    const res = await staff('PUT', `/v1/budgets/${H}/2025`, {
+      totalFen: y(5_000_000),
+      drgBudgetFen: y(300_000),
+      providers: [
+        { providerCode: 'HH0001', globalBudgetFen: y(240_000) },
+        { providerCode: 'HH0002', globalBudgetFen: y(120_000) },
+      ],
+      schemes: { employee: { budgetFen: y(3_600_000), reserve: { balanceFen: y(1_000_000), asOf: '2024-12-31' } } },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  });
+
+  it('scores each settled stay by the DIP catalogue (a bed-day stay by the cost ratio) and projects it', async () => {
+    const claims = [
+      settledStay('HH0001', 'HZ-1', '2025-03-10', 7_000_000),
+      settledStay('HH0002', 'HZ-2', '2025-04-10', 6_000_000),
+      settledStay('HH0001', 'HZ-3', '2025-05-10', 400_000, { programme: 'hospice', days: 10 }),
+    ];
+    for (const c of claims) {
+      stays.push({ providerCode: c.claim.providerCode, claimNo: c.claim.claimNo, fundFen: c.totals.fundPaidFen });
+      await put(h, 'yibao.adjudication', 'ClaimSettled', c);
+    }
+    const outpatient = {
+      ...settledStay('HH0001', 'HM-1', '2025-05-20', 200_000),
+      visit: { type: 'outpatient', serviceDate: '2025-05-20' },
+      procedures: [],
+      inpatient: undefined,
+    };
+    outpatientFen = outpatient.totals.fundPaidFen;
+    await put(h, 'yibao.adjudication', 'ClaimSettled', outpatient);
+    const cases = await eventually(
+      () => {
+        const dip = seen('CaseGrouped').filter((c) => c.region === H);
+        return dip.length >= 3 ? dip : undefined;
+      },
+      'three DIP cases',
+      40_000,
+    );
+    expect(cases.every((c) => c.method === 'dip')).toBe(true);
+    expect(cases.find((c) => c.claim.claimNo === 'HZ-3')!.points.pricing).toBe('bed-day');
+    await factsProjected(cloud);
+  }, 90_000);
+
+  it('advances the first quarter and settles the year on 1 April 2026 by DIP point value, each stay once', async () => {
+    for (const period of ['2025-01', '2025-02', '2025-03']) {
+      const fired = await cloud.scheduler.fire('monthlyPrepayment', firingFor(period));
+      expect(fired.result, JSON.stringify(fired)).toMatchObject({ regions: [{ region: H, outcome: 'planned' }] });
+      await eventually(
+        async () => {
+          const res = await staff('GET', `/v1/runs/prepayment/${H}/${period}?version=1`);
+          return res.status === 200 && res.body.run.status === 'complete' ? true : undefined;
+        },
+        `prepayment ${period}`,
+        40_000,
+      );
+    }
+    const fired = await cloud.scheduler.fire('yearEndSettlement', new Date('2026-03-31T19:00:00Z'));
+    expect(fired.result, JSON.stringify(fired)).toMatchObject({ year: 2025, regions: [{ region: H, outcome: 'settled' }] });
+    const run = (await staff('GET', `/v1/runs/year-end/${H}/2025`)).body.run;
+    expect(run.summary).toMatchObject({ payBy: 'dip', totals: { stays: 3, staysByPoints: 3, staysByItems: 0, drgPaymentFen: y(300_000) } });
+    const points = seen('CaseGrouped')
+      .filter((c) => c.region === H)
+      .reduce((a, c) => a + c.points.centipoints, 0);
+    expect(run.summary.pointValue.totalCentipoints).toBe(points);
+    const { providers } = (await staff('GET', `/v1/reports/year-end/${H}/2025/providers`)).body;
+    const p = Object.fromEntries(providers.map((x: { providerCode: string }) => [x.providerCode, x])) as Record<string, any>;
+    expect(p.HH0001.stays).toEqual({ settled: 2, byPoints: 2, byItems: 0 });
+    expect(p.HH0002.stays).toEqual({ settled: 1, byPoints: 1, byItems: 0 });
+    // Items: only the outpatient claim; the stays' fund payments are paid by their points instead.
+    expect(p.HH0001.itemPaymentFen).toBe(outpatientFen);
+    expect(p.HH0002.itemPaymentFen).toBe(0);
+    // Prepaid: three months of 85% of each global budget ÷ 12.
+    expect(p.HH0001.prepaidFen).toBe(3 * Math.round((y(240_000) * 0.85) / 12));
+    const summary = await fetch(`${cloud.apiUrl}/v1/reports/year-end/${H}/2025/summary`, {
+      headers: { authorization: `Bearer ${h.staff}` },
+    });
+    expect(await summary.text()).toContain('stays: 3 settled, 3 paid by points, 0 by items (each once)');
+  }, 180_000);
+
+  it("keeps the employees' fund account apart from the residents': its claims' payments by layer and its reserve", async () => {
+    const res = await staff('GET', `/v1/reports/fund-accounts/${H}/2025?through=2025-12`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.schemes.map((s: { scheme: string }) => s.scheme)).toEqual(['employee']);
+    const employees = res.body.schemes[0];
+    const paid = stays.reduce((a, s) => a + s.fundFen, 0) + outpatientFen;
+    expect(employees).toMatchObject({ claims: 4, fundPaidFen: paid, paidByLayer: { basic: paid } });
+    expect(employees.reserve.balanceFen).toBe(y(1_000_000) - paid);
   });
 });

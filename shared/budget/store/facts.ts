@@ -338,6 +338,8 @@ export interface ClaimFact {
   /** The community whose capitation package the claim counts against, if any. */
   communityId: string | null;
   settledAt: string | null;
+  /** 1 for a claim's first settlement, +1 for each re-settlement after a reversal (absent on old events). */
+  settlementNo?: number;
   /** The scheme fund that paid it (the member's pooling region and scheme) and what each layer paid: its fund account. */
   fund?: { region: string; scheme: Scheme; byLayer: Record<string, Fen> };
 }
@@ -359,7 +361,14 @@ interface ClaimMarker extends ClaimFact {
 export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
   const marker = (await getMarker(key)) as ClaimMarker | undefined;
-  if (marker?.state === 'settled') return 'already-applied';
+  if (marker?.state === 'settled') {
+    // A re-settlement that overtook its reversal waits for it (redelivered later); the same settlement again is done.
+    if (f.settlementNo !== undefined && marker.settlementNo !== undefined && f.settlementNo > marker.settlementNo)
+      throw new FactNotYetKnown(
+        `settlement ${f.settlementNo} of ${f.providerCode}/${f.claimNo} before the reversal of settlement ${marker.settlementNo}`,
+      );
+    return 'already-applied';
+  }
   if (marker?.state === 'reversed' && marker.settledAt === f.settledAt) return 'already-applied';
   const seq = (marker?.seq ?? 0) + 1;
   const changes = new TotalsChanges();
