@@ -105,6 +105,11 @@ export function scoreDipCase(policy: DipPolicy, input: DipCaseInput): DipResult 
     );
     return byCost('bed-day', centipoints, false);
   }
+  if (input.programme !== undefined) {
+    // Settled per bed-day under a programme the catalogue gives no standard: not a DIP case either.
+    workings.push(`bed-day stay of programme ${input.programme}: no bed-day standard in the catalogue; paid by cost points, for review`);
+    return byCost('cost-based', costCentipoints, true);
+  }
   if (!group) {
     workings.push('paid by cost points, for review');
     return byCost('cost-based', costCentipoints, true);

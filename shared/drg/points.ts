@@ -108,6 +108,11 @@ export function casePoints(policy: DrgPolicy, input: PointsInput): CasePoints {
     );
     return byCost('bed-day', centipoints, false);
   }
+  if (input.programme !== undefined) {
+    // Settled per bed-day under a programme the policy gives no standard: not a DRG case either.
+    workings.push(`bed-day stay of programme ${input.programme}: no bed-day standard in the policy; paid by cost points, for review`);
+    return byCost('cost-based', costCentipoints, true);
+  }
 
   const weight = input.outcome === 'ungroupable' ? undefined : policy.weights.get(input.drg);
   if (weight === undefined) {

@@ -176,6 +176,9 @@ describe('scoring a case', () => {
       programme: 'hospice',
     });
     expect(hospice).toMatchObject({ pricing: 'bed-day', centipoints: 4_000, review: false });
+    // A bed-day programme the catalogue has no standard for: by cost, for review (12,000 yuan = 120.00).
+    const other = scoreDipCase(policy, { ...base, principalDiagnosis: 'C34.900', costFen: yuan(12_000), bedDays: 10, programme: 'other' });
+    expect(other).toMatchObject({ pricing: 'cost-based', centipoints: 12_000, review: true });
     const none = scoreDipCase(policy, { ...base, principalDiagnosis: undefined, costFen: yuan(2_500) });
     expect(none).toMatchObject({ group: null, outcome: 'ungroupable', pricing: 'cost-based', centipoints: 2_500, review: true });
   });

@@ -158,6 +158,12 @@ describe('DRG points (Zhejiang style)', () => {
     expect(casePoints(withProgramme, input({ drg: 'TR19', mdc: 'MDCT', adrg: 'TR1', bedDays: 20, programme: 'other' })).centipoints).toBe(
       7_000,
     );
+    // …and with no standard at all it is paid by its cost, for review, never as a DRG case: 9,000 yuan = 90.00.
+    expect(casePoints(withProgramme, input({ bedDays: 20, programme: 'other', costFen: 900_000 }))).toMatchObject({
+      pricing: 'cost-based',
+      centipoints: 9_000,
+      review: true,
+    });
   });
 
   it('0000, or a DRG the policy has no weight for: cost points, flagged for review', () => {
