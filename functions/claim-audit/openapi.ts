@@ -18,7 +18,7 @@ export const routeDocs = routeDocsOf<'claimAudit'>({
     summary: "A claim's smart-audit result (智能审核结果): the rules hit, their explanations, the score, and the case",
     description:
       "Each settled claim is judged by its region's rule library once the fraud consumer takes its ClaimSettled (within seconds). The answer: " +
-      '`{ claim, region, memberId, scoredAt, reversed, catalogue { region, version }, score, threshold, severity, result, atStakeFen, ' +
+      '`{ claim, region, memberId, scoredAt, reversed, catalogue { region, version }, knowledge (the knowledge-base layers the rules read), score, threshold, severity, result, atStakeFen, ' +
       'hits: [{ ruleId, type, title, severity, result, weight, findings, explanations, amountFen, lines }], ' +
       "alerting { tier (alert | review), delivery (push | digest), severity, reason }: what the region's alert policy made of the score, " +
       "thresholds { claimScore, providerScore, explanations }: the judging catalogue's thresholds in its own words, " +

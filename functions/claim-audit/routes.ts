@@ -78,6 +78,7 @@ export const getClaimAuditRoute: RouteHandler = async (request) => {
       scoredAt: score.scoredAt,
       reversed: score.reversed === true,
       ...(score.catalogue ? { catalogue: score.catalogue } : {}),
+      ...(score.knowledge ? { knowledge: score.knowledge } : {}),
       score: score.score,
       threshold: score.threshold,
       severity: score.severity,

@@ -173,6 +173,7 @@ describe('a claim’s smart audit, from pre-settlement to the appeal', () => {
       region: '210900',
       reversed: false,
       catalogue: { region: '000000', version: 1 },
+      knowledge: [],
       score: 40,
       threshold: 60,
       result: 'suspicious',

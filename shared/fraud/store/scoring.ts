@@ -44,8 +44,9 @@ export interface StoredScore {
   threshold: number;
   /** What the region's alert policy made of the score (tier, delivery, severity, why); absent on claims scored before it. */
   alerting?: AlertDecision;
-  /** The catalogue that judged the claim. */
+  /** The catalogue that judged the claim, and the knowledge-base layers its rules read. */
   catalogue?: { region: string; version: number };
+  knowledge?: ClaimScore['knowledge'];
   alertId?: string;
   /** A provider alert this claim's scoring raised. */
   providerAlertId?: string;
@@ -388,6 +389,7 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
     threshold: c.score.threshold,
     ...(c.decision ? { alerting: c.decision } : {}),
     catalogue: c.score.catalogue,
+    knowledge: c.score.knowledge,
     ...(c.claimAlert ? { alertId: c.claimAlert.alertId } : {}),
     ...(c.provider.raise ? { providerAlertId: c.provider.raise.alertId } : {}),
     reversed: false,
