@@ -14,7 +14,7 @@ export const routeDocs = routeDocsOf<'simulation'>({
     roles: ['staff'],
     summary: 'Simulate a draft policy over a window of settled claims (政策测算)',
     description:
-      'Needs the staff permission `simulation:run`. The draft is a whole document of kind `benefits` or `drg`, as it would be published with ' +
+      'Needs the staff permission `simulation:run`. The draft is a whole document of kind `benefits`, `drg` or `dip`, as it would be published with ' +
       'POST /v1/policies; it is validated by its kind’s schema before anything runs (400 naming `body.draft.document.<field>`) and must be for ' +
       'the window’s region and year (and scheme, for benefits). Every claim of the year up to the window’s end is settled again, each member’s ' +
       'in the order it was settled, from fresh accumulators, under the policy in force and under the draft (claims of the window only), with the ' +

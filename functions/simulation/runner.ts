@@ -9,6 +9,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { getBudget } from '../../shared/budget/store/budget.ts';
 import { benefitsKind } from '../../shared/policy/benefits.ts';
+import { dipKind } from '../../shared/policy/dip.ts';
 import { drgKind } from '../../shared/policy/drg.ts';
 import type { PolicyKind, PolicyVersion } from '../../shared/policy/registry.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
@@ -56,7 +57,8 @@ export async function bookOf(request: SimulationRequest): Promise<BookSpec> {
   for (const scheme of schemesOf(request))
     benefits[scheme] = rawVersions(await policies.versions(benefitsKind as PolicyKind<unknown>, { region: window.region, scheme, year }));
   const drg = rawVersions(await policies.versions(drgKind as PolicyKind<unknown>, { region: window.region, year }));
-  return { window, benefits, drg, draft: { kind: request.draft.kind, raw: request.draft.document } };
+  const dip = rawVersions(await policies.versions(dipKind as PolicyKind<unknown>, { region: window.region, year }));
+  return { window, benefits, drg, dip, draft: { kind: request.draft.kind, raw: request.draft.document } };
 }
 
 interface GroupResult {

@@ -14,6 +14,7 @@ import type { ApiRequest, ApiResponse } from '../../shared/http/api.ts';
 import { badRequest } from '../../shared/http/errors.ts';
 import { describeIssues } from '../../shared/http/validation.ts';
 import { benefitsKind } from '../../shared/policy/benefits.ts';
+import { dipKind } from '../../shared/policy/dip.ts';
 import { drgKind } from '../../shared/policy/drg.ts';
 import type { PolicyKind } from '../../shared/policy/registry.ts';
 import { canonicalJson } from '../../shared/runtime/canonical-json.ts';
@@ -38,7 +39,7 @@ const refuse = (field: string, rule: string, message: string) =>
 
 /** The draft parsed by its kind, or a 400 naming the document's field. */
 export function parseDraft(request: SimulationRequest): { header: RunRecord['draft']; key: Record<string, unknown> } {
-  const kind = (request.draft.kind === 'benefits' ? benefitsKind : drgKind) as PolicyKind<unknown>;
+  const kind = ({ benefits: benefitsKind, drg: drgKind, dip: dipKind } as Record<string, PolicyKind<unknown>>)[request.draft.kind]!;
   const parsed = kind.schema.safeParse(request.draft.document);
   if (!parsed.success) {
     const problems = describeIssues(parsed.error.issues as z.core.$ZodIssue[], 'body.draft.document');

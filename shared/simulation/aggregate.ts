@@ -136,6 +136,10 @@ export interface ProviderRow {
   drgCases: number;
   centipointsInForce: number;
   centipointsDraft: number;
+  /** Stays scored by the DIP catalogue in force on discharge (centipoints). */
+  dipCases: number;
+  dipCentipointsInForce: number;
+  dipCentipointsDraft: number;
 }
 
 export interface Partial {
@@ -199,6 +203,9 @@ export function mergePartial(into: Partial, from: Partial): Partial {
     have.drgCases += p.drgCases;
     have.centipointsInForce += p.centipointsInForce;
     have.centipointsDraft += p.centipointsDraft;
+    have.dipCases += p.dipCases;
+    have.dipCentipointsInForce += p.dipCentipointsInForce;
+    have.dipCentipointsDraft += p.dipCentipointsDraft;
   }
   into.providers = [...providers.values()];
   into.refused.inForce += from.refused.inForce;

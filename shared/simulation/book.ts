@@ -1,12 +1,14 @@
 /**
  * The policies a simulation settles under (pure): for each scheme of the window the benefit
  * versions of the year (the one in force on a claim's settlement date is picked as the live path
- * picks it), the region's DRG versions of the year, and the draft. Carried as raw documents (a
+ * picks it), the region's DRG versions and DIP catalogues of the year, and the draft. Carried as raw documents (a
  * worker thread or a partition's Lambda receives plain data) and compiled where they are used, by
  * the registry's own kind schemas, so the simulation reads exactly what settlement would read.
  */
 import { benefitsKind } from '../policy/benefits.ts';
+import { dipKind } from '../policy/dip.ts';
 import { drgKind } from '../policy/drg.ts';
+import type { DipPolicy } from '../dip/policy.ts';
 import { pickInForce, type PolicyKind } from '../policy/registry.ts';
 import type { DrgPolicy } from '../drg/policy.ts';
 import type { BenefitPolicy } from '../settlement/policy.ts';
@@ -26,7 +28,9 @@ export interface BookSpec {
   benefits: Partial<Record<'employee' | 'resident', RawVersion[]>>;
   /** The region's DRG versions of the year (empty: the year is not DRG-paid). */
   drg: RawVersion[];
-  draft: { kind: 'benefits' | 'drg'; raw: unknown };
+  /** The region's DIP catalogues of the year (empty: none). */
+  dip?: RawVersion[];
+  draft: { kind: 'benefits' | 'drg' | 'dip'; raw: unknown };
 }
 
 interface Compiled<P> {
@@ -38,9 +42,11 @@ export interface PolicyBook {
   window: SimulationWindow;
   benefitsInForce(scheme: 'employee' | 'resident', date: string): BenefitPolicy | undefined;
   drgInForce(date: string): DrgPolicy | undefined;
+  dipInForce(date: string): DipPolicy | undefined;
   /** The benefit draft, when the draft is one, and the scheme it is for. */
   benefitsDraft?: BenefitPolicy;
   drgDraft?: DrgPolicy;
+  dipDraft?: DipPolicy;
 }
 
 function compile<P>(kind: PolicyKind<P>, versions: readonly RawVersion[]): Compiled<P>[] {
@@ -57,6 +63,8 @@ export function compileBook(spec: BookSpec): PolicyBook {
     resident: compile(benefitsKind, spec.benefits.resident ?? []),
   };
   const drg = compile(drgKind, spec.drg);
+  const dip = compile(dipKind, spec.dip ?? []);
+  const dipCache = new Map<string, DipPolicy | undefined>();
   const cache = new Map<string, BenefitPolicy | undefined>();
   const drgCache = new Map<string, DrgPolicy | undefined>();
   const book: PolicyBook = {
@@ -70,8 +78,13 @@ export function compileBook(spec: BookSpec): PolicyBook {
       if (!drgCache.has(date)) drgCache.set(date, pickInForce(drg, date)?.policy);
       return drgCache.get(date);
     },
+    dipInForce(date) {
+      if (!dipCache.has(date)) dipCache.set(date, pickInForce(dip, date)?.policy);
+      return dipCache.get(date);
+    },
   };
   if (spec.draft.kind === 'benefits') book.benefitsDraft = benefitsKind.schema.parse(spec.draft.raw);
-  else book.drgDraft = drgKind.schema.parse(spec.draft.raw);
+  else if (spec.draft.kind === 'drg') book.drgDraft = drgKind.schema.parse(spec.draft.raw);
+  else book.dipDraft = dipKind.schema.parse(spec.draft.raw);
   return book;
 }

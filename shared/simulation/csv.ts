@@ -53,6 +53,31 @@ function mapRows(section: string, a: Record<string, Totals>, b: Record<string, T
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((k) => totalsRows(section, k, a[k] ?? empty, b[k] ?? empty));
 }
 
+function pointsRows(section: 'drg' | 'dip', d: SimulationReport['drg']): Row[] {
+  if (!d) return [];
+  return [
+    {
+      section,
+      key: 'all',
+      measure: 'yuan_per_point',
+      inForce: d.inForce?.yuanPerPoint ?? '',
+      draft: d.draft?.yuanPerPoint ?? '',
+      difference: '',
+    },
+    ...d.providers.flatMap((p) => [
+      {
+        section,
+        key: p.providerCode,
+        measure: 'points',
+        inForce: points(p.centipointsInForce),
+        draft: points(p.centipointsDraft),
+        difference: points(p.centipointsDraft - p.centipointsInForce),
+      },
+      money(section, p.providerCode, 'entitlement', p.entitlementInForceFen, p.entitlementDraftFen),
+    ]),
+  ];
+}
+
 export function reportCsv(r: SimulationReport): string {
   const a: Side = r.fund.inForce;
   const b: Side = r.fund.draft;
@@ -78,29 +103,8 @@ export function reportCsv(r: SimulationReport): string {
       money('member', m.member, 'fund_paid', m.fundInForceFen, m.fundDraftFen),
     ]),
     ...r.mostAffected.providers.map((p) => money('provider', p.providerCode, 'fund_paid', p.fundInForceFen, p.fundDraftFen)),
-    ...(r.drg
-      ? [
-          {
-            section: 'drg',
-            key: 'all',
-            measure: 'yuan_per_point',
-            inForce: r.drg.inForce?.yuanPerPoint ?? '',
-            draft: r.drg.draft?.yuanPerPoint ?? '',
-            difference: '',
-          },
-          ...r.drg.providers.flatMap((p) => [
-            {
-              section: 'drg',
-              key: p.providerCode,
-              measure: 'points',
-              inForce: points(p.centipointsInForce),
-              draft: points(p.centipointsDraft),
-              difference: points(p.centipointsDraft - p.centipointsInForce),
-            },
-            money('drg', p.providerCode, 'entitlement', p.entitlementInForceFen, p.entitlementDraftFen),
-          ]),
-        ]
-      : []),
+    ...pointsRows('drg', r.drg),
+    ...pointsRows('dip', r.dip),
     money('projection', 'next_year', 'pooled_payments', r.projection.inForce.nextYearPaymentsFen, r.projection.draft.nextYearPaymentsFen),
     money('projection', 'next_year', 'closing_reserve', r.projection.inForce.closingReserveFen, r.projection.draft.closingReserveFen),
     {

@@ -18,6 +18,7 @@ import type { DrgPolicy } from '../drg/policy.ts';
 import { grouperFor } from '../drg/rule-packages.ts';
 import type { Admission } from '../drg/readmission.ts';
 import { cutsFor, settleCase } from '../drg/settled-case.ts';
+import { settleDipCase } from '../dip/settled-case.ts';
 import { settle } from '../settlement/engine.ts';
 import type { Bill } from '../settlement/bill.ts';
 import { ageOn, daysBetween, regionCovers, type MemberState, type ProviderProfile } from '../settlement/member.ts';
@@ -125,6 +126,7 @@ function casePayload(bill: Bill, member: MemberState, provider: ProviderProfile,
       admissionDate: visit.admissionDate ?? visit.serviceDate,
       ...(visit.dischargeDate ? { dischargeDate: visit.dischargeDate } : {}),
       ...(visit.department ? { department: visit.department } : {}),
+      ...(visit.bedDay ? { bedDay: visit.bedDay } : {}),
     },
     patient: {
       sex: member.sex,
@@ -170,8 +172,8 @@ function pointStay(
   side.admissions.push(settled.admission);
 }
 
-/** The stays DRG points: those the bus routes to grouping (infra/topology.ts rule inpatientClaimsToDrg). */
-const STAYS = new Set(['inpatient']);
+/** The stays DRG and DIP point: those the bus routes to grouping (inpatient and per-bed-day stays). */
+const STAYS = new Set(['inpatient', 'bed-day']);
 /** How often a replay reports how far it got. */
 export const PROGRESS_EVERY = 10_000;
 
@@ -207,6 +209,9 @@ export function replay(
         drgCases: 0,
         centipointsInForce: 0,
         centipointsDraft: 0,
+        dipCases: 0,
+        dipCentipointsInForce: 0,
+        dipCentipointsDraft: 0,
       };
       providers.set(p.code, row);
     }
@@ -335,11 +340,18 @@ export function replay(
     p.patientInForceFen += ta.patientPaidFen;
     p.patientDraftFen += tb.patientPaidFen;
 
-    // DRG points of the region's stays (care given within the region, paid from its pool).
+    // DRG and DIP points of the region's stays (care given within the region, paid from its pool).
     if (STAYS.has(bill.visit.type) && regionCovers(window.region, provider.region)) {
       const drgPolicy = book.drgInForce(date);
-      if (drgPolicy) {
-        const payload = casePayload(bill, member, provider, 'statement' in a ? a.statement : undefined);
+      const dipPolicy = book.dipInForce(date);
+      const payload = drgPolicy || dipPolicy ? casePayload(bill, member, provider, 'statement' in a ? a.statement : undefined) : undefined;
+      if (dipPolicy && payload) {
+        p.dipCases += 1;
+        const inForcePoints = settleDipCase(dipPolicy, payload).result.centipoints;
+        p.dipCentipointsInForce += inForcePoints;
+        p.dipCentipointsDraft += book.dipDraft ? settleDipCase(book.dipDraft, payload).result.centipoints : inForcePoints;
+      }
+      if (drgPolicy && payload) {
         p.drgCases += 1;
         const addBase = (code: string, cp: number) => {
           providerRow(byCode.get(code) ?? provider).centipointsInForce += cp;

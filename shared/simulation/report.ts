@@ -129,7 +129,10 @@ export interface SimulationReport {
       patientDifferenceFen: Fen;
     }[];
   };
+  /** DRG points of the window's stays under the DRG policy in force and under the draft, the pool shared by them. */
   drg: DrgSection | null;
+  /** The same by the region's DIP catalogue, where it holds one for the year. */
+  dip: DrgSection | null;
   projection: Projection;
   refused: Partial['refused'];
   replayCheck: Partial['replayCheck'];
@@ -151,8 +154,15 @@ const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000
 export const windowDays = (w: SimulationWindow) => dayNumber(w.to) - dayNumber(w.from) + 1;
 export const yearDays = (year: number) => (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 366 : 365);
 
-function drgSection(partial: Partial, ctx: ReportContext): DrgSection | null {
-  const rows = partial.providers.filter((p) => p.drgCases > 0 || p.centipointsInForce !== 0 || p.centipointsDraft !== 0);
+/** A points method's view of a provider row: DRG's fields, or DIP's. */
+const pointsOf = (method: 'drg' | 'dip') => (p: Partial['providers'][number]) =>
+  method === 'drg'
+    ? { cases: p.drgCases, a: p.centipointsInForce, b: p.centipointsDraft }
+    : { cases: p.dipCases, a: p.dipCentipointsInForce, b: p.dipCentipointsDraft };
+
+function pointsSection(partial: Partial, ctx: ReportContext, method: 'drg' | 'dip'): DrgSection | null {
+  const of = pointsOf(method);
+  const rows = partial.providers.filter((p) => of(p).cases > 0 || of(p).a !== 0 || of(p).b !== 0);
   if (rows.length === 0) return null;
   rows.sort((a, b) => (a.providerCode < b.providerCode ? -1 : 1));
   const days = windowDays(ctx.window);
@@ -162,8 +172,8 @@ function drgSection(partial: Partial, ctx: ReportContext): DrgSection | null {
       ? mulDivRoundHalfUp(ctx.drgPool.yearFen, days, yearDays(year))
       : ctx.drgPool.yearFen
     : null;
-  const a = rows.map((r) => r.centipointsInForce);
-  const b = rows.map((r) => r.centipointsDraft);
+  const a = rows.map((r) => of(r).a);
+  const b = rows.map((r) => of(r).b);
   const payA = pool === null ? rows.map(() => 0) : drgPayments(pool, a);
   const payB = pool === null ? rows.map(() => 0) : drgPayments(pool, b);
   const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
@@ -172,15 +182,15 @@ function drgSection(partial: Partial, ctx: ReportContext): DrgSection | null {
     poolSource: ctx.drgPool
       ? `${ctx.drgPool.source}${ctx.drgPool.prorate ? ` × ${days} ÷ ${yearDays(year)} days of the window` : ''}`
       : 'no DRG budget for the region-year and none stated: points only',
-    cases: sum(rows.map((r) => r.drgCases)),
+    cases: sum(rows.map((r) => of(r).cases)),
     inForce: pool === null ? null : pointValue(pool, sum(a)),
     draft: pool === null ? null : pointValue(pool, sum(b)),
     providers: rows.map((r, i) => ({
       providerCode: r.providerCode,
       level: r.level,
-      cases: r.drgCases,
-      centipointsInForce: r.centipointsInForce,
-      centipointsDraft: r.centipointsDraft,
+      cases: of(r).cases,
+      centipointsInForce: of(r).a,
+      centipointsDraft: of(r).b,
       entitlementInForceFen: payA[i]!,
       entitlementDraftFen: payB[i]!,
       differenceFen: payB[i]! - payA[i]!,
@@ -277,7 +287,8 @@ export function buildReport(partial: Partial, ctx: ReportContext): SimulationRep
       },
     },
     mostAffected: { members: topMembers, providers: topProviders },
-    drg: drgSection(partial, ctx),
+    drg: pointsSection(partial, ctx, 'drg'),
+    dip: pointsSection(partial, ctx, 'dip'),
     projection,
     refused: partial.refused,
     replayCheck: partial.replayCheck,

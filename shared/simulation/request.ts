@@ -9,8 +9,8 @@ import { percent, yuan } from '../policy/units.ts';
 const isoDate = z.iso.date();
 const region = z.string().regex(/^\d{6}$/, 'a region code is the 6-digit administrative division code');
 
-/** The kinds a draft may be: benefits (every claim settled again) and DRG payment (every stay pointed again). */
-export const DRAFT_KINDS = ['benefits', 'drg'] as const;
+/** The kinds a draft may be: benefits (every claim settled again), DRG or DIP payment (every stay pointed again). */
+export const DRAFT_KINDS = ['benefits', 'drg', 'dip'] as const;
 export type DraftKind = (typeof DRAFT_KINDS)[number];
 
 export const simulationWindowSchema = z
@@ -49,7 +49,7 @@ export const assumptionsSchema = z.strictObject({
   enrolmentChange: percent({ signed: true }).optional(),
   /** The catastrophic-expenditure line (灾难性医疗支出): a member's out-of-pocket over the window above it is counted. */
   catastrophicLine: yuan.optional(),
-  /** The DRG pool (yuan) the window's points divide; default: the region's budget's DRG budget, prorated to the window. */
+  /** The points pool (yuan) the window's DRG (or DIP) points divide; default: the region's budget's DRG budget, prorated to the window. */
   drgBudget: yuan.optional(),
 });
 export type AssumptionsInput = z.infer<typeof assumptionsSchema>;

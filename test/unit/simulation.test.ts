@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import dip2025 from '../../policies/dip/532500/2025.json' with { type: 'json' };
 import drg2026 from '../../policies/drg/330900/2026.json' with { type: 'json' };
 import { benefitsKind } from '../../shared/policy/benefits.ts';
 import { drgKind } from '../../shared/policy/drg.ts';
@@ -379,5 +380,50 @@ describe('DRG points under a DRG draft', () => {
     expect(Number(drg.draft!.yuanPerPoint)).toBeLessThan(Number(drg.inForce!.yuanPerPoint));
     const secondary = drg.providers.filter((r) => r.level === 'secondary');
     expect(secondary.reduce((s, r) => s + r.differenceFen, 0)).toBeGreaterThan(0);
+  });
+});
+
+describe('DIP points under a DIP draft', () => {
+  // Honghe 2025 holds a DIP catalogue; the draft raises secondary hospitals' level coefficient from 0.92 to 1.
+  const dipDraft = (() => {
+    const d = structuredClone(dip2025) as Record<string, any>;
+    d.version = 2;
+    d.hospitalCoefficients.byLevel.secondary = 1;
+    return d;
+  })();
+  const rawEmployee = benefitsKind.shipped['policies/benefits/532500/2025-employee.json'] as Record<string, any>;
+  const year = generatedYear({ claims: 300, region: '532500', scheme: 'employee', year: 2025, inpatientShare: 0.5, seed: 5 });
+  const book: BookSpec = {
+    window: { region: '532500', scheme: 'employee', from: '2025-01-01', to: '2025-12-31' },
+    benefits: { employee: [version(rawEmployee)] },
+    drg: [],
+    dip: [version(dip2025 as Record<string, any>)],
+    draft: { kind: 'dip', raw: dipDraft },
+  };
+
+  it('scores every stay both ways by the catalogue, leaves the benefits alone, and shares the pool by points', () => {
+    const p = replay(year, compileBook(book));
+    expect(p.draft.all).toEqual(p.inForce.all);
+    const stays = year.claims.filter((c) => c.bill.visit.type === 'inpatient');
+    const rows = p.providers.filter((r) => r.dipCases > 0);
+    expect(rows.reduce((s, r) => s + r.dipCases, 0)).toBe(stays.length);
+    for (const r of rows) if (r.level !== 'secondary') expect(r.dipCentipointsDraft).toBe(r.dipCentipointsInForce);
+    const gained = rows.filter((r) => r.level === 'secondary').reduce((s, r) => s + r.dipCentipointsDraft - r.dipCentipointsInForce, 0);
+    expect(gained).toBeGreaterThan(0);
+    const report = buildReport(
+      p,
+      context({
+        window: book.window,
+        draft: { kind: 'dip', region: '532500', version: 2, effectiveFrom: '2025-01-01', hash: 'h' },
+        drgPool: { yearFen: 50_000_000, source: 'stated', prorate: false },
+      }),
+    );
+    expect(report.drg).toBeNull();
+    const dip = report.dip!;
+    expect(dip.cases).toBe(stays.length);
+    expect(dip.providers.reduce((s, r) => s + r.entitlementInForceFen, 0)).toBe(50_000_000);
+    expect(dip.providers.reduce((s, r) => s + r.entitlementDraftFen, 0)).toBe(50_000_000);
+    expect(Number(dip.draft!.yuanPerPoint)).toBeLessThan(Number(dip.inForce!.yuanPerPoint));
+    expect(reportCsv(report)).toContain('dip,all,yuan_per_point,');
   });
 });
