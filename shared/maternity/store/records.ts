@@ -67,19 +67,16 @@ export async function readPregnancy(memberId: string, pregnancyId: string): Prom
   return out.Item ? pregnancyItem.parse(strip(out.Item)) : undefined;
 }
 
-/** Registers a pregnancy with its event; false when the key was taken meanwhile (the caller reads it back). */
-export async function putPregnancy(pregnancy: Pregnancy, event: OutboxEntry): Promise<boolean> {
+/**
+ * Writes a record that is made once (a pregnancy, a birth's allowance) with its event, in one
+ * transaction; false when the key was taken meanwhile (the caller reads back what is there).
+ */
+async function putOnce(item: Record<string, unknown>, event: OutboxEntry): Promise<boolean> {
   try {
     await dynamoDocumentClient().send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: tableName('maternity'),
-              Item: { pk: memberPk(pregnancy.memberId), sk: pregnancySk(pregnancy.pregnancyId), ...pregnancy },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          { Put: { TableName: tableName('maternity'), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
           outboxPut(event),
         ],
       }),
@@ -90,6 +87,10 @@ export async function putPregnancy(pregnancy: Pregnancy, event: OutboxEntry): Pr
     throw error;
   }
 }
+
+/** Registers a pregnancy with its event; false when the key was taken meanwhile (the caller reads it back). */
+export const putPregnancy = (pregnancy: Pregnancy, event: OutboxEntry): Promise<boolean> =>
+  putOnce({ pk: memberPk(pregnancy.memberId), sk: pregnancySk(pregnancy.pregnancyId), ...pregnancy }, event);
 
 // ---------------------------------------------------------------------------------------------
 // The employer's wages of a year (from EmployeeContributionPaid)
@@ -181,28 +182,8 @@ export async function readAllowance(memberId: string, pregnancyId: string): Prom
 }
 
 /** Grants the allowance with its event; false when this birth's allowance was granted meanwhile. */
-export async function putAllowance(record: AllowanceRecord, event: OutboxEntry): Promise<boolean> {
-  try {
-    await dynamoDocumentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName('maternity'),
-              Item: { pk: memberPk(record.memberId), sk: allowanceSk(record.pregnancyId), ...record },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          outboxPut(event),
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+export const putAllowance = (record: AllowanceRecord, event: OutboxEntry): Promise<boolean> =>
+  putOnce({ pk: memberPk(record.memberId), sk: allowanceSk(record.pregnancyId), ...record }, event);
 
 // ---------------------------------------------------------------------------------------------
 // Which claim holds a pregnancy's delivery or antenatal care (accumulators table)
