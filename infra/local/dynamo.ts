@@ -25,12 +25,26 @@ export interface LocalDynamo {
  * for tests, or persisted in a folder so data survives restarts. -sharedDb keeps one database
  * whatever credentials or region a client uses.
  */
-export async function startDynamo(options: {
+export async function startDynamo(options: DynamoOptions): Promise<LocalDynamo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDynamoOn(await freePort(), options);
+    } catch (error) {
+      // The port was free when picked, but another process (a parallel test file's cloud) bound it
+      // before the JVM did: pick another. Any other failure is real.
+      if (attempt < 3 && error instanceof Error && error.message.includes('Failed to bind')) continue;
+      throw error;
+    }
+  }
+}
+
+interface DynamoOptions {
   dataDir?: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   region: string;
-}): Promise<LocalDynamo> {
-  const port = await freePort();
+}
+
+async function startDynamoOn(port: number, options: DynamoOptions): Promise<LocalDynamo> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child: ChildProcess = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
   let stderr = '';
