@@ -958,11 +958,12 @@ export const rules = {
     target: 'paymentFacts',
   },
   inpatientClaimsToCare: {
-    description: 'Settled inpatient claims tell long-term care when a member lay in hospital (care is not paid then) or died.',
+    description:
+      'Settled hospital stays (inpatient, per bed-day, a maternity delivery) tell long-term care when a member lay in hospital (care is not paid then) or died.',
     pattern: {
       source: [EventSource.adjudication],
       'detail-type': [DetailType.claimSettled],
-      detail: { visit: { type: ['inpatient'] } },
+      detail: { visit: { type: ['inpatient', 'bed-day', 'delivery'] } },
     },
     target: 'careEvents',
   },

@@ -11,11 +11,12 @@ import { LEVELS } from '../../shared/long-term-care/grading-standard.ts';
 import { CARE_SETTINGS, type LongTermCarePolicy } from '../../shared/long-term-care/policy.ts';
 import {
   deathOf,
-  institutionalMembers,
   levelsOf,
   levelsOfRegion,
   readCareClaim,
+  occupancyWrite,
   readLedger,
+  readOccupancy,
   regionMonth,
   staysOf,
   writeReversal,
@@ -167,39 +168,55 @@ async function settleClaim(request: ApiRequest, principal: Principal) {
     });
   const region = cover.region ?? institution.region;
   const policy = await policyOn(region, firstDay, 'body.month');
-  const [levels, stays, deathDate, members] = await Promise.all([
-    levelsOf(memberId),
-    staysOf(memberId),
-    deathOf(memberId),
-    institutionalMembers(providerCode, month),
-  ]);
-  const statement: CareStatement = settleCareClaim(input, {
-    policy,
-    levels,
-    coveredDays: cover.covered,
-    stays,
-    deathDate,
-    institution,
-    otherInstitutionalMembers: members.filter((m) => m !== memberId).length,
-  });
-  const at = now();
-  const record: CareClaimRecord = {
-    providerCode,
-    memberId,
-    month,
-    region,
-    state: 'settled',
-    settlementNo: (previous?.settlementNo ?? 0) + 1,
-    request: input,
-    requestDigest: digest,
-    statement,
-    institutional: input.institutional !== undefined && statement.lines.some((l) => l.setting === 'institutional' && l.paidQuantity > 0),
-    settledAt: at,
-    settledBy: actorOf(principal).id,
-  };
-  const events = claimEvents(record, request.correlationId);
-  const written = await writeSettlement(record, previous, events);
-  if (!written.ok) {
+  const [levels, stays, deathDate] = await Promise.all([levelsOf(memberId), staysOf(memberId), deathOf(memberId)]);
+  // The beds rule reads the institution's month and writes it back in the settling transaction,
+  // conditional on the version read: of claims settled at the same moment, one commits and the
+  // others are judged again on the count it left (issue 15: the count is exact under concurrency).
+  for (let attempt = 1; ; attempt++) {
+    const occupancy = input.institutional ? await readOccupancy(providerCode, month) : undefined;
+    const statement: CareStatement = settleCareClaim(input, {
+      policy,
+      levels,
+      coveredDays: cover.covered,
+      stays,
+      deathDate,
+      institution,
+      otherInstitutionalMembers: occupancy ? occupancy.members.filter((m) => m !== memberId).length : 0,
+    });
+    const at = now();
+    const record: CareClaimRecord = {
+      providerCode,
+      memberId,
+      month,
+      region,
+      state: 'settled',
+      settlementNo: (previous?.settlementNo ?? 0) + 1,
+      request: input,
+      requestDigest: digest,
+      statement,
+      institutional: input.institutional !== undefined && statement.lines.some((l) => l.setting === 'institutional' && l.paidQuantity > 0),
+      settledAt: at,
+      settledBy: actorOf(principal).id,
+    };
+    const events = claimEvents(record, request.correlationId);
+    const written = await writeSettlement(record, previous, events, occupancy && occupancyWrite(occupancy, memberId, record.institutional));
+    if (written.ok) {
+      await deliverAfterCommit(events, warn);
+      logger.info('Care claim settled', {
+        providerCode,
+        memberId,
+        month,
+        settlementNo: record.settlementNo,
+        fundPaidFen: statement.totals.fundPaidFen,
+        rulesHit: statement.findings.map((f) => f.rule),
+        ...(attempt > 1 ? { attempts: attempt } : {}),
+      });
+      return { statusCode: 201, body: { outcome: 'settled', claim: claimView(record) } };
+    }
+    if (occupancy && countMoved(written.reasons) && attempt < OCCUPANCY_ATTEMPTS) {
+      await pause(attempt);
+      continue;
+    }
     const now2 = await readCareClaim(providerCode, memberId, month);
     if (now2?.state === 'settled' && now2.requestDigest === digest)
       return { statusCode: 200, headers: replay, body: { outcome: 'unchanged', claim: claimView(now2) } };
@@ -207,18 +224,17 @@ async function settleClaim(request: ApiRequest, principal: Principal) {
       { field: 'body.month', rule: 'changed', message: 'the claim was settled or reversed meanwhile: read it and send again' },
     ]);
   }
-  await deliverAfterCommit(events, warn);
-  logger.info('Care claim settled', {
-    providerCode,
-    memberId,
-    month,
-    settlementNo: record.settlementNo,
-    fundPaidFen: statement.totals.fundPaidFen,
-    rulesHit: statement.findings.map((f) => f.rule),
-  });
-  return { statusCode: 201, body: { outcome: 'settled', claim: claimView(record) } };
 }
 
+/** Simultaneous claims of one institution's month each commit within this many rounds (one commits per round). */
+const OCCUPANCY_ATTEMPTS = 12;
+
+/** Whether a cancelled settlement lost only the race for the institution's count (its claim item itself held). */
+const countMoved = (reasons: string[]): boolean =>
+  reasons[0] !== 'ConditionalCheckFailed' && (reasons.at(-1) === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict'));
+
+/** A short, spread wait before judging again, so the losers of a round do not collide again at once. */
+const pause = (attempt: number) => new Promise((done) => setTimeout(done, 5 + Math.floor(Math.random() * 20 * attempt)));
 export const claimRoutes: Pick<RouteTableOf<'longTermCare'>, 'submitCareClaim' | 'getCareClaim' | 'reverseCareClaim' | 'getCareReport'> = {
   submitCareClaim: async (request) => settleClaim(request, request.principal()),
 
@@ -252,8 +268,17 @@ export const claimRoutes: Pick<RouteTableOf<'longTermCare'>, 'submitCareClaim' |
       `care-claim/${providerCode}/${memberId}/${month}/${c.settlementNo}/CareClaimReversed`,
       at,
     );
-    const written = await writeReversal(reversed, [event]);
-    if (!written.ok) throw conflict('the claim changed meanwhile: read it and send again', { field: 'month', rule: 'changed' });
+    // A member billed for institutional care leaves the institution's count, conditional on the version read.
+    for (let attempt = 1; ; attempt++) {
+      const occupancy = c.institutional ? await readOccupancy(providerCode, month) : undefined;
+      const written = await writeReversal(reversed, [event], occupancy && occupancyWrite(occupancy, memberId, false));
+      if (written.ok) break;
+      if (occupancy && countMoved(written.reasons) && attempt < OCCUPANCY_ATTEMPTS) {
+        await pause(attempt);
+        continue;
+      }
+      throw conflict('the claim changed meanwhile: read it and send again', { field: 'month', rule: 'changed' });
+    }
     await deliverAfterCommit([event], warn);
     logger.info('Care claim reversed', { providerCode, memberId, month, settlementNo: c.settlementNo });
     return { statusCode: 200, body: { outcome: 'reversed', claim: claimView(reversed) } };

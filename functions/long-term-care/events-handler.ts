@@ -2,7 +2,8 @@
  * The careEvents queue: what long-term care learns from other domains, each fact applied once by its
  * event id.
  *
- * - ClaimSettled (inpatient; the bus rule filters): the stay (admission to discharge) and, when the
+ * - ClaimSettled of a stay (inpatient, per bed-day, or a maternity delivery: the bus rule filters; a
+ *   delivery is a hospital stay like any other, paid per case by maternity): the stay (admission to discharge) and, when the
  *   discharge records a death (离院方式 5), the date of death. Why the bus and not a read of the claims
  *   table at care-claim time: the claims table's layout is adjudication's own (as fraud scoring, care
  *   keeps its own projection); the event is the published contract, carries the dates, and arrives for
@@ -39,6 +40,10 @@ const logger = createLogger('care-events');
 
 /** What the careEvents queue carries (test/stack/rules.test.ts checks the bus rules route exactly these). */
 export const ACCEPTED_EVENTS = [ClaimSettled, ClaimReversed, EmployeeContributionPaid] as const;
+
+/** The visit types that are a stay in hospital: care is not paid for their nights (the rule inpatientClaimsToCare routes these). */
+export const HOSPITAL_STAY_TYPES = ['inpatient', 'bed-day', 'delivery'] as const;
+const isHospitalStay = (type: string): boolean => (HOSPITAL_STAY_TYPES as readonly string[]).includes(type);
 
 /** 病案首页 离院方式 5 = 死亡. */
 const DEATH_DISCHARGES = ['5', 'death', '死亡'];
@@ -103,15 +108,19 @@ export const handler = eventConsumer(logger, ACCEPTED_EVENTS, async ({ envelope,
   const eventId = eventIdOf(envelope);
   if (contract === ClaimSettled) {
     const claim = detail as typeof ClaimSettled.detail._output;
-    const { admissionDate, dischargeDate } = claim.visit;
-    if (claim.visit.type !== 'inpatient' || !admissionDate || !dischargeDate) return;
+    const { dischargeDate } = claim.visit;
+    // A delivery's ClaimSettled names no admissionDate (adjudication adds it for inpatient and bed-day
+    // visits); for every stay the bill's serviceDate is the admission (shared/settlement/bill.ts).
+    const admissionDate = claim.visit.admissionDate ?? claim.visit.serviceDate;
+    if (!isHospitalStay(claim.visit.type) || !admissionDate || !dischargeDate) return;
     const stay: InpatientStay = { providerCode: claim.claim.providerCode, claimNo: claim.claim.claimNo, admissionDate, dischargeDate };
     const applied = await applyOnce(claim.memberId, eventId, [stayPut(claim.memberId, { ...stay, region: claim.region })]);
     const died = claim.inpatient?.dischargeStatus && DEATH_DISCHARGES.includes(claim.inpatient.dischargeStatus) ? dischargeDate : undefined;
     if (died) await recordDeath(claim.memberId, died);
     if (applied)
-      logger.info('Inpatient stay recorded for long-term care', {
+      logger.info('Hospital stay recorded for long-term care', {
         memberId: claim.memberId,
+        visitType: claim.visit.type,
         admissionDate,
         dischargeDate,
         died: died !== undefined,

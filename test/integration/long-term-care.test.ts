@@ -439,3 +439,177 @@ describe("a care institution's month", () => {
     void GetCommand;
   });
 });
+
+describe('the beds rule under simultaneous claims (exact: one count per institution and month, written conditionally)', () => {
+  const HOME_TWO_BEDS = 'C53250100002';
+  const members: string[] = [];
+  let homeTwo: string;
+
+  beforeAll(async () => {
+    await registerProvider(cloud, counter, {
+      providerCode: HOME_TWO_BEDS,
+      name: '红河州某养护院',
+      level: 'primary',
+      region: '532501',
+      kind: 'other',
+    });
+    const certified = await api(cloud, 'PUT', `/v1/ltc/institutions/${HOME_TWO_BEDS}`, {
+      token: manager,
+      body: {
+        region: '532500',
+        settings: ['institutional'],
+        beds: 2,
+        validFrom: '2025-01-01',
+        validTo: '2027-12-31',
+        reason: '定点护理机构协议 2025',
+      },
+    });
+    expect(certified.status, JSON.stringify(certified.body)).toBe(201);
+    homeTwo = await cloud.mint({ sub: 'care-home-2', role: 'provider', providerCode: HOME_TWO_BEDS });
+    for (let i = 0; i < 5; i++) members.push(await employee());
+    for (const m of members) await assessedLevel3(m, '2025-03-01');
+  }, 240_000);
+
+  it('five members billed for May at the same moment by a two-bed institution: exactly three flagged, the count holds five', async () => {
+    const answers = await Promise.all(
+      members.map((memberId) =>
+        claim(
+          {
+            providerCode: HOME_TWO_BEDS,
+            memberId,
+            month: '2025-05',
+            institutional: { periods: [{ from: '2025-05-01', to: '2025-05-31' }], dailyChargeFen: 6_000 },
+          },
+          homeTwo,
+        ),
+      ),
+    );
+    for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(201);
+    const flagged = answers.filter((a) => a.body.claim.findings.some((f: any) => f.rule === 'members-beyond-beds'));
+    // Two beds: the first two claims to commit fit, each later one counts a third, fourth, fifth member.
+    expect([flagged.length, answers.length - flagged.length]).toEqual([3, 2]);
+    expect(flagged.map((a) => a.body.claim.findings.find((f: any) => f.rule === 'members-beyond-beds').facts.members).sort()).toEqual([
+      3, 4, 5,
+    ]);
+    const occupancy = async () =>
+      (
+        await db.send(
+          new GetCommand({
+            TableName: localName.table('longTermCare'),
+            Key: { pk: `OCCUPANCY#${HOME_TWO_BEDS}#2025-05`, sk: 'BEDS' },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+    expect(await occupancy()).toMatchObject({ members: [...members].sort(), version: 5 });
+
+    // A reversal takes the member out of the count; the month settled again counts them back in.
+    const first = members[0]!;
+    const path = `/v1/ltc/care-claims/${HOME_TWO_BEDS}/${first}/2025-05`;
+    const reversed = await api(cloud, 'POST', `${path}/reversal`, { token: manager, body: { reason: '重复申报' } });
+    expect(reversed.status, JSON.stringify(reversed.body)).toBe(200);
+    expect(await occupancy()).toMatchObject({ members: members.slice(1).sort(), version: 6 });
+    const again = await claim(
+      {
+        providerCode: HOME_TWO_BEDS,
+        memberId: first,
+        month: '2025-05',
+        institutional: { periods: [{ from: '2025-05-01', to: '2025-05-31' }], dailyChargeFen: 5_900 },
+      },
+      homeTwo,
+    );
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body.claim.findings.find((f: any) => f.rule === 'members-beyond-beds')?.facts).toEqual({ beds: 2, members: 5 });
+    expect(await occupancy()).toMatchObject({ members: [...members].sort(), version: 7 });
+  });
+});
+
+describe('a maternity delivery is a hospital stay for long-term care', () => {
+  const female = idNumbers(Date.UTC(1985, 0, 1));
+  let mother: string;
+
+  beforeAll(async () => {
+    const idNumber = female('532501', '002');
+    for (const year of [2024, 2025]) {
+      const res = await api(cloud, 'POST', '/v1/members', {
+        token: counter,
+        body: {
+          idNumber,
+          year,
+          region: '532500',
+          scheme: 'employee',
+          employeeKind: 'employer',
+          employerCode: EMPLOYER,
+          monthlyBaseFen: 8_000_00,
+        },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      mother = res.body.member.memberId;
+    }
+    const emp = await api(cloud, 'POST', `/v1/members/${mother}/employment`, {
+      token: manager,
+      body: { status: 'in-service', employerCode: EMPLOYER, validFrom: '2024-01-01' },
+    });
+    expect(emp.status, JSON.stringify(emp.body)).toBe(201);
+    for (const month of monthsFrom('2024-01', '2025-06')) {
+      const paid = await api(cloud, 'POST', `/v1/members/${mother}/employee-contributions`, {
+        token: manager,
+        body: { month, employerCode: EMPLOYER, declaredWageFen: 8_000_00, paidOn: `${month}-15` },
+      });
+      expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    }
+    await assessedLevel3(mother, '2025-03-01');
+  }, 240_000);
+
+  it('care billed for the nights of a delivery stay (ClaimSettled, visit type delivery) is refused by the hospital-stay rule', async () => {
+    const registered = await api(cloud, 'POST', '/v1/maternity/pregnancies', {
+      token: hospital,
+      body: { memberId: mother, expectedDeliveryDate: '2025-06-20', providerCode: HOSPITAL, registeredOn: '2025-01-10' },
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const delivery = await api(cloud, 'POST', '/v1/claims', {
+      token: hospital,
+      body: {
+        providerCode: HOSPITAL,
+        claimNo: 'DEL-LTC-0001',
+        memberId: mother,
+        visit: { type: 'delivery', serviceDate: '2025-06-18', dischargeDate: '2025-06-23', department: '产科' },
+        diagnoses: { principal: 'O82.000', secondary: [] },
+        procedures: ['74.1x00'],
+        maternity: { pregnancyId: 'P20250620', deliveryType: 'caesarean', babies: 1, deliveryDate: '2025-06-20' },
+        lines: [exampleLine(1, 'A', 'surgery', 4200), exampleLine(2, 'A', 'bed', 2000)],
+      },
+    });
+    expect(delivery.status, JSON.stringify(delivery.body)).toBe(201);
+    const stays = await eventually(async () => {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: localName.table('longTermCare'),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+          ExpressionAttributeValues: { ':pk': `MEMBER#${mother}`, ':s': 'STAY#' },
+        }),
+      );
+      return out.Items?.length ? out.Items : undefined;
+    }, 'the delivery stay projected');
+    expect(stays).toMatchObject([{ claimNo: 'DEL-LTC-0001', admissionDate: '2025-06-18', dischargeDate: '2025-06-23' }]);
+
+    const settled = await claim({
+      providerCode: CARE_HOME,
+      memberId: mother,
+      month: '2025-06',
+      institutional: { periods: [{ from: '2025-06-01', to: '2025-06-30' }], dailyChargeFen: 6_000 },
+    });
+    expect(settled.status, JSON.stringify(settled.body)).toBe(201);
+    // 30 days billed, 18–22 June (5 nights in the maternity ward) refused: 25 × 60 = 1,500.00 × 70% = 1,050.00; refused 300.00.
+    expect(settled.body.claim.statement.totals).toEqual({
+      billedFen: 180_000,
+      fundPaidFen: 105_000,
+      memberPaidFen: 45_000,
+      refusedFen: 30_000,
+    });
+    expect(settled.body.claim.findings.find((f: any) => f.rule === 'care-during-hospital-stay')).toMatchObject({
+      action: 'deny',
+      dates: ['2025-06-18', '2025-06-19', '2025-06-20', '2025-06-21', '2025-06-22'],
+    });
+  });
+});

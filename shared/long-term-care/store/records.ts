@@ -15,6 +15,10 @@
  *   CARECLAIM#<provider>#<member>#<month>   CLAIM                the claim: state, settlementNo, statement (byInstitutionMonth, byRegionMonth)
  *                                  LEDGER#<nnnn>#0-SETTLEMENT | #1-REVERSAL   the fund's entries (a reversal negative)
  *                                  FINDING#<eventId>#<rule>      a finding learned after settlement
+ *   OCCUPANCY#<provider>#<month>   BEDS                          the members the institution's month has a settled institutional
+ *                                                                claim for (members, version): written in every institutional
+ *                                                                settlement and reversal, conditional on the version read, so
+ *                                                                the beds rule counts exactly under simultaneous claims
  *
  * Indexes: byInstitutionMonth (gsi1) INSTITUTION#<provider>#<month> → its claims by member (the beds rule);
  * byRegion (gsi2) REGION#<region>#<month> → claims (CLAIM#<member>#<provider>) and funding (FUNDING#<member>)
@@ -45,6 +49,7 @@ export const keys = {
   institutionMonth: (provider: string, month: string) => `INSTITUTION#${provider}#${month}`,
   regionMonth: (region: string, month: string) => `REGION#${region}#${month}`,
   levels: (region: string) => `LEVELS#${region}`,
+  occupancy: (provider: string, month: string) => `OCCUPANCY#${provider}#${month}`,
 };
 
 export async function transact(items: TransactItem[]): Promise<{ ok: true } | { ok: false; reasons: string[] }> {
@@ -384,6 +389,51 @@ export async function institutionalMembers(provider: string, month: string): Pro
   return items.filter((i) => i.state === 'settled' && i.institutional === true).map((i) => i.memberId as string);
 }
 
+/**
+ * An institution's month as the beds rule counts it: the members with a settled institutional claim,
+ * and the version every write of it is conditional on. Version 0: never written (a month whose claims
+ * predate the item is read from the claims index, and the first write creates the item from that).
+ */
+export interface Occupancy {
+  providerCode: string;
+  month: string;
+  members: string[];
+  version: number;
+}
+
+export async function readOccupancy(provider: string, month: string): Promise<Occupancy> {
+  const item = await get<Occupancy>(keys.occupancy(provider, month), 'BEDS');
+  if (item) return { providerCode: provider, month, members: item.members, version: item.version };
+  return { providerCode: provider, month, members: await institutionalMembers(provider, month), version: 0 };
+}
+
+/**
+ * The occupancy's next version, with `memberId` in or out: one item of the settling or reversing
+ * transaction, conditional on the version read, so two claims settled at the same moment cannot both
+ * count the same free bed (the second is cancelled and settles again on the new count).
+ */
+export function occupancyWrite(read: Occupancy, memberId: string, present: boolean): TransactItem {
+  const members = new Set(read.members);
+  if (present) members.add(memberId);
+  else members.delete(memberId);
+  return {
+    Put: {
+      TableName: table(),
+      Item: {
+        pk: keys.occupancy(read.providerCode, read.month),
+        sk: 'BEDS',
+        kind: 'occupancy',
+        providerCode: read.providerCode,
+        month: read.month,
+        members: [...members].sort(),
+        version: read.version + 1,
+      },
+      ConditionExpression: read.version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+      ...(read.version === 0 ? {} : { ExpressionAttributeValues: { ':v': read.version } }),
+    },
+  };
+}
+
 /** A region's month: its care claims and its funding months. */
 export async function regionMonth(region: string, month: string): Promise<{ claims: CareClaimRecord[]; funding: FundingMonth[] }> {
   const items = await queryAll<Record<string, unknown>>({
@@ -434,8 +484,17 @@ const ledgerPut = (c: CareClaimRecord, entry: 'SETTLEMENT' | 'REVERSAL', sign: 1
   },
 });
 
-/** Settles (first, or again after a reversal): conditional on the state read, with its ledger entry and events. */
-export async function writeSettlement(c: CareClaimRecord, previous: CareClaimRecord | undefined, events: OutboxEntry[]) {
+/**
+ * Settles (first, or again after a reversal): conditional on the state read, with its ledger entry,
+ * events and, for institutional care, the institution's occupancy as read (the last item, so a caller
+ * can tell a count that moved from a claim that did).
+ */
+export async function writeSettlement(
+  c: CareClaimRecord,
+  previous: CareClaimRecord | undefined,
+  events: OutboxEntry[],
+  occupancy?: TransactItem,
+) {
   return transact([
     {
       Put: {
@@ -452,10 +511,11 @@ export async function writeSettlement(c: CareClaimRecord, previous: CareClaimRec
     },
     ledgerPut(c, 'SETTLEMENT', 1, c.settledAt),
     ...events.map(outboxPut),
+    ...(occupancy ? [occupancy] : []),
   ]);
 }
 
-export async function writeReversal(reversed: CareClaimRecord, events: OutboxEntry[]) {
+export async function writeReversal(reversed: CareClaimRecord, events: OutboxEntry[], occupancy?: TransactItem) {
   return transact([
     {
       Put: {
@@ -468,6 +528,7 @@ export async function writeReversal(reversed: CareClaimRecord, events: OutboxEnt
     },
     ledgerPut(reversed, 'REVERSAL', -1, reversed.reversal!.at),
     ...events.map(outboxPut),
+    ...(occupancy ? [occupancy] : []),
   ]);
 }
 
