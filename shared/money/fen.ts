@@ -56,9 +56,51 @@ function roundBig(numerator: bigint, denominator: bigint): bigint {
  */
 export function allocate(total: Fen, weights: readonly number[]): Fen[] {
   assertFen(total, 'total');
-  const weightSum = weights.reduce((a, b) => a + b, 0);
-  if (weights.some((w) => !Number.isInteger(w) || w < 0) || weightSum <= 0)
-    throw new RangeError('weights must be whole numbers ≥ 0 with a positive sum');
+  let weightSum = 0;
+  let maxWeight = 0;
+  for (const w of weights) {
+    if (!Number.isInteger(w) || w < 0) throw new RangeError('weights must be whole numbers ≥ 0 with a positive sum');
+    weightSum += w;
+    if (w > maxWeight) maxWeight = w;
+  }
+  if (weightSum <= 0) throw new RangeError('weights must be whole numbers ≥ 0 with a positive sum');
+  // Settlement shares every layer's payment over a bill's lines with this, millions of times in a
+  // simulation: where every product |total| × weight is a safe integer, doubles compute the very
+  // same floors and remainders as BigInt does (exact integer arithmetic), without allocating.
+  if (Number.isSafeInteger(Math.abs(total) * maxWeight) && Number.isSafeInteger(weightSum)) return allocateSafe(total, weights, weightSum);
+  return allocateBig(total, weights, weightSum);
+}
+
+/** allocate() in doubles: every product below 2^53, so each is exact. */
+function allocateSafe(total: Fen, weights: readonly number[], weightSum: number): Fen[] {
+  const sign = total < 0 ? -1 : 1;
+  const magnitude = Math.abs(total);
+  const n = weights.length;
+  const parts = new Array<number>(n);
+  const remainders = new Array<number>(n);
+  let left = magnitude;
+  for (let i = 0; i < n; i++) {
+    const exact = magnitude * weights[i]!;
+    const part = Math.floor(exact / weightSum);
+    parts[i] = part;
+    remainders[i] = exact - part * weightSum;
+    left -= part;
+  }
+  // The left-over fen (fewer than the parts) go one each to the largest remainders, earlier first on ties.
+  while (left > 0) {
+    let best = -1;
+    for (let i = 0; i < n; i++) if (remainders[i]! >= 0 && (best < 0 || remainders[i]! > remainders[best]!)) best = i;
+    parts[best] = parts[best]! + 1;
+    remainders[best] = -1;
+    left -= 1;
+  }
+  // As the reference: sign × part (a negative total's zero part is -0 there too).
+  for (let i = 0; i < n; i++) parts[i] = sign * parts[i]!;
+  return parts;
+}
+
+/** allocate() in BigInt: any size (the reference the safe path is proven equal to). */
+export function allocateBig(total: Fen, weights: readonly number[], weightSum = weights.reduce((a, b) => a + b, 0)): Fen[] {
   const sign = total < 0 ? -1 : 1;
   const magnitude = Math.abs(total);
   const exact = weights.map((w) => BigInt(magnitude) * BigInt(w));

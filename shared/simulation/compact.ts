@@ -51,7 +51,7 @@ export interface EncodedPartition {
   lineServiceDate: Int32Array;
   /** The rare fields the engine does not read (name, supply days, trace code), as JSON; -1: none. */
   extra: Int32Array;
-  /** The shared tables, whole. */
+  /** The shared tables, only the rows this partition's claims use (a partition posted to a worker carries no other member). */
   tables: Pick<CompactYear, 'members' | 'providers' | 'catalogues'>;
 }
 
@@ -102,8 +102,23 @@ export function encodePartition(year: CompactYear, indices: readonly number[]): 
     priceLimitFen: new Float64Array(lines),
     lineServiceDate: new Int32Array(lines),
     extra: new Int32Array(lines),
-    tables: { members: year.members, providers: year.providers, catalogues: year.catalogues },
+    tables: { members: [], providers: [], catalogues: [] },
   };
+  // The year's tables remapped to the rows this partition refers to: a year of 200,000 members
+  // split 16 ways would otherwise clone every member into every worker's message.
+  const remap = <T>(from: readonly T[], into: T[], seen: Map<number, number>, index: number): number => {
+    if (index < 0) return index;
+    let local = seen.get(index);
+    if (local === undefined) {
+      local = into.length;
+      into.push(from[index]!);
+      seen.set(index, local);
+    }
+    return local;
+  };
+  const memberRows = new Map<number, number>();
+  const providerRows = new Map<number, number>();
+  const catalogueRows = new Map<number, number>();
   let j = 0;
   indices.forEach((index, k) => {
     const c = year.claims[index]!;
@@ -123,9 +138,9 @@ export function encodePartition(year: CompactYear, indices: readonly number[]): 
     e.orders[k] = c.order;
     e.units[k] = intern(c.unit);
     e.schemes[k] = SCHEMES.indexOf(c.scheme);
-    e.members[k] = c.member;
-    e.providers[k] = c.provider;
-    e.catalogues[k] = c.catalogue;
+    e.members[k] = remap(year.members, e.tables.members, memberRows, c.member);
+    e.providers[k] = remap(year.providers, e.tables.providers, providerRows, c.provider);
+    e.catalogues[k] = remap(year.catalogues, e.tables.catalogues, catalogueRows, c.catalogue);
     e.storedFund[k] = c.storedFundPaidFen;
     e.lineStart[k] = j;
     for (const line of billLines) {
@@ -178,10 +193,17 @@ export const transferables = (e: EncodedPartition): ArrayBuffer[] =>
   ].map((a) => a.buffer as ArrayBuffer);
 
 /** Claim k of a partition, its bill decoded again. */
-export function decodeBill(e: EncodedPartition, k: number): Bill {
+export function decodeBill(e: EncodedPartition, k: number, parsed?: Map<number, unknown>): Bill {
   const str = (i: number) => e.strings[i]!;
   const rest = e.headRest[k]! >= 0 ? (JSON.parse(str(e.headRest[k]!)) as Record<string, unknown> & { visit?: object }) : {};
-  const [diagnoses, procedures] = JSON.parse(str(e.clinical[k]!)) as [Bill['diagnoses'], Bill['procedures']];
+  // Diagnoses and procedures repeat across a year: parsed once per distinct value where the caller
+  // keeps a cache (the engine and grouping only read them).
+  let clinical = parsed?.get(e.clinical[k]!) as [Bill['diagnoses'], Bill['procedures']] | undefined;
+  if (!clinical) {
+    clinical = JSON.parse(str(e.clinical[k]!)) as [Bill['diagnoses'], Bill['procedures']];
+    parsed?.set(e.clinical[k]!, clinical);
+  }
+  const [diagnoses, procedures] = clinical;
   const visit = {
     type: str(e.visitType[k]!),
     serviceDate: str(e.serviceDate[k]!),
@@ -221,13 +243,14 @@ export function decodeBill(e: EncodedPartition, k: number): Bill {
 /** A partition as the replay reads it: the bills decoded lazily, one at a time. */
 export function decodedYear(e: EncodedPartition): CompactYear {
   // Not cached: the replay reads a claim's bill once, and a million decoded bills would not stay compact.
+  const parsed = new Map<number, unknown>();
   const claims: CompactClaim[] = e.claimNos.map((_, k) => {
     return {
       unit: e.strings[e.units[k]!]!,
       order: e.orders[k]!,
       scheme: SCHEMES[e.schemes[k]!]!,
       get bill() {
-        return decodeBill(e, k);
+        return decodeBill(e, k, parsed);
       },
       member: e.members[k]!,
       provider: e.providers[k]!,
