@@ -14,9 +14,11 @@ export const routeDocs = routeDocsOf<'simulation'>({
     roles: ['staff'],
     summary: 'Simulate a draft policy over a window of settled claims (政策测算)',
     description:
-      'Needs the staff permission `simulation:run`. The draft is a whole document of kind `benefits`, `drg` or `dip`, as it would be published with ' +
-      'POST /v1/policies; it is validated by its kind’s schema before anything runs (400 naming `body.draft.document.<field>`) and must be for ' +
-      'the window’s region and year (and scheme, for benefits). Every claim of the year up to the window’s end is settled again, each member’s ' +
+      'Needs the staff permission `simulation:run`. The draft is a whole document of kind `benefits`, `drg`, `dip` or `year-end`, as it would be published with ' +
+      'POST /v1/policies, or kind `catalogue`: `{ region, version, effectiveFrom, title, rows, removed }`, the rows as a catalogue import reads them ' +
+      '(a 丙 item made 甲, a price limit changed…) and the codes taken out; it is validated before anything runs (400 naming `body.draft.document.<field>`, ' +
+      'a catalogue row as `rows.<i>.<column>`) and must be for the window’s region and year (and scheme, for benefits; a catalogue of the region, its ' +
+      'province or the national list). A year-end or DRG/DIP draft settles the window’s year-end both ways (point value, each provider’s entitlement). Every claim of the year up to the window’s end is settled again, each member’s ' +
       'in the order it was settled, from fresh accumulators, under the policy in force and under the draft (claims of the window only), with the ' +
       'same engines as the live path; nothing live is written. The run is keyed by the request: the same draft over the same window answers ' +
       'the stored run (200). It fans out by member partition (worker threads locally; one Lambda per partition on AWS). ' +

@@ -11,6 +11,7 @@ import { getBudget } from '../../shared/budget/store/budget.ts';
 import { benefitsKind } from '../../shared/policy/benefits.ts';
 import { dipKind } from '../../shared/policy/dip.ts';
 import { drgKind } from '../../shared/policy/drg.ts';
+import { yearEndKind } from '../../shared/policy/year-end.ts';
 import type { PolicyKind, PolicyVersion } from '../../shared/policy/registry.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { emptyPartial, mergePartial, type Partial } from '../../shared/simulation/aggregate.ts';
@@ -58,7 +59,8 @@ export async function bookOf(request: SimulationRequest): Promise<BookSpec> {
     benefits[scheme] = rawVersions(await policies.versions(benefitsKind as PolicyKind<unknown>, { region: window.region, scheme, year }));
   const drg = rawVersions(await policies.versions(drgKind as PolicyKind<unknown>, { region: window.region, year }));
   const dip = rawVersions(await policies.versions(dipKind as PolicyKind<unknown>, { region: window.region, year }));
-  return { window, benefits, drg, dip, draft: { kind: request.draft.kind, raw: request.draft.document } };
+  const yearEnd = rawVersions(await policies.versions(yearEndKind as PolicyKind<unknown>, { region: window.region, year }));
+  return { window, benefits, drg, dip, yearEnd, draft: { kind: request.draft.kind, raw: request.draft.document } };
 }
 
 interface GroupResult {
@@ -76,7 +78,11 @@ export async function runGroup(message: RunMessage, logger: Logger): Promise<voi
     const spec = await bookOf(request);
     const builder = new CompactYearBuilder();
     const year = Number(request.window.from.slice(0, 4));
-    const counts = await readPartitions({ region: request.window.region, year, schemes: schemesOf(request) }, message.partitions, builder);
+    const counts = await readPartitions(
+      { region: request.window.region, year, schemes: schemesOf(request), from: request.window.from, to: request.window.to },
+      message.partitions,
+      builder,
+    );
     const byPartition = new Map<number, number[]>(message.partitions.map((p) => [p, []]));
     builder.year.claims.forEach((c, i) => byPartition.get(partitionOf(c.unit))?.push(i));
     const encoded = [...byPartition.values()].filter((ix) => ix.length > 0).map((ix) => encodePartition(builder.year, ix));
@@ -98,7 +104,7 @@ export async function runGroup(message: RunMessage, logger: Logger): Promise<voi
 }
 
 /** Where the report's stated figures come from: the request, else the policy and the region's budget, else the defaults. */
-export async function contextOf(run: RunRecord, request: SimulationRequest, spec: BookSpec): Promise<ReportContext> {
+export async function contextOf(run: RunRecord, request: SimulationRequest, spec: BookSpec, store?: ReadCounts): Promise<ReportContext> {
   const { window, assumptions } = request;
   const year = Number(window.from.slice(0, 4));
   const budget = await getBudget(window.region, year);
@@ -127,6 +133,20 @@ export async function contextOf(run: RunRecord, request: SimulationRequest, spec
       : budget
         ? { yearFen: budget.drgBudgetFen, source: `the ${year} budget v${budget.version} DRG pool`, prorate: true }
         : null;
+  // The year-end terms: the draft's where it is one, else the version in force on both sides.
+  const yearEndInForce = book.yearEndInForce;
+  const yearEndDraft = book.yearEndDraft ?? yearEndInForce;
+  const yearEnd =
+    yearEndInForce && yearEndDraft
+      ? {
+          inForce: yearEndInForce,
+          draft: yearEndDraft,
+          globalBudgets: Object.fromEntries((budget?.providers ?? []).map((p) => [p.providerCode, p.globalBudgetFen])),
+          globalBudgetSource: budget
+            ? `the ${year} budget v${budget.version} global budget lines (总额预算)`
+            : 'no budget for the region-year: no global budget lines',
+        }
+      : null;
   return {
     runId: run.runId,
     draft: run.draft,
@@ -134,6 +154,8 @@ export async function contextOf(run: RunRecord, request: SimulationRequest, spec
     top: request.top,
     catastrophicLine: line,
     drgPool,
+    yearEnd,
+    ...(store ? { store } : {}),
     projection: {
       openingReserveFen: reserve.fen,
       reserveSource: reserve.source,
@@ -148,13 +170,15 @@ export async function contextOf(run: RunRecord, request: SimulationRequest, spec
 async function finish(run: RunRecord, request: SimulationRequest, spec: BookSpec): Promise<void> {
   const parts = await readParts<GroupResult>(run.runId);
   const partial = emptyPartial();
-  const counts: ReadCounts = { read: 0, reversed: 0, withoutInputs: 0 };
+  const counts: Required<ReadCounts> = { read: 0, reversed: 0, withoutInputs: 0, withoutInputsInWindow: 0, withoutInputsFundFen: 0 };
   for (const part of parts) {
     mergePartial(partial, part.partial);
     counts.read += part.counts.read;
     counts.reversed += part.counts.reversed;
     counts.withoutInputs += part.counts.withoutInputs;
+    counts.withoutInputsInWindow += part.counts.withoutInputsInWindow ?? 0;
+    counts.withoutInputsFundFen += part.counts.withoutInputsFundFen ?? 0;
   }
-  const report = { ...buildReport(partial, await contextOf(run, request, spec)), store: counts };
+  const report = buildReport(partial, await contextOf(run, request, spec, counts));
   await finishRun(run.runId, report, reportSummary(report), new Date().toISOString());
 }

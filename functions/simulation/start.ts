@@ -16,6 +16,9 @@ import { describeIssues } from '../../shared/http/validation.ts';
 import { benefitsKind } from '../../shared/policy/benefits.ts';
 import { dipKind } from '../../shared/policy/dip.ts';
 import { drgKind } from '../../shared/policy/drg.ts';
+import { yearEndKind } from '../../shared/policy/year-end.ts';
+import { regionChain } from '../../shared/catalogue/version.ts';
+import { catalogueDraftSchema, readCatalogueDraft } from '../../shared/simulation/catalogue-draft.ts';
 import type { PolicyKind } from '../../shared/policy/registry.ts';
 import { canonicalJson } from '../../shared/runtime/canonical-json.ts';
 import { sqsClient } from '../../shared/runtime/aws-clients.ts';
@@ -39,7 +42,10 @@ const refuse = (field: string, rule: string, message: string) =>
 
 /** The draft parsed by its kind, or a 400 naming the document's field. */
 export function parseDraft(request: SimulationRequest): { header: RunRecord['draft']; key: Record<string, unknown> } {
-  const kind = ({ benefits: benefitsKind, drg: drgKind, dip: dipKind } as Record<string, PolicyKind<unknown>>)[request.draft.kind]!;
+  if (request.draft.kind === 'catalogue') return parseCatalogueDraft(request);
+  const kind = ({ benefits: benefitsKind, drg: drgKind, dip: dipKind, 'year-end': yearEndKind } as Record<string, PolicyKind<unknown>>)[
+    request.draft.kind
+  ]!;
   const parsed = kind.schema.safeParse(request.draft.document);
   if (!parsed.success) {
     const problems = describeIssues(parsed.error.issues as z.core.$ZodIssue[], 'body.draft.document');
@@ -72,6 +78,43 @@ export function parseDraft(request: SimulationRequest): { header: RunRecord['dra
       ...(typeof document.title === 'string' ? { title: document.title } : {}),
     },
     key,
+  };
+}
+
+const draftHash = (request: SimulationRequest) => createHash('sha256').update(canonicalJson(request.draft.document)).digest('hex');
+
+/**
+ * A catalogue draft: its rows read as the import reads them (a 400 naming `rows.<i>.<column>` and the
+ * rule), for a layer that applies in the window's region (the national list, its province's, its own).
+ */
+function parseCatalogueDraft(request: SimulationRequest): { header: RunRecord['draft']; key: Record<string, unknown> } {
+  const parsed = catalogueDraftSchema.safeParse(request.draft.document);
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error.issues as z.core.$ZodIssue[], 'body.draft.document');
+    throw badRequest(`${problems[0]!.field}: ${problems[0]!.message}`, { problems });
+  }
+  const read = readCatalogueDraft(parsed.data);
+  if ('problems' in read) {
+    const problems = read.problems.map((p) => ({ ...p, field: `body.draft.document.${p.field}` }));
+    throw badRequest(`${problems[0]!.field}: ${problems[0]!.message}`, { problems });
+  }
+  const { draft } = read;
+  if (!regionChain(request.window.region).includes(draft.region))
+    throw refuse(
+      'body.draft.document.region',
+      'window_region',
+      `a catalogue of ${draft.region} does not apply in ${request.window.region} (${regionChain(request.window.region).join(', ')})`,
+    );
+  return {
+    header: {
+      kind: 'catalogue',
+      region: draft.region,
+      version: draft.version,
+      effectiveFrom: draft.effectiveFrom,
+      hash: draftHash(request),
+      title: draft.title,
+    },
+    key: { region: draft.region },
   };
 }
 

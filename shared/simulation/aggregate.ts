@@ -140,7 +140,38 @@ export interface ProviderRow {
   dipCases: number;
   dipCentipointsInForce: number;
   dipCentipointsDraft: number;
+  /** The pooled fund (basic) paid on its claims, both ways: the year-end's item payments start from it. */
+  basicInForceFen: number;
+  basicDraftFen: number;
+  /** Its stays (inpatient, bed-day) in the region, and the pooled fund paid on those each method points. */
+  stays: number;
+  drgStayBasicInForceFen: number;
+  drgStayBasicDraftFen: number;
+  dipStayBasicInForceFen: number;
+  dipStayBasicDraftFen: number;
 }
+
+/** The provider row's counters that add when partials merge. */
+export const PROVIDER_SUMS = [
+  'claims',
+  'fundInForceFen',
+  'fundDraftFen',
+  'patientInForceFen',
+  'patientDraftFen',
+  'drgCases',
+  'centipointsInForce',
+  'centipointsDraft',
+  'dipCases',
+  'dipCentipointsInForce',
+  'dipCentipointsDraft',
+  'basicInForceFen',
+  'basicDraftFen',
+  'stays',
+  'drgStayBasicInForceFen',
+  'drgStayBasicDraftFen',
+  'dipStayBasicInForceFen',
+  'dipStayBasicDraftFen',
+] as const satisfies readonly (keyof ProviderRow)[];
 
 export interface Partial {
   /** Claims of the year read (replayed for the accumulators), and of them those in the window. */
@@ -195,17 +226,8 @@ export function mergePartial(into: Partial, from: Partial): Partial {
       providers.set(p.providerCode, { ...p });
       continue;
     }
-    have.claims += p.claims;
-    have.fundInForceFen += p.fundInForceFen;
-    have.fundDraftFen += p.fundDraftFen;
-    have.patientInForceFen += p.patientInForceFen;
-    have.patientDraftFen += p.patientDraftFen;
-    have.drgCases += p.drgCases;
-    have.centipointsInForce += p.centipointsInForce;
-    have.centipointsDraft += p.centipointsDraft;
-    have.dipCases += p.dipCases;
-    have.dipCentipointsInForce += p.dipCentipointsInForce;
-    have.dipCentipointsDraft += p.dipCentipointsDraft;
+    // A row stored before a counter existed has none of it: it adds nothing.
+    for (const k of PROVIDER_SUMS) have[k] = (have[k] ?? 0) + (p[k] ?? 0);
   }
   into.providers = [...providers.values()];
   into.refused.inForce += from.refused.inForce;

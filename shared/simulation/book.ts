@@ -1,18 +1,21 @@
 /**
  * The policies a simulation settles under (pure): for each scheme of the window the benefit
  * versions of the year (the one in force on a claim's settlement date is picked as the live path
- * picks it), the region's DRG versions and DIP catalogues of the year, and the draft. Carried as raw documents (a
+ * picks it), the region's DRG versions, DIP catalogues and year-end terms of the year, and the draft. Carried as raw documents (a
  * worker thread or a partition's Lambda receives plain data) and compiled where they are used, by
  * the registry's own kind schemas, so the simulation reads exactly what settlement would read.
  */
+import type { SettlementPolicy } from '../budget/policy.ts';
 import { benefitsKind } from '../policy/benefits.ts';
+import { yearEndKind } from '../policy/year-end.ts';
+import { catalogueDraftSchema, readCatalogueDraft, type CatalogueDraft } from './catalogue-draft.ts';
 import { dipKind } from '../policy/dip.ts';
 import { drgKind } from '../policy/drg.ts';
 import type { DipPolicy } from '../dip/policy.ts';
 import { pickInForce, type PolicyKind } from '../policy/registry.ts';
 import type { DrgPolicy } from '../drg/policy.ts';
 import type { BenefitPolicy } from '../settlement/policy.ts';
-import type { SimulationWindow } from './request.ts';
+import type { DraftKind, SimulationWindow } from './request.ts';
 
 /** One version as the registry holds it: its dates and the document as published (or shipped). */
 export interface RawVersion {
@@ -30,7 +33,9 @@ export interface BookSpec {
   drg: RawVersion[];
   /** The region's DIP catalogues of the year (empty: none). */
   dip?: RawVersion[];
-  draft: { kind: 'benefits' | 'drg' | 'dip'; raw: unknown };
+  /** The region's year-end terms of the year (empty: none). */
+  yearEnd?: RawVersion[];
+  draft: { kind: DraftKind; raw: unknown };
 }
 
 interface Compiled<P> {
@@ -47,6 +52,10 @@ export interface PolicyBook {
   benefitsDraft?: BenefitPolicy;
   drgDraft?: DrgPolicy;
   dipDraft?: DipPolicy;
+  /** The year-end terms in force at the window's end (the year-end settles the year under one version), and the draft's. */
+  yearEndInForce?: SettlementPolicy;
+  yearEndDraft?: SettlementPolicy;
+  catalogueDraft?: CatalogueDraft;
 }
 
 function compile<P>(kind: PolicyKind<P>, versions: readonly RawVersion[]): Compiled<P>[] {
@@ -83,8 +92,16 @@ export function compileBook(spec: BookSpec): PolicyBook {
       return dipCache.get(date);
     },
   };
+  const yearEnd = pickInForce(compile(yearEndKind, spec.yearEnd ?? []), spec.window.to)?.policy;
+  if (yearEnd) book.yearEndInForce = yearEnd;
   if (spec.draft.kind === 'benefits') book.benefitsDraft = benefitsKind.schema.parse(spec.draft.raw);
   else if (spec.draft.kind === 'drg') book.drgDraft = drgKind.schema.parse(spec.draft.raw);
-  else book.dipDraft = dipKind.schema.parse(spec.draft.raw);
+  else if (spec.draft.kind === 'dip') book.dipDraft = dipKind.schema.parse(spec.draft.raw);
+  else if (spec.draft.kind === 'year-end') book.yearEndDraft = yearEndKind.schema.parse(spec.draft.raw);
+  else {
+    const read = readCatalogueDraft(catalogueDraftSchema.parse(spec.draft.raw));
+    if ('problems' in read) throw new Error(`catalogue draft: ${read.problems[0]!.field}: ${read.problems[0]!.message}`);
+    book.catalogueDraft = read.draft;
+  }
   return book;
 }

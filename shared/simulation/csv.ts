@@ -2,13 +2,14 @@
  * The report as one CSV (pure): one row per figure, long form, so a spreadsheet pivots it and a
  * chart reads it as it is: section, key, measure, in force, draft, difference (yuan, exact: fen ÷
  * 100; points with two decimals). Sections: total, scheme, category, poverty, level, visit_type,
- * month, out_of_pocket, member, provider, drg, projection.
+ * month, out_of_pocket, member, provider, drg, dip, year_end, projection; coverage first (what the
+ * replay covers of the year).
  */
 import { fenToYuan } from '../money/fen.ts';
 import { toCsv } from '../budget/report.ts';
 import { layerKeys } from '../settlement/statement.ts';
 import { emptyTotals, type Side, type Totals } from './aggregate.ts';
-import type { SimulationReport } from './report.ts';
+import type { SimulationReport, YearEndFigures } from './report.ts';
 
 interface Row {
   section: string;
@@ -78,12 +79,56 @@ function pointsRows(section: 'drg' | 'dip', d: SimulationReport['drg']): Row[] {
   ];
 }
 
+function yearEndRows(y: SimulationReport['yearEnd']): Row[] {
+  if (!y) return [];
+  const figures = (key: string, a: YearEndFigures, b: YearEndFigures) => [
+    money('year_end', key, 'points_payment', a.pointsPaymentFen, b.pointsPaymentFen),
+    money('year_end', key, 'item_payment', a.itemPaymentFen, b.itemPaymentFen),
+    money('year_end', key, 'global_budget', a.globalBudgetFen, b.globalBudgetFen),
+    money('year_end', key, 'entitlement', a.entitlementFen, b.entitlementFen),
+  ];
+  return [
+    { section: 'year_end', key: 'all', measure: 'pay_by', inForce: y.inForce.terms.payBy, draft: y.draft.terms.payBy, difference: '' },
+    {
+      section: 'year_end',
+      key: 'all',
+      measure: 'yuan_per_point',
+      inForce: y.inForce.yuanPerPoint ?? '',
+      draft: y.draft.yuanPerPoint ?? '',
+      difference: '',
+    },
+    ...figures('all', y.inForce.totals, y.draft.totals),
+    ...y.providers.flatMap((p) => figures(p.providerCode, p.inForce, p.draft)),
+  ];
+}
+
+function coverageRows(c: SimulationReport['coverage']): Row[] {
+  if (!c) return [];
+  const one = (measure: string, value: string): Row => ({
+    section: 'coverage',
+    key: 'all',
+    measure,
+    inForce: value,
+    draft: value,
+    difference: '',
+  });
+  return [
+    one('claims_stored', String(c.claimsStored)),
+    one('claims_replayed', String(c.replayed)),
+    one('claims_without_inputs', String(c.withoutInputs)),
+    one('claims_without_inputs_in_window', String(c.withoutInputsInWindow)),
+    one('fund_paid_without_inputs', fenToYuan(c.withoutInputsFundFen)),
+    one('fund_covered_percent', (c.fundCoveredBp / 100).toFixed(2)),
+  ];
+}
+
 export function reportCsv(r: SimulationReport): string {
   const a: Side = r.fund.inForce;
   const b: Side = r.fund.draft;
   const empty = emptyTotals();
   const o = r.outOfPocket;
   const rows: Row[] = [
+    ...coverageRows(r.coverage),
     ...totalsRows('total', 'all', a.all, b.all),
     ...mapRows('scheme', a.byScheme, b.byScheme, empty),
     ...mapRows('category', a.byCategory, b.byCategory, empty),
@@ -105,6 +150,7 @@ export function reportCsv(r: SimulationReport): string {
     ...r.mostAffected.providers.map((p) => money('provider', p.providerCode, 'fund_paid', p.fundInForceFen, p.fundDraftFen)),
     ...pointsRows('drg', r.drg),
     ...pointsRows('dip', r.dip),
+    ...yearEndRows(r.yearEnd),
     money('projection', 'next_year', 'pooled_payments', r.projection.inForce.nextYearPaymentsFen, r.projection.draft.nextYearPaymentsFen),
     money('projection', 'next_year', 'closing_reserve', r.projection.inForce.closingReserveFen, r.projection.draft.closingReserveFen),
     {

@@ -10,7 +10,10 @@
  * date lies in the window; the year's claims before the window are replayed under the policy in
  * force on both sides (they only build the accumulators, as if the draft took effect on `from`), and
  * claims settled after the window are left out. A DRG draft leaves the benefits alone and points
- * every stay of the window again under it (shared/drg: group, points, readmission cuts).
+ * every stay of the window again under it (shared/drg: group, points, readmission cuts). A catalogue
+ * draft settles the window's claims again with the draft's entries in the catalogue each was settled
+ * by (catalogue-draft.ts); a year-end draft changes nothing here: the report settles the year's
+ * entitlements under it from the providers' rows (report.ts `yearEndSection`).
  */
 import type { ClaimSettledPayload } from '../../events/claims.ts';
 import type { CatalogueView } from '../catalogue/version.ts';
@@ -27,6 +30,7 @@ import type { Statement } from '../settlement/statement.ts';
 import { settlementDate } from '../settlement/bill.ts';
 import { addToSide, emptyPartial, type MemberRow, type Partial, type ProviderRow } from './aggregate.ts';
 import type { PolicyBook } from './book.ts';
+import { draftCatalogue } from './catalogue-draft.ts';
 
 /** A settled claim in the compact form a replay reads (members, providers and catalogue views shared by index). */
 export interface CompactClaim {
@@ -64,7 +68,14 @@ interface Ledger {
 type Outcome = { statement: Statement } | { refused: string };
 
 /** Settles one claim on a side's ledger and moves that ledger, as the live path moves the store's. */
-function settleOn(ledger: Ledger, claim: CompactClaim, bill: Bill, year: CompactYear, policy: BenefitPolicy | undefined): Outcome {
+function settleOn(
+  ledger: Ledger,
+  claim: CompactClaim,
+  bill: Bill,
+  year: CompactYear,
+  policy: BenefitPolicy | undefined,
+  catalogue?: { byDate: Readonly<Record<string, CatalogueView>> },
+): Outcome {
   if (!policy) return { refused: 'no_policy' };
   const member = year.members[claim.member]!;
   const perHousehold = member.householdId !== undefined && policy.familyCap?.per === 'household';
@@ -85,7 +96,7 @@ function settleOn(ledger: Ledger, claim: CompactClaim, bill: Bill, year: Compact
       yearToDate: ledger.member,
       ...(household ? { householdYearToDate: household } : {}),
       policy,
-      ...(claim.catalogue >= 0 ? { catalogue: year.catalogues[claim.catalogue]! } : {}),
+      ...(catalogue ? { catalogue } : claim.catalogue >= 0 ? { catalogue: year.catalogues[claim.catalogue]! } : {}),
     });
   } catch (error) {
     const rule = (error as { problems?: { rule: string }[] }).problems?.[0]?.rule;
@@ -212,6 +223,13 @@ export function replay(
         dipCases: 0,
         dipCentipointsInForce: 0,
         dipCentipointsDraft: 0,
+        basicInForceFen: 0,
+        basicDraftFen: 0,
+        stays: 0,
+        drgStayBasicInForceFen: 0,
+        drgStayBasicDraftFen: 0,
+        dipStayBasicInForceFen: 0,
+        dipStayBasicDraftFen: 0,
       };
       providers.set(p.code, row);
     }
@@ -264,12 +282,25 @@ export function replay(
     const inForcePolicy = book.benefitsInForce(claim.scheme, date);
     const draftPolicy = inWindow && book.benefitsDraft && book.benefitsDraft.scheme === claim.scheme ? book.benefitsDraft : inForcePolicy;
     const a = settleOn(base, claim, bill, year, inForcePolicy);
+    // A catalogue draft changes the catalogue the window's claims of the providers it covers are settled by.
+    let draftViews: { byDate: Record<string, CatalogueView> } | undefined;
+    if (inWindow && book.catalogueDraft && claim.catalogue >= 0) {
+      const provider = year.providers[claim.provider]!;
+      if (regionCovers(book.catalogueDraft.region, provider.region)) {
+        draftViews = draftCatalogue(
+          book.catalogueDraft,
+          year.catalogues[claim.catalogue]!,
+          bill.lines.map((l) => l.itemCode),
+        );
+        if (draftViews) diverged = true;
+      }
+    }
     // Until the draft first settles one of the unit's claims, both sides hold the same counters: a claim
     // the draft does not reach (before the window, another scheme, every claim under a DRG draft) would
     // settle to the same statement, so the draft side takes it and moves its own counters by its deltas.
     let b: Outcome;
     if (draftPolicy !== inForcePolicy) diverged = true;
-    if (diverged) b = settleOn(draft, claim, bill, year, draftPolicy);
+    if (diverged) b = settleOn(draft, claim, bill, year, draftPolicy, draftViews);
     else {
       b = a;
       if ('statement' in a) {
@@ -339,12 +370,24 @@ export function replay(
     p.fundDraftFen += tb.fundPaidFen;
     p.patientInForceFen += ta.patientPaidFen;
     p.patientDraftFen += tb.patientPaidFen;
+    p.basicInForceFen += ta.byLayer.basic;
+    p.basicDraftFen += tb.byLayer.basic;
 
     // DRG and DIP points of the region's stays (care given within the region, paid from its pool).
     if (STAYS.has(bill.visit.type) && regionCovers(window.region, provider.region)) {
       const drgPolicy = book.drgInForce(date);
       const dipPolicy = book.dipInForce(date);
       const payload = drgPolicy || dipPolicy ? casePayload(bill, member, provider, 'statement' in a ? a.statement : undefined) : undefined;
+      // The pooled fund (basic) paid on the stays each method points: paid by points, not by items, at the year-end.
+      p.stays += 1;
+      if (drgPolicy) {
+        p.drgStayBasicInForceFen += ta.byLayer.basic;
+        p.drgStayBasicDraftFen += tb.byLayer.basic;
+      }
+      if (dipPolicy) {
+        p.dipStayBasicInForceFen += ta.byLayer.basic;
+        p.dipStayBasicDraftFen += tb.byLayer.basic;
+      }
       if (dipPolicy && payload) {
         p.dipCases += 1;
         const inForcePoints = settleDipCase(dipPolicy, payload).result.centipoints;

@@ -8,6 +8,8 @@
 import { divideRoundHalfUp, type Fen } from '../money/fen.ts';
 import { drgPayments, pointValue, type PointValue } from '../budget/point-value.ts';
 import { mulDivRoundHalfUp } from '../budget/arith.ts';
+import type { SettlementPolicy } from '../budget/policy.ts';
+import { settleYear, type ProviderYear, type YearEndResult } from '../budget/year-end.ts';
 import { layerKeys, type LayerKey } from '../settlement/statement.ts';
 import { emptySide, emptyTotals, type MemberRow, type Partial, type Side, type Totals } from './aggregate.ts';
 import { project, type Projection, type ProjectionInput } from './projection.ts';
@@ -101,7 +103,71 @@ export interface ReportContext {
   catastrophicLine: { lineFen: Fen; source: string };
   /** The DRG pool for the whole year, where the budget (or the request) names one. */
   drgPool: { yearFen: Fen; source: string; prorate: boolean } | null;
+  /**
+   * The year-end terms the region-year is settled under (in force, and the draft's when the draft is
+   * year-end terms, else the same) and each provider's global budget line for the year: the report
+   * settles the window's entitlements both ways with them (shared/budget/year-end.ts `settleYear`).
+   */
+  yearEnd?: {
+    inForce: SettlementPolicy;
+    draft: SettlementPolicy;
+    globalBudgets: Record<string, Fen>;
+    globalBudgetSource: string;
+  } | null;
+  /** What the claims store held for the window's year (the coverage of the replay). */
+  store?: { read: number; reversed: number; withoutInputs: number; withoutInputsFundFen?: number; withoutInputsInWindow?: number };
   projection: Omit<ProjectionInput, 'windowDays' | 'yearDays' | 'pooledInForceFen' | 'pooledDraftFen'>;
+}
+
+/** One side's year-end terms as the report names them. */
+export interface YearEndTerms {
+  version: number;
+  payBy: SettlementPolicy['yearEnd']['payBy'];
+  includeItemPayments: boolean;
+  globalBudget: SettlementPolicy['globalBudget'];
+}
+
+export interface YearEndFigures {
+  pointsPaymentFen: Fen;
+  itemPaymentFen: Fen;
+  globalBudgetFen: Fen;
+  entitlementFen: Fen;
+}
+
+/** The window's year-end settled both ways: point value and each provider's entitlement (no prepayment netted). */
+export interface YearEndSection {
+  poolFen: Fen;
+  poolSource: string;
+  globalBudgetSource: string;
+  /** What the section leaves out, stated. */
+  notSimulated: string;
+  inForce: { terms: YearEndTerms; yuanPerPoint: string | null; stays: { byPoints: number; byItems: number }; totals: YearEndFigures };
+  draft: { terms: YearEndTerms; yuanPerPoint: string | null; stays: { byPoints: number; byItems: number }; totals: YearEndFigures };
+  difference: YearEndFigures;
+  providers: {
+    providerCode: string;
+    level: string;
+    inForce: YearEndFigures;
+    draft: YearEndFigures;
+    entitlementDifferenceFen: Fen;
+  }[];
+}
+
+/**
+ * Claims the store holds for the year that could not be settled again: settled before the engine's
+ * inputs were kept beside the bill. They are left out of both sides (so every difference stays
+ * exact) and shown here, with what the fund paid on them, as the share of the year the report covers.
+ */
+export interface Coverage {
+  claimsStored: number;
+  reversed: number;
+  replayed: number;
+  withoutInputs: number;
+  withoutInputsFundFen: Fen;
+  withoutInputsInWindow: number;
+  /** Of the fund paid on the window's settled claims, the share the report covers, in basis points (10000: all). */
+  fundCoveredBp: number;
+  note: string;
 }
 
 export interface SimulationReport {
@@ -138,6 +204,10 @@ export interface SimulationReport {
   replayCheck: Partial['replayCheck'];
   /** What the claims store held for the window's year: claims read, reversed ones left out, those settled before inputs were kept. */
   store?: { read: number; reversed: number; withoutInputs: number };
+  /** The year-end settled both ways, where the region-year has year-end terms. */
+  yearEnd?: YearEndSection | null;
+  /** How much of the window's year the replay covers (claims without stored inputs left out of both sides). */
+  coverage?: Coverage;
   /** For the console's chart: one point per settlement month, fund paid both ways and by layer. */
   series: {
     months: string[];
@@ -159,6 +229,149 @@ const pointsOf = (method: 'drg' | 'dip') => (p: Partial['providers'][number]) =>
   method === 'drg'
     ? { cases: p.drgCases, a: p.centipointsInForce, b: p.centipointsDraft }
     : { cases: p.dipCases, a: p.dipCentipointsInForce, b: p.dipCentipointsDraft };
+
+/** The window's share of the year's pool (the request's, or the budget's prorated to the window). */
+function poolOf(ctx: ReportContext): Fen | null {
+  if (!ctx.drgPool) return null;
+  const year = Number(ctx.window.from.slice(0, 4));
+  return ctx.drgPool.prorate ? mulDivRoundHalfUp(ctx.drgPool.yearFen, windowDays(ctx.window), yearDays(year)) : ctx.drgPool.yearFen;
+}
+
+const termsOf = (p: SettlementPolicy): YearEndTerms => ({
+  version: p.version,
+  payBy: p.yearEnd.payBy,
+  includeItemPayments: p.yearEnd.includeItemPayments,
+  globalBudget: p.globalBudget,
+});
+
+const figuresOf = (t: { drgPaymentFen: Fen; itemPaymentFen: Fen; globalBudgetFen: Fen; entitlementFen: Fen }): YearEndFigures => ({
+  pointsPaymentFen: t.drgPaymentFen,
+  itemPaymentFen: t.itemPaymentFen,
+  globalBudgetFen: t.globalBudgetFen,
+  entitlementFen: t.entitlementFen,
+});
+
+/**
+ * The year-end (年终清算) of the window, settled both ways by the one year-end engine: the pool
+ * divided by the points of the method the terms pay by (DRG or DIP; none by items), each provider's
+ * pooled fund paid on its other claims as item payments, its global budget settled against both
+ * (its line prorated to the window), in force and under the draft. A benefits or catalogue draft
+ * moves the item payments, a DRG or DIP draft the points, a year-end draft the terms themselves.
+ */
+export function yearEndSection(partial: Partial, ctx: ReportContext): YearEndSection | null {
+  const ye = ctx.yearEnd;
+  if (!ye || partial.providers.length === 0) return null;
+  const year = Number(ctx.window.from.slice(0, 4));
+  const days = windowDays(ctx.window);
+  const prorate = days !== yearDays(year);
+  const pool = poolOf(ctx) ?? 0;
+  const rows = [...partial.providers].sort((a, b) => (a.providerCode < b.providerCode ? -1 : 1));
+  const settle = (policy: SettlementPolicy, draft: boolean): YearEndResult => {
+    const method = policy.yearEnd.payBy;
+    const providers: ProviderYear[] = rows.map((r) => {
+      const budget = ye.globalBudgets[r.providerCode];
+      return {
+        providerCode: r.providerCode,
+        centipoints:
+          method === 'drg'
+            ? draft
+              ? r.centipointsDraft
+              : r.centipointsInForce
+            : method === 'dip'
+              ? draft
+                ? r.dipCentipointsDraft
+                : r.dipCentipointsInForce
+              : 0,
+        cases: method === 'drg' ? r.drgCases : method === 'dip' ? r.dipCases : 0,
+        fundPaidFen: (draft ? r.basicDraftFen : r.basicInForceFen) ?? 0,
+        pointedFundPaidFen:
+          (method === 'drg'
+            ? draft
+              ? r.drgStayBasicDraftFen
+              : r.drgStayBasicInForceFen
+            : method === 'dip'
+              ? draft
+                ? r.dipStayBasicDraftFen
+                : r.dipStayBasicInForceFen
+              : 0) ?? 0,
+        stays: r.stays ?? 0,
+        pointedStays: method === 'drg' ? r.drgCases : method === 'dip' ? r.dipCases : 0,
+        globalBudgetFen: budget === undefined ? null : prorate ? mulDivRoundHalfUp(budget, days, yearDays(year)) : budget,
+        prepaidFen: 0,
+        settledBeforeFen: 0,
+      };
+    });
+    return settleYear({ region: ctx.window.region, year, policy, drgBudgetFen: pool, providers, communities: [] });
+  };
+  const a = settle(ye.inForce, false);
+  const b = settle(ye.draft, true);
+  const fa = figuresOf(a.totals);
+  const fb = figuresOf(b.totals);
+  const minus = (x: YearEndFigures, y: YearEndFigures): YearEndFigures => ({
+    pointsPaymentFen: x.pointsPaymentFen - y.pointsPaymentFen,
+    itemPaymentFen: x.itemPaymentFen - y.itemPaymentFen,
+    globalBudgetFen: x.globalBudgetFen - y.globalBudgetFen,
+    entitlementFen: x.entitlementFen - y.entitlementFen,
+  });
+  const levelOf = new Map(rows.map((r) => [r.providerCode, r.level]));
+  const bByCode = new Map(b.providers.map((p) => [p.providerCode, p]));
+  return {
+    poolFen: pool,
+    poolSource: ctx.drgPool
+      ? `${ctx.drgPool.source}${ctx.drgPool.prorate ? ` × ${days} ÷ ${yearDays(year)} days of the window` : ''}`
+      : 'no points budget for the region-year and none stated: points pay nothing',
+    globalBudgetSource: ye.globalBudgetSource + (prorate ? `, each line × ${days} ÷ ${yearDays(year)} days of the window` : ''),
+    notSimulated:
+      "prepayments and recoveries (they net what is paid, not what is earned) and the health communities' capitation (it settles the capitated members' spending against its standard, which no draft here changes) are left out; points are the window's stays'",
+    inForce: {
+      terms: termsOf(ye.inForce),
+      yuanPerPoint: a.pointValue.yuanPerPoint,
+      stays: { byPoints: a.totals.staysByPoints, byItems: a.totals.staysByItems },
+      totals: fa,
+    },
+    draft: {
+      terms: termsOf(ye.draft),
+      yuanPerPoint: b.pointValue.yuanPerPoint,
+      stays: { byPoints: b.totals.staysByPoints, byItems: b.totals.staysByItems },
+      totals: fb,
+    },
+    difference: minus(fb, fa),
+    providers: a.providers.map((p) => {
+      const q = bByCode.get(p.providerCode)!;
+      return {
+        providerCode: p.providerCode,
+        level: levelOf.get(p.providerCode) ?? '',
+        inForce: figuresOf(p),
+        draft: figuresOf(q),
+        entitlementDifferenceFen: q.entitlementFen - p.entitlementFen,
+      };
+    }),
+  };
+}
+
+/** The replay's coverage of the year: what was replayed, and what the store held that could not be. */
+export function coverageOf(partial: Partial, store: NonNullable<ReportContext['store']>): Coverage {
+  const without = store.withoutInputsFundFen ?? 0;
+  const covered = partial.inForce.all.fundPaidFen;
+  const fundCoveredBp = covered + without > 0 ? Math.floor((covered * 10_000) / (covered + without)) : 10_000;
+  const withoutInWindow = store.withoutInputsInWindow ?? store.withoutInputs;
+  return {
+    claimsStored: store.read,
+    reversed: store.reversed,
+    replayed: partial.claimsRead,
+    withoutInputs: store.withoutInputs,
+    withoutInputsFundFen: without,
+    withoutInputsInWindow: withoutInWindow,
+    fundCoveredBp,
+    note:
+      store.withoutInputs === 0
+        ? 'every settled claim of the year was settled again'
+        : `${store.withoutInputs} settled claims of the year (${withoutInWindow} in the window, fund paid ${fenToYuanText(without)} yuan) were settled before their inputs were kept and cannot be settled again exactly: they are left out of both sides, so the differences are exact for the ${(fundCoveredBp / 100).toFixed(2)}% of the window's fund paid the report covers; members with such claims start the year from counters without them`,
+  };
+}
+
+const fenToYuanText = (fen: Fen) =>
+  `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 
 function pointsSection(partial: Partial, ctx: ReportContext, method: 'drg' | 'dip'): DrgSection | null {
   const of = pointsOf(method);
@@ -289,6 +502,13 @@ export function buildReport(partial: Partial, ctx: ReportContext): SimulationRep
     mostAffected: { members: topMembers, providers: topProviders },
     drg: pointsSection(partial, ctx, 'drg'),
     dip: pointsSection(partial, ctx, 'dip'),
+    yearEnd: yearEndSection(partial, ctx),
+    ...(ctx.store
+      ? {
+          store: { read: ctx.store.read, reversed: ctx.store.reversed, withoutInputs: ctx.store.withoutInputs },
+          coverage: coverageOf(partial, ctx.store),
+        }
+      : {}),
     projection,
     refused: partial.refused,
     replayCheck: partial.replayCheck,
@@ -325,6 +545,12 @@ export function reportSummary(r: SimulationReport): string[] {
     ...(r.drg
       ? [`DRG: ${r.drg.cases} stays; point value ${r.drg.inForce?.yuanPerPoint ?? 'n/a'} → ${r.drg.draft?.yuanPerPoint ?? 'n/a'} yuan`]
       : []),
+    ...(r.yearEnd
+      ? [
+          `year-end (${r.yearEnd.inForce.terms.payBy} v${r.yearEnd.inForce.terms.version} → ${r.yearEnd.draft.terms.payBy} v${r.yearEnd.draft.terms.version}): point value ${r.yearEnd.inForce.yuanPerPoint ?? 'n/a'} → ${r.yearEnd.draft.yuanPerPoint ?? 'n/a'} yuan; entitlements ${y(r.yearEnd.inForce.totals.entitlementFen)} → ${y(r.yearEnd.draft.totals.entitlementFen)}, difference ${y(r.yearEnd.difference.entitlementFen)}`,
+        ]
+      : []),
+    ...(r.coverage ? [`coverage: ${r.coverage.note}`] : []),
     `replay check: ${r.replayCheck.equal} claims equal to what was paid, ${r.replayCheck.differing} differ; refused: ${r.refused.inForce} in force, ${r.refused.draft} under the draft`,
   ];
 }

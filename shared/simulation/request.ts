@@ -9,8 +9,12 @@ import { percent, yuan } from '../policy/units.ts';
 const isoDate = z.iso.date();
 const region = z.string().regex(/^\d{6}$/, 'a region code is the 6-digit administrative division code');
 
-/** The kinds a draft may be: benefits (every claim settled again), DRG or DIP payment (every stay pointed again). */
-export const DRAFT_KINDS = ['benefits', 'drg', 'dip'] as const;
+/**
+ * The kinds a draft may be: benefits (every claim settled again), DRG or DIP payment parameters (every
+ * stay pointed again), year-end terms (the point value and each provider's entitlement settled again)
+ * and catalogue changes (every line of the draft's codes re-classed and re-priced: catalogue-draft.ts).
+ */
+export const DRAFT_KINDS = ['benefits', 'drg', 'dip', 'year-end', 'catalogue'] as const;
 export type DraftKind = (typeof DRAFT_KINDS)[number];
 
 export const simulationWindowSchema = z

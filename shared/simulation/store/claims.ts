@@ -5,7 +5,7 @@
  * never the statement. Read-only: the simulation writes nothing to the claims table.
  */
 import { gunzipSync } from 'node:zlib';
-import type { Bill } from '../../settlement/bill.ts';
+import { settlementDate, type Bill } from '../../settlement/bill.ts';
 import type { SettledInputs } from '../../settlement/store/claims.ts';
 import { regionYearKey } from '../../settlement/store/claims.ts';
 import { queryPages } from '../../runtime/query-all.ts';
@@ -55,15 +55,18 @@ export interface ReadCounts {
   reversed: number;
   /** Settled before the engine's inputs were kept beside the bill: they cannot be settled again exactly. */
   withoutInputs: number;
+  /** Of those, the ones settled in the window, and the fund paid on them (what the report does not cover). */
+  withoutInputsInWindow?: number;
+  withoutInputsFundFen?: number;
 }
 
 /** Adds the settled claims of the given partitions and schemes to `into`. */
 export async function readPartitions(
-  window: { region: string; year: number; schemes: readonly ('employee' | 'resident')[] },
+  window: { region: string; year: number; schemes: readonly ('employee' | 'resident')[]; from?: string; to?: string },
   partitions: readonly number[],
   into: CompactYearBuilder,
 ): Promise<ReadCounts> {
-  const counts: ReadCounts = { read: 0, reversed: 0, withoutInputs: 0 };
+  const counts: ReadCounts = { read: 0, reversed: 0, withoutInputs: 0, withoutInputsInWindow: 0, withoutInputsFundFen: 0 };
   for (const scheme of window.schemes)
     for (const partition of partitions) {
       const pages = queryPages({
@@ -83,6 +86,11 @@ export async function readPartitions(
           }
           if (!item.inputs) {
             counts.withoutInputs += 1;
+            const date = settlementDate(unpack<Bill>(item.bill));
+            if ((!window.from || date >= window.from) && (!window.to || date <= window.to)) {
+              counts.withoutInputsInWindow! += 1;
+              counts.withoutInputsFundFen! += (item.totals as { fundPaidFen: number }).fundPaidFen;
+            }
             continue;
           }
           const totals = item.totals as { fundPaidFen: number };
