@@ -24,7 +24,7 @@ function lcg(seed: number) {
   };
 }
 
-function caseMix(data: PackageData): DrgCase[] {
+export function caseMix(data: PackageData): DrgCase[] {
   const rnd = lcg(42);
   const codes = (id: number) => {
     const t = data.tables[id]!;

@@ -34,6 +34,8 @@ export interface Payer {
   /** The policy section the terms come from, for the statement. */
   policyId: string;
   maxFen?: number;
+  /** The holder's account as read to decide the payer: the first attempt settles on it (the transaction checks its version), so it is not read twice. */
+  account?: Account;
 }
 
 /** The payer a bill asks for, checked against the account, the binding and the policy; undefined when it asks for none. */
@@ -77,12 +79,17 @@ export async function loadPayer(bill: Bill): Promise<Payer | undefined> {
     terms,
     policyId: `${policy.id} v${policy.version}`,
     ...(asked.maxFen !== undefined ? { maxFen: asked.maxFen } : {}),
+    account,
   };
 }
 
 /** The holder's account as it stands (each attempt reads it again: the transaction checks its version). */
 export const readPayerAccount = (payer: Payer | undefined): Promise<Account | undefined> =>
   payer ? readAccount(payer.holderMemberId) : Promise.resolve(undefined);
+
+/** The account as the payer was decided on (read then), or read now: what one attempt settles on. */
+export const payerAccount = (payer: Payer | undefined, known: Account | undefined): Promise<Account | undefined> =>
+  known ? Promise.resolve(known) : readPayerAccount(payer);
 
 export interface AccountPayment {
   payment: StatementPayment;

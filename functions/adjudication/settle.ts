@@ -4,12 +4,19 @@
  * the pure engine on the member's year so far, and, to settle, commit the claim, its ledger entry
  * and the member's accumulators in one transaction, then publish ClaimSettled.
  *
- * Concurrency: the accumulators carry a version. Two claims of one member racing read the same
- * version; one commits, the other's transaction fails its version check and it settles again on
- * the fresh counters (with jittered backoff), so the year's counters always equal the sum of the
- * statements. A member of a household whose policy counts the family self-pay cap per household
- * settles on the household's counters too, and the transaction checks their version as well: two
- * members settling at once cannot both take the room left under the cap; the loser settles again.
+ * Requests: the claim and the member's counters are read in one BatchGetItem, the member's partition
+ * in one query, the policy, provider and catalogue come from the container's caches; then the one
+ * transaction, and the outbox entry's removal once the bus has the event (four in all).
+ *
+ * Concurrency: claims of one member's year are ordered, not raced. In this container they queue in
+ * one lane (first come, first served) and each settles on the counters the one before it committed,
+ * handed on in memory; only the engine and the transaction are in the queue, the reads are made
+ * before it. Across containers the accumulators carry a version: two claims racing read the same
+ * version, one commits, the other's transaction fails its version check, hands back the counters as
+ * they now stand, and it settles again on them (with jittered backoff), so the year's counters always
+ * equal the sum of the statements. A member of a household whose policy counts the family self-pay
+ * cap per household settles on the household's counters too, and the transaction checks their
+ * version as well: two members settling at once cannot both take the room left under the cap.
  * Idempotency: provider + claim number is the claim's key; the same bill again replays
  * the stored statement, a different one is a 409.
  */
@@ -20,8 +27,10 @@ import type { CatalogueView } from '../../shared/catalogue/version.ts';
 import { lineCatalogueDate, settle } from '../../shared/settlement/engine.ts';
 import { settlementDate, type Bill } from '../../shared/settlement/bill.ts';
 import {
+  applyDeltas,
   commitSettlement,
   readClaim,
+  readClaimAndYear,
   readHouseholdAccumulator,
   readYearAccumulator,
   type ClaimRecord,
@@ -39,8 +48,10 @@ import { claimSettledPayload } from './claim-events.ts';
 import { claimSettledEvent, publishPending } from './publish-pending.ts';
 import { billHash, contention } from './requests.ts';
 import { retry } from '../../shared/runtime/retry.ts';
-import { loadPayer, payFromAccount, readPayerAccount, type Payer } from './account-payment.ts';
+import { keyedLane } from '../../shared/runtime/concurrency.ts';
+import { loadPayer, payerAccount, payFromAccount, type Payer } from './account-payment.ts';
 import { preSettleAudit, type PreSettleAudit } from './pre-audit.ts';
+import type { Account } from '../../shared/accounts/ledger.ts';
 import { settleMaternity } from '../../shared/maternity/settle.ts';
 import { readClaimMarker } from '../../shared/maternity/store/records.ts';
 import { loadMaternity, maternityHold, refuseIfHeld, type MaternityContext } from './maternity.ts';
@@ -136,7 +147,7 @@ export async function preSettle(bill: Bill): Promise<{ statement: Statement; aud
   const [context, accumulator] = await Promise.all([loadContext(bill), readYearAccumulator(bill.memberId, settlementYear(bill))]);
   const statement = statementFor(context, accumulator.counters, await readHouseholdYear(context, settlementYear(bill)));
   if (context.payer) {
-    const account = await readPayerAccount(context.payer);
+    const account = await payerAccount(context.payer, context.payer.account);
     const claim = { providerCode: bill.providerCode, claimNo: bill.claimNo, settlementNo: 0 };
     statement.payment = payFromAccount(context.payer, account, statement, claim, new Date().toISOString(), 'pre-settle').payment;
   }
@@ -163,33 +174,79 @@ function replayOrConflict(existing: ClaimRecord, hash: string): SettleOutcome {
   return { statusCode: 200, record: existing };
 }
 
+/** Claims of one member's year settle one after another in this container (see settleClaim). */
+const memberLane = keyedLane();
+
+/**
+ * The counters each lane's last commit left, handed to the next claim in line so it need not wait
+ * for (or make) a read the commit before it made stale. Only ever used when newer than what the claim
+ * read; the transaction's version check still guards them (another container may have moved them).
+ */
+const committedYears = new Map<string, YearAccumulator>();
+const COMMITTED_YEARS_KEPT = 10_000;
+
+function handOn(key: string, accumulator: YearAccumulator): void {
+  committedYears.delete(key);
+  committedYears.set(key, accumulator);
+  if (committedYears.size > COMMITTED_YEARS_KEPT) committedYears.delete(committedYears.keys().next().value!);
+}
+
+const newer = (read: YearAccumulator, key: string): YearAccumulator => {
+  const handed = committedYears.get(key);
+  return handed && handed.version > read.version ? handed : read;
+};
+
 export async function settleClaim(bill: Bill, by: string, correlationId: string, logger: Logger): Promise<SettleOutcome> {
-  const hash = billHash(bill);
-  // First round: the claim, the context and the counters in parallel (one round trip, not three).
-  const [claimRead, contextRead, accumulatorRead] = await Promise.allSettled([
-    readClaim(bill.providerCode, bill.claimNo),
+  // First, in parallel and before queueing: the claim and the member's counters in one request, and
+  // the context (the member's partition in one query; policy, provider and catalogue from the
+  // container's caches). Neither waits for the member's other claims.
+  // (allSettled: a replay answers from what is stored even when the member or policy would refuse the bill today.)
+  const reads = Promise.allSettled([
+    readClaimAndYear(bill.providerCode, bill.claimNo, bill.memberId, settlementYear(bill)),
     loadContext(bill),
-    readYearAccumulator(bill.memberId, settlementYear(bill)),
   ]);
-  let existing = settledValue(claimRead);
-  let fresh: YearAccumulator | undefined = settledValue(accumulatorRead);
+  // Claims of one member are ordered, not raced: in a container serving several requests at once, a
+  // member's claims queue in one lane, and each settles on the counters the one before it committed.
+  const key = `${bill.memberId}#${settlementYear(bill)}`;
+  const outcome = await memberLane(key, () => settleInLane(bill, key, reads, by, correlationId, logger));
+  // Publishing is outside the lane: the next claim of the member need not wait for the bus.
+  await publishPending(outcome.record, logger);
+  return outcome;
+}
+
+async function settleInLane(
+  bill: Bill,
+  key: string,
+  reads: Promise<[PromiseSettledResult<Awaited<ReturnType<typeof readClaimAndYear>>>, PromiseSettledResult<SettlementContext>]>,
+  by: string,
+  correlationId: string,
+  logger: Logger,
+): Promise<SettleOutcome> {
+  const hash = billHash(bill);
+  const [claimAndYearRead, contextRead] = await reads;
+  const claimAndYear = settledValue(claimAndYearRead);
+  let existing = claimAndYear.claim;
+  let fresh: YearAccumulator | undefined = newer(claimAndYear.accumulator, key);
   let freshHousehold: HouseholdAccumulator | undefined;
+  // The paying account as loadPayer read it; read again only after a race the account may have lost.
+  let freshAccount: Account | undefined;
+  let accountKnown = false;
   // One attempt: settle on the counters read, or say (undefined) that someone moved them first.
   const once = async (attempt: number): Promise<SettleOutcome | undefined> => {
     if (existing?.status === 'settled') {
       // A replay answers from what is stored, even if the member or policy would refuse the bill today.
-      const replay = replayOrConflict(existing, hash);
-      await publishPending(replay.record, logger);
-      return replay;
+      return replayOrConflict(existing, hash);
     }
     const context = settledValue(contextRead);
     // Settle on exactly the counters (and versions) the transaction's checks will guard; the same for the paying account.
     const [accumulator, household, account] = await Promise.all([
       fresh ?? readYearAccumulator(bill.memberId, settlementYear(bill)),
       freshHousehold ?? readHouseholdYear(context, settlementYear(bill)),
-      readPayerAccount(context.payer),
+      payerAccount(context.payer, accountKnown ? freshAccount : context.payer?.account),
     ]);
     fresh = freshHousehold = undefined;
+    accountKnown = true;
+    freshAccount = account;
     // A retry after a lost race on the pregnancy's hold reads who holds it now.
     if (context.maternity && attempt > 1)
       context.maternity.marker = await readClaimMarker(bill.memberId, context.maternity.pregnancy.pregnancyId, context.maternity.service);
@@ -240,6 +297,12 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
     const extraItems = [...(paid?.items ?? []), ...maternityHold(statement, settlementNo, at)];
     const commit = await commitSettlement(record, existing?.settlementNo, accumulator, entry, household, extraItems);
     if (commit.outcome === 'committed') {
+      handOn(key, {
+        memberId: accumulator.memberId,
+        year: accumulator.year,
+        version: accumulator.version + 1,
+        counters: applyDeltas(accumulator.counters, entry.counterDeltas, 1),
+      });
       logger.info('Claim settled', {
         claim: `${record.providerCode}/${record.claimNo}`,
         settlementNo: record.settlementNo,
@@ -247,9 +310,10 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
         attempts: attempt,
         fundPaidFen: t.fundPaidFen,
       });
-      await publishPending(record, logger);
       return { statusCode: 201, record };
     }
+    // The account was not what failed: keep it for the next attempt; else read it again then.
+    if (commit.outcome !== 'accumulator-moved' && commit.outcome !== 'household-moved') freshAccount = undefined;
     if (commit.outcome === 'claim-moved') {
       // Another request settled (or reversed) this claim meanwhile: answer from what it stored.
       existing = await readClaim(bill.providerCode, bill.claimNo);

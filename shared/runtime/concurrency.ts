@@ -14,3 +14,30 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/**
+ * One lane per key: work for a key runs after the work queued before it for that key has finished
+ * (first come, first served), while work for other keys runs at once. Settlement queues the claims of
+ * one member's year this way in a container that serves several requests at a time (the local cloud,
+ * a multi-concurrency runtime), so they follow each other instead of racing on the same counters.
+ */
+export function keyedLane(): <T>(key: string, work: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<void>>();
+  return async (key, work) => {
+    const before = tails.get(key);
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = before ? before.then(() => done) : done;
+    tails.set(key, tail);
+    try {
+      if (before) await before;
+      return await work();
+    } finally {
+      release();
+      // The last in line leaves nothing behind.
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}

@@ -14,6 +14,7 @@ import { deliver, relayOutbox, shardOf, type OutboxEntry } from '../../shared/ev
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { loadShippedPolicies } from '../../shared/policy/benefits.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
+import { allConsumersDone } from '../support/outbox.ts';
 import {
   api,
   onAuditEvent,
@@ -426,6 +427,9 @@ describe('publishing a new policy version', () => {
 });
 
 describe('events survive a bus that refuses them (the transactional outbox)', () => {
+  // Earlier tests' claims set consumers off (fraud, audit…); let them finish first, so the bus refused
+  // below refuses only this test's events and the relay finds only what these tests left waiting.
+  beforeAll(() => allConsumersDone(cloud));
   const waiting = async (key: string) =>
     (
       await db.send(

@@ -28,8 +28,13 @@ export async function readYearAccumulator(memberId: string, year: number): Promi
       ConsistentRead: true,
     }),
   );
-  if (!out.Item) return { memberId, year, version: 0, counters: {} };
-  return yearAccumulatorSchema.parse(out.Item);
+  return yearAccumulatorFrom(out.Item, memberId, year);
+}
+
+/** The accumulator an item holds, or the year's zeros at version 0 when there is no item yet. */
+export function yearAccumulatorFrom(item: Record<string, unknown> | undefined, memberId: string, year: number): YearAccumulator {
+  if (!item) return { memberId, year, version: 0, counters: {} };
+  return yearAccumulatorSchema.parse(item);
 }
 
 /**

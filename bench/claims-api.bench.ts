@@ -1,0 +1,279 @@
+/**
+ * What a settlement costs on the local cloud, through the real API (authorizer, handler, reads, the
+ * one transaction, the event):
+ *   - the emulator's own ceiling: bare DynamoDB Local puts/s and 4-item transactions/s, 32 at once,
+ *     so the platform's share of a claim's latency is visible beside it;
+ *   - DynamoDB requests and consumed capacity per claim, counted on the wire by a metering proxy
+ *     (infra/local/dynamo-meter.ts): the cost per claim on AWS;
+ *   - 32 concurrent providers settling 30-line inpatient and 5-line outpatient bills: p50, p99, claims/s;
+ *   - one hot member: 50 claims for one member at once: p50, p95, and whether the accumulators end exact.
+ *
+ * Only the HTTP API and the local cloud's start are used, so bench/compare.ts runs this same file
+ * against an older commit's handlers for a before/after table.
+ */
+import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { startLocalCloud, type LocalCloud } from '../infra/local/cloud.ts';
+import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
+import { checkCharacter } from '../shared/enrolment/id-number.ts';
+import type { Bill } from '../shared/settlement/bill.ts';
+import { generatedInpatientBill, generatedOutpatientBill, seededRandom } from '../shared/settlement/examples.ts';
+import { percentile, reportLatencies, runConcurrently, type Report } from './support.ts';
+
+const PROVIDERS = 32;
+const MEMBERS = 128;
+/** Claims each provider settles in the measured run (32 × 25 = 800). */
+const PER_PROVIDER = 25;
+const METERED_CLAIMS = 128;
+const HOT_CLAIMS = 50;
+const LEVELS = ['tertiary', 'secondary', 'primary', 'primary'] as const;
+const DISTRICTS = ['330902', '330903', '330921', '330922'];
+
+interface Answer {
+  status: number;
+  body: any;
+}
+
+async function post(cloud: LocalCloud, path: string, token: string, body: unknown): Promise<Answer> {
+  const res = await fetch(`${cloud.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Zhoushan 2024 residents enrolled through the API, 8 at a time; one in four is 特困 (every layer settles). */
+async function enrolMembers(cloud: LocalCloud, staff: string, count: number, offset: number): Promise<string[]> {
+  const members: string[] = [];
+  for (let i = 0; i < count; i += 8) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(8, count - i) }, async (_, j) => {
+        const n = offset + i + j;
+        const birth = new Date(Date.UTC(1940, 0, 1) + n * 97 * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+        const first17 = `330902${birth}${String(100 + (n % 900)).slice(-3)}`;
+        const enrolled = await post(cloud, '/v1/members', staff, {
+          idNumber: first17 + checkCharacter(first17),
+          year: 2024,
+          region: '330900',
+          scheme: 'resident',
+          categories: n % 4 === 3 ? [{ code: 'dibao', validFrom: '2024-01-01' }] : [],
+        });
+        if (enrolled.status !== 201) throw new Error(`enrolment ${enrolled.status}: ${JSON.stringify(enrolled.body)}`);
+        const memberId = enrolled.body.member.memberId as string;
+        if (enrolled.body.enrolment.status !== 'active') {
+          const paid = await post(cloud, `/v1/members/${memberId}/contributions`, staff, {
+            contributionId: `BENCH-${n}`,
+            year: 2024,
+            amountFen: enrolled.body.enrolment.contribution.activationThresholdFen,
+            paidOn: '2024-01-02',
+          });
+          if (paid.status >= 300) throw new Error(`contribution ${paid.status}: ${JSON.stringify(paid.body)}`);
+        }
+        return memberId;
+      }),
+    );
+    members.push(...batch);
+  }
+  return members;
+}
+
+/** `perCaller` requests by each of PROVIDERS callers at once, each caller one provider. */
+async function asProviders(perCaller: number, task: (provider: number) => Promise<void>) {
+  const latenciesMs: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: PROVIDERS }, async (_, provider) => {
+      for (let n = 0; n < perCaller; n++) {
+        const t0 = performance.now();
+        await task(provider);
+        latenciesMs.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latenciesMs: latenciesMs.sort((a, b) => a - b), wallMs: performance.now() - started };
+}
+
+/** Bare DynamoDB Local, no platform: what the emulator itself does with 32 callers at once. */
+async function emulatorCeiling(cloud: LocalCloud, report: Report): Promise<void> {
+  const client = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials });
+  const padding = 'x'.repeat(900);
+  const item = (pk: string, sk: string) => ({ pk: { S: pk }, sk: { S: sk }, padding: { S: padding } });
+  try {
+    await runConcurrently(200, 32, (i) =>
+      client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CEIL#W${i}`, 'x') })).then(() => undefined),
+    );
+    const puts = await runConcurrently(2_000, 32, (i) =>
+      client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CEIL#P${i}`, 'x') })).then(() => undefined),
+    );
+    reportLatencies(report, 'emulator: bare PutItem (1 KB), 32 concurrent', puts, 'puts/s');
+    const gets = await runConcurrently(2_000, 32, (i) =>
+      client
+        .send(new GetItemCommand({ TableName: 'yibao-outbox', Key: { pk: { S: `CEIL#P${i}` }, sk: { S: 'x' } }, ConsistentRead: true }))
+        .then(() => undefined),
+    );
+    reportLatencies(report, 'emulator: bare GetItem, 32 concurrent', gets, 'gets/s');
+    // A settlement's shape: four or five conditional puts over two tables.
+    const transactions = await runConcurrently(800, 32, (i) =>
+      client
+        .send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              { Put: { TableName: 'yibao-outbox', Item: item(`CEIL#T${i}`, 'a'), ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: 'yibao-outbox', Item: item(`CEIL#T${i}`, 'b'), ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: 'yibao-outbox', Item: item(`CEIL#T${i}`, 'c'), ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: 'yibao-outbox', Item: item(`CEIL#T${i}`, 'd') } },
+            ],
+          }),
+        )
+        .then(() => undefined),
+    );
+    reportLatencies(report, 'emulator: bare TransactWriteItems (4 puts), 32 concurrent', transactions, 'tx/s');
+  } finally {
+    client.destroy();
+  }
+}
+
+export default async function claimsApiBench(report: Report): Promise<void> {
+  const cloud = await startLocalCloud({ logLevel: 'SILENT' });
+  try {
+    const staff = await cloud.mint({ sub: 'bench-clerk', role: 'staff', permissions: [] });
+    const providers = Array.from({ length: PROVIDERS }, (_, i) => ({
+      code: `H3309${String(i).padStart(7, '0')}`,
+      level: LEVELS[i % 4]!,
+      region: DISTRICTS[i % 4]!,
+    }));
+    for (const p of providers) {
+      const res = await post(cloud, '/v1/providers', staff, {
+        providerCode: p.code,
+        name: `舟山定点医疗机构 ${p.code}`,
+        level: p.level,
+        region: p.region,
+        kind: p.level === 'primary' ? 'township-centre' : 'hospital',
+      });
+      if (res.status !== 201) throw new Error(`provider ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    const members = await enrolMembers(cloud, staff, MEMBERS, 0);
+    const tokens = await Promise.all(providers.map((p) => cloud.mint({ sub: `his-${p.code}`, role: 'provider', providerCode: p.code })));
+    const random = seededRandom(2024);
+    let claims = 0;
+    const billFor = (provider: number, memberId?: string): Bill => {
+      const p = providers[provider]!;
+      const claimNo = `BENCH-${claims++}`;
+      const bill =
+        p.level === 'primary' ? generatedOutpatientBill(random, claimNo, 5, 2024) : generatedInpatientBill(random, claimNo, 30, 2024);
+      return { ...bill, providerCode: p.code, memberId: memberId ?? members[Math.floor(random() * members.length)]! };
+    };
+    const settle = async (provider: number, memberId?: string) => {
+      const res = await post(cloud, '/v1/claims', tokens[provider]!, billFor(provider, memberId));
+      if (res.status !== 201) throw new Error(`POST /v1/claims answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+    };
+
+    await emulatorCeiling(cloud, report);
+    await asProviders(3, (p) => settle(p)); // warm-up: handlers loaded, policies and providers cached
+
+    // Requests and capacity per claim: the handlers' DynamoDB calls pass through the meter for a while.
+    const meter = await startDynamoMeter(cloud.endpoints.dynamodb);
+    const direct = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = meter.endpoint;
+    try {
+      await runConcurrently(METERED_CLAIMS, 32, (i) => settle(i % PROVIDERS));
+    } finally {
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = direct;
+    }
+    const adjudication = meter.counts().localFnAdjudication;
+    await meter.stop();
+    if (adjudication) {
+      const ops = Object.entries(adjudication.byOperation)
+        .sort((a, b) => b[1].requests - a[1].requests)
+        .map(([op, c]) => `${op} ${(c.requests / METERED_CLAIMS).toFixed(2)} (${(c.capacityUnits / METERED_CLAIMS).toFixed(1)} units)`)
+        .join(', ');
+      report({
+        name: 'POST /v1/claims: DynamoDB requests per claim',
+        value: adjudication.requests / METERED_CLAIMS,
+        unit: 'requests',
+        note: `${METERED_CLAIMS} claims, 32 at once: ${ops}`,
+      });
+      report({
+        name: 'POST /v1/claims: consumed capacity per claim',
+        value: adjudication.capacityUnits / METERED_CLAIMS,
+        unit: 'capacity units',
+        note: 'ReturnConsumedCapacity TOTAL, reads + writes',
+      });
+    }
+
+    // One request at a time: what a claim costs without queueing behind 31 others.
+    const alone: number[] = [];
+    for (let n = 0; n < 100; n++) {
+      const t0 = performance.now();
+      await settle(n % PROVIDERS);
+      alone.push(performance.now() - t0);
+    }
+    alone.sort((a, b) => a - b);
+    report({ name: 'POST /v1/claims, one caller at a time: p50 latency', value: percentile(alone, 50), unit: 'ms', note: '100 claims' });
+    report({ name: 'POST /v1/claims, one caller at a time: p99 latency', value: percentile(alone, 99), unit: 'ms' });
+
+    const presettle = await asProviders(10, async (p) => {
+      const res = await post(cloud, '/v1/claims/pre-settle', tokens[p]!, billFor(p));
+      if (res.status !== 200) throw new Error(`pre-settle answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+    });
+    reportLatencies(
+      report,
+      `POST /v1/claims/pre-settle, ${PROVIDERS} concurrent providers (${presettle.latenciesMs.length})`,
+      presettle,
+      'claims/s',
+    );
+
+    // Throughput and latency with 32 providers at once.
+    const settled = await asProviders(PER_PROVIDER, (p) => settle(p));
+    reportLatencies(report, `POST /v1/claims, ${PROVIDERS} concurrent providers (${settled.latenciesMs.length})`, settled, 'claims/s');
+    report({
+      name: 'POST /v1/claims: p90 latency',
+      value: percentile(settled.latenciesMs, 90),
+      unit: 'ms',
+      note: `${PROVIDERS} providers (1 in 4 tertiary, 1 in 4 secondary: 30-line inpatient bills; the rest primary: 5-line outpatient), ${MEMBERS} members, Zhoushan 2024`,
+    });
+
+    // One hot member: 50 claims at once at township centres (5-line outpatient bills).
+    const [hot] = await enrolMembers(cloud, staff, 1, MEMBERS);
+    const primaries = providers.flatMap((p, i) => (p.level === 'primary' ? [i] : []));
+    let unavailable = 0;
+    const hotRun = await runConcurrently(HOT_CLAIMS, HOT_CLAIMS, async (i) => {
+      const provider = primaries[i % primaries.length]!;
+      const bill = billFor(provider, hot);
+      // A 503 (contention) is retry-safe: the caller sends the same bill again, as a HIS would.
+      for (;;) {
+        const res = await post(cloud, '/v1/claims', tokens[provider]!, bill);
+        if (res.status === 201) return;
+        if (res.status !== 503) throw new Error(`hot member: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        unavailable++;
+      }
+    });
+    const accumulator = await new DynamoDBClient({
+      endpoint: cloud.endpoints.dynamodb,
+      region: cloud.region,
+      credentials: cloud.credentials,
+    }).send(
+      new GetItemCommand({
+        TableName: 'yibao-accumulators',
+        Key: { pk: { S: `MEMBER#${hot}` }, sk: { S: 'YEAR#2024' } },
+        ConsistentRead: true,
+      }),
+    );
+    const version = Number(accumulator.Item?.version?.N ?? 0);
+    const counted = Number(accumulator.Item?.counters?.M?.claims?.N ?? 0);
+    const exact = version === HOT_CLAIMS && counted === HOT_CLAIMS;
+    report({
+      name: `one member, ${HOT_CLAIMS} claims at once: p50 latency`,
+      value: percentile(hotRun.latenciesMs, 50),
+      unit: 'ms',
+    });
+    report({
+      name: `one member, ${HOT_CLAIMS} claims at once: p95 latency`,
+      value: percentile(hotRun.latenciesMs, 95),
+      unit: 'ms',
+      note: `accumulators ${exact ? 'exact' : 'NOT EXACT'} (version ${version}, claims ${counted}); ${unavailable} 503s retried`,
+    });
+  } finally {
+    await cloud.stop();
+  }
+}

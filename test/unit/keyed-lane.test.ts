@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { keyedLane } from '../../shared/runtime/concurrency.ts';
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('keyedLane', () => {
+  it('runs the work of one key one at a time, first come first served, and other keys alongside', async () => {
+    const lane = keyedLane();
+    const log: string[] = [];
+    let inA = 0;
+    let mostInA = 0;
+    const a = (n: number, ms: number) =>
+      lane('member-a', async () => {
+        inA++;
+        mostInA = Math.max(mostInA, inA);
+        log.push(`a${n} start`);
+        await tick(ms);
+        log.push(`a${n} end`);
+        inA--;
+        return n;
+      });
+    const b = lane('member-b', async () => {
+      log.push('b start');
+      await tick(1);
+      log.push('b end');
+      return 'b';
+    });
+    // The first takes longest: had they raced, a2 and a3 would end first.
+    const results = await Promise.all([a(1, 30), a(2, 1), a(3, 1), b]);
+    expect(results).toEqual([1, 2, 3, 'b']);
+    expect(mostInA).toBe(1);
+    expect(log.filter((l) => l.startsWith('a'))).toEqual(['a1 start', 'a1 end', 'a2 start', 'a2 end', 'a3 start', 'a3 end']);
+    // member-b did not wait for member-a's lane.
+    expect(log.indexOf('b end')).toBeLessThan(log.indexOf('a1 end'));
+  });
+
+  it('moves on after a failure, and the failure reaches only its own caller', async () => {
+    const lane = keyedLane();
+    const first = lane('k', async () => {
+      throw new Error('refused');
+    });
+    const second = lane('k', async () => 'settled');
+    await expect(first).rejects.toThrow('refused');
+    await expect(second).resolves.toBe('settled');
+    // An idle lane is forgotten: a later call runs at once.
+    await expect(lane('k', async () => 'again')).resolves.toBe('again');
+  });
+});
