@@ -31,12 +31,15 @@ export const registerCommunityRoute: RouteHandler = async (request) => {
           message: `provider ${m.providerCode} is not in the provider register`,
         },
       ];
-    if (p.region !== community.region)
+    // A provider registered with its district's code (岱山县 330921) is pooled with its city (330900):
+    // it belongs to the community of the pooling region, as budgets and the year-end count it.
+    const pooledIn = p.poolingRegion ?? p.region;
+    if (pooledIn !== community.region)
       return [
         {
           field: `body.members.${i}.providerCode`,
           rule: 'other_region',
-          message: `provider ${m.providerCode} belongs to region ${p.region}`,
+          message: `provider ${m.providerCode} belongs to region ${pooledIn}`,
         },
       ];
     return [];

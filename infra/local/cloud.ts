@@ -26,6 +26,7 @@ import { startLocalBus, type LocalBus } from './bus/server.ts';
 import { startPoller } from './poller.ts';
 import { startScheduler, type LocalScheduler } from './scheduler.ts';
 import { startHttpFront } from './http-front.ts';
+import { emptyFigures, PHASE_LABELS, type DemoProgress } from './demo/progress.ts';
 import { type LocalIam, localIam } from './guard.ts';
 import type { Grants } from './iam.ts';
 import { OPERATOR_CREDENTIALS } from './identity.ts';
@@ -86,6 +87,11 @@ export interface LocalCloud {
   lambda: LocalLambda;
   scheduler: LocalScheduler;
   mint(principal: Principal, ttlSeconds?: number): Promise<string>;
+  /**
+   * Where `GET /local/demo/progress` reads the demo year's progress from (infra/local/main.ts sets it
+   * when it starts the year); until then it answers the phase `off`.
+   */
+  setDemoProgress(source: () => DemoProgress): void;
   describe(): Promise<LocalDescription>;
   queueDepths(): Promise<Record<string, { visible: number; inFlight: number; deadLetters: number }>>;
   stop(): Promise<void>;
@@ -206,8 +212,23 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       return undefined;
     };
 
+    const cloudStartedAt = new Date().toISOString();
+    let demoProgress: () => DemoProgress = () => ({
+      phase: 'off',
+      label: PHASE_LABELS.off,
+      done: 0,
+      total: 0,
+      startedAt: cloudStartedAt,
+      scale: 0,
+      seed: 0,
+      region: '',
+      year: 0,
+      figures: emptyFigures(),
+    });
+
     // The JWKS URL needs the API's port before the handlers first run: start the front, then set the env.
     const front = await startHttpFront({
+      demoProgress: () => demoProgress(),
       port: apiPort,
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
@@ -282,6 +303,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       lambda,
       scheduler,
       mint: (principal, ttl) => mintToken(key, principal, ttl),
+      setDemoProgress: (source) => {
+        demoProgress = source;
+      },
       describe,
       queueDepths,
       stop: stopAll,

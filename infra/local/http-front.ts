@@ -73,7 +73,16 @@ export interface HttpFrontOptions {
   invoke: (fn: FunctionKey, event: unknown, trigger: 'http' | 'authorizer') => Promise<unknown>;
   /** Extra endpoints of the local cloud itself (JWKS, schedule triggers): answered before the routes. */
   local: (req: IncomingMessage, url: URL, body: Buffer) => Promise<{ statusCode: number; body: unknown } | undefined>;
+  /**
+   * How far `npm start`'s demo year has got (infra/local/demo/progress.ts), served as
+   * `GET /local/demo/progress` for the console: a local-cloud page, not a platform route, so it is in
+   * no topology and on no AWS stack.
+   */
+  demoProgress?: () => unknown;
 }
+
+/** Where the console reads the demo year's progress (local cloud only). */
+export const DEMO_PROGRESS_PATH = '/local/demo/progress';
 
 export interface HttpFront {
   url: string;
@@ -194,6 +203,14 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       chunks.push(chunk as Buffer);
     }
     const body = Buffer.concat(chunks);
+
+    if (url.pathname === DEMO_PROGRESS_PATH && options.demoProgress) {
+      if (req.method !== 'GET') return gatewayAnswer(res, 405, 'Method Not Allowed');
+      // Polled while the year fills in: never cached.
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(options.demoProgress()));
+      return;
+    }
 
     const local = await options.local(req, url, body);
     if (local) {
