@@ -635,7 +635,8 @@ export const functions = {
     // API Gateway stops waiting after 30 s; a run on request settles 1,000 providers in about 5 s on the
     // local cloud (npm run bench -- settlement-year). The 1 April schedule has the 900 s function above.
     timeoutSeconds: 29,
-    tables: { providers: 'readwrite', outbox: 'readwrite', policies: 'read' },
+    // drgCases (read): the case mix of the fund dashboard (GET /v1/reports/case-mix).
+    tables: { providers: 'readwrite', outbox: 'readwrite', policies: 'read', drgCases: 'read' },
     publishes: true,
     sendsTo: [],
   },
@@ -1105,6 +1106,8 @@ const declaredRoutes = {
   preSettleClaim: route('POST', '/v1/claims/pre-settle', 'adjudication'),
   settleClaim: route('POST', '/v1/claims', 'adjudication'),
   getClaim: route('GET', '/v1/claims/{providerCode}/{claimNo}', 'adjudication'),
+  // A provider's claims of a year, newest first, paged (the console's 本院结算; staff name the provider).
+  listProviderClaims: route('GET', '/v1/claims/{providerCode}', 'adjudication'),
   reverseClaim: route('POST', '/v1/claims/{providerCode}/{claimNo}/reversal', 'adjudication'),
   // A claim's smart-audit result and the provider's appeal (issue 13): kept with the alerts, not the claims table.
   getClaimAudit: route('GET', '/v1/claims/{providerCode}/{claimNo}/audit', 'claimAudit'),
@@ -1130,6 +1133,8 @@ const declaredRoutes = {
   createSubscription: route('POST', '/v1/subscriptions', 'regulatorApi'),
   deleteSubscription: route('DELETE', '/v1/subscriptions/{subscriptionId}', 'regulatorApi'),
   getAuditTrail: route('GET', '/v1/audit/{correlationId}', 'regulatorApi'),
+  // Providers ranked by risk and rule hits by type and month, from the region's alerts of a year (the regulator's console).
+  getRiskReport: route('GET', '/v1/reports/risk/{region}/{year}', 'regulatorApi'),
 
   registerProvider: route('POST', '/v1/providers', 'admin'),
   getProvider: route('GET', '/v1/providers/{providerCode}', 'admin'),
@@ -1156,11 +1161,15 @@ const declaredRoutes = {
   getPrepaymentRun: route('GET', '/v1/runs/prepayment/{region}/{period}', 'prepaymentApi'),
   getFundReport: route('GET', '/v1/reports/fund/{region}/{year}', 'prepaymentApi'),
   getFundAccounts: route('GET', '/v1/reports/fund-accounts/{region}/{year}', 'prepaymentApi'),
+  // A provider's own money of a year: monthly payments and points, advances, recoveries, year-end (the hospital's console).
+  getProviderFunds: route('GET', '/v1/providers/{providerCode}/funds/{year}', 'prepaymentApi'),
   startYearEndRun: route('POST', '/v1/runs/year-end', 'yearEndApi'),
   getYearEndRun: route('GET', '/v1/runs/year-end/{region}/{year}', 'yearEndApi'),
   getYearEndProviderReport: route('GET', '/v1/reports/year-end/{region}/{year}/providers', 'yearEndApi'),
   getYearEndCommunityReport: route('GET', '/v1/reports/year-end/{region}/{year}/health-communities', 'yearEndApi'),
   getYearEndSummary: route('GET', '/v1/reports/year-end/{region}/{year}/summary', 'yearEndApi'),
+  // The region-year's DRG/DIP case mix and point value (the fund dashboard).
+  getCaseMix: route('GET', '/v1/reports/case-mix/{region}/{year}', 'yearEndApi'),
   startSimulation: route('POST', '/v1/simulations', 'simulation'),
   listSimulations: route('GET', '/v1/simulations', 'simulation'),
   getSimulation: route('GET', '/v1/simulations/{runId}', 'simulation'),

@@ -10,9 +10,10 @@ import * as z from 'zod';
 import { requireActingFor, requireRole, type Principal } from '../../shared/auth/principal.ts';
 import { httpApi, type ApiRequest } from '../../shared/http/api.ts';
 import { forbidden, notFound } from '../../shared/http/errors.ts';
-import { readClaim, readLedger, type ClaimRecord } from '../../shared/settlement/store/claims.ts';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor.ts';
+import { providerClaimsPage, providerYearKey, readClaim, readLedger, type ClaimRecord } from '../../shared/settlement/store/claims.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
-import { claimParams, parseBill, reversalBody } from './requests.ts';
+import { claimParams, parseBill, providerClaimsParams, providerClaimsQuery, reversalBody } from './requests.ts';
 import { reverseClaim } from './reverse.ts';
 import { preSettle, settleClaim } from './settle.ts';
 
@@ -76,6 +77,25 @@ export const handler = httpApi(logger, 'adjudication', {
     return {
       statusCode: 200,
       body: { claim: claimView(claim), statement: claim.statement, ledger: await readLedger(providerCode, claimNo) },
+    };
+  },
+
+  listProviderClaims: async (request) => {
+    const principal = request.principal();
+    requireRole(principal, 'provider', 'staff');
+    const { providerCode } = request.params(providerClaimsParams);
+    requireActingFor(principal, providerCode);
+    const q = request.query(providerClaimsQuery);
+    const partition = providerYearKey(providerCode, q.year);
+    const page = await providerClaimsPage(
+      providerCode,
+      q.year,
+      q.limit,
+      q.cursor ? decodeCursor(q.cursor, (key) => key.gsi2pk === partition) : undefined,
+    );
+    return {
+      statusCode: 200,
+      body: { providerCode, year: q.year, claims: page.items, ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) },
     };
   },
 

@@ -5,7 +5,7 @@
  */
 import { routeDocsOf } from '../../tools/route-docs.ts';
 import { billSchema } from '../../shared/settlement/bill.ts';
-import { claimParams, reversalBody } from './requests.ts';
+import { claimParams, providerClaimsParams, providerClaimsQuery, reversalBody } from './requests.ts';
 
 const tags = ['settlement'];
 const bill = billSchema.meta({ id: 'Bill' });
@@ -82,6 +82,22 @@ export const routeDocs = routeDocsOf<'adjudication'>({
           'The claim number is already settled with a different bill: details { field: "body.claimNo", rule: "different_bill", settlementNo }',
       },
       503: contention,
+    },
+  },
+  listProviderClaims: {
+    tags,
+    roles: ['provider', 'staff'],
+    summary: "A provider's claims of a year, newest settlement date first, paged (the hospital's 本院结算 list)",
+    description:
+      'A provider lists its own claims, staff any provider’s; a regulator reads claims one by one (GET /v1/claims/{providerCode}/{claimNo}). ' +
+      '`year` is the insurance year whose accumulators the claims moved. Each item is a summary (the statement stays with the claim): ' +
+      '{ providerCode, claimNo, memberId, status (settled | reversed), settlementNo, visitType, serviceDate, settlementDate, settledAt, ' +
+      'billedFen, fundPaidFen, patientPaidFen }. `nextCursor` continues the list; a cursor of another provider or year is 400 `query.cursor`.',
+    request: { params: providerClaimsParams, query: providerClaimsQuery },
+    responses: {
+      200: { description: '`{ providerCode, year, claims: [...], nextCursor? }`' },
+      400: { description: 'A bad year, limit (1-100) or cursor: details.problems names the field' },
+      403: { description: 'A provider listing another provider, or a regulator' },
     },
   },
   getClaim: {

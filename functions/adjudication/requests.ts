@@ -28,6 +28,14 @@ export function parseBill(body: unknown): Bill {
 
 export const claimParams = z.object({ providerCode: providerCodeSchema, claimNo: claimNoSchema });
 
+export const providerClaimsParams = z.object({ providerCode: providerCodeSchema });
+export const providerClaimsQuery = z.strictObject({
+  /** The insurance year whose claims to list (the year of the accumulators they moved). */
+  year: z.coerce.number().int().min(2000).max(2100),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(2000).optional(),
+});
+
 export const reversalBody = z.strictObject({
   /** Why (冲正 / 退费): kept on the claim and the ledger entry. */
   reason: z.string().trim().min(1).max(500),

@@ -6,6 +6,7 @@ import { getBudgetRoute, putBudgetRoute } from './budgets.ts';
 import { addCapitatedMembersRoute, getCommunityRoute, putAssessmentRoute, registerCommunityRoute } from './communities.ts';
 import { fundReportRoute, getRunRoute, postRunRoute } from './runs.ts';
 import { fundAccountsRoute } from './fund-accounts.ts';
+import { providerFundsRoute } from './provider-funds.ts';
 
 const logger = createLogger('prepayment');
 
@@ -20,6 +21,7 @@ const routes: RouteTableOf<'prepaymentApi'> = {
   getPrepaymentRun: getRunRoute,
   getFundReport: fundReportRoute,
   getFundAccounts: fundAccountsRoute,
+  getProviderFunds: providerFundsRoute,
 };
 
 /**

@@ -7,6 +7,7 @@ import { routeDocsOf } from '../../tools/route-docs.ts';
 import { budgetInputSchema, regionSchema } from '../../shared/budget/budget.ts';
 import { assessmentInputSchema, healthCommunityInputSchema } from '../../shared/budget/community.ts';
 import { fundAccountsQuery } from './fund-accounts.ts';
+import { providerFundsParams } from './provider-funds.ts';
 import { budgetParams, yearParam } from './budgets.ts';
 import { capitatedBody, communityParams } from './communities.ts';
 import { periodSchema, prepaymentRunRequest } from './runs.ts';
@@ -113,5 +114,20 @@ export const routeDocs = routeDocsOf<'prepaymentApi'>({
       "Employees' and residents' funds apart. Income: residents' contributions (individual, government and assistance shares) and employees' employer parts, by month paid (employees' individual parts go to personal accounts, shown beside). Payments: what settled claims paid by layer, by accounting month, reversals taken back; the scheme's fund pays the basic and catastrophic layers. Reserve: the budget's opening reserve for the scheme + income − the fund's payments; months of payment = reserve ÷ the average monthly payment. Each scheme's warning levels as last recorded (FundWarningRaised carries the scheme).",
     request: { params: budgetParams, query: fundAccountsQuery },
     responses: { 200: { description: 'Each scheme’s account through the month' }, 404: { description: 'No budget or policy' } },
+  },
+  getProviderFunds: {
+    tags,
+    roles: ['provider', 'staff'],
+    summary: "A provider's money of a year: monthly fund payments and points, monthly advances (月度预拨), recoveries and the year-end",
+    description:
+      'For the hospital itself (a provider reads only its own code; another is 403) and staff. `months` has all twelve months: ' +
+      '{ month, claims, fundPaidFen, stays, cases, centipoints (DRG and DIP), advanceFen (what the prepayment runs of that month paid) } from ' +
+      'the projection of settled claims and grouped cases the runs read; `ledger` lists every entry of the year (prepayment, year-end, recovery: ' +
+      '{ kind, period, version, runId, amountFen }, a recovery negative); `totals` sums them (`yearEndFen` null until a year-end has run).',
+    request: { params: providerFundsParams },
+    responses: {
+      200: { description: '`{ providerCode, year, totals, months, ledger }`' },
+      403: { description: 'A provider reading another provider, or a regulator' },
+    },
   },
 });

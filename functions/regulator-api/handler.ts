@@ -3,6 +3,7 @@ import { createLogger } from '../../shared/runtime/logger.ts';
 import { auditTrailRoute } from './audit-trail.ts';
 import { getAlertRoute, listAlertsRoute, transitionRoute } from './alerts.ts';
 import { digestRoute } from './digest.ts';
+import { riskReportRoute } from './risk-report.ts';
 import { createSubscriptionRoute, deleteSubscriptionRoute, listSubscriptionsRoute } from './subscriptions.ts';
 
 const logger = createLogger('regulator-api');
@@ -17,4 +18,5 @@ export const handler = httpApi(logger, 'regulatorApi', {
   createSubscription: createSubscriptionRoute,
   deleteSubscription: deleteSubscriptionRoute,
   getAuditTrail: auditTrailRoute,
+  getRiskReport: riskReportRoute,
 });

@@ -10,6 +10,7 @@ import { transitionRequestSchema } from '../../shared/fraud/case.ts';
 import { DEFAULT_BACKOFF } from '../../shared/fraud/delivery.ts';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../shared/fraud/signing.ts';
 import { subscriptionRequestSchema } from '../../shared/fraud/subscription.ts';
+import { riskReportParams } from './risk-report.ts';
 import { alertParams, listQuery } from './alerts.ts';
 import { subscriptionParams } from './subscriptions.ts';
 import { DIGEST_LISTED, digestParams } from './digest.ts';
@@ -118,5 +119,20 @@ export const routeDocs = routeDocsOf<'regulatorApi'>({
       "The correlation id is the `x-correlation-id` a request answered with (or sent). Staff see every event; a regulator only its region's. An unknown id answers an empty list.",
     request: { params: auditParams },
     responses: { 200: { description: '{ correlationId, events: [{ eventId, source, detailType, time, detail }] }' } },
+  },
+  getRiskReport: {
+    tags,
+    roles: ['regulator', 'staff'],
+    summary: "A region's risk report of a year: providers ranked by risk, rule hits by type and month",
+    description:
+      "From the region's alerts raised in the year (the agency's calendar, Asia/Shanghai). `providers`, ranked by the amount their alerts put at stake, " +
+      'then the highest score: { providerCode, alerts, open, investigating, confirmed, dismissed, serious (high or critical), maxScore, atStakeFen, ' +
+      'recoveryFen (set by confirmed cases) }. `ruleHits`: { month, ruleType, hits }, each rule type counted once per alert in the month it was raised. ' +
+      'A regulator reads its own region only (another is 403); staff any.',
+    request: { params: riskReportParams },
+    responses: {
+      200: { description: '{ region, year, alerts, providers, ruleHits }' },
+      403: { description: 'A regulator of another region, or a provider' },
+    },
   },
 });

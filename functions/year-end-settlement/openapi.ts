@@ -53,4 +53,17 @@ export const routeDocs = routeDocsOf<'yearEndApi'>({
     request: { params: yearParams, query: z.object({ version: z.coerce.number().int().positive().optional() }) },
     responses: { 200: { description: 'The summary, a dozen lines' }, 404: { description: 'Not settled yet' } },
   },
+  getCaseMix: {
+    tags,
+    roles: ['staff', 'regulator'],
+    summary: "A region-year's DRG/DIP case mix (病组结构) and point value",
+    description:
+      "The grouped cases of the region's year by group (DRG, or DIP where the region's cases are DIP's), each { group, mdc, cases, centipoints, " +
+      "shareBp (of the year's points) }, and by MDC; a readmission cut lowers its case's group's points. Cases are counted as grouping recorded them " +
+      '(a reversed claim’s case is withdrawn in the payment projection the year-end reads, not here). `pointValue` is the year-end’s once the year ' +
+      'is settled (`basis: year-end`), else the budget’s DRG/DIP pool over the points so far (`basis: budget-so-far`); null without a budget. ' +
+      'A regulator reads its own region only.',
+    request: { params: yearParams },
+    responses: { 200: { description: '{ region, year, method, cases, totalCentipoints, groups, mdcs, pointValue }' } },
+  },
 });

@@ -27,6 +27,7 @@ import { startPoller } from './poller.ts';
 import { startScheduler, type LocalScheduler } from './scheduler.ts';
 import { startHttpFront } from './http-front.ts';
 import { emptyFigures, PHASE_LABELS, type DemoProgress } from './demo/progress.ts';
+import { consoleFile, mintConsoleToken } from './console.ts';
 import { type LocalIam, localIam } from './guard.ts';
 import type { Grants } from './iam.ts';
 import { OPERATOR_CREDENTIALS } from './identity.ts';
@@ -192,8 +193,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     stops.push(() => scheduler.stop());
 
-    const localEndpoints = async (req: IncomingMessage, url: URL) => {
+    const localEndpoints = async (req: IncomingMessage, url: URL, body: Buffer) => {
       if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return { statusCode: 200, body: { keys: [key.publicJwk] } };
+      // The console (its files and its local-only sign-in); on AWS it is CloudFront's and the IdP's.
+      // The console reads where the API is and how to sign in from its config.json (on AWS the deployment writes it).
+      if (req.method === 'GET' && url.pathname === '/console/config.json')
+        return { statusCode: 200, body: { environment: 'local', apiUrl: '', localSignIn: true } };
+      if ((req.method === 'GET' || req.method === 'HEAD') && url.pathname.startsWith('/console')) {
+        const file = await consoleFile(url.pathname);
+        if (file) return file;
+      }
+      if (req.method === 'POST' && url.pathname === '/local/tokens') return mintConsoleToken(body, (p, ttl) => mintToken(key, p, ttl));
       if (req.method === 'GET' && url.pathname === '/_local') return { statusCode: 200, body: await describe() };
       if (req.method === 'GET' && url.pathname === '/_local/queues') return { statusCode: 200, body: await queueDepths() };
       const fire = /^\/_local\/schedules\/([A-Za-z]+)$/.exec(url.pathname);

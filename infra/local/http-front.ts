@@ -71,8 +71,11 @@ export interface HttpFrontOptions {
   region: string;
   account: string;
   invoke: (fn: FunctionKey, event: unknown, trigger: 'http' | 'authorizer') => Promise<unknown>;
-  /** Extra endpoints of the local cloud itself (JWKS, schedule triggers): answered before the routes. */
-  local: (req: IncomingMessage, url: URL, body: Buffer) => Promise<{ statusCode: number; body: unknown } | undefined>;
+  /**
+   * Extra endpoints of the local cloud itself (JWKS, schedule triggers, the console's files): answered
+   * before the routes. A JSON body unless the answer names its headers (then the body is sent as is).
+   */
+  local: (req: IncomingMessage, url: URL, body: Buffer) => Promise<LocalAnswer | undefined>;
   /**
    * How far `npm start`'s demo year has got (infra/local/demo/progress.ts), served as
    * `GET /local/demo/progress` for the console: a local-cloud page, not a platform route, so it is in
@@ -80,6 +83,10 @@ export interface HttpFrontOptions {
    */
   demoProgress?: () => unknown;
 }
+
+export type LocalAnswer =
+  | { statusCode: number; body: unknown; headers?: undefined }
+  | { statusCode: number; body: Buffer | string; headers: Record<string, string> };
 
 /** Where the console reads the demo year's progress (local cloud only). */
 export const DEMO_PROGRESS_PATH = '/local/demo/progress';
@@ -213,6 +220,11 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     }
 
     const local = await options.local(req, url, body);
+    if (local?.headers) {
+      res.writeHead(local.statusCode, local.headers);
+      res.end(req.method === 'HEAD' ? undefined : local.body);
+      return;
+    }
     if (local) {
       res.writeHead(local.statusCode, { 'content-type': 'application/json' });
       res.end(JSON.stringify(local.body));

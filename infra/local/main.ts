@@ -12,6 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalCloud } from './cloud.ts';
+import { ensureConsoleBuilt } from './console.ts';
 import type { DemoProgress } from './demo/progress.ts';
 import { progressLine, readyBlock } from './demo/summary.ts';
 import { DEFAULT_SCALE, DEFAULT_SEED, runDemoYear } from './demo/year.ts';
@@ -32,6 +33,12 @@ if (demoOn && !(Number.isInteger(scale) && scale >= 20)) {
   process.exit(2);
 }
 
+// The console's build runs beside the cloud's start (vite, a few seconds; nothing when it is current).
+const consoleBuild = ensureConsoleBuilt(say).then(
+  (b) => (b.built ? say(`console built in ${b.ms} ms`) : undefined),
+  (error: unknown) =>
+    say(`console build failed (npm run console:build shows why): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`),
+);
 const cloud = await startLocalCloud({
   dataDir,
   apiPort,
@@ -39,6 +46,7 @@ const cloud = await startLocalCloud({
   logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'WARN',
   say,
 });
+await consoleBuild;
 const readyMs = Math.round(performance.now() - startedAt);
 const host = `localhost:${new URL(cloud.apiUrl).port}`;
 say(`Ready in ${readyMs} ms`);

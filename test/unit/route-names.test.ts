@@ -42,7 +42,8 @@ describe('route names in infra/topology.ts', () => {
         3 /* a claim's audit result, the provider's appeal, the daily digest of review items, issue 13 */ +
         15 /* long-term care, issue 15 */ +
         5 /* maternity: pregnancies, eligibility, allowances, employer wages, issue 15 */ +
-        1 /* fund accounts per scheme, issue 14.5 */,
+        1 /* fund accounts per scheme, issue 14.5 */ +
+        4 /* the console's reads: a provider's claims and funds, the risk report, the case mix, issue 16 */,
     );
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[a-z][a-zA-Z]*$/);
@@ -66,6 +67,7 @@ describe('httpApi over a table keyed by route name', () => {
     preSettleClaim: () => ({ statusCode: 200, body: { route: 'preSettleClaim' } }),
     settleClaim: () => ({ statusCode: 201, body: { route: 'settleClaim' } }),
     getClaim: () => ({ statusCode: 200, body: { route: 'getClaim' } }),
+    listProviderClaims: () => ({ statusCode: 200, body: { route: 'listProviderClaims' } }),
     reverseClaim: () => ({ statusCode: 200, body: { route: 'reverseClaim' } }),
   };
   const handler = httpApi(createLogger('test'), 'adjudication', table);

@@ -7,6 +7,7 @@ import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { cancellationReasons } from '../../runtime/condition-failure.ts';
 import type { CaseChange } from '../case.ts';
+import type { AlertFacts } from '../risk-report.ts';
 import { outboxPut, type OutboxEntry } from '../../events/outbox.ts';
 import { alertsTable, queryAll, type Item } from './dynamo.ts';
 import { keys } from './keys.ts';
@@ -191,4 +192,31 @@ export async function saveTransition(
     if (cancellationReasons(error)) return 'stale';
     throw error;
   }
+}
+
+/**
+ * A region's alerts raised between two instants (the risk report's read): only the fields the report
+ * sums, so a year of alerts is read without their rules' explanations.
+ */
+export async function regionAlertFacts(region: string, from: string, to: string, max = 50_000): Promise<AlertFacts[]> {
+  const items = await queryAll(
+    {
+      IndexName: 'byRegion',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+      ProjectionExpression: 'providerCode, raisedAt, #status, severity, score, ruleTypes, amounts, recoveryFen',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.regionInbox(region), ':from': from, ':to': to },
+    },
+    max,
+  );
+  return items.map((i) => ({
+    providerCode: i.providerCode as string,
+    raisedAt: i.raisedAt as string,
+    status: i.status as string,
+    severity: i.severity as string,
+    score: (i.score as number | undefined) ?? 0,
+    ruleTypes: (i.ruleTypes as string[] | undefined) ?? [],
+    atStakeFen: ((i.amounts as { atStakeFen?: number } | undefined)?.atStakeFen as number | undefined) ?? 0,
+    ...(typeof i.recoveryFen === 'number' ? { recoveryFen: i.recoveryFen } : {}),
+  }));
 }

@@ -141,7 +141,7 @@ function toItem(record: ClaimRecord): Record<string, unknown> {
     totals: statement.totals,
     gsi1pk: `MEMBER#${record.memberId}`,
     gsi1sk: `${bill.visit.serviceDate}#${record.providerCode}#${record.claimNo}`,
-    gsi2pk: `PROVIDER#${record.providerCode}#YEAR#${record.year}`,
+    gsi2pk: providerYearKey(record.providerCode, record.year),
     gsi2sk: `${statement.visit.settlementDate}#${record.claimNo}`,
     // A pooling region's claims of a scheme and year, sharded by member partition (a simulation reads
     // each partition on its own), by member then settlement order.
@@ -430,3 +430,66 @@ export function commitReversal(
   };
   return commitClaim(reversed, claimCondition, accumulator, entry, 'reversed', household, accountItems);
 }
+
+/** What a list of claims shows of each: the plain copies kept on the item (the statement stays packed). */
+export interface ClaimSummary {
+  providerCode: string;
+  claimNo: string;
+  memberId: string;
+  status: ClaimStatus;
+  settlementNo: number;
+  visitType: string;
+  serviceDate: string;
+  settlementDate: string;
+  settledAt: string;
+  billedFen: number;
+  fundPaidFen: number;
+  patientPaidFen: number;
+}
+
+/**
+ * A provider's claims of a year, newest settlement date first, one page (byProviderYear). Only the
+ * plain copies are read (ProjectionExpression): a page of 100 never unpacks a bill or a statement.
+ */
+export async function providerClaimsPage(
+  providerCode: string,
+  year: number,
+  limit: number,
+  start?: Record<string, unknown>,
+): Promise<{ items: ClaimSummary[]; next?: Record<string, unknown> }> {
+  const out = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: tableName('claims'),
+      IndexName: 'byProviderYear',
+      KeyConditionExpression: 'gsi2pk = :p',
+      ExpressionAttributeValues: { ':p': providerYearKey(providerCode, year) },
+      ProjectionExpression:
+        'pk, sk, gsi2pk, gsi2sk, providerCode, claimNo, memberId, #status, settlementNo, visitType, serviceDate, settlementDate, settledAt, totals',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }),
+  );
+  const items = (out.Items ?? []).map((i) => {
+    const totals = (i.totals ?? {}) as { billedFen?: number; fundPaidFen?: number; patientPaidFen?: number };
+    return {
+      providerCode: i.providerCode as string,
+      claimNo: i.claimNo as string,
+      memberId: i.memberId as string,
+      status: i.status as ClaimStatus,
+      settlementNo: i.settlementNo as number,
+      visitType: i.visitType as string,
+      serviceDate: i.serviceDate as string,
+      settlementDate: i.settlementDate as string,
+      settledAt: i.settledAt as string,
+      billedFen: totals.billedFen ?? 0,
+      fundPaidFen: totals.fundPaidFen ?? 0,
+      patientPaidFen: totals.patientPaidFen ?? 0,
+    };
+  });
+  return { items, ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+}
+
+/** The byProviderYear partition of a provider's year (what a page cursor must belong to). */
+export const providerYearKey = (providerCode: string, year: number) => `PROVIDER#${providerCode}#YEAR#${year}`;
