@@ -12,12 +12,13 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, fstatSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
-import { drgCaseSchema, type GroupOptions, type Outcome } from '../shared/drg/case.ts';
+import { parseDrgCase, type GroupOptions, type Outcome } from '../shared/drg/case.ts';
 import { GROUPER_VERSIONS, type GrouperVersion } from '../shared/drg/package.ts';
 import { grouperFor } from '../shared/drg/rule-packages.ts';
 
@@ -33,42 +34,40 @@ export interface BatchStats {
   outcomes: Record<Outcome, number>;
 }
 
-const FLUSH_BYTES = 64 * 1024;
+const emptyStats = (): BatchStats => ({ cases: 0, errors: 0, outcomes: { grouped: 0, qy: 0, ungroupable: 0 } });
 
-export async function runBatch(input: Readable, output: Writable, options: BatchOptions): Promise<BatchStats> {
+/**
+ * Groups the lines of a block of text (whole lines; `firstLine` is the number of its first) and
+ * returns their results, a JSON line each, in order; blank lines give none. The one per-line path,
+ * on the main thread or in a worker.
+ */
+function groupBlock(text: string, firstLine: number, options: BatchOptions, stats: BatchStats): string {
   const grouper = grouperFor(options.version);
   const groupOptions: GroupOptions = { qy: options.qy ?? true, codes: options.codes ?? 'yibao' };
-  const stats: BatchStats = { cases: 0, errors: 0, outcomes: { grouped: 0, qy: 0, ungroupable: 0 } };
-  let bytesRead = 0;
-  input.on('data', (chunk: Buffer | string) => {
-    bytesRead += chunk.length;
-  });
-
-  let pending = '';
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const chunk = pending;
-    pending = '';
-    if (!output.write(chunk)) await once(output, 'drain');
-  };
-
-  let lineNo = 0;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+  let out = '';
+  let lineNo = firstLine - 1;
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    // A CRLF file's lines end in \r: not part of the line.
+    const line = text.charCodeAt(end - 1) === 13 && end > at ? text.slice(at, end - 1) : text.slice(at, end);
+    at = end + 1;
     lineNo++;
     if (line.trim() === '') continue;
-    let out: unknown;
+    let result: unknown;
     let raw: unknown;
     try {
       raw = JSON.parse(line);
-      const parsed = drgCaseSchema.safeParse(raw);
+      const parsed = parseDrgCase(raw);
       if (parsed.success) {
-        const result = grouper.group(parsed.data, groupOptions);
+        const grouped = grouper.group(parsed.data, groupOptions);
         stats.cases++;
-        stats.outcomes[result.outcome]++;
-        out = result;
+        stats.outcomes[grouped.outcome]++;
+        result = grouped;
       } else {
         stats.errors++;
-        out = {
+        result = {
           ...idOf(raw),
           version: options.version,
           line: lineNo,
@@ -77,15 +76,138 @@ export async function runBatch(input: Readable, output: Writable, options: Batch
       }
     } catch {
       stats.errors++;
-      out = { version: options.version, line: lineNo, error: 'not valid JSON' };
+      result = { version: options.version, line: lineNo, error: 'not valid JSON' };
     }
-    pending += `${JSON.stringify(out)}\n`;
-    if (pending.length >= FLUSH_BYTES) await flush();
-    if ((lineNo & 4095) === 0) options.onProgress?.(bytesRead, stats.cases);
+    out += `${JSON.stringify(result)}\n`;
   }
-  await flush();
+  return out;
+}
+
+/** Lines at most this many bytes at a time go to one block (a worker's unit of work). */
+const BLOCK_BYTES = 512 * 1024;
+
+/**
+ * Reads whole-line blocks of bytes from the input: each run of chunks up to its last newline, the
+ * rest kept for the next; with the number of each block's first line. Bytes, not text: a block moves
+ * to a worker thread without a copy and is decoded there (a newline never splits a UTF-8 character).
+ */
+async function* blocks(input: Readable, onBytes: (n: number) => void): AsyncGenerator<{ bytes: Buffer; firstLine: number }> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let nextLine = 1;
+  const take = (bytes: Buffer) => {
+    const block = { bytes, firstLine: nextLine };
+    for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) nextLine++;
+    return block;
+  };
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    onBytes(bytes.length);
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    if (pendingBytes < BLOCK_BYTES) continue;
+    const joined = Buffer.concat(pending);
+    const cut = joined.lastIndexOf(10);
+    // Kept as a copy of its own, so the block's memory can be handed over whole.
+    pending = cut < 0 ? [joined] : [Buffer.from(joined.subarray(cut + 1))];
+    pendingBytes = pending[0]!.length;
+    if (cut >= 0) yield take(joined.subarray(0, cut + 1));
+  }
+  if (pendingBytes > 0) yield take(Buffer.concat(pending));
+}
+
+async function write(output: Writable, data: string | Uint8Array): Promise<void> {
+  if (data.length > 0 && !output.write(data)) await once(output, 'drain');
+}
+
+/** Groups every line of `input` on this thread, writing each result as a JSON line to `output` in input order. */
+export async function runBatch(input: Readable, output: Writable, options: BatchOptions): Promise<BatchStats> {
+  const stats = emptyStats();
+  let bytesRead = 0;
+  for await (const block of blocks(input, (n) => (bytesRead += n))) {
+    await write(output, groupBlock(block.bytes.toString('utf8'), block.firstLine, options, stats));
+    options.onProgress?.(bytesRead, stats.cases);
+  }
   options.onProgress?.(bytesRead, stats.cases);
   return stats;
+}
+
+type ToWorker = { seq: number; bytes: Uint8Array; firstLine: number };
+type FromWorker = { seq: number; out: Uint8Array; stats: BatchStats };
+
+/** The memory to hand over with a message: the view's whole buffer when the view is all of it, else none (copied). */
+const whole = (view: Uint8Array): ArrayBuffer[] =>
+  view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer ? [view.buffer] : [];
+
+/**
+ * The same, with the grouping spread over worker threads running `script` (the tool's own bundle):
+ * this thread reads blocks of whole lines and hands them out, at most two per worker in flight, and
+ * writes the results back in input order. Same output, byte for byte, as runBatch.
+ */
+export async function runBatchParallel(
+  input: Readable,
+  output: Writable,
+  options: BatchOptions & { threads: number; script: string },
+): Promise<BatchStats> {
+  const { onProgress, threads, script, ...shared } = options;
+  const stats = emptyStats();
+  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: { drgBatch: shared } }));
+  const done = new Map<number, FromWorker>();
+  let wake: (() => void) | undefined;
+  let failure: unknown;
+  for (const w of workers) {
+    w.on('message', (m: FromWorker) => {
+      done.set(m.seq, m);
+      wake?.();
+    });
+    w.on('error', (error) => {
+      failure = error;
+      wake?.();
+    });
+  }
+  const settled = () => new Promise<void>((r) => (wake = r));
+  let nextToWrite = 0;
+  let sent = 0;
+  let bytesRead = 0;
+  const drain = async (untilInFlight: number) => {
+    while (sent - nextToWrite > untilInFlight) {
+      if (failure) throw failure;
+      const ready = done.get(nextToWrite);
+      if (!ready) {
+        await settled();
+        continue;
+      }
+      done.delete(nextToWrite++);
+      stats.cases += ready.stats.cases;
+      stats.errors += ready.stats.errors;
+      for (const k of Object.keys(stats.outcomes) as Outcome[]) stats.outcomes[k] += ready.stats.outcomes[k];
+      await write(output, ready.out);
+      onProgress?.(bytesRead, stats.cases);
+    }
+  };
+  try {
+    for await (const block of blocks(input, (n) => (bytesRead += n))) {
+      await drain(threads * 2 - 1);
+      workers[sent % threads]!.postMessage({ seq: sent, ...block } satisfies ToWorker, whole(block.bytes));
+      sent++;
+    }
+    await drain(0);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  onProgress?.(bytesRead, stats.cases);
+  return stats;
+}
+
+/** A worker thread of runBatchParallel: groups each block it is handed. */
+function serveAsWorker(options: BatchOptions): void {
+  const decoder = new TextDecoder();
+  parentPort!.on('message', (m: ToWorker) => {
+    const stats = emptyStats();
+    const out = Buffer.from(groupBlock(decoder.decode(m.bytes), m.firstLine, options, stats));
+    // Encoded here, handed over whole: the main thread only writes bytes.
+    parentPort!.postMessage({ seq: m.seq, out, stats } satisfies FromWorker, whole(out));
+  });
 }
 
 function idOf(raw: unknown): { id?: string } {
@@ -142,10 +264,20 @@ async function main(): Promise<void> {
     : undefined;
   bar?.start(size || 1, 0, { cases: 0 });
   const output = options.out ? createWriteStream(options.out) : process.stdout;
-  const stats = await runBatch(process.stdin, output, {
-    ...options,
+  const batch: BatchOptions = {
+    version: options.version,
+    qy: options.qy,
+    codes: options.codes,
     onProgress: (bytes, cases) => bar?.update(size > 0 ? Math.min(bytes, size) : 0, { cases }),
-  });
+  };
+  // Run bundled (tools/run.mjs names the bundle), the grouping spreads over the machine's cores;
+  // from source (tsx), it stays on this thread.
+  const script = process.env.YIBAO_TOOL_BUNDLE;
+  const threads = Math.min(8, availableParallelism());
+  const stats =
+    script && threads > 1
+      ? await runBatchParallel(process.stdin, output, { ...batch, threads, script })
+      : await runBatch(process.stdin, output, batch);
   if (output !== process.stdout)
     await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
   bar?.stop();
@@ -157,4 +289,6 @@ async function main(): Promise<void> {
   );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
+const asWorker = (isMainThread ? undefined : (workerData as { drgBatch?: BatchOptions } | undefined))?.drgBatch;
+if (asWorker) serveAsWorker(asWorker);
+else if (isMainThread && process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -96,4 +96,6 @@ async function build() {
 
 if (!fresh()) await build();
 process.argv = [process.argv[0], entry, ...args];
+// A tool that starts worker threads runs them on its own bundle (tools/drg-batch.ts).
+process.env.YIBAO_TOOL_BUNDLE = bundle;
 await import(pathToFileURL(bundle).href);

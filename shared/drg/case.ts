@@ -112,3 +112,99 @@ export interface GroupResult {
   outcome: Outcome;
   trace: TraceEntry[];
 }
+
+const CASE_KEYS = new Set([
+  'id',
+  'sex',
+  'ageYears',
+  'ageDays',
+  'birthWeightGrams',
+  'principalDiagnosis',
+  'secondaryDiagnoses',
+  'procedures',
+  'ventilationHours',
+  'lengthOfStayDays',
+  'dischargeStatus',
+]);
+/** Not a value of the fast path: the case goes to the schema, which answers (and names what is wrong). */
+const UNSURE = Symbol('unsure');
+
+const isInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const optionalInt = (v: unknown, min: number, max: number): number | undefined | typeof UNSURE =>
+  v === undefined || v === null ? undefined : isInt(v, min, max) ? v : UNSURE;
+
+function codes(v: unknown): string[] | typeof UNSURE {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length > 100) return UNSURE;
+  const out: string[] = [];
+  for (const c of v) {
+    if (c === null) continue;
+    if (typeof c !== 'string') return UNSURE;
+    const t = c.trim();
+    if (t.length > 40) return UNSURE;
+    if (t !== '') out.push(t);
+  }
+  return out;
+}
+
+/**
+ * drgCaseSchema's answer for a case, by a direct path for a well-formed one (the batch command's
+ * common line, where zod's general machinery cost more than the grouping itself) and by the schema
+ * for anything else: whatever the direct path is not sure of, the schema decides and explains. The
+ * direct path gives exactly the schema's output (test/unit/drg-case-fast.test.ts checks it on
+ * generated cases, well-formed and not).
+ */
+export function parseDrgCase(raw: unknown): ReturnType<typeof drgCaseSchema.safeParse> {
+  const fast = directCase(raw);
+  return fast === UNSURE ? drgCaseSchema.safeParse(raw) : { success: true, data: fast };
+}
+
+function directCase(raw: unknown): DrgCase | typeof UNSURE {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return UNSURE;
+  const r = raw as Record<string, unknown>;
+  for (const key in r) if (!CASE_KEYS.has(key)) return UNSURE;
+  if (Object.getPrototypeOf(r) !== Object.prototype) return UNSURE;
+  const { id, sex, principalDiagnosis, dischargeStatus, ventilationHours } = r;
+  if (!(id === undefined || id === null || (typeof id === 'string' && id.length >= 1 && id.length <= 100))) return UNSURE;
+  if (sex !== 'M' && sex !== 'F' && sex !== '1' && sex !== '2') return UNSURE;
+  const ageYears = optionalInt(r.ageYears, 0, 150);
+  const ageDays = optionalInt(r.ageDays, 0, AGE_DAYS_MAX);
+  const birthWeightGrams = optionalInt(r.birthWeightGrams, 100, 10_000);
+  const lengthOfStayDays = optionalInt(r.lengthOfStayDays, 0, 3660);
+  if (ageYears === UNSURE || ageDays === UNSURE || birthWeightGrams === UNSURE || lengthOfStayDays === UNSURE) return UNSURE;
+  if (typeof principalDiagnosis !== 'string') return UNSURE;
+  const pdx = principalDiagnosis.trim();
+  if (pdx.length < 1 || pdx.length > 40) return UNSURE;
+  const secondaryDiagnoses = codes(r.secondaryDiagnoses);
+  const procedures = codes(r.procedures);
+  if (secondaryDiagnoses === UNSURE || procedures === UNSURE) return UNSURE;
+  if (
+    !(
+      ventilationHours === undefined ||
+      ventilationHours === null ||
+      (typeof ventilationHours === 'number' && ventilationHours >= 0 && ventilationHours <= 24 * 366)
+    )
+  )
+    return UNSURE;
+  if (!(dischargeStatus === undefined || dischargeStatus === null || (typeof dischargeStatus === 'string' && dischargeStatus.length <= 20)))
+    return UNSURE;
+  // The schema's cross-field rules: an age in years or days, and the two agreeing.
+  if (ageYears === undefined && (ageDays === undefined || ageDays > 150 * 366)) return UNSURE;
+  if (ageYears !== undefined && ageDays !== undefined) {
+    const { from, to } = ageDaysRange(ageYears);
+    if (ageDays < from || ageDays > to) return UNSURE;
+  }
+  return {
+    id: id ?? undefined,
+    sex,
+    ageDays,
+    birthWeightGrams,
+    principalDiagnosis: pdx,
+    secondaryDiagnoses,
+    procedures,
+    ventilationHours: ventilationHours ?? undefined,
+    lengthOfStayDays,
+    dischargeStatus: dischargeStatus ?? undefined,
+    ageYears: ageYears ?? Math.floor(ageDays! / DAYS_PER_YEAR),
+  } as DrgCase;
+}
