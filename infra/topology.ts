@@ -791,7 +791,7 @@ export const queues = {
   alertDelivery: {
     // Five attempts per alert: the consumer sets each failed message's visibility to a backoff
     // (30 s, 2 min, 8 min, 32 min) before the DLQ takes it (shared/fraud/delivery.ts).
-    purpose: 'Fraud alerts to deliver to subscribed regulators.',
+    purpose: "Fraud alerts and fund warnings (per scheme) to deliver to subscribed regulators' webhooks.",
     consumer: 'alertDelivery',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
@@ -905,6 +905,12 @@ export const rules = {
   fraudAlertsToDelivery: {
     description: 'Raised fraud alerts go to the regulators who subscribed.',
     pattern: { source: [EventSource.fraud], 'detail-type': [DetailType.fraudAlertRaised] },
+    target: 'alertDelivery',
+  },
+  fundWarningsToDelivery: {
+    description:
+      "Fund warnings (each scheme's reserve and budget, the region's fund, providers' budgets) go to the regulators who chose them.",
+    pattern: { source: [EventSource.prepayment], 'detail-type': [DetailType.fundWarningRaised] },
     target: 'alertDelivery',
   },
   // Two rules, not one over both sources and all three types: that one would also take a drg

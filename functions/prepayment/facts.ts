@@ -135,6 +135,7 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
         month: d.dischargeDate.slice(0, 7),
         centipoints: d.points.centipoints,
         method: d.method ?? 'drg',
+        ...(d.points.pricing === 'bed-day' ? { bedDay: true } : {}),
       },
       cuts,
       now,

@@ -27,6 +27,10 @@ const webhook = [
   `\`${DELIVERY_HEADER}\` (the same on every attempt: deduplicate by it) and \`${EVENT_HEADER}\`. Verify the signature and reject old timestamps.`,
   `A 2xx answer takes the alert; anything else is retried after ${DEFAULT_BACKOFF.baseSeconds} s, then ×${DEFAULT_BACKOFF.factor} each time, and dead-lettered after the last try`,
   '(every attempt is recorded on the alert). Webhooks must be HTTPS.',
+  '`filter.events` chooses what the webhook receives: `fraud.alert.raised` (the default) and/or `fund.warning.raised`, the fund early warnings of the region',
+  "(FundWarningRaised: each scheme's own reserve in months of payment and its budget against execution, the region's whole fund, providers' budgets),",
+  'narrowed by `filter.fundWarnings` (`schemes`, `kinds`, `minLevel`). A warning is POSTed as `{ type: "fund.warning.raised", deliveryId, subscriptionId, warning }`',
+  '(`warning`: warningId, region, year, throughMonth, kind, scheme?, providerCode?, level, previousLevel, value, threshold, message), signed, retried and dead-lettered as an alert is.',
 ].join(' ');
 
 export const routeDocs = routeDocsOf<'regulatorApi'>({

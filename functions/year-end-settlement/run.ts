@@ -22,7 +22,7 @@ import { settleYear, type ProviderYear, type YearEndResult } from '../../shared/
 import { getBudget } from '../../shared/budget/store/budget.ts';
 import { mapLimit } from '../../shared/budget/store/db.ts';
 import { communitySpent, yearTotals } from '../../shared/budget/store/facts.ts';
-import { pointsOf } from '../../shared/budget/facts.ts';
+import { bedDayPointsOf, pointsOf } from '../../shared/budget/facts.ts';
 import { planTakes, takenFen } from '../../shared/budget/recoveries.ts';
 import { owedRecoveries, owedTotals } from '../../shared/budget/store/recoveries.ts';
 import type { PaymentMethod } from '../../shared/budget/policy.ts';
@@ -131,6 +131,7 @@ export async function loadYear(
       pointedFundPaidFen: points.pointedFundPaidFen,
       stays: t.stays,
       pointedStays: points.pointedStays,
+      bedDayCentipoints: bedDayPointsOf(t, payBy),
       globalBudgetFen: budget.providers.find((p) => p.providerCode === providerCode)?.globalBudgetFen ?? null,
       prepaidFen: b.prepaidFen,
       settledBeforeFen: before(b.yearEndByVersion),

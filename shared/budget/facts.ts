@@ -58,6 +58,9 @@ export interface MonthTotals {
   dipCases: number;
   dipPointedStays: number;
   dipPointedFundPaidFen: Fen;
+  /** Of each method's points, those of per-bed-day stays (the bed-day standard turned into points by the cost ratio). */
+  bedDayCentipoints: number;
+  dipBedDayCentipoints: number;
 }
 
 export const emptyMonth = (month: string): MonthTotals => ({
@@ -74,6 +77,8 @@ export const emptyMonth = (month: string): MonthTotals => ({
   dipCases: 0,
   dipPointedStays: 0,
   dipPointedFundPaidFen: 0,
+  bedDayCentipoints: 0,
+  dipBedDayCentipoints: 0,
 });
 
 /** Sums months into a year (or any span). */
@@ -101,3 +106,7 @@ export function pointsOf(
     };
   return { centipoints: 0, cases: 0, pointedStays: 0, pointedFundPaidFen: 0 };
 }
+
+/** Of the points the year-end pays under a method, those of per-bed-day stays (0 where it pays by items). */
+export const bedDayPointsOf = (t: MonthTotals, method: PaymentMethod): number =>
+  method === 'drg' ? t.bedDayCentipoints : method === 'dip' ? t.dipBedDayCentipoints : 0;

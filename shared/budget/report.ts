@@ -44,6 +44,18 @@ export const providerColumns = [
   ['to_recover_yuan', (p: ProviderStatement) => yuan(p.toRecoverFen)],
   ['settled_before_yuan', (p: ProviderStatement) => yuan(p.settledBeforeFen)],
   ['this_version_yuan', (p: ProviderStatement) => yuan(p.ledgerFen)],
+  // Issue 14: how each stay was paid, the global budget settled, recoveries (appended: every earlier column keeps its place).
+  ['method', (p: ProviderStatement) => p.method],
+  ['stays_settled', (p: ProviderStatement) => p.stays.settled],
+  ['stays_by_points', (p: ProviderStatement) => p.stays.byPoints],
+  ['stays_by_items', (p: ProviderStatement) => p.stays.byItems],
+  ['bed_day_points', (p: ProviderStatement) => points(p.bedDayCentipoints)],
+  ['global_budget_yuan', (p: ProviderStatement) => (p.globalBudget ? yuan(p.globalBudget.budgetFen) : null)],
+  ['global_budget_used_yuan', (p: ProviderStatement) => (p.globalBudget ? yuan(p.globalBudget.usedFen) : null)],
+  ['global_budget_outcome', (p: ProviderStatement) => p.globalBudget?.outcome ?? null],
+  ['global_budget_adjustment_yuan', (p: ProviderStatement) => yuan(p.globalBudgetFen)],
+  ['recoveries_yuan', (p: ProviderStatement) => yuan(p.recoveryFen)],
+  ['recovered_from_prepayments_yuan', (p: ProviderStatement) => yuan(p.recoveredFromPrepaymentsFen)],
 ] as const;
 
 export const communityColumns = [

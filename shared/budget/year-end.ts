@@ -42,6 +42,8 @@ export interface ProviderYear {
   /** Settled stays (inpatient and bed-day) standing at the year-end, and of which paid by points. */
   stays?: number;
   pointedStays?: number;
+  /** Of `centipoints`, those of per-bed-day stays (床日 standards turned into points by the cost ratio). */
+  bedDayCentipoints?: number;
   /** Its global budget line (总额预算) in the year's budget, when it has one. */
   globalBudgetFen?: Fen | null;
   /** Confirmed recoveries still outstanding: taken at this year-end (the takes, and their total). */
@@ -73,6 +75,10 @@ export interface ProviderStatement {
   cases: number;
   /** Stays settled, paid by points, paid by items: byPoints + byItems = stays. */
   stays: { settled: number; byPoints: number; byItems: number };
+  /** How the region-year pays stays by points (drg or dip), or items where it pays none by points. */
+  method: PaymentMethod;
+  /** Of `centipoints`, the points of per-bed-day stays. */
+  bedDayCentipoints: number;
   /** Points payment (DRG or DIP, whichever the region-year pays by; the name kept from DRG-only years). */
   drgPaymentFen: Fen;
   itemPaymentFen: Fen;
@@ -224,6 +230,8 @@ export function settleYear(input: YearEndInput): YearEndResult {
       centipoints: p.centipoints,
       cases: p.cases,
       stays: { settled, byPoints, byItems: settled - byPoints },
+      method: policy.yearEnd.payBy,
+      bedDayCentipoints: p.bedDayCentipoints ?? 0,
       drgPaymentFen,
       itemPaymentFen,
       globalBudget,

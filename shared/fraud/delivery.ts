@@ -9,6 +9,8 @@
  * mechanism, owned by SQS, instead of a second scheduler: the per-subscription delivery records make a
  * retry try only the subscriptions still owed the alert.
  */
+import { createHash } from 'node:crypto';
+import type { FundWarningRaised } from '../../events/budget.ts';
 import type { FraudAlertPayload } from '../../events/fraud.ts';
 
 export interface BackoffPolicy {
@@ -35,6 +37,27 @@ export function webhookBody(alert: FraudAlertPayload, subscriptionId: string): s
     deliveryId: deliveryId(alert.alertId, subscriptionId),
     subscriptionId,
     alert,
+  });
+}
+
+export type FundWarningPayload = Omit<typeof FundWarningRaised.detail._output, 'meta' | 'eventId'>;
+
+/**
+ * A fund warning's id: derived from the fact its event reports (the event id: region, year, kind,
+ * subject and when the level was recorded), so every redelivery of the event is the same warning and
+ * its deliveries are recorded once per subscription.
+ */
+export const warningIdOf = (eventId: string): string => `FW${createHash('sha256').update(eventId).digest('hex').slice(0, 24)}`;
+
+/** The webhook body of a fund warning: stable across attempts, as an alert's. */
+export function warningWebhookBody(warning: FundWarningPayload, warningId: string, subscriptionId: string): string {
+  // The event's meta and fact id are the bus's, not the regulator's: the body carries the warning alone.
+  const { meta: _meta, eventId: _eventId, ...rest } = warning as FundWarningPayload & { meta?: unknown; eventId?: unknown };
+  return JSON.stringify({
+    type: 'fund.warning.raised',
+    deliveryId: deliveryId(warningId, subscriptionId),
+    subscriptionId,
+    warning: { warningId, ...rest },
   });
 }
 

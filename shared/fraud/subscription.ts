@@ -19,7 +19,40 @@ export const ALLOW_LOCAL_WEBHOOKS_ENV = 'ALLOW_LOCAL_WEBHOOKS';
 /** Rule types a filter may name: every catalogue type, and the provider risk score itself. */
 export const FILTERABLE_RULE_TYPES = [...RULE_TYPE_NAMES, 'provider-risk'] as [string, ...string[]];
 
+/**
+ * What a subscription receives: fraud alerts (the default, and all a subscription made before fund
+ * warnings could be chosen receives) and the fund's warnings per scheme (FundWarningRaised).
+ */
+export const NOTICE_TYPES = ['fraud.alert.raised', 'fund.warning.raised'] as const;
+export type NoticeType = (typeof NOTICE_TYPES)[number];
+export const DEFAULT_NOTICES: NoticeType[] = ['fraud.alert.raised'];
+
+/** Which fund warnings a subscription takes, when it takes them (every one of its region by default). */
+export const fundWarningFilterSchema = z.strictObject({
+  /** Only warnings about these schemes' own funds (a warning about the region's whole fund names no scheme and is then left out). */
+  schemes: z
+    .array(z.enum(['employee', 'resident']))
+    .min(1)
+    .max(2)
+    .optional(),
+  kinds: z
+    .array(z.enum(['reserve-months', 'budget-execution']))
+    .min(1)
+    .max(2)
+    .optional(),
+  /** watch: every rise; alert: only rises to the most severe level. */
+  minLevel: z.enum(['watch', 'alert']).default('watch'),
+});
+export type FundWarningFilter = z.output<typeof fundWarningFilterSchema>;
+
 export const subscriptionFilterSchema = z.strictObject({
+  events: z
+    .array(z.enum(NOTICE_TYPES))
+    .min(1)
+    .max(10)
+    .transform((e) => [...new Set(e)])
+    .default([...DEFAULT_NOTICES]),
+  fundWarnings: fundWarningFilterSchema.optional(),
   region: z
     .string()
     .regex(/^\d{6}$/, 'a 6-digit region code')
@@ -35,7 +68,7 @@ export type SubscriptionFilter = z.output<typeof subscriptionFilterSchema>;
 
 export const subscriptionRequestSchema = z.strictObject({
   description: z.string().trim().max(200).optional(),
-  filter: subscriptionFilterSchema.default({ minSeverity: 'low' }),
+  filter: subscriptionFilterSchema.default({ events: [...DEFAULT_NOTICES], minSeverity: 'low' }),
   target: z.strictObject({
     type: z.literal('webhook').default('webhook'),
     url: z.string().max(2048),
@@ -182,14 +215,38 @@ export async function internalTargetProblem(url: string, resolve: Resolve, allow
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 
+/** The notices a stored filter takes (one stored before the choice existed takes fraud alerts only). */
+export const noticesOf = (filter: Partial<Pick<SubscriptionFilter, 'events'>>): readonly NoticeType[] => filter.events ?? DEFAULT_NOTICES;
+
 /** Whether an alert passes a subscription's filter. */
 export function matchesFilter(
   filter: SubscriptionFilter & { region: string },
   alert: { region: string; severity: Severity; providerCode: string; rules: readonly { type: string }[] },
 ): boolean {
+  if (!noticesOf(filter).includes('fraud.alert.raised')) return false;
   if (alert.region !== filter.region) return false;
   if (rank(alert.severity) < rank(filter.minSeverity)) return false;
   if (filter.providerCode && filter.providerCode !== alert.providerCode) return false;
   if (filter.ruleTypes && !alert.rules.some((r) => filter.ruleTypes!.includes(r.type))) return false;
+  return true;
+}
+
+/**
+ * Whether a fund warning passes a subscription's filter: the subscription chose fund warnings, of its
+ * own region, and the scheme, kind and level it asked for. A provider filter takes only that
+ * provider's budget-execution warnings.
+ */
+export function matchesWarning(
+  filter: SubscriptionFilter & { region: string },
+  warning: { region: string; scheme?: string | undefined; kind: string; level: 'watch' | 'alert'; providerCode?: string | undefined },
+): boolean {
+  if (!noticesOf(filter).includes('fund.warning.raised')) return false;
+  if (warning.region !== filter.region) return false;
+  if (filter.providerCode && filter.providerCode !== warning.providerCode) return false;
+  const f = filter.fundWarnings;
+  if (!f) return true;
+  if (f.schemes && !(warning.scheme && (f.schemes as readonly string[]).includes(warning.scheme))) return false;
+  if (f.kinds && !(f.kinds as readonly string[]).includes(warning.kind)) return false;
+  if ((f.minLevel ?? 'watch') === 'alert' && warning.level !== 'alert') return false;
   return true;
 }

@@ -424,6 +424,41 @@ describe('Honghe 2025, a DIP region: stays scored by the catalogue, paid once by
     if (process.env.SHOW_REPORTS) console.log(summaryText);
   }, 180_000);
 
+  it('the year-end provider CSV names the method, stays by points and items, bed-day points, the global budget and recoveries', async () => {
+    const bedDayPoints = seen('CaseGrouped').find((c) => c.region === H && c.claim.claimNo === 'HZ-3')!.points.centipoints as number;
+    expect(bedDayPoints).toBeGreaterThan(0);
+    const { providers } = (await staff('GET', `/v1/reports/year-end/${H}/2025/providers`)).body;
+    const p = Object.fromEntries(providers.map((x: { providerCode: string }) => [x.providerCode, x])) as Record<string, any>;
+    expect(p.HH0001).toMatchObject({ method: 'dip', bedDayCentipoints: bedDayPoints, globalBudget: null });
+    expect(p.HH0002).toMatchObject({ method: 'dip', bedDayCentipoints: 0 });
+    const csv = await fetch(`${cloud.apiUrl}/v1/reports/year-end/${H}/2025/providers?format=csv`, {
+      headers: { authorization: `Bearer ${h.staff}` },
+    });
+    const [header, ...rows] = (await csv.text()).trim().split('\r\n');
+    const columns = header!.split(',');
+    const row = Object.fromEntries(
+      rows
+        .find((r) => r.startsWith('HH0001,'))!
+        .split(',')
+        .map((v, i) => [columns[i], v]),
+    );
+    if (process.env.SHOW_REPORTS) console.log([header, ...rows].join('\n'));
+    expect(row).toMatchObject({
+      method: 'dip',
+      stays_settled: '2',
+      stays_by_points: '2',
+      stays_by_items: '0',
+      bed_day_points: (bedDayPoints / 100).toFixed(2),
+      // Honghe 2025's settlement policy sets no global-budget terms: nothing settled against the 240,000 line.
+      global_budget_yuan: '',
+      global_budget_used_yuan: '',
+      global_budget_outcome: '',
+      global_budget_adjustment_yuan: '0.00',
+      recoveries_yuan: '0.00',
+      recovered_from_prepayments_yuan: '0.00',
+    });
+  });
+
   it("keeps the employees' fund account apart from the residents': its claims' payments by layer and its reserve", async () => {
     const res = await staff('GET', `/v1/reports/fund-accounts/${H}/2025?through=2025-12`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);

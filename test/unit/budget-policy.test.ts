@@ -257,10 +257,12 @@ describe('reports', () => {
     });
     const csv = toCsv(providerColumns, result.providers);
     expect(csv.split('\r\n')[0]).toBe(
-      'provider_code,community_id,tier,cases,points,drg_payment_yuan,item_payment_yuan,capitation_yuan,entitlement_yuan,prepaid_yuan,net_yuan,to_pay_yuan,to_recover_yuan,settled_before_yuan,this_version_yuan',
+      'provider_code,community_id,tier,cases,points,drg_payment_yuan,item_payment_yuan,capitation_yuan,entitlement_yuan,prepaid_yuan,net_yuan,to_pay_yuan,to_recover_yuan,settled_before_yuan,this_version_yuan' +
+        ',method,stays_settled,stays_by_points,stays_by_items,bed_day_points,global_budget_yuan,global_budget_used_yuan,global_budget_outcome,global_budget_adjustment_yuan,recoveries_yuan,recovered_from_prepayments_yuan',
     );
     expect(csv.split('\r\n')[1]).toBe(
-      'LA0009,,,35,4000.00,1000000.00,0.00,0.00,1000000.00,460000.00,540000.00,540000.00,0.00,0.00,540000.00',
+      'LA0009,,,35,4000.00,1000000.00,0.00,0.00,1000000.00,460000.00,540000.00,540000.00,0.00,0.00,540000.00' +
+        ',drg,0,0,0,0.00,,,,0.00,0.00,0.00',
     );
     const text = yearEndSummary({ ...result, version: 1 }).join('\n');
     expect(text).toContain('point value: DRG budget 1000000.00 yuan ÷ 4000.00 points = 250.0000 yuan a point');

@@ -28,6 +28,8 @@ const TOTALS_FIELDS = [
   'dipCases',
   'dipPointedStays',
   'dipPointedFundPaidFen',
+  'bedDayCentipoints',
+  'dipBedDayCentipoints',
 ] as const;
 type TotalsField = (typeof TOTALS_FIELDS)[number];
 type TotalsDelta = Partial<Record<TotalsField, number>>;
@@ -130,6 +132,8 @@ export interface CaseFact {
   centipoints: number;
   /** Absent: drg (cases recorded before DIP existed). */
   method?: CaseMethod;
+  /** A per-bed-day stay's points (CaseGrouped pricing bed-day): counted among the method's points and apart, for the year-end's report. */
+  bedDay?: boolean;
 }
 export interface CutFact {
   earlier: { providerCode: string; claimNo: string };
@@ -155,6 +159,7 @@ interface CaseMarker {
   month: string;
   centipoints: number;
   method?: CaseMethod;
+  bedDay?: boolean;
   /** The earlier admissions this case cut (markers written before this list existed have none). */
   cutsMade?: { providerCode: string; claimNo: string }[];
   state?: CaseState;
@@ -180,8 +185,11 @@ const seqCondition = (m: { seq?: number }) =>
   m.seq === undefined ? { condition: 'attribute_not_exists(seq)' } : { condition: 'seq = :seq', values: { ':seq': m.seq } };
 
 /** The totals a case's points move, by method: DRG in the historical fields, DIP in its own. */
-const pointsDelta = (method: CaseMethod, centipoints: number, cases: number): TotalsDelta =>
-  method === 'dip' ? { dipCentipoints: centipoints, dipCases: cases } : { centipoints, cases };
+const pointsDelta = (method: CaseMethod, centipoints: number, cases: number, bedDay = false): TotalsDelta => {
+  const points: TotalsDelta = method === 'dip' ? { dipCentipoints: centipoints, dipCases: cases } : { centipoints, cases };
+  if (bedDay) points[method === 'dip' ? 'dipBedDayCentipoints' : 'bedDayCentipoints'] = centipoints;
+  return points;
+};
 /** The totals a stay paid by a method's points moves: out of items, into that method's pointed stays. */
 const pointedDelta = (method: CaseMethod, fundPaidFen: Fen, sign: 1 | -1): TotalsDelta =>
   method === 'dip'
@@ -221,7 +229,7 @@ async function caseTransition(
   const marker = await readCase(providerCode, claimNo, method);
   if (!marker || (marker.state ?? 'counted') === to) return false;
   const sign = to === 'counted' ? 1 : -1;
-  changes.add(marker.providerCode, marker.month, pointsDelta(method, sign * marker.centipoints, sign));
+  changes.add(marker.providerCode, marker.month, pointsDelta(method, sign * marker.centipoints, sign, marker.bedDay));
   const { condition, values } = seqCondition(marker);
   items.push(
     putMarker(
@@ -280,6 +288,7 @@ export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: stri
       month: c.month,
       centipoints: c.centipoints,
       method,
+      ...(c.bedDay ? { bedDay: true } : {}),
       cutsMade: cuts.map((cut) => cut.earlier),
       state,
       seq: 1,
@@ -287,7 +296,7 @@ export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: stri
     }),
   ];
   const changes = new TotalsChanges();
-  if (state === 'counted') changes.add(c.providerCode, c.month, pointsDelta(method, c.centipoints, 1));
+  if (state === 'counted') changes.add(c.providerCode, c.month, pointsDelta(method, c.centipoints, 1, c.bedDay));
   if (claim?.state === 'settled' && claim.stay && !(claim.pointed ?? []).includes(method)) {
     changes.add(claim.providerCode, claim.month, pointedDelta(method, claim.fundPaidFen, 1));
     items.push(

@@ -1,5 +1,6 @@
 /**
- * Delivery records, beside the alert they deliver: one state per subscription (what a retry reads to
+ * Delivery records, beside the alert (ALERT#<id>) or fund warning (WARNING#<id>) they deliver, named by
+ * its partition key (`deliveryPartition`): one state per subscription (what a retry reads to
  * skip subscriptions already served) and one record per attempt (what an operator or the regulator
  * reads to see what happened).
  */
@@ -32,17 +33,23 @@ export interface DeliveryAttempt {
   durationMs: number;
 }
 
-export async function readDeliveries(alertId: string): Promise<Map<string, DeliveryState>> {
+/** Where a notice's delivery records are kept: beside the alert, or under the fund warning's own key. */
+export const deliveryPartition = {
+  alert: (alertId: string) => keys.alert(alertId),
+  warning: (warningId: string) => keys.warning(warningId),
+};
+
+export async function readDeliveries(pk: string): Promise<Map<string, DeliveryState>> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': keys.alert(alertId), ':prefix': 'DELIVERY#' },
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': 'DELIVERY#' },
     ConsistentRead: true,
   });
   return new Map(items.map((i) => [String(i.subscriptionId), i as unknown as DeliveryState]));
 }
 
 /** The attempt and the subscription's new state, together. */
-export async function recordAttempt(alertId: string, attempt: DeliveryAttempt, state: DeliveryState): Promise<void> {
+export async function recordAttempt(pk: string, attempt: DeliveryAttempt, state: DeliveryState): Promise<void> {
   const table = alertsTable();
   await dynamoDocumentClient().send(
     new TransactWriteCommand({
@@ -50,11 +57,11 @@ export async function recordAttempt(alertId: string, attempt: DeliveryAttempt, s
         {
           Put: {
             TableName: table,
-            Item: { pk: keys.alert(alertId), sk: keys.attempt(attempt.subscriptionId, attempt.attempt), kind: 'attempt', ...attempt },
+            Item: { pk, sk: keys.attempt(attempt.subscriptionId, attempt.attempt), kind: 'attempt', ...attempt },
           },
         },
         {
-          Put: { TableName: table, Item: { pk: keys.alert(alertId), sk: keys.delivery(state.subscriptionId), kind: 'delivery', ...state } },
+          Put: { TableName: table, Item: { pk, sk: keys.delivery(state.subscriptionId), kind: 'delivery', ...state } },
         },
       ],
     }),
@@ -62,14 +69,14 @@ export async function recordAttempt(alertId: string, attempt: DeliveryAttempt, s
 }
 
 export async function markDeliveryState(
-  alertId: string,
+  pk: string,
   subscriptionId: string,
   fields: { state: DeliveryStatus; nextAttemptAt?: string },
 ): Promise<void> {
   await dynamoDocumentClient().send(
     new UpdateCommand({
       TableName: alertsTable(),
-      Key: { pk: keys.alert(alertId), sk: keys.delivery(subscriptionId) },
+      Key: { pk, sk: keys.delivery(subscriptionId) },
       UpdateExpression: fields.nextAttemptAt ? 'SET #state = :s, nextAttemptAt = :n' : 'SET #state = :s REMOVE nextAttemptAt',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#state': 'state' },

@@ -19,6 +19,8 @@
  *                                APPEAL#<appealId>      a provider's appeal (申诉) of the case
  *                                DELIVERY#<subId>       delivery state to one subscription
  *                                ATTEMPT#<subId>#<nn>   one delivery attempt
+ *   WARNING#<warningId>          DELIVERY#<subId>       a fund warning's delivery state to one subscription (FundWarningRaised)
+ *                                ATTEMPT#<subId>#<nn>   one delivery attempt of it
  *   SUB#<subscriptionId>         SUB                    a subscription       (bySubscriber: SUBSCRIBERS#<region>, <createdAt>#<id>)
  */
 import type { ClaimRef } from '../claim.ts';
@@ -43,6 +45,7 @@ export const keys = {
   regionDrgs: (region: string) => `PEERS#${region}`,
   alert: (alertId: string) => `ALERT#${alertId}`,
   alertItem: 'ALERT',
+  warning: (warningId: string) => `WARNING#${warningId}`,
   appeal: (appealId: string) => `APPEAL#${appealId}`,
   appealPrefix: 'APPEAL#',
   caseEvent: (at: string, n: number) => `EVENT#${at}#${String(n).padStart(3, '0')}`,
