@@ -743,7 +743,7 @@ export const functions = {
   careEvents: {
     entry: 'functions/long-term-care/events-handler.ts',
     description:
-      'Projects inpatient stays and deaths (ClaimSettled, ClaimReversed) and care contributions (EmployeeContributionPaid) for long-term care; re-audits care months already paid.',
+      'Projects hospital stays and deaths (ClaimSettled, ClaimReversed) and care funding (EmployeeContributionPaid, ContributionRecorded of residents) with the fund ledger for long-term care; re-audits care months already paid.',
     memoryMb: 512,
     timeoutSeconds: 60,
     tables: { longTermCare: 'readwrite', policies: 'read', outbox: 'readwrite' },
@@ -850,7 +850,7 @@ export const queues = {
   },
   careEvents: {
     purpose:
-      'Inpatient stays, reversals and paid employee months, for long-term care (stays and deaths for its audit, contributions for its fund).',
+      "Hospital stays, reversals, paid employee months and residents' contributions, for long-term care (stays and deaths for its audit, contributions for its fund).",
     consumer: 'careEvents',
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
@@ -980,8 +980,9 @@ export const rules = {
     target: 'careEvents',
   },
   contributionsToCare: {
-    description: "Each paid employee month raises the member's long-term care contribution, by the region's long-term care policy.",
-    pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.employeeContributionPaid] },
+    description:
+      "Each paid employee month, and each resident's completed year where the policy covers residents, funds long-term care by the region's long-term care policy.",
+    pattern: { source: [EventSource.enrolment], 'detail-type': [DetailType.employeeContributionPaid, DetailType.contributionRecorded] },
     target: 'careEvents',
   },
   everythingToAudit: {
@@ -1196,6 +1197,7 @@ const declaredRoutes = {
   getCareClaim: route('GET', '/v1/ltc/care-claims/{providerCode}/{memberId}/{month}', 'longTermCare'),
   reverseCareClaim: route('POST', '/v1/ltc/care-claims/{providerCode}/{memberId}/{month}/reversal', 'longTermCare'),
   getCareReport: route('GET', '/v1/ltc/reports/{region}/{month}', 'longTermCare'),
+  getCareFundReport: route('GET', '/v1/ltc/fund/{region}/{year}', 'longTermCare'),
 
   // Maternity insurance (生育保险): the delivery and antenatal claims themselves are settled by settleClaim.
   registerPregnancy: route('POST', '/v1/maternity/pregnancies', 'maternity'),

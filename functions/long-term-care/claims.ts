@@ -11,6 +11,7 @@ import { LEVELS } from '../../shared/long-term-care/grading-standard.ts';
 import { CARE_SETTINGS, type LongTermCarePolicy } from '../../shared/long-term-care/policy.ts';
 import {
   deathOf,
+  fundLedgerOf,
   levelsOf,
   levelsOfRegion,
   readCareClaim,
@@ -25,7 +26,11 @@ import {
 } from '../../shared/long-term-care/store/records.ts';
 import { longTermCareKind } from '../../shared/policy/long-term-care.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
-import { careClaimSchema, claimParams, reportParams, reversalSchema } from './schemas.ts';
+import { careClaimSchema, claimParams, fundReportParams, fundReportQuery, reportParams, reversalSchema } from './schemas.ts';
+import { csvResponse } from '../../shared/budget/http-text.ts';
+import { toCsv } from '../../shared/budget/report.ts';
+import { fenToYuan } from '../../shared/money/fen.ts';
+import { FUNDING_SOURCES, fundReport, type FundReport } from '../../shared/long-term-care/funding.ts';
 import { coverOn, digestOf, institutionOn, monthDays, policyOn } from './service.ts';
 import type { RouteTableOf } from '../../shared/http/api.ts';
 import { actorOf, logger, now, replay, warn } from './common.ts';
@@ -235,7 +240,10 @@ const countMoved = (reasons: string[]): boolean =>
 
 /** A short, spread wait before judging again, so the losers of a round do not collide again at once. */
 const pause = (attempt: number) => new Promise((done) => setTimeout(done, 5 + Math.floor(Math.random() * 20 * attempt)));
-export const claimRoutes: Pick<RouteTableOf<'longTermCare'>, 'submitCareClaim' | 'getCareClaim' | 'reverseCareClaim' | 'getCareReport'> = {
+export const claimRoutes: Pick<
+  RouteTableOf<'longTermCare'>,
+  'submitCareClaim' | 'getCareClaim' | 'reverseCareClaim' | 'getCareReport' | 'getCareFundReport'
+> = {
   submitCareClaim: async (request) => settleClaim(request, request.principal()),
 
   getCareClaim: async (request) => {
@@ -282,6 +290,31 @@ export const claimRoutes: Pick<RouteTableOf<'longTermCare'>, 'submitCareClaim' |
     await deliverAfterCommit([event], warn);
     logger.info('Care claim reversed', { providerCode, memberId, month, settlementNo: c.settlementNo });
     return { statusCode: 200, body: { outcome: 'reversed', claim: claimView(reversed) } };
+  },
+
+  getCareFundReport: async (request) => {
+    const principal = request.principal();
+    requireRole(principal, 'staff', 'regulator');
+    const { region, year } = request.params(fundReportParams);
+    const { format } = request.query(fundReportQuery);
+    if (principal.role === 'regulator' && principal.region !== region)
+      throw forbidden(`the caller regulates region ${principal.region}`, { field: 'region' });
+    const report = fundReport(await fundLedgerOf(region, year));
+    if (format === 'csv')
+      return csvResponse(
+        toCsv(fundReportColumns, [
+          ...report.months,
+          {
+            month: 'total',
+            incomeFen: report.income.totalFen,
+            spendingFen: report.spending.totalFen,
+            bySource: report.income.bySource,
+            bySetting: report.spending.bySetting,
+          },
+        ]),
+        `ltc-fund-${region}-${year}.csv`,
+      );
+    return { statusCode: 200, body: { region, year, ...report } };
   },
 
   getCareReport: async (request) => {
@@ -345,3 +378,15 @@ export const claimRoutes: Pick<RouteTableOf<'longTermCare'>, 'submitCareClaim' |
     };
   },
 };
+
+type FundRow = FundReport['months'][number];
+
+/** The fund report as CSV: a row per month and a total row, in yuan (income by source, spending by setting). */
+const fundReportColumns: readonly (readonly [string, (r: FundRow) => string | number | null])[] = [
+  ['month', (r) => r.month],
+  ...FUNDING_SOURCES.map((s) => [`income_${s.replaceAll('-', '_')}_yuan`, (r: FundRow) => fenToYuan(r.bySource[s])] as const),
+  ['income_yuan', (r) => fenToYuan(r.incomeFen)],
+  ...CARE_SETTINGS.map((s) => [`spending_${s.replaceAll('-', '_')}_yuan`, (r: FundRow) => fenToYuan(r.bySetting[s])] as const),
+  ['spending_yuan', (r) => fenToYuan(r.spendingFen)],
+  ['balance_yuan', (r) => fenToYuan(r.incomeFen - r.spendingFen)],
+];

@@ -12,25 +12,30 @@
  * - ClaimReversed: the stay learned from that claim is withdrawn (a claim that was no stay changes nothing).
  * - EmployeeContributionPaid: the month's long-term care contribution (the policy's employer and individual
  *   shares of the same wage base, the basic fund's transfer and the subsidy per member), once per member-month.
+ * - ContributionRecorded of a resident, once the year's basic contribution is complete: where the policy
+ *   extends cover to residents, the year's funding (individual, the residents' basic fund's transfer, the
+ *   subsidy; shared/long-term-care/funding.ts), once per member-year.
+ * Each funding fact writes its ledger entries (one per source) in the same transaction.
  */
 import { eventIdOf } from '../../events/contract.ts';
 import { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
 import { EmployeeContributionPaid } from '../../events/employers.ts';
+import { ContributionRecorded } from '../../events/enrolment.ts';
 import { CareClaimFlagged } from '../../events/long-term-care.ts';
 import { deliverAfterCommit, outboxEntry } from '../../shared/events/outbox.ts';
 import { auditAfterSettlement, type InpatientStay } from '../../shared/long-term-care/care-claim.ts';
+import { employeeMonthFunding, residentYearFunding } from '../../shared/long-term-care/funding.ts';
 import type { LongTermCarePolicy } from '../../shared/long-term-care/policy.ts';
 import {
   addLaterFinding,
   applyOnce,
-  fundingPut,
+  fundingPuts,
   memberClaimsOfMonth,
   recordDeath,
   stayDelete,
   stayPut,
   staysOf,
 } from '../../shared/long-term-care/store/records.ts';
-import { applyRatio } from '../../shared/money/fen.ts';
 import { longTermCareKind } from '../../shared/policy/long-term-care.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { eventConsumer } from '../../shared/queue/consumer.ts';
@@ -39,7 +44,7 @@ import { createLogger } from '../../shared/runtime/logger.ts';
 const logger = createLogger('care-events');
 
 /** What the careEvents queue carries (test/stack/rules.test.ts checks the bus rules route exactly these). */
-export const ACCEPTED_EVENTS = [ClaimSettled, ClaimReversed, EmployeeContributionPaid] as const;
+export const ACCEPTED_EVENTS = [ClaimSettled, ClaimReversed, EmployeeContributionPaid, ContributionRecorded] as const;
 
 /** The visit types that are a stay in hospital: care is not paid for their nights (the rule inpatientClaimsToCare routes these). */
 export const HOSPITAL_STAY_TYPES = ['inpatient', 'bed-day', 'delivery'] as const;
@@ -146,23 +151,46 @@ export const handler = eventConsumer(logger, ACCEPTED_EVENTS, async ({ envelope,
       logger.info('Inpatient stay withdrawn for long-term care', { memberId: reversal.memberId, claimNo: reversal.claim.claimNo });
     return;
   }
+  if (contract === ContributionRecorded) {
+    const c = detail as typeof ContributionRecorded.detail._output;
+    // Residents only (an event without a scheme predates employees' contributions: a resident's), once the year is paid up.
+    if ((c.scheme ?? 'resident') !== 'resident' || !c.complete) return;
+    const policy = await policies.forYear(longTermCareKind, c.region, c.year);
+    const parts = policy ? residentYearFunding(policy, c.year) : undefined;
+    if (!policy || !parts) return;
+    // Booked in the month the year was completed, within the year (a contribution paid ahead, in December, books in January).
+    const month = c.paidOn.slice(0, 4) === String(c.year) ? c.paidOn.slice(0, 7) : `${c.year}-01`;
+    const funding = {
+      memberId: c.memberId,
+      region: c.region,
+      month,
+      scheme: 'resident' as const,
+      year: c.year,
+      ...parts,
+      policyVersion: policy.version,
+      sourceEventId: eventId,
+    };
+    // Keyed by member and year: a second complete contribution of the same year (a correction) records nothing twice.
+    if (await applyOnce(c.memberId, eventId, fundingPuts(funding)))
+      logger.info('Long-term care resident funding recorded', { memberId: c.memberId, year: c.year, coveredMonths: parts.coveredMonths });
+    return;
+  }
   const paid = detail as typeof EmployeeContributionPaid.detail._output;
   const policy = await policyOn(paid.region, `${paid.month}-01`);
-  if (!policy?.coverage.schemes.includes('employee') || `${paid.month}-31` < policy.coverage.startDate) return;
+  const parts = policy ? employeeMonthFunding(policy, paid.month, paid.wageBaseFen) : undefined;
+  if (!policy || !parts) return;
   const funding = {
     memberId: paid.memberId,
     region: paid.region,
     month: paid.month,
+    scheme: 'employee' as const,
     wageBaseFen: paid.wageBaseFen,
-    employerFen: applyRatio(paid.wageBaseFen, policy.funding.employerRate),
-    individualFen: applyRatio(paid.wageBaseFen, policy.funding.individualRate),
-    basicFundTransferFen: policy.funding.basicFundTransferPerMemberMonth,
-    governmentSubsidyFen: policy.funding.governmentSubsidyPerMemberMonth,
+    ...parts,
     policyVersion: policy.version,
     sourceEventId: eventId,
   };
   // Keyed by member and month (a re-publication of the month, or a back-payment's event for it, records nothing twice).
-  if (await applyOnce(paid.memberId, eventId, [fundingPut(funding)]))
+  if (await applyOnce(paid.memberId, eventId, fundingPuts(funding)))
     logger.info('Long-term care contribution recorded', {
       memberId: paid.memberId,
       month: paid.month,

@@ -15,11 +15,13 @@
  *   GET  /v1/ltc/care-claims/{providerCode}/{memberId}/{month}           the claim, its statement, ledger and findings
  *   POST /v1/ltc/care-claims/{providerCode}/{memberId}/{month}/reversal  reverse it (ltc:manage)
  *   GET  /v1/ltc/reports/{region}/{month}            members by level, spending by setting, funding, findings
+ *   GET  /v1/ltc/fund/{region}/{year}                the fund's year: income by source and scheme, spending by setting (JSON or CSV)
  */
+import { unwrapTextBodies } from '../../shared/budget/http-text.ts';
 import { httpApi } from '../../shared/http/api.ts';
 import { assessmentRoutes } from './assessments.ts';
 import { claimRoutes } from './claims.ts';
 import { logger } from './common.ts';
 import { registerRoutes } from './registers.ts';
 
-export const handler = httpApi(logger, 'longTermCare', { ...registerRoutes, ...assessmentRoutes, ...claimRoutes });
+export const handler = httpApi(logger, 'longTermCare', { ...registerRoutes, ...assessmentRoutes, ...claimRoutes }).use(unwrapTextBodies);

@@ -17,6 +17,8 @@ import {
   institutionSchema,
   levelQuery,
   memberParams,
+  fundReportParams,
+  fundReportQuery,
   reportParams,
   reversalSchema,
   scoresSchema,
@@ -194,6 +196,19 @@ export const routeDocs = routeDocsOf<'longTermCare'>({
       200: {
         description:
           '`{ region, month, membersByLevel, spendingBySetting, fund { income, paidFen }, claims { settled, reversed }, findingsByRule }`',
+      },
+    },
+  },
+  getCareFundReport: {
+    tags,
+    roles: ['staff', 'regulator'],
+    summary: 'The long-term care fund of a region’s year: income by source and scheme, spending by setting (JSON or CSV)',
+    description:
+      "Read from the fund's append-only ledger: income from each funding fact by source (employer and individual shares of employees' wage bases, the transfer from the basic fund, the government subsidy; residents' yearly funding where the policy covers them), by scheme, and care claims' fund payments by setting (a reversal negative), in total and month by month, with the balance. `?format=csv`: a row per month and a total row, in yuan (columns month, income_employer_yuan, income_individual_yuan, income_basic_fund_transfer_yuan, income_government_subsidy_yuan, income_yuan, spending_institutional_yuan, spending_home_care_yuan, spending_family_carer_yuan, spending_yuan, balance_yuan). A regulator reads its own region.",
+    request: { params: fundReportParams, query: fundReportQuery },
+    responses: {
+      200: {
+        description: '`{ region, year, income { totalFen, bySource, byScheme }, spending { totalFen, bySetting }, balanceFen, months[] }`',
       },
     },
   },

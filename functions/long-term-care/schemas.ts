@@ -20,6 +20,8 @@ export const assessmentParams = z.object({ assessmentId: z.string().regex(/^LA[0
 export const memberParams = z.object({ memberId: memberIdSchema });
 export const claimParams = z.object({ providerCode: providerCodeSchema, memberId: memberIdSchema, month: monthSchema });
 export const reportParams = z.object({ region: regionSchema, month: monthSchema });
+export const fundReportParams = z.object({ region: regionSchema, year: z.coerce.number().int().min(2000).max(2100) });
+export const fundReportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
 export const levelQuery = z.object({
   date: z.iso.date().optional().meta({ description: 'The day asked about (default: today, agency calendar)' }),
 });

@@ -10,7 +10,7 @@ import { outboxEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { fieldRefusal } from '../../shared/refusal/refusal.ts';
 import type { Assessment, StepEntry } from '../../shared/long-term-care/assessment.ts';
 import { daysOf } from '../../shared/long-term-care/care-claim.ts';
-import type { LongTermCarePolicy } from '../../shared/long-term-care/policy.ts';
+import { coveredFrom, type LongTermCarePolicy } from '../../shared/long-term-care/policy.ts';
 import { institutionHistory, type InstitutionCertification } from '../../shared/long-term-care/store/records.ts';
 import { longTermCareKind } from '../../shared/policy/long-term-care.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
@@ -59,7 +59,8 @@ export async function coverOn(
     region ??= enrolment.region;
     if (enrolment.status !== 'active') continue;
     const policy = await policyFor(enrolment.region, day);
-    if (!policy || day < policy.coverage.startDate || !policy.coverage.schemes.includes(enrolment.scheme)) continue;
+    const from = policy ? coveredFrom(policy, enrolment.scheme) : undefined;
+    if (!from || day < from) continue;
     covered.add(day);
     region = enrolment.region;
   }

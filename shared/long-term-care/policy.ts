@@ -66,16 +66,31 @@ export const longTermCarePolicySchema = z
       /** Members are covered from this day (the policy's start; employees first). */
       startDate: z.iso.date(),
       schemes: z.array(z.enum(['employee', 'resident'])).min(1),
+      /** Residents are covered from this day where the policy extends cover to them (absent: from startDate). */
+      residentsFrom: z.iso.date().optional(),
       basis: basisSchema,
     }),
     funding: z.strictObject({
-      /** Shares of the employee's monthly wage base (the basic scheme's base). */
+      /** Employees: shares of the monthly wage base (the basic scheme's base), employer and individual. */
       employerRate: percent(),
       individualRate: percent(),
-      /** Moved from the basic medical fund per covered member and month (划转). */
+      /** Moved from the employees' basic medical fund per covered employee and month (划转). */
       basicFundTransferPerMemberMonth: yuan,
-      /** The government's subsidy per covered member and month (财政补助). */
+      /** The government's subsidy per covered employee and month (财政补助). */
       governmentSubsidyPerMemberMonth: yuan,
+      /**
+       * Residents, where the policy covers them: a year's funding per resident whose year's basic
+       * contribution is complete, from the resident's own payment, the residents' basic fund and the
+       * government (a year begun after residentsFrom is funded for its covered months only).
+       */
+      residents: z
+        .strictObject({
+          individualPerYear: yuan,
+          basicFundTransferPerYear: yuan,
+          governmentSubsidyPerYear: yuan,
+          basis: basisSchema,
+        })
+        .optional(),
       basis: basisSchema,
     }),
     assessment: z.strictObject({
@@ -104,6 +119,25 @@ export const longTermCarePolicySchema = z
     }
     if (p.coverage.startDate < p.effectiveFrom)
       ctx.addIssue({ code: 'custom', path: ['coverage', 'startDate'], message: 'coverage cannot start before the policy takes effect' });
+    const residents = p.coverage.schemes.includes('resident');
+    if (residents && !p.funding.residents)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['funding', 'residents'],
+        message: 'a policy that covers residents says how their care is funded',
+      });
+    if (!residents && (p.funding.residents || p.coverage.residentsFrom))
+      ctx.addIssue({
+        code: 'custom',
+        path: [p.funding.residents ? 'funding' : 'coverage', p.funding.residents ? 'residents' : 'residentsFrom'],
+        message: 'residents are not among the schemes covered',
+      });
+    if (p.coverage.residentsFrom && p.coverage.residentsFrom < p.coverage.startDate)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['coverage', 'residentsFrom'],
+        message: 'residents are covered from the policy’s start at the earliest',
+      });
   });
 
 export type LongTermCarePolicy = z.output<typeof longTermCarePolicySchema>;
@@ -114,5 +148,13 @@ export function benefitsOf(policy: LongTermCarePolicy, level: CareLevel): LevelB
   if (!policy.assessment.qualifyingLevels.includes(level)) return undefined;
   return policy.levels[String(level) as z.infer<typeof levelKey>];
 }
+
+/** The first day a scheme's members are covered by the policy (employees first; residents where it extends cover). */
+export const coveredFrom = (policy: LongTermCarePolicy, scheme: 'employee' | 'resident'): string | undefined =>
+  policy.coverage.schemes.includes(scheme)
+    ? scheme === 'resident'
+      ? (policy.coverage.residentsFrom ?? policy.coverage.startDate)
+      : policy.coverage.startDate
+    : undefined;
 
 export const isCareLevel = (n: number): n is CareLevel => (LEVELS as readonly number[]).includes(n);

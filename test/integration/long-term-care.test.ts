@@ -18,6 +18,7 @@ import { localName } from '../../infra/topology.ts';
 import { creditCodeCheckCharacter } from '../../shared/employers/credit-code.ts';
 import { monthsFrom } from '../../shared/employers/months.ts';
 import { ITEMS } from '../../shared/long-term-care/grading-standard.ts';
+import honghe2025 from '../../policies/long-term-care/532500/2025.json' with { type: 'json' };
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { api, eventually, onAuditEvent, registerProvider, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
@@ -611,5 +612,122 @@ describe('a maternity delivery is a hospital stay for long-term care', () => {
       action: 'deny',
       dates: ['2025-06-18', '2025-06-19', '2025-06-20', '2025-06-21', '2025-06-22'],
     });
+  });
+});
+
+describe("the long-term care fund of a region's year (issue 15, funding): income by source and scheme, spending by setting", () => {
+  it("Honghe 2025: every employee's paid month by the policy's rates, every settled care month by setting, on the ledger", async () => {
+    // Nine employees paid January to June 2025 at an 8,000.00 base (54 member-months; 2024 is before the policy):
+    // employer 16.00, individual 8.00, transfer 5.00, subsidy 2.00 a member-month.
+    const report = await eventually(async () => {
+      const res = await api(cloud, 'GET', '/v1/ltc/fund/532500/2025', { token: manager });
+      return res.body.income?.totalFen === 54 * 3_100 ? res : undefined;
+    }, 'the fund income of 54 paid months');
+    expect(report.body.income).toEqual({
+      totalFen: 167_400,
+      bySource: { employer: 86_400, individual: 43_200, 'basic-fund-transfer': 27_000, 'government-subsidy': 10_800 },
+      byScheme: {
+        employee: { employer: 86_400, individual: 43_200, 'basic-fund-transfer': 27_000, 'government-subsidy': 10_800, totalFen: 167_400 },
+        resident: { employer: 0, individual: 0, 'basic-fund-transfer': 0, 'government-subsidy': 0, totalFen: 0 },
+      },
+    });
+    // Institutional care paid: April 1,200.00 (A: settled, reversed, settled again) + 1,050.00 (B); May five × 1,200.00
+    // (the two-bed home, one reversed and settled again); June 1,050.00 (the mother's month around her delivery).
+    expect(report.body.spending).toEqual({ totalFen: 930_000, bySetting: { institutional: 930_000, 'home-care': 0, 'family-carer': 0 } });
+    expect(report.body.balanceFen).toBe(167_400 - 930_000);
+    expect(report.body.months.map((m: any) => [m.month, m.incomeFen, m.spendingFen])).toEqual([
+      ['2025-01', 27_900, 0],
+      ['2025-02', 27_900, 0],
+      ['2025-03', 27_900, 0],
+      ['2025-04', 27_900, 225_000],
+      ['2025-05', 27_900, 600_000],
+      ['2025-06', 27_900, 105_000],
+    ]);
+    const csv = await fetch(`${cloud.apiUrl}/v1/ltc/fund/532500/2025?format=csv`, { headers: { authorization: `Bearer ${manager}` } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    if (process.env.SHOW_REPORTS) console.log(lines.join('\n'));
+    expect(lines[0]).toBe(
+      'month,income_employer_yuan,income_individual_yuan,income_basic_fund_transfer_yuan,income_government_subsidy_yuan,income_yuan,spending_institutional_yuan,spending_home_care_yuan,spending_family_carer_yuan,spending_yuan,balance_yuan',
+    );
+    expect(lines.at(-1)).toBe('total,864.00,432.00,270.00,108.00,1674.00,9300.00,0.00,0.00,9300.00,-7626.00');
+    const regulator = await cloud.mint({ sub: 'reg-km-2', role: 'regulator', region: '530100' });
+    expect((await api(cloud, 'GET', '/v1/ltc/fund/532500/2025', { token: regulator })).status).toBe(403);
+    const bad = await api(cloud, 'GET', '/v1/ltc/fund/5325/2025', { token: manager });
+    expect([bad.status, problemsOf(bad)]).toEqual([400, ['path.region:invalid_format']]);
+  });
+
+  it('a policy extending cover to residents funds each resident’s year from their complete contribution (Zhoushan 2026, published)', async () => {
+    // A later policy a region publishes: employees and, from July, residents; 40 + 30 + 20 yuan a resident-year (illustrative).
+    const zhoushan = {
+      ...structuredClone(honghe2025),
+      region: '330900',
+      regionName: '舟山市',
+      effectiveFrom: '2026-01-01',
+      year: 2026,
+      summary: 'Test: long-term care for employees and, from July 2026, residents (illustrative figures).',
+      coverage: {
+        startDate: '2026-01-01',
+        schemes: ['employee', 'resident'],
+        residentsFrom: '2026-07-01',
+        basis: { illustrative: 'test: residents covered from July', source: 'nhsa-2020-37' },
+      },
+      funding: {
+        ...honghe2025.funding,
+        residents: {
+          individualPerYear: 40,
+          basicFundTransferPerYear: 30,
+          governmentSubsidyPerYear: 20,
+          basis: { illustrative: 'test figures', source: 'nhsa-2020-37' },
+        },
+      },
+    };
+    const published = await api(cloud, 'POST', '/v1/policies', { token: manager, body: zhoushan });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const resident = await api(cloud, 'POST', '/v1/members', {
+      token: counter,
+      body: {
+        idNumber: newId('330902', '003'),
+        year: 2026,
+        region: '330900',
+        scheme: 'resident',
+        categories: [{ code: 'tekun', validFrom: '2025-01-01' }],
+      },
+    });
+    expect(resident.status, JSON.stringify(resident.body)).toBe(201);
+    const memberId = resident.body.member.memberId as string;
+    const booked = await api(cloud, 'POST', `/v1/members/${memberId}/contributions`, {
+      token: counter,
+      body: { contributionId: 'LTC-SUB-2026-1', year: 2026, amountFen: 0, paidOn: '2026-01-05', channel: 'subsidy' },
+    });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    // Six covered months of the year: 20.00 + 15.00 + 10.00, booked in January when the year was paid up.
+    const report = await eventually(async () => {
+      const res = await api(cloud, 'GET', '/v1/ltc/fund/330900/2026', { token: manager });
+      return res.body.income?.totalFen > 0 ? res : undefined;
+    }, 'the resident year funded');
+    expect(report.body.income.byScheme.resident).toEqual({
+      employer: 0,
+      individual: 2_000,
+      'basic-fund-transfer': 1_500,
+      'government-subsidy': 1_000,
+      totalFen: 4_500,
+    });
+    expect(report.body.months.map((m: any) => [m.month, m.incomeFen])).toEqual([['2026-01', 4_500]]);
+    // The same contribution again (a replay) funds nothing twice.
+    const again = await api(cloud, 'POST', `/v1/members/${memberId}/contributions`, {
+      token: counter,
+      body: { contributionId: 'LTC-SUB-2026-1', year: 2026, amountFen: 0, paidOn: '2026-01-05', channel: 'subsidy' },
+    });
+    expect(again.status).toBeLessThan(300);
+    const item = await db.send(
+      new GetCommand({
+        TableName: localName.table('longTermCare'),
+        Key: { pk: `MEMBER#${memberId}`, sk: 'FUNDING#RESIDENT#2026' },
+        ConsistentRead: true,
+      }),
+    );
+    expect(item.Item).toMatchObject({ scheme: 'resident', year: 2026, coveredMonths: 6, individualFen: 2_000 });
+    expect((await api(cloud, 'GET', '/v1/ltc/fund/330900/2026', { token: manager })).body.income.totalFen).toBe(4_500);
   });
 });

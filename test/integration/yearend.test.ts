@@ -209,7 +209,8 @@ describe('year-end settlement', () => {
     expect(providers.type).toContain('text/csv');
     expect(providers.body.split('\r\n')).toContain(
       // Issue 14's columns appended: method, stays settled / by points / by items, bed-day points, global budget (none here), recoveries.
-      'LA0009,,,2,4000.00,400000.00,0.00,0.00,400000.00,304000.00,96000.00,96000.00,0.00,0.00,96000.00' + ',drg,2,2,0,0.00,,,,0.00,0.00,0.00',
+      'LA0009,,,2,4000.00,400000.00,0.00,0.00,400000.00,304000.00,96000.00,96000.00,0.00,0.00,96000.00' +
+        ',drg,2,2,0,0.00,,,,0.00,0.00,0.00',
     );
     const communities = await text(`/v1/reports/year-end/${REGION}/2023/health-communities?format=csv`);
     expect(communities.body).toContain(

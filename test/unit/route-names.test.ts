@@ -40,7 +40,7 @@ describe('route names in infra/topology.ts', () => {
         8 /* employers, employment, monthly contributions, issue 12.1 */ +
         4 /* policy simulation, issue 18 */ +
         3 /* a claim's audit result, the provider's appeal, the daily digest of review items, issue 13 */ +
-        15 /* long-term care, issue 15 */ +
+        16 /* long-term care, issue 15 (the fund report: issue 15 point 1) */ +
         5 /* maternity: pregnancies, eligibility, allowances, employer wages, issue 15 */ +
         1 /* fund accounts per scheme, issue 14.5 */ +
         4 /* the console's reads: a provider's claims and funds, the risk report, the case mix, issue 16 */,

@@ -10,11 +10,15 @@
  *                                  LEVEL#<validFrom>#<assessment>#<round>   a concluded result (byRegion: LEVELS#<region>)
  *                                  STAY#<admission>#<provider>#<claimNo>    an inpatient stay, from ClaimSettled (reversed: removed)
  *                                  DEATH                         the date of death a discharge recorded (the earliest stands)
- *                                  FUNDING#<YYYY-MM>             the month's care contributions, from EmployeeContributionPaid (byRegionMonth)
+ *                                  FUNDING#<YYYY-MM>             an employee's month of care funding, from EmployeeContributionPaid (byRegionMonth)
+ *                                  FUNDING#RESIDENT#<YYYY>       a resident's year of care funding, from ContributionRecorded (byRegionMonth)
  *                                  EVENT#<eventId>               an event applied (the consumer's idempotency)
  *   CARECLAIM#<provider>#<member>#<month>   CLAIM                the claim: state, settlementNo, statement (byInstitutionMonth, byRegionMonth)
  *                                  LEDGER#<nnnn>#0-SETTLEMENT | #1-REVERSAL   the fund's entries (a reversal negative)
  *                                  FINDING#<eventId>#<rule>      a finding learned after settlement
+ *   LTCFUND#<region>#<YYYY>        INCOME#<month>#<source>#<fact>   the fund's ledger (append-only): one entry per source of each
+ *                                  SPEND#<month>#<setting>#<claim>#<n>#<0|1>   funding fact (fact: <member>#<month|year>), one per
+ *                                                                setting of each care claim settled (1: its reversal, negative)
  *   OCCUPANCY#<provider>#<month>   BEDS                          the members the institution's month has a settled institutional
  *                                                                claim for (members, version): written in every institutional
  *                                                                settlement and reversal, conditional on the version read, so
@@ -34,6 +38,7 @@ import { tableName } from '../../runtime/resource-names.ts';
 import type { Assessment, LevelRecord, StepEntry } from '../assessment.ts';
 import type { CareClaimInput, CareStatement, Finding, InpatientStay } from '../care-claim.ts';
 import type { CareSetting } from '../policy.ts';
+import { type CareScheme, type FundEntry, type FundingParts, type FundingSource, partsBySource } from '../funding.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 const table = () => tableName('longTermCare');
@@ -50,6 +55,7 @@ export const keys = {
   regionMonth: (region: string, month: string) => `REGION#${region}#${month}`,
   levels: (region: string) => `LEVELS#${region}`,
   occupancy: (provider: string, month: string) => `OCCUPANCY#${provider}#${month}`,
+  fund: (region: string, year: string | number) => `LTCFUND#${region}#${year}`,
 };
 
 export async function transact(items: TransactItem[]): Promise<{ ok: true } | { ok: false; reasons: string[] }> {
@@ -316,33 +322,88 @@ export async function recordDeath(memberId: string, diedOn: string): Promise<voi
   }
 }
 
-export interface FundingMonth {
+export interface FundingMonth extends FundingParts {
   memberId: string;
   region: string;
+  /** The accounting month (an employee's paid month; the month a resident's year was completed). */
   month: string;
-  wageBaseFen: number;
-  employerFen: number;
-  individualFen: number;
-  basicFundTransferFen: number;
-  governmentSubsidyFen: number;
+  /** Absent on months recorded before residents were funded: employee. */
+  scheme?: CareScheme;
+  /** A resident's year (residents are funded by the year). */
+  year?: number;
+  /** An employee's wage base of the month. */
+  wageBaseFen?: number;
+  coveredMonths?: number;
   policyVersion: number;
   sourceEventId: string;
 }
 
-export const fundingPut = (f: FundingMonth): TransactItem => ({
-  Put: {
-    TableName: table(),
-    Item: {
-      pk: keys.member(f.memberId),
-      sk: `FUNDING#${f.month}`,
-      kind: 'funding',
-      ...f,
-      gsi2pk: keys.regionMonth(f.region, f.month),
-      gsi2sk: `FUNDING#${f.memberId}`,
+/** The funding fact's natural key: an employee's month, a resident's year. */
+const fundingFact = (f: FundingMonth): string => (f.scheme === 'resident' ? `${f.memberId}#${f.year}` : `${f.memberId}#${f.month}`);
+
+/**
+ * The funding record (once per member and month, or member and year) and its ledger entries, one per
+ * source, each new: a redelivered or repeated fact writes nothing (the whole transaction is refused).
+ */
+export const fundingPuts = (f: FundingMonth): TransactItem[] => {
+  const fact = fundingFact(f);
+  const entries = Object.entries(partsBySource(f)).filter(([, fen]) => fen !== 0) as [FundingSource, number][];
+  return [
+    {
+      Put: {
+        TableName: table(),
+        Item: {
+          pk: keys.member(f.memberId),
+          sk: f.scheme === 'resident' ? `FUNDING#RESIDENT#${f.year}` : `FUNDING#${f.month}`,
+          kind: 'funding',
+          ...f,
+          gsi2pk: keys.regionMonth(f.region, f.month),
+          gsi2sk: `FUNDING#${f.memberId}${f.scheme === 'resident' ? '#RESIDENT' : ''}`,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  },
-});
+    ...entries.map(
+      ([source, amountFen]): TransactItem => ({
+        Put: {
+          TableName: table(),
+          Item: {
+            pk: keys.fund(f.region, f.month.slice(0, 4)),
+            sk: `INCOME#${f.month}#${source}#${fact}`,
+            kind: 'fund-income',
+            month: f.month,
+            scheme: f.scheme ?? 'employee',
+            source,
+            amountFen,
+            fact,
+            sourceEventId: f.sourceEventId,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      }),
+    ),
+  ];
+};
+
+/** The care fund's ledger of a region's year: income by source and scheme, spending by setting. */
+export async function fundLedgerOf(region: string, year: number): Promise<FundEntry[]> {
+  const items = await queryAll<Record<string, unknown>>({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.fund(region, year) },
+    ConsistentRead: true,
+  });
+  return items.map((i) =>
+    i.kind === 'fund-income'
+      ? {
+          kind: 'income',
+          month: i.month as string,
+          scheme: i.scheme as CareScheme,
+          source: i.source as FundingSource,
+          amountFen: i.amountFen as number,
+        }
+      : { kind: 'spending', month: i.month as string, setting: i.setting as CareSetting, amountFen: i.amountFen as number },
+  );
+}
 
 // ---------------------------------------------------------------------------------------------
 // Care claims
@@ -467,6 +528,29 @@ const claimItem = (c: CareClaimRecord) => ({
   gsi2sk: `CLAIM#${c.memberId}#${c.providerCode}`,
 });
 
+/** The fund's spending entries of a settlement (or its reversal, negative): one per setting the fund paid. */
+const fundSpendingPuts = (c: CareClaimRecord, entry: 'SETTLEMENT' | 'REVERSAL', sign: 1 | -1, at: string): TransactItem[] =>
+  c.statement.lines
+    .filter((l) => l.fundPaidFen !== 0)
+    .map((l) => ({
+      Put: {
+        TableName: table(),
+        Item: {
+          pk: keys.fund(c.region, c.month.slice(0, 4)),
+          sk: `SPEND#${c.month}#${l.setting}#${c.providerCode}#${c.memberId}#${pad(c.settlementNo)}#${entry === 'SETTLEMENT' ? '0' : '1'}`,
+          kind: 'fund-spending',
+          month: c.month,
+          setting: l.setting,
+          amountFen: sign * l.fundPaidFen,
+          providerCode: c.providerCode,
+          memberId: c.memberId,
+          settlementNo: c.settlementNo,
+          at,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    }));
+
 const ledgerPut = (c: CareClaimRecord, entry: 'SETTLEMENT' | 'REVERSAL', sign: 1 | -1, at: string): TransactItem => ({
   Put: {
     TableName: table(),
@@ -510,6 +594,7 @@ export async function writeSettlement(
       },
     },
     ledgerPut(c, 'SETTLEMENT', 1, c.settledAt),
+    ...fundSpendingPuts(c, 'SETTLEMENT', 1, c.settledAt),
     ...events.map(outboxPut),
     ...(occupancy ? [occupancy] : []),
   ]);
@@ -527,6 +612,7 @@ export async function writeReversal(reversed: CareClaimRecord, events: OutboxEnt
       },
     },
     ledgerPut(reversed, 'REVERSAL', -1, reversed.reversal!.at),
+    ...fundSpendingPuts(reversed, 'REVERSAL', -1, reversed.reversal!.at),
     ...events.map(outboxPut),
     ...(occupancy ? [occupancy] : []),
   ]);
