@@ -74,14 +74,19 @@ export function compileBook(spec: BookSpec): PolicyBook {
   const drg = compile(drgKind, spec.drg);
   const dip = compile(dipKind, spec.dip ?? []);
   const dipCache = new Map<string, DipPolicy | undefined>();
-  const cache = new Map<string, BenefitPolicy | undefined>();
+  // Looked up for every claim on both sides: by scheme, then date (no key string made per claim).
+  const cache = { employee: new Map<string, BenefitPolicy | undefined>(), resident: new Map<string, BenefitPolicy | undefined>() };
   const drgCache = new Map<string, DrgPolicy | undefined>();
   const book: PolicyBook = {
     window: spec.window,
     benefitsInForce(scheme, date) {
-      const key = `${scheme}#${date}`;
-      if (!cache.has(key)) cache.set(key, pickInForce(benefits[scheme], date)?.policy);
-      return cache.get(key);
+      const byDate = cache[scheme];
+      let policy = byDate.get(date);
+      if (policy === undefined && !byDate.has(date)) {
+        policy = pickInForce(benefits[scheme], date)?.policy;
+        byDate.set(date, policy);
+      }
+      return policy;
     },
     drgInForce(date) {
       if (!drgCache.has(date)) drgCache.set(date, pickInForce(drg, date)?.policy);

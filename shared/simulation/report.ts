@@ -5,7 +5,7 @@
  * value and each provider's entitlement; the projected months of reserve; a chart-ready series by
  * month. JSON here, CSV in csv.ts. Every figure is integer fen (points: centipoints).
  */
-import { divideRoundHalfUp, type Fen } from '../money/fen.ts';
+import { divideRoundHalfUp, fenToYuan, type Fen } from '../money/fen.ts';
 import { drgPayments, pointValue, type PointValue } from '../budget/point-value.ts';
 import { mulDivRoundHalfUp } from '../budget/arith.ts';
 import type { SettlementPolicy } from '../budget/policy.ts';
@@ -366,12 +366,9 @@ export function coverageOf(partial: Partial, store: NonNullable<ReportContext['s
     note:
       store.withoutInputs === 0
         ? 'every settled claim of the year was settled again'
-        : `${store.withoutInputs} settled claims of the year (${withoutInWindow} in the window, fund paid ${fenToYuanText(without)} yuan) were settled before their inputs were kept and cannot be settled again exactly: they are left out of both sides, so the differences are exact for the ${(fundCoveredBp / 100).toFixed(2)}% of the window's fund paid the report covers; members with such claims start the year from counters without them`,
+        : `${store.withoutInputs} settled claims of the year (${withoutInWindow} in the window, fund paid ${fenToYuan(without)} yuan) were settled before their inputs were kept and cannot be settled again exactly: they are left out of both sides, so the differences are exact for the ${(fundCoveredBp / 100).toFixed(2)}% of the window's fund paid the report covers; members with such claims start the year from counters without them`,
   };
 }
-
-const fenToYuanText = (fen: Fen) =>
-  `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 
 function pointsSection(partial: Partial, ctx: ReportContext, method: 'drg' | 'dip'): DrgSection | null {
   const of = pointsOf(method);
