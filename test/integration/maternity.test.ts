@@ -12,6 +12,7 @@
  * to 7,384.62 first would give 42,584.64), to the employer. 王 joined in November 2024:
  * seven months paid before her June delivery, refused naming the 12-month rule.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { creditCodeCheckCharacter } from '../../shared/employers/credit-code.ts';
@@ -290,5 +291,77 @@ describe('eligibility refused where contributions are short', () => {
     expect(refused.body.error.message).toContain('contributions short: 7 of the 12 months');
     const noClaim = await api(cloud, 'GET', `/v1/claims/${HOSPITAL}/DEL-W1`, { token: hospital });
     ok(noClaim, 404);
+  });
+});
+
+describe("a resident's delivery (Honghe residents, under a resident benefit policy staff publish)", () => {
+  it('a resident covered on the delivery date is paid the residents’ standard per case, eligibility by cover, not months', async () => {
+    // Honghe ships no resident benefit policy (its plan keeps residents' maternity costs covered but prints no
+    // figures): staff publish one for the test, Zhoushan's resident terms under Honghe's code, labelled as a stand-in.
+    const document = JSON.parse(readFileSync(new URL('../../policies/benefits/330900/2025-resident.json', import.meta.url), 'utf8'));
+    const published = await api(cloud, 'POST', '/v1/policies', {
+      token: clerk,
+      body: {
+        ...document,
+        id: 'honghe-resident-test',
+        title: '红河州城乡居民基本医疗保险待遇 (test stand-in: Zhoushan resident terms)',
+        region: '532500',
+        regionName: '红河哈尼族彝族自治州',
+      },
+    });
+    ok(published, 201);
+    const enrolled = await api(cloud, 'POST', '/v1/members', {
+      token: reader,
+      body: {
+        idNumber: person('532501', '004'),
+        year: 2025,
+        region: '532500',
+        scheme: 'resident',
+        categories: [{ code: 'tekun', validFrom: '2024-01-01' }],
+      },
+    });
+    ok(enrolled, 201);
+    const zhao = enrolled.body.member.memberId as string;
+    ok(
+      await api(cloud, 'POST', `/v1/members/${zhao}/contributions`, {
+        token: reader,
+        body: { contributionId: 'HH-RES-2025-1', year: 2025, amountFen: 0, paidOn: '2025-01-05', channel: 'subsidy' },
+      }),
+      201,
+    );
+    const pregnancyId = 'P20250715';
+    ok(
+      await register(clinic, { memberId: zhao, expectedDeliveryDate: '2025-07-15', providerCode: CLINIC, registeredOn: '2025-02-01' }),
+      201,
+    );
+    const eligibility = await api(cloud, 'GET', `/v1/maternity/eligibility/${zhao}?date=2025-07-15`, { token: hospital });
+    ok(eligibility, 200);
+    expect(eligibility.body.eligibility).toMatchObject({ eligible: true, rule: 'eligibility.resident.coveredOnDeliveryDate' });
+    const settled = await settle(hospital, {
+      providerCode: HOSPITAL,
+      claimNo: 'DEL-R1',
+      memberId: zhao,
+      visit: { type: 'delivery', serviceDate: '2025-07-14', dischargeDate: '2025-07-17', department: '产科' },
+      diagnoses: { principal: 'O80.000', secondary: [] },
+      maternity: { pregnancyId, deliveryType: 'vaginal', babies: 1, deliveryDate: '2025-07-15' },
+      lines: [exampleLine(1, 'A', 'treatment', 1000), exampleLine(2, 'A', 'bed', 600), exampleLine(3, 'C', 'drug', 100)],
+    });
+    ok(settled, 201);
+    const s = settled.body.statement;
+    // Residents' standard for a vaginal delivery at a tertiary hospital: 1,200.00 of 1,600.00 covered; 400.00 the hospital's; 100.00 out of catalogue hers.
+    expect(s.maternity).toMatchObject({
+      service: 'delivery',
+      deliveryType: 'vaginal',
+      rule: 'delivery.standards.resident.vaginal.tertiary',
+    });
+    expect(s.maternity.eligibility.rule).toBe('eligibility.resident.coveredOnDeliveryDate');
+    expect(s.totals).toMatchObject({
+      billedFen: 170_000,
+      coveredFen: 160_000,
+      fundPaidFen: 120_000,
+      institutionFen: 40_000,
+      patientPaidFen: 10_000,
+    });
+    if (process.env.SHOW_REPORTS) console.log(JSON.stringify({ maternity: s.maternity, totals: s.totals }, null, 2));
   });
 });
