@@ -9,6 +9,7 @@
  */
 import type { DemoPerson, DemoPopulation, DiseaseGroup, Level } from './population.ts';
 import { ageOn, PROVIDERS, YEAR } from './population.ts';
+import { drugIdentity } from '../../../shared/knowledge/codes.ts';
 import { randomStream, type Random } from './random.ts';
 
 /** What the generator needs of a catalogue entry (GET /v1/catalogues/{region}/download?format=json). */
@@ -20,6 +21,18 @@ export interface CatalogueItem {
   class: 'A' | 'B' | 'C';
   priceLimitFen?: number;
   paymentStandardFen?: number;
+  scope?: { icd10?: string[]; levels?: string[]; sex?: 'M' | 'F'; chronicOnly?: boolean };
+}
+
+/**
+ * What a careful doctor's prescribing software knows of the knowledge base (知识库, read through
+ * `GET /v1/policies/knowledge-base/000000`): items limited to some diagnoses, contraindicated by
+ * others, or to a minimum hospital level. Ordinary bills keep to it, so only the injected fraud and the
+ * odd honest coincidence reach the regulators.
+ */
+export interface PrescribingRules {
+  indications: { code: string; on?: string; diagnoses?: string[]; contraindications?: string[] }[];
+  levels: { code: string; minLevel: Level }[];
 }
 
 export interface DemoLine {
@@ -115,10 +128,18 @@ function unitPriceOf(item: CatalogueItem): number {
   return Math.round(base / 10) * 10;
 }
 
+const LEVEL_RANK: Record<Level, number> = { primary: 0, secondary: 1, tertiary: 2 };
+const matches = (pattern: string, code: string) => (pattern.endsWith('*') ? code.startsWith(pattern.slice(0, -1)) : code === pattern);
+const anyDiagnosis = (prefixes: readonly string[], diagnoses: readonly string[]) =>
+  diagnoses.some((d) => prefixes.some((p) => d.startsWith(p)));
+
 export class Catalogue {
   private readonly byAtc = new Map<string, CatalogueItem[]>();
   readonly byCode = new Map<string, CatalogueItem>();
-  constructor(items: readonly CatalogueItem[]) {
+  constructor(
+    items: readonly CatalogueItem[],
+    private readonly rules: PrescribingRules = { indications: [], levels: [] },
+  ) {
     for (const item of items) {
       this.byCode.set(item.code, item);
       if (item.kind !== 'western' || item.class === 'C') continue;
@@ -126,9 +147,23 @@ export class Catalogue {
       this.byAtc.set(atc, [...(this.byAtc.get(atc) ?? []), item]);
     }
   }
-  /** Drugs for a therapy; `injections` picks the forms a ward gives, else what a patient takes home. */
-  drugs(therapy: Therapy, injections: boolean): CatalogueItem[] {
-    const all = THERAPY[therapy].flatMap((atc) => this.byAtc.get(atc) ?? []);
+  /** May this item be given for these diagnoses at this level, by the catalogue's scope and the knowledge base? */
+  allowed(item: CatalogueItem, diagnoses: readonly string[], level: Level, chronic = false): boolean {
+    const scope = item.scope;
+    if (scope?.icd10?.length && !anyDiagnosis(scope.icd10, diagnoses)) return false;
+    if (scope?.levels?.length && !scope.levels.includes(level)) return false;
+    if (scope?.chronicOnly && !chronic) return false;
+    for (const rule of this.rules.indications) {
+      if (rule.on && rule.on !== 'item') continue;
+      if (!matches(rule.code, item.code)) continue;
+      if (rule.diagnoses?.length && !anyDiagnosis(rule.diagnoses, diagnoses)) return false;
+      if (rule.contraindications?.length && anyDiagnosis(rule.contraindications, diagnoses)) return false;
+    }
+    return !this.rules.levels.some((l) => matches(l.code, item.code) && LEVEL_RANK[level] < LEVEL_RANK[l.minLevel]);
+  }
+  /** Drugs for a therapy the rules allow here; `injections` picks the forms a ward gives, else what a patient takes home. */
+  drugs(therapy: Therapy, injections: boolean, diagnoses: readonly string[], level: Level, chronic = false): CatalogueItem[] {
+    const all = THERAPY[therapy].flatMap((atc) => this.byAtc.get(atc) ?? []).filter((d) => this.allowed(d, diagnoses, level, chronic));
     const wanted = all.filter((d) => (d.form?.includes('注射') ?? false) === injections);
     return wanted.length > 0 ? wanted : all;
   }
@@ -137,6 +172,20 @@ export class Catalogue {
     if (!item) throw new Error(`The catalogue in force has no item ${code}: publish catalogues/000000/v1.csv first`);
     return item;
   }
+}
+
+/** Up to `n` drugs of distinct generics (one drug's days add up across its makers' codes). */
+function distinctDrugs(r: Random, drugs: readonly CatalogueItem[], n: number): CatalogueItem[] {
+  const out: CatalogueItem[] = [];
+  const seen = new Set<string>();
+  for (let tries = 0; out.length < n && tries < n * 6 && drugs.length > 0; tries++) {
+    const d = r.pick(drugs);
+    if (seen.has(drugIdentity(d.code)) || seen.has(d.name)) continue;
+    seen.add(drugIdentity(d.code));
+    seen.add(d.name);
+    out.push(d);
+  }
+  return out;
 }
 
 /** Service and consumable codes of the starter national list the bills use. */
@@ -496,12 +545,8 @@ function outpatient(ctx: Ctx, date: string, providerCode: string, injected?: Inj
   const b = new BillBuilder(catalogue);
   const pharmacy = PROVIDERS.find((p) => p.providerCode === providerCode)?.kind === 'pharmacy';
   if (!pharmacy) b.service(providerLevel(providerCode) === 'tertiary' ? 'seniorConsultation' : 'consultation');
-  const drugs = catalogue.drugs(complaint.therapy, false);
-  for (let i = 0, n = r.int(1, 2); i < n && drugs.length > 0; i++) {
-    const drug = r.pick(drugs);
-    if (b.lines.some((l) => l.itemCode === drug.code)) continue;
-    b.add(drug, r.int(1, 2), { supplyDays: r.int(3, 7) });
-  }
+  const drugs = catalogue.drugs(complaint.therapy, false, [complaint.dx], providerLevel(providerCode));
+  for (const drug of distinctDrugs(r, drugs, r.int(1, 2))) b.add(drug, r.int(1, 2), { supplyDays: r.int(3, 7) });
   if (complaint.lab && !pharmacy && r.chance(0.35)) b.service(complaint.lab);
   return {
     member: person.index,
@@ -524,10 +569,10 @@ function chronicVisit(ctx: Ctx, date: string): PlannedClaim {
   const spec = CHRONIC[chronic.group];
   const b = new BillBuilder(catalogue);
   b.service('consultation');
-  const drugs = catalogue.drugs(spec.therapy, false);
-  // The same one or two drugs every month (a stable regimen), four weeks' supply each.
-  const regimen = [drugs[person.index % drugs.length]!, drugs[(person.index + 3) % drugs.length]!].slice(0, person.index % 3 === 0 ? 2 : 1);
-  for (const drug of new Set(regimen)) b.add(drug, 2, { supplyDays: 28 });
+  // The same one or two drugs every month (a stable regimen, drawn from the member's own stream), four weeks' supply each.
+  const drugs = catalogue.drugs(spec.therapy, false, [spec.dx], providerLevel(chronic.certifyingProvider), true);
+  const regimen = distinctDrugs(randomStream(person.index, `regimen-${chronic.group}`), drugs, person.index % 3 === 0 ? 2 : 1);
+  for (const drug of regimen) b.add(drug, 2, { supplyDays: 28 });
   if (spec.lab && r.chance(0.25)) b.service(spec.lab);
   return {
     member: person.index,
@@ -551,26 +596,39 @@ function stay(ctx: Ctx, c: Case, admission: string, providerCode: string, inject
   const discharge = addDays(admission, days);
   const level = providerLevel(providerCode);
   const target = Math.round(r.around(c.costYuan * LEVEL_FACTOR[level], c.costYuan * 0.25, c.costYuan * 0.4) * 100);
+  const diagnoses = [c.principal, ...(c.secondary ?? [])];
   const b = new BillBuilder(catalogue);
-  b.service('bed', days);
-  b.service('nursing2', days);
-  b.service('infusion', days);
-  for (const exam of c.exams) b.service(exam, exam === 'bloodRoutine' ? 2 : 1);
-  if (c.surgery) b.service(c.surgery);
+  // The daily charges day by day, as a ward's HIS posts them (a bed and a nursing level a day).
+  for (let d = 0; d < days; d++) {
+    const serviceDate = addDays(admission, d);
+    b.service('bed', 1, { serviceDate });
+    b.service('nursing2', 1, { serviceDate });
+    if (d < days - 1) b.service('infusion', 1, { serviceDate });
+  }
+  for (const exam of c.exams) {
+    // A primary-care ward images by X-ray: enhanced CT is for secondary hospitals and above.
+    const key = level === 'primary' && (exam === 'chestCt' || exam === 'headCt') ? 'xray' : exam;
+    b.service(key, 1, { serviceDate: admission });
+    if (key === 'bloodRoutine') b.service(key, 1, { serviceDate: addDays(admission, Math.max(1, days - 2)) });
+  }
+  if (c.surgery) b.service(c.surgery, 1, { serviceDate: addDays(admission, 1) });
   b.add(catalogue.item(ITEMS.syringe), days * 2);
   b.add(catalogue.item(ITEMS.infusionSet), days);
   if (c.surgery && (c.id === 'hip-replacement' || c.id === 'angina-pci')) b.add(catalogue.item(ITEMS.catheter), 1);
-  // Drugs make up the rest of the cost: ward injections and the medicine taken home.
-  const drugs = [...catalogue.drugs(c.therapy, true), ...catalogue.drugs(c.therapy, false)];
+  // Drugs make up the rest of the cost: ward injections, and the medicine taken home (a week at most).
+  const ward = catalogue.drugs(c.therapy, true, diagnoses, level);
+  const home = catalogue.drugs(c.therapy, false, diagnoses, level);
   let rest = target - b.totalFen;
-  for (let i = 0, n = r.int(3, 5); i < n && rest > 0; i++) {
-    const drug = r.pick(drugs);
-    const share = i === n - 1 ? rest : Math.round(rest * r.around(0.45, 0.15, 0.15));
+  const chosen = distinctDrugs(r, [...ward, ...home], r.int(3, 5));
+  chosen.forEach((drug, i) => {
+    if (rest <= 0) return;
+    const share = i === chosen.length - 1 ? rest : Math.round(rest * r.around(0.45, 0.15, 0.15));
     const price = unitPriceOf(drug);
-    const quantity = Math.max(1, Math.min(days * 4, Math.round(share / price)));
-    b.add(drug, quantity, drug.form?.includes('注射') ? {} : { supplyDays: Math.min(7, quantity) });
+    const injection = drug.form?.includes('注射') ?? false;
+    const quantity = Math.max(1, Math.min(injection ? days * 3 : 3, Math.round(share / price)));
+    b.add(drug, quantity, injection ? {} : { supplyDays: 7, serviceDate: discharge });
     rest -= price * quantity;
-  }
+  });
   return {
     member: person.index,
     settles: discharge,
@@ -612,10 +670,16 @@ function bedDayStay(ctx: Ctx, kind: (typeof BED_DAY)[number]): PlannedClaim | un
   const providerCode =
     kind.where === 'secondary' ? person.secondary : person.primary === 'ZS0421' || person.primary === 'ZS0422' ? 'ZS0411' : person.primary;
   const b = new BillBuilder(catalogue);
-  b.service('bed', days);
-  b.service(kind.programme === 'hospice' ? 'nursing1' : 'nursing2', days);
-  const drugs = catalogue.drugs(kind.programme === 'hospice' ? 'cancer' : 'stroke', false);
-  for (let i = 0; i < 2; i++) b.add(r.pick(drugs), Math.max(1, Math.round(days / 10)), { supplyDays: 7 });
+  for (let d = 0; d < days; d++) {
+    const serviceDate = addDays(admission, d);
+    b.service('bed', 1, { serviceDate });
+    b.service(kind.programme === 'hospice' ? 'nursing1' : 'nursing2', 1, { serviceDate });
+  }
+  const level = providerLevel(providerCode);
+  const drugs = catalogue.drugs(kind.programme === 'hospice' ? 'cancer' : 'stroke', false, [kind.dx], level);
+  // A week's medicine at a time, on the days it is dispensed.
+  for (const drug of distinctDrugs(r, drugs, 2))
+    for (let d = 0; d < days; d += 7) b.add(drug, 1, { supplyDays: Math.min(7, days - d), serviceDate: addDays(admission, d) });
   return {
     member: person.index,
     settles: discharge,
@@ -637,10 +701,23 @@ function bedDayStay(ctx: Ctx, kind: (typeof BED_DAY)[number]): PlannedClaim | un
   };
 }
 
-/** One member's ordinary year of care. */
+/** One member's ordinary year of care: stays first, then the visits that fall outside them. */
 function yearOf(ctx: Ctx): void {
   const { r, person, out } = ctx;
   const age = ageOn(person.birthDate, `${YEAR}-07-01`);
+  const stays: PlannedClaim[] = [];
+  const stayChance = age >= 75 ? 0.3 : age >= 65 ? 0.22 : age >= 45 ? 0.12 : age < 6 ? 0.1 : 0.06;
+  if (r.chance(stayChance)) {
+    const c = r.weighted(CASES.map((x) => [x, x.who(age, person.sex)] as const));
+    if (c.who(age, person.sex) > 0) stays.push(stay(ctx, c, dateInYear(r, 0, YEAR_DAYS - 20), providerFor(r, person, c.levels)));
+  }
+  if (age >= 75 && r.chance(0.06)) {
+    const planned = bedDayStay(ctx, r.weighted(BED_DAY.map((k) => [k, k.weight] as const)));
+    if (planned && !stays.some((s) => overlaps(s, planned.bill.visit.serviceDate, planned.settles))) stays.push(planned);
+  }
+  out.push(...stays);
+  // No outpatient visit while the member is in a ward (同一时间多地就医 is the fraud rules' business).
+  const free = (date: string) => !stays.some((s) => overlaps(s, date, date));
   const visits = Math.round(r.around(age < 6 ? 2.5 : age >= 65 ? 2.2 : 1.2, 1.2));
   for (let i = 0; i < visits; i++) {
     const provider = r.weighted<string>([
@@ -649,30 +726,21 @@ function yearOf(ctx: Ctx): void {
       ['ZS0001', 8],
       ...(person.district === '330902' ? ([['ZS0601', 4]] as const) : []),
     ]);
-    out.push(outpatient(ctx, dateInYear(r), provider));
+    const date = dateInYear(r);
+    if (free(date)) out.push(outpatient(ctx, date, provider));
   }
   if (person.chronic) {
-    // Monthly refills from the month of the approval's first visit; some months missed.
+    // Monthly refills of four weeks from early in the year; a month missed now and then.
     let date = dateInYear(r, 0, 40);
     while (date.startsWith(String(YEAR))) {
-      if (!r.chance(0.12)) out.push(chronicVisit(ctx, date));
+      if (!r.chance(0.12) && free(date)) out.push(chronicVisit(ctx, date));
       date = addDays(date, r.int(28, 34));
     }
   }
-  const stayChance = age >= 75 ? 0.22 : age >= 65 ? 0.16 : age >= 45 ? 0.08 : age < 6 ? 0.07 : 0.04;
-  if (r.chance(stayChance)) {
-    const c = r.weighted(CASES.map((x) => [x, x.who(age, person.sex)] as const));
-    if (c.who(age, person.sex) > 0) {
-      const providerCode = providerFor(r, person, c.levels);
-      out.push(stay(ctx, c, dateInYear(r, 0, YEAR_DAYS - 20), providerCode));
-    }
-  }
-  if (age >= 75 && r.chance(0.06)) {
-    const kind = r.weighted(BED_DAY.map((k) => [k, k.weight] as const));
-    const planned = bedDayStay(ctx, kind);
-    if (planned) out.push(planned);
-  }
 }
+
+/** Does a planned stay cover any day of [from, to]? */
+const overlaps = (s: PlannedClaim, from: string, to: string) => s.bill.visit.serviceDate <= to && s.settles >= from;
 
 /**
  * The injected fraud (a fixed handful, whatever the scale), each on a member drawn from the seed:
@@ -740,7 +808,7 @@ function injectFraud(seed: number, population: DemoPopulation, catalogue: Catalo
       person.primary === 'ZS0421' || person.primary === 'ZS0422' ? 'ZS0411' : person.primary,
       'excess-quantity',
     );
-    const antibiotic = catalogue.drugs('respiratory', false).find((d) => d.code.startsWith('XJ01C'))!;
+    const antibiotic = catalogue.drugs('respiratory', false, ['J06.900'], 'primary').find((d) => d.code.startsWith('XJ01C'))!;
     claim.bill.diagnoses = { principal: 'J06.900', secondary: [] };
     claim.bill.lines = [claim.bill.lines[0]!].filter((l) => l.category !== 'drug');
     const b = new BillBuilder(catalogue);
@@ -773,8 +841,10 @@ function injectFraud(seed: number, population: DemoPopulation, catalogue: Catalo
     const person = pickAdult();
     const admission = dateInYear(r, 30, 300);
     const b = new BillBuilder(catalogue);
-    b.service('bed', 8);
-    b.service('nursing2', 8);
+    for (let d = 0; d < 8; d++) {
+      b.service('bed', 1, { serviceDate: addDays(admission, d) });
+      b.service('nursing2', 1, { serviceDate: addDays(admission, d) });
+    }
     b.service('bloodRoutine', 1, { serviceDate: admission });
     out.push({
       member: person.index,

@@ -59,6 +59,8 @@ export interface DemoFigures {
   /** Alerts and review items in the region's inbox (GET /v1/alerts), by tier. */
   alerts: number;
   alertsByTier: Record<string, number>;
+  /** Alerts by the rule types they name (an alert naming two counts in both). */
+  alertsByRuleType: Record<string, number>;
   /** Injected fraud patterns, and how many of them the rules raised. */
   injected: number;
   injectedCaught: number;
@@ -106,6 +108,7 @@ export function emptyFigures(): DemoFigures {
     prepaidFen: 0,
     alerts: 0,
     alertsByTier: {},
+    alertsByRuleType: {},
     injected: 0,
     injectedCaught: 0,
   };

@@ -30,7 +30,7 @@ import { readFileSync } from 'node:fs';
 import type { Principal } from '../../../shared/auth/principal.ts';
 import { STAFF_PERMISSIONS } from '../../../shared/auth/principal.ts';
 import { importCatalogueFile } from '../../../tools/catalogue.ts';
-import { Catalogue, generateClaims, type CatalogueItem, type InjectedPattern, type PlannedClaim } from './claims.ts';
+import { Catalogue, generateClaims, type CatalogueItem, type InjectedPattern, type PlannedClaim, type PrescribingRules } from './claims.ts';
 import { demoClient, DemoCallFailed, inLanes, type DemoClient } from './client.ts';
 import { COMMUNITY, generatePopulation, PROVIDERS, REGION, YEAR, type DemoPerson } from './population.ts';
 import { emptyFigures, PHASE_LABELS, type DemoFigures, type DemoPhase, type DemoProgress } from './progress.ts';
@@ -75,6 +75,17 @@ export interface DemoYearResult {
   settled: { providerCode: string; claimNo: string; memberId: string; visitType: string; fundPaidFen: number }[];
   /** The settled claims' payments by layer of cover (statement totals.byLayer, summed). */
   paidByLayerFen: Record<string, number>;
+  /** Where the time went: milliseconds per phase, and per month of the year. */
+  timings: {
+    phases: Partial<Record<DemoPhase, number>>;
+    months: {
+      period: string;
+      claims: number;
+      prepaymentMs: number;
+      claimsMs: number /** waiting for the month's contributions after the claims */;
+      contributionsMs: number;
+    }[];
+  };
   /** What the year-end run answered (GET /v1/runs/year-end/330900/2026). */
   yearEnd: YearEndRun;
 }
@@ -124,7 +135,12 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
     lastReport = now;
     options.onProgress?.(structuredClone(progress));
   };
+  const timings: DemoYearResult['timings'] = { phases: {}, months: [] };
+  let phaseStarted = performance.now();
   const phase = (p: DemoPhase) => {
+    const now = performance.now();
+    timings.phases[progress.phase] = Math.round(now - phaseStarted);
+    phaseStarted = now;
     progress.phase = p;
     progress.label = PHASE_LABELS[p];
     report(true);
@@ -193,7 +209,10 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       items.push(...(page.body.entries as CatalogueItem[]));
       cursor = page.body.nextCursor;
     }
-    const catalogue = new Catalogue(items);
+    // The knowledge base in force, as a prescribing system keeps to it (national layer; Zhoushan ships none of its own).
+    const kb = await api.call('GET', `/v1/policies/knowledge-base/000000?on=${YEAR}-06-30`, clerk);
+    const knowledge = (kb.body.inForce?.document ?? {}) as Partial<PrescribingRules>;
+    const catalogue = new Catalogue(items, { indications: knowledge.indications ?? [], levels: knowledge.levels ?? [] });
     const claims = generateClaims(population, catalogue);
     progress.total = progress.done + PROVIDERS.length + 2 + people.length + 4 + 1 + claims.length + 12 + 2;
 
@@ -443,8 +462,8 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
     const contributing = people.filter((p) => p.employment && p.employment.status !== 'retired');
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     let claimMs = 0;
-    for (const period of monthsOfYear) {
-      await bulk(
+    const payMonth = (period: string) =>
+      bulk(
         api,
         clerk,
         '/v1/employee-contributions/bulk',
@@ -458,10 +477,14 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
           channel: p.employment!.status === 'flexible' ? 'tax' : 'employer',
           reference: `ZS-TAX-${period}`,
         })),
-        500,
+        100,
         (rows) => ({ format: 'jsonl', content: rows.map(({ rowNumber: _n, ...r }) => JSON.stringify(r)).join('\n') }),
         () => undefined,
       );
+    // January is paid before any claim: an employee's cover starts with the first month paid.
+    await payMonth(monthsOfYear[0]!);
+    for (const period of monthsOfYear) {
+      const m1 = performance.now();
       // The month's advance, as the schedule fires it: last month's facts projected first.
       await queuesIdle(api, ['paymentFacts', 'drgGrouping']);
       await api.call('POST', `/_local/schedules/monthlyPrepayment?at=${encodeURIComponent(firstOfMonthAt2(period))}`, clerk);
@@ -477,6 +500,8 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       const byMember = new Map<number, PlannedClaim[]>();
       for (const c of month) byMember.set(c.member, [...(byMember.get(c.member) ?? []), c]);
       const t0 = performance.now();
+      // The employers pay this month's contributions while the hospitals settle (cover runs on the grace months).
+      const paying = period === monthsOfYear[0] ? Promise.resolve() : payMonth(period);
       await inLanes([...byMember.values()], lanes, async (own) => {
         for (const c of own) {
           const memberId = memberIds[c.member]!;
@@ -503,7 +528,16 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
           step();
         }
       });
-      claimMs += performance.now() - t0;
+      const t1 = performance.now();
+      await paying;
+      claimMs += t1 - t0;
+      timings.months.push({
+        period,
+        claims: month.length,
+        prepaymentMs: Math.round(t0 - m1),
+        claimsMs: Math.round(t1 - t0),
+        contributionsMs: Math.round(performance.now() - t1),
+      });
       figures.claimsPerSecond = Math.round((figures.claims / (claimMs / 1000)) * 10) / 10;
     }
 
@@ -513,7 +547,11 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
     const alerts = await listAlerts(api, regulator);
     figures.alerts = alerts.length;
     figures.alertsByTier = {};
-    for (const a of alerts) figures.alertsByTier[a.tier ?? 'alert'] = (figures.alertsByTier[a.tier ?? 'alert'] ?? 0) + 1;
+    for (const a of alerts) {
+      figures.alertsByTier[a.tier ?? 'alert'] = (figures.alertsByTier[a.tier ?? 'alert'] ?? 0) + 1;
+      for (const type of new Set((a.rules ?? []).map((r) => r.type)))
+        figures.alertsByRuleType[type] = (figures.alertsByRuleType[type] ?? 0) + 1;
+    }
     const byClaim = new Map<string, (typeof alerts)[number]>();
     for (const a of alerts) if (a.claim?.claimNo) byClaim.set(`${a.claim.providerCode}/${a.claim.claimNo}`, a);
     const injected: InjectedOutcome[] = claims
@@ -574,7 +612,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
     figures.timeToReadyMs = Date.now() - started;
     progress.readyAt = new Date().toISOString();
     phase('ready');
-    return { progress: structuredClone(progress), figures, injected, memberIds, refused, settled, paidByLayerFen, yearEnd };
+    return { progress: structuredClone(progress), figures, injected, memberIds, refused, settled, paidByLayerFen, timings, yearEnd };
   } catch (error) {
     progress.error = error instanceof Error ? error.message : String(error);
     phase('failed');
