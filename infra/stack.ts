@@ -6,6 +6,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { createOperatorTopic } from './stack/alarms.ts';
+import { ConsoleHosting } from './stack/console-hosting.ts';
 import { createFunctions } from './stack/functions.ts';
 import { createHttpApi } from './stack/http-api.ts';
 import { acknowledgeNagFindings } from './stack/nag.ts';
@@ -25,10 +26,17 @@ export class YibaoStack extends Stack {
     connectConsumers(queues, functions);
     createRules(this, bus, queues, topic);
     createSchedules(this, functions, topic);
-    const { stage } = createHttpApi(this, functions);
+    const { api, stage } = createHttpApi(this, functions);
     acknowledgeNagFindings(this, { functions, tables });
+    // The console's hosting is a nested stack of its own (its bucket, distribution and deployment
+    // function would otherwise take this stack near CloudFormation's 500 resources).
+    const hosting = new ConsoleHosting(this, 'Console', { api });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `https://${hosting.distribution.distributionDomainName}/console/`,
+      description: 'The web console (CloudFront); its /v1/* is the API',
+    });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName, description: 'The custom event bus' });
   }
 }
