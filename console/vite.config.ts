@@ -11,6 +11,15 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
   plugins: [vue()],
+  // `npm run console:dev`: the dev server passes the API and the local cloud's pages to `npm start`'s port.
+  server: {
+    proxy: Object.fromEntries(
+      ['/v1', '/health', '/local', '/.well-known', '/console/config.json'].map((path) => [
+        path,
+        { target: `http://127.0.0.1:${process.env.YIBAO_PORT ?? 3000}`, changeOrigin: true },
+      ]),
+    ),
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
