@@ -185,7 +185,11 @@ async function resident(cloud: LocalCloud, staff: string): Promise<string> {
 async function apiBench(report: Report): Promise<void> {
   const cloud = await startLocalCloud({ logLevel: 'SILENT' });
   try {
-    const staff = await cloud.mint({ sub: 'bench-clerk', role: 'staff', permissions: ['accounts:write'] });
+    const staff = await cloud.mint({
+      sub: 'bench-clerk',
+      role: 'staff',
+      permissions: ['accounts:write', 'members:write', 'providers:write'],
+    });
     const providers = Array.from({ length: PROVIDERS }, (_, i) => ({
       code: `H3309A${String(i).padStart(6, '0')}`,
       level: i % 2 ? 'primary' : 'secondary',

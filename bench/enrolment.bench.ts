@@ -15,6 +15,7 @@ import { startLocalCloud } from '../infra/local/cloud.ts';
 import { checkCharacter } from '../shared/enrolment/id-number.ts';
 import { enrolFile } from '../tools/bulk-enrol.ts';
 import { peakRssMb, reportLatencies, runConcurrently, type Report } from './support.ts';
+import { ALL_STAFF_PERMISSIONS } from '../shared/auth/principal.ts';
 
 const MEMBERS = 2_000;
 const ELIGIBILITY_CALLS = 2_000;
@@ -37,7 +38,7 @@ export default async function enrolmentBench(report: Report): Promise<void> {
   const cloud = await startLocalCloud({ logLevel: 'SILENT' });
   const dir = mkdtempSync(join(tmpdir(), 'yibao-bench-'));
   try {
-    const staff = await cloud.mint({ sub: 'bench', role: 'staff', permissions: [] });
+    const staff = await cloud.mint({ sub: 'bench', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
     const provider = await cloud.mint({ sub: 'bench-his', role: 'provider', providerCode: 'H5325001' });
     const file = join(dir, 'campaign.csv');
     writeFileSync(file, campaignCsv(MEMBERS));

@@ -32,6 +32,7 @@ import { keys } from '../shared/budget/store/keys.ts';
 import { mapLimit } from '../shared/budget/store/db.ts';
 import { monthsOfYear } from '../shared/budget/store/facts.ts';
 import type { Report } from './support.ts';
+import { ALL_STAFF_PERMISSIONS } from '../shared/auth/principal.ts';
 
 const REGION = '341502';
 const YEAR = 2023;
@@ -337,7 +338,7 @@ async function onLocalCloud(report: Report, y: Year): Promise<void> {
       note: `${seeded.toLocaleString('en-US')} items: monthly and year totals of 1,000,000 cases, advances, balances`,
     });
 
-    const staff = await cloud.mint({ sub: 'bench', role: 'staff', permissions: [] });
+    const staff = await cloud.mint({ sub: 'bench', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
     const post = async (body: unknown) => {
       const res = await fetch(`${cloud.apiUrl}/v1/runs/year-end`, {
         method: 'POST',

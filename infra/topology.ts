@@ -12,6 +12,7 @@
  */
 import { DetailType, EventSource } from '../events/catalog.ts';
 import type { EventPattern } from './local/bus/pattern.ts';
+import type { StaffPermission } from '../shared/auth/principal.ts';
 
 /** The one custom bus every event travels on. */
 export const BUS_NAME = 'yibao';
@@ -1043,7 +1044,8 @@ export type ScheduleKey = keyof typeof schedules;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP routes (API Gateway HTTP API). All but the health check go through the JWT authorizer;
-// the role each route accepts is checked in its handler, next to the code it protects.
+// the role each route accepts is checked in its handler, next to the code it protects; the staff
+// permission each requires is declared once, in `routePermissions` below.
 // ---------------------------------------------------------------------------------------------
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -1212,6 +1214,132 @@ export type RouteName = keyof typeof declaredRoutes;
 
 /** Every route, as the stack, the local front and tools/openapi.ts read them. */
 export const routes: readonly RouteSpec[] = Object.entries(declaredRoutes).map(([name, spec]) => ({ name, ...spec }));
+
+/**
+ * The staff permission each route requires (STAFF_PERMISSIONS, shared/auth/principal.ts), or null
+ * for none, declared here and nowhere else: a Record over every route name, so a route added
+ * above without its line here is a compile error. `httpApi` (shared/http/api.ts) refuses a staff
+ * token without it (403 naming it) before the handler runs; tools/openapi.ts writes it into the
+ * document (`x-permission`); shared/auth/README.md lists the table. Other roles are not affected:
+ * whether a provider or regulator may call a route at all is its handler's requireRole. A route
+ * that changes an agency register or the fund's money, or reads across regions, names one; reads
+ * and calculations (pre-settlement, pre-grouping, a look-up) name none.
+ */
+export const routePermissions: Record<RouteName, StaffPermission | null> = {
+  health: null,
+  ping: null,
+  enrolMember: 'members:write',
+  listMembers: null,
+  enrolMembersInBulk: 'members:write',
+  lookUpMember: null,
+  getMember: null,
+  getEligibility: null,
+  recordContribution: 'members:write',
+  recordCategory: 'members:write',
+  recordTransfer: 'members:write',
+  registerOutOfArea: 'members:write',
+  getMemberHouseholds: null,
+  createHousehold: 'registers:write',
+  importHouseholds: 'registers:write',
+  getHousehold: null,
+  addHouseholdMember: 'registers:write',
+  removeHouseholdMember: 'registers:write',
+  changeHouseholdHead: 'registers:write',
+  recordRegisterEntry: 'registers:write',
+  listRegisterEntries: null,
+  amendRegisterEntry: 'registers:write',
+  endRegisterEntry: 'registers:write',
+  importRegister: 'registers:write',
+  certifyProvider: 'registers:write',
+  getProviderCertification: null,
+  registerEmployer: 'contributions:write',
+  listEmployers: null,
+  getEmployer: null,
+  changeEmployer: 'contributions:write',
+  recordEmployment: 'contributions:write',
+  recordEmployeeContribution: 'contributions:write',
+  getEmployeeContributions: null,
+  importEmployeeContributions: 'contributions:write',
+  preSettleClaim: null,
+  settleClaim: 'claims:write',
+  getClaim: null,
+  reverseClaim: 'claims:write',
+  getClaimAudit: null,
+  appealClaimAudit: null,
+  getPersonalAccount: null,
+  putPersonalAccount: 'accounts:write',
+  listAccountEntries: null,
+  postAccountAdjustment: 'accounts:write',
+  listFamilyBindings: null,
+  putFamilyBinding: 'accounts:write',
+  payFamilyContribution: 'accounts:write',
+  transferPersonalAccount: 'accounts:write',
+  preGroupCase: null,
+  listAlerts: null,
+  getAlert: null,
+  getAlertDigest: null,
+  transitionAlert: null,
+  listSubscriptions: null,
+  createSubscription: null,
+  deleteSubscription: null,
+  getAuditTrail: 'audit:read',
+  registerProvider: 'providers:write',
+  getProvider: null,
+  publishPolicy: 'policies:publish',
+  listPolicies: null,
+  startCatalogueImport: 'catalogue:write',
+  putCatalogueImportChunk: 'catalogue:write',
+  validateCatalogueImport: 'catalogue:write',
+  publishCatalogueImport: 'catalogue:write',
+  getCatalogueImport: null,
+  listCatalogueVersions: null,
+  searchCatalogue: null,
+  getCatalogueEntry: null,
+  downloadCatalogue: null,
+  putBudget: 'budgets:write',
+  getBudget: null,
+  registerCommunity: 'budgets:write',
+  getCommunity: null,
+  putAssessment: 'budgets:write',
+  addCapitatedMembers: 'budgets:write',
+  startPrepaymentRun: 'payments:run',
+  getPrepaymentRun: null,
+  getFundReport: null,
+  getFundAccounts: null,
+  startYearEndRun: 'payments:run',
+  getYearEndRun: null,
+  getYearEndProviderReport: null,
+  getYearEndCommunityReport: null,
+  getYearEndSummary: null,
+  startSimulation: 'simulation:run',
+  listSimulations: 'simulation:run',
+  getSimulation: 'simulation:run',
+  getSimulationReport: 'simulation:run',
+  putCareAssessor: 'ltc:manage',
+  getCareAssessor: null,
+  certifyCareInstitution: 'ltc:manage',
+  getCareInstitution: null,
+  applyForCareAssessment: null,
+  getCareAssessment: null,
+  assignCareAssessors: 'ltc:manage',
+  scoreCareAssessment: 'ltc:assess',
+  confirmCareAssessment: 'ltc:assess',
+  appealCareAssessment: null,
+  getCareLevel: null,
+  submitCareClaim: null,
+  getCareClaim: null,
+  reverseCareClaim: 'ltc:manage',
+  getCareReport: null,
+  registerPregnancy: 'maternity:write',
+  getPregnancy: null,
+  getMaternityEligibility: null,
+  grantMaternityAllowance: 'maternity:write',
+  getEmployerWages: null,
+};
+
+/** The staff permission a route requires, if any. */
+export const permissionOf = (name: string): StaffPermission | undefined =>
+  Object.hasOwn(routePermissions, name) ? (routePermissions[name as RouteName] ?? undefined) : undefined;
 
 /**
  * The names of the routes a function owns. A handler's route table (`httpApi(logger, 'enrolment',

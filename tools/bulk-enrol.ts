@@ -202,7 +202,7 @@ async function defaultToken(): Promise<string> {
     throw new Error(`no signing key in ${dataDir}/keys: start the local cloud (npm start) or pass --token`);
   }
   const key = await loadOrCreateSigningKey(dataDir);
-  return mintToken(key, { sub: 'bulk-enrol', role: 'staff', permissions: [] }, 3600);
+  return mintToken(key, { sub: 'bulk-enrol', role: 'staff', permissions: ['members:write'] }, 3600);
 }
 
 async function main(): Promise<number> {

@@ -119,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
       process.env.YIBAO_TOKEN ??
       (await mintToken(
         await loadOrCreateSigningKey(process.env.YIBAO_DATA_DIR ?? '.yibao'),
-        { sub: 'knowledge-import', role: 'staff', permissions: [] },
+        { sub: 'knowledge-import', role: 'staff', permissions: ['policies:publish'] },
         3600,
       ));
     const out = await publish(doc, apiUrl, token);

@@ -15,7 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { functions, routeKey, routes, type FunctionKey } from '../infra/topology.ts';
+import { functions, permissionOf, routeKey, routes, type FunctionKey } from '../infra/topology.ts';
+import { STAFF_PERMISSIONS, type StaffPermission } from '../shared/auth/principal.ts';
 import type { RouteDoc } from './route-docs.ts';
 
 export type { RouteDoc } from './route-docs.ts';
@@ -74,7 +75,7 @@ const functionOfFolder = (folder: string): FunctionKey | undefined =>
 
 const jsonContent = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
-function toRouteConfig(doc: RouteDoc, authorized: boolean): RouteConfig {
+function toRouteConfig(doc: RouteDoc, authorized: boolean, permission: StaffPermission | undefined): RouteConfig {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(doc.responses)) {
     responses[status] = {
@@ -92,10 +93,18 @@ function toRouteConfig(doc: RouteDoc, authorized: boolean): RouteConfig {
     method: doc.method.toLowerCase() as RouteConfig['method'],
     path: doc.path,
     summary: doc.summary,
-    description: [doc.description, doc.roles.length ? `Roles: ${doc.roles.join(', ')}.` : 'No token needed.'].filter(Boolean).join('\n\n'),
+    description: [
+      doc.description,
+      doc.roles.length ? `Roles: ${doc.roles.join(', ')}.` : 'No token needed.',
+      // The one declaration is infra/topology.ts; httpApi refuses a staff token without it.
+      permission ? `Staff need the permission \`${permission}\` (${STAFF_PERMISSIONS[permission]}); without it, 403 naming it.` : undefined,
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
     tags: doc.tags,
     ...(authorized ? { security: [{ bearer: [] }] } : {}),
     'x-roles': doc.roles,
+    ...(permission ? { 'x-permission': permission } : {}),
     request: {
       ...(doc.request?.params ? { params: doc.request.params } : {}),
       ...(doc.request?.query ? { query: doc.request.query } : {}),
@@ -126,7 +135,7 @@ export async function buildOpenApiDocument(root = ROOT) {
       if (route.function !== fn) throw new Error(`functions/${folder}/openapi.ts documents ${key}, which ${route.function} serves`);
       if (documented.has(key)) throw new Error(`${key} is documented twice`);
       documented.add(key);
-      registry.registerPath(toRouteConfig(doc, route.authorized));
+      registry.registerPath(toRouteConfig(doc, route.authorized, permissionOf(route.name)));
     }
   }
   for (const route of routes) {

@@ -70,10 +70,11 @@ export const handler = httpApi(logger, 'adjudication', {
   getClaim: async (request) => {
     const principal = request.principal();
     const { providerCode, claimNo } = request.params(claimParams);
-    if (principal.role !== 'regulator') requireActingFor(principal, providerCode);
-    const claim = await readClaim(providerCode, claimNo);
-    if (!claim) throw notFound(`no claim ${claimNo} of provider ${providerCode}`);
-    requireClaimVisible(principal, claim);
+    // Another provider's or region's claim answers exactly as a missing one: the caller learns nothing.
+    const mayAsk = principal.role !== 'provider' || principal.providerCode === providerCode;
+    const claim = mayAsk ? await readClaim(providerCode, claimNo) : undefined;
+    if (!claim || (principal.role === 'regulator' && principal.region !== claim.region))
+      throw notFound(`no claim ${claimNo} of provider ${providerCode}`);
     return {
       statusCode: 200,
       body: { claim: claimView(claim), statement: claim.statement, ledger: await readLedger(providerCode, claimNo) },

@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import type { RouteHandler, RouteTableOf } from '../../shared/http/api.ts';
 import { conflict, notFound } from '../../shared/http/errors.ts';
-import { requireActingFor, requireRole } from '../../shared/auth/principal.ts';
+import { requireRole } from '../../shared/auth/principal.ts';
 import { providerCodeSchema } from '../../shared/budget/budget.ts';
 import { providerInputSchema } from '../../shared/budget/provider.ts';
 import { getProvider, registerProvider } from '../../shared/budget/store/register.ts';
@@ -36,8 +36,8 @@ const getRoute: RouteHandler = async (request) => {
   const { providerCode } = request.params(z.object({ providerCode: providerCodeSchema }));
   const principal = request.principal();
   requireRole(principal, 'staff', 'provider');
-  requireActingFor(principal, providerCode);
-  const provider = await getProvider(providerCode);
+  // Another provider's record answers exactly as a missing one.
+  const provider = principal.role === 'provider' && principal.providerCode !== providerCode ? undefined : await getProvider(providerCode);
   if (!provider) throw notFound(`No provider ${providerCode} in the register`);
   return { statusCode: 200, body: { provider } };
 };

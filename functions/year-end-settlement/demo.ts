@@ -10,13 +10,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { BUS_NAME } from '../../infra/topology.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 const REGION = '532500';
 const YEAR = 2025;
 const yuan = (y: number) => y * 100;
 
 export async function yearEndDemo(cloud: LocalCloud, print: (line: string) => void): Promise<void> {
-  const staff = await cloud.mint({ sub: 'clerk-demo', role: 'staff', permissions: [] });
+  const staff = await cloud.mint({ sub: 'clerk-demo', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${cloud.apiUrl}${path}`, {
       method,

@@ -61,10 +61,25 @@ export function requireActingFor(principal: Principal, provider: string): void {
 /**
  * Staff permissions, named by what they let a clerk change. A staff token carries the ones its
  * holder was granted; a route that changes an agency register or the fund's money requires its
- * permission (a staff token without it is a 403 naming it). Add a permission here, with the routes
- * that require it, so the list stays the one documented set.
+ * permission (a staff token without it is a 403 naming it). Which route requires which is declared
+ * with the route in infra/topology.ts and enforced by `httpApi` (shared/http/api.ts); add a
+ * permission here, so the list stays the one documented set.
  */
 export const STAFF_PERMISSIONS = {
+  /** Enrolment (参保登记): enrol members one by one or in bulk, record contributions, categories, transfers, out-of-area registrations. */
+  'members:write': 'enrol members and change their enrolment (contributions, categories, transfers, out-of-area)',
+  /** Claims (结算): settle or reverse a claim on a provider's behalf (手工报销 at the agency's counter). */
+  'claims:write': 'settle and reverse claims on a provider’s behalf',
+  /** Designated providers (定点医药机构): register them. */
+  'providers:write': 'register designated providers',
+  /** Policies (政策): publish a new version of any policy kind. */
+  'policies:publish': 'publish policy versions',
+  /** Budgets (总额预算): the year's budget, health communities, their assessments and capitated members. */
+  'budgets:write': 'set budgets, register health communities, their assessments and capitated members',
+  /** Payments (拨付): start prepayment and year-end settlement runs, which move the fund's money. */
+  'payments:run': 'start prepayment and year-end settlement runs',
+  /** The audit trail (审计追踪): every fact kept for a correlation id, across regions. */
+  'audit:read': 'read the audit trail of any region',
   /** Catalogues (医保目录): import and publish versions. */
   'catalogue:write': 'import and publish catalogue versions',
   /** Chronic-disease approvals, family-doctor contracts, households, supplementary-plan enrolments. */
@@ -90,9 +105,23 @@ export function requirePermission(
   permission: StaffPermission,
 ): asserts principal is Extract<Principal, { role: 'staff' }> {
   requireRole(principal, 'staff');
-  if (!principal.permissions.includes(permission)) {
-    throw forbidden(`This change needs the staff permission ${permission} (${STAFF_PERMISSIONS[permission]})`, {
-      requiredPermission: permission,
-    });
-  }
+  requireStaffPermission(principal, permission);
 }
+
+/**
+ * A route's declared permission (infra/topology.ts), as `httpApi` applies it before the handler: a
+ * staff caller must hold it (a 403 naming it); other roles pass to the handler's own role checks.
+ */
+export function requireStaffPermission(principal: Principal, permission: StaffPermission): void {
+  if (principal.role !== 'staff' || principal.permissions.includes(permission)) return;
+  throw forbidden(`This route needs the staff permission ${permission} (${STAFF_PERMISSIONS[permission]})`, {
+    requiredPermission: permission,
+  });
+}
+
+/** Every staff permission: for a local clerk who does everything (tests, the demo, local tools). */
+export const ALL_STAFF_PERMISSIONS = Object.keys(STAFF_PERMISSIONS) as StaffPermission[];
+
+/** Every staff permission but the ones named: a clerk to show what lacking exactly those refuses. */
+export const allPermissionsBut = (...excluded: StaffPermission[]): StaffPermission[] =>
+  ALL_STAFF_PERMISSIONS.filter((p) => !excluded.includes(p));

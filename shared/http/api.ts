@@ -3,10 +3,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod';
 import { notFound } from './errors.ts';
 import { parseInput } from './validation.ts';
-import { principalFromContext, type Principal } from '../auth/principal.ts';
+import { principalFromContext, requireStaffPermission, type Principal } from '../auth/principal.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from '../runtime/correlation.ts';
 import { loggerContext } from '../middleware/logger-context.ts';
-import { type FunctionKey, type RouteNameOf, routeKey, routes as declaredRoutes } from '../../infra/topology.ts';
+import { type FunctionKey, type RouteNameOf, permissionOf, routeKey, routes as declaredRoutes } from '../../infra/topology.ts';
 import {
   type ApiEvent,
   type ApiResult,
@@ -100,5 +100,19 @@ export function httpApi<F extends FunctionKey>(logger: Logger, fn: F, routes: Ro
   const stray = Object.keys(routes).filter((name) => !owned.some((r) => r.name === name));
   if (stray.length > 0) throw new Error(`${fn} has no route named ${stray.join(', ')} in infra/topology.ts`);
   const table = routes as RouteTable;
-  return httpRoutes(logger, Object.fromEntries(owned.map((r) => [routeKey(r), table[r.name]!])));
+  return httpRoutes(logger, Object.fromEntries(owned.map((r) => [routeKey(r), guarded(r.name, table[r.name]!)])));
+}
+
+/**
+ * The route's declared staff permission (`routePermissions`, infra/topology.ts), checked before its
+ * handler runs, so no handler can forget it: a staff token without it is a 403 naming it. Other
+ * roles reach the handler, whose requireRole decides whether they may call at all.
+ */
+export function guarded(routeName: string, handler: RouteHandler): RouteHandler {
+  const permission = permissionOf(routeName);
+  if (!permission) return handler;
+  return (request) => {
+    requireStaffPermission(request.principal(), permission);
+    return handler(request);
+  };
 }

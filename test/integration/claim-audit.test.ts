@@ -17,6 +17,7 @@ import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { agencyDate } from '../../shared/time/agency-calendar.ts';
 import { api, eventually, onAuditEvent, registerProvider, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let staff: string;
@@ -37,7 +38,7 @@ beforeAll(async () => {
     const e = JSON.parse(body) as { 'detail-type': string; detail: { claim?: { claimNo: string } } };
     events.push({ type: e['detail-type'], ...(e.detail.claim ? { claimNo: e.detail.claim.claimNo } : {}) });
   });
-  staff = await cloud.mint({ sub: 'clerk-audit', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-audit', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   for (const [providerCode, name] of [
     [HOSPITAL, '阜新市某二级医院'],
     [OTHER, '阜新市另一家二级医院'],

@@ -18,6 +18,7 @@ import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
 import { relayAMinuteOn, waitingInOutbox, whileTheBusRefusesAll } from '../support/outbox.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -37,7 +38,7 @@ afterAll(async () => {
 
 const tokens = {
   provider: () => cloud.mint({ sub: 'his-zs', role: 'provider', providerCode: 'ZS0001' }),
-  staff: () => cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] }),
+  staff: () => cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: ALL_STAFF_PERMISSIONS }),
   regulator: () => cloud.mint({ sub: 'reg-1', role: 'regulator', region: '330900' }),
 };
 

@@ -19,6 +19,7 @@ import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { loadSettlementMember } from '../../shared/settlement/store/member-source.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { allPermissionsBut } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let clerk: string; // staff with contributions:write
@@ -54,7 +55,7 @@ beforeAll(async () => {
     if (envelope['detail-type'] === 'EmployeeContributionPaid') contributionEvents.push(envelope.detail);
   });
   clerk = await cloud.mint({ sub: 'clerk-contrib', role: 'staff', permissions: ['contributions:write'] });
-  reader = await cloud.mint({ sub: 'clerk-plain', role: 'staff', permissions: [] });
+  reader = await cloud.mint({ sub: 'clerk-plain', role: 'staff', permissions: allPermissionsBut('contributions:write') });
   await registerProvider(cloud, reader, {
     providerCode: ZS_HOSPITAL,
     name: '舟山市某医院',

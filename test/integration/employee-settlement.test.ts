@@ -17,6 +17,7 @@ import { lastDayOf } from '../../shared/employers/months.ts';
 import { checkCharacter } from '../../shared/enrolment/id-number.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { api, registerProvider, startTestCloud } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
   );
-  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   clerk = await cloud.mint({ sub: 'clerk-2', role: 'staff', permissions: ['contributions:write'] });
   for (const [creditCode, name, region] of [
     [ZS_EMPLOYER, '舟山示例水产有限公司', '330900'],

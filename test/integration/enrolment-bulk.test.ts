@@ -17,6 +17,7 @@ import { bulkResponse } from '../../functions/enrolment/schemas.ts';
 import { enrolmentEventKeys } from '../../functions/enrolment/services/events.ts';
 import { enrolFile } from '../../tools/bulk-enrol.ts';
 import { api, startTestCloud, whileTheBusRefuses } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let cloud: LocalCloud;
@@ -25,7 +26,7 @@ let dir: string;
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  staff = await cloud.mint({ sub: 'campaign', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'campaign', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   dir = mkdtempSync(join(tmpdir(), 'yibao-bulk-'));
 });
 afterAll(async () => {

@@ -19,6 +19,7 @@ import { relayOutbox, waitingEntry } from '../../shared/events/outbox.ts';
 import { eligibilityResponse, enrolResponse, memberRecordResponse } from '../../functions/enrolment/schemas.ts';
 import { eventKeys } from '../../functions/enrolment/services/events.ts';
 import { api, eventually, startTestCloud, whileTheBusRefuses } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let staff: string;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   cloud.lambda.observe((fn, event, trigger) => {
     if (fn === 'audit' && trigger === 'sqs') for (const r of (event as SQSEvent).Records) eventBodies.push(r.body);
   });
-  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   provider = await cloud.mint({ sub: 'his-1', role: 'provider', providerCode: 'H5325001' });
   regulatorHonghe = await cloud.mint({ sub: 'reg-hh', role: 'regulator', region: '532500' });
   regulatorZhoushan = await cloud.mint({ sub: 'reg-zs', role: 'regulator', region: '330900' });
@@ -609,10 +610,12 @@ describe('roles', () => {
     expect((await eligibility(memberId, '2025-03-01', regulatorHonghe)).status).toBe(200);
     expect((await api(cloud, 'GET', '/v1/members?region=532500&year=2025&limit=5', { token: regulatorHonghe })).status).toBe(200);
 
+    // Issue 20: another region's member answers exactly as a missing one (it was a 403 that told it exists).
     const refused = await api(cloud, 'GET', `/v1/members/${memberId}`, { token: regulatorZhoushan });
-    expect(refused.status).toBe(403);
-    expect(refused.body.error.details).toMatchObject({ rule: 'regulator_region' });
-    expect((await eligibility(memberId, '2025-03-01', regulatorZhoushan)).status).toBe(403);
+    const missing = await api(cloud, 'GET', '/v1/members/M000000000000', { token: regulatorZhoushan });
+    expect(refused.status).toBe(404);
+    expect(JSON.stringify(refused.body).replaceAll(memberId, '?')).toBe(JSON.stringify(missing.body).replaceAll('M000000000000', '?'));
+    expect((await eligibility(memberId, '2025-03-01', regulatorZhoushan)).status).toBe(404);
     expect((await api(cloud, 'GET', '/v1/members?region=532500&year=2025', { token: regulatorZhoushan })).status).toBe(403);
     expect((await enrol(resident(person()), regulatorHonghe)).status).toBe(403);
     expect((await api(cloud, 'POST', '/v1/members/lookup', { token: regulatorHonghe, body: { idNumber: person() } })).status).toBe(403);

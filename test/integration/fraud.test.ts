@@ -18,6 +18,7 @@ import { BUS_NAME, localName } from '../../infra/topology.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../shared/fraud/signing.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
 import { relayAMinuteOn, waitingInOutbox, whileTheBusRefusesAll } from '../support/outbox.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -645,7 +646,7 @@ describe('rule catalogues, versioned like policies', () => {
     });
 
   it("lets staff publish a region's catalogue, which judges the claims from its effective date; the baseline judges those before", async () => {
-    const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: [] });
+    const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
     const published = await api(cloud, 'POST', '/v1/policies', { token: staff, body: ningbo() });
     expect(published.status, JSON.stringify(published.body)).toBe(201);
     expect(published.body.published).toMatchObject({
@@ -676,7 +677,7 @@ describe('rule catalogues, versioned like policies', () => {
   });
 
   it('replays the same version, refuses a changed, an older or an invalid one, and lets only staff publish', async () => {
-    const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: [] });
+    const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
     const replay = await api(cloud, 'POST', '/v1/policies', { token: staff, body: ningbo() });
     expect(replay.status).toBe(200);
     expect(replay.headers.get('x-idempotent-replay')).toBe('true');
@@ -841,7 +842,7 @@ describe('FraudAlertRaised goes through the outbox', () => {
     expect(score).toMatchObject({ score: 60 });
     const key = `fraud/alert/${score!.alertId}/FraudAlertRaised`;
     expect(await waitingInOutbox(key)).toMatchObject({ source: 'yibao.fraud', detailType: 'FraudAlertRaised' });
-    const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: [] });
+    const staff = await cloud.mint({ sub: 'clerk-fr', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
     const archived = async () =>
       ((await api(cloud, 'GET', '/v1/audit/corr-FR-90', { token: staff })).body.events as { eventId: string; detailType: string }[]).filter(
         (e) => e.detailType === 'FraudAlertRaised',

@@ -19,6 +19,7 @@ import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { allPermissionsBut } from '../../shared/auth/principal.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 const CAP = y(10_000);
@@ -40,7 +41,7 @@ beforeAll(async () => {
     new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
   );
   clerk = await cloud.mint({ sub: 'clerk-households', role: 'staff', permissions: ['registers:write'] });
-  reader = await cloud.mint({ sub: 'clerk-read-only', role: 'staff', permissions: [] });
+  reader = await cloud.mint({ sub: 'clerk-read-only', role: 'staff', permissions: allPermissionsBut('registers:write') });
   await registerProvider(cloud, reader, {
     providerCode: HOSPITAL,
     name: '舟山市某二级医院',
@@ -259,7 +260,8 @@ describe('the household register', () => {
     const own = await cloud.mint({ sub: 'regulator-zhoushan', role: 'regulator', region: '330900' });
     const other = await cloud.mint({ sub: 'regulator-honghe', role: 'regulator', region: '532500' });
     expect((await api(cloud, 'GET', path, { token: own })).status).toBe(200);
-    expect((await api(cloud, 'GET', path, { token: other })).status).toBe(403);
+    // Issue 20: another region's household answers as a missing one (it was a 403).
+    expect((await api(cloud, 'GET', path, { token: other })).status).toBe(404);
 
     const theirs = await api(cloud, 'GET', `/v1/members/${head}/households`, { token: reader });
     expect(theirs.body.memberships).toEqual([{ householdId: 'HH-330902-000001', from: '2025-01-01', to: '2025-09-30' }]);

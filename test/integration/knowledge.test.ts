@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { BUS_NAME, localName } from '../../infra/topology.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -103,7 +104,7 @@ async function settle(detail: unknown): Promise<void> {
 
 describe('a regional knowledge-base layer, published and read by the rules', () => {
   it('judges claims from its effective date by the region’s layer over the national one', async () => {
-    const staff = await cloud.mint({ sub: 'clerk-kb', role: 'staff', permissions: [] });
+    const staff = await cloud.mint({ sub: 'clerk-kb', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
     const published = await api(cloud, 'POST', '/v1/policies', { token: staff, body: zhoushanLayer() });
     expect(published.status, JSON.stringify(published.body)).toBe(201);
     expect(published.body.published).toMatchObject({

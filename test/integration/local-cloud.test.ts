@@ -7,6 +7,7 @@ import type { LocalCloud } from '../../infra/local/cloud.ts';
 import type { FunctionKey } from '../../infra/topology.ts';
 import { BUS_NAME } from '../../infra/topology.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -27,7 +28,7 @@ afterAll(async () => {
 
 const tokens = {
   provider: () => cloud.mint({ sub: 'his-1', role: 'provider', providerCode: 'H0001' }),
-  staff: () => cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] }),
+  staff: () => cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: ALL_STAFF_PERMISSIONS }),
   regulator: () => cloud.mint({ sub: 'reg-1', role: 'regulator', region: '330900' }),
 };
 

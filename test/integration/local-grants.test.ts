@@ -18,6 +18,7 @@ import { readYearAccumulator } from '../../shared/accumulators/store/year-accumu
 import { dynamoDocumentClient, eventBridgeClient, sqsClient } from '../../shared/runtime/aws-clients.ts';
 import { queueUrl, tableName } from '../../shared/runtime/resource-names.ts';
 import { api, startTestCloud } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let staff: string;
@@ -27,7 +28,7 @@ const { accumulators: _dropped, ...enrolmentTablesWithoutAccumulators } = functi
 
 beforeAll(async () => {
   cloud = await startTestCloud({ grants: { enrolment: { ...functions.enrolment, tables: enrolmentTablesWithoutAccumulators } } });
-  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   provider = await cloud.mint({ sub: 'his-1', role: 'provider', providerCode: 'H5325001' });
 });
 afterAll(async () => {

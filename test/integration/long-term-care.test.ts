@@ -22,6 +22,7 @@ import honghe2025 from '../../policies/long-term-care/532500/2025.json' with { t
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { api, eventually, onAuditEvent, registerProvider, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { allPermissionsBut } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let db: DynamoDBDocumentClient;
@@ -107,7 +108,7 @@ beforeAll(async () => {
     if (envelope.source === 'yibao.long-term-care') careEvents.push({ type: envelope['detail-type'], ...envelope.detail });
   });
   manager = await cloud.mint({ sub: 'ltc-manager', role: 'staff', permissions: ['ltc:manage', 'contributions:write'] });
-  counter = await cloud.mint({ sub: 'counter-1', role: 'staff', permissions: [] });
+  counter = await cloud.mint({ sub: 'counter-1', role: 'staff', permissions: allPermissionsBut('ltc:manage', 'ltc:assess') });
   for (const [id, region] of [
     ['km-1', '530100'],
     ['km-2', '530100'],

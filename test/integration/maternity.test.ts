@@ -20,6 +20,7 @@ import { lastDayOf, monthsFrom } from '../../shared/employers/months.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { api, eventually, onAuditEvent, registerProvider, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { allPermissionsBut } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let clerk: string; // contributions:write and maternity:write
@@ -107,7 +108,11 @@ beforeAll(async () => {
     if (envelope.source === 'yibao.maternity' || envelope['detail-type'] === 'ClaimSettled') events.push(envelope);
   });
   clerk = await cloud.mint({ sub: 'clerk-maternity', role: 'staff', permissions: ['contributions:write', 'maternity:write'] });
-  reader = await cloud.mint({ sub: 'clerk-plain', role: 'staff', permissions: [] });
+  reader = await cloud.mint({
+    sub: 'clerk-plain',
+    role: 'staff',
+    permissions: allPermissionsBut('contributions:write', 'maternity:write'),
+  });
   await registerProvider(cloud, reader, {
     providerCode: CLINIC,
     name: '红河州某妇幼保健院',

@@ -9,6 +9,7 @@ import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { PROVIDER_LOOKUPS_PER_MINUTE } from '../../shared/enrolment/lookup-limit.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let staff: string;
@@ -17,7 +18,7 @@ const fresh = () => person('532501', '002');
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
 });
 afterAll(() => cloud?.stop());
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'yibao-persist-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -11,7 +12,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('a local cloud with a data folder', () => {
   it('keeps tables, dead letters and the signing key across a restart', async () => {
     const first = await startTestCloud({ dataDir });
-    const staffToken = await first.mint({ sub: 'clerk', role: 'staff', permissions: [] });
+    const staffToken = await first.mint({ sub: 'clerk', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
     const ping = await api(first, 'POST', '/v1/ping', {
       token: staffToken,
       body: { message: 'before restart' },
@@ -45,7 +46,7 @@ describe('a local cloud with a data folder', () => {
 
   it('runs in memory when given no folder: nothing survives', async () => {
     const first = await startTestCloud();
-    const token = await first.mint({ sub: 'clerk', role: 'staff', permissions: [] });
+    const token = await first.mint({ sub: 'clerk', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
     await api(first, 'POST', '/v1/ping', { token, body: {}, headers: { 'x-correlation-id': 'memory-1' } });
     await eventually(
       async () => ((await api(first, 'GET', '/v1/audit/memory-1', { token })).body.events.length === 1 ? true : undefined),
@@ -54,7 +55,7 @@ describe('a local cloud with a data folder', () => {
     await first.stop();
     const second = await startTestCloud();
     try {
-      const token2 = await second.mint({ sub: 'clerk', role: 'staff', permissions: [] });
+      const token2 = await second.mint({ sub: 'clerk', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
       expect((await api(second, 'GET', '/v1/audit/memory-1', { token: token2 })).body.events).toEqual([]);
     } finally {
       await second.stop();

@@ -8,6 +8,7 @@ import type { SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { BUS_NAME } from '../../infra/topology.ts';
 import { api, eventually } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 export const REGION = '341502';
 
@@ -32,7 +33,7 @@ export async function harness(cloud: LocalCloud): Promise<Harness> {
       seen.set(e['detail-type'], [...(seen.get(e['detail-type']) ?? []), e.detail]);
     }
   });
-  return { cloud, bus, staff: await cloud.mint({ sub: 'clerk-budget', role: 'staff', permissions: [] }), seen };
+  return { cloud, bus, staff: await cloud.mint({ sub: 'clerk-budget', role: 'staff', permissions: ALL_STAFF_PERMISSIONS }), seen };
 }
 
 export async function put(h: Harness, source: string, detailType: string, detail: unknown): Promise<string> {

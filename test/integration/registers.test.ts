@@ -14,6 +14,7 @@ import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { contractedMembers } from '../../shared/budget/store/capitated-population.ts';
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { allPermissionsBut } from '../../shared/auth/principal.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
     events.push(JSON.parse(body));
   });
   clerk = await cloud.mint({ sub: 'clerk-r', role: 'staff', permissions: ['registers:write', 'contributions:write'] });
-  readOnlyStaff = await cloud.mint({ sub: 'clerk-ro', role: 'staff', permissions: ['contributions:write'] });
+  readOnlyStaff = await cloud.mint({ sub: 'clerk-ro', role: 'staff', permissions: allPermissionsBut('registers:write') });
   for (const code of [CLINIC, OTHER_CLINIC]) {
     await registerProvider(cloud, clerk, {
       providerCode: code,
@@ -164,7 +165,8 @@ describe('the register shape: history, permissions, events', () => {
     expect(entry.history[2].after.validTo).toBe('2025-09-30');
     const onDate = await api(cloud, 'GET', `${registerPath(memberId, 'chronic-approvals')}?date=2025-10-01`, { token: clerk });
     expect(onDate.body.entries).toEqual([]);
-    expect((await api(cloud, 'GET', registerPath(memberId, 'chronic-approvals'), { token: regulatorElsewhere })).status).toBe(403);
+    // Issue 20: another region's member answers as a missing one (it was a 403).
+    expect((await api(cloud, 'GET', registerPath(memberId, 'chronic-approvals'), { token: regulatorElsewhere })).status).toBe(404);
 
     // One event per change, written with it; no name, ID number or doctor's name in any of them.
     const mine = await eventually(() => {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
 import { idNumbers } from '../support/id-numbers.ts';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
   );
-  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   // The provider register (定点医药机构): settlement takes level and region from it, never from the bill.
   for (const [providerCode, level, region, name, kind] of [
     [HOSPITAL, 'secondary', '210902', '阜新市第二人民医院', 'hospital'],
@@ -241,8 +242,9 @@ describe('settle, replay, reverse and settle again', () => {
     ]);
     expect((await getClaim(HOSPITAL, 'ZY-0001', staff)).status).toBe(200);
     expect((await getClaim(HOSPITAL, 'ZY-0001', await cloud.mint({ sub: 'r', role: 'regulator', region: '210900' }))).status).toBe(200);
-    expect((await getClaim(HOSPITAL, 'ZY-0001', await cloud.mint({ sub: 'r', role: 'regulator', region: '330900' }))).status).toBe(403);
-    expect((await getClaim(HOSPITAL, 'ZY-0001', clinic)).status).toBe(403);
+    // Issue 20: another region's or provider's claim answers as a missing one (it was a 403).
+    expect((await getClaim(HOSPITAL, 'ZY-0001', await cloud.mint({ sub: 'r', role: 'regulator', region: '330900' }))).status).toBe(404);
+    expect((await getClaim(HOSPITAL, 'ZY-0001', clinic)).status).toBe(404);
   });
 
   it('reverses by a negative ledger entry that restores the accumulators, and publishes ClaimReversed', async () => {

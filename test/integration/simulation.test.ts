@@ -20,6 +20,7 @@ import { exampleLine } from '../../shared/settlement/examples.ts';
 import { layerKeys } from '../../shared/settlement/statement.ts';
 import type { SimulationReport } from '../../shared/simulation/report.ts';
 import { api, eventually, registerProvider, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { allPermissionsBut } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let db: DynamoDBDocumentClient;
@@ -39,7 +40,7 @@ beforeAll(async () => {
   db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
   );
-  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: allPermissionsBut('simulation:run') });
   runner = await cloud.mint({ sub: 'actuary-1', role: 'staff', permissions: ['simulation:run'] });
   regulator = await cloud.mint({ sub: 'regulator-zs', role: 'regulator', region: '330900' });
   otherRegulator = await cloud.mint({ sub: 'regulator-fx', role: 'regulator', region: '210900' });
@@ -393,7 +394,8 @@ describe('guard rails', () => {
     });
     expect(asRegulator.status).toBe(403);
     expect((await api(cloud, 'GET', `/v1/simulations/${changed.runId}/report`, { token: regulator })).status).toBe(200);
-    expect((await api(cloud, 'GET', `/v1/simulations/${changed.runId}`, { token: otherRegulator })).status).toBe(403);
+    // Issue 20: another region's run answers as a missing one (it was a 403).
+    expect((await api(cloud, 'GET', `/v1/simulations/${changed.runId}`, { token: otherRegulator })).status).toBe(404);
     expect((await api(cloud, 'GET', `/v1/simulations/${changed.runId}`, { token: staff })).status).toBe(403);
     expect((await api(cloud, 'GET', `/v1/simulations/${changed.runId}/report`, { token: hospital })).status).toBe(403);
     const list = await api(cloud, 'GET', '/v1/simulations?region=330900', { token: regulator });

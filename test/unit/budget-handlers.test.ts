@@ -109,7 +109,7 @@ describe('routes refuse before they read', () => {
       httpEvent(
         'PUT /v1/budgets/{region}/{year}',
         { totalFen: 1.5, drgBudgetFen: 0, providers: [] },
-        { sub: 'clerk', role: 'staff', permissions: '' },
+        { sub: 'clerk', role: 'staff', permissions: 'budgets:write' },
         { region: '341502', year: '2023' },
       ),
       context,
@@ -125,7 +125,7 @@ describe('routes refuse before they read', () => {
       httpEvent(
         'POST /v1/runs/year-end',
         { region: '341502', year: 2023, supersede: true },
-        { sub: 'clerk', role: 'staff', permissions: '' },
+        { sub: 'clerk', role: 'staff', permissions: 'payments:run' },
       ),
       context,
     )) as { statusCode: number; body: string };

@@ -6,6 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { routeKey, routeNamed, routes, type RouteName } from '../../infra/topology.ts';
+import { STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 import { type ApiEvent, httpApi, type RouteTableOf } from '../../shared/http/api.ts';
 import { pendingRoutes } from '../../shared/http/pending.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
@@ -25,6 +26,8 @@ const apiEvent = (key: string): ApiEvent =>
     requestContext: {
       requestId: 'req-1',
       routeKey: key,
+      // A clerk holding every permission: these tests are about dispatch, not the permission guard.
+      authorizer: { lambda: { sub: 'clerk', role: 'staff', permissions: Object.keys(STAFF_PERMISSIONS).join(' ') } },
       http: { method: key.split(' ')[0], path: '/', protocol: 'HTTP/1.1', sourceIp: '1', userAgent: '' },
     },
   }) as never;

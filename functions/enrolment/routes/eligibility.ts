@@ -29,7 +29,7 @@ export const eligibilityRoute: RouteHandler = async (request) => {
   if (!state) throw toHttpError(memberNotFound(memberId));
   const householdId = householdOn(items.registers, date);
   const household = householdId ? await readHouseholdAccumulator(householdId, yearOf(date)) : undefined;
-  requireRegionVisible(principal, [state.enrolment?.region]);
+  requireRegionVisible(principal, [state.enrolment?.region], () => toHttpError(memberNotFound(memberId)));
   const status = state.enrolment?.status;
   return {
     statusCode: 200,

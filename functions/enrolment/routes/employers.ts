@@ -4,7 +4,7 @@
  * reads are for staff and a regulator (its own region). Each change answers 201 when it wrote
  * something and 200 when the same was already recorded.
  */
-import { requirePermission, requireRole } from '../../../shared/auth/principal.ts';
+import { requireRole } from '../../../shared/auth/principal.ts';
 import type { ApiRequest, RouteHandler } from '../../../shared/http/api.ts';
 import { badRequest, notFound } from '../../../shared/http/errors.ts';
 import { readBulkText, type RejectedRow } from '../../../shared/enrolment/bulk.ts';
@@ -40,7 +40,7 @@ import {
 
 function recorder(request: ApiRequest): RecordingContext {
   const principal = request.principal();
-  requirePermission(principal, 'contributions:write');
+  requireRole(principal, 'staff');
   return { clock: clockNow(), correlationId: request.correlationId, logger: request.logger, by: principal.sub };
 }
 
@@ -94,12 +94,12 @@ export const getEmployerRoute: RouteHandler = async (request) => {
   requireRole(principal, 'staff', 'regulator');
   const { creditCode } = request.params(employerParams);
   const { employer, revisions } = await readEmployerHistory(creditCode);
-  if (!employer) {
-    throw notFound(`No employer ${creditCode} is registered`, {
+  const missing = () =>
+    notFound(`No employer ${creditCode} is registered`, {
       problems: [{ field: 'path.creditCode', rule: 'not_found', message: `no employer ${creditCode}` }],
     });
-  }
-  requireRegionVisible(principal, [employer.region, ...revisions.map((r) => r.region)]);
+  if (!employer) throw missing();
+  requireRegionVisible(principal, [employer.region, ...revisions.map((r) => r.region)], missing);
   return {
     statusCode: 200,
     body: {
@@ -185,6 +185,7 @@ export const getEmployeeContributionsRoute: RouteHandler = async (request) => {
   requireRegionVisible(
     principal,
     enrolments.map((e) => e.region),
+    () => toHttpError(memberNotFound(memberId)),
   );
   const employeeEnrolment = enrolments.filter((e) => e.scheme === 'employee').at(-1);
   const today = clockNow().today;

@@ -5,7 +5,7 @@
  * 200 when the same change was already made.
  */
 import * as z from 'zod';
-import { requirePermission, requireRole } from '../../../shared/auth/principal.ts';
+import { requireRole } from '../../../shared/auth/principal.ts';
 import { badRequest } from '../../../shared/http/errors.ts';
 import type { ApiRequest, RouteHandler } from '../../../shared/http/api.ts';
 import { MAX_ROWS_PER_REQUEST } from '../../../shared/enrolment/bulk.ts';
@@ -47,7 +47,7 @@ const TIME_BUDGET_MS = 12_000;
 
 function writer(request: ApiRequest): { by: Actor; ctx: OperationContext } {
   const principal = request.principal();
-  requirePermission(principal, 'registers:write');
+  requireRole(principal, 'staff');
   return {
     by: { role: 'staff', sub: principal.sub },
     ctx: { clock: clockNow(), correlationId: request.correlationId, logger: request.logger },
@@ -99,9 +99,10 @@ export const getHouseholdRoute: RouteHandler = async (request) => {
   requireRole(principal, 'staff', 'regulator');
   const { householdId } = request.params(householdParams);
   const { household, history } = await readHousehold(householdId);
-  if (!household)
-    throw toHttpError(refuse(404, [{ field: 'path.householdId', rule: 'not_found', message: `no household ${householdId}` }]));
-  requireRegionVisible(principal, [household.region]);
+  const missing = () =>
+    toHttpError(refuse(404, [{ field: 'path.householdId', rule: 'not_found', message: `no household ${householdId}` }]));
+  if (!household) throw missing();
+  requireRegionVisible(principal, [household.region], missing);
   return {
     statusCode: 200,
     body: {

@@ -47,6 +47,7 @@ export const memberRoute: RouteHandler = async (request) => {
   requireRegionVisible(
     principal,
     items.enrolments.map((e) => e.region),
+    () => toHttpError(memberNotFound(memberId)),
   );
   return {
     statusCode: 200,

@@ -11,7 +11,7 @@
  *    regulator of a region the member is enrolled in.
  * Answers: 201 when something changed, 200 when the same change was already made.
  */
-import { requirePermission, requireRole, type Principal } from '../../../shared/auth/principal.ts';
+import { requireRole, type Principal } from '../../../shared/auth/principal.ts';
 import { badRequest, forbidden } from '../../../shared/http/errors.ts';
 import type { ApiRequest, RouteHandler } from '../../../shared/http/api.ts';
 import { readBulkText } from '../../../shared/enrolment/bulk.ts';
@@ -42,7 +42,7 @@ import {
   certify,
   type CertificationItem,
 } from '../services/certifications.ts';
-import { clockNow, isRefusal, toHttpError, type OperationContext } from '../services/common.ts';
+import { clockNow, isRefusal, memberNotFound, toHttpError, type OperationContext } from '../services/common.ts';
 import { changeRegister, readRegister, type RegisterOperation } from '../services/registers.ts';
 
 const actorOf = (p: Principal): Actor =>
@@ -51,7 +51,7 @@ const actorOf = (p: Principal): Actor =>
 /** Staff need `registers:write`; a provider may write only a register that allows it (approvals). */
 function requireWriter(principal: Principal, register: RegisterName): void {
   if (principal.role === 'provider' && registerSpecs[register].providersMayWrite) return;
-  requirePermission(principal, 'registers:write');
+  requireRole(principal, 'staff');
 }
 
 /**
@@ -154,7 +154,7 @@ export const listEntriesRoute: RouteHandler = async (request) => {
   const { date } = request.query(listRegisterQuery);
   const found = await readRegister(memberId, register);
   if (isRefusal(found)) throw toHttpError(found);
-  requireRegionVisible(principal, found.enrolmentRegions);
+  requireRegionVisible(principal, found.enrolmentRegions, () => toHttpError(memberNotFound(memberId)));
   const entries = found.entries.filter(({ entry }) => !date || holdsOn(entry, date));
   return {
     statusCode: 200,
@@ -186,7 +186,7 @@ const ROW_CONCURRENCY = 8;
  */
 export const importRegisterRoute: RouteHandler = async (request) => {
   const principal = request.principal();
-  requirePermission(principal, 'registers:write');
+  requireRole(principal, 'staff');
   const { register } = request.params(bulkRegisterParams);
   const body = request.body(registerBulkBody);
   const read = readBulkText(body.content, body.format);
@@ -263,7 +263,7 @@ const certificationView = (c: CertificationItem) => ({
 /** PUT: staff with `registers:write` certify a provider for disease groups in a region (a new version). */
 export const certifyProviderRoute: RouteHandler = async (request) => {
   const principal = request.principal();
-  requirePermission(principal, 'registers:write');
+  requireRole(principal, 'staff');
   const { providerCode } = request.params(providerParams);
   const body = request.body(certificationRequestSchema);
   const clock = clockNow();
