@@ -1326,7 +1326,7 @@ export const routePermissions: Record<RouteName, StaffPermission | null> = {
   confirmCareAssessment: 'ltc:assess',
   appealCareAssessment: null,
   getCareLevel: null,
-  submitCareClaim: null,
+  submitCareClaim: 'claims:write',
   getCareClaim: null,
   reverseCareClaim: 'ltc:manage',
   getCareReport: null,
