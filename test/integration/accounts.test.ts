@@ -21,6 +21,7 @@ import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import zhoushan2025 from '../../policies/benefits/330900/2025-resident.json' with { type: 'json' };
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud, type ApiAnswer } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -60,7 +61,7 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   onAuditEvent(cloud, (body) => events.push(JSON.parse(body)));
   bus = new EventBridgeClient({ endpoint: cloud.endpoints.eventbridge, region: cloud.region, credentials: cloud.credentials });
-  staff = await cloud.mint({ sub: 'clerk-accounts', role: 'staff', permissions: ['accounts:write'] });
+  staff = await cloud.mint({ sub: 'clerk-accounts', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   clerk = await cloud.mint({ sub: 'clerk-plain', role: 'staff', permissions: [] });
   await registerProvider(cloud, staff, {
     providerCode: CLINIC,

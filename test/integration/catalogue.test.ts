@@ -16,6 +16,7 @@ import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { downloadCatalogueCsv, importCatalogueFile, type ImportHeader } from '../../tools/catalogue.ts';
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { allPermissionsBut } from '../../shared/auth/principal.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const starter = (region: string) => join(ROOT, 'catalogues', region, 'v1.csv');
@@ -45,7 +46,7 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   onAuditEvent(cloud, (body) => events.push(JSON.parse(body)));
   clerk = await cloud.mint({ sub: 'catalogue-clerk', role: 'staff', permissions: ['catalogue:write'] });
-  reader = await cloud.mint({ sub: 'front-desk', role: 'staff', permissions: [] });
+  reader = await cloud.mint({ sub: 'front-desk', role: 'staff', permissions: allPermissionsBut('catalogue:write') });
   dir = mkdtempSync(join(tmpdir(), 'yibao-catalogue-'));
   for (const [providerCode, level, name] of [
     [HOSPITAL, 'secondary', '舟山市某二级医院'],

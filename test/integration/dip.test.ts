@@ -21,6 +21,7 @@ import { BUS_NAME } from '../../infra/topology.ts';
 import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -29,7 +30,7 @@ let staff: string;
 beforeAll(async () => {
   cloud = await startTestCloud({ logLevel: (process.env.DIP_LOG as 'INFO') ?? 'SILENT' });
   bus = new EventBridgeClient({ endpoint: cloud.endpoints.eventbridge, region: cloud.region, credentials: cloud.credentials });
-  staff = await cloud.mint({ sub: 'clerk-dip', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-dip', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
 });
 afterAll(async () => {
   bus?.destroy();

@@ -612,9 +612,9 @@ describe('roles', () => {
 
     // Issue 20: another region's member answers exactly as a missing one (it was a 403 that told it exists).
     const refused = await api(cloud, 'GET', `/v1/members/${memberId}`, { token: regulatorZhoushan });
-    const missing = await api(cloud, 'GET', '/v1/members/M000000000000', { token: regulatorZhoushan });
+    const missing = await api(cloud, 'GET', '/v1/members/M0000000000000000', { token: regulatorZhoushan });
     expect(refused.status).toBe(404);
-    expect(JSON.stringify(refused.body).replaceAll(memberId, '?')).toBe(JSON.stringify(missing.body).replaceAll('M000000000000', '?'));
+    expect(JSON.stringify(refused.body).replaceAll(memberId, '?')).toBe(JSON.stringify(missing.body).replaceAll('M0000000000000000', '?'));
     expect((await eligibility(memberId, '2025-03-01', regulatorZhoushan)).status).toBe(404);
     expect((await api(cloud, 'GET', '/v1/members?region=532500&year=2025', { token: regulatorZhoushan })).status).toBe(403);
     expect((await enrol(resident(person()), regulatorHonghe)).status).toBe(403);

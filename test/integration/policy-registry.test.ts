@@ -24,6 +24,7 @@ import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
 import { api, eventually, startTestCloud } from '../support/local-cloud.ts';
 import { REGION, harness, registerJinan, staffCall } from './prepayment-support.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let bus: EventBridgeClient;
@@ -32,7 +33,7 @@ let staff: string;
 beforeAll(async () => {
   cloud = await startTestCloud();
   bus = new EventBridgeClient({ endpoint: cloud.endpoints.eventbridge, region: cloud.region, credentials: cloud.credentials });
-  staff = await cloud.mint({ sub: 'clerk-pol', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-pol', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
 });
 afterAll(async () => {
   bus?.destroy();

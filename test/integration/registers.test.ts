@@ -37,7 +37,11 @@ beforeAll(async () => {
     rawEvents.push(body);
     events.push(JSON.parse(body));
   });
-  clerk = await cloud.mint({ sub: 'clerk-r', role: 'staff', permissions: ['registers:write', 'contributions:write'] });
+  clerk = await cloud.mint({
+    sub: 'clerk-r',
+    role: 'staff',
+    permissions: ['registers:write', 'contributions:write', 'members:write', 'providers:write', 'policies:publish'],
+  });
   readOnlyStaff = await cloud.mint({ sub: 'clerk-ro', role: 'staff', permissions: allPermissionsBut('registers:write') });
   for (const code of [CLINIC, OTHER_CLINIC]) {
     await registerProvider(cloud, clerk, {
