@@ -14,7 +14,7 @@ import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { contractedMembers } from '../../shared/budget/store/capitated-population.ts';
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud } from '../support/local-cloud.ts';
-import { allPermissionsBut } from '../../shared/auth/principal.ts';
+import { ALL_STAFF_PERMISSIONS, allPermissionsBut } from '../../shared/auth/principal.ts';
 
 const y = (yuan: number) => Math.round(yuan * 100);
 
@@ -37,11 +37,7 @@ beforeAll(async () => {
     rawEvents.push(body);
     events.push(JSON.parse(body));
   });
-  clerk = await cloud.mint({
-    sub: 'clerk-r',
-    role: 'staff',
-    permissions: ['registers:write', 'contributions:write', 'members:write', 'providers:write', 'policies:publish'],
-  });
+  clerk = await cloud.mint({ sub: 'clerk-r', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   readOnlyStaff = await cloud.mint({ sub: 'clerk-ro', role: 'staff', permissions: allPermissionsBut('registers:write') });
   for (const code of [CLINIC, OTHER_CLINIC]) {
     await registerProvider(cloud, clerk, {
