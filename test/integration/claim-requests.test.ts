@@ -13,6 +13,7 @@ import { startDynamoMeter, type DynamoMeter } from '../../infra/local/dynamo-met
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { api, registerProvider, startTestCloud } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
 let meter: DynamoMeter;
@@ -23,7 +24,7 @@ const nextIdNumber = idNumbers(Date.UTC(1961, 0, 1));
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   await registerProvider(cloud, staff, {
     providerCode: CLINIC,
     name: '阜蒙县某乡镇卫生院',

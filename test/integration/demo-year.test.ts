@@ -11,6 +11,7 @@ import type { LocalCloud } from '../../infra/local/cloud.ts';
 import type { DemoProgress } from '../../infra/local/demo/progress.ts';
 import { runDemoYear, type DemoYearResult } from '../../infra/local/demo/year.ts';
 import { api, startTestCloud } from '../support/local-cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 const REGION = '330900';
 let cloud: LocalCloud;
@@ -21,7 +22,7 @@ const seen: DemoProgress[] = [];
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  staff = await cloud.mint({ sub: 'demo-test', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'demo-test', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   before = (await api(cloud, 'GET', '/local/demo/progress')).body;
   let latest: DemoProgress | undefined;
   cloud.setDemoProgress(() => latest!);

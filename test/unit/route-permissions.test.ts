@@ -72,7 +72,13 @@ describe('httpApi applies the declared permission before the handler', () => {
     reached += 1;
     return { statusCode: 200, body: { ok: true } };
   };
-  const table: RouteTableOf<'adjudication'> = { preSettleClaim: ok, settleClaim: ok, getClaim: ok, reverseClaim: ok };
+  const table: RouteTableOf<'adjudication'> = {
+    preSettleClaim: ok,
+    settleClaim: ok,
+    getClaim: ok,
+    reverseClaim: ok,
+    listProviderClaims: ok,
+  };
   const handler = httpApi(createLogger('test'), 'adjudication', table);
   const call = async (name: 'settleClaim' | 'getClaim', principal: Record<string, string>) =>
     (await handler(event(routeKey(routes.find((r) => r.name === name)!), principal), context)) as {
