@@ -93,7 +93,16 @@ export const claimSettledPayload = z.object({
       bedDays: z.number().int().nonnegative().optional(),
     })
     .optional(),
+  /** The lines as settled; absent from the event of a bill too large to carry them (then `linesOmitted` says so). */
   lines: z.array(claimLineSchema).optional(),
+  /**
+   * A bill whose lines would take the event near the bus's 256 KB limit (up to 2,000 lines, the API's
+   * limit) travels without them: `count` lines, read by claim key where a consumer needs each one
+   * (shared/settlement/store/claims.ts readClaimLines); `amountsByCategory` is what DRG grouping needs.
+   */
+  linesOmitted: z.object({ count: z.number().int().positive(), reason: z.literal('size') }).optional(),
+  /** The billed amount of each line category, in fen: sent with `linesOmitted`. */
+  amountsByCategory: z.record(z.string(), fen).optional(),
   totals: z.object({
     billedFen: fen,
     fundPaidFen: fen,

@@ -5,7 +5,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { createOperatorTopic } from './stack/alarms.ts';
+import { alarmOnOutboxDeadLetters, createOperatorTopic } from './stack/alarms.ts';
 import { ConsoleHosting } from './stack/console-hosting.ts';
 import { createFunctions } from './stack/functions.ts';
 import { createHttpApi } from './stack/http-api.ts';
@@ -13,6 +13,7 @@ import { acknowledgeNagFindings } from './stack/nag.ts';
 import { connectConsumers, createBus, createQueues, createRules } from './stack/messaging.ts';
 import { createSchedules } from './stack/schedules.ts';
 import { createTables } from './stack/tables.ts';
+import { OUTBOX_DEAD_LETTER_METRIC } from './topology.ts';
 
 export class YibaoStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -26,6 +27,7 @@ export class YibaoStack extends Stack {
     connectConsumers(queues, functions);
     createRules(this, bus, queues, topic);
     createSchedules(this, functions, topic);
+    alarmOnOutboxDeadLetters(this, topic, OUTBOX_DEAD_LETTER_METRIC);
     const { api, stage } = createHttpApi(this, functions);
     acknowledgeNagFindings(this, { functions, tables });
     // The console's hosting is a nested stack of its own (its bucket, distribution and deployment

@@ -106,6 +106,13 @@ export const tables = {
         purpose:
           'REGION#<code>#<scheme>#YEAR#<yyyy>#P<nn> → a pooling region’s claims of a scheme and year in one member partition (shared/simulation/partition.ts), by member then settlement time (policy simulation)',
       },
+      {
+        name: 'bySettledDay',
+        partitionKey: 'gsi4pk',
+        sortKey: 'gsi4sk',
+        purpose:
+          'SETTLED#<yyyy-mm-dd, UTC>#<shard 0..3> → claims by the time their current settlement committed (reconciliation of a window)',
+      },
     ],
     dataTable: true,
     accessPatterns: [
@@ -114,6 +121,8 @@ export const tables = {
       "a member's claims in a window: byMember gsi1pk=MEMBER#<id>, gsi1sk between dates",
       "a provider's claims in a year: byProviderYear gsi2pk=PROVIDER#<code>#YEAR#<yyyy>",
       "a region's settled claims of a scheme and year, each member's in settlement order (policy simulation replays them): byRegionYear gsi3pk=REGION#<code>#<scheme>#YEAR#<yyyy>#P<nn>, one query per member partition",
+      'a bill too large for one item, gzipped in parts: pk=CLAIM#<provider>#<claimNo>, sk=PART#<settlementNo>#<i> (the claim item says how many)',
+      'claims settled in a window (reconciliation): bySettledDay gsi4pk=SETTLED#<day>#<shard>, gsi4sk=<settledAt>#<provider>#<claimNo>, one query per day and shard',
     ],
   },
   accumulators: {
@@ -287,7 +296,7 @@ export const tables = {
   },
   outbox: {
     purpose:
-      'Events committed in the same transaction as the state they report and not yet on the bus (transactional outbox); the relay publishes what a request left behind.',
+      'Events committed in the same transaction as the state they report and not yet on the bus (transactional outbox); the relay publishes what a request left behind; events the bus kept refusing (dead letters); reconciliation reports.',
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
@@ -296,6 +305,8 @@ export const tables = {
     accessPatterns: [
       'an event waiting: pk=OUTBOX#<shard 0..7 by key>, sk=<the fact it reports, e.g. claim/<provider>/<claimNo>/<settlementNo>/ClaimSettled>',
       'what the relay publishes: each shard, createdAt older than the grace period (shared/events/outbox.ts)',
+      'dead letters (an event the bus refused for DEAD_LETTER_AFTER relay runs): pk=DEADLETTER, sk=<the event key> (state dead | replayed)',
+      'reconciliation reports: pk=RECONCILIATION, sk=<runId> (shared/reconciliation)',
     ],
   },
   longTermCare: {
@@ -451,10 +462,20 @@ export const functions = {
   },
   outboxRelay: {
     entry: 'functions/platform/relay-handler.ts',
-    description: 'The outbox relay (every minute): publishes the events a request committed but did not get onto the bus.',
-    memoryMb: 256,
-    timeoutSeconds: 60,
-    tables: { outbox: 'readwrite' },
+    description:
+      'The outbox relay (every minute): publishes the events a request committed but did not get onto the bus, dead-letters what the bus keeps refusing; and the daily reconciliation.',
+    memoryMb: 512,
+    // The daily reconciliation reads a whole day of claims; the relay itself takes seconds.
+    timeoutSeconds: 900,
+    tables: {
+      outbox: 'readwrite',
+      claims: 'read',
+      audit: 'read',
+      alerts: 'read',
+      providers: 'read',
+      drgCases: 'read',
+      policies: 'read',
+    },
     publishes: true,
     sendsTo: [],
   },
@@ -517,9 +538,10 @@ export const functions = {
     description: 'Runs the smart-audit rules (智能审核) over every settled claim and raises fraud alerts.',
     memoryMb: 1024,
     timeoutSeconds: 60,
-    // Reads only its own history projection in the alerts table, never the claims table's layout;
+    // Reads its own history projection in the alerts table; the claims table only through the settlement
+    // store's readClaimLines, for the lines of a bill too large to travel on the bus (events/claims.ts linesOmitted);
     // the rule catalogues: the shipped first versions travel in the bundle, later ones in policies.
-    tables: { alerts: 'readwrite', policies: 'read', outbox: 'readwrite' },
+    tables: { alerts: 'readwrite', policies: 'read', outbox: 'readwrite', claims: 'read' },
     publishes: true,
     sendsTo: [],
   },
@@ -555,11 +577,22 @@ export const functions = {
   },
   admin: {
     entry: 'functions/admin/handler.ts',
-    description: 'Agency staff: providers and policy versions.',
+    description:
+      'Agency staff: providers and policy versions; operators: outbox dead letters (list, replay) and reconciliation on request.',
     memoryMb: 512,
     timeoutSeconds: 29,
-    tables: { providers: 'readwrite', policies: 'readwrite' },
-    publishes: false,
+    // Reconciliation reads what each consumer keeps of a claim (audit entry, fraud score, payment facts, DRG / DIP case)
+    // and publishes again through the outbox what is missing; a dead letter is replayed through the outbox.
+    tables: {
+      providers: 'readwrite',
+      policies: 'readwrite',
+      outbox: 'readwrite',
+      claims: 'read',
+      audit: 'read',
+      alerts: 'read',
+      drgCases: 'read',
+    },
+    publishes: true,
     sendsTo: [],
   },
   // Its own function, not admin's: an import chunk validates 2,000 rows and a publish writes
@@ -1026,6 +1059,13 @@ export const schedules = {
     input: { trigger: 'schedule', schedule: 'outboxRelay', scheduledTime: '<aws.scheduler.scheduled-time>' },
     routine: true,
   },
+  dailyReconciliation: {
+    description:
+      'Reconciliation, 04:30 every day: every claim settled the day before (Asia/Shanghai) has each downstream fact; what is missing is published again.',
+    expression: 'cron(30 4 * * ? *)',
+    target: 'outboxRelay',
+    input: { trigger: 'schedule', schedule: 'dailyReconciliation', scheduledTime: '<aws.scheduler.scheduled-time>' },
+  },
   yearEndSettlement: {
     description: 'Year-end settlement (年终清算), 03:00 on 1 April: the year just ended, once assessments are in (due end of March).',
     expression: 'cron(0 3 1 4 ? *)',
@@ -1041,6 +1081,12 @@ export const schedules = {
 } satisfies Record<string, ScheduleSpec>;
 
 export type ScheduleKey = keyof typeof schedules;
+
+/**
+ * The metric the outbox relay reports, each minute while there are any, the dead letters by (events
+ * the bus refused for ten runs); the stack's OutboxDeadLetters alarm watches it.
+ */
+export const OUTBOX_DEAD_LETTER_METRIC = { namespace: 'yibao', name: 'OutboxDeadLetters' } as const;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP routes (API Gateway HTTP API). All but the health check go through the JWT authorizer;
@@ -1144,6 +1190,12 @@ const declaredRoutes = {
   getAuditTrail: route('GET', '/v1/audit/{correlationId}', 'regulatorApi'),
   // Providers ranked by risk and rule hits by type and month, from the region's alerts of a year (the regulator's console).
   getRiskReport: route('GET', '/v1/reports/risk/{region}/{year}', 'regulatorApi'),
+
+  // Operators (issue 20): outbox dead letters and reconciliation of what settled claims left downstream.
+  listDeadLetters: route('GET', '/v1/operations/dead-letters', 'admin'),
+  replayDeadLetters: route('POST', '/v1/operations/dead-letters/replay', 'admin'),
+  startReconciliation: route('POST', '/v1/operations/reconciliations', 'admin'),
+  getReconciliation: route('GET', '/v1/operations/reconciliations/{runId}', 'admin'),
 
   registerProvider: route('POST', '/v1/providers', 'admin'),
   getProvider: route('GET', '/v1/providers/{providerCode}', 'admin'),

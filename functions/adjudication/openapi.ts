@@ -63,7 +63,14 @@ export const routeDocs = routeDocsOf<'adjudication'>({
     description:
       'Idempotent by provider + claim number. The first settlement is 201. The same bill again (compared on the parsed bill, key order ignored) ' +
       'is 200 with header `x-idempotent-replay: true`, answered from what is stored even if the member or policy would refuse the bill today. ' +
-      'A different bill under a settled claim number is 409; reverse the claim first, then the number can be settled again (settlementNo + 1). ' +
+      'A different bill under a settled claim number is 409; reverse the claim first, then settle it again by intent: the bill with ' +
+      '`resettlementOf` = the reversed settlement number (settlement + 1). After a reversal the original request sent again is 409 ' +
+      '`CLAIM_REVERSED` (it is never a new settlement), so a HIS retrying a request the reversal overtook cannot make the fund pay twice; ' +
+      'a settle racing a reversal of the same claim answers either the replay of the settlement it found or `CLAIM_REVERSED`. ' +
+      'Limits: at most 2,000 lines, 50 secondary diagnoses and 50 procedures; an item name up to 200 UTF-16 units, a trace code up to 100 characters. ' +
+      'Every bill within them is stored whole (a bill too large for one 400 KB DynamoDB item is kept in parts beside the claim) and reaches every consumer: ' +
+      'ClaimSettled carries the lines while its detail stays under 128 KB (half the bus’s 256 KB); a larger bill’s event carries ' +
+      '`linesOmitted: { count, reason: "size" }` and `amountsByCategory` instead, and the consumers that read each line (smart audit) read them by claim key. ' +
       "Concurrent claims of one member are serialised on the accumulators' version, so the year's counters always equal the sum of the statements. " +
       `Publishes ClaimSettled. ${afterCommit} ` +
       'Where a catalogue (医保目录) is in force on a line’s date in the provider’s region, the catalogue decides by code: the class ' +
@@ -79,7 +86,11 @@ export const routeDocs = routeDocsOf<'adjudication'>({
       400: refused,
       409: {
         description:
-          'The claim number is already settled with a different bill: details { field: "body.claimNo", rule: "different_bill", settlementNo }',
+          'The claim number is already settled with a different bill: details { field: "body.claimNo", rule: "different_bill", settlementNo }. ' +
+          'Code `CLAIM_REVERSED` (details { field: "body.resettlementOf", rule: "reversed", settlementNo: the reversed settlement, current: { settlementNo, status } }): ' +
+          'the request is for a settlement since reversed; send the bill with `resettlementOf` to settle it again. ' +
+          '`body.resettlementOf` not_current (not the reversed settlement), not_reversed (that settlement is in force: reverse it first), ' +
+          'no_settlement (the claim was never settled: leave resettlementOf out).',
       },
       503: contention,
     },

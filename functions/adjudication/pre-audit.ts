@@ -16,7 +16,7 @@ import { catalogueLookup } from '../../shared/policy/store/catalogue-lookup.ts';
 import { knowledgeLookup } from '../../shared/policy/store/knowledge-lookup.ts';
 import type { ClaimRecord } from '../../shared/settlement/store/claims.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
-import { claimSettledPayload } from './claim-events.ts';
+import { claimSettledPayload } from '../../shared/settlement/store/claim-events.ts';
 import type { SettlementContext } from './settle.ts';
 
 export interface PreSettleAudit {

@@ -1,26 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type * as z from 'zod';
-import { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
-import { deliverAfterCommit, deliverWaiting, outboxEntry, type OutboxEntry } from '../../shared/events/outbox.ts';
-import type { ClaimEventName, ClaimRecord } from '../../shared/settlement/store/claims.ts';
-
-/** The fact an event reports: one settlement (or its reversal) of one claim. */
-export const claimEventKey = (record: Pick<ClaimRecord, 'providerCode' | 'claimNo' | 'settlementNo'>, name: ClaimEventName) =>
-  `claim/${record.providerCode}/${record.claimNo}/${record.settlementNo}/${name}`;
-
-export const claimSettledEvent = (
-  record: ClaimRecord,
-  payload: z.input<typeof ClaimSettled.payload>,
-  correlationId: string,
-  at: string,
-): OutboxEntry => outboxEntry(ClaimSettled, payload, correlationId, claimEventKey(record, 'ClaimSettled'), at);
-
-export const claimReversedEvent = (
-  record: ClaimRecord,
-  payload: z.input<typeof ClaimReversed.payload>,
-  correlationId: string,
-  at: string,
-): OutboxEntry => outboxEntry(ClaimReversed, payload, correlationId, claimEventKey(record, 'ClaimReversed'), at);
+import { deliverAfterCommit, deliverWaiting } from '../../shared/events/outbox.ts';
+import { claimEventKey } from '../../shared/settlement/store/claim-events.ts';
+import type { ClaimRecord } from '../../shared/settlement/store/claims.ts';
 
 /**
  * Puts the claim's event on the bus. The event was committed in the outbox with the state it

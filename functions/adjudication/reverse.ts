@@ -16,8 +16,8 @@ import {
   type ClaimRecord,
   type LedgerEntry,
 } from '../../shared/settlement/store/claims.ts';
-import { claimReversedPayload } from './claim-events.ts';
-import { claimReversedEvent, publishPending } from './publish-pending.ts';
+import { claimReversedEvent, claimReversedPayload } from '../../shared/settlement/store/claim-events.ts';
+import { publishPending } from './publish-pending.ts';
 import { contention } from './requests.ts';
 import { CONTENTION_RETRY, householdDeltas } from './settle.ts';
 import { retry } from '../../shared/runtime/retry.ts';

@@ -18,10 +18,13 @@
  * cap per household settles on the household's counters too, and the transaction checks their
  * version as well: two members settling at once cannot both take the room left under the cap.
  * Idempotency: provider + claim number is the claim's key; the same bill again replays
- * the stored statement, a different one is a 409.
+ * the stored statement, a different one is a 409. A reversed claim is settled again only by a request
+ * naming the settlement it follows (`resettlementOf`); the original request sent again after a
+ * reversal is a 409 CLAIM_REVERSED, never a second payment. The claim item's condition (still the
+ * reversed settlement read) makes a settlement racing a reversal follow the same rule.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { conflict } from '../../shared/http/errors.ts';
+import { conflict, Refusal } from '../../shared/http/errors.ts';
 import { catalogueViews } from '../../shared/catalogue/store/catalogue.ts';
 import type { CatalogueView } from '../../shared/catalogue/version.ts';
 import { lineCatalogueDate, settle } from '../../shared/settlement/engine.ts';
@@ -44,8 +47,8 @@ import { benefitsKind } from '../../shared/policy/benefits.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { loadProvider } from '../../shared/settlement/store/providers.ts';
 import { SettlementRefusal, type Statement } from '../../shared/settlement/statement.ts';
-import { claimSettledPayload } from './claim-events.ts';
-import { claimSettledEvent, publishPending } from './publish-pending.ts';
+import { claimSettledEvent, claimSettledPayload } from '../../shared/settlement/store/claim-events.ts';
+import { publishPending } from './publish-pending.ts';
 import { billHash, contention } from './requests.ts';
 import { retry } from '../../shared/runtime/retry.ts';
 import { keyedLane } from '../../shared/runtime/concurrency.ts';
@@ -160,18 +163,83 @@ export interface SettleOutcome {
   record: ClaimRecord;
 }
 
-function replayOrConflict(existing: ClaimRecord, hash: string): SettleOutcome {
-  if (existing.billHash !== hash) {
+/** A 409 that says the claim's settlement was reversed: the request is not a new settlement (issue 20.4). */
+const claimReversed = (claim: ClaimRecord, reversedNo: number, message: string, extra: Record<string, unknown> = {}) =>
+  new Refusal(
+    409,
+    message,
+    {
+      field: 'body.resettlementOf',
+      rule: 'reversed',
+      settlementNo: reversedNo,
+      current: { settlementNo: claim.settlementNo, status: claim.status },
+      ...extra,
+    },
+    'CLAIM_REVERSED',
+  );
+
+/**
+ * A settled claim and a request for it: the same bill replays; the bill of a settlement since
+ * reversed is told so (a stale retry); anything else is a conflict that says what to do.
+ */
+function replayOrConflict(existing: ClaimRecord, hash: string, resettlementOf: number | undefined): SettleOutcome {
+  if (existing.billHash === hash) return { statusCode: 200, record: existing };
+  const earlier = existing.earlierBillHashes?.lastIndexOf(hash) ?? -1;
+  if (earlier >= 0 && resettlementOf === undefined) {
+    // earlierBillHashes[i] is the bill of settlement i + 1 (settlement numbers run 1, 2, …).
+    throw claimReversed(
+      existing,
+      earlier + 1,
+      `settlement ${earlier + 1} of claim ${existing.claimNo} was reversed and the claim is now settled as settlement ${existing.settlementNo}; this request is not settled again`,
+    );
+  }
+  if (resettlementOf !== undefined) {
     throw conflict(
-      `claim ${existing.claimNo} of provider ${existing.providerCode} is already settled with a different bill; reverse it first to settle a corrected one`,
+      resettlementOf === existing.settlementNo
+        ? `settlement ${resettlementOf} of claim ${existing.claimNo} is in force, not reversed: reverse it first`
+        : `claim ${existing.claimNo} was already settled again after settlement ${resettlementOf} (now settlement ${existing.settlementNo})`,
       {
-        field: 'body.claimNo',
-        rule: 'different_bill',
+        field: 'body.resettlementOf',
+        rule: resettlementOf === existing.settlementNo ? 'not_reversed' : 'not_current',
         settlementNo: existing.settlementNo,
       },
     );
   }
-  return { statusCode: 200, record: existing };
+  throw conflict(
+    `claim ${existing.claimNo} of provider ${existing.providerCode} is already settled with a different bill; reverse it first to settle a corrected one`,
+    {
+      field: 'body.claimNo',
+      rule: 'different_bill',
+      settlementNo: existing.settlementNo,
+    },
+  );
+}
+
+/**
+ * A claim number not settled now (never, or its settlement reversed) settles only as the request
+ * says: a first settlement names nothing; a re-settlement names the reversed settlement it follows.
+ */
+function requireIntent(existing: ClaimRecord | undefined, resettlementOf: number | undefined): void {
+  if (!existing) {
+    if (resettlementOf !== undefined)
+      throw conflict(`claim has no settlement ${resettlementOf} to follow: send the bill without resettlementOf to settle it first`, {
+        field: 'body.resettlementOf',
+        rule: 'no_settlement',
+      });
+    return;
+  }
+  if (resettlementOf === undefined)
+    throw claimReversed(
+      existing,
+      existing.settlementNo,
+      `settlement ${existing.settlementNo} of claim ${existing.claimNo} was reversed; to settle the claim again send the bill with resettlementOf: ${existing.settlementNo}`,
+    );
+  if (resettlementOf !== existing.settlementNo)
+    throw conflict(`settlement ${resettlementOf} is not the claim's reversed settlement (${existing.settlementNo})`, {
+      field: 'body.resettlementOf',
+      rule: 'not_current',
+      settlementNo: existing.settlementNo,
+    });
 }
 
 /** Claims of one member's year settle one after another in this container (see settleClaim). */
@@ -235,8 +303,10 @@ async function settleInLane(
   const once = async (attempt: number): Promise<SettleOutcome | undefined> => {
     if (existing?.status === 'settled') {
       // A replay answers from what is stored, even if the member or policy would refuse the bill today.
-      return replayOrConflict(existing, hash);
+      return replayOrConflict(existing, hash, bill.resettlementOf);
     }
+    // Reversed or new: settled only by a request that says which (re-settlement by intent, issue 20.4).
+    requireIntent(existing, bill.resettlementOf);
     const context = settledValue(contextRead);
     // Settle on exactly the counters (and versions) the transaction's checks will guard; the same for the paying account.
     const [accumulator, household, account] = await Promise.all([
@@ -267,6 +337,7 @@ async function settleInLane(
       status: 'settled',
       settlementNo,
       billHash: hash,
+      ...(existing ? { earlierBillHashes: [...(existing.earlierBillHashes ?? []), existing.billHash] } : {}),
       bill,
       statement,
       inputs: { member: context.member, provider: context.provider, catalogue: context.catalogue },

@@ -12,9 +12,12 @@ import { contributionPolicySchema } from '../../shared/enrolment/policy.ts';
 import { catalogueSchema } from '../../shared/fraud/rule-catalogue.ts';
 import { benefitPolicySchema } from '../../shared/settlement/policy.ts';
 import { readParams, readQuery } from './policies.ts';
+import { deadLettersQuery, reconciliationBody, reconciliationParams, replayBody } from './operations.ts';
 
 const providerTags = ['providers'];
 const policyTags = ['policies'];
+const operationsTags = ['operations'];
+const needs = (permission: string) => `Staff holding the permission \`${permission}\`; anyone else is 403 naming it.`;
 
 const provider = providerInputSchema.meta({ id: 'Provider' });
 export const routeDocs = routeDocsOf<'admin'>({
@@ -97,5 +100,68 @@ export const routeDocs = routeDocsOf<'admin'>({
     responses: {
       200: { description: '`{ kind, region, year (kinds kept per year), versions, inForce? }`' },
     },
+  },
+  listDeadLetters: {
+    tags: operationsTags,
+    roles: ['staff'],
+    summary: "The outbox's dead letters: events the bus kept refusing",
+    description:
+      'An event committed with its fact waits in the outbox until the bus takes it; the relay (every minute) retries it, and after 10 refused runs ' +
+      'moves it here, where the alarm `OutboxDeadLetters` fires until it is replayed. Listed oldest key first, without their detail ' +
+      '(`detailBytes` says its size); `?key=` answers one whole, its detail parsed; `?all=true` lists replayed ones too. ' +
+      needs('operations:replay'),
+    request: { query: deadLettersQuery },
+    responses: {
+      200: {
+        description:
+          '`{ count, deadLetters: [{ key, source, detailType, createdAt, attempts, lastError, deadAt, state (dead | replayed), replayedAt?, replayedBy?, detailBytes }] }`, ' +
+          'or with `key`: `{ deadLetter: { …, detail } }`',
+      },
+      404: { description: 'No dead letter under `key`' },
+    },
+  },
+  replayDeadLetters: {
+    tags: operationsTags,
+    roles: ['staff'],
+    summary: 'Replay dead letters: back into the outbox and published now',
+    description:
+      'Each key: the dead letter is marked replayed and put back into the outbox (attempts from zero) in one transaction, then published. ' +
+      'Idempotent: a dead letter already replayed is not replayed again (`already-replayed`), and consumers keep a fact once by its event id. ' +
+      'What the bus refuses again waits in the outbox for the relay (`waiting`). ' +
+      needs('operations:replay'),
+    request: { body: replayBody },
+    responses: {
+      200: { description: '`{ replayed: [{ key, outcome: delivered | waiting | already-replayed | not-found }] }`' },
+    },
+  },
+  startReconciliation: {
+    tags: operationsTags,
+    roles: ['staff'],
+    summary: 'Reconcile a window of settled claims with what reached downstream, and publish again what is missing',
+    description:
+      'Every claim whose current settlement committed in [from, to) (at most seven days; 20,000 claims, else `claims.truncated`) is checked for each ' +
+      'downstream fact: its event in the audit trail, its fraud score, its payment facts (the provider’s totals), and for a stay its DRG case where the ' +
+      'region-year pays by DRG and its DIP case where it holds a DIP catalogue (a reversed claim: its reversal in the audit trail, in fraud scoring and ' +
+      'in the payment facts). A claim missing any has its event published again through the outbox, with its original id and time, so consumers that ' +
+      'have it change nothing. Idempotent: a second run finds nothing missing once the consumers have caught up. The daily schedule ' +
+      '(`dailyReconciliation`, 04:30 Asia/Shanghai) runs the day before as `daily-<yyyy-mm-dd>`. ' +
+      needs('operations:reconcile'),
+    request: { body: reconciliationBody },
+    responses: {
+      201: {
+        description:
+          'The stored report: `{ runId, trigger, requestedBy, window, startedAt, finishedAt, claims { found, settled, reversed, withMissing, truncated }, ' +
+          'facts { expected, found, missing { audit, fraudScore, paymentFacts, drgCase, dipCase } }, repaired { republished, refusedByBus, unrepairable }, ' +
+          'missingClaims: [{ claim, settlementNo, status, expected, missing, republished?, unrepairable? }] (up to 100) }`',
+      },
+    },
+  },
+  getReconciliation: {
+    tags: operationsTags,
+    roles: ['staff'],
+    summary: 'A stored reconciliation report',
+    description: `The report a run stored, by its id (a request's \`runId\`; the daily run's \`daily-<yyyy-mm-dd>\`). ${needs('operations:reconcile')}`,
+    request: { params: reconciliationParams },
+    responses: { 200: { description: 'The report, as startReconciliation answers it' }, 404: { description: 'No such run' } },
   },
 });

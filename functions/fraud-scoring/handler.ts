@@ -1,6 +1,7 @@
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { eventConsumer } from '../../shared/queue/consumer.ts';
 import { ClaimReversed, ClaimSettled, type ClaimSettledPayload } from '../../events/claims.ts';
+import { readClaimLines } from '../../shared/settlement/store/claims.ts';
 import { DetailType } from '../../events/catalog.ts';
 import { eventIdOf } from '../../events/contract.ts';
 import { defaultDeps, scoreSettledClaim } from './score-claim.ts';
@@ -25,6 +26,18 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The rules read every line: a bill too large to carry its lines on the bus (events/claims.ts
+ * `linesOmitted`) has them read from the claim by its key. A claim since reversed and settled again
+ * no longer holds that settlement's lines: it is scored without them (its reversal takes the score back).
+ */
+async function withLines(detail: ClaimSettledPayload): Promise<ClaimSettledPayload> {
+  if (detail.lines || !detail.linesOmitted) return detail;
+  const lines = await readClaimLines(detail.claim.providerCode, detail.claim.claimNo, detail.settlementNo ?? 1);
+  if (!lines) logger.warn('Lines of a large bill not found (settled again since); scored without them', { claim: detail.claim });
+  return { ...detail, lines: lines ?? [] };
+}
+
+/**
  * Each event is applied once by the id of the fact it reports (`eventIdOf`: a replayed settlement
  * published twice is one fact). Smart audit (智能审核) of every settled claim; a reversal takes the claim's score back; a grouped
  * case feeds the provider rules that compare DRG results (CC/MCC share, cost and stay per DRG).
@@ -33,7 +46,7 @@ export const handler = eventConsumer(logger, ACCEPTED_EVENTS, ({ envelope, detai
   serially(async () => {
     switch (envelope['detail-type']) {
       case DetailType.claimSettled:
-        await scoreSettledClaim(detail as ClaimSettledPayload, eventIdOf(envelope), correlationId, logger, defaultDeps);
+        await scoreSettledClaim(await withLines(detail as ClaimSettledPayload), eventIdOf(envelope), correlationId, logger, defaultDeps);
         return;
       case DetailType.claimReversed:
         await reverseClaim(detail as Parameters<typeof reverseClaim>[0], eventIdOf(envelope), logger, defaultDeps.now);

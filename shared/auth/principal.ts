@@ -96,6 +96,10 @@ export const STAFF_PERMISSIONS = {
   'simulation:run': 'run policy simulations of drafts and read their reports',
   /** Maternity (生育保险): grant the maternity allowance (生育津贴). */
   'maternity:write': 'grant maternity allowances',
+  /** Operators: list, inspect and replay the outbox's dead letters (events the bus kept refusing). */
+  'operations:replay': 'list, inspect and replay dead-lettered events',
+  /** Operators: run reconciliation of settled claims against what reached downstream, and read its reports. */
+  'operations:reconcile': 'run reconciliation and read its reports',
 } as const;
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;
 

@@ -64,7 +64,11 @@ export function settleCase(grouper: Grouper, policy: DrgPolicy, claim: ClaimSett
     ? grouper.group(drgCase, { qy: policy.qy, codes: policy.codes })
     : missingClinicalData(grouper, claim);
 
-  const tcmFen = (claim.lines ?? []).reduce((sum, line) => (policy.tcmCategories.has(line.category) ? sum + line.amountFen : sum), 0);
+  // A bill too large to carry its lines carries their amounts by category instead (events/claims.ts).
+  const byCategory = claim.lines
+    ? claim.lines.map((l) => [l.category, l.amountFen] as const)
+    : Object.entries(claim.amountsByCategory ?? {});
+  const tcmFen = byCategory.reduce((sum, [category, fen]) => (policy.tcmCategories.has(category) ? sum + fen : sum), 0);
   const points = casePoints(policy, {
     drg: grouping.drg,
     outcome: grouping.outcome,

@@ -20,13 +20,14 @@
  */
 import { queryAll } from '../runtime/query-all.ts';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { BatchWriteCommand, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import type { EventContract } from '../../events/contract.ts';
 import { dynamoDocumentClient, eventBridgeClient } from '../runtime/aws-clients.ts';
 import { mapLimit } from '../runtime/concurrency.ts';
 import { busName, tableName } from '../runtime/resource-names.ts';
 import { retry } from '../runtime/retry.ts';
+import { cancellationReasons, isConditionFailure } from '../runtime/condition-failure.ts';
 
 export const OUTBOX_SHARDS = 8;
 /** PutEvents takes at most ten entries a call. */
@@ -39,7 +40,19 @@ export interface OutboxEntry {
   /** The detail as it goes on the bus: validated against its contract when the entry was made. */
   detail: string;
   createdAt: string;
+  /** Relay runs the bus refused it (absent: none yet); at DEAD_LETTER_AFTER it moves to the dead letters. */
+  attempts?: number;
+  /** Why the bus refused it last. */
+  lastError?: string;
 }
+
+/**
+ * Relay runs (one a minute) an entry the bus keeps refusing waits before it leaves the outbox for the
+ * dead letters: the bus (or a rule's target) refusing the same event for ten minutes is no passing fault.
+ */
+export const DEAD_LETTER_AFTER = 10;
+/** The dead letters' partition in the outbox table: few, listed together, replayed by an operator. */
+export const DEAD_LETTER_PK = 'DEADLETTER';
 
 /** One item of a TransactWriteItems call: how a producer adds its event to the transaction of its fact. */
 export type OutboxTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -103,16 +116,45 @@ async function putOnBus(entries: readonly PutEventsRequestEntry[]): Promise<{ ev
  * bus); a call that fails outright leaves every entry for the relay and throws.
  */
 export async function deliver(entries: readonly OutboxEntry[]): Promise<{ delivered: string[]; waiting: string[] }> {
+  const { delivered, waiting } = await deliverWithErrors(entries);
+  return { delivered, waiting };
+}
+
+/** `deliver`, also saying why the bus refused each entry it refused (the relay records it). */
+async function deliverWithErrors(
+  entries: readonly OutboxEntry[],
+): Promise<{ delivered: string[]; waiting: string[]; errors: Record<string, string> }> {
   const batches: OutboxEntry[][] = [];
   for (let i = 0; i < entries.length; i += PUT_EVENTS_LIMIT) batches.push(entries.slice(i, i + PUT_EVENTS_LIMIT));
   const outcomes = await mapLimit(batches, 4, async (batch) => {
-    const results = await putOnBus(batch.map(toBusEntry));
-    return batch.map((e, i) => ({ key: e.key, ok: results[i]?.eventId !== undefined }));
+    const results = await putBatch(batch.map(toBusEntry));
+    return batch.map((e, i) => ({ key: e.key, ok: results[i]?.eventId !== undefined, error: results[i]?.error }));
   });
   const flat = outcomes.flat();
   const delivered = flat.filter((o) => o.ok).map((o) => o.key);
   await removeEntries(delivered);
-  return { delivered, waiting: flat.filter((o) => !o.ok).map((o) => o.key) };
+  const refused = flat.filter((o) => !o.ok);
+  return {
+    delivered,
+    waiting: refused.map((o) => o.key),
+    errors: Object.fromEntries(refused.map((o) => [o.key, o.error ?? 'unknown'])),
+  };
+}
+
+/**
+ * One PutEvents call, or, when the bus refuses the whole call for what an entry is (a client
+ * fault: an entry too large or malformed), each entry on its own, so one bad event never holds back
+ * the nine sent with it and is refused alone (then counted towards the dead letters). A fault of the
+ * service or the network fails the call: every entry stays for the next run.
+ */
+async function putBatch(entries: readonly PutEventsRequestEntry[]): Promise<{ eventId?: string; error?: string }[]> {
+  try {
+    return await putOnBus(entries);
+  } catch (error) {
+    if ((error as { $fault?: string }).$fault !== 'client') throw error;
+    if (entries.length === 1) return [{ error: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500) }];
+    return (await mapLimit(entries, 4, (entry) => putBatch([entry]))).flat();
+  }
 }
 
 async function removeEntries(keys: readonly string[]): Promise<void> {
@@ -197,11 +239,15 @@ export interface RelayReport {
   found: number;
   delivered: number;
   waiting: number;
+  /** Entries the bus refused for the DEAD_LETTER_AFTER-th run, moved to the dead letters now (absent: none). */
+  deadLettered?: number;
 }
 
 /**
  * The relay: every entry that has waited longer than `graceMs` (a request that committed it has
- * long finished or died), published and deleted. Run by the outboxRelay schedule.
+ * long finished or died), published and deleted. An entry the bus refuses counts a run; at the
+ * DEAD_LETTER_AFTER-th it moves to the dead letters (alarm, staff routes to inspect and replay it),
+ * so one event the bus will never take is not retried forever. Run by the outboxRelay schedule.
  */
 export async function relayOutbox(now: Date, graceMs = 30_000): Promise<RelayReport> {
   const cutoff = new Date(now.getTime() - graceMs).toISOString();
@@ -219,6 +265,141 @@ export async function relayOutbox(now: Date, graceMs = 30_000): Promise<RelayRep
   );
   const due = perShard.flat();
   if (due.length === 0) return { found: 0, delivered: 0, waiting: 0 };
-  const { delivered, waiting } = await deliver(due);
-  return { found: due.length, delivered: delivered.length, waiting: waiting.length };
+  const { delivered, waiting, errors } = await deliverWithErrors(due);
+  const byKey = new Map(due.map((e) => [e.key, e]));
+  let deadLettered = 0;
+  await mapLimit(waiting, 8, async (key) => {
+    const entry = byKey.get(key)!;
+    const attempts = (entry.attempts ?? 0) + 1;
+    if (attempts >= DEAD_LETTER_AFTER) deadLettered += (await moveToDeadLetters(entry, attempts, errors[key] ?? 'unknown', now)) ? 1 : 0;
+    else await countAttempt(entry, attempts, errors[key] ?? 'unknown');
+  });
+  return {
+    found: due.length,
+    delivered: delivered.length,
+    waiting: waiting.length - deadLettered,
+    ...(deadLettered ? { deadLettered } : {}),
+  };
+}
+
+/** One more refused run on the entry, if it still waits (a request may have delivered it meanwhile). */
+async function countAttempt(entry: OutboxEntry, attempts: number, error: string): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: tableName('outbox'),
+        Key: itemKey(entry.key),
+        UpdateExpression: 'SET attempts = :a, lastError = :e',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':a': attempts, ':e': error.slice(0, 500) },
+      }),
+    );
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
+  }
+}
+
+/** A dead letter: the entry as it waited, why and when it left the outbox, and whether an operator replayed it. */
+export interface DeadLetter extends OutboxEntry {
+  deadAt: string;
+  state: 'dead' | 'replayed';
+  replayedAt?: string;
+  replayedBy?: string;
+}
+
+const deadLetterKey = (key: string) => ({ pk: DEAD_LETTER_PK, sk: key });
+
+/** Moves an entry from the outbox to the dead letters in one transaction; false if it no longer waits. */
+async function moveToDeadLetters(entry: OutboxEntry, attempts: number, error: string, now: Date): Promise<boolean> {
+  const { pk: _pk, sk: _sk, ...plain } = entry as OutboxEntry & { pk?: string; sk?: string };
+  const dead: DeadLetter = { ...plain, attempts, lastError: error.slice(0, 500), deadAt: now.toISOString(), state: 'dead' };
+  try {
+    await dynamoDocumentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName('outbox'), Key: itemKey(entry.key), ConditionExpression: 'attribute_exists(pk)' } },
+          // A fact dead-lettered before and replayed is dead-lettered again over its old record.
+          { Put: { TableName: tableName('outbox'), Item: { ...deadLetterKey(entry.key), ...dead } } },
+        ],
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (cancellationReasons(e)) return false;
+    throw e;
+  }
+}
+
+/** The dead letters, oldest key first: those not yet replayed, or every one. */
+export async function listDeadLetters(options: { includeReplayed?: boolean } = {}): Promise<DeadLetter[]> {
+  const all = await queryAll<DeadLetter & { pk: string; sk: string }>({
+    TableName: tableName('outbox'),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': DEAD_LETTER_PK },
+    ConsistentRead: true,
+  });
+  return all.filter((d) => options.includeReplayed || d.state === 'dead').map(({ pk: _pk, sk: _sk, ...d }) => d);
+}
+
+/** How many dead letters wait for an operator: the figure the DeadLetters alarm watches. */
+export async function countDeadLetters(): Promise<number> {
+  return (await listDeadLetters()).length;
+}
+
+export async function readDeadLetter(key: string): Promise<DeadLetter | undefined> {
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: tableName('outbox'), Key: deadLetterKey(key), ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  const { pk: _pk, sk: _sk, ...d } = out.Item;
+  return d as DeadLetter;
+}
+
+export type ReplayOutcome = 'delivered' | 'waiting' | 'already-replayed' | 'not-found';
+
+/**
+ * Replays a dead letter: back into the outbox (attempts from zero) and marked replayed in one
+ * transaction, then delivered now; what the bus refuses again waits for the relay as any entry does.
+ * Idempotent: a dead letter already replayed is not replayed again (`already-replayed`), and a fact
+ * that does reach the bus twice is kept once by every consumer (its event id is the fact's).
+ */
+export async function replayDeadLetter(key: string, by: string, now: Date): Promise<ReplayOutcome> {
+  const dead = await readDeadLetter(key);
+  if (!dead) return 'not-found';
+  if (dead.state === 'replayed') return 'already-replayed';
+  const entry: OutboxEntry = {
+    key: dead.key,
+    source: dead.source,
+    detailType: dead.detailType,
+    detail: dead.detail,
+    createdAt: dead.createdAt,
+  };
+  try {
+    await dynamoDocumentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName('outbox'),
+              Key: deadLetterKey(key),
+              UpdateExpression: 'SET #state = :replayed, replayedAt = :at, replayedBy = :by',
+              ConditionExpression: '#state = :dead',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':replayed': 'replayed', ':dead': 'dead', ':at': now.toISOString(), ':by': by },
+            },
+          },
+          { Put: { TableName: tableName('outbox'), Item: { ...itemKey(key), ...entry } } },
+        ],
+      }),
+    );
+  } catch (e) {
+    if (cancellationReasons(e)) return 'already-replayed';
+    throw e;
+  }
+  try {
+    const { delivered } = await deliver([entry]);
+    return delivered.length ? 'delivered' : 'waiting';
+  } catch {
+    return 'waiting';
+  }
 }

@@ -102,6 +102,12 @@ export const billSchema = z
         babies: z.number().int().min(1).max(9).optional(),
       })
       .optional(),
+    /**
+     * A re-settlement (重新结算) after a reversal names the settlement it follows: the claim's reversed
+     * settlementNo. Without it a reversed claim number is never settled again (409 CLAIM_REVERSED), so a
+     * HIS retrying its original request after a reversal cannot make the fund pay twice.
+     */
+    resettlementOf: z.number().int().positive().max(9_999).optional(),
     /** Newborns: birth weight for DRG grouping. */
     birthWeightGrams: z.number().int().positive().max(10_000).optional(),
     lines: z.array(billLineSchema).min(1).max(2_000),

@@ -372,7 +372,7 @@ describe('the settlement payment channel', () => {
     );
     expect(reversedEvent.detail.payment).toEqual({ personalAccountFen: inCatalogue, accountHolderMemberId: e });
     // Settled again after the reversal: paid again, once.
-    const again = await settle(bill(e, 'PA-1', 200, 30, { personalAccount: {} }));
+    const again = await settle({ ...bill(e, 'PA-1', 200, 30, { personalAccount: {} }), resettlementOf: 1 });
     expect(again.status).toBe(201);
     expect(await balance(e)).toBe(50_000 - inCatalogue);
   });

@@ -141,7 +141,8 @@ const inpatient = (memberId: string, level: Level, claimNo: string, admitted: st
   procedures: ['51.2300'],
   lines: [exampleLine(1, 'A', 'surgery', yuan)],
 });
-const settle = (bill: { providerCode: string }, level: Level) => api(cloud, 'POST', '/v1/claims', { token: tokens[level], body: bill });
+const settle = (bill: { providerCode: string; resettlementOf?: number }, level: Level) =>
+  api(cloud, 'POST', '/v1/claims', { token: tokens[level], body: bill });
 
 async function counters(memberId: string): Promise<Record<string, number>> {
   const out = await db.send(
@@ -276,7 +277,7 @@ describe('employee claims under the Zhoushan 2025 employee policy', () => {
       body: { reason: 'corrected bill' },
     });
     expect(reversed.status, JSON.stringify(reversed.body)).toBe(200);
-    const again = await settle(june, 'tertiary');
+    const again = await settle({ ...june, resettlementOf: 1 }, 'tertiary');
     expect(again.status, JSON.stringify(again.body)).toBe(201);
     expect(again.body.claim).toMatchObject({ status: 'settled', settlementNo: 2 });
     // By date June is the first admission: 800, and basic (5,000 − 800) × 85% = 3,570 (by settlement

@@ -448,7 +448,7 @@ describe('the family self-pay cap counts the whole household, also when its memb
       before: { 'familyCap.base': FIRST_STAY + SECOND_STAY },
     });
     expect(await accumulator('HOUSEHOLD#HH-330902-000300')).toEqual(after);
-    const again = await settle(stay(a, 'R-A'));
+    const again = await settle({ ...stay(a, 'R-A'), resettlementOf: 1 });
     expect(again.status).toBe(201);
     expect(again.body.statement.totals.byLayer.familyCap).toBe(FIRST_STAY * 2 + SECOND_STAY - CAP);
   });

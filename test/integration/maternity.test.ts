@@ -224,7 +224,7 @@ describe('a delivery settled per case, as a statement like any other', () => {
     ok(reversed, 200);
     expect(reversed.body.ledgerEntry.amounts).toMatchObject({ fundPaidFen: -550_000 });
     // The reversal gave the pregnancy's delivery back: the corrected claim settles (settlement 2).
-    const again = await settle(hospital, deliveryBill(lin, 'DEL-1'));
+    const again = await settle(hospital, { ...deliveryBill(lin, 'DEL-1'), resettlementOf: 1 });
     ok(again, 201);
     expect(again.body.claim.settlementNo).toBe(2);
 

@@ -184,7 +184,10 @@ describe('Zhoushan 2026, from enrolment to year-end money', () => {
     });
     expect(reversed.status, JSON.stringify(reversed.body)).toBe(200);
     uncounted(firstZy3.body.statement, 'ZS0001');
-    const again = await settle(tokens.ZS0001!, { ...stay('ZS0001', 'ZY-3', members[2]!, '2026-06-01', '2026-06-09', 15_000) });
+    const again = await settle(tokens.ZS0001!, {
+      ...stay('ZS0001', 'ZY-3', members[2]!, '2026-06-01', '2026-06-09', 15_000),
+      resettlementOf: 1,
+    });
     counted(again, 'ZS0001');
     expect(again.body.claim).toMatchObject({ settlementNo: 2 });
     await factsProjected(cloud);

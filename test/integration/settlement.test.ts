@@ -268,7 +268,7 @@ describe('settle, replay, reverse and settle again', () => {
   });
 
   it('settles the claim number again (settlement 2), and a stale reversal of settlement 1 cannot touch it', async () => {
-    const corrected = inpatientBill(memberId, 'ZY-0001', { lines: [exampleLine(1, 'A', 'surgery', 28_000)] });
+    const corrected = inpatientBill(memberId, 'ZY-0001', { lines: [exampleLine(1, 'A', 'surgery', 28_000)], resettlementOf: 1 });
     const res = await settle(corrected);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.claim).toMatchObject({ status: 'settled', settlementNo: 2 });

@@ -46,7 +46,8 @@ describe('route names in infra/topology.ts', () => {
         16 /* long-term care, issue 15 (the fund report: issue 15 point 1) */ +
         5 /* maternity: pregnancies, eligibility, allowances, employer wages, issue 15 */ +
         1 /* fund accounts per scheme, issue 14.5 */ +
-        4 /* the console's reads: a provider's claims and funds, the risk report, the case mix, issue 16 */,
+        4 /* the console's reads: a provider's claims and funds, the risk report, the case mix, issue 16 */ +
+        4 /* operations: outbox dead letters (list, replay), reconciliation (run, report), issue 20 */,
     );
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[a-z][a-zA-Z]*$/);

@@ -24,13 +24,13 @@
  * Each commit also writes the event it reports into the outbox (shared/events/outbox.ts), in the
  * same transaction: the event exists exactly when the state does.
  *
- * Bill and statement are stored gzipped (a 2,000-line statement stays far below DynamoDB's 400 KB
- * item limit).
+ * Bill and statement are stored gzipped; a bill too large for that (2,000 lines that compress badly)
+ * in parts beside the claim (`toItems`), so no bill the API accepts meets DynamoDB's 400 KB item limit.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { outboxPut, type OutboxEntry, type OutboxTransactItem } from '../../events/outbox.ts';
+import { outboxPut, shardOf, type OutboxEntry, type OutboxTransactItem } from '../../events/outbox.ts';
 import {
   householdAccumulatorKey,
   readYearAccumulator,
@@ -40,11 +40,14 @@ import {
   type YearAccumulator,
 } from '../../accumulators/store/year-accumulator.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
+import { queryAll } from '../../runtime/query-all.ts';
 import { cancellationReasons, failedConditions } from '../../runtime/condition-failure.ts';
 import { retry } from '../../runtime/retry.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import type { CatalogueView } from '../../catalogue/version.ts';
 import type { Bill } from '../bill.ts';
+import { claimLinesOf, type ClaimLine } from '../claim-lines.ts';
+import { claimLineSchema } from '../../../events/claims.ts';
 import type { MemberState, ProviderProfile } from '../member.ts';
 import type { Statement } from '../statement.ts';
 import { partitionOf, replayUnit } from '../../simulation/partition.ts';
@@ -77,6 +80,8 @@ export interface ClaimRecord {
   /** 1 for the first settlement, +1 for each settlement after a reversal. */
   settlementNo: number;
   billHash: string;
+  /** The bill hashes of this claim's earlier (reversed) settlements, oldest first: a stale retry of one is told the claim was reversed. */
+  earlierBillHashes?: string[];
   bill: Bill;
   statement: Statement;
   /** The engine's other inputs at settlement (stored gzipped beside the bill). */
@@ -125,15 +130,38 @@ const markerKey = (memberId: string, year: number, providerCode: string, claimNo
 const pack = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
 const unpack = <T>(value: unknown): T => JSON.parse(gunzipSync(value as Uint8Array).toString('utf8')) as T;
 
-function toItem(record: ClaimRecord): Record<string, unknown> {
+/**
+ * DynamoDB refuses an item over 400 KB. Bill, statement and inputs gzipped stay inline up to this
+ * many bytes together (every ordinary bill, and most of 2,000 lines); a bill beyond it (2,000 lines of
+ * 20-digit trace codes and long names in any Unicode plane compress badly) is stored as one gzipped
+ * document cut into parts beside the claim, `PART#<settlementNo>#<i>`, written in the same transaction.
+ */
+export const INLINE_BYTES = 300_000;
+const PART_BYTES = 350_000;
+const partSk = (settlementNo: number, i: number) => `PART#${String(settlementNo).padStart(4, '0')}#${String(i).padStart(3, '0')}`;
+
+interface ClaimItems {
+  claim: Record<string, unknown>;
+  /** The parts of a bill too large to keep inline (none for ordinary bills). */
+  parts: Record<string, unknown>[];
+}
+
+function toItems(record: ClaimRecord): ClaimItems {
   const { bill, statement, inputs, pendingEvent: _inOutbox, ...plain } = record;
-  return {
-    pk: claimPk(record.providerCode, record.claimNo),
+  const blobs = { bill: pack(bill), statement: pack(statement), ...(inputs ? { inputs: pack(inputs) } : {}) };
+  const inlineBytes = Object.values(blobs).reduce((sum, b) => sum + b.byteLength, 0);
+  const pk = claimPk(record.providerCode, record.claimNo);
+  const parts: Record<string, unknown>[] = [];
+  if (inlineBytes > INLINE_BYTES) {
+    const whole = pack({ bill, statement, inputs });
+    for (let i = 0, at = 0; at < whole.byteLength; i++, at += PART_BYTES)
+      parts.push({ pk, sk: partSk(record.settlementNo, i), data: whole.subarray(at, at + PART_BYTES) });
+  }
+  const claim = {
+    pk,
     sk: CLAIM_SK,
     ...plain,
-    bill: pack(bill),
-    statement: pack(statement),
-    ...(inputs ? { inputs: pack(inputs) } : {}),
+    ...(parts.length ? { parts: parts.length } : blobs),
     // Plain copies for queries and for readers that do not unpack the statement (year-end, fraud).
     visitType: bill.visit.type,
     serviceDate: bill.visit.serviceDate,
@@ -147,7 +175,61 @@ function toItem(record: ClaimRecord): Record<string, unknown> {
     // each partition on its own), by member then settlement order.
     gsi3pk: regionYearKey(record.region, record.scheme, record.year, partitionOf(replayUnit(inputs?.member ?? record))),
     gsi3sk: `${record.memberId}#${record.settledAt}#${record.providerCode}#${record.claimNo}`,
+    // Claims by the time their settlement committed, four shards a day: what reconciliation reads for a window.
+    gsi4pk: settledDayKey(record.settledAt.slice(0, 10), shardOf(pk) % SETTLED_DAY_SHARDS),
+    gsi4sk: `${record.settledAt}#${record.providerCode}#${record.claimNo}`,
   };
+  return { claim, parts };
+}
+
+/** The bill, statement and inputs of a claim stored in parts (`parts` on the item), read back. */
+async function readParts(item: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out = await queryAll<{ data: Uint8Array }>({
+    TableName: tableName('claims'),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :part)',
+    ExpressionAttributeValues: { ':pk': item.pk, ':part': `PART#${String(item.settlementNo).padStart(4, '0')}#` },
+    ConsistentRead: true,
+  });
+  if (out.length !== item.parts) throw new Error(`claim ${String(item.pk)} has ${out.length} of its ${String(item.parts)} parts`);
+  const whole = unpack<{ bill: Bill; statement: Statement; inputs?: SettledInputs }>(Buffer.concat(out.map((p) => p.data)));
+  return { ...item, bill: pack(whole.bill), statement: pack(whole.statement), ...(whole.inputs ? { inputs: pack(whole.inputs) } : {}) };
+}
+
+/** A claim item as read (index projections included), with a bill stored in parts read back first. */
+export const withParts = (item: Record<string, unknown>): Promise<Record<string, unknown>> =>
+  item.parts ? readParts(item) : Promise.resolve(item);
+
+/** The bySettledDay index: a UTC day's claims in SETTLED_DAY_SHARDS partitions. */
+export const SETTLED_DAY_SHARDS = 4;
+export const settledDayKey = (day: string, shard: number) => `SETTLED#${day}#${shard}`;
+
+/**
+ * The claims whose current settlement committed in [from, to) (ISO times), read from the
+ * bySettledDay index a day and a shard at a time, each whole (a bill in parts read back).
+ */
+export async function claimsSettledBetween(from: string, to: string, maxClaims = 20_000): Promise<ClaimRecord[]> {
+  const days: string[] = [];
+  for (let d = new Date(`${from.slice(0, 10)}T00:00:00Z`); d.toISOString() < to; d.setUTCDate(d.getUTCDate() + 1))
+    days.push(d.toISOString().slice(0, 10));
+  const items: Record<string, unknown>[] = [];
+  for (const day of days)
+    for (let shard = 0; shard < SETTLED_DAY_SHARDS; shard++) {
+      items.push(
+        ...(await queryAll(
+          {
+            TableName: tableName('claims'),
+            IndexName: 'bySettledDay',
+            KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': settledDayKey(day, shard), ':from': from, ':to': to },
+          },
+          { maxItems: maxClaims },
+        )),
+      );
+      if (items.length >= maxClaims) break;
+    }
+  // The index is eventually consistent and `to` is exclusive: read each claim as it now stands.
+  const inWindow = items.filter((i) => (i.settledAt as string) >= from && (i.settledAt as string) < to).slice(0, maxClaims);
+  return Promise.all(inWindow.map(async (i) => fromItem(await withParts(i))));
 }
 
 /** The byRegionYear index's partition: a pooling region's claims of one scheme and year in one member partition. */
@@ -172,6 +254,7 @@ export function fromItem(item: Record<string, unknown>): ClaimRecord {
   };
   if (item.inputs) record.inputs = unpack<SettledInputs>(item.inputs);
   if (item.reversal) record.reversal = item.reversal as ClaimRecord['reversal'];
+  if (Array.isArray(item.earlierBillHashes)) record.earlierBillHashes = item.earlierBillHashes as string[];
   return record;
 }
 
@@ -183,7 +266,18 @@ export async function readClaim(providerCode: string, claimNo: string): Promise<
       ConsistentRead: true,
     }),
   );
-  return out.Item ? fromItem(out.Item) : undefined;
+  return out.Item ? fromItem(await withParts(out.Item)) : undefined;
+}
+
+/**
+ * The lines of settlement `settlementNo` of a claim as its ClaimSettled would carry them (free text
+ * masked as the event masks it), for a consumer of an event that carried them by reference
+ * (`linesOmitted`); undefined when the claim is not there or has since been settled again.
+ */
+export async function readClaimLines(providerCode: string, claimNo: string, settlementNo: number): Promise<ClaimLine[] | undefined> {
+  const claim = await readClaim(providerCode, claimNo);
+  if (!claim || claim.settlementNo !== settlementNo) return undefined;
+  return z.array(claimLineSchema).parse(claimLinesOf(claim.bill, claim.statement));
 }
 
 /**
@@ -218,7 +312,7 @@ export async function readClaimAndYear(
   if (Object.keys(requested).length > 0) throw new Error(`claim ${providerCode}/${claimNo}: DynamoDB left keys unprocessed`);
   const claimItem = found[`${claims}|${claimKey.pk}`];
   return {
-    claim: claimItem ? fromItem(claimItem) : undefined,
+    claim: claimItem ? fromItem(await withParts(claimItem)) : undefined,
     accumulator: yearAccumulatorFrom(found[`${accumulators}|${yearKey.pk}`], memberId, year),
   };
 }
@@ -352,10 +446,11 @@ async function commitClaim(
   if (entry.household && !household) throw new Error('an entry that moves household counters needs the household year it was settled on');
   const householdMoves = entry.household && household;
   try {
+    const { claim, parts } = toItems(record);
     await dynamoDocumentClient().send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: tableName('claims'), Item: toItem(record), ...claimCondition } },
+          { Put: { TableName: tableName('claims'), Item: claim, ...claimCondition } },
           {
             Put: {
               TableName: tableName('claims'),
@@ -382,6 +477,8 @@ async function commitClaim(
             : []),
           ...accountItems,
           ...(record.pendingEvent ? [outboxPut(record.pendingEvent)] : []),
+          // Last, so the positions cancellation reasons are read by stay as they are.
+          ...parts.map((Item) => ({ Put: { TableName: tableName('claims'), Item } })),
         ],
       }),
     );

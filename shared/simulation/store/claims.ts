@@ -7,7 +7,7 @@
 import { gunzipSync } from 'node:zlib';
 import { settlementDate, type Bill } from '../../settlement/bill.ts';
 import type { SettledInputs } from '../../settlement/store/claims.ts';
-import { regionYearKey } from '../../settlement/store/claims.ts';
+import { regionYearKey, withParts } from '../../settlement/store/claims.ts';
 import { queryPages } from '../../runtime/query-all.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import { replayUnit } from '../partition.ts';
@@ -75,15 +75,17 @@ export async function readPartitions(
         KeyConditionExpression: 'gsi3pk = :pk',
         ExpressionAttributeValues: { ':pk': regionYearKey(window.region, scheme, window.year, partition) },
         ExpressionAttributeNames: { '#status': 'status', '#inputs': 'inputs' },
-        ProjectionExpression: 'bill, #inputs, #status, settledAt, totals, scheme',
+        // pk, settlementNo, parts: a bill too large to keep inline is read back from its parts (withParts).
+        ProjectionExpression: 'pk, settlementNo, parts, bill, #inputs, #status, settledAt, totals, scheme',
       });
       for await (const page of pages)
-        for (const item of page) {
+        for (const projected of page) {
           counts.read += 1;
-          if (item.status !== 'settled') {
+          if (projected.status !== 'settled') {
             counts.reversed += 1;
             continue;
           }
+          const item = await withParts(projected);
           if (!item.inputs) {
             counts.withoutInputs += 1;
             const date = settlementDate(unpack<Bill>(item.bill));

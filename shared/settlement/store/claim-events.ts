@@ -1,17 +1,49 @@
 /**
  * The events adjudication publishes once a settlement or reversal is committed: what DRG grouping
  * and fraud scoring need (visit, diagnoses, procedures, lines, amounts, provider, member id), never
- * a name or an ID number: sex and age travel on their own.
+ * a name or an ID number: sex and age travel on their own. Made from the claim as stored, so the
+ * reconciliation (shared/reconciliation) publishes again exactly the event the commit wrote.
  */
 import type * as z from 'zod';
-import type { ClaimReversed, ClaimSettled } from '../../events/claims.ts';
-import type { ClaimRecord } from '../../shared/settlement/store/claims.ts';
-import { ageOn, daysBetween, type MemberState, type ProviderProfile } from '../../shared/settlement/member.ts';
+import { ClaimReversed, ClaimSettled } from '../../../events/claims.ts';
+import { outboxEntry, type OutboxEntry } from '../../events/outbox.ts';
+import type { ClaimEventName, ClaimRecord } from './claims.ts';
+import { amountsByCategory, claimLinesOf, EVENT_DETAIL_BUDGET, jsonBytes } from '../claim-lines.ts';
+import { ageOn, daysBetween, type MemberState, type ProviderProfile } from '../member.ts';
+
+/** The fact an event reports: one settlement (or its reversal) of one claim. */
+export const claimEventKey = (record: Pick<ClaimRecord, 'providerCode' | 'claimNo' | 'settlementNo'>, name: ClaimEventName) =>
+  `claim/${record.providerCode}/${record.claimNo}/${record.settlementNo}/${name}`;
+
+export const claimSettledEvent = (
+  record: ClaimRecord,
+  payload: z.input<typeof ClaimSettled.payload>,
+  correlationId: string,
+  at: string,
+): OutboxEntry => outboxEntry(ClaimSettled, payload, correlationId, claimEventKey(record, 'ClaimSettled'), at);
+
+export const claimReversedEvent = (
+  record: ClaimRecord,
+  payload: z.input<typeof ClaimReversed.payload>,
+  correlationId: string,
+  at: string,
+): OutboxEntry => outboxEntry(ClaimReversed, payload, correlationId, claimEventKey(record, 'ClaimReversed'), at);
 
 type SettledPayload = z.input<(typeof ClaimSettled)['payload']>;
 type ReversedPayload = z.input<(typeof ClaimReversed)['payload']>;
 
+/**
+ * ClaimSettled's payload: with its lines, or, when they would take the event past
+ * EVENT_DETAIL_BUDGET, with their count and amounts by category instead (shared/settlement/claim-lines.ts).
+ */
 export function claimSettledPayload(record: ClaimRecord, member: MemberState, provider: ProviderProfile): SettledPayload {
+  const full = fullPayload(record, member, provider);
+  if (jsonBytes(full) <= EVENT_DETAIL_BUDGET) return full;
+  const { lines, ...rest } = full;
+  return { ...rest, linesOmitted: { count: lines!.length, reason: 'size' }, amountsByCategory: amountsByCategory(lines!) };
+}
+
+function fullPayload(record: ClaimRecord, member: MemberState, provider: ProviderProfile): SettledPayload {
   const { bill, statement } = record;
   const visit = bill.visit;
   const age = ageOn(member.birthDate, visit.serviceDate);
@@ -56,8 +88,7 @@ export function claimSettledPayload(record: ClaimRecord, member: MemberState, pr
           },
         }
       : {}),
-    // The class settlement used (the catalogue's where one is in force), not the one the bill declared.
-    lines: bill.lines.map(({ priceLimitFen: _limit, ...line }, i) => ({ ...line, itemClass: statement.lines[i]!.itemClass })),
+    lines: claimLinesOf(bill, statement),
     totals: {
       billedFen: statement.totals.billedFen,
       fundPaidFen: statement.totals.fundPaidFen,
