@@ -39,8 +39,12 @@ export const RECONCILIATION_PK = 'RECONCILIATION';
 /** Claims one run reads at most; a larger window is reported truncated (run it in parts). */
 export const MAX_CLAIMS = 20_000;
 
-const get = async (table: 'alerts' | 'providers', pk: string, sk: string) =>
-  (await dynamoDocumentClient().send(new GetCommand({ TableName: tableName(table), Key: { pk, sk }, ConsistentRead: true }))).Item;
+const getItem = async (table: string, pk: string, sk: string) =>
+  (await dynamoDocumentClient().send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
+/** Fraud scoring's record of an event applied to a claim (table alerts). */
+const fraudMarker = (pk: string, sk: string) => getItem(tableName('alerts'), pk, sk);
+/** The payment facts' marker of a claim (table providers). */
+const paymentMarker = (pk: string, sk: string) => getItem(tableName('providers'), pk, sk);
 
 /**
  * The fact in the audit trail: archived under the day and time it committed (the envelope's time,
@@ -91,8 +95,8 @@ async function check(record: ClaimRecord): Promise<{ expected: DownstreamFact[];
   const cases = record.status === 'settled' ? await expectedCases(record) : [];
   const [inAudit, scored, marker, drg, dip] = await Promise.all([
     audited(eventId, committedAt),
-    get('alerts', claimKey, fraudKeys.eventMarker(eventId)),
-    get('providers', fact.pk, fact.sk),
+    fraudMarker(claimKey, fraudKeys.eventMarker(eventId)),
+    paymentMarker(fact.pk, fact.sk),
     cases.includes('drgCase') ? getCase(record.providerCode, record.year, record.claimNo) : undefined,
     cases.includes('dipCase') ? getDipCase(record.providerCode, record.year, record.claimNo) : undefined,
   ]);
