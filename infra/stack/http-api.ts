@@ -46,7 +46,10 @@ export function createHttpApi(scope: Construct, functionsByKey: Functions): Api 
   const integrationFor = (key: FunctionKey): HttpLambdaIntegration => {
     let integration = integrations.get(key);
     if (!integration) {
-      integration = new HttpLambdaIntegration(`${pascal(key)}Integration`, functionsByKey[key]);
+      // One invoke permission per function for the API (execute-api …/*/*/*), not one per route: a route
+      // can only reach its own function's integration anyway, and per-route permissions cost a
+      // CloudFormation resource each (118 routes took the stack near its 500-resource limit).
+      integration = new HttpLambdaIntegration(`${pascal(key)}Integration`, functionsByKey[key], { scopePermissionToRoute: false });
       integrations.set(key, integration);
     }
     return integration;
