@@ -12,6 +12,7 @@ import { localName } from '../../infra/topology.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { DEAD_LETTER_AFTER, relayOutbox, shardOf } from '../../shared/events/outbox.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 import {
   api,
   eventually,
@@ -38,7 +39,7 @@ beforeAll(async () => {
   db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials }),
   );
-  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: [] });
+  staff = await cloud.mint({ sub: 'clerk-1', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   for (const code of [BIG, RACE, TWENTY]) {
     await registerProvider(cloud, staff, {
       providerCode: code,
@@ -431,7 +432,8 @@ describe('reconciliation finds what settled claims left missing downstream and p
       await eventually(() => getItem('alerts', `CLAIM#${RECON}#${n}`, `EVENT#claim/${RECON}/${n}/1/ClaimSettled`), `${n} scored`, 60_000);
     const to = new Date(Date.now() + 1_000).toISOString();
 
-    const refused = await api(cloud, 'POST', '/v1/operations/reconciliations', { token: staff, body: { from, to } });
+    const clerk = await cloud.mint({ sub: 'clerk-3', role: 'staff', permissions: ['members:write'] });
+    const refused = await api(cloud, 'POST', '/v1/operations/reconciliations', { token: clerk, body: { from, to } });
     expect(refused.status).toBe(403);
     const bad = await api(cloud, 'POST', '/v1/operations/reconciliations', { token: operator, body: { from: to, to: from } });
     expect(bad.status).toBe(400);
