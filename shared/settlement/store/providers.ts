@@ -24,22 +24,24 @@ const profileSchema = z.object({
 });
 
 /**
- * Profiles found, kept a minute per container: the register does not change a registration (the
- * same code with other details is refused), so this only spares a read per claim. A provider not
- * (yet) registered is never cached.
+ * Profiles found, kept for the container's life: a registration is written once and never changed
+ * (shared/budget/store/register.ts puts it only where the code is free; the same code with other
+ * details is refused), so a profile read is the profile, and settlement reads each provider once per
+ * container instead of once a minute. A provider not (yet) registered is never cached.
  */
-const CACHE_MS = 60_000;
-const cache = new Map<string, { profile: ProviderProfile; until: number }>();
+const KEPT = 10_000;
+const cache = new Map<string, ProviderProfile>();
 
-export async function loadProvider(code: string, now = Date.now()): Promise<ProviderProfile> {
+export async function loadProvider(code: string): Promise<ProviderProfile> {
   const hit = cache.get(code);
-  if (hit && hit.until > now) return hit.profile;
+  if (hit) return hit;
   const out = await dynamoDocumentClient().send(new GetCommand({ TableName: tableName('providers'), Key: providerProfileKey(code) }));
   if (!out.Item)
     throw new SettlementRefusal('providerCode', 'not_registered', `provider ${code} is not in the provider register (定点医药机构)`);
   const parsed = profileSchema.safeParse(out.Item);
   if (!parsed.success) throw new Error(`provider ${code}: the register's profile lacks a level or region settlement can use`);
   const profile = { code, ...parsed.data };
-  cache.set(code, { profile, until: now + CACHE_MS });
+  cache.set(code, profile);
+  if (cache.size > KEPT) cache.delete(cache.keys().next().value!);
   return profile;
 }
