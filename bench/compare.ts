@@ -150,6 +150,12 @@ function table(before: Figure[], after: Figure[]): string {
   return [`  ${'figure'.padEnd(66)} ${base.padStart(10)} ${head.padStart(10)}`, ...rows].join('\n');
 }
 
+// Interrupted (Ctrl-C), the temporary worktree still goes: it is registered in this repository.
+process.once('SIGINT', () => {
+  removeBase();
+  process.exit(130);
+});
+
 try {
   setUpBase();
   const linesFile = join(work, 'drg-lines.jsonl');

@@ -296,9 +296,10 @@ async function settleInLane(
   let existing = claimAndYear.claim;
   let fresh: YearAccumulator | undefined = newer(claimAndYear.accumulator, key);
   let freshHousehold: HouseholdAccumulator | undefined;
-  // The paying account as loadPayer read it; read again only after a race the account may have lost.
+  // The paying account as loadPayer read it; read again only after a race the account may have lost,
+  // or when a claim ahead in the lane committed since it was read (it may have paid from the same account).
   let freshAccount: Account | undefined;
-  let accountKnown = false;
+  let accountKnown = fresh !== claimAndYear.accumulator;
   // One attempt: settle on the counters read, or say (undefined) that someone moved them first.
   const once = async (attempt: number): Promise<SettleOutcome | undefined> => {
     if (existing?.status === 'settled') {
