@@ -117,6 +117,7 @@ async function demoYear(): Promise<boolean> {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(keptFile, `${JSON.stringify(result.progress, null, 2)}\n`);
     for (const r of result.refused.slice(0, 5)) say(`demo: claim ${r.claimNo} refused (${r.status}): ${r.message}`);
+    if (result.serverErrors > 0) say(`demo: ${result.serverErrors} answer(s) 500 under load, sent again`);
     print(readyBlock(result.progress, cloud.apiUrl));
     print('Ctrl-C stops the platform; data stays in the data folder.');
     return true;
