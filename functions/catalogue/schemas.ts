@@ -8,6 +8,14 @@ export const regionParams = z.object({ region: z.string().regex(/^\d{6}$/, 'a 6-
 export const importParams = z.object({ importId: z.uuid('an import id as POST /v1/catalogues/{region}/imports returned it') });
 export const chunkParams = importParams.extend({ chunkNo: z.coerce.number().int().min(1).max(200) });
 export const entryParams = regionParams.extend({ code: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/, 'a catalogue code') });
+/**
+ * A page cursor of the catalogue is the last code of the previous page: a code, nothing else (it
+ * names the CSV file the download answers, so anything else would reach a response header).
+ */
+const catalogueCursor = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,60}$/, 'the last catalogue code of the previous page')
+  .optional();
 
 export const startImportBody = z
   .strictObject({
@@ -63,14 +71,14 @@ export const searchQuery = z.object({
   kind: z.enum(['western', 'patent', 'herbal', 'consumable', 'service']).optional(),
   class: z.enum(['A', 'B', 'C']).optional(),
   /** The last code of the previous page. */
-  cursor: z.string().max(60).optional(),
+  cursor: catalogueCursor,
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
 export const downloadQuery = z.object({
   on: z.iso.date().optional(),
   format: z.enum(['csv', 'json']).default('csv'),
-  cursor: z.string().max(60).optional(),
+  cursor: catalogueCursor,
   /** Rows per page: a page stays well inside the 6 MB a Lambda may answer. */
   limit: z.coerce.number().int().min(1).max(10_000).default(10_000),
 });

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import type { RouteHandler } from '../../shared/http/api.ts';
-import { badRequest, conflict, notFound } from '../../shared/http/errors.ts';
+import { conflict, notFound } from '../../shared/http/errors.ts';
 import { requireRole } from '../../shared/auth/principal.ts';
 import { ALERT_ID_PATTERN } from '../../shared/fraud/alert.ts';
 import { ALERT_TIERS } from '../../shared/fraud/alerting.ts';
@@ -17,6 +17,7 @@ import type { Item } from '../../shared/fraud/store/dynamo.ts';
 import type { CaseChange } from '../../shared/fraud/case.ts';
 import { FraudRecoveryConfirmed } from '../../events/fraud.ts';
 import { deliverAfterCommit, outboxEntry } from '../../shared/events/outbox.ts';
+import { pageCursor } from '../../shared/http/cursor.ts';
 
 /** The fact FraudRecoveryConfirmed reports, and so its event id: one alert's confirmed recovery. */
 export const recoveryEventKey = (alertId: string) => `fraud/${alertId}/FraudRecoveryConfirmed`;
@@ -67,25 +68,10 @@ export const listQuery = z.strictObject({
   cursor: z.string().max(2000).optional(),
 });
 
-const cursorSchema = z.object({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() });
-
-const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
-
-function decodeCursor(cursor: string, region: string): Record<string, unknown> {
-  let parsed: z.infer<typeof cursorSchema> | undefined;
-  try {
-    parsed = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    parsed = undefined;
-  }
-  // A cursor of another region's inbox is no cursor of this one.
-  if (!parsed || parsed.gsi1pk !== `REGION#${region}`) {
-    throw badRequest('query.cursor: not a cursor this list handed out', {
-      problems: [{ field: 'query.cursor', rule: 'cursor', message: 'not a cursor this list handed out' }],
-    });
-  }
-  return parsed;
-}
+/** The inbox's page cursor (index by region): a cursor of another region's inbox is no cursor of this one. */
+const inboxCursor = pageCursor(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
+const encodeCursor = inboxCursor.encode;
+const decodeCursor = (cursor: string, region: string) => inboxCursor.decode(cursor, { gsi1pk: `REGION#${region}` });
 
 /** An alert as the API shows it: the stored item without its keys. */
 function view(item: Item) {

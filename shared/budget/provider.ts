@@ -33,10 +33,18 @@ export const providerInputSchema = z
     level: z.enum(hospitalLevels),
     kind: z.enum(PROVIDER_KINDS).default('hospital'),
   })
-  .refine((p) => p.poolingRegion === undefined || coversPlace(p.poolingRegion, p.region), {
-    path: ['poolingRegion'],
-    message: 'the pooling region must be the region itself or a code above it (its city or province)',
-  });
+  // A malformed code is already refused by its own field: coversPlace is asked only about codes.
+  .refine(
+    (p) =>
+      p.poolingRegion === undefined ||
+      !/^\d{6}$/.test(p.poolingRegion) ||
+      !/^\d{6}$/.test(p.region) ||
+      coversPlace(p.poolingRegion, p.region),
+    {
+      path: ['poolingRegion'],
+      message: 'the pooling region must be the region itself or a code above it (its city or province)',
+    },
+  );
 export type ProviderInput = z.output<typeof providerInputSchema>;
 /** A registered provider: its pooling region always resolved. */
 export type ProviderProfile = ProviderInput & { poolingRegion: string };

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod';
 import { notFound } from './errors.ts';
-import { parseInput } from './validation.ts';
+import { parseInput, refuseBadText } from './validation.ts';
 import { principalFromContext, requireStaffPermission, type Principal } from '../auth/principal.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from '../runtime/correlation.ts';
 import { loggerContext } from '../middleware/logger-context.ts';
@@ -58,6 +58,7 @@ export function dispatchRoutes(logger: Logger, routes: RouteTable) {
     const correlationId = context.correlationId ?? correlationIdFrom(undefined);
     const handler = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey] : undefined;
     if (!handler) throw notFound(`No route ${event.routeKey}`);
+    refuseBadText({ path: event.pathParameters ?? {}, query: event.queryStringParameters ?? {}, body: context.jsonBody });
     const request: ApiRequest = {
       event,
       correlationId,

@@ -1,5 +1,15 @@
 import type * as z from 'zod';
 import { badRequest } from './errors.ts';
+import { inputProblems } from '../input/walk.ts';
+
+/**
+ * The one rule every request's path, query and body pass before any handler (shared/input/walk.ts:
+ * characters, lengths, sizes of numbers, reserved keys, depth): a 400 naming each field and rule.
+ */
+export function refuseBadText(parts: Record<string, unknown>): void {
+  const problems = Object.entries(parts).flatMap(([where, value]) => inputProblems(value, where));
+  if (problems.length > 0) throw badRequest(`${problems[0]!.field}: ${problems[0]!.message}`, { problems: problems.slice(0, 20) });
+}
 
 export interface FieldProblem {
   /** Dotted path of the offending field, prefixed by where it came from: body.visit.type */

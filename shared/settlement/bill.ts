@@ -13,14 +13,26 @@ import { hospitalLevels, itemClasses, visitTypes } from '../../events/claims.ts'
 import { lineCategories } from './policy.ts';
 import { DELIVERY_TYPES } from '../maternity/policy.ts';
 import { lineAmount } from './quantity.ts';
+import { name } from '../input/text.ts';
 
 export const ICD10_SHAPE = /^[A-Z]\d{2}\.(?:\d{1,3}|x\d{2})(?:x\d{3})?(?:\+[A-Z]\d{2}(?:\.\d{1,3})?\*)?$/;
 export const ICD9CM3_SHAPE = /^\d{2}\.(?:\d{1,5}|\d{0,2}x\d{2}|\d{3}[A-Z]\d)(?:x\d{3,4})?$/;
 
 const icd10 = z.string().regex(ICD10_SHAPE, 'an ICD-10 医保版 code such as K35.800 or A18.100+N33.0*');
 const icd9cm3 = z.string().regex(ICD9CM3_SHAPE, 'an ICD-9-CM-3 医保版 code such as 47.0901');
-const fen = z.number().int('whole fen').nonnegative();
 const isoDate = z.iso.date();
+
+/**
+ * Upper bounds that keep every sum exact (issue 20.5): a line at most 1,000,000,000 yuan, a bill at
+ * most 100,000,000,000 yuan (10^11 and 10^13 fen; the dearest single items on any catalogue, CAR-T
+ * therapies, are about 1,200,000 yuan). 2,000 lines at the bound stay under 2^53 fen (9 × 10^15),
+ * and so do nine hundred bills at the bound: every sum a settlement, a member's year or a
+ * statement makes is an exact integer. A bill above them is a 400 naming the field and the rule
+ * (too_big on the field, line_max on a line whose price × quantity passes it, bill_max), never a float.
+ */
+export const MAX_LINE_FEN = 100_000_000_000;
+export const MAX_BILL_FEN = 10_000_000_000_000;
+const fen = (max: number) => z.number().int('whole fen').nonnegative().max(max, `at most ${max} fen`);
 
 export const providerCodeSchema = z.string().regex(/^[A-Z0-9]{4,20}$/, 'a provider code is 4-20 upper-case letters or digits');
 export const claimNoSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a claim number is 1-64 letters, digits, _ or -');
@@ -33,10 +45,10 @@ const quantity = z
   .refine((q) => Math.abs(q * 10_000 - Math.round(q * 10_000)) < 1e-6, 'at most four decimals');
 
 export const billLineSchema = z.strictObject({
-  lineNo: z.number().int().positive(),
+  lineNo: z.number().int().positive().max(9_999),
   /** National catalogue code (国家医保编码) of the drug, material or service. */
   itemCode: z.string().regex(/^[A-Za-z0-9._-]{1,50}$/, 'a catalogue code: letters, digits, . _ -'),
-  itemName: z.string().max(200).optional(),
+  itemName: name(200).optional(),
   /**
    * 甲 A, 乙 B, 丙 C (out of catalogue), as the HIS classes it. Optional: where a catalogue is in force
    * (shared/catalogue) the catalogue decides and a declared class that disagrees is noted on the line;
@@ -45,14 +57,14 @@ export const billLineSchema = z.strictObject({
   itemClass: z.enum(itemClasses).optional(),
   category: z.enum(lineCategories),
   quantity,
-  unitPriceFen: fen,
+  unitPriceFen: fen(MAX_LINE_FEN),
   /** Must equal unit price × quantity, rounded half up to the fen. */
-  amountFen: fen,
+  amountFen: fen(MAX_LINE_FEN),
   /** The catalogue's price limit per unit (最高限价), where the item has one. */
-  priceLimitFen: fen.optional(),
+  priceLimitFen: fen(MAX_LINE_FEN).optional(),
   serviceDate: isoDate.optional(),
-  supplyDays: z.number().int().positive().optional(),
-  traceCode: z.string().max(100).optional(),
+  supplyDays: z.number().int().positive().max(366).optional(),
+  traceCode: name(100).optional(),
 });
 export type BillLine = z.infer<typeof billLineSchema>;
 
@@ -68,7 +80,7 @@ export const billSchema = z
       admissionDate: isoDate.optional(),
       /** Required for stays: the policy and the year are those of the discharge date. */
       dischargeDate: isoDate.optional(),
-      department: z.string().max(50).optional(),
+      department: name(50).optional(),
       emergency: z.boolean().optional(),
       /** The chronic or 两病 disease the visit treats (a code of the policy's list). */
       disease: z
@@ -83,8 +95,8 @@ export const billSchema = z
        * still sends it is not refused.
        */
       familyDoctorContract: z.boolean().optional(),
-      dischargeStatus: z.string().max(20).optional(),
-      ventilationHours: z.number().nonnegative().optional(),
+      dischargeStatus: name(20).optional(),
+      ventilationHours: z.number().nonnegative().max(8_784, 'at most a year of hours').optional(),
     }),
     diagnoses: z.strictObject({ principal: icd10, secondary: z.array(icd10).max(50).default([]) }),
     /** The first is the principal procedure. */
@@ -112,7 +124,7 @@ export const billSchema = z
     birthWeightGrams: z.number().int().positive().max(10_000).optional(),
     lines: z.array(billLineSchema).min(1).max(2_000),
     /** If sent, must equal the sum of the lines. */
-    totalFen: fen.optional(),
+    totalFen: fen(MAX_BILL_FEN).optional(),
     /**
      * How the patient's share is paid, when the HIS asks: the personal account (个人账户) pays after
      * every pooled layer, up to the share, its balance and `maxFen`; the rest is cash. `holderMemberId`:
@@ -122,7 +134,7 @@ export const billSchema = z
       .strictObject({
         personalAccount: z
           .strictObject({
-            maxFen: fen.optional(),
+            maxFen: fen(MAX_BILL_FEN).optional(),
             holderMemberId: z
               .string()
               .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a member id')
@@ -140,12 +152,19 @@ export const billSchema = z
       if (seen.has(line.lineNo)) issue(['lines', i, 'lineNo'], 'duplicate', `line number ${line.lineNo} appears twice`);
       seen.add(line.lineNo);
       if (!(line.quantity > 0)) return; // already refused above; no total to check against
+      // The product is bounded before it is computed: its rounding is exact, and the line's bound named.
+      if (line.unitPriceFen * line.quantity > MAX_LINE_FEN + 0.5) {
+        issue(['lines', i, 'amountFen'], 'line_max', `unit price × quantity is more than ${MAX_LINE_FEN} fen, the most one line may be`);
+        return;
+      }
       const expected = lineAmount(line.unitPriceFen, line.quantity);
       if (expected !== line.amountFen) {
         issue(['lines', i, 'amountFen'], 'line_total', `unit price × quantity is ${expected} fen, the line says ${line.amountFen}`);
       }
     });
     const sum = bill.lines.reduce((a, l) => a + l.amountFen, 0);
+    if (sum > MAX_BILL_FEN)
+      issue(['lines'], 'bill_max', `the lines add up to ${sum} fen, more than ${MAX_BILL_FEN}, the most one bill may be`);
     if (bill.totalFen !== undefined && bill.totalFen !== sum)
       issue(['totalFen'], 'bill_total', `the lines add up to ${sum} fen, totalFen says ${bill.totalFen}`);
     const v = bill.visit;

@@ -37,6 +37,7 @@ import {
   registerEmployer,
   type RecordingContext,
 } from '../services/employers.ts';
+import { pageCursor } from '../../../shared/http/cursor.ts';
 
 function recorder(request: ApiRequest): RecordingContext {
   const principal = request.principal();
@@ -119,18 +120,10 @@ export const getEmployerRoute: RouteHandler = async (request) => {
   };
 };
 
-const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
-function decodeCursor(cursor: string, region: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (typeof key === 'object' && key !== null && key.gsi2pk === `EMPLOYERS#${region}`) return key;
-  } catch {
-    /* answered below */
-  }
-  throw badRequest('query.cursor: not a cursor of this list', {
-    problems: [{ field: 'query.cursor', rule: 'cursor', message: 'not a cursor of this list' }],
-  });
-}
+/** A region's employers' page cursor (index byRegionYear, gsi2pk = EMPLOYERS#<region>). */
+const employersCursor = pageCursor(['pk', 'sk', 'gsi2pk', 'gsi2sk']);
+const encodeCursor = employersCursor.encode;
+const decodeCursor = (cursor: string, region: string) => employersCursor.decode(cursor, { gsi2pk: `EMPLOYERS#${region}` });
 
 /** GET /v1/employers?region=: a region's employers, paged. */
 export const listEmployersRoute: RouteHandler = async (request) => {

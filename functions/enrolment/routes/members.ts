@@ -18,6 +18,7 @@ import { enrolmentRequestSchema, listQuery, lookupRequestSchema, memberParams } 
 import { clockNow, isRefusal, memberNotFound, toHttpError } from '../services/common.ts';
 import { enrolMember } from '../services/enrol.ts';
 import { categoryView, contributionView, enrolmentView, memberView, outOfAreaView } from '../views.ts';
+import { pageCursor } from '../../../shared/http/cursor.ts';
 
 /** POST /v1/members: staff enrol a person for a year. 201 when enrolled, 200 when it was already done. */
 export const enrolRoute: RouteHandler = async (request) => {
@@ -61,20 +62,11 @@ export const memberRoute: RouteHandler = async (request) => {
   };
 };
 
-const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
-
-function decodeCursor(cursor: string, region: string, year: number): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    // A cursor only continues the list it came from.
-    if (typeof key === 'object' && key !== null && key.gsi2pk === `REGION#${region}#YEAR#${year}`) return key;
-  } catch {
-    /* answered below */
-  }
-  throw badRequest('query.cursor: not a cursor of this list', {
-    problems: [{ field: 'query.cursor', rule: 'cursor', message: 'not a cursor of this list' }],
-  });
-}
+/** The region-year list's page cursor (index byRegionYear): a cursor only continues the list it came from. */
+const listCursor = pageCursor(['pk', 'sk', 'gsi2pk', 'gsi2sk']);
+const encodeCursor = listCursor.encode;
+const decodeCursor = (cursor: string, region: string, year: number) =>
+  listCursor.decode(cursor, { gsi2pk: `REGION#${region}#YEAR#${year}` });
 
 /** GET /v1/members?region=&year=: a region's enrolments in a year, paged (staff; a regulator for its own region). */
 export const listRoute: RouteHandler = async (request) => {
