@@ -11,7 +11,8 @@
  * Only the HTTP API and the local cloud's start are used, so bench/compare.ts runs this same file
  * against an older commit's handlers for a before/after table.
  */
-import { ALL_STAFF_PERMISSIONS } from '../shared/auth/principal.ts';
+// A namespace import: bench/compare.ts runs this file on commits from before staff permissions, where the name is absent.
+import * as principals from '../shared/auth/principal.ts';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalCloud, type LocalCloud } from '../infra/local/cloud.ts';
 import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
@@ -149,7 +150,11 @@ async function emulatorCeiling(cloud: LocalCloud, report: Report): Promise<void>
 export default async function claimsApiBench(report: Report): Promise<void> {
   const cloud = await startLocalCloud({ logLevel: 'SILENT' });
   try {
-    const staff = await cloud.mint({ sub: 'bench-clerk', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
+    const staff = await cloud.mint({
+      sub: 'bench-clerk',
+      role: 'staff',
+      permissions: (principals as { ALL_STAFF_PERMISSIONS?: string[] }).ALL_STAFF_PERMISSIONS ?? [],
+    });
     const providers = Array.from({ length: PROVIDERS }, (_, i) => ({
       code: `H3309${String(i).padStart(7, '0')}`,
       level: LEVELS[i % 4]!,
