@@ -107,7 +107,11 @@ beforeAll(async () => {
     const envelope = JSON.parse(body);
     if (envelope.source === 'yibao.long-term-care') careEvents.push({ type: envelope['detail-type'], ...envelope.detail });
   });
-  manager = await cloud.mint({ sub: 'ltc-manager', role: 'staff', permissions: ['ltc:manage', 'contributions:write'] });
+  manager = await cloud.mint({
+    sub: 'ltc-manager',
+    role: 'staff',
+    permissions: ['ltc:manage', 'contributions:write', 'policies:publish', 'members:write'],
+  });
   counter = await cloud.mint({ sub: 'counter-1', role: 'staff', permissions: allPermissionsBut('ltc:manage', 'ltc:assess') });
   for (const [id, region] of [
     ['km-1', '530100'],

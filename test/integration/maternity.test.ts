@@ -107,11 +107,15 @@ beforeAll(async () => {
     const envelope = JSON.parse(body);
     if (envelope.source === 'yibao.maternity' || envelope['detail-type'] === 'ClaimSettled') events.push(envelope);
   });
-  clerk = await cloud.mint({ sub: 'clerk-maternity', role: 'staff', permissions: ['contributions:write', 'maternity:write'] });
+  clerk = await cloud.mint({
+    sub: 'clerk-maternity',
+    role: 'staff',
+    permissions: ['contributions:write', 'maternity:write', 'policies:publish'],
+  });
   reader = await cloud.mint({
     sub: 'clerk-plain',
     role: 'staff',
-    permissions: allPermissionsBut('contributions:write', 'maternity:write'),
+    permissions: allPermissionsBut('contributions:write', 'maternity:write', 'policies:publish'),
   });
   await registerProvider(cloud, reader, {
     providerCode: CLINIC,

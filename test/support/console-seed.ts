@@ -8,6 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from './id-numbers.ts';
 
@@ -44,7 +45,7 @@ async function call(cloud: LocalCloud, token: string, method: string, path: stri
 }
 
 export async function seedConsoleYear(cloud: LocalCloud, options: { members?: number } = {}): Promise<Seeded> {
-  const staff = await cloud.mint({ sub: 'clerk-seed', role: 'staff', permissions: ['registers:write'] });
+  const staff = await cloud.mint({ sub: 'clerk-seed', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
   for (const h of HOSPITALS) await call(cloud, staff, 'POST', '/v1/providers', h);
   await call(cloud, staff, 'PUT', `/v1/budgets/${SEED_REGION}/${SEED_YEAR}`, {
     totalFen: y(2_000_000),
