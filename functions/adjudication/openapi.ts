@@ -116,7 +116,7 @@ export const routeDocs = routeDocsOf<'adjudication'>({
     roles: ['provider', 'staff', 'regulator'],
     summary: 'A claim, its statement and its ledger',
     description:
-      "A provider reads its own claims, staff any, a regulator the claims of its own region (the member's pooling region; another region is 403). " +
+      "A provider reads its own claims, staff any, a regulator the claims of its own region (the member's pooling region); another provider's or region's claim answers 404 exactly as a missing one. " +
       'The ledger lists the settlement entries and, for a reversed settlement, its negative reversal entry, in order.',
     request: { params: claimParams },
     responses: {

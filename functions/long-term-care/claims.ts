@@ -116,8 +116,9 @@ function claimDays(input: CareClaimInput): string[] {
 }
 
 async function settleClaim(request: ApiRequest, principal: Principal) {
-  const body = request.body(careClaimSchema);
+  // The role first: a caller who may not submit at all learns that, not what its body lacks.
   if (principal.role === 'regulator') throw forbidden('regulators read care claims; institutions and staff submit them');
+  const body = request.body(careClaimSchema);
   if (principal.role === 'provider' && principal.providerCode !== body.providerCode)
     throw forbidden(`The caller may not act for provider ${body.providerCode}`, { field: 'body.providerCode' });
   const { providerCode, memberId, month } = body;

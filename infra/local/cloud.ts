@@ -87,7 +87,8 @@ export interface LocalCloud {
   bus: LocalBus;
   lambda: LocalLambda;
   scheduler: LocalScheduler;
-  mint(principal: Principal, ttlSeconds?: number): Promise<string>;
+  /** A token signed with the cloud's key; `ttlSeconds: null` leaves out `exp` (refused: a test of the authorizer). */
+  mint(principal: Principal, ttlSeconds?: number | null): Promise<string>;
   /**
    * Where `GET /local/demo/progress` reads the demo year's progress from (infra/local/main.ts sets it
    * when it starts the year); until then it answers the phase `off`.

@@ -42,14 +42,15 @@ export async function loadOrCreateSigningKey(dataDir: string | undefined): Promi
 }
 
 /** Signs a token for a principal, as the agency's identity provider would. */
-export async function mintToken(key: SigningKey, principal: Principal, ttlSeconds = 8 * 3600): Promise<string> {
+export async function mintToken(key: SigningKey, principal: Principal, ttlSeconds: number | null = 8 * 3600): Promise<string> {
   const { sub, ...claims } = principal;
-  return new SignJWT(claims)
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
     .setSubject(sub)
     .setIssuer(LOCAL_ISSUER)
     .setAudience(LOCAL_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(await importJWK(key.privateJwk, 'ES256'));
+    .setIssuedAt();
+  // null: a token with no exp at all, which the authorizer must refuse (the authorization matrix sends one).
+  if (ttlSeconds !== null) jwt.setExpirationTime(`${ttlSeconds}s`);
+  return jwt.sign(await importJWK(key.privateJwk, 'ES256'));
 }
