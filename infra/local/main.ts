@@ -105,6 +105,7 @@ async function demoYear(): Promise<boolean> {
       baseUrl: cloud.apiUrl,
       mint: (principal) => cloud.mint(principal),
       scale,
+      consoleReadyMs: readyMs,
       onProgress: (p) => {
         latest = p;
         if (Date.now() - printed >= 10_000) {
@@ -118,6 +119,11 @@ async function demoYear(): Promise<boolean> {
     writeFileSync(keptFile, `${JSON.stringify(result.progress, null, 2)}\n`);
     for (const r of result.refused.slice(0, 5)) say(`demo: claim ${r.claimNo} refused (${r.status}): ${r.message}`);
     if (result.serverErrors > 0) say(`demo: ${result.serverErrors} answer(s) 500 under load, sent again`);
+    say(
+      `demo phases: ${Object.entries(result.timings.phases)
+        .map(([phase, ms]) => `${phase} ${Math.round(ms / 1000)} s`)
+        .join(', ')}; ready ${Math.round((performance.now() - startedAt) / 1000)} s after npm start`,
+    );
     print(readyBlock(result.progress, cloud.apiUrl));
     print('Ctrl-C stops the platform; data stays in the data folder.');
     return true;

@@ -4,7 +4,10 @@
  * settled claim counted once (the fund accounts per scheme count the same claims and pay the same
  * basic layer), a prepayment run complete for every month, a year-end with a point value above zero
  * whose stays are the demo's stays, each paid once, and every injected fraud pattern raised by the rule
- * that is there to catch it, the confirmed duplicate charges recovered at the year-end.
+ * that is there to catch it, the confirmed duplicate charges recovered at the year-end. The programmes
+ * Zhoushan has no policy for run in Honghe 2025 (infra/local/demo/honghe.ts): each disability assessment
+ * concluded at the level its scores give, the care fund's spending the demo's care claims, every
+ * pregnancy's antenatal care, delivery and allowance on record, every Honghe stay scored by DIP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
@@ -143,5 +146,61 @@ describe('the demo year at a small scale, through the API', () => {
     expect(res.body.done).toBe(res.body.total);
     expect(res.body.readyAt).toBeDefined();
     expect(res.body.figures).toMatchObject({ members: 60, claims: year.figures.claims, pointValue: year.figures.pointValue });
+  });
+});
+
+describe("the programmes Zhoushan's papers do not give it, in Honghe 2025 (long-term care, maternity, DIP)", () => {
+  const HONGHE = '532500';
+
+  it('concludes every disability assessment at the level its scores give, and bills the qualifying members’ care', async () => {
+    const g = year.figures.programmes!;
+    const { population, memberIds } = year.programmes!;
+    expect(g.members).toBe(40);
+    const cared = population.people.filter((p) => p.care);
+    expect(cared.length).toBeGreaterThan(0);
+    expect(g.longTermCare.assessments).toBe(cared.length);
+    for (const p of cared) {
+      const res = await api(cloud, 'GET', `/v1/ltc/members/${memberIds[p.index]}/level?date=${p.care!.concludedOn}`, { token: staff });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.level).toMatchObject({ level: p.care!.level, qualifies: p.care!.level >= 3 });
+    }
+    expect(g.longTermCare.careClaims).toBeGreaterThan(0);
+    const fund = await api(cloud, 'GET', `/v1/ltc/fund/${HONGHE}/2025`, { token: staff });
+    expect(fund.status).toBe(200);
+    // The fund's ledger pays exactly what the demo's care claims were paid; employees' paid months fund it.
+    expect(fund.body.spending.totalFen).toBe(g.longTermCare.fundPaidFen);
+    expect(fund.body.income.totalFen).toBe(g.longTermCare.fundIncomeFen);
+    expect(fund.body.income.totalFen).toBeGreaterThan(0);
+  });
+
+  it('holds every pregnancy’s antenatal care, delivery and allowance; the allowances add up to the figure', async () => {
+    const g = year.figures.programmes!;
+    const { population, memberIds } = year.programmes!;
+    const pregnant = population.people.filter((p) => p.pregnancy);
+    expect(pregnant.length).toBeGreaterThan(0);
+    expect([g.maternity.pregnancies, g.maternity.antenatal, g.maternity.deliveries, g.maternity.allowances]).toEqual(
+      Array(4).fill(pregnant.length),
+    );
+    let allowances = 0;
+    for (const p of pregnant) {
+      const id = `P${p.pregnancy!.expectedDeliveryDate.replaceAll('-', '')}`;
+      const res = await api(cloud, 'GET', `/v1/maternity/pregnancies/${memberIds[p.index]}/${id}`, { token: staff });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.claims.antenatal).toMatchObject({ providerCode: p.pregnancy!.registeredAt });
+      expect(res.body.claims.delivery).toMatchObject({ providerCode: p.pregnancy!.deliveredAt });
+      allowances += res.body.allowance.allowance.amountFen;
+    }
+    expect(allowances).toBe(g.maternity.allowanceFen);
+    expect(allowances).toBeGreaterThan(0);
+  });
+
+  it('scores every Honghe stay by DIP (none by DRG: Honghe has no DRG policy)', async () => {
+    const g = year.figures.programmes!;
+    const mix = await api(cloud, 'GET', `/v1/reports/case-mix/${HONGHE}/2025`, { token: staff });
+    expect(mix.status).toBe(200);
+    expect(mix.body.method).toBe('dip');
+    expect(g.claimsByType.inpatient).toBeGreaterThan(0);
+    expect(mix.body.cases).toBe(g.claimsByType.inpatient);
+    expect(g.dip.cases).toBe(mix.body.cases);
   });
 });

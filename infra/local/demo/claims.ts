@@ -55,7 +55,7 @@ export interface DemoBill {
   /** Filled in with the member id the platform gave at enrolment. */
   memberId?: string;
   visit: {
-    type: 'outpatient' | 'chronic-outpatient' | 'inpatient' | 'bed-day';
+    type: 'outpatient' | 'chronic-outpatient' | 'inpatient' | 'bed-day' | 'antenatal' | 'delivery';
     serviceDate: string;
     admissionDate?: string;
     dischargeDate?: string;
@@ -66,6 +66,8 @@ export interface DemoBill {
   diagnoses: { principal: string; secondary: string[] };
   procedures: string[];
   lines: DemoLine[];
+  /** A maternity claim's pregnancy (and, for a delivery, how it went). */
+  maternity?: { pregnancyId: string; deliveryType?: 'vaginal' | 'caesarean' | 'complicated'; babies?: number; deliveryDate?: string };
 }
 
 /** A fraud pattern put into the year on purpose, and the rule type that must catch it. */
@@ -215,6 +217,7 @@ const ITEMS = {
   pci: '001503000350000',
   hip: '001504000360000',
   cataract: '001506000380000',
+  caesarean: '001505000370000',
   syringe: 'C01010101000100010000010000',
   infusionSet: 'C02020201100200020000010001',
   catheter: 'C05050201400100050000010004',
@@ -535,7 +538,10 @@ interface Ctx {
   seq: () => number;
 }
 
-const claimNo = (prefix: string, person: DemoPerson, n: number) =>
+/** What a stay needs of its ctx: the member's index only (another region's demo makes stays too). */
+type StayCtx = Omit<Ctx, 'person'> & { person: Pick<DemoPerson, 'index'> };
+
+const claimNo = (prefix: string, person: Pick<DemoPerson, 'index'>, n: number) =>
   `${prefix}${YEAR}-${String(person.index).padStart(6, '0')}-${String(n).padStart(2, '0')}`;
 
 function outpatient(ctx: Ctx, date: string, providerCode: string, injected?: InjectedPattern): PlannedClaim {
@@ -590,11 +596,18 @@ function chronicVisit(ctx: Ctx, date: string): PlannedClaim {
 
 const LEVEL_FACTOR: Record<Level, number> = { primary: 0.7, secondary: 1, tertiary: 1.35 };
 
-function stay(ctx: Ctx, c: Case, admission: string, providerCode: string, injected?: InjectedPattern, los?: number): PlannedClaim {
+function stay(
+  ctx: StayCtx,
+  c: Case,
+  admission: string,
+  providerCode: string,
+  injected?: InjectedPattern,
+  los?: number,
+  level: Level = providerLevel(providerCode),
+): PlannedClaim {
   const { r, catalogue, person } = ctx;
   const days = los ?? r.int(c.los[0], c.los[1]);
   const discharge = addDays(admission, days);
-  const level = providerLevel(providerCode);
   const target = Math.round(r.around(c.costYuan * LEVEL_FACTOR[level], c.costYuan * 0.25, c.costYuan * 0.4) * 100);
   const diagnoses = [c.principal, ...(c.secondary ?? [])];
   const b = new BillBuilder(catalogue);
@@ -737,6 +750,108 @@ function yearOf(ctx: Ctx): void {
       date = addDays(date, r.int(28, 34));
     }
   }
+}
+
+/**
+ * One stay of the case mix for a member of another region's demo (Honghe's), at a provider whose
+ * level the caller knows, with the claim number it gives; none when the case mix has nothing for the
+ * member's age and sex.
+ */
+export function caseMixStay(o: {
+  r: Random;
+  catalogue: Catalogue;
+  member: { index: number; sex: 'M' | 'F'; birthDate: string };
+  admission: string;
+  providerCode: string;
+  level: Level;
+  claimNo: string;
+}): PlannedClaim | undefined {
+  const age = ageOn(o.member.birthDate, o.admission);
+  const c = o.r.weighted(CASES.map((x) => [x, x.who(age, o.member.sex)] as const));
+  if (c.who(age, o.member.sex) <= 0) return undefined;
+  const ctx: StayCtx = { r: o.r, catalogue: o.catalogue, person: { index: o.member.index }, out: [], seq: () => 1 };
+  const planned = stay(ctx, c, o.admission, o.providerCode, undefined, undefined, o.level);
+  planned.bill.claimNo = o.claimNo;
+  return planned;
+}
+
+/**
+ * A maternity bill (生育医疗费用): antenatal care (exams, tests, ultrasound) at the provider holding the
+ * pregnancy, or a delivery (bed and nursing a day, tests, the caesarean section where it was one,
+ * antibiotics on the ward), each line from the catalogue in force.
+ */
+export function maternityBill(
+  catalogue: Catalogue,
+  o: {
+    member: number;
+    providerCode: string;
+    level: Level;
+    claimNo: string;
+    service: 'antenatal' | 'delivery';
+    serviceDate: string;
+    pregnancyId: string;
+    dischargeDate?: string;
+    deliveryType?: 'vaginal' | 'caesarean' | 'complicated';
+    deliveryDate?: string;
+    babies?: number;
+  },
+): PlannedClaim {
+  const b = new BillBuilder(catalogue);
+  if (o.service === 'antenatal') {
+    b.service(o.level === 'tertiary' ? 'seniorConsultation' : 'consultation', 4);
+    b.service('bloodRoutine', 2);
+    b.service('urine', 2);
+    b.service('liver');
+    b.service('ultrasound', 3);
+    return {
+      member: o.member,
+      settles: o.serviceDate,
+      bill: {
+        providerCode: o.providerCode,
+        claimNo: o.claimNo,
+        visit: { type: 'antenatal', serviceDate: o.serviceDate, department: '产科' },
+        diagnoses: { principal: 'Z34.900', secondary: [] },
+        procedures: [],
+        lines: b.lines,
+        maternity: { pregnancyId: o.pregnancyId },
+      },
+    };
+  }
+  const discharge = o.dischargeDate!;
+  const days = Math.max(1, Math.round((day(discharge) - day(o.serviceDate)) / DAY));
+  for (let d = 0; d < days; d++) {
+    const serviceDate = addDays(o.serviceDate, d);
+    b.service('bed', 1, { serviceDate });
+    b.service(o.deliveryType === 'vaginal' ? 'nursing2' : 'nursing1', 1, { serviceDate });
+  }
+  b.service('bloodRoutine', 2, { serviceDate: o.serviceDate });
+  b.service('ultrasound', 1, { serviceDate: o.serviceDate });
+  if (o.deliveryType !== 'vaginal') {
+    b.service('caesarean', 1, { serviceDate: o.deliveryDate! });
+    b.add(catalogue.item(ITEMS.infusionSet), days);
+    b.service('infusion', days - 1 || 1, { serviceDate: o.deliveryDate! });
+    const antibiotic = catalogue.drugs('surgical', true, ['O82.000'], o.level)[0];
+    if (antibiotic) b.add(antibiotic, 3, { serviceDate: o.deliveryDate! });
+  }
+  const principal = o.deliveryType === 'vaginal' ? 'O80.000' : o.deliveryType === 'caesarean' ? 'O82.000' : 'O72.100';
+  return {
+    member: o.member,
+    settles: discharge,
+    bill: {
+      providerCode: o.providerCode,
+      claimNo: o.claimNo,
+      visit: { type: 'delivery', serviceDate: o.serviceDate, dischargeDate: discharge, department: '产科' },
+      diagnoses: { principal, secondary: [] },
+      procedures: o.deliveryType === 'vaginal' ? [] : ['74.1x00'],
+      lines: b.lines,
+      maternity: {
+        pregnancyId: o.pregnancyId,
+        deliveryType: o.deliveryType!,
+        babies: o.babies ?? 1,
+        deliveryDate: o.deliveryDate!,
+      },
+    },
+  };
 }
 
 /** Does a planned stay cover any day of [from, to]? */

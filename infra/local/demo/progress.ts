@@ -24,13 +24,13 @@ export type DemoPhase = (typeof DEMO_PHASES)[number];
 /** What each phase is, in the console's language. */
 export const PHASE_LABELS: Record<DemoPhase, string> = {
   starting: '启动中',
-  policies: '核对舟山 2026 年政策',
+  policies: '核对舟山 2026 年、红河 2025 年政策',
   catalogues: '导入医保目录',
-  providers: '登记定点医药机构与医共体',
+  providers: '登记定点医药机构、医共体、护理机构与评估员',
   members: '参保登记与缴费',
   registers: '家庭、慢特病认定、家庭医生签约、舟惠保',
   budget: '编制总额预算',
-  claims: '逐月结算、月度预拨',
+  claims: '逐月结算、月度预拨；红河失能评估、长期护理、生育',
   'fraud-review': '智能审核告警处理',
   'year-end': '年终清算',
   ready: '演示年度已就绪',
@@ -71,6 +71,55 @@ export interface DemoFigures {
   /** Claims settled per second through the API while the year's claims ran. */
   claimsPerSecond?: number;
   timeToReadyMs?: number;
+  /** When the console could first be used: the API up and the console built (ms after the start). */
+  timeToConsoleMs?: number;
+  /** Zhoushan's claims by month of settlement ("2026-03": 412), as the year fills. */
+  claimsByMonth?: Record<string, number>;
+  /**
+   * The programmes Zhoushan's papers do not give it, run for Honghe (532500) 2025 where their policies
+   * are (infra/local/demo/honghe.ts): long-term care, maternity, DIP. Kept apart from Zhoushan's
+   * figures above, which are one region's and agree with its reports.
+   */
+  programmes?: ProgrammeFigures;
+}
+
+export interface ProgrammeFigures {
+  region: string;
+  regionName: string;
+  year: number;
+  /** Honghe's employees (in service and retired). */
+  members: number;
+  retirees: number;
+  /** Claims settled through POST /v1/claims (stays, antenatal, deliveries), by visit type. */
+  claims: number;
+  claimsByType: Record<string, number>;
+  fundPaidFen: number;
+  longTermCare: {
+    /** Disability assessments concluded, by the level the standard gave. */
+    assessments: number;
+    byLevel: Record<string, number>;
+    qualifying: number;
+    /** Monthly care claims settled, by setting (institutional, home-care, family-carer). */
+    careClaims: number;
+    careClaimsBySetting: Record<string, number>;
+    billedFen: number;
+    fundPaidFen: number;
+    refusedFen: number;
+    findings: number;
+    /** The fund's income of the year (GET /v1/ltc/fund/{region}/{year}). */
+    fundIncomeFen?: number;
+  };
+  maternity: {
+    pregnancies: number;
+    antenatal: number;
+    deliveries: number;
+    deliveriesByType: Record<string, number>;
+    fundPaidFen: number;
+    allowances: number;
+    allowanceFen: number;
+  };
+  /** The year's stays as DIP scored them (GET /v1/reports/case-mix/{region}/{year}). */
+  dip: { cases: number; method?: string; totalCentipoints?: number };
 }
 
 export interface DemoProgress {

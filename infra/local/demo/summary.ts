@@ -31,6 +31,23 @@ export function readyBlock(p: DemoProgress, apiUrl: string, note?: string): stri
     .sort((a, b) => b[1] - a[1])
     .map(([type, n]) => `${type} ${count(n)}`)
     .join(', ');
+  const byType = (o: Record<string, number>) =>
+    Object.entries(o)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${count(n)}`)
+      .join(', ');
+  const g = f.programmes;
+  const programmes = g
+    ? [
+        `── programmes Zhoushan's papers do not give it: ${g.regionName} (${g.region}) ${g.year}, on Honghe's own policies ──`,
+        `  members      ${count(g.members)} employees (${count(g.retirees)} retired); ${count(g.claims)} claims settled (${byType(g.claimsByType) || 'none'}), fund paid ${yuan(g.fundPaidFen)}`,
+        `  care (长护)   ${count(g.longTermCare.assessments)} disability assessments (levels ${byType(g.longTermCare.byLevel) || 'none'}), ${count(g.longTermCare.qualifying)} qualifying;`,
+        `               ${count(g.longTermCare.careClaims)} monthly care claims (${byType(g.longTermCare.careClaimsBySetting) || 'none'}): billed ${yuan(g.longTermCare.billedFen)}, fund paid ${yuan(g.longTermCare.fundPaidFen)}, refused ${yuan(g.longTermCare.refusedFen)}; fund income ${yuan(g.longTermCare.fundIncomeFen ?? 0)}`,
+        `  maternity    ${count(g.maternity.pregnancies)} pregnancies registered, ${count(g.maternity.antenatal)} antenatal per capita, ${count(g.maternity.deliveries)} deliveries per case (${byType(g.maternity.deliveriesByType) || 'none'}), fund paid ${yuan(g.maternity.fundPaidFen)};`,
+        `               ${count(g.maternity.allowances)} allowances granted, ${yuan(g.maternity.allowanceFen)}`,
+        `  DIP          ${count(g.dip.cases)} stays scored by DIP${g.dip.totalCentipoints !== undefined ? `, ${(g.dip.totalCentipoints / 100).toFixed(2)} points` : ''}`,
+      ]
+    : [];
   const tiers = Object.entries(f.alertsByTier)
     .map(([tier, n]) => `${tier} ${count(n)}`)
     .join(', ');
@@ -44,7 +61,8 @@ export function readyBlock(p: DemoProgress, apiUrl: string, note?: string): stri
     `  prepayments  ${f.prepaymentMonths} months advanced, ${yuan(f.prepaidFen)}`,
     `  alerts       ${count(f.alerts)} in the regulators' inbox (${tiers || 'none'}); ${f.injectedCaught} of ${f.injected} injected fraud patterns caught`,
     `  year-end     point value ${f.pointValue ?? '—'} yuan a point; ${count(f.staysByPoints ?? 0)} stays paid by points, ${count(f.staysByItems ?? 0)} by items`,
-    `  time         ready in ${duration(f.timeToReadyMs ?? 0)}; ${f.claimsPerSecond ?? '—'} claims/s through the API`,
+    `  time         ready in ${duration(f.timeToReadyMs ?? 0)}; ${f.claimsPerSecond ?? '—'} claims/s through the API${f.timeToConsoleMs !== undefined ? `; console usable ${duration(f.timeToConsoleMs)} after the start` : ''}`,
+    ...programmes,
     '',
     `  Console      http://${host}/console`,
     `  Progress     curl -s ${host}/local/demo/progress`,

@@ -32,7 +32,9 @@ import { STAFF_PERMISSIONS } from '../../../shared/auth/principal.ts';
 import { importCatalogueFile } from '../../../tools/catalogue.ts';
 import { Catalogue, generateClaims, type CatalogueItem, type InjectedPattern, type PlannedClaim, type PrescribingRules } from './claims.ts';
 import { demoClient, DemoCallFailed, inLanes, type DemoClient } from './client.ts';
+import { HONGHE_REGION, hongheSize, type HonghePopulation } from './honghe.ts';
 import { COMMUNITY, generatePopulation, PROVIDERS, REGION, YEAR, type DemoPerson } from './population.ts';
+import { emptyProgrammeFigures, HongheYear, honghePolicyChecks } from './programmes.ts';
 import { emptyFigures, PHASE_LABELS, type DemoFigures, type DemoPhase, type DemoProgress } from './progress.ts';
 
 /** Members at the default scale: a year that is ready in a few minutes on a 2-core machine (README, "The demo year"). */
@@ -49,6 +51,13 @@ export interface DemoYearOptions {
   seed?: number;
   /** Members whose claims are sent at the same time. */
   lanes?: number;
+  /**
+   * Honghe's employees for the programmes Zhoushan has no policy for (long-term care, maternity, DIP;
+   * infra/local/demo/honghe.ts): default a tenth of the scale, at least 40; 0 leaves them out.
+   */
+  programmes?: number;
+  /** When the console was first usable (ms after the platform's start), kept in the figures. */
+  consoleReadyMs?: number;
   onProgress?: (progress: DemoProgress) => void;
 }
 
@@ -90,6 +99,8 @@ export interface DemoYearResult {
   };
   /** What the year-end run answered (GET /v1/runs/year-end/330900/2026). */
   yearEnd: YearEndRun;
+  /** Honghe's part (long-term care, maternity, DIP): its people and their member ids, by index. */
+  programmes?: { population: HonghePopulation; memberIds: string[] };
 }
 
 /** The parts of GET /v1/runs/year-end/{region}/{year} the demo reads. */
@@ -114,10 +125,12 @@ const firstOfMonthAt2 = (period: string) => {
 export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearResult> {
   const scale = Math.max(20, Math.round(options.scale ?? DEFAULT_SCALE));
   const seed = options.seed ?? DEFAULT_SEED;
-  const lanes = options.lanes ?? 6;
+  const lanes = options.lanes ?? 12;
   const api = demoClient(options.baseUrl);
   const started = Date.now();
   const figures = emptyFigures();
+  if (options.consoleReadyMs !== undefined) figures.timeToConsoleMs = options.consoleReadyMs;
+  figures.claimsByMonth = {};
   const progress: DemoProgress = {
     phase: 'starting',
     label: PHASE_LABELS.starting,
@@ -168,8 +181,30 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
 
     const population = generatePopulation(seed, scale);
     const people = population.people;
+    const refused: DemoYearResult['refused'] = [];
+    const programmeSize = options.programmes ?? hongheSize(scale);
+    const honghe =
+      programmeSize > 0
+        ? new HongheYear(
+            {
+              api,
+              clerk,
+              his,
+              mint: options.mint,
+              figures: (figures.programmes = emptyProgrammeFigures()),
+              step: (n) => step(n),
+              lanes,
+              bulk: (path, rows, size, body, each) => bulk(api, clerk, path, rows, size, body as never, each ?? (() => undefined)),
+              queuesIdle: (names) => queuesIdle(api, names),
+              refused,
+            },
+            seed,
+            programmeSize,
+          )
+        : undefined;
+    const hongheUnits = honghe?.units ?? 0;
     // A first estimate of the work, refined once the claims are generated (they need the catalogue).
-    progress.total = 1 + 2 + PROVIDERS.length + 2 + people.length + 4 + 1 + Math.round(people.length * 3.5) + 12 + 2;
+    progress.total = 1 + 2 + PROVIDERS.length + 2 + people.length + 4 + 1 + Math.round(people.length * 3.5) + 12 + 2 + hongheUnits;
 
     // 1. Policies and catalogues ------------------------------------------------------------------
     phase('policies');
@@ -185,6 +220,12 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       if (!(res.body.versions as unknown[]).length)
         throw new Error(`Zhoushan has no ${kind} policy for ${YEAR} (${query}): the demo year needs policies/${kind}/${REGION}/`);
     }
+    if (honghe)
+      for (const [kind, query] of honghePolicyChecks) {
+        const res = await api.call('GET', `/v1/policies/${kind}/${HONGHE_REGION}?${query}`, clerk);
+        if (!(res.body.versions as unknown[]).length)
+          throw new Error(`Honghe has no ${kind} policy (${query}): the demo's programmes need policies/${kind}/${HONGHE_REGION}/`);
+      }
     step();
 
     phase('catalogues');
@@ -201,22 +242,28 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
         throw new Error(`Catalogue ${region} v1 was not published: ${imported.status}, ${imported.problems.length} rejected row(s)`);
       step();
     }
-    const items: CatalogueItem[] = [];
-    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-      const page = await api.call(
-        'GET',
-        `/v1/catalogues/${REGION}/download?format=json&on=${YEAR}-06-30${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        clerk,
-      );
-      items.push(...(page.body.entries as CatalogueItem[]));
-      cursor = page.body.nextCursor;
-    }
+    const catalogueOf = async (region: string, on: string) => {
+      const items: CatalogueItem[] = [];
+      for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+        const page = await api.call(
+          'GET',
+          `/v1/catalogues/${region}/download?format=json&on=${on}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          clerk,
+        );
+        items.push(...(page.body.entries as CatalogueItem[]));
+        cursor = page.body.nextCursor;
+      }
+      return items;
+    };
+    const items = await catalogueOf(REGION, `${YEAR}-06-30`);
     // The knowledge base in force, as a prescribing system keeps to it (national layer; Zhoushan ships none of its own).
     const kb = await api.call('GET', `/v1/policies/knowledge-base/000000?on=${YEAR}-06-30`, clerk);
     const knowledge = (kb.body.inForce?.document ?? {}) as Partial<PrescribingRules>;
     const catalogue = new Catalogue(items, { indications: knowledge.indications ?? [], levels: knowledge.levels ?? [] });
     const claims = generateClaims(population, catalogue);
-    progress.total = progress.done + PROVIDERS.length + 2 + people.length + 4 + 1 + claims.length + 12 + 2;
+    await honghe?.readCatalogue(catalogueOf, { indications: knowledge.indications ?? [], levels: knowledge.levels ?? [] });
+    progress.total =
+      progress.done + PROVIDERS.length + 2 + people.length + 4 + 1 + claims.length + 12 + 2 + hongheUnits + (honghe?.plannedClaims ?? 0);
 
     // 2. Providers, the 医共体, certifications, employers -------------------------------------------
     phase('providers');
@@ -242,6 +289,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
         reason: '舟山市医保局 2026 年门诊慢特病认定机构名单（演示）',
       });
     }
+    await honghe?.registerProviders();
     for (const e of population.employers)
       await api.call('POST', '/v1/employers', clerk, {
         creditCode: e.creditCode,
@@ -253,6 +301,8 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
 
     // 3. Members --------------------------------------------------------------------------------------
     phase('members');
+    // Honghe's employees are enrolled beside Zhoushan's members and registers (awaited before the first month).
+    const hongheEnrolled = honghe ? settledLater(honghe.enrol()) : undefined;
     const memberIds: string[] = new Array(people.length);
     const enrolRows = people.map((p) => ({
       idNumber: p.idNumber,
@@ -458,8 +508,8 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
     step();
 
     // 6. The year, month by month ----------------------------------------------------------------------
+    await hongheEnrolled?.();
     phase('claims');
-    const refused: DemoYearResult['refused'] = [];
     const settled: DemoYearResult['settled'] = [];
     const paidByLayerFen: Record<string, number> = {};
     const contributing = people.filter((p) => p.employment && p.employment.status !== 'retired');
@@ -505,6 +555,8 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       const t0 = performance.now();
       // The employers pay this month's contributions while the hospitals settle (cover runs on the grace months).
       const paying = period === monthsOfYear[0] ? Promise.resolve() : payMonth(period);
+      // Honghe's month (2025) beside Zhoushan's: other providers, other members.
+      const hongheMonth = honghe ? settledLater(honghe.month(monthsOfYear.indexOf(period))) : undefined;
       await inLanes([...byMember.values()], lanes, async (own) => {
         for (const c of own) {
           const memberId = memberIds[c.member]!;
@@ -523,6 +575,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
             });
             figures.claims++;
             figures.claimsByType[c.bill.visit.type] = (figures.claimsByType[c.bill.visit.type] ?? 0) + 1;
+            figures.claimsByMonth![period] = (figures.claimsByMonth![period] ?? 0) + 1;
             figures.billedFen += totals.billedFen;
             figures.fundPaidFen += totals.fundPaidFen;
             for (const [layer, fen] of Object.entries(totals.byLayer as Record<string, number>))
@@ -533,6 +586,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       });
       const t1 = performance.now();
       await paying;
+      await hongheMonth?.();
       claimMs += t1 - t0;
       timings.months.push({
         period,
@@ -546,6 +600,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
 
     // 7. Fraud review: the regulator works the injected patterns' alerts ---------------------------------
     phase('fraud-review');
+    await honghe?.finish();
     await queuesIdle(api, ['drgGrouping', 'fraudScoring', 'paymentFacts', 'alertDelivery']);
     const alerts = await listAlerts(api, regulator);
     figures.alerts = alerts.length;
@@ -626,6 +681,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       timings,
       yearEnd,
       serverErrors: api.serverErrors,
+      ...(honghe ? { programmes: { population: honghe.population, memberIds: honghe.memberIds } } : {}),
     };
   } catch (error) {
     progress.error = error instanceof Error ? error.message : String(error);
@@ -678,6 +734,21 @@ async function bulkFile(api: DemoClient, token: string, path: string, rows: read
     }),
     () => undefined,
   );
+}
+
+/**
+ * Starts work now and hands back a function that waits for it: a failure surfaces where it is awaited
+ * (never as an unhandled rejection while other work goes on).
+ */
+function settledLater(work: Promise<void>): () => Promise<void> {
+  const outcome = work.then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
+  return async () => {
+    const o = await outcome;
+    if (o) throw o.error;
+  };
 }
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 180_000): Promise<T> {
