@@ -53,6 +53,11 @@ const STANDARD_ERRORS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflicts with what is stored: details say with what',
   415: 'The body was sent as something other than JSON (content-type must be application/json)',
+  503:
+    'Retryable, never a 500: the request did not finish in time (code `TIMEOUT`; the route gives up a second before ' +
+    "its function's 29-second deadline, as API Gateway's HTTP API answers 503 for an integration that has not answered in 30 s), " +
+    'with header `Retry-After` (seconds). Its outcome is unknown: send the same request again after that; every write is ' +
+    'idempotent by its natural key and commits whole or not at all, so the retry answers what was done (a replay) or does it once.',
 };
 
 /** The functions' route docs, found on disk: functions/<folder>/openapi.ts exporting routeDocs. */
@@ -88,6 +93,13 @@ function toRouteConfig(doc: RouteDoc, authorized: boolean, permission: StaffPerm
   for (const status of refusals) {
     // A missing or bad token is refused by the gateway itself, whose body is { message } only.
     responses[status] ??= { description: STANDARD_ERRORS[status]!, ...(status === 401 ? {} : jsonContent(errorBodySchema)) };
+  }
+  // Every route behind httpApi may time out (shared/http/api.ts): a route that documents its own 503 gains the timeout's.
+  if (authorized) {
+    const own = responses[503] as { description: string } | undefined;
+    responses[503] = own
+      ? { ...own, description: `${own.description}. Or \`TIMEOUT\`: ${STANDARD_ERRORS[503]!}` }
+      : { description: STANDARD_ERRORS[503]!, ...jsonContent(errorBodySchema) };
   }
   return {
     method: doc.method.toLowerCase() as RouteConfig['method'],

@@ -59,7 +59,7 @@ export const handler = httpApi(logger, 'adjudication', {
 
   settleClaim: async (request) => {
     const { principal, bill } = billFrom(request);
-    const { statusCode, record } = await settleClaim(bill, principal.sub, request.correlationId, logger);
+    const { statusCode, record } = await settleClaim(bill, principal.sub, request.correlationId, logger, request.signal);
     return {
       statusCode,
       headers: replayHeaders(statusCode === 200),

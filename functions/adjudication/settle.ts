@@ -264,7 +264,14 @@ const newer = (read: YearAccumulator, key: string): YearAccumulator => {
   return handed && handed.version > read.version ? handed : read;
 };
 
-export async function settleClaim(bill: Bill, by: string, correlationId: string, logger: Logger): Promise<SettleOutcome> {
+export async function settleClaim(
+  bill: Bill,
+  by: string,
+  correlationId: string,
+  logger: Logger,
+  /** Aborted when the route has answered without waiting (a timeout): the lane stops waiting for this claim. */
+  abandoned?: AbortSignal,
+): Promise<SettleOutcome> {
   // First, in parallel and before queueing: the claim and the member's counters in one request, and
   // the context (the member's partition in one query; policy, provider and catalogue from the
   // container's caches). Neither waits for the member's other claims.
@@ -276,7 +283,7 @@ export async function settleClaim(bill: Bill, by: string, correlationId: string,
   // Claims of one member are ordered, not raced: in a container serving several requests at once, a
   // member's claims queue in one lane, and each settles on the counters the one before it committed.
   const key = `${bill.memberId}#${settlementYear(bill)}`;
-  const outcome = await memberLane(key, () => settleInLane(bill, key, reads, by, correlationId, logger));
+  const outcome = await memberLane(key, () => settleInLane(bill, key, reads, by, correlationId, logger), abandoned);
   // Publishing is outside the lane: the next claim of the member need not wait for the bus.
   await publishPending(outcome.record, logger);
   return outcome;

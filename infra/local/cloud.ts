@@ -57,6 +57,8 @@ export interface LocalCloudOptions {
    * local cloud refusing what a function was not granted. Leave out to run the topology as declared.
    */
   grants?: Partial<Record<FunctionKey, Grants>>;
+  /** A shorter timeout (seconds) for some functions than the topology's: a test of a handler timing out. */
+  functionTimeouts?: Partial<Record<FunctionKey, number>>;
 }
 
 /** What the local cloud built, in the terms the synthesised stack uses (compared by the parity test). */
@@ -180,7 +182,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       for (const q of Object.keys(queues) as QueueKey[]) process.env[envName.queueUrl(q)] = sqs.queues[q].url;
     };
 
-    const lambda = new LocalLambda(ROOT, LOCAL_REGION, iam);
+    const lambda = new LocalLambda(ROOT, LOCAL_REGION, iam, options.functionTimeouts);
     const scheduler = startScheduler({
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,

@@ -10,6 +10,7 @@
  * (measured: about 1 ms on a 2 ms call), enough to push the heaviest integration tests past their
  * time limits. The check itself is the same either way, and allowed requests go out untouched.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -27,6 +28,15 @@ export interface Denial extends Need {
   function: FunctionKey;
 }
 
+/** One call a function's SDK client is about to send, as the transport sees it. */
+export interface GuardedCall {
+  function: FunctionKey;
+  service: GuardedService;
+  /** The API operation: TransactWriteItems, SendMessage, PutEvents … */
+  operation: string;
+  body: Record<string, unknown>;
+}
+
 /** The IAM of one local cloud: what each function may touch, and what was refused. */
 export interface LocalIam {
   /** What each function may touch (the topology's grants, unless a test narrowed them). */
@@ -35,6 +45,12 @@ export interface LocalIam {
   denials: Denial[];
   where: Where;
   onDenial?: (denial: Denial) => void;
+  /**
+   * A slow dependency a test injects at the same transport: the milliseconds to hold an allowed
+   * call before it is sent (a DynamoDB transaction stuck behind a throttled partition, say).
+   * Unset: every call goes out at once.
+   */
+  delayMs?: (call: GuardedCall) => number | undefined;
 }
 
 const SERVICE_OF_TARGET: Record<string, GuardedService> = {
@@ -66,6 +82,31 @@ interface SignedRequest {
   body?: unknown;
 }
 
+const targetOf = (target: string | undefined): { service: GuardedService | undefined; operation: string } => {
+  const [prefix = '', operation = ''] = (target ?? '').split('.');
+  return { service: SERVICE_OF_TARGET[prefix], operation };
+};
+
+function bodyOf(request: SignedRequest): Record<string, unknown> {
+  try {
+    const text =
+      typeof request.body === 'string' ? request.body : request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : '';
+    return JSON.parse(text || '{}') as Record<string, unknown>;
+  } catch {
+    // Not JSON: the service would answer that itself.
+    return {};
+  }
+}
+
+/** How long a test wants this allowed call held (LocalIam.delayMs), if at all. */
+function delayOf(iam: LocalIam, request: SignedRequest): number {
+  if (!iam.delayMs) return 0;
+  const fn = currentCall()?.function;
+  const { service, operation } = targetOf(Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'x-amz-target')?.[1]);
+  if (!fn || !service) return 0;
+  return iam.delayMs({ function: fn, service, operation, body: bodyOf(request) }) ?? 0;
+}
+
 /** The refusal IAM would answer this signed request with, or undefined to let it go. */
 export function check(
   iam: LocalIam,
@@ -74,8 +115,7 @@ export function check(
   const header = (name: string) => Object.entries(request.headers).find(([k]) => k.toLowerCase() === name)?.[1];
   const caller = callerOf(accessKeyOf(header('authorization')));
   if (caller.kind === 'operator') return undefined;
-  const [prefix = '', operation = ''] = (header('x-amz-target') ?? '').split('.');
-  const service = SERVICE_OF_TARGET[prefix];
+  const { service, operation } = targetOf(header('x-amz-target'));
   if (!service) return undefined;
   const answer = (status: number, headers: Record<string, string>, body: unknown) => ({
     statusCode: status,
@@ -87,14 +127,7 @@ export function check(
     return answer(400, {}, { __type: type, message: 'The security token included in the request is invalid.' });
   }
   const fn = caller.function;
-  let body: Record<string, unknown> = {};
-  try {
-    const text =
-      typeof request.body === 'string' ? request.body : request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : '';
-    body = JSON.parse(text || '{}') as Record<string, unknown>;
-  } catch {
-    // Not JSON: the service would answer that itself.
-  }
+  const body = bodyOf(request);
   const grants = iam.grants[fn];
   const denied =
     service === 'dynamodb'
@@ -126,9 +159,13 @@ export function localIam(where: Where, overrides: Partial<Record<FunctionKey, Gr
 function guardClient(client: DynamoDBDocumentClient | EventBridgeClient | SQSClient, madeUnder: LocalIam): void {
   (client as EventBridgeClient).middlewareStack.add(
     (next) => async (args) => {
-      const refused = check(currentCall()?.iam ?? madeUnder, (args as unknown as { request: SignedRequest }).request);
-      if (!refused) return next(args);
-      return { response: refused, output: undefined as never };
+      const iam = currentCall()?.iam ?? madeUnder;
+      const request = (args as unknown as { request: SignedRequest }).request;
+      const refused = check(iam, request);
+      if (refused) return { response: refused, output: undefined as never };
+      const delay = delayOf(iam, request);
+      if (delay > 0) await sleep(delay);
+      return next(args);
     },
     { step: 'deserialize', priority: 'low', name: 'yibaoLocalIam' },
   );

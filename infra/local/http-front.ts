@@ -12,6 +12,14 @@ import { routeKey, routes, type FunctionKey, type RouteSpec } from '../topology.
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/**
+ * An HTTP API waits at most 30 s for its Lambda integration, then answers 503 Service Unavailable
+ * (a REST API answers 504). The route functions give up first (29 s timeout, and shared/http/api.ts
+ * answers 503 TIMEOUT a second before it), so this is the last line, as on AWS.
+ */
+const INTEGRATION_TIMEOUT_MS = 30_000;
+const INTEGRATION_TIMED_OUT = Symbol('integration timed out');
+
 interface CompiledRoute {
   spec: RouteSpec;
   key: string;
@@ -253,10 +261,19 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: decision.context ?? {} };
     }
 
+    let timer: NodeJS.Timeout | undefined;
     try {
-      writeResult(res, (await options.invoke(matched.route.spec.function, event, 'http')) as APIGatewayProxyResultV2);
+      const stoppedWaiting = new Promise<typeof INTEGRATION_TIMED_OUT>((resolve) => {
+        timer = setTimeout(() => resolve(INTEGRATION_TIMED_OUT), INTEGRATION_TIMEOUT_MS);
+      });
+      const result = await Promise.race([options.invoke(matched.route.spec.function, event, 'http'), stoppedWaiting]);
+      // As an HTTP API does when its integration has not answered in 30 s (the function may still finish).
+      if (result === INTEGRATION_TIMED_OUT) return gatewayAnswer(res, 503, 'Service Unavailable');
+      writeResult(res, result as APIGatewayProxyResultV2);
     } catch {
       gatewayAnswer(res, 500, 'Internal Server Error');
+    } finally {
+      clearTimeout(timer);
     }
   };
 

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod';
-import { notFound } from './errors.ts';
+import { handlerTimedOut, notFound } from './errors.ts';
 import { parseInput, refuseBadText } from './validation.ts';
 import { principalFromContext, requireStaffPermission, type Principal } from '../auth/principal.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from '../runtime/correlation.ts';
@@ -29,6 +29,8 @@ export interface ApiRequest {
   body<S extends z.ZodType>(schema: S): z.output<S>;
   query<S extends z.ZodType>(schema: S): z.output<S>;
   params<S extends z.ZodType>(schema: S): z.output<S>;
+  /** Aborted when the route answered without waiting for the handler (503 TIMEOUT): work it holds up may go on. */
+  signal: AbortSignal;
 }
 
 export interface ApiResponse {
@@ -54,7 +56,7 @@ export type RouteTableOf<F extends FunctionKey> = Record<RouteNameOf<F>, RouteHa
 
 /** The chain's handler: dispatches on the route key API Gateway (and the local front) put on the event. */
 export function dispatchRoutes(logger: Logger, routes: RouteTable) {
-  return async (event: ApiEvent, context: HttpContext): Promise<ApiResult> => {
+  return async (event: ApiEvent, context: HttpContext, options?: { signal: AbortSignal }): Promise<ApiResult> => {
     const correlationId = context.correlationId ?? correlationIdFrom(undefined);
     const handler = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey] : undefined;
     if (!handler) throw notFound(`No route ${event.routeKey}`);
@@ -67,6 +69,7 @@ export function dispatchRoutes(logger: Logger, routes: RouteTable) {
       body: (schema) => parseInput(schema, context.jsonBody, 'body'),
       query: (schema) => parseInput(schema, event.queryStringParameters ?? {}, 'query'),
       params: (schema) => parseInput(schema, event.pathParameters ?? {}, 'path'),
+      signal: options?.signal ?? new AbortController().signal,
     };
     const response = await handler(request);
     return {
@@ -78,11 +81,24 @@ export function dispatchRoutes(logger: Logger, routes: RouteTable) {
 }
 
 /**
+ * How long before its Lambda's deadline a route gives up and answers 503 TIMEOUT: time enough for the
+ * error middleware to answer even on a busy container (a Lambda killed at its deadline is a 500 at API Gateway).
+ */
+export const HANDLER_TIMEOUT_MARGIN_MS = 1_000;
+
+/**
  * The HTTP chain over any route table, a middy chain of named middlewares (shared/middleware/): the
  * Lambda context on every log line, the correlation id, the uniform error body, the JSON body.
  */
 export function httpRoutes(logger: Logger, routes: RouteTable) {
-  return middy<ApiEvent, ApiResult, Error, HttpContext>(dispatchRoutes(logger, routes))
+  return middy<ApiEvent, ApiResult, Error, HttpContext>(dispatchRoutes(logger, routes), {
+    // A handler still running this close to the Lambda's deadline answers 503 TIMEOUT with Retry-After
+    // (middy's default, 5 ms before and a plain error, made a 500 the client could not tell from a bug).
+    timeoutEarlyInMillis: HANDLER_TIMEOUT_MARGIN_MS,
+    timeoutEarlyResponse: () => {
+      throw handlerTimedOut();
+    },
+  })
     .use(loggerContext(logger))
     .use(httpCorrelation(logger))
     .use(httpErrors(logger))

@@ -19,3 +19,22 @@ export const unsupportedMediaType = (contentType: string) =>
   });
 export const tooManyRequests = (message: string, details: unknown = {}) => new Refusal(429, message, details);
 export const notImplemented = (message: string) => new Refusal(501, message);
+
+/** How long a client waits before sending a timed-out request again (the `Retry-After` header of the 503). */
+export const TIMEOUT_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The answer when a route's handler has not finished before its Lambda's deadline (29 s, inside API
+ * Gateway's 30): 503, as an HTTP API answers an integration it stopped waiting for, with
+ * `Retry-After`. Not a 500: nothing is known to be wrong with the request; its outcome is unknown.
+ * Every write is idempotent by its natural key, and a transaction either committed whole or not at
+ * all, so the same request sent again answers what happened (a replay of the committed write, or
+ * the write done once now).
+ */
+export const handlerTimedOut = () =>
+  new Refusal(
+    503,
+    'The request did not finish in time; its outcome is unknown. Send the same request again after Retry-After: it answers what was done (every write is idempotent)',
+    { retryAfterSeconds: TIMEOUT_RETRY_AFTER_SECONDS },
+    'TIMEOUT',
+  );

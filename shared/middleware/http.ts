@@ -2,7 +2,8 @@
  * The HTTP middlewares every route chain uses (shared/http/api.ts puts them together):
  *  - `httpCorrelation`: the caller's correlation id (or a new one) on the context and on every log line;
  *  - `jsonBody`: the body parsed once as JSON (a body that is not JSON is a 400 naming `body`);
- *  - `httpErrors`: any failure as the uniform error body; a Refusal keeps its status, anything else is a logged 500.
+ *  - `httpErrors`: any failure as the uniform error body; a Refusal keeps its status (and `retry-after` when its
+ *    details carry `retryAfterSeconds`), anything else is a logged 500.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
@@ -65,9 +66,15 @@ export const httpErrors = (logger: Logger): HttpMiddleware => ({
     const body: ErrorBody = known
       ? known.toBody()
       : { error: { code: 'INTERNAL', message: 'Internal error; quote the correlation id to support', details: {} } };
+    // A refusal that says when to come back (a rate limit, a timeout) says it in the standard header too.
+    const retryAfter = (known?.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     request.response = {
       statusCode: known?.statusCode ?? 500,
-      headers: { ...JSON_HEADERS, [CORRELATION_HEADER]: request.context.correlationId ?? '' },
+      headers: {
+        ...JSON_HEADERS,
+        [CORRELATION_HEADER]: request.context.correlationId ?? '',
+        ...(Number.isInteger(retryAfter) && (retryAfter as number) > 0 ? { 'retry-after': String(retryAfter) } : {}),
+      },
       body: JSON.stringify(body),
     };
   },

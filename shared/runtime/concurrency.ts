@@ -21,14 +21,19 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (
  * one member's year this way in a container that serves several requests at a time (the local cloud,
  * a multi-concurrency runtime), so they follow each other instead of racing on the same counters.
  */
-export function keyedLane(): <T>(key: string, work: () => Promise<T>) => Promise<T> {
+export function keyedLane(): <T>(key: string, work: () => Promise<T>, abandoned?: AbortSignal) => Promise<T> {
   const tails = new Map<string, Promise<void>>();
-  return async (key, work) => {
+  return async (key, work, abandoned) => {
     const before = tails.get(key);
     let release!: () => void;
     const done = new Promise<void>((resolve) => {
       release = resolve;
     });
+    // Work whose request was already answered (its route timed out: `abandoned` aborted) no longer
+    // holds up the work behind it, which would otherwise time out in turn (the client's retry among
+    // them). The lane only spares a race; each write's own condition still keeps them apart.
+    if (abandoned?.aborted) release();
+    else abandoned?.addEventListener('abort', () => release(), { once: true });
     const tail = before ? before.then(() => done) : done;
     tails.set(key, tail);
     try {
