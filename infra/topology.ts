@@ -1256,6 +1256,8 @@ const declaredRoutes = {
   // Maternity insurance (生育保险): the delivery and antenatal claims themselves are settled by settleClaim.
   registerPregnancy: route('POST', '/v1/maternity/pregnancies', 'maternity'),
   getPregnancy: route('GET', '/v1/maternity/pregnancies/{memberId}/{pregnancyId}', 'maternity'),
+  // A member's pregnancies as the caller may see them: the console's member record lists them.
+  listMemberPregnancies: route('GET', '/v1/maternity/pregnancies/{memberId}', 'maternity'),
   getMaternityEligibility: route('GET', '/v1/maternity/eligibility/{memberId}', 'maternity'),
   grantMaternityAllowance: route('POST', '/v1/maternity/allowances', 'maternity'),
   getEmployerWages: route('GET', '/v1/maternity/employer-wages/{creditCode}/{year}', 'maternity'),
@@ -1393,6 +1395,7 @@ export const routePermissions: Record<RouteName, StaffPermission | null> = {
   getCareFundReport: null,
   registerPregnancy: 'maternity:write',
   getPregnancy: null,
+  listMemberPregnancies: null,
   getMaternityEligibility: null,
   grantMaternityAllowance: 'maternity:write',
   getEmployerWages: null,

@@ -3,6 +3,7 @@
  * settled by POST /v1/claims like every claim):
  *   POST /v1/maternity/pregnancies                               生育登记: register a pregnancy (provider for itself, or staff)
  *   GET  /v1/maternity/pregnancies/{memberId}/{pregnancyId}      the pregnancy, the claims holding its delivery and antenatal care, its allowance
+ *   GET  /v1/maternity/pregnancies/{memberId}                    every pregnancy of the member the caller may see, each as above
  *   GET  /v1/maternity/eligibility/{memberId}?date=              eligibility for a delivery on a date, naming the rule
  *   POST /v1/maternity/allowances                                生育津贴: grant the allowance of a settled delivery (staff, maternity:write)
  *   GET  /v1/maternity/employer-wages/{creditCode}/{year}         an employer's declared wages of a year: the allowance's average (staff)
@@ -56,6 +57,19 @@ function pregnancyVisible(principal: Principal, pregnancy: Pregnancy): boolean {
   return principal.role === 'staff' || principal.providerCode === pregnancy.providerCode;
 }
 
+/** A pregnancy with the claims holding its delivery and antenatal care, and its allowance. */
+async function pregnancyDetail(pregnancy: Pregnancy) {
+  const { memberId, pregnancyId } = pregnancy;
+  const [delivery, antenatal, allowance] = await Promise.all([
+    readClaimMarker(memberId, pregnancyId, 'delivery'),
+    readClaimMarker(memberId, pregnancyId, 'antenatal'),
+    readAllowance(memberId, pregnancyId),
+  ]);
+  const held = (m: typeof delivery) =>
+    m?.state === 'settled' ? { providerCode: m.providerCode, claimNo: m.claimNo, settlementNo: m.settlementNo, at: m.at } : null;
+  return { pregnancy, claims: { delivery: held(delivery), antenatal: held(antenatal) }, allowance: allowance ?? null };
+}
+
 export const handler = httpApi(logger, 'maternity', {
   registerPregnancy: async (request) => {
     const principal = request.principal();
@@ -106,17 +120,16 @@ export const handler = httpApi(logger, 'maternity', {
     // Another region's or provider's pregnancy answers exactly as a missing one.
     if (!pregnancy || !pregnancyVisible(principal, pregnancy))
       throw notFound(`member ${memberId} has no registered pregnancy ${pregnancyId}`);
-    const [delivery, antenatal, allowance] = await Promise.all([
-      readClaimMarker(memberId, pregnancyId, 'delivery'),
-      readClaimMarker(memberId, pregnancyId, 'antenatal'),
-      readAllowance(memberId, pregnancyId),
-    ]);
-    const held = (m: typeof delivery) =>
-      m?.state === 'settled' ? { providerCode: m.providerCode, claimNo: m.claimNo, settlementNo: m.settlementNo, at: m.at } : null;
-    return {
-      statusCode: 200,
-      body: { pregnancy, claims: { delivery: held(delivery), antenatal: held(antenatal) }, allowance: allowance ?? null },
-    };
+    return { statusCode: 200, body: await pregnancyDetail(pregnancy) };
+  },
+
+  listMemberPregnancies: async (request) => {
+    const principal = request.principal();
+    const { memberId } = request.params(eligibilityParams);
+    // Only what the caller may see; a member unknown (or all of whose pregnancies are another's) has none.
+    const visible = (await listPregnancies(memberId)).filter((p) => pregnancyVisible(principal, p));
+    visible.sort((a, b) => b.expectedDeliveryDate.localeCompare(a.expectedDeliveryDate));
+    return { statusCode: 200, body: { memberId, pregnancies: await Promise.all(visible.map(pregnancyDetail)) } };
   },
 
   getMaternityEligibility: async (request) => {

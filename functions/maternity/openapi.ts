@@ -49,6 +49,19 @@ export const routeDocs = routeDocsOf<'maternity'>({
       404: { description: 'No such pregnancy' },
     },
   },
+  listMemberPregnancies: {
+    tags,
+    roles: ['staff', 'provider', 'regulator'],
+    summary: 'A member’s registered pregnancies, newest expected delivery first, each with its claims and allowance',
+    description:
+      'Staff see every one; a provider those registered with it; a regulator those of its region. A member with none (or unknown) answers an empty list.',
+    request: { params: eligibilityParams },
+    responses: {
+      200: {
+        description: `\`{ memberId, pregnancies: [{ pregnancy, claims { delivery, antenatal }, allowance }] }\`, each as GET …/{pregnancyId} answers. ${pregnancy}`,
+      },
+    },
+  },
   getMaternityEligibility: {
     tags,
     roles: ['staff', 'provider'],

@@ -279,6 +279,31 @@ describe('the maternity allowance (生育津贴)', () => {
   });
 });
 
+describe("a member's pregnancies listed (the console's member record)", () => {
+  it('staff see the pregnancy with its claims and allowance; its provider too; another provider and another region see none', async () => {
+    const staff = await api(cloud, 'GET', `/v1/maternity/pregnancies/${lin}`, { token: reader });
+    ok(staff, 200);
+    expect(staff.body.memberId).toBe(lin);
+    expect(staff.body.pregnancies).toHaveLength(1);
+    expect(staff.body.pregnancies[0]).toMatchObject({
+      pregnancy: { pregnancyId: 'P20250620', providerCode: CLINIC, region: '532500' },
+      claims: {
+        delivery: { providerCode: HOSPITAL, claimNo: 'DEL-1', settlementNo: 2 },
+        antenatal: { providerCode: CLINIC, claimNo: 'ANC-1' },
+      },
+      allowance: { allowance: { amountFen: 4_258_462 } },
+    });
+    const own = await api(cloud, 'GET', `/v1/maternity/pregnancies/${lin}`, { token: clinic });
+    expect(own.body.pregnancies.map((p: { pregnancy: { pregnancyId: string } }) => p.pregnancy.pregnancyId)).toEqual(['P20250620']);
+    expect((await api(cloud, 'GET', `/v1/maternity/pregnancies/${lin}`, { token: hospital })).body.pregnancies).toEqual([]);
+    const elsewhere = await cloud.mint({ sub: 'inspector-zs', role: 'regulator', region: '330900' });
+    expect((await api(cloud, 'GET', `/v1/maternity/pregnancies/${lin}`, { token: elsewhere })).body.pregnancies).toEqual([]);
+    const honghe = await cloud.mint({ sub: 'inspector-hh', role: 'regulator', region: '532500' });
+    expect((await api(cloud, 'GET', `/v1/maternity/pregnancies/${lin}`, { token: honghe })).body.pregnancies).toHaveLength(1);
+    ok(await api(cloud, 'GET', '/v1/maternity/pregnancies/bad%20id', { token: reader }), 400);
+  });
+});
+
 describe('eligibility refused where contributions are short', () => {
   it('seven of the twelve months before the delivery: the clerk sees the missing months; the delivery claim is refused naming the rule', async () => {
     ok(

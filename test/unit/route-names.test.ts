@@ -47,7 +47,8 @@ describe('route names in infra/topology.ts', () => {
         5 /* maternity: pregnancies, eligibility, allowances, employer wages, issue 15 */ +
         1 /* fund accounts per scheme, issue 14.5 */ +
         4 /* the console's reads: a provider's claims and funds, the risk report, the case mix, issue 16 */ +
-        4 /* operations: outbox dead letters (list, replay), reconciliation (run, report), issue 20 */,
+        4 /* operations: outbox dead letters (list, replay), reconciliation (run, report), issue 20 */ +
+        1 /* a member's pregnancies, for the console's member record, issue 16 */,
     );
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[a-z][a-zA-Z]*$/);
