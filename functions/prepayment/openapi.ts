@@ -123,10 +123,13 @@ export const routeDocs = routeDocsOf<'prepaymentApi'>({
       'For the hospital itself (a provider reads only its own code; another is 403) and staff. `months` has all twelve months: ' +
       '{ month, claims, fundPaidFen, stays, cases, centipoints (DRG and DIP), advanceFen (what the prepayment runs of that month paid) } from ' +
       'the projection of settled claims and grouped cases the runs read; `ledger` lists every entry of the year (prepayment, year-end, recovery: ' +
-      '{ kind, period, version, runId, amountFen }, a recovery negative); `totals` sums them (`yearEndFen` null until a year-end has run).',
+      '{ kind, period, version, runId, amountFen }, a recovery negative); `totals` sums them (`yearEndFen` null until a year-end has run); ' +
+      "`yearEnd` is the latest year-end version's statement of the provider: { region, version, pointValue, statement { method, cases, centipoints, " +
+      'drgPaymentFen, itemPaymentFen, globalBudgetFen, capitationFen, entitlementFen, prepaidFen, recoveryFen, netFen, toPayFen, toRecoverFen, stays } }, ' +
+      'or null until a year-end has run.',
     request: { params: providerFundsParams },
     responses: {
-      200: { description: '`{ providerCode, year, totals, months, ledger }`' },
+      200: { description: '`{ providerCode, year, totals, months, ledger, yearEnd }`' },
       403: { description: 'A provider reading another provider, or a regulator' },
     },
   },

@@ -106,3 +106,33 @@ describe('the case mix and the risk report', () => {
     expect((await api(cloud, 'GET', `/v1/reports/risk/${SEED_REGION}/${year}`, { token: staff })).status).toBe(200);
   });
 });
+
+describe("a provider's year-end in its funds (the hospital's 预拨与清算)", () => {
+  it('after the year-end, its statement and point value are those of the region report; another provider sees only its own', async () => {
+    const runner = await cloud.mint({ sub: 'clerk-runs', role: 'staff', permissions: ['payments:run'] });
+    const run = await api(cloud, 'POST', '/v1/runs/year-end', { token: runner, body: { region: SEED_REGION, year: SEED_YEAR } });
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    const report = await api(cloud, 'GET', `/v1/reports/year-end/${SEED_REGION}/${SEED_YEAR}/providers`, { token: staff });
+    const line = report.body.providers.find((p: { providerCode: string }) => p.providerCode === 'ZS0001');
+    const funds = await api(cloud, 'GET', `/v1/providers/ZS0001/funds/${SEED_YEAR}`, { token: zs0001 });
+    expect(funds.status).toBe(200);
+    expect(funds.body.yearEnd).toMatchObject({
+      region: SEED_REGION,
+      version: 1,
+      pointValue: { yuanPerPoint: run.body.run.summary.pointValue.yuanPerPoint },
+      statement: {
+        cases: line.cases,
+        centipoints: line.centipoints,
+        drgPaymentFen: line.drgPaymentFen,
+        entitlementFen: line.entitlementFen,
+        prepaidFen: line.prepaidFen,
+        netFen: line.netFen,
+      },
+    });
+    // Four of the six stays were ZS0001's (months 1, 2, 4, 5), each paid by points.
+    expect(funds.body.yearEnd.statement).toMatchObject({ cases: 4, stays: { byPoints: 4 } });
+    expect(funds.body.totals.yearEndFen).toBe(line.ledgerFen);
+    const other = await api(cloud, 'GET', `/v1/providers/ZS0201/funds/${SEED_YEAR}`, { token: staff });
+    expect(other.body.yearEnd.statement.cases).toBe(2);
+  });
+});

@@ -174,3 +174,17 @@ export async function yearEndReports<T>(region: string, year: number, version: n
   });
   return items.map((i) => withoutKeys<T>(i));
 }
+
+/**
+ * A provider's year-end statements of a year, one per version that settled it, oldest first (its own
+ * partition: the hospital's 预拨与清算 reads them without reading the region's).
+ */
+export async function providerYearEnds<T>(providerCode: string, year: number): Promise<(T & { region: string; version: number })[]> {
+  const base = keys.yearEndReport('PROVIDER', providerCode, year, 1);
+  const items = await queryAll<T & Record<string, unknown>>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+    ExpressionAttributeValues: { ':pk': base.pk, ':sk': `YEAREND#${year}#` },
+    ConsistentRead: true,
+  });
+  return items.filter((i) => i.kind === 'year-end-provider').map((i) => withoutKeys<T & { region: string; version: number }>(i));
+}
