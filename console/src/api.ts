@@ -137,6 +137,9 @@ export function toCsv(columns: { label: string; value: (row: any) => unknown }[]
   );
 }
 
+/** Today in the agency's calendar (China Standard Time), as the API dates everything. */
+export const agencyToday = (): string => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+
 /** Fen as yuan with two decimals and thousands separators (the API's money is integer fen). */
 export function yuan(fen: number | null | undefined): string {
   if (fen === null || fen === undefined || Number.isNaN(fen)) return '—';
@@ -162,6 +165,38 @@ export const LAYER_NAMES: Record<string, string> = {
   familyCap: '家庭自付封顶',
 };
 export const SCHEME_NAMES: Record<string, string> = { employee: '职工医保', resident: '城乡居民医保' };
+/** The assistance categories the enrolment policies name (a region may define more; those show by code). */
+export const CATEGORY_NAMES: Record<string, string> = {
+  tekun: '特困人员',
+  dibao: '低保对象',
+  'dibao-edge': '低保边缘家庭成员',
+  monitored: '防返贫监测对象',
+  'registered-poor': '建档立卡贫困人口',
+  'severely-disabled': '重度残疾人',
+};
+/** The fraud rules' types as the alert inbox and the risk report name them. */
+export const RULE_TYPES: Record<string, string> = {
+  'duplicate-charge': '重复收费',
+  'price-limit': '超限价',
+  'sex-age-restriction': '性别年龄限制',
+  'indication-restriction': '限适应症',
+  'level-restriction': '限医院等级',
+  'diagnosis-mismatch': '诊断不符',
+  'excess-quantity': '超量',
+  'split-charge': '分解收费',
+  'service-after-death': '死亡后就医',
+  'ghost-bed': '挂床住院',
+  'low-admission-standard': '低标准入院',
+  readmission: '再入院',
+  'overlapping-visits': '重叠就诊',
+  'visit-frequency': '就诊频次',
+  'early-refill': '提前配药',
+  'trace-code-reuse': '追溯码重复',
+  'high-coding': '高套编码',
+  'drg-outlier': 'DRG 异常',
+  'volume-surge': '量异常增长',
+  'provider-risk': '机构风险',
+};
 export const STATUS_NAMES: Record<string, string> = {
   open: '待处理',
   investigating: '调查中',

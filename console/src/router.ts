@@ -26,6 +26,12 @@ export const pages: (RouteRecordRaw & { meta: { title: string; roles: Role[]; me
     component: () => import('./pages/Policies.vue'),
     meta: { title: '政策版本', roles: ['staff', 'regulator'], menu: true },
   },
+  {
+    path: '/long-term-care',
+    component: () => import('./pages/LongTermCare.vue'),
+    meta: { title: '长期护理保险', roles: ['staff', 'regulator'], menu: true },
+  },
+  { path: '/maternity', component: () => import('./pages/Maternity.vue'), meta: { title: '生育保险', roles: ['staff'], menu: true } },
   { path: '/runs', component: () => import('./pages/Runs.vue'), meta: { title: '预算与清算', roles: ['staff'], menu: true } },
   { path: '/alerts', component: () => import('./pages/Alerts.vue'), meta: { title: '预警工作台', roles: ['regulator'], menu: true } },
   { path: '/risk', component: () => import('./pages/Risk.vue'), meta: { title: '风险分析', roles: ['regulator'], menu: true } },

@@ -2,16 +2,37 @@
  * Issue 16.3: the web console in a real browser (Debian's Chromium through playwright-core) over its own
  * local cloud, seeded through the API (test/support/console-seed.ts). The journeys: sign in as each role,
  * find a member, open and print a settlement slip, work an alert to confirmed, run a prepayment and
- * download its CSV, read the dashboard's charts; axe on the main pages finds nothing serious. Each
+ * download its CSV, read the dashboard's charts; axe on the main pages finds nothing serious. And the
+ * rest of issue 16.1's work: enrol at the counter and change the registers and the household, dismiss
+ * an alert with a note, run the year-end and download its CSV, a hospital's advances and year-end,
+ * what changed in a policy version, the long-term-care fund and a member's maternity record. Each
  * journey leaves a screenshot under test-artifacts/console/.
  */
+const nextIdNumber = idNumbers(Date.UTC(1980, 2, 1));
+const yuanText = (fen: number) =>
+  `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100).toLocaleString('zh-CN')}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+/** Clicks Element Plus's message box's confirm button (its prompt's 确定 / OK). */
+const confirmBox = (page: Page) => page.locator('.el-message-box__btns .el-button--primary').click();
+/** Picks an option of an Element Plus select named `label` (its wrapper takes the click, not the hidden input). */
+async function choose(page: Page, label: string, option: string | RegExp) {
+  await page
+    .locator('.el-select', { has: page.getByRole('combobox', { name: label, exact: true }) })
+    .locator('.el-select__wrapper')
+    .click();
+  await page.getByRole('option', { name: option }).click();
+}
 import { readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
+import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
+import { creditCodeCheckCharacter } from '../../shared/employers/credit-code.ts';
+import { lastDayOf } from '../../shared/employers/months.ts';
+import { exampleLine } from '../../shared/settlement/examples.ts';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { ensureConsoleBuilt } from '../../infra/local/console.ts';
 import { launchChromium, newConsolePage, screenshot, seriousViolations, signInAs } from '../support/browser.ts';
 import { SEED_REGION, SEED_YEAR, seedConsoleYear, settled, type Seeded } from '../support/console-seed.ts';
+import { idNumbers } from '../support/id-numbers.ts';
 import { api, startTestCloud } from '../support/local-cloud.ts';
 
 let cloud: LocalCloud;
@@ -69,6 +90,75 @@ describe('the console in a browser', () => {
     expect(await page.locator('body').innerText()).not.toContain(member.idNumber);
     await expect.poll(() => page.getByText('参保登记').count()).toBeGreaterThan(0);
     await screenshot(page, 'member-record');
+    await context.close();
+  });
+
+  it('enrols a person at the counter, records and ends a chronic-disease approval, and makes a household', async () => {
+    const { context, page } = await newConsolePage(browser);
+    await signInAs(page, cloud, 'staff');
+    await page.getByRole('menuitem', { name: '参保人查询' }).click();
+    // 参保登记: a new resident of Zhoushan 2026.
+    const idNumber = nextIdNumber('330902', '203');
+    await page.locator('[data-test="enrol-open"]').click();
+    await page.getByLabel('登记身份证号').fill(idNumber);
+    await page.locator('[data-test="enrol-submit"]').click();
+    await page.waitForURL(/\/console\/members\/M[0-9A-Z]+$/);
+    const newcomer = page.url().split('/').at(-1)!;
+    const staff = await cloud.mint({ sub: 'check', role: 'staff', permissions: [] });
+    const enrolled = await api(cloud, 'GET', `/v1/members/${newcomer}`, { token: staff });
+    expect(enrolled.body.enrolments).toEqual([expect.objectContaining({ year: SEED_YEAR, region: SEED_REGION, scheme: 'resident' })]);
+    expect(await page.locator('[data-test="masked-id"]').innerText()).toBe(enrolled.body.member.maskedId);
+    // A household with the newcomer as head, and a seeded member joining as spouse.
+    const householdId = 'HH-330902-000777';
+    await page.getByLabel('户号').fill(householdId);
+    await page.locator('[data-test="household-submit"]').click();
+    await expect.poll(() => page.locator('[data-test="household"]').textContent()).toContain(householdId);
+    await page.getByLabel('加入成员编号').fill(seeded.members[4]!.memberId);
+    await page.getByRole('button', { name: '加入', exact: true }).click();
+    await expect.poll(() => page.getByText(seeded.members[4]!.memberId).count()).toBeGreaterThan(0);
+    const household = await api(cloud, 'GET', `/v1/households/${householdId}`, { token: staff });
+    expect(household.body.household.head.memberId).toBe(newcomer);
+    expect(household.body.household.members.map((m: { memberId: string; relation: string }) => [m.memberId, m.relation])).toEqual([
+      [newcomer, 'head'],
+      [seeded.members[4]!.memberId, 'spouse'],
+    ]);
+    await screenshot(page, 'enrolment-household');
+
+    // 门诊慢特病认定 on a seeded member: recorded, then ended with a reason.
+    const member = seeded.members[2]!.memberId;
+    await page.goto(`${cloud.apiUrl}/console/members/${member}`);
+    await page.locator('[data-test="register-form"]').waitFor();
+    await choose(page, '病种', '高血压（hypertension）');
+    await page.getByLabel('认定机构').fill('ZS0001');
+    await page.getByLabel('认定医师代码').fill('D330900123');
+    await page.getByLabel('认定医师姓名').fill('王医生');
+    await page.getByLabel('依据编号').fill('BA-2026-0042');
+    await page.locator('[data-test="register-submit"]').click();
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const entryId = `hypertension-${today}`;
+    const endButton = page.locator('.toolbar', { hasText: entryId }).getByRole('button', { name: '终止' });
+    await endButton.waitFor();
+    await endButton.click();
+    await page.locator('.el-message-box input').fill('患者迁出本统筹区');
+    await confirmBox(page);
+    await expect
+      .poll(
+        async () =>
+          (await api(cloud, 'GET', `/v1/members/${member}/registers/chronic-approvals`, { token: staff })).body.entries[0]?.status,
+      )
+      .toBe('ended');
+    const entries = (await api(cloud, 'GET', `/v1/members/${member}/registers/chronic-approvals`, { token: staff })).body.entries;
+    expect(entries).toEqual([
+      expect.objectContaining({
+        entryId,
+        validFrom: today,
+        validTo: today,
+        payload: expect.objectContaining({ diseaseGroup: 'hypertension', certifyingProvider: 'ZS0001' }),
+      }),
+    ]);
+    expect(entries[0].history.map((h: { change: string }) => h.change)).toEqual(['created', 'ended']);
+    await expect.poll(() => page.getByText('患者迁出本统筹区').count()).toBeGreaterThan(0);
+    await screenshot(page, 'register-change');
     await context.close();
   });
 
@@ -130,6 +220,59 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
+  it('dismisses an alert with a note after investigating it', async () => {
+    // A second duplicate charge, on another day: the rules alert on it too.
+    const his = await cloud.mint({ sub: 'his-ZS0001', role: 'provider', providerCode: 'ZS0001' });
+    const claimNo = `MZ-${SEED_YEAR}04-DUP`;
+    const settledClaim = await api(cloud, 'POST', '/v1/claims', {
+      token: his,
+      body: {
+        providerCode: 'ZS0001',
+        claimNo,
+        memberId: seeded.members[3]!.memberId,
+        visit: { type: 'outpatient', serviceDate: `${SEED_YEAR}-04-08` },
+        diagnoses: { principal: 'J20.900' },
+        lines: [
+          { ...exampleLine(1, 'A', 'lab', 20, 1, { itemCode: '250101015' }), itemName: '血细胞分析' },
+          { ...exampleLine(2, 'A', 'lab', 20, 1, { itemCode: '250101015' }), itemName: '血细胞分析' },
+        ],
+      },
+    });
+    expect(settledClaim.status, JSON.stringify(settledClaim.body)).toBe(201);
+    const regulator = await cloud.mint({ sub: 'check', role: 'regulator', region: SEED_REGION });
+    await expect
+      .poll(async () => (await api(cloud, 'GET', `/v1/alerts?claimNo=${claimNo}`, { token: regulator })).body.items?.length, {
+        timeout: 30_000,
+      })
+      .toBe(1);
+
+    const { context, page } = await newConsolePage(browser);
+    await signInAs(page, cloud, 'regulator', { region: SEED_REGION });
+    // The inbox's filters: open alerts of rule type 重复收费 at ZS0001.
+    await choose(page, '状态', '待处理');
+    await page.getByLabel('机构编码').fill('ZS0001');
+    await page.locator('[data-test="filter-alerts"]').click();
+    await page.getByRole('button', { name: claimNo, exact: true }).click();
+    await expect.poll(() => page.locator('[data-test="alert-status"]').innerText()).toBe('待处理');
+    // Open: only investigating is offered; a dismissal waits for the case and for its note.
+    expect(await page.locator('[data-test="dismiss"]').count()).toBe(0);
+    await page.locator('[data-test="investigate"]').click();
+    await expect.poll(() => page.locator('[data-test="alert-status"]').innerText()).toBe('调查中');
+    expect(await page.locator('[data-test="dismiss"]').isDisabled()).toBe(true);
+    const note = '两次血细胞分析分属上午门诊与下午复查，有医嘱，非重复收费';
+    await page.getByLabel('处理意见').fill(note);
+    await page.locator('[data-test="dismiss"]').click();
+    await expect.poll(() => page.locator('[data-test="alert-status"]').innerText()).toBe('已排除');
+    await expect.poll(() => page.locator('.el-timeline').innerText()).toContain(note);
+    await screenshot(page, 'alert-dismissed');
+    const inbox = await api(cloud, 'GET', `/v1/alerts?claimNo=${claimNo}`, { token: regulator });
+    const alert = await api(cloud, 'GET', `/v1/alerts/${inbox.body.items[0].alertId}`, { token: regulator });
+    expect(alert.body).toMatchObject({ status: 'dismissed' });
+    expect(alert.body.history.map((h: { to: string }) => h.to)).toEqual(['investigating', 'dismissed']);
+    expect(alert.body.history[1]).toMatchObject({ note });
+    await context.close();
+  });
+
   it('runs a month’s prepayment, follows it to complete and downloads its CSV', async () => {
     const { context, page } = await newConsolePage(browser);
     await signInAs(page, cloud, 'staff');
@@ -153,6 +296,177 @@ describe('the console in a browser', () => {
     expect(amounts).toEqual({ ZS0001: '8000.00', ZS0201: '800.00' });
     expect(total).toBe('8,800.00');
     await screenshot(page, 'prepayment');
+    await context.close();
+  });
+
+  it('runs the year-end, reads its point value and totals and downloads its CSV', async () => {
+    const { context, page } = await newConsolePage(browser);
+    await signInAs(page, cloud, 'staff');
+    await page.getByRole('menuitem', { name: '预算与清算' }).click();
+    await expect.poll(() => page.getByText('本年度尚未年终清算').count()).toBe(1);
+    await page.locator('[data-test="start-year-end"]').click();
+    await page.locator('[data-test="year-end-csv"]').waitFor({ timeout: 60_000 });
+    const staff = await cloud.mint({ sub: 'check', role: 'staff', permissions: [] });
+    const run = (await api(cloud, 'GET', `/v1/runs/year-end/${SEED_REGION}/${SEED_YEAR}`, { token: staff })).body.run;
+    expect(run).toMatchObject({ version: 1, status: 'complete' });
+    expect(await page.locator('[data-test="year-end-version"]').innerText()).toBe('1');
+    expect(await page.locator('[data-test="year-end-point-value"]').innerText()).toBe(run.summary.pointValue.yuanPerPoint);
+    expect(await page.locator('[data-test="year-end-entitlement"]').innerText()).toBe(yuanText(run.summary.totals.entitlementFen));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="year-end-csv"]').click()]);
+    const path = `test-artifacts/console/${download.suggestedFilename()}`;
+    await download.saveAs(path);
+    process.stdout.write(`csv: ${path}\n`);
+    const csv = (await readFile(path, 'utf8')).replace(/^\ufeff/, '');
+    const [header, ...rows] = csv.trim().split(/\r?\n/);
+    const columns = header!.split(',');
+    expect(columns.slice(0, 5)).toEqual(['provider_code', 'community_id', 'tier', 'cases', 'points']);
+    const byProvider = Object.fromEntries(rows.map((r) => [r.split(',')[0], r.split(',')]));
+    expect(Object.keys(byProvider).sort()).toEqual(['ZS0001', 'ZS0201']);
+    // The six stays: four at ZS0001, two at ZS0201; March's advance (8,000.00 and 800.00) counted as prepaid.
+    expect(byProvider.ZS0001![columns.indexOf('cases')]).toBe('4');
+    expect(byProvider.ZS0201![columns.indexOf('cases')]).toBe('2');
+    expect(byProvider.ZS0001![columns.indexOf('prepaid_yuan')]).toBe('8000.00');
+    expect(byProvider.ZS0201![columns.indexOf('prepaid_yuan')]).toBe('800.00');
+    await screenshot(page, 'year-end');
+    // Run again: the same version, nothing changes (the button is gone; the API answers existing).
+    expect(await page.locator('[data-test="start-year-end"]').isDisabled()).toBe(true);
+    await context.close();
+  });
+
+  it('shows a hospital its monthly advances and its year-end statement', async () => {
+    const { context, page } = await newConsolePage(browser);
+    await signInAs(page, cloud, 'provider', { providerCode: 'ZS0001' });
+    await page.getByRole('menuitem', { name: '预拨与清算' }).click();
+    const statement = page.locator('[data-test="year-end-statement"]');
+    await statement.getByText('年度应拨（元）').waitFor();
+    const his = await cloud.mint({ sub: 'check', role: 'provider', providerCode: 'ZS0001' });
+    const funds = (await api(cloud, 'GET', `/v1/providers/ZS0001/funds/${SEED_YEAR}`, { token: his })).body;
+    expect(funds.totals.advancedFen).toBe(800_000);
+    expect(funds.months.find((m: { month: string }) => m.month === `${SEED_YEAR}-03`).advanceFen).toBe(800_000);
+    const text = await statement.innerText();
+    expect(text).toContain(`${SEED_REGION} 第 1 版`);
+    expect(text).toContain(yuanText(funds.yearEnd.statement.entitlementFen));
+    expect(text).toContain(yuanText(800_000));
+    expect(text).toContain(funds.yearEnd.pointValue.yuanPerPoint);
+    // The month table: March's advance on its row.
+    expect(
+      await page
+        .getByRole('row', { name: new RegExp(`^${SEED_YEAR}-03`) })
+        .first()
+        .innerText(),
+    ).toContain('8,000.00');
+    await screenshot(page, 'hospital-funds');
+    await context.close();
+  });
+
+  it('shows what changed in a published policy version against the one before it', async () => {
+    const document = JSON.parse(await readFile('policies/benefits/330900/2026-resident.json', 'utf8'));
+    const inpatient = document.basic.deductibles.findIndex((d: { when?: { visitTypes?: string[] } }) =>
+      d.when?.visitTypes?.includes('inpatient'),
+    );
+    const before = document.basic.deductibles[inpatient].amount.tertiary;
+    document.version = 2;
+    document.effectiveFrom = `${SEED_YEAR}-07-01`;
+    document.basic.deductibles[inpatient].amount.tertiary = before - 100;
+    const publisher = await cloud.mint({ sub: 'clerk-policy', role: 'staff', permissions: ['policies:publish'] });
+    const published = await api(cloud, 'POST', '/v1/policies', { token: publisher, body: document });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+
+    const { context, page } = await newConsolePage(browser);
+    await signInAs(page, cloud, 'staff');
+    await page.getByRole('menuitem', { name: '政策版本' }).click();
+    await page.getByRole('button', { name: '2', exact: true }).click();
+    await expect.poll(() => page.getByText(`与 ${SEED_YEAR}-06-30 施行的第 1 版相比`).count()).toBe(1);
+    const rows = await page.locator('.el-card', { hasText: '的变化' }).locator('tbody tr').allInnerTexts();
+    expect(rows.map((r) => r.split('\t').map((c) => c.trim()))).toEqual([
+      [`basic.deductibles[${inpatient}].amount.tertiary`, '修改', String(before), String(before - 100)],
+    ]);
+    await screenshot(page, 'policy-diff');
+    await context.close();
+  });
+
+  it('reads the long-term-care fund and a member’s maternity record', async () => {
+    // Honghe 2025 has long-term care (employees) and maternity: an employee paid three months, with a registered pregnancy.
+    const staff = await cloud.mint({ sub: 'clerk-hh', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
+    const ok = async (method: string, path: string, body: unknown) => {
+      const res = await api(cloud, method, path, { token: staff, body });
+      expect(res.status, `${path} ${JSON.stringify(res.body)}`).toBeLessThan(300);
+      return res.body;
+    };
+    const employer = `91532501MA0000088${creditCodeCheckCharacter('91532501MA0000088')}`;
+    await ok('POST', '/v1/providers', {
+      providerCode: 'H53250100002',
+      name: '红河州某妇幼保健院',
+      level: 'secondary',
+      region: '532501',
+      kind: 'hospital',
+    });
+    await ok('POST', '/v1/employers', { creditCode: employer, name: '红河示例物流有限公司', region: '532500', validFrom: '2025-01-01' });
+    const enrolled = await ok('POST', '/v1/members', {
+      idNumber: nextIdNumber('532501', '204'),
+      year: 2025,
+      region: '532500',
+      scheme: 'employee',
+      employeeKind: 'employer',
+      employerCode: employer,
+      monthlyBaseFen: 600_000,
+    });
+    const memberId = enrolled.member.memberId as string;
+    await ok('POST', `/v1/members/${memberId}/employment`, { status: 'in-service', employerCode: employer, validFrom: '2025-01-01' });
+    for (const month of ['2025-01', '2025-02', '2025-03'])
+      await ok('POST', `/v1/members/${memberId}/employee-contributions`, {
+        month,
+        employerCode: employer,
+        declaredWageFen: 600_000,
+        paidOn: lastDayOf(month),
+      });
+    await ok('POST', '/v1/maternity/pregnancies', {
+      memberId,
+      expectedDeliveryDate: '2025-09-20',
+      providerCode: 'H53250100002',
+      registeredOn: '2025-03-01',
+    });
+    // The long-term-care consumer books each month's funding from EmployeeContributionPaid.
+    await expect
+      .poll(async () => (await api(cloud, 'GET', '/v1/ltc/fund/532500/2025', { token: staff })).body.months?.length, { timeout: 30_000 })
+      .toBe(3);
+    const report = (await api(cloud, 'GET', '/v1/ltc/fund/532500/2025', { token: staff })).body;
+
+    const { context, page } = await newConsolePage(browser);
+    await signInAs(page, cloud, 'staff');
+    await choose(page, '统筹区', /532500/);
+    await page.getByRole('spinbutton', { name: '年度' }).first().fill('2025');
+    await page.getByRole('spinbutton', { name: '年度' }).first().press('Enter');
+    await page.getByRole('menuitem', { name: '长期护理保险' }).click();
+    await page.locator('main h1', { hasText: '532500 2025' }).waitFor();
+    await expect.poll(() => page.locator('[data-test="chart-ltc-fund"]').getAttribute('data-points')).not.toBe('0');
+    // Four income sources and three settings, for each of the three months paid.
+    expect(await page.locator('[data-test="chart-ltc-fund"]').getAttribute('data-points')).toBe(String(7 * 3));
+    expect(await page.locator('[data-test="ltc-income"]').innerText()).toContain(yuanText(report.income.totalFen));
+    expect(report.income.totalFen).toBeGreaterThan(0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="ltc-fund-csv"]').click()]);
+    const path = `test-artifacts/console/${download.suggestedFilename()}`;
+    await download.saveAs(path);
+    const csv = (await readFile(path, 'utf8'))
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv[0]).toMatch(/^month,income_employer_yuan,/);
+    // A row per month and the total row.
+    expect(csv).toHaveLength(1 + 3 + 1);
+    await screenshot(page, 'long-term-care');
+
+    await page.getByRole('menuitem', { name: '生育保险' }).click();
+    await page.getByLabel('参保人编号').fill(memberId);
+    await page.locator('[data-test="maternity-find"]').click();
+    await page.getByRole('row', { name: /P20250920/ }).waitFor();
+    expect(await page.getByRole('row', { name: /P20250920/ }).innerText()).toContain('H53250100002');
+    await page.locator('[data-test="maternity-eligibility"]').waitFor();
+    await screenshot(page, 'maternity');
+    // The member's record lists it too, beside the (empty) long-term-care level.
+    await page.goto(`${cloud.apiUrl}/console/members/${memberId}`);
+    await page.getByRole('row', { name: /P20250920/ }).waitFor();
+    expect(await page.locator('[data-test="care-level"]').innerText()).toContain('当前无在享的长期护理失能等级');
     await context.close();
   });
 
@@ -196,6 +510,32 @@ describe('the console in a browser', () => {
     await page.locator('main h1').waitFor();
     await page.waitForLoadState('networkidle');
     found.alerts = await seriousViolations(page);
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    await context.close();
+  });
+
+  it('finds no serious or critical accessibility violation on the other pages of each role (axe)', async () => {
+    const { context, page } = await newConsolePage(browser);
+    const found: Record<string, unknown> = {};
+    const visit = async (name: string, path: string) => {
+      await page.goto(`${cloud.apiUrl}/console${path}`);
+      await page.locator('main h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      found[name] = await seriousViolations(page);
+    };
+    await signInAs(page, cloud, 'staff');
+    await visit('member-record', `/members/${seeded.members[0]!.memberId}`);
+    await visit('claims', '/claims');
+    await visit('long-term-care', '/long-term-care');
+    await visit('maternity', '/maternity');
+    await visit('pre-group', '/pre-group');
+    await signInAs(page, cloud, 'regulator', { region: SEED_REGION });
+    await visit('risk', '/risk');
+    await visit('subscriptions', '/subscriptions');
+    await visit('regulator-dashboard', '/dashboard');
+    await signInAs(page, cloud, 'provider', { providerCode: 'ZS0001' });
+    await visit('provider-claims', '/claims');
+    await visit('provider-funds', '/funds');
     expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
     await context.close();
   });
