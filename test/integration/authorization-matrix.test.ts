@@ -186,6 +186,8 @@ const TENANCY: Record<RouteName, Entry> = {
   getCareFundReport: { regulator: 'forbidden' },
   registerPregnancy: { provider: 'any' },
   getPregnancy: { provider: 'missing', regulator: 'missing' },
+  // The list holds only what the caller may see: another tenant's caller gets 200 and an empty list.
+  listMemberPregnancies: { provider: 'any', regulator: 'any' },
   getMaternityEligibility: { provider: 'any' },
   grantMaternityAllowance: {},
   getEmployerWages: {},
