@@ -6,7 +6,7 @@
  * are kept in .yibao/demo-year.json). Ctrl-C stops cleanly.
  *
  *   YIBAO_DEMO=off              skip the demo year
- *   YIBAO_DEMO_SCALE=<members>  the year's size (default DEFAULT_SCALE members, ≈3.5 claims each)
+ *   YIBAO_DEMO_SCALE=<members>  the year's size (default DEFAULT_SCALE members in Zhoushan, ≈3.5 claims each, and a tenth as many in Honghe)
  *   YIBAO_EXIT_AFTER_DEMO=1     stop once the demo year is ready (exit 0), or failed (exit 1): a CI-like check
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { startLocalCloud } from './cloud.ts';
 import { ensureConsoleBuilt } from './console.ts';
 import type { DemoProgress } from './demo/progress.ts';
 import { progressLine, readyBlock } from './demo/summary.ts';
+import { hongheSize } from './demo/honghe.ts';
 import { DEFAULT_SCALE, DEFAULT_SEED, runDemoYear } from './demo/year.ts';
 import { quietNodeVersionNotice } from './quiet.ts';
 
@@ -95,8 +96,11 @@ async function demoYear(): Promise<boolean> {
     print(readyBlock(kept, cloud.apiUrl, `built ${kept.readyAt}, kept in ${keptFile}`));
     return true;
   }
-  print(`  The demo year fills in now (${scale.toLocaleString('en-US')} members; YIBAO_DEMO_SCALE to change, YIBAO_DEMO=off to skip);`);
-  print(`  the API answers meanwhile. Progress: curl -s ${host}/local/demo/progress\n`);
+  print(
+    `  The demo year fills in now, month by month (Zhoushan 2026: ${scale.toLocaleString('en-US')} members; Honghe 2025: ${hongheSize(scale).toLocaleString('en-US')} for long-term care, maternity, DIP;`,
+  );
+  print('  YIBAO_DEMO_SCALE to change, YIBAO_DEMO=off to skip). The API and the console answer meanwhile:');
+  print(`  Console http://${host}/console    Progress curl -s ${host}/local/demo/progress\n`);
   let latest: DemoProgress | undefined;
   let printed = 0;
   cloud.setDemoProgress(() => latest!);
@@ -108,7 +112,7 @@ async function demoYear(): Promise<boolean> {
       consoleReadyMs: readyMs,
       onProgress: (p) => {
         latest = p;
-        if (Date.now() - printed >= 10_000) {
+        if (Date.now() - printed >= 20_000) {
           printed = Date.now();
           print(progressLine(p));
         }

@@ -37,8 +37,12 @@ import { COMMUNITY, generatePopulation, PROVIDERS, REGION, YEAR, type DemoPerson
 import { emptyProgrammeFigures, HongheYear, honghePolicyChecks } from './programmes.ts';
 import { emptyFigures, PHASE_LABELS, type DemoFigures, type DemoPhase, type DemoProgress } from './progress.ts';
 
-/** Members at the default scale: a year that is ready in a few minutes on a 2-core machine (README, "The demo year"). */
-export const DEFAULT_SCALE = 500;
+/**
+ * Members at the default scale: the issue's thousands (Zhoushan's, and a tenth as many in Honghe).
+ * On a persisted local cloud the year fills in the background, month by month, while the console is
+ * already up; README, "The demo year", says how long it took here and why (the data folder's writes).
+ */
+export const DEFAULT_SCALE = 2_000;
 export const DEFAULT_SEED = 330_900;
 
 export interface DemoYearOptions {
@@ -340,17 +344,20 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
 
     // Employment status: in service with the employer, retired (with years), flexible.
     const employees = people.filter((p) => p.employment);
-    await inLanes(employees, lanes, async (p) => {
-      const e = p.employment!;
-      await api.call('POST', `/v1/members/${memberIds[p.index]}/employment`, clerk, {
-        status: e.status,
-        validFrom: `${YEAR}-01-01`,
-        ...(e.status === 'in-service' ? { employerCode: e.employerCode } : {}),
-        ...(e.contributionYears
-          ? { contributionYears: e.contributionYears, reference: `舟人社退〔${YEAR - 1}〕${p.index}号（演示）` }
-          : {}),
-      });
-    });
+    // Recorded while the residents' contributions are read and paid (other members, other records).
+    const employed = settledLater(
+      inLanes(employees, lanes, async (p) => {
+        const e = p.employment!;
+        await api.call('POST', `/v1/members/${memberIds[p.index]}/employment`, clerk, {
+          status: e.status,
+          validFrom: `${YEAR}-01-01`,
+          ...(e.status === 'in-service' ? { employerCode: e.employerCode } : {}),
+          ...(e.contributionYears
+            ? { contributionYears: e.contributionYears, reference: `舟人社退〔${YEAR - 1}〕${p.index}号（演示）` }
+            : {}),
+        });
+      }),
+    );
     // Residents pay what the platform says they owe (the policy's amount less any subsidy); a fully
     // subsidised member's public share is booked as a 0 contribution through the subsidy channel.
     const residentsOwing = new Map<string, number>();
@@ -386,6 +393,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       (rows) => ({ kind: 'contribution', rows }),
       () => undefined,
     );
+    await employed();
 
     // 4. Registers ------------------------------------------------------------------------------------
     phase('registers');
@@ -401,21 +409,26 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       from: `${YEAR}-01-01`,
       reference: `户口簿 ${p.household!.householdId.slice(-6)}`,
     }));
-    // Heads first: a household exists before its other members join it.
+    // Heads first: a household exists before its other members join it; a household's members one
+    // chunk at a time (two rows of one household at once would contend for it). The other registers
+    // are imported meanwhile: each row stands alone.
     const heads = householdRows.filter((r) => r.relation === 'head');
-    await bulkFile(api, clerk, '/v1/households/bulk', heads, 1_000, {});
-    await bulkFile(
-      api,
-      clerk,
-      '/v1/households/bulk',
-      householdRows.filter((r) => r.relation !== 'head'),
-      1_000,
-      {},
-    );
-    figures.households = heads.length;
-    step();
+    const households = (async () => {
+      await bulkFile(api, clerk, '/v1/households/bulk', heads, 1_000, {}, 1);
+      await bulkFile(
+        api,
+        clerk,
+        '/v1/households/bulk',
+        householdRows.filter((r) => r.relation !== 'head'),
+        1_000,
+        {},
+        1,
+      );
+      figures.households = heads.length;
+      step();
+    })();
     const approvals = people.filter((p) => p.chronic);
-    await bulkFile(
+    const approved = bulkFile(
       api,
       clerk,
       '/v1/registers/chronic-approvals/bulk',
@@ -431,10 +444,8 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       1_000,
       { action: 'create' },
     );
-    figures.chronicApprovals = approvals.length;
-    step();
     const contracted = people.filter((p) => p.familyDoctor);
-    await bulkFile(
+    const contracts = bulkFile(
       api,
       clerk,
       '/v1/registers/family-doctor-contracts/bulk',
@@ -449,9 +460,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       1_000,
       { action: 'create' },
     );
-    figures.familyDoctorContracts = contracted.length;
-    step();
-    await bulkFile(
+    const plans = bulkFile(
       api,
       clerk,
       '/v1/registers/supplementary-plans/bulk',
@@ -466,7 +475,11 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       1_000,
       { action: 'create' },
     );
-    step();
+    // All four awaited together: a failure of any surfaces here, never as an unhandled rejection.
+    await Promise.all([households, approved, contracts, plans]);
+    figures.chronicApprovals = approvals.length;
+    figures.familyDoctorContracts = contracted.length;
+    step(3);
 
     // 5. The budget, sized from what the year will cost ------------------------------------------------
     phase('budget');
@@ -554,7 +567,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
       for (const c of month) byMember.set(c.member, [...(byMember.get(c.member) ?? []), c]);
       const t0 = performance.now();
       // The employers pay this month's contributions while the hospitals settle (cover runs on the grace months).
-      const paying = period === monthsOfYear[0] ? Promise.resolve() : payMonth(period);
+      const paying = settledLater(period === monthsOfYear[0] ? Promise.resolve() : payMonth(period));
       // Honghe's month (2025) beside Zhoushan's: other providers, other members.
       const hongheMonth = honghe ? settledLater(honghe.month(monthsOfYear.indexOf(period))) : undefined;
       await inLanes([...byMember.values()], lanes, async (own) => {
@@ -585,7 +598,7 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
         }
       });
       const t1 = performance.now();
-      await paying;
+      await paying();
       await hongheMonth?.();
       claimMs += t1 - t0;
       timings.months.push({
@@ -690,7 +703,14 @@ export async function runDemoYear(options: DemoYearOptions): Promise<DemoYearRes
   }
 }
 
-/** Sends `rows` to a bulk route `size` at a time (rows with their row numbers), resending deferred rows. */
+/** Chunks of one bulk import in flight at once: the store's writes go on while the next chunk is parsed. */
+const BULK_IN_FLIGHT = 3;
+
+/**
+ * Sends `rows` to a bulk route `size` at a time (rows with their row numbers), a few chunks at once
+ * (every row stands alone: none of the demo's imports depends on another row of the same import),
+ * resending deferred rows.
+ */
 async function bulk<T extends object>(
   api: DemoClient,
   token: string,
@@ -699,8 +719,10 @@ async function bulk<T extends object>(
   size: number,
   body: (rows: (T & { rowNumber: number })[]) => unknown,
   each: (index: number, outcome: { memberId?: string }) => void,
+  inFlight = BULK_IN_FLIGHT,
 ): Promise<void> {
-  for (let start = 0; start < rows.length; start += size) {
+  const starts = Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => i * size);
+  await inLanes(starts, inFlight, async (start) => {
     let pending = rows.slice(start, start + size).map((row, i) => ({ index: start + i, row }));
     while (pending.length > 0) {
       const numbered = pending.map((p, i) => ({ ...p.row, rowNumber: i + 1 }));
@@ -716,11 +738,19 @@ async function bulk<T extends object>(
       }
       pending = deferred;
     }
-  }
+  });
 }
 
 /** A JSON-lines file to a bulk route, `size` rows at a time, resending deferred rows. */
-async function bulkFile(api: DemoClient, token: string, path: string, rows: readonly object[], size: number, extra: object): Promise<void> {
+async function bulkFile(
+  api: DemoClient,
+  token: string,
+  path: string,
+  rows: readonly object[],
+  size: number,
+  extra: object,
+  inFlight = BULK_IN_FLIGHT,
+): Promise<void> {
   await bulk(
     api,
     token,
@@ -733,6 +763,7 @@ async function bulkFile(api: DemoClient, token: string, path: string, rows: read
       content: numbered.map(({ rowNumber: _n, ...r }) => JSON.stringify(r)).join('\n'),
     }),
     () => undefined,
+    inFlight,
   );
 }
 
