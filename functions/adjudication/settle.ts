@@ -6,7 +6,10 @@
  *
  * Requests: the claim and the member's counters are read in one BatchGetItem, the member's partition
  * in one query, the policy, provider and catalogue come from the container's caches; then the one
- * transaction, and the outbox entry's removal once the bus has the event (four in all).
+ * transaction, and the outbox entry's removal once the bus has the event (four in all). The caches
+ * are checked, not timed out: the same BatchGetItem reads the policies' and the catalogue's epochs
+ * (one more with every publish), and a claim whose context was loaded under another epoch than the
+ * one it read loads it again, so the first claim after a publish settles under the new version.
  *
  * Concurrency: claims of one member's year are ordered, not raced. In this container they queue in
  * one lane (first come, first served) and each settles on the counters the one before it committed,
@@ -25,7 +28,9 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { conflict, Refusal } from '../../shared/http/errors.ts';
-import { catalogueViews } from '../../shared/catalogue/store/catalogue.ts';
+import { catalogueEpoch, catalogueViews } from '../../shared/catalogue/store/catalogue.ts';
+import { EPOCH_KEY, epochOf } from '../../shared/runtime/epoch.ts';
+import { tableName } from '../../shared/runtime/resource-names.ts';
 import type { CatalogueView } from '../../shared/catalogue/version.ts';
 import { lineCatalogueDate, settle } from '../../shared/settlement/engine.ts';
 import { settlementDate, type Bill } from '../../shared/settlement/bill.ts';
@@ -36,6 +41,7 @@ import {
   readClaimAndYear,
   readHouseholdAccumulator,
   readYearAccumulator,
+  type AlsoRead,
   type ClaimRecord,
   type LedgerEntry,
 } from '../../shared/settlement/store/claims.ts';
@@ -242,6 +248,12 @@ function requireIntent(existing: ClaimRecord | undefined, resettlementOf: number
     });
 }
 
+/** The version check: the epochs every publish moves, read with the claim (policy registry, catalogue). */
+const EPOCHS = (): AlsoRead[] => [
+  { table: tableName('policies'), key: EPOCH_KEY },
+  { table: tableName('catalogue'), key: EPOCH_KEY },
+];
+
 /** Claims of one member's year settle one after another in this container (see settleClaim). */
 const memberLane = keyedLane();
 
@@ -276,10 +288,20 @@ export async function settleClaim(
   // the context (the member's partition in one query; policy, provider and catalogue from the
   // container's caches). Neither waits for the member's other claims.
   // (allSettled: a replay answers from what is stored even when the member or policy would refuse the bill today.)
+  const checks = [policies.epoch, catalogueEpoch];
+  const epochsBefore = checks.map((check) => check.seen());
   const reads = Promise.allSettled([
-    readClaimAndYear(bill.providerCode, bill.claimNo, bill.memberId, settlementYear(bill)),
+    readClaimAndYear(bill.providerCode, bill.claimNo, bill.memberId, settlementYear(bill), EPOCHS()),
     loadContext(bill),
-  ]);
+  ]).then(async ([claimAndYear, context]): Promise<[typeof claimAndYear, typeof context]> => {
+    if (claimAndYear.status === 'rejected') return [claimAndYear, context];
+    const epochs = claimAndYear.value.also.map(epochOf);
+    checks.forEach((check, i) => check.observe(epochs[i]!));
+    // Loaded under an epoch seen before: something was published since, so load it again (now current).
+    // (Nothing seen yet, in a new container: the lists are at most the caches' few seconds old.)
+    const moved = epochs.some((epoch, i) => epochsBefore[i] !== undefined && epochsBefore[i] !== epoch);
+    return moved ? [claimAndYear, (await Promise.allSettled([loadContext(bill)]))[0]] : [claimAndYear, context];
+  });
   // Claims of one member are ordered, not raced: in a container serving several requests at once, a
   // member's claims queue in one lane, and each settles on the counters the one before it committed.
   const key = `${bill.memberId}#${settlementYear(bill)}`;

@@ -90,7 +90,7 @@ describe('requests per settlement', () => {
     // catalogue versions, at most every 5 seconds per key), shared by every claim of the container.
     const own = Object.entries(count.byTarget).filter(([target]) => !/^Query yibao-(policies|catalogue)$/.test(target));
     expect(Object.fromEntries(own.map(([target, n]) => [target, n / 3]))).toEqual({
-      'BatchGetItem yibao-accumulators+yibao-claims': 1,
+      'BatchGetItem yibao-accumulators+yibao-catalogue+yibao-claims+yibao-policies': 1,
       'Query yibao-members': 1,
       'TransactWriteItems yibao-accumulators+yibao-claims+yibao-outbox': 1,
       'BatchWriteItem yibao-outbox': 1,
@@ -98,6 +98,30 @@ describe('requests per settlement', () => {
     // Capacity is what DynamoDB reported for those requests (the transaction's writes cost the most).
     expect(count.capacityUnits).toBeGreaterThan(0);
     expect(count.byOperation.TransactWriteItems!.capacityUnits).toBeGreaterThan(count.byOperation.BatchGetItem!.capacityUnits);
+  });
+
+  it('checks its cached policy and catalogue by their epochs in that same BatchGetItem: a claim a second for 7 s, each in exactly four requests', async () => {
+    const memberId = await member();
+    const settleOne = async (claimNo: string) =>
+      expect((await api(cloud, 'POST', '/v1/claims', { token: clinic, body: bill(memberId, claimNo) })).status).toBe(201);
+    // Past the lists' 5-second cache once, so every list is read again under an epoch a claim has seen.
+    await settleOne('EPOCH-W');
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    await settleOne('EPOCH-0');
+    const count = await metered(async () => {
+      for (let n = 1; n <= 7; n++) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await settleOne(`EPOCH-${n}`);
+      }
+    });
+    // Without the epochs, the 5-second cache runs out half-way and the catalogue and policy are queried again.
+    expect(Object.fromEntries(Object.entries(count.byTarget).map(([target, n]) => [target, n / 7]))).toEqual({
+      'BatchGetItem yibao-accumulators+yibao-catalogue+yibao-claims+yibao-policies': 1,
+      'Query yibao-members': 1,
+      'TransactWriteItems yibao-accumulators+yibao-claims+yibao-outbox': 1,
+      'BatchWriteItem yibao-outbox': 1,
+    });
+    expect(count.requests).toBe(28);
   });
 
   it('settles 20 claims of one member sent at once one after another: no transaction lost a race, counters exact', async () => {

@@ -7,6 +7,7 @@
  *   pk=CATALOGUE#<region>       sk=V#<effectiveFrom>#<version, 4 digits>   a published version's header
  *   pk=CATALOGUE-HEAD#<region>  sk=HEAD              the region's newest version (guards "above every version")
  *   pk=ENTRIES#<importId>       sk=<code>            a published entry, for settlement's BatchGetItem
+ *   pk=EPOCH                    sk=EPOCH             { epoch: n }: one more with every publish (the version check)
  *
  * Versions are immutable: a header is put once (conditional), entries under an import id are only
  * ever written with the same content (chunks are immutable once received), so a publish that dies
@@ -32,6 +33,7 @@ import { cancellationReasons, isConditionFailure } from '../../runtime/condition
 import { mapLimit } from '../../runtime/concurrency.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import { retry } from '../../runtime/retry.ts';
+import { bumpEpoch, epochCheck } from '../../runtime/epoch.ts';
 import type { CatalogueEntry, RowProblem } from '../entry.ts';
 import { contentHash, entryHash } from '../entry.ts';
 import { duplicateCodes, type ChunkRead, type ImportStatus } from '../import.ts';
@@ -263,18 +265,25 @@ export function loadImportEntries(importId: string): Promise<LoadedEntries> {
 // ---------------------------------------------------------------------------------------------
 
 const VERSIONS_TTL_MS = 5_000;
-const versionsCache = new Map<string, { until: number; versions: Promise<CatalogueVersion[]> }>();
+const versionsCache = new Map<string, { readAt: number; epoch: number | undefined; versions: Promise<CatalogueVersion[]> }>();
+
+/**
+ * The version check on the catalogue table (shared/runtime/epoch.ts): settlement reads the table's
+ * epoch with each claim and says so here (`observe`); a changed epoch drops every region's list.
+ */
+export const catalogueEpoch = epochCheck(VERSIONS_TTL_MS, () => versionsCache.clear());
 
 /**
  * A region's published versions. Cached five seconds per container, as the policy registry caches
  * its lists: a version published elsewhere is used within that; this container's publish drops it.
+ * An older list stays while the catalogue's epoch says nothing was published since (epochCheck).
  */
 export function regionVersions(region: string, now = Date.now()): Promise<CatalogueVersion[]> {
   const hit = versionsCache.get(region);
-  if (hit && hit.until > now) return hit.versions;
+  if (hit && catalogueEpoch.current(hit, now)) return hit.versions;
   const versions = queryVersions(region);
   versions.catch(() => versionsCache.delete(region));
-  versionsCache.set(region, { until: now + VERSIONS_TTL_MS, versions });
+  versionsCache.set(region, { readAt: now, epoch: catalogueEpoch.seen(), versions });
   return versions;
 }
 
@@ -534,6 +543,8 @@ export async function publishImport(
     const again = await db().send(new GetCommand({ TableName: table(), Key: headKey(job.region), ConsistentRead: true }));
     return { outcome: 'stale-version', newestVersion: (again.Item?.version as number | undefined) ?? 0 };
   }
+  // Then the epoch: the next claim anywhere reads the versions again (a lost bump: see epochCheck).
+  await bumpEpoch(db(), table());
   versionsCache.delete(job.region);
   await deliverAfterCommit([event], warn);
   return { outcome: 'published', version, job: (await readImport(job.importId))! };

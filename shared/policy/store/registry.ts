@@ -12,12 +12,20 @@
  * version is cached for the container's life (it never changes). Which versions a key holds is cached
  * for a few seconds only: a Lambda container lives for hours, and a version staff publish must be
  * used without a restart or a redeploy.
+ *
+ *   pk = EPOCH                                      sk = EPOCH                         { epoch: n }
+ *
+ * The version check (shared/runtime/epoch.ts): every publish moves the table's epoch on by one after
+ * writing the version. Settlement reads the epoch in the BatchGetItem it makes for the claim anyway
+ * and tells the registry (`epoch.observe`): while nothing was published, a busy container reads no
+ * list again; a changed epoch drops every list, so the next claim settles under the new version.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { queryAll } from '../../runtime/query-all.ts';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { isConditionFailure } from '../../runtime/condition-failure.ts';
+import { bumpEpoch, epochCheck } from '../../runtime/epoch.ts';
 import { canonicalJson } from '../../runtime/canonical-json.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import {
@@ -107,8 +115,17 @@ export function policyRegistry(options: RegistryOptions = {}) {
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   const clock = options.clock ?? Date.now;
   const parsed = new Map<string, unknown>();
-  const lists = new Map<string, { readAt: number; versions: PolicyVersion<unknown>[] }>();
-  const regionKeys = new Map<string, { readAt: number; keys: PolicyKey[] }>();
+  const lists = new Map<string, { readAt: number; epoch: number | undefined; versions: PolicyVersion<unknown>[] }>();
+  const regionKeys = new Map<string, { readAt: number; epoch: number | undefined; keys: PolicyKey[] }>();
+  /** The version check (shared/runtime/epoch.ts): a changed epoch drops every list. */
+  const epoch = epochCheck(
+    ttlMs,
+    () => {
+      lists.clear();
+      regionKeys.clear();
+    },
+    clock,
+  );
 
   async function partition(pk: string, table: PolicyTable): Promise<Record<string, unknown>[]> {
     if (options.shippedOnly) return [];
@@ -148,9 +165,11 @@ export function policyRegistry(options: RegistryOptions = {}) {
   async function versions<P>(kind: PolicyKind<P>, key: PolicyKey): Promise<PolicyVersion<P>[]> {
     const pk = policyPk(kind as PolicyKind<unknown>, key);
     const cached = lists.get(pk);
-    if (cached && clock() - cached.readAt < ttlMs) return cached.versions as PolicyVersion<P>[];
+    if (cached && epoch.current(cached)) return cached.versions as PolicyVersion<P>[];
+    // Tagged with the epoch seen before the read: a publish after that changes the epoch and drops it.
+    const under = epoch.seen();
     const fresh = await readVersions(kind, key);
-    lists.set(pk, { readAt: clock(), versions: fresh as PolicyVersion<unknown>[] });
+    lists.set(pk, { readAt: clock(), epoch: under, versions: fresh as PolicyVersion<unknown>[] });
     return fresh;
   }
 
@@ -173,7 +192,8 @@ export function policyRegistry(options: RegistryOptions = {}) {
   async function keys(kind: PolicyKind<unknown> | PolicyKind<never>, region: string): Promise<PolicyKey[]> {
     const pk = keysPk(kind.kind, region);
     const cached = regionKeys.get(pk);
-    if (cached && clock() - cached.readAt < ttlMs) return cached.keys;
+    if (cached && epoch.current(cached)) return cached.keys;
+    const under = epoch.seen();
     const found = new Map<string, PolicyKey>();
     for (const v of shippedVersions(kind as PolicyKind<unknown>)) {
       const key = (kind as PolicyKind<unknown>).keyOf(v.policy);
@@ -184,7 +204,7 @@ export function policyRegistry(options: RegistryOptions = {}) {
       found.set(keyParts(kind, key).join('#'), key);
     }
     const list = [...found.values()];
-    regionKeys.set(pk, { readAt: clock(), keys: list });
+    regionKeys.set(pk, { readAt: clock(), epoch: under, keys: list });
     return list;
   }
 
@@ -230,6 +250,8 @@ export function policyRegistry(options: RegistryOptions = {}) {
       return { outcome, summary: { source: 'published', ...storedSummary } as VersionSummary };
     }
     await rememberKey(kind, key, table);
+    // Then the epoch: every container's next claim reads the versions again (shared/runtime/epoch.ts).
+    await bumpEpoch(table.client, table.table);
     lists.delete(pk);
     regionKeys.delete(keysPk(kind.kind, key.region));
     return { outcome: 'published', summary: { ...summary, source: 'published' } as VersionSummary };
@@ -242,7 +264,7 @@ export function policyRegistry(options: RegistryOptions = {}) {
     );
   }
 
-  return { versions, inForce, forYear, keys, publish };
+  return { versions, inForce, forYear, keys, publish, epoch };
 }
 
 /** The container's registry: what every handler reads policies through. */

@@ -280,16 +280,25 @@ export async function readClaimLines(providerCode: string, claimNo: string, sett
   return z.array(claimLineSchema).parse(claimLinesOf(claim.bill, claim.statement));
 }
 
+/** One more item a caller reads with the claim: its table (the key, e.g. `policies`) and key. */
+export interface AlsoRead {
+  table: string;
+  key: { pk: string; sk: string };
+}
+
 /**
  * The claim and the member's year in one request (BatchGetItem over the two tables, both strongly
  * consistent): what settling a bill reads first. One round trip and one request instead of two.
+ * `also`: items of other tables read in the same request (settlement's version check reads the
+ * policies' and the catalogue's epochs here), answered in the same order, undefined when absent.
  */
 export async function readClaimAndYear(
   providerCode: string,
   claimNo: string,
   memberId: string,
   year: number,
-): Promise<{ claim: ClaimRecord | undefined; accumulator: YearAccumulator }> {
+  also: readonly AlsoRead[] = [],
+): Promise<{ claim: ClaimRecord | undefined; accumulator: YearAccumulator; also: (Record<string, unknown> | undefined)[] }> {
   const claims = tableName('claims');
   const accumulators = tableName('accumulators');
   const claimKey = { pk: claimPk(providerCode, claimNo), sk: CLAIM_SK };
@@ -298,22 +307,25 @@ export async function readClaimAndYear(
     [claims]: { Keys: [claimKey], ConsistentRead: true },
     [accumulators]: { Keys: [yearKey], ConsistentRead: true },
   };
+  for (const { table, key } of also) (requested[table] ??= { Keys: [], ConsistentRead: true }).Keys.push(key);
   const found: Record<string, Record<string, unknown> | undefined> = {};
   // DynamoDB may leave keys unprocessed under load: ask again for those only.
   await retry(
     async () => {
       const out = await dynamoDocumentClient().send(new BatchGetCommand({ RequestItems: requested }));
-      for (const [table, items] of Object.entries(out.Responses ?? {})) for (const item of items) found[`${table}|${item.pk}`] = item;
+      for (const [table, items] of Object.entries(out.Responses ?? {}))
+        for (const item of items) found[`${table}|${item.pk}|${item.sk}`] = item;
       requested = (out.UnprocessedKeys ?? {}) as typeof requested;
       return Object.keys(requested).length;
     },
     { maxAttempts: 8, baseDelayMs: 20, retryIf: (left) => left > 0 },
   );
   if (Object.keys(requested).length > 0) throw new Error(`claim ${providerCode}/${claimNo}: DynamoDB left keys unprocessed`);
-  const claimItem = found[`${claims}|${claimKey.pk}`];
+  const claimItem = found[`${claims}|${claimKey.pk}|${claimKey.sk}`];
   return {
     claim: claimItem ? fromItem(await withParts(claimItem)) : undefined,
-    accumulator: yearAccumulatorFrom(found[`${accumulators}|${yearKey.pk}`], memberId, year),
+    accumulator: yearAccumulatorFrom(found[`${accumulators}|${yearKey.pk}|${yearKey.sk}`], memberId, year),
+    also: also.map(({ table, key }) => found[`${table}|${key.pk}|${key.sk}`]),
   };
 }
 
