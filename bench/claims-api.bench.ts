@@ -147,46 +147,56 @@ async function emulatorCeiling(cloud: LocalCloud, report: Report): Promise<void>
   }
 }
 
+/**
+ * What every settlement run needs: PROVIDERS providers registered, MEMBERS members enrolled, a token
+ * per provider, and `settle`, which posts a generated bill (30-line inpatient at tertiary and
+ * secondary providers, 5-line outpatient at primary ones) for a random member or the one named.
+ */
+export async function settlementSetUp(cloud: LocalCloud) {
+  const staff = await cloud.mint({
+    sub: 'bench-clerk',
+    role: 'staff',
+    permissions: (principals as { ALL_STAFF_PERMISSIONS?: string[] }).ALL_STAFF_PERMISSIONS ?? [],
+  });
+  const providers = Array.from({ length: PROVIDERS }, (_, i) => ({
+    code: `H3309${String(i).padStart(7, '0')}`,
+    level: LEVELS[i % 4]!,
+    region: DISTRICTS[i % 4]!,
+  }));
+  for (const p of providers) {
+    const res = await post(cloud, '/v1/providers', staff, {
+      providerCode: p.code,
+      name: `舟山定点医疗机构 ${p.code}`,
+      level: p.level,
+      region: p.region,
+      kind: p.level === 'primary' ? 'township-centre' : 'hospital',
+    });
+    if (res.status !== 201 && res.status !== 200) throw new Error(`provider ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  const members = await enrolMembers(cloud, staff, MEMBERS, 0);
+  const tokens = await Promise.all(providers.map((p) => cloud.mint({ sub: `his-${p.code}`, role: 'provider', providerCode: p.code })));
+  const random = seededRandom(2024);
+  let claims = 0;
+  const billFor = (provider: number, memberId?: string): Bill => {
+    const p = providers[provider]!;
+    const claimNo = `BENCH-${claims++}`;
+    const bill =
+      p.level === 'primary' ? generatedOutpatientBill(random, claimNo, 5, 2024) : generatedInpatientBill(random, claimNo, 30, 2024);
+    return { ...bill, providerCode: p.code, memberId: memberId ?? members[Math.floor(random() * members.length)]! };
+  };
+  const settle = async (provider: number, memberId?: string) => {
+    const res = await post(cloud, '/v1/claims', tokens[provider]!, billFor(provider, memberId));
+    // 200: a repeat after a dropped connection replayed the settlement the first attempt made.
+    if (res.status !== 201 && res.status !== 200)
+      throw new Error(`POST /v1/claims answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+  };
+  return { staff, providers, members, tokens, billFor, settle };
+}
+
 export default async function claimsApiBench(report: Report): Promise<void> {
   const cloud = await startLocalCloud({ logLevel: 'SILENT' });
   try {
-    const staff = await cloud.mint({
-      sub: 'bench-clerk',
-      role: 'staff',
-      permissions: (principals as { ALL_STAFF_PERMISSIONS?: string[] }).ALL_STAFF_PERMISSIONS ?? [],
-    });
-    const providers = Array.from({ length: PROVIDERS }, (_, i) => ({
-      code: `H3309${String(i).padStart(7, '0')}`,
-      level: LEVELS[i % 4]!,
-      region: DISTRICTS[i % 4]!,
-    }));
-    for (const p of providers) {
-      const res = await post(cloud, '/v1/providers', staff, {
-        providerCode: p.code,
-        name: `舟山定点医疗机构 ${p.code}`,
-        level: p.level,
-        region: p.region,
-        kind: p.level === 'primary' ? 'township-centre' : 'hospital',
-      });
-      if (res.status !== 201 && res.status !== 200) throw new Error(`provider ${res.status}: ${JSON.stringify(res.body)}`);
-    }
-    const members = await enrolMembers(cloud, staff, MEMBERS, 0);
-    const tokens = await Promise.all(providers.map((p) => cloud.mint({ sub: `his-${p.code}`, role: 'provider', providerCode: p.code })));
-    const random = seededRandom(2024);
-    let claims = 0;
-    const billFor = (provider: number, memberId?: string): Bill => {
-      const p = providers[provider]!;
-      const claimNo = `BENCH-${claims++}`;
-      const bill =
-        p.level === 'primary' ? generatedOutpatientBill(random, claimNo, 5, 2024) : generatedInpatientBill(random, claimNo, 30, 2024);
-      return { ...bill, providerCode: p.code, memberId: memberId ?? members[Math.floor(random() * members.length)]! };
-    };
-    const settle = async (provider: number, memberId?: string) => {
-      const res = await post(cloud, '/v1/claims', tokens[provider]!, billFor(provider, memberId));
-      // 200: a repeat after a dropped connection replayed the settlement the first attempt made.
-      if (res.status !== 201 && res.status !== 200)
-        throw new Error(`POST /v1/claims answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
-    };
+    const { staff, providers, tokens, billFor, settle } = await settlementSetUp(cloud);
 
     await emulatorCeiling(cloud, report);
     await asProviders(3, (p) => settle(p)); // warm-up: handlers loaded, policies and providers cached

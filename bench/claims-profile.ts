@@ -1,0 +1,220 @@
+/**
+ * `npm run bench:profile [-- --claims 800] [--meter] [--cpu-prof <file>]`: where a claim's time goes on the
+ * local cloud. Sets up the API bench's providers and members (bench/claims-api.bench.ts), warms up,
+ * then settles `--claims` bills with 32 providers at once and waits until every consumer has drained
+ * its queue, measuring over exactly that window:
+ *   - CPU per claim of this Node process (gateway, authorizer, handlers, consumers, SQS, the bus,
+ *     the bench's own HTTP clients) and of DynamoDB Local's JVM (read from /proc), and the machine's;
+ *   - invocations per claim and their summed wall time, per function;
+ *   - with --meter, DynamoDB requests and capacity per claim, per function (the metering proxy, a
+ *     hop that costs this process CPU of its own, so left out unless asked);
+ *   - with --cpu-prof, a V8 CPU profile of this process over the window (open it in Chrome DevTools),
+ *     summarised by package and by function.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startLocalCloud } from '../infra/local/cloud.ts';
+import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
+import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
+import { settlementSetUp } from './claims-api.bench.ts';
+import { percentile } from './support.ts';
+
+quietNodeVersionNotice();
+const { values } = parseArgs({
+  options: { claims: { type: 'string', default: '800' }, 'cpu-prof': { type: 'string' }, meter: { type: 'boolean', default: false } },
+});
+const CLAIMS = Number(values.claims);
+const PROVIDERS = 32;
+
+/** Clock ticks (1/100 s on Linux) of user + system time of a process, from /proc/<pid>/stat. */
+function ticksOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** The JVM DynamoDB Local runs in: this process's child named java. */
+function javaPid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === process.pid && stat.includes('(java)')) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return undefined;
+}
+
+/** Busy and total ticks of the whole machine, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { busy: total - cpu[3]! - cpu[4]!, total };
+}
+
+const cloud = await startLocalCloud({ logLevel: 'SILENT' });
+try {
+  const { settle } = await settlementSetUp(cloud);
+  const java = javaPid();
+  // Warm-up: every handler loaded, caches filled, the consumers' first messages handled.
+  await Promise.all(
+    Array.from({ length: PROVIDERS }, async (_, p) => {
+      for (let n = 0; n < 3; n++) await settle(p);
+    }),
+  );
+  await drained();
+
+  // The meter is a proxy hop of its own (this process's CPU): only when asked.
+  const meter = values.meter ? await startDynamoMeter(cloud.endpoints.dynamodb) : undefined;
+  const direct = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (meter) process.env.AWS_ENDPOINT_URL_DYNAMODB = meter.endpoint;
+  const session = new Session();
+  if (values['cpu-prof']) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const invocationsBefore = cloud.lambda.invocations.length;
+  const node0 = process.cpuUsage();
+  const java0 = java ? ticksOf(java) : 0;
+  const machine0 = machineTicks();
+  const t0 = performance.now();
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: PROVIDERS }, async (_, p) => {
+      while (next < CLAIMS) {
+        next++;
+        const s = performance.now();
+        await settle(p);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const settledMs = performance.now() - t0;
+  await drained();
+  const windowMs = performance.now() - t0;
+  const nodeCpu = process.cpuUsage(node0);
+  const javaTicks = java ? ticksOf(java) - java0 : Number.NaN;
+  const machine1 = machineTicks();
+  let profile: unknown;
+  if (values['cpu-prof']) {
+    ({ profile } = await session.post('Profiler.stop'));
+    session.disconnect();
+  }
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = direct;
+  const counts = meter?.counts() ?? {};
+  await meter?.stop();
+
+  latencies.sort((a, b) => a - b);
+  const perClaim = (ms: number) => `${(ms / CLAIMS).toFixed(2)} ms/claim`;
+  const nodeMs = (nodeCpu.user + nodeCpu.system) / 1000;
+  const javaMs = javaTicks * 10;
+  const machineBusyMs = ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * windowMs * 2;
+  const out: string[] = [];
+  out.push(
+    `${CLAIMS} claims, ${PROVIDERS} providers at once, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  out.push(
+    `settled in ${(settledMs / 1000).toFixed(2)} s (${((CLAIMS / settledMs) * 1000).toFixed(1)} claims/s, p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms); consumers drained ${((windowMs - settledMs) / 1000).toFixed(2)} s later`,
+  );
+  out.push(`CPU over the ${(windowMs / 1000).toFixed(2)} s window (settling and draining):`);
+  out.push(
+    `  this Node process   ${nodeMs.toFixed(0).padStart(7)} ms  ${perClaim(nodeMs)}  (${((nodeMs / windowMs) * 100).toFixed(0)}% of one core)`,
+  );
+  out.push(
+    `  DynamoDB Local JVM  ${javaMs.toFixed(0).padStart(7)} ms  ${perClaim(javaMs)}  (${((javaMs / windowMs) * 100).toFixed(0)}% of one core)`,
+  );
+  out.push(
+    `  whole machine busy  ${machineBusyMs.toFixed(0).padStart(7)} ms  (of ${(windowMs * 2).toFixed(0)} ms on 2 cores; the rest of it is other processes)`,
+  );
+  const invocations = cloud.lambda.invocations.slice(invocationsBefore);
+  const byFunction = new Map<string, { n: number; ms: number }>();
+  for (const i of invocations) {
+    const k = `${i.function} (${i.trigger})`;
+    const f = byFunction.get(k) ?? { n: 0, ms: 0 };
+    f.n++;
+    f.ms += i.durationMs;
+    byFunction.set(k, f);
+  }
+  out.push('invocations per claim (summed wall time per claim; overlapping, so not CPU):');
+  for (const [k, f] of [...byFunction].sort((a, b) => b[1].ms - a[1].ms))
+    out.push(`  ${k.padEnd(34)} ${(f.n / CLAIMS).toFixed(2).padStart(6)}  ${perClaim(f.ms)}`);
+  if (meter) out.push('DynamoDB requests per claim, by function (capacity units per claim):');
+  for (const [caller, c] of Object.entries(counts).sort((a, b) => b[1].requests - a[1].requests)) {
+    const ops = Object.entries(c.byOperation)
+      .map(([op, o]) => `${op} ${(o.requests / CLAIMS).toFixed(2)}`)
+      .join(', ');
+    out.push(
+      `  ${caller.padEnd(30)} ${(c.requests / CLAIMS).toFixed(2).padStart(6)} (${(c.capacityUnits / CLAIMS).toFixed(1)} units): ${ops}`,
+    );
+  }
+  if (profile) {
+    writeFileSync(values['cpu-prof']!, JSON.stringify(profile));
+    out.push(`CPU profile of this process over the window: ${values['cpu-prof']}`);
+    out.push(...summarise(profile as CpuProfile, nodeMs));
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+} finally {
+  await cloud.stop();
+}
+process.exit(0);
+
+/** Until no queue holds a message (visible or in flight): every consumer has done its part. */
+async function drained(): Promise<void> {
+  for (;;) {
+    const depths = await cloud.queueDepths();
+    if (Object.values(depths).every((d) => d.visible + d.inFlight === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time by package or source folder, and the heaviest functions. */
+function summarise(profile: CpuProfile, nodeMs: number): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const place = (url: string, name: string) => {
+    if (name === '(idle)' || name === '(garbage collector)' || name === '(program)') return name;
+    if (!url) return `(native) ${name}`;
+    const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url);
+    if (pkg) return `npm ${pkg[1]}`;
+    const own = /\/((?:shared|functions|infra|events)\/[^/]+)\//.exec(url);
+    if (own) return own[1]!;
+    return url.startsWith('node:') ? `node ${url.slice(5).split('/').slice(0, 2).join('/')}` : url.slice(-50);
+  };
+  const byPlace = new Map<string, number>();
+  const byFn = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const { callFrame } = byId.get(id)!;
+    const where = place(callFrame.url, callFrame.functionName);
+    byPlace.set(where, (byPlace.get(where) ?? 0) + dt);
+    const fn = `${callFrame.functionName || '(anonymous)'} ${where}:${callFrame.lineNumber + 1}`;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + dt);
+  });
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `  ${(us / 1000).toFixed(0).padStart(7)} ms ${((us / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  return [
+    `self time by place (${(total / 1000).toFixed(0)} ms sampled; CPU ${nodeMs.toFixed(0)} ms):`,
+    ...top(byPlace, 30),
+    'heaviest functions (self time):',
+    ...top(byFn, 30),
+  ];
+}
