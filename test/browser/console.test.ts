@@ -359,6 +359,38 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
+  it('adjusts the year’s budget as a new version: one provider’s global budget changed, the rest as it stood', async () => {
+    const staff = await cloud.mint({ sub: 'check', role: 'staff', permissions: [] });
+    const before = (await api(cloud, 'GET', `/v1/budgets/${SEED_REGION}/${SEED_YEAR}`, { token: staff })).body.budget;
+    const { context, page } = await newConsolePage(browser);
+    await signInAs(page, cloud, 'staff');
+    await page.getByRole('menuitem', { name: '预算与清算' }).click();
+    await page.locator('[data-test="edit-budget"]').click();
+    await page.getByLabel('调整机构编码').fill('ZS0201');
+    await page.getByRole('spinbutton', { name: '机构总额预算（元）' }).fill('15000');
+    await page.getByRole('spinbutton', { name: '机构总额预算（元）' }).press('Tab');
+    await page.locator('[data-test="save-budget"]').click();
+    await expect
+      .poll(async () => (await api(cloud, 'GET', `/v1/budgets/${SEED_REGION}/${SEED_YEAR}`, { token: staff })).body.budget.version)
+      .toBe(before.version + 1);
+    const after = (await api(cloud, 'GET', `/v1/budgets/${SEED_REGION}/${SEED_YEAR}`, { token: staff })).body.budget;
+    expect(after.providers).toEqual([
+      expect.objectContaining({ providerCode: 'ZS0001', globalBudgetFen: 12_000_000 }),
+      expect.objectContaining({ providerCode: 'ZS0201', globalBudgetFen: 1_500_000 }),
+    ]);
+    expect(after).toMatchObject({ totalFen: before.totalFen, drgBudgetFen: before.drgBudgetFen, schemes: before.schemes });
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: /ZS0201/ })
+          .first()
+          .innerText(),
+      )
+      .toContain('15,000.00');
+    await screenshot(page, 'budget');
+    await context.close();
+  });
+
   it('shows what changed in a published policy version against the one before it', async () => {
     const document = JSON.parse(await readFile('policies/benefits/330900/2026-resident.json', 'utf8'));
     const inpatient = document.basic.deductibles.findIndex((d: { when?: { visitTypes?: string[] } }) =>
@@ -525,14 +557,13 @@ describe('the console in a browser', () => {
     };
     await signInAs(page, cloud, 'staff');
     await visit('member-record', `/members/${seeded.members[0]!.memberId}`);
-    await visit('claims', '/claims');
     await visit('long-term-care', '/long-term-care');
     await visit('maternity', '/maternity');
     await visit('pre-group', '/pre-group');
     await signInAs(page, cloud, 'regulator', { region: SEED_REGION });
     await visit('risk', '/risk');
     await visit('subscriptions', '/subscriptions');
-    await visit('regulator-dashboard', '/dashboard');
+    // The claims list is one page for every role: read as the hospital's.
     await signInAs(page, cloud, 'provider', { providerCode: 'ZS0001' });
     await visit('provider-claims', '/claims');
     await visit('provider-funds', '/funds');
