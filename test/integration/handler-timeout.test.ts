@@ -72,8 +72,12 @@ const bill = (claimNo: string) => ({
 const settle = (claimNo: string) => api(cloud, 'POST', '/v1/claims', { token: provider, body: bill(claimNo) });
 const claim = (claimNo: string) => api(cloud, 'GET', `/v1/claims/${HOSPITAL}/${claimNo}`, { token: provider });
 
+const answeredAfter = new WeakMap<object, number>();
+const answeredIn = (res: object) => answeredAfter.get(res) ?? -1;
+
 /** The route's answer when its handler is still waiting at the deadline. */
 function expectTimeout(res: Awaited<ReturnType<typeof settle>>, startedAt: number): void {
+  answeredAfter.set(res, Date.now() - startedAt);
   expect(res.status, JSON.stringify(res.body)).toBe(503);
   expect(res.body.error.code).toBe('TIMEOUT');
   expect(res.headers.get('retry-after')).toBe(String(TIMEOUT_RETRY_AFTER_SECONDS));
@@ -101,6 +105,10 @@ describe('a route that runs out of time', () => {
     expect(again.headers.get('x-idempotent-replay')).toBe('true');
     expect(again.body.statement).toEqual(settled.claim?.statement ?? again.body.statement);
     expect(settled.ledger).toEqual([expect.objectContaining({ kind: 'settlement', settlementNo: 1 })]);
+    console.log(
+      `handler timeout: 503 ${first.body.error.code} after ${answeredIn(first)} ms (deadline ${DEADLINE_SECONDS} s), Retry-After ${first.headers.get('retry-after')}; ` +
+        `the held write completed, the retry replayed it (${again.status}); ledger entries ${settled.ledger.length}`,
+    );
   }, 60_000);
 
   it('answers 503 TIMEOUT; sent again before the held write, it settles once, and the held write then changes nothing', async () => {
@@ -128,6 +136,10 @@ describe('a route that runs out of time', () => {
     // The member's year counts each settled bill once: its counters are the sum of the claims' ledgers.
     const ledgers = (await Promise.all(['TO-1', 'TO-2'].map(claim))).filter((r) => r.status === 200).flatMap((r) => r.body.ledger);
     const eligibility = await api(cloud, 'GET', `/v1/members/${memberId}/eligibility?date=2020-06-01`, { token: provider });
+    console.log(
+      `handler timeout: 503 ${first.body.error.code} after ${answeredIn(first)} ms; the retry before the held write settled (${retry.status}), ` +
+        `the held write then changed nothing: ledger entries ${after.body.ledger.length}, fund paid once ${retry.body.statement.totals.fundPaidFen} fen`,
+    );
     expect(eligibility.body.accumulators.counters).toMatchObject({
       claims: ledgers.length,
       fundPaid: ledgers.reduce((sum: number, e: { amounts: { fundPaidFen: number } }) => sum + e.amounts.fundPaidFen, 0),
