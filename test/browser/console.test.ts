@@ -76,6 +76,54 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
+  it('shows the demo year’s progress from GET /local/demo/progress while it fills, then its figures', async () => {
+    const { context, page } = await newConsolePage(browser);
+    // The demo belongs to npm start (infra/local/demo/): its progress route is answered here as it answers.
+    let calls = 0;
+    const figures = { members: 500, households: 180, providers: 24, claims: 1234, alerts: 17, injected: 12, injectedCaught: 11 };
+    await page.route('**/local/demo/progress', (route) => {
+      calls += 1;
+      const ready = calls > 1;
+      return route.fulfill({
+        json: {
+          phase: ready ? 'ready' : 'claims',
+          label: ready ? '就绪' : '结算本年度就诊',
+          done: ready ? 100 : 40,
+          total: 100,
+          startedAt: new Date().toISOString(),
+          region: SEED_REGION,
+          year: SEED_YEAR,
+          ...(ready ? { readyAt: new Date().toISOString() } : {}),
+          figures: {
+            ...figures,
+            ...(ready ? { pointValue: '98.7654', timeToReadyMs: 185_000 } : {}),
+            claimsByType: { inpatient: 300 },
+            programmes: {
+              region: '532500',
+              regionName: '红河州',
+              year: 2025,
+              longTermCare: { assessments: 30, careClaims: 90 },
+              maternity: { pregnancies: 8, deliveries: 6 },
+              dip: { cases: 40 },
+            },
+          },
+        },
+      });
+    });
+    await signInAs(page, cloud, 'staff');
+    const banner = page.locator('.demo-progress');
+    await expect.poll(() => banner.innerText()).toContain('正在生成演示年度数据：结算本年度就诊');
+    expect(await page.getByRole('progressbar', { name: '演示数据进度 40/100' }).count()).toBe(1);
+    await expect.poll(() => banner.innerText(), { timeout: 10_000 }).toContain('演示年度数据已就绪（330900 2026）');
+    const text = await banner.innerText();
+    for (const shown of ['参保人：500', '结算：1234', '预警：17', '识别注入欺诈：11 / 12', '点值（元/点）：98.7654', '就绪用时：185 秒'])
+      expect(text).toContain(shown);
+    expect(text).toContain('红河州 2025：长护评估 30、护理结算 90，生育登记 8、分娩 6，DIP 病例 40');
+    // Objects are summed up in words, never printed raw.
+    expect(text).not.toContain('{');
+    await context.close();
+  });
+
   it('finds a member by ID number and shows the record with the ID number masked', async () => {
     const { context, page } = await newConsolePage(browser);
     await signInAs(page, cloud, 'staff');
@@ -499,6 +547,54 @@ describe('the console in a browser', () => {
     await page.goto(`${cloud.apiUrl}/console/members/${memberId}`);
     await page.getByRole('row', { name: /P20250920/ }).waitFor();
     expect(await page.locator('[data-test="care-level"]').innerText()).toContain('当前无在享的长期护理失能等级');
+    await context.close();
+  });
+
+  it('pre-groups a stay for a hospital as the API groups it', async () => {
+    const { context, page } = await newConsolePage(browser);
+    await signInAs(page, cloud, 'provider', { providerCode: 'ZS0001' });
+    await page.getByRole('menuitem', { name: 'DRG 预分组' }).click();
+    await page.locator('[data-test="pre-group"]').click();
+    const his = await cloud.mint({ sub: 'check', role: 'provider', providerCode: 'ZS0001' });
+    const grouped = await api(cloud, 'POST', '/v1/drg/pre-group?region=330900', {
+      token: his,
+      body: { sex: 'M', ageYears: 67, principalDiagnosis: 'J18.900', secondaryDiagnoses: ['J96.000'], procedures: [], lengthOfStayDays: 9 },
+    });
+    expect(grouped.status, JSON.stringify(grouped.body)).toBe(200);
+    await expect.poll(() => page.locator('[data-test="drg"]').innerText()).toBe(grouped.body.drg);
+    expect(grouped.body.drg).toBe('ES31');
+    expect(await page.locator('main ol li').count()).toBe(grouped.body.trace.length);
+    await screenshot(page, 'pre-group');
+    await context.close();
+  });
+
+  it('subscribes a regulator’s webhook to alerts and the residents’ fund warnings', async () => {
+    const { context, page } = await newConsolePage(browser);
+    await signInAs(page, cloud, 'regulator', { region: SEED_REGION });
+    await page.getByRole('menuitem', { name: '预警订阅' }).click();
+    await page.getByLabel('说明', { exact: true }).fill('舟山稽核科');
+    await page.getByLabel('推送地址').fill('http://127.0.0.1:9/hook');
+    await choose(page, '通知类型', '基金运行预警');
+    await page.keyboard.press('Escape');
+    await choose(page, '预警险种', '城乡居民医保');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: '订阅', exact: true }).click();
+    await expect.poll(() => page.getByText('签名密钥（仅显示一次）').count()).toBe(1);
+    const regulator = await cloud.mint({ sub: 'check', role: 'regulator', region: SEED_REGION });
+    const listed = (await api(cloud, 'GET', '/v1/subscriptions', { token: regulator })).body.items;
+    expect(listed).toEqual([
+      expect.objectContaining({
+        description: '舟山稽核科',
+        filter: expect.objectContaining({
+          region: SEED_REGION,
+          events: ['fraud.alert.raised', 'fund.warning.raised'],
+          minSeverity: 'high',
+          fundWarnings: { schemes: ['resident'], minLevel: 'watch' },
+        }),
+      }),
+    ]);
+    await expect.poll(() => page.getByRole('row', { name: /舟山稽核科/ }).innerText()).toContain('城乡居民医保');
+    await screenshot(page, 'subscriptions');
     await context.close();
   });
 
