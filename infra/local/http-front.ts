@@ -90,6 +90,8 @@ export interface HttpFrontOptions {
    * no topology and on no AWS stack.
    */
   demoProgress?: () => unknown;
+  /** How long the front waits for a route's function (HTTP API: 30 s); a test of the gateway's 503 shortens it. */
+  integrationTimeoutMs?: number;
 }
 
 export type LocalAnswer =
@@ -264,7 +266,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     let timer: NodeJS.Timeout | undefined;
     try {
       const stoppedWaiting = new Promise<typeof INTEGRATION_TIMED_OUT>((resolve) => {
-        timer = setTimeout(() => resolve(INTEGRATION_TIMED_OUT), INTEGRATION_TIMEOUT_MS);
+        timer = setTimeout(() => resolve(INTEGRATION_TIMED_OUT), options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS);
       });
       const result = await Promise.race([options.invoke(matched.route.spec.function, event, 'http'), stoppedWaiting]);
       // As an HTTP API does when its integration has not answered in 30 s (the function may still finish).
