@@ -300,6 +300,11 @@ beforeAll(async () => {
     body: { householdId: 'HH-210902-000001', region: A.region, from: '2020-01-01', head: members[1] },
   });
   expect(household.status, JSON.stringify(household.body)).toBe(201);
+  const community = await api(cloud, 'POST', '/v1/health-communities', {
+    token: staff,
+    body: { communityId: 'FX-HC-1', region: A.region, name: '阜新医共体', members: [{ providerCode: A.provider, tier: 'county' }] },
+  });
+  expect(community.status, JSON.stringify(community.body)).toBe(201);
   const subscription = await api(cloud, 'POST', '/v1/subscriptions', {
     token: tokens.regulator,
     body: { description: 'matrix', target: { url: 'http://127.0.0.1:9/hook' } },
@@ -342,7 +347,7 @@ const PATH_VALUES: Record<string, () => string> = {
   code: () => 'XA01',
   assessorId: () => 'assessor-none',
   assessmentId: () => 'LA00000000',
-  communityId: () => 'HC-NONE',
+  communityId: () => 'FX-HC-1',
   alertId: () => fixtures.alertId!,
   subscriptionId: () => fixtures.subscriptionId!,
   // The correlation id tenant A's claim was settled under: its audit trail.
