@@ -151,7 +151,13 @@ export async function runBatchParallel(
 ): Promise<BatchStats> {
   const { onProgress, threads, script, ...shared } = options;
   const stats = emptyStats();
-  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: { drgBatch: shared } }));
+  // A young generation larger than V8's default: every case makes short-lived objects (the parsed
+  // line, the trace, the result's JSON), and fewer scavenges cost about a tenth less CPU on 1,000,000
+  // lines (peak RSS ≈ 0.54 GB instead of ≈ 0.4).
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(script, { workerData: { drgBatch: shared }, resourceLimits: { maxYoungGenerationSizeMb: 192 } }),
+  );
   const done = new Map<number, FromWorker>();
   let wake: (() => void) | undefined;
   let failure: unknown;
