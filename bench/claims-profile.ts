@@ -3,6 +3,8 @@
  * local cloud. Sets up the API bench's providers and members (bench/claims-api.bench.ts), warms up,
  * then settles `--claims` bills with 32 providers at once and waits until every consumer has drained
  * its queue, measuring over exactly that window:
+ *   - DynamoDB Local's own CPU per bare request (put, get, a transaction of four puts), and what a
+ *     claim's requests cost it at that rate: the emulator's ceiling in CPU;
  *   - CPU per claim of this Node process (gateway, authorizer, handlers, consumers, SQS, the bus,
  *     the bench's own HTTP clients) and of DynamoDB Local's JVM (read from /proc), and the machine's;
  *   - invocations per claim and their summed wall time, per function;
@@ -12,6 +14,7 @@
  *     summarised by package and by function.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -19,7 +22,7 @@ import { startLocalCloud } from '../infra/local/cloud.ts';
 import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
 import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
 import { settlementSetUp } from './claims-api.bench.ts';
-import { percentile } from './support.ts';
+import { percentile, runConcurrently } from './support.ts';
 
 quietNodeVersionNotice();
 const { values } = parseArgs({
@@ -57,10 +60,47 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - cpu[3]! - cpu[4]!, total };
 }
 
+/**
+ * The JVM's own CPU per bare request (32 callers at once, no platform): what DynamoDB Local spends on
+ * a 1 KB put, a get and a settlement-shaped transaction of four puts, whoever sends them.
+ */
+async function emulatorCpu(java: number): Promise<{ put: number; get: number; transaction: number }> {
+  const client = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials });
+  const padding = 'x'.repeat(900);
+  const item = (pk: string, sk: string) => ({ pk: { S: pk }, sk: { S: sk }, padding: { S: padding } });
+  const perRequest = async (n: number, send: (i: number) => Promise<unknown>) => {
+    const before = ticksOf(java);
+    await runConcurrently(n, 32, (i) => send(i).then(() => undefined));
+    return ((ticksOf(java) - before) * 10) / n;
+  };
+  try {
+    await perRequest(500, (i) => client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CPU#W${i}`, 'x') })));
+    const put = await perRequest(2_000, (i) =>
+      client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CPU#P${i}`, 'x') })),
+    );
+    const get = await perRequest(2_000, (i) =>
+      client.send(new GetItemCommand({ TableName: 'yibao-outbox', Key: { pk: { S: `CPU#P${i}` }, sk: { S: 'x' } }, ConsistentRead: true })),
+    );
+    const transaction = await perRequest(800, (i) =>
+      client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: ['a', 'b', 'c', 'd'].map((sk) => ({
+            Put: { TableName: 'yibao-outbox', Item: item(`CPU#T${i}`, sk), ConditionExpression: 'attribute_not_exists(pk)' },
+          })),
+        }),
+      ),
+    );
+    return { put, get, transaction };
+  } finally {
+    client.destroy();
+  }
+}
+
 const cloud = await startLocalCloud({ logLevel: 'SILENT' });
 try {
   const { settle } = await settlementSetUp(cloud);
   const java = javaPid();
+  const bare = java ? await emulatorCpu(java) : undefined;
   // Warm-up: every handler loaded, caches filled, the consumers' first messages handled.
   await Promise.all(
     Array.from({ length: PROVIDERS }, async (_, p) => {
@@ -132,6 +172,16 @@ try {
   out.push(
     `  DynamoDB Local JVM  ${javaMs.toFixed(0).padStart(7)} ms  ${perClaim(javaMs)}  (${((javaMs / windowMs) * 100).toFixed(0)}% of one core)`,
   );
+  if (bare) {
+    out.push(
+      `DynamoDB Local's own CPU per bare request (32 at once): PutItem 1 KB ${bare.put.toFixed(2)} ms, GetItem ${bare.get.toFixed(2)} ms, TransactWriteItems of 4 puts ${bare.transaction.toFixed(2)} ms`,
+    );
+    // A settlement's own four requests, at their lightest: a read, a query, the transaction, a delete.
+    const floor = 2 * bare.get + bare.transaction + bare.put;
+    out.push(
+      `  a claim's four requests at bare cost ≈ ${floor.toFixed(1)} ms of JVM CPU: 150 claims/s would need ${((floor * 150) / 10).toFixed(0)}% of one core for settlement alone, ${(((javaMs / CLAIMS) * 150) / 10).toFixed(0)}% with what the consumers ask per claim as measured above`,
+    );
+  }
   out.push(
     `  whole machine busy  ${machineBusyMs.toFixed(0).padStart(7)} ms  (of ${(windowMs * 2).toFixed(0)} ms on 2 cores; the rest of it is other processes)`,
   );
