@@ -3,7 +3,8 @@
  * memory, fills it with a demo year through the API (infra/local/demo/year.ts, `--scale` members,
  * default 120), builds the console when stale, and photographs its main pages in Debian's Chromium:
  * the fund dashboard to docs/console-dashboard.png (the README's first picture), the others to
- * test-artifacts/console/screens/. Prints each path.
+ * test-artifacts/console/screens/ (Honghe's long-term care and DIP dashboard where the demo runs those
+ * programmes). Prints each path.
  *   --scale 120   members of the demo year (at least 20)
  */
 import { mkdirSync } from 'node:fs';
@@ -53,6 +54,18 @@ try {
       ['/policies', 'policies'],
     ] as const)
       await shoot(staff.page, path, join(screens, `${name}.png`));
+    // The programmes Zhoushan has no policy for run in Honghe (infra/local/demo/honghe.ts).
+    const programmes = year.progress.figures.programmes;
+    if (programmes) {
+      await staff.page.evaluate(
+        `sessionStorage.setItem('yibao.console.workspace', ${JSON.stringify(JSON.stringify({ region: programmes.region, year: programmes.year }))})`,
+      );
+      for (const [path, name] of [
+        ['/long-term-care', 'long-term-care'],
+        ['/dashboard', 'dashboard-dip'],
+      ] as const)
+        await shoot(staff.page, path, join(screens, `${name}.png`));
+    }
     await staff.context.close();
     const regulator = await newConsolePage(browser);
     await signInAs(regulator.page, cloud, 'regulator', { region });

@@ -80,7 +80,9 @@ function messageOf(status: number, body: any): string {
   const e = body?.error;
   if (e) {
     const problems = (e.details?.problems ?? []) as { field: string; message: string }[];
-    return problems.length ? `${e.message}：${problems.map((p) => `${p.field} ${p.message}`).join('；')}` : e.message;
+    // A problem the message already words is not said twice.
+    const more = problems.filter((p) => !String(e.message).includes(p.message));
+    return more.length ? `${e.message}：${more.map((p) => `${p.field} ${p.message}`).join('；')}` : e.message;
   }
   if (status === 401) return '未登录或令牌已过期，请重新登录';
   if (status === 403) return '无权访问';
