@@ -369,7 +369,12 @@ interface ClaimMarker extends ClaimFact {
  */
 export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
-  const marker = (await getMarker(key)) as ClaimMarker | undefined;
+  // The claim's marker and its case under each method in one request (each strongly consistent, as
+  // the single reads were; the transaction still holds every one to its state as read).
+  const caseKeys = METHODS.map((method) => caseKey(f.providerCode, f.claimNo, method));
+  const read = await batchGet([key, ...caseKeys]);
+  const readAt = (k: { pk: string; sk: string }) => read.get(`${k.pk}|${k.sk}`);
+  const marker = readAt(key) as ClaimMarker | undefined;
   if (marker?.state === 'settled') {
     // A re-settlement that overtook its reversal waits for it (redelivered later); the same settlement again is done.
     if (f.settlementNo !== undefined && marker.settlementNo !== undefined && f.settlementNo > marker.settlementNo)
@@ -390,10 +395,11 @@ export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'app
     stays: stay ? 1 : 0,
   });
   const pointed: CaseMethod[] = [];
-  for (const method of METHODS) {
-    const moved =
-      marker?.state === 'reversed' ? await caseTransition(f.providerCode, f.claimNo, 'counted', changes, items, now, method) : false;
-    const found = await readCase(f.providerCode, f.claimNo, method);
+  for (const [i, method] of METHODS.entries()) {
+    const reversed = marker?.state === 'reversed';
+    const moved = reversed ? await caseTransition(f.providerCode, f.claimNo, 'counted', changes, items, now, method) : false;
+    // After a reversal the case is read again once its transition is decided (as it always was).
+    const found = reversed ? await readCase(f.providerCode, f.claimNo, method) : (readAt(caseKeys[i]!) as CaseMarker | undefined);
     if (!moved) items.push(unchangedAt(caseKey(f.providerCode, f.claimNo, method), found));
     if (stay && found) {
       pointed.push(method);
