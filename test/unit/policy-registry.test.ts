@@ -1,19 +1,20 @@
 /**
  * The one policy registry: every file under policies/ is a registered, valid document of its kind,
  * in its place, citing its papers one way; the version in force is chosen one way; and a container
- * sees a newly published version within the cache's few seconds (aws-sdk-client-mock stands in for
- * the policies table).
+ * sees a newly published version within the cache's few seconds, or at the first claim that sees the
+ * table's epoch move (aws-sdk-client-mock stands in for the policies table).
  */
 import { readdirSync } from 'node:fs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drgKind } from '../../shared/policy/drg.ts';
 import { enrolmentKind } from '../../shared/policy/enrolment.ts';
 import { POLICY_KINDS } from '../../shared/policy/kinds.ts';
 import { pickInForce, shippedVersions, yearPolicyDate, type PolicyKind } from '../../shared/policy/registry.ts';
 import { policyRegistry, versionSk } from '../../shared/policy/store/registry.ts';
+import { EPOCH_KEY, EPOCH_TRUST_MS } from '../../shared/runtime/epoch.ts';
 
 /** Reference data beside the documents, not policy documents: the DRG weight lists (tools/drg-compile.ts). */
 const NOT_DOCUMENTS = /^drg\/weights\//;
@@ -166,5 +167,76 @@ describe('a registry over the policies table', () => {
       outcome: 'exists',
       summary: { source: 'shipped' },
     });
+  });
+
+  // The version check (issue 17.1, shared/runtime/epoch.ts): a registry told the table's epoch with every claim.
+  const key = { region: '330900', year: 2027 };
+  it('with the epoch told: reads a list once while the epoch stays, for up to a minute, and again once it is older', async () => {
+    const r = registry();
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    r.epoch.observe(3);
+    expect(await r.inForce(drgKind, key, '2027-03-10')).toBeUndefined();
+    // A claim every 4 s for 56 s: each sees epoch 3; the 5-second cache would have read the list 11 more times.
+    for (let t = 0; t < 14; t++) {
+      now += 4_000;
+      expect(r.epoch.observe(3)).toBe(false);
+      expect(await r.inForce(drgKind, key, '2027-03-10')).toBeUndefined();
+    }
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(1);
+    // 60 s after the read: read again on the epoch's word alone no longer.
+    now += EPOCH_TRUST_MS - 56_000;
+    r.epoch.observe(3);
+    await r.inForce(drgKind, key, '2027-03-10');
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(2);
+  });
+
+  it('with the epoch told: uses a version published elsewhere at the first claim that sees the epoch move, not seconds later', async () => {
+    const r = registry();
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    r.epoch.observe(3);
+    expect(await r.inForce(drgKind, key, '2027-03-10')).toBeUndefined();
+    dynamo.on(QueryCommand).resolves({ Items: [stored] });
+    now += 10; // well inside the 5-second cache
+    expect(r.epoch.observe(4)).toBe(true);
+    expect(await r.inForce(drgKind, key, '2027-03-10')).toMatchObject({ region: '330900', year: 2027 });
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(2);
+  });
+
+  it('with the epoch told: never keeps a list read under an older epoch than the one seen since, however young', async () => {
+    const r = registry();
+    r.epoch.observe(3);
+    // A read that began under epoch 3 answers after another claim saw epoch 4.
+    let answer!: (value: { Items: Record<string, unknown>[] }) => void;
+    dynamo.on(QueryCommand).callsFakeOnce(() => new Promise((resolve) => (answer = resolve)));
+    const slow = r.inForce(drgKind, key, '2027-03-10');
+    await new Promise((resolve) => setImmediate(resolve));
+    r.epoch.observe(4);
+    answer({ Items: [] });
+    expect(await slow).toBeUndefined();
+    dynamo.on(QueryCommand).resolves({ Items: [stored] });
+    now += 10;
+    expect(await r.inForce(drgKind, key, '2027-03-10')).toMatchObject({ year: 2027 });
+  });
+
+  it('with the epoch told: without an epoch seen, keeps the 5-second cache it always had', async () => {
+    const r = registry();
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    await r.inForce(drgKind, key, '2027-03-10');
+    now += 4_999;
+    await r.inForce(drgKind, key, '2027-03-10');
+    now += 2;
+    await r.inForce(drgKind, key, '2027-03-10');
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(2);
+  });
+
+  it('with the epoch told: moves the epoch on after writing a published version, with an atomic ADD on the one counter item', async () => {
+    const r = registry();
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
+    await r.publish(drgKind, drg2027, drgKind.schema.parse(drg2027), 'clerk', 't');
+    expect(dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input)).toEqual([
+      { TableName: 'policies', Key: EPOCH_KEY, UpdateExpression: 'ADD epoch :one', ExpressionAttributeValues: { ':one': 1 } },
+    ]);
   });
 });
