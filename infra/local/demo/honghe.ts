@@ -18,11 +18,10 @@
  * by DIP. Pure: no I/O, no clock; every figure is illustrative, as Zhoushan's.
  */
 import { creditCodeCheckCharacter } from '../../../shared/employers/credit-code.ts';
-import { checkCharacter } from '../../../shared/enrolment/id-number.ts';
 import { ITEMS as CARE_ITEMS, type ItemScores } from '../../../shared/long-term-care/grading-standard.ts';
 import type { Catalogue, PlannedClaim } from './claims.ts';
 import { caseMixStay, maternityBill } from './claims.ts';
-import type { Level } from './population.ts';
+import { idNumberMaker, type Level } from './population.ts';
 import { randomStream, type Random } from './random.ts';
 
 export const HONGHE_REGION = '532500';
@@ -140,7 +139,7 @@ const TRADES = ['锡业', '建材', '烟草', '农产品加工', '物流', '电�
 
 export function generateHonghe(seed: number, size: number): HonghePopulation {
   const r = randomStream(seed, 'honghe');
-  const used = new Set<string>();
+  const idNumberOf = idNumberMaker();
   const employers: HongheEmployer[] = Array.from({ length: Math.max(2, Math.round(size / 40)) }, (_, i) => {
     const first17 = `91${DISTRICTS[i % DISTRICTS.length]}MA${pad(5000 + i, 7)}`;
     return {
@@ -156,16 +155,7 @@ export function generateHonghe(seed: number, size: number): HonghePopulation {
     const age = status === 'retired' ? r.int(60, 92) : sex === 'F' && r.chance(0.5) ? r.int(23, 38) : r.int(22, 58);
     const birthDate = iso(Date.UTC(HONGHE_YEAR - age - 1, 0, 2) + r.int(0, 364) * DAY);
     const district = r.pick([...DISTRICTS]);
-    let idNumber = '';
-    for (;;) {
-      let serial = r.int(1, 999);
-      if ((serial % 2 === 1) !== (sex === 'M')) serial = serial === 999 ? 998 : serial + 1;
-      const first17 = `${district}${birthDate.replaceAll('-', '')}${pad(serial, 3)}`;
-      if (used.has(first17)) continue;
-      used.add(first17);
-      idNumber = first17 + checkCharacter(first17);
-      break;
-    }
+    const idNumber = idNumberOf(r, district, birthDate, sex);
     const p: HonghePerson = {
       index,
       idNumber,

@@ -162,7 +162,7 @@ function birthDateAt(r: Random, age: number): string {
 }
 
 /** ID numbers (GB 11643) that never repeat: district + birth date + serial (odd male, even female) + check. */
-function idNumberMaker() {
+export function idNumberMaker() {
   const used = new Set<string>();
   return (r: Random, district: string, birthDate: string, sex: 'M' | 'F') => {
     for (;;) {
