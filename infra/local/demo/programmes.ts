@@ -196,13 +196,18 @@ export class HongheYear {
           : {}),
       });
     });
-    for (const m of months) await this.payMonth(m.replace(String(HONGHE_YEAR), String(HONGHE_YEAR - 1)));
+    // 2024 is paid only for the women who deliver in 2025 (their 12 months before the delivery, their
+    // employer's wages of the year before for the allowance): Honghe ships no 2024 employee benefit
+    // policy, so the personal-account consumer cannot credit a 2024 month and dead-letters it, naming
+    // the missing policy (publish it, then redrive), as it should; the demo keeps that to these few.
+    const delivering = (p: HonghePerson) => p.pregnancy !== undefined;
+    for (const m of months) await this.payMonth(m.replace(String(HONGHE_YEAR), String(HONGHE_YEAR - 1)), delivering);
     this.ctx.step();
   }
 
-  private payMonth(month: string): Promise<void> {
+  private payMonth(month: string, who: (p: HonghePerson) => boolean = () => true): Promise<void> {
     const rows = this.people
-      .filter((p) => p.status === 'in-service')
+      .filter((p) => p.status === 'in-service' && who(p))
       .map((p) => ({
         memberId: this.memberIds[p.index],
         month,
