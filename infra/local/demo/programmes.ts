@@ -161,8 +161,12 @@ export class HongheYear {
   /** Enrolled for 2024 and 2025, employment from 2024, every month of 2024 paid by the employers. */
   async enrol(): Promise<void> {
     const { api, clerk, figures } = this.ctx;
+    // The women delivering in 2025 from 2024 (their contributions of 2024 count); everyone else from 2025:
+    // an employee enrolled and employed in 2024 with 2024 unpaid is in arrears, and suspended.
+    const from = (p: HonghePerson) => (p.pregnancy ? HONGHE_YEAR - 1 : HONGHE_YEAR);
+    const enrolled = this.people.flatMap((p) => (p.pregnancy ? [p, p] : [p]));
     const rows = this.people.flatMap((p) =>
-      [HONGHE_YEAR - 1, HONGHE_YEAR].map((year) => ({
+      (p.pregnancy ? [HONGHE_YEAR - 1, HONGHE_YEAR] : [HONGHE_YEAR]).map((year) => ({
         idNumber: p.idNumber,
         name: p.name,
         year,
@@ -179,9 +183,9 @@ export class HongheYear {
       200,
       (r) => ({ kind: 'enrolment', rows: r }),
       (index, o) => {
-        const person = this.people[Math.floor(index / 2)]!;
+        const person = enrolled[index]!;
         this.memberIds[person.index] = o.memberId!;
-        if (index % 2 === 1) this.ctx.step();
+        if (rows[index]!.year === HONGHE_YEAR) this.ctx.step();
       },
     );
     figures.members = this.people.length;
@@ -189,7 +193,7 @@ export class HongheYear {
     await inLanes(this.people, this.ctx.lanes, async (p) => {
       await api.call('POST', `/v1/members/${this.memberIds[p.index]}/employment`, clerk, {
         status: p.status,
-        validFrom: `${HONGHE_YEAR - 1}-01-01`,
+        validFrom: `${from(p)}-01-01`,
         ...(p.status === 'in-service' ? { employerCode: p.employerCode } : {}),
         ...(p.contributionYears
           ? { contributionYears: p.contributionYears, reference: `红人社退〔${HONGHE_YEAR - 2}〕${p.index}号（演示）` }
