@@ -7,7 +7,8 @@
  *   - while it is younger than the cache's few seconds (as before any epoch is seen); or
  *   - while the epoch it was read under is the epoch seen in the last few seconds, for at most a
  *     minute: a busy container re-reads nothing until something is published.
- * A changed epoch drops the lists at once (`onChange`), and a list read under an older epoch than the
+ * A changed epoch drops the lists at once (`onChange`), so does the first epoch seen (nothing read
+ * before it carries an epoch), and a list read under an older epoch than the
  * one seen last is never used, however young, so the next claim uses the new version.
  * The minute bounds the one gap: a publisher that stops between writing the version and moving the
  * epoch leaves readers at most that far behind.
@@ -44,7 +45,10 @@ export function epochCheck(ttlMs: number, onChange: () => void, clock: () => num
   return {
     observe(epoch, now = clock()) {
       const changed = last !== undefined && last.epoch !== epoch;
-      if (changed) onChange();
+      // The first epoch a container sees vouches for no list read before it (a publish may lie
+      // between): drop them now, so they are read again under it at once rather than running out
+      // a few seconds later, in the middle of the container's busy life.
+      if (changed || last === undefined) onChange();
       last = { epoch, at: now };
       return changed;
     },
