@@ -36,3 +36,13 @@ export function isConditionFailure(error: unknown): boolean {
     reasons.every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None' || r.Code === undefined)
   );
 }
+
+/**
+ * A write that lost a race rather than found a state: a transaction cancelled because another
+ * transaction held one of its items (TransactionConflict), or the single-item form of it. Worth
+ * trying again at once against the state then read; a condition failure is not this.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (nameOf(error) === 'TransactionConflictException') return true;
+  return (cancellationReasons(error) ?? []).some((r) => r.Code === 'TransactionConflict');
+}

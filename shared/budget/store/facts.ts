@@ -14,6 +14,8 @@ import { batchGet, db, isConditionFailure, providersTable, queryAll, type Transa
 import { keys } from './keys.ts';
 import type { Scheme } from '../fund-accounts.ts';
 import { fundClaimItem } from './fund-accounts.ts';
+import { isTransactionConflict } from '../../runtime/condition-failure.ts';
+import { retry } from '../../runtime/retry.ts';
 
 const TOTALS_FIELDS = [
   'centipoints',
@@ -138,6 +140,31 @@ export interface CaseFact {
 export interface CutFact {
   earlier: { providerCode: string; claimNo: string };
   deltaCentipoints: number;
+}
+
+/**
+ * A projection that lost a race: its claim's marker moved between the read and the transaction (a
+ * CaseGrouped and a ClaimSettled of one stay arrive together), or another transaction held the
+ * month's totals. Tried again here against the state then read, with jitter, before giving the
+ * message back to SQS: a redelivery waits out the queue's visibility timeout (30 minutes on
+ * paymentFacts), which stalled a month's prepayment behind one busy provider's claims.
+ */
+export class ProjectionRaced extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProjectionRaced';
+  }
+}
+
+export const PROJECTION_ATTEMPTS = 8;
+
+export function againOnRace<T>(attempt: () => Promise<T>): Promise<T> {
+  return retry(attempt, {
+    maxAttempts: PROJECTION_ATTEMPTS,
+    baseDelayMs: 20,
+    maxDelayMs: 1_000,
+    retryable: (error) => error instanceof ProjectionRaced || isTransactionConflict(error),
+  });
 }
 
 export class FactNotYetKnown extends Error {
@@ -275,7 +302,11 @@ async function caseTransition(
  * claim's marker is written (or checked absent) in the same transaction, so a claim and its case
  * projected at the same moment cannot each miss the other.
  */
-export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: string): Promise<'applied' | 'already-applied'> {
+export function applyCase(c: CaseFact, cuts: readonly CutFact[], now: string): Promise<'applied' | 'already-applied'> {
+  return againOnRace(() => applyCaseOnce(c, cuts, now));
+}
+
+async function applyCaseOnce(c: CaseFact, cuts: readonly CutFact[], now: string): Promise<'applied' | 'already-applied'> {
   const method = c.method ?? 'drg';
   const claimKey = keys.fact('CLAIM', c.providerCode, c.claimNo);
   const claim = (await getMarker(claimKey)) as ClaimMarker | undefined;
@@ -331,7 +362,7 @@ export async function applyCase(c: CaseFact, cuts: readonly CutFact[], now: stri
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
   // The case's marker was there (a redelivery), or the claim moved meanwhile (retried against its new state).
   if (await readCase(c.providerCode, c.claimNo, method)) return 'already-applied';
-  throw new Error(`case ${c.providerCode}/${c.claimNo}: its claim changed while being projected; retrying`);
+  throw new ProjectionRaced(`case ${c.providerCode}/${c.claimNo}: its claim changed while being projected`);
 }
 
 // Claims -------------------------------------------------------------------------------------------
@@ -367,7 +398,11 @@ interface ClaimMarker extends ClaimFact {
  * counts the claim's grouped case again (the case follows the claim), and a stay whose case
  * counts is paid by points: its payment is added to the method's pointed stays.
  */
-export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
+export function applyClaimSettled(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
+  return againOnRace(() => applyClaimSettledOnce(f, now));
+}
+
+async function applyClaimSettledOnce(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
   // The claim's marker and its case under each method in one request (each strongly consistent, as
   // the single reads were; the transaction still holds every one to its state as read).
@@ -414,14 +449,18 @@ export async function applyClaimSettled(f: ClaimFact, now: string): Promise<'app
   // Someone moved the marker meanwhile: a duplicate delivery that won the race is done; anything else is retried against the new state.
   const now2 = (await getMarker(key)) as ClaimMarker | undefined;
   if (now2?.state === 'settled' && now2.settledAt === f.settledAt) return 'already-applied';
-  throw new Error(`claim ${f.providerCode}/${f.claimNo} changed while being projected; retrying`);
+  throw new ProjectionRaced(`claim ${f.providerCode}/${f.claimNo} changed while being projected`);
 }
 
 /**
  * A reversal takes back exactly what the settlement added, from the month it was added to, and
  * withdraws the claim's grouped cases: a reversed claim earns no points and its stay is no longer paid.
  */
-export async function applyClaimReversed(providerCode: string, claimNo: string, now: string): Promise<'applied' | 'already-applied'> {
+export function applyClaimReversed(providerCode: string, claimNo: string, now: string): Promise<'applied' | 'already-applied'> {
+  return againOnRace(() => applyClaimReversedOnce(providerCode, claimNo, now));
+}
+
+async function applyClaimReversedOnce(providerCode: string, claimNo: string, now: string): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', providerCode, claimNo);
   const marker = (await getMarker(key)) as ClaimMarker | undefined;
   if (!marker) throw new FactNotYetKnown(`reversal of ${providerCode}/${claimNo} before its settlement was projected`);
@@ -444,7 +483,7 @@ export async function applyClaimReversed(providerCode: string, claimNo: string, 
   if (marker.communityId) items.push(addSpent(marker.communityId, marker.month, -marker.fundPaidFen, -1));
   if (marker.fund) items.push(fundClaimItem(marker.fund.region, marker.fund.scheme, marker.month, marker.fund.byLayer, -1));
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
-  throw new Error(`claim ${providerCode}/${claimNo} changed while being projected; retrying`);
+  throw new ProjectionRaced(`claim ${providerCode}/${claimNo} changed while being projected`);
 }
 
 // Reads ----------------------------------------------------------------------------------------------
