@@ -724,7 +724,10 @@ function yearOf(ctx: Ctx): void {
     const c = r.weighted(CASES.map((x) => [x, x.who(age, person.sex)] as const));
     if (c.who(age, person.sex) > 0) stays.push(stay(ctx, c, dateInYear(r, 0, YEAR_DAYS - 20), providerFor(r, person, c.levels)));
   }
-  if (age >= 75 && r.chance(0.06)) {
+  // Per-bed-day stays are a residents' benefit here: Zhoushan's employee policy covers no bed-day visits
+  // (a stay planned for an employee was refused 400, naming the policy). The draw is made first, so
+  // every member's random stream stays as it was.
+  if (age >= 75 && r.chance(0.06) && person.scheme === 'resident') {
     const planned = bedDayStay(ctx, r.weighted(BED_DAY.map((k) => [k, k.weight] as const)));
     if (planned && !stays.some((s) => overlaps(s, planned.bill.visit.serviceDate, planned.settles))) stays.push(planned);
   }
