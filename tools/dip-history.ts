@@ -14,18 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { decodeGaps } from '../shared/drg/package.ts';
 import { decodePackage, packageEnvelope } from '../shared/drg/rule-packages.ts';
 import type { HistoricalCase } from '../shared/dip/build.ts';
-
-/** mulberry32: a small seeded generator, enough for a synthetic case mix. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom as random } from '../shared/runtime/seeded-random.ts';
 
 interface CaseKind {
   principalDiagnosis: string;

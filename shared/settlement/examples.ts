@@ -7,6 +7,7 @@ import { billSchema, type Bill, type BillInput } from './bill.ts';
 import type { MemberState, ProviderProfile } from './member.ts';
 import type { HospitalLevel, ItemClass, LineCategory } from './policy.ts';
 import { lineAmount } from './quantity.ts';
+import { seededRandom } from '../runtime/seeded-random.ts';
 
 export function exampleMember(overrides: Partial<MemberState> = {}): MemberState {
   return {
@@ -72,17 +73,7 @@ export function exampleBill(lines: LineInput[], overrides: Partial<BillInput> & 
 // Realistic generated bills
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded PRNG, so a benchmark settles the same bills every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom };
 
 /** What an inpatient bill is made of: category, usual class mix, unit price range (yuan), quantity range. */
 const INPATIENT_MIX: { category: LineCategory; classes: ItemClass[]; price: [number, number]; qty: [number, number] }[] = [

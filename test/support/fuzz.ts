@@ -7,6 +7,7 @@
  * declared as JSON, path parameters and query values that are crafted (`constructor`, a 5,000-char
  * value, a forged or foreign page cursor, a bad %-escape). Seeded, so a failure can be replayed.
  */
+import { seededRandom as prng } from '../../shared/runtime/seeded-random.ts';
 
 export interface JsonSchema {
   $ref?: string;
@@ -50,18 +51,6 @@ export interface FuzzRequest {
   body?: string;
   /** Which token to send: the operation's usual caller, none, a forged one or an expired one. */
   auth: 'caller' | 'none' | 'forged' | 'expired';
-}
-
-/** mulberry32: small, fast and seeded, so a run can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 type Doc = {
