@@ -30,16 +30,18 @@ const event = (routeKey: string) =>
 describe('a route that runs out of time', () => {
   it(`answers 503 TIMEOUT with Retry-After ${TIMEOUT_RETRY_AFTER_SECONDS} ${HANDLER_TIMEOUT_MARGIN_MS} ms before the deadline, and aborts the request's signal`, async () => {
     let signal: AbortSignal | undefined;
+    let routeFinished = false;
     const handler = httpRoutes(logger, {
       'GET /v1/x': async (request) => {
         signal = request.signal;
         await new Promise((resolve) => setTimeout(resolve, 5_000));
+        routeFinished = true;
         return { statusCode: 200, body: {} };
       },
     });
-    const started = Date.now();
     const res = await handler(event('GET /v1/x'), contextWith(HANDLER_TIMEOUT_MARGIN_MS + 300));
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Answered at the deadline, not when the route's own work ended (no wall-clock bound: CI is loaded).
+    expect(routeFinished).toBe(false);
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe(String(TIMEOUT_RETRY_AFTER_SECONDS));
     expect(JSON.parse(String(res.body)).error).toMatchObject({
