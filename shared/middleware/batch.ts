@@ -77,3 +77,30 @@ export function partialBatchResponse<T>(
     return response;
   };
 }
+
+/**
+ * A batch parsed for a consumer that handles its records together (queueBatchConsumer): the records
+ * that fit their schema, and the ids of those that do not (logged here, once, and to be reported failed).
+ */
+export function parseRecords<T>(
+  logger: Logger,
+  body: z.ZodType<T>,
+  records: readonly SQSRecord[],
+): { parsed: ParsedRecord<T>[]; failed: string[] } {
+  const schema = sqsRecordOf(body);
+  const parsed: ParsedRecord<T>[] = [];
+  const failed: string[] = [];
+  for (const record of records) {
+    const result = schema.safeParse(record);
+    if (result.success) {
+      parsed.push(result.data as unknown as ParsedRecord<T>);
+      continue;
+    }
+    failed.push(record.messageId);
+    logger.error('Message does not fit its queue schema; SQS will retry it, then dead-letter it', {
+      messageId: record.messageId,
+      problems: result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+    });
+  }
+  return { parsed, failed };
+}
