@@ -23,15 +23,9 @@ import type { FraudClaim } from '../../shared/fraud/claim.ts';
 import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { profileWithGroupedCase, withGrouping } from '../../shared/fraud/counting.ts';
 import { providerMonthsNeeded, scoreProvider } from '../../shared/fraud/engine.ts';
-import {
-  commitGrouped,
-  readClaimState,
-  readProviderContext,
-  writeGrouping,
-  type StoredGrouping,
-} from '../../shared/fraud/store/scoring.ts';
+import { directReads, groupedTx, writeGrouping, type StoredGrouping } from '../../shared/fraud/store/scoring.ts';
 import { retry } from '../../shared/runtime/retry.ts';
-import { COMMIT_RETRY, alertEvent, deliverAlerts, deliverWaitingAlerts, type ScoringDeps } from './score-claim.ts';
+import { COMMIT_RETRY, alertEvent, deliverWaitingAlerts, directIo, type ScoringDeps, type ScoringIo } from './score-claim.ts';
 
 type CaseGroupedPayload = z.output<typeof CaseGrouped.payload>;
 
@@ -51,22 +45,27 @@ export async function applyGrouping(
   correlationId: string,
   logger: Logger,
   deps: Pick<ScoringDeps, 'now' | 'catalogueFor'>,
+  io: ScoringIo = directIo,
 ): Promise<GroupingOutcome> {
   // A DIP case (method dip) has no DRG: the DRG rules count CHS-DRG cases only.
   if (payload.method === 'dip') return { outcome: 'not-grouped' };
   const ref = payload.claim;
   const drg = drgOf(payload.grouping);
   const grouping: StoredGrouping = { eventId, version: payload.grouping.version, groupedAt: deps.now(), ...(drg ? { drg } : {}) };
-  const first = await readClaimState(ref);
+  const first = await io.reads.claimState(ref, eventId);
   if (first.appliedEvents.has(eventId) || (first.grouping?.eventId === eventId && first.score?.groupingEventId === eventId)) {
     return { outcome: 'duplicate' };
   }
-  if (first.grouping?.eventId !== eventId) await writeGrouping(ref, grouping);
+  if (first.grouping?.eventId !== eventId) await writeGrouping(ref, grouping, io.writes);
 
   let lost = '';
   // One attempt: count the grouped case, or say (undefined) that the score changed under it.
   const once = async (attempt: number): Promise<GroupingOutcome | undefined> => {
-    const state = attempt === 1 && first.grouping?.eventId === eventId ? first : await readClaimState(ref);
+    // The first attempt reads the claim again after writing the grouping (a batch's view answers from what it holds).
+    const state =
+      attempt === 1 && first.grouping?.eventId === eventId
+        ? first
+        : await (attempt === 1 ? io.reads : directReads).claimState(ref, eventId);
     const score = state.score;
     if (!score) return { outcome: 'awaiting-scoring' };
     if (score.reversed) return { outcome: 'reversed' };
@@ -87,24 +86,26 @@ export async function applyGrouping(
       throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${grouped.providerRegion} on ${payload.admissionDate}`);
     const asOf = payload.dischargeDate;
     const provider = { code: score.providerCode, region: grouped.providerRegion, ...(grouped.level ? { level: grouped.level } : {}) };
-    const stored = await readProviderContext(provider, providerMonthsNeeded(catalogue, asOf), grouped.year);
+    const stored = await io.reads.providerContext(provider, providerMonthsNeeded(catalogue, asOf), grouped.year);
     const providerScore = scoreProvider(catalogue, profileWithGroupedCase(stored, { code: provider.code, asOf }, grouped), stored.year);
     const raise =
       providerScore.alert && !stored.year.alertId
         ? providerAlert(provider, grouped.year, providerScore, { region: catalogue.region, version: catalogue.version }, at)
         : undefined;
     const events = raise ? [alertEvent(raise, correlationId)] : [];
-    const outcome = await commitGrouped({
-      ref,
-      eventId,
-      at,
-      score,
-      grouped,
-      provider: { year: grouped.year, score: providerScore, ...(raise ? { raise } : {}) },
-      events,
-    });
+    const outcome = await io.writes.commit(
+      groupedTx({
+        ref,
+        eventId,
+        at,
+        score,
+        grouped,
+        provider: { year: grouped.year, score: providerScore, ...(raise ? { raise } : {}) },
+        events,
+      }),
+    );
     if (outcome === 'committed') {
-      await deliverAlerts(events, logger);
+      await io.deliver(events, logger);
       const alerts = raise ? [raise.alertId] : [];
       logger.info('Grouped case counted', { claim: ref, drg: drg.code, ccLevel: drg.ccLevel, providerRisk: providerScore.score, alerts });
       return { outcome: 'counted', providerRisk: providerScore.score, alerts };

@@ -24,7 +24,15 @@ import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
 import { countedFor, profileWithClaim } from '../../shared/fraud/counting.ts';
 import { providerMonthsNeeded, scoreProvider } from '../../shared/fraud/engine.ts';
 import { judgeClaim } from '../../shared/fraud/store/judge.ts';
-import { commitSettled, readClaimState, readProviderContext, writeProjection, type ClaimState } from '../../shared/fraud/store/scoring.ts';
+import {
+  directReads,
+  directWrites,
+  settledTx,
+  writeProjection,
+  type ClaimState,
+  type FraudReads,
+  type FraudWrites,
+} from '../../shared/fraud/store/scoring.ts';
 
 export interface ScoringDeps {
   now: () => string;
@@ -104,6 +112,18 @@ export async function deliverWaitingAlerts(alertIds: readonly (string | undefine
 /** Delivers the events just committed with their alerts; what the bus refuses, the relay delivers. */
 export const deliverAlerts = (events: readonly OutboxEntry[], logger: Logger): Promise<void> => deliverAfterCommit(events, warnOn(logger));
 
+/**
+ * Where a scoring reads and writes, and how it delivers what it committed: the table itself, one
+ * message at a time (directIo), or a batch's view and writes, sent and delivered together (batch.ts).
+ */
+export interface ScoringIo {
+  reads: FraudReads;
+  writes: FraudWrites;
+  deliver(events: readonly OutboxEntry[], logger: Logger): Promise<void>;
+}
+
+export const directIo: ScoringIo = { reads: directReads, writes: directWrites, deliver: deliverAlerts };
+
 const alreadyApplied = (state: ClaimState, eventId: string) =>
   state.appliedEvents.has(eventId) || (state.score !== undefined && !state.score.reversed);
 
@@ -122,18 +142,19 @@ export async function scoreSettledClaim(
   correlationId: string,
   logger: Logger,
   deps: ScoringDeps = defaultDeps,
+  io: ScoringIo = directIo,
 ): Promise<ScoringOutcome> {
   const claim = fromClaimSettled(payload);
-  const state = await readClaimState(claim.ref);
+  const state = await io.reads.claimState(claim.ref, eventId);
   if (alreadyApplied(state, eventId)) return duplicateOf(state, logger);
 
   const [judged, auditDrg] = await Promise.all([
-    judgeClaim(claim, { catalogueFor: deps.catalogueFor, knowledgeFor: deps.knowledgeFor ?? defaultKnowledge() }),
+    judgeClaim(claim, { catalogueFor: deps.catalogueFor, knowledgeFor: deps.knowledgeFor ?? defaultKnowledge() }, io.reads),
     state.grouping ? undefined : auditDrgOrNothing(payload, deps, logger),
   ]);
   if (!judged) throw new PoisonMessageError(`No fraud-rule catalogue in force for region ${claim.region} on ${claim.start}`);
   const { catalogue, score, decision, knowledge } = judged;
-  const projection = await writeProjection(claim, knowledge);
+  const projection = await writeProjection(claim, knowledge, io.writes);
 
   const year = countingYear(claim);
   let latest = state;
@@ -142,7 +163,7 @@ export async function scoreSettledClaim(
   const once = async (attempt: number): Promise<ScoringOutcome | undefined> => {
     const at = deps.now();
     if (attempt > 1) {
-      latest = await readClaimState(claim.ref);
+      latest = await io.reads.claimState(claim.ref, eventId);
       if (alreadyApplied(latest, eventId)) return duplicateOf(latest, logger);
     }
     // The claim's case may already be grouped (CaseGrouped handled first): then it counts with its DRG.
@@ -151,7 +172,7 @@ export async function scoreSettledClaim(
     const drg = grouping ? grouping.drg : auditDrg;
     const counted = countedFor(drg ? { ...claim, drg } : claim, score);
     const providerCatalogue = (await deps.catalogueFor(counted.providerRegion, claim.start)) ?? catalogue;
-    const stored = await readProviderContext(
+    const stored = await io.reads.providerContext(
       { code: claim.provider.code, region: counted.providerRegion, ...(counted.level ? { level: counted.level } : {}) },
       providerMonthsNeeded(providerCatalogue, claim.end),
       year,
@@ -173,22 +194,24 @@ export async function scoreSettledClaim(
     // The region's alert policy: a threshold alert, or a review item below it (pushed, or kept for the daily digest).
     const alert = decision.tier ? claimAlert(claim, score, eventId, at, decision) : undefined;
     const events = [alert, raise].filter((a): a is Alert => a !== undefined && !a.digest).map((a) => alertEvent(a, correlationId));
-    const outcome = await commitSettled({
-      claim,
-      eventId,
-      at,
-      score,
-      decision,
-      projection,
-      counted,
-      ...(alert ? { claimAlert: alert } : {}),
-      provider: { year, score: providerScore, ...(raise ? { raise } : {}) },
-      ...(grouping ? { grouping } : {}),
-      events,
-    });
+    const outcome = await io.writes.commit(
+      settledTx({
+        claim,
+        eventId,
+        at,
+        score,
+        decision,
+        projection,
+        counted,
+        ...(alert ? { claimAlert: alert } : {}),
+        provider: { year, score: providerScore, ...(raise ? { raise } : {}) },
+        ...(grouping ? { grouping } : {}),
+        events,
+      }),
+    );
     if (outcome === 'committed') {
       const alerts = [alert?.alertId, raise?.alertId].filter((a): a is string => Boolean(a));
-      await deliverAlerts(events, logger);
+      await io.deliver(events, logger);
       logger.info('Claim scored', {
         claim: claim.ref,
         score: score.score,
@@ -198,7 +221,7 @@ export async function scoreSettledClaim(
       });
       return { outcome: 'scored', score: score.score, alerts };
     }
-    if (outcome === 'duplicate') return duplicateOf(await readClaimState(claim.ref), logger);
+    if (outcome === 'duplicate') return duplicateOf(await directReads.claimState(claim.ref, eventId), logger);
     // Another claim of this provider committed first (or raised its alert), or the claim's case was
     // grouped meanwhile: read again and redo.
     lost = outcome;

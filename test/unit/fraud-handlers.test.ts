@@ -6,6 +6,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -51,6 +53,16 @@ afterAll(() => {
   dynamo.restore();
   events.restore();
   sqs.restore();
+});
+
+/** BatchGetItem answered from these items: the fraud consumer reads a batch's claims, risk and counters by key together. */
+const batchGetFrom = (items: Record<string, unknown>[]) => (input: BatchGetCommandInput) => ({
+  Responses: Object.fromEntries(
+    Object.entries(input.RequestItems!).map(([table, request]) => [
+      table,
+      items.filter((i) => request.Keys!.some((k) => k.pk === i.pk && k.sk === i.sk)),
+    ]),
+  ),
 });
 
 const alert = () => {
@@ -212,6 +224,12 @@ describe('fraud scoring outbox', () => {
         { pk: 'CLAIM#H0001#C-1', sk: 'EVENT#evt-1' },
       ],
     });
+    dynamo.on(BatchGetCommand).callsFake(
+      batchGetFrom([
+        { pk: 'CLAIM#H0001#C-1', sk: 'SCORE', reversed: false, eventId: 'evt-1', alertId: a.alertId },
+        { pk: 'CLAIM#H0001#C-1', sk: 'EVENT#evt-1' },
+      ]),
+    );
     const waiting = alertEvent(a, 'c-1');
     dynamo.on(GetCommand).resolves({});
     dynamo
@@ -239,6 +257,9 @@ describe('fraud scoring outbox', () => {
     dynamo
       .on(QueryCommand)
       .resolves({ Items: [{ pk: 'CLAIM#H0001#C-1', sk: 'SCORE', reversed: false, eventId: 'evt-1', alertId: a.alertId }] });
+    dynamo
+      .on(BatchGetCommand)
+      .callsFake(batchGetFrom([{ pk: 'CLAIM#H0001#C-1', sk: 'SCORE', reversed: false, eventId: 'evt-1', alertId: a.alertId }]));
     // Out already: its outbox entry was deleted on delivery.
     dynamo.on(GetCommand).resolves({ Item: alertItem(a) });
     dynamo.on(GetCommand, { TableName: 'outbox' }).resolves({});
@@ -321,6 +342,7 @@ describe('fraud scoring of a grouped case (CaseGrouped)', () => {
 
   it('keeps the grouping beside a claim not yet scored, counting nothing (the scoring will count it)', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(BatchGetCommand).callsFake(batchGetFrom([]));
     dynamo.on(BatchWriteCommand).resolves({});
     const { handler } = await import('../../functions/fraud-scoring/handler.ts');
     expect((await handler({ Records: [record(caseGrouped({}), 1)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
@@ -334,8 +356,10 @@ describe('fraud scoring of a grouped case (CaseGrouped)', () => {
     dynamo.on(BatchWriteCommand).resolves({});
     const { handler } = await import('../../functions/fraud-scoring/handler.ts');
     dynamo.on(QueryCommand).resolves({ Items: [scored({ reversed: true })] });
+    dynamo.on(BatchGetCommand).callsFake(batchGetFrom([scored({ reversed: true })]));
     expect((await handler({ Records: [record(caseGrouped({}), 1)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
     dynamo.on(QueryCommand).resolves({ Items: [scored()] });
+    dynamo.on(BatchGetCommand).callsFake(batchGetFrom([scored()]));
     expect(
       (await handler({ Records: [record(caseGrouped({ drg: 'ESQY', ccLevel: null, outcome: 'qy' }), 1)] } as SQSEvent, context))
         .batchItemFailures,
@@ -347,6 +371,7 @@ describe('fraud scoring of a grouped case (CaseGrouped)', () => {
   it('leaves a DIP case (CaseGrouped method dip) out of the DRG rules: nothing kept, nothing counted', async () => {
     dynamo.on(BatchWriteCommand).resolves({});
     dynamo.on(QueryCommand).resolves({ Items: [scored()] });
+    dynamo.on(BatchGetCommand).callsFake(batchGetFrom([scored()]));
     const { handler } = await import('../../functions/fraud-scoring/handler.ts');
     const dip = caseGrouped({ version: '2.0', mdc: null, adrg: null, drg: 'J84|34.51', ccLevel: null, outcome: 'grouped' });
     const detail = {
@@ -364,6 +389,7 @@ describe('fraud scoring of a grouped case (CaseGrouped)', () => {
     dynamo.on(BatchWriteCommand).resolves({});
     dynamo.on(QueryCommand).resolves({ Items: [scored()] });
     dynamo.on(GetCommand).resolves({ Item: { claims: 1, scoreSum: 0 } });
+    dynamo.on(BatchGetCommand).callsFake(batchGetFrom([scored(), { pk: 'PROVIDER#H0001', sk: 'RISK#2026', claims: 1, scoreSum: 0 }]));
     dynamo.on(TransactWriteCommand).resolves({});
     const { handler } = await import('../../functions/fraud-scoring/handler.ts');
     expect((await handler({ Records: [record(caseGrouped({}), 1)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
@@ -392,6 +418,11 @@ describe('fraud scoring of a grouped case (CaseGrouped)', () => {
     dynamo
       .on(QueryCommand)
       .resolves({ Items: [scored({ groupingEventId: 'evt-grp', counted: { ...scored().counted, grouped: 1, ccMcc: 1, drg: 'ES31' } })] });
+    dynamo
+      .on(BatchGetCommand)
+      .callsFake(
+        batchGetFrom([scored({ groupingEventId: 'evt-grp', counted: { ...scored().counted, grouped: 1, ccMcc: 1, drg: 'ES31' } })]),
+      );
     const { handler } = await import('../../functions/fraud-scoring/handler.ts');
     expect((await handler({ Records: [record(caseGrouped({}), 2)] } as SQSEvent, context)).batchItemFailures).toEqual([]);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);

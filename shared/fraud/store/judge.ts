@@ -13,7 +13,7 @@ import { decideAlert, type AlertDecision } from '../alerting.ts';
 import type { FraudClaim } from '../claim.ts';
 import { historyRange, scoreClaim, type ClaimScore } from '../engine.ts';
 import type { FraudCatalogue } from '../rule-catalogue.ts';
-import { readMemberContext } from './scoring.ts';
+import { directReads, type FraudReads } from './scoring.ts';
 
 export interface Judgement {
   catalogue: FraudCatalogue;
@@ -30,11 +30,15 @@ export interface JudgeLookups {
 }
 
 /** Undefined when no catalogue is in force for the claim's region and date (not even the baseline). */
-export async function judgeClaim(claim: FraudClaim, lookups: JudgeLookups): Promise<Judgement | undefined> {
+export async function judgeClaim(
+  claim: FraudClaim,
+  lookups: JudgeLookups,
+  reads: Pick<FraudReads, 'memberContext'> = directReads,
+): Promise<Judgement | undefined> {
   const catalogue = await lookups.catalogueFor(claim.region, claim.start);
   if (!catalogue) return undefined;
   const [member, knowledge] = await Promise.all([
-    readMemberContext(claim, historyRange(catalogue, claim)),
+    reads.memberContext(claim, historyRange(catalogue, claim)),
     lookups.knowledgeFor(claim.region, claim.start),
   ]);
   const score = scoreClaim(catalogue, claim, {

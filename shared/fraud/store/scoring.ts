@@ -94,9 +94,67 @@ export async function readClaimState(ref: ClaimRef): Promise<ClaimState> {
 }
 
 /** Records a claim's DRG result (the latest grouping of the claim wins; writing it again writes the same). */
-export async function writeGrouping(ref: ClaimRef, grouping: StoredGrouping): Promise<void> {
-  await putAll([{ pk: keys.claim(ref), sk: keys.grouping, kind: 'grouping', ...grouping }]);
+export async function writeGrouping(ref: ClaimRef, grouping: StoredGrouping, writes: FraudWrites = directWrites): Promise<void> {
+  await writes.put([{ pk: keys.claim(ref), sk: keys.grouping, kind: 'grouping', ...grouping }]);
 }
+
+/**
+ * Where the scoring reads from. Directly from the table, one claim at a time (these functions), or
+ * from a batch's view of it (store/batch-view.ts), which reads what a whole SQS batch needs together
+ * and answers each claim exactly what these would.
+ */
+export interface FraudReads {
+  /** The claim's score and grouping, and whether this event is applied (consistent). */
+  claimState(ref: ClaimRef, eventId: string): Promise<ClaimState>;
+  memberContext(claim: FraudClaim, range: DateRange | undefined): Promise<MemberContext>;
+  providerContext(p: { code: string; region: string; level?: string }, months: string[], year: number): Promise<ProviderContext>;
+}
+
+/** Where the scoring writes: straight to the table, or into the batch's writes (sent together, store/batch-view.ts). */
+export interface FraudWrites {
+  /** Puts of items keyed by the claim itself (projection, grouping): the same again on a retry. */
+  put(items: readonly Item[]): Promise<void>;
+  /** The earliest recorded death stands. */
+  recordDeath(memberId: string, diedOn: string, recordedBy: string): Promise<void>;
+  commit(tx: EventTx): Promise<CommitOutcome>;
+}
+
+export const directReads: FraudReads = {
+  claimState: (ref) => readClaimState(ref),
+  memberContext: (claim, range) => readMemberContext(claim, range),
+  providerContext: (p, months, year) => readProviderContext(p, months, year),
+};
+
+export const directWrites: FraudWrites = {
+  put: (items) => putAll(items),
+  recordDeath: (memberId, diedOn, recordedBy) => recordDeath(memberId, diedOn, recordedBy),
+  commit: (tx) => sendTransaction(tx),
+};
+
+async function recordDeath(memberId: string, diedOn: string, recordedBy: string): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: alertsTable(),
+        Key: { pk: keys.member(memberId), sk: keys.death },
+        UpdateExpression: 'SET diedOn = :d, recordedBy = :claim',
+        ConditionExpression: 'attribute_not_exists(diedOn) OR diedOn > :d',
+        ExpressionAttributeValues: { ':d': diedOn, ':claim': recordedBy },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** How far back a member's history is read for a range the rules look at (a stay may reach into it). */
+export const historyBounds = (range: DateRange): { from: string; to: string } => ({
+  from: keys.historyBound(addDays(range.from, -STAY_LOOKBACK_DAYS), false),
+  to: keys.historyBound(range.to, true),
+});
+
+/** At most this many scans of one trace code are read (a guard for a code scanned without end). */
+export const TRACE_SCANS_READ = 50;
 
 export interface MemberContext {
   history: ClaimSummary[];
@@ -110,15 +168,15 @@ export async function readMemberContext(claim: FraudClaim, range: DateRange | un
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
           ':pk': keys.member(claim.memberId),
-          ':from': keys.historyBound(addDays(range.from, -STAY_LOOKBACK_DAYS), false),
-          ':to': keys.historyBound(range.to, true),
+          ':from': historyBounds(range).from,
+          ':to': historyBounds(range).to,
         },
       })
     : [];
   const codes = [...new Set(claim.lines.map((l) => l.traceCode).filter((c): c is string => Boolean(c)))];
   const scans = (
     await inParallel(codes, 8, (code) =>
-      queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.trace(code) } }, 50),
+      queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.trace(code) } }, TRACE_SCANS_READ),
     )
   ).flat();
   const death = await dynamoDocumentClient().send(
@@ -139,13 +197,13 @@ export interface ProviderContext {
   year: { claims: number; scoreSum: number; alertId?: string };
 }
 
-const toMonth = (i: Item): ProviderMonthStats => ({
+export const toMonth = (i: Item): ProviderMonthStats => ({
   month: String(i.sk).slice('STATS#'.length),
   claims: Number(i.claims ?? 0),
   groupedCases: Number(i.groupedCases ?? 0),
   ccMccCases: Number(i.ccMccCases ?? 0),
 });
-const toDrg = (i: Item): DrgStats => ({
+export const toDrg = (i: Item): DrgStats => ({
   drg: String(i.sk).split('#')[2]!,
   cases: Number(i.cases ?? 0),
   costFenSum: Number(i.costFenSum ?? 0),
@@ -188,34 +246,29 @@ export async function readProviderContext(
   };
 }
 
-/** Writes the claim's summary (with the courses of treatment the knowledge base says it was a session of), trace scans and (if the discharge records it) the member's death. */
-export async function writeProjection(
-  claim: FraudClaim,
-  knowledge?: KnowledgeBase,
-): Promise<{ historySk: string; traceKeys: { pk: string; sk: string }[] }> {
+/** The claim's summary (with the courses of treatment the knowledge base says it was a session of) and trace scans, as items. */
+export function projectionOf(claim: FraudClaim, knowledge?: KnowledgeBase) {
   const summary = summarise(claim, knowledge);
   const historySk = keys.history(claim.start, claim.ref);
   const scans = traceScans(claim);
   const traceKeys = scans.map((s) => ({ pk: keys.trace(s.traceCode), sk: keys.traceScan(s.ref, s.lineNo) }));
-  await putAll([
+  const items: Item[] = [
     { pk: keys.member(claim.memberId), sk: historySk, kind: 'history', summary },
     ...scans.map((scan, i) => ({ ...traceKeys[i]!, kind: 'trace', scan })),
-  ]);
+  ];
+  return { historySk, traceKeys, items };
+}
+
+/** Writes the claim's summary, trace scans and (if the discharge records it) the member's death. */
+export async function writeProjection(
+  claim: FraudClaim,
+  knowledge?: KnowledgeBase,
+  writes: FraudWrites = directWrites,
+): Promise<{ historySk: string; traceKeys: { pk: string; sk: string }[] }> {
+  const { historySk, traceKeys, items } = projectionOf(claim, knowledge);
+  await writes.put(items);
   if (claim.dischargeStatus && DEATH_DISCHARGE_STATUSES.includes(claim.dischargeStatus)) {
-    try {
-      // The earliest recorded death stands.
-      await dynamoDocumentClient().send(
-        new UpdateCommand({
-          TableName: alertsTable(),
-          Key: { pk: keys.member(claim.memberId), sk: keys.death },
-          UpdateExpression: 'SET diedOn = :d, recordedBy = :claim',
-          ConditionExpression: 'attribute_not_exists(diedOn) OR diedOn > :d',
-          ExpressionAttributeValues: { ':d': claim.end, ':claim': `${claim.ref.providerCode}#${claim.ref.claimNo}` },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await writes.recordDeath(claim.memberId, claim.end, `${claim.ref.providerCode}#${claim.ref.claimNo}`);
   }
   return { historySk, traceKeys };
 }
@@ -262,43 +315,102 @@ export function alertItem(alert: Alert): Item {
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** The counter updates of one count; `claims` is 0 when only a claim's grouped case is added. */
-const counterUpdates = (counted: Counted, providerCode: string, sign: 1 | -1, at: string, claims: ClaimsAdded = 1): TransactItem[] => {
-  const table = alertsTable();
-  const add = (pk: string, sk: string, counters: Record<string, number>, set: Record<string, unknown>): TransactItem => {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const adds = Object.entries(counters).map(([k, v], i) => {
-      names[`#c${i}`] = k;
-      values[`:c${i}`] = sign * v;
-      return `#c${i} :c${i}`;
+/**
+ * An update of a counter item (a month's, a DRG's, the provider's running risk): what it adds and
+ * sets, and the conditions it holds on the item as it was. Kept as data, not as an expression, so
+ * the updates of several claims to one item can be summed into one (a consumer's batch commits its
+ * claims together, and a transaction may name an item once) and so the batch's view of the table
+ * can apply them to what it read (functions/fraud-scoring/batch.ts).
+ */
+export interface CounterOp {
+  pk: string;
+  sk: string;
+  add: Record<string, number>;
+  /** Attributes set; an undefined value is left as it is. */
+  set: Record<string, unknown>;
+  /** The item must exist already (a grouped case re-judges a provider its claim created). */
+  mustExist?: boolean;
+  /** The provider has no alert yet this year: the update raises one. */
+  noAlert?: boolean;
+}
+
+/** One item of a scoring transaction and its role (outcomeOf names the role whose condition failed). */
+export type TxPart = { role: string; item: TransactItem } | { role: string; op: CounterOp };
+
+/** The transaction that applies one event to one claim (and the counters), with the events it commits. */
+export interface EventTx {
+  claimPk: string;
+  parts: TxPart[];
+  /** The outbox entries among the parts: delivered once the transaction is in. */
+  events: readonly OutboxEntry[];
+}
+
+function renderOp(op: CounterOp): TransactItem {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const adds = Object.entries(op.add).map(([k, v], i) => {
+    names[`#c${i}`] = k;
+    values[`:c${i}`] = v;
+    return `#c${i} :c${i}`;
+  });
+  const sets = Object.entries(op.set)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v], i) => {
+      names[`#s${i}`] = k;
+      values[`:s${i}`] = v;
+      return `#s${i} = :s${i}`;
     });
-    const sets = Object.entries(set)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v], i) => {
-        names[`#s${i}`] = k;
-        values[`:s${i}`] = v;
-        return `#s${i} = :s${i}`;
-      });
-    return {
-      Update: {
-        TableName: table,
-        Key: { pk, sk },
-        UpdateExpression: `ADD ${adds.join(', ')}${sets.length ? ` SET ${sets.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    };
+  const conditions = [op.mustExist ? 'attribute_exists(pk)' : '', op.noAlert ? 'attribute_not_exists(alertId)' : ''].filter(Boolean);
+  return {
+    Update: {
+      TableName: alertsTable(),
+      Key: { pk: op.pk, sk: op.sk },
+      UpdateExpression: [adds.length ? `ADD ${adds.join(', ')}` : '', sets.length ? `SET ${sets.join(', ')}` : '']
+        .filter(Boolean)
+        .join(' '),
+      ...(conditions.length ? { ConditionExpression: conditions.join(' AND ') } : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
   };
+}
+
+/**
+ * Two updates of one item as one: the sums added, the later value of what both set; the first one's
+ * existence check (a later one runs on the item the earlier made), and the alert check if either raises.
+ */
+export function mergeOps(a: CounterOp, b: CounterOp): CounterOp {
+  const add = { ...a.add };
+  for (const [k, v] of Object.entries(b.add)) add[k] = (add[k] ?? 0) + v;
+  const set = { ...a.set };
+  for (const [k, v] of Object.entries(b.set)) if (v !== undefined) set[k] = v;
+  return {
+    pk: a.pk,
+    sk: a.sk,
+    add,
+    set,
+    ...(a.mustExist ? { mustExist: true } : {}),
+    ...(a.noAlert || b.noAlert ? { noAlert: true } : {}),
+  };
+}
+
+/** The counter updates of one count; `claims` is 0 when only a claim's grouped case is added. */
+const counterUpdates = (counted: Counted, providerCode: string, sign: 1 | -1, at: string, claims: ClaimsAdded = 1): CounterOp[] => {
+  const op = (pk: string, sk: string, counters: Record<string, number>, set: Record<string, unknown>): CounterOp => ({
+    pk,
+    sk,
+    add: Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, sign * v])),
+    set,
+  });
   const month = { claims, groupedCases: counted.grouped, ccMccCases: counted.ccMcc };
-  const items = [
-    add(keys.provider(providerCode), keys.month(counted.month), month, {
+  const ops = [
+    op(keys.provider(providerCode), keys.month(counted.month), month, {
       providerCode,
       region: counted.providerRegion,
       level: counted.level,
       updatedAt: at,
     }),
-    add(keys.peers(counted.providerRegion, counted.level), keys.month(counted.month), month, {
+    op(keys.peers(counted.providerRegion, counted.level), keys.month(counted.month), month, {
       region: counted.providerRegion,
       level: counted.level,
       updatedAt: at,
@@ -306,12 +418,12 @@ const counterUpdates = (counted: Counted, providerCode: string, sign: 1 | -1, at
   ];
   if (counted.drg) {
     const drg = { cases: 1, costFenSum: counted.costFen, losDaysSum: counted.losDays };
-    items.push(
-      add(keys.provider(providerCode), keys.drg(counted.year, counted.drg), drg, { updatedAt: at }),
-      add(keys.regionDrgs(counted.providerRegion), keys.drg(counted.year, counted.drg), drg, { updatedAt: at }),
+    ops.push(
+      op(keys.provider(providerCode), keys.drg(counted.year, counted.drg), drg, { updatedAt: at }),
+      op(keys.regionDrgs(counted.providerRegion), keys.drg(counted.year, counted.drg), drg, { updatedAt: at }),
     );
   }
-  return items;
+  return ops;
 };
 
 export type CommitOutcome = 'committed' | 'duplicate' | 'provider-alert-taken' | 'conflict';
@@ -334,27 +446,67 @@ function outcomeOf(error: unknown, roles: string[]): CommitOutcome {
  */
 function eventTransaction(pk: string, eventId: string, kind: string, at: string) {
   const table = alertsTable();
-  const roles: string[] = [];
-  const items: TransactItem[] = [];
-  const push = (role: string, item: TransactItem) => {
-    roles.push(role);
-    items.push(item);
-  };
+  const parts: TxPart[] = [];
+  const push = (role: string, item: TransactItem) => parts.push({ role, item });
+  const count = (role: string, op: CounterOp) => parts.push({ role, op });
   push('marker', {
     Put: { TableName: table, Item: { pk, sk: keys.eventMarker(eventId), kind, at }, ConditionExpression: 'attribute_not_exists(pk)' },
   });
-  return {
-    table,
-    push,
-    async commit(): Promise<CommitOutcome> {
-      try {
-        await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
-        return 'committed';
-      } catch (error) {
-        return outcomeOf(error, roles);
+  return { table, push, count, tx: (events: readonly OutboxEntry[] = []): EventTx => ({ claimPk: pk, parts, events }) };
+}
+
+/**
+ * Several claims' transactions as one: each claim's own items in turn, the updates of an item that
+ * several of them count on summed into one where it first appears (mergeOps). One transaction alone
+ * renders exactly as it always has. A claim's key may appear in only one of them.
+ */
+export function renderTransaction(txs: readonly EventTx[]): { items: TransactItem[]; roles: string[] } {
+  const slots: (TxPart & { merged?: CounterOp })[] = [];
+  const byKey = new Map<string, number>();
+  for (const tx of txs) {
+    for (const part of tx.parts) {
+      if (!('op' in part)) {
+        slots.push(part);
+        continue;
       }
-    },
-  };
+      const key = `${part.op.pk}\u0000${part.op.sk}`;
+      const at = byKey.get(key);
+      if (at === undefined) {
+        byKey.set(key, slots.length);
+        slots.push({ role: part.role, op: part.op });
+      } else {
+        const slot = slots[at] as { role: string; op: CounterOp };
+        slots[at] = { role: slot.role, op: mergeOps(slot.op, part.op) };
+      }
+    }
+  }
+  return { items: slots.map((s) => ('op' in s ? renderOp(s.op) : s.item)), roles: slots.map((s) => s.role) };
+}
+
+/** The number of items renderTransaction makes of these transactions (DynamoDB takes at most 100). */
+export function transactionSize(txs: readonly EventTx[]): number {
+  const keysSeen = new Set<string>();
+  let n = 0;
+  for (const tx of txs)
+    for (const part of tx.parts) {
+      if (!('op' in part)) n++;
+      else if (!keysSeen.has(`${part.op.pk}\u0000${part.op.sk}`)) {
+        keysSeen.add(`${part.op.pk}\u0000${part.op.sk}`);
+        n++;
+      }
+    }
+  return n;
+}
+
+/** Sends one claim's transaction; a cancellation is an outcome (which condition failed), anything else an error. */
+export async function sendTransaction(tx: EventTx): Promise<CommitOutcome> {
+  const { items, roles } = renderTransaction([tx]);
+  try {
+    await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    return 'committed';
+  } catch (error) {
+    return outcomeOf(error, roles);
+  }
 }
 
 export interface SettledCommit {
@@ -373,7 +525,8 @@ export interface SettledCommit {
   events: readonly OutboxEntry[];
 }
 
-export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
+/** The transaction that scores a settled claim (sent by the caller's writes: alone, or with its batch). */
+export function settledTx(c: SettledCommit): EventTx {
   const pk = keys.claim(c.claim.ref);
   const stored: StoredScore = {
     ref: c.claim.ref,
@@ -399,7 +552,7 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
     scoredAt: c.at,
     ...(c.grouping ? { groupingEventId: c.grouping.eventId } : {}),
   };
-  const { table, push, commit } = eventTransaction(pk, c.eventId, 'settled', c.at);
+  const { table, push, count, tx } = eventTransaction(pk, c.eventId, 'settled', c.at);
   // A claim is scored once; again only after a reversal (a re-settlement).
   push('score', {
     Put: {
@@ -419,34 +572,28 @@ export async function commitSettled(c: SettledCommit): Promise<CommitOutcome> {
     },
   });
   const p = c.provider;
-  push('risk', {
-    Update: {
-      TableName: table,
-      Key: { pk: keys.provider(c.claim.provider.code), sk: keys.risk(p.year) },
-      UpdateExpression: `ADD claims :one, scoreSum :score, flaggedClaims :flag SET providerCode = :code, #region = :region, riskScore = :risk, claimComponent = :cc, providerHits = :hits, updatedAt = :at${c.counted.level ? ', #level = :level' : ''}${p.raise ? ', alertId = :alert' : ''}`,
-      ...(p.raise ? { ConditionExpression: 'attribute_not_exists(alertId)' } : {}),
-      ExpressionAttributeNames: { '#region': 'region', ...(c.counted.level ? { '#level': 'level' } : {}) },
-      ExpressionAttributeValues: {
-        ':one': 1,
-        ':score': c.score.score,
-        ':flag': c.counted.flagged,
-        ':code': c.claim.provider.code,
-        ':region': c.counted.providerRegion,
-        ':risk': p.score.score,
-        ':cc': p.score.claimComponent,
-        ':hits': p.score.hits,
-        ':at': c.at,
-        ...(c.counted.level ? { ':level': c.counted.level } : {}),
-        ...(p.raise ? { ':alert': p.raise.alertId } : {}),
-      },
+  count('risk', {
+    pk: keys.provider(c.claim.provider.code),
+    sk: keys.risk(p.year),
+    add: { claims: 1, scoreSum: c.score.score, flaggedClaims: c.counted.flagged },
+    set: {
+      providerCode: c.claim.provider.code,
+      region: c.counted.providerRegion,
+      riskScore: p.score.score,
+      claimComponent: p.score.claimComponent,
+      providerHits: p.score.hits,
+      updatedAt: c.at,
+      level: c.counted.level,
+      alertId: p.raise?.alertId,
     },
+    ...(p.raise ? { noAlert: true } : {}),
   });
-  for (const item of counterUpdates(c.counted, c.claim.provider.code, 1, c.at)) push('counter', item);
+  for (const op of counterUpdates(c.counted, c.claim.provider.code, 1, c.at)) count('counter', op);
   for (const alert of [c.claimAlert, p.raise]) {
     if (alert) push('alert', { Put: { TableName: table, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } });
   }
   for (const event of c.events) push('outbox', outboxPut(event));
-  return commit();
+  return tx(c.events);
 }
 
 export interface ReversedCommit {
@@ -459,7 +606,7 @@ export interface ReversedCommit {
 
 export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> {
   const pk = keys.claim(c.ref);
-  const { table, push, commit } = eventTransaction(pk, c.eventId, 'reversed', c.at);
+  const { table, push, count, tx } = eventTransaction(pk, c.eventId, 'reversed', c.at);
   push('score', {
     Update: {
       TableName: table,
@@ -478,15 +625,13 @@ export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> 
     },
   });
   const counted = c.score.counted;
-  push('risk', {
-    Update: {
-      TableName: table,
-      Key: { pk: keys.provider(c.score.providerCode), sk: keys.risk(counted.year) },
-      UpdateExpression: 'ADD claims :minus, scoreSum :score, flaggedClaims :flag SET updatedAt = :at',
-      ExpressionAttributeValues: { ':minus': -1, ':score': -counted.score, ':flag': -counted.flagged, ':at': c.at },
-    },
+  count('risk', {
+    pk: keys.provider(c.score.providerCode),
+    sk: keys.risk(counted.year),
+    add: { claims: -1, scoreSum: -counted.score, flaggedClaims: -counted.flagged },
+    set: { updatedAt: c.at },
   });
-  for (const item of counterUpdates(counted, c.score.providerCode, -1, c.at)) push('counter', item);
+  for (const op of counterUpdates(counted, c.score.providerCode, -1, c.at)) count('counter', op);
   if (c.score.alertId) {
     // The case stays with the regulator: a reversal after an alert may itself be a finding.
     push('case', {
@@ -503,7 +648,7 @@ export async function commitReversed(c: ReversedCommit): Promise<CommitOutcome> 
       },
     });
   }
-  return commit();
+  return sendTransaction(tx());
 }
 
 export interface GroupedCommit {
@@ -524,9 +669,9 @@ export interface GroupedCommit {
  * and stay (for the provider and its peers), the provider's re-judged risk, and a provider alert if
  * the case pushed it over the threshold; all at once, and only once per claim.
  */
-export async function commitGrouped(c: GroupedCommit): Promise<CommitOutcome> {
+export function groupedTx(c: GroupedCommit): EventTx {
   const pk = keys.claim(c.ref);
-  const { table, push, commit } = eventTransaction(pk, c.eventId, 'grouped', c.at);
+  const { table, push, count, tx } = eventTransaction(pk, c.eventId, 'grouped', c.at);
   push('score', {
     Update: {
       TableName: table,
@@ -543,24 +688,23 @@ export async function commitGrouped(c: GroupedCommit): Promise<CommitOutcome> {
     },
   });
   const p = c.provider;
-  push('risk', {
-    Update: {
-      TableName: table,
-      Key: { pk: keys.provider(c.score.providerCode), sk: keys.risk(p.year) },
-      UpdateExpression: `SET riskScore = :risk, claimComponent = :cc, providerHits = :hits, updatedAt = :at${p.raise ? ', alertId = :alert' : ''}`,
-      ConditionExpression: p.raise ? 'attribute_exists(pk) AND attribute_not_exists(alertId)' : 'attribute_exists(pk)',
-      ExpressionAttributeValues: {
-        ':risk': p.score.score,
-        ':cc': p.score.claimComponent,
-        ':hits': p.score.hits,
-        ':at': c.at,
-        ...(p.raise ? { ':alert': p.raise.alertId } : {}),
-      },
+  count('risk', {
+    pk: keys.provider(c.score.providerCode),
+    sk: keys.risk(p.year),
+    add: {},
+    set: {
+      riskScore: p.score.score,
+      claimComponent: p.score.claimComponent,
+      providerHits: p.score.hits,
+      updatedAt: c.at,
+      alertId: p.raise?.alertId,
     },
+    mustExist: true,
+    ...(p.raise ? { noAlert: true } : {}),
   });
   // Claims 0: the claim itself was counted when it was scored; its grouped case and DRG are new.
-  for (const item of counterUpdates(c.grouped, c.score.providerCode, 1, c.at, 0)) push('counter', item);
+  for (const op of counterUpdates(c.grouped, c.score.providerCode, 1, c.at, 0)) count('counter', op);
   if (p.raise) push('alert', { Put: { TableName: table, Item: alertItem(p.raise), ConditionExpression: 'attribute_not_exists(pk)' } });
   for (const event of c.events) push('outbox', outboxPut(event));
-  return commit();
+  return tx(c.events);
 }
