@@ -25,9 +25,10 @@ import { DetailType } from '../../events/catalog.ts';
 import type { ClaimSettledPayload } from '../../events/claims.ts';
 import { eventIdOf } from '../../events/contract.ts';
 import type { OutboxEntry } from '../../shared/events/outbox.ts';
-import { countingYear, fromClaimSettled } from '../../shared/fraud/claim.ts';
+import { countingYear, fromClaimSettled, type ClaimRef } from '../../shared/fraud/claim.ts';
 import { historyRange, providerMonthsNeeded } from '../../shared/fraud/engine.ts';
-import { BatchAbandoned, BatchView, needs } from '../../shared/fraud/store/batch-view.ts';
+import { BatchAbandoned, BatchView, needs, type Range } from '../../shared/fraud/store/batch-view.ts';
+import type { Key } from '../../shared/runtime/batch-items.ts';
 import { putAll, type Item } from '../../shared/fraud/store/dynamo.ts';
 import { keys } from '../../shared/fraud/store/keys.ts';
 import { directWrites, renderTransaction, transactionSize, type EventTx, type FraudWrites } from '../../shared/fraud/store/scoring.ts';
@@ -65,20 +66,19 @@ const claimOf = (detail: unknown): string | undefined => {
 };
 
 /**
- * Asks the view for what a settled claim's scoring will read (as score-claim.ts reads it): a wrong
- * guess costs a request, never an answer, since the view reads what it does not hold.
+ * What a settled claim's scoring will read (as score-claim.ts reads it): a wrong guess costs a
+ * request, never an answer, since the view reads what it does not hold.
  */
-async function planSettled(view: BatchView, detail: ClaimSettledPayload, eventId: string, deps: ScoringDeps): Promise<void> {
+async function settledNeeds(detail: ClaimSettledPayload, deps: ScoringDeps): Promise<{ keys: Key[]; ranges: Range[] } | undefined> {
   const claim = fromClaimSettled(detail);
-  view.want(needs.claimState(claim.ref, eventId));
   const catalogue = await deps.catalogueFor(claim.region, claim.start);
-  if (!catalogue) return;
-  view.want(needs.memberContext(claim, historyRange(catalogue, claim)));
+  if (!catalogue) return undefined;
+  const member = needs.memberContext(claim, historyRange(catalogue, claim));
   const region = claim.provider.region ?? claim.region;
   const providerCatalogue = (await deps.catalogueFor(region, claim.start)) ?? catalogue;
   const p = { code: claim.provider.code, region, ...(claim.provider.level ? { level: claim.provider.level } : {}) };
-  const { keys: k, ranges } = needs.providerContext(p, providerMonthsNeeded(providerCatalogue, claim.end), countingYear(claim));
-  view.want({ keys: k, ranges });
+  const provider = needs.providerContext(p, providerMonthsNeeded(providerCatalogue, claim.end), countingYear(claim));
+  return { keys: [...member.keys, ...provider.keys], ranges: [...member.ranges, ...provider.ranges] };
 }
 
 /** Asks the view for what counting a grouped case will read (as apply-grouping.ts reads it), once its claim's state is read. */
@@ -187,29 +187,40 @@ export async function scoreBatch(
   });
   const io: ScoringIo = { reads: view, writes, deliver: async () => undefined };
 
-  // The plan: everything the batch's settled claims will read, then (once their claims' states are
-  // in) what its grouped cases will, each in one go. A guess that fails costs nothing: the message's
-  // own scoring meets (and reports) whatever failed here.
-  const plan = async (kind: string, step: (detail: unknown, eventId: string) => Promise<void>) => {
-    await Promise.all(
-      messages
-        .filter(({ message }) => message.envelope['detail-type'] === kind)
-        .map(({ message }) => step(message.detail, eventIdOf(message.envelope)).catch(() => undefined)),
-    );
-  };
-  await plan(DetailType.claimSettled, async (detail, eventId) => {
-    const payload = detail as ClaimSettledPayload;
-    if (payload.lines || !payload.linesOmitted) await planSettled(view, payload, eventId, deps);
-  });
-  await plan(DetailType.caseGrouped, async (detail, eventId) => {
-    view.want(needs.claimState((detail as z.output<typeof CaseGrouped.payload>).claim, eventId));
-  });
-  // One after the other: the first reads every claim's state at once, the rest find theirs held.
-  for (const { message } of messages) {
-    if (message.envelope['detail-type'] !== DetailType.caseGrouped) continue;
-    await planGrouped(view, message.detail as z.output<typeof CaseGrouped.payload>, eventIdOf(message.envelope), deps).catch(
-      () => undefined,
-    );
+  // The plan. First every claim's state, with the keys the settled claims will read (members' deaths,
+  // providers' risk and month counters), in one BatchGetItem; then the ranges of the claims not scored
+  // yet (members' history, providers' DRG counters: a redelivery reads none) and what the grouped cases
+  // will read, with the first read that needs them. A guess that fails costs nothing: the message's own
+  // scoring meets (and reports) whatever failed here.
+  const claimMessages = messages
+    .map(({ message }) => ({ kind: message.envelope['detail-type'], detail: message.detail, eventId: eventIdOf(message.envelope) }))
+    .filter((m) => m.kind === DetailType.claimSettled || m.kind === DetailType.caseGrouped);
+  const settledPlans = new Map<number, { keys: Key[]; ranges: Range[] }>();
+  await Promise.all(
+    claimMessages.map(async (m, i) => {
+      view.want(needs.claimState((m.detail as { claim: ClaimRef }).claim, m.eventId));
+      const payload = m.detail as ClaimSettledPayload;
+      if (m.kind !== DetailType.claimSettled || (!payload.lines && payload.linesOmitted)) return;
+      const need = await settledNeeds(payload, deps).catch(() => undefined);
+      if (!need) return;
+      settledPlans.set(i, need);
+      view.want({ keys: need.keys, ranges: [] });
+    }),
+  );
+  // One after the other: the first reads all that was asked for at once, the rest find theirs held.
+  for (const [i, m] of claimMessages.entries()) {
+    try {
+      if (m.kind === DetailType.caseGrouped) {
+        await planGrouped(view, m.detail as z.output<typeof CaseGrouped.payload>, m.eventId, deps);
+        continue;
+      }
+      const state = await view.claimState((m.detail as { claim: ClaimRef }).claim, m.eventId);
+      // Scored already (a redelivery): nothing more is read for it.
+      if (state.appliedEvents.has(m.eventId) || (state.score && !state.score.reversed)) continue;
+      view.want({ keys: [], ranges: settledPlans.get(i)?.ranges ?? [] });
+    } catch {
+      // Met again, and reported, by the message's own scoring.
+    }
   }
 
   for (let index = 0; index < messages.length; index++) {

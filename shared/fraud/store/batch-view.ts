@@ -17,7 +17,7 @@
  * the transaction's conditions (the event marker, the score, the grouping, the provider's alert) refuse
  * it, and the batch's claims are scored again one by one from the table (functions/fraud-scoring/batch.ts).
  */
-import { batchGetAll, keyOf, type Key } from '../../runtime/batch-get.ts';
+import { batchGetAll, keyOf, type Key } from '../../runtime/batch-items.ts';
 import { alertsTable, inParallel, queryAll, type Item } from './dynamo.ts';
 import { keys } from './keys.ts';
 import {
@@ -161,6 +161,8 @@ export class BatchView implements FraudReads {
 
   /** Reads what is not held yet (and what the plan asked for) in one BatchGetItem and one Query per range. */
   async load(need: { keys: Key[]; ranges: Range[] }): Promise<void> {
+    // All held: the plan's wishes wait for a read that needs the table anyway.
+    if (need.keys.every((k) => this.items.has(keyOf(k))) && need.ranges.every((r) => this.heldRange(r))) return;
     const waits =
       need.keys.some((k) => !this.items.has(keyOf(k)) && this.dirty.has(keyOf(k))) ||
       need.ranges.some((r) => !this.heldRange(r) && this.dirtyIn(r));

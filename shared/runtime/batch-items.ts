@@ -1,10 +1,10 @@
 /**
- * Many items of one table by key: 100 keys a BatchGetItem (DynamoDB's limit), the keys DynamoDB
- * leaves unprocessed under load asked again (through the one retry helper), an error if some never
- * come back. A consumer reads what a whole SQS batch needs this way: one request instead of a
- * GetItem or Query per message.
+ * Many items of one table at once: read by key, 100 keys a BatchGetItem, and put, 25 a
+ * BatchWriteItem (DynamoDB's limits); what DynamoDB leaves unprocessed under load is sent again
+ * (through the one retry helper), an error if some of it never goes through. A consumer reads and
+ * writes what a whole SQS batch needs this way: a request per batch instead of one per message.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from './aws-clients.ts';
 import { mapLimit } from './concurrency.ts';
 import { retry } from './retry.ts';
@@ -45,4 +45,24 @@ export async function batchGetAll(table: string, keys: readonly Key[], options: 
     if (left.length > 0) throw new Error(`BatchGetItem on ${table} kept leaving ${left.length} keys unprocessed`);
   });
   return found;
+}
+
+/** Puts items 25 at a time (unconditional: for items a retry writes the same again), sending back what DynamoDB left unprocessed. */
+export async function batchPutAll(
+  table: string,
+  items: readonly Item[],
+  client: DynamoDBDocumentClient = dynamoDocumentClient(),
+): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    const left = await retry(
+      async () => {
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+        return requests.length;
+      },
+      { maxAttempts: 10, baseDelayMs: 100, retryIf: (unprocessed) => unprocessed > 0 },
+    );
+    if (left > 0) throw new Error(`BatchWriteItem on ${table} kept leaving ${left} items unprocessed`);
+  }
 }
