@@ -1,20 +1,17 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createLogger } from '../../shared/runtime/logger.ts';
-import { anyEventConsumer } from '../../shared/queue/consumer.ts';
+import { anyEventBatchConsumer } from '../../shared/queue/consumer.ts';
 import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
 import { isConditionFailure } from '../../shared/runtime/condition-failure.ts';
+import { batchGetAll, batchPutAll, keyOf } from '../../shared/runtime/batch-items.ts';
 import { auditItem } from '../../shared/audit/audit-item.ts';
-import { eventIdOf } from '../../events/contract.ts';
+import { eventIdOf, type EventBridgeEnvelope } from '../../events/contract.ts';
 
 const logger = createLogger('audit');
 
-/**
- * Archives every business event, append-only. The fact's id and time are the key and the write is
- * conditional, so a redelivered message, or the same fact published again (a replayed request and
- * the outbox relay), leaves exactly one record.
- */
-export const handler = anyEventConsumer(logger, async (envelope, { correlationId }) => {
+/** One event archived alone: a put conditional on the key being new (a fact archived already is done). */
+async function archiveOne(envelope: EventBridgeEnvelope, correlationId: string): Promise<void> {
   try {
     await dynamoDocumentClient().send(
       new PutCommand({
@@ -30,4 +27,50 @@ export const handler = anyEventConsumer(logger, async (envelope, { correlationId
     }
     throw error;
   }
+}
+
+/**
+ * Archives every business event, append-only. The fact's id and time are the key, so a redelivered
+ * message, or the same fact published again (a replayed request and the outbox relay), leaves exactly
+ * one record.
+ *
+ * A batch is archived together (issue 17: a request per event was most of this consumer's cost): one
+ * BatchGetItem finds the facts archived already (done, never written again), one BatchWriteItem per
+ * 25 puts the rest. The one race this leaves (two copies of one fact in two batches at the same moment)
+ * writes the same item twice: the item is made from the fact alone (its detail and time as the outbox
+ * keeps them), so the record is the same bytes. If the batched writes fail (a throttle, an item a batch
+ * refuses), each event not yet known to be archived is put alone, conditionally, so a failure is its
+ * own message's only.
+ */
+export const handler = anyEventBatchConsumer(logger, async (messages, inMessage) => {
+  const items = messages.map(({ message, meta }) => auditItem(message, meta.correlationId));
+  const table = tableName('audit');
+  let archived: Set<string>;
+  try {
+    const found = await batchGetAll(table, items, { consistent: true });
+    const known = items.filter((item) => found.has(keyOf(item)));
+    if (known.length) logger.info('Events already archived', { eventIds: known.map((item) => item.eventId) });
+    // A fact twice in the batch is archived by its first message.
+    const fresh = new Map<string, (typeof items)[number]>();
+    for (const item of items) if (!found.has(keyOf(item)) && !fresh.has(keyOf(item))) fresh.set(keyOf(item), item);
+    await batchPutAll(table, [...fresh.values()]);
+    archived = new Set(items.map(keyOf));
+  } catch (error) {
+    logger.warn('Batch archive failed; archiving its events one by one', { error: error instanceof Error ? error.message : String(error) });
+    archived = new Set();
+  }
+  const outcomes: PromiseSettledResult<void>[] = [];
+  // One after the other: each with its own message's keys on its log lines.
+  for (const [i, { message, meta }] of messages.entries()) {
+    if (archived.has(keyOf(items[i]!))) {
+      outcomes.push({ status: 'fulfilled', value: undefined });
+      continue;
+    }
+    try {
+      outcomes.push({ status: 'fulfilled', value: await inMessage(i, () => archiveOne(message, meta.correlationId)) });
+    } catch (reason) {
+      outcomes.push({ status: 'rejected', reason });
+    }
+  }
+  return outcomes;
 });
