@@ -18,7 +18,7 @@ import { accountingDate, capitationExclusion, pooledFundPaid } from '../../share
 import { policies } from '../../shared/policy/store/registry.ts';
 import { yearEndKind } from '../../shared/policy/year-end.ts';
 import { applyCase, applyClaimReversed, applyClaimSettled } from '../../shared/budget/store/facts.ts';
-import { capitationOf, communitiesOfRegion } from '../../shared/budget/store/register.ts';
+import { communitiesOfRegion } from '../../shared/budget/store/register.ts';
 import { RegisterEntryChanged } from '../../events/registers.ts';
 import { applyApprovalFact, applyContractFact } from '../../shared/budget/store/capitated-population.ts';
 
@@ -149,9 +149,10 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
     const date = accountingDate(d.visit);
     const year = Number(date.slice(0, 4));
     const fundPaidFen = pooledFundPaid(d.totals);
+    // The member's capitation is read with the claim's marker (one BatchGetItem), then decided here.
     let communityId: string | null = null;
-    const capitated = await capitationOf(d.memberId, year);
-    if (capitated) {
+    const decide = async (capitated: { communityId: string; region: string } | undefined): Promise<string | null> => {
+      if (!capitated) return null;
       const policy = await policies.forYear(yearEndKind, capitated.region, year);
       if (!policy)
         throw new PoisonMessageError(
@@ -159,8 +160,9 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
         );
       const excluded = capitationExclusion(d, policy);
       if (excluded) logger.info('Claim outside the capitation package', { communityId: capitated.communityId, reason: excluded });
-      else communityId = capitated.communityId;
-    }
+      communityId = excluded ? null : capitated.communityId;
+      return communityId;
+    };
     const outcome = await applyClaimSettled(
       {
         providerCode: d.claim.providerCode,
@@ -169,13 +171,14 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
         fundPaidFen,
         inpatient: d.visit.type === 'inpatient',
         stay: d.visit.type === 'inpatient' || d.visit.type === 'bed-day',
-        communityId,
+        communityId: null,
         settledAt: d.settledAt ?? null,
         ...(d.settlementNo !== undefined ? { settlementNo: d.settlementNo } : {}),
         // Claims without a scheme predate employee settlement: residents'.
         fund: { region: d.region, scheme: d.scheme ?? 'resident', byLayer: d.totals.byLayer ?? { basic: d.totals.fundPaidFen } },
       },
       now,
+      { memberId: d.memberId, year, decide },
     );
     logger.info('Claim projected', { outcome, fundPaidFen, capitation: communityId });
     return;

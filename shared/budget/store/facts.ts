@@ -398,17 +398,40 @@ interface ClaimMarker extends ClaimFact {
  * counts the claim's grouped case again (the case follows the claim), and a stay whose case
  * counts is paid by points: its payment is added to the method's pointed stays.
  */
-export function applyClaimSettled(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
-  return againOnRace(() => applyClaimSettledOnce(f, now));
+export function applyClaimSettled(f: ClaimFact, now: string, capitation?: CapitationCheck): Promise<'applied' | 'already-applied'> {
+  let community: Promise<string | null> | undefined;
+  return againOnRace(() =>
+    applyClaimSettledOnce(f, now, capitation && { ...capitation, decide: (c) => (community ??= capitation.decide(c)) }),
+  );
 }
 
-async function applyClaimSettledOnce(f: ClaimFact, now: string): Promise<'applied' | 'already-applied'> {
+/**
+ * Which community's capitation package a claim counts against, decided on the member's capitation
+ * entry for the year (read with the claim's marker, in the same BatchGetItem: issue 17), once.
+ */
+export interface CapitationCheck {
+  memberId: string;
+  year: number;
+  decide(capitated: { communityId: string; region: string } | undefined): Promise<string | null>;
+}
+
+async function applyClaimSettledOnce(f: ClaimFact, now: string, capitation?: CapitationCheck): Promise<'applied' | 'already-applied'> {
   const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
-  // The claim's marker and its case under each method in one request (each strongly consistent, as
-  // the single reads were; the transaction still holds every one to its state as read).
+  // The claim's marker, its case under each method and the member's capitation in one request (each
+  // strongly consistent; the transaction still holds marker and cases to their state as read).
   const caseKeys = METHODS.map((method) => caseKey(f.providerCode, f.claimNo, method));
-  const read = await batchGet([key, ...caseKeys]);
+  const capitatedKey = capitation ? keys.capitated(capitation.memberId, capitation.year) : undefined;
+  const read = await batchGet([key, ...caseKeys, ...(capitatedKey ? [capitatedKey] : [])]);
   const readAt = (k: { pk: string; sk: string }) => read.get(`${k.pk}|${k.sk}`);
+  if (capitation && capitatedKey) {
+    const entry = readAt(capitatedKey);
+    f = {
+      ...f,
+      communityId: await capitation.decide(
+        entry ? { communityId: entry.communityId as string, region: entry.region as string } : undefined,
+      ),
+    };
+  }
   const marker = readAt(key) as ClaimMarker | undefined;
   if (marker?.state === 'settled') {
     // A re-settlement that overtook its reversal waits for it (redelivered later); the same settlement again is done.
