@@ -33,7 +33,7 @@ type Envelope = {
   'detail-type': string;
   detail: Record<string, unknown> & { eventId?: string; claim?: Record<string, string> };
 };
-const seen: { fraudScoring: Envelope[]; audit: Envelope[] } = { fraudScoring: [], audit: [] };
+const seen: { fraudScoring: Envelope[]; audit: Envelope[]; paymentFacts: Envelope[] } = { fraudScoring: [], audit: [], paymentFacts: [] };
 
 beforeAll(async () => {
   cloud = await startTestCloud();
@@ -50,7 +50,7 @@ beforeAll(async () => {
       kind: 'township-centre',
     });
   cloud.lambda.observe((fn, event) => {
-    if (fn !== 'fraudScoring' && fn !== 'audit') return;
+    if (fn !== 'fraudScoring' && fn !== 'audit' && fn !== 'paymentFacts') return;
     for (const record of (event as { Records: SQSRecord[] }).Records) seen[fn].push(JSON.parse(record.body) as Envelope);
   });
   meter = await startDynamoMeter(cloud.endpoints.dynamodb);
@@ -114,7 +114,7 @@ const asNewClaim = (e: Envelope, suffix: string): Envelope => ({
 });
 
 /** Hands `fn` these messages as SQS batches of `size` with the handlers' DynamoDB calls metered; the function's count. */
-async function metered(fn: 'fraudScoring' | 'audit', envelopes: Envelope[], size: number): Promise<MeterCount> {
+async function metered(fn: 'fraudScoring' | 'audit' | 'paymentFacts', envelopes: Envelope[], size: number): Promise<MeterCount> {
   // Nothing else at work: the consumers have handled what the work before published (alerts, audit entries).
   await eventually(
     async () => (Object.values(await cloud.queueDepths()).every((d) => d.visible + d.inFlight === 0) ? true : undefined),
@@ -132,7 +132,7 @@ async function metered(fn: 'fraudScoring' | 'audit', envelopes: Envelope[], size
   } finally {
     process.env.AWS_ENDPOINT_URL_DYNAMODB = direct;
   }
-  const key = fn === 'fraudScoring' ? 'localFnFraudScoring' : 'localFnAudit';
+  const key = `localFn${fn[0]!.toUpperCase()}${fn.slice(1)}`;
   return meter.counts()[key] ?? { requests: 0, capacityUnits: 0, byOperation: {}, byTarget: {} };
 }
 
@@ -225,6 +225,16 @@ describe('requests per claim downstream', () => {
     }
     // Something to compare: the bills charging a lab test twice hit the rules.
     expect(hits.filter((h) => h.length > 0).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("projects a settled claim into its provider's payment totals in two requests: its marker, cases and the member's capitation read together, one transaction", async () => {
+    const copies = seen.paymentFacts
+      .filter((e) => e['detail-type'] === 'ClaimSettled')
+      .slice(0, 10)
+      .map((e) => asNewClaim(e, 'P'));
+    expect(copies).toHaveLength(10);
+    const count = await metered('paymentFacts', copies, 10);
+    expect(own(count)).toEqual({ 'BatchGetItem yibao-providers': 10, 'TransactWriteItems yibao-providers': 10 });
   });
 
   it('archives a batch of ten events in one BatchGetItem and one BatchWriteItem, and a redelivered batch in one read', async () => {
