@@ -17,6 +17,14 @@ import type { StaffPermission } from '../shared/auth/principal.ts';
 /** The one custom bus every event travels on. */
 export const BUS_NAME = 'yibao';
 
+/**
+ * How long API Gateway keeps the authorizer's decision for one Authorization header (its results
+ * cache): a hospital's system sends the same token with every claim, so the authorizer runs once per
+ * token every five minutes, not once per claim. The token's own expiry is checked on the first call
+ * only, so a token may outlive its `exp` by up to this. The local front keeps the same cache.
+ */
+export const AUTHORIZER_CACHE_TTL_SECONDS = 300;
+
 // ---------------------------------------------------------------------------------------------
 // Tables. Every table uses generic string keys (pk/sk, gsiNpk/gsiNsk) so one table can hold the
 // few item kinds of its domain; the access patterns below say which keys serve which question.

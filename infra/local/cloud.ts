@@ -23,7 +23,7 @@ import { ALLOW_LOCAL_WEBHOOKS_ENV } from '../../shared/fraud/subscription.ts';
 import { createTables, startDynamo, type LocalDynamo } from './dynamo.ts';
 import { startSqs, type LocalSqs } from './sqs.ts';
 import { startLocalBus, type LocalBus } from './bus/server.ts';
-import { startPoller } from './poller.ts';
+import { startPoller, type Poller } from './poller.ts';
 import { startScheduler, type LocalScheduler } from './scheduler.ts';
 import { startHttpFront } from './http-front.ts';
 import { emptyFigures, PHASE_LABELS, type DemoProgress } from './demo/progress.ts';
@@ -98,6 +98,12 @@ export interface LocalCloud {
   setDemoProgress(source: () => DemoProgress): void;
   describe(): Promise<LocalDescription>;
   queueDepths(): Promise<Record<string, { visible: number; inFlight: number; deadLetters: number }>>;
+  /**
+   * Holds every queue's consumer (each finishes the batch in hand; new messages wait in their queues)
+   * and lets them go again. For measuring the request path alone (bench/claims-api.bench.ts): on AWS
+   * the consumers run on capacity of their own, here on the same thread as the API.
+   */
+  consumers: { pause(): void; resume(): void };
   stop(): Promise<void>;
 }
 
@@ -251,6 +257,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.push(() => front.stop());
     setEnv(front.url);
 
+    const pollers: Poller[] = [];
     for (const [queueKey, spec] of Object.entries(queues) as [QueueKey, (typeof queues)[QueueKey]][]) {
       const poller = startPoller({
         sqs: sqs.client,
@@ -261,6 +268,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         invoke: (event) => lambda.invoke(spec.consumer, event, 'sqs'),
         onError: (error) => say(`poller ${queueKey}: ${error instanceof Error ? error.message : String(error)}`),
       });
+      pollers.push(poller);
       stops.push(() => poller.stop());
     }
     say(
@@ -321,6 +329,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       },
       describe,
       queueDepths,
+      consumers: {
+        pause: () => pollers.forEach((p) => p.pause()),
+        resume: () => pollers.forEach((p) => p.resume()),
+      },
       stop: stopAll,
     };
   } catch (error) {

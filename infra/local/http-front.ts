@@ -7,7 +7,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { routeKey, routes, type FunctionKey, type RouteSpec } from '../topology.ts';
+import { AUTHORIZER_CACHE_TTL_SECONDS, routeKey, routes, type FunctionKey, type RouteSpec } from '../topology.ts';
 
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -92,6 +92,37 @@ export interface HttpFrontOptions {
   demoProgress?: () => unknown;
   /** How long the front waits for a route's function (HTTP API: 30 s); a test of the gateway's 503 shortens it. */
   integrationTimeoutMs?: number;
+  /** How long a decision of the authorizer is kept per Authorization header (default: the stack's, AUTHORIZER_CACHE_TTL_SECONDS; 0: none). */
+  authorizerCacheTtlSeconds?: number;
+}
+
+type AuthorizerDecision = APIGatewaySimpleAuthorizerWithContextResult<Record<string, unknown>>;
+
+/** Headers whose decision the front keeps at most (a busy day's tokens); the oldest go first. */
+const AUTHORIZER_CACHE_ENTRIES = 10_000;
+
+/**
+ * API Gateway's authorizer results cache: the decision (allow with its context, or deny) for one
+ * identity source, the Authorization header, kept for the TTL and used for every route. Our
+ * authorizer only authenticates (the route's handler checks the role), so its decision depends on
+ * the token alone, which is what makes one decision good for every route.
+ */
+function authorizerCache(ttlSeconds: number) {
+  const kept = new Map<string, { decision: AuthorizerDecision; until: number }>();
+  return {
+    get(header: string): AuthorizerDecision | undefined {
+      const entry = kept.get(header);
+      if (!entry) return undefined;
+      if (entry.until > Date.now()) return entry.decision;
+      kept.delete(header);
+      return undefined;
+    },
+    set(header: string, decision: AuthorizerDecision): void {
+      if (ttlSeconds <= 0) return;
+      if (kept.size >= AUTHORIZER_CACHE_ENTRIES) kept.delete(kept.keys().next().value as string);
+      kept.set(header, { decision, until: Date.now() + ttlSeconds * 1000 });
+    },
+  };
 }
 
 export type LocalAnswer =
@@ -209,6 +240,7 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2) {
  */
 export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFront> {
   const compiled = routes.map(compileRoute);
+  const decisions = authorizerCache(options.authorizerCacheTtlSeconds ?? AUTHORIZER_CACHE_TTL_SECONDS);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -249,15 +281,19 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
 
     if (matched.route.spec.authorized) {
       if (!event.headers.authorization) return gatewayAnswer(res, 401, 'Unauthorized');
-      let decision: APIGatewaySimpleAuthorizerWithContextResult<Record<string, unknown>>;
-      try {
-        decision = (await options.invoke(
-          'authorizer',
-          toAuthorizerEvent(event, options.region, options.account),
-          'authorizer',
-        )) as typeof decision;
-      } catch {
-        return gatewayAnswer(res, 500, 'Internal Server Error');
+      let decision = decisions.get(event.headers.authorization);
+      if (!decision) {
+        try {
+          decision = (await options.invoke(
+            'authorizer',
+            toAuthorizerEvent(event, options.region, options.account),
+            'authorizer',
+          )) as AuthorizerDecision;
+        } catch {
+          // A failed authorizer is not a decision: nothing is kept, the next request asks again.
+          return gatewayAnswer(res, 500, 'Internal Server Error');
+        }
+        if (decision && typeof decision.isAuthorized === 'boolean') decisions.set(event.headers.authorization, decision);
       }
       if (!decision?.isAuthorized) return gatewayAnswer(res, 403, 'Forbidden');
       (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: decision.context ?? {} };

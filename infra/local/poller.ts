@@ -70,9 +70,18 @@ export function failedIds(result: unknown, records: SQSRecord[]): Set<string> {
   return new Set(failures.map((f) => f.itemIdentifier).filter((id) => records.some((r) => r.messageId === id)));
 }
 
-export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
+/** A queue's consumer on the local cloud: stopped for good, or held (no receive) and let go again. */
+export interface Poller {
+  stop(): Promise<void>;
+  /** Takes no new batch until `resume` (the batch in hand is finished; messages wait in the queue). */
+  pause(): void;
+  resume(): void;
+}
+
+export function startPoller(options: PollerOptions): Poller {
   const abort = new AbortController();
   const { sqs, queue } = options;
+  let held: { released: Promise<void>; release: () => void } | undefined;
 
   const pollOnce = async (): Promise<void> => {
     const received = await sqs.send(
@@ -119,6 +128,8 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
 
   const loop = (async () => {
     while (!abort.signal.aborted) {
+      if (held) await held.released;
+      if (abort.signal.aborted) break;
       try {
         await pollOnce();
       } catch (error) {
@@ -132,7 +143,21 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
   return {
     stop: async () => {
       abort.abort();
+      held?.release();
       await loop;
+    },
+    pause: () => {
+      if (held) return;
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      held = { released, release };
+    },
+    resume: () => {
+      const was = held;
+      held = undefined;
+      was?.release();
     },
   };
 }

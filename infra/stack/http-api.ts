@@ -8,7 +8,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { routes, type FunctionKey } from '../topology.ts';
+import { AUTHORIZER_CACHE_TTL_SECONDS, routes, type FunctionKey } from '../topology.ts';
 import { AUTHORIZER, type Functions } from './functions.ts';
 import { pascal } from './keys.ts';
 
@@ -33,13 +33,12 @@ export function createHttpApi(scope: Construct, functionsByKey: Functions): Api 
     },
   });
 
-  // Caches the decision per Authorization header for 5 minutes; the token's own expiry is checked
-  // on the first call only, so a token may outlive its `exp` by up to the cache TTL.
+  // Caches the decision per Authorization header (AUTHORIZER_CACHE_TTL_SECONDS: why, and what it means for `exp`).
   const authorizer = new HttpLambdaAuthorizer('JwtAuthorizer', functionsByKey[AUTHORIZER], {
     authorizerName: 'jwt',
     responseTypes: [HttpLambdaResponseType.SIMPLE],
     identitySource: ['$request.header.Authorization'],
-    resultsCacheTtl: Duration.minutes(5),
+    resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
   });
 
   const integrations = new Map<FunctionKey, HttpLambdaIntegration>();

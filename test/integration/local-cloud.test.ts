@@ -96,6 +96,27 @@ describe('HTTP front and handlers', () => {
     expect(((await ok.json()) as { error?: { code?: string } }).error?.code).toBeDefined();
   });
 
+  it("keeps the authorizer's decision per token for the stack's TTL, as API Gateway's results cache does", async () => {
+    const authorizerRuns = () => cloud.lambda.invocations.filter((i) => i.trigger === 'authorizer').length;
+    const token = await cloud.mint({ sub: 'cache-1', role: 'staff', permissions: [] }, 2);
+    const before = authorizerRuns();
+    for (let n = 0; n < 3; n++) expect((await api(cloud, 'POST', '/v1/ping', { token, body: {} })).status).toBe(200);
+    expect(authorizerRuns() - before).toBe(1);
+    // Another token is another identity source: decided on its own.
+    const other = await cloud.mint({ sub: 'cache-2', role: 'staff', permissions: [] });
+    expect((await api(cloud, 'POST', '/v1/ping', { token: other, body: {} })).status).toBe(200);
+    expect(authorizerRuns() - before).toBe(2);
+    // A denial is kept too: a forged token is refused again without another run.
+    const forged = `${other.slice(0, -4)}AAAA`;
+    expect((await api(cloud, 'POST', '/v1/ping', { token: forged, body: {} })).status).toBe(403);
+    expect((await api(cloud, 'POST', '/v1/ping', { token: forged, body: {} })).status).toBe(403);
+    expect(authorizerRuns() - before).toBe(3);
+    // As on AWS (infra/stack/http-api.ts), a kept decision outlives the token's own exp until the TTL ends.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await api(cloud, 'POST', '/v1/ping', { token, body: {} })).status).toBe(200);
+    expect(authorizerRuns() - before).toBe(3);
+  });
+
   it('refuses an expired token', async () => {
     const expired = await cloud.mint({ sub: 'x', role: 'staff', permissions: [] }, -10);
     expect((await api(cloud, 'POST', '/v1/ping', { token: expired, body: {} })).status).toBe(403);
@@ -169,6 +190,21 @@ describe('bus, queues and consumers', () => {
     await eventually(() => (eventIdsSeenBy('audit').includes(outpatient) ? true : undefined), 'audit to receive the outpatient claim');
     expect(eventIdsSeenBy('drgGrouping')).not.toContain(outpatient);
     expect(cloud.bus.stats.delivered.inpatientClaimsToDrg).toBeGreaterThanOrEqual(1);
+  });
+
+  it('holds every consumer on request (messages wait in their queues, none is lost) and lets them go again', async () => {
+    cloud.consumers.pause();
+    // A poller already waiting on a receive finishes it: a message sent now may still be taken by
+    // that last receive. Let those end (each waits at most 2 s), then nothing more is received.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const held = await putOnBus('ClaimSettled', claimSettled('C-HOLD-1', 'outpatient'));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(eventIdsSeenBy('fraudScoring')).not.toContain(held);
+    const depths = await cloud.queueDepths();
+    expect(depths.fraudScoring!.visible).toBeGreaterThanOrEqual(1);
+    cloud.consumers.resume();
+    await eventually(() => (eventIdsSeenBy('fraudScoring').includes(held) ? true : undefined), 'fraud scoring to receive it after resume');
+    await eventually(() => (eventIdsSeenBy('audit').includes(held) ? true : undefined), 'audit to receive it after resume');
   });
 
   it('hands consumers complete SQS records, as the Powertools parser demands of real ones', async () => {
