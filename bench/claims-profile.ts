@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile [-- --claims 800] [--meter] [--cpu-prof <file>]`: where a claim's time goes on the
+ * `npm run bench:profile [-- --claims 800] [--meter] [--cpu-prof <file>] [--hold-consumers]`: where a claim's time goes on the
  * local cloud. Sets up the API bench's providers and members (bench/claims-api.bench.ts), warms up,
  * then settles `--claims` bills with 32 providers at once and waits until every consumer has drained
  * its queue, measuring over exactly that window:
@@ -11,7 +11,10 @@
  *   - with --meter, DynamoDB requests and capacity per claim, per function (the metering proxy, a
  *     hop that costs this process CPU of its own, so left out unless asked);
  *   - with --cpu-prof, a V8 CPU profile of this process over the window (open it in Chrome DevTools),
- *     summarised by package and by function.
+ *     summarised by package and by function;
+ *   - with --hold-consumers, the request path alone: every queue's consumer held over the window (on
+ *     AWS they run on capacity of their own), which then ends when the last claim is answered.
+ * The providers post from a thread of their own (bench/claims-load.ts); its CPU is shown apart.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
@@ -21,15 +24,21 @@ import { parseArgs } from 'node:util';
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
 import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
-import { settlementSetUp } from './claims-api.bench.ts';
+import { drained as drainedQueues, settlementSetUp, WARM_UP_PER_PROVIDER } from './claims-api.bench.ts';
 import { percentile, runConcurrently } from './support.ts';
 
 quietNodeVersionNotice();
 const { values } = parseArgs({
-  options: { claims: { type: 'string', default: '800' }, 'cpu-prof': { type: 'string' }, meter: { type: 'boolean', default: false } },
+  options: {
+    claims: { type: 'string', default: '800' },
+    'cpu-prof': { type: 'string' },
+    meter: { type: 'boolean', default: false },
+    'hold-consumers': { type: 'boolean', default: false },
+  },
 });
-const CLAIMS = Number(values.claims);
 const PROVIDERS = 32;
+/** Whole rounds: every provider settles the same number of bills. */
+const CLAIMS = Math.ceil(Number(values.claims) / PROVIDERS) * PROVIDERS;
 
 /** Clock ticks (1/100 s on Linux) of user + system time of a process, from /proc/<pid>/stat. */
 function ticksOf(pid: number): number {
@@ -74,7 +83,20 @@ async function emulatorCpu(java: number): Promise<{ put: number; get: number; tr
     return ((ticksOf(java) - before) * 10) / n;
   };
   try {
-    await perRequest(500, (i) => client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CPU#W${i}`, 'x') })));
+    // The JVM's warm-up (WARM_UP_PER_PROVIDER): unmeasured requests of each kind.
+    await perRequest(3_000, (i) => client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CPU#W${i}`, 'x') })));
+    await perRequest(3_000, (i) =>
+      client.send(new GetItemCommand({ TableName: 'yibao-outbox', Key: { pk: { S: `CPU#W${i}` }, sk: { S: 'x' } }, ConsistentRead: true })),
+    );
+    await perRequest(1_500, (i) =>
+      client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: ['a', 'b', 'c', 'd'].map((sk) => ({
+            Put: { TableName: 'yibao-outbox', Item: item(`CPU#WT${i}`, sk), ConditionExpression: 'attribute_not_exists(pk)' },
+          })),
+        }),
+      ),
+    );
     const put = await perRequest(2_000, (i) =>
       client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CPU#P${i}`, 'x') })),
     );
@@ -97,16 +119,15 @@ async function emulatorCpu(java: number): Promise<{ put: number; get: number; tr
 }
 
 const cloud = await startLocalCloud({ logLevel: 'SILENT' });
+const drained = () => drainedQueues(cloud);
 try {
-  const { settle } = await settlementSetUp(cloud);
+  const { providerLoad } = await settlementSetUp(cloud);
+  const load = providerLoad();
   const java = javaPid();
   const bare = java ? await emulatorCpu(java) : undefined;
-  // Warm-up: every handler loaded, caches filled, the consumers' first messages handled.
-  await Promise.all(
-    Array.from({ length: PROVIDERS }, async (_, p) => {
-      for (let n = 0; n < 3; n++) await settle(p);
-    }),
-  );
+  // Warm-up: every handler loaded, caches filled, the JVM's and V8's hot paths compiled (see
+  // WARM_UP_PER_PROVIDER in bench/claims-api.bench.ts), the consumers' first messages handled.
+  await load.round({ perProvider: WARM_UP_PER_PROVIDER });
   await drained();
 
   // The meter is a proxy hop of its own (this process's CPU): only when asked.
@@ -123,21 +144,14 @@ try {
   const node0 = process.cpuUsage();
   const java0 = java ? ticksOf(java) : 0;
   const machine0 = machineTicks();
+  const hold = values['hold-consumers'] === true;
+  if (hold) cloud.consumers.pause();
   const t0 = performance.now();
-  const latencies: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: PROVIDERS }, async (_, p) => {
-      while (next < CLAIMS) {
-        next++;
-        const s = performance.now();
-        await settle(p);
-        latencies.push(performance.now() - s);
-      }
-    }),
-  );
+  const { latenciesMs: latencies, cpuMs: providersCpuMs } = await load.round({ perProvider: CLAIMS / PROVIDERS });
   const settledMs = performance.now() - t0;
-  await drained();
+  await load.stop();
+  // Held: the window is the settling alone (what the consumers owe waits in their queues).
+  if (!hold) await drained();
   const windowMs = performance.now() - t0;
   const nodeCpu = process.cpuUsage(node0);
   const javaTicks = java ? ticksOf(java) - java0 : Number.NaN;
@@ -165,9 +179,12 @@ try {
   out.push(
     `settled in ${(settledMs / 1000).toFixed(2)} s (${((CLAIMS / settledMs) * 1000).toFixed(1)} claims/s, p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms); consumers drained ${((windowMs - settledMs) / 1000).toFixed(2)} s later`,
   );
-  out.push(`CPU over the ${(windowMs / 1000).toFixed(2)} s window (settling and draining):`);
+  out.push(`CPU over the ${(windowMs / 1000).toFixed(2)} s window (${hold ? 'settling, consumers held' : 'settling and draining'}):`);
   out.push(
     `  this Node process   ${nodeMs.toFixed(0).padStart(7)} ms  ${perClaim(nodeMs)}  (${((nodeMs / windowMs) * 100).toFixed(0)}% of one core)`,
+  );
+  out.push(
+    `    of which the providers' thread (bench/claims-load.ts) ${providersCpuMs.toFixed(0)} ms  ${perClaim(providersCpuMs)}; the local cloud's ${perClaim(nodeMs - providersCpuMs)}`,
   );
   out.push(
     `  DynamoDB Local JVM  ${javaMs.toFixed(0).padStart(7)} ms  ${perClaim(javaMs)}  (${((javaMs / windowMs) * 100).toFixed(0)}% of one core)`,
@@ -216,15 +233,6 @@ try {
   await cloud.stop();
 }
 process.exit(0);
-
-/** Until no queue holds a message (visible or in flight): every consumer has done its part. */
-async function drained(): Promise<void> {
-  for (;;) {
-    const depths = await cloud.queueDepths();
-    if (Object.values(depths).every((d) => d.visible + d.inFlight === 0)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];

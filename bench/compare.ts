@@ -38,7 +38,13 @@ const BASE_DIR = join(work, 'base');
 mkdirSync(work, { recursive: true });
 
 /** The files that measure, copied into the base checkout so both sides are measured by the same code. */
-const HARNESS = ['bench/support.ts', 'bench/claims-api.bench.ts', 'bench/measure.ts', 'infra/local/dynamo-meter.ts'];
+const HARNESS = [
+  'bench/support.ts',
+  'bench/claims-api.bench.ts',
+  'bench/claims-load.ts',
+  'bench/measure.ts',
+  'infra/local/dynamo-meter.ts',
+];
 
 /** Each tool, with arguments that make it exit at once (a usage line or an empty input): its start, not its work. */
 const TOOLS: { script: string; args: string }[] = [
