@@ -34,23 +34,25 @@ async function archiveOne(envelope: EventBridgeEnvelope, correlationId: string):
  * message, or the same fact published again (a replayed request and the outbox relay), leaves exactly
  * one record.
  *
- * A batch is archived together (issue 17: a request per event was most of this consumer's cost): one
- * BatchGetItem finds the facts archived already (done, never written again), one BatchWriteItem per
- * 25 puts the rest. The one race this leaves (two copies of one fact in two batches at the same moment)
- * writes the same item twice: the item is made from the fact alone (its detail and time as the outbox
- * keeps them), so the record is the same bytes. If the batched writes fail (a throttle, an item a batch
- * refuses), each event not yet known to be archived is put alone, conditionally, so a failure is its
- * own message's only.
+ * A batch is archived together (issue 17: a request per event was most of this consumer's cost), in
+ * one BatchWriteItem per 25 events. A put there cannot be conditional; it needs not be: the item is
+ * made from the fact alone (its detail and commit time as the outbox keeps them, its correlation id
+ * from the detail), so the same fact published twice writes the same bytes under the same key, and
+ * the record stays as it was. A message SQS brings back (received before) is looked for first, in one
+ * BatchGetItem for those of the batch, and one found is done without a write. If the batched writes
+ * fail (a throttle, an item a batch refuses), each event is put alone, conditionally, so a failure is
+ * its own message's only.
  */
 export const handler = anyEventBatchConsumer(logger, async (messages, inMessage) => {
   const items = messages.map(({ message, meta }) => auditItem(message, meta.correlationId));
   const table = tableName('audit');
   let archived: Set<string>;
   try {
-    const found = await batchGetAll(table, items, { consistent: true });
+    const again = items.filter((_, i) => Number(messages[i]!.meta.record.attributes?.ApproximateReceiveCount ?? 1) > 1);
+    const found = again.length ? await batchGetAll(table, again, { consistent: true }) : new Map<string, unknown>();
     const known = items.filter((item) => found.has(keyOf(item)));
     if (known.length) logger.info('Events already archived', { eventIds: known.map((item) => item.eventId) });
-    // A fact twice in the batch is archived by its first message.
+    // A fact twice in the batch is written once.
     const fresh = new Map<string, (typeof items)[number]>();
     for (const item of items) if (!found.has(keyOf(item)) && !fresh.has(keyOf(item))) fresh.set(keyOf(item), item);
     await batchPutAll(table, [...fresh.values()]);
