@@ -22,8 +22,7 @@ import { alertsTable, inParallel, queryAll, type Item } from './dynamo.ts';
 import { keys } from './keys.ts';
 import {
   historyBounds,
-  toDrg,
-  toMonth,
+  providerContextOf,
   TRACE_SCANS_READ,
   type ClaimState,
   type CounterOp,
@@ -244,17 +243,7 @@ export class BatchView implements FraudReads {
     const ownDrgs = await this.range(need.ranges[0]!);
     // The region's DRG table is only worth reading when the provider has grouped cases to compare.
     const regionDrgs = ownDrgs.length ? await this.range({ pk: keys.regionDrgs(p.region), prefix: keys.drgYear(year) }) : [];
-    return {
-      own: own.map(toMonth),
-      peers: peers.map(toMonth),
-      ownDrgs: ownDrgs.map(toDrg),
-      regionDrgs: regionDrgs.map(toDrg),
-      year: {
-        claims: Number(risk?.claims ?? 0),
-        scoreSum: Number(risk?.scoreSum ?? 0),
-        ...(typeof risk?.alertId === 'string' ? { alertId: risk.alertId } : {}),
-      },
-    };
+    return providerContextOf({ own, peers, ownDrgs, regionDrgs, risk });
   }
 
   /** Items the batch puts (sent before its transaction). */

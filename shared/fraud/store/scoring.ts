@@ -197,13 +197,13 @@ export interface ProviderContext {
   year: { claims: number; scoreSum: number; alertId?: string };
 }
 
-export const toMonth = (i: Item): ProviderMonthStats => ({
+const toMonth = (i: Item): ProviderMonthStats => ({
   month: String(i.sk).slice('STATS#'.length),
   claims: Number(i.claims ?? 0),
   groupedCases: Number(i.groupedCases ?? 0),
   ccMccCases: Number(i.ccMccCases ?? 0),
 });
-export const toDrg = (i: Item): DrgStats => ({
+const toDrg = (i: Item): DrgStats => ({
   drg: String(i.sk).split('#')[2]!,
   cases: Number(i.cases ?? 0),
   costFenSum: Number(i.costFenSum ?? 0),
@@ -233,15 +233,27 @@ export async function readProviderContext(
   ]);
   // The region's DRG table is only worth reading when the provider has grouped cases to compare.
   const regionDrgs = ownDrgs.length ? await drgs(keys.regionDrgs(p.region)) : [];
+  return providerContextOf({ own, peers, ownDrgs, regionDrgs, risk: risk.Item });
+}
+
+/** A provider's context from the items read (wherever they were read: the table, or a batch's view). */
+export function providerContextOf(read: {
+  own: Item[];
+  peers: Item[];
+  ownDrgs: Item[];
+  regionDrgs: Item[];
+  risk: Item | undefined;
+}): ProviderContext {
+  const { risk } = read;
   return {
-    own: own.map(toMonth),
-    peers: peers.map(toMonth),
-    ownDrgs: ownDrgs.map(toDrg),
-    regionDrgs: regionDrgs.map(toDrg),
+    own: read.own.map(toMonth),
+    peers: read.peers.map(toMonth),
+    ownDrgs: read.ownDrgs.map(toDrg),
+    regionDrgs: read.regionDrgs.map(toDrg),
     year: {
-      claims: Number(risk.Item?.claims ?? 0),
-      scoreSum: Number(risk.Item?.scoreSum ?? 0),
-      ...(typeof risk.Item?.alertId === 'string' ? { alertId: risk.Item.alertId } : {}),
+      claims: Number(risk?.claims ?? 0),
+      scoreSum: Number(risk?.scoreSum ?? 0),
+      ...(typeof risk?.alertId === 'string' ? { alertId: risk.alertId } : {}),
     },
   };
 }
