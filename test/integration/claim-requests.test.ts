@@ -12,7 +12,7 @@ import { localName } from '../../infra/topology.ts';
 import { startDynamoMeter, type DynamoMeter } from '../../infra/local/dynamo-meter.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from '../support/id-numbers.ts';
-import { api, registerProvider, startTestCloud } from '../support/local-cloud.ts';
+import { api, enrolTekunResident, registerProvider, startTestCloud } from '../support/local-cloud.ts';
 import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 
 let cloud: LocalCloud;
@@ -40,20 +40,7 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-async function member(): Promise<string> {
-  const res = await api(cloud, 'POST', '/v1/members', {
-    token: staff,
-    body: {
-      idNumber: nextIdNumber('210902', '002'),
-      year: 2020,
-      region: '210900',
-      scheme: 'resident',
-      categories: [{ code: 'tekun', validFrom: '2019-01-01' }],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.member.memberId;
-}
+const member = (): Promise<string> => enrolTekunResident(cloud, staff, nextIdNumber('210902', '002'));
 
 const bill = (memberId: string, claimNo: string) => ({
   providerCode: CLINIC,

@@ -51,6 +51,16 @@ export async function registerProvider(
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
+/** Enrols a resident of 210900 for 2020 with the 特困 category (a member every claim test can settle for); its member id. */
+export async function enrolTekunResident(cloud: LocalCloud, token: string, idNumber: string): Promise<string> {
+  const res = await api(cloud, 'POST', '/v1/members', {
+    token,
+    body: { idNumber, year: 2020, region: '210900', scheme: 'resident', categories: [{ code: 'tekun', validFrom: '2019-01-01' }] },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.member.memberId;
+}
+
 /** Polls until `probe` returns a value (not undefined) or the deadline passes. */
 export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
