@@ -236,6 +236,10 @@ export default async function claimsApiBench(report: Report): Promise<void> {
     process.env.AWS_ENDPOINT_URL_DYNAMODB = meter.endpoint;
     try {
       await runConcurrently(METERED_CLAIMS, 32, (i) => settle(i % PROVIDERS));
+      // The consumers' clients point at the meter too: let them finish there. Moving the variable
+      // back remakes every client (shared/runtime/aws-clients.ts), failing their requests in flight,
+      // and a failed message waits out its queue's visibility timeout (30 minutes for some).
+      await drained(cloud);
     } finally {
       process.env.AWS_ENDPOINT_URL_DYNAMODB = direct;
     }
