@@ -17,10 +17,8 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsComma
 import { startLocalCloud, type LocalCloud } from '../infra/local/cloud.ts';
 import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
 import { checkCharacter } from '../shared/enrolment/id-number.ts';
-import type { Bill } from '../shared/settlement/bill.ts';
-import { generatedInpatientBill, generatedOutpatientBill, seededRandom } from '../shared/settlement/examples.ts';
 import { percentile, reportLatencies, runConcurrently, type Report } from './support.ts';
-import { startProviderLoad } from './claims-load.ts';
+import { billMaker, postJson, startProviderLoad } from './claims-load.ts';
 
 const PROVIDERS = 32;
 const MEMBERS = 128;
@@ -38,30 +36,8 @@ export const WARM_UP_PER_PROVIDER = 30;
 const LEVELS = ['tertiary', 'secondary', 'primary', 'primary'] as const;
 const DISTRICTS = ['330902', '330903', '330921', '330922'];
 
-interface Answer {
-  status: number;
-  body: any;
-}
-
-/**
- * One POST. A connection the server closed just as it was reused (keep-alive's race, frequent on a
- * loaded machine) is sent again: every request here is idempotent (a claim by provider and claim
- * number, a member by ID number), so a repeat answers as the first would have, or replays it.
- */
-async function post(cloud: LocalCloud, path: string, token: string, body: unknown): Promise<Answer> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const res = await fetch(`${cloud.apiUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json() };
-    } catch (error) {
-      if (attempt >= 3) throw error;
-    }
-  }
-}
+/** One POST to the local API (bench/claims-load.ts: a dropped keep-alive connection is sent again; every request here is idempotent). */
+const post = (cloud: LocalCloud, path: string, token: string, body: unknown) => postJson(`${cloud.apiUrl}${path}`, token, body);
 
 /** Zhoushan 2024 residents enrolled through the API, 8 at a time; one in four is 特困 (every layer settles). */
 async function enrolMembers(cloud: LocalCloud, staff: string, count: number, offset: number): Promise<string[]> {
@@ -193,15 +169,7 @@ export async function settlementSetUp(cloud: LocalCloud) {
   }
   const members = await enrolMembers(cloud, staff, MEMBERS, 0);
   const tokens = await Promise.all(providers.map((p) => cloud.mint({ sub: `his-${p.code}`, role: 'provider', providerCode: p.code })));
-  const random = seededRandom(2024);
-  let claims = 0;
-  const billFor = (provider: number, memberId?: string): Bill => {
-    const p = providers[provider]!;
-    const claimNo = `BENCH-${claims++}`;
-    const bill =
-      p.level === 'primary' ? generatedOutpatientBill(random, claimNo, 5, 2024) : generatedInpatientBill(random, claimNo, 30, 2024);
-    return { ...bill, providerCode: p.code, memberId: memberId ?? members[Math.floor(random() * members.length)]! };
-  };
+  const billFor = billMaker(2024, providers, members, 'BENCH-');
   const settle = async (provider: number, memberId?: string) => {
     const res = await post(cloud, '/v1/claims', tokens[provider]!, billFor(provider, memberId));
     // 200: a repeat after a dropped connection replayed the settlement the first attempt made.

@@ -58,7 +58,7 @@ type FromWorker = { result: RoundResult } | { error: string };
  * loaded machine) is sent again: a claim is idempotent by provider and claim number, so a repeat
  * answers as the first would have, or replays it.
  */
-async function post(url: string, token: string, body: unknown): Promise<{ status: number; body: unknown }> {
+export async function postJson(url: string, token: string, body: unknown): Promise<{ status: number; body: any }> {
   for (let attempt = 1; ; attempt++) {
     try {
       const res = await fetch(url, {
@@ -73,16 +73,30 @@ async function post(url: string, token: string, body: unknown): Promise<{ status
   }
 }
 
-function providerLoad(setUp: LoadSetUp) {
-  const random = seededRandom(setUp.seed);
+/**
+ * The bench's bills, from one seed: a 30-line inpatient bill at tertiary and secondary providers, a
+ * 5-line outpatient one at primary ones, for a random member or the one named; claim numbers
+ * `<prefix><n>`. Zhoushan 2024.
+ */
+export function billMaker(
+  seed: number,
+  providers: readonly { code: string; level: string }[],
+  members: readonly string[],
+  prefix: string,
+): (provider: number, memberId?: string) => Bill {
+  const random = seededRandom(seed);
   let claims = 0;
-  const billFor = (provider: number): Bill => {
-    const p = setUp.providers[provider]!;
-    const claimNo = `${setUp.claimPrefix}${claims++}`;
+  return (provider, memberId) => {
+    const p = providers[provider]!;
+    const claimNo = `${prefix}${claims++}`;
     const bill =
       p.level === 'primary' ? generatedOutpatientBill(random, claimNo, 5, 2024) : generatedInpatientBill(random, claimNo, 30, 2024);
-    return { ...bill, providerCode: p.code, memberId: setUp.members[Math.floor(random() * setUp.members.length)]! };
+    return { ...bill, providerCode: p.code, memberId: memberId ?? members[Math.floor(random() * members.length)]! };
   };
+}
+
+function providerLoad(setUp: LoadSetUp) {
+  const billFor = billMaker(setUp.seed, setUp.providers, setUp.members, setUp.claimPrefix);
   return async ({ perProvider, path = '/v1/claims' }: Round): Promise<RoundResult> => {
     const latenciesMs: number[] = [];
     const cpu0 = threadCpuMs();
@@ -92,7 +106,7 @@ function providerLoad(setUp: LoadSetUp) {
         for (let n = 0; n < perProvider; n++) {
           const bill = billFor(provider);
           const t0 = performance.now();
-          const res = await post(`${setUp.apiUrl}${path}`, p.token, bill);
+          const res = await postJson(`${setUp.apiUrl}${path}`, p.token, bill);
           latenciesMs.push(performance.now() - t0);
           // 200: a replay (settlement) or the answer (pre-settlement); 201: settled now.
           if (res.status !== 201 && res.status !== 200)

@@ -20,6 +20,7 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { caseGroupedEvent } from '../../functions/drg-grouping/record-case.ts';
 import { shardOf } from '../../shared/events/outbox.ts';
 import type { CaseItem } from '../../shared/drg/store/case.ts';
+import { claimSettledEnvelope, sqsRecord } from '../support/sqs-records.ts';
 
 // The policies table is an edge too: these tests read the shipped policies only (no table).
 vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
@@ -58,27 +59,7 @@ const claim = (over: Record<string, unknown> = {}) => ({
   meta: { schemaVersion: 1, correlationId: 'corr-1' },
   ...over,
 });
-const record = (detail: unknown, id = 'm-1'): SQSRecord => ({
-  messageId: id,
-  receiptHandle: `rh-${id}`,
-  body: JSON.stringify({
-    version: '0',
-    id: `e-${id}`,
-    'detail-type': 'ClaimSettled',
-    source: 'yibao.adjudication',
-    account: '0',
-    time: '2026-05-06T10:00:00Z',
-    region: 'cn-north-1',
-    resources: [],
-    detail,
-  }),
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:cn-north-1:0:yibao-drgGrouping',
-  awsRegion: 'cn-north-1',
-});
+const record = (detail: unknown, id = 'm-1'): SQSRecord => sqsRecord(id, claimSettledEnvelope(`e-${id}`, detail), 'yibao-drgGrouping');
 
 const storedCase = (published: boolean) => ({
   pk: 'PROVIDER#ZS0001#YEAR#2026',

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSRecord } from 'aws-lambda';
+import { claimSettledEnvelope, sqsRecord } from '../support/sqs-records.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
@@ -25,19 +26,10 @@ beforeEach(() => {
 });
 afterEach(() => dynamo.reset());
 
-const settled = (providerCode: string, claimNo: string, id: string): SQSRecord => ({
-  messageId: id,
-  receiptHandle: `rh-${id}`,
-  body: JSON.stringify({
-    version: '0',
-    id: `e-${id}`,
-    'detail-type': 'ClaimSettled',
-    source: 'yibao.adjudication',
-    account: '0',
-    time: '2026-05-06T10:00:00Z',
-    region: 'cn-north-1',
-    resources: [],
-    detail: {
+const settled = (providerCode: string, claimNo: string, id: string): SQSRecord =>
+  sqsRecord(
+    id,
+    claimSettledEnvelope(`e-${id}`, {
       claim: { providerCode, claimNo },
       memberId: 'M-1',
       region: '330900',
@@ -46,15 +38,9 @@ const settled = (providerCode: string, claimNo: string, id: string): SQSRecord =
       diagnoses: { principal: 'J06.900', secondary: [] },
       totals: { billedFen: 10_000, fundPaidFen: 7_000, patientPaidFen: 3_000 },
       meta: { schemaVersion: 1, correlationId: `corr-${id}` },
-    },
-  }),
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:cn-north-1:0:yibao-paymentFacts',
-  awsRegion: 'cn-north-1',
-});
+    }),
+    'yibao-paymentFacts',
+  );
 
 describe('a batch of payment facts', () => {
   it("projects one provider's facts one at a time and different providers' side by side", async () => {
