@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSRecord } from 'aws-lambda';
+import { sqsRecord } from '../support/sqs-records.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
@@ -23,17 +24,7 @@ afterEach(() => dynamo.reset());
 type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
 const lambda = async (module: Promise<{ handler: unknown }>) => ({ handler: (await module).handler as AnyHandler });
 
-const record = (messageId: string, body: unknown): SQSRecord => ({
-  messageId,
-  receiptHandle: `rh-${messageId}`,
-  body: typeof body === 'string' ? body : JSON.stringify(body),
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:cn-north-1:0:q',
-  awsRegion: 'cn-north-1',
-});
+const record = (messageId: string, body: unknown): SQSRecord => sqsRecord(messageId, body, 'q');
 const envelope = (id: string, detailType: string, detail: Record<string, unknown>) => ({
   version: '0',
   id,

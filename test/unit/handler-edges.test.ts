@@ -13,6 +13,7 @@ import { PingReceived } from '../../events/platform.ts';
 import { httpRoutes } from '../../shared/http/api.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { badRequest } from '../../shared/http/errors.ts';
+import { sqsRecord } from '../support/sqs-records.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
@@ -30,17 +31,7 @@ afterEach(() => {
   events.reset();
 });
 
-const record = (messageId: string, body: unknown): SQSRecord => ({
-  messageId,
-  receiptHandle: `rh-${messageId}`,
-  body: typeof body === 'string' ? body : JSON.stringify(body),
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:cn-north-1:0:yibao-audit',
-  awsRegion: 'cn-north-1',
-});
+const record = (messageId: string, body: unknown): SQSRecord => sqsRecord(messageId, body, 'yibao-audit');
 const envelope = (id: string, detail: Record<string, unknown> = { meta: { schemaVersion: 1, correlationId: `c-${id}` } }) => ({
   version: '0',
   id,
