@@ -48,8 +48,11 @@ export const warningNotice = (warning: FundWarningPayload, warningId: string): N
   body: (subscriptionId) => warningWebhookBody(warning, warningId, subscriptionId),
 });
 
-export async function deliverNotice(notice: Notice, deps: { post: Post; now: () => Date }): Promise<DeliveryOutcome> {
-  const subscriptions = (await regionSubscriptions(notice.region)).filter(notice.matches);
+export async function deliverNotice(
+  notice: Notice,
+  deps: { post: Post; now: () => Date; subscriptionsOf?: (region: string) => Promise<SealedSubscription[]> },
+): Promise<DeliveryOutcome> {
+  const subscriptions = (await (deps.subscriptionsOf ?? regionSubscriptions)(notice.region)).filter(notice.matches);
   const states = subscriptions.length ? await readDeliveries(notice.partition) : new Map();
   const outcome: DeliveryOutcome = { delivered: [], failed: [], alreadyDelivered: [] };
   await Promise.all(

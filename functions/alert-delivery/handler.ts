@@ -1,7 +1,8 @@
 import { createLogger } from '../../shared/runtime/logger.ts';
-import { eventConsumer } from '../../shared/queue/consumer.ts';
+import { eventBatchConsumer, type RecordMeta } from '../../shared/queue/consumer.ts';
+import { regionSubscriptions, type SealedSubscription } from '../../shared/fraud/store/subscription.ts';
 import { FundWarningRaised } from '../../events/budget.ts';
-import { eventIdOf } from '../../events/contract.ts';
+import { eventIdOf, type EventBridgeEnvelope } from '../../events/contract.ts';
 import { FraudAlertRaised, fraudAlertPayload } from '../../events/fraud.ts';
 import { queues } from '../../infra/topology.ts';
 import { backoffSeconds, warningIdOf } from '../../shared/fraud/delivery.ts';
@@ -28,13 +29,17 @@ export class DeliveryFailedError extends Error {
  * regulators' webhooks that subscribed to it. A delivery that fails is retried with the message (see
  * shared/fraud/delivery.ts): backoff between receives, the dead-letter queue after the last.
  */
-export const handler = eventConsumer(logger, ACCEPTED_EVENTS, async ({ envelope, contract, detail }, { record }) => {
+async function deliverOne(
+  { envelope, contract, detail }: { envelope: EventBridgeEnvelope; contract: unknown; detail: unknown },
+  record: RecordMeta['record'],
+  subscriptionsOf: (region: string) => Promise<SealedSubscription[]>,
+): Promise<void> {
   const notice =
     contract === FundWarningRaised
       ? warningNotice(FundWarningRaised.detail.parse(detail), warningIdOf(eventIdOf(envelope)))
       : alertNotice(fraudAlertPayload.parse(detail));
   const receive = Number(record.attributes.ApproximateReceiveCount) || 1;
-  const outcome = await deliverNotice(notice, { post, now: () => new Date() });
+  const outcome = await deliverNotice(notice, { post, now: () => new Date(), subscriptionsOf });
   logger.info(notice.type === 'fund.warning.raised' ? 'Fund warning delivery' : 'Alert delivery', {
     [notice.type === 'fund.warning.raised' ? 'warningId' : 'alertId']: notice.id,
     receive,
@@ -56,4 +61,17 @@ export const handler = eventConsumer(logger, ACCEPTED_EVENTS, async ({ envelope,
   await Promise.all(outcome.failed.map((f) => markDeliveryState(notice.partition, f.subscriptionId, { state: 'failing', nextAttemptAt })));
   await retryAfter(record, delay);
   throw new DeliveryFailedError(`${what}: ${outcome.failed.length} subscription(s) failed; retry in ${delay} s`);
+}
+
+/**
+ * A batch's notices delivered side by side, each failing (and retried by SQS) on its own; a region's
+ * subscriptions are read once for the batch (issue 17: a query per alert was this consumer's every request).
+ */
+export const handler = eventBatchConsumer(logger, ACCEPTED_EVENTS, (messages, inMessage) => {
+  const read = new Map<string, Promise<SealedSubscription[]>>();
+  const subscriptionsOf = (region: string) => {
+    if (!read.has(region)) read.set(region, regionSubscriptions(region));
+    return read.get(region)!;
+  };
+  return Promise.allSettled(messages.map(({ message, meta }, i) => inMessage(i, () => deliverOne(message, meta.record, subscriptionsOf))));
 });

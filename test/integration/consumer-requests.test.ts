@@ -33,7 +33,12 @@ type Envelope = {
   'detail-type': string;
   detail: Record<string, unknown> & { eventId?: string; claim?: Record<string, string> };
 };
-const seen: { fraudScoring: Envelope[]; audit: Envelope[]; paymentFacts: Envelope[] } = { fraudScoring: [], audit: [], paymentFacts: [] };
+const seen: Record<'fraudScoring' | 'audit' | 'paymentFacts' | 'alertDelivery', Envelope[]> = {
+  fraudScoring: [],
+  audit: [],
+  paymentFacts: [],
+  alertDelivery: [],
+};
 
 beforeAll(async () => {
   cloud = await startTestCloud();
@@ -50,8 +55,9 @@ beforeAll(async () => {
       kind: 'township-centre',
     });
   cloud.lambda.observe((fn, event) => {
-    if (fn !== 'fraudScoring' && fn !== 'audit' && fn !== 'paymentFacts') return;
-    for (const record of (event as { Records: SQSRecord[] }).Records) seen[fn].push(JSON.parse(record.body) as Envelope);
+    if (!(fn in seen)) return;
+    for (const record of (event as { Records: SQSRecord[] }).Records)
+      seen[fn as keyof typeof seen].push(JSON.parse(record.body) as Envelope);
   });
   meter = await startDynamoMeter(cloud.endpoints.dynamodb);
 });
@@ -101,12 +107,7 @@ const asNewClaim = (e: Envelope, suffix: string): Envelope => ({
 });
 
 /** Hands `fn` these messages as SQS batches of `size` with the handlers' DynamoDB calls metered; the function's count. */
-async function metered(
-  fn: 'fraudScoring' | 'audit' | 'paymentFacts',
-  envelopes: Envelope[],
-  size: number,
-  receiveCount = 1,
-): Promise<MeterCount> {
+async function metered(fn: keyof typeof seen, envelopes: Envelope[], size: number, receiveCount = 1): Promise<MeterCount> {
   // Nothing else at work: the consumers have handled what the work before published (alerts, audit entries).
   await eventually(
     async () => (Object.values(await cloud.queueDepths()).every((d) => d.visible + d.inFlight === 0) ? true : undefined),
@@ -244,6 +245,14 @@ describe('requests per claim downstream', () => {
     expect(copies).toHaveLength(10);
     const count = await metered('paymentFacts', copies, 10);
     expect(own(count)).toEqual({ 'BatchGetItem yibao-providers': 10, 'TransactWriteItems yibao-providers': 10 });
+  });
+
+  it("delivers a batch's alerts reading their region's subscriptions once", async () => {
+    const alerts = seen.alertDelivery.filter((e) => e['detail-type'] === 'FraudAlertRaised').slice(0, 3);
+    expect(alerts.length).toBe(3);
+    expect(new Set(alerts.map((e) => e.detail.region)).size).toBe(1);
+    const count = await metered('alertDelivery', alerts, 5, 2);
+    expect(count.byTarget).toEqual({ 'Query yibao-alerts': 1 });
   });
 
   it('archives a batch of ten events in one BatchWriteItem, a redelivered batch in one read, and a fact published again as it was', async () => {
