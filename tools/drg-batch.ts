@@ -21,6 +21,7 @@ import cliProgress from 'cli-progress';
 import { parseDrgCase, type GroupOptions, type Outcome } from '../shared/drg/case.ts';
 import { GROUPER_VERSIONS, type GrouperVersion } from '../shared/drg/package.ts';
 import { grouperFor } from '../shared/drg/rule-packages.ts';
+import { JsonLines } from '../shared/drg/json-lines.ts';
 
 export interface BatchOptions extends GroupOptions {
   version: GrouperVersion;
@@ -38,13 +39,12 @@ const emptyStats = (): BatchStats => ({ cases: 0, errors: 0, outcomes: { grouped
 
 /**
  * Groups the lines of a block of text (whole lines; `firstLine` is the number of its first) and
- * returns their results, a JSON line each, in order; blank lines give none. The one per-line path,
- * on the main thread or in a worker.
+ * writes their results to `out`, a JSON line each, in order; blank lines give none. The one per-line
+ * path, on the main thread or in a worker.
  */
-function groupBlock(text: string, firstLine: number, options: BatchOptions, stats: BatchStats): string {
+function groupBlock(text: string, firstLine: number, options: BatchOptions, stats: BatchStats, out: JsonLines): void {
   const grouper = grouperFor(options.version);
   const groupOptions: GroupOptions = { qy: options.qy ?? true, codes: options.codes ?? 'yibao' };
-  let out = '';
   let lineNo = firstLine - 1;
   let at = 0;
   while (at < text.length) {
@@ -55,7 +55,6 @@ function groupBlock(text: string, firstLine: number, options: BatchOptions, stat
     at = end + 1;
     lineNo++;
     if (line.trim() === '') continue;
-    let result: unknown;
     let raw: unknown;
     try {
       raw = JSON.parse(line);
@@ -64,24 +63,25 @@ function groupBlock(text: string, firstLine: number, options: BatchOptions, stat
         const grouped = grouper.group(parsed.data, groupOptions);
         stats.cases++;
         stats.outcomes[grouped.outcome]++;
-        result = grouped;
+        out.result(grouped);
       } else {
         stats.errors++;
-        result = {
+        out.error({
           ...idOf(raw),
           version: options.version,
           line: lineNo,
           error: parsed.error.issues.map((i) => `${i.path.join('.') || 'case'}: ${i.message}`).join('; '),
-        };
+        });
       }
     } catch {
       stats.errors++;
-      result = { version: options.version, line: lineNo, error: 'not valid JSON' };
+      out.error({ version: options.version, line: lineNo, error: 'not valid JSON' });
     }
-    out += `${JSON.stringify(result)}\n`;
   }
-  return out;
 }
+
+/** Room for a block's results: a result line is several times its case's line (its trace). */
+const outputFor = (inputBytes: number) => new JsonLines(Math.max(1 << 16, inputBytes * 8));
 
 /** Lines at most this many bytes at a time go to one block (a worker's unit of work). */
 const BLOCK_BYTES = 512 * 1024;
@@ -125,7 +125,9 @@ export async function runBatch(input: Readable, output: Writable, options: Batch
   const stats = emptyStats();
   let bytesRead = 0;
   for await (const block of blocks(input, (n) => (bytesRead += n))) {
-    await write(output, groupBlock(block.bytes.toString('utf8'), block.firstLine, options, stats));
+    const out = outputFor(block.bytes.length);
+    groupBlock(block.bytes.toString('utf8'), block.firstLine, options, stats, out);
+    await write(output, out.take());
     options.onProgress?.(bytesRead, stats.cases);
   }
   options.onProgress?.(bytesRead, stats.cases);
@@ -210,9 +212,11 @@ function serveAsWorker(options: BatchOptions): void {
   const decoder = new TextDecoder();
   parentPort!.on('message', (m: ToWorker) => {
     const stats = emptyStats();
-    const out = Buffer.from(groupBlock(decoder.decode(m.bytes), m.firstLine, options, stats));
-    // Encoded here, handed over whole: the main thread only writes bytes.
-    parentPort!.postMessage({ seq: m.seq, out, stats } satisfies FromWorker, whole(out));
+    const lines = outputFor(m.bytes.length);
+    groupBlock(decoder.decode(m.bytes), m.firstLine, options, stats, lines);
+    // Encoded here, handed over whole (the buffer is the writer's own): the main thread only writes bytes.
+    const out = lines.take();
+    parentPort!.postMessage({ seq: m.seq, out, stats } satisfies FromWorker, [out.buffer as ArrayBuffer]);
   });
 }
 

@@ -22,6 +22,11 @@
  * perinatal principal fits no MDCP ADRG is `MDCP`, `0000`, not an MDC-less case).
  * No MDC, or no ADRG in the MDC, is `0000` (ungroupable). Every result carries the trace of the
  * decisions that made it.
+ *
+ * A trace entry whose note depends only on the rules and the principal diagnosis (an ADRG's wording,
+ * a DRG's name, "principal X is not serious trauma") is made once, frozen, and shared by every result
+ * that takes that step: a case builds only the notes its own codes change (code validity, severity).
+ * A writer may keep a frozen entry's encoding (shared/drg/json-lines.ts does).
  */
 import type { DrgCase, GroupOptions, GroupResult, TraceEntry } from './case.ts';
 import { codeCase, type CodedCase } from './codes.ts';
@@ -33,8 +38,65 @@ export const UNGROUPABLE = '0000';
 const ONE_YEAR_DAYS = 365;
 const NO_MDCA = 'no transplant, ECMO or ventilation ≥ 96 h: on to the next step';
 
+const notPerinatal = (_mdc: Mdc, pdx: string) => `principal ${pdx} is not a perinatal (MDCP) diagnosis`;
+const notTrauma = (_mdc: Mdc, pdx: string) => `principal ${pdx} is not serious trauma`;
+const inDiagnosisTable = (mdc: Mdc, pdx: string) => `${mdc.label} ${mdc.name}: principal ${pdx} is in its diagnosis table`;
+
+const shared = (step: TraceEntry['step'], note: string): TraceEntry => Object.freeze({ step, note });
+
+/** An ADRG's entries: the ADRG itself, and its DRG by severity rank. */
+interface AdrgEntries {
+  adrg: TraceEntry;
+  drgs: readonly [TraceEntry, TraceEntry, TraceEntry];
+}
+
 export class Grouper {
-  constructor(readonly tables: RuleTables) {}
+  private readonly adrgEntries = new Map<Adrg, AdrgEntries>();
+  /** Per ADRG code: MDCA took the case by that ADRG's procedures. */
+  private readonly byProcedure = new Map<string, TraceEntry>();
+  /** Per pre-MDC: its ADRGs all refused the case. */
+  private readonly refusedEntries = new Map<Mdc, TraceEntry>();
+  /** MDCY's door, open and closed. */
+  private readonly hivEntries = new Map<Mdc, { open: TraceEntry; closed: TraceEntry }>();
+  /** Per pre-MDC, per principal diagnosis: the door closed (made when first met). */
+  private readonly closedDoors = new Map<Mdc, (TraceEntry | undefined)[]>();
+  /** Per MDC, per principal diagnosis: the MDC chosen (made when first met). */
+  private readonly chosenMdcs = new Map<Mdc, (TraceEntry | undefined)[]>();
+
+  constructor(readonly tables: RuleTables) {
+    for (const adrg of tables.adrgs) {
+      const drg = (code: string) => shared('DRG', `${code} ${tables.drgNames.get(code) ?? ''}`.trim());
+      if (adrg.mdc === 'A') this.byProcedure.set(adrg.code, shared('MDCA', `${adrg.code} by procedure`));
+      this.adrgEntries.set(adrg, {
+        adrg: shared('ADRG', `${adrg.code} ${adrg.name} (${adrg.kind}): ${adrg.wording}`),
+        drgs: [drg(adrg.drgs[0]), drg(adrg.drgs[1]), drg(adrg.drgs[2])],
+      });
+    }
+    for (const mdc of tables.preMdcs) {
+      if (mdc.code === 'Y')
+        this.hivEntries.set(mdc, {
+          open: shared('MDCY', 'HIV diagnosis'),
+          closed: shared('MDCY', `no HIV diagnosis${mdc.anyDiagnosis ? '' : ' as principal'}`),
+        });
+      this.refusedEntries.set(
+        mdc,
+        shared(mdc.label as TraceEntry['step'], mdc.code === 'A' ? NO_MDCA : `no ADRG of MDC${mdc.code} fits: on to the next step`),
+      );
+    }
+  }
+
+  /** The shared entry of `entries` for the MDC and principal diagnosis `pdx`, made the first time. */
+  private perPrincipal(
+    entries: Map<Mdc, (TraceEntry | undefined)[]>,
+    step: TraceEntry['step'],
+    mdc: Mdc,
+    pdx: number,
+    note: (mdc: Mdc, pdx: string) => string,
+  ): TraceEntry {
+    let byPdx = entries.get(mdc);
+    if (!byPdx) entries.set(mdc, (byPdx = new Array<TraceEntry | undefined>(this.tables.diagnoses.length)));
+    return (byPdx[pdx] ??= shared(step, note(mdc, this.tables.diagnoses[pdx]!)));
+  }
 
   get version() {
     return this.tables.version;
@@ -63,47 +125,55 @@ export class Grouper {
       // MDCA has no door: its ADRGs are tried on every case, by procedure.
       if (mdc.code !== 'A') {
         const door = this.preMdcDoor(mdc, c);
-        trace.push({ step, note: door.note });
+        trace.push(door.entry);
         if (!door.open) continue;
       }
       const at = trace.length;
       const found = this.inMdc(input, mdc, c, qy, trace);
       if (found) {
-        if (mdc.code === 'A') trace.splice(at, 0, { step, note: `${found.adrg} by procedure` });
+        if (mdc.code === 'A') trace.splice(at, 0, this.byProcedure.get(found.adrg!) ?? { step, note: `${found.adrg} by procedure` });
         return found;
       }
       if (mdc.code !== 'A') opened.push(mdc);
-      trace.push({ step, note: mdc.code === 'A' ? NO_MDCA : `no ADRG of MDC${mdc.code} fits: on to the next step` });
+      trace.push(this.refusedEntries.get(mdc)!);
     }
     return undefined;
   }
 
-  private preMdcDoor(mdc: Mdc, c: CodedCase): { open: boolean; note: string } {
+  /** Whether the pre-MDC's door opens, and the entry that says why (shared where it names only the principal). */
+  private preMdcDoor(mdc: Mdc, c: CodedCase): { open: boolean; entry: TraceEntry } {
     const t = this.tables;
+    const step = mdc.label as TraceEntry['step'];
     const pdx = t.diagnoses[c.pdx];
     switch (mdc.code) {
       case 'P': {
-        if (!mdc.table!.has(c.pdx)) return { open: false, note: `principal ${pdx} is not a perinatal (MDCP) diagnosis` };
+        if (!mdc.table!.has(c.pdx)) return { open: false, entry: this.perPrincipal(this.closedDoors, step, mdc, c.pdx, notPerinatal) };
         const infant = c.ageDays !== undefined ? c.ageDays < ONE_YEAR_DAYS : c.ageYears === 0;
         return infant
           ? {
               open: true,
-              note: `principal ${pdx} is perinatal and the patient is ${c.ageDays !== undefined ? `${c.ageDays} days` : 'under 1 year'} old`,
+              entry: {
+                step,
+                note: `principal ${pdx} is perinatal and the patient is ${c.ageDays !== undefined ? `${c.ageDays} days` : 'under 1 year'} old`,
+              },
             }
-          : { open: false, note: `principal ${pdx} is perinatal but the patient is not under 1 year old` };
+          : { open: false, entry: { step, note: `principal ${pdx} is perinatal but the patient is not under 1 year old` } };
       }
       case 'Y': {
         const hiv = mdc.table!.has(c.pdx) || (mdc.anyDiagnosis && someIn(mdc.table!, c.sdx));
-        return { open: hiv, note: hiv ? 'HIV diagnosis' : `no HIV diagnosis${mdc.anyDiagnosis ? '' : ' as principal'}` };
+        return { open: hiv, entry: hiv ? this.hivEntries.get(mdc)!.open : this.hivEntries.get(mdc)!.closed };
       }
       case 'Z': {
-        if (!mdc.table!.has(c.pdx)) return { open: false, note: `principal ${pdx} is not serious trauma` };
+        if (!mdc.table!.has(c.pdx)) return { open: false, entry: this.perPrincipal(this.closedDoors, step, mdc, c.pdx, notTrauma) };
         let regions = t.dxRegionMask[c.pdx]!;
         for (const s of c.sdx) regions |= t.dxRegionMask[s]!;
         const names = mdc.regions.filter((r) => regions & (1 << r.bit)).map((r) => r.name);
         return names.length >= 2
-          ? { open: true, note: `serious trauma in ${names.length} body regions: ${names.join('、')}` }
-          : { open: false, note: `serious trauma in ${names.length} body region (${names.join('、')}); MDCZ needs 2 or more` };
+          ? { open: true, entry: { step, note: `serious trauma in ${names.length} body regions: ${names.join('、')}` } }
+          : {
+              open: false,
+              entry: { step, note: `serious trauma in ${names.length} body region (${names.join('、')}); MDCZ needs 2 or more` },
+            };
       }
       default:
         throw new Error(`MDC${mdc.code} is not a pre-MDC`);
@@ -147,7 +217,7 @@ export class Grouper {
       trace.push({ step: 'MDC', note });
       return this.result(input, null, null, UNGROUPABLE, null, 'ungroupable', trace);
     }
-    trace.push({ step: 'MDC', note: `${chosen.label} ${chosen.name}: principal ${pdx} is in its diagnosis table` });
+    trace.push(this.perPrincipal(this.chosenMdcs, 'MDC', chosen, c.pdx, inDiagnosisTable));
     const found = this.inMdc(input, chosen, c, qy, trace);
     if (found) return found;
     trace.push({ step: 'ADRG', note: `no ADRG of ${chosen.label} fits` });
@@ -191,11 +261,11 @@ export class Grouper {
   }
 
   private finish(input: DrgCase, mdc: Mdc, adrg: Adrg, c: CodedCase, trace: TraceEntry[]): GroupResult {
-    const t = this.tables;
-    trace.push({ step: 'ADRG', note: `${adrg.code} ${adrg.name} (${adrg.kind}): ${adrg.wording}` });
-    const severity = severityOf(t, c, trace);
+    const entries = this.adrgEntries.get(adrg)!;
+    trace.push(entries.adrg);
+    const severity = severityOf(this.tables, c, trace);
     const drg = adrg.drgs[severity.rank];
-    trace.push({ step: 'DRG', note: `${drg} ${t.drgNames.get(drg) ?? ''}`.trim() });
+    trace.push(entries.drgs[severity.rank]);
     return this.result(input, mdc.label, adrg.code, drg, severity.level, 'grouped', trace);
   }
 
