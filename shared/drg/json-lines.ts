@@ -28,6 +28,9 @@ export interface ErrorLine {
   error: string;
 }
 
+/** A character JSON.stringify escapes (or a surrogate, which the loop pairs or escapes); none: the runtime encodes the string. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const HEX = '0123456789abcdef';
 /** JSON.stringify's short escapes for control characters (the rest are \u00xx). */
 const SHORT_ESCAPES: Record<number, number> = { 8: 98, 9: 116, 10: 110, 12: 102, 13: 114 };
@@ -35,33 +38,59 @@ const SHORT_ESCAPES: Record<number, number> = { 8: 98, 9: 116, 10: 110, 12: 102,
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const OPEN_ID = ascii('{"id":');
 const OPEN_VERSION = ascii('{"version":');
+const VERSION_KEY = ascii('"version":');
 const VERSION = ascii(',"version":');
 const MDC = ascii(',"mdc":');
 const ADRG = ascii(',"adrg":');
 const DRG = ascii(',"drg":');
 const CC_LEVEL = ascii(',"ccLevel":');
 const OUTCOME = ascii(',"outcome":');
-const TRACE = ascii(',"trace":[');
-const STEP = ascii('{"step":');
+const TRACE = ascii(',"trace":');
+const STEP = ascii(',{"step":');
 const NOTE = ascii(',"note":');
 const LINE = ascii(',"line":');
 const ERROR = ascii(',"error":');
 const NULL = ascii('null');
+const END = ascii(']}\n');
+
+/*
+ * What repeats from line to line is written once and copied after: a result is mostly bytes that
+ * depend on its group alone. Each cache holds a bounded number of entries, so a stream of results
+ * unlike any other (not the grouper's) is only slower, never a leak.
+ */
+const CACHE_LIMIT = 16_384;
 
 /**
  * The bytes of each shared trace entry (the grouper freezes an entry it shares among results: an
- * ADRG's wording, a DRG's name), encoded the first time it is written: most of a line's bytes are
- * those entries', copied from here instead of encoded again. Weak, so it keeps no grouper alive.
+ * ADRG's wording, a DRG's name), with the comma before it, encoded the first time it is written:
+ * most of a line's bytes are those entries'. Weak, so it keeps no grouper alive.
  */
 const sharedEntries = new WeakMap<TraceEntry, Uint8Array>();
+let sharedCount = 0;
+
+/** A result's fields from version to `"trace":` (a few thousand kinds a package), listed by DRG. */
+interface Header {
+  version: string;
+  mdc: string | null;
+  adrg: string | null;
+  ccLevel: string | null;
+  outcome: string;
+  bytes: Uint8Array;
+}
+const headers = new Map<string, Header[]>();
+let headerCount = 0;
+
+/** `,{"step":"…","note":` by step. */
+const stepOpenings = new Map<string, Uint8Array>();
 
 export class JsonLines {
-  private bytes: Uint8Array;
+  // Not zeroed: only the bytes written are ever read or handed over.
+  private bytes: Buffer;
   private at = 0;
 
   /** `capacity`: the bytes first set aside; the buffer grows as needed. */
   constructor(private readonly capacity = 1 << 20) {
-    this.bytes = new Uint8Array(capacity);
+    this.bytes = Buffer.allocUnsafeSlow(capacity);
   }
 
   /** Bytes written so far. */
@@ -72,7 +101,7 @@ export class JsonLines {
   /** The lines written so far, as a view of a buffer of their own; the writer starts a new one. */
   take(): Uint8Array {
     const lines = this.bytes.subarray(0, this.at);
-    this.bytes = new Uint8Array(this.capacity);
+    this.bytes = Buffer.allocUnsafeSlow(this.capacity);
     this.at = 0;
     return lines;
   }
@@ -82,8 +111,42 @@ export class JsonLines {
     if (r.id !== undefined) {
       this.raw(OPEN_ID);
       this.string(r.id);
-      this.raw(VERSION);
-    } else this.raw(OPEN_VERSION);
+      this.byte(44);
+    } else this.byte(123);
+    this.header(r);
+    const trace = r.trace;
+    if (trace.length === 0) this.byte(91);
+    const first = this.at;
+    // Every entry is written with a comma before it; the first one's becomes the list's `[`.
+    for (let i = 0; i < trace.length; i++) {
+      const entry = trace[i]!;
+      const bytes = sharedEntries.get(entry);
+      if (bytes !== undefined) this.raw(bytes);
+      else if (sharedCount < CACHE_LIMIT && Object.isFrozen(entry)) {
+        const from = this.at;
+        this.entry(entry);
+        sharedEntries.set(entry, this.copy(from));
+        sharedCount++;
+      } else this.entry(entry);
+    }
+    if (trace.length > 0) this.bytes[first] = 91;
+    this.raw(END);
+  }
+
+  /** `"version":…,"outcome":…,"trace":`, copied when a result of the same DRG and fields was written before. */
+  private header(r: GroupResult): void {
+    const known = headers.get(r.drg);
+    if (known !== undefined)
+      for (let i = 0; i < known.length; i++) {
+        const h = known[i]!;
+        if (h.version === r.version && h.mdc === r.mdc && h.adrg === r.adrg && h.ccLevel === r.ccLevel && h.outcome === r.outcome) {
+          this.raw(h.bytes);
+          return;
+        }
+      }
+    const from = this.at;
+    // The brace (and the id before it) is written already.
+    this.raw(VERSION_KEY);
     this.string(r.version);
     this.raw(MDC);
     this.nullable(r.mdc);
@@ -96,28 +159,30 @@ export class JsonLines {
     this.raw(OUTCOME);
     this.string(r.outcome);
     this.raw(TRACE);
-    const trace = r.trace;
-    for (let i = 0; i < trace.length; i++) {
-      const entry = trace[i]!;
-      if (i > 0) this.byte(44);
-      const bytes = sharedEntries.get(entry);
-      if (bytes !== undefined) this.raw(bytes);
-      else if (Object.isFrozen(entry)) {
-        const from = this.at;
-        this.entry(entry);
-        sharedEntries.set(entry, this.bytes.slice(from, this.at));
-      } else this.entry(entry);
-    }
-    this.reserve(3);
-    this.bytes[this.at++] = 93; // ]
-    this.bytes[this.at++] = 125; // }
-    this.bytes[this.at++] = 10; // \n
+    if (headerCount >= CACHE_LIMIT) return;
+    const header = {
+      version: r.version,
+      mdc: r.mdc,
+      adrg: r.adrg,
+      ccLevel: r.ccLevel,
+      outcome: r.outcome,
+      bytes: this.copy(from),
+    };
+    if (known !== undefined) known.push(header);
+    else headers.set(r.drg, [header]);
+    headerCount++;
   }
 
+  /** `,{"step":…,"note":…}`. */
   private entry(entry: TraceEntry): void {
-    this.raw(STEP);
-    this.string(entry.step);
-    this.raw(NOTE);
+    const opening = stepOpenings.get(entry.step);
+    if (opening === undefined) {
+      const from = this.at;
+      this.raw(STEP);
+      this.string(entry.step);
+      this.raw(NOTE);
+      if (stepOpenings.size < CACHE_LIMIT) stepOpenings.set(entry.step, this.copy(from));
+    } else this.raw(opening);
     this.string(entry.note);
     this.byte(125);
   }
@@ -158,8 +223,8 @@ export class JsonLines {
   private raw(chunk: Uint8Array): void {
     const n = chunk.length;
     this.reserve(n);
-    // A short chunk is quicker copied here than through a call into the runtime.
-    if (n > 32) {
+    // A chunk of a few bytes is quicker copied here than through a call into the runtime.
+    if (n > 8) {
       this.bytes.set(chunk, this.at);
       this.at += n;
       return;
@@ -178,6 +243,14 @@ export class JsonLines {
   private string(s: string): void {
     // At most 6 bytes a UTF-16 unit (\u00xx, \udxxx; a pair is 4 bytes for 2 units), and the quotes.
     this.reserve(s.length * 6 + 2);
+    // The common string needs no escape: the runtime encodes it, much faster than a loop here over a
+    // string built by concatenation (each character read through the pieces).
+    if (!NEEDS_ESCAPE.test(s)) {
+      this.bytes[this.at++] = 34;
+      this.at += this.bytes.write(s, this.at);
+      this.bytes[this.at++] = 34;
+      return;
+    }
     const bytes = this.bytes;
     let at = this.at;
     bytes[at++] = 34;
@@ -221,11 +294,16 @@ export class JsonLines {
     this.at = at;
   }
 
+  /** A copy of the bytes written since `from` (Buffer's slice would be a view of this buffer). */
+  private copy(from: number): Uint8Array {
+    return new Uint8Array(this.bytes.subarray(from, this.at));
+  }
+
   private reserve(n: number): void {
     if (this.at + n <= this.bytes.length) return;
     let size = this.bytes.length * 2;
     while (size < this.at + n) size *= 2;
-    const grown = new Uint8Array(size);
+    const grown = Buffer.allocUnsafeSlow(size);
     grown.set(this.bytes.subarray(0, this.at));
     this.bytes = grown;
   }

@@ -23,6 +23,7 @@ const anyString = fc.string({
 });
 const step = fc.constantFrom<TraceEntry['step']>('codes', 'MDCA', 'MDCP', 'MDCY', 'MDCZ', 'MDC', 'ADRG', 'QY', 'CC', 'DRG');
 const entry = fc.record({ step, note: anyString });
+const pool: TraceEntry[] = fc.sample(entry, { numRuns: 8, seed: 17 }).map((e) => Object.freeze(e));
 const result: fc.Arbitrary<GroupResult> = fc
   .record({
     id: fc.option(anyString, { nil: undefined }),
@@ -32,8 +33,14 @@ const result: fc.Arbitrary<GroupResult> = fc
     drg: anyString,
     ccLevel: fc.constantFrom('MCC', 'CC', 'none', null),
     outcome: fc.constantFrom('grouped', 'qy', 'ungroupable'),
-    // Some entries frozen, as the grouper shares them; a frozen one may come back in a later line.
-    trace: fc.array(fc.tuple(entry, fc.boolean()).map(([e, frozen]) => (frozen ? Object.freeze(e) : e))),
+    // Some entries frozen, as the grouper shares them, and some of those met again in later lines.
+    trace: fc.array(
+      fc.oneof(
+        entry,
+        entry.map((e) => Object.freeze(e)),
+        fc.constantFrom(...pool),
+      ),
+    ),
   })
   .map(({ id, ...rest }) => (id === undefined ? rest : { id, ...rest }) as GroupResult);
 const errorLine: fc.Arbitrary<ErrorLine> = fc
