@@ -58,7 +58,9 @@ const END = ascii(']}\n');
  * depend on its group alone. Each cache holds a bounded number of entries, so a stream of results
  * unlike any other (not the grouper's) is only slower, never a leak.
  */
-const CACHE_LIMIT = 16_384;
+const CACHE_LIMIT = 1 << 16;
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The bytes of each shared trace entry (the grouper freezes an entry it shares among results: an
@@ -98,10 +100,10 @@ export class JsonLines {
     return this.at;
   }
 
-  /** The lines written so far, as a view of a buffer of their own; the writer starts a new one. */
+  /** The lines written so far, as a view of a buffer of their own; the writer starts empty (and allocates when written to). */
   take(): Uint8Array {
     const lines = this.bytes.subarray(0, this.at);
-    this.bytes = Buffer.allocUnsafeSlow(this.capacity);
+    this.bytes = EMPTY;
     this.at = 0;
     return lines;
   }
@@ -301,7 +303,7 @@ export class JsonLines {
 
   private reserve(n: number): void {
     if (this.at + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
+    let size = Math.max(this.bytes.length * 2, this.capacity, 64);
     while (size < this.at + n) size *= 2;
     const grown = Buffer.allocUnsafeSlow(size);
     grown.set(this.bytes.subarray(0, this.at));
