@@ -38,6 +38,9 @@ import type * as z from 'zod';
 import type { BatchMessage, InMessage } from '../../shared/queue/consumer.ts';
 import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { EPOCH_KEY, epochOf } from '../../shared/runtime/epoch.ts';
+import { tableName } from '../../shared/runtime/resource-names.ts';
+import { policies } from '../../shared/policy/store/registry.ts';
 import { deliverAlerts, type ScoringDeps, type ScoringIo } from './score-claim.ts';
 import { withGrouping } from '../../shared/fraud/counting.ts';
 import { drgOf } from './apply-grouping.ts';
@@ -180,11 +183,17 @@ export async function scoreBatch(
     },
   };
 
-  const view: BatchView = new BatchView(async () => {
-    // A read of something the batch has written but not sent: send it first (the message being
-    // scored waits; if the batch's writes are refused it is scored again alone).
-    if (!(await flush())) throw new BatchAbandoned('the batch transaction was refused');
-  });
+  const view: BatchView = new BatchView(
+    async () => {
+      // A read of something the batch has written but not sent: send it first (the message being
+      // scored waits; if the batch's writes are refused it is scored again alone).
+      if (!(await flush())) throw new BatchAbandoned('the batch transaction was refused');
+    },
+    // The policies' epoch with the batch's first read, as settlement reads it with its claim: while
+    // nothing is published, the catalogues and knowledge layers the rules read stay cached (up to a
+    // minute), and a publish drops them at once, so the batch's claims are judged under the new version.
+    [{ table: tableName('policies'), key: EPOCH_KEY, seen: (item) => policies.epoch.observe(epochOf(item)) }],
+  );
   const io: ScoringIo = { reads: view, writes, deliver: async () => undefined };
 
   // The plan. First every claim's state, with the keys the settled claims will read (members' deaths,

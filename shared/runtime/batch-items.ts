@@ -22,27 +22,44 @@ export interface BatchGetOptions {
 
 /** The items found, keyed by `keyOf`; a key absent from the map is an item that does not exist. */
 export async function batchGetAll(table: string, keys: readonly Key[], options: BatchGetOptions = {}): Promise<Map<string, Item>> {
-  const unique = [...new Map(keys.map((k) => [keyOf(k), { pk: k.pk, sk: k.sk }])).values()];
-  const chunks: Key[][] = [];
+  const found = await batchGetTables(
+    keys.map((key) => ({ table, key })),
+    options,
+  );
+  return new Map([...found].map(([k, item]) => [k.slice(table.length + 1), item]));
+}
+
+/**
+ * Items of several tables in the same requests (a consumer reads a table's epoch with its batch's
+ * items, shared/runtime/epoch.ts); found items keyed by table, a NUL, then `keyOf`.
+ */
+export async function batchGetTables(
+  wanted: readonly { table: string; key: Key }[],
+  options: BatchGetOptions = {},
+): Promise<Map<string, Item>> {
+  const unique = [
+    ...new Map(wanted.map((w) => [`${w.table}\u0000${keyOf(w.key)}`, { table: w.table, key: { pk: w.key.pk, sk: w.key.sk } }])).values(),
+  ];
+  const chunks: (typeof unique)[] = [];
   for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
   const client = options.client ?? dynamoDocumentClient();
   const found = new Map<string, Item>();
   await mapLimit(chunks, 4, async (chunk) => {
-    let left: Key[] = chunk;
+    let request: Record<string, { Keys: Key[]; ConsistentRead?: boolean }> = {};
+    for (const { table, key } of chunk)
+      (request[table] ??= { Keys: [], ...(options.consistent ? { ConsistentRead: true } : {}) }).Keys.push(key);
     await retry(
       async () => {
-        const out = await client.send(
-          new BatchGetCommand({
-            RequestItems: { [table]: { Keys: left, ...(options.consistent ? { ConsistentRead: true } : {}) } },
-          }),
-        );
-        for (const item of out.Responses?.[table] ?? []) found.set(keyOf(item as Key), item);
-        left = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
-        return left.length;
+        const out = await client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const [table, items] of Object.entries(out.Responses ?? {}))
+          for (const item of items) found.set(`${table}\u0000${keyOf(item as Key)}`, item);
+        request = (out.UnprocessedKeys ?? {}) as typeof request;
+        return Object.values(request).reduce((n, r) => n + (r.Keys?.length ?? 0), 0);
       },
       { maxAttempts: 8, baseDelayMs: 20, retryIf: (unprocessed) => unprocessed > 0 },
     );
-    if (left.length > 0) throw new Error(`BatchGetItem on ${table} kept leaving ${left.length} keys unprocessed`);
+    const left = Object.values(request).reduce((n, r) => n + (r.Keys?.length ?? 0), 0);
+    if (left > 0) throw new Error(`BatchGetItem kept leaving ${left} keys unprocessed`);
   });
   return found;
 }

@@ -186,7 +186,7 @@ describe('requests per claim downstream', () => {
     const batch = settled.map((e) => asNewClaim(e, 'B'));
     const count = await metered('fraudScoring', batch, 10);
     expect(own(count)).toEqual({
-      'BatchGetItem yibao-alerts': 1,
+      'BatchGetItem yibao-alerts+yibao-policies': 1,
       // Each member's history (ten members) and each provider's DRG counters (two providers).
       'Query yibao-alerts': 12,
       'BatchWriteItem yibao-alerts': 1,
@@ -203,7 +203,7 @@ describe('requests per claim downstream', () => {
       (s) => s?.alertId,
     ).length;
     expect(alerts).toBeGreaterThan(0);
-    expect(own(again)).toEqual({ 'BatchGetItem yibao-alerts': 1, 'GetItem yibao-outbox': alerts });
+    expect(own(again)).toEqual({ 'BatchGetItem yibao-alerts+yibao-policies': 1, 'GetItem yibao-outbox': alerts });
     const risk = await db.send(
       new GetCommand({ TableName: localName.table('alerts'), Key: { pk: `PROVIDER#${PROVIDERS[0]}`, sk: 'RISK#2020' } }),
     );

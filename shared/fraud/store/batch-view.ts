@@ -17,7 +17,7 @@
  * the transaction's conditions (the event marker, the score, the grouping, the provider's alert) refuse
  * it, and the batch's claims are scored again one by one from the table (functions/fraud-scoring/batch.ts).
  */
-import { batchGetAll, keyOf, type Key } from '../../runtime/batch-items.ts';
+import { batchGetTables, keyOf, type Key } from '../../runtime/batch-items.ts';
 import { alertsTable, inParallel, queryAll, type Item } from './dynamo.ts';
 import { keys } from './keys.ts';
 import {
@@ -130,8 +130,15 @@ export class BatchView implements FraudReads {
   /** Asked for by the batch's plan, read with the next read. */
   private wanted: { keys: Key[]; ranges: Range[] } = { keys: [], ranges: [] };
 
-  /** `flushFirst` sends the batch's writes so far (throwing BatchAbandoned when they could not be). */
-  constructor(private readonly flushFirst: () => Promise<void>) {}
+  /**
+   * `flushFirst` sends the batch's writes so far (throwing BatchAbandoned when they could not be);
+   * `alsoFirst`: items of other tables read with the first read (a table's epoch: the registry's
+   * version check, shared/runtime/epoch.ts), each handed to its `seen`.
+   */
+  constructor(
+    private readonly flushFirst: () => Promise<void>,
+    private alsoFirst: { table: string; key: Key; seen: (item: Item | undefined) => void }[] = [],
+  ) {}
 
   /** The batch's plan: read these with the next read. */
   want(need: { keys: Key[]; ranges: Range[] }): void {
@@ -174,11 +181,16 @@ export class BatchView implements FraudReads {
     this.wanted = { keys: [], ranges: [] };
     // A member's ranges asked for by several claims: one Query from the earliest to the latest.
     const merged = mergeRanges(ranges);
+    const table = alertsTable();
+    const also = keyList.length ? this.alsoFirst : [];
+    if (also.length) this.alsoFirst = [];
     const [found, lists] = await Promise.all([
-      keyList.length ? batchGetAll(alertsTable(), keyList, { consistent: true }) : new Map<string, Item>(),
+      keyList.length ? batchGetTables([...keyList.map((key) => ({ table, key })), ...also], { consistent: true }) : new Map<string, Item>(),
       inParallel(merged, 8, (r) => queryRange(r)),
     ]);
-    for (const k of keyList) if (!this.items.has(keyOf(k))) this.items.set(keyOf(k), this.overlay(k, found.get(keyOf(k)) ?? null));
+    for (const a of also) a.seen(found.get(`${a.table}\u0000${keyOf(a.key)}`));
+    for (const k of keyList)
+      if (!this.items.has(keyOf(k))) this.items.set(keyOf(k), this.overlay(k, found.get(`${table}\u0000${keyOf(k)}`) ?? null));
     merged.forEach((range, i) => {
       const items = lists[i]!;
       for (const put of this.puts.values()) {
