@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { keyedLane } from '../../shared/runtime/concurrency.ts';
 
@@ -44,5 +45,22 @@ describe('keyedLane', () => {
     await expect(second).resolves.toBe('settled');
     // An idle lane is forgotten: a later call runs at once.
     await expect(lane('k', async () => 'again')).resolves.toBe('again');
+  });
+
+  it('leaves nothing on a signal that outlives the work (middy hands one signal to every invocation until one times out)', async () => {
+    const lane = keyedLane();
+    const shared = new AbortController().signal;
+    for (let n = 0; n < 1_000; n++) await lane(`member-${n % 7}`, async () => n, shared);
+    expect(getEventListeners(shared, 'abort')).toHaveLength(0);
+    // Still honoured while the work is in the lane: an abort lets the work behind it go.
+    let release!: () => void;
+    const controller = new AbortController();
+    const stuck = lane('member-x', () => new Promise<void>((resolve) => (release = resolve)), controller.signal);
+    const behind = lane('member-x', async () => 'behind');
+    controller.abort();
+    await expect(behind).resolves.toBe('behind');
+    release();
+    await stuck;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
