@@ -90,9 +90,16 @@ export class JsonLines {
   private bytes: Buffer;
   private at = 0;
 
-  /** `capacity`: the bytes first set aside; the buffer grows as needed. */
-  constructor(private readonly capacity = 1 << 20) {
-    this.bytes = Buffer.allocUnsafeSlow(capacity);
+  private readonly capacity: number;
+
+  /**
+   * `into`: the bytes first written into, a size to allocate or a buffer handed back for reuse (its
+   * memory already mapped: a batch writes hundreds of megabytes, and fresh pages each cost a fault);
+   * the buffer grows as needed.
+   */
+  constructor(into: Buffer | number = 1 << 20) {
+    this.bytes = typeof into === 'number' ? Buffer.allocUnsafeSlow(into) : into;
+    this.capacity = this.bytes.length;
   }
 
   /** Bytes written so far. */
