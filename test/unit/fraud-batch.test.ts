@@ -19,6 +19,7 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mergeOps, renderTransaction, type CounterOp, type EventTx } from '../../shared/fraud/store/scoring.ts';
+import { sqsRecord } from '../support/sqs-records.ts';
 
 vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../shared/policy/store/registry.ts')>();
@@ -109,17 +110,7 @@ const settled = (claimNo: string, memberId: string) => ({
     meta: { schemaVersion: 1, correlationId: `c-${claimNo}` },
   },
 });
-const record = (body: unknown, i: number): SQSRecord => ({
-  messageId: `m-${i}`,
-  receiptHandle: `rh-${i}`,
-  body: JSON.stringify(body),
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws-cn:sqs:cn-north-1:123456789012:yibao-fraudScoring',
-  awsRegion: 'cn-north-1',
-});
+const record = (body: unknown, i: number): SQSRecord => sqsRecord(`m-${i}`, body, 'yibao-fraudScoring');
 
 describe('a batch transaction refused', () => {
   it("scores the batch's claims again one by one from the table, and reports only the one that still fails", async () => {
