@@ -537,6 +537,8 @@ describe('the console in a browser', () => {
     await screenshot(page, 'long-term-care');
 
     await page.getByRole('menuitem', { name: '生育保险' }).click();
+    // The long-term-care page has a 参保人编号 field too: fill the maternity page's, once it is shown.
+    await page.locator('main h1', { hasText: '生育保险' }).waitFor();
     await page.getByLabel('参保人编号').fill(memberId);
     await page.locator('[data-test="maternity-find"]').click();
     await page.getByRole('row', { name: /P20250920/ }).waitFor();
