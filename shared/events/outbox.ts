@@ -20,13 +20,13 @@
  */
 import { queryAll } from '../runtime/query-all.ts';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { BatchWriteCommand, GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import type { EventContract } from '../../events/contract.ts';
 import { dynamoDocumentClient, eventBridgeClient } from '../runtime/aws-clients.ts';
 import { mapLimit } from '../runtime/concurrency.ts';
 import { busName, tableName } from '../runtime/resource-names.ts';
-import { retry } from '../runtime/retry.ts';
+import { batchWriteAll } from '../runtime/batch-items.ts';
 import { cancellationReasons, isConditionFailure } from '../runtime/condition-failure.ts';
 
 export const OUTBOX_SHARDS = 8;
@@ -158,18 +158,12 @@ async function putBatch(entries: readonly PutEventsRequestEntry[]): Promise<{ ev
 }
 
 async function removeEntries(keys: readonly string[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += 25) {
-    let requests = keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: itemKey(key) } }));
-    await retry(
-      async () => {
-        const out = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: { [tableName('outbox')]: requests } }));
-        requests = (out.UnprocessedItems?.[tableName('outbox')] ?? []) as typeof requests;
-        return requests.length;
-      },
-      { maxAttempts: 8, baseDelayMs: 50, retryIf: (unprocessed) => unprocessed > 0 },
-    );
-    // An entry not deleted is published again by the relay: harmless, consumers are idempotent.
-  }
+  // An entry not deleted is published again by the relay: harmless, consumers are idempotent.
+  await batchWriteAll(
+    tableName('outbox'),
+    keys.map((key) => ({ DeleteRequest: { Key: itemKey(key) } })),
+    { maxAttempts: 8, baseDelayMs: 50, leftOver: 'leave' },
+  );
 }
 
 /** The entry still waiting under a key (a replayed request delivers what its first attempt left). */

@@ -64,22 +64,46 @@ export async function batchGetTables(
   return found;
 }
 
-/** Puts items 25 at a time (unconditional: for items a retry writes the same again), sending back what DynamoDB left unprocessed. */
-export async function batchPutAll(
-  table: string,
-  items: readonly Item[],
-  client: DynamoDBDocumentClient = dynamoDocumentClient(),
-): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+export type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key } };
+
+export interface BatchWriteOptions {
+  client?: DynamoDBDocumentClient;
+  /** Requests of 25 in flight at once (default one after another). */
+  concurrency?: number;
+  /** Attempts and first backoff for what DynamoDB leaves unprocessed (default 10, 100 ms). */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  /**
+   * What is still unprocessed after the last attempt: an error (default), or left alone where
+   * something else catches up with it (the outbox relay publishes an entry not deleted again).
+   */
+  leftOver?: 'throw' | 'leave';
+}
+
+/** Puts and deletes 25 a BatchWriteItem, sending back what DynamoDB left unprocessed (through the one retry helper). */
+export async function batchWriteAll(table: string, writes: readonly WriteRequest[], options: BatchWriteOptions = {}): Promise<void> {
+  const client = options.client ?? dynamoDocumentClient();
+  const chunks: WriteRequest[][] = [];
+  for (let i = 0; i < writes.length; i += 25) chunks.push(writes.slice(i, i + 25));
+  await mapLimit(chunks, options.concurrency ?? 1, async (chunk) => {
+    let requests = chunk;
     const left = await retry(
       async () => {
-        const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: [...requests] } }));
+        requests = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
         return requests.length;
       },
-      { maxAttempts: 10, baseDelayMs: 100, retryIf: (unprocessed) => unprocessed > 0 },
+      { maxAttempts: options.maxAttempts ?? 10, baseDelayMs: options.baseDelayMs ?? 100, retryIf: (unprocessed) => unprocessed > 0 },
     );
-    if (left > 0) throw new Error(`BatchWriteItem on ${table} kept leaving ${left} items unprocessed`);
-  }
+    if (left > 0 && options.leftOver !== 'leave') throw new Error(`BatchWriteItem on ${table} kept leaving ${left} items unprocessed`);
+  });
+}
+
+/** Puts items 25 at a time (unconditional: for items a retry writes the same again), sending back what DynamoDB left unprocessed. */
+export function batchPutAll(table: string, items: readonly Item[], options: Omit<BatchWriteOptions, 'leftOver'> = {}): Promise<void> {
+  return batchWriteAll(
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    options,
+  );
 }

@@ -1,6 +1,7 @@
 /** Small DynamoDB helpers the budget adapters share: the table, paged queries, bounded parallelism, condition failures. */
 import { queryAll as queryEvery } from '../../runtime/query-all.ts';
-import { BatchGetCommand, type QueryCommandInput, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../runtime/batch-items.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import { mapLimit } from '../../runtime/concurrency.ts';
@@ -32,21 +33,8 @@ export function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promis
 
 /** Many items by key, 100 keys a request, consistent reads; the result is keyed `pk|sk`. */
 export async function batchGet(keyList: readonly { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
-  const table = providersTable();
-  const chunks: { pk: string; sk: string }[][] = [];
-  for (let i = 0; i < keyList.length; i += 100) chunks.push(keyList.slice(i, i + 100));
-  const found = new Map<string, Record<string, unknown>>();
-  await mapLimit(chunks, 4, async (chunk) => {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [table]: { Keys: chunk, ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await db().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[table] ?? []) found.set(`${item.pk as string}|${item.sk as string}`, item);
-      request = out.UnprocessedKeys as typeof request;
-    }
-  });
-  return found;
+  const found = await batchGetAll(providersTable(), keyList, { consistent: true, client: db() });
+  return new Map([...found.values()].map((item) => [`${item.pk as string}|${item.sk as string}`, item]));
 }
 
 export { mapLimit };

@@ -3,7 +3,8 @@
  * annual assessments and capitated members. Writes are conditional: registering the same thing
  * twice is a no-op, registering something different under a taken key is a conflict.
  */
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../runtime/batch-items.ts';
 import type { Assessment, HealthCommunity } from '../community.ts';
 import type { ProviderProfile } from '../provider.ts';
 import { canonical, db, isConditionFailure, mapLimit, providersTable, queryAll } from './db.ts';
@@ -66,21 +67,12 @@ export async function getProvider(code: string): Promise<ProviderProfile | undef
 
 /** Profiles of many providers (100 keys a request), by code. */
 export async function getProviders(codes: readonly string[]): Promise<Map<string, ProviderProfile>> {
-  const unique = [...new Set(codes)];
-  const chunks: string[][] = [];
-  for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-  const found = new Map<string, ProviderProfile>();
-  await mapLimit(chunks, 4, async (chunk) => {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [providersTable()]: { Keys: chunk.map((c) => keys.provider(c)) },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await db().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[providersTable()] ?? []) found.set(item.providerCode as string, profileOf(item));
-      request = out.UnprocessedKeys as typeof request;
-    }
-  });
-  return found;
+  const found = await batchGetAll(
+    providersTable(),
+    codes.map((c) => keys.provider(c)),
+    { client: db() },
+  );
+  return new Map([...found.values()].map((item) => [item.providerCode as string, profileOf(item)]));
 }
 
 export async function providersOfRegion(region: string): Promise<ProviderProfile[]> {

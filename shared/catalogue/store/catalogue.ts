@@ -17,22 +17,13 @@
 import { queryAll } from '../../runtime/query-all.ts';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CataloguePublished } from '../../../events/catalogue.ts';
 import { deliverAfterCommit, deliverWaiting, outboxEntry, outboxPut } from '../../events/outbox.ts';
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { cancellationReasons, isConditionFailure } from '../../runtime/condition-failure.ts';
-import { mapLimit } from '../../runtime/concurrency.ts';
 import { tableName } from '../../runtime/resource-names.ts';
-import { retry } from '../../runtime/retry.ts';
+import { batchGetAll, batchPutAll } from '../../runtime/batch-items.ts';
 import { bumpEpoch, epochCheck } from '../../runtime/epoch.ts';
 import type { CatalogueEntry, RowProblem } from '../entry.ts';
 import { contentHash, entryHash } from '../entry.ts';
@@ -400,20 +391,11 @@ export type PublishOutcome =
 
 /** Entries written in parallel batches of 25 (BatchWriteItem's most), unprocessed ones sent again. */
 async function writeEntries(importId: string, entries: readonly CatalogueEntry[]): Promise<void> {
-  const batches: CatalogueEntry[][] = [];
-  for (let i = 0; i < entries.length; i += 25) batches.push(entries.slice(i, i + 25));
-  await mapLimit(batches, 8, async (batch) => {
-    let requests = batch.map((e) => ({ PutRequest: { Item: { ...entryKey(importId, e.code), ...e } } }));
-    const left = await retry(
-      async () => {
-        const out = await db().send(new BatchWriteCommand({ RequestItems: { [table()]: requests } }));
-        requests = (out.UnprocessedItems?.[table()] ?? []) as typeof requests;
-        return requests.length;
-      },
-      { maxAttempts: 10, baseDelayMs: 50, retryIf: (unprocessed) => unprocessed > 0 },
-    );
-    if (left > 0) throw new Error('BatchWrite kept leaving catalogue entries unprocessed');
-  });
+  await batchPutAll(
+    table(),
+    entries.map((e) => ({ ...entryKey(importId, e.code), ...e })),
+    { client: db(), concurrency: 8, baseDelayMs: 50 },
+  );
 }
 
 /** The outbox key of a version's CataloguePublished: the fact it reports. */
@@ -574,18 +556,12 @@ async function entriesOf(importId: string, codes: readonly string[]): Promise<Ma
   }
   const missing = [...new Set(codes)].filter((c) => !cached.has(c));
   for (let i = 0; i < missing.length; i += 100) {
-    let keys: Record<string, unknown>[] = missing.slice(i, i + 100).map((c) => entryKey(importId, c));
-    const found: Record<string, unknown>[] = [];
-    await retry(
-      async () => {
-        const out = await db().send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys } } }));
-        found.push(...(out.Responses?.[table()] ?? []));
-        keys = (out.UnprocessedKeys?.[table()]?.Keys ?? []) as Record<string, unknown>[];
-        return keys.length;
-      },
-      { maxAttempts: 10, baseDelayMs: 50, retryIf: (left) => left > 0 },
+    const found = await batchGetAll(
+      table(),
+      missing.slice(i, i + 100).map((c) => entryKey(importId, c)),
+      { client: db() },
     );
-    for (const item of found) {
+    for (const item of found.values()) {
       const { pk: _pk, sk: _sk, ...entry } = item;
       cached.set(entry.code as string, entry as unknown as CatalogueEntry);
     }

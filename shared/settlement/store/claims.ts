@@ -29,7 +29,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxPut, shardOf, type OutboxEntry, type OutboxTransactItem } from '../../events/outbox.ts';
 import {
   householdAccumulatorKey,
@@ -42,7 +42,7 @@ import {
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { queryAll } from '../../runtime/query-all.ts';
 import { cancellationReasons, failedConditions } from '../../runtime/condition-failure.ts';
-import { retry } from '../../runtime/retry.ts';
+import { batchGetTables, keyOf } from '../../runtime/batch-items.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import type { CatalogueView } from '../../catalogue/version.ts';
 import type { Bill } from '../bill.ts';
@@ -303,29 +303,16 @@ export async function readClaimAndYear(
   const accumulators = tableName('accumulators');
   const claimKey = { pk: claimPk(providerCode, claimNo), sk: CLAIM_SK };
   const yearKey = yearAccumulatorKey(memberId, year);
-  let requested: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: true }> = {
-    [claims]: { Keys: [claimKey], ConsistentRead: true },
-    [accumulators]: { Keys: [yearKey], ConsistentRead: true },
-  };
-  for (const { table, key } of also) (requested[table] ??= { Keys: [], ConsistentRead: true }).Keys.push(key);
-  const found: Record<string, Record<string, unknown> | undefined> = {};
-  // DynamoDB may leave keys unprocessed under load: ask again for those only.
-  await retry(
-    async () => {
-      const out = await dynamoDocumentClient().send(new BatchGetCommand({ RequestItems: requested }));
-      for (const [table, items] of Object.entries(out.Responses ?? {}))
-        for (const item of items) found[`${table}|${item.pk}|${item.sk}`] = item;
-      requested = (out.UnprocessedKeys ?? {}) as typeof requested;
-      return Object.keys(requested).length;
-    },
-    { maxAttempts: 8, baseDelayMs: 20, retryIf: (left) => left > 0 },
-  );
-  if (Object.keys(requested).length > 0) throw new Error(`claim ${providerCode}/${claimNo}: DynamoDB left keys unprocessed`);
-  const claimItem = found[`${claims}|${claimKey.pk}|${claimKey.sk}`];
+  // One request over both tables and whatever else the caller reads with them (the epochs).
+  const found = await batchGetTables([{ table: claims, key: claimKey }, { table: accumulators, key: yearKey }, ...also], {
+    consistent: true,
+  });
+  const at = (table: string, key: { pk: string; sk: string }) => found.get(`${table}\u0000${keyOf(key)}`);
+  const claimItem = at(claims, claimKey);
   return {
     claim: claimItem ? fromItem(await withParts(claimItem)) : undefined,
-    accumulator: yearAccumulatorFrom(found[`${accumulators}|${yearKey.pk}|${yearKey.sk}`], memberId, year),
-    also: also.map(({ table, key }) => found[`${table}|${key.pk}|${key.sk}`]),
+    accumulator: yearAccumulatorFrom(at(accumulators, yearKey), memberId, year),
+    also: also.map(({ table, key }) => at(table, key)),
   };
 }
 
