@@ -84,58 +84,60 @@ export async function drained(cloud: LocalCloud): Promise<void> {
   }
 }
 
-/** Bare DynamoDB Local, no platform: what the emulator itself does with 32 callers at once. */
-async function emulatorCeiling(cloud: LocalCloud, report: Report): Promise<void> {
-  const client = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials });
+/**
+ * Bare DynamoDB Local requests, no platform, each numbered (its keys start with `prefix`): a 1 KB put,
+ * a consistent get of what that put wrote, and a settlement-shaped transaction of four puts (three
+ * conditional). The ceiling here and the JVM's CPU per request (bench/claims-profile.ts) send these.
+ */
+export function bareRequests(client: DynamoDBClient, prefix: string) {
   const padding = 'x'.repeat(900);
   const item = (pk: string, sk: string) => ({ pk: { S: pk }, sk: { S: sk }, padding: { S: padding } });
-  try {
-    // The JVM's warm-up (see WARM_UP_PER_PROVIDER): the same kinds of request, unmeasured.
-    await runConcurrently(3_000, 32, (i) =>
-      client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CEIL#W${i}`, 'x') })).then(() => undefined),
-    );
-    await runConcurrently(3_000, 32, (i) =>
+  return {
+    put: (i: number) =>
+      client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`${prefix}P${i}`, 'x') })).then(() => undefined),
+    get: (i: number) =>
       client
-        .send(new GetItemCommand({ TableName: 'yibao-outbox', Key: { pk: { S: `CEIL#W${i}` }, sk: { S: 'x' } }, ConsistentRead: true }))
+        .send(new GetItemCommand({ TableName: 'yibao-outbox', Key: { pk: { S: `${prefix}P${i}` }, sk: { S: 'x' } }, ConsistentRead: true }))
         .then(() => undefined),
-    );
-    await runConcurrently(1_500, 32, (i) =>
+    transaction: (i: number) =>
       client
         .send(
           new TransactWriteItemsCommand({
             TransactItems: ['a', 'b', 'c', 'd'].map((sk) => ({
-              Put: { TableName: 'yibao-outbox', Item: item(`CEIL#WT${i}`, sk), ConditionExpression: 'attribute_not_exists(pk)' },
+              Put: {
+                TableName: 'yibao-outbox',
+                Item: item(`${prefix}T${i}`, sk),
+                ...(sk === 'd' ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
+              },
             })),
           }),
         )
         .then(() => undefined),
+  };
+}
+
+/** The JVM's warm-up (see WARM_UP_PER_PROVIDER): 3,000 puts, 3,000 gets and 1,500 transactions, unmeasured. */
+export async function warmEmulator(client: DynamoDBClient): Promise<void> {
+  const warm = bareRequests(client, 'WARM#');
+  await runConcurrently(3_000, 32, warm.put);
+  await runConcurrently(3_000, 32, warm.get);
+  await runConcurrently(1_500, 32, warm.transaction);
+}
+
+/** Bare DynamoDB Local, no platform: what the emulator itself does with 32 callers at once. */
+async function emulatorCeiling(cloud: LocalCloud, report: Report): Promise<void> {
+  const client = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials });
+  try {
+    await warmEmulator(client);
+    const bare = bareRequests(client, 'CEIL#');
+    reportLatencies(report, 'emulator: bare PutItem (1 KB), 32 concurrent', await runConcurrently(2_000, 32, bare.put), 'puts/s');
+    reportLatencies(report, 'emulator: bare GetItem, 32 concurrent', await runConcurrently(2_000, 32, bare.get), 'gets/s');
+    reportLatencies(
+      report,
+      'emulator: bare TransactWriteItems (4 puts), 32 concurrent',
+      await runConcurrently(800, 32, bare.transaction),
+      'tx/s',
     );
-    const puts = await runConcurrently(2_000, 32, (i) =>
-      client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CEIL#P${i}`, 'x') })).then(() => undefined),
-    );
-    reportLatencies(report, 'emulator: bare PutItem (1 KB), 32 concurrent', puts, 'puts/s');
-    const gets = await runConcurrently(2_000, 32, (i) =>
-      client
-        .send(new GetItemCommand({ TableName: 'yibao-outbox', Key: { pk: { S: `CEIL#P${i}` }, sk: { S: 'x' } }, ConsistentRead: true }))
-        .then(() => undefined),
-    );
-    reportLatencies(report, 'emulator: bare GetItem, 32 concurrent', gets, 'gets/s');
-    // A settlement's shape: four or five conditional puts over two tables.
-    const transactions = await runConcurrently(800, 32, (i) =>
-      client
-        .send(
-          new TransactWriteItemsCommand({
-            TransactItems: [
-              { Put: { TableName: 'yibao-outbox', Item: item(`CEIL#T${i}`, 'a'), ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: 'yibao-outbox', Item: item(`CEIL#T${i}`, 'b'), ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: 'yibao-outbox', Item: item(`CEIL#T${i}`, 'c'), ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: 'yibao-outbox', Item: item(`CEIL#T${i}`, 'd') } },
-            ],
-          }),
-        )
-        .then(() => undefined),
-    );
-    reportLatencies(report, 'emulator: bare TransactWriteItems (4 puts), 32 concurrent', transactions, 'tx/s');
   } finally {
     client.destroy();
   }

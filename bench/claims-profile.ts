@@ -17,14 +17,14 @@
  * The providers post from a thread of their own (bench/claims-load.ts); its CPU is shown apart.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
 import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
-import { drained as drainedQueues, settlementSetUp, WARM_UP_PER_PROVIDER } from './claims-api.bench.ts';
+import { bareRequests, drained as drainedQueues, settlementSetUp, WARM_UP_PER_PROVIDER, warmEmulator } from './claims-api.bench.ts';
 import { percentile, runConcurrently } from './support.ts';
 
 quietNodeVersionNotice();
@@ -75,43 +75,17 @@ function machineTicks(): { busy: number; total: number } {
  */
 async function emulatorCpu(java: number): Promise<{ put: number; get: number; transaction: number }> {
   const client = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.region, credentials: cloud.credentials });
-  const padding = 'x'.repeat(900);
-  const item = (pk: string, sk: string) => ({ pk: { S: pk }, sk: { S: sk }, padding: { S: padding } });
-  const perRequest = async (n: number, send: (i: number) => Promise<unknown>) => {
+  const perRequest = async (n: number, send: (i: number) => Promise<void>) => {
     const before = ticksOf(java);
-    await runConcurrently(n, 32, (i) => send(i).then(() => undefined));
+    await runConcurrently(n, 32, send);
     return ((ticksOf(java) - before) * 10) / n;
   };
   try {
-    // The JVM's warm-up (WARM_UP_PER_PROVIDER): unmeasured requests of each kind.
-    await perRequest(3_000, (i) => client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CPU#W${i}`, 'x') })));
-    await perRequest(3_000, (i) =>
-      client.send(new GetItemCommand({ TableName: 'yibao-outbox', Key: { pk: { S: `CPU#W${i}` }, sk: { S: 'x' } }, ConsistentRead: true })),
-    );
-    await perRequest(1_500, (i) =>
-      client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: ['a', 'b', 'c', 'd'].map((sk) => ({
-            Put: { TableName: 'yibao-outbox', Item: item(`CPU#WT${i}`, sk), ConditionExpression: 'attribute_not_exists(pk)' },
-          })),
-        }),
-      ),
-    );
-    const put = await perRequest(2_000, (i) =>
-      client.send(new PutItemCommand({ TableName: 'yibao-outbox', Item: item(`CPU#P${i}`, 'x') })),
-    );
-    const get = await perRequest(2_000, (i) =>
-      client.send(new GetItemCommand({ TableName: 'yibao-outbox', Key: { pk: { S: `CPU#P${i}` }, sk: { S: 'x' } }, ConsistentRead: true })),
-    );
-    const transaction = await perRequest(800, (i) =>
-      client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: ['a', 'b', 'c', 'd'].map((sk) => ({
-            Put: { TableName: 'yibao-outbox', Item: item(`CPU#T${i}`, sk), ConditionExpression: 'attribute_not_exists(pk)' },
-          })),
-        }),
-      ),
-    );
+    await warmEmulator(client);
+    const bare = bareRequests(client, 'CPU#');
+    const put = await perRequest(2_000, bare.put);
+    const get = await perRequest(2_000, bare.get);
+    const transaction = await perRequest(800, bare.transaction);
     return { put, get, transaction };
   } finally {
     client.destroy();
