@@ -149,7 +149,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
       rules: busRules,
-      sqs: sqs.client,
+      sendToQueue: sqs.send,
       onDeliveryError: (rule, error) => say(`bus: rule ${rule} could not deliver: ${String(error)}`),
     });
     stops.push(() => bus.stop());

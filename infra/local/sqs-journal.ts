@@ -174,7 +174,8 @@ function legacySnapshot(dir: string): JournalledMessage[] {
   return Object.entries(snapshot).flatMap(([queue, messages]) => messages.map((m) => ({ queue, ...m })));
 }
 
-const queueNameOf = (url: unknown): string => (typeof url === 'string' ? url.slice(url.lastIndexOf('/') + 1) : '');
+/** A queue's name: the last part of its URL. */
+export const queueNameOf = (url: unknown): string => (typeof url === 'string' ? url.slice(url.lastIndexOf('/') + 1) : '');
 
 /**
  * The proxy in front of the emulator. Queue URLs carry the emulator's port; the proxy swaps it for

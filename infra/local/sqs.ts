@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { localName, queues, type QueueKey, type QueueSpec } from '../topology.ts';
-import { SqsJournal, startJournallingProxy, type JournalledMessage } from './sqs-journal.ts';
+import { queueNameOf, SqsJournal, startJournallingProxy, type JournalledMessage } from './sqs-journal.ts';
 
 export interface LocalQueue {
   key: QueueKey;
@@ -21,6 +21,13 @@ export interface LocalSqs {
   endpoint: string;
   client: SQSClient;
   queues: Record<QueueKey, LocalQueue>;
+  /**
+   * Sends one message inside this process, with SendMessage's checks and, with a data folder, its
+   * journal line on disk before it resolves: how the local bus hands an event to a rule's queue
+   * (on AWS that delivery happens inside the service, not through the SQS API). Resolves to the
+   * message id; rejects as SendMessage would (a queue that does not exist, a body SQS refuses).
+   */
+  send(queueUrl: string, body: string): Promise<string>;
   /** Every message a queue holds (ready, delayed and in flight), without touching it. */
   inspect(queueName: string): { id: string; body: string; messageAttributes?: Record<string, MessageAttributeValue> }[];
   /** With a data folder: how many messages the last run left were sent again at this start. */
@@ -84,6 +91,13 @@ export async function startSqs(options: {
     }));
   };
 
+  const send: LocalSqs['send'] = async (queueUrl, body) => {
+    const queue = queueNameOf(queueUrl);
+    const { MessageId } = server.sendMessage(queue, { MessageBody: body });
+    await opened?.journal.sent(queue, MessageId, body);
+    return MessageId;
+  };
+
   let restored = 0;
   if (opened) {
     restored = await resend(client, created, opened.toReplay);
@@ -93,6 +107,7 @@ export async function startSqs(options: {
     endpoint,
     client,
     queues: created,
+    send,
     inspect,
     restored,
     stop: async () => {
@@ -100,7 +115,7 @@ export async function startSqs(options: {
         // A clean stop: the journal becomes exactly what each queue holds, dead-letter queues included.
         const names = Object.values(created)
           .flatMap((q) => [q.url, q.deadLetterUrl])
-          .map((url) => url.slice(url.lastIndexOf('/') + 1));
+          .map((url) => queueNameOf(url));
         await opened.journal.checkpoint(
           names.flatMap((queue) =>
             inspect(queue).map((m) => ({
@@ -123,7 +138,7 @@ async function resend(client: SQSClient, created: Record<QueueKey, LocalQueue>, 
   const urlByName = new Map(
     Object.values(created)
       .flatMap((q) => [q.url, q.deadLetterUrl])
-      .map((url) => [url.slice(url.lastIndexOf('/') + 1), url]),
+      .map((url) => [queueNameOf(url), url]),
   );
   let count = 0;
   const byQueue = new Map<string, JournalledMessage[]>();

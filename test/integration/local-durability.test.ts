@@ -62,7 +62,7 @@ describe('the local bus', () => {
       region: REGION,
       account: '000000000000',
       rules: [{ name: 'all', pattern: { source: ['yibao.test'] }, targetQueueUrl }],
-      sqs: sqs.client,
+      sendToQueue: sqs.send,
     });
     const client = new EventBridgeClient({ endpoint: bus.endpoint, region: REGION, credentials: CREDENTIALS });
     return { bus, client };
@@ -154,6 +154,13 @@ describe('a local SQS with a data folder survives SIGKILL', () => {
     for (const body of [...second.inflight, ...second.acked]) expect(afterSecond.filter((b) => b === body)).toHaveLength(1);
     const expected = new Set(afterFirst.filter((b) => !second.deleted.includes(b)));
     for (const body of expected) expect(afterSecond).toContain(body);
+  }, 120_000);
+
+  it('keeps every message the local bus handed to a queue in process (no SQS API call), as it keeps a sent one', async () => {
+    const run = await runAndKill(200, { IN_PROCESS: '1' });
+    const after = await bodiesAfterRestart();
+    for (const body of run.acked) expect(after.filter((b) => b === body)).toHaveLength(1);
+    expect(new Set(after).size).toBe(after.length);
   }, 120_000);
 });
 

@@ -1,7 +1,8 @@
 /**
  * The process the durability test kills: a local SQS with a data folder (YIBAO_TEST_DATA_DIR) that
  * receives RECEIVE_FIRST messages into flight and deletes DELETE_FIRST of them, then sends messages to
- * one queue, eight at a time, printing `acked <body>` for each send the queue acknowledged. After
+ * one queue, eight at a time (with IN_PROCESS=1 as the local bus sends, in process), printing
+ * `acked <body>` for each send the queue acknowledged. After
  * KILL_AFTER acknowledgements it SIGKILLs its own process group at once, mid-write for the other senders
  * (a kill from outside would land later and give the writes time to finish).
  */
@@ -37,11 +38,14 @@ say('ready');
 let n = 0;
 let acked = 0;
 const killAfter = Number(process.env.KILL_AFTER ?? 100);
+// IN_PROCESS=1: send as the local bus hands events to its rules' queues (LocalSqs.send), not through the API.
+const inProcess = process.env.IN_PROCESS === '1';
 await Promise.all(
   Array.from({ length: 8 }, async () => {
     for (;;) {
       const body = `run-${process.pid}-message-${n++} 医保 😀 𠀀`;
-      await sqs.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+      if (inProcess) await sqs.send(url, body);
+      else await sqs.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
       say(`acked ${body}`);
       if (++acked >= killAfter) process.kill(-process.pid, 'SIGKILL');
     }

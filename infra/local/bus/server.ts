@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { matchesPattern, validatePattern, type EventPattern } from './pattern.ts';
 import { retry } from '../../../shared/runtime/retry.ts';
 
@@ -17,7 +16,11 @@ export interface LocalBusOptions {
   region: string;
   account: string;
   rules: LocalRule[];
-  sqs: SQSClient;
+  /**
+   * Hands a matched event to a rule's queue (`LocalSqs.send`): inside the process, as EventBridge
+   * delivers to an SQS target inside AWS, so no SQS API call is made or paid for per target.
+   */
+  sendToQueue: (queueUrl: string, body: string) => Promise<unknown>;
   onDeliveryError?: (rule: string, error: unknown) => void;
 }
 
@@ -62,7 +65,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   const deliver = async (rule: LocalRule, body: string): Promise<boolean> => {
     // EventBridge retries a failed target delivery; three quick tries are enough on one machine.
     try {
-      await retry(() => options.sqs.send(new SendMessageCommand({ QueueUrl: rule.targetQueueUrl, MessageBody: body })), {
+      await retry(() => options.sendToQueue(rule.targetQueueUrl, body), {
         maxAttempts: 3,
         baseDelayMs: 5,
         retryable: () => true,
