@@ -264,6 +264,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         queue: sqs.queues[queueKey],
         region: LOCAL_REGION,
         batchSize: spec.batchSize,
+        batchingWindowSeconds: spec.maxBatchingWindowSeconds,
         retryDelaySeconds: options.retryDelaySeconds,
         invoke: (event) => lambda.invoke(spec.consumer, event, 'sqs'),
         onError: (error) => say(`poller ${queueKey}: ${error instanceof Error ? error.message : String(error)}`),

@@ -7,6 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalQueue } from './sqs.ts';
 
 /**
@@ -20,6 +21,12 @@ export interface PollerOptions {
   queue: LocalQueue;
   region: string;
   batchSize: number;
+  /**
+   * The event source mapping's MaximumBatchingWindowInSeconds: after the first message, how long it
+   * may keep receiving to fill a batch of `batchSize` before it invokes. 0 or unset: it invokes with
+   * what one receive returned.
+   */
+  batchingWindowSeconds?: number;
   invoke: (event: SQSEvent) => Promise<unknown>;
   /**
    * Seconds before a failed message may be received again. Unset: the queue's own visibility
@@ -78,24 +85,38 @@ export interface Poller {
   resume(): void;
 }
 
+/** While a batching window is open, how often the queue is asked again for more messages. */
+const FILL_POLL_MS = 100;
+
 export function startPoller(options: PollerOptions): Poller {
   const abort = new AbortController();
   const { sqs, queue } = options;
   let held: { released: Promise<void>; release: () => void } | undefined;
 
-  const pollOnce = async (): Promise<void> => {
+  const receive = async (max: number, waitTimeSeconds: number): Promise<Message[]> => {
     const received = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queue.url,
-        MaxNumberOfMessages: options.batchSize,
-        WaitTimeSeconds: 2,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitTimeSeconds,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
       { abortSignal: abort.signal },
     );
-    const messages = received.Messages ?? [];
+    return received.Messages ?? [];
+  };
+
+  const pollOnce = async (): Promise<void> => {
+    const messages = await receive(options.batchSize, 2);
     if (messages.length === 0) return;
+    // The batching window, as the event source mapping keeps it: fuller batches under load (one
+    // invocation, one batch of reads and writes for ten messages), at most the window's wait when quiet.
+    const windowCloses = Date.now() + (options.batchingWindowSeconds ?? 0) * 1000;
+    while (messages.length < options.batchSize && !held && Date.now() < windowCloses) {
+      await sleep(Math.min(FILL_POLL_MS, windowCloses - Date.now()), undefined, { signal: abort.signal });
+      messages.push(...(await receive(options.batchSize - messages.length, 0)));
+    }
     const records = messages.map((m) => toSqsRecord(m, queue, options.region));
 
     let failed: Set<string>;
