@@ -23,6 +23,7 @@ import { startLocalCloud, type LocalCloud } from '../infra/local/cloud.ts';
 import { BUS_NAME } from '../infra/topology.ts';
 import { dynamoDocumentClient } from '../shared/runtime/aws-clients.ts';
 import { tableName } from '../shared/runtime/resource-names.ts';
+import { seededRandom } from '../shared/runtime/seeded-random.ts';
 import { settlementPolicyFor } from '../shared/policy/year-end.ts';
 import { settleYear, type ProviderYear } from '../shared/budget/year-end.ts';
 import type { CommunityYear } from '../shared/budget/capitation.ts';
@@ -42,17 +43,6 @@ const COMMUNITIES = 30;
 const PER_COMMUNITY = 26; // 1 county hospital, 5 township centres, 20 village clinics
 const policy = settlementPolicyFor(REGION, YEAR)!;
 
-/** A small deterministic generator (mulberry32), so every run settles the same year. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Year {
   codes: string[];
   /** Per provider per month (index p * 12 + m). */
@@ -66,7 +56,7 @@ interface Year {
 
 /** The year: 1,000,000 cases drawn over 1,000 providers (large hospitals take more), with months and points. */
 function generate(): Year & { caseProvider: Int32Array; caseMonth: Int8Array; caseCentipoints: Int32Array } {
-  const rand = random(2023);
+  const rand = seededRandom(2023);
   const codes = Array.from({ length: PROVIDERS }, (_, i) => `JA${String(i).padStart(4, '0')}`);
   const size = codes.map((_, i) => (i % PER_COMMUNITY === 0 || i >= COMMUNITIES * PER_COMMUNITY ? 40 : i % PER_COMMUNITY <= 5 ? 6 : 0.4));
   const total = size.reduce((a, b) => a + b, 0);

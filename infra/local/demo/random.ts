@@ -4,9 +4,10 @@
  * the same year on every machine and every run, whatever order the API calls finish in: a member's
  * claims come from that member's own stream, not from a shared one the concurrency would reorder.
  *
- * mulberry32 (Tommy Ettinger's 32-bit generator, public domain): small, fast and good enough for test
- * data; cryptographic quality is not wanted here, reproducibility is.
+ * Each stream is the project's one seeded generator (shared/runtime/seeded-random.ts, mulberry32):
+ * cryptographic quality is not wanted here, reproducibility is.
  */
+import { seededRandom } from '../../../shared/runtime/seeded-random.ts';
 
 /** FNV-1a of a string: turns a stream's name into a seed. */
 function hash(text: string): number {
@@ -31,14 +32,7 @@ export interface Random {
 
 /** A stream named `name` under the demo's `seed`. */
 export function randomStream(seed: number, name: string): Random {
-  let a = (hash(name) ^ Math.imul(seed, 0x9e3779b1)) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom((hash(name) ^ Math.imul(seed, 0x9e3779b1)) >>> 0);
   const random: Random = {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
