@@ -315,6 +315,18 @@ describe('a reversed claim is settled again only by a request naming the settlem
     }
   });
 
+  it('a re-settlement sent again after its own reversal is refused (409 naming settlement 2), never paid again', async () => {
+    const bill = stay(RACE, memberId, 'RACE-LATE');
+    expect((await settle(bill)).status).toBe(201);
+    expect((await reverse(RACE, 'RACE-LATE')).status).toBe(200);
+    expect((await settle({ ...bill, resettlementOf: 1 })).status).toBe(201);
+    expect((await reverse(RACE, 'RACE-LATE', { reason: '退费', settlementNo: 2 })).status).toBe(200);
+    const late = await settle({ ...bill, resettlementOf: 1 });
+    expect(late.status, JSON.stringify(late.body)).toBe(409);
+    expect(late.body.error.details).toMatchObject({ field: 'body.resettlementOf', settlementNo: 2 });
+    expect(await ledgerFundPaid(RACE, 'RACE-LATE')).toBe(0);
+  });
+
   it('concurrent re-settlements and a reversal of the re-settlement: each settlement paid once, the ledger nets to what stands', async () => {
     const bill = stay(RACE, memberId, 'RACE-RS');
     expect((await settle(bill)).status).toBe(201);
@@ -325,13 +337,20 @@ describe('a reversed claim is settled again only by a request naming the settlem
       ...Array.from({ length: 3 }, () => settle(bill)),
     ]);
     const resettled = answers.slice(0, 6);
+    const reversal = answers[6]!;
     expect(resettled.filter((a) => a.status === 201)).toHaveLength(1);
-    for (const a of resettled) expect([200, 201]).toContain(a.status);
+    for (const a of resettled) {
+      // A retry replays settlement 2 (200), unless it reached the claim after the reversal of settlement 2
+      // (all ten requests run at once): then it is a stale request for a settlement no longer current.
+      if (a.status === 409) {
+        expect(reversal.status, JSON.stringify(a.body)).toBe(200);
+        expect(a.body.error.details).toMatchObject({ field: 'body.resettlementOf', settlementNo: 2 });
+      } else expect([200, 201], JSON.stringify(a.body)).toContain(a.status);
+    }
     for (const a of answers.slice(7)) expect(a.body.error?.code).toBe('CLAIM_REVERSED');
     const claim = await api(cloud, 'GET', `/v1/claims/${RACE}/RACE-RS`, { token: tokens[RACE]! });
     const kinds = claim.body.ledger.map((e: { kind: string; settlementNo: number }) => `${e.kind}:${e.settlementNo}`);
     // The reversal of settlement 2 either found it (then it is reversed) or came first and was refused (409 not_current).
-    const reversal = answers[6]!;
     if (reversal.status === 200) expect(kinds).toEqual(['settlement:1', 'reversal:1', 'settlement:2', 'reversal:2']);
     else {
       expect(reversal.status).toBe(409);
