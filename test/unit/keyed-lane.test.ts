@@ -63,4 +63,37 @@ describe('keyedLane', () => {
     await stuck;
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
+
+  it('puts one listener on a signal however many claims wait on it, and an abort still releases every lane', async () => {
+    const lane = keyedLane();
+    const controller = new AbortController();
+    const most = { listeners: 0 };
+    const gates: (() => void)[] = [];
+    // 32 claims at once under one signal (the local cloud's middy), each holding up a second claim of its member.
+    const first = Array.from({ length: 32 }, (_, n) =>
+      lane(
+        `member-${n}`,
+        () =>
+          new Promise<void>((resolve) => {
+            most.listeners = Math.max(most.listeners, getEventListeners(controller.signal, 'abort').length);
+            gates.push(resolve);
+          }),
+        controller.signal,
+      ),
+    );
+    const behind = Array.from({ length: 32 }, (_, n) => lane(`member-${n}`, async () => n, controller.signal));
+    await tick(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    await expect(Promise.all(behind)).resolves.toHaveLength(32);
+    for (const open of gates) open();
+    await Promise.all(first);
+    expect(most.listeners).toBe(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+
+    // Work done without an abort takes the listener with it.
+    const quiet = new AbortController().signal;
+    await Promise.all(Array.from({ length: 32 }, (_, n) => lane(`member-${n}`, async () => n, quiet)));
+    expect(getEventListeners(quiet, 'abort')).toHaveLength(0);
+  });
 });
