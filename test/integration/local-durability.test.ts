@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { startLocalBus } from '../../infra/local/bus/server.ts';
+import { entrySize, startLocalBus } from '../../infra/local/bus/server.ts';
 import { startSqs, type LocalSqs } from '../../infra/local/sqs.ts';
 import { liveMessages } from '../../infra/local/sqs-journal.ts';
 
@@ -81,6 +81,35 @@ describe('the local bus', () => {
       expect(out.FailedEntryCount).toBe(0);
       const got = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, MaxNumberOfMessages: 1 }));
       expect(JSON.parse(got.Messages?.[0]?.Body ?? '{}').detail).toEqual(detail);
+    } finally {
+      client.destroy();
+      await bus.stop();
+    }
+  });
+
+  it('counts an entry’s size as EventBridge does: 200 KB of Detail full of quotes is taken, 257 KB is refused', async () => {
+    const queue = await sqs.client.send(new CreateQueueCommand({ QueueName: 'bus-size-target' }));
+    const { bus, client } = await busTo(queue.QueueUrl!);
+    try {
+      // 200,008 bytes of Detail; as the entry's JSON (each quote escaped again) it would be twice that.
+      const quotes = JSON.stringify({ q: '"'.repeat(100_000) });
+      expect(entrySize({ Source: 'yibao.test', DetailType: 'T', Detail: quotes })).toBe(10 + 1 + 200_008);
+      expect(entrySize({ Source: 'yibao.test', DetailType: 'T', Detail: '{"a":"医"}', Time: 1, Resources: ['arn'] })).toBe(
+        14 + 10 + 1 + 11 + 3,
+      );
+      const tooLarge = JSON.stringify({ q: 'x'.repeat(257 * 1024) });
+      const out = await client.send(
+        new PutEventsCommand({
+          Entries: [
+            { EventBusName: 'test-bus', Source: 'yibao.test', DetailType: 'T', Detail: quotes },
+            { EventBusName: 'test-bus', Source: 'yibao.test', DetailType: 'T', Detail: tooLarge },
+          ],
+        }),
+      );
+      expect(out.Entries?.[0]?.EventId).toBeDefined();
+      expect(out.Entries?.[1]).toMatchObject({ ErrorCode: 'InvalidArgument' });
+      const got = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, MaxNumberOfMessages: 1 }));
+      expect(JSON.parse(got.Messages?.[0]?.Body ?? '{}').detail.q).toHaveLength(100_000);
     } finally {
       client.destroy();
       await bus.stop();
