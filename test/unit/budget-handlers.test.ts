@@ -8,9 +8,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { sqsRecord } from '../support/sqs-records.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = lambdaContext();
 
 process.env.LOG_LEVEL = 'SILENT';
 beforeEach(() => {

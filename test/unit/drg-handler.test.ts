@@ -16,11 +16,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { Context, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { caseGroupedEvent } from '../../functions/drg-grouping/record-case.ts';
 import { shardOf } from '../../shared/events/outbox.ts';
 import type { CaseItem } from '../../shared/drg/store/case.ts';
 import { claimSettledEnvelope, sqsRecord } from '../support/sqs-records.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 // The policies table is an edge too: these tests read the shipped policies only (no table).
 vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
@@ -30,7 +31,7 @@ vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
-const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = lambdaContext();
 
 process.env.LOG_LEVEL = 'SILENT';
 beforeEach(() => {

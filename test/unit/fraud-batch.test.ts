@@ -17,9 +17,10 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mergeOps, renderTransaction, type CounterOp, type EventTx } from '../../shared/fraud/store/scoring.ts';
 import { sqsRecord } from '../support/sqs-records.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../shared/policy/store/registry.ts')>();
@@ -27,7 +28,7 @@ vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
 });
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = lambdaContext();
 process.env.LOG_LEVEL = 'SILENT';
 beforeEach(() => {
   process.env.TABLE_ALERTS = 'alerts-table';

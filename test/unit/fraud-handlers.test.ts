@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { claimAlert } from '../../shared/fraud/alert.ts';
 import { scoreClaim } from '../../shared/fraud/engine.ts';
 import { alertItem } from '../../shared/fraud/store/scoring.ts';
@@ -25,6 +25,7 @@ import { alertEvent } from '../../functions/fraud-scoring/score-claim.ts';
 import { shardOf } from '../../shared/events/outbox.ts';
 import { WEBHOOK_KEY_ENV, sealSecret } from '../../shared/fraud/secret-box.ts';
 import { catalogueOf, claim, line, shippedRule } from './fraud-fixtures.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 // The policies table is an edge too: these tests read the shipped policies only (no table).
 vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
@@ -35,7 +36,7 @@ vi.mock('../../shared/policy/store/registry.ts', async (importOriginal) => {
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);
-const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = lambdaContext();
 
 process.env.LOG_LEVEL = 'SILENT';
 beforeEach(() => {

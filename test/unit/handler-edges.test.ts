@@ -7,17 +7,18 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { publishNotice as publish } from '../../shared/events/outbox.ts';
 import { PingReceived } from '../../events/platform.ts';
 import { httpRoutes } from '../../shared/http/api.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { badRequest } from '../../shared/http/errors.ts';
 import { sqsRecord } from '../support/sqs-records.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
-const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = lambdaContext();
 
 process.env.LOG_LEVEL = 'SILENT';
 beforeEach(() => {

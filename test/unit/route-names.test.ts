@@ -3,7 +3,6 @@
  * table and its OpenAPI docs are keyed by the name, and httpApi finds the name from the route key
  * API Gateway sends. (A missing or extra name is a compile error: `npm run typecheck`.)
  */
-import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { routeKey, routeNamed, routes, type RouteName } from '../../infra/topology.ts';
 import { STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
@@ -12,8 +11,9 @@ import { pendingRoutes } from '../../shared/http/pending.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { collectRouteDocs } from '../../tools/openapi.ts';
 import { routeDocsOf } from '../../tools/route-docs.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
-const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = lambdaContext();
 
 const apiEvent = (key: string): ApiEvent =>
   ({

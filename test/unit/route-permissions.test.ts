@@ -5,15 +5,15 @@
  * OpenAPI document and shared/auth/README.md say the same.
  */
 import { readFileSync } from 'node:fs';
-import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { permissionOf, routeKey, routePermissions, routes } from '../../infra/topology.ts';
 import { STAFF_PERMISSIONS, type StaffPermission } from '../../shared/auth/principal.ts';
 import { type ApiEvent, httpApi, type RouteTableOf } from '../../shared/http/api.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { buildOpenApiDocument } from '../../tools/openapi.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
-const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = lambdaContext();
 
 const event = (key: string, principal: Record<string, string>): ApiEvent =>
   ({
