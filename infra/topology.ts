@@ -35,6 +35,13 @@ export interface IndexSpec {
   partitionKey: string;
   sortKey?: string;
   purpose: string;
+  /**
+   * What the index copies besides the keys (the table's and its own). Left out: every attribute. An
+   * index copy is written, and paid for, with every write of the item, so an index whose readers take
+   * a few plain attributes names them (`include`), and one whose readers go back to the table for the
+   * item as it now stands copies only the keys (`keys`).
+   */
+  projection?: 'keys' | { include: readonly string[] };
 }
 
 export interface TableSpec {
@@ -51,6 +58,20 @@ export interface TableSpec {
   dataTable: boolean;
   accessPatterns: string[];
 }
+
+/** The plain copies of a claim that a list of claims shows (shared/settlement/store/claims.ts `providerClaimsPage`). */
+const CLAIM_SUMMARY_ATTRIBUTES = [
+  'providerCode',
+  'claimNo',
+  'memberId',
+  'status',
+  'settlementNo',
+  'visitType',
+  'serviceDate',
+  'settlementDate',
+  'settledAt',
+  'totals',
+] as const;
 
 export const tables = {
   members: {
@@ -96,16 +117,13 @@ export const tables = {
     sortKey: 'sk',
     indexes: [
       {
-        name: 'byMember',
-        partitionKey: 'gsi1pk',
-        sortKey: 'gsi1sk',
-        purpose: 'MEMBER#<id> → claims by date of service (cross-claim fraud rules, member history)',
-      },
-      {
         name: 'byProviderYear',
         partitionKey: 'gsi2pk',
         sortKey: 'gsi2sk',
-        purpose: 'PROVIDER#<code>#YEAR#<yyyy> → claims by discharge date (provider history, capitation spend)',
+        purpose: 'PROVIDER#<code>#YEAR#<yyyy> → claims by discharge date (a provider’s list of its claims)',
+        // The list's columns only: copying the gzipped bill, statement and inputs into the index doubled
+        // what each settlement wrote for a page that never opens them.
+        projection: { include: CLAIM_SUMMARY_ATTRIBUTES },
       },
       {
         name: 'byRegionYear',
@@ -113,6 +131,9 @@ export const tables = {
         sortKey: 'gsi3sk',
         purpose:
           'REGION#<code>#<scheme>#YEAR#<yyyy>#P<nn> → a pooling region’s claims of a scheme and year in one member partition (shared/simulation/partition.ts), by member then settlement time (policy simulation)',
+        // What a replay reads (shared/simulation/store/claims.ts): the bill and the inputs kept beside it,
+        // never the statement, the largest of the three blobs.
+        projection: { include: ['settlementNo', 'parts', 'bill', 'inputs', 'status', 'settledAt', 'totals', 'scheme'] },
       },
       {
         name: 'bySettledDay',
@@ -120,17 +141,18 @@ export const tables = {
         sortKey: 'gsi4sk',
         purpose:
           'SETTLED#<yyyy-mm-dd, UTC>#<shard 0..3> → claims by the time their current settlement committed (reconciliation of a window)',
+        // Reconciliation reads each claim found back from the table as it now stands (the index lags).
+        projection: 'keys',
       },
     ],
     dataTable: true,
     accessPatterns: [
       'get a claim: pk=CLAIM#<provider>#<claimNo>, sk=CLAIM (provider + claim number is the idempotency key)',
       'its ledger, in order: pk=CLAIM#<provider>#<claimNo>, sk begins_with LEDGER# (LEDGER#<settlementNo>#0-SETTLEMENT, then #1-REVERSAL if reversed)',
-      "a member's claims in a window: byMember gsi1pk=MEMBER#<id>, gsi1sk between dates",
-      "a provider's claims in a year: byProviderYear gsi2pk=PROVIDER#<code>#YEAR#<yyyy>",
+      "a provider's claims in a year, its list's columns: byProviderYear gsi2pk=PROVIDER#<code>#YEAR#<yyyy>",
       "a region's settled claims of a scheme and year, each member's in settlement order (policy simulation replays them): byRegionYear gsi3pk=REGION#<code>#<scheme>#YEAR#<yyyy>#P<nn>, one query per member partition",
       'a bill too large for one item, gzipped in parts: pk=CLAIM#<provider>#<claimNo>, sk=PART#<settlementNo>#<i> (the claim item says how many)',
-      'claims settled in a window (reconciliation): bySettledDay gsi4pk=SETTLED#<day>#<shard>, gsi4sk=<settledAt>#<provider>#<claimNo>, one query per day and shard',
+      'claims settled in a window (reconciliation): bySettledDay gsi4pk=SETTLED#<day>#<shard>, gsi4sk=<settledAt>#<provider>#<claimNo>, one query per day and shard, then the claims themselves read back',
     ],
   },
   accumulators: {

@@ -27,7 +27,11 @@ export function createTables(scope: Construct): Tables {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         ...(index.sortKey ? { sortKey: { name: index.sortKey, type: AttributeType.STRING } } : {}),
-        projectionType: ProjectionType.ALL,
+        ...(index.projection === 'keys'
+          ? { projectionType: ProjectionType.KEYS_ONLY }
+          : index.projection
+            ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.include] }
+            : { projectionType: ProjectionType.ALL }),
       });
     }
     tagKey(table, key);

@@ -181,14 +181,19 @@ describe('tables', () => {
       for (const definition of definitions) expect(definition.AttributeType).toBe('S');
     });
 
-    it('has the declared GSIs, projecting everything', () => {
+    it('has the declared GSIs, each projecting what the topology says (everything unless it names less)', () => {
       const expected = spec.indexes.map((index) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' }] : []),
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection:
+          index.projection === 'keys'
+            ? { ProjectionType: 'KEYS_ONLY' }
+            : index.projection
+              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] }
+              : { ProjectionType: 'ALL' },
       }));
       expect(table().GlobalSecondaryIndexes ?? []).toEqual(expected);
     });
@@ -217,6 +222,25 @@ describe('tables', () => {
         expect(table().TimeToLiveSpecification).toBeUndefined();
       }
     });
+  });
+
+  it("copies no claim's statement into an index, and no blob into the claims lists' or reconciliation's", () => {
+    // Each index copy is written with every settlement: the gzipped bill, statement and inputs are most
+    // of a claim item's bytes, and only the policy simulation's index reads any of them (bill, inputs).
+    const indexes = (props(tableId('claims')).GlobalSecondaryIndexes ?? []) as Array<{
+      IndexName: string;
+      Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+    }>;
+    const copies = (name: string) => {
+      const projection = indexes.find((i) => i.IndexName === name)!.Projection;
+      return projection.ProjectionType === 'KEYS_ONLY' ? [] : projection.NonKeyAttributes!;
+    };
+    expect(indexes.map((i) => i.IndexName).sort()).toEqual(['byProviderYear', 'byRegionYear', 'bySettledDay']);
+    for (const i of indexes) expect(i.Projection.ProjectionType).not.toBe('ALL');
+    expect(copies('bySettledDay')).toEqual([]);
+    for (const blob of ['bill', 'statement', 'inputs']) expect(copies('byProviderYear')).not.toContain(blob);
+    expect(copies('byRegionYear')).not.toContain('statement');
+    expect(copies('byRegionYear')).toEqual(expect.arrayContaining(['bill', 'inputs', 'parts', 'status']));
   });
 });
 

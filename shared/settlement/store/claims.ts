@@ -42,7 +42,7 @@ import {
 import { dynamoDocumentClient } from '../../runtime/aws-clients.ts';
 import { queryAll } from '../../runtime/query-all.ts';
 import { cancellationReasons, failedConditions } from '../../runtime/condition-failure.ts';
-import { batchGetTables, keyOf } from '../../runtime/batch-items.ts';
+import { batchGetAll, batchGetTables, keyOf } from '../../runtime/batch-items.ts';
 import { tableName } from '../../runtime/resource-names.ts';
 import type { CatalogueView } from '../../catalogue/version.ts';
 import type { Bill } from '../bill.ts';
@@ -167,8 +167,6 @@ function toItems(record: ClaimRecord): ClaimItems {
     serviceDate: bill.visit.serviceDate,
     settlementDate: statement.visit.settlementDate,
     totals: statement.totals,
-    gsi1pk: `MEMBER#${record.memberId}`,
-    gsi1sk: `${bill.visit.serviceDate}#${record.providerCode}#${record.claimNo}`,
     gsi2pk: providerYearKey(record.providerCode, record.year),
     gsi2sk: `${statement.visit.settlementDate}#${record.claimNo}`,
     // A pooling region's claims of a scheme and year, sharded by member partition (a simulation reads
@@ -227,8 +225,13 @@ export async function claimsSettledBetween(from: string, to: string, maxClaims =
       );
       if (items.length >= maxClaims) break;
     }
-  // The index is eventually consistent and `to` is exclusive: read each claim as it now stands.
-  const inWindow = items.filter((i) => (i.settledAt as string) >= from && (i.settledAt as string) < to).slice(0, maxClaims);
+  // The index copies only the keys and lags the table: each claim found is read back as it now stands,
+  // and kept if its current settlement committed in the window (`to` is exclusive).
+  const keys = items.slice(0, maxClaims).map((i) => ({ pk: i.pk as string, sk: i.sk as string }));
+  const found = await batchGetAll(tableName('claims'), keys, { consistent: true });
+  const inWindow = keys
+    .map((key) => found.get(keyOf(key)))
+    .filter((i): i is Record<string, unknown> => i !== undefined && (i.settledAt as string) >= from && (i.settledAt as string) < to);
   return Promise.all(inWindow.map(async (i) => fromItem(await withParts(i))));
 }
 
