@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
 import { writeDrgLines } from './drg-lines.ts';
+import { machineSpeedMs } from './machine-speed.ts';
 import type { Figure } from './support.ts';
 
 quietNodeVersionNotice();
@@ -169,14 +170,15 @@ try {
   await writeDrgLines(LINES, linesFile);
   say(`(${(statSync(linesFile).size / 1e6).toFixed(0)} MB)`);
   const load = loadavg()[0]!.toFixed(2);
+  const machineMs = machineSpeedMs();
   const before = [...measureApi(BASE_DIR, 'before'), ...measureTools(BASE_DIR, 'before', linesFile)];
   const after = [...measureApi(HEAD_DIR, 'after'), ...measureTools(HEAD_DIR, 'after', linesFile)];
   const minutes = ((performance.now() - started) / 60_000).toFixed(1);
-  const text = `\nbefore (${base}) and after (${head}), one run on this machine (load ${load} at the start, ${loadavg()[0]!.toFixed(2)} at the end; ${minutes} min)\n${table(before, after)}\n`;
+  const text = `\nbefore (${base}) and after (${head}), one run on this machine (load ${load} at the start, ${loadavg()[0]!.toFixed(2)} at the end; ${minutes} min; machine ${machineMs} ms for bench/machine-speed.ts's fixed work, then ${machineSpeedMs()} ms)\n${table(before, after)}\n`;
   process.stdout.write(text);
   writeFileSync(
     join(HEAD_DIR, 'bench', 'compare.json'),
-    JSON.stringify({ at: new Date().toISOString(), base, head, load, before, after }, null, 1),
+    JSON.stringify({ at: new Date().toISOString(), base, head, load, machineMs, before, after }, null, 1),
   );
 } finally {
   removeBase();

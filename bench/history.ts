@@ -15,6 +15,8 @@ export interface BenchRun {
   cpus: number;
   /** The 1-minute load average when the run began: figures from a loaded machine are read as such. */
   load: number;
+  /** Milliseconds the machine took for the fixed work of bench/machine-speed.ts (absent in runs before it was kept). */
+  machineMs?: number;
   /** Figures by "<bench>: <name>". */
   figures: Record<string, { value: number; unit: string }>;
 }
@@ -29,13 +31,14 @@ export function currentCommit(cwd = process.cwd()): string {
   }
 }
 
-export function newRun(): BenchRun {
+export function newRun(machineMs?: number): BenchRun {
   return {
     at: new Date().toISOString(),
     commit: currentCommit(),
     node: process.version,
     cpus: cpus().length,
     load: Number(loadavg()[0]!.toFixed(2)),
+    ...(machineMs !== undefined ? { machineMs } : {}),
     figures: {},
   };
 }

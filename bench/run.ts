@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
 import { appendRun, change, figureKey, newRun, previousOf, readHistory } from './history.ts';
+import { machineNote, machineSpeedMs } from './machine-speed.ts';
 import type { Figure, Report } from './support.ts';
 
 quietNodeVersionNotice();
@@ -21,18 +22,23 @@ const files = readdirSync(here)
   .sort();
 
 const history = readHistory(historyFile);
-const run = newRun();
+// Measured before the load-free start is spent on anything else: the machine's own speed.
+const run = newRun(machineSpeedMs());
 
-const format = (f: Figure, was: string) => {
+const format = (f: Figure, was: string, machine: string) => {
   const value = f.value >= 100 ? Math.round(f.value).toLocaleString('en-US') : f.value.toFixed(2);
-  return `  ${f.name.padEnd(58)} ${value.padStart(12)} ${f.unit.padEnd(8)} ${was.padStart(8)}${f.note ? `  (${f.note})` : ''}`;
+  const notes = [f.note, machine].filter(Boolean).join('; ');
+  return `  ${f.name.padEnd(58)} ${value.padStart(12)} ${f.unit.padEnd(8)} ${was.padStart(8)}${notes ? `  (${notes})` : ''}`;
 };
 
 const previousRun = history.at(-1);
 process.stdout.write(
-  `yibao benchmarks on ${process.version}, ${process.platform}/${process.arch}, commit ${run.commit}, load ${run.load}\n` +
+  `yibao benchmarks on ${process.version}, ${process.platform}/${process.arch}, commit ${run.commit}, load ${run.load}, ` +
+    `machine ${run.machineMs} ms for the fixed work (bench/machine-speed.ts)\n` +
     (previousRun
-      ? `changes against the previous run of each figure (last: ${previousRun.at}, ${previousRun.commit}, load ${previousRun.load})\n`
+      ? `changes against the previous run of each figure (last: ${previousRun.at}, ${previousRun.commit}, load ${previousRun.load}` +
+        `${previousRun.machineMs ? `, machine ${previousRun.machineMs} ms` : ''}); a change measured on a machine more than a tenth ` +
+        'slower or faster says so: that much of it is the machine, not the code\n'
       : `no earlier run in ${historyFile}: this one starts the history\n`),
 );
 for (const file of files) {
@@ -42,7 +48,8 @@ for (const file of files) {
   const report: Report = (figure) => {
     const key = figureKey(bench, figure);
     run.figures[key] = { value: figure.value, unit: figure.unit };
-    process.stdout.write(`${format(figure, change(previousOf(history, key)?.value, figure.value))}\n`);
+    const previous = previousOf(history, key);
+    process.stdout.write(`${format(figure, change(previous?.value, figure.value), machineNote(previous?.run.machineMs, run.machineMs))}\n`);
   };
   await mod.default(report);
 }
