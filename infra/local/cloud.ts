@@ -20,7 +20,7 @@ import {
 import { envName } from '../../shared/runtime/resource-names.ts';
 import type { Principal } from '../../shared/auth/principal.ts';
 import { ALLOW_LOCAL_WEBHOOKS_ENV } from '../../shared/fraud/subscription.ts';
-import { createTables, startDynamo, type LocalDynamo } from './dynamo.ts';
+import { prepareTables, startDynamo, type LocalDynamo } from './dynamo.ts';
 import { startSqs, type LocalSqs } from './sqs.ts';
 import { startLocalBus, type LocalBus } from './bus/server.ts';
 import { startPoller, type Poller } from './poller.ts';
@@ -132,10 +132,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       () => dynamo.stop(),
       () => sqs.stop(),
     );
-    const created = await createTables(dynamo.client);
+    const { created, indexesChanged } = await prepareTables(dynamo.client);
     say(
       `DynamoDB Local at ${dynamo.endpoint} (${options.dataDir ? 'persisted' : 'in memory'}; ${created.length} tables created, ${Object.keys(tables).length - created.length} kept)`,
     );
+    if (indexesChanged.length) say(`Indexes brought into line with the topology: ${indexesChanged.join(', ')}`);
     if (sqs.restored) say(`Restored ${sqs.restored} queued messages from the last run`);
     say(`SQS (fauxqs) at ${sqs.endpoint}: ${Object.keys(queues).length} queues, each with a DLQ`);
 

@@ -3,8 +3,10 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type GlobalSecondaryIndex,
@@ -160,8 +162,14 @@ function tableDefinition(key: TableKey, spec: TableSpec) {
   });
 }
 
-/** Creates every table the topology declares that does not exist yet (a persisted folder keeps the rest). */
-export async function createTables(client: DynamoDBClient): Promise<string[]> {
+/**
+ * Creates the tables the topology declares that do not exist yet, and brings the indexes of those a
+ * persisted folder kept into line with it: an index the topology no longer declares, or declares with
+ * other keys or another projection, is deleted, and one it declares that is missing is created (DynamoDB
+ * Local fills it from the items, as DynamoDB does). Without this a folder kept from an earlier version
+ * would go on writing, and paying for, copies the stack no longer makes.
+ */
+export async function prepareTables(client: DynamoDBClient): Promise<{ created: string[]; indexesChanged: string[] }> {
   const existing = new Set<string>();
   let start: string | undefined;
   do {
@@ -171,9 +179,13 @@ export async function createTables(client: DynamoDBClient): Promise<string[]> {
   } while (start);
 
   const created: string[] = [];
+  const indexesChanged: string[] = [];
   for (const [key, spec] of Object.entries(tables) as [TableKey, TableSpec][]) {
     const name = localName.table(key);
-    if (existing.has(name)) continue;
+    if (existing.has(name)) {
+      indexesChanged.push(...(await alignIndexes(client, key, spec)));
+      continue;
+    }
     await client.send(tableDefinition(key, spec));
     if (spec.timeToLiveAttribute) {
       await client.send(
@@ -185,5 +197,56 @@ export async function createTables(client: DynamoDBClient): Promise<string[]> {
     }
     created.push(name);
   }
-  return created;
+  return { created, indexesChanged };
+}
+
+/** An index as compared: its keys and what it copies, attribute names in order. */
+const indexShape = (index: Partial<Pick<GlobalSecondaryIndex, 'KeySchema' | 'Projection'>>) =>
+  JSON.stringify({
+    keys: (index.KeySchema ?? []).map((k) => [k.AttributeName, k.KeyType]),
+    type: index.Projection?.ProjectionType ?? 'ALL',
+    include: [...(index.Projection?.NonKeyAttributes ?? [])].sort(),
+  });
+
+/** Deletes and creates indexes of an existing table until they are the topology's; returns "table.index (deleted|created)". */
+async function alignIndexes(client: DynamoDBClient, key: TableKey, spec: TableSpec): Promise<string[]> {
+  const name = localName.table(key);
+  const wanted = new Map(tableDefinition(key, spec).input.GlobalSecondaryIndexes?.map((i) => [i.IndexName!, i]) ?? []);
+  const described = await client.send(new DescribeTableCommand({ TableName: name }));
+  const have = new Map((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName!, i]));
+  const changes: string[] = [];
+  for (const [indexName, index] of have) {
+    const declared = wanted.get(indexName);
+    if (declared && indexShape(declared) === indexShape(index)) continue;
+    await client.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: indexName } }] }));
+    await untilIndex(client, name, indexName, 'gone');
+    have.delete(indexName);
+    changes.push(`${key}.${indexName} (deleted)`);
+  }
+  for (const [indexName, index] of wanted) {
+    if (have.has(indexName)) continue;
+    const definitions = tableDefinition(key, spec).input.AttributeDefinitions;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: definitions,
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: indexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
+    await untilIndex(client, name, indexName, 'active');
+    changes.push(`${key}.${indexName} (created)`);
+  }
+  return changes;
+}
+
+/** Waits (up to a minute) until an index is active, or gone. */
+async function untilIndex(client: DynamoDBClient, table: string, indexName: string, state: 'active' | 'gone'): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const out = await client.send(new DescribeTableCommand({ TableName: table }));
+    const index = out.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+    if (state === 'gone' ? !index : index?.IndexStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`index ${table}.${indexName} not ${state} after a minute`);
+    await sleep(100);
+  }
 }
