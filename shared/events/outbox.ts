@@ -18,6 +18,7 @@
  * The key names the fact, so writing the same fact twice is refused by the transaction, and a
  * replayed request can find its own entry. Eight shards spread the writes of a busy day.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { queryAll } from '../runtime/query-all.ts';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -69,6 +70,28 @@ export function shardOf(key: string): number {
 
 const itemKey = (key: string) => ({ pk: `OUTBOX#${shardOf(key)}`, sk: key });
 
+/**
+ * A detail longer than this many bytes is stored gzipped (`detailGz`): below it the entry costs one
+ * write unit either way. A settled claim's event carries its lines (about 3.5 KB for 30 lines), and an
+ * entry is paid for twice, written (transactionally, at double rate) and deleted, so gzipped it cost
+ * a settlement 6 capacity units instead of 11.5.
+ */
+const GZIP_DETAIL_OVER_BYTES = 800;
+
+/** The item an entry is stored as (its key, and the detail gzipped when long). */
+function storedItem(entry: OutboxEntry): Record<string, unknown> {
+  const { detail, ...rest } = entry;
+  const stored = Buffer.byteLength(detail) > GZIP_DETAIL_OVER_BYTES ? { ...rest, detailGz: gzipSync(detail) } : entry;
+  return { ...itemKey(entry.key), ...stored };
+}
+
+/** An entry as stored, read back (its detail unzipped; the table's keys dropped). */
+export function outboxEntryOf(item: Record<string, unknown>): OutboxEntry {
+  const { pk: _pk, sk: _sk, detailGz, ...rest } = item;
+  const entry = rest as unknown as OutboxEntry;
+  return detailGz ? { ...entry, detail: gunzipSync(detailGz as Uint8Array).toString('utf8') } : entry;
+}
+
 /** An event ready to commit: its detail validated now, so nothing off-contract is ever stored to send. */
 export function outboxEntry<C extends EventContract>(
   contract: C,
@@ -84,7 +107,7 @@ export function outboxEntry<C extends EventContract>(
 /** The transaction item that writes an entry; it fails the transaction if the same fact is already waiting. */
 export function outboxPut(entry: OutboxEntry): OutboxTransactItem {
   return {
-    Put: { TableName: tableName('outbox'), Item: { ...itemKey(entry.key), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' },
+    Put: { TableName: tableName('outbox'), Item: storedItem(entry), ConditionExpression: 'attribute_not_exists(pk)' },
   };
 }
 
@@ -171,7 +194,7 @@ export async function waitingEntry(key: string): Promise<OutboxEntry | undefined
   const out = await dynamoDocumentClient().send(
     new GetCommand({ TableName: tableName('outbox'), Key: itemKey(key), ConsistentRead: true }),
   );
-  return out.Item as OutboxEntry | undefined;
+  return out.Item ? outboxEntryOf(out.Item) : undefined;
 }
 
 /** Delivers what a commit left behind; never fails the request that committed (the relay will). */
@@ -249,12 +272,13 @@ export async function relayOutbox(now: Date, graceMs = 30_000): Promise<RelayRep
     Array.from({ length: OUTBOX_SHARDS }, (_, i) => i),
     4,
     async (shard) => {
-      return queryAll<OutboxEntry>({
+      const items = await queryAll<Record<string, unknown>>({
         TableName: tableName('outbox'),
         KeyConditionExpression: 'pk = :pk',
         FilterExpression: 'createdAt < :cutoff',
         ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}`, ':cutoff': cutoff },
       });
+      return items.map(outboxEntryOf);
     },
   );
   const due = perShard.flat();
@@ -305,8 +329,8 @@ const deadLetterKey = (key: string) => ({ pk: DEAD_LETTER_PK, sk: key });
 
 /** Moves an entry from the outbox to the dead letters in one transaction; false if it no longer waits. */
 async function moveToDeadLetters(entry: OutboxEntry, attempts: number, error: string, now: Date): Promise<boolean> {
-  const { pk: _pk, sk: _sk, ...plain } = entry as OutboxEntry & { pk?: string; sk?: string };
-  const dead: DeadLetter = { ...plain, attempts, lastError: error.slice(0, 500), deadAt: now.toISOString(), state: 'dead' };
+  // The dead letter keeps the detail plain: an operator reads it before replaying it.
+  const dead: DeadLetter = { ...entry, attempts, lastError: error.slice(0, 500), deadAt: now.toISOString(), state: 'dead' };
   try {
     await dynamoDocumentClient().send(
       new TransactWriteCommand({
@@ -382,7 +406,7 @@ export async function replayDeadLetter(key: string, by: string, now: Date): Prom
               ExpressionAttributeValues: { ':replayed': 'replayed', ':dead': 'dead', ':at': now.toISOString(), ':by': by },
             },
           },
-          { Put: { TableName: tableName('outbox'), Item: { ...itemKey(key), ...entry } } },
+          { Put: { TableName: tableName('outbox'), Item: storedItem(entry) } },
         ],
       }),
     );

@@ -11,7 +11,7 @@ import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
 import { idNumbers } from '../support/id-numbers.ts';
-import { deliver, relayOutbox, shardOf, type OutboxEntry } from '../../shared/events/outbox.ts';
+import { deliver, outboxEntryOf, relayOutbox, shardOf, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { loadShippedPolicies } from '../../shared/policy/benefits.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
@@ -432,12 +432,13 @@ describe('events survive a bus that refuses them (the transactional outbox)', ()
   // Earlier tests' claims set consumers off (fraud, audit…); let them finish first, so the bus refused
   // below refuses only this test's events and the relay finds only what these tests left waiting.
   beforeAll(() => allConsumersDone(cloud));
-  const waiting = async (key: string) =>
-    (
-      await db.send(
-        new GetCommand({ TableName: localName.table('outbox'), Key: { pk: `OUTBOX#${shardOf(key)}`, sk: key }, ConsistentRead: true }),
-      )
-    ).Item;
+  /** The entry waiting under a key, read back as the outbox reads it (a long detail is stored gzipped). */
+  const waiting = async (key: string) => {
+    const out = await db.send(
+      new GetCommand({ TableName: localName.table('outbox'), Key: { pk: `OUTBOX#${shardOf(key)}`, sk: key }, ConsistentRead: true }),
+    );
+    return out.Item ? outboxEntryOf(out.Item) : undefined;
+  };
 
   it('settles while the bus refuses ClaimSettled, keeps the event in the outbox, and a replay of the request publishes it', async () => {
     const { memberId } = await poorMember('dibao');
@@ -485,7 +486,7 @@ describe('events survive a bus that refuses them (the transactional outbox)', ()
     expect((await whileTheBusRefuses(() => settle(bill, clinic))).status).toBe(201);
     const key = `claim/${CLINIC}/OB-3/1/ClaimSettled`;
     // The entry as a relay run reads it, just before the replay delivers and deletes it.
-    const left = (await waiting(key)) as OutboxEntry | undefined;
+    const left: OutboxEntry | undefined = await waiting(key);
     expect(left).toMatchObject({ key, detailType: 'ClaimSettled' });
     const again = await settle(bill, clinic);
     expect(again.headers.get('x-idempotent-replay')).toBe('true');

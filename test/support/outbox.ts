@@ -5,7 +5,7 @@
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
-import { type OutboxEntry, type RelayReport, relayOutbox, shardOf } from '../../shared/events/outbox.ts';
+import { type OutboxEntry, outboxEntryOf, type RelayReport, relayOutbox, shardOf } from '../../shared/events/outbox.ts';
 import { dynamoDocumentClient } from '../../shared/runtime/aws-clients.ts';
 import { tableName } from '../../shared/runtime/resource-names.ts';
 import { eventually, whileTheBusRefuses } from './local-cloud.ts';
@@ -15,7 +15,7 @@ export async function waitingInOutbox(key: string): Promise<OutboxEntry | undefi
   const out = await dynamoDocumentClient().send(
     new GetCommand({ TableName: tableName('outbox'), Key: { pk: `OUTBOX#${shardOf(key)}`, sk: key }, ConsistentRead: true }),
   );
-  return out.Item as OutboxEntry | undefined;
+  return out.Item ? outboxEntryOf(out.Item) : undefined;
 }
 
 /** Every entry waiting, of one detail-type. */
@@ -26,7 +26,7 @@ export async function waitingOfType(detailType: string): Promise<OutboxEntry[]> 
     const page = await dynamoDocumentClient().send(
       new ScanCommand({ TableName: tableName('outbox'), ConsistentRead: true, ExclusiveStartKey: start }),
     );
-    items.push(...((page.Items ?? []) as OutboxEntry[]));
+    items.push(...(page.Items ?? []).map(outboxEntryOf));
     start = page.LastEvaluatedKey;
   } while (start);
   return items.filter((e) => e.detailType === detailType);

@@ -9,7 +9,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PingReceived } from '../../events/platform.ts';
-import { OUTBOX_SHARDS, deliver, outboxEntry, outboxPut, relayOutbox, shardOf } from '../../shared/events/outbox.ts';
+import {
+  OUTBOX_SHARDS,
+  type OutboxEntry,
+  deliver,
+  outboxEntry,
+  outboxEntryOf,
+  outboxPut,
+  relayOutbox,
+  shardOf,
+} from '../../shared/events/outbox.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const bus = mockClient(EventBridgeClient);
@@ -63,6 +72,53 @@ describe('the outbox', () => {
       .flatMap((c) => c.args[0].input.RequestItems!.outbox!.map((r) => r.DeleteRequest!.Key!.sk));
     expect(deleted.sort()).toEqual(result.delivered.sort());
     expect(deleted).not.toContain('ping/3');
+  });
+
+  // An entry as the outbox keeps it; what a detail says is its contract's business, not the store's.
+  const withDetail = (key: string, detail: unknown, createdAt = '2026-11-24T01:00:00.000Z'): OutboxEntry => ({
+    key,
+    source: 'yibao.test',
+    detailType: 'Stored',
+    detail: JSON.stringify(detail),
+    createdAt,
+  });
+
+  it('stores a long detail gzipped and a short one as it is, and reads either back exactly as made', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.integer({ min: 1, max: 12 }), (text, times) => {
+        const made = withDetail('stored/p', { text: text.repeat(times) });
+        const item = outboxPut(made).Put!.Item!;
+        const long = Buffer.byteLength(made.detail) > 800;
+        expect('detailGz' in item).toBe(long);
+        expect('detail' in item).toBe(!long);
+        expect(outboxEntryOf(item)).toEqual(made);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('stores a settled claim’s kind of detail (lines of codes and names) in under half its bytes', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => ({
+      code: `XB01BAC${String(i).padStart(3, '0')}`,
+      name: '注射用头孢曲松钠',
+      quantity: 2,
+      amountFen: 1000 + i,
+    }));
+    const made = withDetail('claim/H1/C1/1/ClaimSettled', { lines });
+    const stored = outboxPut(made).Put!.Item!.detailGz as Uint8Array;
+    expect(stored.byteLength).toBeLessThan(Buffer.byteLength(made.detail) / 2);
+  });
+
+  it('relays what waited gzipped with the detail it was made with', async () => {
+    const made = withDetail('stored/long', { text: '住院'.repeat(400) }, '2026-11-24T00:00:00.000Z');
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `OUTBOX#${shardOf('stored/long')}`, ':cutoff': '2026-11-24T01:00:00.000Z' } })
+      .resolves({ Items: [outboxPut(made).Put!.Item!] });
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    dynamo.on(BatchWriteCommand).resolves({});
+    expect(await relayOutbox(new Date('2026-11-24T01:00:30.000Z'), 30_000)).toEqual({ found: 1, delivered: 1, waiting: 0 });
+    expect(bus.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail).toBe(made.detail);
   });
 
   it('relays only what has waited longer than the grace period, from every shard', async () => {
