@@ -44,6 +44,13 @@ export interface IndexSpec {
   projection?: 'keys' | { include: readonly string[] };
 }
 
+/** What an index copies, in DynamoDB's own terms (CreateTable's `Projection`), for the stack and the local cloud alike. */
+export function indexProjection(index: IndexSpec): { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } {
+  if (index.projection === 'keys') return { ProjectionType: 'KEYS_ONLY' };
+  if (index.projection) return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] };
+  return { ProjectionType: 'ALL' };
+}
+
 export interface TableSpec {
   purpose: string;
   partitionKey: string;

@@ -11,12 +11,11 @@ import {
   type AttributeDefinition,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
-  type Projection,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { localName, tables, type TableKey, type TableSpec, type IndexSpec } from '../topology.ts';
+import { indexProjection, localName, tables, type TableKey, type TableSpec } from '../topology.ts';
 import { freePort } from './ports.ts';
 import { retry } from '../../shared/runtime/retry.ts';
 
@@ -127,13 +126,6 @@ function spawnJava(port: number, dataDir: string | undefined): ChildProcess {
   );
 }
 
-/** An index's projection as CreateTable takes it (what the stack gives the same index). */
-function projectionOf(index: IndexSpec): Projection {
-  if (index.projection === 'keys') return { ProjectionType: 'KEYS_ONLY' };
-  if (index.projection) return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] };
-  return { ProjectionType: 'ALL' };
-}
-
 function tableDefinition(key: TableKey, spec: TableSpec) {
   const attributes = new Set<string>();
   const keySchema = (pk: string, sk?: string): KeySchemaElement[] => {
@@ -150,7 +142,7 @@ function tableDefinition(key: TableKey, spec: TableSpec) {
   const GlobalSecondaryIndexes: GlobalSecondaryIndex[] = spec.indexes.map((index) => ({
     IndexName: index.name,
     KeySchema: keySchema(index.partitionKey, index.sortKey),
-    Projection: projectionOf(index),
+    Projection: indexProjection(index),
   }));
   const AttributeDefinitions: AttributeDefinition[] = [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
   return new CreateTableCommand({

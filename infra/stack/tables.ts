@@ -2,7 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { tables, type TableKey, type TableSpec } from '../topology.ts';
+import { indexProjection, tables, type TableKey, type TableSpec } from '../topology.ts';
 import { entries, pascal, tagKey } from './keys.ts';
 
 export type Tables = Record<TableKey, Table>;
@@ -27,11 +27,8 @@ export function createTables(scope: Construct): Tables {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         ...(index.sortKey ? { sortKey: { name: index.sortKey, type: AttributeType.STRING } } : {}),
-        ...(index.projection === 'keys'
-          ? { projectionType: ProjectionType.KEYS_ONLY }
-          : index.projection
-            ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.include] }
-            : { projectionType: ProjectionType.ALL }),
+        projectionType: ProjectionType[indexProjection(index).ProjectionType],
+        nonKeyAttributes: indexProjection(index).NonKeyAttributes,
       });
     }
     tagKey(table, key);

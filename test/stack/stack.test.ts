@@ -18,6 +18,7 @@ import {
   schedules,
   tables,
   type Access,
+  indexProjection,
   type FunctionKey,
   type FunctionSpec,
   type QueueKey,
@@ -188,12 +189,7 @@ describe('tables', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' }] : []),
         ],
-        Projection:
-          index.projection === 'keys'
-            ? { ProjectionType: 'KEYS_ONLY' }
-            : index.projection
-              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] }
-              : { ProjectionType: 'ALL' },
+        Projection: indexProjection(index),
       }));
       expect(table().GlobalSecondaryIndexes ?? []).toEqual(expected);
     });
