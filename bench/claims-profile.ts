@@ -14,7 +14,8 @@
  *     summarised by package and by function;
  *   - with --hold-consumers, the request path alone: every queue's consumer held over the window (on
  *     AWS they run on capacity of their own), which then ends when the last claim is answered.
- * The providers post from a thread of their own (bench/claims-load.ts); its CPU is shown apart.
+ * The providers post from a thread of their own (bench/claims-load.ts); its CPU is shown apart. The first
+ * line gives the machine's speed (bench/machine-speed.ts): machines of this kind differ by half and more.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -25,6 +26,7 @@ import { startLocalCloud } from '../infra/local/cloud.ts';
 import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
 import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
 import { bareRequests, drained as drainedQueues, settlementSetUp, WARM_UP_PER_PROVIDER, warmEmulator } from './claims-api.bench.ts';
+import { machineSpeedMs } from './machine-speed.ts';
 import { percentile, runConcurrently } from './support.ts';
 
 quietNodeVersionNotice();
@@ -36,6 +38,8 @@ const { values } = parseArgs({
     'hold-consumers': { type: 'boolean', default: false },
   },
 });
+// Before the cloud starts: the machine's own speed, so a profile from another machine is read as such.
+const machineMs = machineSpeedMs();
 const PROVIDERS = 32;
 /** Whole rounds: every provider settles the same number of bills. */
 const CLAIMS = Math.ceil(Number(values.claims) / PROVIDERS) * PROVIDERS;
@@ -148,7 +152,7 @@ try {
   out.push(
     `${CLAIMS} claims, ${PROVIDERS} providers at once, load ${loadavg()
       .map((l) => l.toFixed(2))
-      .join(' ')}`,
+      .join(' ')}, machine ${machineMs} ms for bench/machine-speed.ts's fixed work`,
   );
   out.push(
     `settled in ${(settledMs / 1000).toFixed(2)} s (${((CLAIMS / settledMs) * 1000).toFixed(1)} claims/s, p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms); consumers drained ${((windowMs - settledMs) / 1000).toFixed(2)} s later`,
