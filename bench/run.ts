@@ -22,7 +22,7 @@ const files = readdirSync(here)
   .sort();
 
 const history = readHistory(historyFile);
-// Measured before the load-free start is spent on anything else: the machine's own speed.
+// The machine's own speed, measured first, before any bench loads it.
 const run = newRun(machineSpeedMs());
 
 const format = (f: Figure, was: string, machine: string) => {

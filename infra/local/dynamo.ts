@@ -203,7 +203,8 @@ const indexShape = (index: Partial<Pick<GlobalSecondaryIndex, 'KeySchema' | 'Pro
 /** Deletes and creates indexes of an existing table until they are the topology's; returns "table.index (deleted|created)". */
 async function alignIndexes(client: DynamoDBClient, key: TableKey, spec: TableSpec): Promise<string[]> {
   const name = localName.table(key);
-  const wanted = new Map(tableDefinition(key, spec).input.GlobalSecondaryIndexes?.map((i) => [i.IndexName!, i]) ?? []);
+  const definition = tableDefinition(key, spec).input;
+  const wanted = new Map(definition.GlobalSecondaryIndexes?.map((i) => [i.IndexName!, i]) ?? []);
   const described = await client.send(new DescribeTableCommand({ TableName: name }));
   const have = new Map((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName!, i]));
   const changes: string[] = [];
@@ -217,11 +218,10 @@ async function alignIndexes(client: DynamoDBClient, key: TableKey, spec: TableSp
   }
   for (const [indexName, index] of wanted) {
     if (have.has(indexName)) continue;
-    const definitions = tableDefinition(key, spec).input.AttributeDefinitions;
     await client.send(
       new UpdateTableCommand({
         TableName: name,
-        AttributeDefinitions: definitions,
+        AttributeDefinitions: definition.AttributeDefinitions,
         GlobalSecondaryIndexUpdates: [{ Create: { IndexName: indexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
       }),
     );
@@ -231,13 +231,18 @@ async function alignIndexes(client: DynamoDBClient, key: TableKey, spec: TableSp
   return changes;
 }
 
-/** Waits (up to a minute) until an index is active, or gone. */
+/**
+ * Waits (up to a minute) until an index is active, or gone, and the table is active again: DynamoDB
+ * refuses the next UpdateTable while the table is still updating (ResourceInUseException).
+ */
 async function untilIndex(client: DynamoDBClient, table: string, indexName: string, state: 'active' | 'gone'): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const out = await client.send(new DescribeTableCommand({ TableName: table }));
     const index = out.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
-    if (state === 'gone' ? !index : index?.IndexStatus === 'ACTIVE') return;
+    const settled =
+      out.Table?.TableStatus === 'ACTIVE' && (out.Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+    if (settled && (state === 'gone' ? !index : index?.IndexStatus === 'ACTIVE')) return;
     if (Date.now() > deadline) throw new Error(`index ${table}.${indexName} not ${state} after a minute`);
     await sleep(100);
   }

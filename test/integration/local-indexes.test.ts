@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTables, startDynamo, type LocalDynamo } from '../../infra/local/dynamo.ts';
 import { localName, tables } from '../../infra/topology.ts';
@@ -41,24 +42,24 @@ beforeAll(async () => {
       GlobalSecondaryIndexes: [index('byMember', 1), index('byProviderYear', 2), index('byRegionYear', 3), index('bySettledDay', 4)],
     }),
   );
-  await dynamo.client.send(
-    new PutItemCommand({
+  await DynamoDBDocumentClient.from(dynamo.client).send(
+    new PutCommand({
       TableName: claims,
       Item: {
-        pk: { S: 'CLAIM#H1#C1' },
-        sk: { S: 'CLAIM' },
-        providerCode: { S: 'H1' },
-        claimNo: { S: 'C1' },
-        status: { S: 'settled' },
-        settledAt: { S: '2026-12-04T10:00:00.000Z' },
-        bill: { B: Buffer.from('bill') },
-        statement: { B: Buffer.from('statement') },
-        gsi1pk: { S: 'MEMBER#M1' },
-        gsi1sk: { S: '2026-12-01#H1#C1' },
-        gsi2pk: { S: 'PROVIDER#H1#YEAR#2026' },
-        gsi2sk: { S: '2026-12-04#C1' },
-        gsi4pk: { S: 'SETTLED#2026-12-04#0' },
-        gsi4sk: { S: '2026-12-04T10:00:00.000Z#H1#C1' },
+        pk: 'CLAIM#H1#C1',
+        sk: 'CLAIM',
+        providerCode: 'H1',
+        claimNo: 'C1',
+        status: 'settled',
+        settledAt: '2026-12-04T10:00:00.000Z',
+        bill: Buffer.from('bill'),
+        statement: Buffer.from('statement'),
+        gsi1pk: 'MEMBER#M1',
+        gsi1sk: '2026-12-01#H1#C1',
+        gsi2pk: 'PROVIDER#H1#YEAR#2026',
+        gsi2sk: '2026-12-04#C1',
+        gsi4pk: 'SETTLED#2026-12-04#0',
+        gsi4sk: '2026-12-04T10:00:00.000Z#H1#C1',
       },
     }),
   );
@@ -93,27 +94,25 @@ describe('a kept data folder meets the topology’s indexes', () => {
   }, 120_000);
 
   it('fills the new indexes from the items already there, each copying only what it declares', async () => {
-    const list = await dynamo.client.send(
-      new QueryCommand({
-        TableName: claims,
-        IndexName: 'byProviderYear',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': { S: 'PROVIDER#H1#YEAR#2026' } },
-      }),
-    );
-    expect(list.Items).toHaveLength(1);
-    expect(list.Items![0]!.claimNo).toEqual({ S: 'C1' });
-    expect(list.Items![0]).not.toHaveProperty('statement');
-    expect(list.Items![0]).not.toHaveProperty('bill');
-    const day = await dynamo.client.send(
-      new QueryCommand({
-        TableName: claims,
-        IndexName: 'bySettledDay',
-        KeyConditionExpression: 'gsi4pk = :p',
-        ExpressionAttributeValues: { ':p': { S: 'SETTLED#2026-12-04#0' } },
-      }),
-    );
-    expect(Object.keys(day.Items![0]!).sort()).toEqual(['gsi4pk', 'gsi4sk', 'pk', 'sk']);
+    /** The items of an index's partition, as the index holds them. */
+    const inIndex = async (IndexName: string, key: string, value: string) =>
+      (
+        await dynamo.client.send(
+          new QueryCommand({
+            TableName: claims,
+            IndexName,
+            KeyConditionExpression: `${key} = :p`,
+            ExpressionAttributeValues: { ':p': { S: value } },
+          }),
+        )
+      ).Items ?? [];
+    const list = await inIndex('byProviderYear', 'gsi2pk', 'PROVIDER#H1#YEAR#2026');
+    expect(list).toHaveLength(1);
+    expect(list[0]!.claimNo).toEqual({ S: 'C1' });
+    expect(list[0]).not.toHaveProperty('statement');
+    expect(list[0]).not.toHaveProperty('bill');
+    const day = await inIndex('bySettledDay', 'gsi4pk', 'SETTLED#2026-12-04#0');
+    expect(Object.keys(day[0]!).sort()).toEqual(['gsi4pk', 'gsi4sk', 'pk', 'sk']);
   });
 
   it('changes nothing the second time', async () => {
