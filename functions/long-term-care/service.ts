@@ -2,7 +2,7 @@
  * What the long-term care routes share: the policy in force, a member's region and cover day by day,
  * the institution's certification in force, and the events each step commits.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { CareAssessmentStepRecorded, CareLevelDetermined } from '../../events/long-term-care.ts';
 import { employeeTermsFor, memberStateFrom } from '../../shared/enrolment/store/member-state.ts';
 import { readMemberItems } from '../../shared/enrolment/store/members.ts';
@@ -16,8 +16,13 @@ import { longTermCareKind } from '../../shared/policy/long-term-care.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { canonicalJson } from '../../shared/runtime/canonical-json.ts';
 
+/**
+ * An assessment id: `LA`, the day it was applied for, and twelve random capital letters (56 bits).
+ * Letters, not hex: hex digits after the eight of the date could run to eighteen digits, which reads as
+ * a resident ID number to anyone (or any scanner) checking events and logs for personal data.
+ */
 export const newAssessmentId = (at: string): string =>
-  `LA${at.slice(0, 10).replaceAll('-', '')}${randomBytes(6).toString('hex').toUpperCase()}`;
+  `LA${at.slice(0, 10).replaceAll('-', '')}${Array.from({ length: 12 }, () => String.fromCharCode(65 + randomInt(26))).join('')}`;
 
 export const digestOf = (value: unknown): string => createHash('sha256').update(canonicalJson(value)).digest('hex');
 

@@ -26,6 +26,8 @@ import {
   ITEMS,
   type ItemScores,
 } from '../../shared/long-term-care/grading-standard.ts';
+import { assessmentParams } from '../../functions/long-term-care/schemas.ts';
+import { newAssessmentId } from '../../functions/long-term-care/service.ts';
 import { shippedLongTermCarePolicy } from '../../shared/policy/long-term-care.ts';
 
 const policy = shippedLongTermCarePolicy('532500', 2025)!;
@@ -382,6 +384,20 @@ describe('a month of care settled (worked numbers)', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('an assessment id', () => {
+  it('never holds a run of digits that reads as a resident ID number, and passes its own route check (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), (day) => {
+        const id = newAssessmentId(day.toISOString());
+        expect(id).toMatch(/^LA\d{8}[A-Z]{12}$/);
+        expect(id).not.toMatch(/\d{17}[\dX]/);
+        expect(assessmentParams.safeParse({ assessmentId: id }).success).toBe(true);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
