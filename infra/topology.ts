@@ -66,7 +66,7 @@ export interface TableSpec {
   accessPatterns: string[];
 }
 
-/** The plain copies of a claim that a list of claims shows (shared/settlement/store/claims.ts `providerClaimsPage`). */
+/** The plain copies of a claim that a list of claims shows (shared/settlement/store/claims.ts `providerClaimsPage` reads them through `indexReadProjection`). */
 const CLAIM_SUMMARY_ATTRIBUTES = [
   'providerCode',
   'claimNo',
@@ -393,6 +393,32 @@ export const tables = {
 } satisfies Record<string, TableSpec>;
 
 export type TableKey = keyof typeof tables;
+
+/**
+ * What a query of an index reads to take all that the index copies: the table's and the index's keys
+ * and its included attributes. A reader spreads it into its QueryCommand, so its columns and the
+ * index's copies are one list (a column the index does not copy would come back empty, not fail).
+ * Names are aliased (#a0, #a1…) so that no reserved word, such as `status`, trips the expression.
+ */
+export function indexReadProjection(
+  table: TableKey,
+  indexName: string,
+): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
+  const spec: TableSpec = tables[table];
+  const index = spec.indexes.find((i) => i.name === indexName);
+  if (!index) throw new Error(`table ${table} has no index ${indexName}`);
+  if (!index.projection || index.projection === 'keys')
+    throw new Error(`${table}.${indexName} copies ${index.projection ?? 'every attribute'}: read it without a projection list`);
+  const attributes = [
+    ...new Set(
+      [spec.partitionKey, spec.sortKey, index.partitionKey, index.sortKey, ...index.projection.include].filter((a) => a !== undefined),
+    ),
+  ];
+  return {
+    ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Functions. Each names exactly what it may touch; the stack grants that and nothing more.

@@ -44,6 +44,7 @@ import { queryAll } from '../../runtime/query-all.ts';
 import { cancellationReasons, failedConditions } from '../../runtime/condition-failure.ts';
 import { batchGetAll, batchGetTables, keyOf } from '../../runtime/batch-items.ts';
 import { tableName } from '../../runtime/resource-names.ts';
+import { indexReadProjection } from '../../../infra/topology.ts';
 import type { CatalogueView } from '../../catalogue/version.ts';
 import type { Bill } from '../bill.ts';
 import { claimLinesOf, type ClaimLine } from '../claim-lines.ts';
@@ -562,9 +563,7 @@ export async function providerClaimsPage(
       IndexName: 'byProviderYear',
       KeyConditionExpression: 'gsi2pk = :p',
       ExpressionAttributeValues: { ':p': providerYearKey(providerCode, year) },
-      ProjectionExpression:
-        'pk, sk, gsi2pk, gsi2sk, providerCode, claimNo, memberId, #status, settlementNo, visitType, serviceDate, settlementDate, settledAt, totals',
-      ExpressionAttributeNames: { '#status': 'status' },
+      ...indexReadProjection('claims', 'byProviderYear'),
       ScanIndexForward: false,
       Limit: limit,
       ...(start ? { ExclusiveStartKey: start } : {}),

@@ -10,6 +10,7 @@ import type { SettledInputs } from '../../settlement/store/claims.ts';
 import { regionYearKey, withParts } from '../../settlement/store/claims.ts';
 import { queryPages } from '../../runtime/query-all.ts';
 import { tableName } from '../../runtime/resource-names.ts';
+import { indexReadProjection } from '../../../infra/topology.ts';
 import { replayUnit } from '../partition.ts';
 import type { CompactClaim, CompactYear } from '../replay.ts';
 
@@ -74,9 +75,9 @@ export async function readPartitions(
         IndexName: 'byRegionYear',
         KeyConditionExpression: 'gsi3pk = :pk',
         ExpressionAttributeValues: { ':pk': regionYearKey(window.region, scheme, window.year, partition) },
-        ExpressionAttributeNames: { '#status': 'status', '#inputs': 'inputs' },
-        // pk, settlementNo, parts: a bill too large to keep inline is read back from its parts (withParts).
-        ProjectionExpression: 'pk, settlementNo, parts, bill, #inputs, #status, settledAt, totals, scheme',
+        // What the index copies, pk, settlementNo and parts among it: a bill too large to keep inline is
+        // read back from its parts (withParts).
+        ...indexReadProjection('claims', 'byRegionYear'),
       });
       for await (const page of pages)
         for (const projected of page) {
