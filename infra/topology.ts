@@ -306,6 +306,9 @@ export const tables = {
         partitionKey: 'gsi1pk',
         sortKey: 'gsi1sk',
         purpose: 'CORR#<correlationId> → every event one request caused',
+        // Keys only: the archive is written for every event published, and a trail (a regulator's
+        // look at one request, a handful of events) reads its items back from the table.
+        projection: 'keys',
       },
     ],
     dataTable: true,

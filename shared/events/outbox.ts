@@ -18,7 +18,6 @@
  * The key names the fact, so writing the same fact twice is refused by the transaction, and a
  * replayed request can find its own entry. Eight shards spread the writes of a busy day.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { queryAll } from '../runtime/query-all.ts';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -29,6 +28,7 @@ import { mapLimit } from '../runtime/concurrency.ts';
 import { busName, tableName } from '../runtime/resource-names.ts';
 import { batchWriteAll } from '../runtime/batch-items.ts';
 import { cancellationReasons, isConditionFailure } from '../runtime/condition-failure.ts';
+import { gunzippedText, gzippedWhenLong } from './stored-detail.ts';
 
 export const OUTBOX_SHARDS = 8;
 /** PutEvents takes at most ten entries a call. */
@@ -70,26 +70,18 @@ export function shardOf(key: string): number {
 
 const itemKey = (key: string) => ({ pk: `OUTBOX#${shardOf(key)}`, sk: key });
 
-/**
- * A detail longer than this many bytes is stored gzipped (`detailGz`): below it the entry costs one
- * write unit either way. A settled claim's event carries its lines (about 3.5 KB for 30 lines), and an
- * entry is paid for twice, written (transactionally, at double rate) and deleted, so gzipped it cost
- * a settlement 6 capacity units instead of 11.5.
- */
-const GZIP_DETAIL_OVER_BYTES = 800;
-
-/** The item an entry is stored as (its key, and the detail gzipped when long). */
+/** The item an entry is stored as: its key, and the detail gzipped when long (shared/events/stored-detail.ts). */
 function storedItem(entry: OutboxEntry): Record<string, unknown> {
   const { detail, ...rest } = entry;
-  const stored = Buffer.byteLength(detail) > GZIP_DETAIL_OVER_BYTES ? { ...rest, detailGz: gzipSync(detail) } : entry;
-  return { ...itemKey(entry.key), ...stored };
+  const detailGz = gzippedWhenLong(detail);
+  return { ...itemKey(entry.key), ...(detailGz ? { ...rest, detailGz } : entry) };
 }
 
 /** An entry as stored, read back (its detail unzipped; the table's keys dropped). */
 export function outboxEntryOf(item: Record<string, unknown>): OutboxEntry {
   const { pk: _pk, sk: _sk, detailGz, ...rest } = item;
   const entry = rest as unknown as OutboxEntry;
-  return detailGz ? { ...entry, detail: gunzipSync(detailGz as Uint8Array).toString('utf8') } : entry;
+  return detailGz ? { ...entry, detail: gunzippedText(detailGz as Uint8Array) } : entry;
 }
 
 /** An event ready to commit: its detail validated now, so nothing off-contract is ever stored to send. */

@@ -17,6 +17,7 @@ import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
 import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
+import { archivedEventOf } from '../../shared/audit/audit-item.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { type ApiAnswer, api, eventually, registerProvider, startTestCloud } from '../support/local-cloud.ts';
 
@@ -230,7 +231,10 @@ describe('large bills and every Unicode plane, through the API to every consumer
     let n = 0;
     for (const [label, text] of Object.entries(PLANES)) {
       const eventId = `claim/${HOSPITAL}/UNI-P${++n}/1/ClaimSettled`;
-      const detail = (await audit()).find((i) => i.eventId === eventId)!.detail;
+      const detail = archivedEventOf((await audit()).find((i) => i.eventId === eventId)!).detail as {
+        visit: { department: string };
+        lines: { itemName: string }[];
+      };
       expect(detail.visit.department, label).toBe(`${text}科`);
       expect(
         detail.lines.map((l: { itemName: string }) => l.itemName),
