@@ -180,6 +180,16 @@ try {
   out.push(
     `  whole machine busy  ${machineBusyMs.toFixed(0).padStart(7)} ms  (of ${(windowMs * 2).toFixed(0)} ms on 2 cores; the rest of it is other processes)`,
   );
+  // Which limit binds: the local cloud runs every handler on one event loop, so it cannot settle
+  // faster than one core's worth of its CPU per claim, whatever the JVM leaves free; and the two
+  // cores together cannot settle faster than all the CPU a claim costs here. (The loop's figure is the
+  // process's CPU less the providers' thread: V8's and libuv's helper threads are in it, so its
+  // ceiling is a little higher than printed.)
+  const loopMsPerClaim = (nodeMs - providersCpuMs) / CLAIMS;
+  const allMsPerClaim = (nodeMs + javaMs) / CLAIMS;
+  out.push(
+    `  ceilings at these costs: the local cloud's one event loop ${(1000 / loopMsPerClaim).toFixed(0)} claims/s; two cores for all of it ${(2000 / allMsPerClaim).toFixed(0)} claims/s`,
+  );
   const invocations = cloud.lambda.invocations.slice(invocationsBefore);
   const byFunction = new Map<string, { n: number; ms: number }>();
   for (const i of invocations) {
