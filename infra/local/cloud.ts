@@ -38,6 +38,8 @@ export const LOCAL_REGION = 'cn-north-1';
 export const LOCAL_ACCOUNT = '000000000000';
 const CREDENTIALS = OPERATOR_CREDENTIALS;
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** How long a stop lets the invocations in flight finish before the emulators they call go. */
+const STOP_DRAIN_MS = 10_000;
 
 export interface LocalCloudOptions {
   /** Folder that keeps data across restarts; leave out to run everything in memory (tests). */
@@ -190,6 +192,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
 
     const lambda = new LocalLambda(ROOT, LOCAL_REGION, iam, options.functionTimeouts);
+    // Stops run last-pushed first: this one after the gateway, the schedules and the pollers stop taking
+    // work, before the bus, the queues and the tables go.
+    stops.push(async () => {
+      const left = await lambda.drain(STOP_DRAIN_MS);
+      if (left > 0) say(`${left} invocation(s) still running after ${STOP_DRAIN_MS / 1000} s; stopping under them`);
+    });
     const scheduler = startScheduler({
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,

@@ -29,6 +29,8 @@ export interface Invocation {
 export class LocalLambda {
   private readonly loaded = new Map<FunctionKey, Promise<Handler>>();
   readonly invocations: Invocation[] = [];
+  /** The invocations running now: a stop lets them finish before the emulators they call go (`drain`). */
+  private readonly running = new Set<Promise<unknown>>();
   private readonly observers = new Set<(fn: FunctionKey, event: unknown, trigger: Invocation['trigger']) => void>();
 
   constructor(
@@ -84,16 +86,38 @@ export class LocalLambda {
       succeed: () => undefined,
     };
     let ok = false;
+    const run = this.runAs(fn, async () => {
+      const handler = await this.load(fn);
+      return handler(event, context);
+    });
+    this.running.add(run);
     try {
-      const result = await this.runAs(fn, async () => {
-        const handler = await this.load(fn);
-        return handler(event, context);
-      });
+      const result = await run;
       ok = true;
       return result;
     } finally {
+      this.running.delete(run);
       this.invocations.push({ function: fn, trigger, startedAt, durationMs: Date.now() - startedAt, ok });
       if (this.invocations.length > 10_000) this.invocations.splice(0, 5_000);
     }
+  }
+
+  /**
+   * Waits until no invocation runs (those running now and any they start meanwhile), or `maxMs` at
+   * most; resolves to how many still run. A stop calls it once the gateway, the schedules and the
+   * pollers take no new work, so that a handler in flight finishes against the tables and queues it
+   * started with, instead of failing on an emulator already gone and logging errors on every Ctrl-C.
+   */
+  async drain(maxMs: number): Promise<number> {
+    const until = Date.now() + maxMs;
+    while (this.running.size > 0 && Date.now() < until) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeLeft = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, until - Date.now());
+      });
+      await Promise.race([Promise.allSettled([...this.running]), timeLeft]);
+      clearTimeout(timer);
+    }
+    return this.running.size;
   }
 }
