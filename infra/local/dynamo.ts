@@ -127,7 +127,10 @@ function spawnJava(port: number, dataDir: string | undefined): ChildProcess {
       '-sharedDb',
       '-disableTelemetry',
     ],
-    { cwd: dir, stdio: 'pipe' },
+    // Its own process group: a Ctrl-C in the terminal signals the whole foreground group, and the JVM
+    // would die at once, under the handlers still running. Alone, it is stopped by the local cloud's
+    // stop, after them (or killed when this process exits: killOnExit in startDynamoOn).
+    { cwd: dir, stdio: 'pipe', detached: true },
   );
 }
 

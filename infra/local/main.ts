@@ -76,6 +76,8 @@ const stop = async (signal: string, code = 0) => {
 };
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+// A closed terminal: stop as for Ctrl-C (the JVM, in its own process group, would not get the hang-up).
+process.on('SIGHUP', () => void stop('SIGHUP'));
 
 /** The finished year of an earlier start on this data folder, if it was built at this scale. */
 const keptFile = join(dataDir, 'demo-year.json');
