@@ -34,10 +34,8 @@ describe('stopping the local cloud', () => {
     }).catch((error: unknown) => error);
     await eventually(() => (held > 0 ? true : undefined), 'the enrolment write held');
 
-    const stopping = Date.now();
     await running.stop();
     cloud = undefined;
-    expect(Date.now() - stopping).toBeGreaterThan(1_000);
     const enrolments = running.lambda.invocations.filter((i) => i.function === 'enrolment' && i.trigger === 'http');
     expect(enrolments).toHaveLength(1);
     expect(enrolments[0]!.ok).toBe(true);
