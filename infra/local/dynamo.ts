@@ -244,14 +244,15 @@ async function alignIndexes(client: DynamoDBClient, key: TableKey, spec: TableSp
  * refuses the next UpdateTable while the table is still updating (ResourceInUseException).
  */
 async function untilIndex(client: DynamoDBClient, table: string, indexName: string, state: 'active' | 'gone'): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const out = await client.send(new DescribeTableCommand({ TableName: table }));
-    const index = out.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
-    const settled =
-      out.Table?.TableStatus === 'ACTIVE' && (out.Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
-    if (settled && (state === 'gone' ? !index : index?.IndexStatus === 'ACTIVE')) return;
-    if (Date.now() > deadline) throw new Error(`index ${table}.${indexName} not ${state} after a minute`);
-    await sleep(100);
-  }
+  const settled = await retry(
+    async () => {
+      const out = await client.send(new DescribeTableCommand({ TableName: table }));
+      const index = out.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+      const tableActive =
+        out.Table?.TableStatus === 'ACTIVE' && (out.Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+      return tableActive && (state === 'gone' ? !index : index?.IndexStatus === 'ACTIVE');
+    },
+    { maxAttempts: Number.POSITIVE_INFINITY, budgetMs: 60_000, baseDelayMs: 100, maxDelayMs: 500, retryIf: (done) => !done },
+  );
+  if (!settled) throw new Error(`index ${table}.${indexName} not ${state} after a minute`);
 }

@@ -23,12 +23,13 @@ export function createTables(scope: Construct): Tables {
       removalPolicy: spec.dataTable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     for (const index of spec.indexes) {
+      const projection = indexProjection(index);
       table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         ...(index.sortKey ? { sortKey: { name: index.sortKey, type: AttributeType.STRING } } : {}),
-        projectionType: ProjectionType[indexProjection(index).ProjectionType],
-        nonKeyAttributes: indexProjection(index).NonKeyAttributes,
+        projectionType: ProjectionType[projection.ProjectionType],
+        nonKeyAttributes: projection.NonKeyAttributes,
       });
     }
     tagKey(table, key);

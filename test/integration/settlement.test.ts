@@ -11,11 +11,11 @@ import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { localName } from '../../infra/topology.ts';
 import { idNumbers } from '../support/id-numbers.ts';
-import { deliver, outboxEntryOf, relayOutbox, shardOf, type OutboxEntry } from '../../shared/events/outbox.ts';
+import { deliver, relayOutbox, type OutboxEntry } from '../../shared/events/outbox.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { loadShippedPolicies } from '../../shared/policy/benefits.ts';
 import type { Statement } from '../../shared/settlement/statement.ts';
-import { allConsumersDone } from '../support/outbox.ts';
+import { allConsumersDone, waitingInOutbox } from '../support/outbox.ts';
 import {
   api,
   onAuditEvent,
@@ -433,12 +433,7 @@ describe('events survive a bus that refuses them (the transactional outbox)', ()
   // below refuses only this test's events and the relay finds only what these tests left waiting.
   beforeAll(() => allConsumersDone(cloud));
   /** The entry waiting under a key, read back as the outbox reads it (a long detail is stored gzipped). */
-  const waiting = async (key: string) => {
-    const out = await db.send(
-      new GetCommand({ TableName: localName.table('outbox'), Key: { pk: `OUTBOX#${shardOf(key)}`, sk: key }, ConsistentRead: true }),
-    );
-    return out.Item ? outboxEntryOf(out.Item) : undefined;
-  };
+  const waiting = waitingInOutbox;
 
   it('settles while the bus refuses ClaimSettled, keeps the event in the outbox, and a replay of the request publishes it', async () => {
     const { memberId } = await poorMember('dibao');
