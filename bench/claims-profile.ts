@@ -13,7 +13,10 @@
  *   - with --cpu-prof, a V8 CPU profile of this process over the window (open it in Chrome DevTools),
  *     summarised by package and by function;
  *   - with --hold-consumers, the request path alone: every queue's consumer held over the window (on
- *     AWS they run on capacity of their own), which then ends when the last claim is answered.
+ *     AWS they run on capacity of their own), which then ends when the last claim is answered;
+ *   - with --drain-each (implies --hold-consumers), then each consumer alone: the queues let go one at
+ *     a time, each drained while the others wait, with this process's and the JVM's CPU per claim
+ *     over its drain: what each consumer costs the machine when the consumers run beside the API.
  * The providers post from a thread of their own (bench/claims-load.ts); its CPU is shown apart. The first
  * line gives the machine's speed (bench/machine-speed.ts): machines of this kind differ by half and more.
  */
@@ -23,6 +26,7 @@ import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startLocalCloud } from '../infra/local/cloud.ts';
+import { queues, type QueueKey } from '../infra/topology.ts';
 import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
 import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
 import { bareRequests, drained as drainedQueues, settlementSetUp, WARM_UP_PER_PROVIDER, warmEmulator } from './claims-api.bench.ts';
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     meter: { type: 'boolean', default: false },
     'hold-consumers': { type: 'boolean', default: false },
+    'drain-each': { type: 'boolean', default: false },
   },
 });
 // Before the cloud starts: the machine's own speed, so a profile from another machine is read as such.
@@ -122,7 +127,7 @@ try {
   const node0 = process.cpuUsage();
   const java0 = java ? ticksOf(java) : 0;
   const machine0 = machineTicks();
-  const hold = values['hold-consumers'] === true;
+  const hold = values['hold-consumers'] === true || values['drain-each'] === true;
   if (hold) cloud.consumers.pause();
   const t0 = performance.now();
   const { latenciesMs: latencies, cpuMs: providersCpuMs } = await load.round({ perProvider: CLAIMS / PROVIDERS });
@@ -211,6 +216,7 @@ try {
       `  ${caller.padEnd(30)} ${(c.requests / CLAIMS).toFixed(2).padStart(6)} (${(c.capacityUnits / CLAIMS).toFixed(1)} units): ${ops}`,
     );
   }
+  if (values['drain-each']) out.push(...(await drainEach(java)));
   if (profile) {
     writeFileSync(values['cpu-prof']!, JSON.stringify(profile));
     out.push(`CPU profile of this process over the window: ${values['cpu-prof']}`);
@@ -221,6 +227,53 @@ try {
   await cloud.stop();
 }
 process.exit(0);
+
+/**
+ * What each consumer costs, alone: its queue let go while every other waits, drained, held again; in
+ * turns until every queue is empty (a consumer publishes into others' queues: fraud scoring's alerts,
+ * DRG grouping's cases), a queue's turns summed. Per claim of the held round.
+ */
+async function drainEach(java: number | undefined): Promise<string[]> {
+  const spent = new Map<QueueKey, { nodeMs: number; javaMs: number; wallMs: number; messages: number }>();
+  for (;;) {
+    const depths = await cloud.queueDepths();
+    const next = (Object.keys(queues) as QueueKey[]).find((q) => depths[q]!.visible + depths[q]!.inFlight > 0);
+    if (!next) break;
+    const depth = depths[next]!;
+    const node0 = process.cpuUsage();
+    const java0 = java ? ticksOf(java) : 0;
+    const t0 = performance.now();
+    cloud.consumers.resume(next);
+    for (;;) {
+      const d = (await cloud.queueDepths())[next]!;
+      if (d.visible + d.inFlight === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    cloud.consumers.pause(next);
+    const node = process.cpuUsage(node0);
+    const s = spent.get(next) ?? { nodeMs: 0, javaMs: 0, wallMs: 0, messages: 0 };
+    s.nodeMs += (node.user + node.system) / 1000;
+    s.javaMs += java ? (ticksOf(java) - java0) * 10 : Number.NaN;
+    s.wallMs += performance.now() - t0;
+    s.messages += depth.visible + depth.inFlight;
+    spent.set(next, s);
+  }
+  cloud.consumers.resume();
+  const lines = ['each consumer alone, its queue drained while the others waited (CPU per claim of the round):'];
+  let node = 0;
+  let jvm = 0;
+  for (const [q, s] of [...spent].sort((a, b) => b[1].nodeMs + b[1].javaMs - (a[1].nodeMs + a[1].javaMs))) {
+    node += s.nodeMs;
+    jvm += s.javaMs;
+    lines.push(
+      `  ${q.padEnd(22)} ${(s.messages / CLAIMS).toFixed(2).padStart(5)} messages  this process ${(s.nodeMs / CLAIMS).toFixed(2).padStart(6)} ms  JVM ${(s.javaMs / CLAIMS).toFixed(2).padStart(6)} ms  (${(s.wallMs / 1000).toFixed(1)} s)`,
+    );
+  }
+  lines.push(
+    `  all consumers            this process ${(node / CLAIMS).toFixed(2).padStart(6)} ms  JVM ${(jvm / CLAIMS).toFixed(2).padStart(6)} ms`,
+  );
+  return lines;
+}
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];

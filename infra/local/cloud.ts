@@ -101,11 +101,12 @@ export interface LocalCloud {
   describe(): Promise<LocalDescription>;
   queueDepths(): Promise<Record<string, { visible: number; inFlight: number; deadLetters: number }>>;
   /**
-   * Holds every queue's consumer (each finishes the batch in hand; new messages wait in their queues)
-   * and lets them go again. For measuring the request path alone (bench/claims-api.bench.ts): on AWS
-   * the consumers run on capacity of their own, here on the same thread as the API.
+   * Holds every queue's consumer, or the named queue's (each finishes the batch in hand; new messages
+   * wait in their queues), and lets them go again. For measuring the request path alone
+   * (bench/claims-api.bench.ts): on AWS the consumers run on capacity of their own, here on the same
+   * thread as the API; and each consumer's cost alone (bench/claims-profile.ts --drain-each).
    */
-  consumers: { pause(): void; resume(): void };
+  consumers: { pause(queue?: QueueKey): void; resume(queue?: QueueKey): void };
   stop(): Promise<void>;
 }
 
@@ -266,7 +267,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.push(() => front.stop());
     setEnv(front.url);
 
-    const pollers: Poller[] = [];
+    const pollers = new Map<QueueKey, Poller>();
     for (const [queueKey, spec] of Object.entries(queues) as [QueueKey, (typeof queues)[QueueKey]][]) {
       const poller = startPoller({
         sqs: sqs.client,
@@ -278,7 +279,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         invoke: (event) => lambda.invoke(spec.consumer, event, 'sqs'),
         onError: (error) => say(`poller ${queueKey}: ${error instanceof Error ? error.message : String(error)}`),
       });
-      pollers.push(poller);
+      pollers.set(queueKey, poller);
       stops.push(() => poller.stop());
     }
     say(
@@ -340,8 +341,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       describe,
       queueDepths,
       consumers: {
-        pause: () => pollers.forEach((p) => p.pause()),
-        resume: () => pollers.forEach((p) => p.resume()),
+        pause: (queue) => (queue ? [pollers.get(queue)!] : [...pollers.values()]).forEach((p) => p.pause()),
+        resume: (queue) => (queue ? [pollers.get(queue)!] : [...pollers.values()]).forEach((p) => p.resume()),
       },
       stop: stopAll,
     };
