@@ -28,7 +28,7 @@ import type { OutboxEntry } from '../../shared/events/outbox.ts';
 import { countingYear, fromClaimSettled, type ClaimRef } from '../../shared/fraud/claim.ts';
 import { historyRange, providerMonthsNeeded } from '../../shared/fraud/engine.ts';
 import { BatchAbandoned, BatchView, needs, type Range } from '../../shared/fraud/store/batch-view.ts';
-import type { Key } from '../../shared/runtime/batch-items.ts';
+import { MAX_TRANSACTION_ITEMS, type Key } from '../../shared/runtime/batch-items.ts';
 import { putAll, type Item } from '../../shared/fraud/store/dynamo.ts';
 import { keys } from '../../shared/fraud/store/keys.ts';
 import { directWrites, renderTransaction, transactionSize, type EventTx, type FraudWrites } from '../../shared/fraud/store/scoring.ts';
@@ -44,9 +44,6 @@ import { policies } from '../../shared/policy/store/registry.ts';
 import { deliverAlerts, type ScoringDeps, type ScoringIo } from './score-claim.ts';
 import { withGrouping } from '../../shared/fraud/counting.ts';
 import { drgOf } from './apply-grouping.ts';
-
-/** DynamoDB's limit on the items of one transaction. */
-const TRANSACTION_ITEMS = 100;
 
 /** A message of the fraudScoring queue: the envelope and its detail. */
 export interface Received {
@@ -140,7 +137,7 @@ export async function scoreBatch(
         const chunk: Pending[] = [];
         while (failedAt + chunk.length < withTx.length) {
           const next = withTx[failedAt + chunk.length]!;
-          if (chunk.length && transactionSize([...chunk, next].map((p) => p.tx!)) > TRANSACTION_ITEMS) break;
+          if (chunk.length && transactionSize([...chunk, next].map((p) => p.tx!)) > MAX_TRANSACTION_ITEMS) break;
           chunk.push(next);
         }
         const { items } = renderTransaction(chunk.map((p) => p.tx!));

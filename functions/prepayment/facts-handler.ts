@@ -1,7 +1,7 @@
 import { createLogger } from '../../shared/runtime/logger.ts';
-import { eventConsumer } from '../../shared/queue/consumer.ts';
+import { eventBatchConsumer } from '../../shared/queue/consumer.ts';
 import { keyedLane } from '../../shared/runtime/concurrency.ts';
-import { FACT_CONTRACTS, projectFact } from './facts.ts';
+import { FACT_CONTRACTS, projectFact, projectSettlementsTogether } from './facts.ts';
 
 const logger = createLogger('payment-facts');
 
@@ -23,9 +23,26 @@ const lane = keyedLane();
 /**
  * The paymentFacts queue: settled and reversed claims and grouped cases from the bus, each record
  * parsed as the envelope of one of FACT_CONTRACTS, projected into the per-provider monthly totals
- * that budgets, prepayment runs and year-end settlement read.
+ * that budgets, prepayment runs and year-end settlement read. The batch's first settlements go
+ * together first (projectSettlementsTogether); every other message after, one by one in its
+ * provider's lane, each answered on its own.
  */
-export const handler = eventConsumer(logger, FACT_CONTRACTS, (event) => {
-  const provider = providerOf(event.detail);
-  return provider ? lane(provider, () => projectFact(event, logger)) : projectFact(event, logger);
+export const handler = eventBatchConsumer(logger, FACT_CONTRACTS, async (messages, inMessage) => {
+  const events = messages.map((m) => m.message);
+  let together = new Map<number, Record<string, unknown>>();
+  try {
+    together = await projectSettlementsTogether(events, logger);
+  } catch (error) {
+    // Nothing of a transaction that failed was written: every message is projected alone, and fails alone.
+    logger.warn('Batch projection failed; each message alone', { error: error instanceof Error ? error.message : String(error) });
+  }
+  return Promise.allSettled(
+    events.map((event, i) => {
+      const projected = together.get(i);
+      if (projected) return inMessage(i, async () => logger.info('Claim projected', projected));
+      const provider = providerOf(event.detail);
+      const alone = () => inMessage(i, () => projectFact(event, logger));
+      return provider ? lane(provider, alone) : alone();
+    }),
+  );
 });

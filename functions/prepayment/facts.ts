@@ -17,7 +17,14 @@ import { PoisonMessageError } from '../../shared/queue/consumer.ts';
 import { accountingDate, capitationExclusion, pooledFundPaid } from '../../shared/budget/facts.ts';
 import { policies } from '../../shared/policy/store/registry.ts';
 import { yearEndKind } from '../../shared/policy/year-end.ts';
-import { applyCase, applyClaimReversed, applyClaimSettled } from '../../shared/budget/store/facts.ts';
+import {
+  applyCase,
+  applyClaimReversed,
+  applyClaimSettled,
+  applyFirstSettlements,
+  type CapitationCheck,
+  type ClaimFact,
+} from '../../shared/budget/store/facts.ts';
 import { communitiesOfRegion } from '../../shared/budget/store/register.ts';
 import { RegisterEntryChanged } from '../../events/registers.ts';
 import { applyApprovalFact, applyContractFact } from '../../shared/budget/store/capitated-population.ts';
@@ -31,7 +38,89 @@ export const FACT_CONTRACTS = [
   ContributionRecorded,
   EmployeeContributionPaid,
 ] as const;
-type FactContract = (typeof FACT_CONTRACTS)[number];
+export type FactContract = (typeof FACT_CONTRACTS)[number];
+
+/**
+ * A ClaimSettled as the projection takes it: its fact, and the check of the member's capitation
+ * (read with the claim's marker, then decided here on the year's settlement policy); `communityId`
+ * answers what was decided, for the log line.
+ */
+export function settledClaim(d: ReceivedEvent<typeof ClaimSettled>['detail'], logger: Logger) {
+  const date = accountingDate(d.visit);
+  const year = Number(date.slice(0, 4));
+  const fundPaidFen = pooledFundPaid(d.totals);
+  let communityId: string | null = null;
+  const decide = async (capitated: { communityId: string; region: string } | undefined): Promise<string | null> => {
+    if (!capitated) return null;
+    const policy = await policies.forYear(yearEndKind, capitated.region, year);
+    if (!policy)
+      throw new PoisonMessageError(
+        `Member capitated in ${capitated.communityId} (${capitated.region}) but no settlement policy for ${year}`,
+      );
+    const excluded = capitationExclusion(d, policy);
+    if (excluded) logger.info('Claim outside the capitation package', { communityId: capitated.communityId, reason: excluded });
+    communityId = excluded ? null : capitated.communityId;
+    return communityId;
+  };
+  const fact: ClaimFact = {
+    providerCode: d.claim.providerCode,
+    claimNo: d.claim.claimNo,
+    month: date.slice(0, 7),
+    fundPaidFen,
+    inpatient: d.visit.type === 'inpatient',
+    stay: d.visit.type === 'inpatient' || d.visit.type === 'bed-day',
+    communityId: null,
+    settledAt: d.settledAt ?? null,
+    ...(d.settlementNo !== undefined ? { settlementNo: d.settlementNo } : {}),
+    // Claims without a scheme predate employee settlement: residents'.
+    fund: { region: d.region, scheme: d.scheme ?? 'resident', byLayer: d.totals.byLayer ?? { basic: d.totals.fundPaidFen } },
+  };
+  return { fact, capitation: { memberId: d.memberId, year, decide } satisfies CapitationCheck, communityId: () => communityId };
+}
+
+/** The claim a fact names (a settlement, a reversal, a grouped case, a recovery), as `provider/claim`. */
+export function claimNamed(detail: unknown): string | undefined {
+  const claim = (detail as { claim?: { providerCode?: unknown; claimNo?: unknown } }).claim;
+  return typeof claim?.providerCode === 'string' && typeof claim.claimNo === 'string'
+    ? `${claim.providerCode}/${claim.claimNo}`
+    : undefined;
+}
+
+/**
+ * The batch's first settlements, projected together (store/facts.ts applyFirstSettlements: one
+ * read and one transaction for the batch instead of two requests a claim). Only a ClaimSettled whose
+ * claim no other message of the batch names: its projection then commutes with theirs (each claim's
+ * marker is its own, and the totals they share are additions). Answers the indices projected; the
+ * others, and any a transaction did not take, are projected one by one (projectFact). Answers, by
+ * index, the log line of each message projected.
+ */
+export async function projectSettlementsTogether(
+  events: readonly ReceivedEvent<FactContract>[],
+  logger: Logger,
+): Promise<Map<number, Record<string, unknown>>> {
+  const named = new Map<string, number>();
+  for (const e of events) {
+    const claim = claimNamed(e.detail);
+    if (claim) named.set(claim, (named.get(claim) ?? 0) + 1);
+  }
+  const together = [...events.keys()].filter(
+    (i) => events[i]!.contract.detailType === ClaimSettled.detailType && named.get(claimNamed(events[i]!.detail)!) === 1,
+  );
+  if (together.length < 2) return new Map();
+  const settled = together.map((i) => settledClaim(events[i]!.detail as ReceivedEvent<typeof ClaimSettled>['detail'], logger));
+  const outcomes = await applyFirstSettlements(settled, new Date().toISOString());
+  const done = new Map<number, Record<string, unknown>>();
+  outcomes.forEach((outcome, k) => {
+    if (outcome === 'applied')
+      done.set(together[k]!, {
+        outcome,
+        together: together.length,
+        fundPaidFen: settled[k]!.fact.fundPaidFen,
+        capitation: settled[k]!.communityId(),
+      });
+  });
+  return done;
+}
 
 export async function projectFact(event: ReceivedEvent<FactContract>, logger: Logger): Promise<void> {
   const now = new Date().toISOString();
@@ -145,42 +234,9 @@ export async function projectFact(event: ReceivedEvent<FactContract>, logger: Lo
   }
 
   if (detailType === ClaimSettled.detailType) {
-    const d = event.detail as ReceivedEvent<typeof ClaimSettled>['detail'];
-    const date = accountingDate(d.visit);
-    const year = Number(date.slice(0, 4));
-    const fundPaidFen = pooledFundPaid(d.totals);
-    // The member's capitation is read with the claim's marker (one BatchGetItem), then decided here.
-    let communityId: string | null = null;
-    const decide = async (capitated: { communityId: string; region: string } | undefined): Promise<string | null> => {
-      if (!capitated) return null;
-      const policy = await policies.forYear(yearEndKind, capitated.region, year);
-      if (!policy)
-        throw new PoisonMessageError(
-          `Member capitated in ${capitated.communityId} (${capitated.region}) but no settlement policy for ${year}`,
-        );
-      const excluded = capitationExclusion(d, policy);
-      if (excluded) logger.info('Claim outside the capitation package', { communityId: capitated.communityId, reason: excluded });
-      communityId = excluded ? null : capitated.communityId;
-      return communityId;
-    };
-    const outcome = await applyClaimSettled(
-      {
-        providerCode: d.claim.providerCode,
-        claimNo: d.claim.claimNo,
-        month: date.slice(0, 7),
-        fundPaidFen,
-        inpatient: d.visit.type === 'inpatient',
-        stay: d.visit.type === 'inpatient' || d.visit.type === 'bed-day',
-        communityId: null,
-        settledAt: d.settledAt ?? null,
-        ...(d.settlementNo !== undefined ? { settlementNo: d.settlementNo } : {}),
-        // Claims without a scheme predate employee settlement: residents'.
-        fund: { region: d.region, scheme: d.scheme ?? 'resident', byLayer: d.totals.byLayer ?? { basic: d.totals.fundPaidFen } },
-      },
-      now,
-      { memberId: d.memberId, year, decide },
-    );
-    logger.info('Claim projected', { outcome, fundPaidFen, capitation: communityId });
+    const settled = settledClaim(event.detail as ReceivedEvent<typeof ClaimSettled>['detail'], logger);
+    const outcome = await applyClaimSettled(settled.fact, now, settled.capitation);
+    logger.info('Claim projected', { outcome, fundPaidFen: settled.fact.fundPaidFen, capitation: settled.communityId() });
     return;
   }
 

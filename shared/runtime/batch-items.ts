@@ -9,6 +9,9 @@ import { dynamoDocumentClient } from './aws-clients.ts';
 import { mapLimit } from './concurrency.ts';
 import { retry } from './retry.ts';
 
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
 export type Key = { pk: string; sk: string };
 export type Item = Record<string, unknown>;
 

@@ -133,6 +133,38 @@ async function metered(fn: keyof typeof seen, envelopes: Envelope[], size: numbe
 const own = (count: MeterCount) => Object.fromEntries(Object.entries(count.byTarget).filter(([t]) => !/^Query yibao-policies$/.test(t)));
 const total = (targets: Record<string, number>) => Object.values(targets).reduce((a, b) => a + b, 0);
 
+/** The provider totals items (months and years) these settled claims move, by key: their numeric fields. */
+async function providerTotals(claims: Envelope[]): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const code of new Set(claims.map((e) => e.detail.claim!.providerCode!))) {
+    const { Items = [] } = await db.send(
+      new QueryCommand({
+        TableName: localName.table('providers'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `PROVIDER#${code}`, ':sk': 'TOTALS#' },
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of Items)
+      out[`${String(item.pk)}|${String(item.sk)}`] = Object.fromEntries(
+        Object.entries(item).filter(([, v]) => typeof v === 'number'),
+      ) as Record<string, number>;
+  }
+  return out;
+}
+
+/** What each item gained from `before` to `after`, field by field (fields that did not move left out). */
+function difference(after: Record<string, Record<string, number>>, before: Record<string, Record<string, number>>) {
+  return Object.fromEntries(
+    Object.entries(after).map(([key, fields]) => [
+      key,
+      Object.fromEntries(
+        Object.entries(fields).flatMap(([f, v]) => (v === (before[key]?.[f] ?? 0) ? [] : [[f, v - (before[key]?.[f] ?? 0)]])),
+      ),
+    ]),
+  );
+}
+
 /** The archived items of these events (a day's partition each), by their key. */
 async function archivedItems(batch: Envelope[]): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
@@ -237,14 +269,28 @@ describe('requests per claim downstream', () => {
     expect(hits.filter((h) => h.length > 0).length).toBeGreaterThanOrEqual(3);
   });
 
-  it("projects a settled claim into its provider's payment totals in two requests: its marker, cases and the member's capitation read together, one transaction", async () => {
-    const copies = seen.paymentFacts
-      .filter((e) => e['detail-type'] === 'ClaimSettled')
-      .slice(0, 10)
-      .map((e) => asNewClaim(e, 'P'));
-    expect(copies).toHaveLength(10);
-    const count = await metered('paymentFacts', copies, 10);
-    expect(own(count)).toEqual({ 'BatchGetItem yibao-providers': 10, 'TransactWriteItems yibao-providers': 10 });
+  it("projects a batch's first settlements in two requests (marker, cases and capitation read together, one transaction), adding what one at a time adds; a redelivery adds nothing", async () => {
+    const claims = seen.paymentFacts.filter((e) => e['detail-type'] === 'ClaimSettled').slice(0, 10);
+    expect(claims).toHaveLength(10);
+    const together = claims.map((e) => asNewClaim(e, 'P'));
+    const alone = claims.map((e) => asNewClaim(e, 'Q'));
+
+    let before = await providerTotals(claims);
+    const count = await metered('paymentFacts', together, 10);
+    expect(own(count)).toEqual({ 'BatchGetItem yibao-providers': 1, 'TransactWriteItems yibao-providers': 1 });
+    const addedTogether = difference(await providerTotals(claims), before);
+
+    before = await providerTotals(claims);
+    const single = await metered('paymentFacts', alone, 1);
+    expect(own(single)).toEqual({ 'BatchGetItem yibao-providers': 10, 'TransactWriteItems yibao-providers': 10 });
+    expect(difference(await providerTotals(claims), before)).toEqual(addedTogether);
+    expect(Object.values(addedTogether).some((fields) => fields.claims! > 0)).toBe(true);
+
+    // Delivered again: the batch's read finds every marker, each message alone finds its own, nothing is written.
+    before = await providerTotals(claims);
+    const again = await metered('paymentFacts', together, 10);
+    expect(own(again)).toEqual({ 'BatchGetItem yibao-providers': 11 });
+    expect(await providerTotals(claims)).toEqual(before);
   });
 
   it("delivers a batch's alerts reading their region's subscriptions once", async () => {

@@ -31,7 +31,8 @@ import {
 import { checkEnrolment, enrolmentRequestSchema, type EnrolmentRequest } from '../../../shared/enrolment/enrol.ts';
 import { contributionLookup } from '../../../shared/policy/store/contribution-lookup.ts';
 import { zodProblems } from '../../../shared/enrolment/problems.ts';
-import { enrolmentItemCount, MAX_TRANSACTION_ITEMS, readMemberItems, writeEnrolments } from '../../../shared/enrolment/store/members.ts';
+import { enrolmentItemCount, readMemberItems, writeEnrolments } from '../../../shared/enrolment/store/members.ts';
+import { MAX_TRANSACTION_ITEMS } from '../../../shared/runtime/batch-items.ts';
 import { isRefusal, type OperationContext } from './common.ts';
 import { decideOrPlan, enrolledFrom, enrolMember, identify, NOTHING_HELD, type Enrolled, type ReadyToWrite } from './enrol.ts';
 import { recordContributionRow } from './changes.ts';

@@ -16,6 +16,7 @@ import type { Scheme } from '../fund-accounts.ts';
 import { fundClaimItem } from './fund-accounts.ts';
 import { isTransactionConflict } from '../../runtime/condition-failure.ts';
 import { retry } from '../../runtime/retry.ts';
+import { MAX_TRANSACTION_ITEMS } from '../../runtime/batch-items.ts';
 
 const TOTALS_FIELDS = [
   'centipoints',
@@ -58,12 +59,19 @@ const addTo = (providerCode: string, period: string, add: TotalsDelta): Transact
 };
 
 /**
- * The totals a transaction moves, folded so it touches each item once (DynamoDB refuses a
- * transaction that names an item twice): a fact moves its month's totals and its year's, since
- * prepayment and warnings read months and the year-end reads one year item per provider.
+ * What a transaction adds, folded so it touches each item once (DynamoDB refuses a transaction that
+ * names an item twice): a fact moves its month's totals and its year's, since prepayment and
+ * warnings read months and the year-end reads one year item per provider; a claim also moves its
+ * community's capitation spending and its scheme fund's month. Several claims projected in one
+ * transaction (applyFirstSettlements) add to the same items: their additions are summed here.
  */
 class TotalsChanges {
   private readonly byItem = new Map<string, { providerCode: string; period: string; delta: Required<TotalsDelta> }>();
+  private readonly spent = new Map<string, { communityId: string; month: string; fundPaidFen: Fen; claims: number }>();
+  private readonly fund = new Map<
+    string,
+    { region: string; scheme: Scheme; month: string; byLayer: Record<string, Fen>; claims: number }
+  >();
 
   add(providerCode: string, month: string, delta: TotalsDelta): void {
     for (const period of [month, month.slice(0, 4)]) {
@@ -78,8 +86,35 @@ class TotalsChanges {
     }
   }
 
+  /** A claim's payment counted against (claims 1) or taken back from (−1) a community's capitation package. */
+  addSpent(communityId: string, month: string, fundPaidFen: Fen, claims: 1 | -1): void {
+    const key = `${communityId}|${month}`;
+    const entry = this.spent.get(key) ?? { communityId, month, fundPaidFen: 0, claims: 0 };
+    entry.fundPaidFen += fundPaidFen;
+    entry.claims += claims;
+    this.spent.set(key, entry);
+  }
+
+  /** A claim's payments by layer added to (sign 1) or taken from (−1) its scheme fund's month. */
+  addFund(region: string, scheme: Scheme, month: string, byLayer: Record<string, Fen>, sign: 1 | -1): void {
+    const key = `${region}|${scheme}|${month}`;
+    const entry = this.fund.get(key) ?? { region, scheme, month, byLayer: {}, claims: 0 };
+    for (const [layer, fen] of Object.entries(byLayer)) entry.byLayer[layer] = (entry.byLayer[layer] ?? 0) + sign * fen;
+    entry.claims += sign;
+    this.fund.set(key, entry);
+  }
+
+  /** The number of items `items()` gives. */
+  get size(): number {
+    return this.byItem.size + this.spent.size + this.fund.size;
+  }
+
   items(): TransactItem[] {
-    return [...this.byItem.values()].map((e) => addTo(e.providerCode, e.period, e.delta));
+    return [
+      ...[...this.spent.values()].map((e) => addSpent(e.communityId, e.month, e.fundPaidFen, e.claims)),
+      ...[...this.fund.values()].map((e) => fundClaimItem(e.region, e.scheme, e.month, e.byLayer, e.claims)),
+      ...[...this.byItem.values()].map((e) => addTo(e.providerCode, e.period, e.delta)),
+    ];
   }
 }
 
@@ -442,8 +477,36 @@ async function applyClaimSettledOnce(f: ClaimFact, now: string, capitation?: Cap
     return 'already-applied';
   }
   if (marker?.state === 'reversed' && marker.settledAt === f.settledAt) return 'already-applied';
-  const seq = (marker?.seq ?? 0) + 1;
   const changes = new TotalsChanges();
+  const items = await settlementWrites(
+    f,
+    marker,
+    (method) => readAt(caseKeys[METHODS.indexOf(method)]!) as CaseMarker | undefined,
+    changes,
+    now,
+  );
+  if (await applyOnce([...items, ...changes.items()])) return 'applied';
+  // Someone moved the marker meanwhile: a duplicate delivery that won the race is done; anything else is retried against the new state.
+  const now2 = (await getMarker(key)) as ClaimMarker | undefined;
+  if (now2?.state === 'settled' && now2.settledAt === f.settledAt) return 'already-applied';
+  throw new ProjectionRaced(`claim ${f.providerCode}/${f.claimNo} changed while being projected`);
+}
+
+/**
+ * A settlement's writes: its marker (new, or moved on from the reversal read) and its cases held as
+ * read, or counted again after a reversal, as items of its own; what it adds to shared totals into
+ * `changes`. `caseRead` answers each method's case as read with the marker (a first settlement's).
+ * The one plan of a claim's settlement, alone (applyClaimSettled) or among others (applyFirstSettlements).
+ */
+async function settlementWrites(
+  f: ClaimFact,
+  marker: ClaimMarker | undefined,
+  caseRead: (method: CaseMethod) => CaseMarker | undefined,
+  changes: TotalsChanges,
+  now: string,
+): Promise<TransactItem[]> {
+  const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
+  const seq = (marker?.seq ?? 0) + 1;
   const items: TransactItem[] = [];
   const stay = f.stay ?? f.inpatient;
   changes.add(f.providerCode, f.month, {
@@ -453,11 +516,11 @@ async function applyClaimSettledOnce(f: ClaimFact, now: string, capitation?: Cap
     stays: stay ? 1 : 0,
   });
   const pointed: CaseMethod[] = [];
-  for (const [i, method] of METHODS.entries()) {
+  for (const method of METHODS) {
     const reversed = marker?.state === 'reversed';
     const moved = reversed ? await caseTransition(f.providerCode, f.claimNo, 'counted', changes, items, now, method) : false;
     // After a reversal the case is read again once its transition is decided (as it always was).
-    const found = reversed ? await readCase(f.providerCode, f.claimNo, method) : (readAt(caseKeys[i]!) as CaseMarker | undefined);
+    const found = reversed ? await readCase(f.providerCode, f.claimNo, method) : caseRead(method);
     if (!moved) items.push(unchangedAt(caseKey(f.providerCode, f.claimNo, method), found));
     if (stay && found) {
       pointed.push(method);
@@ -466,13 +529,94 @@ async function applyClaimSettledOnce(f: ClaimFact, now: string, capitation?: Cap
   }
   const next = { ...f, stay, state: 'settled', seq, pointed, updatedAt: now };
   items.unshift(marker ? putMarker(key, next, 'seq = :seq', { ':seq': marker.seq }) : putMarker(key, next));
-  if (f.communityId) items.push(addSpent(f.communityId, f.month, f.fundPaidFen, 1));
-  if (f.fund) items.push(fundClaimItem(f.fund.region, f.fund.scheme, f.month, f.fund.byLayer, 1));
-  if (await applyOnce([...items, ...changes.items()])) return 'applied';
-  // Someone moved the marker meanwhile: a duplicate delivery that won the race is done; anything else is retried against the new state.
-  const now2 = (await getMarker(key)) as ClaimMarker | undefined;
-  if (now2?.state === 'settled' && now2.settledAt === f.settledAt) return 'already-applied';
-  throw new ProjectionRaced(`claim ${f.providerCode}/${f.claimNo} changed while being projected`);
+  if (f.communityId) changes.addSpent(f.communityId, f.month, f.fundPaidFen, 1);
+  if (f.fund) changes.addFund(f.fund.region, f.fund.scheme, f.month, f.fund.byLayer, 1);
+  return items;
+}
+
+/** A claim settled for the first time, with its capitation check: one of applyFirstSettlements' claims. */
+export interface FirstSettlement {
+  fact: ClaimFact;
+  capitation?: CapitationCheck;
+}
+
+/**
+ * Many claims' first settlements in one BatchGetItem and as few transactions as fit (issue 17: the
+ * paymentFacts consumer made two requests per claim; a batch of ten now makes two in all). Each claim
+ * writes exactly what applyClaimSettled would (settlementWrites); what they add to the same totals is
+ * summed (TotalsChanges). A transaction holds every claim's marker new and its cases as read, so it
+ * is all or nothing: refused or conflicting, none of it was written.
+ *
+ * Answers per claim, in order: 'applied', or undefined for a claim to project alone with
+ * applyClaimSettled (which decides it as before): one whose marker exists (a redelivery, a reversal,
+ * a re-settlement), one whose capitation could not be decided, or each claim of a transaction that
+ * did not go through.
+ */
+export async function applyFirstSettlements(claims: readonly FirstSettlement[], now: string): Promise<('applied' | undefined)[]> {
+  const outcomes: ('applied' | undefined)[] = claims.map(() => undefined);
+  const claimKey = (f: ClaimFact) => keys.fact('CLAIM', f.providerCode, f.claimNo);
+  const caseKeysOf = (f: ClaimFact) => METHODS.map((method) => caseKey(f.providerCode, f.claimNo, method));
+  const capitatedKeyOf = (c: FirstSettlement) => (c.capitation ? keys.capitated(c.capitation.memberId, c.capitation.year) : undefined);
+  const read = await batchGet(
+    claims.flatMap((c) => [claimKey(c.fact), ...caseKeysOf(c.fact), ...(c.capitation ? [capitatedKeyOf(c)!] : [])]),
+  );
+  const readAt = (k: { pk: string; sk: string }) => read.get(`${k.pk}|${k.sk}`);
+
+  let changes = new TotalsChanges();
+  let items: TransactItem[] = [];
+  let members: number[] = [];
+  const send = async () => {
+    if (members.length === 0) return;
+    const sending = members;
+    const all = [...items, ...changes.items()];
+    changes = new TotalsChanges();
+    items = [];
+    members = [];
+    try {
+      if (await applyOnce(all)) for (const i of sending) outcomes[i] = 'applied';
+    } catch (error) {
+      // Another transaction held an item (on AWS, another container's batch): each claim alone, which retries.
+      if (!isTransactionConflict(error)) throw error;
+    }
+  };
+
+  const seen = new Set<string>();
+  for (const [i, c] of claims.entries()) {
+    const key = claimKey(c.fact);
+    // A claim named twice (a redelivery beside its first delivery) is not written twice in one transaction.
+    if (readAt(key) || seen.has(`${key.pk}|${key.sk}`)) continue;
+    seen.add(`${key.pk}|${key.sk}`);
+    let f = c.fact;
+    const capitatedKey = capitatedKeyOf(c);
+    if (c.capitation && capitatedKey) {
+      const entry = readAt(capitatedKey);
+      try {
+        f = {
+          ...f,
+          communityId: await c.capitation.decide(
+            entry ? { communityId: entry.communityId as string, region: entry.region as string } : undefined,
+          ),
+        };
+      } catch {
+        continue; // alone, where the same decision fails for this message only
+      }
+    }
+    // At most what a first settlement adds to a transaction: its marker and case checks, and a shared
+    // item for each of its additions (its month's and year's totals, its community's, its fund's).
+    if (items.length + changes.size + 1 + METHODS.length + 4 > MAX_TRANSACTION_ITEMS) await send();
+    const caseKeys = caseKeysOf(f);
+    const writes = await settlementWrites(
+      f,
+      undefined,
+      (method) => readAt(caseKeys[METHODS.indexOf(method)]!) as CaseMarker | undefined,
+      changes,
+      now,
+    );
+    items.push(...writes);
+    members.push(i);
+  }
+  await send();
+  return outcomes;
 }
 
 /**
@@ -503,8 +647,8 @@ async function applyClaimReversedOnce(providerCode: string, claimNo: string, now
   });
   for (const method of marker.pointed ?? []) changes.add(providerCode, marker.month, pointedDelta(method, marker.fundPaidFen, -1));
   for (const method of METHODS) await caseTransition(providerCode, claimNo, 'withdrawn', changes, items, now, method);
-  if (marker.communityId) items.push(addSpent(marker.communityId, marker.month, -marker.fundPaidFen, -1));
-  if (marker.fund) items.push(fundClaimItem(marker.fund.region, marker.fund.scheme, marker.month, marker.fund.byLayer, -1));
+  if (marker.communityId) changes.addSpent(marker.communityId, marker.month, -marker.fundPaidFen, -1);
+  if (marker.fund) changes.addFund(marker.fund.region, marker.fund.scheme, marker.month, marker.fund.byLayer, -1);
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
   throw new ProjectionRaced(`claim ${providerCode}/${claimNo} changed while being projected`);
 }

@@ -17,8 +17,11 @@ export const fundKeys = {
   income: (eventId: string) => ({ pk: `FACT#INCOME#${eventId}`, sk: 'FACT' }),
 };
 
-/** What a claim's payments add to (sign 1) or take from (−1) its scheme's month. */
-export function fundClaimItem(region: string, scheme: Scheme, month: string, byLayer: Record<string, Fen>, sign: 1 | -1): TransactItem {
+/**
+ * What claims' payments add to its scheme's month: `byLayer` and `claims` already signed (a reversal's
+ * negative), summed over the claims of one transaction (store/facts.ts folds them).
+ */
+export function fundClaimItem(region: string, scheme: Scheme, month: string, byLayer: Record<string, Fen>, claims: number): TransactItem {
   const layers = Object.entries(byLayer).filter(([layer, fen]) => isLayerName(layer) && fen !== 0);
   return {
     Update: {
@@ -34,8 +37,8 @@ export function fundClaimItem(region: string, scheme: Scheme, month: string, byL
         ':region': region,
         ':scheme': scheme,
         ':month': month,
-        ':n': sign,
-        ...Object.fromEntries(layers.map(([, fen], i) => [`:l${i}`, sign * fen])),
+        ':n': claims,
+        ...Object.fromEntries(layers.map(([, fen], i) => [`:l${i}`, fen])),
       },
     },
   };

@@ -32,6 +32,7 @@ import {
 } from '../items.ts';
 import type { OutOfAreaPlan } from '../out-of-area.ts';
 import type { TransferPlan } from '../transfer.ts';
+import { MAX_TRANSACTION_ITEMS } from '../../runtime/batch-items.ts';
 
 const table = () => tableName('members');
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -83,9 +84,6 @@ export async function listRegionYear(
 }
 
 export type WriteResult = { ok: true } | { ok: false; reasons: string[] };
-
-/** DynamoDB's limit on the items of one TransactWriteItems. */
-export const MAX_TRANSACTION_ITEMS = 100;
 
 /** One TransactWriteItems on the members table; a cancellation comes back as its reasons (also used by shared/registers/store). */
 export async function transact(items: TransactItem[]): Promise<WriteResult> {
