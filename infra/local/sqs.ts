@@ -50,7 +50,7 @@ export async function startSqs(options: {
   const opened = options.dataDir ? await SqsJournal.open(options.dataDir) : undefined;
   const proxy = opened ? await startJournallingProxy(server.address, opened.journal) : undefined;
   const endpoint = proxy?.endpoint ?? server.address;
-  const client = new SQSClient({ endpoint, region: options.region, credentials: options.credentials });
+  const client = new SQSClient({ endpoint, region: options.region, credentials: options.credentials, cacheMiddleware: true });
   const arnOf = async (url: string): Promise<string> => {
     const out = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
     const arn = out.Attributes?.QueueArn;

@@ -70,8 +70,19 @@ export const dynamoDocumentClient = perEndpoint('AWS_ENDPOINT_URL_DYNAMODB', (cr
   }),
 );
 
+/**
+ * `cacheMiddleware`: a client resolves each command's middleware stack (dozens of steps, copied and
+ * sorted) on every send unless told to keep what it resolved for the command's class. None of our
+ * commands adds middleware of its own, the one case the cache would miss. (The DynamoDB document
+ * client refuses the option: its commands wrap a new inner command each time.)
+ */
+const cachedMiddleware = (credentials?: LocalIdentity['credentials']) => ({
+  cacheMiddleware: true,
+  ...(credentials ? { credentials } : {}),
+});
+
 export const eventBridgeClient = perEndpoint('AWS_ENDPOINT_URL_EVENTBRIDGE', (credentials) =>
-  withoutSdkLogging(new EventBridgeClient(credentials ? { credentials } : {})),
+  withoutSdkLogging(new EventBridgeClient(cachedMiddleware(credentials))),
 );
 
 /**
@@ -81,5 +92,5 @@ export const eventBridgeClient = perEndpoint('AWS_ENDPOINT_URL_EVENTBRIDGE', (cr
  * server itself. One setting here, so no handler has to know which of the two it runs on.
  */
 export const sqsClient = perEndpoint('AWS_ENDPOINT_URL_SQS', (credentials) =>
-  withoutSdkLogging(new SQSClient({ useQueueUrlAsEndpoint: false, ...(credentials ? { credentials } : {}) })),
+  withoutSdkLogging(new SQSClient({ useQueueUrlAsEndpoint: false, ...cachedMiddleware(credentials) })),
 );
