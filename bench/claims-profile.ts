@@ -216,7 +216,7 @@ try {
       `  ${caller.padEnd(30)} ${(c.requests / CLAIMS).toFixed(2).padStart(6)} (${(c.capacityUnits / CLAIMS).toFixed(1)} units): ${ops}`,
     );
   }
-  if (values['drain-each']) out.push(...(await drainEach(java)));
+  if (values['drain-each']) out.push(...(await drainEach(java, { loopMs: nodeMs - providersCpuMs, javaMs })));
   if (profile) {
     writeFileSync(values['cpu-prof']!, JSON.stringify(profile));
     out.push(`CPU profile of this process over the window: ${values['cpu-prof']}`);
@@ -233,7 +233,7 @@ process.exit(0);
  * turns until every queue is empty (a consumer publishes into others' queues: fraud scoring's alerts,
  * DRG grouping's cases), a queue's turns summed. Per claim of the held round.
  */
-async function drainEach(java: number | undefined): Promise<string[]> {
+async function drainEach(java: number | undefined, requestPath: { loopMs: number; javaMs: number }): Promise<string[]> {
   const spent = new Map<QueueKey, { nodeMs: number; javaMs: number; wallMs: number; messages: number }>();
   for (;;) {
     const depths = await cloud.queueDepths();
@@ -271,6 +271,13 @@ async function drainEach(java: number | undefined): Promise<string[]> {
   }
   lines.push(
     `  all consumers            this process ${(node / CLAIMS).toFixed(2).padStart(6)} ms  JVM ${(jvm / CLAIMS).toFixed(2).padStart(6)} ms`,
+  );
+  // With every consumer keeping up, a claim costs the request path's CPU and all of theirs: the same two
+  // ceilings as the held round's, for the steady state of a cloud that settles and projects as it goes.
+  const loopPerClaim = (requestPath.loopMs + node) / CLAIMS;
+  const allPerClaim = loopPerClaim + (requestPath.javaMs + jvm) / CLAIMS;
+  lines.push(
+    `  ceilings with every consumer keeping up: the local cloud's one event loop ${(1000 / loopPerClaim).toFixed(0)} claims/s; two cores for all of it ${(2000 / allPerClaim).toFixed(0)} claims/s`,
   );
   return lines;
 }
