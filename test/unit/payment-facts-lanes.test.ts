@@ -90,6 +90,21 @@ describe('a batch of payment facts', () => {
     expect(fund.map((u) => [u.ExpressionAttributeValues[':n'], u.ExpressionAttributeValues[':l0']])).toEqual([[10, 70_000]]);
   });
 
+  it("projects each message alone when the batch's read fails, and fails none of them for it", async () => {
+    let reads = 0;
+    dynamo.on(BatchGetCommand).callsFake(async () => {
+      // The batch's one read meets a fault of the service: nothing was written, so each message goes alone.
+      if (reads++ === 0)
+        throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException', $fault: 'server' });
+      return { Responses: { 'providers-table': [] } };
+    });
+    dynamo.on(TransactWriteCommand).resolves({});
+    const out = await (await loadHandler())({ Records: records() }, context);
+    expect(out.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(11);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(10);
+  });
+
   it("projects alone when the batch's transaction is refused: one provider's facts one at a time, different providers' side by side", async () => {
     const inFlight = new Map<string, number>();
     const most = new Map<string, number>();
