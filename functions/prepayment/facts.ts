@@ -90,9 +90,9 @@ export function claimNamed(detail: unknown): string | undefined {
  * The batch's first settlements, projected together (store/facts.ts applyFirstSettlements: one
  * read and one transaction for the batch instead of two requests a claim). Only a ClaimSettled whose
  * claim no other message of the batch names: its projection then commutes with theirs (each claim's
- * marker is its own, and the totals they share are additions). Answers the indices projected; the
- * others, and any a transaction did not take, are projected one by one (projectFact). Answers, by
- * index, the log line of each message projected.
+ * marker is its own, and the totals they share are additions). Answers, by the message's index, the
+ * log line of each one projected; the others, and any a transaction did not take, are projected one
+ * by one (projectFact).
  */
 export async function projectSettlementsTogether(
   events: readonly ReceivedEvent<FactContract>[],
