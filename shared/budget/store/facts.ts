@@ -239,6 +239,8 @@ interface CutMarker {
 
 const METHODS: readonly CaseMethod[] = ['drg', 'dip'];
 const isCounted = (m: CaseMarker | undefined): m is CaseMarker => m !== undefined && (m.state ?? 'counted') === 'counted';
+/** A claim's marker: its settled or reversed state. */
+const claimKey = (c: { providerCode: string; claimNo: string }) => keys.fact('CLAIM', c.providerCode, c.claimNo);
 const caseKey = (providerCode: string, claimNo: string, method: CaseMethod = 'drg') =>
   keys.fact(method === 'dip' ? 'DIPCASE' : 'CASE', providerCode, claimNo);
 const readCase = async (providerCode: string, claimNo: string, method: CaseMethod = 'drg') =>
@@ -343,8 +345,8 @@ export function applyCase(c: CaseFact, cuts: readonly CutFact[], now: string): P
 
 async function applyCaseOnce(c: CaseFact, cuts: readonly CutFact[], now: string): Promise<'applied' | 'already-applied'> {
   const method = c.method ?? 'drg';
-  const claimKey = keys.fact('CLAIM', c.providerCode, c.claimNo);
-  const claim = (await getMarker(claimKey)) as ClaimMarker | undefined;
+  const markerKey = claimKey(c);
+  const claim = (await getMarker(markerKey)) as ClaimMarker | undefined;
   const state: CaseState = claim?.state === 'reversed' ? 'withdrawn' : 'counted';
   const items: TransactItem[] = [
     putMarker(caseKey(c.providerCode, c.claimNo, method), {
@@ -366,12 +368,12 @@ async function applyCaseOnce(c: CaseFact, cuts: readonly CutFact[], now: string)
   if (claim?.state === 'settled' && claim.stay && !(claim.pointed ?? []).includes(method)) {
     changes.add(claim.providerCode, claim.month, pointedDelta(method, claim.fundPaidFen, 1));
     items.push(
-      putMarker(claimKey, { ...claim, pointed: [...(claim.pointed ?? []), method], seq: claim.seq + 1, updatedAt: now }, 'seq = :seq', {
+      putMarker(markerKey, { ...claim, pointed: [...(claim.pointed ?? []), method], seq: claim.seq + 1, updatedAt: now }, 'seq = :seq', {
         ':seq': claim.seq,
       }),
     );
   } else {
-    items.push(unchangedAt(claimKey, claim));
+    items.push(unchangedAt(markerKey, claim));
   }
   for (const cut of cuts) {
     const earlier = await readCase(cut.earlier.providerCode, cut.earlier.claimNo);
@@ -450,23 +452,34 @@ export interface CapitationCheck {
   decide(capitated: { communityId: string; region: string } | undefined): Promise<string | null>;
 }
 
+/** What a settlement reads first, in one BatchGetItem: the claim's marker, its case under each method, the member's capitation. */
+const settlementReads = (f: ClaimFact, capitation?: CapitationCheck): { pk: string; sk: string }[] => [
+  claimKey(f),
+  ...METHODS.map((method) => caseKey(f.providerCode, f.claimNo, method)),
+  ...(capitation ? [keys.capitated(capitation.memberId, capitation.year)] : []),
+];
+
+type ReadAt = (key: { pk: string; sk: string }) => Record<string, unknown> | undefined;
+
+/** Each method's case as read with the marker. */
+const casesAsRead = (f: ClaimFact, readAt: ReadAt) => (method: CaseMethod) =>
+  readAt(caseKey(f.providerCode, f.claimNo, method)) as CaseMarker | undefined;
+
+/** The fact with the community its capitation check decides on the entry read (the fact as it is without a check). */
+async function withCommunity(f: ClaimFact, capitation: CapitationCheck | undefined, readAt: ReadAt): Promise<ClaimFact> {
+  if (!capitation) return f;
+  const entry = readAt(keys.capitated(capitation.memberId, capitation.year));
+  const capitated = entry ? { communityId: entry.communityId as string, region: entry.region as string } : undefined;
+  return { ...f, communityId: await capitation.decide(capitated) };
+}
+
 async function applyClaimSettledOnce(f: ClaimFact, now: string, capitation?: CapitationCheck): Promise<'applied' | 'already-applied'> {
-  const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
+  const key = claimKey(f);
   // The claim's marker, its case under each method and the member's capitation in one request (each
   // strongly consistent; the transaction still holds marker and cases to their state as read).
-  const caseKeys = METHODS.map((method) => caseKey(f.providerCode, f.claimNo, method));
-  const capitatedKey = capitation ? keys.capitated(capitation.memberId, capitation.year) : undefined;
-  const read = await batchGet([key, ...caseKeys, ...(capitatedKey ? [capitatedKey] : [])]);
+  const read = await batchGet(settlementReads(f, capitation));
   const readAt = (k: { pk: string; sk: string }) => read.get(`${k.pk}|${k.sk}`);
-  if (capitation && capitatedKey) {
-    const entry = readAt(capitatedKey);
-    f = {
-      ...f,
-      communityId: await capitation.decide(
-        entry ? { communityId: entry.communityId as string, region: entry.region as string } : undefined,
-      ),
-    };
-  }
+  f = await withCommunity(f, capitation, readAt);
   const marker = readAt(key) as ClaimMarker | undefined;
   if (marker?.state === 'settled') {
     // A re-settlement that overtook its reversal waits for it (redelivered later); the same settlement again is done.
@@ -478,13 +491,7 @@ async function applyClaimSettledOnce(f: ClaimFact, now: string, capitation?: Cap
   }
   if (marker?.state === 'reversed' && marker.settledAt === f.settledAt) return 'already-applied';
   const changes = new TotalsChanges();
-  const items = await settlementWrites(
-    f,
-    marker,
-    (method) => readAt(caseKeys[METHODS.indexOf(method)]!) as CaseMarker | undefined,
-    changes,
-    now,
-  );
+  const items = await settlementWrites(f, marker, casesAsRead(f, readAt), changes, now);
   if (await applyOnce([...items, ...changes.items()])) return 'applied';
   // Someone moved the marker meanwhile: a duplicate delivery that won the race is done; anything else is retried against the new state.
   const now2 = (await getMarker(key)) as ClaimMarker | undefined;
@@ -505,7 +512,7 @@ async function settlementWrites(
   changes: TotalsChanges,
   now: string,
 ): Promise<TransactItem[]> {
-  const key = keys.fact('CLAIM', f.providerCode, f.claimNo);
+  const key = claimKey(f);
   const seq = (marker?.seq ?? 0) + 1;
   const items: TransactItem[] = [];
   const stay = f.stay ?? f.inpatient;
@@ -554,12 +561,7 @@ export interface FirstSettlement {
  */
 export async function applyFirstSettlements(claims: readonly FirstSettlement[], now: string): Promise<('applied' | undefined)[]> {
   const outcomes: ('applied' | undefined)[] = claims.map(() => undefined);
-  const claimKey = (f: ClaimFact) => keys.fact('CLAIM', f.providerCode, f.claimNo);
-  const caseKeysOf = (f: ClaimFact) => METHODS.map((method) => caseKey(f.providerCode, f.claimNo, method));
-  const capitatedKeyOf = (c: FirstSettlement) => (c.capitation ? keys.capitated(c.capitation.memberId, c.capitation.year) : undefined);
-  const read = await batchGet(
-    claims.flatMap((c) => [claimKey(c.fact), ...caseKeysOf(c.fact), ...(c.capitation ? [capitatedKeyOf(c)!] : [])]),
-  );
+  const read = await batchGet(claims.flatMap((c) => settlementReads(c.fact, c.capitation)));
   const readAt = (k: { pk: string; sk: string }) => read.get(`${k.pk}|${k.sk}`);
 
   let changes = new TotalsChanges();
@@ -586,33 +588,16 @@ export async function applyFirstSettlements(claims: readonly FirstSettlement[], 
     // A claim named twice (a redelivery beside its first delivery) is not written twice in one transaction.
     if (readAt(key) || seen.has(`${key.pk}|${key.sk}`)) continue;
     seen.add(`${key.pk}|${key.sk}`);
-    let f = c.fact;
-    const capitatedKey = capitatedKeyOf(c);
-    if (c.capitation && capitatedKey) {
-      const entry = readAt(capitatedKey);
-      try {
-        f = {
-          ...f,
-          communityId: await c.capitation.decide(
-            entry ? { communityId: entry.communityId as string, region: entry.region as string } : undefined,
-          ),
-        };
-      } catch {
-        continue; // alone, where the same decision fails for this message only
-      }
+    let f: ClaimFact;
+    try {
+      f = await withCommunity(c.fact, c.capitation, readAt);
+    } catch {
+      continue; // alone, where the same decision fails for this message only
     }
     // At most what a first settlement adds to a transaction: its marker and case checks, and a shared
     // item for each of its additions (its month's and year's totals, its community's, its fund's).
     if (items.length + changes.size + 1 + METHODS.length + 4 > MAX_TRANSACTION_ITEMS) await send();
-    const caseKeys = caseKeysOf(f);
-    const writes = await settlementWrites(
-      f,
-      undefined,
-      (method) => readAt(caseKeys[METHODS.indexOf(method)]!) as CaseMarker | undefined,
-      changes,
-      now,
-    );
-    items.push(...writes);
+    items.push(...(await settlementWrites(f, undefined, casesAsRead(f, readAt), changes, now)));
     members.push(i);
   }
   await send();
@@ -628,7 +613,7 @@ export function applyClaimReversed(providerCode: string, claimNo: string, now: s
 }
 
 async function applyClaimReversedOnce(providerCode: string, claimNo: string, now: string): Promise<'applied' | 'already-applied'> {
-  const key = keys.fact('CLAIM', providerCode, claimNo);
+  const key = claimKey({ providerCode, claimNo });
   const marker = (await getMarker(key)) as ClaimMarker | undefined;
   if (!marker) throw new FactNotYetKnown(`reversal of ${providerCode}/${claimNo} before its settlement was projected`);
   if (marker.state === 'reversed') return 'already-applied';
