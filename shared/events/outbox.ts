@@ -23,7 +23,7 @@ import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-ev
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import type { EventContract } from '../../events/contract.ts';
-import { dynamoDocumentClient, eventBridgeClient } from '../runtime/aws-clients.ts';
+import { currentSigner, dynamoDocumentClient, eventBridgeClient } from '../runtime/aws-clients.ts';
 import { mapLimit } from '../runtime/concurrency.ts';
 import { busName, tableName } from '../runtime/resource-names.ts';
 import { batchWriteAll } from '../runtime/batch-items.ts';
@@ -189,14 +189,105 @@ export async function waitingEntry(key: string): Promise<OutboxEntry | undefined
   return out.Item ? outboxEntryOf(out.Item) : undefined;
 }
 
-/** Delivers what a commit left behind; never fails the request that committed (the relay will). */
+/**
+ * Deliveries of the commits one environment makes at once, joined into shared calls.
+ *
+ * Each commit's events are delivered before its request is answered: a PutEvents and a BatchWriteItem
+ * of deletes for its one or two events. Where invocations run at once in one process (every function
+ * on the local cloud), each of them paid both calls, about a sixth of the local cloud's CPU per claim
+ * (measured with `npm run bench:profile -- --hold-consumers`: 9.41 ms a claim delivering, 7.87 ms not).
+ * Joined, one call carries the events of every commit that finished meanwhile:
+ *   - a delivery waits for the next turn of the event loop, and goes with every delivery that arrived
+ *     by then, up to JOINED_ENTRIES events (PutEvents ten a call, deletes 25 a call);
+ *   - at most JOINED_IN_FLIGHT joined deliveries of one signer are under way; what arrives meanwhile
+ *     waits for one of them to end, and goes in the next together;
+ *   - each caller hears about its own events only: the ones the bus refused, or the error that failed
+ *     the joined call (its events then stay in the outbox, and the relay publishes them);
+ *   - an event named twice (a replayed request and its original) is sent and deleted once;
+ *   - a joined delivery still under way after JOINED_SLOW_MS stops holding back the next: a call
+ *     that hangs keeps its own callers waiting (as before), never everyone's.
+ * An invocation alone (Lambda's one at a time) waits one turn and delivers alone, as before.
+ * Joined per signer: on the local cloud each function signs its calls as itself.
+ */
+const JOINED_IN_FLIGHT = 2;
+const JOINED_ENTRIES = 40;
+const JOINED_SLOW_MS = 1_000;
+
+interface Delivery {
+  entries: readonly OutboxEntry[];
+  /** The keys of its entries the bus refused. */
+  resolve(waiting: string[]): void;
+  reject(error: unknown): void;
+}
+interface DeliveryLane {
+  queued: Delivery[];
+  inFlight: number;
+  scheduled: boolean;
+}
+const lanes = new Map<string, DeliveryLane>();
+
+/** Delivers `entries` with whatever other deliveries of this signer are waiting; resolves to the keys the bus refused. */
+function deliverJoined(entries: readonly OutboxEntry[]): Promise<string[]> {
+  const signer = currentSigner();
+  let lane = lanes.get(signer);
+  if (!lane) lanes.set(signer, (lane = { queued: [], inFlight: 0, scheduled: false }));
+  const joined = lane;
+  return new Promise<string[]>((resolve, reject) => {
+    joined.queued.push({ entries, resolve, reject });
+    scheduleJoined(joined);
+  });
+}
+
+function scheduleJoined(lane: DeliveryLane): void {
+  if (lane.scheduled || lane.inFlight >= JOINED_IN_FLIGHT || lane.queued.length === 0) return;
+  lane.scheduled = true;
+  setImmediate(() => {
+    lane.scheduled = false;
+    void sendJoined(lane);
+  });
+}
+
+async function sendJoined(lane: DeliveryLane): Promise<void> {
+  const taken: Delivery[] = [];
+  let count = 0;
+  while (lane.queued.length > 0 && (taken.length === 0 || count + lane.queued[0]!.entries.length <= JOINED_ENTRIES)) {
+    const next = lane.queued.shift()!;
+    taken.push(next);
+    count += next.entries.length;
+  }
+  if (taken.length === 0) return;
+  lane.inFlight++;
+  let holding = true;
+  const release = () => {
+    if (!holding) return;
+    holding = false;
+    lane.inFlight--;
+    scheduleJoined(lane);
+  };
+  const slow = setTimeout(release, JOINED_SLOW_MS);
+  slow.unref();
+  scheduleJoined(lane);
+  try {
+    const byKey = new Map<string, OutboxEntry>();
+    for (const d of taken) for (const e of d.entries) if (!byKey.has(e.key)) byKey.set(e.key, e);
+    const refused = new Set((await deliverWithErrors([...byKey.values()])).waiting);
+    for (const d of taken) d.resolve(d.entries.filter((e) => refused.has(e.key)).map((e) => e.key));
+  } catch (error) {
+    for (const d of taken) d.reject(error);
+  } finally {
+    clearTimeout(slow);
+    release();
+  }
+}
+
+/** Delivers what a commit left behind, joined with other commits' (above); never fails the request that committed (the relay will). */
 export async function deliverAfterCommit(
   entries: readonly OutboxEntry[],
   warn: (message: string, extra: Record<string, unknown>) => void,
 ): Promise<void> {
   if (entries.length === 0) return;
   try {
-    const { waiting } = await deliver(entries);
+    const waiting = await deliverJoined(entries);
     if (waiting.length) warn('Events refused by the bus; the outbox relay will publish them', { waiting });
   } catch (error) {
     warn('Events not published yet; the outbox relay will publish them', { keys: entries.map((e) => e.key), error: String(error) });

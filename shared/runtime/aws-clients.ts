@@ -22,6 +22,13 @@ export function setLocalIdentity(current: () => LocalIdentity | undefined): void
 }
 
 /**
+ * Whose credentials sign the calls made here now: the running function's access key on the local
+ * cloud, '' on AWS (a process is one function). Work joined across invocations (shared/events/outbox.ts)
+ * is joined per signer, so a call never carries one function's work under another's identity.
+ */
+export const currentSigner = (): string => localIdentity?.()?.credentials.accessKeyId ?? '';
+
+/**
  * The real AWS SDK v3 clients, created once per container. On the local cloud they reach the
  * emulators through the standard AWS_ENDPOINT_URL_<SERVICE> variables, so nothing here knows
  * where it runs. A client is remade only if that variable changes, which happens solely when one
