@@ -16,11 +16,14 @@
  *     AWS they run on capacity of their own), which then ends when the last claim is answered;
  *   - with --drain-each (implies --hold-consumers), then each consumer alone: the queues let go one at
  *     a time, each drained while the others wait, with this process's and the JVM's CPU per claim
- *     over its drain: what each consumer costs the machine when the consumers run beside the API.
+ *     over its drain: what each consumer costs the machine when the consumers run beside the API;
+ *   - with --cpu-prof-each <folder> (with --drain-each), a V8 CPU profile of each consumer's drains:
+ *     <folder>/<queue>.cpuprofile, summarised like --cpu-prof's.
  * The providers post from a thread of their own (bench/claims-load.ts); its CPU is shown apart. The first
  * line gives the machine's speed (bench/machine-speed.ts): machines of this kind differ by half and more.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     meter: { type: 'boolean', default: false },
     'hold-consumers': { type: 'boolean', default: false },
     'drain-each': { type: 'boolean', default: false },
+    'cpu-prof-each': { type: 'string' },
   },
 });
 // Before the cloud starts: the machine's own speed, so a profile from another machine is read as such.
@@ -216,7 +220,7 @@ try {
       `  ${caller.padEnd(30)} ${(c.requests / CLAIMS).toFixed(2).padStart(6)} (${(c.capacityUnits / CLAIMS).toFixed(1)} units): ${ops}`,
     );
   }
-  if (values['drain-each']) out.push(...(await drainEach(java, { loopMs: nodeMs - providersCpuMs, javaMs })));
+  if (values['drain-each']) out.push(...(await drainEach(java, { loopMs: nodeMs - providersCpuMs, javaMs }, values['cpu-prof-each'])));
   if (profile) {
     writeFileSync(values['cpu-prof']!, JSON.stringify(profile));
     out.push(`CPU profile of this process over the window: ${values['cpu-prof']}`);
@@ -233,8 +237,20 @@ process.exit(0);
  * turns until every queue is empty (a consumer publishes into others' queues: fraud scoring's alerts,
  * DRG grouping's cases), a queue's turns summed. Per claim of the held round.
  */
-async function drainEach(java: number | undefined, requestPath: { loopMs: number; javaMs: number }): Promise<string[]> {
+async function drainEach(
+  java: number | undefined,
+  requestPath: { loopMs: number; javaMs: number },
+  profileFolder: string | undefined,
+): Promise<string[]> {
   const spent = new Map<QueueKey, { nodeMs: number; javaMs: number; wallMs: number; messages: number }>();
+  // One profiler session, started and stopped around each drain; a queue's drains go in one profile each.
+  const profiler = profileFolder ? new Session() : undefined;
+  const profiles: { queue: QueueKey; profile: CpuProfile; nodeMs: number }[] = [];
+  if (profiler) {
+    mkdirSync(profileFolder!, { recursive: true });
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+  }
   for (;;) {
     const depths = await cloud.queueDepths();
     const next = (Object.keys(queues) as QueueKey[]).find((q) => depths[q]!.visible + depths[q]!.inFlight > 0);
@@ -243,6 +259,7 @@ async function drainEach(java: number | undefined, requestPath: { loopMs: number
     const node0 = process.cpuUsage();
     const java0 = java ? ticksOf(java) : 0;
     const t0 = performance.now();
+    if (profiler) await profiler.post('Profiler.start');
     cloud.consumers.resume(next);
     for (;;) {
       const d = (await cloud.queueDepths())[next]!;
@@ -251,6 +268,10 @@ async function drainEach(java: number | undefined, requestPath: { loopMs: number
     }
     cloud.consumers.pause(next);
     const node = process.cpuUsage(node0);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      profiles.push({ queue: next, profile: profile as CpuProfile, nodeMs: (node.user + node.system) / 1000 });
+    }
     const s = spent.get(next) ?? { nodeMs: 0, javaMs: 0, wallMs: 0, messages: 0 };
     s.nodeMs += (node.user + node.system) / 1000;
     s.javaMs += java ? (ticksOf(java) - java0) * 10 : Number.NaN;
@@ -259,6 +280,7 @@ async function drainEach(java: number | undefined, requestPath: { loopMs: number
     spent.set(next, s);
   }
   cloud.consumers.resume();
+  profiler?.disconnect();
   const lines = ['each consumer alone, its queue drained while the others waited (CPU per claim of the round):'];
   let node = 0;
   let jvm = 0;
@@ -279,6 +301,16 @@ async function drainEach(java: number | undefined, requestPath: { loopMs: number
   lines.push(
     `  ceilings with every consumer keeping up: the local cloud's one event loop ${(1000 / loopPerClaim).toFixed(0)} claims/s; two cores for all of it ${(2000 / allPerClaim).toFixed(0)} claims/s`,
   );
+  // A queue drained in several turns has a profile per turn: <queue>.cpuprofile, <queue>-2.cpuprofile …
+  const turns = new Map<QueueKey, number>();
+  for (const { queue, profile, nodeMs } of profiles) {
+    const turn = (turns.get(queue) ?? 0) + 1;
+    turns.set(queue, turn);
+    const file = join(profileFolder!, `${queue}${turn > 1 ? `-${turn}` : ''}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    lines.push(`CPU profile of ${queue}'s drain${turn > 1 ? ` (turn ${turn})` : ''}: ${file}`);
+    if (turn === 1) lines.push(...summarise(profile, nodeMs, 12));
+  }
   return lines;
 }
 
@@ -289,7 +321,7 @@ interface CpuProfile {
 }
 
 /** Self time by package or source folder, and the heaviest functions. */
-function summarise(profile: CpuProfile, nodeMs: number): string[] {
+function summarise(profile: CpuProfile, nodeMs: number, rows = 30): string[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const place = (url: string, name: string) => {
     if (name === '(idle)' || name === '(garbage collector)' || name === '(program)') return name;
@@ -319,8 +351,8 @@ function summarise(profile: CpuProfile, nodeMs: number): string[] {
       .map(([k, us]) => `  ${(us / 1000).toFixed(0).padStart(7)} ms ${((us / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
   return [
     `self time by place (${(total / 1000).toFixed(0)} ms sampled; CPU ${nodeMs.toFixed(0)} ms):`,
-    ...top(byPlace, 30),
+    ...top(byPlace, rows),
     'heaviest functions (self time):',
-    ...top(byFn, 30),
+    ...top(byFn, rows),
   ];
 }
