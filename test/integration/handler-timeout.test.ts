@@ -14,7 +14,7 @@ import { HANDLER_TIMEOUT_MARGIN_MS } from '../../shared/http/api.ts';
 import { TIMEOUT_RETRY_AFTER_SECONDS } from '../../shared/http/errors.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from '../support/id-numbers.ts';
-import { api, eventually, registerProvider, startTestCloud } from '../support/local-cloud.ts';
+import { api, eventually, openFuxinHospital, startTestCloud } from '../support/local-cloud.ts';
 
 const HOSPITAL = 'H21090200001';
 const DEADLINE_SECONDS = 3;
@@ -34,14 +34,7 @@ beforeAll(async () => {
     return holdMs;
   };
   const staff = await cloud.mint({ sub: 'timeout-clerk', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
-  provider = await cloud.mint({ sub: 'timeout-his', role: 'provider', providerCode: HOSPITAL });
-  await registerProvider(cloud, staff, {
-    providerCode: HOSPITAL,
-    name: '阜新市第二人民医院',
-    level: 'secondary',
-    region: '210902',
-    kind: 'hospital',
-  });
+  provider = await openFuxinHospital(cloud, staff, HOSPITAL, '阜新市第二人民医院');
   const enrolled = await api(cloud, 'POST', '/v1/members', {
     token: staff,
     body: {

@@ -14,7 +14,7 @@ import { ALL_STAFF_PERMISSIONS } from '../../shared/auth/principal.ts';
 import { shardOf } from '../../shared/events/outbox.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { idNumbers } from '../support/id-numbers.ts';
-import { api, eventually, registerProvider, startTestCloud } from '../support/local-cloud.ts';
+import { api, enrolTekunResident, eventually, openFuxinHospital, startTestCloud } from '../support/local-cloud.ts';
 
 const HOSPITAL = 'H21090200071';
 const CLAIMS = 24;
@@ -39,29 +39,9 @@ beforeAll(async () => {
     return putEvents.length <= 2 ? HOLD_MS : undefined;
   };
   const staff = await cloud.mint({ sub: 'joined-clerk', role: 'staff', permissions: ALL_STAFF_PERMISSIONS });
-  provider = await cloud.mint({ sub: 'joined-his', role: 'provider', providerCode: HOSPITAL });
-  await registerProvider(cloud, staff, {
-    providerCode: HOSPITAL,
-    name: '阜新市联合医院',
-    level: 'secondary',
-    region: '210902',
-    kind: 'hospital',
-  });
+  provider = await openFuxinHospital(cloud, staff, HOSPITAL, '阜新市联合医院');
   const nextId = idNumbers(Date.UTC(1962, 4, 5));
-  for (let i = 0; i < CLAIMS; i++) {
-    const res = await api(cloud, 'POST', '/v1/members', {
-      token: staff,
-      body: {
-        idNumber: nextId('210902', '001'),
-        year: 2020,
-        region: '210900',
-        scheme: 'resident',
-        categories: [{ code: 'tekun', validFrom: '2019-01-01' }],
-      },
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    members.push(res.body.member.memberId);
-  }
+  for (let i = 0; i < CLAIMS; i++) members.push(await enrolTekunResident(cloud, staff, nextId('210902', '001')));
 }, 120_000);
 
 afterAll(async () => {

@@ -51,6 +51,12 @@ export async function registerProvider(
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
+/** Registers a secondary hospital of 阜新 (region 210902) as staff holding `staff`; a token of its system (HIS). */
+export async function openFuxinHospital(cloud: LocalCloud, staff: string, providerCode: string, name: string): Promise<string> {
+  await registerProvider(cloud, staff, { providerCode, name, level: 'secondary', region: '210902', kind: 'hospital' });
+  return cloud.mint({ sub: `his-${providerCode}`, role: 'provider', providerCode });
+}
+
 /** Enrols a resident of 210900 for 2020 with the 特困 category (a member every claim test can settle for); its member id. */
 export async function enrolTekunResident(cloud: LocalCloud, token: string, idNumber: string): Promise<string> {
   const res = await api(cloud, 'POST', '/v1/members', {
