@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile [-- --claims 800] [--meter] [--cpu-prof <file>] [--hold-consumers]`: where a claim's time goes on the
+ * `npm run bench:profile [-- --claims 800] [--meter] [--cpu-prof <file>] [--hold-consumers] [--jfr <file>]`: where a claim's time goes on the
  * local cloud. Sets up the API bench's providers and members (bench/claims-api.bench.ts), warms up,
  * then settles `--claims` bills with 32 providers at once and waits until every consumer has drained
  * its queue, measuring over exactly that window:
@@ -18,7 +18,9 @@
  *     a time, each drained while the others wait, with this process's and the JVM's CPU per claim
  *     over its drain: what each consumer costs the machine when the consumers run beside the API;
  *   - with --cpu-prof-each <folder> (with --drain-each), a V8 CPU profile of each consumer's drains:
- *     <folder>/<queue>.cpuprofile, summarised like --cpu-prof's.
+ *     <folder>/<queue>.cpuprofile, summarised like --cpu-prof's;
+ *   - with --jfr <file>, a Java Flight Recorder recording of DynamoDB Local's JVM over the window (open
+ *     it in JDK Mission Control, or `jfr print`), summarised by whose code ran (bench/jvm-profile.ts).
  * The providers post from a thread of their own (bench/claims-load.ts); its CPU is shown apart. The first
  * line gives the machine's speed (bench/machine-speed.ts): machines of this kind differ by half and more.
  */
@@ -33,6 +35,7 @@ import { queues, type QueueKey } from '../infra/topology.ts';
 import { startDynamoMeter } from '../infra/local/dynamo-meter.ts';
 import { quietNodeVersionNotice } from '../infra/local/quiet.ts';
 import { bareRequests, drained as drainedQueues, settlementSetUp, WARM_UP_PER_PROVIDER, warmEmulator } from './claims-api.bench.ts';
+import { startJvmRecording } from './jvm-profile.ts';
 import { machineSpeedMs } from './machine-speed.ts';
 import { percentile, runConcurrently } from './support.ts';
 
@@ -45,6 +48,7 @@ const { values } = parseArgs({
     'hold-consumers': { type: 'boolean', default: false },
     'drain-each': { type: 'boolean', default: false },
     'cpu-prof-each': { type: 'string' },
+    jfr: { type: 'string' },
   },
 });
 // Before the cloud starts: the machine's own speed, so a profile from another machine is read as such.
@@ -108,9 +112,12 @@ async function emulatorCpu(java: number): Promise<{ put: number; get: number; tr
 const cloud = await startLocalCloud({ logLevel: 'SILENT' });
 const drained = () => drainedQueues(cloud);
 try {
+  const java = javaPid();
+  // Before the set-up and the warm-ups, which absorb what starting a recording costs the JVM
+  // (bench/jvm-profile.ts): begun after the set-up, it still inflated the bare requests' figures.
+  const jvmRecording = values.jfr && java ? startJvmRecording(java, values.jfr) : undefined;
   const { providerLoad } = await settlementSetUp(cloud);
   const load = providerLoad();
-  const java = javaPid();
   const bare = java ? await emulatorCpu(java) : undefined;
   // Warm-up: every handler loaded, caches filled, the JVM's and V8's hot paths compiled (see
   // WARM_UP_PER_PROVIDER in bench/claims-api.bench.ts), the consumers' first messages handled.
@@ -134,6 +141,7 @@ try {
   const hold = values['hold-consumers'] === true || values['drain-each'] === true;
   if (hold) cloud.consumers.pause();
   const t0 = performance.now();
+  const windowFrom = Date.now();
   const { latenciesMs: latencies, cpuMs: providersCpuMs } = await load.round({ perProvider: CLAIMS / PROVIDERS });
   const settledMs = performance.now() - t0;
   await load.stop();
@@ -148,6 +156,8 @@ try {
     ({ profile } = await session.post('Profiler.stop'));
     session.disconnect();
   }
+  // After every clock and profile is read: `jfr print` takes this process some seconds.
+  const jvmSummary = jvmRecording?.stop({ from: windowFrom, to: windowFrom + windowMs });
   process.env.AWS_ENDPOINT_URL_DYNAMODB = direct;
   const counts = meter?.counts() ?? {};
   await meter?.stop();
@@ -220,6 +230,7 @@ try {
       `  ${caller.padEnd(30)} ${(c.requests / CLAIMS).toFixed(2).padStart(6)} (${(c.capacityUnits / CLAIMS).toFixed(1)} units): ${ops}`,
     );
   }
+  if (jvmSummary) out.push(`Java Flight Recorder recording of DynamoDB Local over the window: ${values.jfr}`, ...jvmSummary);
   if (values['drain-each']) out.push(...(await drainEach(java, { loopMs: nodeMs - providersCpuMs, javaMs }, values['cpu-prof-each'])));
   if (profile) {
     writeFileSync(values['cpu-prof']!, JSON.stringify(profile));
