@@ -105,6 +105,7 @@ export const tables = {
     accessPatterns: [
       'get a member: pk=MEMBER#<id>, sk=PROFILE',
       'all of a member: pk=MEMBER#<id> (enrolments ENROL#<year>, categories CAT#<from>#<code>, contributions CONTRIB#<year>#<id>)',
+      "a member's state on a date (settlement, the personal account): pk=MEMBER#<id>, sk < REGL (every item but the registers' history and locks, REGISTER_BOOKKEEPING_FROM in shared/registers/entry.ts)",
       "a member's register entries: pk=MEMBER#<id>, sk=REG#<register>#<entryId> (chronic-approvals, family-doctor-contracts, supplementary-plans; the entry as it stands)",
       "an entry's append-only history: pk=MEMBER#<id>, sk begins_with REGLOG#<register>#<entryId># (one item per version: created, amended, ended, revoked; who and when)",
       "a member's register lock: pk=MEMBER#<id>, sk=REGLOCK#<register> (version moved by every write of that register, so overlap checks cannot race)",

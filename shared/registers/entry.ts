@@ -38,6 +38,13 @@ export const entrySk = (register: string, entryId: string) => `REG#${register}#$
 export const historySk = (register: string, entryId: string, version: number) =>
   `REGLOG#${register}#${entryId}#${String(version).padStart(4, '0')}`;
 export const lockSk = (register: string) => `REGLOCK#${register}`;
+/**
+ * Where a member partition's register bookkeeping begins: every REGLOCK# and REGLOG# key sorts at or
+ * after it, and every other key of the partition (REG# entries, PROFILE, ENROL#, MONTH# …) before it,
+ * since '#' sorts before 'L'. A read of what holds on a date stops here (`sk < …`): the history grows
+ * with every change of every entry, and nothing that settles a claim reads it.
+ */
+export const REGISTER_BOOKKEEPING_FROM = 'REGL';
 
 export const entryItemSchema = z.object({
   pk: z.string(),

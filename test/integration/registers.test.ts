@@ -13,6 +13,7 @@ import type { LocalCloud } from '../../infra/local/cloud.ts';
 import { idNumbers } from '../support/id-numbers.ts';
 import { exampleLine } from '../../shared/settlement/examples.ts';
 import { contractedMembers } from '../../shared/budget/store/capitated-population.ts';
+import { readMemberItems } from '../../shared/enrolment/store/members.ts';
 import { api, onAuditEvent, registerProvider, eventually, startTestCloud } from '../support/local-cloud.ts';
 import { ALL_STAFF_PERMISSIONS, allPermissionsBut } from '../../shared/auth/principal.ts';
 
@@ -314,6 +315,38 @@ describe('settlement reads the registers', () => {
       bill(memberId, { type: 'chronic-outpatient', disease: 'hypertension', serviceDate: '2025-07-01' }, 'I10.x00'),
     );
     expect(later.body.statement.visit.type).toBe('outpatient');
+  });
+
+  it("reads the member for a claim without the registers' history and locks, which grow with every change", async () => {
+    const { memberId } = await member();
+    expect((await record(memberId, 'chronic-approvals', approval('hypertension'))).status).toBe(201);
+    const entryPath = `${registerPath(memberId, 'chronic-approvals')}/hypertension-2025-01-01`;
+    for (let version = 1; version <= 4; version++) {
+      const amended = await api(cloud, 'POST', `${entryPath}/amendments`, {
+        token: clerk,
+        body: {
+          payload: { evidence: [{ kind: 'test-report', reference: `LAB-${version}` }] },
+          reason: 'another report',
+          expectedVersion: version,
+        },
+      });
+      expect(amended.status, JSON.stringify(amended.body)).toBe(201);
+    }
+    // On DynamoDB Local: the whole partition holds five history items and the lock; the read a
+    // member's state on a date makes holds neither, and everything else the same.
+    const whole = await readMemberItems(memberId);
+    expect(whole.registers?.history.map((h) => h.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(whole.registers?.locks).toEqual({ 'chronic-approvals': 5 });
+    const { registers, ...rest } = await readMemberItems(memberId, { registerBookkeeping: false });
+    expect(registers).toEqual({ entries: whole.registers?.entries, history: [], locks: {} });
+    expect(registers?.entries.map((e) => [e.entryId, e.version])).toEqual([['hypertension-2025-01-01', 5]]);
+    const { registers: _, ...wholeRest } = whole;
+    expect(rest).toEqual(wholeRest);
+    // The claim still meets the approval in force: 300 × 65%.
+    const settled = await settle(bill(memberId, { type: 'chronic-outpatient', disease: 'hypertension' }, 'I10.x00'));
+    expect(settled.status, JSON.stringify(settled.body)).toBe(201);
+    expect(settled.body.statement.visit.approval).toMatchObject({ entryId: 'hypertension-2025-01-01' });
+    expect(settled.body.statement.totals.byLayer.basic).toBe(y(195));
   });
 
   it('adds the family-doctor +3 points from the contract register, never from the bill flag', async () => {

@@ -6,8 +6,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  entrySk,
+  historySk,
   holdingOn,
+  lockSk,
   planAmend,
+  REGISTER_BOOKKEEPING_FROM,
   planCreate,
   planEnd,
   type Actor,
@@ -15,6 +19,8 @@ import {
   type RegisterPlan,
 } from '../../shared/registers/entry.ts';
 import { registerSpecs } from '../../shared/registers/registers.ts';
+import { categorySk, contributionSk, enrolmentSk, outOfAreaSk, PROFILE_SK } from '../../shared/enrolment/items.ts';
+import { employmentSk, monthlyContributionSk } from '../../shared/employers/items.ts';
 import { registerRow } from '../../shared/registers/bulk.ts';
 import { shippedPolicy } from '../../shared/policy/benefits.ts';
 import { settle } from '../../shared/settlement/engine.ts';
@@ -302,5 +308,44 @@ describe('family-doctor contracts as the per-capita basis', () => {
     );
     // Townships share 3 : 1 by contracted members; the county and village tiers, with none, keep equal weights.
     expect(weighted.map((m) => m.weight)).toEqual([1, 300, 100, 1]);
+  });
+});
+
+describe("a member's state on a date reads the partition up to the registers' bookkeeping", () => {
+  // DynamoDB orders sort keys by their UTF-8 bytes; these keys differ from the bound within their
+  // ASCII prefix, where bytes and JavaScript's comparison agree, so whatever follows cannot matter.
+  const text = fc.string({ unit: 'binary', maxLength: 30 });
+  const date = fc
+    .date({ min: new Date('1950-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10));
+
+  it('keeps every key a state is built from below the bound (property)', () => {
+    fc.assert(
+      fc.property(text, text, date, fc.integer({ min: 1990, max: 2099 }), fc.integer({ min: 0, max: 99 }), (a, b, day, year, seq) => {
+        const kept = [
+          PROFILE_SK,
+          enrolmentSk(year, seq),
+          categorySk(day, a),
+          contributionSk(year, a),
+          outOfAreaSk(day, a),
+          employmentSk(day),
+          monthlyContributionSk(day.slice(0, 7)),
+          entrySk(a, b),
+          // Maternity's records (shared/maternity/store/records.ts) share the partition too.
+          `PREGNANCY#${a}`,
+          `ALLOWANCE#${a}`,
+        ];
+        for (const key of kept) expect(key < REGISTER_BOOKKEEPING_FROM, key).toBe(true);
+      }),
+    );
+  });
+
+  it('leaves every history item and lock of the registers at or above it (property)', () => {
+    fc.assert(
+      fc.property(text, text, fc.integer({ min: 1, max: 9999 }), (register, entryId, version) => {
+        expect(historySk(register, entryId, version) >= REGISTER_BOOKKEEPING_FROM).toBe(true);
+        expect(lockSk(register) >= REGISTER_BOOKKEEPING_FROM).toBe(true);
+      }),
+    );
   });
 });

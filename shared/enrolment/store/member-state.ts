@@ -49,6 +49,6 @@ export async function employeeTermsFor(items: MemberItems, onDate: string): Prom
 
 /** @param onDate yyyy-mm-dd in the agency's calendar (the date of care). */
 export async function loadMemberState(memberId: string, onDate: string): Promise<MemberState | undefined> {
-  const items = await readMemberItems(memberId);
+  const items = await readMemberItems(memberId, { registerBookkeeping: false });
   return memberStateFrom(items, onDate, await employeeTermsFor(items, onDate));
 }

@@ -33,16 +33,28 @@ import {
 import type { OutOfAreaPlan } from '../out-of-area.ts';
 import type { TransferPlan } from '../transfer.ts';
 import { MAX_TRANSACTION_ITEMS } from '../../runtime/batch-items.ts';
+import { REGISTER_BOOKKEEPING_FROM } from '../../registers/entry.ts';
 
 const table = () => tableName('members');
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Everything under MEMBER#<id>, read consistently (a write's conditions are built on it). */
-export async function readMemberItems(memberId: string): Promise<MemberItems> {
+/**
+ * Everything under MEMBER#<id>, read consistently (a write's conditions are built on it). With
+ * `registerBookkeeping: false`, all but the registers' history and locks (REGLOG#, REGLOCK#): what a
+ * member's state on a date needs (settlement, the personal account), in the same one query. The
+ * history grows with every change of an approval, a contract or a household, and the members who
+ * claim most (those with chronic-disease approvals) have the most of it; read whole, a claim paid
+ * for every item of it (on AWS, by the kilobyte).
+ */
+export async function readMemberItems(memberId: string, options: { registerBookkeeping?: boolean } = {}): Promise<MemberItems> {
+  const withBookkeeping = options.registerBookkeeping ?? true;
   const raw = await queryAll({
     TableName: table(),
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': memberPk(memberId) },
+    KeyConditionExpression: withBookkeeping ? 'pk = :pk' : 'pk = :pk AND sk < :bookkeeping',
+    ExpressionAttributeValues: {
+      ':pk': memberPk(memberId),
+      ...(withBookkeeping ? {} : { ':bookkeeping': REGISTER_BOOKKEEPING_FROM }),
+    },
     ConsistentRead: true,
   });
   return sortMemberItems(raw);

@@ -72,8 +72,9 @@ function fromRegisters(
  * belongs to on the settlement date (the year whose counters the claim moves).
  */
 export async function loadSettlementMember(bill: Bill): Promise<MemberState> {
-  // One consistent read of the member's partition: enrolment, categories and register entries together.
-  const items = await readMemberItems(bill.memberId);
+  // One consistent read of the member's partition: enrolment, categories and register entries together
+  // (not the registers' history and locks, which a claim never needs).
+  const items = await readMemberItems(bill.memberId, { registerBookkeeping: false });
   const date = bill.visit.serviceDate;
   // An employee's cover follows the monthly contributions, by the terms of the region's policy.
   const state = memberStateFrom(items, date, await employeeTermsFor(items, date));
