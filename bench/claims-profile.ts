@@ -116,6 +116,7 @@ try {
   // Before the set-up and the warm-ups, which absorb what starting a recording costs the JVM
   // (bench/jvm-profile.ts): begun after the set-up, it still inflated the bare requests' figures.
   const jvmRecording = values.jfr && java ? startJvmRecording(java, values.jfr) : undefined;
+  if (values.jfr && !java) process.stderr.write("--jfr: no DynamoDB Local JVM among this process's children, nothing recorded\n");
   const { providerLoad } = await settlementSetUp(cloud);
   const load = providerLoad();
   const bare = java ? await emulatorCpu(java) : undefined;

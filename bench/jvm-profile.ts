@@ -27,7 +27,12 @@ const SETTINGS = 'default';
  * settings), which a warm-up absorbs.
  */
 export function startJvmRecording(pid: number, file: string): { stop(window: { from: number; to: number }): string[] } {
-  execFileSync('jcmd', [String(pid), 'JFR.start', `name=${RECORDING}`, `settings=${SETTINGS}`, `filename=${file}`], { stdio: 'pipe' });
+  try {
+    execFileSync('jcmd', [String(pid), 'JFR.start', `name=${RECORDING}`, `settings=${SETTINGS}`, `filename=${file}`], { stdio: 'pipe' });
+  } catch (error) {
+    // A Java runtime without the JDK's tools runs DynamoDB Local but cannot record it.
+    throw new Error(`--jfr needs the JDK's jcmd and jfr beside java (Debian: openjdk-17-jdk-headless): ${String(error)}`);
+  }
   return {
     stop(window) {
       execFileSync('jcmd', [String(pid), 'JFR.stop', `name=${RECORDING}`], { stdio: 'pipe' });
