@@ -21,6 +21,7 @@ import {
 import { registerSpecs } from '../../shared/registers/registers.ts';
 import { categorySk, contributionSk, enrolmentSk, outOfAreaSk, PROFILE_SK } from '../../shared/enrolment/items.ts';
 import { employmentSk, monthlyContributionSk } from '../../shared/employers/items.ts';
+import { allowanceSk, pregnancySk } from '../../shared/maternity/store/records.ts';
 import { registerRow } from '../../shared/registers/bulk.ts';
 import { shippedPolicy } from '../../shared/policy/benefits.ts';
 import { settle } from '../../shared/settlement/engine.ts';
@@ -331,9 +332,9 @@ describe("a member's state on a date reads the partition up to the registers' bo
           employmentSk(day),
           monthlyContributionSk(day.slice(0, 7)),
           entrySk(a, b),
-          // Maternity's records (shared/maternity/store/records.ts) share the partition too.
-          `PREGNANCY#${a}`,
-          `ALLOWANCE#${a}`,
+          // Maternity's records share the partition too.
+          pregnancySk(a),
+          allowanceSk(a),
         ];
         for (const key of kept) expect(key < REGISTER_BOOKKEEPING_FROM, key).toBe(true);
       }),

@@ -25,8 +25,8 @@ import type { MaternityService } from '../policy.ts';
 import type { Pregnancy } from '../pregnancy.ts';
 
 const memberPk = (memberId: string) => `MEMBER#${memberId}`;
-const pregnancySk = (pregnancyId: string) => `PREGNANCY#${pregnancyId}`;
-const allowanceSk = (pregnancyId: string) => `ALLOWANCE#${pregnancyId}`;
+export const pregnancySk = (pregnancyId: string) => `PREGNANCY#${pregnancyId}`;
+export const allowanceSk = (pregnancyId: string) => `ALLOWANCE#${pregnancyId}`;
 const employerPk = (code: string) => `EMPLOYER#${code}`;
 const wagesSk = (year: number) => `WAGES#${year}`;
 
